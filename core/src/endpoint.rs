@@ -1,0 +1,114 @@
+//! Where requests go, and the rule that plain HTTP is only for loopback hosts.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use url::{Host, Url};
+
+use crate::error::{Error, ErrorCode};
+
+/// The international CAMS endpoint (the only one the official SDKs know).
+pub const DEFAULT_ENDPOINT: &str = "https://cams.ap-southeast-1.aliyuncs.com";
+
+/// A validated endpoint: `https://host[:port]`, or `http://` for a loopback host.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    url: Url,
+    host_header: String,
+}
+
+impl Endpoint {
+    /// Parses and checks an endpoint URL. A bare host is taken as `https://host`.
+    pub fn parse(input: &str) -> Result<Self, Error> {
+        let with_scheme = if input.contains("://") {
+            input.to_owned()
+        } else {
+            format!("https://{input}")
+        };
+        let invalid = |why: &str| Error::new(ErrorCode::InvalidConfig, format!("endpoint {input:?}: {why}"));
+        let url = Url::parse(&with_scheme).map_err(|e| invalid(&e.to_string()))?;
+        let host = url.host().ok_or_else(|| invalid("no host"))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&host) => {}
+            "http" => return Err(invalid("plain http is only allowed for loopback hosts; use https")),
+            other => return Err(invalid(&format!("unsupported scheme {other:?}"))),
+        }
+        if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid("must not have a path, query or fragment"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid("must not carry user information"));
+        }
+        let host_header = match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_owned(),
+        };
+        Ok(Self { url, host_header })
+    }
+
+    /// The value of the `host` header (and the signed `host`), with a non-default port.
+    pub fn host_header(&self) -> &str {
+        &self.host_header
+    }
+
+    /// Whether the host is `localhost` or a loopback address.
+    pub fn is_loopback(&self) -> bool {
+        self.url.host().is_some_and(|host| is_loopback(&host))
+    }
+
+    /// The base URL, `scheme://host[:port]/`.
+    pub fn base_url(&self) -> &Url {
+        &self.url
+    }
+}
+
+impl Default for Endpoint {
+    fn default() -> Self {
+        Self::parse(DEFAULT_ENDPOINT).expect("the default endpoint is valid")
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Endpoint({})", self.url)
+    }
+}
+
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_the_international_host() {
+        let ep = Endpoint::default();
+        assert_eq!(ep.host_header(), "cams.ap-southeast-1.aliyuncs.com");
+        assert_eq!(ep.base_url().as_str(), "https://cams.ap-southeast-1.aliyuncs.com/");
+    }
+
+    #[test]
+    fn http_only_for_loopback() {
+        for ok in ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "http://127.9.9.9"] {
+            Endpoint::parse(ok).unwrap();
+        }
+        for bad in ["http://example.com", "http://10.0.0.1:80", "ftp://127.0.0.1", "https://h/path", "https://u:p@h"] {
+            let err = Endpoint::parse(bad).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidConfig, "{bad}");
+        }
+    }
+
+    #[test]
+    fn host_header_keeps_non_default_ports() {
+        assert_eq!(Endpoint::parse("http://127.0.0.1:8080").unwrap().host_header(), "127.0.0.1:8080");
+        assert_eq!(Endpoint::parse("cams.example.com").unwrap().host_header(), "cams.example.com");
+        assert_eq!(Endpoint::parse("https://h:443").unwrap().host_header(), "h");
+    }
+}

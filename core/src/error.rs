@@ -1,0 +1,361 @@
+//! One stable error-code enum and the one error type every binding projects.
+//!
+//! [`ErrorCode`] names are part of the public contract of all four packages: they are
+//! returned as strings (`err.code` in Node, `exc.code` in Python, `code` in Kotlin/Swift)
+//! and never change meaning. New codes may be added. Each code belongs to exactly one
+//! [`ErrorCategory`]; bindings map categories to exception classes.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::validate::Violation;
+
+/// The coarse family of an error: what a caller can do about it.
+///
+/// Bindings turn each category into one exception class (`chatlane.ThrottledError`,
+/// `ThrottledError` in Node, `ChatlaneException.Throttled` in Kotlin…).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCategory {
+    /// The message or a parameter was rejected before anything was sent.
+    Validation,
+    /// The client was configured wrongly (endpoint, credentials, timeouts).
+    Configuration,
+    /// The gateway did not accept the credentials or the signature.
+    Authentication,
+    /// The credentials are valid but lack permission for the operation or resource.
+    Permission,
+    /// The product is not activated for the account.
+    Subscription,
+    /// The request was throttled; it may be retried after `retry_after`.
+    Throttled,
+    /// The template is unknown, not approved, or its parameters do not match.
+    Template,
+    /// A free-form message was sent outside the recipient's 24-hour window.
+    SessionWindow,
+    /// The platform rejected a parameter.
+    InvalidParameter,
+    /// The platform rejected the request for a reason chatlane does not classify further.
+    Rejected,
+    /// The request could not be delivered to the server (nothing was sent).
+    Network,
+    /// No answer arrived in time and the request was never written.
+    Timeout,
+    /// The request may or may not have taken effect; reconcile through receipts by `TaskId`.
+    OutcomeUnknown,
+    /// The server failed (HTTP 5xx).
+    Server,
+    /// The server's answer could not be understood.
+    MalformedResponse,
+    /// A bug in chatlane (a caught panic); please report it.
+    Internal,
+}
+
+impl ErrorCategory {
+    /// Every category, in declaration order.
+    pub const ALL: [ErrorCategory; 16] = [
+        Self::Validation,
+        Self::Configuration,
+        Self::Authentication,
+        Self::Permission,
+        Self::Subscription,
+        Self::Throttled,
+        Self::Template,
+        Self::SessionWindow,
+        Self::InvalidParameter,
+        Self::Rejected,
+        Self::Network,
+        Self::Timeout,
+        Self::OutcomeUnknown,
+        Self::Server,
+        Self::MalformedResponse,
+        Self::Internal,
+    ];
+
+    /// Stable lower-snake-case name, e.g. `"outcome_unknown"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Validation => "validation",
+            Self::Configuration => "configuration",
+            Self::Authentication => "authentication",
+            Self::Permission => "permission",
+            Self::Subscription => "subscription",
+            Self::Throttled => "throttled",
+            Self::Template => "template",
+            Self::SessionWindow => "session_window",
+            Self::InvalidParameter => "invalid_parameter",
+            Self::Rejected => "rejected",
+            Self::Network => "network",
+            Self::Timeout => "timeout",
+            Self::OutcomeUnknown => "outcome_unknown",
+            Self::Server => "server",
+            Self::MalformedResponse => "malformed_response",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The exception class name bindings use for this category, e.g. `"ThrottledError"`.
+    pub const fn class_name(self) -> &'static str {
+        match self {
+            Self::Validation => "ValidationError",
+            Self::Configuration => "ConfigurationError",
+            Self::Authentication => "AuthenticationError",
+            Self::Permission => "PermissionDeniedError",
+            Self::Subscription => "SubscriptionError",
+            Self::Throttled => "ThrottledError",
+            Self::Template => "TemplateError",
+            Self::SessionWindow => "SessionWindowError",
+            Self::InvalidParameter => "InvalidParameterError",
+            Self::Rejected => "RejectedError",
+            Self::Network => "NetworkError",
+            Self::Timeout => "RequestTimeoutError",
+            Self::OutcomeUnknown => "OutcomeUnknownError",
+            Self::Server => "ServerError",
+            Self::MalformedResponse => "MalformedResponseError",
+            Self::Internal => "InternalError",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $name:ident => $category:ident, )*) => {
+        /// Stable, fine-grained error code. The string form is the variant name.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[ $( Self::$name, )* ];
+
+            /// Stable string form, e.g. `"SignatureMismatch"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( Self::$name => stringify!($name), )* }
+            }
+
+            /// The category this code belongs to.
+            pub const fn category(self) -> ErrorCategory {
+                match self { $( Self::$name => ErrorCategory::$category, )* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// The message failed client-side validation.
+    InvalidMessage => Validation,
+    /// The client configuration is invalid (endpoint, credentials, timeouts).
+    InvalidConfig => Configuration,
+    /// No credentials were given and none were found in the environment.
+    MissingCredentials => Configuration,
+    /// `SignatureDoesNotMatch` / `IncompleteSignature`: wrong secret or a broken signer.
+    SignatureMismatch => Authentication,
+    /// `InvalidAccessKeyId.NotFound` / `.Inactive`.
+    InvalidAccessKey => Authentication,
+    /// `InvalidSecurityToken.*`: the STS token is wrong or expired.
+    InvalidSecurityToken => Authentication,
+    /// `InvalidTimeStamp.*`: the local clock is more than 15 minutes off.
+    InvalidTimestamp => Authentication,
+    /// `SignatureNonceUsed`: a nonce was replayed.
+    NonceReused => Authentication,
+    /// `Forbidden.RAM`, `NoPermission`, `Authentication.NoAuth`.
+    PermissionDenied => Permission,
+    /// The CAMS product is not activated for the account.
+    NotSubscribed => Subscription,
+    /// `Throttling*` or HTTP 429.
+    Throttled => Throttled,
+    /// The template does not exist.
+    TemplateNotFound => Template,
+    /// Free-form message outside the customer-service window.
+    SessionWindowClosed => SessionWindow,
+    /// `MissingParameter` / `Missing<Name>`.
+    MissingParameter => InvalidParameter,
+    /// `InvalidParameter*`.
+    InvalidParameter => InvalidParameter,
+    /// Any other platform error code; the raw `Code` is kept in `platform_code`.
+    Rejected => Rejected,
+    /// Connecting failed (refused, DNS, TLS) before the request was written.
+    Connect => Network,
+    /// The connect timeout elapsed before a connection was made.
+    ConnectTimeout => Timeout,
+    /// The request was (possibly) written but no complete answer arrived.
+    OutcomeUnknown => OutcomeUnknown,
+    /// HTTP 5xx from the gateway.
+    Server => Server,
+    /// The answer was not the JSON the API documents.
+    MalformedResponse => MalformedResponse,
+    /// A bug in chatlane: a panic was caught at the binding boundary.
+    Internal => Internal,
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Details the platform returned with an error answer.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlatformDetails {
+    /// The platform's `Code`, e.g. `"SignatureDoesNotMatch"`.
+    pub code: Option<String>,
+    /// The platform's `Message`.
+    pub message: Option<String>,
+    /// The platform's `RequestId` (body, or the `x-acs-request-id` header).
+    pub request_id: Option<String>,
+    /// The HTTP status of the answer.
+    pub http_status: Option<u16>,
+}
+
+/// The error every chatlane operation returns.
+///
+/// Never contains secrets: messages are built from codes, parameter names and the
+/// platform's own answer, never from credentials.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+    platform: PlatformDetails,
+    retry_after: Option<Duration>,
+    task_id: Option<String>,
+    violations: Vec<Violation>,
+}
+
+impl Error {
+    /// A new error with a code and a readable message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            platform: PlatformDetails::default(),
+            retry_after: None,
+            task_id: None,
+            violations: Vec::new(),
+        }
+    }
+
+    /// Attaches the validation violations behind an [`ErrorCode::InvalidMessage`].
+    pub fn with_violations(mut self, violations: Vec<Violation>) -> Self {
+        self.violations = violations;
+        self
+    }
+
+    /// Attaches what the platform answered.
+    pub fn with_platform(mut self, platform: PlatformDetails) -> Self {
+        self.platform = platform;
+        self
+    }
+
+    /// Attaches the delay the server asked for before a retry.
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.retry_after = retry_after;
+        self
+    }
+
+    /// Attaches the `TaskId` of the message the error concerns.
+    pub fn with_task_id(mut self, task_id: Option<String>) -> Self {
+        self.task_id = task_id;
+        self
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The category of [`Self::code`].
+    pub fn category(&self) -> ErrorCategory {
+        self.code.category()
+    }
+
+    /// A readable description.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// What the platform answered, if it answered.
+    pub fn platform(&self) -> &PlatformDetails {
+        &self.platform
+    }
+
+    /// The platform's `Code`, if any.
+    pub fn platform_code(&self) -> Option<&str> {
+        self.platform.code.as_deref()
+    }
+
+    /// The platform's `RequestId`, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.platform.request_id.as_deref()
+    }
+
+    /// The HTTP status, if an answer arrived.
+    pub fn http_status(&self) -> Option<u16> {
+        self.platform.http_status
+    }
+
+    /// How long the server asked to wait before retrying.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// The `TaskId` of the message, set on outcome-unknown errors so callers can reconcile.
+    pub fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+
+    /// Every validation violation (empty unless the code is [`ErrorCode::InvalidMessage`]).
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The error a binding reports for a caught panic.
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Self::new(ErrorCode::Internal, format!("internal error (please report): {detail}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_distinct_name() {
+        let mut names: Vec<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+    }
+
+    #[test]
+    fn every_category_has_a_code_and_a_distinct_class() {
+        for category in ErrorCategory::ALL {
+            assert!(ErrorCode::ALL.iter().any(|c| c.category() == category), "{category}");
+        }
+        let mut classes: Vec<_> = ErrorCategory::ALL.iter().map(|c| c.class_name()).collect();
+        classes.sort_unstable();
+        classes.dedup();
+        assert_eq!(classes.len(), ErrorCategory::ALL.len());
+    }
+
+    #[test]
+    fn panic_payloads_become_internal_errors() {
+        let err = Error::from_panic(&"boom");
+        assert_eq!(err.code(), ErrorCode::Internal);
+        assert!(err.message().contains("boom"));
+        let err = Error::from_panic(&String::from("owned boom"));
+        assert!(err.message().contains("owned boom"));
+    }
+}

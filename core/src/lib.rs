@@ -1,0 +1,28 @@
+//! chatlane-core: everything that matters about sending chat-app messages through
+//! Alibaba Cloud's Chat App Message Service (CAMS), once, for every language binding.
+//!
+//! The path of one message (see `DESIGN.md` §2):
+//! [`Message`] → [`cams::wire`] parameters (pure) → [`cams::sign`] (pure, clock and nonce
+//! are inputs) → [`transport::Transport`] (pluggable I/O) → [`cams::response`]
+//! classification (pure) → [`SendReceipt`] or a typed [`Error`].
+//!
+//! [`Client`] strings these together; the bindings only translate native values in and out.
+
+pub mod cams;
+mod client;
+mod credentials;
+mod endpoint;
+mod error;
+pub mod model;
+pub mod runtime;
+pub mod transport;
+pub mod validate;
+
+pub use cams::response::SendReceipt;
+pub use client::{Client, ClientConfig, ClientOptions, DEFAULT_USER_AGENT};
+pub use credentials::{Credentials, Secret};
+pub use endpoint::{DEFAULT_ENDPOINT, Endpoint};
+pub use error::{Error, ErrorCategory, ErrorCode, PlatformDetails};
+pub use transport::TransportConfig;
+pub use validate::Violation;
+pub use model::{Body, Channel, Message, SendOptions, Template, TemplateParams, Text};
