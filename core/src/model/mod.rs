@@ -8,6 +8,8 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, ErrorCode};
+
 /// Template variable values, in the caller's order (the order is kept on the wire).
 pub type TemplateParams = IndexMap<String, String>;
 
@@ -31,6 +33,18 @@ pub enum Channel {
 }
 
 impl Channel {
+    /// Every channel.
+    pub const ALL: [Channel; 6] =
+        [Self::Whatsapp, Self::Messenger, Self::Instagram, Self::Viber, Self::Telegram, Self::Line];
+
+    /// The channel whose wire value is `name` (case-insensitive), if any.
+    pub fn parse(name: &str) -> Result<Self, Error> {
+        Self::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(name)).ok_or_else(|| {
+            let known = Self::ALL.map(Channel::as_str).join(", ");
+            Error::new(ErrorCode::InvalidMessage, format!("unknown channel {name:?}; expected one of {known}"))
+        })
+    }
+
     /// The wire value of `ChannelType`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -110,6 +124,14 @@ pub struct Message {
 }
 
 impl Message {
+    /// A message from its JSON shape (`{"type":"text","from":…,"to":…,"text":…}`), as
+    /// the Node binding and the CLI receive it. A wrong shape is an
+    /// [`ErrorCode::InvalidMessage`] error naming the problem.
+    pub fn from_json_value(value: serde_json::Value) -> Result<Self, Error> {
+        serde_json::from_value(value)
+            .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("not a valid message: {e}")))
+    }
+
     /// A WhatsApp template message.
     pub fn template(
         from: impl Into<String>,
@@ -161,6 +183,15 @@ mod tests {
         let msg: Message =
             serde_json::from_str(r#"{"type":"text","channel":"viber","from":"a","to":"b","text":"hi"}"#).unwrap();
         assert_eq!(msg, Message { channel: Channel::Viber, ..Message::text("a", "b", "hi") });
+    }
+
+    #[test]
+    fn wrong_shapes_and_channels_are_typed_errors() {
+        let err = Message::from_json_value(serde_json::json!({"type": "fax", "from": "1", "to": "2"})).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidMessage);
+        assert!(err.message().contains("fax"), "{err}");
+        assert_eq!(Channel::parse("WhatsApp").unwrap(), Channel::Whatsapp);
+        assert!(Channel::parse("sms").unwrap_err().message().contains("whatsapp, messenger"));
     }
 
     #[test]

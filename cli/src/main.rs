@@ -1,0 +1,34 @@
+//! `chatlane`: send CAMS messages from a shell, or run the local sandbox.
+
+mod sandbox_cmd;
+mod send_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Send WhatsApp, Messenger, Instagram and Viber messages through Alibaba Cloud CAMS.
+#[derive(Debug, Parser)]
+#[command(name = "chatlane", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Send one message (a template, or free-form text) and print its MessageId.
+    #[command(after_help = send_cmd::EXAMPLES)]
+    Send(send_cmd::SendArgs),
+    /// Run the local CAMS sandbox: same wire contract, no credentials, nothing leaves the machine.
+    #[command(after_help = sandbox_cmd::EXAMPLES)]
+    Sandbox(sandbox_cmd::SandboxArgs),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Send(args) => send_cmd::run(args).await,
+        Command::Sandbox(args) => sandbox_cmd::run(args).await,
+    }
+}

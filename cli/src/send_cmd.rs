@@ -1,0 +1,162 @@
+//! `chatlane send`: one message from flags; prints its MessageId or a typed error.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+
+use chatlane_core::{
+    Body, Channel, Client, ClientConfig, ClientOptions, Error, ErrorCategory, ErrorCode, Message, Template,
+    TemplateParams, Text,
+};
+use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
+use clap::{ArgGroup, Args};
+
+/// Examples shown by `chatlane send --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  chatlane send --sandbox --from 8613800000000 --to 6591234567 --text 'Hello!'
+  chatlane send --from 8613800000000 --to 6591234567 \\
+      --template 744c4b5c79c94324 --language en --param name=Ada --param code=123456
+
+Credentials: --access-key-id/--access-key-secret, or the environment variables
+ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN).
+--sandbox sends to an embedded local sandbox instead and needs none.";
+
+/// Options of `chatlane send`.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("body").required(true).args(["text", "template"])))]
+pub struct SendArgs {
+    /// Sender: business number (digits with country code), page, account or service ID.
+    #[arg(long)]
+    from: String,
+    /// Recipient: phone number (digits with country code) or channel user ID.
+    #[arg(long)]
+    to: String,
+    /// Channel: whatsapp, messenger, instagram, viber, telegram or line.
+    #[arg(long, default_value = "whatsapp")]
+    channel: String,
+    /// Send a free-form text message with this text.
+    #[arg(long)]
+    text: Option<String>,
+    /// Send the template with this TemplateCode.
+    #[arg(long, requires = "language")]
+    template: Option<String>,
+    /// Template language, e.g. en or zh_CN.
+    #[arg(long, requires = "template")]
+    language: Option<String>,
+    /// Template variable as NAME=VALUE (repeatable, order kept).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param, requires = "template")]
+    params: Vec<(String, String)>,
+    /// Quick-reply button payload (repeatable, in button order).
+    #[arg(long, requires = "template")]
+    payload: Vec<String>,
+    /// Caller-defined ID echoed in status receipts.
+    #[arg(long)]
+    task_id: Option<String>,
+    /// Channel instance ID (CustSpaceId).
+    #[arg(long, env = "CHATLANE_CUST_SPACE_ID")]
+    cust_space_id: Option<String>,
+    /// API endpoint (https, or http on loopback).
+    #[arg(long, env = "CHATLANE_ENDPOINT", conflicts_with = "sandbox")]
+    endpoint: Option<String>,
+    /// AccessKey ID (default: $ALIBABA_CLOUD_ACCESS_KEY_ID).
+    #[arg(long, requires = "access_key_secret", conflicts_with = "sandbox")]
+    access_key_id: Option<String>,
+    /// AccessKey secret (default: $ALIBABA_CLOUD_ACCESS_KEY_SECRET).
+    #[arg(long, requires = "access_key_id", conflicts_with = "sandbox")]
+    access_key_secret: Option<String>,
+    /// STS security token (default: $ALIBABA_CLOUD_SECURITY_TOKEN).
+    #[arg(long, requires = "access_key_id")]
+    security_token: Option<String>,
+    /// Send to an embedded local sandbox (no credentials needed, nothing leaves the machine).
+    #[arg(long)]
+    sandbox: bool,
+}
+
+fn parse_param(raw: &str) -> Result<(String, String), String> {
+    raw.split_once('=')
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .ok_or_else(|| format!("{raw:?} is not NAME=VALUE"))
+}
+
+/// Runs `chatlane send`.
+pub async fn run(args: SendArgs) -> ExitCode {
+    match send(args).await {
+        Ok(receipt) => {
+            println!("MessageId={} RequestId={}", receipt.message_id, receipt.request_id);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            report(&error);
+            match error.category() {
+                ErrorCategory::Validation | ErrorCategory::Configuration => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
+        }
+    }
+}
+
+async fn send(args: SendArgs) -> Result<chatlane_core::SendReceipt, Error> {
+    let message = message(&args)?;
+    let embedded = if args.sandbox {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+        let sandbox = Sandbox::start(SandboxConfig::default(), addr)
+            .await
+            .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("cannot start the embedded sandbox: {e}")))?;
+        Some(sandbox)
+    } else {
+        None
+    };
+    let options = match &embedded {
+        Some(sandbox) => ClientOptions {
+            access_key_id: Some(DEFAULT_ACCESS_KEY_ID.to_owned()),
+            access_key_secret: Some(DEFAULT_ACCESS_KEY_SECRET.to_owned()),
+            endpoint: Some(sandbox.endpoint()),
+            ..ClientOptions::default()
+        },
+        None => ClientOptions {
+            access_key_id: args.access_key_id,
+            access_key_secret: args.access_key_secret,
+            security_token: args.security_token,
+            endpoint: args.endpoint,
+            ..ClientOptions::default()
+        },
+    };
+    let config = ClientConfig::from_options(ClientOptions {
+        cust_space_id: args.cust_space_id,
+        user_agent: Some(concat!("chatlane-cli/", env!("CARGO_PKG_VERSION")).to_owned()),
+        ..options
+    })?;
+    Client::new(config)?.send(&message).await
+}
+
+fn message(args: &SendArgs) -> Result<Message, Error> {
+    let body = match (&args.text, &args.template) {
+        (Some(text), _) => Body::Text(Text { text: text.clone() }),
+        (None, Some(code)) => Body::Template(Template {
+            code: code.clone(),
+            language: args.language.clone().unwrap_or_default(),
+            params: args.params.iter().cloned().collect::<TemplateParams>(),
+            payload: args.payload.clone(),
+        }),
+        (None, None) => unreachable!("clap requires --text or --template"),
+    };
+    let mut message = Message::new(args.from.clone(), args.to.clone(), body);
+    message.channel = Channel::parse(&args.channel)?;
+    message.options.task_id.clone_from(&args.task_id);
+    Ok(message)
+}
+
+fn report(error: &Error) {
+    let violations = error.violations();
+    if violations.is_empty() {
+        eprintln!("error [{} / {}]: {}", error.code(), error.category(), error.message());
+    } else {
+        eprintln!("error [{} / {}]: the message is not valid:", error.code(), error.category());
+    }
+    for violation in violations {
+        eprintln!("  - {}: {} [{}]", violation.path, violation.message, violation.code);
+    }
+    if error.code() == ErrorCode::MissingCredentials {
+        eprintln!("hint: pass --access-key-id and --access-key-secret, set the ALIBABA_CLOUD_* variables, or try --sandbox");
+    }
+}

@@ -1,0 +1,220 @@
+//! The API gateway's part of the contract: authenticate an ACS3-HMAC-SHA256 request and
+//! recover its parameters, with the gateway's error codes and HTTP statuses.
+//!
+//! Verification reuses the core's signer, so the sandbox and the client can only agree
+//! when both follow spec §4.2; the official SDK vectors pin that signer down.
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderMap, StatusCode};
+use chatlane_core::cams::sign::{self, ALGORITHM, SigningInput};
+
+use crate::Account;
+
+/// A gateway-level rejection: HTTP status, platform `Code` and `Message`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    /// HTTP status of the answer.
+    pub status: StatusCode,
+    /// The platform `Code`.
+    pub code: &'static str,
+    /// The platform `Message`.
+    pub message: String,
+}
+
+impl Rejection {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into() }
+    }
+}
+
+/// An authenticated request: who sent it, which action, and every parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Authenticated {
+    /// The AccessKey ID that signed the request.
+    pub access_key_id: String,
+    /// The `x-acs-action` header.
+    pub action: String,
+    /// Query and form-body parameters, decoded.
+    pub params: BTreeMap<String, String>,
+}
+
+/// The parsed `Authorization` header.
+struct Authorization<'a> {
+    access_key_id: &'a str,
+    signed_headers: Vec<&'a str>,
+    signature: &'a str,
+}
+
+fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
+    let rest = value.strip_prefix(ALGORITHM)?.trim_start();
+    let (mut access_key_id, mut signed_headers, mut signature) = (None, None, None);
+    for part in rest.split(',') {
+        let (key, value) = part.trim().split_once('=')?;
+        match key {
+            "Credential" => access_key_id = Some(value),
+            "SignedHeaders" => signed_headers = Some(value.split(';').collect()),
+            "Signature" => signature = Some(value),
+            _ => return None,
+        }
+    }
+    Some(Authorization { access_key_id: access_key_id?, signed_headers: signed_headers?, signature: signature? })
+}
+
+/// Authenticates a `POST /` request as the CAMS gateway does.
+pub fn authenticate(
+    accounts: &[Account],
+    raw_query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Authenticated, Rejection> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let auth_value = header("authorization").ok_or_else(|| {
+        Rejection::new(StatusCode::BAD_REQUEST, "IncompleteSignature", "The request has no Authorization header.")
+    })?;
+    let auth = parse_authorization(auth_value).ok_or_else(|| {
+        Rejection::new(StatusCode::BAD_REQUEST, "IncompleteSignature", "The Authorization header is not a valid ACS3-HMAC-SHA256 header.")
+    })?;
+    let account = accounts.iter().find(|a| a.access_key_id == auth.access_key_id).ok_or_else(|| {
+        Rejection::new(StatusCode::NOT_FOUND, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+    })?;
+
+    for required in ["host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"] {
+        if !auth.signed_headers.contains(&required) || header(required).is_none() {
+            return Err(Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "IncompleteSignature",
+                format!("The header {required} must be present and signed."),
+            ));
+        }
+    }
+    let hashed_payload = sign::sha256_hex(body);
+    if header("x-acs-content-sha256") != Some(hashed_payload.as_str()) {
+        return Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "SignatureDoesNotMatch",
+            "x-acs-content-sha256 does not match the request body.",
+        ));
+    }
+
+    let mut signed_values: Vec<(&str, &str)> = Vec::with_capacity(auth.signed_headers.len());
+    for name in &auth.signed_headers {
+        let values: Vec<&str> = headers.get_all(*name).iter().filter_map(|v| v.to_str().ok()).collect();
+        if values.is_empty() {
+            return Err(Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "IncompleteSignature",
+                format!("The signed header {name} is missing."),
+            ));
+        }
+        signed_values.extend(values.into_iter().map(|v| (*name, v)));
+    }
+
+    let query: Vec<(String, String)> =
+        raw_query.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+    let query_refs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let computed = sign::sign(
+        &SigningInput { method: "POST", path: "/", query: &query_refs, headers: &signed_values, hashed_payload: &hashed_payload },
+        &account.access_key_secret,
+    );
+    if !sign::verify(&account.access_key_secret, &computed.string_to_sign, auth.signature) {
+        return Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "SignatureDoesNotMatch",
+            format!(
+                "Specified signature does not match our calculation. server string to sign is:{}",
+                computed.string_to_sign
+            ),
+        ));
+    }
+
+    let mut params: BTreeMap<String, String> = query.into_iter().collect();
+    let is_form = header("content-type").is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if is_form {
+        params.extend(form_urlencoded::parse(body).into_owned());
+    }
+    Ok(Authenticated {
+        access_key_id: account.access_key_id.clone(),
+        action: header("x-acs-action").unwrap_or_default().to_owned(),
+        params,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+    use chatlane_core::cams::request::{self, RequestContext};
+    use chatlane_core::cams::{Operation, wire};
+    use chatlane_core::{Credentials, Endpoint, Message};
+
+    fn accounts() -> Vec<Account> {
+        vec![Account { access_key_id: "AK".into(), access_key_secret: "SK".into() }]
+    }
+
+    /// A request signed by the real client code, split into what the server receives.
+    fn signed_request(secret: &str) -> (String, HeaderMap) {
+        let credentials = Credentials::new("AK", secret, None).unwrap();
+        let endpoint = Endpoint::parse("http://127.0.0.1:8080").unwrap();
+        let ctx = RequestContext { credentials: &credentials, endpoint: &endpoint, date: "2024-05-01T08:00:00Z", nonce: "n1", user_agent: "t" };
+        let message = Message::text("8613800000000", "6591234567", "héllo & +");
+        let req = request::build(Operation::SendChatappMessage, &wire::send_message_params(&message, None), &ctx);
+        let mut headers = HeaderMap::new();
+        headers.insert("host", HeaderValue::from_static("127.0.0.1:8080"));
+        for (name, value) in &req.headers {
+            headers.insert(*name, HeaderValue::from_str(value).unwrap());
+        }
+        (req.url.split_once('?').unwrap().1.to_owned(), headers)
+    }
+
+    #[test]
+    fn accepts_what_the_client_signs() {
+        let (query, headers) = signed_request("SK");
+        let ok = authenticate(&accounts(), Some(&query), &headers, b"").unwrap();
+        assert_eq!(ok.action, "SendChatappMessage");
+        assert_eq!(ok.params["Content"], r#"{"text":"héllo & +"}"#);
+        assert_eq!(ok.access_key_id, "AK");
+    }
+
+    #[test]
+    fn rejects_a_wrong_secret_a_tampered_query_and_unknown_keys() {
+        let (query, headers) = signed_request("wrong");
+        let err = authenticate(&accounts(), Some(&query), &headers, b"").unwrap_err();
+        assert_eq!((err.status, err.code), (StatusCode::BAD_REQUEST, "SignatureDoesNotMatch"));
+
+        let (query, headers) = signed_request("SK");
+        let tampered = query.replace("6591234567", "6591234568");
+        assert_eq!(authenticate(&accounts(), Some(&tampered), &headers, b"").unwrap_err().code, "SignatureDoesNotMatch");
+        assert_eq!(authenticate(&accounts(), Some(&query), &headers, b"x").unwrap_err().code, "SignatureDoesNotMatch");
+
+        let others = vec![Account { access_key_id: "other".into(), access_key_secret: "SK".into() }];
+        let err = authenticate(&others, Some(&query), &headers, b"").unwrap_err();
+        assert_eq!((err.status, err.code), (StatusCode::NOT_FOUND, "InvalidAccessKeyId.NotFound"));
+    }
+
+    #[test]
+    fn rejects_missing_or_garbled_authorization() {
+        let (query, mut headers) = signed_request("SK");
+        headers.insert("authorization", HeaderValue::from_static("Bearer x"));
+        assert_eq!(authenticate(&accounts(), Some(&query), &headers, b"").unwrap_err().code, "IncompleteSignature");
+        headers.remove("authorization");
+        assert_eq!(authenticate(&accounts(), Some(&query), &headers, b"").unwrap_err().code, "IncompleteSignature");
+    }
+
+    #[test]
+    fn accepts_the_node_sdk_form_body_vector() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/v3_node_template_formbody.json")).unwrap();
+        let vector: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let wire = &vector["expected"]["wire_request_as_sent_by_sdk"];
+        let mut headers = HeaderMap::new();
+        for pair in wire["headers"].as_array().unwrap() {
+            let (name, value) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
+            headers.append(axum::http::HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes()).unwrap(), HeaderValue::from_str(value).unwrap());
+        }
+        let query = wire["request_target"].as_str().unwrap().split_once('?').unwrap().1;
+        let accounts = vec![Account { access_key_id: "testAccessKeyId".into(), access_key_secret: "testAccessKeySecret".into() }];
+        let ok = authenticate(&accounts, Some(query), &headers, wire["body"].as_str().unwrap().as_bytes()).unwrap();
+        assert_eq!(ok.params["TemplateParams"], r#"{"name":"Alice","code":"123456"}"#);
+        assert_eq!(ok.params["Payload"], r#"["payload1","payload2"]"#);
+    }
+}
