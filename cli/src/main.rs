@@ -19,7 +19,7 @@ struct Cli {
 enum Command {
     /// Send one message (a template, or free-form text) and print its MessageId.
     #[command(after_help = send_cmd::EXAMPLES)]
-    Send(send_cmd::SendArgs),
+    Send(Box<send_cmd::SendArgs>),
     /// Run the local CAMS sandbox: same wire contract, no credentials, nothing leaves the machine.
     #[command(after_help = sandbox_cmd::EXAMPLES)]
     Sandbox(sandbox_cmd::SandboxArgs),
@@ -28,7 +28,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Send(args) => send_cmd::run(args).await,
+        Command::Send(args) => send_cmd::run(*args).await,
         Command::Sandbox(args) => sandbox_cmd::run(args).await,
     }
 }

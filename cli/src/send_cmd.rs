@@ -157,6 +157,8 @@ fn report(error: &Error) {
         eprintln!("  - {}: {} [{}]", violation.path, violation.message, violation.code);
     }
     if error.code() == ErrorCode::MissingCredentials {
-        eprintln!("hint: pass --access-key-id and --access-key-secret, set the ALIBABA_CLOUD_* variables, or try --sandbox");
+        eprintln!(
+            "hint: pass --access-key-id and --access-key-secret, set the ALIBABA_CLOUD_* variables, or try --sandbox"
+        );
     }
 }

@@ -20,11 +20,7 @@ pub struct Endpoint {
 impl Endpoint {
     /// Parses and checks an endpoint URL. A bare host is taken as `https://host`.
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let with_scheme = if input.contains("://") {
-            input.to_owned()
-        } else {
-            format!("https://{input}")
-        };
+        let with_scheme = if input.contains("://") { input.to_owned() } else { format!("https://{input}") };
         let invalid = |why: &str| Error::new(ErrorCode::InvalidConfig, format!("endpoint {input:?}: {why}"));
         let url = Url::parse(&with_scheme).map_err(|e| invalid(&e.to_string()))?;
         let host = url.host().ok_or_else(|| invalid("no host"))?;

@@ -214,13 +214,15 @@ pub struct PlatformDetails {
     pub http_status: Option<u16>,
 }
 
-/// The error every chatlane operation returns.
+/// The error every chatlane operation returns (one pointer wide).
 ///
 /// Never contains secrets: messages are built from codes, parameter names and the
 /// platform's own answer, never from credentials.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{code}: {message}")]
-pub struct Error {
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error(Box<Repr>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Repr {
     code: ErrorCode,
     message: String,
     platform: PlatformDetails,
@@ -229,91 +231,105 @@ pub struct Error {
     violations: Vec<Violation>,
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0.code, self.0.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
 impl Error {
     /// A new error with a code and a readable message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(Repr {
             code,
             message: message.into(),
             platform: PlatformDetails::default(),
             retry_after: None,
             task_id: None,
             violations: Vec::new(),
-        }
+        }))
     }
 
     /// Attaches the validation violations behind an [`ErrorCode::InvalidMessage`].
     pub fn with_violations(mut self, violations: Vec<Violation>) -> Self {
-        self.violations = violations;
+        self.0.violations = violations;
         self
     }
 
     /// Attaches what the platform answered.
     pub fn with_platform(mut self, platform: PlatformDetails) -> Self {
-        self.platform = platform;
+        self.0.platform = platform;
         self
     }
 
     /// Attaches the delay the server asked for before a retry.
     pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
-        self.retry_after = retry_after;
+        self.0.retry_after = retry_after;
         self
     }
 
     /// Attaches the `TaskId` of the message the error concerns.
     pub fn with_task_id(mut self, task_id: Option<String>) -> Self {
-        self.task_id = task_id;
+        self.0.task_id = task_id;
         self
     }
 
     /// The stable code.
     pub fn code(&self) -> ErrorCode {
-        self.code
+        self.0.code
     }
 
     /// The category of [`Self::code`].
     pub fn category(&self) -> ErrorCategory {
-        self.code.category()
+        self.0.code.category()
     }
 
     /// A readable description.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// What the platform answered, if it answered.
     pub fn platform(&self) -> &PlatformDetails {
-        &self.platform
+        &self.0.platform
     }
 
     /// The platform's `Code`, if any.
     pub fn platform_code(&self) -> Option<&str> {
-        self.platform.code.as_deref()
+        self.0.platform.code.as_deref()
     }
 
     /// The platform's `RequestId`, if any.
     pub fn request_id(&self) -> Option<&str> {
-        self.platform.request_id.as_deref()
+        self.0.platform.request_id.as_deref()
     }
 
     /// The HTTP status, if an answer arrived.
     pub fn http_status(&self) -> Option<u16> {
-        self.platform.http_status
+        self.0.platform.http_status
     }
 
     /// How long the server asked to wait before retrying.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
 
     /// The `TaskId` of the message, set on outcome-unknown errors so callers can reconcile.
     pub fn task_id(&self) -> Option<&str> {
-        self.task_id.as_deref()
+        self.0.task_id.as_deref()
     }
 
     /// Every validation violation (empty unless the code is [`ErrorCode::InvalidMessage`]).
     pub fn violations(&self) -> &[Violation] {
-        &self.violations
+        &self.0.violations
     }
 
     /// The error a binding reports for a caught panic.
@@ -348,6 +364,11 @@ mod tests {
         classes.sort_unstable();
         classes.dedup();
         assert_eq!(classes.len(), ErrorCategory::ALL.len());
+    }
+
+    #[test]
+    fn errors_are_one_pointer_wide() {
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
     }
 
     #[test]

@@ -23,6 +23,6 @@ pub use client::{Client, ClientConfig, ClientOptions, DEFAULT_USER_AGENT};
 pub use credentials::{Credentials, Secret};
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint};
 pub use error::{Error, ErrorCategory, ErrorCode, PlatformDetails};
+pub use model::{Body, Channel, Message, SendOptions, Template, TemplateParams, Text};
 pub use transport::TransportConfig;
 pub use validate::Violation;
-pub use model::{Body, Channel, Message, SendOptions, Template, TemplateParams, Text};

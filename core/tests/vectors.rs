@@ -57,7 +57,13 @@ fn every_v3_vector_signs_byte_for_byte() {
 
         let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let input = SigningInput { method: "POST", path: "/", query: &query, headers: &headers, hashed_payload: &hashed_payload };
+        let input = SigningInput {
+            method: "POST",
+            path: "/",
+            query: &query,
+            headers: &headers,
+            hashed_payload: &hashed_payload,
+        };
         let signature = sign::sign(&input, text(&inputs["access_key_secret"]));
 
         assert_eq!(signature.canonical_query, text(&expected["canonical_query_string"]), "{name}: canonical query");
@@ -71,13 +77,30 @@ fn every_v3_vector_signs_byte_for_byte() {
             text(&expected["authorization"]),
             "{name}: authorization"
         );
-        assert!(sign::verify(text(&inputs["access_key_secret"]), &signature.string_to_sign, text(&expected["signature"])));
+        assert!(sign::verify(
+            text(&inputs["access_key_secret"]),
+            &signature.string_to_sign,
+            text(&expected["signature"])
+        ));
     }
 }
 
 /// The skeleton model's view of a vector's logical parameters, when it can express them.
 fn model_message(logical: &Value) -> Option<Message> {
-    let known = ["ChannelType", "CustSpaceId", "From", "To", "Type", "TaskId", "TemplateCode", "Language", "TemplateParams", "Payload", "MessageType", "Content"];
+    let known = [
+        "ChannelType",
+        "CustSpaceId",
+        "From",
+        "To",
+        "Type",
+        "TaskId",
+        "TemplateCode",
+        "Language",
+        "TemplateParams",
+        "Payload",
+        "MessageType",
+        "Content",
+    ];
     if logical.as_object()?.keys().any(|k| !known.contains(&k.as_str())) || logical["ChannelType"] != "whatsapp" {
         return None;
     }
@@ -88,7 +111,7 @@ fn model_message(logical: &Value) -> Option<Message> {
             params: logical["TemplateParams"]
                 .as_object()
                 .map(|o| o.iter().map(|(k, v)| (k.clone(), text(v).to_owned())).collect())
-                .unwrap_or_else(TemplateParams::new),
+                .unwrap_or_default(),
             payload: logical["Payload"]
                 .as_array()
                 .map(|a| a.iter().map(|v| text(v).to_owned()).collect())
@@ -128,7 +151,8 @@ fn the_recommended_shape_vectors_come_out_of_request_build() {
         let (_, vector) = v3_vectors().into_iter().find(|(n, _)| n == name).unwrap();
         let inputs = &vector["inputs"];
         let message = model_message(&inputs["logical_params"]).unwrap();
-        let credentials = Credentials::new(text(&inputs["access_key_id"]), text(&inputs["access_key_secret"]), None).unwrap();
+        let credentials =
+            Credentials::new(text(&inputs["access_key_id"]), text(&inputs["access_key_secret"]), None).unwrap();
         let endpoint = Endpoint::parse(text(&inputs["host"])).unwrap();
         let ctx = RequestContext {
             credentials: &credentials,

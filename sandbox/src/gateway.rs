@@ -73,13 +73,19 @@ pub fn authenticate(
         Rejection::new(StatusCode::BAD_REQUEST, "IncompleteSignature", "The request has no Authorization header.")
     })?;
     let auth = parse_authorization(auth_value).ok_or_else(|| {
-        Rejection::new(StatusCode::BAD_REQUEST, "IncompleteSignature", "The Authorization header is not a valid ACS3-HMAC-SHA256 header.")
+        Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "IncompleteSignature",
+            "The Authorization header is not a valid ACS3-HMAC-SHA256 header.",
+        )
     })?;
     let account = accounts.iter().find(|a| a.access_key_id == auth.access_key_id).ok_or_else(|| {
         Rejection::new(StatusCode::NOT_FOUND, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
     })?;
 
-    for required in ["host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"] {
+    for required in
+        ["host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"]
+    {
         if !auth.signed_headers.contains(&required) || header(required).is_none() {
             return Err(Rejection::new(
                 StatusCode::BAD_REQUEST,
@@ -114,7 +120,13 @@ pub fn authenticate(
         raw_query.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
     let query_refs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let computed = sign::sign(
-        &SigningInput { method: "POST", path: "/", query: &query_refs, headers: &signed_values, hashed_payload: &hashed_payload },
+        &SigningInput {
+            method: "POST",
+            path: "/",
+            query: &query_refs,
+            headers: &signed_values,
+            hashed_payload: &hashed_payload,
+        },
         &account.access_key_secret,
     );
     if !sign::verify(&account.access_key_secret, &computed.string_to_sign, auth.signature) {
@@ -156,7 +168,13 @@ mod tests {
     fn signed_request(secret: &str) -> (String, HeaderMap) {
         let credentials = Credentials::new("AK", secret, None).unwrap();
         let endpoint = Endpoint::parse("http://127.0.0.1:8080").unwrap();
-        let ctx = RequestContext { credentials: &credentials, endpoint: &endpoint, date: "2024-05-01T08:00:00Z", nonce: "n1", user_agent: "t" };
+        let ctx = RequestContext {
+            credentials: &credentials,
+            endpoint: &endpoint,
+            date: "2024-05-01T08:00:00Z",
+            nonce: "n1",
+            user_agent: "t",
+        };
         let message = Message::text("8613800000000", "6591234567", "héllo & +");
         let req = request::build(Operation::SendChatappMessage, &wire::send_message_params(&message, None), &ctx);
         let mut headers = HeaderMap::new();
@@ -184,7 +202,10 @@ mod tests {
 
         let (query, headers) = signed_request("SK");
         let tampered = query.replace("6591234567", "6591234568");
-        assert_eq!(authenticate(&accounts(), Some(&tampered), &headers, b"").unwrap_err().code, "SignatureDoesNotMatch");
+        assert_eq!(
+            authenticate(&accounts(), Some(&tampered), &headers, b"").unwrap_err().code,
+            "SignatureDoesNotMatch"
+        );
         assert_eq!(authenticate(&accounts(), Some(&query), &headers, b"x").unwrap_err().code, "SignatureDoesNotMatch");
 
         let others = vec![Account { access_key_id: "other".into(), access_key_secret: "SK".into() }];
@@ -203,16 +224,24 @@ mod tests {
 
     #[test]
     fn accepts_the_node_sdk_form_body_vector() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/v3_node_template_formbody.json")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/vectors/v3_node_template_formbody.json"
+        ))
+        .unwrap();
         let vector: serde_json::Value = serde_json::from_str(&text).unwrap();
         let wire = &vector["expected"]["wire_request_as_sent_by_sdk"];
         let mut headers = HeaderMap::new();
         for pair in wire["headers"].as_array().unwrap() {
             let (name, value) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
-            headers.append(axum::http::HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes()).unwrap(), HeaderValue::from_str(value).unwrap());
+            headers.append(
+                axum::http::HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
         }
         let query = wire["request_target"].as_str().unwrap().split_once('?').unwrap().1;
-        let accounts = vec![Account { access_key_id: "testAccessKeyId".into(), access_key_secret: "testAccessKeySecret".into() }];
+        let accounts =
+            vec![Account { access_key_id: "testAccessKeyId".into(), access_key_secret: "testAccessKeySecret".into() }];
         let ok = authenticate(&accounts, Some(query), &headers, wire["body"].as_str().unwrap().as_bytes()).unwrap();
         assert_eq!(ok.params["TemplateParams"], r#"{"name":"Alice","code":"123456"}"#);
         assert_eq!(ok.params["Payload"], r#"["payload1","payload2"]"#);

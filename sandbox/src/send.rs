@@ -93,18 +93,39 @@ mod tests {
     #[test]
     fn accepts_valid_template_and_text() {
         assert_eq!(code(check(&with(&[("Type", "template"), ("TemplateCode", "C"), ("Language", "en")]))), "OK");
-        assert_eq!(code(check(&with(&[("Type", "message"), ("MessageType", "text"), ("Content", r#"{"text":"hi"}"#)]))), "OK");
+        assert_eq!(
+            code(check(&with(&[("Type", "message"), ("MessageType", "text"), ("Content", r#"{"text":"hi"}"#)]))),
+            "OK"
+        );
     }
 
     #[test]
     fn answers_with_the_cams_codes() {
         assert_eq!(code(check(&params(&[("Type", "template")]))), "ChannelType");
-        assert_eq!(code(check(&with(&[("Type", "template"), ("Language", "en")]))), "InvalidParameter.TemplateCodeNotEmpty");
-        assert_eq!(code(check(&with(&[("Type", "template"), ("TemplateName", "n")]))), "InvalidParameter.LanguageNotEmpty");
-        assert_eq!(code(check(&with(&[("Type", "message"), ("Content", "{}")]))), "InvalidParameter.MessageTypeNotEmpty");
-        assert_eq!(code(check(&with(&[("Type", "message"), ("MessageType", "text")]))), "InvalidParameter.ContentNotEmpty");
-        assert_eq!(code(check(&with(&[("Type", "message"), ("MessageType", "text"), ("Content", "{")]))), "InvalidParameter.ContentError");
-        assert_eq!(code(check(&with(&[("Type", "message"), ("MessageType", "text"), ("Content", "{}")]))), "InvalidParameter.TextNotEmpty");
+        assert_eq!(
+            code(check(&with(&[("Type", "template"), ("Language", "en")]))),
+            "InvalidParameter.TemplateCodeNotEmpty"
+        );
+        assert_eq!(
+            code(check(&with(&[("Type", "template"), ("TemplateName", "n")]))),
+            "InvalidParameter.LanguageNotEmpty"
+        );
+        assert_eq!(
+            code(check(&with(&[("Type", "message"), ("Content", "{}")]))),
+            "InvalidParameter.MessageTypeNotEmpty"
+        );
+        assert_eq!(
+            code(check(&with(&[("Type", "message"), ("MessageType", "text")]))),
+            "InvalidParameter.ContentNotEmpty"
+        );
+        assert_eq!(
+            code(check(&with(&[("Type", "message"), ("MessageType", "text"), ("Content", "{")]))),
+            "InvalidParameter.ContentError"
+        );
+        assert_eq!(
+            code(check(&with(&[("Type", "message"), ("MessageType", "text"), ("Content", "{}")]))),
+            "InvalidParameter.TextNotEmpty"
+        );
         let mut bad_from = with(&[("Type", "template"), ("TemplateCode", "C"), ("Language", "en")]);
         bad_from.insert("From".into(), "+861".into());
         assert_eq!(code(check(&bad_from)), "InvalidParameter.FromOnlyNumeric");

@@ -11,10 +11,10 @@ use axum::{Json, Router};
 use rand::RngCore;
 use serde_json::json;
 
+use crate::SandboxConfig;
 use crate::gateway::{self, Rejection};
 use crate::ledger::{Entry, Ledger};
 use crate::send::{self, Refusal};
-use crate::SandboxConfig;
 
 /// The host the sandbox names in `HostId`.
 const HOST_ID: &str = "cams.sandbox.chatlane.local";
@@ -55,24 +55,36 @@ async fn gateway_request(
                     access_key_id: request.access_key_id,
                     params: request.params,
                 });
-                answer(&request_id, StatusCode::OK, json!({
-                    "RequestId": request_id, "Code": "OK", "Message": "OK", "MessageId": message_id,
-                }))
+                answer(
+                    &request_id,
+                    StatusCode::OK,
+                    json!({
+                        "RequestId": request_id, "Code": "OK", "Message": "OK", "MessageId": message_id,
+                    }),
+                )
             }
-            Err(Refusal::Missing(name)) => error_answer(&request_id, Rejection {
-                status: StatusCode::BAD_REQUEST,
-                code: "MissingParameter",
-                message: format!("The input parameter \"{name}\" that is mandatory for processing this request is not supplied."),
-            }),
+            Err(Refusal::Missing(name)) => error_answer(
+                &request_id,
+                Rejection {
+                    status: StatusCode::BAD_REQUEST,
+                    code: "MissingParameter",
+                    message: format!(
+                        "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
+                    ),
+                },
+            ),
             Err(Refusal::Business(code, message)) => {
                 answer(&request_id, StatusCode::OK, json!({"RequestId": request_id, "Code": code, "Message": message}))
             }
         },
-        other => error_answer(&request_id, Rejection {
-            status: StatusCode::NOT_FOUND,
-            code: "InvalidAction.NotFound",
-            message: format!("Specified api {other:?} is not found, please check your url and method."),
-        }),
+        other => error_answer(
+            &request_id,
+            Rejection {
+                status: StatusCode::NOT_FOUND,
+                code: "InvalidAction.NotFound",
+                message: format!("Specified api {other:?} is not found, please check your url and method."),
+            },
+        ),
     }
 }
 
@@ -87,13 +99,17 @@ async fn clear_ledger(State(state): State<Arc<AppState>>) -> StatusCode {
 
 /// A gateway error body: `RequestId`, `HostId`, `Code`, `Message`, `Recommend`.
 fn error_answer(request_id: &str, rejection: Rejection) -> Response {
-    answer(request_id, rejection.status, json!({
-        "RequestId": request_id,
-        "HostId": HOST_ID,
-        "Code": rejection.code,
-        "Message": rejection.message,
-        "Recommend": format!("https://api.aliyun.com/troubleshoot?q={}", rejection.code),
-    }))
+    answer(
+        request_id,
+        rejection.status,
+        json!({
+            "RequestId": request_id,
+            "HostId": HOST_ID,
+            "Code": rejection.code,
+            "Message": rejection.message,
+            "Recommend": format!("https://api.aliyun.com/troubleshoot?q={}", rejection.code),
+        }),
+    )
 }
 
 fn answer(request_id: &str, status: StatusCode, body: serde_json::Value) -> Response {

@@ -27,8 +27,12 @@ fn client(endpoint: &str, secret: &str) -> Client {
 async fn template_and_text_arrive_with_their_wire_parameters() {
     let sandbox = sandbox().await;
     let client = client(&sandbox.endpoint(), DEFAULT_ACCESS_KEY_SECRET);
-    let params = TemplateParams::from_iter([("name".to_owned(), "Zoë & Co".to_owned()), ("code".to_owned(), "1 2*3".to_owned())]);
-    let template = client.send(&Message::template("8613800000000", "6591234567", "744c4b5c", "en", params)).await.unwrap();
+    let params = TemplateParams::from_iter([
+        ("name".to_owned(), "Zoë & Co".to_owned()),
+        ("code".to_owned(), "1 2*3".to_owned()),
+    ]);
+    let template =
+        client.send(&Message::template("8613800000000", "6591234567", "744c4b5c", "en", params)).await.unwrap();
     let text = client.send(&Message::text("8613800000000", "6591234567", "hello 北京 +~")).await.unwrap();
 
     let entries = sandbox.ledger().entries();
@@ -75,7 +79,8 @@ async fn a_wrong_secret_is_an_authentication_error_and_nothing_is_recorded() {
 #[tokio::test]
 async fn invalid_messages_never_reach_the_sandbox() {
     let sandbox = sandbox().await;
-    let err = client(&sandbox.endpoint(), DEFAULT_ACCESS_KEY_SECRET).send(&Message::text("+1", "2", "")).await.unwrap_err();
+    let err =
+        client(&sandbox.endpoint(), DEFAULT_ACCESS_KEY_SECRET).send(&Message::text("+1", "2", "")).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidMessage);
     let paths: Vec<_> = err.violations().iter().map(|v| v.path.as_str()).collect();
     assert_eq!(paths, ["from", "text.text"]);

@@ -102,11 +102,20 @@ mod tests {
     fn sts_adds_signed_token_headers_and_secrets_stay_out_of_the_url() {
         let creds = Credentials::new("AK", "SECRET-VALUE", Some("TOKEN-VALUE".into())).unwrap();
         let endpoint = Endpoint::parse("http://127.0.0.1:9000").unwrap();
-        let ctx = RequestContext { credentials: &creds, endpoint: &endpoint, date: "2024-05-01T08:00:00Z", nonce: "n", user_agent: "ua" };
-        let req = build(Operation::SendChatappMessage, &send_message_params(&Message::text("1", "2", "hi"), None), &ctx);
+        let ctx = RequestContext {
+            credentials: &creds,
+            endpoint: &endpoint,
+            date: "2024-05-01T08:00:00Z",
+            nonce: "n",
+            user_agent: "ua",
+        };
+        let req =
+            build(Operation::SendChatappMessage, &send_message_params(&Message::text("1", "2", "hi"), None), &ctx);
         assert!(req.url.starts_with("http://127.0.0.1:9000/?ChannelType=whatsapp&Content="));
         let auth = &req.headers.iter().find(|(n, _)| *n == "authorization").unwrap().1;
-        assert!(auth.contains("SignedHeaders=host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;"));
+        assert!(auth.contains(
+            "SignedHeaders=host;x-acs-accesskey-id;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;"
+        ));
         assert!(req.headers.iter().any(|(n, v)| *n == "x-acs-security-token" && v == "TOKEN-VALUE"));
         assert!(!req.url.contains("SECRET") && !auth.contains("SECRET"));
     }

@@ -105,13 +105,18 @@ mod tests {
 
     #[test]
     fn ok_with_message_id_is_a_receipt() {
-        let r = classify_send(&answer(200, r#"{"RequestId":"r1","Code":"OK","Message":"OK","MessageId":"m1"}"#)).unwrap();
+        let r =
+            classify_send(&answer(200, r#"{"RequestId":"r1","Code":"OK","Message":"OK","MessageId":"m1"}"#)).unwrap();
         assert_eq!(r, SendReceipt { message_id: "m1".into(), request_id: "r1".into() });
     }
 
     #[test]
     fn business_error_on_200_is_an_error() {
-        let err = classify_send(&answer(200, r#"{"RequestId":"r2","Code":"InvalidParameter.FromOnlyNumeric","Message":"bad from"}"#)).unwrap_err();
+        let err = classify_send(&answer(
+            200,
+            r#"{"RequestId":"r2","Code":"InvalidParameter.FromOnlyNumeric","Message":"bad from"}"#,
+        ))
+        .unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidParameter);
         assert_eq!(err.platform_code(), Some("InvalidParameter.FromOnlyNumeric"));
         assert_eq!(err.request_id(), Some("r2"));
@@ -121,7 +126,11 @@ mod tests {
 
     #[test]
     fn gateway_errors_keep_their_details() {
-        let err = classify_send(&answer(400, r#"{"RequestId":"r3","HostId":"h","Code":"SignatureDoesNotMatch","Message":"sig"}"#)).unwrap_err();
+        let err = classify_send(&answer(
+            400,
+            r#"{"RequestId":"r3","HostId":"h","Code":"SignatureDoesNotMatch","Message":"sig"}"#,
+        ))
+        .unwrap_err();
         assert_eq!(err.code(), ErrorCode::SignatureMismatch);
         assert_eq!(err.category(), ErrorCategory::Authentication);
         assert_eq!(err.http_status(), Some(400));
@@ -148,6 +157,9 @@ mod tests {
         assert_eq!(err.request_id(), Some("hdr-1"));
         assert!(err.message().contains("hdr-1"));
         assert_eq!(classify_send(&answer(200, r#"{"Code":"OK"}"#)).unwrap_err().code(), ErrorCode::MalformedResponse);
-        assert_eq!(classify_send(&answer(200, r#"{"MessageId":"m"}"#)).unwrap_err().code(), ErrorCode::MalformedResponse);
+        assert_eq!(
+            classify_send(&answer(200, r#"{"MessageId":"m"}"#)).unwrap_err().code(),
+            ErrorCode::MalformedResponse
+        );
     }
 }

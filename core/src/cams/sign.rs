@@ -142,7 +142,13 @@ mod tests {
 
     #[test]
     fn verify_accepts_only_the_right_signature() {
-        let input = SigningInput { method: "POST", path: "/", query: &[("A", "1")], headers: &[("host", "h")], hashed_payload: EMPTY_BODY_SHA256 };
+        let input = SigningInput {
+            method: "POST",
+            path: "/",
+            query: &[("A", "1")],
+            headers: &[("host", "h")],
+            hashed_payload: EMPTY_BODY_SHA256,
+        };
         let sig = sign(&input, "secret");
         assert!(verify("secret", &sig.string_to_sign, &sig.signature));
         assert!(!verify("other", &sig.string_to_sign, &sig.signature));

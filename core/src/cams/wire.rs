@@ -97,10 +97,13 @@ mod tests {
 
     #[test]
     fn template_params_keep_caller_order_and_message_overrides_space() {
-        let mut msg = Message::template("1", "2", "C", "en", TemplateParams::from_iter([
-            ("z".to_owned(), "1".to_owned()),
-            ("a".to_owned(), "2".to_owned()),
-        ]));
+        let mut msg = Message::template(
+            "1",
+            "2",
+            "C",
+            "en",
+            TemplateParams::from_iter([("z".to_owned(), "1".to_owned()), ("a".to_owned(), "2".to_owned())]),
+        );
         msg.options.cust_space_id = Some("mine".into());
         let params = send_message_params(&msg, Some("default"));
         assert_eq!(params.get("TemplateParams"), Some(r#"{"z":"1","a":"2"}"#));
@@ -110,12 +113,16 @@ mod tests {
 
     #[test]
     fn empty_params_and_payload_are_omitted() {
-        let msg = Message::new("1", "2", Body::Template(Template {
-            code: "C".into(),
-            language: "en".into(),
-            params: TemplateParams::new(),
-            payload: vec![],
-        }));
+        let msg = Message::new(
+            "1",
+            "2",
+            Body::Template(Template {
+                code: "C".into(),
+                language: "en".into(),
+                params: TemplateParams::new(),
+                payload: vec![],
+            }),
+        );
         let params = send_message_params(&msg, None);
         assert_eq!(params.get("TemplateParams"), None);
         assert_eq!(params.len(), 6);

@@ -154,13 +154,7 @@ impl Message {
 
     /// A WhatsApp message with the given body and default options.
     pub fn new(from: impl Into<String>, to: impl Into<String>, body: Body) -> Self {
-        Self {
-            channel: Channel::default(),
-            from: from.into(),
-            to: to.into(),
-            body,
-            options: SendOptions::default(),
-        }
+        Self { channel: Channel::default(), from: from.into(), to: to.into(), body, options: SendOptions::default() }
     }
 }
 

@@ -88,12 +88,15 @@ mod tests {
     fn reports_every_violation_with_paths() {
         let found = violations(&Message::template("+86 138", "", " ", "", TemplateParams::new()));
         let got: Vec<_> = found.iter().map(|v| (v.code, v.path.as_str())).collect();
-        assert_eq!(got, [
-            ("digits_only", "from"),
-            ("required", "to"),
-            ("required", "template.code"),
-            ("required", "template.language"),
-        ]);
+        assert_eq!(
+            got,
+            [
+                ("digits_only", "from"),
+                ("required", "to"),
+                ("required", "template.code"),
+                ("required", "template.language"),
+            ]
+        );
         let err = validate(&Message::text("1", "2", "")).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidMessage);
         assert_eq!(err.violations().len(), 1);
