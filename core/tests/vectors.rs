@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chatlane_core::cams::request::{self, RequestContext};
 use chatlane_core::cams::sign::{self, SigningInput};
 use chatlane_core::cams::{Operation, wire};
-use chatlane_core::{Body, Credentials, Endpoint, Message, Template, TemplateParams};
+use chatlane_core::{Body, Credentials, Endpoint, Message, Template};
 use serde_json::Value;
 
 fn vectors() -> Vec<(String, Value)> {
