@@ -1,0 +1,265 @@
+/**
+ * chatlane: send chat-app messages through Alibaba Cloud CAMS (`SendChatappMessage`)
+ * from a Rust core. Sends run off the event loop and resolve with a {@link Receipt};
+ * every failure is a {@link ChatlaneError} subclass with a stable `code`.
+ */
+
+/** The chat app a message goes through (`ChannelType` on the wire). */
+export type Channel = 'whatsapp' | 'messenger' | 'instagram' | 'viber' | 'telegram' | 'line'
+
+/** Fields every message has. */
+export interface MessageBase {
+  /** The chat app; `'whatsapp'` when absent. WhatsApp and Viber numbers are digits only, with country code. */
+  channel?: Channel
+  /** The sender: business number, page, account or service ID (`From`). */
+  from: string
+  /** The recipient (`To`). */
+  to: string
+  /** Caller-defined ID echoed in status receipts (`TaskId`). */
+  taskId?: string
+  /** The channel instance (`CustSpaceId`); overrides the client's default. */
+  custSpaceId?: string
+}
+
+/** A pre-approved template message, allowed at any time. */
+export interface TemplateMessage extends MessageBase {
+  type: 'template'
+  /** The template code (`TemplateCode`). */
+  code: string
+  /** The template language, e.g. `'en'` or `'zh_CN'` (`Language`). */
+  language: string
+  /** Values of the template's variables, sent in insertion order (`TemplateParams`). */
+  params?: Record<string, string>
+  /** One payload per quick-reply button, in button order (`Payload`). */
+  payload?: string[]
+}
+
+/** A free-form text message (WhatsApp: only within 24 h of the user's last message). */
+export interface TextMessage extends MessageBase {
+  type: 'text'
+  /** The text to send. */
+  text: string
+}
+
+/** Anything {@link Client.send} accepts. */
+export type Message = TemplateMessage | TextMessage
+
+/** What a successful send resolves with. */
+export interface Receipt {
+  /** The platform's `MessageId`; status receipts carry the same ID. */
+  messageId: string
+  /** The platform's `RequestId` (quote it to support). */
+  requestId: string
+}
+
+/** Client settings. Unknown keys are a {@link ConfigurationError}. */
+export interface ClientOptions {
+  /**
+   * AccessKey ID. Give it with `accessKeySecret`, or give neither to read
+   * `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` /
+   * `ALIBABA_CLOUD_SECURITY_TOKEN` from the environment.
+   */
+  accessKeyId?: string | null
+  /** AccessKey secret; never shown by `toString`, `util.inspect`, `JSON.stringify` or errors. */
+  accessKeySecret?: string | null
+  /** STS security token. */
+  securityToken?: string | null
+  /** `https://host[:port]`; plain `http://` only for loopback hosts. Default: the international CAMS endpoint. */
+  endpoint?: string | null
+  /** Default `CustSpaceId` for messages that do not set one. */
+  custSpaceId?: string | null
+  /** Connect timeout in milliseconds (positive whole number). */
+  connectTimeoutMs?: number | null
+  /** Whole-request timeout in milliseconds (positive whole number). */
+  requestTimeoutMs?: number | null
+}
+
+/** A CAMS client. It reuses connections: share one per process. */
+export declare class Client {
+  /** @throws {ConfigurationError} for bad options or missing credentials. */
+  constructor(options?: ClientOptions)
+  /** The endpoint requests go to, e.g. `'https://cams.ap-southeast-1.aliyuncs.com/'`. */
+  readonly endpoint: string
+  /** The AccessKey ID requests are signed with (not secret). */
+  readonly accessKeyId: string
+  /** The default `CustSpaceId`, or `null`. */
+  readonly custSpaceId: string | null
+  /**
+   * Validates and sends one message; the work runs off the event loop.
+   * Rejects with a {@link ChatlaneError} subclass, e.g. {@link ValidationError} before
+   * anything is sent, {@link AuthenticationError} for a wrong secret.
+   */
+  send(message: Message): Promise<Receipt>
+  /** A description without secrets. */
+  toString(): string
+  /** The non-secret settings. */
+  toJSON(): { endpoint: string; accessKeyId: string; custSpaceId: string | null }
+}
+
+/** Every stable error code. New codes may be added; existing ones never change meaning. */
+export type ErrorCode =
+  | 'InvalidMessage'
+  | 'InvalidConfig'
+  | 'MissingCredentials'
+  | 'SignatureMismatch'
+  | 'InvalidAccessKey'
+  | 'InvalidSecurityToken'
+  | 'InvalidTimestamp'
+  | 'NonceReused'
+  | 'PermissionDenied'
+  | 'NotSubscribed'
+  | 'Throttled'
+  | 'TemplateNotFound'
+  | 'SessionWindowClosed'
+  | 'MissingParameter'
+  | 'InvalidParameter'
+  | 'Rejected'
+  | 'Connect'
+  | 'ConnectTimeout'
+  | 'OutcomeUnknown'
+  | 'Server'
+  | 'MalformedResponse'
+  | 'Internal'
+
+/** The coarse family of an error: what a caller can do about it. One class per category. */
+export type ErrorCategory =
+  | 'validation'
+  | 'configuration'
+  | 'authentication'
+  | 'permission'
+  | 'subscription'
+  | 'throttled'
+  | 'template'
+  | 'session_window'
+  | 'invalid_parameter'
+  | 'rejected'
+  | 'network'
+  | 'timeout'
+  | 'outcome_unknown'
+  | 'server'
+  | 'malformed_response'
+  | 'internal'
+
+/** One reason a message failed validation. */
+export interface Violation {
+  /** Stable machine code, e.g. `'required'`, `'digits_only'`. */
+  code: string
+  /** Field path in the message, e.g. `'text.text'`, `'from'`, `'template.code'`. */
+  path: string
+  /** Readable explanation. */
+  message: string
+}
+
+/** What an error carries besides its message (to construct one, e.g. in a test double). */
+export interface ChatlaneErrorDetails {
+  code: ErrorCode
+  platformCode?: string | null
+  requestId?: string | null
+  httpStatus?: number | null
+  retryAfterMs?: number | null
+  taskId?: string | null
+  violations?: readonly Violation[]
+  cause?: unknown
+}
+
+/** Base class of every error chatlane raises. Fields absent for an error are `null`. */
+export declare class ChatlaneError extends Error {
+  constructor(message: string, details: ChatlaneErrorDetails)
+  /** The stable code, e.g. `'SignatureMismatch'`. */
+  readonly code: ErrorCode
+  /** The category of `code`, e.g. `'authentication'`. */
+  readonly category: ErrorCategory
+  /** The platform's `Code`, e.g. `'SignatureDoesNotMatch'`. */
+  readonly platformCode: string | null
+  /** The platform's `RequestId`. */
+  readonly requestId: string | null
+  /** The HTTP status of the answer. */
+  readonly httpStatus: number | null
+  /** How long the server asked to wait before retrying, in milliseconds. */
+  readonly retryAfterMs: number | null
+  /** The message's `TaskId` (set on outcome-unknown errors so callers can reconcile). */
+  readonly taskId: string | null
+  /** Every validation violation; empty unless `code` is `'InvalidMessage'`. */
+  readonly violations: readonly Violation[]
+}
+
+/** The message was rejected before anything was sent; see `violations`. */
+export declare class ValidationError extends ChatlaneError {
+  static readonly category: 'validation'
+  readonly category: 'validation'
+}
+/** The client was configured wrongly (endpoint, credentials, timeouts). */
+export declare class ConfigurationError extends ChatlaneError {
+  static readonly category: 'configuration'
+  readonly category: 'configuration'
+}
+/** The gateway did not accept the credentials or the signature. */
+export declare class AuthenticationError extends ChatlaneError {
+  static readonly category: 'authentication'
+  readonly category: 'authentication'
+}
+/** The credentials are valid but lack permission for the operation or resource. */
+export declare class PermissionDeniedError extends ChatlaneError {
+  static readonly category: 'permission'
+  readonly category: 'permission'
+}
+/** The CAMS product is not activated for the account. */
+export declare class SubscriptionError extends ChatlaneError {
+  static readonly category: 'subscription'
+  readonly category: 'subscription'
+}
+/** The request was throttled; retry after `retryAfterMs`. */
+export declare class ThrottledError extends ChatlaneError {
+  static readonly category: 'throttled'
+  readonly category: 'throttled'
+}
+/** The template is unknown, not approved, or its parameters do not match. */
+export declare class TemplateError extends ChatlaneError {
+  static readonly category: 'template'
+  readonly category: 'template'
+}
+/** A free-form message was sent outside the recipient's 24-hour window. */
+export declare class SessionWindowError extends ChatlaneError {
+  static readonly category: 'session_window'
+  readonly category: 'session_window'
+}
+/** The platform rejected a parameter. */
+export declare class InvalidParameterError extends ChatlaneError {
+  static readonly category: 'invalid_parameter'
+  readonly category: 'invalid_parameter'
+}
+/** The platform rejected the request for another reason; see `platformCode`. */
+export declare class RejectedError extends ChatlaneError {
+  static readonly category: 'rejected'
+  readonly category: 'rejected'
+}
+/** The request could not be delivered to the server (nothing was sent). */
+export declare class NetworkError extends ChatlaneError {
+  static readonly category: 'network'
+  readonly category: 'network'
+}
+/** No connection was made in time (nothing was sent). */
+export declare class RequestTimeoutError extends ChatlaneError {
+  static readonly category: 'timeout'
+  readonly category: 'timeout'
+}
+/** The request may or may not have taken effect; reconcile by `taskId`. */
+export declare class OutcomeUnknownError extends ChatlaneError {
+  static readonly category: 'outcome_unknown'
+  readonly category: 'outcome_unknown'
+}
+/** The server failed (HTTP 5xx). */
+export declare class ServerError extends ChatlaneError {
+  static readonly category: 'server'
+  readonly category: 'server'
+}
+/** The server's answer could not be understood. */
+export declare class MalformedResponseError extends ChatlaneError {
+  static readonly category: 'malformed_response'
+  readonly category: 'malformed_response'
+}
+/** A bug in chatlane (a caught panic); please report it. */
+export declare class InternalError extends ChatlaneError {
+  static readonly category: 'internal'
+  readonly category: 'internal'
+}

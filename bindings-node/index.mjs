@@ -1,0 +1,26 @@
+// ES module entry point: re-exports the CommonJS module, so both share one addon and
+// one set of error classes (`instanceof` works across `import` and `require`).
+import chatlane from './index.js'
+
+export const {
+  Client,
+  ChatlaneError,
+  ValidationError,
+  ConfigurationError,
+  AuthenticationError,
+  PermissionDeniedError,
+  SubscriptionError,
+  ThrottledError,
+  TemplateError,
+  SessionWindowError,
+  InvalidParameterError,
+  RejectedError,
+  NetworkError,
+  RequestTimeoutError,
+  OutcomeUnknownError,
+  ServerError,
+  MalformedResponseError,
+  InternalError,
+} = chatlane
+
+export default chatlane

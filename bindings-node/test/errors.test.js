@@ -1,0 +1,257 @@
+'use strict'
+
+const assert = require('node:assert/strict')
+const net = require('node:net')
+const { after, before, describe, test } = require('node:test')
+
+const chatlane = require('chatlane')
+const { Client, ChatlaneError, AuthenticationError, ConfigurationError, NetworkError, ValidationError } = chatlane
+const { startSandbox, sandboxOptions, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET } = require('./sandbox.js')
+
+const FROM = '8613900000000'
+const TO = '8613800000000'
+const WRONG_SECRET = 'wrong-secret-5f1d0c2b'
+const ENV_NAMES = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']
+
+let sandbox
+
+before(async () => {
+  sandbox = await startSandbox()
+})
+
+after(() => sandbox?.stop())
+
+/** Runs `body` with the credential variables set to `values` (absent when undefined). */
+async function withCredentialEnv(values, body) {
+  const saved = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]))
+  try {
+    for (const name of ENV_NAMES) {
+      if (values[name] === undefined) {
+        delete process.env[name]
+      } else {
+        process.env[name] = values[name]
+      }
+    }
+    return await body()
+  } finally {
+    for (const name of ENV_NAMES) {
+      if (saved[name] === undefined) {
+        delete process.env[name]
+      } else {
+        process.env[name] = saved[name]
+      }
+    }
+  }
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort() {
+  const server = net.createServer()
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe('platform errors', () => {
+  test('a wrong secret rejects with AuthenticationError carrying the platform details', async () => {
+    const client = new Client(sandboxOptions(sandbox, { accessKeySecret: WRONG_SECRET }))
+    const error = await client.send({ type: 'text', from: FROM, to: TO, text: 'hi', taskId: 'auth-1' }).then(
+      () => assert.fail('the send should have been rejected'),
+      (e) => e,
+    )
+    assert.ok(error instanceof AuthenticationError)
+    assert.ok(error instanceof ChatlaneError)
+    assert.ok(error instanceof Error)
+    assert.equal(error.name, 'AuthenticationError')
+    assert.equal(error.code, 'SignatureMismatch')
+    assert.equal(error.category, 'authentication')
+    assert.equal(error.platformCode, 'SignatureDoesNotMatch')
+    assert.equal(error.httpStatus, 400)
+    assert.equal(typeof error.requestId, 'string')
+    assert.ok(error.requestId.length > 0)
+    assert.equal(error.retryAfterMs, null)
+    assert.deepEqual(error.violations, [])
+    assert.match(error.stack, /^AuthenticationError: /)
+    assert.ok(!(await sandbox.ledger()).some((entry) => entry.params.TaskId === 'auth-1'))
+  })
+
+  test('connection refused rejects with NetworkError', async () => {
+    const client = new Client({ endpoint: `http://127.0.0.1:${await closedPort()}`, accessKeyId: 'id', accessKeySecret: 's' })
+    await assert.rejects(client.send({ type: 'text', from: FROM, to: TO, text: 'hi' }), (error) => {
+      assert.ok(error instanceof NetworkError)
+      assert.equal(error.code, 'Connect')
+      assert.equal(error.category, 'network')
+      assert.equal(error.httpStatus, null)
+      return true
+    })
+  })
+})
+
+describe('validation', () => {
+  test('every violation is reported with its path, and nothing is sent', async () => {
+    const client = new Client(sandboxOptions(sandbox))
+    const before = (await sandbox.ledger()).length
+    await assert.rejects(
+      client.send({ type: 'text', from: '+86 139', to: TO, text: '', taskId: 'invalid-1' }),
+      (error) => {
+        assert.ok(error instanceof ValidationError)
+        assert.ok(error instanceof ChatlaneError)
+        assert.equal(error.code, 'InvalidMessage')
+        assert.equal(error.category, 'validation')
+        assert.deepEqual(error.violations.map((v) => v.path).sort(), ['from', 'text.text'])
+        assert.deepEqual(error.violations.find((v) => v.path === 'text.text').code, 'required')
+        assert.deepEqual(error.violations.find((v) => v.path === 'from').code, 'digits_only')
+        assert.match(error.message, /text\.text/)
+        return true
+      },
+    )
+    assert.equal((await sandbox.ledger()).length, before)
+  })
+
+  for (const [label, message, named] of [
+    ['the bare {type: "fax"}', { type: 'fax' }, /not a valid message/],
+    ['an unknown type', { type: 'fax', from: FROM, to: TO }, /fax/],
+    ['a missing field', { type: 'template', from: FROM, to: TO, language: 'en' }, /code/],
+    ['an unknown channel', { type: 'text', channel: 'sms', from: FROM, to: TO, text: 'hi' }, /sms/],
+    ['a wrongly typed field', { type: 'text', from: FROM, to: TO, text: 42 }, /42|string/],
+    ['no object at all', undefined, /not a valid message/],
+    ['a function', () => {}, /function/],
+  ]) {
+    test(`${label} is a ValidationError (a rejection, not a throw)`, async () => {
+      const client = new Client(sandboxOptions(sandbox))
+      const pending = client.send(message)
+      assert.ok(pending instanceof Promise)
+      await assert.rejects(pending, (error) => {
+        assert.ok(error instanceof ValidationError, String(error))
+        assert.equal(error.code, 'InvalidMessage')
+        assert.deepEqual(error.violations, [])
+        assert.match(error.message, named)
+        return true
+      })
+    })
+  }
+})
+
+describe('configuration', () => {
+  test('plain http to a non-loopback host throws ConfigurationError synchronously', () => {
+    assert.throws(
+      () => new Client({ endpoint: 'http://example.com', accessKeyId: 'id', accessKeySecret: 'secret' }),
+      (error) => {
+        assert.ok(error instanceof ConfigurationError)
+        assert.ok(error instanceof ChatlaneError)
+        assert.equal(error.code, 'InvalidConfig')
+        assert.equal(error.category, 'configuration')
+        assert.match(error.message, /loopback/)
+        return true
+      },
+    )
+  })
+
+  test('missing credentials throw ConfigurationError MissingCredentials', async () => {
+    await withCredentialEnv({}, () => {
+      assert.throws(() => new Client({ endpoint: sandbox.endpoint }), (error) => {
+        assert.ok(error instanceof ConfigurationError)
+        assert.equal(error.code, 'MissingCredentials')
+        return true
+      })
+    })
+    assert.throws(() => new Client({ endpoint: sandbox.endpoint, accessKeyId: 'only-the-id' }), {
+      code: 'MissingCredentials',
+    })
+  })
+
+  test('credentials from the ALIBABA_CLOUD_* environment work', async () => {
+    const receipt = await withCredentialEnv(
+      { ALIBABA_CLOUD_ACCESS_KEY_ID: SANDBOX_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SANDBOX_KEY_SECRET },
+      () => {
+        const client = new Client({ endpoint: sandbox.endpoint })
+        assert.equal(client.accessKeyId, SANDBOX_KEY_ID)
+        return client.send({ type: 'text', from: FROM, to: TO, text: 'from env', taskId: 'env-1' })
+      },
+    )
+    const entry = (await sandbox.ledger()).find((e) => e.params.TaskId === 'env-1')
+    assert.equal(entry?.messageId, receipt.messageId)
+  })
+
+  for (const [label, options, shown] of [
+    ['an unknown option', { accesKeyId: 'typo' }, /accesKeyId/],
+    ['a zero timeout', { connectTimeoutMs: 0 }, /connect_timeout/],
+    ['a negative timeout', { requestTimeoutMs: -5 }, /requestTimeoutMs/],
+    ['a fractional timeout', { requestTimeoutMs: 1.5 }, /requestTimeoutMs/],
+    ['a non-string option', { endpoint: 8080 }, /endpoint/],
+    ['options that are not an object', 'https://example.com', /object/],
+  ]) {
+    test(`${label} throws ConfigurationError`, () => {
+      const base = typeof options === 'object' ? { accessKeyId: 'id', accessKeySecret: 'secret', ...options } : options
+      assert.throws(() => new Client(base), (error) => {
+        assert.ok(error instanceof ConfigurationError, String(error))
+        assert.equal(error.code, 'InvalidConfig')
+        assert.match(error.message, shown)
+        return true
+      })
+    })
+  }
+})
+
+describe('secrets stay secret', () => {
+  const SECRET = 'top-secret-value-8c1e'
+  const TOKEN = 'sts-token-value-77aa'
+
+  test('util.inspect, String and JSON.stringify of a client never show the secret', () => {
+    const util = require('node:util')
+    const client = new Client({
+      endpoint: sandbox.endpoint,
+      accessKeyId: 'visible-id',
+      accessKeySecret: SECRET,
+      securityToken: TOKEN,
+      custSpaceId: 'cams-1',
+    })
+    const shown = [
+      util.inspect(client),
+      util.inspect(client, { showHidden: true, depth: Infinity, getters: true }),
+      String(client),
+      `${client}`,
+      JSON.stringify(client),
+      JSON.stringify(Object.getOwnPropertyNames(client)),
+    ]
+    for (const text of shown) {
+      assert.ok(!text.includes(SECRET), text)
+      assert.ok(!text.includes(TOKEN), text)
+    }
+    assert.match(String(client), /visible-id/)
+    assert.deepEqual(JSON.parse(JSON.stringify(client)), {
+      endpoint: `${sandbox.endpoint}/`,
+      accessKeyId: 'visible-id',
+      custSpaceId: 'cams-1',
+    })
+  })
+
+  test('errors never show the secret', async () => {
+    const util = require('node:util')
+    const client = new Client(sandboxOptions(sandbox, { accessKeySecret: SECRET, securityToken: TOKEN }))
+    const failures = [
+      await client.send({ type: 'text', from: FROM, to: TO, text: 'hi' }).catch((e) => e),
+      await client.send({ type: 'text', from: 'x', to: '', text: '' }).catch((e) => e),
+    ]
+    for (const options of [
+      { endpoint: 'http://example.com', accessKeyId: 'id', accessKeySecret: SECRET },
+      { endpoint: sandbox.endpoint, accessKeyId: 'id', accessKeySecret: 12345678 },
+      { endpoint: sandbox.endpoint, accessKeySecret: SECRET },
+    ]) {
+      try {
+        new Client(options)
+        assert.fail('the constructor should have thrown')
+      } catch (error) {
+        failures.push(error)
+      }
+    }
+    for (const error of failures) {
+      assert.ok(error instanceof ChatlaneError, String(error))
+      const text = `${error.message}\n${error.stack}\n${util.inspect(error, { depth: Infinity })}\n${JSON.stringify(error)}`
+      for (const secret of [SECRET, TOKEN, '12345678']) {
+        assert.ok(!text.includes(secret), text)
+      }
+    }
+  })
+})

@@ -1,0 +1,44 @@
+"""Sends one template (blocking) and one text (asyncio) with chatlane.
+
+The endpoint comes from CHATLANE_ENDPOINT (e.g. a `chatlane sandbox`), the credentials from
+ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, as in production.
+
+    CHATLANE_ENDPOINT=http://127.0.0.1:8080 \
+    ALIBABA_CLOUD_ACCESS_KEY_ID=sandbox-access-key-id \
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-access-key-secret \
+    python bindings-python/examples/demo.py
+"""
+
+import asyncio
+import os
+import sys
+
+import chatlane
+
+SENDER = "8613800000000"
+RECIPIENT = "6591234567"
+
+
+async def send_text(client: chatlane.Client) -> chatlane.SendReceipt:
+    return await client.send_async(chatlane.Text(sender=SENDER, to=RECIPIENT, text="Hello from Python!"))
+
+
+def main() -> int:
+    try:
+        client = chatlane.Client(endpoint=os.environ.get("CHATLANE_ENDPOINT"))
+        template = client.send(
+            chatlane.Template(
+                sender=SENDER, to=RECIPIENT, code="744c4b5c79c94324", language="en", params={"name": "Ada"}
+            )
+        )
+        print(f"python  template  MessageId={template.message_id}")
+        text = asyncio.run(send_text(client))
+        print(f"python  text      MessageId={text.message_id}")
+    except chatlane.ChatlaneError as error:
+        print(f"python  failed    {type(error).__name__} [{error.code}]: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

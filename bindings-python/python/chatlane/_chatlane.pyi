@@ -1,0 +1,219 @@
+"""Type hints for the ``chatlane._chatlane`` extension module (written by hand)."""
+
+from typing import Union, final
+
+__version__: str
+
+@final
+class Template:
+    """A pre-approved template message (``Type=template``), allowed at any time."""
+
+    def __init__(
+        self,
+        *,
+        sender: str,
+        to: str,
+        code: str,
+        language: str,
+        params: dict[str, str] | None = None,
+        payload: list[str] | None = None,
+        channel: str = "whatsapp",
+        task_id: str | None = None,
+        cust_space_id: str | None = None,
+    ) -> None:
+        """Raises ``ValidationError`` for an unknown channel; every other rule is checked
+        when the message is sent."""
+    @property
+    def sender(self) -> str:
+        """The sender (``From``): business phone number, page, account or service ID."""
+    @property
+    def to(self) -> str:
+        """The recipient (``To``)."""
+    @property
+    def code(self) -> str:
+        """The template code (``TemplateCode``)."""
+    @property
+    def language(self) -> str:
+        """The template language (``Language``)."""
+    @property
+    def params(self) -> dict[str, str]:
+        """A copy of the template variables, in their original order (``TemplateParams``)."""
+    @property
+    def payload(self) -> list[str]:
+        """A copy of the quick-reply button payloads (``Payload``)."""
+    @property
+    def channel(self) -> str:
+        """The chat app (``ChannelType``), e.g. ``"whatsapp"``."""
+    @property
+    def task_id(self) -> str | None:
+        """The caller-defined ID echoed in status receipts (``TaskId``)."""
+    @property
+    def cust_space_id(self) -> str | None:
+        """The channel instance (``CustSpaceId``), overriding the client's default."""
+    def __eq__(self, other: object) -> bool: ...
+
+@final
+class Text:
+    """A free-form text message (WhatsApp: only within 24 h of the user's last message)."""
+
+    def __init__(
+        self,
+        *,
+        sender: str,
+        to: str,
+        text: str,
+        channel: str = "whatsapp",
+        task_id: str | None = None,
+        cust_space_id: str | None = None,
+    ) -> None:
+        """Raises ``ValidationError`` for an unknown channel; every other rule is checked
+        when the message is sent."""
+    @property
+    def sender(self) -> str:
+        """The sender (``From``): business phone number, page, account or service ID."""
+    @property
+    def to(self) -> str:
+        """The recipient (``To``)."""
+    @property
+    def text(self) -> str:
+        """The text to send."""
+    @property
+    def channel(self) -> str:
+        """The chat app (``ChannelType``), e.g. ``"whatsapp"``."""
+    @property
+    def task_id(self) -> str | None:
+        """The caller-defined ID echoed in status receipts (``TaskId``)."""
+    @property
+    def cust_space_id(self) -> str | None:
+        """The channel instance (``CustSpaceId``), overriding the client's default."""
+    def __eq__(self, other: object) -> bool: ...
+
+_Message = Union[Template, Text]
+
+@final
+class SendReceipt:
+    """What a successful send returns."""
+
+    def __init__(self, *, message_id: str, request_id: str) -> None: ...
+    @property
+    def message_id(self) -> str:
+        """The ID of the accepted message; status receipts carry the same ``MessageId``."""
+    @property
+    def request_id(self) -> str:
+        """The platform's ``RequestId`` (quote it to support)."""
+    def __eq__(self, other: object) -> bool: ...
+
+@final
+class Client:
+    """A CAMS client: signs with one AccessKey and sends through pooled connections.
+
+    Safe to share between threads and asyncio tasks. ``repr()`` never shows a secret.
+    """
+
+    def __init__(
+        self,
+        *,
+        access_key_id: str | None = None,
+        access_key_secret: str | None = None,
+        security_token: str | None = None,
+        endpoint: str | None = None,
+        cust_space_id: str | None = None,
+        connect_timeout: float | None = None,
+        request_timeout: float | None = None,
+    ) -> None:
+        """Credentials default to ``ALIBABA_CLOUD_ACCESS_KEY_ID``,
+        ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` and ``ALIBABA_CLOUD_SECURITY_TOKEN``; timeouts
+        are in seconds. Raises ``ConfigurationError`` on bad settings."""
+    def send(self, message: _Message) -> SendReceipt:
+        """Validates, signs and sends one message, blocking this thread (the interpreter is
+        released meanwhile). Raises a ``ChatlaneError`` subclass on failure."""
+    async def send_async(self, message: _Message) -> SendReceipt:
+        """Like ``send``, as a coroutine; the send starts when it is first awaited.
+
+        Cancelling the awaiting task stops the wait, not a request already on its way."""
+
+@final
+class Violation:
+    """One reason a message cannot be sent."""
+
+    def __init__(self, *, code: str, path: str, message: str) -> None: ...
+    @property
+    def code(self) -> str:
+        """Stable machine code, e.g. ``"required"`` or ``"digits_only"``."""
+    @property
+    def path(self) -> str:
+        """Field path in the message, e.g. ``"text.text"`` or ``"from"``."""
+    @property
+    def message(self) -> str:
+        """Readable explanation."""
+    def __eq__(self, other: object) -> bool: ...
+
+class ChatlaneError(Exception):
+    """Base class of every chatlane error; ``str(error)`` is ``message``."""
+
+    code: str
+    """Stable fine-grained code, e.g. ``"SignatureMismatch"`` or ``"Throttled"``."""
+    category: str
+    """Stable category name, e.g. ``"authentication"``; it names the subclass."""
+    message: str
+    """Readable description (never contains credentials)."""
+    platform_code: str | None
+    """The platform's ``Code``, e.g. ``"SignatureDoesNotMatch"``, if it answered."""
+    request_id: str | None
+    """The platform's ``RequestId``, if it answered."""
+    http_status: int | None
+    """The HTTP status, if an answer arrived."""
+    retry_after: float | None
+    """Seconds the server asked to wait before a retry."""
+    task_id: str | None
+    """The message's ``TaskId`` (set on outcome-unknown errors, to reconcile)."""
+    violations: list[Violation]
+    """Every validation violation (empty unless this is a ``ValidationError``)."""
+
+class ValidationError(ChatlaneError):
+    """The message or a parameter was rejected before anything was sent."""
+
+class ConfigurationError(ChatlaneError):
+    """The client was configured wrongly (endpoint, credentials, timeouts)."""
+
+class AuthenticationError(ChatlaneError):
+    """The gateway did not accept the credentials or the signature."""
+
+class PermissionDeniedError(ChatlaneError):
+    """The credentials are valid but lack permission for the operation or resource."""
+
+class SubscriptionError(ChatlaneError):
+    """The product is not activated for the account."""
+
+class ThrottledError(ChatlaneError):
+    """The request was throttled; it may be retried after ``retry_after``."""
+
+class TemplateError(ChatlaneError):
+    """The template is unknown, not approved, or its parameters do not match."""
+
+class SessionWindowError(ChatlaneError):
+    """A free-form message was sent outside the recipient's 24-hour window."""
+
+class InvalidParameterError(ChatlaneError):
+    """The platform rejected a parameter."""
+
+class RejectedError(ChatlaneError):
+    """The platform rejected the request for a reason chatlane does not classify further."""
+
+class NetworkError(ChatlaneError):
+    """The request could not be delivered to the server (nothing was sent)."""
+
+class RequestTimeoutError(ChatlaneError):
+    """No answer arrived in time and the request was never written."""
+
+class OutcomeUnknownError(ChatlaneError):
+    """The request may or may not have taken effect; reconcile by ``task_id``."""
+
+class ServerError(ChatlaneError):
+    """The server failed (HTTP 5xx)."""
+
+class MalformedResponseError(ChatlaneError):
+    """The server's answer could not be understood."""
+
+class InternalError(ChatlaneError):
+    """A bug in chatlane (a caught panic); please report it."""

@@ -1,0 +1,154 @@
+//! `Client` and `SendReceipt`: options in, sends on the core runtime (sync with the
+//! interpreter released, or as an asyncio awaitable), receipts or typed exceptions out.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use chatlane_core::{ClientConfig, ClientOptions, Error, ErrorCode, runtime};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyCFunction;
+
+use crate::{VERSION, errors, messages, repr};
+
+/// A CAMS client: signs with one AccessKey and sends through pooled connections.
+/// Safe to share between threads and asyncio tasks.
+#[pyclass(frozen, module = "chatlane")]
+pub struct Client {
+    inner: chatlane_core::Client,
+}
+
+/// What a successful send returns.
+#[pyclass(frozen, eq, module = "chatlane")]
+#[derive(PartialEq, Eq)]
+pub struct SendReceipt {
+    /// The ID of the accepted message; status receipts carry the same `MessageId`.
+    #[pyo3(get)]
+    message_id: String,
+    /// The platform's `RequestId` (quote it to support).
+    #[pyo3(get)]
+    request_id: String,
+}
+
+impl From<chatlane_core::SendReceipt> for SendReceipt {
+    fn from(receipt: chatlane_core::SendReceipt) -> Self {
+        Self { message_id: receipt.message_id, request_id: receipt.request_id }
+    }
+}
+
+#[pymethods]
+impl SendReceipt {
+    /// A receipt from its parts (chatlane creates these; the constructor serves test doubles).
+    #[new]
+    #[pyo3(signature = (*, message_id, request_id))]
+    fn new(message_id: String, request_id: String) -> Self {
+        Self { message_id, request_id }
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        repr::call_like(
+            "SendReceipt",
+            &[("message_id", repr::value(py, &self.message_id)?), ("request_id", repr::value(py, &self.request_id)?)],
+        )
+    }
+}
+
+#[pymethods]
+impl Client {
+    /// A client. Credentials default to the `ALIBABA_CLOUD_ACCESS_KEY_ID`,
+    /// `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and `ALIBABA_CLOUD_SECURITY_TOKEN` environment
+    /// variables; timeouts are in seconds. Raises `ConfigurationError` on bad settings.
+    #[new]
+    #[pyo3(signature = (
+        *, access_key_id=None, access_key_secret=None, security_token=None, endpoint=None,
+        cust_space_id=None, connect_timeout=None, request_timeout=None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        access_key_id: Option<String>,
+        access_key_secret: Option<String>,
+        security_token: Option<String>,
+        endpoint: Option<String>,
+        cust_space_id: Option<String>,
+        connect_timeout: Option<f64>,
+        request_timeout: Option<f64>,
+    ) -> PyResult<Self> {
+        let build = || {
+            let options = ClientOptions {
+                access_key_id,
+                access_key_secret,
+                security_token,
+                endpoint,
+                cust_space_id,
+                connect_timeout_ms: millis("connect_timeout", connect_timeout)?,
+                request_timeout_ms: millis("request_timeout", request_timeout)?,
+                user_agent: Some(format!("chatlane-python/{VERSION}")),
+            };
+            chatlane_core::Client::new(ClientConfig::from_options(options)?)
+        };
+        let built = catch_unwind(AssertUnwindSafe(build)).unwrap_or_else(|panic| Err(Error::from_panic(&*panic)));
+        built.map(|inner| Self { inner }).map_err(|e| errors::to_pyerr(py, &e))
+    }
+
+    /// Validates, signs and sends one message, blocking this thread (not the interpreter)
+    /// until the platform answers. Returns the receipt or raises a `ChatlaneError` subclass.
+    fn send(&self, py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<SendReceipt> {
+        let message = messages::core_message(message)?;
+        let client = self.inner.clone();
+        py.detach(move || runtime::block_on(async move { client.send(&message).await }))
+            .map(SendReceipt::from)
+            .map_err(|e| errors::to_pyerr(py, &e))
+    }
+
+    /// Like `send`, as a coroutine: the send starts when it is first awaited (inside the
+    /// running event loop) and its I/O runs on chatlane's own threads. Cancelling the
+    /// awaiting task stops the wait, not a request already on its way.
+    fn send_async<'py>(&self, py: Python<'py>, message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let message = messages::core_message(message)?;
+        let client = self.inner.clone();
+        let start = PyCFunction::new_closure(py, Some(c"send"), None, move |args, _kwargs| -> PyResult<Py<PyAny>> {
+            let (client, message) = (client.clone(), Arc::clone(&message));
+            let future = pyo3_async_runtimes::tokio::future_into_py(args.py(), async move {
+                runtime::run(async move { client.send(&message).await })
+                    .await
+                    .map(SendReceipt::from)
+                    .map_err(errors::to_pyerr_in)
+            })?;
+            Ok(future.unbind())
+        })?;
+        await_later(py)?.call1((start,))
+    }
+
+    /// Shows the endpoint, the AccessKey ID and the default `CustSpaceId`; never a secret.
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let config = self.inner.config();
+        repr::call_like(
+            "Client",
+            &[
+                ("endpoint", repr::value(py, config.endpoint.base_url().as_str().trim_end_matches('/'))?),
+                ("access_key_id", repr::value(py, config.credentials.access_key_id())?),
+                ("cust_space_id", repr::value(py, &config.cust_space_id)?),
+            ],
+        )
+    }
+}
+
+/// `chatlane._aio.await_later`: wraps a function returning an asyncio future into a
+/// coroutine, so `asyncio.run`, `create_task` and task groups accept `send_async(...)`.
+fn await_later(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static AWAIT_LATER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    AWAIT_LATER.import(py, "chatlane._aio", "await_later")
+}
+
+/// Seconds (as Python gives them) to the whole milliseconds the core takes, rounding up so
+/// a tiny positive timeout never becomes zero; zero itself is left for the core to refuse.
+fn millis(name: &str, seconds: Option<f64>) -> Result<Option<u64>, Error> {
+    match seconds {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s >= 0.0 => Ok(Some((s * 1000.0).ceil() as u64)),
+        Some(s) => {
+            Err(Error::new(ErrorCode::InvalidConfig, format!("{name} must be a positive number of seconds, not {s}")))
+        }
+    }
+}

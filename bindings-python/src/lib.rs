@@ -1,0 +1,30 @@
+//! The `chatlane._chatlane` extension module: a thin PyO3 layer over `chatlane-core`.
+//!
+//! Python values are converted once into core types ([`messages`]), sends run on the core's
+//! tokio runtime with the interpreter released ([`client`]), and every core error becomes
+//! an instance of the exception class of its category ([`errors`]).
+
+mod client;
+mod errors;
+mod messages;
+mod repr;
+
+use pyo3::prelude::*;
+
+/// The package version, shared with the Rust crates.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The native part of the `chatlane` package; import from `chatlane` instead.
+#[pymodule]
+fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // One runtime per process: asyncio sends spawn on the core runtime too. `Err` only
+    // means it was already set (the module was initialised before).
+    let _ = pyo3_async_runtimes::tokio::init_with_runtime(chatlane_core::runtime::runtime());
+    m.add("__version__", VERSION)?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::SendReceipt>()?;
+    m.add_class::<messages::Template>()?;
+    m.add_class::<messages::Text>()?;
+    m.add_class::<errors::Violation>()?;
+    errors::register(m)
+}
