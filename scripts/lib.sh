@@ -1,5 +1,6 @@
-# Shared by the scripts in this folder (source it): repository paths, building the CLI,
-# and running the sandbox as a background process for the duration of a script.
+# Shared by the scripts in this folder (source it): repository paths, building the CLI and
+# the language packages, and running the sandbox in the background for a script's duration.
+# Functions stop at their first failing step (`|| return`), even where `set -e` is off.
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export CHATLANE_BIN="${CHATLANE_BIN:-$REPO/target/debug/chatlane}"
@@ -26,4 +27,42 @@ start_sandbox() {
   echo "the sandbox did not start:" >&2
   cat "$log" >&2
   return 1
+}
+
+# Builds the release abi3 wheel with maturin into target/wheels and installs it into
+# $REPO/.venv (created on first use, with maturin, pytest and mypy). Sets PYTHON.
+setup_python() {
+  local venv="$REPO/.venv" wheels="$REPO/target/wheels"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv" || return
+  PYTHON="$venv/bin/python"
+  "$PYTHON" -m pip install --quiet --disable-pip-version-check 'maturin>=1.16,<2' pytest mypy || return
+  rm -f "$wheels"/chatlane-*.whl
+  (cd "$REPO/bindings-python" && VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release --locked --out "$wheels") ||
+    return
+  "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall "$wheels"/chatlane-*.whl
+}
+
+# Installs the npm package in bindings-node/; its `prepare` script builds the release addon.
+# `npm install` installs the versions pinned in package-lock.json, like `npm ci`; `npm ci`
+# itself refuses this lockfile because the registry mirror here lacks other platforms'
+# optional packages of @napi-rs/cli's dependencies, so npm cannot record them.
+setup_node() {
+  (cd "$REPO/bindings-node" && npm install --no-audit --no-fund --loglevel=error)
+}
+
+# Builds the UniFFI library and uniffi-bindgen (debug), then compiles the Kotlin package in
+# bindings-swift/kotlin (Maven generates the Kotlin bindings and bundles the library).
+# KOTLIN_CLASSPATH is set to run its classes with `java -cp`.
+setup_kotlin() {
+  local project="$REPO/bindings-swift/kotlin"
+  (cd "$REPO" && cargo build --quiet --locked -p chatlane-uniffi -p uniffi-bindgen) || return
+  mvn_quiet -f "$project/pom.xml" -Dchatlane.skipCargo=true compile || return
+  KOTLIN_CLASSPATH="$project/target/classes:$(cat "$project/target/runtime-classpath.txt")"
+}
+
+# Maven in batch mode without colour codes; -q hides its chatter. Surefire's own logger is
+# raised back to INFO so its per-class lines and "Tests run: N, Failures: F…" still print.
+mvn_quiet() {
+  MAVEN_OPTS="${MAVEN_OPTS:-} -Dorg.slf4j.simpleLogger.log.org.apache.maven.plugin.surefire=info" \
+    mvn -B -q -Dstyle.color=never "$@"
 }

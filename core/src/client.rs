@@ -88,7 +88,7 @@ impl ClientConfig {
             _ => {
                 return Err(Error::new(
                     ErrorCode::MissingCredentials,
-                    "give both access_key_id and access_key_secret, or neither (to read the environment)",
+                    "give both the AccessKey ID and the AccessKey secret, or neither (to read the environment)",
                 ));
             }
         };
@@ -98,8 +98,8 @@ impl ClientConfig {
         }
         config.cust_space_id = options.cust_space_id.filter(|s| !s.is_empty());
         for (name, value, slot) in [
-            ("connect_timeout", options.connect_timeout_ms, &mut config.transport.connect_timeout),
-            ("request_timeout", options.request_timeout_ms, &mut config.transport.request_timeout),
+            ("the connect timeout", options.connect_timeout_ms, &mut config.transport.connect_timeout),
+            ("the request timeout", options.request_timeout_ms, &mut config.transport.request_timeout),
         ] {
             match value {
                 Some(0) => return Err(Error::new(ErrorCode::InvalidConfig, format!("{name} must be positive"))),

@@ -59,7 +59,7 @@ impl Credentials {
         if access_key_id.trim().is_empty() || access_key_secret.trim().is_empty() {
             return Err(Error::new(
                 ErrorCode::MissingCredentials,
-                "access_key_id and access_key_secret must not be empty",
+                "the AccessKey ID and the AccessKey secret must not be empty",
             ));
         }
         Ok(Self {
@@ -82,7 +82,7 @@ impl Credentials {
             _ => Err(Error::new(
                 ErrorCode::MissingCredentials,
                 format!(
-                    "no credentials: pass access_key_id and access_key_secret, \
+                    "no credentials: give an AccessKey ID and secret, \
                      or set {ENV_ACCESS_KEY_ID} and {ENV_ACCESS_KEY_SECRET}"
                 ),
             )),

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Checks that the committed Swift package sources (bindings-swift/swift/Sources) are what
+# uniffi-bindgen generates from the current Rust library, then parses the Swift with
+# tree-sitter-swift (no Swift compiler here) as a syntax check.
+#
+#   scripts/check-swift.sh            check; non-zero with a diff when stale
+#   scripts/check-swift.sh --update   regenerate the committed files in place
+#
+# Runnable from any directory. CHATLANE_SKIP_SWIFT_PARSE=1 skips the syntax check.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+update=false
+case "${1:-}" in
+  "") ;;
+  --update) update=true ;;
+  *) echo "usage: $0 [--update]" >&2; exit 2 ;;
+esac
+
+pkg=bindings-swift/swift
+# generated file -> committed path
+declare -A files=(
+  [Chatlane.swift]="$pkg/Sources/Chatlane/Chatlane.swift"
+  [ChatlaneFFI.h]="$pkg/Sources/ChatlaneFFI/include/ChatlaneFFI.h"
+  [ChatlaneFFI.modulemap]="$pkg/Sources/ChatlaneFFI/include/module.modulemap"
+)
+
+echo "== cargo build -p chatlane-uniffi -p uniffi-bindgen (debug)"
+cargo build --quiet --locked -p chatlane-uniffi -p uniffi-bindgen
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+target/debug/uniffi-bindgen generate target/debug/libchatlane_uniffi.so \
+  --language swift --no-format --out-dir "$out" >/dev/null
+
+generated="$(cd "$out" && ls | sort | tr '\n' ' ')"
+expected="$(printf '%s\n' "${!files[@]}" | sort | tr '\n' ' ')"
+if [[ "$generated" != "$expected" ]]; then
+  echo "uniffi-bindgen generated [$generated], expected [$expected]: update this script" >&2
+  exit 1
+fi
+
+if $update; then
+  for name in "${!files[@]}"; do
+    cp "$out/$name" "${files[$name]}"
+    echo "updated ${files[$name]}"
+  done
+else
+  stale=0
+  for name in "${!files[@]}"; do
+    if ! diff -u --label "${files[$name]} (committed)" --label "$name (generated)" "${files[$name]}" "$out/$name"; then
+      stale=1
+    fi
+  done
+  if (( stale )); then
+    echo "FAIL: the committed Swift sources are stale; run scripts/check-swift.sh --update" >&2
+    exit 1
+  fi
+  echo "ok: ${#files[@]} generated Swift files are up to date"
+fi
+
+if [[ "${CHATLANE_SKIP_SWIFT_PARSE:-}" == 1 ]]; then
+  echo "skipped: Swift syntax check (CHATLANE_SKIP_SWIFT_PARSE=1)"
+  exit 0
+fi
+
+echo "== Swift syntax check (tree-sitter-swift)"
+tools=target/swift-syntax
+if [[ ! -d "$tools/node_modules/tree-sitter-swift" ]]; then
+  mkdir -p "$tools"
+  # --ignore-scripts: the packages ship prebuilt parsers; their install scripts download.
+  npm install --prefix "$tools" --ignore-scripts --no-audit --no-fund --silent \
+    tree-sitter@0.22.4 tree-sitter-swift@0.7.1 >/dev/null
+fi
+cat > "$tools/parse.js" <<'JS'
+// Parses Swift files; prints every syntax error and exits 1 if there is one.
+const fs = require("fs");
+const Parser = require("tree-sitter");
+const parser = new Parser();
+parser.setLanguage(require("tree-sitter-swift"));
+let failed = false;
+for (const file of process.argv.slice(2)) {
+  // tree-sitter-swift cannot parse an attribute alone inside `#if`: blank UniFFI's
+  // `#if swift(>=5.8) @_documentation(visibility: private) #endif` (keeping line numbers).
+  const source = fs.readFileSync(file, "utf8").replace(
+    /#if swift\(>=5\.8\)\n[ \t]*@_documentation\(visibility: private\)\n#endif\n/g,
+    (block) => block.replace(/[^\n]/g, " "),
+  );
+  const errors = [];
+  (function walk(node) {
+    if (node.type === "ERROR" || node.isMissing) errors.push(node);
+    else if (node.hasError) node.children.forEach(walk);
+  })(parser.parse(source, null, { bufferSize: 1 << 24 }).rootNode);
+  for (const e of errors.slice(0, 10)) {
+    const at = `${file}:${e.startPosition.row + 1}:${e.startPosition.column + 1}`;
+    console.error(`${at}: syntax error near ${JSON.stringify(e.text.slice(0, 60))}`);
+  }
+  failed ||= errors.length > 0;
+}
+process.exit(failed ? 1 : 0);
+JS
+# The check must be able to fail: a broken copy has to be rejected first.
+sed 's/^public struct ClientOptions {$/public struct ClientOptions {{/' "${files[Chatlane.swift]}" > "$out/Broken.swift"
+if node "$tools/parse.js" "$out/Broken.swift" 2>/dev/null; then
+  echo "FAIL: the Swift syntax check accepted a broken file" >&2
+  exit 1
+fi
+node "$tools/parse.js" "${files[Chatlane.swift]}" "$pkg/Package.swift"
+echo "ok: Chatlane.swift and Package.swift parse"
