@@ -176,7 +176,7 @@ describe('configuration', () => {
 
   for (const [label, options, shown] of [
     ['an unknown option', { accesKeyId: 'typo' }, /accesKeyId/],
-    ['a zero timeout', { connectTimeoutMs: 0 }, /connect_timeout/],
+    ['a zero timeout', { connectTimeoutMs: 0 }, /connect timeout/],
     ['a negative timeout', { requestTimeoutMs: -5 }, /requestTimeoutMs/],
     ['a fractional timeout', { requestTimeoutMs: 1.5 }, /requestTimeoutMs/],
     ['a non-string option', { endpoint: 8080 }, /endpoint/],
