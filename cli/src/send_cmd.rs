@@ -82,7 +82,10 @@ fn parse_param(raw: &str) -> Result<(String, String), String> {
 pub async fn run(args: SendArgs) -> ExitCode {
     match send(args).await {
         Ok(receipt) => {
-            println!("MessageId={} RequestId={}", receipt.message_id, receipt.request_id);
+            println!(
+                "MessageId={} RequestId={} TaskId={} attempts={}",
+                receipt.message_id, receipt.request_id, receipt.task_id, receipt.attempts
+            );
             ExitCode::SUCCESS
         }
         Err(error) => {
@@ -148,6 +151,9 @@ fn message(args: &SendArgs) -> Result<Message, Error> {
 
 fn report(error: &Error) {
     let violations = error.violations();
+    if let Some(task_id) = error.task_id() {
+        eprintln!("TaskId={task_id} attempts={}", error.attempts());
+    }
     if violations.is_empty() {
         eprintln!("error [{} / {}]: {}", error.code(), error.category(), error.message());
     } else {

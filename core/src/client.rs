@@ -1,27 +1,44 @@
-//! The async [`Client`]: validate → sign → send → classify, for every binding.
+//! The async [`Client`]: validate → pace → sign → send → classify → retry, for every binding.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use time::OffsetDateTime;
+use tokio::time::Instant;
 
-use crate::cams::request::{self, RequestContext, acs_date, fresh_nonce};
-use crate::cams::response::{self, SendReceipt};
-use crate::cams::{Operation, wire};
+use crate::cams::Operation;
+use crate::cams::request::{self, RequestContext, acs_date, random_id};
+use crate::cams::response;
+use crate::cams::wire::{self, Defaults, Params};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
+use crate::limit::{InProcessLimiter, LimitKey, Pacing, Quota, RateLimiter};
 use crate::model::Message;
-use crate::transport::{ReqwestTransport, Transport, TransportConfig};
+use crate::retry::{self, Decision, RetryPolicy};
+use crate::transport::{HttpResponse, ReqwestTransport, Transport, TransportConfig};
 use crate::validate;
 
 /// The `user-agent` chatlane sends unless a binding sets its own.
 pub const DEFAULT_USER_AGENT: &str = concat!("chatlane/", env!("CARGO_PKG_VERSION"), " (rust)");
 
+/// What a successful send returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SendReceipt {
+    /// The ID of the accepted message; status receipts carry the same `MessageId`.
+    pub message_id: String,
+    /// The platform's `RequestId` (quote it to support).
+    pub request_id: String,
+    /// The `TaskId` sent with the message (the caller's, or one chatlane generated).
+    pub task_id: String,
+    /// How many requests it took (more than 1 after a throttle or a refused connection).
+    pub attempts: u32,
+}
+
 /// Everything a [`Client`] needs.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
-    /// Who signs the requests.
+    /// Who signs the requests (replaceable later with [`Client::set_credentials`]).
     pub credentials: Credentials,
     /// Where they go; [`crate::DEFAULT_ENDPOINT`] unless set.
     pub endpoint: Endpoint,
@@ -29,6 +46,13 @@ pub struct ClientConfig {
     pub cust_space_id: Option<String>,
     /// Timeouts and pooling.
     pub transport: TransportConfig,
+    /// Client-side pacing below the account's QPS limits.
+    pub pacing: Pacing,
+    /// Where pacing state lives; the process-wide [`InProcessLimiter`] by default, so every
+    /// client of an account shares one budget.
+    pub limiter: Arc<dyn RateLimiter>,
+    /// Automatic retries of provably unprocessed requests.
+    pub retry: RetryPolicy,
     /// The `user-agent` header.
     pub user_agent: String,
 }
@@ -41,6 +65,9 @@ impl ClientConfig {
             endpoint: Endpoint::default(),
             cust_space_id: None,
             transport: TransportConfig::default(),
+            pacing: Pacing::default(),
+            limiter: InProcessLimiter::shared(),
+            retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
         }
     }
@@ -48,7 +75,7 @@ impl ClientConfig {
 
 /// Client settings as plain optional values: what every binding receives from its host
 /// language (keyword arguments, an options object, a Kotlin/Swift record).
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ClientOptions {
     /// AccessKey ID; with the secret, overrides the environment.
     pub access_key_id: Option<String>,
@@ -66,6 +93,19 @@ pub struct ClientOptions {
     pub request_timeout_ms: Option<u64>,
     /// The `user-agent` header.
     pub user_agent: Option<String>,
+    /// Client-side pacing rate for sends, per second (default 250, the account limit).
+    pub rate_limit_per_second: Option<f64>,
+    /// Sends that may go back to back before pacing applies (default 1).
+    pub rate_limit_burst: Option<u32>,
+    /// The longest a send waits for a pacing slot, in milliseconds (0: fail fast with
+    /// `RateLimited`; default: wait as long as it takes).
+    pub rate_limit_max_wait_ms: Option<u64>,
+    /// Turns client-side pacing off.
+    pub rate_limit_disabled: bool,
+    /// Attempts in all for provably unprocessed failures (default 4; 1: no retries).
+    pub max_attempts: Option<u32>,
+    /// No retry starts later than this many milliseconds after the first attempt (default 30 s).
+    pub retry_deadline_ms: Option<u64>,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -110,11 +150,35 @@ impl ClientConfig {
         if let Some(user_agent) = options.user_agent {
             config.user_agent = user_agent;
         }
+        let quota = Quota {
+            per_second: options
+                .rate_limit_per_second
+                .unwrap_or(Operation::SendChatappMessage.default_quota().per_second),
+            burst: options.rate_limit_burst.unwrap_or(1),
+        };
+        if !quota.is_valid() {
+            return Err(Error::new(
+                ErrorCode::InvalidConfig,
+                "the rate limit must be a positive rate with a burst of at least 1",
+            ));
+        }
+        config.pacing = Pacing {
+            send_message: (!options.rate_limit_disabled).then_some(quota),
+            max_wait: options.rate_limit_max_wait_ms.map(Duration::from_millis),
+        };
+        match options.max_attempts {
+            Some(0) => return Err(Error::new(ErrorCode::InvalidConfig, "max attempts must be at least 1")),
+            Some(attempts) => config.retry.max_attempts = attempts,
+            None => {}
+        }
+        if let Some(ms) = options.retry_deadline_ms {
+            config.retry.deadline = Duration::from_millis(ms);
+        }
         Ok(config)
     }
 }
 
-/// A CAMS client. Cheap to clone; clones share connections.
+/// A CAMS client. Cheap to clone; clones share connections, pacing and credentials.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -122,12 +186,16 @@ pub struct Client {
 
 struct Inner {
     config: ClientConfig,
+    credentials: RwLock<Arc<Credentials>>,
     transport: Arc<dyn Transport>,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("config", &self.inner.config).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.config.endpoint)
+            .field("credentials", &self.credentials())
+            .finish_non_exhaustive()
     }
 }
 
@@ -141,7 +209,8 @@ impl Client {
 
     /// A client over any [`Transport`].
     pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Self {
-        Self { inner: Arc::new(Inner { config, transport }) }
+        let credentials = RwLock::new(Arc::new(config.credentials.clone()));
+        Self { inner: Arc::new(Inner { config, credentials, transport }) }
     }
 
     /// The configuration this client was built with.
@@ -149,27 +218,79 @@ impl Client {
         &self.inner.config
     }
 
-    /// Validates, signs and sends one message.
+    /// The credentials requests are signed with now.
+    pub fn credentials(&self) -> Arc<Credentials> {
+        Arc::clone(&self.inner.credentials.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Replaces the credentials (e.g. a refreshed STS token) for every later attempt of
+    /// this client and its clones, without rebuilding it or dropping its connections.
+    pub fn set_credentials(&self, credentials: Credentials) {
+        *self.inner.credentials.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(credentials);
+    }
+
+    /// Validates, paces, signs and sends one message, retrying only what provably had no
+    /// effect.
     ///
-    /// Returns the platform's `MessageId`, or a typed [`Error`]: validation errors before
-    /// anything is sent, HTTP 4xx/5xx and HTTP 200 with `Code != "OK"` as platform errors.
+    /// Returns the platform's `MessageId` with the `TaskId` that went on the wire (the
+    /// message's, or a generated one), or a typed [`Error`] that carries the same `TaskId`:
+    /// validation errors before anything is sent, platform errors (HTTP 4xx/5xx, and HTTP
+    /// 200 with `Code != "OK"`), and outcome-unknown errors to reconcile through receipts.
     pub async fn send(&self, message: &Message) -> Result<SendReceipt, Error> {
         validate::validate(message)?;
+        let generated;
+        let task_id = match &message.options.task_id {
+            Some(task_id) => task_id.as_str(),
+            None => {
+                generated = random_id();
+                generated.as_str()
+            }
+        };
         let config = &self.inner.config;
-        let params = wire::send_message_params(message, config.cust_space_id.as_deref());
+        let defaults = Defaults { cust_space_id: config.cust_space_id.as_deref(), task_id: Some(task_id) };
+        let params = wire::send_message_params(message, defaults);
+        let started = Instant::now();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let outcome = self.attempt(Operation::SendChatappMessage, &params).await;
+            let error = match outcome.and_then(|answer| response::classify_send(&answer)) {
+                Ok(accepted) => {
+                    return Ok(SendReceipt {
+                        message_id: accepted.message_id,
+                        request_id: accepted.request_id,
+                        task_id: task_id.to_owned(),
+                        attempts,
+                    });
+                }
+                Err(error) => error,
+            };
+            match retry::decide(&config.retry, attempts, started.elapsed(), &error, rand::random()) {
+                Decision::RetryAfter(delay) => tokio::time::sleep(delay).await,
+                Decision::GiveUp => return Err(error.with_task_id(Some(task_id.to_owned())).with_attempts(attempts)),
+            }
+        }
+    }
+
+    /// One attempt: a pacing slot, then a freshly dated and nonced request.
+    async fn attempt(&self, operation: Operation, params: &Params) -> Result<HttpResponse, Error> {
+        let config = &self.inner.config;
+        let credentials = self.credentials();
+        if let Some(quota) = config.pacing.quota(operation) {
+            let key = LimitKey { account: credentials.access_key_id().to_owned(), operation };
+            let max_wait = config.pacing.max_wait.unwrap_or(Duration::MAX);
+            config.limiter.acquire(&key, quota, max_wait).await?;
+        }
         let date = acs_date(OffsetDateTime::now_utc());
-        let nonce = fresh_nonce();
+        let nonce = random_id();
         let ctx = RequestContext {
-            credentials: &config.credentials,
+            credentials: &credentials,
             endpoint: &config.endpoint,
             date: &date,
             nonce: &nonce,
             user_agent: &config.user_agent,
         };
-        let request = request::build(Operation::SendChatappMessage, &params, &ctx);
-        let task_id = || message.options.task_id.clone();
-        let answer = self.inner.transport.send(request).await.map_err(|e| e.with_task_id(task_id()))?;
-        response::classify_send(&answer).map_err(|e| e.with_task_id(task_id()))
+        self.inner.transport.send(request::build(operation, params, &ctx)).await
     }
 }
 

@@ -171,6 +171,8 @@ error_codes! {
     NotSubscribed => Subscription,
     /// `Throttling*` or HTTP 429.
     Throttled => Throttled,
+    /// The client's own rate limiter had no slot within the allowed wait; nothing was sent.
+    RateLimited => Throttled,
     /// The template does not exist.
     TemplateNotFound => Template,
     /// Free-form message outside the customer-service window.
@@ -185,9 +187,10 @@ error_codes! {
     Connect => Network,
     /// The connect timeout elapsed before a connection was made.
     ConnectTimeout => Timeout,
-    /// The request was (possibly) written but no complete answer arrived.
+    /// The request may have been processed: no complete answer after it was written, or an
+    /// HTTP 5xx other than 503. Not retried; reconcile through receipts by `TaskId`.
     OutcomeUnknown => OutcomeUnknown,
-    /// HTTP 5xx from the gateway.
+    /// HTTP 503 `ServiceUnavailable`: the gateway refused before processing (retried).
     Server => Server,
     /// The answer was not the JSON the API documents.
     MalformedResponse => MalformedResponse,
@@ -228,6 +231,7 @@ struct Repr {
     platform: PlatformDetails,
     retry_after: Option<Duration>,
     task_id: Option<String>,
+    attempts: u32,
     violations: Vec<Violation>,
 }
 
@@ -254,6 +258,7 @@ impl Error {
             platform: PlatformDetails::default(),
             retry_after: None,
             task_id: None,
+            attempts: 0,
             violations: Vec::new(),
         }))
     }
@@ -280,6 +285,17 @@ impl Error {
     pub fn with_task_id(mut self, task_id: Option<String>) -> Self {
         self.0.task_id = task_id;
         self
+    }
+
+    /// Records how many attempts were made before this error was surfaced.
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.0.attempts = attempts;
+        self
+    }
+
+    /// How many requests were sent or tried (0 when it failed before the first attempt).
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts
     }
 
     /// The stable code.

@@ -47,6 +47,20 @@ where
     runtime().block_on(run(future))
 }
 
+/// Panics on the chatlane runtime, through the same boundary a send crosses. Binding test
+/// suites call it to prove that a core panic surfaces as [`ErrorCode::Internal`] in their
+/// language and never crashes the host process.
+#[doc(hidden)]
+pub async fn panic_probe() -> Result<(), Error> {
+    run(async {
+        if std::hint::black_box(true) {
+            panic!("chatlane panic probe: a deliberate panic inside the core");
+        }
+        Ok(())
+    })
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,14 +72,8 @@ mod tests {
 
     #[test]
     fn panics_become_internal_errors() {
-        let err = block_on(async {
-            if std::hint::black_box(true) {
-                panic!("core bug");
-            }
-            Ok::<u8, Error>(0)
-        })
-        .unwrap_err();
+        let err = block_on(panic_probe()).unwrap_err();
         assert_eq!(err.code(), ErrorCode::Internal);
-        assert!(err.message().contains("core bug"));
+        assert!(err.message().contains("deliberate panic"), "{err}");
     }
 }

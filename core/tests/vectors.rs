@@ -137,7 +137,7 @@ fn the_model_produces_the_sdks_wire_parameters() {
         let Some(message) = model_message(&inputs["logical_params"]) else { continue };
         let mut expected = string_map(&inputs["query_params"]);
         expected.extend(string_map(&inputs["form_params"]));
-        let params = wire::send_message_params(&message, None);
+        let params = wire::send_message_params(&message, Default::default());
         let got: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
         assert_eq!(got, expected, "{name}");
         checked += 1;
@@ -161,7 +161,11 @@ fn the_recommended_shape_vectors_come_out_of_request_build() {
             nonce: text(&inputs["nonce"]),
             user_agent: "chatlane-test",
         };
-        let request = request::build(Operation::SendChatappMessage, &wire::send_message_params(&message, None), &ctx);
+        let request = request::build(
+            Operation::SendChatappMessage,
+            &wire::send_message_params(&message, Default::default()),
+            &ctx,
+        );
         let header = |n: &str| request.headers.iter().find(|(h, _)| *h == n).map(|(_, v)| v.as_str());
         assert_eq!(header("authorization"), Some(text(&vector["expected"]["authorization"])), "{name}");
         assert_eq!(

@@ -176,7 +176,11 @@ mod tests {
             user_agent: "t",
         };
         let message = Message::text("8613800000000", "6591234567", "héllo & +");
-        let req = request::build(Operation::SendChatappMessage, &wire::send_message_params(&message, None), &ctx);
+        let req = request::build(
+            Operation::SendChatappMessage,
+            &wire::send_message_params(&message, Default::default()),
+            &ctx,
+        );
         let mut headers = HeaderMap::new();
         headers.insert("host", HeaderValue::from_static("127.0.0.1:8080"));
         for (name, value) in &req.headers {

@@ -1,4 +1,5 @@
-//! The in-memory record of every accepted message, so tests can prove what was sent.
+//! In-memory records: the ledger of accepted messages, so tests can prove what was sent
+//! exactly once, and the journal of every authenticated request, accepted or not.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,6 +20,45 @@ pub struct Entry {
     pub access_key_id: String,
     /// Every wire parameter, decoded.
     pub params: BTreeMap<String, String>,
+    /// When the request arrived, in microseconds since the sandbox started.
+    pub received_at_us: u64,
+}
+
+/// One authenticated request, accepted or not: the sandbox's access log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Request {
+    /// The operation.
+    pub action: String,
+    /// The `TaskId` parameter, if any.
+    pub task_id: Option<String>,
+    /// The `To` parameter, if any.
+    pub to: Option<String>,
+    /// When it arrived, in microseconds since the sandbox started.
+    pub received_at_us: u64,
+    /// The platform `Code` answered (`OK`, an error code, or the injected fault's kind).
+    pub outcome: String,
+}
+
+/// A shared, append-only list of authenticated requests (cheap to clone).
+#[derive(Clone, Debug, Default)]
+pub struct Journal(Arc<Mutex<Vec<Request>>>);
+
+impl Journal {
+    /// Records a request.
+    pub fn record(&self, request: Request) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(request);
+    }
+
+    /// Every request so far, oldest first.
+    pub fn requests(&self) -> Vec<Request> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Forgets every request.
+    pub fn clear(&self) {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
 }
 
 /// A shared, append-only list of accepted messages (cheap to clone).

@@ -3,8 +3,11 @@
 //!
 //! Run it in-process with [`Sandbox::start`] (Rust tests) or as `chatlane sandbox`
 //! (every other language's tests and the demo). Admin endpoints live under `/_sandbox/`:
-//! `GET /_sandbox/ledger` lists accepted messages, `DELETE /_sandbox/ledger` clears it.
+//! `GET /_sandbox/ledger` lists accepted messages, `GET /_sandbox/requests` every
+//! authenticated request with its outcome, `POST /_sandbox/faults` injects a
+//! [`FaultRule`]; `DELETE` on each clears it.
 
+pub mod faults;
 pub mod gateway;
 pub mod ledger;
 pub mod send;
@@ -12,12 +15,16 @@ mod server;
 
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use ledger::{Entry, Ledger};
+pub use faults::{Fault, FaultRule};
+pub use ledger::{Entry, Ledger, Request};
+
+use server::AppState;
 
 /// The AccessKey ID the sandbox accepts unless configured otherwise.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "sandbox-access-key-id";
@@ -58,12 +65,17 @@ impl Default for SandboxConfig {
 }
 
 /// A running sandbox. Dropping it stops the server.
-#[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
-    ledger: Ledger,
-    shutdown: Option<oneshot::Sender<()>>,
+    state: Arc<AppState>,
+    stop: watch::Sender<bool>,
     task: JoinHandle<io::Result<()>>,
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sandbox").field("addr", &self.addr).finish_non_exhaustive()
+    }
 }
 
 impl Sandbox {
@@ -72,22 +84,24 @@ impl Sandbox {
     pub async fn start(config: SandboxConfig, addr: SocketAddr) -> io::Result<Self> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let ledger = Ledger::default();
-        let (shutdown, stopped) = oneshot::channel();
-        let app = server::router(config, ledger.clone());
+        let (stop, stopping) = watch::channel(false);
+        let state = Arc::new(AppState::new(config, stopping.clone()));
+        let app = server::router(Arc::clone(&state));
         let task = tokio::spawn(async move {
+            let mut stopping = stopping;
             axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
+                .with_graceful_shutdown(async move {
+                    let _ = stopping.wait_for(|stop| *stop).await;
                 })
                 .await
         });
-        Ok(Self { addr, ledger, shutdown: Some(shutdown), task })
+        Ok(Self { addr, state, stop, task })
     }
 
     /// Serves on `listener` until the process ends (the `chatlane sandbox` command).
     pub async fn serve(config: SandboxConfig, listener: TcpListener) -> io::Result<()> {
-        axum::serve(listener, server::router(config, Ledger::default())).await
+        let (_never_stops, stopping) = watch::channel(false);
+        axum::serve(listener, server::router(Arc::new(AppState::new(config, stopping)))).await
     }
 
     /// The bound address.
@@ -102,22 +116,28 @@ impl Sandbox {
 
     /// The ledger of accepted messages.
     pub fn ledger(&self) -> &Ledger {
-        &self.ledger
+        &self.state.ledger
     }
 
-    /// Stops the server and waits until it has stopped.
+    /// Every authenticated request so far, accepted or not.
+    pub fn requests(&self) -> Vec<Request> {
+        self.state.journal.requests()
+    }
+
+    /// Adds a fault rule (see [`FaultRule`]).
+    pub fn inject(&self, rule: FaultRule) {
+        self.state.faults.add(rule);
+    }
+
+    /// Stops the server (hanging requests are dropped) and waits until it has stopped.
     pub async fn shutdown(mut self) -> io::Result<()> {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
+        let _ = self.stop.send(true);
         (&mut self.task).await.unwrap_or_else(|join| Err(io::Error::other(join)))
     }
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
+        let _ = self.stop.send(true);
     }
 }

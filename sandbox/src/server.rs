@@ -1,8 +1,9 @@
 //! HTTP routing: the gateway on `POST /`, admin endpoints under `/_sandbox/`.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -10,27 +11,54 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use rand::RngCore;
 use serde_json::json;
+use tokio::sync::watch;
 
 use crate::SandboxConfig;
-use crate::gateway::{self, Rejection};
-use crate::ledger::{Entry, Ledger};
+use crate::faults::{Fault, FaultRule, Faults};
+use crate::gateway::{self, Authenticated, Rejection};
+use crate::ledger::{Entry, Journal, Ledger, Request};
 use crate::send::{self, Refusal};
 
 /// The host the sandbox names in `HostId`.
 const HOST_ID: &str = "cams.sandbox.chatlane.local";
 
-struct AppState {
-    config: SandboxConfig,
-    ledger: Ledger,
+/// Everything the handlers share.
+pub struct AppState {
+    pub config: SandboxConfig,
+    pub ledger: Ledger,
+    pub journal: Journal,
+    pub faults: Faults,
+    started: Instant,
+    stopping: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// State for a sandbox that stops hanging requests once `stopping` turns true.
+    pub fn new(config: SandboxConfig, stopping: watch::Receiver<bool>) -> Self {
+        Self {
+            config,
+            ledger: Ledger::default(),
+            journal: Journal::default(),
+            faults: Faults::default(),
+            started: Instant::now(),
+            stopping,
+        }
+    }
+
+    fn elapsed_us(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
 }
 
 /// The sandbox's routes.
-pub fn router(config: SandboxConfig, ledger: Ledger) -> Router {
+pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", post(gateway_request))
         .route("/_sandbox/ledger", get(read_ledger).delete(clear_ledger))
+        .route("/_sandbox/requests", get(read_journal).delete(clear_journal))
+        .route("/_sandbox/faults", post(add_fault).delete(clear_faults))
         .route("/_sandbox/health", get(|| async { "ok" }))
-        .with_state(Arc::new(AppState { config, ledger }))
+        .with_state(state)
 }
 
 async fn gateway_request(
@@ -39,11 +67,82 @@ async fn gateway_request(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let received_at_us = state.elapsed_us();
     let request_id = new_request_id();
     let request = match gateway::authenticate(&state.config.accounts, query.as_deref(), &headers, &body) {
         Ok(request) => request,
         Err(rejection) => return error_answer(&request_id, rejection),
     };
+    let (action, task_id, to) =
+        (request.action.clone(), request.params.get("TaskId").cloned(), request.params.get("To").cloned());
+    let journal = |outcome: &str| {
+        state.journal.record(Request {
+            action: action.clone(),
+            task_id: task_id.clone(),
+            to: to.clone(),
+            received_at_us,
+            outcome: outcome.to_owned(),
+        });
+    };
+    let fault = state.faults.take(to.as_deref());
+    match &fault {
+        Some(Fault::Throttle { retry_after_ms }) => {
+            journal("Throttling.User");
+            let mut response = error_answer(
+                &request_id,
+                Rejection {
+                    status: StatusCode::BAD_REQUEST,
+                    code: "Throttling.User",
+                    message: "Request was denied due to user flow control.".to_owned(),
+                },
+            );
+            response.headers_mut().insert("x-acs-retry-after", HeaderValue::from(*retry_after_ms));
+            return response;
+        }
+        Some(Fault::Error { status, code, message }) => {
+            journal(code);
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let message = message.clone().unwrap_or_else(|| format!("injected {code}"));
+            return answer(
+                &request_id,
+                status,
+                json!({
+                    "RequestId": request_id, "HostId": HOST_ID, "Code": code, "Message": message,
+                }),
+            );
+        }
+        Some(Fault::Malformed) => {
+            journal("malformed");
+            let mut response = (StatusCode::OK, "{\"RequestId\": \"broken").into_response();
+            response
+                .headers_mut()
+                .insert("x-acs-request-id", HeaderValue::from_str(&request_id).expect("hex and dashes"));
+            return response;
+        }
+        Some(Fault::Drop) => {
+            journal("drop");
+            return dropped_connection();
+        }
+        Some(Fault::Latency { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
+        Some(Fault::Hang) | None => {}
+    }
+    let response = process(&state, request, &request_id, received_at_us);
+    journal(response.1);
+    if fault == Some(Fault::Hang) {
+        let mut stopping = state.stopping.clone();
+        let _ = stopping.wait_for(|stop| *stop).await;
+        return dropped_connection();
+    }
+    response.0
+}
+
+/// The business answer to an authenticated request, and its platform code for the journal.
+fn process(
+    state: &AppState,
+    request: Authenticated,
+    request_id: &str,
+    received_at_us: u64,
+) -> (Response, &'static str) {
     match request.action.as_str() {
         "SendChatappMessage" => match send::check(&request.params) {
             Ok(()) => {
@@ -51,39 +150,42 @@ async fn gateway_request(
                 state.ledger.record(Entry {
                     action: request.action,
                     message_id: message_id.clone(),
-                    request_id: request_id.clone(),
+                    request_id: request_id.to_owned(),
                     access_key_id: request.access_key_id,
                     params: request.params,
+                    received_at_us,
                 });
-                answer(
-                    &request_id,
-                    StatusCode::OK,
-                    json!({
-                        "RequestId": request_id, "Code": "OK", "Message": "OK", "MessageId": message_id,
-                    }),
-                )
+                let body = json!({"RequestId": request_id, "Code": "OK", "Message": "OK", "MessageId": message_id});
+                (answer(request_id, StatusCode::OK, body), "OK")
             }
-            Err(Refusal::Missing(name)) => error_answer(
-                &request_id,
+            Err(Refusal::Missing(name)) => (
+                error_answer(
+                    request_id,
+                    Rejection {
+                        status: StatusCode::BAD_REQUEST,
+                        code: "MissingParameter",
+                        message: format!(
+                            "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
+                        ),
+                    },
+                ),
+                "MissingParameter",
+            ),
+            Err(Refusal::Business(code, message)) => (
+                answer(request_id, StatusCode::OK, json!({"RequestId": request_id, "Code": code, "Message": message})),
+                code,
+            ),
+        },
+        other => (
+            error_answer(
+                request_id,
                 Rejection {
-                    status: StatusCode::BAD_REQUEST,
-                    code: "MissingParameter",
-                    message: format!(
-                        "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
-                    ),
+                    status: StatusCode::NOT_FOUND,
+                    code: "InvalidAction.NotFound",
+                    message: format!("Specified api {other:?} is not found, please check your url and method."),
                 },
             ),
-            Err(Refusal::Business(code, message)) => {
-                answer(&request_id, StatusCode::OK, json!({"RequestId": request_id, "Code": code, "Message": message}))
-            }
-        },
-        other => error_answer(
-            &request_id,
-            Rejection {
-                status: StatusCode::NOT_FOUND,
-                code: "InvalidAction.NotFound",
-                message: format!("Specified api {other:?} is not found, please check your url and method."),
-            },
+            "InvalidAction.NotFound",
         ),
     }
 }
@@ -95,6 +197,36 @@ async fn read_ledger(State(state): State<Arc<AppState>>) -> Json<Vec<Entry>> {
 async fn clear_ledger(State(state): State<Arc<AppState>>) -> StatusCode {
     state.ledger.clear();
     StatusCode::NO_CONTENT
+}
+
+async fn read_journal(State(state): State<Arc<AppState>>) -> Json<Vec<Request>> {
+    Json(state.journal.requests())
+}
+
+async fn clear_journal(State(state): State<Arc<AppState>>) -> StatusCode {
+    state.journal.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn add_fault(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<FaultRule>(&body) {
+        Ok(rule) => {
+            state.faults.add(rule);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, format!("not a fault rule: {e}")).into_response(),
+    }
+}
+
+async fn clear_faults(State(state): State<Arc<AppState>>) -> StatusCode {
+    state.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// A response whose body fails at once: hyper closes the connection without an answer.
+fn dropped_connection() -> Response {
+    let failure = std::io::Error::other("sandbox fault: connection dropped");
+    Response::new(Body::from_stream(futures_util::stream::once(std::future::ready(Err::<Bytes, _>(failure)))))
 }
 
 /// A gateway error body: `RequestId`, `HostId`, `Code`, `Message`, `Recommend`.

@@ -95,4 +95,5 @@ async fn a_closed_port_is_a_connect_error() {
     let err = client(&endpoint, DEFAULT_ACCESS_KEY_SECRET).send(&Message::text("1", "2", "hi")).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Connect);
     assert_eq!(err.category(), ErrorCategory::Network);
+    assert_eq!(err.attempts(), chatlane_core::RetryPolicy::default().max_attempts);
 }

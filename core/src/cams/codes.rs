@@ -1,7 +1,7 @@
 //! Platform error codes (spec §5.3) mapped onto chatlane's stable [`ErrorCode`]s.
 //!
 //! The platform's list is open-ended: an unknown code keeps its raw value in the error and
-//! falls back on the HTTP status (5xx → server, 429 → throttled, otherwise rejected).
+//! falls back on the HTTP status (see [`by_status`]).
 
 use crate::error::ErrorCode;
 
@@ -16,7 +16,8 @@ pub fn classify(platform_code: &str, http_status: u16) -> ErrorCode {
         }
         "Forbidden.NotActivated" | "ProductNotActivated" | "Forbidden.NoSubscription" => ErrorCode::NotSubscribed,
         "MissingParameter" => ErrorCode::MissingParameter,
-        "InternalError" | "ServiceUnavailable" | "UnknownError" => ErrorCode::Server,
+        "ServiceUnavailable" => ErrorCode::Server,
+        "InternalError" | "UnknownError" => ErrorCode::OutcomeUnknown,
         _ if code.starts_with("InvalidAccessKeyId") => ErrorCode::InvalidAccessKey,
         _ if code.starts_with("InvalidSecurityToken") => ErrorCode::InvalidSecurityToken,
         _ if code.starts_with("InvalidTimeStamp") => ErrorCode::InvalidTimestamp,
@@ -30,10 +31,14 @@ pub fn classify(platform_code: &str, http_status: u16) -> ErrorCode {
 }
 
 /// The chatlane code for an error answer that carries no platform `Code`.
+///
+/// A 503 is the gateway refusing before processing (safe to retry); any other 5xx may have
+/// come after the message was accepted, so its outcome is unknown.
 pub fn by_status(http_status: u16) -> ErrorCode {
     match http_status {
         429 => ErrorCode::Throttled,
-        500..=599 => ErrorCode::Server,
+        503 => ErrorCode::Server,
+        500..=599 => ErrorCode::OutcomeUnknown,
         _ => ErrorCode::Rejected,
     }
 }
@@ -57,6 +62,7 @@ mod tests {
             ("DetailError.TemplateNotExist", 200, ErrorCode::TemplateNotFound),
             ("MissingTo", 400, ErrorCode::MissingParameter),
             ("ServiceUnavailable", 503, ErrorCode::Server),
+            ("InternalError", 500, ErrorCode::OutcomeUnknown),
         ];
         for (code, status, expected) in cases {
             assert_eq!(classify(code, status), expected, "{code}");
@@ -66,7 +72,8 @@ mod tests {
     #[test]
     fn unknown_codes_fall_back_on_the_status() {
         assert_eq!(classify("Something.New", 200).category(), ErrorCategory::Rejected);
-        assert_eq!(classify("Something.New", 502), ErrorCode::Server);
+        assert_eq!(classify("Something.New", 502), ErrorCode::OutcomeUnknown);
+        assert_eq!(classify("Something.New", 503), ErrorCode::Server);
         assert_eq!(classify("Something.New", 429), ErrorCode::Throttled);
     }
 }

@@ -19,6 +19,13 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// The account's documented QPS limit for this operation (spec §1), evenly spaced.
+    pub const fn default_quota(self) -> crate::limit::Quota {
+        match self {
+            Self::SendChatappMessage => crate::limit::Quota::per_second(250.0),
+        }
+    }
+
     /// The action name (`x-acs-action`).
     pub const fn as_str(self) -> &'static str {
         match self {

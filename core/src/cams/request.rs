@@ -24,7 +24,7 @@ pub struct RequestContext<'a> {
     pub endpoint: &'a Endpoint,
     /// `x-acs-date`, `YYYY-MM-DDTHH:MM:SSZ` (see [`acs_date`]).
     pub date: &'a str,
-    /// `x-acs-signature-nonce`, unique per request (see [`fresh_nonce`]).
+    /// `x-acs-signature-nonce`, unique per request (see [`random_id`]).
     pub nonce: &'a str,
     /// The `user-agent` header (not signed).
     pub user_agent: &'a str,
@@ -71,8 +71,8 @@ pub fn acs_date(at: OffsetDateTime) -> String {
         .expect("every UTC date formats")
 }
 
-/// A fresh nonce: 32 lowercase hex characters from the OS-seeded thread RNG.
-pub fn fresh_nonce() -> String {
+/// 32 random lowercase hex characters from the OS-seeded thread RNG: nonces, generated TaskIds.
+pub fn random_id() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     hex::encode(bytes)
@@ -92,7 +92,7 @@ mod tests {
 
     #[test]
     fn nonces_are_32_hex_and_fresh() {
-        let (a, b) = (fresh_nonce(), fresh_nonce());
+        let (a, b) = (random_id(), random_id());
         assert_eq!(a.len(), 32);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
         assert_ne!(a, b);
@@ -109,8 +109,11 @@ mod tests {
             nonce: "n",
             user_agent: "ua",
         };
-        let req =
-            build(Operation::SendChatappMessage, &send_message_params(&Message::text("1", "2", "hi"), None), &ctx);
+        let req = build(
+            Operation::SendChatappMessage,
+            &send_message_params(&Message::text("1", "2", "hi"), Default::default()),
+            &ctx,
+        );
         assert!(req.url.starts_with("http://127.0.0.1:9000/?ChannelType=whatsapp&Content="));
         let auth = &req.headers.iter().find(|(n, _)| *n == "authorization").unwrap().1;
         assert!(auth.contains(

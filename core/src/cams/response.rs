@@ -10,9 +10,9 @@ use super::codes;
 use crate::error::{Error, ErrorCode, PlatformDetails};
 use crate::transport::HttpResponse;
 
-/// What a successful send returns.
+/// What the platform says when it accepts a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SendReceipt {
+pub struct Accepted {
     /// The ID of the accepted message; status receipts carry the same `MessageId`.
     pub message_id: String,
     /// The platform's `RequestId` (quote it to support).
@@ -33,7 +33,7 @@ struct Answer {
 }
 
 /// Classifies the answer to a `SendChatappMessage` request.
-pub fn classify_send(response: &HttpResponse) -> Result<SendReceipt, Error> {
+pub fn classify_send(response: &HttpResponse) -> Result<Accepted, Error> {
     let status = response.status;
     let answer = serde_json::from_slice::<Answer>(&response.body);
     let success = (200..300).contains(&status);
@@ -50,7 +50,7 @@ pub fn classify_send(response: &HttpResponse) -> Result<SendReceipt, Error> {
     if success && retry_after.is_none() {
         match (answer.code.as_deref(), answer.message_id) {
             (Some("OK"), Some(message_id)) => {
-                return Ok(SendReceipt { message_id, request_id: request_id.unwrap_or_default() });
+                return Ok(Accepted { message_id, request_id: request_id.unwrap_or_default() });
             }
             (Some("OK"), None) => return Err(malformed(response, "Code is OK but there is no MessageId")),
             (None, _) => return Err(malformed(response, "the answer has no Code")),
@@ -63,11 +63,14 @@ pub fn classify_send(response: &HttpResponse) -> Result<SendReceipt, Error> {
         (Some(platform_code), None) => codes::classify(platform_code, status),
         (None, None) => codes::by_status(status),
     };
-    let message = match (&answer.code, &answer.message) {
+    let mut message = match (&answer.code, &answer.message) {
         (Some(c), Some(m)) => format!("{c}: {m}"),
         (Some(c), None) => c.clone(),
         (None, _) => format!("HTTP {status} without an error code"),
     };
+    if code == ErrorCode::OutcomeUnknown {
+        message.push_str("; the message may or may not have been accepted: reconcile by TaskId");
+    }
     Err(Error::new(code, describe(message, request_id.as_deref(), status))
         .with_platform(PlatformDetails {
             code: answer.code,
@@ -107,7 +110,7 @@ mod tests {
     fn ok_with_message_id_is_a_receipt() {
         let r =
             classify_send(&answer(200, r#"{"RequestId":"r1","Code":"OK","Message":"OK","MessageId":"m1"}"#)).unwrap();
-        assert_eq!(r, SendReceipt { message_id: "m1".into(), request_id: "r1".into() });
+        assert_eq!(r, Accepted { message_id: "m1".into(), request_id: "r1".into() });
     }
 
     #[test]
@@ -137,6 +140,9 @@ mod tests {
         let err = classify_send(&answer(503, "<html>down</html>")).unwrap_err();
         assert_eq!(err.code(), ErrorCode::Server);
         assert_eq!(err.platform_code(), None);
+        let err = classify_send(&answer(500, r#"{"Code":"InternalError","Message":"oops"}"#)).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::OutcomeUnknown);
+        assert!(err.message().contains("reconcile by TaskId"), "{err}");
     }
 
     #[test]

@@ -50,16 +50,24 @@ pub fn json_value<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).expect("model values always serialise to JSON")
 }
 
-/// The `SendChatappMessage` parameters for `message`.
-///
-/// `default_cust_space_id` is the client's `CustSpaceId`, used unless the message sets one.
-pub fn send_message_params(message: &Message, default_cust_space_id: Option<&str>) -> Params {
+/// Values used where a message leaves an option unset.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Defaults<'a> {
+    /// The client's `CustSpaceId`.
+    pub cust_space_id: Option<&'a str>,
+    /// The `TaskId` the client generated for this send.
+    pub task_id: Option<&'a str>,
+}
+
+/// The `SendChatappMessage` parameters for `message`; the message's own options win over
+/// `defaults`.
+pub fn send_message_params(message: &Message, defaults: Defaults<'_>) -> Params {
     let mut params = Params::default();
     params.push("ChannelType", message.channel.as_str());
     params.push("From", message.from.as_str());
     params.push("To", message.to.as_str());
-    params.push_opt("CustSpaceId", message.options.cust_space_id.as_deref().or(default_cust_space_id));
-    params.push_opt("TaskId", message.options.task_id.as_deref());
+    params.push_opt("CustSpaceId", message.options.cust_space_id.as_deref().or(defaults.cust_space_id));
+    params.push_opt("TaskId", message.options.task_id.as_deref().or(defaults.task_id));
     match &message.body {
         Body::Template(template) => {
             params.push("Type", "template");
@@ -88,7 +96,7 @@ mod tests {
 
     #[test]
     fn text_content_is_compact_json() {
-        let params = send_message_params(&Message::text("1", "2", "Hi \"you\" 北京"), None);
+        let params = send_message_params(&Message::text("1", "2", "Hi \"you\" 北京"), Defaults::default());
         assert_eq!(params.get("Content"), Some(r#"{"text":"Hi \"you\" 北京"}"#));
         assert_eq!(params.get("Type"), Some("message"));
         assert_eq!(params.get("MessageType"), Some("text"));
@@ -105,9 +113,10 @@ mod tests {
             TemplateParams::from_iter([("z".to_owned(), "1".to_owned()), ("a".to_owned(), "2".to_owned())]),
         );
         msg.options.cust_space_id = Some("mine".into());
-        let params = send_message_params(&msg, Some("default"));
+        let params = send_message_params(&msg, Defaults { cust_space_id: Some("default"), task_id: Some("generated") });
         assert_eq!(params.get("TemplateParams"), Some(r#"{"z":"1","a":"2"}"#));
         assert_eq!(params.get("CustSpaceId"), Some("mine"));
+        assert_eq!(params.get("TaskId"), Some("generated"));
         assert_eq!(params.get("Payload"), None);
     }
 
@@ -123,7 +132,7 @@ mod tests {
                 payload: vec![],
             }),
         );
-        let params = send_message_params(&msg, None);
+        let params = send_message_params(&msg, Defaults::default());
         assert_eq!(params.get("TemplateParams"), None);
         assert_eq!(params.len(), 6);
     }

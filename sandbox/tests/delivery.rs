@@ -1,0 +1,225 @@
+//! The delivery engine against the sandbox's fault injection: what is retried, what is
+//! surfaced as outcome-unknown, and pacing under the QPS limit.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chatlane_core::limit::InProcessLimiter;
+use chatlane_core::transport::{BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Transport};
+use chatlane_core::{Client, ClientConfig, ClientOptions, Error, ErrorCategory, ErrorCode, Message};
+use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Fault, FaultRule, Sandbox, SandboxConfig};
+use tokio::time::Instant;
+
+async fn sandbox() -> Sandbox {
+    Sandbox::start(SandboxConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap()
+}
+
+fn options(endpoint: &str) -> ClientOptions {
+    ClientOptions {
+        access_key_id: Some(DEFAULT_ACCESS_KEY_ID.into()),
+        access_key_secret: Some(DEFAULT_ACCESS_KEY_SECRET.into()),
+        endpoint: Some(endpoint.into()),
+        ..ClientOptions::default()
+    }
+}
+
+fn client(options: ClientOptions) -> Client {
+    Client::new(ClientConfig::from_options(options).unwrap()).unwrap()
+}
+
+fn once(fault: Fault) -> FaultRule {
+    FaultRule { fault, times: 1, to: None }
+}
+
+fn text() -> Message {
+    Message::text("8613800000000", "6591234567", "hello")
+}
+
+#[tokio::test]
+async fn a_throttled_send_is_retried_after_the_stated_delay_and_succeeds() {
+    let sandbox = sandbox().await;
+    sandbox.inject(once(Fault::Throttle { retry_after_ms: 300 }));
+    let receipt = client(options(&sandbox.endpoint())).send(&text()).await.unwrap();
+    assert_eq!(receipt.attempts, 2);
+    let requests = sandbox.requests();
+    let outcomes: Vec<_> = requests.iter().map(|r| r.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["Throttling.User", "OK"]);
+    assert!(requests[1].received_at_us - requests[0].received_at_us >= 300_000, "{requests:?}");
+    assert_eq!(requests[0].task_id, requests[1].task_id, "a retry keeps the TaskId");
+    assert_eq!(requests[1].task_id.as_deref(), Some(receipt.task_id.as_str()));
+    assert_eq!(sandbox.ledger().len(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_until_the_server_is_up() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let sender = client(ClientOptions { max_attempts: Some(50), ..options(&endpoint) });
+    let send = tokio::spawn(async move { sender.send(&text()).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sandbox = Sandbox::start(SandboxConfig::default(), SocketAddr::from(([127, 0, 0, 1], port))).await.unwrap();
+    let receipt = send.await.unwrap().unwrap();
+    assert!(receipt.attempts > 1, "{receipt:?}");
+    assert_eq!(sandbox.ledger().len(), 1);
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_is_outcome_unknown_with_one_message_in_the_ledger() {
+    let sandbox = sandbox().await;
+    sandbox.inject(once(Fault::Hang));
+    let hanging = client(ClientOptions { request_timeout_ms: Some(500), ..options(&sandbox.endpoint()) });
+    let err = hanging.send(&text()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::OutcomeUnknown);
+    assert_eq!(err.attempts(), 1);
+    let entries = sandbox.ledger().entries();
+    assert_eq!(entries.len(), 1, "exactly one request reached the ledger");
+    assert_eq!(entries[0].params.get("TaskId").map(String::as_str), err.task_id(), "the error names the TaskId");
+}
+
+#[tokio::test]
+async fn a_dropped_connection_after_sending_is_outcome_unknown_and_not_retried() {
+    let sandbox = sandbox().await;
+    sandbox.inject(once(Fault::Drop));
+    let err = client(options(&sandbox.endpoint())).send(&text()).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::OutcomeUnknown);
+    assert_eq!(sandbox.requests().len(), 1);
+}
+
+async fn failure(fault: Fault) -> (Error, Sandbox) {
+    let sandbox = sandbox().await;
+    sandbox.inject(once(fault));
+    let err = client(options(&sandbox.endpoint())).send(&text()).await.unwrap_err();
+    (err, sandbox)
+}
+
+#[tokio::test]
+async fn a_business_error_on_http_200_is_typed_and_not_retried() {
+    let (err, sandbox) = failure(Fault::Error {
+        status: 200,
+        code: "InvalidParameter.PhoneNumberError".into(),
+        message: Some("bad number".into()),
+    })
+    .await;
+    assert_eq!(err.code(), ErrorCode::InvalidParameter);
+    assert_eq!((err.platform_code(), err.http_status()), (Some("InvalidParameter.PhoneNumberError"), Some(200)));
+    assert!(err.request_id().is_some() && err.task_id().is_some());
+    assert_eq!((err.attempts(), sandbox.requests().len(), sandbox.ledger().len()), (1, 1, 0));
+}
+
+#[tokio::test]
+async fn malformed_json_is_typed_and_names_the_request_id_header() {
+    let (err, sandbox) = failure(Fault::Malformed).await;
+    assert_eq!(err.code(), ErrorCode::MalformedResponse);
+    let request_id = err.request_id().expect("the x-acs-request-id header");
+    assert!(err.message().contains(request_id), "{err}");
+    assert_eq!(sandbox.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_500_is_outcome_unknown_but_a_503_is_retried() {
+    let (err, sandbox) = failure(Fault::Error { status: 500, code: "InternalError".into(), message: None }).await;
+    assert_eq!(err.category(), ErrorCategory::OutcomeUnknown);
+    assert_eq!(sandbox.requests().len(), 1);
+
+    let sandbox = self::sandbox().await;
+    sandbox.inject(once(Fault::Error { status: 503, code: "ServiceUnavailable".into(), message: None }));
+    let receipt = client(options(&sandbox.endpoint())).send(&text()).await.unwrap();
+    assert_eq!(receipt.attempts, 2);
+}
+
+#[tokio::test]
+async fn fail_fast_pacing_refuses_without_sending() {
+    let sandbox = sandbox().await;
+    let mut config = ClientConfig::from_options(ClientOptions {
+        rate_limit_per_second: Some(1.0),
+        rate_limit_max_wait_ms: Some(0),
+        ..options(&sandbox.endpoint())
+    })
+    .unwrap();
+    config.limiter = Arc::new(InProcessLimiter::new());
+    let client = Client::new(config).unwrap();
+    client.send(&text()).await.unwrap();
+    let err = client.send(&text()).await.unwrap_err();
+    assert_eq!((err.code(), err.category()), (ErrorCode::RateLimited, ErrorCategory::Throttled));
+    assert!(err.retry_after().is_some_and(|wait| wait > Duration::from_millis(900)));
+    assert_eq!(sandbox.ledger().len(), 1);
+}
+
+#[tokio::test]
+async fn refreshed_credentials_apply_without_rebuilding_the_client() {
+    let sandbox = sandbox().await;
+    let client = client(ClientOptions { access_key_secret: Some("stale".into()), ..options(&sandbox.endpoint()) });
+    assert_eq!(client.send(&text()).await.unwrap_err().code(), ErrorCode::SignatureMismatch);
+    client.set_credentials(
+        chatlane_core::Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, None).unwrap(),
+    );
+    client.send(&text()).await.unwrap();
+    assert!(!format!("{client:?}").contains(DEFAULT_ACCESS_KEY_SECRET));
+}
+
+/// Records when each request leaves the limiter for the wire.
+#[derive(Debug)]
+struct Recording {
+    inner: ReqwestTransport,
+    departures: Mutex<Vec<Instant>>,
+}
+
+impl Transport for Recording {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, Error>> {
+        self.departures.lock().unwrap().push(Instant::now());
+        self.inner.send(request)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_times_the_limit_for_five_seconds_is_paced_at_the_limit() {
+    const RATE: usize = 100;
+    let sandbox = sandbox().await;
+    let mut config = ClientConfig::from_options(ClientOptions {
+        rate_limit_per_second: Some(RATE as f64),
+        ..options(&sandbox.endpoint())
+    })
+    .unwrap();
+    config.limiter = Arc::new(InProcessLimiter::new());
+    let recording = Arc::new(Recording {
+        inner: ReqwestTransport::new(&config.transport).unwrap(),
+        departures: Mutex::new(Vec::new()),
+    });
+    let client = Client::with_transport(config, recording.clone());
+
+    let start = Instant::now();
+    let mut offers = tokio::time::interval(Duration::from_secs(1) / (4 * RATE as u32));
+    offers.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut offered = Vec::new();
+    while start.elapsed() < Duration::from_secs(5) {
+        offers.tick().await;
+        let client = client.clone();
+        offered.push(tokio::spawn(async move { client.send(&text()).await }));
+    }
+    for send in &offered {
+        send.abort();
+    }
+
+    let departures = recording.departures.lock().unwrap().clone();
+    let first = departures[0];
+    let in_five_seconds = departures.iter().filter(|t| **t - first < Duration::from_secs(5)).count();
+    let achieved = in_five_seconds as f64 / 5.0;
+    println!(
+        "offered {} sends in 5 s; {in_five_seconds} departed: {achieved:.1}/s for a limit of {RATE}/s",
+        offered.len()
+    );
+    assert!(offered.len() >= 4 * 5 * RATE - 10, "the offered load was not 4x the limit: {}", offered.len());
+    assert!((achieved - RATE as f64).abs() <= 0.02 * RATE as f64, "achieved {achieved}/s");
+    for (i, start) in departures.iter().enumerate() {
+        let in_window = departures[i..].iter().take_while(|t| **t - *start < Duration::from_secs(1)).count();
+        assert!(in_window <= RATE, "{in_window} departures in the second after departure {i}");
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let arrivals: Vec<u64> = sandbox.ledger().entries().iter().map(|e| e.received_at_us).collect();
+    let busiest = (0..arrivals.len())
+        .map(|i| arrivals[i..].iter().take_while(|t| **t - arrivals[i] < 1_000_000).count())
+        .max()
+        .unwrap_or(0);
+    println!("at the sandbox: {} arrivals, at most {busiest} in any one-second window", arrivals.len());
+}
