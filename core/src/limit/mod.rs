@@ -30,8 +30,8 @@ pub struct LimitKey {
 /// Takes slots under a quota, waiting asynchronously (never blocking a thread).
 pub trait RateLimiter: Send + Sync + std::fmt::Debug + 'static {
     /// Takes one slot for `key`, waiting at most `max_wait` for it. When no slot is free in
-    /// time, fails at once with [`ErrorCode::RateLimited`] and the wait it would have taken
-    /// as `retry_after`; nothing is reserved then.
+    /// time, fails with [`ErrorCode::RateLimited`] and the wait it would have taken as
+    /// `retry_after`, as soon as that is known. Clients of one account should share a quota.
     fn acquire<'a>(&'a self, key: &'a LimitKey, quota: Quota, max_wait: Duration) -> BoxFuture<'a, Result<(), Error>>;
 }
 
@@ -150,30 +150,38 @@ impl Default for InProcessLimiter {
 impl RateLimiter for InProcessLimiter {
     fn acquire<'a>(&'a self, key: &'a LimitKey, quota: Quota, max_wait: Duration) -> BoxFuture<'a, Result<(), Error>> {
         Box::pin(async move {
-            match self.reserve(key, &quota, max_wait) {
-                Admission::Go { wait, .. } => {
-                    if !wait.is_zero() {
-                        tokio::time::sleep(wait).await;
-                    }
-                    if let Some(capacity) = quota.per_window() {
-                        while let Some(late) = self.depart(key, capacity) {
-                            tokio::time::sleep(late).await;
-                        }
-                    }
-                    Ok(())
-                }
-                Admission::Refused { wait } => Err(Error::new(
-                    ErrorCode::RateLimited,
-                    format!(
-                        "client-side rate limit: no {} slot within the allowed wait (next in {} ms); nothing was sent",
-                        key.operation.as_str(),
-                        wait.as_millis()
-                    ),
-                )
-                .with_retry_after(Some(wait))),
+            let deadline = Instant::now().checked_add(max_wait);
+            let wait = match self.reserve(key, &quota, max_wait) {
+                Admission::Go { wait, .. } => wait,
+                Admission::Refused { wait } => return Err(rate_limited(key, wait)),
+            };
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
             }
+            if let Some(capacity) = quota.per_window() {
+                while let Some(late) = self.depart(key, capacity) {
+                    if deadline.is_some_and(|deadline| Instant::now() + late > deadline) {
+                        return Err(rate_limited(key, late));
+                    }
+                    tokio::time::sleep(late).await;
+                }
+            }
+            Ok(())
         })
     }
+}
+
+/// The error for a slot that is not free within the allowed wait.
+fn rate_limited(key: &LimitKey, wait: Duration) -> Error {
+    Error::new(
+        ErrorCode::RateLimited,
+        format!(
+            "client-side rate limit: no {} slot within the allowed wait (next in {} ms); nothing was sent",
+            key.operation.as_str(),
+            wait.as_millis()
+        ),
+    )
+    .with_retry_after(Some(wait))
 }
 
 #[cfg(test)]
@@ -214,7 +222,15 @@ mod tests {
         let err = limiter.acquire(&key("a"), quota, Duration::ZERO).await.unwrap_err();
         assert_eq!(err.code(), ErrorCode::RateLimited);
         assert_eq!(err.retry_after(), Some(Duration::from_secs(1)));
-        limiter.acquire(&key("a"), quota, Duration::from_secs(1)).await.unwrap();
+        limiter.acquire(&key("a"), quota, Duration::from_secs(1) + WINDOW_MARGIN).await.unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_window_check_respects_the_maximum_wait() {
+        let limiter = InProcessLimiter::new();
+        limiter.acquire(&key("a"), Quota::per_second(100.0), Duration::ZERO).await.unwrap();
+        let err = limiter.acquire(&key("a"), Quota::per_second(0.5), Duration::ZERO).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::RateLimited);
     }
 
     #[test]
