@@ -6,8 +6,12 @@
 
 use std::collections::BTreeMap;
 
+use std::time::Duration;
+
 use axum::http::{HeaderMap, StatusCode};
 use chatlane_core::cams::sign::{self, ALGORITHM, SigningInput};
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::Account;
 
@@ -28,6 +32,9 @@ impl Rejection {
     }
 }
 
+/// How far `x-acs-date` may be from the server's clock (spec §2).
+pub const CLOCK_SKEW: Duration = Duration::from_secs(15 * 60);
+
 /// An authenticated request: who sent it, which action, and every parameter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Authenticated {
@@ -37,6 +44,8 @@ pub struct Authenticated {
     pub action: String,
     /// Query and form-body parameters, decoded.
     pub params: BTreeMap<String, String>,
+    /// The `x-acs-signature-nonce` header (unique per request).
+    pub nonce: String,
 }
 
 /// The parsed `Authorization` header.
@@ -61,12 +70,34 @@ fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
     Some(Authorization { access_key_id: access_key_id?, signed_headers: signed_headers?, signature: signature? })
 }
 
-/// Authenticates a `POST /` request as the CAMS gateway does.
+/// Checks `x-acs-date` (`YYYY-MM-DDTHH:MM:SSZ`) against `now`.
+fn check_date(date: &str, now: OffsetDateTime) -> Result<(), Rejection> {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    let at = PrimitiveDateTime::parse(date, format).map(PrimitiveDateTime::assume_utc).map_err(|_| {
+        Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidTimeStamp.Format",
+            format!("x-acs-date {date:?} is not YYYY-MM-DDTHH:MM:SSZ."),
+        )
+    })?;
+    if (now - at).unsigned_abs() > CLOCK_SKEW {
+        return Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidTimeStamp.Expired",
+            format!("x-acs-date {date} is more than 15 minutes away from the server time."),
+        ));
+    }
+    Ok(())
+}
+
+/// Authenticates a `POST /` request as the CAMS gateway does, at server time `now`.
+/// (Nonce reuse is checked by the caller, which keeps the state.)
 pub fn authenticate(
     accounts: &[Account],
     raw_query: Option<&str>,
     headers: &HeaderMap,
     body: &[u8],
+    now: OffsetDateTime,
 ) -> Result<Authenticated, Rejection> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let auth_value = header("authorization").ok_or_else(|| {
@@ -94,6 +125,7 @@ pub fn authenticate(
             ));
         }
     }
+    check_date(header("x-acs-date").unwrap_or_default(), now)?;
     let hashed_payload = sign::sha256_hex(body);
     if header("x-acs-content-sha256") != Some(hashed_payload.as_str()) {
         return Err(Rejection::new(
@@ -149,6 +181,7 @@ pub fn authenticate(
         access_key_id: account.access_key_id.clone(),
         action: header("x-acs-action").unwrap_or_default().to_owned(),
         params,
+        nonce: header("x-acs-signature-nonce").unwrap_or_default().to_owned(),
     })
 }
 
@@ -159,6 +192,11 @@ mod tests {
     use chatlane_core::cams::request::{self, RequestContext};
     use chatlane_core::cams::{Operation, wire};
     use chatlane_core::{Credentials, Endpoint, Message};
+
+    /// The date every test request is signed with.
+    fn signed_at() -> OffsetDateTime {
+        OffsetDateTime::from_unix_timestamp(1_714_550_400).unwrap()
+    }
 
     fn accounts() -> Vec<Account> {
         vec![Account { access_key_id: "AK".into(), access_key_secret: "SK".into() }]
@@ -192,7 +230,7 @@ mod tests {
     #[test]
     fn accepts_what_the_client_signs() {
         let (query, headers) = signed_request("SK");
-        let ok = authenticate(&accounts(), Some(&query), &headers, b"").unwrap();
+        let ok = authenticate(&accounts(), Some(&query), &headers, b"", signed_at()).unwrap();
         assert_eq!(ok.action, "SendChatappMessage");
         assert_eq!(ok.params["Content"], r#"{"text":"héllo & +"}"#);
         assert_eq!(ok.access_key_id, "AK");
@@ -201,29 +239,55 @@ mod tests {
     #[test]
     fn rejects_a_wrong_secret_a_tampered_query_and_unknown_keys() {
         let (query, headers) = signed_request("wrong");
-        let err = authenticate(&accounts(), Some(&query), &headers, b"").unwrap_err();
+        let err = authenticate(&accounts(), Some(&query), &headers, b"", signed_at()).unwrap_err();
         assert_eq!((err.status, err.code), (StatusCode::BAD_REQUEST, "SignatureDoesNotMatch"));
 
         let (query, headers) = signed_request("SK");
         let tampered = query.replace("6591234567", "6591234568");
         assert_eq!(
-            authenticate(&accounts(), Some(&tampered), &headers, b"").unwrap_err().code,
+            authenticate(&accounts(), Some(&tampered), &headers, b"", signed_at()).unwrap_err().code,
             "SignatureDoesNotMatch"
         );
-        assert_eq!(authenticate(&accounts(), Some(&query), &headers, b"x").unwrap_err().code, "SignatureDoesNotMatch");
+        assert_eq!(
+            authenticate(&accounts(), Some(&query), &headers, b"x", signed_at()).unwrap_err().code,
+            "SignatureDoesNotMatch"
+        );
 
         let others = vec![Account { access_key_id: "other".into(), access_key_secret: "SK".into() }];
-        let err = authenticate(&others, Some(&query), &headers, b"").unwrap_err();
+        let err = authenticate(&others, Some(&query), &headers, b"", signed_at()).unwrap_err();
         assert_eq!((err.status, err.code), (StatusCode::NOT_FOUND, "InvalidAccessKeyId.NotFound"));
+    }
+
+    #[test]
+    fn rejects_dates_more_than_15_minutes_off() {
+        let (query, headers) = signed_request("SK");
+        let check = |offset: i64| {
+            let now = signed_at() + time::Duration::seconds(offset);
+            authenticate(&accounts(), Some(&query), &headers, b"", now).map(|_| ()).map_err(|e| e.code)
+        };
+        assert_eq!(check(15 * 60), Ok(()));
+        assert_eq!(check(-15 * 60), Ok(()));
+        assert_eq!(check(15 * 60 + 1), Err("InvalidTimeStamp.Expired"));
+        assert_eq!(check(-15 * 60 - 1), Err("InvalidTimeStamp.Expired"));
+        let mut garbled = headers.clone();
+        garbled.insert("x-acs-date", HeaderValue::from_static("yesterday"));
+        let err = authenticate(&accounts(), Some(&query), &garbled, b"", signed_at()).unwrap_err();
+        assert_eq!(err.code, "InvalidTimeStamp.Format");
     }
 
     #[test]
     fn rejects_missing_or_garbled_authorization() {
         let (query, mut headers) = signed_request("SK");
         headers.insert("authorization", HeaderValue::from_static("Bearer x"));
-        assert_eq!(authenticate(&accounts(), Some(&query), &headers, b"").unwrap_err().code, "IncompleteSignature");
+        assert_eq!(
+            authenticate(&accounts(), Some(&query), &headers, b"", signed_at()).unwrap_err().code,
+            "IncompleteSignature"
+        );
         headers.remove("authorization");
-        assert_eq!(authenticate(&accounts(), Some(&query), &headers, b"").unwrap_err().code, "IncompleteSignature");
+        assert_eq!(
+            authenticate(&accounts(), Some(&query), &headers, b"", signed_at()).unwrap_err().code,
+            "IncompleteSignature"
+        );
     }
 
     #[test]
@@ -246,7 +310,8 @@ mod tests {
         let query = wire["request_target"].as_str().unwrap().split_once('?').unwrap().1;
         let accounts =
             vec![Account { access_key_id: "testAccessKeyId".into(), access_key_secret: "testAccessKeySecret".into() }];
-        let ok = authenticate(&accounts, Some(query), &headers, wire["body"].as_str().unwrap().as_bytes()).unwrap();
+        let ok = authenticate(&accounts, Some(query), &headers, wire["body"].as_str().unwrap().as_bytes(), signed_at())
+            .unwrap();
         assert_eq!(ok.params["TemplateParams"], r#"{"name":"Alice","code":"123456"}"#);
         assert_eq!(ok.params["Payload"], r#"["payload1","payload2"]"#);
     }

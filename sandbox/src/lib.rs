@@ -10,6 +10,7 @@
 pub mod faults;
 pub mod gateway;
 pub mod ledger;
+pub mod nonces;
 pub mod send;
 mod server;
 

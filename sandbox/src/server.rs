@@ -17,6 +17,7 @@ use crate::SandboxConfig;
 use crate::faults::{Fault, FaultRule, Faults};
 use crate::gateway::{self, Authenticated, Rejection};
 use crate::ledger::{Entry, Journal, Ledger, Request};
+use crate::nonces::Nonces;
 use crate::send::{self, Refusal};
 
 /// The host the sandbox names in `HostId`.
@@ -28,6 +29,7 @@ pub struct AppState {
     pub ledger: Ledger,
     pub journal: Journal,
     pub faults: Faults,
+    nonces: Nonces,
     started: Instant,
     stopping: watch::Receiver<bool>,
 }
@@ -40,6 +42,7 @@ impl AppState {
             ledger: Ledger::default(),
             journal: Journal::default(),
             faults: Faults::default(),
+            nonces: Nonces::default(),
             started: Instant::now(),
             stopping,
         }
@@ -69,10 +72,21 @@ async fn gateway_request(
 ) -> Response {
     let received_at_us = state.elapsed_us();
     let request_id = new_request_id();
-    let request = match gateway::authenticate(&state.config.accounts, query.as_deref(), &headers, &body) {
+    let now = time::OffsetDateTime::now_utc();
+    let request = match gateway::authenticate(&state.config.accounts, query.as_deref(), &headers, &body, now) {
         Ok(request) => request,
         Err(rejection) => return error_answer(&request_id, rejection),
     };
+    if !state.nonces.first_use(&request.access_key_id, &request.nonce, Instant::now()) {
+        return error_answer(
+            &request_id,
+            Rejection {
+                status: StatusCode::BAD_REQUEST,
+                code: "SignatureNonceUsed",
+                message: "Specified signature nonce was used already.".to_owned(),
+            },
+        );
+    }
     let (action, task_id, to) =
         (request.action.clone(), request.params.get("TaskId").cloned(), request.params.get("To").cloned());
     let journal = |outcome: &str| {

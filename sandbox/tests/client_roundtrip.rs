@@ -97,3 +97,32 @@ async fn a_closed_port_is_a_connect_error() {
     assert_eq!(err.category(), ErrorCategory::Network);
     assert_eq!(err.attempts(), chatlane_core::RetryPolicy::default().max_attempts);
 }
+
+#[tokio::test]
+async fn a_replayed_request_is_refused_as_a_reused_nonce() {
+    use chatlane_core::cams::request::{self, RequestContext, acs_date};
+    use chatlane_core::cams::{Operation, response, wire};
+    use chatlane_core::transport::{ReqwestTransport, Transport, TransportConfig};
+    use chatlane_core::{Credentials, Endpoint};
+
+    let sandbox = sandbox().await;
+    let credentials = Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, None).unwrap();
+    let endpoint = Endpoint::parse(&sandbox.endpoint()).unwrap();
+    let date = acs_date(time::OffsetDateTime::now_utc());
+    let ctx = RequestContext {
+        credentials: &credentials,
+        endpoint: &endpoint,
+        date: &date,
+        nonce: "n-once",
+        user_agent: "t",
+    };
+    let params = wire::send_message_params(&Message::text("1", "2", "hi"), Default::default());
+    let request = request::build(Operation::SendChatappMessage, &params, &ctx);
+    let transport = ReqwestTransport::new(&TransportConfig { no_proxy: true, ..TransportConfig::default() }).unwrap();
+
+    response::classify_send(&transport.send(request.clone()).await.unwrap()).unwrap();
+    let replay = response::classify_send(&transport.send(request).await.unwrap()).unwrap_err();
+    assert_eq!(replay.code(), ErrorCode::NonceReused);
+    assert_eq!(replay.platform_code(), Some("SignatureNonceUsed"));
+    assert_eq!(sandbox.ledger().len(), 1);
+}
