@@ -1,5 +1,8 @@
 //! `chatlane`: send CAMS messages from a shell, or run the local sandbox.
 
+mod bulk_cmd;
+mod connection;
+mod results;
 mod sandbox_cmd;
 mod send_cmd;
 
@@ -20,6 +23,9 @@ enum Command {
     /// Send one message (a template, or free-form text) and print its MessageId.
     #[command(after_help = send_cmd::EXAMPLES)]
     Send(Box<send_cmd::SendArgs>),
+    /// Send one template to every recipient of a CSV file: paced, with progress, resumable.
+    #[command(after_help = bulk_cmd::EXAMPLES)]
+    Bulk(Box<bulk_cmd::BulkArgs>),
     /// Run the local CAMS sandbox: same wire contract, no credentials, nothing leaves the machine.
     #[command(after_help = sandbox_cmd::EXAMPLES)]
     Sandbox(sandbox_cmd::SandboxArgs),
@@ -29,6 +35,7 @@ enum Command {
 async fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Send(args) => send_cmd::run(*args).await,
+        Command::Bulk(args) => bulk_cmd::run(*args).await,
         Command::Sandbox(args) => sandbox_cmd::run(args).await,
     }
 }

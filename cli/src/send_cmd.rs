@@ -1,14 +1,11 @@
 //! `chatlane send`: one message from flags; prints its MessageId or a typed error.
 
-use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use chatlane_core::{
-    Body, Channel, Client, ClientConfig, ClientOptions, Error, ErrorCategory, ErrorCode, Message, Template,
-    TemplateParams, Text,
-};
-use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
+use chatlane_core::{Body, Channel, Error, ErrorCategory, Message, Template, TemplateParams, Text};
 use clap::{ArgGroup, Args};
+
+use crate::connection::{ConnectionArgs, report};
 
 /// Examples shown by `chatlane send --help`.
 pub const EXAMPLES: &str = "\
@@ -52,26 +49,11 @@ pub struct SendArgs {
     /// Caller-defined ID echoed in status receipts.
     #[arg(long)]
     task_id: Option<String>,
-    /// Channel instance ID (CustSpaceId).
-    #[arg(long, env = "CHATLANE_CUST_SPACE_ID")]
-    cust_space_id: Option<String>,
-    /// API endpoint (https, or http on loopback).
-    #[arg(long, env = "CHATLANE_ENDPOINT", conflicts_with = "sandbox")]
-    endpoint: Option<String>,
-    /// AccessKey ID (default: $ALIBABA_CLOUD_ACCESS_KEY_ID).
-    #[arg(long, requires = "access_key_secret", conflicts_with = "sandbox")]
-    access_key_id: Option<String>,
-    /// AccessKey secret (default: $ALIBABA_CLOUD_ACCESS_KEY_SECRET).
-    #[arg(long, requires = "access_key_id", conflicts_with = "sandbox")]
-    access_key_secret: Option<String>,
-    /// STS security token (default: $ALIBABA_CLOUD_SECURITY_TOKEN).
-    #[arg(long, requires = "access_key_id")]
-    security_token: Option<String>,
-    /// Send to an embedded local sandbox (no credentials needed, nothing leaves the machine).
-    #[arg(long)]
-    sandbox: bool,
+    #[command(flatten)]
+    connection: ConnectionArgs,
 }
 
+/// Parses a `NAME=VALUE` flag.
 fn parse_param(raw: &str) -> Result<(String, String), String> {
     raw.split_once('=')
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
@@ -100,36 +82,8 @@ pub async fn run(args: SendArgs) -> ExitCode {
 
 async fn send(args: SendArgs) -> Result<chatlane_core::SendReceipt, Error> {
     let message = message(&args)?;
-    let embedded = if args.sandbox {
-        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-        let sandbox = Sandbox::start(SandboxConfig::default(), addr)
-            .await
-            .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("cannot start the embedded sandbox: {e}")))?;
-        Some(sandbox)
-    } else {
-        None
-    };
-    let options = match &embedded {
-        Some(sandbox) => ClientOptions {
-            access_key_id: Some(DEFAULT_ACCESS_KEY_ID.to_owned()),
-            access_key_secret: Some(DEFAULT_ACCESS_KEY_SECRET.to_owned()),
-            endpoint: Some(sandbox.endpoint()),
-            ..ClientOptions::default()
-        },
-        None => ClientOptions {
-            access_key_id: args.access_key_id,
-            access_key_secret: args.access_key_secret,
-            security_token: args.security_token,
-            endpoint: args.endpoint,
-            ..ClientOptions::default()
-        },
-    };
-    let config = ClientConfig::from_options(ClientOptions {
-        cust_space_id: args.cust_space_id,
-        user_agent: Some(concat!("chatlane-cli/", env!("CARGO_PKG_VERSION")).to_owned()),
-        ..options
-    })?;
-    Client::new(config)?.send(&message).await
+    let connection = args.connection.connect(|_| {}).await?;
+    connection.client.send(&message).await
 }
 
 fn message(args: &SendArgs) -> Result<Message, Error> {
@@ -147,24 +101,4 @@ fn message(args: &SendArgs) -> Result<Message, Error> {
     message.channel = Channel::parse(&args.channel)?;
     message.options.task_id.clone_from(&args.task_id);
     Ok(message)
-}
-
-fn report(error: &Error) {
-    let violations = error.violations();
-    if let Some(task_id) = error.task_id() {
-        eprintln!("TaskId={task_id} attempts={}", error.attempts());
-    }
-    if violations.is_empty() {
-        eprintln!("error [{} / {}]: {}", error.code(), error.category(), error.message());
-    } else {
-        eprintln!("error [{} / {}]: the message is not valid:", error.code(), error.category());
-    }
-    for violation in violations {
-        eprintln!("  - {}: {} [{}]", violation.path, violation.message, violation.code);
-    }
-    if error.code() == ErrorCode::MissingCredentials {
-        eprintln!(
-            "hint: pass --access-key-id and --access-key-secret, set the ALIBABA_CLOUD_* variables, or try --sandbox"
-        );
-    }
 }

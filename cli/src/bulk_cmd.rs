@@ -1,0 +1,288 @@
+//! `chatlane bulk`: one template to many recipients from a CSV file, paced by the core's
+//! rate limiter, with a progress bar, a results file and safe resumption (see [`results`]).
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use chatlane_core::cams::request::random_id;
+use chatlane_core::{Body, Channel, Error, ErrorCategory, Message, SendReceipt, Template, TemplateParams};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use crate::connection::{ConnectionArgs, report};
+use crate::results::{self, Journal, Row, Status};
+
+/// Examples shown by `chatlane bulk --help`.
+pub const EXAMPLES: &str = "\
+Examples:
+  chatlane bulk --sandbox --csv customers.csv --from 8613800000000 --template 744c4b5c --language en
+  chatlane bulk --csv customers.csv --to-column phone --from 8613800000000 \\
+      --template 744c4b5c --language en --rate 100 --results sent.csv
+
+The CSV has a header row. The recipient column (--to-column, default `to`) gives each
+message's recipient; every other column is a template parameter of the same name.
+Every outcome is appended to the results file (default: <csv>.results.csv). Re-running the
+same command resumes: recipients already sent are skipped, so an interrupted run never sends
+twice. Messages whose outcome is unknown (the run died mid-send, or no answer came) are not
+re-sent automatically: reconcile them by TaskId through receipts.";
+
+/// Options of `chatlane bulk`.
+#[derive(Debug, Args)]
+pub struct BulkArgs {
+    /// CSV file: a header row, then one recipient per row.
+    #[arg(long, value_name = "FILE")]
+    csv: PathBuf,
+    /// Sender: business number (digits with country code), page, account or service ID.
+    #[arg(long)]
+    from: String,
+    /// The template to send (TemplateCode).
+    #[arg(long)]
+    template: String,
+    /// Template language, e.g. en or zh_CN.
+    #[arg(long)]
+    language: String,
+    /// Channel: whatsapp, messenger, instagram, viber, telegram or line.
+    #[arg(long, default_value = "whatsapp")]
+    channel: String,
+    /// The CSV column that holds the recipient.
+    #[arg(long, default_value = "to")]
+    to_column: String,
+    /// Results file, appended to (default: <csv>.results.csv).
+    #[arg(long, value_name = "FILE")]
+    results: Option<PathBuf>,
+    /// Messages in flight at once.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..))]
+    concurrency: u16,
+    /// Messages per second (default: the account limit for SendChatappMessage, 250).
+    #[arg(long)]
+    rate: Option<f64>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    #[command(flatten)]
+    connection: ConnectionArgs,
+}
+
+/// One message to send.
+struct Item {
+    recipient: String,
+    params: TemplateParams,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+struct Summary {
+    sent: usize,
+    failed: BTreeMap<String, usize>,
+    unknown: usize,
+    skipped_sent: usize,
+    skipped_unknown: usize,
+    duplicates: usize,
+    not_started: usize,
+}
+
+impl Summary {
+    fn print(&self, results: &Path, interrupted: bool) {
+        let failed: usize = self.failed.values().sum();
+        let by_code: Vec<String> = self.failed.iter().map(|(code, n)| format!("{code} x{n}")).collect();
+        let by_code = if by_code.is_empty() { String::new() } else { format!(" ({})", by_code.join(", ")) };
+        eprintln!("sent {}, failed {failed}{by_code}, outcome unknown {}", self.sent, self.unknown);
+        eprintln!(
+            "skipped: {} already sent, {} unknown from an earlier run, {} duplicate rows",
+            self.skipped_sent, self.skipped_unknown, self.duplicates
+        );
+        if self.unknown + self.skipped_unknown > 0 {
+            eprintln!(
+                "messages with an unknown outcome are not re-sent: reconcile them by TaskId (see the results file)"
+            );
+        }
+        if interrupted {
+            eprintln!("interrupted: {} not started; run the same command again to resume", self.not_started);
+        }
+        eprintln!("results: {}", results.display());
+    }
+}
+
+/// Runs `chatlane bulk`.
+pub async fn run(args: BulkArgs) -> ExitCode {
+    let results_path = args.results.clone().unwrap_or_else(|| default_results_path(&args.csv));
+    let plan = match plan(&args, &results_path) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let (items, mut summary) = plan;
+    let journal = match Journal::open(&results_path) {
+        Ok(journal) => Arc::new(journal),
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", results_path.display());
+            return ExitCode::from(2);
+        }
+    };
+    let connection = match args.connection.connect(|options| options.rate_limit_per_second = args.rate).await {
+        Ok(connection) => connection,
+        Err(error) => {
+            report(&error);
+            return ExitCode::from(2);
+        }
+    };
+    let channel = match Channel::parse(&args.channel) {
+        Ok(channel) => channel,
+        Err(error) => {
+            report(&error);
+            return ExitCode::from(2);
+        }
+    };
+    let message = |item: Item, task_id: String| {
+        let template = Template {
+            code: args.template.clone(),
+            language: args.language.clone(),
+            params: item.params,
+            payload: Vec::new(),
+        };
+        let mut message = Message::new(args.from.clone(), item.recipient, Body::Template(template));
+        message.channel = channel;
+        message.options.task_id = Some(task_id);
+        message
+    };
+
+    let total = items.len();
+    let bar = progress_bar(total, args.quiet);
+    let summary_cell = Arc::new(Mutex::new(std::mem::take(&mut summary)));
+    let semaphore = Arc::new(Semaphore::new(usize::from(args.concurrency)));
+    let mut in_flight = JoinSet::new();
+    let mut interrupted = false;
+    let mut ctrl_c = std::pin::pin!(tokio::signal::ctrl_c());
+    let mut started = 0;
+    for item in items {
+        let permit = tokio::select! {
+            permit = Arc::clone(&semaphore).acquire_owned() => permit.expect("the semaphore is never closed"),
+            _ = &mut ctrl_c => { interrupted = true; break; }
+        };
+        let task_id = random_id();
+        let recipient = item.recipient.clone();
+        if let Err(e) = journal.append(&row(&recipient, &task_id, Status::Pending, None)) {
+            eprintln!("error: cannot write the results file: {e}");
+            interrupted = true;
+            break;
+        }
+        let (client, journal, summary, bar) =
+            (connection.client.clone(), Arc::clone(&journal), Arc::clone(&summary_cell), bar.clone());
+        let message = message(item, task_id.clone());
+        started += 1;
+        in_flight.spawn(async move {
+            let outcome = client.send(&message).await;
+            record(&journal, &summary, &recipient, &task_id, outcome);
+            bar.inc(1);
+            drop(permit);
+        });
+    }
+    while in_flight.join_next().await.is_some() {}
+    bar.finish_and_clear();
+
+    let mut summary = std::mem::take(&mut *summary_cell.lock().unwrap_or_else(PoisonError::into_inner));
+    summary.not_started = total - started;
+    summary.print(&results_path, interrupted);
+    if interrupted {
+        ExitCode::from(130)
+    } else if summary.failed.is_empty() && summary.unknown == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Writes the outcome of one message and counts it.
+fn record(
+    journal: &Journal,
+    summary: &Mutex<Summary>,
+    recipient: &str,
+    task_id: &str,
+    outcome: Result<SendReceipt, Error>,
+) {
+    let row = match &outcome {
+        Ok(receipt) => row(recipient, task_id, Status::Sent, Some(Ok(receipt))),
+        Err(error) if error.category() == ErrorCategory::OutcomeUnknown => {
+            row(recipient, task_id, Status::Unknown, Some(Err(error)))
+        }
+        Err(error) => row(recipient, task_id, Status::Failed, Some(Err(error))),
+    };
+    if let Err(e) = journal.append(&row) {
+        eprintln!("error: cannot write the results file: {e}");
+    }
+    let mut summary = summary.lock().unwrap_or_else(PoisonError::into_inner);
+    match row.status {
+        Status::Sent => summary.sent += 1,
+        Status::Unknown => summary.unknown += 1,
+        Status::Failed | Status::Pending => *summary.failed.entry(row.error_code).or_default() += 1,
+    }
+}
+
+fn row(recipient: &str, task_id: &str, status: Status, outcome: Option<Result<&SendReceipt, &Error>>) -> Row {
+    let (message_id, error_code, attempts) = match outcome {
+        None => (String::new(), String::new(), 0),
+        Some(Ok(receipt)) => (receipt.message_id.clone(), String::new(), receipt.attempts),
+        Some(Err(error)) => (String::new(), error.code().to_string(), error.attempts()),
+    };
+    Row { recipient: recipient.to_owned(), task_id: task_id.to_owned(), status, message_id, error_code, attempts }
+}
+
+/// Reads the CSV and the earlier results: what to send, and what is skipped and why.
+fn plan(args: &BulkArgs, results_path: &Path) -> Result<(Vec<Item>, Summary), String> {
+    let earlier = results::load(results_path).map_err(|e| format!("cannot read {}: {e}", results_path.display()))?;
+    let mut reader =
+        csv::Reader::from_path(&args.csv).map_err(|e| format!("cannot read {}: {e}", args.csv.display()))?;
+    let headers = reader.headers().map_err(|e| format!("{}: {e}", args.csv.display()))?.clone();
+    let to_index = headers.iter().position(|h| h == args.to_column).ok_or_else(|| {
+        let columns: Vec<&str> = headers.iter().collect();
+        format!("{} has no column {:?} (columns: {})", args.csv.display(), args.to_column, columns.join(", "))
+    })?;
+    let mut summary = Summary::default();
+    let mut seen = HashSet::new();
+    let mut items = Vec::new();
+    for (line, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("{} row {}: {e}", args.csv.display(), line + 2))?;
+        let recipient = record.get(to_index).unwrap_or_default().trim().to_owned();
+        if !seen.insert(recipient.clone()) {
+            summary.duplicates += 1;
+            continue;
+        }
+        match earlier.get(&recipient) {
+            Some(Status::Sent) => summary.skipped_sent += 1,
+            Some(Status::Pending | Status::Unknown) => summary.skipped_unknown += 1,
+            Some(Status::Failed) | None => {
+                let params = headers
+                    .iter()
+                    .zip(record.iter())
+                    .enumerate()
+                    .filter(|(i, _)| *i != to_index)
+                    .map(|(_, (name, value))| (name.to_owned(), value.to_owned()))
+                    .collect();
+                items.push(Item { recipient, params });
+            }
+        }
+    }
+    Ok((items, summary))
+}
+
+fn default_results_path(csv: &Path) -> PathBuf {
+    let stem = csv.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "bulk".to_owned());
+    csv.with_file_name(format!("{stem}.results.csv"))
+}
+
+fn progress_bar(total: usize, quiet: bool) -> ProgressBar {
+    let target = if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() };
+    let bar = ProgressBar::with_draw_target(Some(total as u64), target);
+    let style = ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} {per_sec} ETA {eta}")
+        .expect("the template is valid");
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}

@@ -1,0 +1,95 @@
+//! The flags every sending command shares: where to send, as whom, and the embedded sandbox.
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use chatlane_core::{Client, ClientConfig, ClientOptions, Error, ErrorCode};
+use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
+use clap::Args;
+
+/// Endpoint, credentials and channel instance.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    /// Channel instance ID (CustSpaceId).
+    #[arg(long, env = "CHATLANE_CUST_SPACE_ID")]
+    cust_space_id: Option<String>,
+    /// API endpoint (https, or http on loopback).
+    #[arg(long, env = "CHATLANE_ENDPOINT", conflicts_with = "sandbox")]
+    endpoint: Option<String>,
+    /// AccessKey ID (default: $ALIBABA_CLOUD_ACCESS_KEY_ID).
+    #[arg(long, requires = "access_key_secret", conflicts_with = "sandbox")]
+    access_key_id: Option<String>,
+    /// AccessKey secret (default: $ALIBABA_CLOUD_ACCESS_KEY_SECRET).
+    #[arg(long, requires = "access_key_id", conflicts_with = "sandbox")]
+    access_key_secret: Option<String>,
+    /// STS security token (default: $ALIBABA_CLOUD_SECURITY_TOKEN).
+    #[arg(long, requires = "access_key_id")]
+    security_token: Option<String>,
+    /// Send to an embedded local sandbox (no credentials needed, nothing leaves the machine).
+    #[arg(long)]
+    sandbox: bool,
+}
+
+/// A client, and the embedded sandbox it talks to when `--sandbox` was given.
+pub struct Connection {
+    /// The client.
+    pub client: Client,
+    /// Kept alive for as long as the client is used.
+    _sandbox: Option<Sandbox>,
+}
+
+impl ConnectionArgs {
+    /// Builds the client (starting the embedded sandbox first if asked), with `tune`
+    /// applied to its options.
+    pub async fn connect(&self, tune: impl FnOnce(&mut ClientOptions)) -> Result<Connection, Error> {
+        let sandbox = if self.sandbox {
+            let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+            let sandbox = Sandbox::start(SandboxConfig::default(), addr)
+                .await
+                .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("cannot start the embedded sandbox: {e}")))?;
+            Some(sandbox)
+        } else {
+            None
+        };
+        let mut options = match &sandbox {
+            Some(sandbox) => ClientOptions {
+                access_key_id: Some(DEFAULT_ACCESS_KEY_ID.to_owned()),
+                access_key_secret: Some(DEFAULT_ACCESS_KEY_SECRET.to_owned()),
+                endpoint: Some(sandbox.endpoint()),
+                ..ClientOptions::default()
+            },
+            None => ClientOptions {
+                access_key_id: self.access_key_id.clone(),
+                access_key_secret: self.access_key_secret.clone(),
+                security_token: self.security_token.clone(),
+                endpoint: self.endpoint.clone(),
+                ..ClientOptions::default()
+            },
+        };
+        options.cust_space_id.clone_from(&self.cust_space_id);
+        options.user_agent = Some(concat!("chatlane-cli/", env!("CARGO_PKG_VERSION")).to_owned());
+        tune(&mut options);
+        let client = Client::new(ClientConfig::from_options(options)?)?;
+        Ok(Connection { client, _sandbox: sandbox })
+    }
+}
+
+/// Prints an error the way every command does: code, category, violations, TaskId, hints.
+pub fn report(error: &Error) {
+    let violations = error.violations();
+    if let Some(task_id) = error.task_id() {
+        eprintln!("TaskId={task_id} attempts={}", error.attempts());
+    }
+    if violations.is_empty() {
+        eprintln!("error [{} / {}]: {}", error.code(), error.category(), error.message());
+    } else {
+        eprintln!("error [{} / {}]: the message is not valid:", error.code(), error.category());
+    }
+    for violation in violations {
+        eprintln!("  - {}: {} [{}]", violation.path, violation.message, violation.code);
+    }
+    if error.code() == ErrorCode::MissingCredentials {
+        eprintln!(
+            "hint: pass --access-key-id and --access-key-secret, set the ALIBABA_CLOUD_* variables, or try --sandbox"
+        );
+    }
+}
