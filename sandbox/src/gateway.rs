@@ -14,6 +14,7 @@ use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use crate::Account;
+use crate::signature_v2;
 
 /// A gateway-level rejection: HTTP status, platform `Code` and `Message`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,8 +91,9 @@ fn check_date(date: &str, now: OffsetDateTime) -> Result<(), Rejection> {
     Ok(())
 }
 
-/// Authenticates a `POST /` request as the CAMS gateway does, at server time `now`.
-/// (Nonce reuse is checked by the caller, which keeps the state.)
+/// Authenticates a `POST /` request as the CAMS gateway does, at server time `now`: an
+/// ACS3 `Authorization` header, or else the legacy V2 `Signature` parameter. (Nonce reuse is
+/// checked by the caller, which keeps the state.)
 pub fn authenticate(
     accounts: &[Account],
     raw_query: Option<&str>,
@@ -99,21 +101,59 @@ pub fn authenticate(
     body: &[u8],
     now: OffsetDateTime,
 ) -> Result<Authenticated, Rejection> {
+    let query: Vec<(String, String)> =
+        raw_query.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+    let is_form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let form: Vec<(String, String)> =
+        if is_form { form_urlencoded::parse(body).into_owned().collect() } else { Vec::new() };
+    if headers.contains_key("authorization") {
+        authenticate_v3(accounts, query, form, headers, body, now)
+    } else if query.iter().chain(&form).any(|(k, _)| k == "Signature") {
+        authenticate_v2(accounts, query.into_iter().chain(form).collect(), now)
+    } else {
+        Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "IncompleteSignature",
+            "The request has neither an Authorization header nor a Signature parameter.",
+        ))
+    }
+}
+
+fn find_account<'a>(accounts: &'a [Account], access_key_id: &str) -> Result<&'a Account, Rejection> {
+    accounts.iter().find(|a| a.access_key_id == access_key_id).ok_or_else(|| {
+        Rejection::new(StatusCode::NOT_FOUND, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+    })
+}
+
+fn signature_mismatch(string_to_sign: &str) -> Rejection {
+    Rejection::new(
+        StatusCode::BAD_REQUEST,
+        "SignatureDoesNotMatch",
+        format!("Specified signature does not match our calculation. server string to sign is:{string_to_sign}"),
+    )
+}
+
+/// ACS3-HMAC-SHA256 (spec §4.2), verified with the core's own signer.
+fn authenticate_v3(
+    accounts: &[Account],
+    query: Vec<(String, String)>,
+    form: Vec<(String, String)>,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: OffsetDateTime,
+) -> Result<Authenticated, Rejection> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let auth_value = header("authorization").ok_or_else(|| {
-        Rejection::new(StatusCode::BAD_REQUEST, "IncompleteSignature", "The request has no Authorization header.")
-    })?;
-    let auth = parse_authorization(auth_value).ok_or_else(|| {
+    let auth = header("authorization").and_then(parse_authorization).ok_or_else(|| {
         Rejection::new(
             StatusCode::BAD_REQUEST,
             "IncompleteSignature",
             "The Authorization header is not a valid ACS3-HMAC-SHA256 header.",
         )
     })?;
-    let account = accounts.iter().find(|a| a.access_key_id == auth.access_key_id).ok_or_else(|| {
-        Rejection::new(StatusCode::NOT_FOUND, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
-    })?;
-
+    let account = find_account(accounts, auth.access_key_id)?;
     for required in
         ["host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"]
     {
@@ -147,9 +187,6 @@ pub fn authenticate(
         }
         signed_values.extend(values.into_iter().map(|v| (*name, v)));
     }
-
-    let query: Vec<(String, String)> =
-        raw_query.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
     let query_refs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let computed = sign::sign(
         &SigningInput {
@@ -162,27 +199,36 @@ pub fn authenticate(
         &account.access_key_secret,
     );
     if !sign::verify(&account.access_key_secret, &computed.string_to_sign, auth.signature) {
-        return Err(Rejection::new(
-            StatusCode::BAD_REQUEST,
-            "SignatureDoesNotMatch",
-            format!(
-                "Specified signature does not match our calculation. server string to sign is:{}",
-                computed.string_to_sign
-            ),
-        ));
-    }
-
-    let mut params: BTreeMap<String, String> = query.into_iter().collect();
-    let is_form = header("content-type").is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if is_form {
-        params.extend(form_urlencoded::parse(body).into_owned());
+        return Err(signature_mismatch(&computed.string_to_sign));
     }
     Ok(Authenticated {
         access_key_id: account.access_key_id.clone(),
         action: header("x-acs-action").unwrap_or_default().to_owned(),
-        params,
+        params: query.into_iter().chain(form).collect(),
         nonce: header("x-acs-signature-nonce").unwrap_or_default().to_owned(),
     })
+}
+
+/// The legacy V2 signature (spec §4.5): system parameters beside the business ones.
+fn authenticate_v2(
+    accounts: &[Account],
+    mut params: BTreeMap<String, String>,
+    now: OffsetDateTime,
+) -> Result<Authenticated, Rejection> {
+    let incomplete = |why: &str| Rejection::new(StatusCode::BAD_REQUEST, "IncompleteSignature", why.to_owned());
+    if params.get("SignatureMethod").map(String::as_str) != Some("HMAC-SHA1") {
+        return Err(incomplete("SignatureMethod must be HMAC-SHA1."));
+    }
+    let account = find_account(accounts, params.get("AccessKeyId").map_or("", String::as_str))?;
+    check_date(params.get("Timestamp").map_or("", String::as_str), now)?;
+    let nonce = params.get("SignatureNonce").cloned().ok_or_else(|| incomplete("SignatureNonce is missing."))?;
+    let string_to_sign = signature_v2::string_to_sign(&params);
+    if !signature_v2::verify(&account.access_key_secret, &string_to_sign, &params["Signature"]) {
+        return Err(signature_mismatch(&string_to_sign));
+    }
+    let action = params.get("Action").cloned().unwrap_or_default();
+    params.retain(|k, _| !signature_v2::SYSTEM_PARAMS.contains(&k.as_str()));
+    Ok(Authenticated { access_key_id: account.access_key_id.clone(), action, params, nonce })
 }
 
 #[cfg(test)]
@@ -273,6 +319,28 @@ mod tests {
         garbled.insert("x-acs-date", HeaderValue::from_static("yesterday"));
         let err = authenticate(&accounts(), Some(&query), &garbled, b"", signed_at()).unwrap_err();
         assert_eq!(err.code, "InvalidTimeStamp.Format");
+    }
+
+    #[test]
+    fn accepts_the_official_sdks_v2_request_and_strips_its_system_parameters() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/vectors/v2_python_text_hmac_sha1.json"
+        ))
+        .unwrap();
+        let vector: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let target = vector["expected"]["wire_request_as_sent_by_sdk"]["request_target"].as_str().unwrap();
+        let query = target.split_once('?').unwrap().1;
+        let accounts =
+            vec![Account { access_key_id: "testAccessKeyId".into(), access_key_secret: "testAccessKeySecret".into() }];
+        let ok = authenticate(&accounts, Some(query), &HeaderMap::new(), b"", signed_at()).unwrap();
+        assert_eq!(ok.action, "SendChatappMessage");
+        assert_eq!(ok.nonce, "3f1c9b2e7d4a4e0f8a6b5c4d3e2f1a0b");
+        assert_eq!(ok.params["Content"], r#"{"text":"Hello from CAMS"}"#);
+        assert!(!ok.params.contains_key("Signature") && !ok.params.contains_key("AccessKeyId"));
+        let tampered = query.replace("6591234567", "6591234568");
+        let err = authenticate(&accounts, Some(&tampered), &HeaderMap::new(), b"", signed_at()).unwrap_err();
+        assert_eq!(err.code, "SignatureDoesNotMatch");
     }
 
     #[test]

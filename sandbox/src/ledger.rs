@@ -12,7 +12,7 @@ use serde::Serialize;
 pub struct Entry {
     /// The operation, e.g. `SendChatappMessage`.
     pub action: String,
-    /// The `MessageId` the sandbox answered with.
+    /// The `MessageId` (or, for a mass send, `GroupMessageId`) the sandbox answered with.
     pub message_id: String,
     /// The `RequestId` of the accepting answer.
     pub request_id: String,

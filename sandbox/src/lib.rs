@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod nonces;
 pub mod send;
 mod server;
+pub mod signature_v2;
 
 use std::io;
 use std::net::SocketAddr;

@@ -1,6 +1,6 @@
-//! The business side of `SendChatappMessage`: the checks CAMS itself makes, answered the
-//! way CAMS answers them (spec §5.2): missing gateway parameters as HTTP 400
-//! `MissingParameter`, business rule failures as HTTP 200 with `Code != "OK"`.
+//! The business side of `SendChatappMessage` and `SendChatappMassMessage`: the checks CAMS
+//! itself makes, answered the way CAMS answers them (spec §5.2): missing gateway parameters
+//! as HTTP 400 `MissingParameter`, business rule failures as HTTP 200 with `Code != "OK"`.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +11,37 @@ pub enum Refusal {
     Missing(&'static str),
     /// A business rule failed (HTTP 200, `Code` = the CAMS code).
     Business(&'static str, String),
+}
+
+/// The most recipients one `SendChatappMassMessage` may carry (spec §8).
+pub const MASS_RECIPIENTS: usize = 1000;
+
+/// Checks a `SendChatappMassMessage` request's parameters.
+pub fn check_mass(params: &BTreeMap<String, String>) -> Result<(), Refusal> {
+    let get = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
+    for name in ["ChannelType", "From", "SenderList"] {
+        if get(name).is_none() {
+            return Err(Refusal::Missing(name));
+        }
+    }
+    let business = |code: &'static str, message: &str| Err(Refusal::Business(code, message.to_owned()));
+    if get("TemplateCode").is_none() && get("TemplateName").is_none() {
+        return business("InvalidParameter.TemplateCodeNotEmpty", "TemplateCode must not be empty.");
+    }
+    if get("Language").is_none() {
+        return business("InvalidParameter.LanguageNotEmpty", "Language must not be empty.");
+    }
+    let senders = serde_json::from_str::<Vec<serde_json::Value>>(get("SenderList").unwrap_or_default());
+    let Ok(senders) = senders else {
+        return business("InvalidParameter", "SenderList must be a JSON array.");
+    };
+    if senders.is_empty() || senders.len() > MASS_RECIPIENTS {
+        return business("InvalidParameter", "SenderList must hold 1 to 1000 recipients.");
+    }
+    if senders.iter().any(|s| s.get("To").and_then(|t| t.as_str()).is_none_or(str::is_empty)) {
+        return business("InvalidParameter.PhoneNumberError", "Every SenderList entry needs a To.");
+    }
+    Ok(())
 }
 
 /// Checks a `SendChatappMessage` request's parameters.
@@ -97,6 +128,19 @@ mod tests {
             code(check(&with(&[("Type", "message"), ("MessageType", "text"), ("Content", r#"{"text":"hi"}"#)]))),
             "OK"
         );
+    }
+
+    #[test]
+    fn mass_sends_need_a_template_and_1_to_1000_recipients() {
+        let base = [("ChannelType", "whatsapp"), ("From", "861"), ("TemplateCode", "C"), ("Language", "en")];
+        let mass = |list: &str| code(check_mass(&params(&[&base[..], &[("SenderList", list)]].concat())));
+        assert_eq!(mass(r#"[{"To":"659"},{"To":"658","TemplateParams":{"a":"b"}}]"#), "OK");
+        assert_eq!(mass("[]"), "InvalidParameter");
+        assert_eq!(mass("not json"), "InvalidParameter");
+        assert_eq!(mass(r#"[{"Payload":["x"]}]"#), "InvalidParameter.PhoneNumberError");
+        let thousand_and_one = format!("[{}]", vec![r#"{"To":"1"}"#; 1001].join(","));
+        assert_eq!(mass(&thousand_and_one), "InvalidParameter");
+        assert_eq!(code(check_mass(&params(&base))), "SenderList");
     }
 
     #[test]

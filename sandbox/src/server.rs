@@ -157,49 +157,45 @@ fn process(
     request_id: &str,
     received_at_us: u64,
 ) -> (Response, &'static str) {
-    match request.action.as_str() {
-        "SendChatappMessage" => match send::check(&request.params) {
-            Ok(()) => {
-                let message_id = hex_id();
-                state.ledger.record(Entry {
-                    action: request.action,
-                    message_id: message_id.clone(),
-                    request_id: request_id.to_owned(),
-                    access_key_id: request.access_key_id,
-                    params: request.params,
-                    received_at_us,
-                });
-                let body = json!({"RequestId": request_id, "Code": "OK", "Message": "OK", "MessageId": message_id});
-                (answer(request_id, StatusCode::OK, body), "OK")
-            }
-            Err(Refusal::Missing(name)) => (
-                error_answer(
-                    request_id,
-                    Rejection {
-                        status: StatusCode::BAD_REQUEST,
-                        code: "MissingParameter",
-                        message: format!(
-                            "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
-                        ),
-                    },
+    let (checked, id_field) = match request.action.as_str() {
+        "SendChatappMessage" => (send::check(&request.params), "MessageId"),
+        "SendChatappMassMessage" => (send::check_mass(&request.params), "GroupMessageId"),
+        other => {
+            let rejection = Rejection {
+                status: StatusCode::NOT_FOUND,
+                code: "InvalidAction.NotFound",
+                message: format!("Specified api {other:?} is not found, please check your url and method."),
+            };
+            return (error_answer(request_id, rejection), "InvalidAction.NotFound");
+        }
+    };
+    match checked {
+        Ok(()) => {
+            let message_id = hex_id();
+            let body = json!({"RequestId": request_id, "Code": "OK", "Message": "OK", id_field: message_id});
+            state.ledger.record(Entry {
+                action: request.action,
+                message_id,
+                request_id: request_id.to_owned(),
+                access_key_id: request.access_key_id,
+                params: request.params,
+                received_at_us,
+            });
+            (answer(request_id, StatusCode::OK, body), "OK")
+        }
+        Err(Refusal::Missing(name)) => {
+            let rejection = Rejection {
+                status: StatusCode::BAD_REQUEST,
+                code: "MissingParameter",
+                message: format!(
+                    "The input parameter \"{name}\" that is mandatory for processing this request is not supplied."
                 ),
-                "MissingParameter",
-            ),
-            Err(Refusal::Business(code, message)) => (
-                answer(request_id, StatusCode::OK, json!({"RequestId": request_id, "Code": code, "Message": message})),
-                code,
-            ),
-        },
-        other => (
-            error_answer(
-                request_id,
-                Rejection {
-                    status: StatusCode::NOT_FOUND,
-                    code: "InvalidAction.NotFound",
-                    message: format!("Specified api {other:?} is not found, please check your url and method."),
-                },
-            ),
-            "InvalidAction.NotFound",
+            };
+            (error_answer(request_id, rejection), "MissingParameter")
+        }
+        Err(Refusal::Business(code, message)) => (
+            answer(request_id, StatusCode::OK, json!({"RequestId": request_id, "Code": code, "Message": message})),
+            code,
         ),
     }
 }
