@@ -4,7 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use chatlane_core::{ClientConfig, ClientOptions, Error, ErrorCode, runtime};
+use chatlane_core::{ClientConfig, ClientOptions, Credentials, Error, ErrorCode, runtime};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyCFunction;
@@ -28,11 +28,18 @@ pub struct SendReceipt {
     /// The platform's `RequestId` (quote it to support).
     #[pyo3(get)]
     request_id: String,
+    /// The `TaskId` sent with the message (the caller's, or one chatlane generated).
+    #[pyo3(get)]
+    task_id: String,
+    /// How many requests it took (more than 1 after a throttle or a refused connection).
+    #[pyo3(get)]
+    attempts: u32,
 }
 
 impl From<chatlane_core::SendReceipt> for SendReceipt {
     fn from(receipt: chatlane_core::SendReceipt) -> Self {
-        Self { message_id: receipt.message_id, request_id: receipt.request_id }
+        let chatlane_core::SendReceipt { message_id, request_id, task_id, attempts } = receipt;
+        Self { message_id, request_id, task_id, attempts }
     }
 }
 
@@ -40,15 +47,20 @@ impl From<chatlane_core::SendReceipt> for SendReceipt {
 impl SendReceipt {
     /// A receipt from its parts (chatlane creates these; the constructor serves test doubles).
     #[new]
-    #[pyo3(signature = (*, message_id, request_id))]
-    fn new(message_id: String, request_id: String) -> Self {
-        Self { message_id, request_id }
+    #[pyo3(signature = (*, message_id, request_id, task_id, attempts=1))]
+    fn new(message_id: String, request_id: String, task_id: String, attempts: u32) -> Self {
+        Self { message_id, request_id, task_id, attempts }
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         repr::call_like(
             "SendReceipt",
-            &[("message_id", repr::value(py, &self.message_id)?), ("request_id", repr::value(py, &self.request_id)?)],
+            &[
+                ("message_id", repr::value(py, &self.message_id)?),
+                ("request_id", repr::value(py, &self.request_id)?),
+                ("task_id", repr::value(py, &self.task_id)?),
+                ("attempts", repr::value(py, self.attempts)?),
+            ],
         )
     }
 }
@@ -57,11 +69,14 @@ impl SendReceipt {
 impl Client {
     /// A client. Credentials default to the `ALIBABA_CLOUD_ACCESS_KEY_ID`,
     /// `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and `ALIBABA_CLOUD_SECURITY_TOKEN` environment
-    /// variables; timeouts are in seconds. Raises `ConfigurationError` on bad settings.
+    /// variables; timeouts, the pacing wait and the retry deadline are in seconds. Raises
+    /// `ConfigurationError` on bad settings.
     #[new]
     #[pyo3(signature = (
         *, access_key_id=None, access_key_secret=None, security_token=None, endpoint=None,
         cust_space_id=None, connect_timeout=None, request_timeout=None,
+        rate_limit_per_second=None, rate_limit_burst=None, rate_limit_max_wait=None,
+        rate_limit_disabled=false, max_attempts=None, retry_deadline=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -73,6 +88,12 @@ impl Client {
         cust_space_id: Option<String>,
         connect_timeout: Option<f64>,
         request_timeout: Option<f64>,
+        rate_limit_per_second: Option<f64>,
+        rate_limit_burst: Option<u32>,
+        rate_limit_max_wait: Option<f64>,
+        rate_limit_disabled: bool,
+        max_attempts: Option<u32>,
+        retry_deadline: Option<f64>,
     ) -> PyResult<Self> {
         let build = || {
             let options = ClientOptions {
@@ -84,6 +105,12 @@ impl Client {
                 connect_timeout_ms: millis("connect_timeout", connect_timeout)?,
                 request_timeout_ms: millis("request_timeout", request_timeout)?,
                 user_agent: Some(format!("chatlane-python/{VERSION}")),
+                rate_limit_per_second,
+                rate_limit_burst,
+                rate_limit_max_wait_ms: millis("rate_limit_max_wait", rate_limit_max_wait)?,
+                rate_limit_disabled,
+                max_attempts,
+                retry_deadline_ms: millis("retry_deadline", retry_deadline)?,
             };
             chatlane_core::Client::new(ClientConfig::from_options(options)?)
         };
@@ -120,14 +147,31 @@ impl Client {
         await_later(py)?.call1((start,))
     }
 
-    /// Shows the endpoint, the AccessKey ID and the default `CustSpaceId`; never a secret.
+    /// Replaces the credentials (e.g. a refreshed STS token) for every later send of this
+    /// client, keeping its connections and pacing. Raises `ConfigurationError` if empty.
+    #[pyo3(signature = (*, access_key_id, access_key_secret, security_token=None))]
+    fn set_credentials(
+        &self,
+        py: Python<'_>,
+        access_key_id: String,
+        access_key_secret: String,
+        security_token: Option<String>,
+    ) -> PyResult<()> {
+        let credentials =
+            Credentials::new(access_key_id, access_key_secret, security_token).map_err(|e| errors::to_pyerr(py, &e))?;
+        self.inner.set_credentials(credentials);
+        Ok(())
+    }
+
+    /// Shows the endpoint, the current AccessKey ID and the default `CustSpaceId`; never a
+    /// secret.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let config = self.inner.config();
         repr::call_like(
             "Client",
             &[
                 ("endpoint", repr::value(py, config.endpoint.base_url().as_str().trim_end_matches('/'))?),
-                ("access_key_id", repr::value(py, config.credentials.access_key_id())?),
+                ("access_key_id", repr::value(py, self.inner.credentials().access_key_id())?),
                 ("cust_space_id", repr::value(py, &config.cust_space_id)?),
             ],
         )
@@ -142,13 +186,29 @@ fn await_later(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
 }
 
 /// Seconds (as Python gives them) to the whole milliseconds the core takes, rounding up so
-/// a tiny positive timeout never becomes zero; zero itself is left for the core to refuse.
+/// a tiny positive duration never becomes zero; zero itself is left for the core to judge
+/// (refused as a timeout, "fail fast" as the pacing wait).
 fn millis(name: &str, seconds: Option<f64>) -> Result<Option<u64>, Error> {
     match seconds {
         None => Ok(None),
         Some(s) if s.is_finite() && s >= 0.0 => Ok(Some((s * 1000.0).ceil() as u64)),
-        Some(s) => {
-            Err(Error::new(ErrorCode::InvalidConfig, format!("{name} must be a positive number of seconds, not {s}")))
-        }
+        Some(s) => Err(Error::new(
+            ErrorCode::InvalidConfig,
+            format!("{name} must be a non-negative number of seconds, not {s}"),
+        )),
     }
+}
+
+/// `chatlane._chatlane._panic_probe()`: a test hook that panics inside the core, through
+/// the boundary `send` uses, and raises the resulting `InternalError`.
+#[pyfunction(name = "_panic_probe")]
+pub fn panic_probe(py: Python<'_>) -> PyResult<()> {
+    py.detach(|| runtime::block_on(runtime::panic_probe())).map_err(|e| errors::to_pyerr(py, &e))
+}
+
+/// `chatlane._chatlane._panic_probe_async()`: [`panic_probe`] through the asyncio bridge
+/// `send_async` uses; call it inside a running event loop and await the result.
+#[pyfunction(name = "_panic_probe_async")]
+pub fn panic_probe_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    pyo3_async_runtimes::tokio::future_into_py(py, async { runtime::panic_probe().await.map_err(errors::to_pyerr_in) })
 }

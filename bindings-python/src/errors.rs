@@ -81,7 +81,8 @@ fn classes(py: Python<'_>) -> PyResult<&'static Classes> {
             c"chatlane.ChatlaneError",
             Some(
                 c"Base class of every chatlane error. Attributes: code, category, message, \
-                  platform_code, request_id, http_status, retry_after, task_id, violations.",
+                  platform_code, request_id, http_status, retry_after, task_id, attempts, \
+                  violations.",
             ),
             Some(&py.get_type::<PyException>()),
             None,
@@ -139,6 +140,7 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     exception.setattr("http_status", error.http_status())?;
     exception.setattr("retry_after", error.retry_after().map(|d| d.as_secs_f64()))?;
     exception.setattr("task_id", error.task_id())?;
+    exception.setattr("attempts", error.attempts())?;
     exception.setattr("violations", PyList::new(py, violations)?)?;
     Ok(PyErr::from_value(exception))
 }

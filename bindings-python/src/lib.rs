@@ -26,5 +26,7 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<messages::Template>()?;
     m.add_class::<messages::Text>()?;
     m.add_class::<errors::Violation>()?;
+    m.add_function(wrap_pyfunction!(client::panic_probe, m)?)?;
+    m.add_function(wrap_pyfunction!(client::panic_probe_async, m)?)?;
     errors::register(m)
 }

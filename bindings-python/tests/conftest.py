@@ -1,14 +1,18 @@
-"""Fixtures: a `chatlane sandbox` subprocess, its ledger, and clients pointed at it."""
+"""Fixtures: `chatlane sandbox` subprocesses, their ledger, journal and faults, and clients
+pointed at them."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import socket
 import subprocess
 import threading
 import urllib.request
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,33 +31,68 @@ CREDENTIAL_VARIABLES = (
 
 
 class Sandbox:
-    """A running sandbox: its endpoint and a reader of its ledger."""
+    """A running sandbox: its endpoint and account, and readers of its ledger and journal."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, access_key_id: str, access_key_secret: str) -> None:
         self.endpoint = endpoint
+        self.access_key_id = access_key_id
+        self.access_key_secret = access_key_secret
 
-    def ledger(self) -> list[dict[str, Any]]:
-        with urllib.request.urlopen(f"{self.endpoint}/_sandbox/ledger", timeout=10) as answer:
+    def _get(self, path: str) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.endpoint}{path}", timeout=10) as answer:
             entries: list[dict[str, Any]] = json.load(answer)
         return entries
+
+    def ledger(self) -> list[dict[str, Any]]:
+        """Every accepted message."""
+        return self._get("/_sandbox/ledger")
 
     def entry(self, message_id: str) -> dict[str, Any]:
         found = [e for e in self.ledger() if e["messageId"] == message_id]
         assert len(found) == 1, f"{message_id} is in the ledger {len(found)} times"
         return found[0]
 
+    def ledger_to(self, to: str) -> list[dict[str, Any]]:
+        """The accepted messages for one recipient, oldest first."""
+        return [e for e in self.ledger() if e["params"].get("To") == to]
 
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[Sandbox]:
+    def journal(self, to: str) -> list[dict[str, Any]]:
+        """Every authenticated request for one recipient, accepted or not, oldest first."""
+        return [r for r in self._get("/_sandbox/requests") if r["to"] == to]
+
+    def inject(self, fault: dict[str, Any], *, to: str, times: int = 1) -> None:
+        """Makes the next `times` requests for `to` misbehave as `fault` describes."""
+        body = json.dumps({"fault": fault, "times": times, "to": to}).encode()
+        request = urllib.request.Request(
+            f"{self.endpoint}/_sandbox/faults",
+            data=body,
+            headers={"content-type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert 200 <= answer.status < 300, answer.status
+
+    def client(self, **options: Any) -> chatlane.Client:
+        """A client signing with this sandbox's account; `options` are `Client` keywords."""
+        return chatlane.Client(
+            access_key_id=self.access_key_id,
+            access_key_secret=self.access_key_secret,
+            endpoint=self.endpoint,
+            **options,
+        )
+
+
+@contextmanager
+def running_sandbox(
+    access_key_id: str = SANDBOX_KEY_ID, access_key_secret: str = SANDBOX_KEY_SECRET
+) -> Iterator[Sandbox]:
+    """Runs `chatlane sandbox --port 0` with one account for the duration of the block."""
     binary = os.environ.get("CHATLANE_BIN", str(REPO / "target" / "debug" / "chatlane"))
     if not Path(binary).is_file():
         pytest.fail(f"no chatlane binary at {binary}: run `cargo build -p chatlane-cli` or set CHATLANE_BIN")
-    process = subprocess.Popen(
-        [binary, "sandbox", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    command = [binary, "sandbox", "--port", "0"]
+    command += ["--access-key-id", access_key_id, "--access-key-secret", access_key_secret]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert process.stdout is not None
         first = process.stdout.readline()
@@ -61,19 +100,38 @@ def sandbox() -> Iterator[Sandbox]:
         assert match, f"unexpected first line from the sandbox: {first!r}"
         # Keep draining stdout so the sandbox never blocks on a full pipe.
         threading.Thread(target=process.stdout.read, daemon=True).start()
-        yield Sandbox(match.group(1))
+        yield Sandbox(match.group(1), access_key_id, access_key_secret)
     finally:
         process.kill()
         process.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Sandbox]:
+    with running_sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def own_sandbox() -> Iterator[Sandbox]:
+    """A fresh sandbox whose account no other test signs with, so the process-wide pacing
+    budget of its AccessKey ID belongs to one test."""
+    suffix = uuid.uuid4().hex
+    with running_sandbox(f"py-own-key-{suffix}", f"py-own-secret-{suffix}") as running:
+        yield running
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (connections to it are refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
 @pytest.fixture
 def client(sandbox: Sandbox) -> chatlane.Client:
-    return chatlane.Client(
-        access_key_id=SANDBOX_KEY_ID,
-        access_key_secret=SANDBOX_KEY_SECRET,
-        endpoint=sandbox.endpoint,
-    )
+    return sandbox.client()
 
 
 @pytest.fixture

@@ -77,9 +77,11 @@ def test_send_refuses_other_objects(client: chatlane.Client) -> None:
 
 
 def test_receipt_and_violation_values() -> None:
-    receipt = chatlane.SendReceipt(message_id="m1", request_id="r1")
-    assert repr(receipt) == "SendReceipt(message_id='m1', request_id='r1')"
-    assert receipt == chatlane.SendReceipt(message_id="m1", request_id="r1")
+    receipt = chatlane.SendReceipt(message_id="m1", request_id="r1", task_id="t1")
+    assert (receipt.task_id, receipt.attempts) == ("t1", 1)
+    assert repr(receipt) == "SendReceipt(message_id='m1', request_id='r1', task_id='t1', attempts=1)"
+    assert receipt == chatlane.SendReceipt(message_id="m1", request_id="r1", task_id="t1", attempts=1)
+    assert receipt != chatlane.SendReceipt(message_id="m1", request_id="r1", task_id="t1", attempts=2)
     violation = chatlane.Violation(code="required", path="to", message="must not be empty")
     assert repr(violation) == "Violation(code='required', path='to', message='must not be empty')"
 

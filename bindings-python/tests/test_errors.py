@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import chatlane
-from conftest import SANDBOX_KEY_ID, SANDBOX_KEY_SECRET, Sandbox
+from conftest import SANDBOX_KEY_ID, SANDBOX_KEY_SECRET, Sandbox, closed_port
 
 SENDER = "8613900000000"
 RECIPIENT = "8613800000000"
@@ -34,13 +34,6 @@ def silent_endpoint() -> Iterator[str]:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}"
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 def test_wrong_secret_raises_authentication_error(sandbox: Sandbox) -> None:
     client = chatlane.Client(
         access_key_id=SANDBOX_KEY_ID,
@@ -59,6 +52,7 @@ def test_wrong_secret_raises_authentication_error(sandbox: Sandbox) -> None:
     assert error.http_status == 400
     assert isinstance(error.request_id, str) and error.request_id
     assert error.retry_after is None
+    assert (error.task_id, error.attempts) == ("py-auth-1", 1)
     assert error.violations == []
     assert str(error) == error.message
     assert "SignatureDoesNotMatch" in error.message
@@ -92,6 +86,7 @@ def test_validation_error_lists_every_violation_and_sends_nothing(
     assert [(v.path, v.code) for v in error.violations] == [("from", "digits_only"), ("text.text", "required")]
     assert all(isinstance(v, chatlane.Violation) and v.message for v in error.violations)
     assert error.http_status is None and error.platform_code is None and error.request_id is None
+    assert (error.task_id, error.attempts) == (None, 0)
     assert "text.text" in str(error)
     assert sandbox.ledger() == before
 
@@ -124,6 +119,23 @@ def test_non_positive_timeouts_are_refused(option: str, value: float) -> None:
     timeouts: dict[str, Any] = {option: value}
     with pytest.raises(chatlane.ConfigurationError, match=option.replace("_", "[_ ]")) as caught:
         chatlane.Client(access_key_id="id", access_key_secret="secret", **timeouts)
+    assert caught.value.code == "InvalidConfig"
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        ({"rate_limit_per_second": 0.0}, "rate limit"),
+        ({"rate_limit_per_second": float("inf")}, "rate limit"),
+        ({"rate_limit_burst": 0}, "burst"),
+        ({"rate_limit_max_wait": -0.5}, "rate_limit_max_wait"),
+        ({"retry_deadline": float("nan")}, "retry_deadline"),
+        ({"max_attempts": 0}, "max attempts"),
+    ],
+)
+def test_bad_delivery_options_are_refused(options: dict[str, Any], reason: str) -> None:
+    with pytest.raises(chatlane.ConfigurationError, match=reason) as caught:
+        chatlane.Client(access_key_id="id", access_key_secret="secret", **options)
     assert caught.value.code == "InvalidConfig"
 
 
@@ -185,6 +197,8 @@ def test_connection_refused_is_a_network_error() -> None:
     assert caught.value.code == "Connect"
     assert caught.value.category == "network"
     assert caught.value.http_status is None
+    assert caught.value.task_id == "py-refused-1"
+    assert caught.value.attempts == 4  # the default: nothing was sent, so it was retried
 
 
 def test_no_answer_is_outcome_unknown_with_the_task_id(silent_endpoint: str) -> None:
@@ -195,6 +209,7 @@ def test_no_answer_is_outcome_unknown_with_the_task_id(silent_endpoint: str) -> 
         asyncio.run(client.send_async(text(task_id="py-unknown-1")))
     assert caught.value.code == "OutcomeUnknown"
     assert caught.value.task_id == "py-unknown-1"
+    assert caught.value.attempts == 1  # written, maybe processed: never retried
 
 
 def test_sync_send_releases_the_interpreter(silent_endpoint: str) -> None:

@@ -72,6 +72,7 @@ def test_text_send_async_under_asyncio(client: chatlane.Client, sandbox: Sandbox
         "ChannelType": "whatsapp",
         "From": SENDER,
         "To": RECIPIENT,
+        "TaskId": receipt.task_id,  # generated, as the message has none (see test_delivery)
         "Type": "message",
         "MessageType": "text",
         "Content": '{"text":"héllo \\"world\\" & +"}',

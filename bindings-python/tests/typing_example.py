@@ -26,7 +26,12 @@ def describe(error: ChatlaneError) -> str:
     status: int | None = error.http_status
     wait: float | None = error.retry_after
     paths = [v.path for v in error.violations]
-    return f"{type(error).__name__} {error.code} {error.category} {status} {wait} {paths} {error.request_id}"
+    task: str | None = error.task_id
+    attempts: int = error.attempts
+    return (
+        f"{type(error).__name__} {error.code} {error.category} {status} {wait} {paths} {error.request_id}"
+        f" {task} {attempts}"
+    )
 
 
 async def send_all(client: Client, batch: list[Message]) -> list[SendReceipt]:
@@ -39,7 +44,14 @@ def main(endpoint: str) -> list[SendReceipt]:
         access_key_secret="sandbox-access-key-secret",
         endpoint=endpoint,
         request_timeout=10.0,
+        rate_limit_per_second=100.0,
+        rate_limit_burst=5,
+        rate_limit_max_wait=2.5,
+        rate_limit_disabled=False,
+        max_attempts=2,
+        retry_deadline=5.0,
     )
+    client.set_credentials(access_key_id="sandbox-access-key-id", access_key_secret="sandbox-access-key-secret")
     first, *rest = messages()
     receipts = [client.send(first)]
     receipts += asyncio.run(send_all(client, rest))
@@ -55,4 +67,4 @@ def main(endpoint: str) -> list[SendReceipt]:
 
 if __name__ == "__main__":
     for receipt in main(sys.argv[1]):
-        print(receipt.message_id, receipt.request_id)
+        print(receipt.message_id, receipt.request_id, receipt.task_id, receipt.attempts)

@@ -57,6 +57,28 @@ pub struct ClientOptions {
     /// Whole-request timeout in milliseconds.
     #[uniffi(default = None)]
     pub request_timeout_ms: Option<u64>,
+    /// Client-side pacing rate for sends, per second (250, the account limit, when absent).
+    /// Every client of one AccessKey ID in the process shares the budget.
+    #[uniffi(default = None)]
+    pub rate_limit_per_second: Option<f64>,
+    /// Sends that may go back to back before pacing applies (1 when absent).
+    #[uniffi(default = None)]
+    pub rate_limit_burst: Option<u32>,
+    /// The longest a send waits for a pacing slot, in milliseconds: 0 fails fast with a
+    /// `Throttled` error of code `RateLimited`; absent waits as long as it takes.
+    #[uniffi(default = None)]
+    pub rate_limit_max_wait_ms: Option<u64>,
+    /// Turns client-side pacing off.
+    #[uniffi(default = false)]
+    pub rate_limit_disabled: bool,
+    /// Attempts in all for failures that provably had no effect (throttled, connection
+    /// refused, HTTP 503); 4 when absent, 1 never retries.
+    #[uniffi(default = None)]
+    pub max_attempts: Option<u32>,
+    /// No retry starts later than this many milliseconds after the first attempt (30 000
+    /// when absent).
+    #[uniffi(default = None)]
+    pub retry_deadline_ms: Option<u64>,
 }
 
 impl From<ClientOptions> for chatlane_core::ClientOptions {
@@ -71,6 +93,12 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
             connect_timeout_ms: options.connect_timeout_ms,
             request_timeout_ms: options.request_timeout_ms,
             user_agent: Some(USER_AGENT.to_owned()),
+            rate_limit_per_second: options.rate_limit_per_second,
+            rate_limit_burst: options.rate_limit_burst,
+            rate_limit_max_wait_ms: options.rate_limit_max_wait_ms,
+            rate_limit_disabled: options.rate_limit_disabled,
+            max_attempts: options.max_attempts,
+            retry_deadline_ms: options.retry_deadline_ms,
         }
     }
 }
@@ -82,8 +110,8 @@ pub struct Client(chatlane_core::Client);
 
 #[uniffi::export]
 impl Client {
-    /// A client from `options`; a wrong endpoint, timeout or missing credentials is a
-    /// `Configuration` error.
+    /// A client from `options`; a wrong endpoint, timeout, rate limit, attempt count or
+    /// missing credentials is a `Configuration` error.
     #[uniffi::constructor]
     #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
     pub fn new(options: ClientOptions) -> Result<Arc<Self>, ChatlaneError> {
@@ -91,7 +119,8 @@ impl Client {
         Ok(Arc::new(Self(chatlane_core::Client::new(config)?)))
     }
 
-    /// Validates, signs and sends one message; returns the platform's `MessageId`.
+    /// Validates, paces, signs and sends one message, retrying only what provably had no
+    /// effect; returns the platform's `MessageId` with the `TaskId` that went on the wire.
     ///
     /// Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
     /// Swift concurrency) only awaits it.
@@ -100,6 +129,20 @@ impl Client {
         let message = chatlane_core::Message::from(message);
         Ok(runtime::run(async move { client.send(&message).await }).await?)
     }
+
+    /// Replaces the credentials (e.g. a refreshed STS token) for every later send, without
+    /// rebuilding the client or dropping its connections.
+    pub fn set_credentials(&self, credentials: Arc<Credentials>) {
+        self.0.set_credentials(credentials.0.clone());
+    }
+}
+
+/// Test hook, not part of the API: panics inside the core, through the boundary `send`
+/// crosses, so a test suite can prove a core panic surfaces as `Internal` and leaves the
+/// process running. Always fails.
+#[uniffi::export]
+pub async fn panic_probe() -> Result<(), ChatlaneError> {
+    Ok(runtime::panic_probe().await?)
 }
 
 /// The answer to an accepted message.
@@ -109,11 +152,36 @@ pub struct SendReceipt {
     pub message_id: String,
     /// The platform's `RequestId` (quote it to support).
     pub request_id: String,
+    /// The `TaskId` sent with the message: the caller's, or a 32-hex one chatlane generated.
+    pub task_id: String,
+    /// How many requests it took (more than 1 after a throttle or a refused connection).
+    pub attempts: u32,
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use chatlane_core::Quota;
+
     use super::*;
+
+    /// Options with every field absent, as a Kotlin/Swift caller gets them by default.
+    fn defaults() -> ClientOptions {
+        ClientOptions {
+            credentials: None,
+            endpoint: None,
+            cust_space_id: None,
+            connect_timeout_ms: None,
+            request_timeout_ms: None,
+            rate_limit_per_second: None,
+            rate_limit_burst: None,
+            rate_limit_max_wait_ms: None,
+            rate_limit_disabled: false,
+            max_attempts: None,
+            retry_deadline_ms: None,
+        }
+    }
 
     #[test]
     fn options_pass_credentials_through_and_set_the_user_agent() {
@@ -122,9 +190,8 @@ mod tests {
         let options = chatlane_core::ClientOptions::from(ClientOptions {
             credentials: Some(credentials),
             endpoint: Some("http://127.0.0.1:1".into()),
-            cust_space_id: None,
             connect_timeout_ms: Some(5),
-            request_timeout_ms: None,
+            ..defaults()
         });
         assert_eq!(options.access_key_id.as_deref(), Some("AK"));
         assert_eq!(options.access_key_secret.as_deref(), Some("s3cr3t"));
@@ -136,13 +203,50 @@ mod tests {
 
     #[test]
     fn no_credentials_means_the_environment() {
-        let options = chatlane_core::ClientOptions::from(ClientOptions {
-            credentials: None,
-            endpoint: None,
-            cust_space_id: None,
-            connect_timeout_ms: None,
-            request_timeout_ms: None,
-        });
+        let options = chatlane_core::ClientOptions::from(defaults());
         assert_eq!((options.access_key_id, options.access_key_secret, options.security_token), (None, None, None));
+    }
+
+    #[test]
+    fn delivery_options_reach_the_core() {
+        let credentials = Credentials::new("AK".into(), "SK".into(), None).unwrap();
+        let resolve = |options: ClientOptions| {
+            ClientConfig::from_options(ClientOptions { credentials: Some(credentials.clone()), ..options }.into())
+                .unwrap()
+        };
+        let config = resolve(ClientOptions {
+            rate_limit_per_second: Some(2.5),
+            rate_limit_burst: Some(3),
+            rate_limit_max_wait_ms: Some(0),
+            max_attempts: Some(1),
+            retry_deadline_ms: Some(1500),
+            ..defaults()
+        });
+        assert_eq!(config.pacing.send_message, Some(Quota { per_second: 2.5, burst: 3 }));
+        assert_eq!(config.pacing.max_wait, Some(Duration::ZERO));
+        assert_eq!(config.retry.max_attempts, 1);
+        assert_eq!(config.retry.deadline, Duration::from_millis(1500));
+        let disabled = resolve(ClientOptions { rate_limit_disabled: true, ..defaults() });
+        assert_eq!(disabled.pacing.send_message, None);
+        let default = resolve(defaults());
+        assert_eq!(default.pacing, chatlane_core::Pacing::default());
+        assert_eq!(default.retry, chatlane_core::RetryPolicy::default());
+    }
+
+    #[test]
+    fn set_credentials_replaces_what_later_sends_sign_with() {
+        let old = Credentials::new("AK-old".into(), "SK-old".into(), None).unwrap();
+        let client = Client::new(ClientOptions { credentials: Some(old), ..defaults() }).unwrap();
+        client.set_credentials(Credentials::new("AK-new".into(), "SK-new".into(), Some("t0k3n-new".into())).unwrap());
+        let now = client.0.credentials();
+        assert_eq!((now.access_key_id(), now.access_key_secret().expose()), ("AK-new", "SK-new"));
+        let shown = format!("{client:?}");
+        assert!(shown.contains("AK-new") && !shown.contains("SK-new") && !shown.contains("t0k3n-new"), "{shown}");
+    }
+
+    #[test]
+    fn the_panic_probe_fails_with_an_internal_error() {
+        let error = runtime::runtime().block_on(panic_probe()).unwrap_err();
+        assert!(matches!(error, ChatlaneError::Internal { .. }), "{error:?}");
     }
 }

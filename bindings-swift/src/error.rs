@@ -46,8 +46,11 @@ macro_rules! chatlane_error {
                     http_status: Option<u32>,
                     /// How long the server asked to wait before a retry, in milliseconds.
                     retry_after_ms: Option<u64>,
-                    /// The message's `TaskId`, to reconcile outcome-unknown sends.
+                    /// The message's `TaskId` (set on every send error but validation), to
+                    /// reconcile outcome-unknown sends through receipts.
                     task_id: Option<String>,
+                    /// How many attempts were made (0 for validation and configuration errors).
+                    attempts: u32,
                     /// Every validation violation (empty for other categories).
                     violations: Vec<Violation>,
                 },
@@ -63,10 +66,12 @@ macro_rules! chatlane_error {
                 let http_status = error.http_status().map(u32::from);
                 let retry_after_ms = error.retry_after().map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
                 let task_id = error.task_id().map(str::to_owned);
+                let attempts = error.attempts();
                 let violations = error.violations().iter().map(Violation::from).collect();
                 match error.category() {
                     $( ErrorCategory::$variant => Self::$variant {
-                        code, detail, platform_code, request_id, http_status, retry_after_ms, task_id, violations,
+                        code, detail, platform_code, request_id, http_status, retry_after_ms, task_id, attempts,
+                        violations,
                     }, )*
                 }
             }
@@ -77,10 +82,11 @@ macro_rules! chatlane_error {
             fn parts(&self) -> Parts<'_> {
                 match self {
                     $( Self::$variant {
-                        code, detail, platform_code, request_id, http_status, retry_after_ms, task_id, violations,
+                        code, detail, platform_code, request_id, http_status, retry_after_ms, task_id, attempts,
+                        violations,
                     } => Parts {
                         code, detail, platform_code, request_id, http_status: *http_status,
-                        retry_after_ms: *retry_after_ms, task_id, violations,
+                        retry_after_ms: *retry_after_ms, task_id, attempts: *attempts, violations,
                     }, )*
                 }
             }
@@ -132,6 +138,7 @@ struct Parts<'a> {
     http_status: Option<u32>,
     retry_after_ms: Option<u64>,
     task_id: &'a Option<String>,
+    attempts: u32,
     violations: &'a [Violation],
 }
 
@@ -169,9 +176,14 @@ impl ChatlaneError {
         self.parts().retry_after_ms
     }
 
-    /// The message's `TaskId`, if it had one.
+    /// The `TaskId` the failed send carried (absent for validation and configuration errors).
     pub fn task_id(&self) -> Option<String> {
         self.parts().task_id.clone()
+    }
+
+    /// How many attempts were made (0 for validation and configuration errors).
+    pub fn attempts(&self) -> u32 {
+        self.parts().attempts
     }
 
     /// Every validation violation.
@@ -218,14 +230,17 @@ mod tests {
                 http_status: Some(429),
             })
             .with_retry_after(Some(Duration::from_millis(1500)))
-            .with_task_id(Some("t-1".into()));
+            .with_task_id(Some("t-1".into()))
+            .with_attempts(3);
         let converted = ChatlaneError::from(error);
-        assert!(matches!(converted, ChatlaneError::Throttled { .. }));
         assert_eq!(converted.platform_code().as_deref(), Some("Throttling.User"));
         assert_eq!(converted.request_id().as_deref(), Some("req-1"));
         assert_eq!(converted.http_status(), Some(429));
         assert_eq!(converted.retry_after_ms(), Some(1500));
         assert_eq!(converted.task_id().as_deref(), Some("t-1"));
+        assert_eq!(converted.attempts(), 3);
+        let ChatlaneError::Throttled { attempts, .. } = &converted else { panic!("not Throttled: {converted:?}") };
+        assert_eq!(*attempts, 3, "the variant's own field");
         assert_eq!(converted.to_string(), "Throttled: slow down");
     }
 

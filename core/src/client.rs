@@ -252,8 +252,11 @@ impl Client {
         let started = Instant::now();
         let mut attempts = 0;
         loop {
+            let credentials = self.credentials();
+            let tagged = |error: Error, attempts| error.with_task_id(Some(task_id.to_owned())).with_attempts(attempts);
+            self.pace(Operation::SendChatappMessage, &credentials).await.map_err(|e| tagged(e, attempts))?;
             attempts += 1;
-            let outcome = self.attempt(Operation::SendChatappMessage, &params).await;
+            let outcome = self.send_once(Operation::SendChatappMessage, &params, &credentials).await;
             let error = match outcome.and_then(|answer| response::classify_send(&answer)) {
                 Ok(accepted) => {
                     return Ok(SendReceipt {
@@ -267,24 +270,35 @@ impl Client {
             };
             match retry::decide(&config.retry, attempts, started.elapsed(), &error, rand::random()) {
                 Decision::RetryAfter(delay) => tokio::time::sleep(delay).await,
-                Decision::GiveUp => return Err(error.with_task_id(Some(task_id.to_owned())).with_attempts(attempts)),
+                Decision::GiveUp => return Err(tagged(error, attempts)),
             }
         }
     }
 
-    /// One attempt: a pacing slot, then a freshly dated and nonced request.
-    async fn attempt(&self, operation: Operation, params: &Params) -> Result<HttpResponse, Error> {
+    /// Waits for a pacing slot for `operation` (fails with `RateLimited`, nothing sent).
+    async fn pace(&self, operation: Operation, credentials: &Credentials) -> Result<(), Error> {
         let config = &self.inner.config;
-        let credentials = self.credentials();
-        if let Some(quota) = config.pacing.quota(operation) {
-            let key = LimitKey { account: credentials.access_key_id().to_owned(), operation };
-            let max_wait = config.pacing.max_wait.unwrap_or(Duration::MAX);
-            config.limiter.acquire(&key, quota, max_wait).await?;
+        match config.pacing.quota(operation) {
+            Some(quota) => {
+                let key = LimitKey { account: credentials.access_key_id().to_owned(), operation };
+                config.limiter.acquire(&key, quota, config.pacing.max_wait.unwrap_or(Duration::MAX)).await
+            }
+            None => Ok(()),
         }
+    }
+
+    /// One request, freshly dated, nonced and signed.
+    async fn send_once(
+        &self,
+        operation: Operation,
+        params: &Params,
+        credentials: &Credentials,
+    ) -> Result<HttpResponse, Error> {
+        let config = &self.inner.config;
         let date = acs_date(OffsetDateTime::now_utc());
         let nonce = random_id();
         let ctx = RequestContext {
-            credentials: &credentials,
+            credentials,
             endpoint: &config.endpoint,
             date: &date,
             nonce: &nonce,

@@ -142,6 +142,7 @@ async fn fail_fast_pacing_refuses_without_sending() {
     client.send(&text()).await.unwrap();
     let err = client.send(&text()).await.unwrap_err();
     assert_eq!((err.code(), err.category()), (ErrorCode::RateLimited, ErrorCategory::Throttled));
+    assert_eq!(err.attempts(), 0, "nothing was sent");
     assert!(err.retry_after().is_some_and(|wait| wait > Duration::from_millis(900)));
     assert_eq!(sandbox.ledger().len(), 1);
 }

@@ -1,6 +1,6 @@
 """Type hints for the ``chatlane._chatlane`` extension module (written by hand)."""
 
-from typing import Union, final
+from typing import Awaitable, Union, final
 
 __version__: str
 
@@ -94,13 +94,19 @@ _Message = Union[Template, Text]
 class SendReceipt:
     """What a successful send returns."""
 
-    def __init__(self, *, message_id: str, request_id: str) -> None: ...
+    def __init__(self, *, message_id: str, request_id: str, task_id: str, attempts: int = 1) -> None: ...
     @property
     def message_id(self) -> str:
         """The ID of the accepted message; status receipts carry the same ``MessageId``."""
     @property
     def request_id(self) -> str:
         """The platform's ``RequestId`` (quote it to support)."""
+    @property
+    def task_id(self) -> str:
+        """The ``TaskId`` sent with the message (the caller's, or one chatlane generated)."""
+    @property
+    def attempts(self) -> int:
+        """How many requests it took (more than 1 after a throttle or a refused connection)."""
     def __eq__(self, other: object) -> bool: ...
 
 @final
@@ -120,10 +126,31 @@ class Client:
         cust_space_id: str | None = None,
         connect_timeout: float | None = None,
         request_timeout: float | None = None,
+        rate_limit_per_second: float | None = None,
+        rate_limit_burst: int | None = None,
+        rate_limit_max_wait: float | None = None,
+        rate_limit_disabled: bool = False,
+        max_attempts: int | None = None,
+        retry_deadline: float | None = None,
     ) -> None:
         """Credentials default to ``ALIBABA_CLOUD_ACCESS_KEY_ID``,
-        ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` and ``ALIBABA_CLOUD_SECURITY_TOKEN``; timeouts
-        are in seconds. Raises ``ConfigurationError`` on bad settings."""
+        ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` and ``ALIBABA_CLOUD_SECURITY_TOKEN``. Durations
+        are in seconds. Raises ``ConfigurationError`` on bad settings.
+
+        Sends are paced below the account's QPS: ``rate_limit_per_second`` (default 250) with
+        ``rate_limit_burst`` back-to-back sends (default 1), shared by every client of the
+        AccessKey ID in this process. A send waits at most ``rate_limit_max_wait`` for a
+        slot (default: as long as needed; ``0.0``: raise ``ThrottledError`` with code
+        ``RateLimited`` at once); ``rate_limit_disabled=True`` turns pacing off.
+
+        Only requests that provably had no effect (throttled, connection refused, HTTP 503)
+        are retried: at most ``max_attempts`` requests in all (default 4; 1: never retry),
+        none starting later than ``retry_deadline`` after the first (default 30 s)."""
+    def set_credentials(
+        self, *, access_key_id: str, access_key_secret: str, security_token: str | None = None
+    ) -> None:
+        """Replaces the credentials (e.g. a refreshed STS token) for every later send,
+        keeping connections and pacing. Raises ``ConfigurationError`` if a value is empty."""
     def send(self, message: _Message) -> SendReceipt:
         """Validates, signs and sends one message, blocking this thread (the interpreter is
         released meanwhile). Raises a ``ChatlaneError`` subclass on failure."""
@@ -166,7 +193,10 @@ class ChatlaneError(Exception):
     retry_after: float | None
     """Seconds the server asked to wait before a retry."""
     task_id: str | None
-    """The message's ``TaskId`` (set on outcome-unknown errors, to reconcile)."""
+    """The message's ``TaskId`` (the caller's or a generated one) on every error from a send
+    except ``ValidationError``; reconcile outcome-unknown errors by it."""
+    attempts: int
+    """How many requests were tried (0 when it failed before anything was sent)."""
     violations: list[Violation]
     """Every validation violation (empty unless this is a ``ValidationError``)."""
 
@@ -217,3 +247,10 @@ class MalformedResponseError(ChatlaneError):
 
 class InternalError(ChatlaneError):
     """A bug in chatlane (a caught panic); please report it."""
+
+def _panic_probe() -> None:
+    """Test hook: panics inside the core (as a send would) and raises ``InternalError``."""
+
+def _panic_probe_async() -> Awaitable[None]:
+    """Test hook: ``_panic_probe`` through the asyncio bridge ``send_async`` uses (call it
+    inside a running event loop)."""

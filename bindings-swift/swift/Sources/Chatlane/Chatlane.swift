@@ -497,6 +497,46 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
+    typealias FfiType = Double
+    typealias SwiftType = Double
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
+        return try lift(readDouble(&buf))
+    }
+
+    public static func write(_ value: Double, into buf: inout [UInt8]) {
+        writeDouble(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterBool : FfiConverter {
+    typealias FfiType = Int8
+    typealias SwiftType = Bool
+
+    public static func lift(_ value: Int8) throws -> Bool {
+        return value != 0
+    }
+
+    public static func lower(_ value: Bool) -> Int8 {
+        return value ? 1 : 0
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bool {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Bool, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterString: FfiConverter {
     typealias SwiftType = String
     typealias FfiType = RustBuffer
@@ -549,12 +589,19 @@ fileprivate struct FfiConverterString: FfiConverter {
 public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
-     * Validates, signs and sends one message; returns the platform's `MessageId`.
+     * Validates, paces, signs and sends one message, retrying only what provably had no
+     * effect; returns the platform's `MessageId` with the `TaskId` that went on the wire.
      *
      * Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
      * Swift concurrency) only awaits it.
      */
     func send(message: Message) async throws  -> SendReceipt
+    
+    /**
+     * Replaces the credentials (e.g. a refreshed STS token) for every later send, without
+     * rebuilding the client or dropping its connections.
+     */
+    func setCredentials(credentials: Credentials) 
     
 }
 /**
@@ -600,8 +647,8 @@ open class Client: ClientProtocol, @unchecked Sendable, CustomDebugStringConvert
         return try! rustCall { uniffi_chatlane_uniffi_fn_clone_client(self.handle, $0) }
     }
     /**
-     * A client from `options`; a wrong endpoint, timeout or missing credentials is a
-     * `Configuration` error.
+     * A client from `options`; a wrong endpoint, timeout, rate limit, attempt count or
+     * missing credentials is a `Configuration` error.
      */
 public convenience init(options: ClientOptions)throws  {
     let handle =
@@ -627,7 +674,8 @@ public convenience init(options: ClientOptions)throws  {
 
     
     /**
-     * Validates, signs and sends one message; returns the platform's `MessageId`.
+     * Validates, paces, signs and sends one message, retrying only what provably had no
+     * effect; returns the platform's `MessageId` with the `TaskId` that went on the wire.
      *
      * Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
      * Swift concurrency) only awaits it.
@@ -646,6 +694,19 @@ open func send(message: Message)async throws  -> SendReceipt  {
             liftFunc: FfiConverterTypeSendReceipt_lift,
             errorHandler: FfiConverterTypeChatlaneError_lift
         )
+}
+    
+    /**
+     * Replaces the credentials (e.g. a refreshed STS token) for every later send, without
+     * rebuilding the client or dropping its connections.
+     */
+open func setCredentials(credentials: Credentials)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_client_set_credentials(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeCredentials_lower(credentials),uniffiCallStatus
+    )
+}
 }
     
 
@@ -892,6 +953,34 @@ public struct ClientOptions {
      * Whole-request timeout in milliseconds.
      */
     public let requestTimeoutMs: UInt64?
+    /**
+     * Client-side pacing rate for sends, per second (250, the account limit, when absent).
+     * Every client of one AccessKey ID in the process shares the budget.
+     */
+    public let rateLimitPerSecond: Double?
+    /**
+     * Sends that may go back to back before pacing applies (1 when absent).
+     */
+    public let rateLimitBurst: UInt32?
+    /**
+     * The longest a send waits for a pacing slot, in milliseconds: 0 fails fast with a
+     * `Throttled` error of code `RateLimited`; absent waits as long as it takes.
+     */
+    public let rateLimitMaxWaitMs: UInt64?
+    /**
+     * Turns client-side pacing off.
+     */
+    public let rateLimitDisabled: Bool
+    /**
+     * Attempts in all for failures that provably had no effect (throttled, connection
+     * refused, HTTP 503); 4 when absent, 1 never retries.
+     */
+    public let maxAttempts: UInt32?
+    /**
+     * No retry starts later than this many milliseconds after the first attempt (30 000
+     * when absent).
+     */
+    public let retryDeadlineMs: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -911,12 +1000,40 @@ public struct ClientOptions {
          */connectTimeoutMs: UInt64? = nil, 
         /**
          * Whole-request timeout in milliseconds.
-         */requestTimeoutMs: UInt64? = nil) {
+         */requestTimeoutMs: UInt64? = nil, 
+        /**
+         * Client-side pacing rate for sends, per second (250, the account limit, when absent).
+         * Every client of one AccessKey ID in the process shares the budget.
+         */rateLimitPerSecond: Double? = nil, 
+        /**
+         * Sends that may go back to back before pacing applies (1 when absent).
+         */rateLimitBurst: UInt32? = nil, 
+        /**
+         * The longest a send waits for a pacing slot, in milliseconds: 0 fails fast with a
+         * `Throttled` error of code `RateLimited`; absent waits as long as it takes.
+         */rateLimitMaxWaitMs: UInt64? = nil, 
+        /**
+         * Turns client-side pacing off.
+         */rateLimitDisabled: Bool = false, 
+        /**
+         * Attempts in all for failures that provably had no effect (throttled, connection
+         * refused, HTTP 503); 4 when absent, 1 never retries.
+         */maxAttempts: UInt32? = nil, 
+        /**
+         * No retry starts later than this many milliseconds after the first attempt (30 000
+         * when absent).
+         */retryDeadlineMs: UInt64? = nil) {
         self.credentials = credentials
         self.endpoint = endpoint
         self.custSpaceId = custSpaceId
         self.connectTimeoutMs = connectTimeoutMs
         self.requestTimeoutMs = requestTimeoutMs
+        self.rateLimitPerSecond = rateLimitPerSecond
+        self.rateLimitBurst = rateLimitBurst
+        self.rateLimitMaxWaitMs = rateLimitMaxWaitMs
+        self.rateLimitDisabled = rateLimitDisabled
+        self.maxAttempts = maxAttempts
+        self.retryDeadlineMs = retryDeadlineMs
     }
 
     
@@ -939,7 +1056,13 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 endpoint: FfiConverterOptionString.read(from: &buf), 
                 custSpaceId: FfiConverterOptionString.read(from: &buf), 
                 connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
-                requestTimeoutMs: FfiConverterOptionUInt64.read(from: &buf)
+                requestTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
+                rateLimitPerSecond: FfiConverterOptionDouble.read(from: &buf), 
+                rateLimitBurst: FfiConverterOptionUInt32.read(from: &buf), 
+                rateLimitMaxWaitMs: FfiConverterOptionUInt64.read(from: &buf), 
+                rateLimitDisabled: FfiConverterBool.read(from: &buf), 
+                maxAttempts: FfiConverterOptionUInt32.read(from: &buf), 
+                retryDeadlineMs: FfiConverterOptionUInt64.read(from: &buf)
         )
     }
 
@@ -949,6 +1072,12 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.custSpaceId, into: &buf)
         FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
         FfiConverterOptionUInt64.write(value.requestTimeoutMs, into: &buf)
+        FfiConverterOptionDouble.write(value.rateLimitPerSecond, into: &buf)
+        FfiConverterOptionUInt32.write(value.rateLimitBurst, into: &buf)
+        FfiConverterOptionUInt64.write(value.rateLimitMaxWaitMs, into: &buf)
+        FfiConverterBool.write(value.rateLimitDisabled, into: &buf)
+        FfiConverterOptionUInt32.write(value.maxAttempts, into: &buf)
+        FfiConverterOptionUInt64.write(value.retryDeadlineMs, into: &buf)
     }
 }
 
@@ -1089,6 +1218,14 @@ public struct SendReceipt: Equatable, Hashable {
      * The platform's `RequestId` (quote it to support).
      */
     public let requestId: String
+    /**
+     * The `TaskId` sent with the message: the caller's, or a 32-hex one chatlane generated.
+     */
+    public let taskId: String
+    /**
+     * How many requests it took (more than 1 after a throttle or a refused connection).
+     */
+    public let attempts: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1098,9 +1235,17 @@ public struct SendReceipt: Equatable, Hashable {
          */messageId: String, 
         /**
          * The platform's `RequestId` (quote it to support).
-         */requestId: String) {
+         */requestId: String, 
+        /**
+         * The `TaskId` sent with the message: the caller's, or a 32-hex one chatlane generated.
+         */taskId: String, 
+        /**
+         * How many requests it took (more than 1 after a throttle or a refused connection).
+         */attempts: UInt32) {
         self.messageId = messageId
         self.requestId = requestId
+        self.taskId = taskId
+        self.attempts = attempts
     }
 
     
@@ -1120,13 +1265,17 @@ public struct FfiConverterTypeSendReceipt: FfiConverterRustBuffer {
         return
             try SendReceipt(
                 messageId: FfiConverterString.read(from: &buf), 
-                requestId: FfiConverterString.read(from: &buf)
+                requestId: FfiConverterString.read(from: &buf), 
+                taskId: FfiConverterString.read(from: &buf), 
+                attempts: FfiConverterUInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: SendReceipt, into buf: inout [UInt8]) {
         FfiConverterString.write(value.messageId, into: &buf)
         FfiConverterString.write(value.requestId, into: &buf)
+        FfiConverterString.write(value.taskId, into: &buf)
+        FfiConverterUInt32.write(value.attempts, into: &buf)
     }
 }
 
@@ -1473,8 +1622,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1502,8 +1655,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1531,8 +1688,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1560,8 +1721,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1589,8 +1754,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1618,8 +1787,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1647,8 +1820,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1676,8 +1853,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1705,8 +1886,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1734,8 +1919,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1763,8 +1952,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1792,8 +1985,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1821,8 +2018,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1850,8 +2051,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1879,8 +2084,12 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
@@ -1908,13 +2117,29 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          * How long the server asked to wait before a retry, in milliseconds.
          */retryAfterMs: UInt64?, 
         /**
-         * The message's `TaskId`, to reconcile outcome-unknown sends.
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
          */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
         /**
          * Every validation violation (empty for other categories).
          */violations: [Violation]
     )
 
+    
+    /**
+     * How many attempts were made (0 for validation and configuration errors).
+     */
+public func attempts() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_chatlaneerror_attempts(
+            FfiConverterTypeChatlaneError_lower(self),uniffiCallStatus
+    )
+})
+}
     
     /**
      * The stable fine-grained code, e.g. `"SignatureMismatch"`.
@@ -1989,7 +2214,7 @@ public func retryAfterMs() -> UInt64?  {
 }
     
     /**
-     * The message's `TaskId`, if it had one.
+     * The `TaskId` the failed send carried (absent for validation and configuration errors).
      */
 public func taskId() -> String?  {
     return try!  FfiConverterOptionString.lift(try! rustCall() {
@@ -2047,6 +2272,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 2: return .Configuration(
@@ -2057,6 +2283,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 3: return .Authentication(
@@ -2067,6 +2294,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 4: return .Permission(
@@ -2077,6 +2305,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 5: return .Subscription(
@@ -2087,6 +2316,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 6: return .Throttled(
@@ -2097,6 +2327,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 7: return .Template(
@@ -2107,6 +2338,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 8: return .SessionWindow(
@@ -2117,6 +2349,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 9: return .InvalidParameter(
@@ -2127,6 +2360,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 10: return .Rejected(
@@ -2137,6 +2371,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 11: return .Network(
@@ -2147,6 +2382,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 12: return .Timeout(
@@ -2157,6 +2393,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 13: return .OutcomeUnknown(
@@ -2167,6 +2404,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 14: return .Server(
@@ -2177,6 +2415,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 15: return .MalformedResponse(
@@ -2187,6 +2426,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
         case 16: return .Internal(
@@ -2197,6 +2437,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
             retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
             taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
 
@@ -2211,7 +2452,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
 
         
         
-        case let .Validation(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Validation(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2220,10 +2461,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Configuration(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Configuration(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2232,10 +2474,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Authentication(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Authentication(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2244,10 +2487,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Permission(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Permission(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2256,10 +2500,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Subscription(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Subscription(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2268,10 +2513,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Throttled(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Throttled(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2280,10 +2526,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Template(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Template(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2292,10 +2539,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .SessionWindow(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .SessionWindow(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2304,10 +2552,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .InvalidParameter(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .InvalidParameter(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2316,10 +2565,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Rejected(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Rejected(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2328,10 +2578,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Network(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Network(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2340,10 +2591,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Timeout(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Timeout(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2352,10 +2604,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .OutcomeUnknown(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .OutcomeUnknown(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2364,10 +2617,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Server(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Server(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2376,10 +2630,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .MalformedResponse(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .MalformedResponse(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2388,10 +2643,11 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Internal(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,violations):
+        case let .Internal(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
@@ -2400,6 +2656,7 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterOptionUInt32.write(httpStatus, into: &buf)
             FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
             FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         }
@@ -2464,6 +2721,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
+    typealias SwiftType = Double?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDouble.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDouble.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2664,6 +2945,25 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
         print("uniffiFutureContinuationCallback invalid handle")
     }
 }
+/**
+ * Test hook, not part of the API: panics inside the core, through the boundary `send`
+ * crosses, so a test suite can prove a core panic surfaces as `Internal` and leaves the
+ * process running. Always fails.
+ */
+public func panicProbe()async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_func_panic_probe(
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_void,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_void,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
 
 private enum InitializationResult {
     case ok
@@ -2680,13 +2980,19 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 40937) {
+    if (uniffi_chatlane_uniffi_checksum_func_panic_probe() != 32984) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 23422) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_set_credentials() != 32760) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id() != 8731) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 38939) {
+    if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 39201) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_constructor_credentials_new() != 15421) {

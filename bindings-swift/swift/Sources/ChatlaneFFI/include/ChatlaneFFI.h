@@ -263,6 +263,11 @@ uint64_t uniffi_chatlane_uniffi_fn_constructor_client_new(RustBuffer options, Ru
 uint64_t uniffi_chatlane_uniffi_fn_method_client_send(uint64_t ptr, RustBuffer message
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SET_CREDENTIALS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SET_CREDENTIALS
+void uniffi_chatlane_uniffi_fn_method_client_set_credentials(uint64_t ptr, uint64_t credentials, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_chatlane_uniffi_fn_method_client_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -291,6 +296,11 @@ RustBuffer uniffi_chatlane_uniffi_fn_method_credentials_access_key_id(uint64_t p
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CREDENTIALS_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CREDENTIALS_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_chatlane_uniffi_fn_method_credentials_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CHATLANEERROR_ATTEMPTS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CHATLANEERROR_ATTEMPTS
+uint32_t uniffi_chatlane_uniffi_fn_method_chatlaneerror_attempts(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CHATLANEERROR_CODE
@@ -331,6 +341,12 @@ RustBuffer uniffi_chatlane_uniffi_fn_method_chatlaneerror_task_id(RustBuffer ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CHATLANEERROR_VIOLATIONS
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CHATLANEERROR_VIOLATIONS
 RustBuffer uniffi_chatlane_uniffi_fn_method_chatlaneerror_violations(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_PANIC_PROBE
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_PANIC_PROBE
+uint64_t uniffi_chatlane_uniffi_fn_func_panic_probe(void
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_CHATLANE_UNIFFI_RUSTBUFFER_ALLOC
@@ -593,9 +609,21 @@ void ffi_chatlane_uniffi_rust_future_free_void(uint64_t handle
 void ffi_chatlane_uniffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_PANIC_PROBE
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_PANIC_PROBE
+uint16_t uniffi_chatlane_uniffi_checksum_func_panic_probe(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_send(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SET_CREDENTIALS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SET_CREDENTIALS
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_set_credentials(void
     
 );
 #endif

@@ -142,6 +142,7 @@ class ClientTest {
         assertEquals("SignatureDoesNotMatch", e.platformCode)
         assertEquals(400u, e.httpStatus)
         assertFalse(e.requestId.isNullOrBlank(), "requestId: ${e.requestId}")
+        assertEquals(1u, e.attempts, "a rejected signature is not retried")
         assertTrue(e.violations.isEmpty())
         val base: ChatlaneException = e
         assertEquals("SignatureMismatch", base.code())
@@ -161,6 +162,8 @@ class ClientTest {
         assertEquals(listOf("from" to "digits_only", "text.text" to "required"), e.violations.map { it.path to it.code })
         assertTrue(e.violations.all { it.message.isNotBlank() })
         assertEquals(null, e.httpStatus)
+        assertEquals(null, e.taskId, "nothing was sent")
+        assertEquals(0u, e.attempts)
         assertEquals(e.violations, (e as ChatlaneException).violations())
         assertTrue(sandbox.ledgerFor(taskId).isEmpty())
     }

@@ -1,6 +1,7 @@
 package dev.chatlane
 
 import org.json.JSONArray
+import org.json.JSONObject
 import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
@@ -9,6 +10,7 @@ import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
 
 /** The sandbox's default AccessKey pair. */
 const val SANDBOX_KEY_ID = "sandbox-access-key-id"
@@ -17,19 +19,44 @@ const val SANDBOX_KEY_SECRET = "sandbox-access-key-secret"
 /** One message the sandbox accepted. */
 data class LedgerEntry(val action: String, val messageId: String, val requestId: String, val params: Map<String, String>)
 
+/** One authenticated request the sandbox received, accepted or not (its journal). */
+data class JournalEntry(
+    val action: String,
+    val taskId: String?,
+    val to: String?,
+    /** Microseconds since the sandbox started. */
+    val receivedAtUs: Long,
+    /** `"OK"`, the platform code answered, or the injected fault (`"malformed"`, `"drop"`…). */
+    val outcome: String,
+)
+
+/** The sandbox's injectable faults, as the JSON `POST /_sandbox/faults` takes. */
+object Fault {
+    /** HTTP 400 `Throttling.User` with `x-acs-retry-after: [retryAfterMs]`. */
+    fun throttle(retryAfterMs: Long) = JSONObject().put("kind", "throttle").put("retryAfterMs", retryAfterMs)
+
+    /** An error answer with this HTTP status and platform code (status 200: a business error). */
+    fun error(status: Int, code: String, message: String) =
+        JSONObject().put("kind", "error").put("status", status).put("code", code).put("message", message)
+
+    /** HTTP 200 with a body that is not JSON (the `x-acs-request-id` header is set). */
+    fun malformed() = JSONObject().put("kind", "malformed")
+
+    /** Accepts the message into the ledger and never answers. */
+    fun hang() = JSONObject().put("kind", "hang")
+}
+
 /**
  * A `chatlane sandbox --port 0` subprocess: the binary comes from `CHATLANE_BIN`, else the
  * `chatlane.bin` system property (set by the pom to `target/debug/chatlane`).
  */
 class Sandbox private constructor(private val process: Process, val endpoint: String) : AutoCloseable {
     private val http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+    private val recipients = AtomicInteger()
 
     /** Every message accepted so far, oldest first. */
     fun ledger(): List<LedgerEntry> {
-        val request = HttpRequest.newBuilder(URI.create("$endpoint/_sandbox/ledger")).GET().build()
-        val response = http.send(request, HttpResponse.BodyHandlers.ofString())
-        check(response.statusCode() == 200) { "ledger answered HTTP ${response.statusCode()}: ${response.body()}" }
-        val entries = JSONArray(response.body())
+        val entries = JSONArray(get("/_sandbox/ledger"))
         return (0 until entries.length()).map { i ->
             val entry = entries.getJSONObject(i)
             val params = entry.getJSONObject("params")
@@ -45,6 +72,50 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
     /** The accepted messages whose `TaskId` is [taskId]. */
     fun ledgerFor(taskId: String): List<LedgerEntry> = ledger().filter { it.params["TaskId"] == taskId }
 
+    /** The accepted messages to recipient [to]. */
+    fun ledgerTo(to: String): List<LedgerEntry> = ledger().filter { it.params["To"] == to }
+
+    /** Every authenticated request so far, oldest first. */
+    fun requests(): List<JournalEntry> {
+        val entries = JSONArray(get("/_sandbox/requests"))
+        return (0 until entries.length()).map { i ->
+            val entry = entries.getJSONObject(i)
+            JournalEntry(
+                action = entry.getString("action"),
+                taskId = entry.stringOrNull("taskId"),
+                to = entry.stringOrNull("to"),
+                receivedAtUs = entry.getLong("receivedAtUs"),
+                outcome = entry.getString("outcome"),
+            )
+        }
+    }
+
+    /** The requests addressed to recipient [to], oldest first. */
+    fun requestsTo(to: String): List<JournalEntry> = requests().filter { it.to == to }
+
+    /** Makes the next [times] requests to recipient [to] fail with [fault] (see [Fault]). */
+    fun inject(fault: JSONObject, to: String, times: Int = 1) {
+        val rule = JSONObject().put("fault", fault).put("times", times).put("to", to)
+        val request = HttpRequest.newBuilder(URI.create("$endpoint/_sandbox/faults"))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(rule.toString()))
+            .build()
+        val response = http.send(request, HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() == 204) { "faults answered HTTP ${response.statusCode()}: ${response.body()}" }
+    }
+
+    /** A WhatsApp number no other test of this sandbox uses, so faults and records stay apart. */
+    fun newRecipient(): String = "6591%07d".format(recipients.incrementAndGet())
+
+    private fun get(path: String): String {
+        val request = HttpRequest.newBuilder(URI.create("$endpoint$path")).GET().build()
+        val response = http.send(request, HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() == 200) { "$path answered HTTP ${response.statusCode()}: ${response.body()}" }
+        return response.body()
+    }
+
+    private fun JSONObject.stringOrNull(key: String): String? = if (isNull(key)) null else getString(key)
+
     override fun close() {
         process.destroy()
         if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor()
@@ -53,12 +124,16 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
     companion object {
         private val LISTENING = Regex("""^chatlane sandbox listening on (http://\S+)$""")
 
-        /** Starts a sandbox on a free port and waits for its address. */
-        fun start(): Sandbox {
+        /**
+         * Starts a sandbox on a free port and waits for its address. Another [accessKeyId]
+         * (signed with [SANDBOX_KEY_SECRET]) gives the clients of this sandbox their own
+         * pacing budget: chatlane paces per AccessKey ID, process-wide.
+         */
+        fun start(accessKeyId: String = SANDBOX_KEY_ID): Sandbox {
             val bin = System.getenv("CHATLANE_BIN") ?: System.getProperty("chatlane.bin")
                 ?: error("set CHATLANE_BIN or -Dchatlane.bin to the chatlane binary")
             check(Files.isExecutable(Path.of(bin))) { "$bin is not built: run `cargo build -p chatlane-cli`" }
-            val process = ProcessBuilder(bin, "sandbox", "--port", "0")
+            val process = ProcessBuilder(bin, "sandbox", "--port", "0", "--access-key-id", accessKeyId)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start()
             val stdout = process.inputStream.bufferedReader()

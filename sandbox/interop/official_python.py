@@ -1,0 +1,76 @@
+"""Drives Alibaba's official Python SDK (alibabacloud-cams20200606) against the sandbox.
+
+Proves the sandbox speaks the real protocol: a template, a text and a mass message are
+accepted with signature V3 and with the legacy V2, and a wrong secret is refused with
+SignatureDoesNotMatch. Prints one line per check; exits non-zero on the first surprise.
+
+    python official_python.py http://127.0.0.1:PORT ACCESS_KEY_ID ACCESS_KEY_SECRET
+"""
+
+import sys
+from urllib.parse import urlsplit
+
+from alibabacloud_cams20200606 import models
+from alibabacloud_cams20200606.client import Client
+from alibabacloud_tea_openapi.exceptions import ClientException
+from alibabacloud_tea_openapi.models import Config
+
+SENDER, RECIPIENT = "8613800000000", "6591234567"
+
+
+def client(endpoint: str, key_id: str, secret: str, algorithm: str) -> Client:
+    url = urlsplit(endpoint)
+    config = Config(access_key_id=key_id, access_key_secret=secret, endpoint=url.netloc, protocol=url.scheme)
+    if algorithm == "v2":
+        config.signature_algorithm = "v2"
+    return Client(config)
+
+
+def send_all(sdk: Client, algorithm: str) -> None:
+    template = sdk.send_chatapp_message(
+        models.SendChatappMessageRequest(
+            channel_type="whatsapp", type="template", from_=SENDER, to=RECIPIENT, cust_space_id="cams-interop",
+            template_code="744c4b5c79c94324", language="en", template_params={"name": "Zoë"}, payload=["p1"],
+        )
+    ).body
+    text = sdk.send_chatapp_message(
+        models.SendChatappMessageRequest(
+            channel_type="whatsapp", type="message", message_type="text", from_=SENDER, to=RECIPIENT,
+            content='{"text":"Hello from the official SDK"}', task_id=f"interop-{algorithm}",
+        )
+    ).body
+    mass = sdk.send_chatapp_mass_message(
+        models.SendChatappMassMessageRequest(
+            channel_type="whatsapp", from_=SENDER, template_code="744c4b5c79c94324", language="en",
+            sender_list=[
+                models.SendChatappMassMessageRequestSenderList(to="6591234567", template_params={"name": "Ada"}),
+                models.SendChatappMassMessageRequestSenderList(to="6597654321", payload=["p1"]),
+            ],
+        )
+    ).body
+    for kind, body, identifier in [
+        ("template", template, template.message_id),
+        ("text", text, text.message_id),
+        ("mass", mass, mass.group_message_id),
+    ]:
+        if body.code != "OK" or not identifier:
+            raise SystemExit(f"official python {algorithm} {kind}: unexpected answer {body.to_map()}")
+        print(f"official python  {algorithm}  {kind:<8} accepted  {identifier}")
+
+
+def main() -> None:
+    endpoint, key_id, secret = sys.argv[1:4]
+    for algorithm in ("v3", "v2"):
+        send_all(client(endpoint, key_id, secret, algorithm), algorithm)
+        try:
+            send_all(client(endpoint, key_id, secret + "-wrong", algorithm), algorithm)
+        except ClientException as error:
+            if error.code != "SignatureDoesNotMatch":
+                raise SystemExit(f"official python {algorithm}: wrong secret gave {error.code}") from error
+            print(f"official python  {algorithm}  wrong secret refused: {error.code}")
+        else:
+            raise SystemExit(f"official python {algorithm}: a wrong secret was accepted")
+
+
+if __name__ == "__main__":
+    main()
