@@ -2,6 +2,7 @@
 
 mod bulk_cmd;
 mod connection;
+mod profile;
 mod results;
 mod sandbox_cmd;
 mod send_cmd;

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use chatlane_core::{Body, Channel, Error, ErrorCategory, Message, Template, TemplateParams, Text};
+use chatlane_core::{Body, Channel, Error, ErrorCategory, ErrorCode, Message, Template, TemplateParams, Text};
 use clap::{ArgGroup, Args};
 
 use crate::connection::{ConnectionArgs, report};
@@ -11,6 +11,7 @@ use crate::connection::{ConnectionArgs, report};
 pub const EXAMPLES: &str = "\
 Examples:
   chatlane send --sandbox --from 8613800000000 --to 6591234567 --text 'Hello!'
+  chatlane send --sandbox --json message.json     # the message in chatlane's JSON shape
   chatlane send --from 8613800000000 --to 6591234567 \\
       --template 744c4b5c79c94324 --language en --param name=Ada --param code=123456
 
@@ -20,17 +21,21 @@ ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_
 
 /// Options of `chatlane send`.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("body").required(true).args(["text", "template"])))]
+#[command(group(ArgGroup::new("body").required(true).args(["text", "template", "json"])))]
 pub struct SendArgs {
     /// Sender: business number (digits with country code), page, account or service ID.
-    #[arg(long)]
-    from: String,
+    #[arg(long, required_unless_present = "json")]
+    from: Option<String>,
     /// Recipient: phone number (digits with country code) or channel user ID.
-    #[arg(long)]
-    to: String,
+    #[arg(long, required_unless_present = "json")]
+    to: Option<String>,
     /// Channel: whatsapp, messenger, instagram, viber, telegram or line.
     #[arg(long, default_value = "whatsapp")]
     channel: String,
+    /// Send the message described by this JSON file (`-` reads standard input), e.g.
+    /// {"type":"text","from":"8613800000000","to":"6591234567","text":"Hi"}.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["from", "to", "channel", "task_id"])]
+    json: Option<std::path::PathBuf>,
     /// Send a free-form text message with this text.
     #[arg(long)]
     text: Option<String>,
@@ -87,6 +92,9 @@ async fn send(args: SendArgs) -> Result<chatlane_core::SendReceipt, Error> {
 }
 
 fn message(args: &SendArgs) -> Result<Message, Error> {
+    if let Some(path) = &args.json {
+        return message_from_json(path);
+    }
     let body = match (&args.text, &args.template) {
         (Some(text), _) => Body::Text(Text { text: text.clone() }),
         (None, Some(code)) => Body::Template(Template {
@@ -95,10 +103,21 @@ fn message(args: &SendArgs) -> Result<Message, Error> {
             params: args.params.iter().cloned().collect::<TemplateParams>(),
             payload: args.payload.clone(),
         }),
-        (None, None) => unreachable!("clap requires --text or --template"),
+        (None, None) => unreachable!("clap requires --text, --template or --json"),
     };
-    let mut message = Message::new(args.from.clone(), args.to.clone(), body);
+    let mut message = Message::new(args.from.clone().unwrap_or_default(), args.to.clone().unwrap_or_default(), body);
     message.channel = Channel::parse(&args.channel)?;
     message.options.task_id.clone_from(&args.task_id);
     Ok(message)
+}
+
+/// A message in the core's JSON shape, from a file or standard input.
+fn message_from_json(path: &std::path::Path) -> Result<Message, Error> {
+    let read =
+        if path.as_os_str() == "-" { std::io::read_to_string(std::io::stdin()) } else { std::fs::read_to_string(path) };
+    let text =
+        read.map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("cannot read {}: {e}", path.display())))?;
+    let value = serde_json::from_str(&text)
+        .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("{} is not JSON: {e}", path.display())))?;
+    Message::from_json_value(value)
 }

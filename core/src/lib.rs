@@ -10,7 +10,7 @@
 
 pub mod cams;
 mod client;
-mod credentials;
+pub mod credentials;
 mod endpoint;
 mod error;
 pub mod limit;
