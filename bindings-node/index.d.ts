@@ -50,6 +50,20 @@ export interface Receipt {
   messageId: string
   /** The platform's `RequestId` (quote it to support). */
   requestId: string
+  /** The `TaskId` that went on the wire: the message's, or a generated 32-hex one. Status receipts carry it. */
+  taskId: string
+  /** How many requests it took (more than 1 after a throttle or a refused connection). */
+  attempts: number
+}
+
+/** An AccessKey pair, optionally with an STS security token (see {@link Client.setCredentials}). */
+export interface Credentials {
+  /** AccessKey ID. */
+  accessKeyId: string
+  /** AccessKey secret; never shown by `toString`, `util.inspect`, `JSON.stringify` or errors. */
+  accessKeySecret: string
+  /** STS security token. */
+  securityToken?: string | null
 }
 
 /** Client settings. Unknown keys are a {@link ConfigurationError}. */
@@ -72,6 +86,28 @@ export interface ClientOptions {
   connectTimeoutMs?: number | null
   /** Whole-request timeout in milliseconds (positive whole number). */
   requestTimeoutMs?: number | null
+  /**
+   * Client-side pacing of sends, per second (positive; default 250, the account's QPS limit),
+   * so the platform never has to throttle. The pacing state is shared by every client of the
+   * same AccessKey ID in this process.
+   */
+  rateLimitPerSecond?: number | null
+  /** Sends that may go back to back before pacing applies (whole number, at least 1; default 1). */
+  rateLimitBurst?: number | null
+  /**
+   * The longest a send waits for a pacing slot, in milliseconds (whole number). `0` fails fast
+   * with a {@link ThrottledError} whose code is `'RateLimited'`. Default: as long as it takes.
+   */
+  rateLimitMaxWaitMs?: number | null
+  /** Turns client-side pacing off. Default `false`. */
+  rateLimitDisabled?: boolean | null
+  /**
+   * Attempts in all for failures that provably had no effect (throttled, connection refused,
+   * HTTP 503), the first included (whole number, at least 1; `1`: no retries). Default 4.
+   */
+  maxAttempts?: number | null
+  /** No retry starts later than this many milliseconds after the first attempt (whole number). Default 30000. */
+  retryDeadlineMs?: number | null
 }
 
 /** A CAMS client. It reuses connections: share one per process. */
@@ -80,7 +116,7 @@ export declare class Client {
   constructor(options?: ClientOptions)
   /** The endpoint requests go to, e.g. `'https://cams.ap-southeast-1.aliyuncs.com/'`. */
   readonly endpoint: string
-  /** The AccessKey ID requests are signed with (not secret). */
+  /** The AccessKey ID requests are signed with now (not secret). */
   readonly accessKeyId: string
   /** The default `CustSpaceId`, or `null`. */
   readonly custSpaceId: string | null
@@ -90,6 +126,12 @@ export declare class Client {
    * anything is sent, {@link AuthenticationError} for a wrong secret.
    */
   send(message: Message): Promise<Receipt>
+  /**
+   * Replaces the credentials for every later send (e.g. a refreshed STS token), keeping the
+   * client's connections and pacing.
+   * @throws {ConfigurationError} for unusable credentials; the old ones stay in use.
+   */
+  setCredentials(credentials: Credentials): void
   /** A description without secrets. */
   toString(): string
   /** The non-secret settings. */
@@ -109,6 +151,7 @@ export type ErrorCode =
   | 'PermissionDenied'
   | 'NotSubscribed'
   | 'Throttled'
+  | 'RateLimited'
   | 'TemplateNotFound'
   | 'SessionWindowClosed'
   | 'MissingParameter'
@@ -158,6 +201,7 @@ export interface ChatlaneErrorDetails {
   httpStatus?: number | null
   retryAfterMs?: number | null
   taskId?: string | null
+  attempts?: number
   violations?: readonly Violation[]
   cause?: unknown
 }
@@ -177,8 +221,13 @@ export declare class ChatlaneError extends Error {
   readonly httpStatus: number | null
   /** How long the server asked to wait before retrying, in milliseconds. */
   readonly retryAfterMs: number | null
-  /** The message's `TaskId` (set on outcome-unknown errors so callers can reconcile). */
+  /**
+   * The message's `TaskId` (the caller's or a generated one), set on every error from a send
+   * except validation errors; reconcile outcome-unknown errors through receipts by it.
+   */
   readonly taskId: string | null
+  /** How many requests were tried (0 when it failed before anything was sent). */
+  readonly attempts: number
   /** Every validation violation; empty unless `code` is `'InvalidMessage'`. */
   readonly violations: readonly Violation[]
 }
@@ -208,7 +257,10 @@ export declare class SubscriptionError extends ChatlaneError {
   static readonly category: 'subscription'
   readonly category: 'subscription'
 }
-/** The request was throttled; retry after `retryAfterMs`. */
+/**
+ * The request was throttled, by the platform or (code `'RateLimited'`, nothing sent) by the
+ * client's own pacing; retry after `retryAfterMs`.
+ */
 export declare class ThrottledError extends ChatlaneError {
   static readonly category: 'throttled'
   readonly category: 'throttled'
@@ -243,12 +295,15 @@ export declare class RequestTimeoutError extends ChatlaneError {
   static readonly category: 'timeout'
   readonly category: 'timeout'
 }
-/** The request may or may not have taken effect; reconcile by `taskId`. */
+/**
+ * The request may or may not have taken effect (no complete answer, or an HTTP 5xx other
+ * than 503). It is never retried: reconcile through status receipts by `taskId`.
+ */
 export declare class OutcomeUnknownError extends ChatlaneError {
   static readonly category: 'outcome_unknown'
   readonly category: 'outcome_unknown'
 }
-/** The server failed (HTTP 5xx). */
+/** The gateway was unavailable (HTTP 503) before processing, also after the automatic retries. */
 export declare class ServerError extends ChatlaneError {
   static readonly category: 'server'
   readonly category: 'server'

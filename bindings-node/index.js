@@ -28,6 +28,7 @@ class ChatlaneError extends Error {
     this.httpStatus = details.httpStatus ?? null
     this.retryAfterMs = details.retryAfterMs ?? null
     this.taskId = details.taskId ?? null
+    this.attempts = details.attempts ?? 0
     this.violations = (details.violations ?? []).map(({ code, path, message }) => ({ code, path, message }))
   }
 }
@@ -58,6 +59,15 @@ function fromNative(error) {
   return projected
 }
 
+/** Awaits a native call, projecting its failure into the `ChatlaneError` hierarchy. */
+async function settle(call) {
+  try {
+    return await call()
+  } catch (error) {
+    throw fromNative(error)
+  }
+}
+
 /** A CAMS client. Cheap to keep around: it reuses connections; share one per process. */
 class Client {
   #native
@@ -80,7 +90,7 @@ class Client {
     return this.#native.endpoint
   }
 
-  /** The AccessKey ID requests are signed with (not secret). */
+  /** The AccessKey ID requests are signed with now (not secret). */
   get accessKeyId() {
     return this.#native.accessKeyId
   }
@@ -96,9 +106,20 @@ class Client {
    * @param {import('./index').Message} message
    * @returns {Promise<import('./index').Receipt>}
    */
-  async send(message) {
+  send(message) {
+    return settle(() => this.#native.send(message))
+  }
+
+  /**
+   * Replaces the credentials for every later send (e.g. a refreshed STS token), keeping
+   * the client's connections and pacing.
+   *
+   * @param {import('./index').Credentials} credentials
+   * @throws {ChatlaneError} a `ConfigurationError` for unusable credentials (the old ones stay)
+   */
+  setCredentials(credentials) {
     try {
-      return await this.#native.send(message)
+      this.#native.setCredentials(credentials)
     } catch (error) {
       throw fromNative(error)
     }
@@ -120,3 +141,10 @@ class Client {
 }
 
 module.exports = { Client, ChatlaneError, ...errorClasses }
+
+/**
+ * Test hook, not public API (non-enumerable, untyped): makes the core panic on its runtime
+ * and rejects with the `InternalError` a send would, proving a panic never crashes Node.
+ * @internal
+ */
+Object.defineProperty(module.exports, '_panicProbe', { value: () => settle(native.panicProbe) })

@@ -5,17 +5,19 @@
 //! `category`, `platformCode`, `requestId`, …). The `chatlane` package's `index.js` turns
 //! those into the `ChatlaneError` class hierarchy, built from [`error_classes`].
 
-use chatlane_core::{Client, ClientConfig, ClientOptions, Error, ErrorCategory, ErrorCode, Message, SendReceipt};
+use chatlane_core::{
+    Client, ClientConfig, ClientOptions, Credentials, Error, ErrorCategory, ErrorCode, Message, SendReceipt,
+};
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
-use napi::{Env, JsValue, Status};
+use napi::{Env, JsValue, Status, ValueType};
 use napi_derive::napi;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The `user-agent` of every request this binding sends.
 const USER_AGENT: &str = concat!("chatlane-node/", env!("CARGO_PKG_VERSION"));
 
 /// The option names the `Client` constructor accepts.
-const OPTION_NAMES: [&str; 7] = [
+const OPTION_NAMES: [&str; 13] = [
     "accessKeyId",
     "accessKeySecret",
     "securityToken",
@@ -23,7 +25,19 @@ const OPTION_NAMES: [&str; 7] = [
     "custSpaceId",
     "connectTimeoutMs",
     "requestTimeoutMs",
+    "rateLimitPerSecond",
+    "rateLimitBurst",
+    "rateLimitMaxWaitMs",
+    "rateLimitDisabled",
+    "maxAttempts",
+    "retryDeadlineMs",
 ];
+
+/// The field names `setCredentials` accepts.
+const CREDENTIAL_NAMES: [&str; 3] = ["accessKeyId", "accessKeySecret", "securityToken"];
+
+/// The largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// What a successful send resolves with.
 #[napi(object)]
@@ -32,11 +46,20 @@ pub struct Receipt {
     pub message_id: String,
     /// The platform's `RequestId` (quote it to support).
     pub request_id: String,
+    /// The `TaskId` that went on the wire: the message's, or a generated 32-hex one.
+    pub task_id: String,
+    /// How many requests it took (more than 1 after a throttle or a refused connection).
+    pub attempts: u32,
 }
 
 impl From<SendReceipt> for Receipt {
     fn from(receipt: SendReceipt) -> Self {
-        Self { message_id: receipt.message_id, request_id: receipt.request_id }
+        Self {
+            message_id: receipt.message_id,
+            request_id: receipt.request_id,
+            task_id: receipt.task_id,
+            attempts: receipt.attempts,
+        }
     }
 }
 
@@ -87,6 +110,15 @@ pub fn error_codes() -> Vec<ErrorCodeInfo> {
         .collect()
 }
 
+/// Test hook, not public API: panics on the core's runtime through the boundary every send
+/// crosses, and rejects with the resulting `Internal` error (the process keeps running).
+#[napi(ts_return_type = "Promise<void>")]
+pub fn panic_probe(env: &Env) -> napi::Result<PromiseRaw<'_, ()>> {
+    env.spawn_future_with_callback(async { Ok(chatlane_core::runtime::panic_probe().await) }, |env, outcome| {
+        outcome.map_err(|error| rethrowable(env, &error))
+    })
+}
+
 /// The native CAMS client the `chatlane` package's `Client` wraps.
 #[napi]
 pub struct NativeClient {
@@ -121,16 +153,26 @@ impl NativeClient {
         })
     }
 
+    /// Replaces the credentials (`{accessKeyId, accessKeySecret, securityToken?}`, e.g. a
+    /// refreshed STS token) for every later send, keeping the client's connections and
+    /// pacing. Throws a JS error carrying the core error's fields for unusable credentials.
+    #[napi(ts_args_type = "credentials: unknown")]
+    pub fn set_credentials(&self, env: &Env, credentials: Unknown) -> napi::Result<()> {
+        let credentials = credentials_from(credentials).map_err(|error| rethrowable(env, &error))?;
+        self.inner.set_credentials(credentials);
+        Ok(())
+    }
+
     /// The endpoint requests go to, e.g. `https://cams.ap-southeast-1.aliyuncs.com/`.
     #[napi(getter)]
     pub fn endpoint(&self) -> String {
         self.inner.config().endpoint.base_url().to_string()
     }
 
-    /// The AccessKey ID requests are signed with (not secret).
+    /// The AccessKey ID requests are signed with now (not secret).
     #[napi(getter)]
     pub fn access_key_id(&self) -> String {
-        self.inner.config().credentials.access_key_id().to_owned()
+        self.inner.credentials().access_key_id().to_owned()
     }
 
     /// The default `CustSpaceId`, if any.
@@ -148,22 +190,14 @@ impl NativeClient {
 
 /// Resolves JS options into a core client.
 fn client_from(options: Option<Unknown>) -> Result<Client, Error> {
-    let value = match options {
-        Some(options) => Value::from_unknown(options).map_err(|_| invalid_options("options must be a plain object"))?,
-        None => Value::Null,
-    };
-    Client::new(ClientConfig::from_options(client_options(value)?)?)
+    let options = client_options(options).map_err(|why| invalid("client options", &why))?;
+    Client::new(ClientConfig::from_options(options)?)
 }
 
 /// Maps the options object onto [`ClientOptions`], naming (never echoing) bad values.
-fn client_options(value: Value) -> Result<ClientOptions, Error> {
-    let fields = match value {
-        Value::Null => Map::new(),
-        Value::Object(fields) => fields,
-        _ => return Err(invalid_options("options must be a plain object")),
-    };
+fn client_options(value: Option<Unknown>) -> Result<ClientOptions, String> {
     let mut options = ClientOptions { user_agent: Some(USER_AGENT.to_owned()), ..ClientOptions::default() };
-    for (name, value) in fields {
+    for (name, value) in fields(plain_object(value)?)? {
         match name.as_str() {
             "accessKeyId" => options.access_key_id = string_option(&name, value)?,
             "accessKeySecret" => options.access_key_secret = string_option(&name, value)?,
@@ -172,43 +206,131 @@ fn client_options(value: Value) -> Result<ClientOptions, Error> {
             "custSpaceId" => options.cust_space_id = string_option(&name, value)?,
             "connectTimeoutMs" => options.connect_timeout_ms = millis_option(&name, value)?,
             "requestTimeoutMs" => options.request_timeout_ms = millis_option(&name, value)?,
-            _ => {
-                return Err(invalid_options(&format!(
-                    "unknown option {name:?}; expected one of {}",
-                    OPTION_NAMES.join(", ")
-                )));
-            }
+            "rateLimitPerSecond" => options.rate_limit_per_second = number_option(&name, value)?,
+            "rateLimitBurst" => options.rate_limit_burst = count_option(&name, value)?,
+            "rateLimitMaxWaitMs" => options.rate_limit_max_wait_ms = millis_option(&name, value)?,
+            "rateLimitDisabled" => options.rate_limit_disabled = bool_option(&name, value)?,
+            "maxAttempts" => options.max_attempts = count_option(&name, value)?,
+            "retryDeadlineMs" => options.retry_deadline_ms = millis_option(&name, value)?,
+            _ => return Err(unknown_field("option", &name, &OPTION_NAMES)),
         }
     }
     Ok(options)
 }
 
+/// Resolves a `setCredentials` argument: both the ID and the secret, optionally a token.
+fn credentials_from(value: Unknown) -> Result<Credentials, Error> {
+    match credential_fields(value).map_err(|why| invalid("credentials", &why))? {
+        [Some(id), Some(secret), token] => Credentials::new(id, secret, token),
+        _ => Err(Error::new(ErrorCode::MissingCredentials, "give both the AccessKey ID and the AccessKey secret")),
+    }
+}
+
+/// The values of a credentials object in [`CREDENTIAL_NAMES`] order, naming (never
+/// echoing) bad values.
+fn credential_fields(value: Unknown) -> Result<[Option<String>; 3], String> {
+    let object = plain_object(Some(value))?.ok_or("expected a plain object")?;
+    let mut values = [None, None, None];
+    for (name, value) in fields(Some(object))? {
+        let slot = CREDENTIAL_NAMES
+            .iter()
+            .position(|known| *known == name)
+            .ok_or_else(|| unknown_field("field", &name, &CREDENTIAL_NAMES))?;
+        values[slot] = string_option(&name, value)?;
+    }
+    Ok(values)
+}
+
+/// The plain object `value` holds; `None` for `null`/`undefined`.
+fn plain_object(value: Option<Unknown>) -> Result<Option<Object>, String> {
+    let Some(value) = value else { return Ok(None) };
+    match value.get_type() {
+        Ok(ValueType::Null | ValueType::Undefined) => Ok(None),
+        Ok(ValueType::Object) if matches!(value.is_array(), Ok(false)) => {
+            Object::from_unknown(value).map(Some).map_err(|_| "expected a plain object".to_owned())
+        }
+        _ => Err("expected a plain object".to_owned()),
+    }
+}
+
+/// The defined properties of `object` as JSON values, in property order.
+fn fields(object: Option<Object>) -> Result<Vec<(String, Value)>, String> {
+    let Some(object) = object else { return Ok(Vec::new()) };
+    let unreadable = |_| "expected a plain object".to_owned();
+    let mut fields = Vec::new();
+    for name in Object::keys(&object).map_err(unreadable)? {
+        let field: Unknown = object.get_named_property(&name).map_err(unreadable)?;
+        if matches!(field.get_type(), Ok(ValueType::Undefined)) {
+            continue;
+        }
+        let value = Value::from_unknown(field)
+            .map_err(|_| format!("{name:?} must be plain data, not NaN, Infinity, a function or a symbol"))?;
+        fields.push((name, value));
+    }
+    Ok(fields)
+}
+
+/// The reason for a property nobody reads, listing the expected names.
+fn unknown_field(kind: &str, name: &str, expected: &[&str]) -> String {
+    format!("unknown {kind} {name:?}; expected one of {}", expected.join(", "))
+}
+
 /// A string option; `null` counts as absent.
-fn string_option(name: &str, value: Value) -> Result<Option<String>, Error> {
+fn string_option(name: &str, value: Value) -> Result<Option<String>, String> {
     match value {
         Value::Null => Ok(None),
         Value::String(s) => Ok(Some(s)),
-        _ => Err(invalid_options(&format!("option {name:?} must be a string"))),
+        _ => Err(format!("option {name:?} must be a string")),
+    }
+}
+
+/// A number option; `null` counts as absent.
+fn number_option(name: &str, value: Value) -> Result<Option<f64>, String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Number(n) => n.as_f64().map(Some).ok_or_else(|| format!("option {name:?} must be a finite number")),
+        _ => Err(format!("option {name:?} must be a number")),
+    }
+}
+
+/// A boolean option; `null` counts as `false`.
+fn bool_option(name: &str, value: Value) -> Result<bool, String> {
+    match value {
+        Value::Null => Ok(false),
+        Value::Bool(b) => Ok(b),
+        _ => Err(format!("option {name:?} must be a boolean")),
     }
 }
 
 /// A whole number of milliseconds; `null` counts as absent.
-fn millis_option(name: &str, value: Value) -> Result<Option<u64>, Error> {
-    let millis = match &value {
-        Value::Null => return Ok(None),
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64().filter(|f| f.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(f)).map(|f| f as u64)
-        }),
-        _ => None,
-    };
-    millis.map(Some).ok_or_else(|| {
-        invalid_options(&format!("option {name:?} must be a whole, non-negative number of milliseconds"))
-    })
+fn millis_option(name: &str, value: Value) -> Result<Option<u64>, String> {
+    whole_number(&value).ok_or_else(|| format!("option {name:?} must be a whole, non-negative number of milliseconds"))
 }
 
-/// The configuration error for options that cannot be read.
-fn invalid_options(why: &str) -> Error {
-    Error::new(ErrorCode::InvalidConfig, format!("invalid client options: {why}"))
+/// A whole count that fits in 32 bits; `null` counts as absent.
+fn count_option(name: &str, value: Value) -> Result<Option<u32>, String> {
+    whole_number(&value).ok_or_else(|| format!("option {name:?} must be a whole, non-negative number"))
+}
+
+/// `Some(None)` for `null`, `Some(Some(n))` for a whole, non-negative number up to
+/// [`MAX_SAFE_INTEGER`] that fits in `T`, else `None`.
+fn whole_number<T: TryFrom<u64>>(value: &Value) -> Option<Option<T>> {
+    match value {
+        Value::Null => Some(None),
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| {
+                n.as_f64().filter(|f| f.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER as f64).contains(f)).map(|f| f as u64)
+            })
+            .and_then(|n| T::try_from(n).ok())
+            .map(Some),
+        _ => None,
+    }
+}
+
+/// The configuration error for a JS value that cannot be read as `what`.
+fn invalid(what: &str, why: &str) -> Error {
+    Error::new(ErrorCode::InvalidConfig, format!("invalid {what}: {why}"))
 }
 
 /// A napi error that throws or rejects with the JS projection of `error`.
@@ -229,6 +351,7 @@ fn js_error<'env>(env: &'env Env, error: &Error) -> napi::Result<Object<'env>> {
     object.set_named_property("httpStatus", error.http_status().map(u32::from))?;
     object.set_named_property("retryAfterMs", error.retry_after().map(|d| d.as_millis() as f64))?;
     object.set_named_property("taskId", error.task_id())?;
+    object.set_named_property("attempts", error.attempts())?;
     let violations: Vec<JsViolation> = error
         .violations()
         .iter()

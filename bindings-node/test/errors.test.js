@@ -1,12 +1,11 @@
 'use strict'
 
 const assert = require('node:assert/strict')
-const net = require('node:net')
 const { after, before, describe, test } = require('node:test')
 
 const chatlane = require('chatlane')
 const { Client, ChatlaneError, AuthenticationError, ConfigurationError, NetworkError, ValidationError } = chatlane
-const { startSandbox, sandboxOptions, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET } = require('./sandbox.js')
+const { startSandbox, sandboxOptions, closedPort, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET } = require('./sandbox.js')
 
 const FROM = '8613900000000'
 const TO = '8613800000000'
@@ -42,15 +41,6 @@ async function withCredentialEnv(values, body) {
       }
     }
   }
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort() {
-  const server = net.createServer()
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 describe('platform errors', () => {
@@ -174,12 +164,45 @@ describe('configuration', () => {
     assert.equal(entry?.messageId, receipt.messageId)
   })
 
+  test('every option is accepted with a valid value, and null counts as absent', () => {
+    const options = {
+      accessKeyId: 'id',
+      accessKeySecret: 'secret',
+      securityToken: 'token',
+      endpoint: sandbox.endpoint,
+      custSpaceId: 'cams-1',
+      connectTimeoutMs: 1000,
+      requestTimeoutMs: 5000,
+      rateLimitPerSecond: 12.5,
+      rateLimitBurst: 3,
+      rateLimitMaxWaitMs: 0,
+      rateLimitDisabled: false,
+      maxAttempts: 1,
+      retryDeadlineMs: 0,
+    }
+    assert.equal(new Client(options).custSpaceId, 'cams-1')
+    const nulls = Object.fromEntries(Object.keys(options).map((name) => [name, null]))
+    const client = new Client({ ...nulls, accessKeyId: 'id', accessKeySecret: 'secret' })
+    assert.equal(client.custSpaceId, null)
+  })
+
   for (const [label, options, shown] of [
     ['an unknown option', { accesKeyId: 'typo' }, /accesKeyId/],
     ['a zero timeout', { connectTimeoutMs: 0 }, /connect timeout/],
     ['a negative timeout', { requestTimeoutMs: -5 }, /requestTimeoutMs/],
     ['a fractional timeout', { requestTimeoutMs: 1.5 }, /requestTimeoutMs/],
     ['a non-string option', { endpoint: 8080 }, /endpoint/],
+    ['a zero rate limit', { rateLimitPerSecond: 0 }, /rate limit must be a positive rate/],
+    ['a non-numeric rate limit', { rateLimitPerSecond: '250' }, /"rateLimitPerSecond" must be a number/],
+    ['a NaN rate limit', { rateLimitPerSecond: NaN }, /"rateLimitPerSecond"/],
+    ['an infinite rate limit', { rateLimitPerSecond: Infinity }, /"rateLimitPerSecond"/],
+    ['a zero burst', { rateLimitBurst: 0 }, /burst of at least 1/],
+    ['a fractional burst', { rateLimitBurst: 1.5 }, /"rateLimitBurst" must be a whole/],
+    ['a negative maximum wait', { rateLimitMaxWaitMs: -1 }, /"rateLimitMaxWaitMs" must be a whole/],
+    ['a non-boolean rateLimitDisabled', { rateLimitDisabled: 'yes' }, /"rateLimitDisabled" must be a boolean/],
+    ['zero attempts', { maxAttempts: 0 }, /max attempts must be at least 1/],
+    ['attempts beyond 32 bits', { maxAttempts: 2 ** 32 }, /"maxAttempts" must be a whole/],
+    ['a fractional retry deadline', { retryDeadlineMs: 0.5 }, /"retryDeadlineMs" must be a whole/],
     ['options that are not an object', 'https://example.com', /object/],
   ]) {
     test(`${label} throws ConfigurationError`, () => {

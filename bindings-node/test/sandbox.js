@@ -1,8 +1,10 @@
 'use strict'
 
-// Test support: runs `chatlane sandbox` (the local CAMS emulator) as a subprocess.
+// Test support: runs `chatlane sandbox` (the local CAMS emulator) as a subprocess and
+// drives its admin API (ledger, request journal, fault injection) with global fetch.
 
 const { spawn } = require('node:child_process')
+const net = require('node:net')
 const path = require('node:path')
 const readline = require('node:readline')
 
@@ -14,12 +16,26 @@ const READY = /^chatlane sandbox listening on (http:\/\/\S+)$/
 const SANDBOX_KEY_ID = 'sandbox-access-key-id'
 const SANDBOX_KEY_SECRET = 'sandbox-access-key-secret'
 
+/** Reads an admin resource of the sandbox at `url`, failing on any non-2xx answer. */
+async function admin(url, init = {}) {
+  const response = await fetch(url, init)
+  if (!response.ok) {
+    throw new Error(`${init.method ?? 'GET'} ${url}: HTTP ${response.status} ${await response.text()}`)
+  }
+  return response.status === 204 ? undefined : response.json()
+}
+
 /**
- * Starts a sandbox on a free port and resolves once it listens.
- * @returns {Promise<{endpoint: string, ledger: () => Promise<object[]>, stop: () => void}>}
+ * Starts a sandbox on a free port and resolves once it listens. Its one account is the
+ * default one unless `accessKeyId` / `accessKeySecret` are given (a key ID of its own gives
+ * a test its own client-side pacing budget).
+ * @returns {Promise<{endpoint: string, accessKeyId: string, accessKeySecret: string,
+ *   ledger: () => Promise<object[]>, requests: () => Promise<object[]>,
+ *   inject: (rule: object) => Promise<void>, clearFaults: () => Promise<void>, stop: () => void}>}
  */
-async function startSandbox() {
-  const child = spawn(BIN, ['sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+async function startSandbox({ accessKeyId = SANDBOX_KEY_ID, accessKeySecret = SANDBOX_KEY_SECRET } = {}) {
+  const args = ['sandbox', '--port', '0', '--access-key-id', accessKeyId, '--access-key-secret', accessKeySecret]
+  const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   const lines = readline.createInterface({ input: child.stdout })
   const firstLine = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${BIN} sandbox did not start within 10 s`)), 10_000)
@@ -43,12 +59,30 @@ async function startSandbox() {
   const endpoint = ready[1]
   return {
     endpoint,
-    async ledger() {
-      const response = await fetch(`${endpoint}/_sandbox/ledger`)
-      if (!response.ok) {
-        throw new Error(`ledger: HTTP ${response.status}`)
-      }
-      return response.json()
+    accessKeyId,
+    accessKeySecret,
+    /** Every accepted message: `[{action, messageId, requestId, accessKeyId, params, receivedAtUs}]`. */
+    ledger() {
+      return admin(`${endpoint}/_sandbox/ledger`)
+    },
+    /** Every authenticated request, accepted or not: `[{action, taskId, to, receivedAtUs, outcome}]`. */
+    requests() {
+      return admin(`${endpoint}/_sandbox/requests`)
+    },
+    /**
+     * Adds a fault rule, e.g. `{fault: {kind: 'throttle', retryAfterMs: 300}, times: 1, to}`
+     * (`times` defaults to 1; `to` limits it to requests to that recipient).
+     */
+    async inject(rule) {
+      await admin(`${endpoint}/_sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(rule),
+      })
+    },
+    /** Removes every fault rule. */
+    async clearFaults() {
+      await admin(`${endpoint}/_sandbox/faults`, { method: 'DELETE' })
     },
     stop() {
       child.kill()
@@ -56,9 +90,19 @@ async function startSandbox() {
   }
 }
 
-/** Client options for a sandbox with its default credentials. */
+/** Client options for a sandbox with its account's credentials. */
 function sandboxOptions(sandbox, extra = {}) {
-  return { endpoint: sandbox.endpoint, accessKeyId: SANDBOX_KEY_ID, accessKeySecret: SANDBOX_KEY_SECRET, ...extra }
+  const { endpoint, accessKeyId, accessKeySecret } = sandbox
+  return { endpoint, accessKeyId, accessKeySecret, ...extra }
 }
 
-module.exports = { startSandbox, sandboxOptions, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET }
+/** A loopback port nothing listens on. */
+async function closedPort() {
+  const server = net.createServer()
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+module.exports = { startSandbox, sandboxOptions, closedPort, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET }

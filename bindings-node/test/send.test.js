@@ -37,7 +37,8 @@ test('a template send lands in the ledger with the exact wire parameters', async
     channel: 'whatsapp',
     taskId: 'template-1',
   })
-  assert.deepEqual(Object.keys(receipt).sort(), ['messageId', 'requestId'])
+  assert.deepEqual(Object.keys(receipt).sort(), ['attempts', 'messageId', 'requestId', 'taskId'])
+  assert.equal(receipt.taskId, 'template-1')
   const entries = await landed('template-1')
   assert.equal(entries.length, 1)
   const [entry] = entries
@@ -130,7 +131,10 @@ test('send returns a pending Promise at once and the event loop keeps running', 
     assert.equal(settled, false)
     const receipt = await pending
     clearInterval(interval)
-    assert.deepEqual(receipt, { messageId: 'slow-message', requestId: 'slow-request' })
+    assert.deepEqual(
+      { messageId: receipt.messageId, requestId: receipt.requestId, attempts: receipt.attempts },
+      { messageId: 'slow-message', requestId: 'slow-request', attempts: 1 },
+    )
     assert.ok(ticks >= 10, `the interval ticked only ${ticks} times during a 300 ms send`)
   } finally {
     server.close()

@@ -29,6 +29,8 @@ test('one exported class per core error category, named by the core', () => {
     assert.equal(error.category, category)
     assert.equal(error.requestId, 'r-1')
     assert.equal(error.platformCode, null)
+    assert.equal(error.attempts, 0)
+    assert.equal(new cls('again', { code: 'Internal', attempts: 3 }).attempts, 3)
     assert.match(String(error), new RegExp(`^${className}: boom$`))
   }
 })
@@ -53,6 +55,27 @@ test('index.d.ts declares every error class, code and category', () => {
   }
   assert.deepEqual(union('ErrorCode'), native.errorCodes().map(({ code }) => code))
   assert.deepEqual(union('ErrorCategory'), native.errorClasses().map(({ category }) => category))
+})
+
+test('index.d.ts ClientOptions declares exactly the options the addon accepts', () => {
+  const block = /^export interface ClientOptions \{\n([\s\S]*?)^\}/m.exec(dts)
+  assert.ok(block, 'index.d.ts has no ClientOptions interface')
+  const declared = [...block[1].matchAll(/^  (\w+)\?:/gm)].map(([, name]) => name)
+  let accepted
+  try {
+    new chatlane.Client({ 'no such option': true })
+    assert.fail('an unknown option should have thrown')
+  } catch (error) {
+    accepted = /expected one of (.*)$/.exec(error.message)?.[1].split(', ')
+  }
+  assert.deepEqual(declared, accepted)
+})
+
+test('the panic probe is a hidden test hook, not public API', () => {
+  assert.equal(typeof native.panicProbe, 'function')
+  assert.equal(typeof chatlane._panicProbe, 'function')
+  assert.ok(!Object.keys(chatlane).includes('_panicProbe'))
+  assert.ok(!/panicProbe/i.test(dts))
 })
 
 test('index.mjs re-exports every name index.js exports', async () => {
