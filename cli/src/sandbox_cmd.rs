@@ -4,7 +4,7 @@ use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use chatlane_sandbox::{Account, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
+use chatlane_sandbox::{Account, Sandbox, SandboxConfig};
 use clap::Args;
 use tokio::net::TcpListener;
 
@@ -14,6 +14,7 @@ Examples:
   chatlane sandbox                      # random free port, default sandbox keys
   chatlane sandbox --port 8080
   chatlane sandbox --access-key-id my-id --access-key-secret my-secret
+  chatlane sandbox --config sandbox.json     # accounts, numbers, templates, callbacks, limits
 
 The first line printed is `chatlane sandbox listening on http://HOST:PORT`.
 Accepted messages: GET http://HOST:PORT/_sandbox/ledger (DELETE clears it).";
@@ -27,16 +28,35 @@ pub struct SandboxArgs {
     /// Address to bind.
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     host: IpAddr,
-    /// AccessKey ID the sandbox accepts.
-    #[arg(long, default_value = DEFAULT_ACCESS_KEY_ID)]
-    access_key_id: String,
+    /// Configuration file (JSON): accounts, channel instances with business numbers and
+    /// callback URLs, the template registry, QPS limits. See the sandbox's README section.
+    #[arg(long, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+    /// AccessKey ID the sandbox accepts (replaces the configured accounts).
+    #[arg(long, requires = "access_key_secret")]
+    access_key_id: Option<String>,
     /// AccessKey secret the sandbox verifies signatures with.
-    #[arg(long, default_value = DEFAULT_ACCESS_KEY_SECRET, hide_default_value = true)]
-    access_key_secret: String,
+    #[arg(long, requires = "access_key_id")]
+    access_key_secret: Option<String>,
 }
 
 /// Runs `chatlane sandbox`.
 pub async fn run(args: SandboxArgs) -> ExitCode {
+    let mut config = match &args.config {
+        Some(path) => {
+            match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| SandboxConfig::parse(&t)) {
+                Ok(config) => config,
+                Err(why) => {
+                    eprintln!("error: {}: {why}", path.display());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        None => SandboxConfig::default(),
+    };
+    if let (Some(id), Some(secret)) = (args.access_key_id, args.access_key_secret) {
+        config.accounts = vec![Account::new(id, secret)];
+    }
     let listener = match TcpListener::bind(SocketAddr::new(args.host, args.port)).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -47,13 +67,11 @@ pub async fn run(args: SandboxArgs) -> ExitCode {
     let addr = listener.local_addr().expect("a bound listener has an address");
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "chatlane sandbox listening on http://{addr}");
-    let _ = writeln!(out, "access key id: {}", args.access_key_id);
+    let ids: Vec<&str> = config.accounts.iter().map(|a| a.access_key_id.as_str()).collect();
+    let _ = writeln!(out, "access key id: {}", ids.join(", "));
     let _ = writeln!(out, "ledger: http://{addr}/_sandbox/ledger");
     let _ = out.flush();
     drop(out);
-    let config = SandboxConfig {
-        accounts: vec![Account { access_key_id: args.access_key_id, access_key_secret: args.access_key_secret }],
-    };
     match Sandbox::serve(config, listener).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -28,7 +28,9 @@ fn bulk(endpoint: &str, dir: &Path) -> Command {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_bulk_run_resumes_without_double_sends() {
-    let sandbox = Sandbox::start(SandboxConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let mut config = SandboxConfig::default();
+    config.limits.send_per_second = 2 * RATE as u32;
+    let sandbox = Sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
     let dir = std::env::temp_dir().join(format!("chatlane-bulk-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut csv = String::from("to,name\n");

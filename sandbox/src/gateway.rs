@@ -47,6 +47,8 @@ pub struct Authenticated {
     pub params: BTreeMap<String, String>,
     /// The `x-acs-signature-nonce` header (unique per request).
     pub nonce: String,
+    /// The STS token the request carried (`x-acs-security-token`, or V2 `SecurityToken`).
+    pub security_token: Option<String>,
 }
 
 /// The parsed `Authorization` header.
@@ -109,17 +111,28 @@ pub fn authenticate(
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     let form: Vec<(String, String)> =
         if is_form { form_urlencoded::parse(body).into_owned().collect() } else { Vec::new() };
-    if headers.contains_key("authorization") {
-        authenticate_v3(accounts, query, form, headers, body, now)
+    let authenticated = if headers.contains_key("authorization") {
+        authenticate_v3(accounts, query, form, headers, body, now)?
     } else if query.iter().chain(&form).any(|(k, _)| k == "Signature") {
-        authenticate_v2(accounts, query.into_iter().chain(form).collect(), now)
+        authenticate_v2(accounts, query.into_iter().chain(form).collect(), now)?
     } else {
-        Err(Rejection::new(
+        return Err(Rejection::new(
             StatusCode::BAD_REQUEST,
             "IncompleteSignature",
             "The request has neither an Authorization header nor a Signature parameter.",
-        ))
+        ));
+    };
+    let account = find_account(accounts, &authenticated.access_key_id)?;
+    let token_ok = account.security_tokens.is_empty()
+        || authenticated.security_token.as_ref().is_some_and(|t| account.security_tokens.contains(t));
+    if !token_ok {
+        return Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidSecurityToken.MismatchWithAccessKey",
+            "The security token is missing, expired or does not belong to this AccessKey.",
+        ));
     }
+    Ok(authenticated)
 }
 
 fn find_account<'a>(accounts: &'a [Account], access_key_id: &str) -> Result<&'a Account, Rejection> {
@@ -206,6 +219,7 @@ fn authenticate_v3(
         action: header("x-acs-action").unwrap_or_default().to_owned(),
         params: query.into_iter().chain(form).collect(),
         nonce: header("x-acs-signature-nonce").unwrap_or_default().to_owned(),
+        security_token: header("x-acs-security-token").map(str::to_owned),
     })
 }
 
@@ -227,8 +241,9 @@ fn authenticate_v2(
         return Err(signature_mismatch(&string_to_sign));
     }
     let action = params.get("Action").cloned().unwrap_or_default();
+    let security_token = params.get("SecurityToken").cloned();
     params.retain(|k, _| !signature_v2::SYSTEM_PARAMS.contains(&k.as_str()));
-    Ok(Authenticated { access_key_id: account.access_key_id.clone(), action, params, nonce })
+    Ok(Authenticated { access_key_id: account.access_key_id.clone(), action, params, nonce, security_token })
 }
 
 #[cfg(test)]
@@ -245,7 +260,7 @@ mod tests {
     }
 
     fn accounts() -> Vec<Account> {
-        vec![Account { access_key_id: "AK".into(), access_key_secret: "SK".into() }]
+        vec![Account::new("AK", "SK")]
     }
 
     /// A request signed by the real client code, split into what the server receives.
@@ -299,7 +314,7 @@ mod tests {
             "SignatureDoesNotMatch"
         );
 
-        let others = vec![Account { access_key_id: "other".into(), access_key_secret: "SK".into() }];
+        let others = vec![Account::new("other", "SK")];
         let err = authenticate(&others, Some(&query), &headers, b"", signed_at()).unwrap_err();
         assert_eq!((err.status, err.code), (StatusCode::NOT_FOUND, "InvalidAccessKeyId.NotFound"));
     }
@@ -331,8 +346,7 @@ mod tests {
         let vector: serde_json::Value = serde_json::from_str(&text).unwrap();
         let target = vector["expected"]["wire_request_as_sent_by_sdk"]["request_target"].as_str().unwrap();
         let query = target.split_once('?').unwrap().1;
-        let accounts =
-            vec![Account { access_key_id: "testAccessKeyId".into(), access_key_secret: "testAccessKeySecret".into() }];
+        let accounts = vec![Account::new("testAccessKeyId", "testAccessKeySecret")];
         let ok = authenticate(&accounts, Some(query), &HeaderMap::new(), b"", signed_at()).unwrap();
         assert_eq!(ok.action, "SendChatappMessage");
         assert_eq!(ok.nonce, "3f1c9b2e7d4a4e0f8a6b5c4d3e2f1a0b");
@@ -341,6 +355,36 @@ mod tests {
         let tampered = query.replace("6591234567", "6591234568");
         let err = authenticate(&accounts, Some(&tampered), &HeaderMap::new(), b"", signed_at()).unwrap_err();
         assert_eq!(err.code, "SignatureDoesNotMatch");
+    }
+
+    #[test]
+    fn sts_accounts_require_one_of_their_tokens() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/vectors/v3_python_text_sts_query.json"
+        ))
+        .unwrap();
+        let vector: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let wire = &vector["expected"]["wire_request_as_sent_by_sdk"];
+        let mut headers = HeaderMap::new();
+        for pair in wire["headers"].as_array().unwrap() {
+            let (name, value) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
+            headers.append(
+                axum::http::HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        let query = wire["request_target"].as_str().unwrap().split_once('?').unwrap().1;
+        let with_tokens = |tokens: &[&str]| {
+            let mut account = Account::new("testAccessKeyId", "testAccessKeySecret");
+            account.security_tokens = tokens.iter().map(|t| (*t).to_owned()).collect();
+            authenticate(&[account], Some(query), &headers, b"", signed_at())
+                .map(|ok| ok.security_token)
+                .map_err(|e| e.code)
+        };
+        assert_eq!(with_tokens(&["testSecurityToken"]), Ok(Some("testSecurityToken".to_owned())));
+        assert_eq!(with_tokens(&[]), Ok(Some("testSecurityToken".to_owned())));
+        assert_eq!(with_tokens(&["another"]), Err("InvalidSecurityToken.MismatchWithAccessKey"));
     }
 
     #[test]
@@ -376,8 +420,7 @@ mod tests {
             );
         }
         let query = wire["request_target"].as_str().unwrap().split_once('?').unwrap().1;
-        let accounts =
-            vec![Account { access_key_id: "testAccessKeyId".into(), access_key_secret: "testAccessKeySecret".into() }];
+        let accounts = vec![Account::new("testAccessKeyId", "testAccessKeySecret")];
         let ok = authenticate(&accounts, Some(query), &headers, wire["body"].as_str().unwrap().as_bytes(), signed_at())
             .unwrap();
         assert_eq!(ok.params["TemplateParams"], r#"{"name":"Alice","code":"123456"}"#);

@@ -7,6 +7,7 @@
 //! authenticated request with its outcome, `POST /_sandbox/faults` injects a
 //! [`FaultRule`]; `DELETE` on each clears it.
 
+pub mod config;
 pub mod faults;
 pub mod gateway;
 pub mod ledger;
@@ -14,6 +15,7 @@ pub mod nonces;
 pub mod send;
 mod server;
 pub mod signature_v2;
+pub mod throttle;
 
 use std::io;
 use std::net::SocketAddr;
@@ -23,6 +25,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+pub use config::{Account, SandboxConfig};
 pub use faults::{Fault, FaultRule};
 pub use ledger::{Entry, Ledger, Request};
 
@@ -32,39 +35,6 @@ use server::AppState;
 pub const DEFAULT_ACCESS_KEY_ID: &str = "sandbox-access-key-id";
 /// The AccessKey secret paired with [`DEFAULT_ACCESS_KEY_ID`]. Not a real credential.
 pub const DEFAULT_ACCESS_KEY_SECRET: &str = "sandbox-access-key-secret";
-
-/// An AccessKey pair the sandbox accepts.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Account {
-    /// AccessKey ID.
-    pub access_key_id: String,
-    /// AccessKey secret.
-    pub access_key_secret: String,
-}
-
-impl std::fmt::Debug for Account {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Account").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
-    }
-}
-
-/// What the sandbox accepts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SandboxConfig {
-    /// The key pairs whose signatures verify.
-    pub accounts: Vec<Account>,
-}
-
-impl Default for SandboxConfig {
-    fn default() -> Self {
-        Self {
-            accounts: vec![Account {
-                access_key_id: DEFAULT_ACCESS_KEY_ID.to_owned(),
-                access_key_secret: DEFAULT_ACCESS_KEY_SECRET.to_owned(),
-            }],
-        }
-    }
-}
 
 /// A running sandbox. Dropping it stops the server.
 pub struct Sandbox {

@@ -19,6 +19,7 @@ use crate::gateway::{self, Authenticated, Rejection};
 use crate::ledger::{Entry, Journal, Ledger, Request};
 use crate::nonces::Nonces;
 use crate::send::{self, Refusal};
+use crate::throttle::Throttle;
 
 /// The host the sandbox names in `HostId`.
 const HOST_ID: &str = "cams.sandbox.chatlane.local";
@@ -30,6 +31,7 @@ pub struct AppState {
     pub journal: Journal,
     pub faults: Faults,
     nonces: Nonces,
+    throttle: Throttle,
     started: Instant,
     stopping: watch::Receiver<bool>,
 }
@@ -43,6 +45,7 @@ impl AppState {
             journal: Journal::default(),
             faults: Faults::default(),
             nonces: Nonces::default(),
+            throttle: Throttle::default(),
             started: Instant::now(),
             stopping,
         }
@@ -140,6 +143,12 @@ async fn gateway_request(
         Some(Fault::Latency { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
         Some(Fault::Hang) | None => {}
     }
+    if let Some(limit) = state.config.limits.per_second(&action)
+        && let Err(wait) = state.throttle.admit(&request.access_key_id, &action, limit, Instant::now())
+    {
+        journal("Throttling.User");
+        return throttled(&request_id, u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
+    }
     let response = process(&state, request, &request_id, received_at_us);
     journal(response.1);
     if fault == Some(Fault::Hang) {
@@ -231,6 +240,20 @@ async fn add_fault(State(state): State<Arc<AppState>>, body: Bytes) -> Response 
 async fn clear_faults(State(state): State<Arc<AppState>>) -> StatusCode {
     state.faults.clear();
     StatusCode::NO_CONTENT
+}
+
+/// HTTP 400 `Throttling.User` with `x-acs-retry-after`.
+fn throttled(request_id: &str, retry_after_ms: u64) -> Response {
+    let mut response = error_answer(
+        request_id,
+        Rejection {
+            status: StatusCode::BAD_REQUEST,
+            code: "Throttling.User",
+            message: "Request was denied due to user flow control.".to_owned(),
+        },
+    );
+    response.headers_mut().insert("x-acs-retry-after", HeaderValue::from(retry_after_ms));
+    response
 }
 
 /// A response whose body fails at once: hyper closes the connection without an answer.

@@ -129,6 +129,34 @@ async fn a_500_is_outcome_unknown_but_a_503_is_retried() {
 }
 
 #[tokio::test]
+async fn an_unpaced_client_is_throttled_by_the_server_and_retries_after_the_stated_delay() {
+    let mut config = SandboxConfig::default();
+    config.limits.send_per_second = 5;
+    let sandbox = Sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let unpaced =
+        client(ClientOptions { rate_limit_disabled: true, max_attempts: Some(10), ..options(&sandbox.endpoint()) });
+    let sends: Vec<_> = (0..12)
+        .map(|_| {
+            let unpaced = unpaced.clone();
+            tokio::spawn(async move { unpaced.send(&text()).await })
+        })
+        .collect();
+    let mut retried = 0;
+    for send in sends {
+        retried += usize::from(send.await.unwrap().unwrap().attempts > 1);
+    }
+    assert!(retried >= 7, "only {retried} sends were throttled and retried");
+    let outcomes: Vec<String> = sandbox.requests().into_iter().map(|r| r.outcome).collect();
+    assert!(outcomes.iter().any(|o| o == "Throttling.User"));
+    let mut accepted: Vec<u64> = sandbox.ledger().entries().iter().map(|e| e.received_at_us).collect();
+    accepted.sort_unstable();
+    assert_eq!(accepted.len(), 12);
+    for (i, start) in accepted.iter().enumerate() {
+        assert!(accepted[i..].iter().take_while(|t| **t - start < 1_000_000).count() <= 5);
+    }
+}
+
+#[tokio::test]
 async fn fail_fast_pacing_refuses_without_sending() {
     let sandbox = sandbox().await;
     let mut config = ClientConfig::from_options(ClientOptions {
