@@ -153,6 +153,8 @@ export type ErrorCode =
   | 'Throttled'
   | 'RateLimited'
   | 'TemplateNotFound'
+  | 'TemplateNotApproved'
+  | 'TemplateParamsMismatch'
   | 'SessionWindowClosed'
   | 'MissingParameter'
   | 'InvalidParameter'

@@ -175,6 +175,10 @@ error_codes! {
     RateLimited => Throttled,
     /// The template does not exist.
     TemplateNotFound => Template,
+    /// The template exists but is not approved for sending.
+    TemplateNotApproved => Template,
+    /// The template parameters do not match the template's variables.
+    TemplateParamsMismatch => Template,
     /// Free-form message outside the customer-service window.
     SessionWindowClosed => SessionWindow,
     /// `MissingParameter` / `Missing<Name>`.

@@ -12,6 +12,7 @@ pub mod faults;
 pub mod gateway;
 pub mod ledger;
 pub mod nonces;
+pub mod registry;
 pub mod send;
 mod server;
 pub mod signature_v2;

@@ -18,6 +18,7 @@ use crate::faults::{Fault, FaultRule, Faults};
 use crate::gateway::{self, Authenticated, Rejection};
 use crate::ledger::{Entry, Journal, Ledger, Request};
 use crate::nonces::Nonces;
+use crate::registry;
 use crate::send::{self, Refusal};
 use crate::throttle::Throttle;
 
@@ -166,9 +167,20 @@ fn process(
     request_id: &str,
     received_at_us: u64,
 ) -> (Response, &'static str) {
+    let template_answer = |body: Result<serde_json::Value, Refusal>| match body {
+        Ok(mut body) => {
+            body["RequestId"] = json!(request_id);
+            body["Code"] = json!("OK");
+            body["Message"] = json!("OK");
+            (answer(request_id, StatusCode::OK, body), "OK")
+        }
+        Err(refusal) => refusal_answer(request_id, refusal),
+    };
     let (checked, id_field) = match request.action.as_str() {
         "SendChatappMessage" => (send::check(&request.params), "MessageId"),
         "SendChatappMassMessage" => (send::check_mass(&request.params), "GroupMessageId"),
+        "ListChatappTemplate" => return template_answer(registry::list(&state.config, &request.params)),
+        "GetChatappTemplateDetail" => return template_answer(registry::detail(&state.config, &request.params)),
         other => {
             let rejection = Rejection {
                 status: StatusCode::NOT_FOUND,
@@ -178,6 +190,7 @@ fn process(
             return (error_answer(request_id, rejection), "InvalidAction.NotFound");
         }
     };
+    let checked = checked.and_then(|()| registry::check_send(&state.config, &request.params));
     match checked {
         Ok(()) => {
             let message_id = hex_id();
@@ -192,7 +205,14 @@ fn process(
             });
             (answer(request_id, StatusCode::OK, body), "OK")
         }
-        Err(Refusal::Missing(name)) => {
+        Err(refusal) => refusal_answer(request_id, refusal),
+    }
+}
+
+/// A refused request: HTTP 400 `MissingParameter`, or HTTP 200 with the CAMS code.
+fn refusal_answer(request_id: &str, refusal: Refusal) -> (Response, &'static str) {
+    match refusal {
+        Refusal::Missing(name) => {
             let rejection = Rejection {
                 status: StatusCode::BAD_REQUEST,
                 code: "MissingParameter",
@@ -202,7 +222,7 @@ fn process(
             };
             (error_answer(request_id, rejection), "MissingParameter")
         }
-        Err(Refusal::Business(code, message)) => (
+        Refusal::Business(code, message) => (
             answer(request_id, StatusCode::OK, json!({"RequestId": request_id, "Code": code, "Message": message})),
             code,
         ),
