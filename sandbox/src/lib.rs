@@ -5,8 +5,10 @@
 //! (every other language's tests and the demo). Admin endpoints live under `/_sandbox/`:
 //! `GET /_sandbox/ledger` lists accepted messages, `GET /_sandbox/requests` every
 //! authenticated request with its outcome, `POST /_sandbox/faults` injects a
-//! [`FaultRule`]; `DELETE` on each clears it.
+//! [`FaultRule`] (`DELETE` on each clears it); `POST /_sandbox/inbound` simulates a user's
+//! message and `GET /_sandbox/callbacks` lists the receipts and inbound messages pushed.
 
+pub mod callbacks;
 pub mod config;
 pub mod faults;
 pub mod gateway;

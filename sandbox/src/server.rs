@@ -1,5 +1,6 @@
 //! HTTP routing: the gateway on `POST /`, admin endpoints under `/_sandbox/`.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,6 +15,7 @@ use serde_json::json;
 use tokio::sync::watch;
 
 use crate::SandboxConfig;
+use crate::callbacks::{self, Push, Pusher, Sessions};
 use crate::faults::{Fault, FaultRule, Faults};
 use crate::gateway::{self, Authenticated, Rejection};
 use crate::ledger::{Entry, Journal, Ledger, Request};
@@ -33,6 +35,8 @@ pub struct AppState {
     pub faults: Faults,
     nonces: Nonces,
     throttle: Throttle,
+    sessions: Sessions,
+    pusher: Pusher,
     started: Instant,
     stopping: watch::Receiver<bool>,
 }
@@ -47,6 +51,8 @@ impl AppState {
             faults: Faults::default(),
             nonces: Nonces::default(),
             throttle: Throttle::default(),
+            sessions: Sessions::default(),
+            pusher: Pusher::default(),
             started: Instant::now(),
             stopping,
         }
@@ -64,6 +70,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_sandbox/ledger", get(read_ledger).delete(clear_ledger))
         .route("/_sandbox/requests", get(read_journal).delete(clear_journal))
         .route("/_sandbox/faults", post(add_fault).delete(clear_faults))
+        .route("/_sandbox/inbound", post(simulate_inbound))
+        .route("/_sandbox/callbacks", get(read_callbacks))
         .route("/_sandbox/health", get(|| async { "ok" }))
         .with_state(state)
 }
@@ -162,7 +170,7 @@ async fn gateway_request(
 
 /// The business answer to an authenticated request, and its platform code for the journal.
 fn process(
-    state: &AppState,
+    state: &Arc<AppState>,
     request: Authenticated,
     request_id: &str,
     received_at_us: u64,
@@ -195,6 +203,7 @@ fn process(
         Ok(()) => {
             let message_id = hex_id();
             let body = json!({"RequestId": request_id, "Code": "OK", "Message": "OK", id_field: message_id});
+            schedule_receipts(Arc::clone(state), request.params.clone(), message_id.clone());
             state.ledger.record(Entry {
                 action: request.action,
                 message_id,
@@ -227,6 +236,61 @@ fn refusal_answer(request_id: &str, refusal: Refusal) -> (Response, &'static str
             code,
         ),
     }
+}
+
+/// Pushes the status receipts of an accepted request to its status callback, if any.
+fn schedule_receipts(state: Arc<AppState>, params: BTreeMap<String, String>, message_id: String) {
+    let Some(url) = callbacks::status_url(&state.config, &params).map(str::to_owned) else { return };
+    let deliveries = callbacks::deliveries(&params, &message_id, &state.sessions, hex_id);
+    let delay = Duration::from_millis(state.config.receipt_delay_ms.unwrap_or(50));
+    tokio::spawn(async move {
+        for delivery in deliveries {
+            for receipt in callbacks::receipts(&params, &delivery) {
+                tokio::time::sleep(delay).await;
+                state.pusher.push("status", &url, receipt).await;
+            }
+        }
+    });
+}
+
+/// `POST /_sandbox/inbound` body: a user writes to a business number.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Inbound {
+    from: String,
+    to: String,
+    text: String,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// Simulates an inbound message: opens the user's 24-hour window and pushes the message to
+/// the business number's inbound callback.
+async fn simulate_inbound(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let inbound: Inbound = match serde_json::from_slice(&body) {
+        Ok(inbound) => inbound,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("expected {{from, to, text, name?}}: {e}")).into_response(),
+    };
+    state.sessions.open(&inbound.to, &inbound.from, Instant::now());
+    let message_id = hex_id();
+    let space = state.config.space_of_number(&inbound.to);
+    if let Some(url) = space.and_then(|s| s.up_callback_url.clone()) {
+        let name = inbound.name.as_deref().unwrap_or(&inbound.from);
+        let item = callbacks::inbound(
+            &message_id,
+            space.map(|s| s.id.as_str()),
+            &inbound.from,
+            &inbound.to,
+            &inbound.text,
+            name,
+        );
+        state.pusher.push("inbound", &url, item).await;
+    }
+    Json(json!({ "MessageId": message_id })).into_response()
+}
+
+async fn read_callbacks(State(state): State<Arc<AppState>>) -> Json<Vec<Push>> {
+    Json(state.pusher.pushes())
 }
 
 async fn read_ledger(State(state): State<Arc<AppState>>) -> Json<Vec<Entry>> {
