@@ -10,12 +10,12 @@ build_cli() {
   (cd "$REPO" && cargo build --quiet --locked -p chatlane-cli)
 }
 
-# Starts `chatlane sandbox --port 0` in the background and stops it when the calling
-# shell exits. Sets SANDBOX_ENDPOINT (e.g. http://127.0.0.1:41234) and SANDBOX_PID.
+# Starts `chatlane sandbox --port 0 [ARGS...]` in the background and stops it when the
+# calling shell exits. Sets SANDBOX_ENDPOINT (e.g. http://127.0.0.1:41234) and SANDBOX_PID.
 start_sandbox() {
   local log
   log=$(mktemp)
-  "$CHATLANE_BIN" sandbox --port 0 >"$log" 2>&1 &
+  "$CHATLANE_BIN" sandbox --port 0 "$@" >"$log" 2>&1 &
   SANDBOX_PID=$!
   trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
   for _ in $(seq 100); do

@@ -2,7 +2,9 @@
 # Interop: Alibaba's official SDKs (Python alibabacloud-cams20200606 5.3.1, Node
 # @alicloud/cams20200606 1.4.2, installed into target/interop/) send a template, a text and a
 # mass message to the sandbox with signature V3 and V2 — all accepted — and a wrong secret is
-# refused with SignatureDoesNotMatch. This proves the sandbox speaks the real protocol.
+# refused with SignatureDoesNotMatch; the Python SDK also lists and reads templates from the
+# sandbox's registry (sandbox/interop/sandbox.json). This proves the sandbox speaks the real
+# protocol.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -15,7 +17,7 @@ npm install --prefix "$interop/node" --no-audit --no-fund --loglevel=error \
   '@alicloud/cams20200606@1.4.2' '@alicloud/openapi-client@0.4.15' >/dev/null
 
 build_cli
-start_sandbox
+start_sandbox --config "$REPO/sandbox/interop/sandbox.json"
 "$interop/venv/bin/python" "$REPO/sandbox/interop/official_python.py" \
   "$SANDBOX_ENDPOINT" sandbox-access-key-id sandbox-access-key-secret
 NODE_PATH="$interop/node/node_modules" node "$REPO/sandbox/interop/official_node.js" \

@@ -33,7 +33,7 @@ async function sendAll(sdk, algorithm) {
     channelType: 'whatsapp', from: SENDER, templateCode: '744c4b5c79c94324', language: 'en',
     senderList: [
       new Cams.SendChatappMassMessageRequestSenderList({ to: '6591234567', templateParams: { name: 'Ada' } }),
-      new Cams.SendChatappMassMessageRequestSenderList({ to: '6597654321', payload: ['p1'] }),
+      new Cams.SendChatappMassMessageRequestSenderList({ to: '6597654321', templateParams: { name: 'Bo' } }),
     ],
   }))
   for (const [kind, body, id] of [

@@ -1,8 +1,9 @@
 """Drives Alibaba's official Python SDK (alibabacloud-cams20200606) against the sandbox.
 
 Proves the sandbox speaks the real protocol: a template, a text and a mass message are
-accepted with signature V3 and with the legacy V2, and a wrong secret is refused with
-SignatureDoesNotMatch. Prints one line per check; exits non-zero on the first surprise.
+accepted with signature V3 and with the legacy V2, a wrong secret is refused with
+SignatureDoesNotMatch, and the template registry (sandbox.json) answers ListChatappTemplate
+and GetChatappTemplateDetail. Prints one line per check; exits non-zero on the first surprise.
 
     python official_python.py http://127.0.0.1:PORT ACCESS_KEY_ID ACCESS_KEY_SECRET
 """
@@ -44,7 +45,7 @@ def send_all(sdk: Client, algorithm: str) -> None:
             channel_type="whatsapp", from_=SENDER, template_code="744c4b5c79c94324", language="en",
             sender_list=[
                 models.SendChatappMassMessageRequestSenderList(to="6591234567", template_params={"name": "Ada"}),
-                models.SendChatappMassMessageRequestSenderList(to="6597654321", payload=["p1"]),
+                models.SendChatappMassMessageRequestSenderList(to="6597654321", template_params={"name": "Bo"}),
             ],
         )
     ).body
@@ -58,8 +59,36 @@ def send_all(sdk: Client, algorithm: str) -> None:
         print(f"official python  {algorithm}  {kind:<8} accepted  {identifier}")
 
 
+def templates(sdk: Client) -> None:
+    listed = sdk.list_chatapp_template(
+        models.ListChatappTemplateRequest(
+            cust_space_id="cams-interop", audit_status="pass", page=models.ListChatappTemplateRequestPage(index=1, size=10)
+        )
+    ).body
+    codes = [t.template_code for t in listed.list_template or []]
+    if listed.code != "OK" or codes != ["744c4b5c79c94324"]:
+        raise SystemExit(f"official python: ListChatappTemplate answered {listed.to_map()}")
+    print(f"official python  v3  ListChatappTemplate: {codes}")
+    detail = sdk.get_chatapp_template_detail(
+        models.GetChatappTemplateDetailRequest(cust_space_id="cams-interop", template_code=codes[0], language="en")
+    ).body
+    if detail.code != "OK" or detail.data.name != "order_update" or not detail.data.components:
+        raise SystemExit(f"official python: GetChatappTemplateDetail answered {detail.to_map()}")
+    print(f"official python  v3  GetChatappTemplateDetail: {detail.data.name}, {len(detail.data.components)} components")
+    unapproved = sdk.send_chatapp_message(
+        models.SendChatappMessageRequest(
+            channel_type="whatsapp", type="template", from_=SENDER, to=RECIPIENT,
+            template_code="9a1b2c3d4e5f6a7b", language="en",
+        )
+    ).body
+    if unapproved.code == "OK":
+        raise SystemExit("official python: an unapproved template was accepted")
+    print(f"official python  v3  unapproved template refused: {unapproved.code} (HTTP 200, as CAMS answers)")
+
+
 def main() -> None:
     endpoint, key_id, secret = sys.argv[1:4]
+    templates(client(endpoint, key_id, secret, "v3"))
     for algorithm in ("v3", "v2"):
         send_all(client(endpoint, key_id, secret, algorithm), algorithm)
         try:
