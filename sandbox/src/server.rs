@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -73,7 +74,21 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_sandbox/inbound", post(simulate_inbound))
         .route("/_sandbox/callbacks", get(read_callbacks))
         .route("/_sandbox/health", get(|| async { "ok" }))
+        .layer(middleware::from_fn_with_state(Arc::clone(&state), drop_before_read))
         .with_state(state)
+}
+
+/// Drops the connection before the body is read when a `drop_before_read` fault matches.
+async fn drop_before_read(State(state): State<Arc<AppState>>, request: axum::extract::Request, next: Next) -> Response {
+    let is_gateway = request.method() == axum::http::Method::POST && request.uri().path() == "/";
+    let to = request
+        .uri()
+        .query()
+        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "To").map(|(_, v)| v.into_owned()));
+    if is_gateway && state.faults.take_before_read(to.as_deref()) {
+        return dropped_connection();
+    }
+    next.run(request).await
 }
 
 async fn gateway_request(
@@ -149,8 +164,11 @@ async fn gateway_request(
             journal("drop");
             return dropped_connection();
         }
-        Some(Fault::Latency { ms }) => tokio::time::sleep(Duration::from_millis(*ms)).await,
-        Some(Fault::Hang) | None => {}
+        Some(Fault::Latency { ms, jitter_ms }) => {
+            let jitter = rand::random_range(0..=*jitter_ms);
+            tokio::time::sleep(Duration::from_millis(ms.saturating_add(jitter))).await;
+        }
+        Some(Fault::Hang | Fault::DropBeforeRead) | None => {}
     }
     if let Some(limit) = state.config.limits.per_second(&action)
         && let Err(wait) = state.throttle.admit(&request.access_key_id, &action, limit, Instant::now())

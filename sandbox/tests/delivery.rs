@@ -29,7 +29,7 @@ fn client(options: ClientOptions) -> Client {
 }
 
 fn once(fault: Fault) -> FaultRule {
-    FaultRule { fault, times: 1, to: None }
+    FaultRule::once(fault)
 }
 
 fn text() -> Message {
@@ -84,6 +84,15 @@ async fn a_dropped_connection_after_sending_is_outcome_unknown_and_not_retried()
     let err = client(options(&sandbox.endpoint())).send(&text()).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::OutcomeUnknown);
     assert_eq!(sandbox.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_connection_dropped_before_the_request_is_read_is_outcome_unknown() {
+    let sandbox = sandbox().await;
+    sandbox.inject(once(Fault::DropBeforeRead));
+    let err = client(options(&sandbox.endpoint())).send(&text()).await.unwrap_err();
+    assert_eq!((err.code(), err.attempts()), (ErrorCode::OutcomeUnknown, 1));
+    assert!(sandbox.requests().is_empty() && sandbox.ledger().is_empty());
 }
 
 async fn failure(fault: Fault) -> (Error, Sandbox) {
