@@ -42,7 +42,7 @@ pub enum ErrorCategory {
     Timeout,
     /// The request may or may not have taken effect; reconcile through receipts by `TaskId`.
     OutcomeUnknown,
-    /// The server failed (HTTP 5xx).
+    /// The gateway refused before processing (HTTP 503); retried until the attempts run out.
     Server,
     /// The server's answer could not be understood.
     MalformedResponse,

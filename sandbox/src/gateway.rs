@@ -254,6 +254,23 @@ mod tests {
     use chatlane_core::cams::{Operation, wire};
     use chatlane_core::{Credentials, Endpoint, Message};
 
+    /// A request exactly as an official SDK sent it (from a vector): query, headers, body.
+    fn sdk_request(vector: &str) -> (String, HeaderMap, Vec<u8>) {
+        let path = format!("{}/../tests/vectors/{vector}", env!("CARGO_MANIFEST_DIR"));
+        let vector: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let wire = &vector["expected"]["wire_request_as_sent_by_sdk"];
+        let mut headers = HeaderMap::new();
+        for pair in wire["headers"].as_array().unwrap() {
+            let (name, value) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
+            headers.append(
+                axum::http::HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        let query = wire["request_target"].as_str().unwrap().split_once('?').unwrap().1.to_owned();
+        (query, headers, wire["body"].as_str().unwrap_or_default().as_bytes().to_vec())
+    }
+
     /// The date every test request is signed with.
     fn signed_at() -> OffsetDateTime {
         OffsetDateTime::from_unix_timestamp(1_714_550_400).unwrap()
@@ -338,47 +355,25 @@ mod tests {
 
     #[test]
     fn accepts_the_official_sdks_v2_request_and_strips_its_system_parameters() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../tests/vectors/v2_python_text_hmac_sha1.json"
-        ))
-        .unwrap();
-        let vector: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let target = vector["expected"]["wire_request_as_sent_by_sdk"]["request_target"].as_str().unwrap();
-        let query = target.split_once('?').unwrap().1;
+        let (query, headers, _) = sdk_request("v2_python_text_hmac_sha1.json");
         let accounts = vec![Account::new("testAccessKeyId", "testAccessKeySecret")];
-        let ok = authenticate(&accounts, Some(query), &HeaderMap::new(), b"", signed_at()).unwrap();
+        let ok = authenticate(&accounts, Some(&query), &headers, b"", signed_at()).unwrap();
         assert_eq!(ok.action, "SendChatappMessage");
         assert_eq!(ok.nonce, "3f1c9b2e7d4a4e0f8a6b5c4d3e2f1a0b");
         assert_eq!(ok.params["Content"], r#"{"text":"Hello from CAMS"}"#);
         assert!(!ok.params.contains_key("Signature") && !ok.params.contains_key("AccessKeyId"));
         let tampered = query.replace("6591234567", "6591234568");
-        let err = authenticate(&accounts, Some(&tampered), &HeaderMap::new(), b"", signed_at()).unwrap_err();
+        let err = authenticate(&accounts, Some(&tampered), &headers, b"", signed_at()).unwrap_err();
         assert_eq!(err.code, "SignatureDoesNotMatch");
     }
 
     #[test]
     fn sts_accounts_require_one_of_their_tokens() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../tests/vectors/v3_python_text_sts_query.json"
-        ))
-        .unwrap();
-        let vector: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let wire = &vector["expected"]["wire_request_as_sent_by_sdk"];
-        let mut headers = HeaderMap::new();
-        for pair in wire["headers"].as_array().unwrap() {
-            let (name, value) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
-            headers.append(
-                axum::http::HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes()).unwrap(),
-                HeaderValue::from_str(value).unwrap(),
-            );
-        }
-        let query = wire["request_target"].as_str().unwrap().split_once('?').unwrap().1;
+        let (query, headers, _) = sdk_request("v3_python_text_sts_query.json");
         let with_tokens = |tokens: &[&str]| {
             let mut account = Account::new("testAccessKeyId", "testAccessKeySecret");
             account.security_tokens = tokens.iter().map(|t| (*t).to_owned()).collect();
-            authenticate(&[account], Some(query), &headers, b"", signed_at())
+            authenticate(&[account], Some(&query), &headers, b"", signed_at())
                 .map(|ok| ok.security_token)
                 .map_err(|e| e.code)
         };
@@ -404,25 +399,9 @@ mod tests {
 
     #[test]
     fn accepts_the_node_sdk_form_body_vector() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../tests/vectors/v3_node_template_formbody.json"
-        ))
-        .unwrap();
-        let vector: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let wire = &vector["expected"]["wire_request_as_sent_by_sdk"];
-        let mut headers = HeaderMap::new();
-        for pair in wire["headers"].as_array().unwrap() {
-            let (name, value) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
-            headers.append(
-                axum::http::HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes()).unwrap(),
-                HeaderValue::from_str(value).unwrap(),
-            );
-        }
-        let query = wire["request_target"].as_str().unwrap().split_once('?').unwrap().1;
+        let (query, headers, body) = sdk_request("v3_node_template_formbody.json");
         let accounts = vec![Account::new("testAccessKeyId", "testAccessKeySecret")];
-        let ok = authenticate(&accounts, Some(query), &headers, wire["body"].as_str().unwrap().as_bytes(), signed_at())
-            .unwrap();
+        let ok = authenticate(&accounts, Some(&query), &headers, &body, signed_at()).unwrap();
         assert_eq!(ok.params["TemplateParams"], r#"{"name":"Alice","code":"123456"}"#);
         assert_eq!(ok.params["Payload"], r#"["payload1","payload2"]"#);
     }

@@ -240,7 +240,7 @@ class OutcomeUnknownError(ChatlaneError):
     """The request may or may not have taken effect; reconcile by ``task_id``."""
 
 class ServerError(ChatlaneError):
-    """The server failed (HTTP 5xx)."""
+    """The gateway refused before processing (HTTP 503); retried until the attempts run out."""
 
 class MalformedResponseError(ChatlaneError):
     """The server's answer could not be understood."""

@@ -2029,7 +2029,7 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */violations: [Violation]
     )
     /**
-     * The server failed (HTTP 5xx).
+     * The gateway refused before processing (HTTP 503); retried until the attempts run out.
      */
     case Server(
         /**
