@@ -110,13 +110,14 @@ pub fn error_codes() -> Vec<ErrorCodeInfo> {
         .collect()
 }
 
-/// Test hook, not public API: panics on the core's runtime through the boundary every send
+/// Test hook, not public API: panics inside the core through the boundary every send
 /// crosses, and rejects with the resulting `Internal` error (the process keeps running).
 #[napi(ts_return_type = "Promise<void>")]
 pub fn panic_probe(env: &Env) -> napi::Result<PromiseRaw<'_, ()>> {
-    env.spawn_future_with_callback(async { Ok(chatlane_core::runtime::panic_probe().await) }, |env, outcome| {
-        outcome.map_err(|error| rethrowable(env, &error))
-    })
+    env.spawn_future_with_callback(
+        async { Ok(chatlane_core::runtime::contained(chatlane_core::runtime::panicking()).await) },
+        |env, outcome| outcome.map_err(|error| rethrowable(env, &error)),
+    )
 }
 
 /// The native CAMS client the `chatlane` package's `Client` wraps.
@@ -143,10 +144,8 @@ impl NativeClient {
             .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("not a valid message: {}", e.reason)))
             .and_then(Message::from_json_value);
         let client = self.inner.clone();
-        let outcome = async move {
-            let message = message?;
-            chatlane_core::runtime::run(async move { client.send(&message).await }).await
-        };
+        // Polled on napi's own tokio runtime: no second hop to the core's runtime.
+        let outcome = chatlane_core::runtime::contained(async move { client.send(&message?).await });
         env.spawn_future_with_callback(async move { Ok(outcome.await) }, |env, outcome| match outcome {
             Ok(receipt) => Ok(Receipt::from(receipt)),
             Err(error) => Err(rethrowable(env, &error)),
