@@ -1,0 +1,205 @@
+"""Turns one benchmark run's JSON lines into the table `bench/run` prints and keeps.
+
+    python3 bench/report.py RESULTS.jsonl MACHINE.json > TABLE.md
+
+Every ratio compares measurements taken in the same run; absolute numbers move from machine
+to machine, ratios much less.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+Row = dict[str, Any]
+
+# Which official SDK each implementation is compared with (same language where one exists,
+# otherwise the faster official SDK, Node).
+BASELINE = {
+    "chatlane-python": "official-python",
+    "chatlane-python-asyncio": "official-python",
+    "chatlane-node": "official-node",
+    "chatlane-rust": "official-node",
+    "chatlane-kotlin": "official-node",
+}
+
+# The issue's targets: (implementation, scenario, minimum ratio to its official SDK). "64 in
+# flight" is checked for both Python surfaces: 64 threads on the blocking `send` (which
+# releases the GIL) and asyncio.
+RATIO_TARGETS = [
+    ("chatlane-python", "sequential", 10.0),
+    ("chatlane-python", "inflight64", 15.0),
+    ("chatlane-python-asyncio", "inflight64", 15.0),
+    ("chatlane-node", "sequential", 5.0),
+    ("chatlane-node", "inflight64", 8.0),
+]
+# The wire ceiling each scenario is bounded by.
+CEILING = {"sequential": "c1", "inflight64": "c64"}
+IMPL_ORDER = [
+    "official-python",
+    "chatlane-python",
+    "chatlane-python-asyncio",
+    "official-node",
+    "chatlane-node",
+    "chatlane-rust",
+    "chatlane-kotlin",
+]
+
+
+def load(path: Path) -> list[Row]:
+    rows = []
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            rows.append(json.loads(line))
+    return rows
+
+
+def find(rows: Iterable[Row], impl: str, scenario: str) -> Row | None:
+    return next((r for r in rows if r.get("impl") == impl and r.get("scenario") == scenario), None)
+
+
+def fmt_rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def fmt_us(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value / 1000:.2f} ms" if value >= 1000 else f"{value:.0f} µs"
+
+
+def fmt_ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}×"
+
+
+def ratio(rows: list[Row], impl: str, scenario: str) -> float | None:
+    mine, base = find(rows, impl, scenario), find(rows, BASELINE.get(impl, ""), scenario)
+    if not mine or not base or not base.get("msgs_per_s"):
+        return None
+    return float(mine["msgs_per_s"]) / float(base["msgs_per_s"])
+
+
+def throughput_table(rows: list[Row]) -> list[str]:
+    wire = {s: find(rows, "wrk", s) for s in ("c1", "c64")}
+    out = [
+        "| implementation | scenario | msgs/s | p50 | p99 | vs official | share of wire ceiling |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for conns, scenario in (("c1", "1 connection"), ("c64", "64 connections")):
+        w = wire[conns]
+        if w:
+            out.append(
+                f"| wrk (wire ceiling) | {scenario} | {fmt_rate(w['msgs_per_s'])} | {fmt_us(w.get('p50_us'))} "
+                f"| {fmt_us(w.get('p99_us'))} | | 100 % |"
+            )
+    for impl in IMPL_ORDER:
+        for scenario, ceiling in (("sequential", wire["c1"]), ("inflight64", wire["c64"])):
+            row = find(rows, impl, scenario)
+            if not row:
+                continue
+            share = f"{100 * row['msgs_per_s'] / ceiling['msgs_per_s']:.1f} %" if ceiling else "–"
+            out.append(
+                f"| {impl} | {scenario} | {fmt_rate(row['msgs_per_s'])} | {fmt_us(row.get('p50_us'))} "
+                f"| {fmt_us(row.get('p99_us'))} | {fmt_ratio(ratio(rows, impl, scenario))} | {share} |"
+            )
+    return out
+
+
+def footprint_table(rows: list[Row]) -> list[str]:
+    out = ["| package | import / require | RSS after import | RSS after 10,000 sends |", "|---|---:|---:|---:|"]
+    for impl in IMPL_ORDER:
+        imported, after = find(rows, impl, "import"), find(rows, impl, "rss_after_10000")
+        if not imported and not after:
+            continue
+        ms = f"{imported['ms']:.1f} ms" if imported and imported.get("ms") is not None else "–"
+        rss = f"{imported['rss_mb']:.1f} MB" if imported and imported.get("rss_mb") is not None else "–"
+        grown = f"{after['rss_mb']:.1f} MB" if after else "–"
+        out.append(f"| {impl} | {ms} | {rss} | {grown} |")
+    return out
+
+
+def micro_table(rows: list[Row]) -> list[str]:
+    micro = [r for r in rows if r.get("impl") == "chatlane-core"]
+    out = ["| benchmark (criterion, mean) | time per message |", "|---|---:|"]
+    out += [f"| {r['scenario']} | {r['ns'] / 1000:.2f} µs |" for r in micro]
+    return out
+
+
+def sizes_table(rows: list[Row]) -> list[str]:
+    out = ["| artifact | size |", "|---|---:|"]
+    out += [f"| {r['scenario']} | {r['bytes'] / 1e6:.2f} MB |" for r in rows if r.get("impl") == "artifact"]
+    return out
+
+
+def targets(rows: list[Row]) -> list[str]:
+    out = []
+    for impl, scenario, minimum in RATIO_TARGETS:
+        value = ratio(rows, impl, scenario)
+        verdict = "–" if value is None else ("holds" if value >= minimum else "MISSED")
+        wire, base = find(rows, "wrk", CEILING[scenario]), find(rows, BASELINE[impl], scenario)
+        bound = ""
+        if wire and base:
+            physical = wire["msgs_per_s"] / base["msgs_per_s"]
+            reach = "out of reach on this machine" if physical < minimum else "reachable"
+            bound = f" (the wire itself, wrk {CEILING[scenario]}, is {physical:.1f}× the official SDK: {reach})"
+        out.append(f"- {impl} {scenario} ≥ {minimum:g}× {BASELINE[impl]}: {fmt_ratio(value)} — {verdict}{bound}")
+    ceiling = find(rows, "wrk", "c64")
+    for impl in ("chatlane-python-asyncio", "chatlane-node"):
+        row = find(rows, impl, "inflight64")
+        if ceiling and row:
+            share = row["msgs_per_s"] / ceiling["msgs_per_s"]
+            out.append(f"- {impl} inflight64 ≥ 50 % of wrk: {100 * share:.1f} % — {'holds' if share >= 0.5 else 'MISSED'}")
+    for r in rows:
+        if r.get("impl") == "chatlane-core" and r["scenario"].startswith("build_validate_sign"):
+            ok = r["ns"] <= 5000
+            out.append(f"- core {r['scenario']} ≤ 5 µs: {r['ns'] / 1000:.2f} µs — {'holds' if ok else 'MISSED'}")
+    imported = find(rows, "chatlane-python", "import")
+    if imported:
+        out.append(f"- import chatlane ≤ 20 ms: {imported['ms']:.1f} ms — {'holds' if imported['ms'] <= 20 else 'MISSED'}")
+        out.append(
+            f"- RSS after import ≤ 25 MB: {imported['rss_mb']:.1f} MB — {'holds' if imported['rss_mb'] <= 25 else 'MISSED'}"
+        )
+    return out
+
+
+def main() -> None:
+    rows = load(Path(sys.argv[1]))
+    machine = json.loads(Path(sys.argv[2]).read_text())
+    lines = [
+        f"# chatlane vs the official CAMS SDKs — {machine['date']}",
+        "",
+        f"Machine: {machine['cores']} cores, load average {machine['load_before']} before and "
+        f"{machine['load_after']} after the run. Every client is measured against the same nginx "
+        f"endpoint in this run; {machine['count']:,} messages per throughput scenario, alternating a "
+        "template and a text message. chatlane's client-side rate limit is set to 10,000,000/s so it "
+        "never interferes.",
+        "",
+        "## Throughput",
+        "",
+        *throughput_table(rows),
+        "",
+        "## Targets (ratios measured in this run)",
+        "",
+        *targets(rows),
+        "",
+        "## Import and memory",
+        "",
+        *footprint_table(rows),
+        "",
+        "## Core hot path, network out of the picture",
+        "",
+        *micro_table(rows),
+        "",
+        "## Artifacts",
+        "",
+        *sizes_table(rows),
+        "",
+    ]
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+//! chatlane from Rust against the benchmark endpoint, as `bench/PROTOCOL.md` describes:
+//! `sequential` (one send at a time), `inflight64` (one tokio task per message, at most
+//! `BENCH_INFLIGHT` in flight under a semaphore) and `rss_after_10000`. There is no `import`
+//! line: a Rust program links chatlane in, there is nothing to load.
+//!
+//! The client is built the way the bindings build theirs (`ClientConfig::from_options`, the
+//! default reqwest transport) with explicit fake credentials and a client-side rate limit of
+//! 10,000,000/s, so pacing never interferes. It runs on a multi-threaded tokio runtime with
+//! the default worker count (one per core). Sends alternate between a template and a text
+//! message; every scenario first warms up with 1,000 sends made the same way.
+//!
+//! ```sh
+//! cargo build --release -p chatlane-bench
+//! BENCH_ENDPOINT=http://127.0.0.1:18080 BENCH_COUNT=20000 BENCH_INFLIGHT=64 target/release/chatlane-bench
+//! ```
+//!
+//! JSON lines go to stdout, everything else to stderr. The first failed send ends the run
+//! with exit code 1.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chatlane_core::{Client, ClientConfig, ClientOptions, Error, Message, TemplateParams};
+use serde_json::json;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+const IMPL: &str = "chatlane-rust";
+const WARM_UP: usize = 1_000;
+const RSS_SENDS: usize = 10_000;
+const RATE_LIMIT_PER_SECOND: f64 = 10_000_000.0;
+
+/// The two messages sends alternate between (template first).
+type Messages = Arc<[Message; 2]>;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{IMPL}: {failure}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let endpoint = std::env::var("BENCH_ENDPOINT").map_err(|_| "BENCH_ENDPOINT is not set".to_owned())?;
+    let count = env_number("BENCH_COUNT", 20_000)?;
+    let inflight = env_number("BENCH_INFLIGHT", 64)?;
+    if count == 0 || inflight == 0 {
+        return Err("BENCH_COUNT and BENCH_INFLIGHT must be positive".to_owned());
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start tokio: {e}"))?;
+    runtime.block_on(async {
+        let client = client(&endpoint).map_err(|e| format!("cannot build the client: {e}"))?;
+        let messages: Messages = Arc::new(messages());
+        eprintln!("{IMPL}: {endpoint}, {count} messages per scenario, rate limit {RATE_LIMIT_PER_SECOND}/s");
+
+        sequential(&client, &messages, WARM_UP).await.map_err(failed)?;
+        let (seconds, latencies) = sequential(&client, &messages, count).await.map_err(failed)?;
+        report_throughput("sequential", count, seconds, latencies);
+
+        in_flight(&client, &messages, WARM_UP, inflight).await.map_err(failed)?;
+        let (seconds, latencies) = in_flight(&client, &messages, count, inflight).await.map_err(failed)?;
+        report_throughput(&format!("inflight{inflight}"), count, seconds, latencies);
+
+        sequential(&client, &messages, RSS_SENDS).await.map_err(failed)?;
+        let rss_mb = rss_mb().ok_or("cannot read VmRSS from /proc/self/status")?;
+        println!("{}", json!({"impl": IMPL, "scenario": "rss_after_10000", "rss_mb": round(rss_mb, 1)}));
+        eprintln!("{IMPL}: {} sends in this process before the RSS reading", 2 * (WARM_UP + count) + RSS_SENDS);
+        Ok(())
+    })
+}
+
+fn env_number(name: &str, default: usize) -> Result<usize, String> {
+    match std::env::var(name) {
+        Ok(value) => value.trim().parse().map_err(|_| format!("{name}={value:?} is not a whole number")),
+        Err(_) => Ok(default),
+    }
+}
+
+fn client(endpoint: &str) -> Result<Client, Error> {
+    Client::new(ClientConfig::from_options(ClientOptions {
+        access_key_id: Some("bench-key-id".to_owned()),
+        access_key_secret: Some("bench-key-secret".to_owned()),
+        endpoint: Some(endpoint.to_owned()),
+        rate_limit_per_second: Some(RATE_LIMIT_PER_SECOND),
+        ..ClientOptions::default()
+    })?)
+}
+
+fn messages() -> [Message; 2] {
+    let params =
+        TemplateParams::from_iter([("name".to_owned(), "Ada".to_owned()), ("code".to_owned(), "123456".to_owned())]);
+    [
+        Message::template("8613800000000", "6591234567", "744c4b5c79c94324", "en", params),
+        Message::text("8613800000000", "6591234567", "hello"),
+    ]
+}
+
+fn failed(error: Error) -> String {
+    format!("send failed ({:?}): {error}", error.code())
+}
+
+/// `count` sends one after another: the elapsed time and each send's latency.
+async fn sequential(client: &Client, messages: &Messages, count: usize) -> Result<(Duration, Vec<Duration>), Error> {
+    let mut latencies = Vec::with_capacity(count);
+    let started = Instant::now();
+    for i in 0..count {
+        let sent = Instant::now();
+        client.send(&messages[i % 2]).await?;
+        latencies.push(sent.elapsed());
+    }
+    Ok((started.elapsed(), latencies))
+}
+
+/// `count` sends, one tokio task each, at most `inflight` of them at a time.
+async fn in_flight(
+    client: &Client,
+    messages: &Messages,
+    count: usize,
+    inflight: usize,
+) -> Result<(Duration, Vec<Duration>), Error> {
+    let slots = Arc::new(Semaphore::new(inflight));
+    let mut tasks = JoinSet::new();
+    let mut latencies = Vec::with_capacity(count);
+    let mut collect = |joined: Result<Result<Duration, Error>, tokio::task::JoinError>| -> Result<(), Error> {
+        latencies.push(joined.expect("a send task panicked")?);
+        Ok(())
+    };
+    let started = Instant::now();
+    for i in 0..count {
+        let slot = Arc::clone(&slots).acquire_owned().await.expect("the semaphore is never closed");
+        let (client, messages) = (client.clone(), Arc::clone(messages));
+        tasks.spawn(async move {
+            let sent = Instant::now();
+            let outcome = client.send(&messages[i % 2]).await;
+            let latency = sent.elapsed();
+            drop(slot);
+            outcome.map(|_| latency)
+        });
+        while let Some(joined) = tasks.try_join_next() {
+            collect(joined)?;
+        }
+    }
+    while let Some(joined) = tasks.join_next().await {
+        collect(joined)?;
+    }
+    let elapsed = started.elapsed();
+    Ok((elapsed, latencies))
+}
+
+fn report_throughput(scenario: &str, count: usize, seconds: Duration, mut latencies: Vec<Duration>) {
+    latencies.sort_unstable();
+    let seconds = seconds.as_secs_f64();
+    println!(
+        "{}",
+        json!({
+            "impl": IMPL,
+            "scenario": scenario,
+            "count": count,
+            "seconds": round(seconds, 4),
+            "msgs_per_s": round(count as f64 / seconds, 1),
+            "p50_us": round(percentile_us(&latencies, 0.50), 1),
+            "p99_us": round(percentile_us(&latencies, 0.99), 1),
+        })
+    );
+}
+
+/// Nearest-rank percentile of sorted latencies, in microseconds.
+fn percentile_us(sorted: &[Duration], p: f64) -> f64 {
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1].as_secs_f64() * 1e6
+}
+
+/// Resident set size from `/proc/self/status`, in MiB.
+fn rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn round(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}

@@ -1,0 +1,140 @@
+//! The core's hot path with the network out of the picture (issue 6): what one message
+//! costs in CPU before and after the wire.
+//!
+//! * `build_validate_sign/{template,text}`: `validate` + wire parameters + the signed
+//!   request (fixed date, fresh `random_id()` nonce and generated `TaskId`, as `Client::send`
+//!   does). The issue's target is ≤ 5 µs.
+//! * `sign/acs3_hmac_sha256`: the signature alone (canonical request, SHA-256, HMAC), to
+//!   set beside the official SDKs' 19.4 µs (Python) and 10.6 µs (Node) in
+//!   `shared/perf/ANCHORS.md`.
+//! * `classify/ok`: parsing and classifying the benchmark endpoint's 200 answer.
+//! * `send/null_transport`: a whole `Client::send` (validate → sign → transport → classify)
+//!   over a transport that hands back that answer without I/O, pacing off, on a
+//!   current-thread tokio runtime; template and text messages alternate.
+//!
+//! `cargo bench -p chatlane-core --bench hot_path` (add `-- --quick` for a short run).
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Instant;
+
+use chatlane_core::cams::Operation;
+use chatlane_core::cams::request::{self, RequestContext, random_id};
+use chatlane_core::cams::response;
+use chatlane_core::cams::sign::{self, EMPTY_BODY_SHA256, SigningInput};
+use chatlane_core::cams::wire::{self, Defaults};
+use chatlane_core::transport::{BoxFuture, HttpRequest, HttpResponse, Transport};
+use chatlane_core::{
+    Client, ClientConfig, Credentials, DEFAULT_USER_AGENT, Endpoint, Error, Message, Pacing, TemplateParams, validate,
+};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+/// What the benchmark endpoint (`bench/nginx.conf`, port 18080) answers to every send.
+const OK_BODY: &str =
+    r#"{"RequestId":"0C5B7E0A-1A2B-4C3D-9E8F-112233445566","Code":"OK","Message":"OK","MessageId":"abc"}"#;
+const DATE: &str = "2024-05-01T08:00:00Z";
+
+fn template() -> Message {
+    let params =
+        TemplateParams::from_iter([("name".to_owned(), "Ada".to_owned()), ("code".to_owned(), "123456".to_owned())]);
+    Message::template("8613800000000", "6591234567", "744c4b5c79c94324", "en", params)
+}
+
+fn text() -> Message {
+    Message::text("8613800000000", "6591234567", "hello")
+}
+
+fn credentials() -> Credentials {
+    Credentials::new("bench-key-id", "bench-key-secret", None).expect("non-empty credentials")
+}
+
+fn endpoint() -> Endpoint {
+    Endpoint::parse("http://127.0.0.1:18080").expect("loopback HTTP is allowed")
+}
+
+fn ok_answer() -> HttpResponse {
+    HttpResponse { status: 200, request_id: None, retry_after_ms: None, body: OK_BODY.as_bytes().to_vec() }
+}
+
+/// Validate, map to wire parameters, date/nonce and sign: `Client::send` minus pacing,
+/// I/O and classification.
+fn build_validate_sign(message: &Message, credentials: &Credentials, endpoint: &Endpoint) -> HttpRequest {
+    validate::validate(message).expect("the benchmark messages are valid");
+    let task_id = random_id();
+    let params = wire::send_message_params(message, Defaults { cust_space_id: None, task_id: Some(&task_id) });
+    let nonce = random_id();
+    let ctx = RequestContext { credentials, endpoint, date: DATE, nonce: &nonce, user_agent: DEFAULT_USER_AGENT };
+    request::build(Operation::SendChatappMessage, &params, &ctx)
+}
+
+fn bench_build_validate_sign(c: &mut Criterion) {
+    let (credentials, endpoint) = (credentials(), endpoint());
+    let mut group = c.benchmark_group("build_validate_sign");
+    for (name, message) in [("template", template()), ("text", text())] {
+        group.bench_function(name, |b| {
+            b.iter(|| build_validate_sign(black_box(&message), &credentials, &endpoint));
+        });
+    }
+    group.finish();
+}
+
+fn bench_sign(c: &mut Criterion) {
+    let message = template();
+    let params = wire::send_message_params(&message, Defaults { cust_space_id: None, task_id: Some(&random_id()) });
+    let query: Vec<(&str, &str)> = params.iter().collect();
+    let nonce = random_id();
+    let headers = [
+        ("host", "127.0.0.1:18080"),
+        ("x-acs-action", "SendChatappMessage"),
+        ("x-acs-version", "2020-06-06"),
+        ("x-acs-date", DATE),
+        ("x-acs-signature-nonce", nonce.as_str()),
+        ("x-acs-content-sha256", EMPTY_BODY_SHA256),
+    ];
+    let input =
+        SigningInput { method: "POST", path: "/", query: &query, headers: &headers, hashed_payload: EMPTY_BODY_SHA256 };
+    c.benchmark_group("sign").bench_function("acs3_hmac_sha256", |b| {
+        b.iter(|| sign::sign(black_box(&input), "bench-key-secret"));
+    });
+}
+
+fn bench_classify(c: &mut Criterion) {
+    let answer = ok_answer();
+    c.benchmark_group("classify").bench_function("ok", |b| {
+        b.iter(|| response::classify_send(black_box(&answer)).expect("the canned answer is a success"));
+    });
+}
+
+/// Answers every request with the canned success, without I/O.
+struct NullTransport(HttpResponse);
+
+impl Transport for NullTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, Error>> {
+        black_box(request);
+        Box::pin(async move { Ok(self.0.clone()) })
+    }
+}
+
+fn bench_send(c: &mut Criterion) {
+    let mut config = ClientConfig::new(credentials());
+    config.endpoint = endpoint();
+    config.pacing = Pacing { send_message: None, max_wait: None };
+    let client = Client::with_transport(config, Arc::new(NullTransport(ok_answer())));
+    let messages = [template(), text()];
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    c.benchmark_group("send").bench_function("null_transport", |b| {
+        b.iter_custom(|iterations| {
+            runtime.block_on(async {
+                let started = Instant::now();
+                for i in 0..iterations {
+                    let message = &messages[(i % 2) as usize];
+                    black_box(client.send(black_box(message)).await.expect("the null transport always accepts"));
+                }
+                started.elapsed()
+            })
+        });
+    });
+}
+
+criterion_group!(benches, bench_build_validate_sign, bench_sign, bench_classify, bench_send);
+criterion_main!(benches);
