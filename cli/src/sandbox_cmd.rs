@@ -4,7 +4,7 @@ use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
-use chatlane_sandbox::{Account, Sandbox, SandboxConfig};
+use chatlane_sandbox::{Account, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
 use clap::Args;
 use tokio::net::TcpListener;
 
@@ -32,11 +32,13 @@ pub struct SandboxArgs {
     /// callback URLs, the template registry, QPS limits. See the sandbox's README section.
     #[arg(long, value_name = "FILE")]
     config: Option<std::path::PathBuf>,
-    /// AccessKey ID the sandbox accepts (replaces the configured accounts).
-    #[arg(long, requires = "access_key_secret")]
+    /// AccessKey ID the sandbox accepts, instead of the configured accounts (the secret
+    /// defaults to the sandbox's own).
+    #[arg(long)]
     access_key_id: Option<String>,
-    /// AccessKey secret the sandbox verifies signatures with.
-    #[arg(long, requires = "access_key_id")]
+    /// AccessKey secret the sandbox verifies signatures with (the ID defaults to the
+    /// sandbox's own).
+    #[arg(long)]
     access_key_secret: Option<String>,
 }
 
@@ -54,8 +56,11 @@ pub async fn run(args: SandboxArgs) -> ExitCode {
         }
         None => SandboxConfig::default(),
     };
-    if let (Some(id), Some(secret)) = (args.access_key_id, args.access_key_secret) {
-        config.accounts = vec![Account::new(id, secret)];
+    if args.access_key_id.is_some() || args.access_key_secret.is_some() {
+        config.accounts = vec![Account::new(
+            args.access_key_id.unwrap_or_else(|| DEFAULT_ACCESS_KEY_ID.to_owned()),
+            args.access_key_secret.unwrap_or_else(|| DEFAULT_ACCESS_KEY_SECRET.to_owned()),
+        )];
     }
     let listener = match TcpListener::bind(SocketAddr::new(args.host, args.port)).await {
         Ok(listener) => listener,
