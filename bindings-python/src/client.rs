@@ -136,8 +136,9 @@ impl Client {
         let client = self.inner.clone();
         let start = PyCFunction::new_closure(py, Some(c"send"), None, move |args, _kwargs| -> PyResult<Py<PyAny>> {
             let (client, message) = (client.clone(), Arc::clone(&message));
+            // `future_into_py` already runs this on the core runtime (registered at import).
             let future = pyo3_async_runtimes::tokio::future_into_py(args.py(), async move {
-                runtime::run(async move { client.send(&message).await })
+                runtime::contained(async move { client.send(&message).await })
                     .await
                     .map(SendReceipt::from)
                     .map_err(errors::to_pyerr_in)
@@ -210,5 +211,7 @@ pub fn panic_probe(py: Python<'_>) -> PyResult<()> {
 /// `send_async` uses; call it inside a running event loop and await the result.
 #[pyfunction(name = "_panic_probe_async")]
 pub fn panic_probe_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    pyo3_async_runtimes::tokio::future_into_py(py, async { runtime::panic_probe().await.map_err(errors::to_pyerr_in) })
+    pyo3_async_runtimes::tokio::future_into_py(py, async {
+        runtime::contained(runtime::panicking()).await.map_err(errors::to_pyerr_in)
+    })
 }
