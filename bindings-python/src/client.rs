@@ -2,13 +2,14 @@
 //! interpreter released, or as an asyncio awaitable), receipts or typed exceptions out.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chatlane_core::{ClientConfig, ClientOptions, Credentials, Error, ErrorCode, runtime};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyCFunction;
 
+use crate::aio::{self, Completions};
 use crate::{VERSION, errors, messages, repr};
 
 /// A CAMS client: signs with one AccessKey and sends through pooled connections.
@@ -16,6 +17,8 @@ use crate::{VERSION, errors, messages, repr};
 #[pyclass(frozen, module = "chatlane")]
 pub struct Client {
     inner: chatlane_core::Client,
+    /// The asyncio completions of the event loop `send_async` last ran in.
+    completions: Mutex<Option<Py<Completions>>>,
 }
 
 /// What a successful send returns.
@@ -115,7 +118,7 @@ impl Client {
             chatlane_core::Client::new(ClientConfig::from_options(options)?)
         };
         let built = catch_unwind(AssertUnwindSafe(build)).unwrap_or_else(|panic| Err(Error::from_panic(&*panic)));
-        built.map(|inner| Self { inner }).map_err(|e| errors::to_pyerr(py, &e))
+        built.map(|inner| Self { inner, completions: Mutex::new(None) }).map_err(|e| errors::to_pyerr(py, &e))
     }
 
     /// Validates, signs and sends one message, blocking this thread (not the interpreter)
@@ -131,19 +134,16 @@ impl Client {
     /// Like `send`, as a coroutine: the send starts when it is first awaited (inside the
     /// running event loop) and its I/O runs on chatlane's own threads. Cancelling the
     /// awaiting task stops the wait, not a request already on its way.
-    fn send_async<'py>(&self, py: Python<'py>, message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn send_async<'py>(slf: &Bound<'py, Self>, message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
         let message = messages::core_message(message)?;
-        let client = self.inner.clone();
+        let this = slf.clone().unbind();
         let start = PyCFunction::new_closure(py, Some(c"send"), None, move |args, _kwargs| -> PyResult<Py<PyAny>> {
-            let (client, message) = (client.clone(), Arc::clone(&message));
-            // `future_into_py` already runs this on the core runtime (registered at import).
-            let future = pyo3_async_runtimes::tokio::future_into_py(args.py(), async move {
-                runtime::contained(async move { client.send(&message).await })
-                    .await
-                    .map(SendReceipt::from)
-                    .map_err(errors::to_pyerr_in)
-            })?;
-            Ok(future.unbind())
+            let py = args.py();
+            let client = this.get();
+            let completions = client.completions_for(py)?;
+            let (inner, message) = (client.inner.clone(), Arc::clone(&message));
+            aio::spawn(py, completions, async move { inner.send(&message).await.map(Some) }).map(Bound::unbind)
         })?;
         await_later(py)?.call1((start,))
     }
@@ -179,6 +179,17 @@ impl Client {
     }
 }
 
+impl Client {
+    /// The completions of the running event loop, reused while the loop stays the same.
+    fn completions_for(&self, py: Python<'_>) -> PyResult<Py<Completions>> {
+        let event_loop = aio::running_loop(py)?;
+        let mut cached = self.completions.lock().unwrap_or_else(PoisonError::into_inner);
+        let completions = Completions::for_loop(py, &event_loop, cached.as_ref())?;
+        *cached = Some(completions.clone_ref(py));
+        Ok(completions)
+    }
+}
+
 /// `chatlane._aio.await_later`: wraps a function returning an asyncio future into a
 /// coroutine, so `asyncio.run`, `create_task` and task groups accept `send_async(...)`.
 fn await_later(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
@@ -211,7 +222,6 @@ pub fn panic_probe(py: Python<'_>) -> PyResult<()> {
 /// `send_async` uses; call it inside a running event loop and await the result.
 #[pyfunction(name = "_panic_probe_async")]
 pub fn panic_probe_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    pyo3_async_runtimes::tokio::future_into_py(py, async {
-        runtime::contained(runtime::panicking()).await.map_err(errors::to_pyerr_in)
-    })
+    let completions = Completions::for_loop(py, &aio::running_loop(py)?, None)?;
+    aio::spawn(py, completions, async { runtime::panicking().await.map(|()| None) })
 }

@@ -116,11 +116,6 @@ pub fn to_pyerr(py: Python<'_>, error: &Error) -> PyErr {
     build(py, error).unwrap_or_else(|failure| failure)
 }
 
-/// [`to_pyerr`] from a thread that may not be attached to the interpreter.
-pub fn to_pyerr_in(error: Error) -> PyErr {
-    Python::attach(|py| to_pyerr(py, &error))
-}
-
 fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     let classes = classes(py)?;
     let category = error.category();

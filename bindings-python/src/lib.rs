@@ -4,6 +4,7 @@
 //! tokio runtime with the interpreter released ([`client`]), and every core error becomes
 //! an instance of the exception class of its category ([`errors`]).
 
+mod aio;
 mod client;
 mod errors;
 mod messages;
@@ -17,9 +18,6 @@ const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The native part of the `chatlane` package; import from `chatlane` instead.
 #[pymodule]
 fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // One runtime per process: asyncio sends spawn on the core runtime too. `Err` only
-    // means it was already set (the module was initialised before).
-    let _ = pyo3_async_runtimes::tokio::init_with_runtime(chatlane_core::runtime::runtime());
     m.add("__version__", VERSION)?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::SendReceipt>()?;

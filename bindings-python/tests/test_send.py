@@ -137,3 +137,30 @@ def test_sync_sends_from_several_threads(client: chatlane.Client, sandbox: Sandb
     assert len({r.message_id for r in receipts}) == 24
     landed = {e["messageId"]: e["params"].get("TaskId") for e in sandbox.ledger()}
     assert [landed[r.message_id] for r in receipts] == [f"py-thread-{i}" for i in range(24)]
+
+
+def test_a_cancelled_send_async_leaves_the_loop_and_later_sends_working(client: chatlane.Client, sandbox: Sandbox) -> None:
+    to = "6590000424242"
+    sandbox.inject({"kind": "latency", "ms": 300}, to=to)
+
+    async def main() -> chatlane.SendReceipt:
+        slow = asyncio.ensure_future(client.send_async(chatlane.Text(sender=SENDER, to=to, text="slow")))
+        await asyncio.sleep(0.05)
+        slow.cancel()
+        await asyncio.gather(slow, return_exceptions=True)
+        assert slow.cancelled()
+        await asyncio.sleep(0.4)  # the slow answer arrives and must be dropped quietly
+        return await client.send_async(chatlane.Text(sender=SENDER, to=to, text="after"))
+
+    receipt = asyncio.run(main())
+    assert sandbox.entry(receipt.message_id)["params"]["Content"] == '{"text":"after"}'
+
+
+def test_one_client_serves_successive_event_loops(client: chatlane.Client) -> None:
+    async def burst() -> list[chatlane.SendReceipt]:
+        return await asyncio.gather(
+            *(client.send_async(chatlane.Text(sender=SENDER, to=RECIPIENT, text=f"loop {i}")) for i in range(50))
+        )
+
+    first, second = asyncio.run(burst()), asyncio.run(burst())
+    assert len({r.message_id for r in first + second}) == 100

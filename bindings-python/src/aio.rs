@@ -1,0 +1,110 @@
+//! The asyncio side of `send_async`, built for throughput: each send runs on the core's
+//! runtime; its outcome is queued for its event loop, and the loop is woken once per batch
+//! of finished sends (one `call_soon_threadsafe`, one interpreter attach) instead of once
+//! per send. Under load — many sends in flight — that is most of the bridge's cost.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use chatlane_core::{Error, runtime};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+use crate::client::SendReceipt;
+use crate::errors;
+
+/// What a finished operation hands to its asyncio future.
+pub type Outcome = Result<Option<chatlane_core::SendReceipt>, Error>;
+
+/// The finished operations of one event loop, waiting for the loop's thread.
+#[pyclass(frozen, module = "chatlane._chatlane")]
+pub struct Completions {
+    event_loop: Py<PyAny>,
+    pending: Mutex<Vec<(Py<PyAny>, Outcome)>>,
+    scheduled: AtomicBool,
+}
+
+#[pymethods]
+impl Completions {
+    /// Hands every queued outcome to its future; runs on the loop's thread. A future that
+    /// was cancelled meanwhile is left alone.
+    fn drain(&self, py: Python<'_>) -> PyResult<()> {
+        self.scheduled.store(false, Ordering::SeqCst);
+        let batch = std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
+        for (future, outcome) in batch {
+            let future = future.bind(py);
+            if future.call_method0(intern!(py, "done"))?.is_truthy()? {
+                continue;
+            }
+            match outcome {
+                Ok(receipt) => future.call_method1(intern!(py, "set_result"), (receipt.map(SendReceipt::from),))?,
+                Err(error) => {
+                    let exception = errors::to_pyerr(py, &error).into_value(py);
+                    future.call_method1(intern!(py, "set_exception"), (exception,))?
+                }
+            };
+        }
+        Ok(())
+    }
+}
+
+impl Completions {
+    /// Completions for `event_loop`: `cached` when it belongs to that loop, else new ones.
+    pub fn for_loop(
+        py: Python<'_>,
+        event_loop: &Bound<'_, PyAny>,
+        cached: Option<&Py<Completions>>,
+    ) -> PyResult<Py<Self>> {
+        match cached {
+            Some(completions) if completions.get().event_loop.bind(py).is(event_loop) => Ok(completions.clone_ref(py)),
+            _ => Py::new(
+                py,
+                Self {
+                    event_loop: event_loop.clone().unbind(),
+                    pending: Mutex::new(Vec::new()),
+                    scheduled: AtomicBool::new(false),
+                },
+            ),
+        }
+    }
+
+    /// Queues `outcome` for `future`, waking the loop unless a wake-up is already pending.
+    fn deliver(this: &Py<Self>, future: Py<PyAny>, outcome: Outcome) {
+        let completions = this.get();
+        completions.pending.lock().unwrap_or_else(PoisonError::into_inner).push((future, outcome));
+        if completions.scheduled.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        Python::attach(|py| {
+            let wake = this.bind(py).getattr(intern!(py, "drain")).and_then(|drain| {
+                completions.event_loop.bind(py).call_method1(intern!(py, "call_soon_threadsafe"), (drain,))
+            });
+            // A closed loop has nobody left to await its futures.
+            drop(wake);
+        });
+    }
+}
+
+/// The running event loop (`asyncio.get_running_loop()`); raises outside one.
+pub fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    static GET_RUNNING_LOOP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()
+}
+
+/// Runs `operation` on the core's runtime (panics contained) and returns an asyncio future
+/// of the loop behind `completions` that receives its outcome.
+pub fn spawn<'py>(
+    py: Python<'py>,
+    completions: Py<Completions>,
+    operation: impl Future<Output = Outcome> + Send + 'static,
+) -> PyResult<Bound<'py, PyAny>> {
+    let future = completions.get().event_loop.bind(py).call_method0(intern!(py, "create_future"))?;
+    let handle = future.clone().unbind();
+    runtime::runtime().spawn(async move {
+        let outcome = runtime::contained(operation).await;
+        Completions::deliver(&completions, handle, outcome);
+    });
+    Ok(future)
+}
