@@ -215,7 +215,7 @@ fn millis(name: &str, seconds: Option<f64>) -> Result<Option<u64>, Error> {
 /// the boundary `send` uses, and raises the resulting `InternalError`.
 #[pyfunction(name = "_panic_probe")]
 pub fn panic_probe(py: Python<'_>) -> PyResult<()> {
-    py.detach(|| runtime::block_on(runtime::panic_probe())).map_err(|e| errors::to_pyerr(py, &e))
+    py.detach(|| runtime::block_on(runtime::panicking())).map_err(|e| errors::to_pyerr(py, &e))
 }
 
 /// `chatlane._chatlane._panic_probe_async()`: [`panic_probe`] through the asyncio bridge

@@ -92,7 +92,7 @@ pub async fn panicking() -> Result<(), Error> {
     Ok(())
 }
 
-/// [`panicking`] on the chatlane runtime, as Python and Kotlin/Swift sends run.
+/// [`panicking`] spawned on the chatlane runtime, the way Kotlin/Swift sends run.
 #[doc(hidden)]
 pub async fn panic_probe() -> Result<(), Error> {
     run(panicking()).await

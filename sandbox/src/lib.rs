@@ -79,11 +79,6 @@ impl Sandbox {
         axum::serve(listener, server::router(Arc::new(AppState::new(config, stopping)))).await
     }
 
-    /// The bound address.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
     /// The endpoint URL clients should use, e.g. `http://127.0.0.1:41234`.
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.addr)
