@@ -14,7 +14,7 @@ use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::limit::{InProcessLimiter, LimitKey, Pacing, Quota, RateLimiter};
-use crate::model::Message;
+use crate::model::{MassMessage, Message};
 use crate::retry::{self, Decision, RetryPolicy};
 use crate::transport::{HttpResponse, ReqwestTransport, Transport, TransportConfig};
 use crate::validate;
@@ -25,7 +25,8 @@ pub const DEFAULT_USER_AGENT: &str = concat!("chatlane/", env!("CARGO_PKG_VERSIO
 /// What a successful send returns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SendReceipt {
-    /// The ID of the accepted message; status receipts carry the same `MessageId`.
+    /// The ID of the accepted message; status receipts carry the same `MessageId`. For a
+    /// mass send, the `GroupMessageId`.
     pub message_id: String,
     /// The platform's `RequestId` (quote it to support).
     pub request_id: String,
@@ -164,6 +165,7 @@ impl ClientConfig {
         }
         config.pacing = Pacing {
             send_message: (!options.rate_limit_disabled).then_some(quota),
+            mass_message: (!options.rate_limit_disabled).then_some(Operation::SendChatappMassMessage.default_quota()),
             max_wait: options.rate_limit_max_wait_ms.map(Duration::from_millis),
         };
         match options.max_attempts {
@@ -238,31 +240,42 @@ impl Client {
     /// 200 with `Code != "OK"`), and outcome-unknown errors to reconcile through receipts.
     pub async fn send(&self, message: &Message) -> Result<SendReceipt, Error> {
         validate::validate(message)?;
-        let generated;
-        let task_id = match &message.options.task_id {
-            Some(task_id) => task_id.as_str(),
-            None => {
-                generated = random_id();
-                generated.as_str()
-            }
-        };
+        let task_id = message.task_id.clone().unwrap_or_else(random_id);
+        let params = wire::send_message_params(message, self.defaults(&task_id));
+        self.deliver(Operation::SendChatappMessage, &params, task_id).await
+    }
+
+    /// [`Client::send`] for one template to up to 1,000 recipients
+    /// (`SendChatappMassMessage`, paced at 10/s by default); the receipt's `message_id` is
+    /// the `GroupMessageId`.
+    pub async fn send_mass(&self, message: &MassMessage) -> Result<SendReceipt, Error> {
+        validate::validate_mass(message)?;
+        let task_id = message.task_id.clone().unwrap_or_else(random_id);
+        let params = wire::send_mass_message_params(message, self.defaults(&task_id));
+        self.deliver(Operation::SendChatappMassMessage, &params, task_id).await
+    }
+
+    fn defaults<'a>(&'a self, task_id: &'a str) -> Defaults<'a> {
+        Defaults { cust_space_id: self.inner.config.cust_space_id.as_deref(), task_id: Some(task_id) }
+    }
+
+    /// Paces, signs and sends `params`, retrying what provably had no effect.
+    async fn deliver(&self, operation: Operation, params: &Params, task_id: String) -> Result<SendReceipt, Error> {
         let config = &self.inner.config;
-        let defaults = Defaults { cust_space_id: config.cust_space_id.as_deref(), task_id: Some(task_id) };
-        let params = wire::send_message_params(message, defaults);
         let started = Instant::now();
         let mut attempts = 0;
         loop {
             let credentials = self.credentials();
-            let tagged = |error: Error, attempts| error.with_task_id(Some(task_id.to_owned())).with_attempts(attempts);
-            self.pace(Operation::SendChatappMessage, &credentials).await.map_err(|e| tagged(e, attempts))?;
+            let tagged = |error: Error, attempts| error.with_task_id(Some(task_id.clone())).with_attempts(attempts);
+            self.pace(operation, &credentials).await.map_err(|e| tagged(e, attempts))?;
             attempts += 1;
-            let outcome = self.send_once(Operation::SendChatappMessage, &params, &credentials).await;
+            let outcome = self.send_once(operation, params, &credentials).await;
             let error = match outcome.and_then(|answer| response::classify_send(&answer)) {
                 Ok(accepted) => {
                     return Ok(SendReceipt {
                         message_id: accepted.message_id,
                         request_id: accepted.request_id,
-                        task_id: task_id.to_owned(),
+                        task_id,
                         attempts,
                     });
                 }

@@ -8,6 +8,10 @@
 //!
 //! [`Client`] strings these together; the bindings only translate native values in and out.
 
+// The model's Kotlin and Swift records live in this crate's own UniFFI namespace.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("chatlane_model");
+
 pub mod cams;
 mod client;
 pub mod credentials;
@@ -25,7 +29,7 @@ pub use credentials::{Credentials, Secret};
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint};
 pub use error::{Error, ErrorCategory, ErrorCode, PlatformDetails};
 pub use limit::{Pacing, Quota, RateLimiter};
-pub use model::{Body, Channel, Message, SendOptions, Template, TemplateParams, Text};
+pub use model::{Channel, Content, MassMessage, Message, Recipient, Template, TemplateParams};
 pub use retry::RetryPolicy;
 pub use transport::TransportConfig;
 pub use validate::Violation;

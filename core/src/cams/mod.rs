@@ -6,6 +6,7 @@ pub mod encode;
 pub mod request;
 pub mod response;
 pub mod sign;
+pub mod unverified;
 pub mod wire;
 
 /// The API version every CAMS operation uses (`x-acs-version`).
@@ -16,6 +17,8 @@ pub const API_VERSION: &str = "2020-06-06";
 pub enum Operation {
     /// Send one message.
     SendChatappMessage,
+    /// Send one template to up to 1,000 recipients.
+    SendChatappMassMessage,
 }
 
 impl Operation {
@@ -23,6 +26,7 @@ impl Operation {
     pub const fn default_quota(self) -> crate::limit::Quota {
         match self {
             Self::SendChatappMessage => crate::limit::Quota::per_second(250.0),
+            Self::SendChatappMassMessage => crate::limit::Quota::per_second(10.0),
         }
     }
 
@@ -30,6 +34,7 @@ impl Operation {
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::SendChatappMessage => "SendChatappMessage",
+            Self::SendChatappMassMessage => "SendChatappMassMessage",
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::transport::HttpResponse;
 /// What the platform says when it accepts a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Accepted {
-    /// The ID of the accepted message; status receipts carry the same `MessageId`.
+    /// The ID of the accepted message (`MessageId`; `GroupMessageId` for a mass send).
     pub message_id: String,
     /// The platform's `RequestId` (quote it to support).
     pub request_id: String,
@@ -28,11 +28,11 @@ struct Answer {
     code: Option<String>,
     #[serde(rename = "Message", alias = "message")]
     message: Option<String>,
-    #[serde(rename = "MessageId")]
+    #[serde(rename = "MessageId", alias = "GroupMessageId")]
     message_id: Option<String>,
 }
 
-/// Classifies the answer to a `SendChatappMessage` request.
+/// Classifies the answer to a `SendChatappMessage` or `SendChatappMassMessage` request.
 pub fn classify_send(response: &HttpResponse) -> Result<Accepted, Error> {
     let status = response.status;
     let answer = serde_json::from_slice::<Answer>(&response.body);

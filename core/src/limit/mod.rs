@@ -40,13 +40,19 @@ pub trait RateLimiter: Send + Sync + std::fmt::Debug + 'static {
 pub struct Pacing {
     /// The quota for `SendChatappMessage` (`None`: no client-side pacing).
     pub send_message: Option<Quota>,
+    /// The quota for `SendChatappMassMessage` (`None`: no client-side pacing).
+    pub mass_message: Option<Quota>,
     /// The longest a send waits for a slot (`None`: as long as it takes; zero: fail fast).
     pub max_wait: Option<Duration>,
 }
 
 impl Default for Pacing {
     fn default() -> Self {
-        Self { send_message: Some(Operation::SendChatappMessage.default_quota()), max_wait: None }
+        Self {
+            send_message: Some(Operation::SendChatappMessage.default_quota()),
+            mass_message: Some(Operation::SendChatappMassMessage.default_quota()),
+            max_wait: None,
+        }
     }
 }
 
@@ -55,6 +61,7 @@ impl Pacing {
     pub fn quota(&self, operation: Operation) -> Option<Quota> {
         match operation {
             Operation::SendChatappMessage => self.send_message,
+            Operation::SendChatappMassMessage => self.mass_message,
         }
     }
 }

@@ -1,20 +1,41 @@
 //! The typed request model: what a user wants sent, independent of any wire format.
 //!
-//! One definition serves every language: the Node binding and the CLI deserialise it
-//! from JSON-shaped values (`{"type":"text","from":…,"to":…,"text":…}`), the Python and
-//! UniFFI bindings construct it directly. [`Body`] is an enum that gains a variant per
-//! message kind; the wire mapping lives in [`crate::cams::wire`].
+//! One definition serves every language. Its serde shape (camelCase envelope, `content`
+//! with the API's own key names) is what JSON, Node and the CLI use and what the Python
+//! and TypeScript types are generated from; behind the `uniffi` feature the same types are
+//! Kotlin and Swift records. The wire mapping lives in [`crate::cams::wire`], the rules in
+//! [`crate::validate`].
 
-use indexmap::IndexMap;
+mod contact;
+mod content;
+mod interactive;
+mod json;
+mod mass;
+mod options;
+mod template;
+mod viber;
+
 use serde::{Deserialize, Serialize};
+
+pub use contact::{Address, Contact, ContactKind, ContactName, ContactUrl, Email, Org, Phone};
+pub use content::{Audio, Contacts, Content, Custom, Document, Image, Location, Reaction, Sticker, Text, Video};
+pub use interactive::{
+    ButtonAction, CatalogAction, CatalogParameters, CtaUrlButton, CtaUrlParameters, FlowButton, FlowMode,
+    FlowParameters, FlowPayload, Header, Interactive, InteractiveText, ListAction, ListRow, ListSection, MediaLink,
+    ProductItem, ProductListAction, ProductRef, ProductSection, Reply, ReplyButton,
+};
+pub use json::{JsonObject, TemplateParams};
+pub use mass::{MassMessage, Recipient};
+pub use options::{Fallback, FallbackRule, RecipientType, ViberLabel};
+pub use template::{FlowAction, ProductAction, ProductActionSection, Template};
+pub use viber::{TextButton, TextImage, TextImageButton, TextVideo, TextVideoButton};
 
 use crate::error::{Error, ErrorCode};
 
-/// Template variable values, in the caller's order (the order is kept on the wire).
-pub type TemplateParams = IndexMap<String, String>;
-
 /// The chat app a message goes through (`ChannelType` on the wire).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     /// WhatsApp: `from`/`to` are phone numbers with country code, digits only.
@@ -58,81 +79,115 @@ impl Channel {
     }
 }
 
-/// A pre-approved template message, allowed at any time.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Template {
-    /// The template code from the console or `ListChatappTemplate` (`TemplateCode`).
-    pub code: String,
-    /// The template language, e.g. `en` or `zh_CN` (`Language`).
-    pub language: String,
-    /// Values of the template's variables (`TemplateParams`).
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub params: TemplateParams,
-    /// One payload per quick-reply button, in button order (`Payload`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub payload: Vec<String>,
-}
 
-/// A free-form text message (WhatsApp: only within 24 h of the user's last message).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Text {
-    /// The text to send.
-    pub text: String,
-}
-
-/// What is sent: a template or one kind of free-form message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Body {
-    /// A template message (`Type=template`).
-    Template(Template),
-    /// A free-form text message (`Type=message`, `MessageType=text`).
-    Text(Text),
-}
-
-/// Options that apply to any message.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SendOptions {
-    /// Caller-defined ID echoed in status receipts (`TaskId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_id: Option<String>,
-    /// The channel instance (`CustSpaceId`); overrides the client's default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cust_space_id: Option<String>,
-}
-
-/// One message to one recipient.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One message to one recipient (`SendChatappMessage`): a `template` or free-form
+/// `content`, and options.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Message {
     /// The chat app (`ChannelType`); WhatsApp unless said otherwise.
     #[serde(default)]
     pub channel: Channel,
     /// The sender: business number, page, account or service ID (`From`).
     pub from: String,
-    /// The recipient (`To`).
+    /// The recipient: phone number, user or chat ID (`To`).
     pub to: String,
-    /// The template or free-form content.
-    #[serde(flatten)]
-    pub body: Body,
-    /// Per-message options.
-    #[serde(flatten)]
-    pub options: SendOptions,
+    /// A pre-approved template (`Type=template`). Give this or `content`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub template: Option<Template>,
+    /// A free-form message (`Type=message`; WhatsApp: within 24 h of the user's last
+    /// message). Give this or `template`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub content: Option<Content>,
+    /// Caller-defined ID echoed in status receipts (`TaskId`); generated when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub task_id: Option<String>,
+    /// The channel instance (`CustSpaceId`); overrides the client's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub cust_space_id: Option<String>,
+    /// The message this one replies to, quoted (`ContextMessageId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub context_message_id: Option<String>,
+    /// Who `to` is (`RecipientType`; WhatsApp).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub recipient_type: Option<RecipientType>,
+    /// SMS fallback (`FallBack*`; WhatsApp and Viber).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub fallback: Option<Fallback>,
+    /// Products for product and multi-product messages (`ProductAction`; WhatsApp).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub product_action: Option<ProductAction>,
+    /// Flow token and data for a template's flow button (`FlowAction`; WhatsApp).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub flow_action: Option<FlowAction>,
+    /// WhatsApp direct-send category, e.g. `UTILITY` (`Category`). Only for customers
+    /// Meta invited: for anyone else the send fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub category: Option<String>,
+    /// Promotion or transaction (`Label`; Viber).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub label: Option<ViberLabel>,
+    /// Seconds Viber keeps trying to deliver, 30–1,209,600 (`Ttl`; Viber).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub ttl: Option<u32>,
+    /// Custom tag (`Tag`; Viber).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub tag: Option<String>,
+    /// Custom tracking data, at most 4,000 characters (`TrackingData`; Viber).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub tracking_data: Option<String>,
+}
+
+/// What a message carries, once validation has checked there is exactly one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Body<'a> {
+    /// A template send.
+    Template(&'a Template),
+    /// A free-form send.
+    Content(&'a Content),
 }
 
 impl Message {
-    /// A message from its JSON shape (`{"type":"text","from":…,"to":…,"text":…}`), as
-    /// the Node binding and the CLI receive it. A wrong shape is an
-    /// [`ErrorCode::InvalidMessage`] error naming the problem.
-    pub fn from_json_value(value: serde_json::Value) -> Result<Self, Error> {
-        serde_json::from_value(value)
-            .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("not a valid message: {e}")))
+    /// A WhatsApp message from `from` to `to` with nothing to send yet.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        Self {
+            channel: Channel::Whatsapp,
+            from: from.into(),
+            to: to.into(),
+            template: None,
+            content: None,
+            task_id: None,
+            cust_space_id: None,
+            context_message_id: None,
+            recipient_type: None,
+            fallback: None,
+            product_action: None,
+            flow_action: None,
+            category: None,
+            label: None,
+            ttl: None,
+            tag: None,
+            tracking_data: None,
+        }
     }
 
-    /// A WhatsApp template message.
+    /// A WhatsApp template message by template code.
     pub fn template(
         from: impl Into<String>,
         to: impl Into<String>,
@@ -140,22 +195,43 @@ impl Message {
         language: impl Into<String>,
         params: TemplateParams,
     ) -> Self {
-        Self::new(
-            from,
-            to,
-            Body::Template(Template { code: code.into(), language: language.into(), params, payload: Vec::new() }),
-        )
+        let template = Template { code: Some(code.into()), language: language.into(), params, ..Template::default() };
+        Self { template: Some(template), ..Self::new(from, to) }
     }
 
     /// A WhatsApp free-form text message.
     pub fn text(from: impl Into<String>, to: impl Into<String>, text: impl Into<String>) -> Self {
-        Self::new(from, to, Body::Text(Text { text: text.into() }))
+        Self::with_content(from, to, Content::Text(Text { text: text.into() }))
     }
 
-    /// A WhatsApp message with the given body and default options.
-    pub fn new(from: impl Into<String>, to: impl Into<String>, body: Body) -> Self {
-        Self { channel: Channel::default(), from: from.into(), to: to.into(), body, options: SendOptions::default() }
+    /// A WhatsApp free-form message.
+    pub fn with_content(from: impl Into<String>, to: impl Into<String>, content: Content) -> Self {
+        Self { content: Some(content), ..Self::new(from, to) }
     }
+
+    /// The template or the content; `None` unless exactly one is set.
+    pub fn body(&self) -> Option<Body<'_>> {
+        match (&self.template, &self.content) {
+            (Some(template), None) => Some(Body::Template(template)),
+            (None, Some(content)) => Some(Body::Content(content)),
+            _ => None,
+        }
+    }
+
+    /// A message from its JSON shape, as Node, Python and the CLI hand it over. A wrong
+    /// shape is an [`ErrorCode::InvalidMessage`] error naming the problem and its place.
+    pub fn from_json_value(value: serde_json::Value) -> Result<Self, Error> {
+        from_json(value)
+    }
+}
+
+/// Deserialises a model value, reporting the failing field's path.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let place = if path == "." { String::new() } else { format!(" at {path}") };
+        Error::new(ErrorCode::InvalidMessage, format!("not a valid message{place}: {}", e.into_inner()))
+    })
 }
 
 #[cfg(test)]
@@ -164,34 +240,41 @@ mod tests {
 
     #[test]
     fn deserialises_the_json_shape_bindings_use() {
-        let msg: Message = serde_json::from_str(
-            r#"{"type":"template","from":"861","to":"659","code":"C1","language":"en",
-                "params":{"name":"Ada","code":"1"},"taskId":"t-1"}"#,
-        )
+        let msg = Message::from_json_value(serde_json::json!({
+            "from": "861", "to": "659", "taskId": "t-1",
+            "template": {"code": "C1", "language": "en", "params": {"name": "Ada", "code": "1"}}
+        }))
         .unwrap();
         assert_eq!(msg.channel, Channel::Whatsapp);
-        assert_eq!(msg.options.task_id.as_deref(), Some("t-1"));
-        let Body::Template(t) = &msg.body else { panic!("not a template: {msg:?}") };
-        assert_eq!(t.params.keys().collect::<Vec<_>>(), ["name", "code"]);
+        assert_eq!(msg.task_id.as_deref(), Some("t-1"));
+        let Some(Body::Template(t)) = msg.body() else { panic!("not a template: {msg:?}") };
+        assert_eq!(t.params.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["name", "code"]);
 
-        let msg: Message =
-            serde_json::from_str(r#"{"type":"text","channel":"viber","from":"a","to":"b","text":"hi"}"#).unwrap();
+        let msg = Message::from_json_value(serde_json::json!({
+            "channel": "viber", "from": "a", "to": "b", "content": {"messageType": "text", "text": "hi"}
+        }))
+        .unwrap();
         assert_eq!(msg, Message { channel: Channel::Viber, ..Message::text("a", "b", "hi") });
     }
 
     #[test]
-    fn wrong_shapes_and_channels_are_typed_errors() {
-        let err = Message::from_json_value(serde_json::json!({"type": "fax", "from": "1", "to": "2"})).unwrap_err();
+    fn wrong_shapes_are_typed_errors_with_their_place() {
+        let err = Message::from_json_value(serde_json::json!({
+            "from": "1", "to": "2", "content": {"messageType": "audio", "link": "https://x", "caption": "no"}
+        }))
+        .unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidMessage);
-        assert!(err.message().contains("fax"), "{err}");
+        assert!(err.message().contains("content") && err.message().contains("caption"), "{err}");
+        let err = Message::from_json_value(serde_json::json!({"from": "1", "to": "2", "taskid": "x"})).unwrap_err();
+        assert!(err.message().contains("taskid"), "{err}");
         assert_eq!(Channel::parse("WhatsApp").unwrap(), Channel::Whatsapp);
         assert!(Channel::parse("sms").unwrap_err().message().contains("whatsapp, messenger"));
     }
 
     #[test]
     fn round_trips_through_json() {
-        let msg = Message::template("1", "2", "C", "en", [("k".to_owned(), "v".to_owned())].into_iter().collect());
-        let json = serde_json::to_string(&msg).unwrap();
-        assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), msg);
+        let msg = Message::template("1", "2", "C", "en", [("k", "v")].into_iter().collect());
+        let json = serde_json::to_value(&msg).unwrap();
+        assert_eq!(Message::from_json_value(json).unwrap(), msg);
     }
 }

@@ -1,0 +1,159 @@
+//! The violation codes and the checks every part of the validator shares.
+
+use std::fmt::Display;
+
+use super::Violation;
+use super::path::Path;
+
+/// The stable violation codes: part of chatlane's API in every language.
+pub mod codes {
+    /// A required value is missing or blank.
+    pub const REQUIRED: &str = "required";
+    /// One of several values must be given (e.g. template `code` or `name`).
+    pub const ONE_OF_REQUIRED: &str = "one_of_required";
+    /// Values that cannot be given together (e.g. `template` and `content`).
+    pub const EXCLUSIVE: &str = "exclusive";
+    /// A text is longer than its limit.
+    pub const TOO_LONG: &str = "too_long";
+    /// A list has fewer items than its minimum.
+    pub const TOO_FEW: &str = "too_few";
+    /// A list has more items than its maximum.
+    pub const TOO_MANY: &str = "too_many";
+    /// A number is outside its range.
+    pub const OUT_OF_RANGE: &str = "out_of_range";
+    /// A phone number is not digits with country code.
+    pub const DIGITS_ONLY: &str = "digits_only";
+    /// A link is not an absolute http(s) URL.
+    pub const INVALID_URL: &str = "invalid_url";
+    /// A date is not `YYYY-MM-DD`.
+    pub const INVALID_DATE: &str = "invalid_date";
+    /// Two items of a list share an id that must be unique.
+    pub const DUPLICATE: &str = "duplicate";
+    /// The channel does not offer this message type or option.
+    pub const CHANNEL_UNSUPPORTED: &str = "channel_unsupported";
+    /// The value is not allowed here (e.g. a non-text header on a list).
+    pub const NOT_ALLOWED: &str = "not_allowed";
+    /// A custom message type that chatlane types: use the typed content instead.
+    pub const USE_TYPED_CONTENT: &str = "use_typed_content";
+
+    /// Every code.
+    pub const ALL: [&str; 14] = [
+        REQUIRED,
+        ONE_OF_REQUIRED,
+        EXCLUSIVE,
+        TOO_LONG,
+        TOO_FEW,
+        TOO_MANY,
+        OUT_OF_RANGE,
+        DIGITS_ONLY,
+        INVALID_URL,
+        INVALID_DATE,
+        DUPLICATE,
+        CHANNEL_UNSUPPORTED,
+        NOT_ALLOWED,
+        USE_TYPED_CONTENT,
+    ];
+}
+
+/// Collects violations while walking a message.
+#[derive(Default)]
+pub(super) struct Report(Vec<Violation>);
+
+impl Report {
+    pub(super) fn into_violations(self) -> Vec<Violation> {
+        self.0
+    }
+
+    /// Records a violation.
+    pub(super) fn add(&mut self, code: &'static str, path: Path<'_>, message: impl Into<String>) {
+        self.0.push(Violation { code, path: path.to_string(), message: message.into() });
+    }
+
+    /// `value` must not be blank.
+    pub(super) fn required(&mut self, path: Path<'_>, value: &str) -> bool {
+        let present = !value.trim().is_empty();
+        if !present {
+            self.add(codes::REQUIRED, path, "must not be empty");
+        }
+        present
+    }
+
+    /// `value` must not be blank and have at most `max` characters.
+    pub(super) fn text(&mut self, path: Path<'_>, value: &str, max: usize) {
+        if self.required(path, value) {
+            self.max_chars(path, value, max);
+        }
+    }
+
+    /// When given, `value` must not be blank and have at most `max` characters.
+    pub(super) fn opt_text(&mut self, path: Path<'_>, value: Option<&str>, max: usize) {
+        if let Some(value) = value {
+            self.text(path, value, max);
+        }
+    }
+
+    /// `value` must have at most `max` characters.
+    pub(super) fn max_chars(&mut self, path: Path<'_>, value: &str, max: usize) {
+        // Cheap first: a string of at most `max` bytes has at most `max` characters.
+        if value.len() > max {
+            let count = value.chars().count();
+            if count > max {
+                self.add(codes::TOO_LONG, path, format!("must be at most {max} characters, not {count}"));
+            }
+        }
+    }
+
+    /// `value` must be an absolute http(s) URL.
+    pub(super) fn url(&mut self, path: Path<'_>, value: &str) {
+        if !self.required(path, value) {
+            return;
+        }
+        let ok = url::Url::parse(value)
+            .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty()));
+        if !ok {
+            self.add(codes::INVALID_URL, path, "must be an absolute http:// or https:// URL");
+        }
+    }
+
+    /// A list's length must be within `min..=max`.
+    pub(super) fn count(&mut self, path: Path<'_>, len: usize, min: usize, max: usize) {
+        if len < min {
+            let noun = if min == 1 { "item" } else { "items" };
+            self.add(codes::TOO_FEW, path, format!("must have at least {min} {noun}, not {len}"));
+        } else if len > max {
+            self.add(codes::TOO_MANY, path, format!("must have at most {max} items, not {len}"));
+        }
+    }
+
+    /// A number must be within `min..=max`.
+    pub(super) fn range<T: PartialOrd + Display>(&mut self, path: Path<'_>, value: T, min: T, max: T) {
+        if !(min <= value && value <= max) {
+            self.add(codes::OUT_OF_RANGE, path, format!("must be between {min} and {max}, not {value}"));
+        }
+    }
+
+    /// `value` must be a phone number: digits with country code, no `+`.
+    pub(super) fn phone(&mut self, path: Path<'_>, value: &str) {
+        if !self.required(path, value) {
+            return;
+        }
+        if !value.bytes().all(|b| b.is_ascii_digit()) {
+            self.add(codes::DIGITS_ONLY, path, "must be a phone number with country code, digits only (no '+')");
+        } else {
+            self.max_chars(path, value, MAX_PHONE_DIGITS);
+        }
+    }
+
+    /// Each id must be unique among `ids`; reports the later duplicates at `path_of(i)`.
+    pub(super) fn unique<'s>(&mut self, ids: impl Iterator<Item = &'s str>, mut report_at: impl FnMut(&mut Self, usize)) {
+        let ids: Vec<&str> = ids.collect();
+        for (i, id) in ids.iter().enumerate() {
+            if !id.is_empty() && ids[..i].contains(id) {
+                report_at(self, i);
+            }
+        }
+    }
+}
+
+/// E.164: a country code and subscriber number of at most 15 digits.
+const MAX_PHONE_DIGITS: usize = 15;

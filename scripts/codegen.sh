@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Regenerates (or checks) everything derived from the core message model:
+#   schema/chatlane.schema.json                  JSON Schema (core/examples/schema.rs)
+#   bindings-python/python/chatlane/_model.py    Python dataclasses (scripts/codegen/python.py)
+#   bindings-node/model.d.ts                     TypeScript types (scripts/codegen/typescript.py)
+# Kotlin and Swift get the model from UniFFI itself (scripts/check-swift.sh, the Kotlin build).
+#
+#   scripts/codegen.sh           regenerate in place
+#   scripts/codegen.sh --check   non-zero with a diff when a committed file is stale
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+check=false
+case "${1:-}" in
+  "") ;;
+  --check) check=true ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+cargo run --quiet --locked -p chatlane-core --features schema --example schema > "$out/schema.json"
+
+declare -A generated=([schema/chatlane.schema.json]="$out/schema.json")
+if [[ -f scripts/codegen/python.py ]]; then
+  python3 scripts/codegen/python.py "$out/schema.json" > "$out/_model.py"
+  generated[bindings-python/python/chatlane/_model.py]="$out/_model.py"
+fi
+if [[ -f scripts/codegen/typescript.py ]]; then
+  python3 scripts/codegen/typescript.py "$out/schema.json" > "$out/model.d.ts"
+  generated[bindings-node/model.d.ts]="$out/model.d.ts"
+fi
+
+stale=0
+for target in "${!generated[@]}"; do
+  if $check; then
+    if ! diff -u --label "$target (committed)" --label "$target (generated)" "$target" "${generated[$target]}"; then
+      stale=1
+    fi
+  else
+    cp "${generated[$target]}" "$target"
+    echo "wrote $target"
+  fi
+done
+if (( stale )); then
+  echo "FAIL: generated model files are stale; run scripts/codegen.sh" >&2
+  exit 1
+fi
+$check && echo "ok: ${#generated[@]} generated model files are up to date"
+exit 0
