@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chatlane_core::cams::request::random_id;
-use chatlane_core::{Body, Channel, Error, ErrorCategory, Message, SendReceipt, Template, TemplateParams};
+use chatlane_core::{Channel, Error, ErrorCategory, Message, SendReceipt, Template, TemplateParams};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::Semaphore;
@@ -142,15 +142,17 @@ pub async fn run(args: BulkArgs) -> ExitCode {
     };
     let message = |item: Item, task_id: String| {
         let template = Template {
-            code: args.template.clone(),
+            code: Some(args.template.clone()),
             language: args.language.clone(),
             params: item.params,
-            payload: Vec::new(),
+            ..Template::default()
         };
-        let mut message = Message::new(args.from.clone(), item.recipient, Body::Template(template));
-        message.channel = channel;
-        message.options.task_id = Some(task_id);
-        message
+        Message {
+            channel,
+            template: Some(template),
+            task_id: Some(task_id),
+            ..Message::new(args.from.clone(), item.recipient)
+        }
     };
 
     let total = items.len();

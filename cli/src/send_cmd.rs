@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use chatlane_core::{Body, Channel, Error, ErrorCategory, ErrorCode, Message, Template, TemplateParams, Text};
+use chatlane_core::{Channel, Error, ErrorCategory, ErrorCode, MassMessage, Message, SendReceipt, Template, TemplateParams};
 use clap::{ArgGroup, Args};
 
 use crate::connection::{ConnectionArgs, report};
@@ -11,7 +11,7 @@ use crate::connection::{ConnectionArgs, report};
 pub const EXAMPLES: &str = "\
 Examples:
   chatlane send --sandbox --from 8613800000000 --to 6591234567 --text 'Hello!'
-  chatlane send --sandbox --json message.json     # the message in chatlane's JSON shape
+  chatlane send --sandbox --json message.json     # any message (or mass send) as JSON
   chatlane send --from 8613800000000 --to 6591234567 \\
       --template 744c4b5c79c94324 --language en --param name=Ada --param code=123456
 
@@ -33,7 +33,8 @@ pub struct SendArgs {
     #[arg(long, default_value = "whatsapp")]
     channel: String,
     /// Send the message described by this JSON file (`-` reads standard input), e.g.
-    /// {"type":"text","from":"8613800000000","to":"6591234567","text":"Hi"}.
+    /// {"from":"8613800000000","to":"6591234567","content":{"messageType":"text","text":"Hi"}};
+    /// an object with "recipients" is a mass send (schema/chatlane.schema.json).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["from", "to", "channel", "task_id"])]
     json: Option<std::path::PathBuf>,
     /// Send a free-form text message with this text.
@@ -85,39 +86,57 @@ pub async fn run(args: SendArgs) -> ExitCode {
     }
 }
 
-async fn send(args: SendArgs) -> Result<chatlane_core::SendReceipt, Error> {
-    let message = message(&args)?;
+/// What `chatlane send` sends.
+enum Outgoing {
+    One(Box<Message>),
+    Mass(Box<MassMessage>),
+}
+
+async fn send(args: SendArgs) -> Result<SendReceipt, Error> {
+    let outgoing = match &args.json {
+        Some(path) => outgoing_from_json(path)?,
+        None => Outgoing::One(Box::new(message(&args)?)),
+    };
     let connection = args.connection.connect(|_| {}).await?;
-    connection.client.send(&message).await
+    match outgoing {
+        Outgoing::One(message) => connection.client.send(&message).await,
+        Outgoing::Mass(message) => connection.client.send_mass(&message).await,
+    }
 }
 
 fn message(args: &SendArgs) -> Result<Message, Error> {
-    if let Some(path) = &args.json {
-        return message_from_json(path);
-    }
-    let body = match (&args.text, &args.template) {
-        (Some(text), _) => Body::Text(Text { text: text.clone() }),
-        (None, Some(code)) => Body::Template(Template {
-            code: code.clone(),
-            language: args.language.clone().unwrap_or_default(),
-            params: args.params.iter().cloned().collect::<TemplateParams>(),
-            payload: args.payload.clone(),
-        }),
+    let from = args.from.clone().unwrap_or_default();
+    let to = args.to.clone().unwrap_or_default();
+    let mut message = match (&args.text, &args.template) {
+        (Some(text), _) => Message::text(from, to, text.clone()),
+        (None, Some(code)) => Message {
+            template: Some(Template {
+                code: Some(code.clone()),
+                language: args.language.clone().unwrap_or_default(),
+                params: args.params.iter().cloned().collect::<TemplateParams>(),
+                payload: args.payload.clone(),
+                ..Template::default()
+            }),
+            ..Message::new(from, to)
+        },
         (None, None) => unreachable!("clap requires --text, --template or --json"),
     };
-    let mut message = Message::new(args.from.clone().unwrap_or_default(), args.to.clone().unwrap_or_default(), body);
     message.channel = Channel::parse(&args.channel)?;
-    message.options.task_id.clone_from(&args.task_id);
+    message.task_id.clone_from(&args.task_id);
     Ok(message)
 }
 
-/// A message in the core's JSON shape, from a file or standard input.
-fn message_from_json(path: &std::path::Path) -> Result<Message, Error> {
+/// A message or mass send in the core's JSON shape, from a file or standard input.
+fn outgoing_from_json(path: &std::path::Path) -> Result<Outgoing, Error> {
     let read =
         if path.as_os_str() == "-" { std::io::read_to_string(std::io::stdin()) } else { std::fs::read_to_string(path) };
     let text =
         read.map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("cannot read {}: {e}", path.display())))?;
     let value = serde_json::from_str(&text)
         .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("{} is not JSON: {e}", path.display())))?;
-    Message::from_json_value(value)
+    if matches!(&value, serde_json::Value::Object(fields) if fields.contains_key("recipients")) {
+        MassMessage::from_json_value(value).map(|m| Outgoing::Mass(Box::new(m)))
+    } else {
+        Message::from_json_value(value).map(|m| Outgoing::One(Box::new(m)))
+    }
 }

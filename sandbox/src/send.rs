@@ -57,13 +57,14 @@ pub fn check(params: &BTreeMap<String, String>) -> Result<(), Refusal> {
     if !["whatsapp", "messenger", "instagram", "viber", "telegram", "line"].contains(&channel) {
         return business("InvalidParameter.ChannelTypeNotSupport", "The channel type is not supported.");
     }
-    if matches!(channel, "whatsapp" | "viber") {
-        if !get("From").unwrap_or_default().bytes().all(|b| b.is_ascii_digit()) {
-            return business("InvalidParameter.FromOnlyNumeric", "The sender number must contain digits only.");
-        }
-        if !get("To").unwrap_or_default().bytes().all(|b| b.is_ascii_digit()) {
-            return business("InvalidParameter.ToOnlyNumeric", "The recipient number must contain digits only.");
-        }
+    let digits = |name: &str| get(name).unwrap_or_default().bytes().all(|b| b.is_ascii_digit());
+    if channel == "whatsapp" && !digits("From") {
+        return business("InvalidParameter.FromOnlyNumeric", "The sender number must contain digits only.");
+    }
+    // Viber senders are service IDs; groups and BSUIDs are not numbers.
+    let by_number = get("RecipientType").is_none_or(|kind| kind == "individual");
+    if matches!(channel, "whatsapp" | "viber") && by_number && !digits("To") {
+        return business("InvalidParameter.ToOnlyNumeric", "The recipient number must contain digits only.");
     }
     match get("Type").unwrap_or_default() {
         "template" => {
@@ -90,6 +91,10 @@ pub fn check(params: &BTreeMap<String, String>) -> Result<(), Refusal> {
             let Ok(content) = serde_json::from_str::<serde_json::Value>(content) else {
                 return business("InvalidParameter.ContentError", "Content is not valid JSON.");
             };
+            // Contact cards are an array; every other type is an object.
+            if content.is_array() != (message_type == "contacts") || !(content.is_array() || content.is_object()) {
+                return business("InvalidParameter.ContentError", "Content does not fit the MessageType.");
+            }
             if message_type == "text" && content.get("text").and_then(|t| t.as_str()).is_none_or(str::is_empty) {
                 return business("InvalidParameter.TextNotEmpty", "A text message needs a non-empty text.");
             }
@@ -173,5 +178,23 @@ mod tests {
         let mut bad_from = with(&[("Type", "template"), ("TemplateCode", "C"), ("Language", "en")]);
         bad_from.insert("From".into(), "+861".into());
         assert_eq!(code(check(&bad_from)), "InvalidParameter.FromOnlyNumeric");
+        assert_eq!(
+            code(check(&with(&[("Type", "message"), ("MessageType", "contacts"), ("Content", r#"{"name":{}}"#)]))),
+            "InvalidParameter.ContentError"
+        );
+    }
+
+    #[test]
+    fn viber_senders_groups_and_user_ids_need_not_be_numbers() {
+        let text = [("Type", "message"), ("MessageType", "text"), ("Content", r#"{"text":"hi"}"#)];
+        let mut viber = with(&text);
+        viber.insert("ChannelType".into(), "viber".into());
+        viber.insert("From".into(), "chatlane-service".into());
+        assert_eq!(code(check(&viber)), "OK");
+        let mut group = with(&[&text[..], &[("RecipientType", "group")]].concat());
+        group.insert("To".into(), "group-1".into());
+        assert_eq!(code(check(&group)), "OK");
+        group.remove("RecipientType");
+        assert_eq!(code(check(&group)), "InvalidParameter.ToOnlyNumeric");
     }
 }
