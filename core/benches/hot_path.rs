@@ -1,7 +1,7 @@
 //! The core's hot path with the network out of the picture (issue 6): what one message
 //! costs in CPU before and after the wire.
 //!
-//! * `build_validate_sign/{template,text}`: `validate` + wire parameters + the signed
+//! * `build_validate_sign/{template,text,interactive_list}`: `validate` + wire parameters + the signed
 //!   request (fixed date, fresh `random_id()` nonce and generated `TaskId`, as `Client::send`
 //!   does). The issue's target is ≤ 5 µs.
 //! * `sign/acs3_hmac_sha256`: the signature alone (canonical request, SHA-256, HMAC), to
@@ -44,6 +44,23 @@ fn text() -> Message {
     Message::text("8613800000000", "6591234567", "hello")
 }
 
+/// The richest common message: a list of 3 sections, 10 rows, header and footer.
+fn interactive_list() -> Message {
+    let rows = |section: usize| {
+        (0..[4, 3, 3][section]).map(move |row| serde_json::json!({"id": format!("s{section}r{row}"), "title": "A row", "description": "Its details"}))
+    };
+    let sections: Vec<_> = (0..3)
+        .map(|s| serde_json::json!({"title": format!("Section {s}"), "rows": rows(s).collect::<Vec<_>>()}))
+        .collect();
+    Message::from_json_value(serde_json::json!({
+        "from": "8613800000000", "to": "6591234567",
+        "content": {"messageType": "interactive", "type": "list", "header": {"type": "text", "text": "Menu"},
+                    "body": {"text": "Pick a dish"}, "footer": {"text": "Open daily"},
+                    "action": {"button": "See the menu", "sections": sections}}
+    }))
+    .expect("a valid list message")
+}
+
 fn credentials() -> Credentials {
     Credentials::new("bench-key-id", "bench-key-secret", None).expect("non-empty credentials")
 }
@@ -70,7 +87,7 @@ fn build_validate_sign(message: &Message, credentials: &Credentials, endpoint: &
 fn bench_build_validate_sign(c: &mut Criterion) {
     let (credentials, endpoint) = (credentials(), endpoint());
     let mut group = c.benchmark_group("build_validate_sign");
-    for (name, message) in [("template", template()), ("text", text())] {
+    for (name, message) in [("template", template()), ("text", text()), ("interactive_list", interactive_list())] {
         group.bench_function(name, |b| {
             b.iter(|| build_validate_sign(black_box(&message), &credentials, &endpoint));
         });
@@ -118,7 +135,7 @@ impl Transport for NullTransport {
 fn bench_send(c: &mut Criterion) {
     let mut config = ClientConfig::new(credentials());
     config.endpoint = endpoint();
-    config.pacing = Pacing { send_message: None, max_wait: None };
+    config.pacing = Pacing { send_message: None, mass_message: None, max_wait: None };
     let client = Client::with_transport(config, Arc::new(NullTransport(ok_answer())));
     let messages = [template(), text()];
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
