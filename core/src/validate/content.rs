@@ -26,50 +26,25 @@ fn max_text(channel: Channel) -> usize {
     }
 }
 
-/// Whether `channel` offers the typed `content` (spec §7; Telegram and LINE take custom
-/// content apart from text).
-fn offered(channel: Channel, content: &Content) -> bool {
+/// Whether `channel` has a typed content for `message_type` (spec §7). Telegram and LINE
+/// type only text: their other types, like any type without a typed content, go as custom
+/// content.
+fn offered(channel: Channel, message_type: &str) -> bool {
     use Channel::*;
-    match content {
-        Content::Text(_) | Content::Custom(_) => true,
-        Content::Image(_) | Content::Video(_) => matches!(channel, Whatsapp | Messenger | Instagram | Viber),
-        Content::Audio(_) => matches!(channel, Whatsapp | Messenger | Instagram),
-        Content::Document(_) => matches!(channel, Whatsapp | Messenger | Viber),
-        Content::Sticker(_)
-        | Content::Location(_)
-        | Content::Contacts(_)
-        | Content::Reaction(_)
-        | Content::Interactive(_) => channel == Whatsapp,
-        Content::TextImage(_)
-        | Content::TextButton(_)
-        | Content::TextImageButton(_)
-        | Content::TextVideo(_)
-        | Content::TextVideoButton(_) => channel == Viber,
+    match message_type {
+        "text" => true,
+        "image" | "video" => matches!(channel, Whatsapp | Messenger | Instagram | Viber),
+        "audio" => matches!(channel, Whatsapp | Messenger | Instagram),
+        "document" => matches!(channel, Whatsapp | Messenger | Viber),
+        "sticker" | "location" | "contacts" | "reaction" | "interactive" => channel == Whatsapp,
+        "text_image" | "text_button" | "text_image_button" | "text_video" | "text_video_button" => channel == Viber,
+        _ => false,
     }
 }
 
-/// Message types a typed variant covers; a custom content naming one is refused.
-const TYPED: [&str; 15] = [
-    "text",
-    "image",
-    "video",
-    "audio",
-    "document",
-    "sticker",
-    "location",
-    "contacts",
-    "reaction",
-    "interactive",
-    "text_image",
-    "text_button",
-    "text_image_button",
-    "text_video",
-    "text_video_button",
-];
-
 pub(super) fn content(report: &mut Report, message: &Message, path: Path<'_>, content: &Content) {
     let channel = message.channel;
-    if !offered(channel, content) {
+    if !matches!(content, Content::Custom(_)) && !offered(channel, content.message_type()) {
         let message = format!("{} messages are not available on {}", content.message_type(), channel.as_str());
         report.add(codes::CHANNEL_UNSUPPORTED, path.field("messageType"), message);
         return;
@@ -126,8 +101,9 @@ pub(super) fn content(report: &mut Report, message: &Message, path: Path<'_>, co
             viber_button(report, path, &c.caption, &c.action);
         }
         Content::Custom(c) => {
-            if report.required(path.field("type"), &c.kind) && TYPED.contains(&c.kind.as_str()) {
-                let message = format!("{:?} has a typed content: use it instead of a custom one", c.kind);
+            if report.required(path.field("type"), &c.kind) && offered(channel, &c.kind) {
+                let message =
+                    format!("{:?} has a typed content on {}: use it instead of a custom one", c.kind, channel.as_str());
                 report.add(codes::USE_TYPED_CONTENT, path.field("type"), message);
             }
             if c.content.is_empty() {

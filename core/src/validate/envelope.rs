@@ -82,7 +82,7 @@ pub(super) fn mass_message(report: &mut Report, message: &MassMessage) {
         recipient(report, channel, at.field("to"), &each.to, each.recipient_type);
         let whatsapp = channel == Channel::Whatsapp;
         only_on(report, at.field("recipientType"), each.recipient_type.is_some(), whatsapp, "WhatsApp");
-        only_on(report, at.field("payload"), !each.payload.is_empty(), whatsapp, "WhatsApp");
+        payload(report, channel, at.field("payload"), &each.payload);
         if let Some(action) = &each.product_action {
             if only_on(report, at.field("productAction"), true, whatsapp, "WhatsApp") {
                 product_action(report, at.field("productAction"), action);
@@ -129,10 +129,14 @@ fn template(report: &mut Report, channel: Channel, path: Path<'_>, template: &Te
     }
     report.required(path.field("language"), &template.language);
     params(report, path.field("params"), template.params.iter().map(|(name, _)| name));
-    let payload = path.field("payload");
-    if only_on(report, payload, !template.payload.is_empty(), channel == Channel::Whatsapp, "WhatsApp") {
-        for (i, each) in template.payload.iter().enumerate() {
-            report.required(payload.index(i), each);
+    payload(report, channel, path.field("payload"), &template.payload);
+}
+
+/// Quick-reply payloads: WhatsApp only, none blank.
+fn payload(report: &mut Report, channel: Channel, path: Path<'_>, payload: &[String]) {
+    if only_on(report, path, !payload.is_empty(), channel == Channel::Whatsapp, "WhatsApp") {
+        for (i, each) in payload.iter().enumerate() {
+            report.required(path.index(i), each);
         }
     }
 }
@@ -145,7 +149,11 @@ fn params<'s>(report: &mut Report, path: Path<'_>, names: impl Iterator<Item = &
 }
 
 fn product_action(report: &mut Report, path: Path<'_>, action: &ProductAction) {
-    report.opt_text(path.field("thumbnailProductRetailerId"), action.thumbnail_product_retailer_id.as_deref(), usize::MAX);
+    report.opt_text(
+        path.field("thumbnailProductRetailerId"),
+        action.thumbnail_product_retailer_id.as_deref(),
+        usize::MAX,
+    );
     let sections = path.field("sections");
     report.count(sections, action.sections.len(), 0, MAX_PRODUCT_SECTIONS);
     let total: usize = action.sections.iter().map(|s| s.product_retailer_ids.len()).sum();
@@ -156,7 +164,8 @@ fn product_action(report: &mut Report, path: Path<'_>, action: &ProductAction) {
         let at = sections.index(i);
         report.opt_text(at.field("title"), section.title.as_deref(), MAX_SECTION_TITLE);
         let ids = at.field("productRetailerIds");
-        report.count(ids, section.product_retailer_ids.len(), 1, MAX_PRODUCTS);
+        // At most `MAX_PRODUCTS` in all, checked above.
+        report.count(ids, section.product_retailer_ids.len(), 1, usize::MAX);
         for (j, id) in section.product_retailer_ids.iter().enumerate() {
             report.required(ids.index(j), id);
         }

@@ -33,7 +33,7 @@ pub mod codes {
     pub const CHANNEL_UNSUPPORTED: &str = "channel_unsupported";
     /// The value is not allowed here (e.g. a non-text header on a list).
     pub const NOT_ALLOWED: &str = "not_allowed";
-    /// A custom message type that chatlane types: use the typed content instead.
+    /// A custom message type that chatlane types on this channel: use the typed content instead.
     pub const USE_TYPED_CONTENT: &str = "use_typed_content";
 
     /// Every code.
@@ -145,7 +145,11 @@ impl Report {
     }
 
     /// Each id must be unique among `ids`; reports the later duplicates at `path_of(i)`.
-    pub(super) fn unique<'s>(&mut self, ids: impl Iterator<Item = &'s str>, mut report_at: impl FnMut(&mut Self, usize)) {
+    pub(super) fn unique<'s>(
+        &mut self,
+        ids: impl Iterator<Item = &'s str>,
+        mut report_at: impl FnMut(&mut Self, usize),
+    ) {
         let ids: Vec<&str> = ids.collect();
         for (i, id) in ids.iter().enumerate() {
             if !id.is_empty() && ids[..i].contains(id) {

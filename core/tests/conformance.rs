@@ -1,0 +1,222 @@
+//! Runs the shared conformance cases (`tests/conformance/*.json`) that every language runs:
+//! each message must give exactly its violations (code and path, in order) or, when valid,
+//! exactly its wire parameters.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use chatlane_core::cams::wire::{self, Defaults, Params};
+use chatlane_core::validate::{self, Violation, codes};
+use chatlane_core::{MassMessage, Message};
+use serde_json::Value;
+
+/// Fewest valid and invalid cases the suite must hold.
+const MIN_CASES: usize = 60;
+
+/// What a case expects.
+enum Expect {
+    /// Valid: exactly these wire parameters.
+    Wire(BTreeMap<String, String>),
+    /// Invalid: exactly these `(code, path)` violations, in order.
+    Violations(Vec<(String, String)>),
+}
+
+struct Case {
+    name: String,
+    mass: bool,
+    message: Value,
+    expect: Expect,
+}
+
+/// Every case of every file, checked for shape; panics naming the file and case otherwise.
+fn cases() -> Vec<Case> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no cases in {}", dir.display());
+    let mut all = Vec::new();
+    for path in files {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(doc["description"].as_str().is_some_and(|d| !d.is_empty()), "{file}: no description");
+        let list = doc["cases"].as_array().unwrap_or_else(|| panic!("{file}: no \"cases\" array"));
+        let stem = file.trim_end_matches(".json");
+        for (i, case) in list.iter().enumerate() {
+            let case = parse_case(case).unwrap_or_else(|e| panic!("{file}: case {i}: {e}"));
+            assert!(case.name.starts_with(&format!("{stem}/")), "{file}: {:?} must be named {stem}/…", case.name);
+            all.push(case);
+        }
+    }
+    all
+}
+
+fn parse_case(case: &Value) -> Result<Case, String> {
+    let object = case.as_object().ok_or("not an object")?;
+    let name = object.get("name").and_then(Value::as_str).ok_or("no \"name\"")?.to_owned();
+    let known = ["name", "operation", "message", "wire", "violations"];
+    if let Some(key) = object.keys().find(|key| !known.contains(&key.as_str())) {
+        return Err(format!("{name}: unknown key {key:?}"));
+    }
+    let mass = match object.get("operation").and_then(Value::as_str) {
+        Some("SendChatappMessage") => false,
+        Some("SendChatappMassMessage") => true,
+        other => return Err(format!("{name}: unknown operation {other:?}")),
+    };
+    let message = object.get("message").filter(|m| m.is_object()).ok_or(format!("{name}: no \"message\" object"))?;
+    let expect = match (object.get("wire"), object.get("violations")) {
+        (Some(wire), None) => {
+            let wire = wire.as_object().ok_or(format!("{name}: \"wire\" is not an object"))?;
+            let params = wire.iter().map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())));
+            let params: Option<BTreeMap<_, _>> = params.collect();
+            Expect::Wire(params.ok_or(format!("{name}: every wire value must be a string"))?)
+        }
+        (None, Some(violations)) => {
+            let list = violations.as_array().filter(|l| !l.is_empty());
+            let list = list.ok_or(format!("{name}: \"violations\" must be a non-empty array"))?;
+            let pairs = list.iter().map(|v| {
+                let field = |key| v.get(key).and_then(Value::as_str).map(str::to_owned);
+                let only_code_and_path = v.as_object().is_some_and(|o| o.len() == 2);
+                field("code").zip(field("path")).filter(|_| only_code_and_path)
+            });
+            let pairs: Option<Vec<_>> = pairs.collect();
+            Expect::Violations(pairs.ok_or(format!("{name}: each violation is {{\"code\", \"path\"}}"))?)
+        }
+        _ => return Err(format!("{name}: give exactly one of \"wire\" and \"violations\"")),
+    };
+    Ok(Case { name, mass, message: message.clone(), expect })
+}
+
+/// The case's violations and wire parameters, or why its message does not deserialise.
+fn run(case: &Case) -> Result<(Vec<Violation>, Params), String> {
+    let model = case.message.clone();
+    if case.mass {
+        let message = MassMessage::from_json_value(model).map_err(|e| e.to_string())?;
+        Ok((validate::mass_violations(&message), wire::send_mass_message_params(&message, Defaults::default())))
+    } else {
+        let message = Message::from_json_value(model).map_err(|e| e.to_string())?;
+        Ok((validate::violations(&message), wire::send_message_params(&message, Defaults::default())))
+    }
+}
+
+/// Why `case` fails, if it does.
+fn check(case: &Case) -> Option<String> {
+    let (violations, params) = match run(case) {
+        Ok(found) => found,
+        Err(e) => return Some(format!("the message does not deserialise: {e}")),
+    };
+    let found: Vec<(String, String)> = violations.iter().map(|v| (v.code.to_owned(), v.path.clone())).collect();
+    match &case.expect {
+        Expect::Violations(expected) if *expected == found => None,
+        Expect::Violations(expected) => Some(violations_diff(expected, &violations)),
+        Expect::Wire(_) if !violations.is_empty() => {
+            let list: String = violations.iter().map(|v| format!("\n    + {v}")).collect();
+            Some(format!("expected a valid message, found violations:{list}"))
+        }
+        Expect::Wire(expected) => {
+            let actual: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            if actual.len() != params.len() {
+                return Some(format!("a wire parameter is given twice: {params:?}"));
+            }
+            (*expected != actual).then(|| wire_diff(expected, &actual))
+        }
+    }
+}
+
+/// Expected and found violations side by side, `-` for expected only, `+` for found only.
+fn violations_diff(expected: &[(String, String)], found: &[Violation]) -> String {
+    let mut out = String::from("violations differ (- expected, + found):");
+    let found_pairs: Vec<(&str, &str)> = found.iter().map(|v| (v.code, v.path.as_str())).collect();
+    for (i, (code, path)) in expected.iter().enumerate() {
+        let mark = if found_pairs.get(i) == Some(&(code.as_str(), path.as_str())) { ' ' } else { '-' };
+        write!(out, "\n    {mark} {path} [{code}]").unwrap();
+    }
+    for (i, v) in found.iter().enumerate() {
+        if expected.get(i).is_none_or(|(code, path)| (code.as_str(), path.as_str()) != (v.code, v.path.as_str())) {
+            write!(out, "\n    + {v}").unwrap();
+        }
+    }
+    out
+}
+
+/// Missing, unexpected and differing wire parameters.
+fn wire_diff(expected: &BTreeMap<String, String>, actual: &BTreeMap<String, String>) -> String {
+    let mut out = String::from("wire parameters differ:");
+    for (name, want) in expected {
+        match actual.get(name) {
+            None => write!(out, "\n    - {name} = {want}").unwrap(),
+            Some(got) if got != want => {
+                let at = want.chars().zip(got.chars()).take_while(|(a, b)| a == b).count();
+                write!(out, "\n    {name} (first difference at character {at}):\n      - {want}\n      + {got}")
+                    .unwrap();
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, got) in actual.iter().filter(|(name, _)| !expected.contains_key(*name)) {
+        write!(out, "\n    + {name} = {got}").unwrap();
+    }
+    out
+}
+
+/// Kotlin and Swift send template variables sorted by name, so cases write them sorted: the
+/// template's, each recipient's, and a mass send's merge (the template's, then the
+/// recipient's new ones).
+fn params_sorted(message: &Value) -> bool {
+    let names = |params: &Value| params.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+    let sorted = |names: &[String]| names.windows(2).all(|pair| pair[0] < pair[1]);
+    let shared = names(&message["template"]["params"]);
+    let recipients = message["recipients"].as_array().into_iter().flatten();
+    sorted(&shared)
+        && recipients.map(|r| names(&r["params"])).all(|own| {
+            let new = own.iter().filter(|name| !shared.contains(name));
+            sorted(&own) && sorted(&shared.iter().chain(new).cloned().collect::<Vec<_>>())
+        })
+}
+
+#[test]
+fn cases_are_well_formed_and_uniquely_named() {
+    let all = cases();
+    let mut seen = BTreeSet::new();
+    let twice: Vec<&str> = all.iter().filter(|c| !seen.insert(c.name.as_str())).map(|c| c.name.as_str()).collect();
+    assert!(twice.is_empty(), "case names used twice: {twice:?}");
+    for case in &all {
+        assert!(params_sorted(&case.message), "{}: write template variables sorted by name (README)", case.name);
+        if let Expect::Violations(list) = &case.expect {
+            let unknown: Vec<&str> =
+                list.iter().map(|(code, _)| code.as_str()).filter(|code| !codes::ALL.contains(code)).collect();
+            assert!(unknown.is_empty(), "{}: unknown codes {unknown:?}", case.name);
+        }
+    }
+}
+
+#[test]
+fn every_case_gives_exactly_its_violations_or_wire_parameters() {
+    let all = cases();
+    let failures: Vec<String> =
+        all.iter().filter_map(|case| check(case).map(|why| format!("{}: {why}", case.name))).collect();
+    assert!(failures.is_empty(), "{} of {} cases fail:\n\n{}", failures.len(), all.len(), failures.join("\n\n"));
+    let valid = all.iter().filter(|c| matches!(c.expect, Expect::Wire(_))).count();
+    let invalid = all.len() - valid;
+    assert!(valid >= MIN_CASES, "only {valid} valid cases, expected at least {MIN_CASES}");
+    assert!(invalid >= MIN_CASES, "only {invalid} invalid cases, expected at least {MIN_CASES}");
+}
+
+#[test]
+fn every_violation_code_is_exercised() {
+    let exercised: BTreeSet<String> = cases()
+        .into_iter()
+        .filter_map(|case| match case.expect {
+            Expect::Violations(list) => Some(list.into_iter().map(|(code, _)| code)),
+            Expect::Wire(_) => None,
+        })
+        .flatten()
+        .collect();
+    let missing: Vec<&str> = codes::ALL.into_iter().filter(|code| !exercised.contains(*code)).collect();
+    assert!(missing.is_empty(), "no invalid case exercises {missing:?}");
+}
