@@ -209,7 +209,7 @@ pub struct Contacts {
 pub struct Reaction {
     /// The `MessageId` of the message reacted to.
     pub message_id: String,
-    /// The emoji (an empty string removes an earlier reaction on WhatsApp).
+    /// The emoji.
     pub emoji: String,
 }
 

@@ -2,7 +2,7 @@
 
 use super::path::Path;
 use super::rules::{Report, codes};
-use crate::model::{Header, Interactive, InteractiveText, ListAction, ProductListAction};
+use crate::model::{FlowMode, Header, Interactive, InteractiveText, ListAction, ProductListAction};
 
 /// Longest body of a `button` message (and most others).
 const MAX_BODY: usize = 1_024;
@@ -84,13 +84,15 @@ pub(super) fn interactive(report: &mut Report, path: Path<'_>, interactive: &Int
             }
             report.text(at.field("flow_cta"), &p.flow_cta, MAX_FLOW_CTA);
             report.opt_text(at.field("flow_token"), p.flow_token.as_deref(), usize::MAX);
-            if let Some(payload) = &p.flow_action_payload {
-                let payload_at = at.field("flow_action_payload");
-                if p.flow_action == Some(crate::model::FlowMode::DataExchange) {
+            let payload_at = at.field("flow_action_payload");
+            let navigate = p.flow_action != Some(FlowMode::DataExchange);
+            match (&p.flow_action_payload, navigate) {
+                (Some(payload), true) => _ = report.required(payload_at.field("screen"), &payload.screen),
+                (Some(_), false) => {
                     report.add(codes::NOT_ALLOWED, payload_at, "only a navigate flow opens on a given screen");
-                } else {
-                    report.required(payload_at.field("screen"), &payload.screen);
                 }
+                (None, true) => report.add(codes::REQUIRED, payload_at, "a navigate flow needs its first screen"),
+                (None, false) => {}
             }
         }
         Interactive::CtaUrl { header, body, footer, action: button } => {
