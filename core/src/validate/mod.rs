@@ -70,3 +70,42 @@ fn into_result(found: Vec<Violation>) -> Result<(), Error> {
     let noun = if found.len() == 1 { "violation" } else { "violations" };
     Err(Error::new(ErrorCode::InvalidMessage, format!("{} {noun}: {summary}", found.len())).with_violations(found))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Channel, TemplateParams};
+
+    #[test]
+    fn valid_messages_have_no_violations() {
+        assert!(violations(&Message::text("8613800000000", "6591234567", "hi")).is_empty());
+        let template = Message::template("8613800000000", "6591234567", "C", "en", TemplateParams::new());
+        assert!(violations(&template).is_empty());
+        let page = Message { channel: Channel::Messenger, ..Message::text("page-1", "psid-2", "hi") };
+        assert!(violations(&page).is_empty(), "page and user IDs are not phone numbers");
+    }
+
+    #[test]
+    fn reports_every_violation_at_once_with_paths() {
+        let mut message = Message::template("+86 138", "", " ", "", TemplateParams::new());
+        message.ttl = Some(5);
+        let got: Vec<_> = violations(&message).into_iter().map(|v| (v.code, v.path)).collect();
+        let expected = [
+            (codes::DIGITS_ONLY, "from"),
+            (codes::REQUIRED, "to"),
+            (codes::REQUIRED, "template.code"),
+            (codes::REQUIRED, "template.language"),
+            (codes::CHANNEL_UNSUPPORTED, "ttl"),
+        ];
+        assert_eq!(got, expected.map(|(code, path)| (code, path.to_owned())));
+    }
+
+    #[test]
+    fn the_error_carries_every_violation_and_names_them() {
+        let err = validate(&Message::new("1", "2")).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidMessage);
+        assert_eq!(err.violations().len(), 1);
+        assert_eq!(err.violations()[0].code, codes::ONE_OF_REQUIRED);
+        assert!(err.message().contains("template: give a template or content"), "{err}");
+    }
+}
