@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Checks that the committed Swift package sources (bindings-swift/swift/Sources) are what
-# uniffi-bindgen generates from the current Rust library, then parses the Swift with
+# uniffi-bindgen-swift generates from the current Rust library, then parses the Swift with
 # tree-sitter-swift (no Swift compiler here) as a syntax check.
+#
+# The library exports two UniFFI namespaces: `chatlane_uniffi` (Chatlane.swift, the client and
+# errors) and the core's `chatlane_model` (ChatlaneModel.swift, the message records). Both
+# Swift files form the one module `Chatlane`; both headers, the one C module `ChatlaneFFI`.
 #
 #   scripts/check-swift.sh            check; non-zero with a diff when stale
 #   scripts/check-swift.sh --update   regenerate the committed files in place
@@ -23,8 +27,10 @@ pkg=bindings-swift/swift
 # generated file -> committed path
 declare -A files=(
   [Chatlane.swift]="$pkg/Sources/Chatlane/Chatlane.swift"
+  [ChatlaneModel.swift]="$pkg/Sources/Chatlane/ChatlaneModel.swift"
   [ChatlaneFFI.h]="$pkg/Sources/ChatlaneFFI/include/ChatlaneFFI.h"
-  [ChatlaneFFI.modulemap]="$pkg/Sources/ChatlaneFFI/include/module.modulemap"
+  [ChatlaneModelFFI.h]="$pkg/Sources/ChatlaneFFI/include/ChatlaneModelFFI.h"
+  [module.modulemap]="$pkg/Sources/ChatlaneFFI/include/module.modulemap"
 )
 
 echo "== cargo build -p chatlane-uniffi -p uniffi-bindgen (debug)"
@@ -32,13 +38,13 @@ cargo build --quiet --locked -p chatlane-uniffi -p uniffi-bindgen
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-target/debug/uniffi-bindgen generate target/debug/libchatlane_uniffi.so \
-  --language swift --no-format --out-dir "$out" >/dev/null
+target/debug/uniffi-bindgen-swift target/debug/libchatlane_uniffi.so "$out" \
+  --swift-sources --headers --modulemap --module-name ChatlaneFFI --modulemap-filename module.modulemap >/dev/null
 
 generated="$(cd "$out" && ls | sort | tr '\n' ' ')"
 expected="$(printf '%s\n' "${!files[@]}" | sort | tr '\n' ' ')"
 if [[ "$generated" != "$expected" ]]; then
-  echo "uniffi-bindgen generated [$generated], expected [$expected]: update this script" >&2
+  echo "uniffi-bindgen-swift generated [$generated], expected [$expected]: update this script" >&2
   exit 1
 fi
 
@@ -107,5 +113,5 @@ if node "$tools/parse.js" "$out/Broken.swift" 2>/dev/null; then
   echo "FAIL: the Swift syntax check accepted a broken file" >&2
   exit 1
 fi
-node "$tools/parse.js" "${files[Chatlane.swift]}" "$pkg/Package.swift"
-echo "ok: Chatlane.swift and Package.swift parse"
+node "$tools/parse.js" "${files[Chatlane.swift]}" "${files[ChatlaneModel.swift]}" "$pkg/Package.swift"
+echo "ok: Chatlane.swift, ChatlaneModel.swift and Package.swift parse"

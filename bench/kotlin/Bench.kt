@@ -21,12 +21,15 @@
 // (Without -Dchatlane.skipCargo=true the profile runs both cargo builds itself.)
 package dev.chatlane.bench
 
-import dev.chatlane.Body
 import dev.chatlane.ChatlaneException
 import dev.chatlane.Client
 import dev.chatlane.ClientOptions
 import dev.chatlane.Credentials
-import dev.chatlane.Message
+import dev.chatlane.model.Channel
+import dev.chatlane.model.Content
+import dev.chatlane.model.Message
+import dev.chatlane.model.Template
+import dev.chatlane.model.Text
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
@@ -100,11 +103,12 @@ private fun newClient(endpoint: String) = Client(
 /** The two messages sends alternate between (template first). */
 private fun messages() = listOf(
     Message(
+        channel = Channel.WHATSAPP,
         from = "8613800000000",
         to = "6591234567",
-        body = Body.Template(code = "744c4b5c79c94324", language = "en", params = mapOf("name" to "Ada", "code" to "123456")),
+        template = Template(code = "744c4b5c79c94324", language = "en", params = mapOf("name" to "Ada", "code" to "123456")),
     ),
-    Message(from = "8613800000000", to = "6591234567", body = Body.Text(text = "hello")),
+    Message(channel = Channel.WHATSAPP, from = "8613800000000", to = "6591234567", content = Content.Text(Text(text = "hello"))),
 )
 
 /** `count` sends one after another: elapsed seconds and each send's latency in ns. */

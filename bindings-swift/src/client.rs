@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use chatlane_core::{ClientConfig, SendReceipt, runtime};
+use chatlane_core::{ClientConfig, MassMessage, Message, SendReceipt, runtime};
 
 use crate::error::ChatlaneError;
-use crate::message::Message;
 
 /// The `user-agent` the Kotlin and Swift packages send.
 pub const USER_AGENT: &str = concat!("chatlane/", env!("CARGO_PKG_VERSION"), " (kotlin-swift)");
@@ -126,8 +125,14 @@ impl Client {
     /// Swift concurrency) only awaits it.
     pub async fn send(&self, message: Message) -> Result<SendReceipt, ChatlaneError> {
         let client = self.0.clone();
-        let message = chatlane_core::Message::from(message);
         Ok(runtime::run(async move { client.send(&message).await }).await?)
+    }
+
+    /// Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
+    /// sends one message; the receipt's `messageId` is the `GroupMessageId`.
+    pub async fn send_mass(&self, message: MassMessage) -> Result<SendReceipt, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.send_mass(&message).await }).await?)
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send, without

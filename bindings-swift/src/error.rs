@@ -251,7 +251,7 @@ mod tests {
         let paths: Vec<_> = converted.violations().into_iter().map(|v| (v.path, v.code)).collect();
         assert_eq!(
             paths,
-            [("from".to_owned(), "digits_only".to_owned()), ("text.text".to_owned(), "required".to_owned())]
+            [("from".to_owned(), "digits_only".to_owned()), ("content.text".to_owned(), "required".to_owned())]
         );
     }
 }

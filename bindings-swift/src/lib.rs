@@ -1,16 +1,19 @@
-//! chatlane's UniFFI binding: the native library behind the Kotlin (`dev.chatlane`) and
-//! Swift (`Chatlane`) packages.
+//! chatlane's UniFFI binding: the native library behind the Kotlin (`dev.chatlane`,
+//! `dev.chatlane.model`) and Swift (`Chatlane`) packages.
 //!
-//! A thin layer: every item here converts host values into `chatlane_core` types once,
-//! calls the core, and converts the answer (or the typed error) back. Validation,
-//! credentials, endpoint checks and the tokio runtime all live in `chatlane-core`.
+//! A thin layer over `chatlane-core`, which exports its message model itself (UniFFI
+//! namespace `chatlane_model`): the records Kotlin and Swift build are the core's own
+//! types. This crate adds the client, the error projection and the pure model functions;
+//! validation, credentials, endpoint checks and the tokio runtime all live in the core.
 
 mod client;
 mod error;
-mod message;
+mod model;
 
 pub use client::{Client, ClientOptions, Credentials, USER_AGENT};
 pub use error::{ChatlaneError, Violation};
-pub use message::{Body, Message};
+pub use model::{
+    mass_message_from_json, mass_violations, mass_wire_params, message_from_json, violations, wire_params,
+};
 
 uniffi::setup_scaffolding!();

@@ -1,4 +1,4 @@
-//! `uniffi-bindgen`: generates the Kotlin and Swift sources from `libchatlane_uniffi`.
+//! `uniffi-bindgen`: generates the Kotlin sources from `libchatlane_uniffi`.
 
 fn main() {
     uniffi::uniffi_bindgen_main()

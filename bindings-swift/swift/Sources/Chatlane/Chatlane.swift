@@ -598,6 +598,12 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func send(message: Message) async throws  -> SendReceipt
     
     /**
+     * Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
+     * sends one message; the receipt's `messageId` is the `GroupMessageId`.
+     */
+    func sendMass(message: MassMessage) async throws  -> SendReceipt
+    
+    /**
      * Replaces the credentials (e.g. a refreshed STS token) for every later send, without
      * rebuilding the client or dropping its connections.
      */
@@ -686,6 +692,26 @@ open func send(message: Message)async throws  -> SendReceipt  {
             rustFutureFunc: {
                 uniffi_chatlane_uniffi_fn_method_client_send(
                         self.uniffiCloneHandle(),FfiConverterTypeMessage_lower(message)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSendReceipt_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
+     * sends one message; the receipt's `messageId` is the `GroupMessageId`.
+     */
+open func sendMass(message: MassMessage)async throws  -> SendReceipt  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_send_mass(
+                        self.uniffiCloneHandle(),FfiConverterTypeMassMessage_lower(message)
                 )
             },
             pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
@@ -1098,115 +1124,6 @@ public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustB
 
 
 /**
- * One message to one recipient.
- */
-public struct Message: Equatable, Hashable {
-    /**
-     * The sender: business number, page, account or service ID (`From`).
-     */
-    public let from: String
-    /**
-     * The recipient (`To`).
-     */
-    public let to: String
-    /**
-     * The template or free-form content.
-     */
-    public let body: Body
-    /**
-     * The chat app (`ChannelType`); WhatsApp when absent.
-     */
-    public let channel: Channel?
-    /**
-     * Caller-defined ID echoed in status receipts and in outcome-unknown errors (`TaskId`).
-     */
-    public let taskId: String?
-    /**
-     * The channel instance (`CustSpaceId`); overrides the client's default.
-     */
-    public let custSpaceId: String?
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The sender: business number, page, account or service ID (`From`).
-         */from: String, 
-        /**
-         * The recipient (`To`).
-         */to: String, 
-        /**
-         * The template or free-form content.
-         */body: Body, 
-        /**
-         * The chat app (`ChannelType`); WhatsApp when absent.
-         */channel: Channel? = nil, 
-        /**
-         * Caller-defined ID echoed in status receipts and in outcome-unknown errors (`TaskId`).
-         */taskId: String? = nil, 
-        /**
-         * The channel instance (`CustSpaceId`); overrides the client's default.
-         */custSpaceId: String? = nil) {
-        self.from = from
-        self.to = to
-        self.body = body
-        self.channel = channel
-        self.taskId = taskId
-        self.custSpaceId = custSpaceId
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Message: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeMessage: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Message {
-        return
-            try Message(
-                from: FfiConverterString.read(from: &buf), 
-                to: FfiConverterString.read(from: &buf), 
-                body: FfiConverterTypeBody.read(from: &buf), 
-                channel: FfiConverterOptionTypeChannel.read(from: &buf), 
-                taskId: FfiConverterOptionString.read(from: &buf), 
-                custSpaceId: FfiConverterOptionString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Message, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.from, into: &buf)
-        FfiConverterString.write(value.to, into: &buf)
-        FfiConverterTypeBody.write(value.body, into: &buf)
-        FfiConverterOptionTypeChannel.write(value.channel, into: &buf)
-        FfiConverterOptionString.write(value.taskId, into: &buf)
-        FfiConverterOptionString.write(value.custSpaceId, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeMessage_lift(_ buf: RustBuffer) throws -> Message {
-    return try FfiConverterTypeMessage.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeMessage_lower(_ value: Message) -> RustBuffer {
-    return FfiConverterTypeMessage.lower(value)
-}
-
-
-/**
  * The answer to an accepted message.
  */
 public struct SendReceipt: Equatable, Hashable {
@@ -1372,221 +1289,6 @@ public func FfiConverterTypeViolation_lift(_ buf: RustBuffer) throws -> Violatio
 public func FfiConverterTypeViolation_lower(_ value: Violation) -> RustBuffer {
     return FfiConverterTypeViolation.lower(value)
 }
-
-
-/**
- * What is sent: a pre-approved template or a free-form text.
- */
-
-public enum Body: Equatable, Hashable {
-    
-    /**
-     * A template message, allowed at any time (`Type=template`).
-     */
-    case template(
-        /**
-         * The template code (`TemplateCode`).
-         */code: String, 
-        /**
-         * The template language, e.g. `en` or `zh_CN` (`Language`).
-         */language: String, 
-        /**
-         * Values of the template's variables (`TemplateParams`). Maps are unordered in
-         * Swift, so they are sent sorted by name: the same message always signs the same.
-         */params: [String: String] = [:], 
-        /**
-         * One payload per quick-reply button, in button order (`Payload`).
-         */payload: [String] = []
-    )
-    /**
-     * A free-form text (WhatsApp: only within 24 h of the user's last message).
-     */
-    case text(
-        /**
-         * The text to send.
-         */text: String
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Body: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeBody: FfiConverterRustBuffer {
-    typealias SwiftType = Body
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Body {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .template(code: try FfiConverterString.read(from: &buf), language: try FfiConverterString.read(from: &buf), params: try FfiConverterDictionaryStringString.read(from: &buf), payload: try FfiConverterSequenceString.read(from: &buf)
-        )
-        
-        case 2: return .text(text: try FfiConverterString.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Body, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .template(code,language,params,payload):
-            writeInt(&buf, Int32(1))
-            FfiConverterString.write(code, into: &buf)
-            FfiConverterString.write(language, into: &buf)
-            FfiConverterDictionaryStringString.write(params, into: &buf)
-            FfiConverterSequenceString.write(payload, into: &buf)
-            
-        
-        case let .text(text):
-            writeInt(&buf, Int32(2))
-            FfiConverterString.write(text, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBody_lift(_ buf: RustBuffer) throws -> Body {
-    return try FfiConverterTypeBody.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeBody_lower(_ value: Body) -> RustBuffer {
-    return FfiConverterTypeBody.lower(value)
-}
-
-
-
-/**
- * The chat app a message goes through (`ChannelType` on the wire).
- */
-
-public enum Channel: Equatable, Hashable {
-    
-    /**
-     * WhatsApp: `from`/`to` are phone numbers with country code, digits only.
-     */
-    case whatsapp
-    /**
-     * Facebook Messenger: `from` is the Page ID, `to` a page-scoped user ID.
-     */
-    case messenger
-    /**
-     * Instagram: `from` is the professional account ID, `to` an Instagram user ID.
-     */
-    case instagram
-    /**
-     * Viber: `from` is the Service ID, `to` a phone number.
-     */
-    case viber
-    /**
-     * Telegram: `from` is the bot ID, `to` a chat ID.
-     */
-    case telegram
-    /**
-     * LINE: `from` is the channel ID, `to` a user ID.
-     */
-    case line
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension Channel: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeChannel: FfiConverterRustBuffer {
-    typealias SwiftType = Channel
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Channel {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .whatsapp
-        
-        case 2: return .messenger
-        
-        case 3: return .instagram
-        
-        case 4: return .viber
-        
-        case 5: return .telegram
-        
-        case 6: return .line
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: Channel, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .whatsapp:
-            writeInt(&buf, Int32(1))
-        
-        
-        case .messenger:
-            writeInt(&buf, Int32(2))
-        
-        
-        case .instagram:
-            writeInt(&buf, Int32(3))
-        
-        
-        case .viber:
-            writeInt(&buf, Int32(4))
-        
-        
-        case .telegram:
-            writeInt(&buf, Int32(5))
-        
-        
-        case .line:
-            writeInt(&buf, Int32(6))
-        
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeChannel_lift(_ buf: RustBuffer) throws -> Channel {
-    return try FfiConverterTypeChannel.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeChannel_lower(_ value: Channel) -> RustBuffer {
-    return FfiConverterTypeChannel.lower(value)
-}
-
 
 
 /**
@@ -2801,55 +2503,6 @@ fileprivate struct FfiConverterOptionTypeCredentials: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeChannel: FfiConverterRustBuffer {
-    typealias SwiftType = Channel?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeChannel.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeChannel.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
-    typealias SwiftType = [String]
-
-    public static func write(_ value: [String], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterString.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [String]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterString.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeViolation: FfiConverterRustBuffer {
     typealias SwiftType = [Violation]
 
@@ -2964,6 +2617,75 @@ public func panicProbe()async throws   {
             errorHandler: FfiConverterTypeChatlaneError_lift
         )
 }
+/**
+ * A mass send from its JSON shape; a wrong shape is a `Validation` error.
+ */
+public func massMessageFromJson(json: String)throws  -> MassMessage  {
+    return try  FfiConverterTypeMassMessage_lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_mass_message_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+/**
+ * Every reason a mass send cannot be sent, in the core's order; empty when it can be.
+ */
+public func massViolations(message: MassMessage) -> [Violation]  {
+    return try!  FfiConverterSequenceTypeViolation.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_mass_violations(
+        FfiConverterTypeMassMessage_lower(message),uniffiCallStatus
+    )
+})
+}
+/**
+ * The `SendChatappMassMessage` parameters of a mass send, without the client's defaults.
+ */
+public func massWireParams(message: MassMessage) -> [String: String]  {
+    return try!  FfiConverterDictionaryStringString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_mass_wire_params(
+        FfiConverterTypeMassMessage_lower(message),uniffiCallStatus
+    )
+})
+}
+/**
+ * A message from the JSON shape Python, Node and the CLI use; a wrong shape is a
+ * `Validation` error (code `InvalidMessage`) naming the problem and its place.
+ */
+public func messageFromJson(json: String)throws  -> Message  {
+    return try  FfiConverterTypeMessage_lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_message_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+/**
+ * Every reason `message` cannot be sent, in the core's order; empty when it can be.
+ */
+public func violations(message: Message) -> [Violation]  {
+    return try!  FfiConverterSequenceTypeViolation.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_violations(
+        FfiConverterTypeMessage_lower(message),uniffiCallStatus
+    )
+})
+}
+/**
+ * The `SendChatappMessage` parameters `message` goes on the wire with, as `send` sends
+ * them but without the client's defaults (`CustSpaceId`, a generated `TaskId`). Meant
+ * for a message without violations.
+ */
+public func wireParams(message: Message) -> [String: String]  {
+    return try!  FfiConverterDictionaryStringString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_wire_params(
+        FfiConverterTypeMessage_lower(message),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -2983,7 +2705,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_func_panic_probe() != 32984) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 23422) {
+    if (uniffi_chatlane_uniffi_checksum_func_mass_message_from_json() != 9127) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_mass_violations() != 40337) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_mass_wire_params() != 40104) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_message_from_json() != 27190) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_violations() != 30947) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 58990) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 42023) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 25484) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_set_credentials() != 32760) {
@@ -2999,6 +2742,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiEnsureChatlaneCoreInitialized()
     return InitializationResult.ok
 }()
 

@@ -263,6 +263,11 @@ uint64_t uniffi_chatlane_uniffi_fn_constructor_client_new(RustBuffer options, Ru
 uint64_t uniffi_chatlane_uniffi_fn_method_client_send(uint64_t ptr, RustBuffer message
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND_MASS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND_MASS
+uint64_t uniffi_chatlane_uniffi_fn_method_client_send_mass(uint64_t ptr, RustBuffer message
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SET_CREDENTIALS
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SET_CREDENTIALS
 void uniffi_chatlane_uniffi_fn_method_client_set_credentials(uint64_t ptr, uint64_t credentials, RustCallStatus *_Nonnull out_status
@@ -347,6 +352,36 @@ RustBuffer uniffi_chatlane_uniffi_fn_method_chatlaneerror_violations(RustBuffer 
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_PANIC_PROBE
 uint64_t uniffi_chatlane_uniffi_fn_func_panic_probe(void
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MASS_MESSAGE_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MASS_MESSAGE_FROM_JSON
+RustBuffer uniffi_chatlane_uniffi_fn_func_mass_message_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MASS_VIOLATIONS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MASS_VIOLATIONS
+RustBuffer uniffi_chatlane_uniffi_fn_func_mass_violations(RustBuffer message, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MASS_WIRE_PARAMS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MASS_WIRE_PARAMS
+RustBuffer uniffi_chatlane_uniffi_fn_func_mass_wire_params(RustBuffer message, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MESSAGE_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MESSAGE_FROM_JSON
+RustBuffer uniffi_chatlane_uniffi_fn_func_message_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_VIOLATIONS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_VIOLATIONS
+RustBuffer uniffi_chatlane_uniffi_fn_func_violations(RustBuffer message, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_WIRE_PARAMS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_WIRE_PARAMS
+RustBuffer uniffi_chatlane_uniffi_fn_func_wire_params(RustBuffer message, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_CHATLANE_UNIFFI_RUSTBUFFER_ALLOC
@@ -615,9 +650,51 @@ uint16_t uniffi_chatlane_uniffi_checksum_func_panic_probe(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MASS_MESSAGE_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MASS_MESSAGE_FROM_JSON
+uint16_t uniffi_chatlane_uniffi_checksum_func_mass_message_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MASS_VIOLATIONS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MASS_VIOLATIONS
+uint16_t uniffi_chatlane_uniffi_checksum_func_mass_violations(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MASS_WIRE_PARAMS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MASS_WIRE_PARAMS
+uint16_t uniffi_chatlane_uniffi_checksum_func_mass_wire_params(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MESSAGE_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MESSAGE_FROM_JSON
+uint16_t uniffi_chatlane_uniffi_checksum_func_message_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_VIOLATIONS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_VIOLATIONS
+uint16_t uniffi_chatlane_uniffi_checksum_func_violations(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_WIRE_PARAMS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_WIRE_PARAMS
+uint16_t uniffi_chatlane_uniffi_checksum_func_wire_params(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_send(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND_MASS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND_MASS
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_send_mass(void
     
 );
 #endif

@@ -1,5 +1,10 @@
 package dev.chatlane
 
+import dev.chatlane.model.Channel
+import dev.chatlane.model.Content
+import dev.chatlane.model.Message
+import dev.chatlane.model.Template
+import dev.chatlane.model.Text
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -42,14 +47,18 @@ class ClientTest {
 
     private fun taskId() = "kt-" + UUID.randomUUID()
 
+    private fun text(body: String, taskId: String? = null, from: String = FROM) =
+        Message(channel = Channel.WHATSAPP, from = from, to = TO, content = Content.Text(Text(body)), taskId = taskId)
+
     @Test
     fun `a template lands in the ledger with the exact wire parameters`() = runBlocking<Unit> {
         val taskId = taskId()
         val receipt = client.send(
             Message(
+                channel = Channel.WHATSAPP,
                 from = FROM,
                 to = TO,
-                body = Body.Template(
+                template = Template(
                     code = "744c4b5c79c94324",
                     language = "en",
                     params = linkedMapOf("name" to "Ada", "code" to "1234"),
@@ -81,7 +90,7 @@ class ClientTest {
     @Test
     fun `a text is sent as Type=message with JSON content`() = runBlocking<Unit> {
         val taskId = taskId()
-        val receipt = client.send(Message(from = FROM, to = TO, body = Body.Text("héllo from Kotlin"), taskId = taskId))
+        val receipt = client.send(text("héllo from Kotlin", taskId))
         val entry = sandbox.ledgerFor(taskId).single()
         assertEquals(receipt.messageId, entry.messageId)
         assertEquals("message", entry.params["Type"])
@@ -95,10 +104,10 @@ class ClientTest {
         val taskId = taskId()
         client.send(
             Message(
+                channel = Channel.MESSENGER,
                 from = "page-1",
                 to = "psid-2",
-                body = Body.Text("hi"),
-                channel = Channel.MESSENGER,
+                content = Content.Text(Text("hi")),
                 taskId = taskId,
                 custSpaceId = "cams-kt",
             ),
@@ -113,7 +122,7 @@ class ClientTest {
         val batch = taskId()
         val receipts = (1..20).map { i ->
             async(Dispatchers.Default) {
-                client.send(Message(from = FROM, to = TO, body = Body.Text("message $i"), taskId = "$batch-$i"))
+                client.send(text("message $i", "$batch-$i"))
             }
         }.awaitAll()
         assertEquals(20, receipts.map { it.messageId }.toSet().size)
@@ -127,7 +136,7 @@ class ClientTest {
         assertEquals(SANDBOX_KEY_SECRET, System.getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"), "set by the pom")
         val taskId = taskId()
         Client(ClientOptions(endpoint = sandbox.endpoint)).use { fromEnv ->
-            fromEnv.send(Message(from = FROM, to = TO, body = Body.Text("hi"), taskId = taskId))
+            fromEnv.send(text("hi", taskId))
         }
         assertEquals(1, sandbox.ledgerFor(taskId).size)
     }
@@ -136,7 +145,7 @@ class ClientTest {
     fun `a wrong secret is an Authentication exception with the platform's details`() = runBlocking<Unit> {
         val wrong = clientWith("wrong-secret-value")
         val e = assertFailsWith<ChatlaneException.Authentication> {
-            wrong.send(Message(from = FROM, to = TO, body = Body.Text("hi")))
+            wrong.send(text("hi"))
         }
         assertEquals("SignatureMismatch", e.code)
         assertEquals("SignatureDoesNotMatch", e.platformCode)
@@ -156,10 +165,10 @@ class ClientTest {
     fun `an invalid message is a Validation exception with every violation and sends nothing`() = runBlocking<Unit> {
         val taskId = taskId()
         val e = assertFailsWith<ChatlaneException.Validation> {
-            client.send(Message(from = "+86 139", to = TO, body = Body.Text(""), taskId = taskId))
+            client.send(text("", taskId, from = "+86 139"))
         }
         assertEquals("InvalidMessage", e.code)
-        assertEquals(listOf("from" to "digits_only", "text.text" to "required"), e.violations.map { it.path to it.code })
+        assertEquals(listOf("from" to "digits_only", "content.text" to "required"), e.violations.map { it.path to it.code })
         assertTrue(e.violations.all { it.message.isNotBlank() })
         assertEquals(null, e.httpStatus)
         assertEquals(null, e.taskId, "nothing was sent")
@@ -210,7 +219,7 @@ class ClientTest {
         )
         val taskId = taskId()
         val e = assertFailsWith<ChatlaneException.Network> {
-            refused.send(Message(from = FROM, to = TO, body = Body.Text("hi"), taskId = taskId))
+            refused.send(text("hi", taskId))
         }
         assertEquals("Connect", e.code)
         assertEquals(null, e.httpStatus)

@@ -1,5 +1,9 @@
 package dev.chatlane
 
+import dev.chatlane.model.Channel
+import dev.chatlane.model.Content
+import dev.chatlane.model.Message
+import dev.chatlane.model.Text
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.BeforeAll
@@ -43,7 +47,8 @@ class DeliveryTest {
     private fun options(secret: String = SANDBOX_KEY_SECRET) =
         ClientOptions(credentials = Credentials(SANDBOX_KEY_ID, secret), endpoint = sandbox.endpoint)
 
-    private fun text(to: String, taskId: String? = null) = Message(from = FROM, to = to, body = Body.Text("hi"), taskId = taskId)
+    private fun text(to: String, taskId: String? = null) =
+        Message(channel = Channel.WHATSAPP, from = FROM, to = to, content = Content.Text(Text("hi")), taskId = taskId)
 
     @Test
     fun `a throttled send is retried after the server's retry-after and succeeds`() = runBlocking<Unit> {

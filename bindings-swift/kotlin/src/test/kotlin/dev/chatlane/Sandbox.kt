@@ -1,7 +1,14 @@
 package dev.chatlane
 
-import org.json.JSONArray
-import org.json.JSONObject
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.buildJsonObject
+import kotlinx.serialization.json.contentOrNull
+import kotlinx.serialization.json.jsonArray
+import kotlinx.serialization.json.jsonObject
+import kotlinx.serialization.json.jsonPrimitive
+import kotlinx.serialization.json.long
+import kotlinx.serialization.json.put
 import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
@@ -33,17 +40,24 @@ data class JournalEntry(
 /** The sandbox's injectable faults, as the JSON `POST /_sandbox/faults` takes. */
 object Fault {
     /** HTTP 400 `Throttling.User` with `x-acs-retry-after: [retryAfterMs]`. */
-    fun throttle(retryAfterMs: Long) = JSONObject().put("kind", "throttle").put("retryAfterMs", retryAfterMs)
+    fun throttle(retryAfterMs: Long) = buildJsonObject {
+        put("kind", "throttle")
+        put("retryAfterMs", retryAfterMs)
+    }
 
     /** An error answer with this HTTP status and platform code (status 200: a business error). */
-    fun error(status: Int, code: String, message: String) =
-        JSONObject().put("kind", "error").put("status", status).put("code", code).put("message", message)
+    fun error(status: Int, code: String, message: String) = buildJsonObject {
+        put("kind", "error")
+        put("status", status)
+        put("code", code)
+        put("message", message)
+    }
 
     /** HTTP 200 with a body that is not JSON (the `x-acs-request-id` header is set). */
-    fun malformed() = JSONObject().put("kind", "malformed")
+    fun malformed() = buildJsonObject { put("kind", "malformed") }
 
     /** Accepts the message into the ledger and never answers. */
-    fun hang() = JSONObject().put("kind", "hang")
+    fun hang() = buildJsonObject { put("kind", "hang") }
 }
 
 /**
@@ -55,18 +69,13 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
     private val recipients = AtomicInteger()
 
     /** Every message accepted so far, oldest first. */
-    fun ledger(): List<LedgerEntry> {
-        val entries = JSONArray(get("/_sandbox/ledger"))
-        return (0 until entries.length()).map { i ->
-            val entry = entries.getJSONObject(i)
-            val params = entry.getJSONObject("params")
-            LedgerEntry(
-                action = entry.getString("action"),
-                messageId = entry.getString("messageId"),
-                requestId = entry.getString("requestId"),
-                params = params.keySet().associateWith { params.getString(it) },
-            )
-        }
+    fun ledger(): List<LedgerEntry> = getArray("/_sandbox/ledger").map { entry ->
+        LedgerEntry(
+            action = entry.string("action")!!,
+            messageId = entry.string("messageId")!!,
+            requestId = entry.string("requestId")!!,
+            params = entry.getValue("params").jsonObject.mapValues { it.value.jsonPrimitive.content },
+        )
     }
 
     /** The accepted messages whose `TaskId` is [taskId]. */
@@ -76,26 +85,26 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
     fun ledgerTo(to: String): List<LedgerEntry> = ledger().filter { it.params["To"] == to }
 
     /** Every authenticated request so far, oldest first. */
-    fun requests(): List<JournalEntry> {
-        val entries = JSONArray(get("/_sandbox/requests"))
-        return (0 until entries.length()).map { i ->
-            val entry = entries.getJSONObject(i)
-            JournalEntry(
-                action = entry.getString("action"),
-                taskId = entry.stringOrNull("taskId"),
-                to = entry.stringOrNull("to"),
-                receivedAtUs = entry.getLong("receivedAtUs"),
-                outcome = entry.getString("outcome"),
-            )
-        }
+    fun requests(): List<JournalEntry> = getArray("/_sandbox/requests").map { entry ->
+        JournalEntry(
+            action = entry.string("action")!!,
+            taskId = entry.string("taskId"),
+            to = entry.string("to"),
+            receivedAtUs = entry.getValue("receivedAtUs").jsonPrimitive.long,
+            outcome = entry.string("outcome")!!,
+        )
     }
 
     /** The requests addressed to recipient [to], oldest first. */
     fun requestsTo(to: String): List<JournalEntry> = requests().filter { it.to == to }
 
     /** Makes the next [times] requests to recipient [to] fail with [fault] (see [Fault]). */
-    fun inject(fault: JSONObject, to: String, times: Int = 1) {
-        val rule = JSONObject().put("fault", fault).put("times", times).put("to", to)
+    fun inject(fault: JsonObject, to: String, times: Int = 1) {
+        val rule = buildJsonObject {
+            put("fault", fault)
+            put("times", times)
+            put("to", to)
+        }
         val request = HttpRequest.newBuilder(URI.create("$endpoint/_sandbox/faults"))
             .header("content-type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(rule.toString()))
@@ -107,14 +116,16 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
     /** A WhatsApp number no other test of this sandbox uses, so faults and records stay apart. */
     fun newRecipient(): String = "6591%07d".format(recipients.incrementAndGet())
 
-    private fun get(path: String): String {
+    /** The JSON array of objects [path] answers. */
+    private fun getArray(path: String): List<JsonObject> {
         val request = HttpRequest.newBuilder(URI.create("$endpoint$path")).GET().build()
         val response = http.send(request, HttpResponse.BodyHandlers.ofString())
         check(response.statusCode() == 200) { "$path answered HTTP ${response.statusCode()}: ${response.body()}" }
-        return response.body()
+        return Json.parseToJsonElement(response.body()).jsonArray.map { it.jsonObject }
     }
 
-    private fun JSONObject.stringOrNull(key: String): String? = if (isNull(key)) null else getString(key)
+    /** The string at [key]; `null` when absent or JSON `null`. */
+    private fun JsonObject.string(key: String): String? = get(key)?.jsonPrimitive?.contentOrNull
 
     override fun close() {
         process.destroy()

@@ -9,11 +9,14 @@
 //   java -cp "$k/classes:$(cat $k/runtime-classpath.txt)" dev.chatlane.demo.DemoKt
 package dev.chatlane.demo
 
-import dev.chatlane.Body
 import dev.chatlane.ChatlaneException
 import dev.chatlane.Client
 import dev.chatlane.ClientOptions
-import dev.chatlane.Message
+import dev.chatlane.model.Channel
+import dev.chatlane.model.Content
+import dev.chatlane.model.Message
+import dev.chatlane.model.Template
+import dev.chatlane.model.Text
 import kotlinx.coroutines.runBlocking
 import kotlin.system.exitProcess
 
@@ -28,13 +31,16 @@ fun main() {
             Client(ClientOptions(endpoint = System.getenv("CHATLANE_ENDPOINT"))).use { client ->
                 val template = client.send(
                     Message(
+                        channel = Channel.WHATSAPP,
                         from = FROM,
                         to = TO,
-                        body = Body.Template(code = "744c4b5c79c94324", language = "en", params = mapOf("name" to "Ada")),
+                        template = Template(code = "744c4b5c79c94324", language = "en", params = mapOf("name" to "Ada")),
                     ),
                 )
                 println("kotlin  template  MessageId=${template.messageId}")
-                val text = client.send(Message(from = FROM, to = TO, body = Body.Text(text = "Hello from Kotlin")))
+                val text = client.send(
+                    Message(channel = Channel.WHATSAPP, from = FROM, to = TO, content = Content.Text(Text(text = "Hello from Kotlin"))),
+                )
                 println("kotlin  text      MessageId=${text.messageId}")
             }
         }

@@ -1,0 +1,110 @@
+//! Pure functions over the core's message model, whose records and enums UniFFI exports
+//! from `chatlane-core` itself (Kotlin package `dev.chatlane.model`, Swift module
+//! `Chatlane`): validation, the wire mapping and the JSON shape the other languages use.
+
+use std::collections::HashMap;
+
+use chatlane_core::cams::wire::{self, Defaults, Params};
+use chatlane_core::validate;
+use chatlane_core::{Error, ErrorCode, MassMessage, Message};
+
+use crate::error::{ChatlaneError, Violation};
+
+/// Every reason `message` cannot be sent, in the core's order; empty when it can be.
+#[uniffi::export]
+pub fn violations(message: Message) -> Vec<Violation> {
+    validate::violations(&message).iter().map(Violation::from).collect()
+}
+
+/// Every reason a mass send cannot be sent, in the core's order; empty when it can be.
+#[uniffi::export]
+pub fn mass_violations(message: MassMessage) -> Vec<Violation> {
+    validate::mass_violations(&message).iter().map(Violation::from).collect()
+}
+
+/// The `SendChatappMessage` parameters `message` goes on the wire with, as `send` sends
+/// them but without the client's defaults (`CustSpaceId`, a generated `TaskId`). Meant
+/// for a message without violations.
+#[uniffi::export]
+pub fn wire_params(message: Message) -> HashMap<String, String> {
+    to_map(&wire::send_message_params(&message, Defaults::default()))
+}
+
+/// The `SendChatappMassMessage` parameters of a mass send, without the client's defaults.
+#[uniffi::export]
+pub fn mass_wire_params(message: MassMessage) -> HashMap<String, String> {
+    to_map(&wire::send_mass_message_params(&message, Defaults::default()))
+}
+
+/// A message from the JSON shape Python, Node and the CLI use; a wrong shape is a
+/// `Validation` error (code `InvalidMessage`) naming the problem and its place.
+#[uniffi::export]
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn message_from_json(json: String) -> Result<Message, ChatlaneError> {
+    Ok(parse(&json).and_then(Message::from_json_value)?)
+}
+
+/// A mass send from its JSON shape; a wrong shape is a `Validation` error.
+#[uniffi::export]
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn mass_message_from_json(json: String) -> Result<MassMessage, ChatlaneError> {
+    Ok(parse(&json).and_then(MassMessage::from_json_value)?)
+}
+
+fn parse(json: &str) -> Result<serde_json::Value, Error> {
+    serde_json::from_str(json).map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("not JSON: {e}")))
+}
+
+fn to_map(params: &Params) -> HashMap<String, String> {
+    params.iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_shape_becomes_the_core_record() {
+        let message = message_from_json(
+            r#"{"from":"8613900000000","to":"8613800000000","content":{"messageType":"text","text":"hi"}}"#.into(),
+        )
+        .unwrap();
+        assert_eq!(message, Message::text("8613900000000", "8613800000000", "hi"));
+        let params = wire_params(message.clone());
+        assert_eq!(params["Type"], "message");
+        assert_eq!(params["Content"], r#"{"text":"hi"}"#);
+        assert!(violations(message).is_empty());
+    }
+
+    #[test]
+    fn a_wrong_shape_or_bad_json_is_a_validation_error() {
+        for json in [r#"{"from":"1","to":"2","taskid":"x"}"#, "{", "[]"] {
+            let error = message_from_json(json.into()).unwrap_err();
+            assert!(matches!(error, ChatlaneError::Validation { .. }), "{json}: {error:?}");
+            assert_eq!(error.code(), "InvalidMessage");
+        }
+        let error = mass_message_from_json(r#"{"from":"1"}"#.into()).unwrap_err();
+        assert!(error.detail().contains("template") || error.detail().contains("recipients"), "{error}");
+    }
+
+    #[test]
+    fn violations_keep_the_core_codes_and_paths() {
+        let found = violations(Message::text("+86 139", "2", ""));
+        let pairs: Vec<_> = found.iter().map(|v| (v.code.as_str(), v.path.as_str())).collect();
+        assert_eq!(pairs, [("digits_only", "from"), ("required", "content.text")]);
+    }
+
+    #[test]
+    fn mass_sends_map_to_a_sender_list() {
+        let message = mass_message_from_json(
+            r#"{"from":"8613900000000","template":{"code":"C","language":"en"},
+                "recipients":[{"to":"8613800000000","params":{"name":"Ada"}}]}"#
+                .into(),
+        )
+        .unwrap();
+        assert!(mass_violations(message.clone()).is_empty());
+        let params = mass_wire_params(message);
+        assert_eq!(params["TemplateCode"], "C");
+        assert_eq!(params["SenderList"], r#"[{"TemplateParams":{"name":"Ada"},"To":"8613800000000"}]"#);
+    }
+}
