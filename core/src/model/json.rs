@@ -67,6 +67,8 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for TemplateParams {
 mod ffi {
     use std::collections::HashMap;
 
+    use indexmap::IndexMap;
+
     use super::{JsonObject, TemplateParams};
 
     uniffi::custom_type!(JsonObject, String, {
@@ -77,14 +79,53 @@ mod ffi {
         },
     });
 
-    // Kotlin and Swift maps cross as hash maps, so their order is lost: variables are sent
-    // sorted by name, and the same message always signs the same.
-    uniffi::custom_type!(TemplateParams, HashMap<String, String>, {
-        lower: |params| params.0.into_iter().collect(),
-        try_lift: |map| {
-            let mut pairs: Vec<_> = map.into_iter().collect();
-            pairs.sort();
-            Ok(pairs.into_iter().collect())
-        },
-    });
+    // TemplateParams cross as a map (`Map<String, String>` in Kotlin, a dictionary in Swift)
+    // but are read into and written from the ordered map directly, so the caller's order
+    // survives: Kotlin's maps keep insertion order, as the official SDKs do. Swift
+    // dictionaries have no order of their own.
+    //
+    // SAFETY: the layout is UniFFI's own for a map: an i32 count, then key/value pairs,
+    // each written with the string converter.
+    unsafe impl uniffi::FfiConverter<crate::UniFfiTag> for TemplateParams {
+        type FfiType = uniffi::RustBuffer;
+
+        fn lower(params: Self) -> uniffi::RustBuffer {
+            let mut buf = Vec::new();
+            Self::write(params, &mut buf);
+            uniffi::RustBuffer::from_vec(buf)
+        }
+
+        fn try_lift(buf: uniffi::RustBuffer) -> uniffi::Result<Self> {
+            let bytes = buf.destroy_into_vec();
+            let mut rest = bytes.as_slice();
+            let params = Self::try_read(&mut rest)?;
+            uniffi::deps::anyhow::ensure!(rest.is_empty(), "{} junk bytes after TemplateParams", rest.len());
+            Ok(params)
+        }
+
+        fn write(params: Self, buf: &mut Vec<u8>) {
+            // A map of more than i32::MAX variables cannot be built in memory.
+            let len = i32::try_from(params.0.len()).unwrap_or(i32::MAX);
+            <i32 as uniffi::Lower<crate::UniFfiTag>>::write(len, buf);
+            for (name, value) in params.0 {
+                <String as uniffi::Lower<crate::UniFfiTag>>::write(name, buf);
+                <String as uniffi::Lower<crate::UniFfiTag>>::write(value, buf);
+            }
+        }
+
+        fn try_read(buf: &mut &[u8]) -> uniffi::Result<Self> {
+            let len = usize::try_from(<i32 as uniffi::Lift<crate::UniFfiTag>>::try_read(buf)?)?;
+            let mut params = IndexMap::with_capacity(len);
+            for _ in 0..len {
+                let name = <String as uniffi::Lift<crate::UniFfiTag>>::try_read(buf)?;
+                let value = <String as uniffi::Lift<crate::UniFfiTag>>::try_read(buf)?;
+                params.insert(name, value);
+            }
+            Ok(TemplateParams(params))
+        }
+
+        const TYPE_ID_META: uniffi::MetadataBuffer = <HashMap<String, String> as uniffi::TypeId<crate::UniFfiTag>>::TYPE_ID_META;
+    }
+
+    uniffi::derive_ffi_traits!(local TemplateParams);
 }

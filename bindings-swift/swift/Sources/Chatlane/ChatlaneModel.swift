@@ -3557,7 +3557,7 @@ public struct Recipient: Equatable, Hashable {
     /**
      * This recipient's template variables (`TemplateParams`).
      */
-    public let params: TemplateParams
+    public let params: [String: String]
     /**
      * This recipient's quick-reply payloads (`Payload`).
      */
@@ -3583,7 +3583,7 @@ public struct Recipient: Equatable, Hashable {
          */to: String, 
         /**
          * This recipient's template variables (`TemplateParams`).
-         */params: TemplateParams = [:], 
+         */params: [String: String] = [:], 
         /**
          * This recipient's quick-reply payloads (`Payload`).
          */payload: [String] = [], 
@@ -3621,7 +3621,7 @@ public struct FfiConverterTypeRecipient: FfiConverterRustBuffer {
         return
             try Recipient(
                 to: FfiConverterString.read(from: &buf), 
-                params: FfiConverterTypeTemplateParams.read(from: &buf), 
+                params: FfiConverterDictionaryStringString.read(from: &buf), 
                 payload: FfiConverterSequenceString.read(from: &buf), 
                 recipientType: FfiConverterOptionTypeRecipientType.read(from: &buf), 
                 productAction: FfiConverterOptionTypeProductAction.read(from: &buf), 
@@ -3631,7 +3631,7 @@ public struct FfiConverterTypeRecipient: FfiConverterRustBuffer {
 
     public static func write(_ value: Recipient, into buf: inout [UInt8]) {
         FfiConverterString.write(value.to, into: &buf)
-        FfiConverterTypeTemplateParams.write(value.params, into: &buf)
+        FfiConverterDictionaryStringString.write(value.params, into: &buf)
         FfiConverterSequenceString.write(value.payload, into: &buf)
         FfiConverterOptionTypeRecipientType.write(value.recipientType, into: &buf)
         FfiConverterOptionTypeProductAction.write(value.productAction, into: &buf)
@@ -3862,7 +3862,7 @@ public struct Template: Equatable, Hashable {
     /**
      * Values of the template's variables (`TemplateParams`).
      */
-    public let params: TemplateParams
+    public let params: [String: String]
     /**
      * One payload per quick-reply button, in button order (`Payload`; WhatsApp).
      */
@@ -3883,7 +3883,7 @@ public struct Template: Equatable, Hashable {
          */language: String, 
         /**
          * Values of the template's variables (`TemplateParams`).
-         */params: TemplateParams = [:], 
+         */params: [String: String] = [:], 
         /**
          * One payload per quick-reply button, in button order (`Payload`; WhatsApp).
          */payload: [String] = []) {
@@ -3913,7 +3913,7 @@ public struct FfiConverterTypeTemplate: FfiConverterRustBuffer {
                 code: FfiConverterOptionString.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
                 language: FfiConverterString.read(from: &buf), 
-                params: FfiConverterTypeTemplateParams.read(from: &buf), 
+                params: FfiConverterDictionaryStringString.read(from: &buf), 
                 payload: FfiConverterSequenceString.read(from: &buf)
         )
     }
@@ -3922,7 +3922,7 @@ public struct FfiConverterTypeTemplate: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.code, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
         FfiConverterString.write(value.language, into: &buf)
-        FfiConverterTypeTemplateParams.write(value.params, into: &buf)
+        FfiConverterDictionaryStringString.write(value.params, into: &buf)
         FfiConverterSequenceString.write(value.payload, into: &buf)
     }
 }
@@ -6527,46 +6527,6 @@ public func FfiConverterTypeJsonObject_lift(_ value: RustBuffer) throws -> JsonO
 #endif
 public func FfiConverterTypeJsonObject_lower(_ value: JsonObject) -> RustBuffer {
     return FfiConverterTypeJsonObject.lower(value)
-}
-
-
-
-public typealias TemplateParams = [String: String]
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeTemplateParams: FfiConverter {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateParams {
-        return try FfiConverterDictionaryStringString.read(from: &buf)
-    }
-
-    public static func write(_ value: TemplateParams, into buf: inout [UInt8]) {
-        return FfiConverterDictionaryStringString.write(value, into: &buf)
-    }
-
-    public static func lift(_ value: RustBuffer) throws -> TemplateParams {
-        return try FfiConverterDictionaryStringString.lift(value)
-    }
-
-    public static func lower(_ value: TemplateParams) -> RustBuffer {
-        return FfiConverterDictionaryStringString.lower(value)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTemplateParams_lift(_ value: RustBuffer) throws -> TemplateParams {
-    return try FfiConverterTypeTemplateParams.lift(value)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeTemplateParams_lower(_ value: TemplateParams) -> RustBuffer {
-    return FfiConverterTypeTemplateParams.lower(value)
 }
 
 

@@ -80,7 +80,7 @@ class ClientTest {
                 "Type" to "template",
                 "TemplateCode" to "744c4b5c79c94324",
                 "Language" to "en",
-                "TemplateParams" to """{"code":"1234","name":"Ada"}""",
+                "TemplateParams" to """{"name":"Ada","code":"1234"}""",
                 "Payload" to """["yes","no"]""",
             ),
             entry.params.filterKeys { it != "CustSpaceId" },

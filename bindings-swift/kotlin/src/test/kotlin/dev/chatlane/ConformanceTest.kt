@@ -17,12 +17,6 @@ import kotlin.test.assertEquals
 import kotlin.test.assertTrue
 import kotlin.test.fail
 
-/**
- * Wire parameters whose JSON holds template variables: Kotlin maps cross the FFI unordered
- * (the core sends them sorted by name), so these compare as JSON values, not as text.
- */
-private val UNORDERED_PARAMS = setOf("TemplateParams", "SenderList")
-
 /** A shared case: a message's JSON and what every language must make of it. */
 private class Case(
     val name: String,
@@ -39,7 +33,7 @@ private class Case(
  * The cross-language cases through the Kotlin records: each message's JSON becomes a record
  * in Rust ([messageFromJson]), crosses into Kotlin and back into Rust ([wireParams],
  * [violations]), and must come out as the core's own test expects: the same violations,
- * the same wire parameters (template variables compared as JSON, see [UNORDERED_PARAMS]).
+ * byte for byte the same wire parameters (template variables keep their order across the FFI).
  */
 class ConformanceTest {
     private val root = Path.of(System.getProperty("chatlane.root") ?: error("set -Dchatlane.root to the repository"))
@@ -101,11 +95,7 @@ class ConformanceTest {
     private fun assertWire(expected: Map<String, String>, actual: Map<String, String>) {
         assertEquals(expected.keys.sorted(), actual.keys.sorted(), "wire parameter names")
         for ((name, value) in expected) {
-            if (name in UNORDERED_PARAMS) {
-                assertEquals(Json.parseToJsonElement(value), Json.parseToJsonElement(actual.getValue(name)), name)
-            } else {
-                assertEquals(value, actual[name], name)
-            }
+            assertEquals(value, actual[name], name)
         }
     }
 
