@@ -39,16 +39,16 @@ def make_client(endpoint: str) -> chatlane.Client:
     )
 
 
-def make_messages() -> tuple[chatlane.Template, chatlane.Text]:
+def make_messages() -> tuple[chatlane.Message, chatlane.Message]:
     """The template and the text message of PROTOCOL.md."""
-    template = chatlane.Template(
-        sender=measure.SENDER,
+    template = chatlane.Message(
+        from_=measure.SENDER,
         to=measure.RECIPIENT,
-        code=measure.TEMPLATE_CODE,
-        language=measure.LANGUAGE,
-        params=dict(measure.TEMPLATE_PARAMS),
+        template=chatlane.Template(
+            code=measure.TEMPLATE_CODE, language=measure.LANGUAGE, params=dict(measure.TEMPLATE_PARAMS)
+        ),
     )
-    text = chatlane.Text(sender=measure.SENDER, to=measure.RECIPIENT, text=measure.TEXT)
+    text = chatlane.Message(from_=measure.SENDER, to=measure.RECIPIENT, content=chatlane.Text(text=measure.TEXT))
     return template, text
 
 

@@ -20,15 +20,18 @@ RECIPIENT = "6591234567"
 
 
 async def send_text(client: chatlane.Client) -> chatlane.SendReceipt:
-    return await client.send_async(chatlane.Text(sender=SENDER, to=RECIPIENT, text="Hello from Python!"))
+    message = chatlane.Message(from_=SENDER, to=RECIPIENT, content=chatlane.Text(text="Hello from Python!"))
+    return await client.send_async(message)
 
 
 def main() -> int:
     try:
         client = chatlane.Client(endpoint=os.environ.get("CHATLANE_ENDPOINT"))
         template = client.send(
-            chatlane.Template(
-                sender=SENDER, to=RECIPIENT, code="744c4b5c79c94324", language="en", params={"name": "Ada"}
+            chatlane.Message(
+                from_=SENDER,
+                to=RECIPIENT,
+                template=chatlane.Template(code="744c4b5c79c94324", language="en", params={"name": "Ada"}),
             )
         )
         print(f"python  template  MessageId={template.message_id}")

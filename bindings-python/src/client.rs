@@ -10,7 +10,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::PyCFunction;
 
 use crate::aio::{self, Completions};
-use crate::{VERSION, errors, messages, repr};
+use crate::messages::{self, Outgoing};
+use crate::{VERSION, errors, repr};
 
 /// A CAMS client: signs with one AccessKey and sends through pooled connections.
 /// Safe to share between threads and asyncio tasks.
@@ -124,28 +125,25 @@ impl Client {
     /// Validates, signs and sends one message, blocking this thread (not the interpreter)
     /// until the platform answers. Returns the receipt or raises a `ChatlaneError` subclass.
     fn send(&self, py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<SendReceipt> {
-        let message = messages::core_message(message)?;
-        let client = self.inner.clone();
-        py.detach(move || runtime::block_on(async move { client.send(&message).await }))
-            .map(SendReceipt::from)
-            .map_err(|e| errors::to_pyerr(py, &e))
+        self.deliver(py, Outgoing::Message(Box::new(messages::message(message)?)))
     }
 
     /// Like `send`, as a coroutine: the send starts when it is first awaited (inside the
     /// running event loop) and its I/O runs on chatlane's own threads. Cancelling the
     /// awaiting task stops the wait, not a request already on its way.
     fn send_async<'py>(slf: &Bound<'py, Self>, message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        let message = messages::core_message(message)?;
-        let this = slf.clone().unbind();
-        let start = PyCFunction::new_closure(py, Some(c"send"), None, move |args, _kwargs| -> PyResult<Py<PyAny>> {
-            let py = args.py();
-            let client = this.get();
-            let completions = client.completions_for(py)?;
-            let (inner, message) = (client.inner.clone(), Arc::clone(&message));
-            aio::spawn(py, completions, async move { inner.send(&message).await.map(Some) }).map(Bound::unbind)
-        })?;
-        await_later(py)?.call1((start,))
+        Self::deliver_async(slf, Outgoing::Message(Box::new(messages::message(message)?)))
+    }
+
+    /// `send` for one template to up to 1,000 recipients (`SendChatappMassMessage`); the
+    /// receipt's `message_id` is the `GroupMessageId`.
+    fn send_mass(&self, py: Python<'_>, mass: &Bound<'_, PyAny>) -> PyResult<SendReceipt> {
+        self.deliver(py, Outgoing::Mass(Box::new(messages::mass_message(mass)?)))
+    }
+
+    /// `send_mass` as a coroutine, like `send_async`.
+    fn send_mass_async<'py>(slf: &Bound<'py, Self>, mass: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        Self::deliver_async(slf, Outgoing::Mass(Box::new(messages::mass_message(mass)?)))
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send of this
@@ -180,6 +178,30 @@ impl Client {
 }
 
 impl Client {
+    /// Sends on this thread with the interpreter released.
+    fn deliver(&self, py: Python<'_>, outgoing: Outgoing) -> PyResult<SendReceipt> {
+        let client = &self.inner;
+        py.detach(|| runtime::block_on(outgoing.send(client)))
+            .map(SendReceipt::from)
+            .map_err(|e| errors::to_pyerr(py, &e))
+    }
+
+    /// A coroutine that, once awaited, sends on the core runtime and resolves through the
+    /// running loop's completions.
+    fn deliver_async<'py>(slf: &Bound<'py, Self>, outgoing: Outgoing) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let outgoing = Arc::new(outgoing);
+        let this = slf.clone().unbind();
+        let start = PyCFunction::new_closure(py, Some(c"send"), None, move |args, _kwargs| -> PyResult<Py<PyAny>> {
+            let py = args.py();
+            let client = this.get();
+            let completions = client.completions_for(py)?;
+            let (inner, outgoing) = (client.inner.clone(), Arc::clone(&outgoing));
+            aio::spawn(py, completions, async move { outgoing.send(&inner).await.map(Some) }).map(Bound::unbind)
+        })?;
+        await_later(py)?.call1((start,))
+    }
+
     /// The completions of the running event loop, reused while the loop stays the same.
     fn completions_for(&self, py: Python<'_>) -> PyResult<Py<Completions>> {
         let event_loop = aio::running_loop(py)?;

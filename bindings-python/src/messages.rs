@@ -1,245 +1,169 @@
-//! `Template` and `Text`: immutable Python views of a core [`Message`], converted once
-//! at construction. Validation happens when the message is sent, reporting every violation.
+//! Python model values to core messages, and the pure functions on them.
+//!
+//! A `chatlane.Message` or `chatlane.MassMessage` (the dataclasses generated into
+//! `chatlane/_model.py`) crosses as its `to_dict()` JSON shape: converted to a
+//! `serde_json::Value` and deserialised by the core, once per call, so the core's own
+//! shape errors (with the failing field's path) are what Python sees.
 
-use std::sync::Arc;
-
-use chatlane_core::{Body, Channel, Message, SendOptions, TemplateParams};
-use pyo3::exceptions::PyTypeError;
+use chatlane_core::cams::wire::{self, Defaults, Params};
+use chatlane_core::{Error, MassMessage, Message, SendReceipt, validate};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
 
-use crate::{errors, repr};
+use crate::errors::{self, Violation};
 
-/// A pre-approved template message (`Type=template`), allowed at any time.
-#[pyclass(frozen, eq, module = "chatlane")]
-#[derive(PartialEq, Eq)]
-pub struct Template {
-    message: Arc<Message>,
+/// What a client sends, converted from Python once.
+pub enum Outgoing {
+    /// `SendChatappMessage`.
+    Message(Box<Message>),
+    /// `SendChatappMassMessage`.
+    Mass(Box<MassMessage>),
 }
 
-/// A free-form text message (`Type=message`, `MessageType=text`).
-#[pyclass(frozen, eq, module = "chatlane")]
-#[derive(PartialEq, Eq)]
-pub struct Text {
-    message: Arc<Message>,
-}
-
-/// The core message behind a Python `Template` or `Text`.
-pub fn core_message(message: &Bound<'_, PyAny>) -> PyResult<Arc<Message>> {
-    if let Ok(template) = message.cast::<Template>() {
-        return Ok(Arc::clone(&template.get().message));
-    }
-    if let Ok(text) = message.cast::<Text>() {
-        return Ok(Arc::clone(&text.get().message));
-    }
-    Err(PyTypeError::new_err(format!(
-        "message must be chatlane.Template or chatlane.Text, not {}",
-        message.get_type().name()?
-    )))
-}
-
-fn envelope(
-    py: Python<'_>,
-    sender: String,
-    to: String,
-    body: Body,
-    channel: &str,
-    task_id: Option<String>,
-    cust_space_id: Option<String>,
-) -> PyResult<Arc<Message>> {
-    let channel = Channel::parse(channel).map_err(|e| errors::to_pyerr(py, &e))?;
-    Ok(Arc::new(Message { channel, from: sender, to, body, options: SendOptions { task_id, cust_space_id } }))
-}
-
-/// The fields every message shares, for `__repr__`.
-fn common_fields<'py>(py: Python<'py>, m: &Message) -> PyResult<[(&'static str, Bound<'py, PyAny>); 5]> {
-    Ok([
-        ("sender", repr::value(py, &m.from)?),
-        ("to", repr::value(py, &m.to)?),
-        ("channel", repr::value(py, m.channel.as_str())?),
-        ("task_id", repr::value(py, &m.options.task_id)?),
-        ("cust_space_id", repr::value(py, &m.options.cust_space_id)?),
-    ])
-}
-
-#[pymethods]
-impl Template {
-    /// A template message; `params` keeps its order on the wire, `payload` has one entry
-    /// per quick-reply button.
-    #[new]
-    #[pyo3(signature = (
-        *, sender, to, code, language, params=None, payload=None,
-        channel="whatsapp", task_id=None, cust_space_id=None,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        sender: String,
-        to: String,
-        code: String,
-        language: String,
-        params: Option<Bound<'_, PyDict>>,
-        payload: Option<Vec<String>>,
-        channel: &str,
-        task_id: Option<String>,
-        cust_space_id: Option<String>,
-    ) -> PyResult<Self> {
-        let mut ordered = TemplateParams::new();
-        for (name, value) in params.iter().flat_map(|dict| dict.iter()) {
-            ordered.insert(name.extract()?, value.extract()?);
+impl Outgoing {
+    /// Sends through `client` (validation first, as the core always does).
+    pub async fn send(&self, client: &chatlane_core::Client) -> Result<SendReceipt, Error> {
+        match self {
+            Self::Message(message) => client.send(message).await,
+            Self::Mass(message) => client.send_mass(message).await,
         }
-        let template =
-            chatlane_core::Template { code, language, params: ordered, payload: payload.unwrap_or_default() };
-        let message = envelope(py, sender, to, Body::Template(template), channel, task_id, cust_space_id)?;
-        Ok(Self { message })
-    }
-
-    /// The sender (`From`): business phone number, page, account or service ID.
-    #[getter]
-    fn sender(&self) -> &str {
-        &self.message.from
-    }
-
-    /// The recipient (`To`).
-    #[getter]
-    fn to(&self) -> &str {
-        &self.message.to
-    }
-
-    /// The template code (`TemplateCode`).
-    #[getter]
-    fn code(&self) -> &str {
-        &self.template().code
-    }
-
-    /// The template language (`Language`).
-    #[getter]
-    fn language(&self) -> &str {
-        &self.template().language
-    }
-
-    /// A copy of the template variables, in their original order (`TemplateParams`).
-    #[getter]
-    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        for (name, value) in &self.template().params {
-            dict.set_item(name, value)?;
-        }
-        Ok(dict)
-    }
-
-    /// A copy of the quick-reply button payloads (`Payload`).
-    #[getter]
-    fn payload<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, &self.template().payload)
-    }
-
-    /// The chat app (`ChannelType`), e.g. `"whatsapp"`.
-    #[getter]
-    fn channel(&self) -> &'static str {
-        self.message.channel.as_str()
-    }
-
-    /// The caller-defined ID echoed in status receipts (`TaskId`).
-    #[getter]
-    fn task_id(&self) -> Option<&str> {
-        self.message.options.task_id.as_deref()
-    }
-
-    /// The channel instance (`CustSpaceId`), overriding the client's default.
-    #[getter]
-    fn cust_space_id(&self) -> Option<&str> {
-        self.message.options.cust_space_id.as_deref()
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let template = self.template();
-        let [sender, to, channel, task_id, cust_space_id] = common_fields(py, &self.message)?;
-        let params = (!template.params.is_empty()).then(|| self.params(py)).transpose()?;
-        let payload = (!template.payload.is_empty()).then(|| self.payload(py)).transpose()?;
-        repr::call_like(
-            "Template",
-            &[
-                sender,
-                to,
-                ("code", repr::value(py, &template.code)?),
-                ("language", repr::value(py, &template.language)?),
-                ("params", repr::value(py, params)?),
-                ("payload", repr::value(py, payload)?),
-                channel,
-                task_id,
-                cust_space_id,
-            ],
-        )
     }
 }
 
-impl Template {
-    fn template(&self) -> &chatlane_core::Template {
-        let Body::Template(template) = &self.message.body else {
-            unreachable!("a Template is only ever built with a template body")
+/// The core message behind a `chatlane.Message`. Raises `TypeError` for anything else and
+/// `ValidationError` (code `InvalidMessage`) when its fields have the wrong shape.
+pub fn message(message: &Bound<'_, PyAny>) -> PyResult<Message> {
+    static CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let value = model_json(message, CLASS.import(message.py(), "chatlane._model", "Message")?, "message")?;
+    Message::from_json_value(value).map_err(|e| errors::to_pyerr(message.py(), &e))
+}
+
+/// The core mass send behind a `chatlane.MassMessage`, as [`message`].
+pub fn mass_message(mass: &Bound<'_, PyAny>) -> PyResult<MassMessage> {
+    static CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let value = model_json(mass, CLASS.import(mass.py(), "chatlane._model", "MassMessage")?, "mass")?;
+    MassMessage::from_json_value(value).map_err(|e| errors::to_pyerr(mass.py(), &e))
+}
+
+/// `chatlane.violations(message)`: every rule the message breaks, empty when it can be sent.
+#[pyfunction]
+pub fn violations(message: &Bound<'_, PyAny>) -> PyResult<Vec<Violation>> {
+    Ok(validate::violations(&self::message(message)?).iter().map(Violation::from).collect())
+}
+
+/// `chatlane.mass_violations(mass)`: [`violations`] for a mass send.
+#[pyfunction]
+pub fn mass_violations(mass: &Bound<'_, PyAny>) -> PyResult<Vec<Violation>> {
+    Ok(validate::mass_violations(&mass_message(mass)?).iter().map(Violation::from).collect())
+}
+
+/// `chatlane.wire_params(message)`: the `SendChatappMessage` parameters of the message.
+#[pyfunction]
+pub fn wire_params<'py>(message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    params_dict(message.py(), &wire::send_message_params(&self::message(message)?, Defaults::default()))
+}
+
+/// `chatlane.mass_wire_params(mass)`: the `SendChatappMassMessage` parameters.
+#[pyfunction]
+pub fn mass_wire_params<'py>(mass: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
+    params_dict(mass.py(), &wire::send_mass_message_params(&mass_message(mass)?, Defaults::default()))
+}
+
+fn params_dict<'py>(py: Python<'py>, params: &Params) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (name, value) in params.iter() {
+        dict.set_item(name, value)?;
+    }
+    Ok(dict)
+}
+
+/// The JSON shape of `value`, an instance of the model class `class` (else `TypeError`
+/// naming the `argument`).
+fn model_json(value: &Bound<'_, PyAny>, class: &Bound<'_, PyAny>, argument: &str) -> PyResult<Value> {
+    if !value.is_instance(class)? {
+        let expected = class.getattr(intern!(value.py(), "__name__"))?;
+        let found = value.get_type().name()?;
+        return Err(PyTypeError::new_err(format!("{argument} must be a chatlane.{expected}, not {found}")));
+    }
+    to_json(&value.call_method0(intern!(value.py(), "to_dict"))?).map_err(|e| e.into_pyerr(value.py()))
+}
+
+/// Why a Python value is not JSON data: the problem, and the keys and indexes leading to
+/// it, innermost first (collected only on failure, while the error travels up).
+struct NotJson {
+    problem: PyErr,
+    path: Vec<String>,
+}
+
+impl NotJson {
+    fn new(problem: PyErr) -> Self {
+        Self { problem, path: Vec::new() }
+    }
+
+    fn at(mut self, segment: String) -> Self {
+        self.path.push(segment);
+        self
+    }
+
+    /// The problem's exception, its text prefixed with the path.
+    fn into_pyerr(self, py: Python<'_>) -> PyErr {
+        let path: String = self.path.into_iter().rev().collect();
+        let problem = self.problem.value(py);
+        let text = match path.trim_start_matches('.') {
+            "" => format!("not a valid message: {problem}"),
+            path => format!("not a valid message at {path}: {problem}"),
         };
-        template
+        if problem.is_instance_of::<PyValueError>() { PyValueError::new_err(text) } else { PyTypeError::new_err(text) }
     }
 }
 
-#[pymethods]
-impl Text {
-    /// A free-form text message (WhatsApp: only within 24 h of the user's last message).
-    #[new]
-    #[pyo3(signature = (*, sender, to, text, channel="whatsapp", task_id=None, cust_space_id=None))]
-    fn new(
-        py: Python<'_>,
-        sender: String,
-        to: String,
-        text: String,
-        channel: &str,
-        task_id: Option<String>,
-        cust_space_id: Option<String>,
-    ) -> PyResult<Self> {
-        let body = Body::Text(chatlane_core::Text { text });
-        Ok(Self { message: envelope(py, sender, to, body, channel, task_id, cust_space_id)? })
+/// Converts JSON data as `to_dict()` builds it: dicts with string keys, lists, tuples,
+/// strings, integers, finite floats, booleans and `None`.
+fn to_json(value: &Bound<'_, PyAny>) -> Result<Value, NotJson> {
+    if value.is_none() {
+        return Ok(Value::Null);
     }
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(Value::String(text.to_str().map_err(NotJson::new)?.to_owned()));
+    }
+    if let Ok(flag) = value.cast::<PyBool>() {
+        return Ok(Value::Bool(flag.is_true()));
+    }
+    if value.is_instance_of::<PyInt>() {
+        return match value.extract::<i64>() {
+            Ok(number) => Ok(number.into()),
+            Err(_) => value.extract::<u64>().map(Value::from).map_err(NotJson::new),
+        };
+    }
+    if let Ok(number) = value.cast::<PyFloat>() {
+        let number = number.value();
+        return Number::from_f64(number)
+            .map(Value::Number)
+            .ok_or_else(|| NotJson::new(PyValueError::new_err(format!("{number} is not a finite number"))));
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let mut object = Map::with_capacity(dict.len());
+        for (key, item) in dict.iter() {
+            let key = key.cast::<PyString>().map_err(|_| NotJson::new(PyTypeError::new_err("keys must be strings")))?;
+            let key = key.to_str().map_err(NotJson::new)?;
+            object.insert(key.to_owned(), to_json(&item).map_err(|e| e.at(format!(".{key}")))?);
+        }
+        return Ok(Value::Object(object));
+    }
+    if let Ok(list) = value.cast::<PyList>() {
+        return array(list.iter());
+    }
+    if let Ok(tuple) = value.cast::<PyTuple>() {
+        return array(tuple.iter());
+    }
+    let found = value.get_type().name().map_or_else(|_| "this value".to_owned(), |name| name.to_string());
+    Err(NotJson::new(PyTypeError::new_err(format!("{found} is not JSON data"))))
+}
 
-    /// The sender (`From`): business phone number, page, account or service ID.
-    #[getter]
-    fn sender(&self) -> &str {
-        &self.message.from
-    }
-
-    /// The recipient (`To`).
-    #[getter]
-    fn to(&self) -> &str {
-        &self.message.to
-    }
-
-    /// The text to send.
-    #[getter]
-    fn text(&self) -> &str {
-        let Body::Text(text) = &self.message.body else { unreachable!("a Text is only ever built with a text body") };
-        &text.text
-    }
-
-    /// The chat app (`ChannelType`), e.g. `"whatsapp"`.
-    #[getter]
-    fn channel(&self) -> &'static str {
-        self.message.channel.as_str()
-    }
-
-    /// The caller-defined ID echoed in status receipts (`TaskId`).
-    #[getter]
-    fn task_id(&self) -> Option<&str> {
-        self.message.options.task_id.as_deref()
-    }
-
-    /// The channel instance (`CustSpaceId`), overriding the client's default.
-    #[getter]
-    fn cust_space_id(&self) -> Option<&str> {
-        self.message.options.cust_space_id.as_deref()
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let [sender, to, channel, task_id, cust_space_id] = common_fields(py, &self.message)?;
-        repr::call_like("Text", &[sender, to, ("text", repr::value(py, self.text())?), channel, task_id, cust_space_id])
-    }
+fn array<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>) -> Result<Value, NotJson> {
+    items.enumerate().map(|(index, item)| to_json(&item).map_err(|e| e.at(format!("[{index}]")))).collect()
 }

@@ -1,79 +1,203 @@
-"""The Python surface itself: message objects, receipts, the exception classes and the stubs."""
+"""The Python surface itself: the typed model, the pure functions, receipts, the exception
+classes and the stubs."""
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import chatlane
 import typing_example
-from chatlane import _chatlane
+from chatlane import _chatlane, _model
 from conftest import REPO, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET, Sandbox
 
 STUB = Path(chatlane.__file__).with_name("_chatlane.pyi")
+SENDER = "8613900000000"
+RECIPIENT = "8613800000000"
 
 
-def test_template_keeps_its_fields_and_param_order() -> None:
-    message = chatlane.Template(
-        sender="1",
-        to="2",
-        code="C",
-        language="en",
-        params={"z": "1", "a": "2"},
-        payload=["p"],
-        channel="WhatsApp",
-        task_id="t",
-        cust_space_id="cams-1",
-    )
-    assert (message.sender, message.to, message.code, message.language) == ("1", "2", "C", "en")
-    assert list(message.params.items()) == [("z", "1"), ("a", "2")]
-    assert message.payload == ["p"]
-    assert (message.channel, message.task_id, message.cust_space_id) == ("whatsapp", "t", "cams-1")
-    assert repr(message) == (
-        "Template(sender='1', to='2', code='C', language='en', params={'z': '1', 'a': '2'}, "
-        "payload=['p'], channel='whatsapp', task_id='t', cust_space_id='cams-1')"
-    )
+def template_message(**overrides: Any) -> chatlane.Message:
+    fields: dict[str, Any] = {
+        "from_": SENDER,
+        "to": RECIPIENT,
+        "template": chatlane.Template(code="C", language="en", params={"z": "1", "a": "2"}, payload=["p"]),
+        **overrides,
+    }
+    return chatlane.Message(**fields)
+
+
+def test_message_fields_defaults_and_json_shape() -> None:
+    message = template_message(task_id="t", cust_space_id="cams-1")
+    assert (message.from_, message.to, message.channel) == (SENDER, RECIPIENT, "whatsapp")
+    assert message.content is None and message.fallback is None
+    assert message.template is not None and list(message.template.params.items()) == [("z", "1"), ("a", "2")]
+    assert message.to_dict() == {
+        "channel": "whatsapp",
+        "from": SENDER,
+        "to": RECIPIENT,
+        "template": {"code": "C", "language": "en", "params": {"z": "1", "a": "2"}, "payload": ["p"]},
+        "taskId": "t",
+        "custSpaceId": "cams-1",
+    }
+    assert list(message.to_dict()["template"]["params"]) == ["z", "a"]
+    assert chatlane.Message.from_dict(message.to_dict()) == message
 
 
 def test_messages_are_immutable_values() -> None:
     params = {"name": "Ada"}
-    message = chatlane.Template(sender="1", to="2", code="C", language="en", params=params)
-    params["name"] = "changed"
-    message.params["name"] = "changed too"
-    assert message.params == {"name": "Ada"}
-    with pytest.raises(AttributeError):
-        message.code = "other"  # type: ignore[misc]
-    assert message == chatlane.Template(sender="1", to="2", code="C", language="en", params={"name": "Ada"})
-    assert message != chatlane.Template(sender="1", to="2", code="C", language="en")
+    message = chatlane.Message(
+        from_=SENDER, to=RECIPIENT, template=chatlane.Template(code="C", language="en", params=params)
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        message.to = "other"  # type: ignore[misc]
+    assert message == chatlane.Message(
+        from_=SENDER, to=RECIPIENT, template=chatlane.Template(code="C", language="en", params={"name": "Ada"})
+    )
+    assert message != chatlane.Message(from_=SENDER, to=RECIPIENT, template=chatlane.Template(code="C", language="en"))
+    written = message.to_dict()
+    written["template"]["params"]["name"] = "changed"
+    assert params == {"name": "Ada"}  # to_dict copies
+    assert repr(chatlane.Text(text="it's")) == """Text(text="it's")"""
 
 
-def test_text_fields_and_repr() -> None:
-    message = chatlane.Text(sender="page-1", to="psid-2", text="it's", channel="messenger")
-    assert (message.sender, message.to, message.text, message.channel) == ("page-1", "psid-2", "it's", "messenger")
-    assert message.task_id is None and message.cust_space_id is None
-    assert repr(message) == """Text(sender='page-1', to='psid-2', text="it's", channel='messenger')"""
-
-
-def test_constructors_are_keyword_only_and_typed() -> None:
+def test_constructors_are_keyword_only_and_tags_are_class_constants() -> None:
     with pytest.raises(TypeError):
-        chatlane.Text("1", "2", "hi")  # type: ignore[call-arg]
+        chatlane.Text("hi")  # type: ignore[call-arg]
     with pytest.raises(TypeError):
-        chatlane.Template(sender="1", to="2", code="C", language="en", params={"n": 1})  # type: ignore[dict-item]
+        chatlane.Message(to=RECIPIENT)  # type: ignore[call-arg]
     with pytest.raises(TypeError):
-        chatlane.Template(sender="1", to="2", code="C", language="en", payload="not-a-list")  # type: ignore[arg-type]
+        chatlane.Text(text="hi", message_type="image")  # type: ignore[call-arg]
+    assert (chatlane.Text.message_type, chatlane.TextImageButton.message_type) == ("text", "text_image_button")
+    assert (chatlane.InteractiveCatalog.message_type, chatlane.InteractiveCatalog.type) == (
+        "interactive",
+        "catalog_message",
+    )
+    assert (chatlane.ReplyButton.type, chatlane.FlowButton.name) == ("reply", "flow")
+    assert (chatlane.TextHeader.type, chatlane.ImageHeader.type) == ("text", "image")
 
 
-def test_send_refuses_other_objects(client: chatlane.Client) -> None:
-    with pytest.raises(TypeError, match="chatlane.Template or chatlane.Text"):
-        client.send({"type": "text"})  # type: ignore[arg-type]
+def test_every_model_class_round_trips_its_tags() -> None:
+    button = chatlane.InteractiveButton(
+        header=chatlane.ImageHeader(image=chatlane.MediaLink(link="https://x.example/a.png")),
+        body=chatlane.InteractiveText(text="Pick"),
+        action=chatlane.ButtonAction(buttons=[chatlane.ReplyButton(reply=chatlane.Reply(id="y", title="Yes"))]),
+    )
+    assert button.to_dict() == {
+        "messageType": "interactive",
+        "type": "button",
+        "header": {"type": "image", "image": {"link": "https://x.example/a.png"}},
+        "body": {"text": "Pick"},
+        "action": {"buttons": [{"type": "reply", "reply": {"id": "y", "title": "Yes"}}]},
+    }
+    assert chatlane.InteractiveButton.from_dict(button.to_dict()) == button
+    catalog = chatlane.InteractiveCatalog(body=chatlane.InteractiveText(text="See"), action=chatlane.CatalogAction())
+    assert catalog.to_dict()["action"] == {"name": "catalog_message"}
+    # serde ignores a struct's own tag on input, so from_dict accepts it left out
+    assert chatlane.ReplyButton.from_dict({"reply": {"id": "y", "title": "Yes"}}) == button.action.buttons[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "error", "text"),
+    [
+        ([], TypeError, "expected an object, found list"),
+        ({"to": RECIPIENT}, ValueError, "from: missing"),
+        ({"from": SENDER, "to": RECIPIENT, "taskid": "x"}, ValueError, "taskid: unknown field"),
+        ({"from": 8613900000000, "to": RECIPIENT}, TypeError, "from: expected a string, found int"),
+        ({"from": SENDER, "to": RECIPIENT, "channel": "sms"}, ValueError, "channel: expected one of 'whatsapp'"),
+        (
+            {"from": SENDER, "to": RECIPIENT, "content": {"messageType": "carousel"}},
+            ValueError,
+            "content.messageType: expected one of 'text', 'image'",
+        ),
+        (
+            {"from": SENDER, "to": RECIPIENT, "content": {"messageType": "interactive", "type": "list", "body": {}}},
+            ValueError,
+            "content.body.text: missing",
+        ),
+        (
+            {"from": SENDER, "to": RECIPIENT, "content": {"messageType": "contacts", "contacts": [{"name": 1}]}},
+            TypeError,
+            r"content.contacts\[0\].name: expected an object",
+        ),
+        (
+            {
+                "from": SENDER,
+                "to": RECIPIENT,
+                "content": {"messageType": "document", "link": "l", "filename": "a", "fileName": "b"},
+            },
+            ValueError,
+            "content.filename: duplicate of 'fileName'",
+        ),
+    ],
+)
+def test_from_dict_is_strict_and_names_the_path(data: Any, error: type[Exception], text: str) -> None:
+    with pytest.raises(error, match=text):
+        chatlane.Message.from_dict(data)
+
+
+def test_violations_and_wire_params_are_pure() -> None:
+    message = chatlane.Message(from_="+86 139", to=RECIPIENT, content=chatlane.Text(text=""), task_id="t-1")
+    assert [(v.code, v.path) for v in chatlane.violations(message)] == [
+        ("digits_only", "from"),
+        ("required", "content.text"),
+    ]
+    sendable = chatlane.Message(from_=SENDER, to=RECIPIENT, content=chatlane.Text(text='"hi" 北京'), task_id="t-1")
+    assert chatlane.violations(sendable) == []
+    assert chatlane.wire_params(sendable) == {
+        "ChannelType": "whatsapp",
+        "From": SENDER,
+        "To": RECIPIENT,
+        "TaskId": "t-1",
+        "Type": "message",
+        "MessageType": "text",
+        "Content": '{"text":"\\"hi\\" 北京"}',
+    }
+    mass = chatlane.MassMessage(
+        from_=SENDER,
+        template=chatlane.Template(code="C", language="en", params={"shop": "Ada's"}),
+        recipients=[chatlane.Recipient(to=RECIPIENT, params={"name": "Bo"}), chatlane.Recipient(to="")],
+    )
+    assert [(v.code, v.path) for v in chatlane.mass_violations(mass)] == [("required", "recipients[1].to")]
+    assert chatlane.mass_wire_params(mass)["SenderList"] == (
+        f'[{{"TemplateParams":{{"shop":"Ada\'s","name":"Bo"}},"To":"{RECIPIENT}"}},'
+        '{"TemplateParams":{"shop":"Ada\'s"},"To":""}]'
+    )
+
+
+def test_wrong_field_types_are_reported_with_their_place() -> None:
+    wrong_type = chatlane.Message(from_=SENDER, to=RECIPIENT, channel="sms")  # type: ignore[arg-type]
+    with pytest.raises(chatlane.ValidationError, match="at channel: unknown variant `sms`") as caught:
+        chatlane.violations(wrong_type)
+    assert caught.value.code == "InvalidMessage"
+    not_json = chatlane.Custom(type="carousel", content={"cards": [{"when": object()}]})
+    with pytest.raises(TypeError, match=r"at content.content.cards\[0\].when: object is not JSON data"):
+        chatlane.wire_params(chatlane.Message(from_=SENDER, to=RECIPIENT, content=not_json))
+    with pytest.raises(ValueError, match="inf is not a finite number"):
+        chatlane.wire_params(
+            chatlane.Message(from_=SENDER, to=RECIPIENT, content=chatlane.Location(longitude=float("inf"), latitude=0))
+        )
+
+
+def test_functions_and_sends_refuse_other_objects(client: chatlane.Client) -> None:
+    message = template_message()
+    with pytest.raises(TypeError, match="message must be a chatlane.Message, not dict"):
+        client.send(message.to_dict())  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="not str"):
         client.send_async("hello")  # type: ignore[arg-type, unused-coroutine]
+    with pytest.raises(TypeError, match="mass must be a chatlane.MassMessage, not Message"):
+        client.send_mass(message)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="chatlane.MassMessage"):
+        chatlane.mass_wire_params(message)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="chatlane.Message"):
+        chatlane.violations(chatlane.Text(text="hi"))  # type: ignore[arg-type]
 
 
 def test_receipt_and_violation_values() -> None:
@@ -107,18 +231,36 @@ def test_one_exception_class_per_category() -> None:
 
 
 def test_package_exports_and_stub_match_the_extension() -> None:
-    runtime = {name for name in vars(_chatlane) if not name.startswith("_")} | {"__version__"}
-    assert set(chatlane.__all__) == runtime | {"Message"}
+    native = {name for name in vars(_chatlane) if not name.startswith("_")} | {"__version__"}
+    assert set(chatlane.__all__) == native | set(_model.__all__)
+    assert all(hasattr(chatlane, name) for name in chatlane.__all__)
     stub = ast.parse(STUB.read_text())
-    stubbed = {node.name for node in stub.body if isinstance(node, ast.ClassDef)}
-    assert stubbed == set(error_classes()) | {"Client", "SendReceipt", "Template", "Text", "Violation"}
+    stubbed_classes = {node.name for node in stub.body if isinstance(node, ast.ClassDef)}
+    assert stubbed_classes == set(error_classes()) | {"Client", "SendReceipt", "Violation"}
+    stubbed_functions = {node.name for node in stub.body if isinstance(node, ast.FunctionDef)}
+    assert stubbed_functions == {
+        name for name, value in vars(_chatlane).items() if callable(value) and not isinstance(value, type)
+    }
+    (client,) = (node for node in stub.body if isinstance(node, ast.ClassDef) and node.name == "Client")
+    methods = {node.name for node in client.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    assert {name for name in methods if not name.startswith("_")} == {
+        name for name in dir(chatlane.Client) if not name.startswith("_")
+    }
     assert chatlane.__version__ == "0.1.0"
     assert (Path(chatlane.__file__).parent / "py.typed").is_file()
 
 
+def test_the_generated_model_is_up_to_date() -> None:
+    generator, schema = REPO / "scripts" / "codegen" / "python.py", REPO / "schema" / "chatlane.schema.json"
+    generated = subprocess.run(
+        [sys.executable, str(generator), str(schema)], capture_output=True, text=True, check=True
+    ).stdout
+    assert generated == Path(_model.__file__).read_text(encoding="utf-8")
+
+
 def test_typing_example_runs(sandbox: Sandbox) -> None:
     receipts = typing_example.main(sandbox.endpoint)
-    assert len(receipts) == 3
+    assert len(receipts) == 6
     landed = {e["messageId"] for e in sandbox.ledger()}
     assert all(r.message_id in landed for r in receipts)
 

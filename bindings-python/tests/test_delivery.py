@@ -22,9 +22,8 @@ def recipient() -> str:
     return f"65{uuid.uuid4().int % 10**10:010d}"
 
 
-def text(to: str, **overrides: str) -> chatlane.Text:
-    fields = {"sender": SENDER, "to": to, "text": "hello", **overrides}
-    return chatlane.Text(**fields)
+def text(to: str, *, task_id: str | None = None) -> chatlane.Message:
+    return chatlane.Message(from_=SENDER, to=to, content=chatlane.Text(text="hello"), task_id=task_id)
 
 
 def test_throttled_send_is_retried_after_the_servers_retry_after(

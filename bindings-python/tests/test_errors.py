@@ -20,9 +20,9 @@ WRONG_SECRET = "wrong-secret-Zq8vX2"
 TOKEN = "sts-token-Kp3mW7"
 
 
-def text(**overrides: str) -> chatlane.Text:
-    fields = {"sender": SENDER, "to": RECIPIENT, "text": "hello", **overrides}
-    return chatlane.Text(**fields)
+def text(body: str = "hello", **overrides: Any) -> chatlane.Message:
+    fields: dict[str, Any] = {"from_": SENDER, "to": RECIPIENT, "content": chatlane.Text(text=body), **overrides}
+    return chatlane.Message(**fields)
 
 
 @pytest.fixture
@@ -73,7 +73,7 @@ def test_wrong_secret_raises_the_same_from_send_async(sandbox: Sandbox) -> None:
 def test_validation_error_lists_every_violation_and_sends_nothing(
     client: chatlane.Client, sandbox: Sandbox, mode: str
 ) -> None:
-    message = text(sender="+86 139", text="", task_id=f"py-invalid-{mode}")
+    message = text("", from_="+86 139", task_id=f"py-invalid-{mode}")
     before = sandbox.ledger()
     with pytest.raises(chatlane.ValidationError) as caught:
         if mode == "sync":
@@ -83,25 +83,28 @@ def test_validation_error_lists_every_violation_and_sends_nothing(
     error = caught.value
     assert error.code == "InvalidMessage"
     assert error.category == "validation"
-    assert [(v.path, v.code) for v in error.violations] == [("from", "digits_only"), ("text.text", "required")]
+    assert [(v.path, v.code) for v in error.violations] == [("from", "digits_only"), ("content.text", "required")]
     assert all(isinstance(v, chatlane.Violation) and v.message for v in error.violations)
     assert error.http_status is None and error.platform_code is None and error.request_id is None
     assert (error.task_id, error.attempts) == (None, 0)
-    assert "text.text" in str(error)
+    assert "content.text" in str(error)
     assert sandbox.ledger() == before
 
 
 def test_template_violations_have_template_paths(client: chatlane.Client) -> None:
     with pytest.raises(chatlane.ValidationError) as caught:
-        client.send(chatlane.Template(sender=SENDER, to="", code=" ", language="en"))
+        client.send(chatlane.Message(from_=SENDER, to="", template=chatlane.Template(code=" ", language="en")))
     assert [v.path for v in caught.value.violations] == ["to", "template.code"]
     assert caught.value.violations[0] == chatlane.Violation(code="required", path="to", message="must not be empty")
 
 
-def test_unknown_channel_is_a_validation_error() -> None:
+def test_unknown_channel_is_a_validation_error_and_sends_nothing(client: chatlane.Client, sandbox: Sandbox) -> None:
+    before = sandbox.ledger()
     with pytest.raises(chatlane.ValidationError, match="sms") as caught:
-        text(channel="sms")
+        client.send(text(channel="sms"))
     assert caught.value.code == "InvalidMessage"
+    assert (caught.value.task_id, caught.value.attempts) == (None, 0)
+    assert sandbox.ledger() == before
 
 
 def test_http_endpoint_on_a_non_loopback_host_is_refused() -> None:
@@ -159,7 +162,7 @@ def test_environment_credentials_work(monkeypatch: pytest.MonkeyPatch, sandbox: 
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SANDBOX_KEY_SECRET)
     monkeypatch.delenv("ALIBABA_CLOUD_SECURITY_TOKEN", raising=False)
     client = chatlane.Client(endpoint=sandbox.endpoint)
-    receipt = client.send(text(text="from the environment"))
+    receipt = client.send(text("from the environment"))
     assert sandbox.entry(receipt.message_id)["params"]["Content"] == '{"text":"from the environment"}'
 
 

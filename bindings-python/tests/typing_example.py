@@ -6,20 +6,59 @@ import asyncio
 import sys
 
 import chatlane
-from chatlane import ChatlaneError, Client, Message, SendReceipt, Template, Text, ValidationError
+from chatlane import (
+    ButtonAction,
+    ChatlaneError,
+    Client,
+    Content,
+    Fallback,
+    Image,
+    InteractiveButton,
+    InteractiveText,
+    MassMessage,
+    Message,
+    Recipient,
+    Reply,
+    ReplyButton,
+    SendReceipt,
+    Template,
+    Text,
+    TextHeader,
+    ValidationError,
+    Violation,
+)
+
+SENDER = "8613900000000"
+RECIPIENT = "8613800000000"
 
 
 def messages() -> list[Message]:
-    template = Template(
-        sender="8613900000000",
-        to="8613800000000",
-        code="744c4b5c79c94324",
-        language="en",
-        params={"name": "Ada"},
+    template = Message(
+        from_=SENDER,
+        to=RECIPIENT,
+        template=Template(code="744c4b5c79c94324", language="en", params={"name": "Ada"}),
         task_id="typing-1",
+        fallback=Fallback(id="fb-1", duration=120, rule="undelivered"),
     )
-    text = Text(sender="8613900000000", to="8613800000000", text="hello")
-    return [template, text]
+    contents: list[Content] = [
+        Text(text="hello"),
+        Image(link="https://cdn.example.com/banner.png", caption="New in"),
+        InteractiveButton(
+            header=TextHeader(text="Order #42"),
+            body=InteractiveText(text="Arrives tomorrow. OK?"),
+            action=ButtonAction(buttons=[ReplyButton(reply=Reply(id="ok", title="OK"))]),
+        ),
+    ]
+    return [template, *(Message(from_=SENDER, to=RECIPIENT, content=content) for content in contents)]
+
+
+def mass() -> MassMessage:
+    return MassMessage(
+        from_=SENDER,
+        template=Template(name="welcome", language="zh_CN", params={"shop": "Ada's"}),
+        recipients=[Recipient(to=RECIPIENT, params={"name": "李雷"}), Recipient(to="6591234567")],
+        task_id="typing-mass",
+    )
 
 
 def describe(error: ChatlaneError) -> str:
@@ -53,13 +92,21 @@ def main(endpoint: str) -> list[SendReceipt]:
     )
     client.set_credentials(access_key_id="sandbox-access-key-id", access_key_secret="sandbox-access-key-secret")
     first, *rest = messages()
+    params: dict[str, str] = chatlane.wire_params(first)
+    assert params["TemplateCode"] == "744c4b5c79c94324"
+    assert Message.from_dict(first.to_dict()) == first
     receipts = [client.send(first)]
     receipts += asyncio.run(send_all(client, rest))
-    receipts.append(asyncio.run(client.send_async(first)))
+    assert chatlane.mass_violations(mass()) == []
+    receipts.append(client.send_mass(mass()))
+    receipts.append(asyncio.run(client.send_mass_async(mass())))
+    invalid = Message(from_="+1", to="2", content=Text(text=""))
+    found: list[Violation] = chatlane.violations(invalid)
     try:
-        client.send(Text(sender="+1", to="2", text=""))
+        client.send(invalid)
     except ValidationError as error:
         assert describe(error).startswith("ValidationError InvalidMessage")
+        assert error.violations == found
     except chatlane.ChatlaneError as error:
         raise AssertionError(describe(error)) from error
     return receipts

@@ -1,16 +1,21 @@
 """chatlane: send chat-app messages through Alibaba Cloud CAMS.
 
->>> from chatlane import Client, Template
+>>> from chatlane import Client, Message, Template
 >>> client = Client(cust_space_id="cams-...")  # credentials from ALIBABA_CLOUD_* variables
->>> receipt = client.send(Template(sender="8613900000000", to="8613800000000",
-...                                code="744c4b5c79c94324", language="en", params={"name": "Ada"}))
+>>> receipt = client.send(Message(from_="8613900000000", to="8613800000000",
+...                               template=Template(code="744c4b5c79c94324", language="en",
+...                                                 params={"name": "Ada"})))
+
+Messages are frozen dataclasses (``Message``, ``MassMessage``, one class per content type:
+``Text``, ``Image``, ``InteractiveButton``, ...), the same model as every other chatlane
+language, checked by the same rules: ``violations(message)`` lists what would stop a send,
+``wire_params(message)`` shows what would go on the wire.
 
 Every error is a ``ChatlaneError``; its subclass names the category (``ValidationError``,
 ``AuthenticationError``, ``ThrottledError``, ...) and ``code`` the exact cause.
 """
 
-from typing import Union
-
+from . import _model
 from ._chatlane import (
     AuthenticationError,
     ChatlaneError,
@@ -28,17 +33,17 @@ from ._chatlane import (
     ServerError,
     SessionWindowError,
     SubscriptionError,
-    Template,
     TemplateError,
-    Text,
     ThrottledError,
     ValidationError,
     Violation,
     __version__,
+    mass_violations,
+    mass_wire_params,
+    violations,
+    wire_params,
 )
-
-Message = Union[Template, Text]
-"""Anything ``Client.send`` and ``Client.send_async`` accept."""
+from ._model import *  # noqa: F403 (the generated model; its names are in _model.__all__)
 
 __all__ = [
     "AuthenticationError",
@@ -48,7 +53,6 @@ __all__ = [
     "InternalError",
     "InvalidParameterError",
     "MalformedResponseError",
-    "Message",
     "NetworkError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
@@ -58,11 +62,14 @@ __all__ = [
     "ServerError",
     "SessionWindowError",
     "SubscriptionError",
-    "Template",
     "TemplateError",
-    "Text",
     "ThrottledError",
     "ValidationError",
     "Violation",
     "__version__",
+    "mass_violations",
+    "mass_wire_params",
+    "violations",
+    "wire_params",
 ]
+__all__ += _model.__all__

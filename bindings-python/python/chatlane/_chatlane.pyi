@@ -1,94 +1,10 @@
 """Type hints for the ``chatlane._chatlane`` extension module (written by hand)."""
 
-from typing import Awaitable, Union, final
+from typing import Awaitable, final
+
+from chatlane._model import MassMessage, Message
 
 __version__: str
-
-@final
-class Template:
-    """A pre-approved template message (``Type=template``), allowed at any time."""
-
-    def __init__(
-        self,
-        *,
-        sender: str,
-        to: str,
-        code: str,
-        language: str,
-        params: dict[str, str] | None = None,
-        payload: list[str] | None = None,
-        channel: str = "whatsapp",
-        task_id: str | None = None,
-        cust_space_id: str | None = None,
-    ) -> None:
-        """Raises ``ValidationError`` for an unknown channel; every other rule is checked
-        when the message is sent."""
-    @property
-    def sender(self) -> str:
-        """The sender (``From``): business phone number, page, account or service ID."""
-    @property
-    def to(self) -> str:
-        """The recipient (``To``)."""
-    @property
-    def code(self) -> str:
-        """The template code (``TemplateCode``)."""
-    @property
-    def language(self) -> str:
-        """The template language (``Language``)."""
-    @property
-    def params(self) -> dict[str, str]:
-        """A copy of the template variables, in their original order (``TemplateParams``)."""
-    @property
-    def payload(self) -> list[str]:
-        """A copy of the quick-reply button payloads (``Payload``)."""
-    @property
-    def channel(self) -> str:
-        """The chat app (``ChannelType``), e.g. ``"whatsapp"``."""
-    @property
-    def task_id(self) -> str | None:
-        """The caller-defined ID echoed in status receipts (``TaskId``)."""
-    @property
-    def cust_space_id(self) -> str | None:
-        """The channel instance (``CustSpaceId``), overriding the client's default."""
-    def __eq__(self, other: object) -> bool: ...
-
-@final
-class Text:
-    """A free-form text message (WhatsApp: only within 24 h of the user's last message)."""
-
-    def __init__(
-        self,
-        *,
-        sender: str,
-        to: str,
-        text: str,
-        channel: str = "whatsapp",
-        task_id: str | None = None,
-        cust_space_id: str | None = None,
-    ) -> None:
-        """Raises ``ValidationError`` for an unknown channel; every other rule is checked
-        when the message is sent."""
-    @property
-    def sender(self) -> str:
-        """The sender (``From``): business phone number, page, account or service ID."""
-    @property
-    def to(self) -> str:
-        """The recipient (``To``)."""
-    @property
-    def text(self) -> str:
-        """The text to send."""
-    @property
-    def channel(self) -> str:
-        """The chat app (``ChannelType``), e.g. ``"whatsapp"``."""
-    @property
-    def task_id(self) -> str | None:
-        """The caller-defined ID echoed in status receipts (``TaskId``)."""
-    @property
-    def cust_space_id(self) -> str | None:
-        """The channel instance (``CustSpaceId``), overriding the client's default."""
-    def __eq__(self, other: object) -> bool: ...
-
-_Message = Union[Template, Text]
 
 @final
 class SendReceipt:
@@ -97,7 +13,8 @@ class SendReceipt:
     def __init__(self, *, message_id: str, request_id: str, task_id: str, attempts: int = 1) -> None: ...
     @property
     def message_id(self) -> str:
-        """The ID of the accepted message; status receipts carry the same ``MessageId``."""
+        """The ID of the accepted message; status receipts carry the same ``MessageId``
+        (for a mass send: the ``GroupMessageId``)."""
     @property
     def request_id(self) -> str:
         """The platform's ``RequestId`` (quote it to support)."""
@@ -151,13 +68,19 @@ class Client:
     ) -> None:
         """Replaces the credentials (e.g. a refreshed STS token) for every later send,
         keeping connections and pacing. Raises ``ConfigurationError`` if a value is empty."""
-    def send(self, message: _Message) -> SendReceipt:
+    def send(self, message: Message) -> SendReceipt:
         """Validates, signs and sends one message, blocking this thread (the interpreter is
-        released meanwhile). Raises a ``ChatlaneError`` subclass on failure."""
-    async def send_async(self, message: _Message) -> SendReceipt:
+        released meanwhile). Raises a ``ChatlaneError`` subclass on failure, ``TypeError``
+        for anything but a ``Message``."""
+    async def send_async(self, message: Message) -> SendReceipt:
         """Like ``send``, as a coroutine; the send starts when it is first awaited.
 
         Cancelling the awaiting task stops the wait, not a request already on its way."""
+    def send_mass(self, mass: MassMessage) -> SendReceipt:
+        """Like ``send``, for one template to up to 1,000 recipients
+        (``SendChatappMassMessage``); the receipt's ``message_id`` is the ``GroupMessageId``."""
+    async def send_mass_async(self, mass: MassMessage) -> SendReceipt:
+        """Like ``send_mass``, as a coroutine (see ``send_async``)."""
 
 @final
 class Violation:
@@ -169,7 +92,8 @@ class Violation:
         """Stable machine code, e.g. ``"required"`` or ``"digits_only"``."""
     @property
     def path(self) -> str:
-        """Field path in the message, e.g. ``"text.text"`` or ``"from"``."""
+        """Field path in the message's JSON shape, e.g. ``"content.text"``, ``"from"`` or
+        ``"recipients[2].to"``."""
     @property
     def message(self) -> str:
         """Readable explanation."""
@@ -247,6 +171,21 @@ class MalformedResponseError(ChatlaneError):
 
 class InternalError(ChatlaneError):
     """A bug in chatlane (a caught panic); please report it."""
+
+def violations(message: Message) -> list[Violation]:
+    """Every rule ``message`` breaks (the checks ``Client.send`` makes first); empty when it
+    can be sent. Raises ``ValidationError`` if a field has the wrong type."""
+
+def mass_violations(mass: MassMessage) -> list[Violation]:
+    """``violations`` for a mass send."""
+
+def wire_params(message: Message) -> dict[str, str]:
+    """The ``SendChatappMessage`` parameters of ``message`` as ``Client.send`` puts them on
+    the wire, without the client's defaults (a generated ``TaskId``, its ``CustSpaceId``).
+    Pure: no validation, no network."""
+
+def mass_wire_params(mass: MassMessage) -> dict[str, str]:
+    """``wire_params`` for a mass send (``SendChatappMassMessage``)."""
 
 def _panic_probe() -> None:
     """Test hook: panics inside the core (as a send would) and raises ``InternalError``."""

@@ -149,6 +149,7 @@ pub struct Document {
     pub link: String,
     /// The file name shown to the recipient (required on WhatsApp and Viber).
     #[serde(default, alias = "filename", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(extend("x-aliases" = ["filename"])))]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub file_name: Option<String>,
     /// Caption (at most 1,024 characters).

@@ -150,6 +150,20 @@ pub struct MediaLink {
     pub filename: Option<String>,
 }
 
+/// Adds the tag of a struct serialised with `#[serde(tag = …)]` to its schema, which
+/// schemars leaves out: a constant property, always written, and accepted when absent
+/// (serde ignores it on input).
+#[cfg(feature = "schema")]
+fn struct_tag(key: &'static str, value: &'static str) -> impl FnMut(&mut schemars::Schema) {
+    move |schema| {
+        if let Some(serde_json::Value::Object(properties)) = schema.ensure_object().get_mut("properties") {
+            let fields = std::mem::take(properties);
+            properties.insert(key.to_owned(), serde_json::json!({"type": "string", "const": value}));
+            properties.extend(fields);
+        }
+    }
+}
+
 /// The header of an interactive message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -193,7 +207,7 @@ pub struct ButtonAction {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(tag = "type", rename = "reply")]
-#[cfg_attr(feature = "schema", schemars(rename = "ReplyButton"))]
+#[cfg_attr(feature = "schema", schemars(rename = "ReplyButton", transform = struct_tag("type", "reply")))]
 pub struct ReplyButton {
     /// The button's id and title.
     pub reply: Reply,
@@ -307,7 +321,7 @@ pub struct ProductItem {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(tag = "name", rename = "catalog_message")]
-#[cfg_attr(feature = "schema", schemars(rename = "CatalogAction"))]
+#[cfg_attr(feature = "schema", schemars(rename = "CatalogAction", transform = struct_tag("name", "catalog_message")))]
 pub struct CatalogAction {
     /// The product shown as the catalog's thumbnail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -330,7 +344,7 @@ pub struct CatalogParameters {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(tag = "name", rename = "flow")]
-#[cfg_attr(feature = "schema", schemars(rename = "FlowButton"))]
+#[cfg_attr(feature = "schema", schemars(rename = "FlowButton", transform = struct_tag("name", "flow")))]
 pub struct FlowButton {
     /// Which flow, and how it opens.
     pub parameters: FlowParameters,
@@ -399,7 +413,7 @@ pub struct FlowPayload {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(tag = "name", rename = "cta_url")]
-#[cfg_attr(feature = "schema", schemars(rename = "CtaUrlButton"))]
+#[cfg_attr(feature = "schema", schemars(rename = "CtaUrlButton", transform = struct_tag("name", "cta_url")))]
 pub struct CtaUrlButton {
     /// The button's label and URL.
     pub parameters: CtaUrlParameters,

@@ -1,0 +1,596 @@
+#!/usr/bin/env python3
+"""Generates chatlane's Python message model from the core model's JSON Schema.
+
+    python3 scripts/codegen/python.py schema/chatlane.schema.json > bindings-python/python/chatlane/_model.py
+
+(`scripts/codegen.sh` runs it.) Every object type becomes a frozen, keyword-only dataclass
+whose `to_dict` writes the core's exact JSON shape and whose `from_dict` reads it back,
+strictly, naming the path of a wrong field; string enums become `Literal` aliases; tagged
+unions become `Union` aliases of classes that know their own tags. Standard library only;
+the output depends on nothing but the schema.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+SOURCE = "schema/chatlane.schema.json"
+LINE_LENGTH = 120
+
+# schemars inlines the variants of a tagged enum without their Rust names, so the members
+# of each union are named after their tag value ({Tag}: the value in PascalCase)...
+MEMBER_NAMES = {"Content": "{Tag}", "Interactive": "Interactive{Tag}", "Header": "{Tag}Header"}
+# ...shortened where the tag value is wordy.
+RENAMED = {"InteractiveCatalogMessage": "InteractiveCatalog"}
+
+
+@dataclass(frozen=True)
+class PyType:
+    """How one JSON value is typed, read and written in Python."""
+
+    annotation: str
+    reader: str  # an expression: a `(value, path) -> annotation` function
+    plain: bool  # written as is (strings, numbers, enum values); else through `_dump`
+    collection: str | None = None  # "list" or "dict": empty when absent
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of an object type."""
+
+    key: str
+    type: PyType
+    doc: str
+    presence: str  # "required", "optional" (None when absent), "default" or "empty"
+    default: Any = None  # the schema's default, for presence "default"
+    aliases: tuple[str, ...] = ()  # other keys accepted on input (serde `alias`, `x-aliases`)
+
+    @property
+    def name(self) -> str:
+        """The Python attribute: the key in snake_case, `_`-suffixed if it is a keyword."""
+        name = snake(self.key)
+        return f"{name}_" if keyword.iskeyword(name) else name
+
+
+@dataclass(frozen=True)
+class Model:
+    """An object type: a dataclass."""
+
+    name: str
+    doc: str
+    tags: tuple[tuple[str, str], ...]  # constant (key, value) pairs, written first
+    tags_required: bool  # false for serde struct tags, which input may leave out
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class Enum:
+    """A string enum: a `Literal` alias."""
+
+    name: str
+    doc: str
+    values: tuple[tuple[str, str], ...]  # (value, doc)
+
+
+@dataclass(frozen=True)
+class TaggedUnion:
+    """A union tagged by `tag`: a `Union` alias of its members, keyed by tag value."""
+
+    name: str
+    doc: str
+    tag: str
+    members: tuple[tuple[str, Model | TaggedUnion], ...]
+
+
+EMPTY = {"list": "[]", "dict": "{}"}
+SCALARS = {
+    "string": PyType("str", "_str", plain=True),
+    "integer": PyType("int", "_int", plain=True),
+    "number": PyType("float", "_float", plain=True),
+}
+
+
+def snake(name: str) -> str:
+    """`camelCase` to `snake_case`."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def pascal(value: str) -> str:
+    """`text_image` to `TextImage`."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", value))
+
+
+def unsupported(what: str, schema: Any) -> SystemExit:
+    """The error for a schema construct the generator does not handle."""
+    return SystemExit(f"python.py: unsupported {what}: {json.dumps(schema)[:200]}")
+
+
+class SchemaReader:
+    """Turns the schema's `$defs` into models, enums and unions, in definition order."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.defs: dict[str, Any] = schema["$defs"]
+
+    def items(self) -> list[Model | Enum | TaggedUnion]:
+        """Every named type; maps are left out (their type is written inline)."""
+        found: list[Model | Enum | TaggedUnion] = []
+        for name, schema in self.defs.items():
+            if is_enum(schema):
+                values = tuple((v["const"], v.get("description", "")) for v in schema["oneOf"])
+                found.append(Enum(name, schema.get("description", ""), values))
+            elif "oneOf" in schema:
+                found.append(self.union(name, schema, ()))
+            elif "properties" in schema:
+                found.append(self.model(name, schema, ()))
+        return found
+
+    def union(self, name: str, schema: dict[str, Any], outer: tuple[tuple[str, str], ...]) -> TaggedUnion:
+        """A `oneOf` of tagged objects; a member that is itself a `oneOf` (serde's newtype
+        variant holding a tagged enum) is a nested union whose members carry both tags."""
+        if name not in MEMBER_NAMES:
+            raise SystemExit(f"python.py: add a naming rule for the members of {name} to MEMBER_NAMES")
+        members: list[tuple[str, Model | TaggedUnion]] = []
+        keys = set()
+        for item in schema["oneOf"]:
+            (key, value), *others = constants(item)
+            if others:
+                raise unsupported("union member with several tags", item)
+            keys.add(key)
+            member = MEMBER_NAMES[name].format(Tag=pascal(value))
+            member = RENAMED.get(member, member)
+            if "oneOf" in item:
+                members.append((value, self.union(member, item, (*outer, (key, value)))))
+            else:
+                members.append((value, self.model(member, item, outer)))
+        if len(keys) != 1:
+            raise unsupported("union tagged by several keys", schema)
+        return TaggedUnion(name, schema.get("description", ""), keys.pop(), tuple(members))
+
+    def model(self, name: str, schema: dict[str, Any], outer: tuple[tuple[str, str], ...]) -> Model:
+        """An object type, with the `outer` tags of the unions it is nested in."""
+        required = set(schema.get("required", ()))
+        own = constants(schema)
+        tagged_required = {key in required for key, _ in own}
+        if len(tagged_required) > 1:
+            raise unsupported("object with required and optional tags", schema)
+        fields = tuple(
+            self.field(key, prop, key in required) for key, prop in schema["properties"].items() if "const" not in prop
+        )
+        return Model(name, schema.get("description", ""), (*outer, *own), tagged_required != {False}, fields)
+
+    def field(self, key: str, schema: dict[str, Any], required: bool) -> Field:
+        py_type, nullable = self.resolve(schema)
+        doc, aliases = schema.get("description", ""), tuple(schema.get("x-aliases", ()))
+        if required:
+            return Field(key, py_type, doc, "required", aliases=aliases)
+        if nullable:
+            return Field(key, py_type, doc, "optional", aliases=aliases)
+        if "default" in schema and isinstance(schema["default"], (str, list, dict)):  # JSON that is Python too
+            return Field(key, py_type, doc, "default", schema["default"], aliases)
+        if py_type.collection:
+            return Field(key, py_type, doc, "empty", aliases=aliases)
+        raise unsupported(f"optional field {key} that is neither nullable nor defaulted", schema)
+
+    def resolve(self, schema: dict[str, Any]) -> tuple[PyType, bool]:
+        """The Python type of a property's schema, and whether it may be null."""
+        if "anyOf" in schema:
+            options = [option for option in schema["anyOf"] if option != {"type": "null"}]
+            if len(options) != 1 or len(schema["anyOf"]) != 2:
+                raise unsupported("anyOf other than `T or null`", schema)
+            return self.resolve(options[0])[0], True
+        if "$ref" in schema:
+            return self.named(schema["$ref"].removeprefix("#/$defs/")), False
+        kind = schema.get("type")
+        if isinstance(kind, list) and len(kind) == 2 and "null" in kind:
+            (kind,) = (k for k in kind if k != "null")
+            return self.resolve({**schema, "type": kind})[0], True
+        if kind == "array":
+            item = self.resolve(schema["items"])[0]
+            return PyType(f"list[{item.annotation}]", f"_list({item.reader})", False, "list"), False
+        if kind == "object" and "properties" not in schema:
+            values = schema.get("additionalProperties")
+            if values is True:
+                return PyType("dict[str, Any]", "_json_object", False, "dict"), False
+            value = self.resolve(values)[0]
+            return PyType(f"dict[str, {value.annotation}]", f"_map({value.reader})", False, "dict"), False
+        if kind in SCALARS:
+            return SCALARS[kind], False
+        raise unsupported("property type", schema)
+
+    def named(self, name: str) -> PyType:
+        """The type of a `$ref`: the class, the alias, or (for maps) the map type inline."""
+        schema = self.defs[name]
+        if is_enum(schema):
+            return PyType(name, f"_read_{snake(name)}", plain=True)
+        if "oneOf" in schema:
+            return PyType(name, f"_read_{snake(name)}", plain=False)
+        if "properties" in schema:
+            return PyType(name, f"{name}._parse", plain=False)
+        return self.resolve(schema)[0]
+
+
+def is_enum(schema: dict[str, Any]) -> bool:
+    return "oneOf" in schema and all("const" in option for option in schema["oneOf"])
+
+
+def constants(schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """The object's constant properties (its tags), in order."""
+    return [(key, prop["const"]) for key, prop in schema.get("properties", {}).items() if "const" in prop]
+
+
+# Rendering.
+
+
+def docstring(text: str, indent: str) -> str:
+    """`text` (Markdown from the Rust docs) as a docstring at `indent`."""
+    text = re.sub(r"`([^`]+)`", r"``\1``", text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if text.endswith('"'):
+        text = text[:-1] + '\\"'
+    lines = text.split("\n")
+    body = "\n".join([lines[0], *(f"{indent}{line}" if line else "" for line in lines[1:])])
+    return f'{indent}"""{body}"""'
+
+
+def bracketed(head: str, items: list[str], tail: str, indent: str = "") -> str:
+    """`head` + items joined by commas + `tail` on one line, or one item per line if too long."""
+    line = f"{indent}{head}{', '.join(items)}{tail}"
+    if len(line) <= LINE_LENGTH:
+        return line
+    inner = "".join(f"{indent}    {item},\n" for item in items)
+    return f"{indent}{head}\n{inner}{indent}{tail}"
+
+
+def render_enum(enum: Enum) -> str:
+    values = [json.dumps(value) for value, _ in enum.values]
+    listing = "".join(f"* `{json.dumps(value)}`: {doc}\n" for value, doc in enum.values)
+    return bracketed(f"{enum.name} = Literal[", values, "]") + "\n" + docstring(f"{enum.doc}\n\n{listing}", "")
+
+
+def render_union(union: TaggedUnion) -> str:
+    members = [member.name for _, member in union.members]
+    return bracketed(f"{union.name} = Union[", members, "]") + "\n" + docstring(union.doc, "")
+
+
+def render_model(model: Model) -> str:
+    lines = [
+        "@dataclass(frozen=True, kw_only=True, slots=True)",
+        f"class {model.name}(_Model):",
+        docstring(model.doc, "    "),
+        "",
+    ]
+    for key, value in model.tags:
+        lines.append(f"    {snake(key)}: ClassVar[Literal[{json.dumps(value)}]] = {json.dumps(value)}")
+        lines.append(docstring(f"Always `{json.dumps(value)}` (the JSON `{key}`).", "    "))
+    for field in model.fields:
+        lines.append(f"    {field.name}: {annotation(field)}{dataclass_default(field)}")
+        also = "".join(f" `from_dict` also reads `{alias}`." for alias in field.aliases)
+        lines.append(docstring(field.doc + also, "    "))
+    return "\n".join([*lines, "", *render_to_dict(model), "", *render_parse(model)])
+
+
+def annotation(field: Field) -> str:
+    return f"{field.type.annotation} | None" if field.presence == "optional" else field.type.annotation
+
+
+def dataclass_default(field: Field) -> str:
+    if field.presence == "optional":
+        return " = None"
+    if field.type.collection and field.presence in ("default", "empty"):
+        return f" = field(default_factory={field.type.collection})"
+    if field.presence == "default":
+        return f" = {json.dumps(field.default)}"
+    return ""
+
+
+def render_to_dict(model: Model) -> list[str]:
+    """`to_dict`: the tags and unconditional fields in one literal while they lead, then
+    every other field in schema order, left out when unset as serde leaves it out."""
+    entries = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in model.tags]
+    fields = list(model.fields)
+    while fields and fields[0].presence in ("required", "default"):
+        entries.append(f"{json.dumps(fields[0].key)}: {written(fields.pop(0))}")
+    if not fields:
+        return ["    def to_dict(self) -> dict[str, Any]:", bracketed("return {", entries, "}", " " * 8)]
+    lines = ["    def to_dict(self) -> dict[str, Any]:", bracketed("data: dict[str, Any] = {", entries, "}", " " * 8)]
+    for field in fields:
+        assignment = f"data[{json.dumps(field.key)}] = {written(field)}"
+        if field.presence == "optional":
+            lines += [f"        if self.{field.name} is not None:", f"            {assignment}"]
+        elif field.presence == "empty":
+            lines += [f"        if self.{field.name}:", f"            {assignment}"]
+        else:
+            lines.append(f"        {assignment}")
+    return [*lines, "        return data"]
+
+
+def written(field: Field) -> str:
+    value = f"self.{field.name}"
+    return value if field.type.plain else f"_dump({value})"
+
+
+def render_parse(model: Model) -> list[str]:
+    keys = [json.dumps(field.key) for field in model.fields]
+    keys_tuple = f"({keys[0]},)" if len(keys) == 1 else f"({', '.join(keys)})"
+    tags = "{" + ", ".join(f"{json.dumps(key)}: {json.dumps(value)}" for key, value in model.tags) + "}"
+    aliases = ", ".join(f"{json.dumps(alias)}: {json.dumps(f.key)}" for f in model.fields for alias in f.aliases)
+    check = ["value", "path", keys_tuple, tags]
+    check += [] if model.tags_required else ["tags_required=False"]
+    check += [f"aliases={{{aliases}}}"] if aliases else []
+    check_line = bracketed("data = _object(", check, ")", " " * 8)
+    if "\n" in check_line:  # one argument per line, and the keys too if they are many
+        check[2] = bracketed("(", keys, ")", " " * 12).lstrip()
+        check_line = bracketed("data = _object(", check, ")", " " * 8)
+    arguments = [f"{field.name}={read_call(field)}" for field in model.fields]
+    return [
+        "    @classmethod",
+        f"    def _parse(cls, value: object, path: str) -> {model.name}:",
+        check_line,
+        bracketed("return cls(", arguments, ")", " " * 8),
+    ]
+
+
+def read_call(field: Field) -> str:
+    key, reader = json.dumps(field.key), field.type.reader
+    if field.presence == "required":
+        return f"_required(data, {key}, path, {reader})"
+    if field.presence == "optional":
+        return f"_optional(data, {key}, path, {reader})"
+    default = json.dumps(field.default) if field.presence == "default" else EMPTY[field.type.collection]
+    return f"_or_default(data, {key}, path, {reader}, {default})"
+
+
+def flatten(items: list[Model | Enum | TaggedUnion]) -> list[Model | Enum | TaggedUnion]:
+    """Every item in output order: a union after its members."""
+    out: list[Model | Enum | TaggedUnion] = []
+    for item in items:
+        if isinstance(item, TaggedUnion):
+            out += flatten([member for _, member in item.members])
+        out.append(item)
+    return out
+
+
+def render_readers(items: list[Model | Enum | TaggedUnion]) -> str:
+    """The readers of enums and unions, then the unions' member tables."""
+    functions, tables = [], []
+    for item in items:
+        reader = f"def _read_{snake(item.name)}(value: object, path: str) -> {item.name}:"
+        if isinstance(item, Enum):
+            functions.append(f"{reader}\n    return cast({item.name}, _choice(value, path, get_args({item.name})))")
+        elif isinstance(item, TaggedUnion):
+            table = f"_{snake(item.name).upper()}_MEMBERS"
+            functions.append(f"{reader}\n    return _variant(value, path, {json.dumps(item.tag)}, {table})")
+            entries = [
+                f"{json.dumps(value)}: {member.name}._parse"
+                if isinstance(member, Model)
+                else f"{json.dumps(value)}: _read_{snake(member.name)}"
+                for value, member in item.members
+            ]
+            head = f"{table}: Mapping[str, Callable[[object, str], {item.name}]] = {{"
+            tables.append(bracketed(head, entries, "}"))
+    return "\n\n\n".join(functions) + "\n\n\n" + "\n\n".join(tables)
+
+
+def render_item(item: Model | Enum | TaggedUnion) -> str:
+    if isinstance(item, Enum):
+        return render_enum(item)
+    if isinstance(item, TaggedUnion):
+        return render_union(item)
+    return render_model(item)
+
+
+def render(schema: dict[str, Any]) -> str:
+    items = flatten(SchemaReader(schema).items())
+    names = sorted(item.name for item in items)
+    exports = bracketed("__all__ = [", [json.dumps(name) for name in names], "]")
+    blocks = [render_item(item) for item in items]
+    return (
+        HEADER.format(source=SOURCE, exports=exports)
+        + "\n\n\n".join(blocks)
+        + "\n\n\n"
+        + HELPERS
+        + "\n\n"
+        + render_readers(items)
+        + "\n"
+    )
+
+
+HEADER = '''\
+# Generated by scripts/codegen/python.py from {source}: do not edit.
+"""The message model: the values ``Client.send`` and ``Client.send_mass`` take.
+
+One frozen, keyword-only dataclass per type of chatlane's core model, with the field names
+of its JSON shape in snake_case (``from`` is ``from_``). ``to_dict()`` gives that JSON
+shape exactly as the core reads and writes it, and ``Type.from_dict(data)`` builds the typed
+value back, strictly: a wrong, missing or unknown field raises ``TypeError`` or
+``ValueError`` naming its path. Tagged unions (``Content``, ``Interactive``, ``Header``) are
+``Union`` aliases whose members know their own tag; string enums are ``Literal`` aliases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, TypeVar, Union, cast, get_args
+
+{exports}
+
+_T = TypeVar("_T")
+_M = TypeVar("_M", bound="_Model")
+
+
+class _Model:
+    """Base of the model classes: conversion from and to the JSON shape."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """This value's JSON shape, as chatlane's core writes it: tags included, unset
+        optional fields and empty lists left out."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls: type[_M], data: Mapping[str, Any]) -> _M:
+        """The value of a JSON shape (as ``to_dict`` gives it). Raises ``TypeError`` or
+        ``ValueError`` naming the path of the first wrong, missing or unknown field."""
+        return cls._parse(data, "")
+
+    @classmethod
+    def _parse(cls: type[_M], value: object, path: str) -> _M:
+        raise NotImplementedError
+
+
+'''
+
+HELPERS = '''\
+# Reading and writing the JSON shape.
+
+
+def _dump(value: object) -> Any:
+    """``value`` as JSON data: model values through ``to_dict``, containers copied."""
+    if isinstance(value, _Model):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {key: _dump(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_dump(item) for item in value]
+    return value
+
+
+def _at(path: str, key: str | int) -> str:
+    """The path of ``key`` (a field, or an index) in the value at ``path``."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _wrong_type(path: str, expected: str, value: object) -> TypeError:
+    where = f"{path}: " if path else ""
+    return TypeError(f"{where}expected {expected}, found {type(value).__name__}")
+
+
+def _object(
+    value: object,
+    path: str,
+    keys: tuple[str, ...],
+    tags: Mapping[str, str],
+    *,
+    tags_required: bool = True,
+    aliases: Mapping[str, str] | None = None,
+) -> Mapping[str, object]:
+    """``value`` as a JSON object of one type: only its ``keys`` (or their ``aliases``,
+    renamed to the keys) and ``tags``, the tags with their values (and present, unless
+    ``tags_required`` is false)."""
+    if not isinstance(value, Mapping):
+        raise _wrong_type(path, "an object", value)
+    for alias, key in (aliases or {}).items():
+        if alias in value:
+            if key in value:
+                raise ValueError(f"{_at(path, alias)}: duplicate of {key!r}")
+            value = {key if name == alias else name: item for name, item in value.items()}
+    for key in value:
+        if key not in keys and key not in tags:
+            raise ValueError(f"{_at(path, str(key))}: unknown field")
+    for key, tag in tags.items():
+        if (key in value or tags_required) and value.get(key) != tag:
+            raise ValueError(f"{_at(path, key)}: expected {tag!r}, found {value.get(key)!r}")
+    return value
+
+
+def _variant(value: object, path: str, tag: str, members: Mapping[str, Callable[[object, str], _T]]) -> _T:
+    """``value`` read by the member of a union its ``tag`` names."""
+    if not isinstance(value, Mapping):
+        raise _wrong_type(path, "an object", value)
+    kind = value.get(tag)
+    if not isinstance(kind, str) or kind not in members:
+        expected = ", ".join(map(repr, members))
+        raise ValueError(f"{_at(path, tag)}: expected one of {expected}, found {kind!r}")
+    return members[kind](value, path)
+
+
+def _required(data: Mapping[str, object], key: str, path: str, read: Callable[[object, str], _T]) -> _T:
+    """The field ``key``, which must be present."""
+    if key not in data:
+        raise ValueError(f"{_at(path, key)}: missing")
+    return read(data[key], _at(path, key))
+
+
+def _optional(data: Mapping[str, object], key: str, path: str, read: Callable[[object, str], _T]) -> _T | None:
+    """The field ``key``; ``None`` when absent or null."""
+    value = data.get(key)
+    return None if value is None else read(value, _at(path, key))
+
+
+def _or_default(data: Mapping[str, object], key: str, path: str, read: Callable[[object, str], _T], default: _T) -> _T:
+    """The field ``key``; ``default`` when absent."""
+    return read(data[key], _at(path, key)) if key in data else default
+
+
+def _str(value: object, path: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise _wrong_type(path, "a string", value)
+
+
+def _int(value: object, path: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise _wrong_type(path, "an integer", value)
+
+
+def _float(value: object, path: str) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise _wrong_type(path, "a number", value)
+
+
+def _choice(value: object, path: str, choices: tuple[str, ...]) -> str:
+    if isinstance(value, str) and value in choices:
+        return value
+    raise ValueError(f"{path}: expected one of {', '.join(map(repr, choices))}, found {value!r}")
+
+
+def _list(read: Callable[[object, str], _T]) -> Callable[[object, str], list[_T]]:
+    """A reader of arrays whose items ``read`` reads."""
+
+    def read_list(value: object, path: str) -> list[_T]:
+        if not isinstance(value, (list, tuple)):
+            raise _wrong_type(path, "an array", value)
+        return [read(item, _at(path, index)) for index, item in enumerate(value)]
+
+    return read_list
+
+
+def _map(read: Callable[[object, str], _T]) -> Callable[[object, str], dict[str, _T]]:
+    """A reader of objects with any keys, whose values ``read`` reads."""
+
+    def read_map(value: object, path: str) -> dict[str, _T]:
+        return {key: read(item, _at(path, key)) for key, item in _json_object(value, path).items()}
+
+    return read_map
+
+
+def _json_object(value: object, path: str) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _wrong_type(path, "an object", value)
+    for key in value:
+        if not isinstance(key, str):
+            raise _wrong_type(path, "string keys", key)
+    return dict(value)
+'''
+
+
+def main() -> None:
+    if len(sys.argv) != 2:
+        raise SystemExit(f"usage: {sys.argv[0]} SCHEMA.json > _model.py")
+    with open(sys.argv[1], encoding="utf-8") as source:
+        schema = json.load(source)
+    sys.stdout.write(render(schema))
+
+
+if __name__ == "__main__":
+    main()
