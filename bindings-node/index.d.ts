@@ -1,52 +1,18 @@
 /**
- * chatlane: send chat-app messages through Alibaba Cloud CAMS (`SendChatappMessage`)
- * from a Rust core. Sends run off the event loop and resolve with a {@link Receipt};
- * every failure is a {@link ChatlaneError} subclass with a stable `code`.
+ * chatlane: send chat-app messages through Alibaba Cloud CAMS (`SendChatappMessage`,
+ * `SendChatappMassMessage`) from a Rust core. Sends run off the event loop and resolve with a
+ * {@link Receipt}; every failure is a {@link ChatlaneError} subclass with a stable `code`.
+ * Messages are plain objects typed by the model in `./model` ({@link Message},
+ * {@link MassMessage}), checked by the same validator as in every other language.
  */
 
-/** The chat app a message goes through (`ChannelType` on the wire). */
-export type Channel = 'whatsapp' | 'messenger' | 'instagram' | 'viber' | 'telegram' | 'line'
+import type { MassMessage, Message } from './model'
 
-/** Fields every message has. */
-export interface MessageBase {
-  /** The chat app; `'whatsapp'` when absent. WhatsApp and Viber numbers are digits only, with country code. */
-  channel?: Channel
-  /** The sender: business number, page, account or service ID (`From`). */
-  from: string
-  /** The recipient (`To`). */
-  to: string
-  /** Caller-defined ID echoed in status receipts (`TaskId`). */
-  taskId?: string
-  /** The channel instance (`CustSpaceId`); overrides the client's default. */
-  custSpaceId?: string
-}
-
-/** A pre-approved template message, allowed at any time. */
-export interface TemplateMessage extends MessageBase {
-  type: 'template'
-  /** The template code (`TemplateCode`). */
-  code: string
-  /** The template language, e.g. `'en'` or `'zh_CN'` (`Language`). */
-  language: string
-  /** Values of the template's variables, sent in insertion order (`TemplateParams`). */
-  params?: Record<string, string>
-  /** One payload per quick-reply button, in button order (`Payload`). */
-  payload?: string[]
-}
-
-/** A free-form text message (WhatsApp: only within 24 h of the user's last message). */
-export interface TextMessage extends MessageBase {
-  type: 'text'
-  /** The text to send. */
-  text: string
-}
-
-/** Anything {@link Client.send} accepts. */
-export type Message = TemplateMessage | TextMessage
+export * from './model'
 
 /** What a successful send resolves with. */
 export interface Receipt {
-  /** The platform's `MessageId`; status receipts carry the same ID. */
+  /** The platform's `MessageId` (for a mass send, the `GroupMessageId`); status receipts carry the same ID. */
   messageId: string
   /** The platform's `RequestId` (quote it to support). */
   requestId: string
@@ -121,11 +87,17 @@ export declare class Client {
   /** The default `CustSpaceId`, or `null`. */
   readonly custSpaceId: string | null
   /**
-   * Validates and sends one message; the work runs off the event loop.
+   * Validates and sends one message (`SendChatappMessage`); the work runs off the event loop.
    * Rejects with a {@link ChatlaneError} subclass, e.g. {@link ValidationError} before
    * anything is sent, {@link AuthenticationError} for a wrong secret.
    */
   send(message: Message): Promise<Receipt>
+  /**
+   * Validates and sends one template to up to 1,000 recipients, each with their own
+   * variables (`SendChatappMassMessage`); the receipt's `messageId` is the `GroupMessageId`.
+   * Rejects as {@link Client.send} does.
+   */
+  sendMass(mass: MassMessage): Promise<Receipt>
   /**
    * Replaces the credentials for every later send (e.g. a refreshed STS token), keeping the
    * client's connections and pacing.
@@ -187,13 +159,42 @@ export type ErrorCategory =
 
 /** One reason a message failed validation. */
 export interface Violation {
-  /** Stable machine code, e.g. `'required'`, `'digits_only'`. */
+  /** Stable machine code, e.g. `'required'`, `'digits_only'`, `'too_long'`. */
   code: string
-  /** Field path in the message, e.g. `'text.text'`, `'from'`, `'template.code'`. */
+  /** Field path in the message's JSON names, e.g. `'from'`, `'content.action.buttons[0].reply.title'`. */
   path: string
   /** Readable explanation. */
   message: string
 }
+
+/**
+ * Every violation in a message, in the validator's order; empty when it can be sent. Pure:
+ * nothing is sent.
+ * @throws {ValidationError} when `message` is not a message at all (e.g. an unknown field or
+ *   a number where a string belongs); its `message` names the place.
+ */
+export declare function violations(message: Message): Violation[]
+
+/**
+ * Every violation in a mass send, as {@link violations}.
+ * @throws {ValidationError} when `mass` is not a mass send at all.
+ */
+export declare function massViolations(mass: MassMessage): Violation[]
+
+/**
+ * The `SendChatappMessage` parameters a message goes on the wire with (structured values as
+ * compact JSON), without a client's defaults: `CustSpaceId` and `TaskId` only when the message
+ * sets them. Pure: nothing is sent.
+ * @throws {ValidationError} when the message cannot be sent, with every violation.
+ */
+export declare function wireParams(message: Message): Record<string, string>
+
+/**
+ * The `SendChatappMassMessage` parameters a mass send goes on the wire with, as
+ * {@link wireParams}.
+ * @throws {ValidationError} when the mass send cannot be sent, with every violation.
+ */
+export declare function massWireParams(mass: MassMessage): Record<string, string>
 
 /** What an error carries besides its message (to construct one, e.g. in a test double). */
 export interface ChatlaneErrorDetails {

@@ -21,6 +21,10 @@ export const {
   ServerError,
   MalformedResponseError,
   InternalError,
+  violations,
+  massViolations,
+  wireParams,
+  massWireParams,
 } = chatlane
 
 export default chatlane

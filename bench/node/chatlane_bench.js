@@ -23,15 +23,12 @@ async function setup({ endpoint }) {
   })
   const messages = [
     {
-      type: 'template',
       channel: 'whatsapp',
       from: MESSAGE.from,
       to: MESSAGE.to,
-      code: MESSAGE.templateCode,
-      language: MESSAGE.language,
-      params: { ...MESSAGE.templateParams },
+      template: { code: MESSAGE.templateCode, language: MESSAGE.language, params: { ...MESSAGE.templateParams } },
     },
-    { type: 'text', channel: 'whatsapp', from: MESSAGE.from, to: MESSAGE.to, text: MESSAGE.text },
+    { channel: 'whatsapp', from: MESSAGE.from, to: MESSAGE.to, content: { messageType: 'text', text: MESSAGE.text } },
   ]
   return async (i) => {
     const receipt = await client.send(messages[i & 1])

@@ -17,16 +17,13 @@ async function main() {
   const to = '8613800000000'
 
   const template = await client.send({
-    type: 'template',
     from,
     to,
-    code: '744c4b5c79c94324',
-    language: 'en',
-    params: { name: 'Ada', code: '123456' },
+    template: { code: '744c4b5c79c94324', language: 'en', params: { name: 'Ada', code: '123456' } },
   })
   console.log(`node    template  MessageId=${template.messageId}`)
 
-  const text = await client.send({ type: 'text', from, to, text: 'Hello from chatlane (Node)' })
+  const text = await client.send({ from, to, content: { messageType: 'text', text: 'Hello from chatlane (Node)' } })
   console.log(`node    text      MessageId=${text.messageId}`)
 }
 

@@ -1,14 +1,23 @@
 //! Node.js binding of chatlane: a thin napi-rs layer over `chatlane-core`.
 //!
-//! It converts JS values into core types once, runs sends on the core's runtime, and
-//! projects every core [`Error`] into a JS `Error` that keeps all its fields (`code`,
-//! `category`, `platformCode`, `requestId`, …). The `chatlane` package's `index.js` turns
-//! those into the `ChatlaneError` class hierarchy, built from [`error_classes`].
+//! Messages cross as JSON text: the `chatlane` package's `index.js` hands over
+//! `JSON.stringify(message)`, and the text becomes a core [`Message`] or [`MassMessage`]
+//! once per call (for sends on napi's runtime, off the JS thread). V8's `JSON.stringify`
+//! plus one string costs half of reading the object property by property through Node-API
+//! (napi's serde conversion), and whole numbers beyond 32 bits stay whole (napi's turns them
+//! into floats). Every core [`Error`] is projected into a JS `Error` that keeps all its
+//! fields (`code`, `category`, `platformCode`, `requestId`, …); `index.js` turns those into
+//! the `ChatlaneError` class hierarchy, built from [`error_classes`].
 
+use std::future::Future;
+
+use chatlane_core::cams::wire::{self, Defaults, Params};
+use chatlane_core::validate::{self, Violation};
 use chatlane_core::{
-    Client, ClientConfig, ClientOptions, Credentials, Error, ErrorCategory, ErrorCode, Message, SendReceipt,
+    Client, ClientConfig, ClientOptions, Credentials, Error, ErrorCategory, ErrorCode, MassMessage, Message,
+    SendReceipt,
 };
-use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
+use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, PromiseRaw, ToNapiValue, Unknown};
 use napi::{Env, JsValue, Status, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
@@ -42,7 +51,8 @@ const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 /// What a successful send resolves with.
 #[napi(object)]
 pub struct Receipt {
-    /// The platform's `MessageId`; status receipts carry the same ID.
+    /// The platform's `MessageId` (for a mass send, the `GroupMessageId`); status receipts
+    /// carry the same ID.
     pub message_id: String,
     /// The platform's `RequestId` (quote it to support).
     pub request_id: String,
@@ -68,10 +78,16 @@ impl From<SendReceipt> for Receipt {
 pub struct JsViolation {
     /// Stable machine code, e.g. `required`.
     pub code: String,
-    /// Field path in the message, e.g. `text.text`.
+    /// Field path in the message, e.g. `content.action.buttons[0].reply.title`.
     pub path: String,
     /// Readable explanation.
     pub message: String,
+}
+
+impl From<&Violation> for JsViolation {
+    fn from(violation: &Violation) -> Self {
+        Self { code: violation.code.to_owned(), path: violation.path.clone(), message: violation.message.clone() }
+    }
 }
 
 /// One error category and the JS class that represents it.
@@ -110,14 +126,38 @@ pub fn error_codes() -> Vec<ErrorCodeInfo> {
         .collect()
 }
 
+/// Every violation in a message (its JSON text); empty when it can be sent. Throws a JS
+/// error carrying the core error's fields when the JSON is not a message at all.
+#[napi]
+pub fn violations(env: &Env, message: String) -> napi::Result<Vec<JsViolation>> {
+    violations_of::<Message>(env, &message)
+}
+
+/// [`violations`] for a mass send.
+#[napi]
+pub fn mass_violations(env: &Env, message: String) -> napi::Result<Vec<JsViolation>> {
+    violations_of::<MassMessage>(env, &message)
+}
+
+/// The `SendChatappMessage` parameters a message (its JSON text) goes on the wire with,
+/// without the client's defaults (`CustSpaceId`, a generated `TaskId`). Throws a JS error
+/// carrying the core error's fields for a message that cannot be sent.
+#[napi(ts_return_type = "Record<string, string>")]
+pub fn wire_params<'env>(env: &'env Env, message: String) -> napi::Result<Object<'env>> {
+    wire_params_of::<Message>(env, &message)
+}
+
+/// [`wire_params`] for a mass send (`SendChatappMassMessage`).
+#[napi(ts_return_type = "Record<string, string>")]
+pub fn mass_wire_params<'env>(env: &'env Env, message: String) -> napi::Result<Object<'env>> {
+    wire_params_of::<MassMessage>(env, &message)
+}
+
 /// Test hook, not public API: panics inside the core through the boundary every send
 /// crosses, and rejects with the resulting `Internal` error (the process keeps running).
 #[napi(ts_return_type = "Promise<void>")]
 pub fn panic_probe(env: &Env) -> napi::Result<PromiseRaw<'_, ()>> {
-    env.spawn_future_with_callback(
-        async { Ok(chatlane_core::runtime::contained(chatlane_core::runtime::panicking()).await) },
-        |env, outcome| outcome.map_err(|error| rethrowable(env, &error)),
-    )
+    settled(env, chatlane_core::runtime::panicking())
 }
 
 /// The native CAMS client the `chatlane` package's `Client` wraps.
@@ -135,21 +175,18 @@ impl NativeClient {
         client_from(options).map(|inner| Self { inner }).map_err(|error| rethrowable(&env, &error))
     }
 
-    /// Validates and sends one message (its JSON shape, e.g.
-    /// `{type: 'text', from, to, text}`). Resolves with a [`Receipt`]; rejects with a JS
-    /// error carrying the core error's fields. Never blocks the event loop.
+    /// Validates and sends one message (its JSON text). Resolves with a [`Receipt`];
+    /// rejects with a JS error carrying the core error's fields. Never blocks the event loop.
     #[napi(ts_return_type = "Promise<Receipt>")]
-    pub fn send<'env>(&self, env: &'env Env, message: Unknown) -> napi::Result<PromiseRaw<'env, Receipt>> {
-        let message = Value::from_unknown(message)
-            .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("not a valid message: {}", e.reason)))
-            .and_then(Message::from_json_value);
-        let client = self.inner.clone();
-        // Polled on napi's own tokio runtime: no second hop to the core's runtime.
-        let outcome = chatlane_core::runtime::contained(async move { client.send(&message?).await });
-        env.spawn_future_with_callback(async move { Ok(outcome.await) }, |env, outcome| match outcome {
-            Ok(receipt) => Ok(Receipt::from(receipt)),
-            Err(error) => Err(rethrowable(env, &error)),
-        })
+    pub fn send<'env>(&self, env: &'env Env, message: String) -> napi::Result<PromiseRaw<'env, Receipt>> {
+        self.dispatch::<Message>(env, message)
+    }
+
+    /// [`NativeClient::send`] for one template to many recipients (`SendChatappMassMessage`);
+    /// the receipt's `messageId` is the `GroupMessageId`.
+    #[napi(ts_return_type = "Promise<Receipt>")]
+    pub fn send_mass<'env>(&self, env: &'env Env, message: String) -> napi::Result<PromiseRaw<'env, Receipt>> {
+        self.dispatch::<MassMessage>(env, message)
     }
 
     /// Replaces the credentials (`{accessKeyId, accessKeySecret, securityToken?}`, e.g. a
@@ -185,6 +222,120 @@ impl NativeClient {
     pub fn describe(&self) -> String {
         format!("Client(endpoint={}, accessKeyId={})", self.endpoint(), self.access_key_id())
     }
+}
+
+impl NativeClient {
+    /// The promise of parsing `text` as an `M` and sending it, both polled on napi's own
+    /// tokio runtime (no second hop to the core's runtime).
+    fn dispatch<'env, M: Model>(&self, env: &'env Env, text: String) -> napi::Result<PromiseRaw<'env, Receipt>> {
+        let client = self.inner.clone();
+        settled(env, async move { parse::<M>(&text)?.send(client).await })
+    }
+}
+
+/// What the JS API accepts as a message: a single send or a mass send.
+trait Model: Sized + Send + 'static {
+    /// The value from its JSON shape; a wrong shape is an `InvalidMessage` error naming
+    /// the place.
+    fn from_json_value(value: Value) -> Result<Self, Error>;
+
+    /// Every violation; empty when it can be sent.
+    fn violations(&self) -> Vec<Violation>;
+
+    /// `Ok` when it can be sent, else the `InvalidMessage` error carrying every violation.
+    fn validate(&self) -> Result<(), Error>;
+
+    /// The wire parameters, without a client's defaults.
+    fn wire_params(&self) -> Params;
+
+    /// Validates and sends it through `client`.
+    fn send(self, client: Client) -> impl Future<Output = Result<SendReceipt, Error>> + Send;
+}
+
+impl Model for Message {
+    fn from_json_value(value: Value) -> Result<Self, Error> {
+        Message::from_json_value(value)
+    }
+
+    fn violations(&self) -> Vec<Violation> {
+        validate::violations(self)
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        validate::validate(self)
+    }
+
+    fn wire_params(&self) -> Params {
+        wire::send_message_params(self, Defaults::default())
+    }
+
+    async fn send(self, client: Client) -> Result<SendReceipt, Error> {
+        client.send(&self).await
+    }
+}
+
+impl Model for MassMessage {
+    fn from_json_value(value: Value) -> Result<Self, Error> {
+        MassMessage::from_json_value(value)
+    }
+
+    fn violations(&self) -> Vec<Violation> {
+        validate::mass_violations(self)
+    }
+
+    fn validate(&self) -> Result<(), Error> {
+        validate::validate_mass(self)
+    }
+
+    fn wire_params(&self) -> Params {
+        wire::send_mass_message_params(self, Defaults::default())
+    }
+
+    async fn send(self, client: Client) -> Result<SendReceipt, Error> {
+        client.send_mass(&self).await
+    }
+}
+
+/// Parses the JSON text of an `M` (what `JSON.stringify` made of the caller's object).
+fn parse<M: Model>(text: &str) -> Result<M, Error> {
+    let value = serde_json::from_str(text)
+        .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("not a valid message: {e}")))?;
+    M::from_json_value(value)
+}
+
+/// The violations of the `M` in `text`, as JS values.
+fn violations_of<M: Model>(env: &Env, text: &str) -> napi::Result<Vec<JsViolation>> {
+    let message = parse::<M>(text).map_err(|error| rethrowable(env, &error))?;
+    Ok(message.violations().iter().map(JsViolation::from).collect())
+}
+
+/// The wire parameters of the `M` in `text` as a JS object, in wire order; the message
+/// must be valid, as for a send.
+fn wire_params_of<'env, M: Model>(env: &'env Env, text: &str) -> napi::Result<Object<'env>> {
+    let params = parse::<M>(text)
+        .and_then(|message| message.validate().map(|()| message.wire_params()))
+        .map_err(|error| rethrowable(env, &error))?;
+    let mut object = Object::new(env)?;
+    for (name, value) in params.iter() {
+        object.set_named_property(name, value)?;
+    }
+    Ok(object)
+}
+
+/// A promise of `future`, polled on napi's own tokio runtime with any panic turned into an
+/// `Internal` error; it resolves with the JS value of its output, or rejects with the JS
+/// projection of its error (built on the JS thread, so every field survives).
+fn settled<'env, T, V, F>(env: &'env Env, future: F) -> napi::Result<PromiseRaw<'env, V>>
+where
+    T: Send + 'static,
+    V: From<T> + ToNapiValue,
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+{
+    let outcome = chatlane_core::runtime::contained(future);
+    env.spawn_future_with_callback(async move { Ok(outcome.await) }, |env, outcome| match outcome {
+        Ok(value) => Ok(V::from(value)),
+        Err(error) => Err(rethrowable(env, &error)),
+    })
 }
 
 /// Resolves JS options into a core client.
@@ -351,11 +502,7 @@ fn js_error<'env>(env: &'env Env, error: &Error) -> napi::Result<Object<'env>> {
     object.set_named_property("retryAfterMs", error.retry_after().map(|d| d.as_millis() as f64))?;
     object.set_named_property("taskId", error.task_id())?;
     object.set_named_property("attempts", error.attempts())?;
-    let violations: Vec<JsViolation> = error
-        .violations()
-        .iter()
-        .map(|v| JsViolation { code: v.code.to_owned(), path: v.path.clone(), message: v.message.clone() })
-        .collect();
+    let violations: Vec<JsViolation> = error.violations().iter().map(JsViolation::from).collect();
     object.set_named_property("violations", violations)?;
     Ok(object)
 }

@@ -40,7 +40,7 @@ after(() => sandbox?.stop())
 
 /** A text message to `to`. */
 function text(to, extra = {}) {
-  return { type: 'text', from: FROM, to, text: 'hello', ...extra }
+  return { from: FROM, to, content: { messageType: 'text', text: 'hello' }, ...extra }
 }
 
 /** What `pending` rejects with; fails the test if it resolves. */

@@ -20,6 +20,16 @@ before(async () => {
 
 after(() => sandbox?.stop())
 
+/** A free-form message from `FROM` to `TO`. */
+function contentMessage(content, extra = {}) {
+  return { from: FROM, to: TO, content, ...extra }
+}
+
+/** A text message from `FROM` to `TO`. */
+function textMessage(text, extra = {}) {
+  return contentMessage({ messageType: 'text', text }, extra)
+}
+
 /** Runs `body` with the credential variables set to `values` (absent when undefined). */
 async function withCredentialEnv(values, body) {
   const saved = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]))
@@ -46,7 +56,7 @@ async function withCredentialEnv(values, body) {
 describe('platform errors', () => {
   test('a wrong secret rejects with AuthenticationError carrying the platform details', async () => {
     const client = new Client(sandboxOptions(sandbox, { accessKeySecret: WRONG_SECRET }))
-    const error = await client.send({ type: 'text', from: FROM, to: TO, text: 'hi', taskId: 'auth-1' }).then(
+    const error = await client.send(textMessage('hi', { taskId: 'auth-1' })).then(
       () => assert.fail('the send should have been rejected'),
       (e) => e,
     )
@@ -68,7 +78,7 @@ describe('platform errors', () => {
 
   test('connection refused rejects with NetworkError', async () => {
     const client = new Client({ endpoint: `http://127.0.0.1:${await closedPort()}`, accessKeyId: 'id', accessKeySecret: 's' })
-    await assert.rejects(client.send({ type: 'text', from: FROM, to: TO, text: 'hi' }), (error) => {
+    await assert.rejects(client.send(textMessage('hi')), (error) => {
       assert.ok(error instanceof NetworkError)
       assert.equal(error.code, 'Connect')
       assert.equal(error.category, 'network')
@@ -83,30 +93,54 @@ describe('validation', () => {
     const client = new Client(sandboxOptions(sandbox))
     const before = (await sandbox.ledger()).length
     await assert.rejects(
-      client.send({ type: 'text', from: '+86 139', to: TO, text: '', taskId: 'invalid-1' }),
+      client.send(textMessage('', { from: '+86 139', taskId: 'invalid-1' })),
       (error) => {
         assert.ok(error instanceof ValidationError)
         assert.ok(error instanceof ChatlaneError)
         assert.equal(error.code, 'InvalidMessage')
         assert.equal(error.category, 'validation')
-        assert.deepEqual(error.violations.map((v) => v.path).sort(), ['from', 'text.text'])
-        assert.deepEqual(error.violations.find((v) => v.path === 'text.text').code, 'required')
-        assert.deepEqual(error.violations.find((v) => v.path === 'from').code, 'digits_only')
-        assert.match(error.message, /text\.text/)
+        assert.deepEqual(
+          error.violations.map((v) => [v.code, v.path]),
+          [
+            ['digits_only', 'from'],
+            ['required', 'content.text'],
+          ],
+        )
+        assert.match(error.message, /content\.text/)
         return true
       },
     )
     assert.equal((await sandbox.ledger()).length, before)
   })
 
+  const cycle = textMessage('hi')
+  cycle.content.self = cycle
+  const audioWithCaption = { messageType: 'audio', link: 'https://cdn.example.com/a.mp3', caption: 'no' }
+  const buttonWithoutTitle = {
+    messageType: 'interactive',
+    type: 'button',
+    body: { text: 'Pick one' },
+    action: { buttons: [{ type: 'reply', reply: { id: 'yes' } }] },
+  }
   for (const [label, message, named] of [
-    ['the bare {type: "fax"}', { type: 'fax' }, /not a valid message/],
-    ['an unknown type', { type: 'fax', from: FROM, to: TO }, /fax/],
-    ['a missing field', { type: 'template', from: FROM, to: TO, language: 'en' }, /code/],
-    ['an unknown channel', { type: 'text', channel: 'sms', from: FROM, to: TO, text: 'hi' }, /sms/],
-    ['a wrongly typed field', { type: 'text', from: FROM, to: TO, text: 42 }, /42|string/],
-    ['no object at all', undefined, /not a valid message/],
-    ['a function', () => {}, /function/],
+    ['an empty object', {}, /not a valid message: missing field `from`/],
+    ['an unknown content type', contentMessage({ messageType: 'fax' }), /at content\.messageType: .*`fax`/],
+    ['a missing field', { from: FROM, to: TO, template: { code: 'C1' } }, /at template: missing field `language`/],
+    ['an unknown channel', textMessage('hi', { channel: 'sms' }), /at channel: .*`sms`/],
+    [
+      'a wrongly typed field',
+      { from: FROM, to: TO, template: { language: 'en', params: { n: 42 } } },
+      /at template\.params\.n: invalid type: integer `42`/,
+    ],
+    ['an unknown field', textMessage('hi', { taskid: 't' }), /at taskid: unknown field `taskid`/],
+    ['the old flat shape', { type: 'text', from: FROM, to: TO, text: 'hi' }, /at type: unknown field `type`/],
+    // Inside a tagged union (content, header) the path ends at the union: serde reads it whole.
+    ['a field of another content type', contentMessage(audioWithCaption), /at content: unknown field/],
+    ['a missing field in a button', contentMessage(buttonWithoutTitle), /at content\S*: missing field `title`/],
+    ['a BigInt', textMessage('hi', { ttl: 60n }), /not a valid message: .*BigInt/],
+    ['a cycle', cycle, /not a valid message: .*circular/],
+    ['no object at all', undefined, /not a valid message: expected a message object, got undefined/],
+    ['a function', () => {}, /not a valid message: expected a message object, got function/],
   ]) {
     test(`${label} is a ValidationError (a rejection, not a throw)`, async () => {
       const client = new Client(sandboxOptions(sandbox))
@@ -157,7 +191,7 @@ describe('configuration', () => {
       () => {
         const client = new Client({ endpoint: sandbox.endpoint })
         assert.equal(client.accessKeyId, SANDBOX_KEY_ID)
-        return client.send({ type: 'text', from: FROM, to: TO, text: 'from env', taskId: 'env-1' })
+        return client.send(textMessage('from env', { taskId: 'env-1' }))
       },
     )
     const entry = (await sandbox.ledger()).find((e) => e.params.TaskId === 'env-1')
@@ -254,8 +288,8 @@ describe('secrets stay secret', () => {
     const util = require('node:util')
     const client = new Client(sandboxOptions(sandbox, { accessKeySecret: SECRET, securityToken: TOKEN }))
     const failures = [
-      await client.send({ type: 'text', from: FROM, to: TO, text: 'hi' }).catch((e) => e),
-      await client.send({ type: 'text', from: 'x', to: '', text: '' }).catch((e) => e),
+      await client.send(textMessage('hi')).catch((e) => e),
+      await client.send(textMessage('', { from: 'x', to: '' })).catch((e) => e),
     ]
     for (const options of [
       { endpoint: 'http://example.com', accessKeyId: 'id', accessKeySecret: SECRET },

@@ -19,14 +19,18 @@ after(() => sandbox?.stop())
 
 test('an ES module import sends through the same addon', async () => {
   const client = new Client(sandboxOptions(sandbox))
-  const receipt = await client.send({ type: 'text', from: '8613900000000', to: '8613800000000', text: 'esm' })
+  const receipt = await client.send({
+    from: '8613900000000',
+    to: '8613800000000',
+    content: { messageType: 'text', text: 'esm' },
+  })
   const entry = (await sandbox.ledger()).find((e) => e.messageId === receipt.messageId)
   assert.equal(entry?.params.Content, '{"text":"esm"}')
 })
 
 test('errors from an ES module import are the shared classes', async () => {
   const client = new Client(sandboxOptions(sandbox))
-  const error = await client.send({ type: 'text', from: '1', to: '2', text: '' }).catch((e) => e)
+  const error = await client.send({ from: '1', to: '2', content: { messageType: 'text', text: '' } }).catch((e) => e)
   assert.ok(error instanceof ValidationError)
   assert.ok(error instanceof ChatlaneError)
   assert.ok(error instanceof require('chatlane').ValidationError)

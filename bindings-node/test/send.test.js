@@ -4,7 +4,7 @@ const assert = require('node:assert/strict')
 const http = require('node:http')
 const { after, before, test } = require('node:test')
 
-const { Client } = require('chatlane')
+const { Client, ValidationError, massWireParams } = require('chatlane')
 const { startSandbox, sandboxOptions } = require('./sandbox.js')
 
 const FROM = '8613900000000'
@@ -27,13 +27,14 @@ async function landed(taskId) {
 
 test('a template send lands in the ledger with the exact wire parameters', async () => {
   const receipt = await client.send({
-    type: 'template',
     from: FROM,
     to: TO,
-    code: '744c4b5c79c94324',
-    language: 'en',
-    params: { zeta: 'Ada', alpha: '42', mid: 'quote " and ü' },
-    payload: ['yes', 'no'],
+    template: {
+      code: '744c4b5c79c94324',
+      language: 'en',
+      params: { zeta: 'Ada', alpha: '42', mid: 'quote " and ü' },
+      payload: ['yes', 'no'],
+    },
     channel: 'whatsapp',
     taskId: 'template-1',
   })
@@ -59,7 +60,12 @@ test('a template send lands in the ledger with the exact wire parameters', async
 })
 
 test('a text send lands as Type=message with Content {"text":…}', async () => {
-  const receipt = await client.send({ type: 'text', from: FROM, to: TO, text: 'hello, Ada', taskId: 'text-1' })
+  const receipt = await client.send({
+    from: FROM,
+    to: TO,
+    content: { messageType: 'text', text: 'hello, Ada' },
+    taskId: 'text-1',
+  })
   const [entry, ...rest] = await landed('text-1')
   assert.equal(rest.length, 0)
   assert.equal(entry.messageId, receipt.messageId)
@@ -76,11 +82,10 @@ test('a text send lands as Type=message with Content {"text":…}', async () => 
 
 test('the channel and a per-message CustSpaceId reach the wire', async () => {
   await client.send({
-    type: 'text',
     channel: 'messenger',
     from: 'page-1',
     to: 'psid-2',
-    text: 'hi',
+    content: { messageType: 'text', text: 'hi' },
     custSpaceId: 'cams-123',
     taskId: 'messenger-1',
   })
@@ -89,10 +94,45 @@ test('the channel and a per-message CustSpaceId reach the wire', async () => {
   assert.equal(entry.params.CustSpaceId, 'cams-123')
 })
 
+test('a mass send lands as one SendChatappMassMessage; the receipt carries its GroupMessageId', async () => {
+  const mass = {
+    from: FROM,
+    template: { code: '744c4b5c79c94324', language: 'en', params: { name: 'Customer' } },
+    recipients: [{ to: TO, params: { name: 'Ada' } }, { to: '8613700000000' }],
+    taskId: 'mass-1',
+  }
+  const receipt = await client.sendMass(mass)
+  assert.equal(receipt.taskId, 'mass-1')
+  assert.equal(receipt.attempts, 1)
+  const entries = await landed('mass-1')
+  assert.deepEqual(
+    entries.map((entry) => [entry.action, entry.messageId]),
+    [['SendChatappMassMessage', receipt.messageId]],
+  )
+  assert.deepEqual(entries[0].params, massWireParams(mass))
+  assert.equal(
+    entries[0].params.SenderList,
+    `[{"TemplateParams":{"name":"Ada"},"To":"${TO}"},{"TemplateParams":{"name":"Customer"},"To":"8613700000000"}]`,
+  )
+})
+
+test('an invalid mass send rejects with a ValidationError per recipient, and nothing is sent', async () => {
+  const mass = { from: FROM, template: { code: 'C1', language: 'en' }, recipients: [{ to: '+86' }], taskId: 'mass-2' }
+  await assert.rejects(client.sendMass(mass), (error) => {
+    assert.ok(error instanceof ValidationError, String(error))
+    assert.deepEqual(
+      error.violations.map((v) => [v.code, v.path]),
+      [['digits_only', 'recipients[0].to']],
+    )
+    return true
+  })
+  assert.deepEqual(await landed('mass-2'), [])
+})
+
 test('50 concurrent sends all land, each with its own MessageId', async () => {
   const ids = Array.from({ length: 50 }, (_, i) => `bulk-${i}`)
   const receipts = await Promise.all(
-    ids.map((taskId, i) => client.send({ type: 'text', from: FROM, to: TO, text: `message ${i}`, taskId })),
+    ids.map((taskId, i) => client.send({ from: FROM, to: TO, content: { messageType: 'text', text: `message ${i}` }, taskId })),
   )
   const ledger = await sandbox.ledger()
   const byTask = new Map(ledger.map((entry) => [entry.params.TaskId, entry]))
@@ -125,7 +165,7 @@ test('send returns a pending Promise at once and the event loop keeps running', 
     let ticks = 0
     const interval = setInterval(() => ticks++, 10)
     let settled = false
-    const pending = slow.send({ type: 'text', from: FROM, to: TO, text: 'slow' })
+    const pending = slow.send({ from: FROM, to: TO, content: { messageType: 'text', text: 'slow' } })
     pending.then(() => (settled = true))
     assert.ok(pending instanceof Promise)
     assert.equal(settled, false)

@@ -1,0 +1,164 @@
+// Type-checked, never run, by types.test.js (`tsc --noEmit --strict`): the package's types
+// take every kind of message as a plain object and narrow on the discriminants, and each
+// `@ts-expect-error` line is a shape the core refuses, which must not compile either.
+
+import { Client, ValidationError, massWireParams, violations, wireParams } from 'chatlane'
+import type { Content, Header, Interactive, MassMessage, Message, Receipt, TemplateParams, Violation } from 'chatlane'
+
+const from = '8613800000000'
+const to = '6591234567'
+const params: TemplateParams = { name: 'Ada', code: '123456' }
+
+const messages: Message[] = [
+  { from, to, template: { code: '744c4b5c79c94324', language: 'en', params, payload: ['yes', 'no'] } },
+  { from, to, content: { messageType: 'text', text: 'hello' }, taskId: 'order-42', recipientType: 'individual' },
+  { from, to, content: { messageType: 'image', link: 'https://cdn.example.com/a.png', caption: 'A' } },
+  { from, to, content: { messageType: 'location', longitude: 103.85, latitude: 1.29, name: 'Marina Bay' } },
+  {
+    from,
+    to,
+    content: {
+      messageType: 'interactive',
+      type: 'button',
+      header: { type: 'image', image: { link: 'https://cdn.example.com/a.png' } },
+      body: { text: 'Pick one' },
+      action: {
+        buttons: [{ type: 'reply', reply: { id: 'yes', title: 'Yes' } }, { reply: { id: 'no', title: 'No' } }],
+      },
+    },
+  },
+  {
+    from,
+    to,
+    content: {
+      messageType: 'interactive',
+      type: 'flow',
+      body: { text: 'Book a table' },
+      action: {
+        name: 'flow',
+        parameters: { flow_message_version: '3', flow_id: '1', flow_cta: 'Book', flow_action: 'data_exchange' },
+      },
+    },
+  },
+  {
+    channel: 'viber',
+    from: 'viber-service',
+    to,
+    content: { messageType: 'text_button', text: 'Sale', caption: 'Shop', action: 'https://example.com' },
+    label: 'promotion',
+    ttl: 3600,
+  },
+  {
+    channel: 'line',
+    from: 'line-channel',
+    to: 'U1234',
+    content: { messageType: 'custom', type: 'flex', content: { altText: 'Menu', contents: { type: 'bubble' } } },
+  },
+]
+
+const mass: MassMessage = {
+  from,
+  template: { name: 'order_update', language: 'zh_CN', params },
+  recipients: [{ to, params: { name: 'Ada' } }, { to: '6597654321', payload: ['stop'] }],
+  fallback: { id: 'fb-1', rule: 'sentFailed' },
+}
+
+/** A one-line summary: narrowing on `messageType`, then on `type`. */
+function summary(content: Content): string {
+  switch (content.messageType) {
+    case 'text':
+      return content.text
+    case 'image':
+    case 'video':
+      return content.caption ?? content.link
+    case 'interactive':
+      return interactiveSummary(content)
+    case 'custom':
+      return content.type
+    default:
+      return content.messageType
+  }
+}
+
+function interactiveSummary(interactive: Interactive): string {
+  switch (interactive.type) {
+    case 'button':
+      return interactive.action.buttons.map((button) => button.reply.title).join(' / ')
+    case 'list':
+      return interactive.action.button
+    case 'product':
+      return interactive.action.product_retailer_id
+    default:
+      return interactive.body.text
+  }
+}
+
+/** The link or text of a header; every variant is handled (`never` otherwise). */
+function headerSummary(header: Header): string {
+  switch (header.type) {
+    case 'text':
+      return header.text
+    case 'image':
+      return header.image.link
+    case 'video':
+      return header.video.link
+    case 'document':
+      return header.document.filename ?? header.document.link
+    default: {
+      const unhandled: never = header
+      return unhandled
+    }
+  }
+}
+
+export async function sendAll(client: Client): Promise<Receipt[]> {
+  const found: Violation[] = messages.flatMap((message) => violations(message))
+  const wire: Record<string, string> = { ...wireParams(messages[0]), ...massWireParams(mass) }
+  const summaries = messages.map((message) => (message.content ? summary(message.content) : message.template?.language))
+  console.log(found, wire, summaries, headerSummary({ type: 'text', text: 'Menu' }))
+  try {
+    return await Promise.all([...messages.map((message) => client.send(message)), client.sendMass(mass)])
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      console.log(error.violations.map((v) => `${v.path}: ${v.message}`))
+    }
+    throw error
+  }
+}
+
+export const refused: Message[] = [
+  {
+    from,
+    to,
+    content: {
+      messageType: 'audio',
+      link: 'https://cdn.example.com/a.mp3',
+      // @ts-expect-error: audio has no caption
+      caption: 'no',
+    },
+  },
+  // @ts-expect-error: a template needs a language
+  { from, to, template: { code: 'C1' } },
+  // @ts-expect-error: no such content type
+  { from, to, content: { messageType: 'fax', text: 'hi' } },
+  // @ts-expect-error: the old flat shape
+  { type: 'text', from, to, text: 'hi' },
+  // @ts-expect-error: the channel is one of six
+  { channel: 'sms', from, to, content: { messageType: 'text', text: 'hi' } },
+  {
+    from,
+    to,
+    content: {
+      messageType: 'interactive',
+      type: 'list',
+      // @ts-expect-error: a text header has text, not a link
+      header: { type: 'text', link: 'https://cdn.example.com/a.png' },
+      body: { text: 'Pick one' },
+      action: { button: 'Open', sections: [] },
+    },
+  },
+  // @ts-expect-error: template variables are strings
+  { from, to, template: { code: 'C1', language: 'en', params: { n: 1 } } },
+  // @ts-expect-error: `to` is required
+  { from, content: { messageType: 'text', text: 'hi' } },
+]
