@@ -302,14 +302,22 @@ mod tests {
         );
         msg.product_action = Some(ProductAction {
             thumbnail_product_retailer_id: Some("sku-1".into()),
-            sections: vec![ProductActionSection { title: Some("Shoes".into()), product_retailer_ids: vec!["sku-1".into()] }],
+            sections: vec![ProductActionSection {
+                title: Some("Shoes".into()),
+                product_retailer_ids: vec!["sku-1".into()],
+            }],
         });
         msg.flow_action = Some(FlowAction { flow_token: Some("t".into()), flow_action_data: None });
         let params = send_message_params(&msg, Defaults::default());
-        assert_eq!(params.get("Content"), Some(r#"{"type":"catalog_message","body":{"text":"See"},"action":{"name":"catalog_message"}}"#));
+        assert_eq!(
+            params.get("Content"),
+            Some(r#"{"type":"catalog_message","body":{"text":"See"},"action":{"name":"catalog_message"}}"#)
+        );
         assert_eq!(
             params.get("ProductAction"),
-            Some(r#"{"Sections":[{"ProductItems":[{"ProductRetailerId":"sku-1"}],"Title":"Shoes"}],"ThumbnailProductRetailerId":"sku-1"}"#)
+            Some(
+                r#"{"Sections":[{"ProductItems":[{"ProductRetailerId":"sku-1"}],"Title":"Shoes"}],"ThumbnailProductRetailerId":"sku-1"}"#
+            )
         );
         assert_eq!(params.get("FlowAction"), Some(r#"{"FlowToken":"t"}"#));
     }

@@ -83,7 +83,14 @@ pub struct Recipient {
 impl Recipient {
     /// A recipient with these variables.
     pub fn new(to: impl Into<String>, params: TemplateParams) -> Self {
-        Self { to: to.into(), params, payload: Vec::new(), recipient_type: None, product_action: None, flow_action: None }
+        Self {
+            to: to.into(),
+            params,
+            payload: Vec::new(),
+            recipient_type: None,
+            product_action: None,
+            flow_action: None,
+        }
     }
 }
 

@@ -79,7 +79,6 @@ impl Channel {
     }
 }
 
-
 /// One message to one recipient (`SendChatappMessage`): a `template` or free-form
 /// `content`, and options.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
