@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use chatlane_core::{Channel, Error, ErrorCategory, ErrorCode, MassMessage, Message, SendReceipt, Template, TemplateParams};
+use chatlane_core::{
+    Channel, Error, ErrorCategory, ErrorCode, MassMessage, Message, SendReceipt, Template, TemplateParams,
+};
 use clap::{ArgGroup, Args};
 
 use crate::connection::{ConnectionArgs, report};

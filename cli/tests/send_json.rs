@@ -32,14 +32,14 @@ fn interactive_and_mass_messages_are_sent() {
 
 #[test]
 fn invalid_messages_list_every_violation() {
-    let out = send_json(
-        r#"{"from":"+86 138","to":"6591234567","content":{"messageType":"image","link":"ftp://x/y.png"}}"#,
-    );
+    let out =
+        send_json(r#"{"from":"+86 138","to":"6591234567","content":{"messageType":"image","link":"ftp://x/y.png"}}"#);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("from: ") && stderr.contains("[digits_only]"), "{stderr}");
     assert!(stderr.contains("content.link: ") && stderr.contains("[invalid_url]"), "{stderr}");
-    let out = send_json(r#"{"from":"1","to":"2","content":{"messageType":"audio","link":"https://a/b","caption":"x"}}"#);
+    let out =
+        send_json(r#"{"from":"1","to":"2","content":{"messageType":"audio","link":"https://a/b","caption":"x"}}"#);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("caption"));
 }

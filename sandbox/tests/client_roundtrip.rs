@@ -83,7 +83,7 @@ async fn invalid_messages_never_reach_the_sandbox() {
         client(&sandbox.endpoint(), DEFAULT_ACCESS_KEY_SECRET).send(&Message::text("+1", "2", "")).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::InvalidMessage);
     let paths: Vec<_> = err.violations().iter().map(|v| v.path.as_str()).collect();
-    assert_eq!(paths, ["from", "text.text"]);
+    assert_eq!(paths, ["from", "content.text"]);
     assert!(sandbox.ledger().is_empty());
 }
 

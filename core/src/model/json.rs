@@ -124,7 +124,8 @@ mod ffi {
             Ok(TemplateParams(params))
         }
 
-        const TYPE_ID_META: uniffi::MetadataBuffer = <HashMap<String, String> as uniffi::TypeId<crate::UniFfiTag>>::TYPE_ID_META;
+        const TYPE_ID_META: uniffi::MetadataBuffer =
+            <HashMap<String, String> as uniffi::TypeId<crate::UniFfiTag>>::TYPE_ID_META;
     }
 
     uniffi::derive_ffi_traits!(local TemplateParams);
