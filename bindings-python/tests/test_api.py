@@ -4,8 +4,9 @@ classes and the stubs."""
 from __future__ import annotations
 
 import ast
-import dataclasses
+import copy
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -51,13 +52,24 @@ def test_message_fields_defaults_and_json_shape() -> None:
     assert chatlane.Message.from_dict(message.to_dict()) == message
 
 
+def test_messages_copy_pickle_hash_and_show_their_fields() -> None:
+    message = chatlane.Message(from_=SENDER, to=RECIPIENT, content=chatlane.Text(text="hi"), task_id="t-1")
+    for copied in (copy.copy(message), copy.deepcopy(message), pickle.loads(pickle.dumps(message))):
+        assert copied == message and copied is not message
+    assert hash(message) == hash(copy.deepcopy(message))
+    assert repr(message).startswith(f"Message(channel='whatsapp', from_='{SENDER}', to='{RECIPIENT}', template=None,")
+    assert "content=Text(text='hi')" in repr(message)
+    with pytest.raises(AttributeError, match="frozen"):
+        del message.task_id
+
+
 def test_messages_are_immutable_values() -> None:
     params = {"name": "Ada"}
     message = chatlane.Message(
         from_=SENDER, to=RECIPIENT, template=chatlane.Template(code="C", language="en", params=params)
     )
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        message.to = "other"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="frozen"):
+        message.to = "other"
     assert message == chatlane.Message(
         from_=SENDER, to=RECIPIENT, template=chatlane.Template(code="C", language="en", params={"name": "Ada"})
     )

@@ -6,9 +6,9 @@
 ...                               template=Template(code="744c4b5c79c94324", language="en",
 ...                                                 params={"name": "Ada"})))
 
-Messages are frozen dataclasses (``Message``, ``MassMessage``, one class per content type:
-``Text``, ``Image``, ``InteractiveButton``, ...), the same model as every other chatlane
-language, checked by the same rules: ``violations(message)`` lists what would stop a send,
+Messages are frozen values built with keyword arguments (``Message``, ``MassMessage``, one
+class per content type: ``Text``, ``Image``, ``InteractiveButton``, ...), the same model as
+every other chatlane language, checked by the same rules: ``violations(message)`` lists what would stop a send,
 ``wire_params(message)`` shows what would go on the wire.
 
 Every error is a ``ChatlaneError``; its subclass names the category (``ValidationError``,
