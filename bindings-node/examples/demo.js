@@ -1,6 +1,6 @@
 'use strict'
 
-// Sends one template and one text message. The endpoint comes from CHATLANE_ENDPOINT
+// Sends a template, a text and a list menu. The endpoint comes from CHATLANE_ENDPOINT
 // (e.g. a `chatlane sandbox`), the credentials from the standard
 // ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables.
 //
@@ -25,6 +25,23 @@ async function main() {
 
   const text = await client.send({ from, to, content: { messageType: 'text', text: 'Hello from chatlane (Node)' } })
   console.log(`node    text      MessageId=${text.messageId}`)
+
+  const rows = [
+    { id: 'margherita', title: 'Margherita', description: 'Tomato, mozzarella, basil' },
+    { id: 'diavola', title: 'Diavola', description: 'Spicy salami' },
+  ]
+  const menu = await client.send({
+    from,
+    to,
+    content: {
+      messageType: 'interactive',
+      type: 'list',
+      header: { type: 'text', text: 'Tonight' },
+      body: { text: 'What would you like?' },
+      action: { button: 'See the menu', sections: [{ title: 'Pizzas', rows }] },
+    },
+  })
+  console.log(`node    list      MessageId=${menu.messageId}`)
 }
 
 main().catch((error) => {

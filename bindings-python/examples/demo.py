@@ -1,4 +1,5 @@
-"""Sends one template (blocking) and one text (asyncio) with chatlane.
+"""Sends a template (blocking), a text (asyncio) and reply buttons with chatlane, and shows a
+message refused before anything is sent.
 
 The endpoint comes from CHATLANE_ENDPOINT (e.g. a `chatlane sandbox`), the credentials from
 ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, as in production.
@@ -37,6 +38,20 @@ def main() -> int:
         print(f"python  template  MessageId={template.message_id}")
         text = asyncio.run(send_text(client))
         print(f"python  text      MessageId={text.message_id}")
+        buttons = chatlane.InteractiveButton(
+            body=chatlane.InteractiveText(text="Your table for 2 at 19:00 is ready. Still coming?"),
+            action=chatlane.ButtonAction(
+                buttons=[
+                    chatlane.ReplyButton(reply=chatlane.Reply(id="yes", title="Yes")),
+                    chatlane.ReplyButton(reply=chatlane.Reply(id="no", title="No, cancel")),
+                ]
+            ),
+        )
+        reply = client.send(chatlane.Message(from_=SENDER, to=RECIPIENT, content=buttons))
+        print(f"python  buttons   MessageId={reply.message_id}")
+        bad = chatlane.Message(from_="+86 138", to=RECIPIENT, content=chatlane.Image(link="ftp://example.com/a.png"))
+        for violation in chatlane.violations(bad):
+            print(f"python  refused   {violation.path}: {violation.message} [{violation.code}]")
     except chatlane.ChatlaneError as error:
         print(f"python  failed    {type(error).__name__} [{error.code}]: {error}", file=sys.stderr)
         return 1

@@ -277,7 +277,7 @@ def test_typing_example_runs(sandbox: Sandbox) -> None:
     assert all(r.message_id in landed for r in receipts)
 
 
-def test_demo_sends_a_template_and_a_text(sandbox: Sandbox) -> None:
+def test_demo_sends_three_messages_and_shows_a_refused_one(sandbox: Sandbox) -> None:
     env = {
         **os.environ,
         "CHATLANE_ENDPOINT": sandbox.endpoint,
@@ -291,7 +291,11 @@ def test_demo_sends_a_template_and_a_text(sandbox: Sandbox) -> None:
     assert [re.sub(r"=\w+$", "=<id>", line) for line in lines] == [
         "python  template  MessageId=<id>",
         "python  text      MessageId=<id>",
+        "python  buttons   MessageId=<id>",
+        "python  refused   from: must be a phone number with country code, digits only (no '+') [digits_only]",
+        "python  refused   content.link: must be an absolute http:// or https:// URL [invalid_url]",
     ]
-    template_id, text_id = (line.rsplit("=", 1)[1] for line in lines)
+    template_id, text_id, buttons_id = (line.rsplit("=", 1)[1] for line in lines[:3])
     assert sandbox.entry(template_id)["params"]["Type"] == "template"
     assert sandbox.entry(text_id)["params"]["Type"] == "message"
+    assert sandbox.entry(buttons_id)["params"]["MessageType"] == "interactive"

@@ -1,4 +1,4 @@
-// The Kotlin demo: one template and one text message through chatlane.
+// The Kotlin demo: a template, a text and a location through chatlane.
 //
 // Reads the endpoint from CHATLANE_ENDPOINT (the CAMS default when unset) and the
 // credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (the core
@@ -14,6 +14,7 @@ import dev.chatlane.Client
 import dev.chatlane.ClientOptions
 import dev.chatlane.model.Channel
 import dev.chatlane.model.Content
+import dev.chatlane.model.Location
 import dev.chatlane.model.Message
 import dev.chatlane.model.Template
 import dev.chatlane.model.Text
@@ -24,7 +25,7 @@ import kotlin.system.exitProcess
 private const val FROM = "8613900000000"
 private const val TO = "8613800000000"
 
-/** Sends a template and a text and prints their `MessageId`s; exits 1 on an error. */
+/** Sends a template, a text and a location and prints their `MessageId`s; exits 1 on an error. */
 fun main() {
     try {
         runBlocking {
@@ -42,6 +43,11 @@ fun main() {
                     Message(channel = Channel.WHATSAPP, from = FROM, to = TO, content = Content.Text(Text(text = "Hello from Kotlin"))),
                 )
                 println("kotlin  text      MessageId=${text.messageId}")
+                val place = Location(longitude = 103.8545, latitude = 1.2868, name = "Merlion Park", address = "1 Fullerton Rd")
+                val location = client.send(
+                    Message(channel = Channel.WHATSAPP, from = FROM, to = TO, content = Content.Location(place)),
+                )
+                println("kotlin  location  MessageId=${location.messageId}")
             }
         }
     } catch (e: ChatlaneException) {
