@@ -273,7 +273,7 @@ export interface InteractiveFlow {
   action: FlowButton
 }
 
-/** A button that opens a URL. CAMS support is [UNVERIFIED]. */
+/** A button that opens a URL. CAMS support for it is unverified. */
 export interface InteractiveCtaUrl {
   /** The tag: always `'cta_url'`. */
   type: 'cta_url'
@@ -779,8 +779,8 @@ export interface FlowAction {
 /**
  * The kind of a Viber message (`Label`).
  *
- * - `'promotion'`: Marketing. Sent as `promotion`; the SDK documentation spells it `pormotion`
- *   [UNVERIFIED], see `docs/unverified.md`.
+ * - `'promotion'`: Marketing. Sent as `promotion`; the SDK documentation spells it `pormotion`, and
+ *   which one the server expects is unverified (`docs/unverified.md`).
  * - `'transaction'`: Transactional.
  */
 export type ViberLabel = 'promotion' | 'transaction'

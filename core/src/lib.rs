@@ -8,6 +8,8 @@
 //!
 //! [`Client`] strings these together; the bindings only translate native values in and out.
 
+#![warn(missing_docs)]
+
 // The model's Kotlin and Swift records live in this crate's own UniFFI namespace.
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("chatlane_model");

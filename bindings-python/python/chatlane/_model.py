@@ -1001,7 +1001,7 @@ class InteractiveFlow(_Model):
 
 
 class InteractiveCtaUrl(_Model):
-    """A button that opens a URL. CAMS support is [UNVERIFIED]."""
+    """A button that opens a URL. CAMS support for it is unverified."""
 
     __slots__ = ("header", "body", "footer", "action")
     message_type: ClassVar[Literal["interactive"]] = "interactive"
@@ -2431,8 +2431,8 @@ class FlowAction(_Model):
 ViberLabel = Literal["promotion", "transaction"]
 """The kind of a Viber message (``Label``).
 
-* ``"promotion"``: Marketing. Sent as ``promotion``; the SDK documentation spells it ``pormotion``
-[UNVERIFIED], see ``docs/unverified.md``.
+* ``"promotion"``: Marketing. Sent as ``promotion``; the SDK documentation spells it ``pormotion``, and
+which one the server expects is unverified (``docs/unverified.md``).
 * ``"transaction"``: Transactional.
 """
 

@@ -49,10 +49,18 @@ impl Quota {
 /// The outcome of asking for one slot at `now`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admission {
-    /// Go at `now + wait` (zero: go now). The slot is reserved: store `tat`.
-    Go { wait: Duration, tat: Duration },
-    /// No slot within the allowed wait; the earliest one would be after `wait`.
-    Refused { wait: Duration },
+    /// Go at `now + wait`. The slot is reserved: store `tat`.
+    Go {
+        /// How long to wait first (zero: go now).
+        wait: Duration,
+        /// The new theoretical arrival time to store for the key.
+        tat: Duration,
+    },
+    /// No slot within the allowed wait.
+    Refused {
+        /// How long the earliest slot is away.
+        wait: Duration,
+    },
 }
 
 /// Decides one request at time `now`, given the stored TAT (`None` for a new key) and the

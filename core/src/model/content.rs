@@ -138,8 +138,8 @@ pub struct Audio {
 /// A document by URL; its file name's extension decides how it is shown.
 ///
 /// The file-name key is spelt `fileName` on the wire, as the SDK documentation's example
-/// does; `filename` (Meta's spelling) is accepted on input. [UNVERIFIED] see
-/// `docs/unverified.md`.
+/// does; `filename` (Meta's spelling) is accepted on input. Which one the server reads is
+/// unverified (`docs/unverified.md`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]

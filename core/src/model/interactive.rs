@@ -94,7 +94,7 @@ pub enum Interactive {
         /// The flow to open.
         action: FlowButton,
     },
-    /// A button that opens a URL. CAMS support is [UNVERIFIED].
+    /// A button that opens a URL. CAMS support for it is unverified.
     CtaUrl {
         /// Text, image, video or document header.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -80,8 +80,8 @@ impl FallbackRule {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ViberLabel {
-    /// Marketing. Sent as `promotion`; the SDK documentation spells it `pormotion`
-    /// [UNVERIFIED], see `docs/unverified.md`.
+    /// Marketing. Sent as `promotion`; the SDK documentation spells it `pormotion`, and
+    /// which one the server expects is unverified (`docs/unverified.md`).
     #[serde(rename = "promotion")]
     Promotion,
     /// Transactional.

@@ -1470,8 +1470,8 @@ public func FfiConverterTypeCustom_lower(_ value: Custom) -> RustBuffer {
  * A document by URL; its file name's extension decides how it is shown.
  *
  * The file-name key is spelt `fileName` on the wire, as the SDK documentation's example
- * does; `filename` (Meta's spelling) is accepted on input. [UNVERIFIED] see
- * `docs/unverified.md`.
+ * does; `filename` (Meta's spelling) is accepted on input. Which one the server reads is
+ * unverified (`docs/unverified.md`).
  */
 public struct Document: Equatable, Hashable {
     /**
@@ -5383,7 +5383,7 @@ public enum Interactive: Equatable, Hashable {
          */action: FlowButton
     )
     /**
-     * A button that opens a URL. CAMS support is [UNVERIFIED].
+     * A button that opens a URL. CAMS support for it is unverified.
      */
     case ctaUrl(
         /**
@@ -5615,8 +5615,8 @@ public func FfiConverterTypeRecipientType_lower(_ value: RecipientType) -> RustB
 public enum ViberLabel: Equatable, Hashable {
     
     /**
-     * Marketing. Sent as `promotion`; the SDK documentation spells it `pormotion`
-     * [UNVERIFIED], see `docs/unverified.md`.
+     * Marketing. Sent as `promotion`; the SDK documentation spells it `pormotion`, and
+     * which one the server expects is unverified (`docs/unverified.md`).
      */
     case promotion
     /**
