@@ -75,6 +75,38 @@ impl Content {
     }
 }
 
+/// Where reading `value` as a content fails inside its variant: the path within the variant
+/// and the problem, or `None` when the failure is not inside one (an unknown `messageType`,
+/// or a path serde cannot track, as in an interactive message).
+pub(super) fn locate_error(value: &serde_json::Value) -> Option<(String, String)> {
+    fn inside<T: serde::de::DeserializeOwned>(fields: &serde_json::Value) -> Option<(String, String)> {
+        let failure = serde_path_to_error::deserialize::<_, T>(fields).err()?;
+        let path = failure.path().to_string();
+        (path != ".").then(|| (path, failure.into_inner().to_string()))
+    }
+    let mut fields = value.as_object()?.clone();
+    let kind = fields.remove("messageType")?;
+    let fields = serde_json::Value::Object(fields);
+    match kind.as_str()? {
+        "text" => inside::<Text>(&fields),
+        "image" => inside::<Image>(&fields),
+        "video" => inside::<Video>(&fields),
+        "audio" => inside::<Audio>(&fields),
+        "document" => inside::<Document>(&fields),
+        "sticker" => inside::<Sticker>(&fields),
+        "location" => inside::<Location>(&fields),
+        "contacts" => inside::<Contacts>(&fields),
+        "reaction" => inside::<Reaction>(&fields),
+        "text_image" => inside::<TextImage>(&fields),
+        "text_button" => inside::<TextButton>(&fields),
+        "text_image_button" => inside::<TextImageButton>(&fields),
+        "text_video" => inside::<TextVideo>(&fields),
+        "text_video_button" => inside::<TextVideoButton>(&fields),
+        "custom" => inside::<Custom>(&fields),
+        _ => None,
+    }
+}
+
 /// Plain text.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -225,12 +225,23 @@ impl Message {
 }
 
 /// Deserialises a model value, reporting the failing field's path.
+///
+/// serde reads a tagged union (`content`) from a buffer the path tracker cannot see into,
+/// so a failure there is located again by reading the tagged variant on its own.
 pub(crate) fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, Error> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let place = if path == "." { String::new() } else { format!(" at {path}") };
-        Error::new(ErrorCode::InvalidMessage, format!("not a valid message{place}: {}", e.into_inner()))
-    })
+    let failure = match serde_path_to_error::deserialize(&value) {
+        Ok(model) => return Ok(model),
+        Err(failure) => failure,
+    };
+    let mut path = failure.path().to_string();
+    let mut problem = failure.into_inner().to_string();
+    if path == "content" {
+        if let Some((inner, deeper)) = value.get("content").and_then(content::locate_error) {
+            (path, problem) = (format!("content.{inner}"), deeper);
+        }
+    }
+    let place = if path == "." { String::new() } else { format!(" at {path}") };
+    Err(Error::new(ErrorCode::InvalidMessage, format!("not a valid message{place}: {problem}")))
 }
 
 #[cfg(test)]
@@ -268,6 +279,28 @@ mod tests {
         assert!(err.message().contains("taskid"), "{err}");
         assert_eq!(Channel::parse("WhatsApp").unwrap(), Channel::Whatsapp);
         assert!(Channel::parse("sms").unwrap_err().message().contains("whatsapp, messenger"));
+    }
+
+    #[test]
+    fn shape_errors_inside_content_name_the_field() {
+        let err = Message::from_json_value(serde_json::json!({
+            "from": "1", "to": "2",
+            "content": {"messageType": "contacts", "contacts": [{"name": {"formatted_name": "Ada", "first": "A"}}]}
+        }))
+        .unwrap_err();
+        assert!(
+            err.message().starts_with("not a valid message at content.contacts[0].name.first: unknown field `first`"),
+            "{err}"
+        );
+        let err = Message::from_json_value(serde_json::json!({
+            "from": "1", "to": "2", "content": {"messageType": "location", "latitude": "north", "longitude": 1.5}
+        }))
+        .unwrap_err();
+        assert!(err.message().contains("at content.latitude: invalid type: string"), "{err}");
+        let err =
+            Message::from_json_value(serde_json::json!({"from": "1", "to": "2", "content": {"messageType": "fax"}}))
+                .unwrap_err();
+        assert!(err.message().contains("at content.messageType: unknown variant `fax`"), "{err}");
     }
 
     #[test]
