@@ -204,3 +204,87 @@ fn every_violation_code_is_exercised() {
     let missing: Vec<&str> = codes::ALL.into_iter().filter(|code| !exercised.contains(*code)).collect();
     assert!(missing.is_empty(), "no invalid case exercises {missing:?}");
 }
+
+/// Values that stress a field: empty, control and combining characters, far too long,
+/// extreme numbers, and values of the wrong JSON type.
+fn odd_values() -> Vec<Value> {
+    vec![
+        Value::from(""),
+        Value::from(" \u{0}\u{202e}\u{301}"),
+        Value::from("é".repeat(5_000)),
+        Value::from("ftp://x"),
+        Value::from(-1),
+        Value::from(u64::MAX),
+        Value::from(f64::MAX),
+        Value::from(-0.0),
+        Value::Null,
+        Value::Bool(true),
+        Value::Array(vec![]),
+        Value::Object(Default::default()),
+    ]
+}
+
+/// Every path to a leaf (a string, number, bool or null, or an empty array or object).
+fn leaves(value: &Value, at: &mut Vec<PathSegment>, out: &mut Vec<Vec<PathSegment>>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, item) in map {
+                at.push(PathSegment::Key(key.clone()));
+                leaves(item, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for (index, item) in items.iter().enumerate() {
+                at.push(PathSegment::Index(index));
+                leaves(item, at, out);
+                at.pop();
+            }
+        }
+        _ => out.push(at.clone()),
+    }
+}
+
+#[derive(Clone)]
+enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+fn slot<'v>(value: &'v mut Value, path: &[PathSegment]) -> &'v mut Value {
+    path.iter().fold(value, |value, segment| match segment {
+        PathSegment::Key(key) => &mut value[key.as_str()],
+        PathSegment::Index(index) => &mut value[*index],
+    })
+}
+
+/// Invalid input never panics: every leaf of every case, replaced by each odd value, either
+/// fails to read as a model (a typed error) or is validated and mapped to the wire.
+#[test]
+fn odd_values_anywhere_never_panic() {
+    let mut tried = 0;
+    for case in cases().into_iter().filter(|case| {
+        // The 1,001-recipient case alone would multiply the run by a thousand.
+        case.message["recipients"].as_array().is_none_or(|r| r.len() <= 10)
+    }) {
+        let mut paths = Vec::new();
+        leaves(&case.message, &mut Vec::new(), &mut paths);
+        for path in &paths {
+            for odd in odd_values() {
+                let mut message = case.message.clone();
+                *slot(&mut message, path) = odd;
+                if case.mass {
+                    if let Ok(mass) = MassMessage::from_json_value(message) {
+                        validate::mass_violations(&mass);
+                        wire::send_mass_message_params(&mass, Defaults::default());
+                    }
+                } else if let Ok(message) = Message::from_json_value(message) {
+                    validate::violations(&message);
+                    wire::send_message_params(&message, Defaults::default());
+                }
+                tried += 1;
+            }
+        }
+    }
+    assert!(tried > 10_000, "only {tried} variations");
+}
