@@ -101,6 +101,19 @@ mod tests {
     }
 
     #[test]
+    fn non_finite_numbers_from_native_callers_are_out_of_range() {
+        // Kotlin and Swift can build a Location JSON could never carry.
+        let location =
+            crate::model::Location { longitude: f64::NAN, latitude: f64::INFINITY, name: None, address: None };
+        let message = Message::with_content("8613800000000", "6591234567", crate::model::Content::Location(location));
+        let got: Vec<_> = violations(&message).into_iter().map(|v| (v.code, v.path)).collect();
+        let expected = [(codes::OUT_OF_RANGE, "content.longitude"), (codes::OUT_OF_RANGE, "content.latitude")];
+        assert_eq!(got, expected.map(|(code, path)| (code, path.to_owned())));
+        let params = crate::cams::wire::send_message_params(&message, Default::default());
+        assert_eq!(params.get("Content"), Some(r#"{"longitude":null,"latitude":null}"#));
+    }
+
+    #[test]
     fn the_error_carries_every_violation_and_names_them() {
         let err = validate(&Message::new("1", "2")).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidMessage);
