@@ -134,9 +134,8 @@ describe('validation', () => {
     ],
     ['an unknown field', textMessage('hi', { taskid: 't' }), /at taskid: unknown field `taskid`/],
     ['the old flat shape', { type: 'text', from: FROM, to: TO, text: 'hi' }, /at type: unknown field `type`/],
-    // Inside an interactive message (struct variants) the path ends at `content`.
     ['a field of another content type', contentMessage(audioWithCaption), /at content\.caption: unknown field `caption`/],
-    ['a missing field in a button', contentMessage(buttonWithoutTitle), /at content\S*: missing field `title`/],
+    ['a missing field in a button', contentMessage(buttonWithoutTitle), /at content\.action\.buttons\[0\]\.reply: missing field `title`/],
     ['a BigInt', textMessage('hi', { ttl: 60n }), /not a valid message: .*BigInt/],
     ['a cycle', cycle, /not a valid message: .*circular/],
     ['no object at all', undefined, /not a valid message: expected a message object, got undefined/],

@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::contact::Contact;
-use super::interactive::Interactive;
+use super::failure_in;
+use super::interactive::{self, Interactive};
 use super::json::JsonObject;
 use super::viber::{TextButton, TextImage, TextImageButton, TextVideo, TextVideoButton};
 
@@ -75,34 +76,29 @@ impl Content {
     }
 }
 
-/// Where reading `value` as a content fails inside its variant: the path within the variant
-/// and the problem, or `None` when the failure is not inside one (an unknown `messageType`,
-/// or a path serde cannot track, as in an interactive message).
+/// Where reading `value` as a content fails inside its variant, as [`failure_in`] says;
+/// `None` when the failure is not inside one (an unknown `messageType`).
 pub(super) fn locate_error(value: &serde_json::Value) -> Option<(String, String)> {
-    fn inside<T: serde::de::DeserializeOwned>(fields: &serde_json::Value) -> Option<(String, String)> {
-        let failure = serde_path_to_error::deserialize::<_, T>(fields).err()?;
-        let path = failure.path().to_string();
-        (path != ".").then(|| (path, failure.into_inner().to_string()))
-    }
     let mut fields = value.as_object()?.clone();
     let kind = fields.remove("messageType")?;
     let fields = serde_json::Value::Object(fields);
     match kind.as_str()? {
-        "text" => inside::<Text>(&fields),
-        "image" => inside::<Image>(&fields),
-        "video" => inside::<Video>(&fields),
-        "audio" => inside::<Audio>(&fields),
-        "document" => inside::<Document>(&fields),
-        "sticker" => inside::<Sticker>(&fields),
-        "location" => inside::<Location>(&fields),
-        "contacts" => inside::<Contacts>(&fields),
-        "reaction" => inside::<Reaction>(&fields),
-        "text_image" => inside::<TextImage>(&fields),
-        "text_button" => inside::<TextButton>(&fields),
-        "text_image_button" => inside::<TextImageButton>(&fields),
-        "text_video" => inside::<TextVideo>(&fields),
-        "text_video_button" => inside::<TextVideoButton>(&fields),
-        "custom" => inside::<Custom>(&fields),
+        "text" => failure_in::<Text>("", &fields),
+        "image" => failure_in::<Image>("", &fields),
+        "video" => failure_in::<Video>("", &fields),
+        "audio" => failure_in::<Audio>("", &fields),
+        "document" => failure_in::<Document>("", &fields),
+        "sticker" => failure_in::<Sticker>("", &fields),
+        "location" => failure_in::<Location>("", &fields),
+        "contacts" => failure_in::<Contacts>("", &fields),
+        "reaction" => failure_in::<Reaction>("", &fields),
+        "interactive" => interactive::locate_error(&fields),
+        "text_image" => failure_in::<TextImage>("", &fields),
+        "text_button" => failure_in::<TextButton>("", &fields),
+        "text_image_button" => failure_in::<TextImageButton>("", &fields),
+        "text_video" => failure_in::<TextVideo>("", &fields),
+        "text_video_button" => failure_in::<TextVideoButton>("", &fields),
+        "custom" => failure_in::<Custom>("", &fields),
         _ => None,
     }
 }

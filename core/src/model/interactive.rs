@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::failure_in;
 use super::json::JsonObject;
 
 /// An interactive message; the variant is Meta's `type`.
@@ -124,6 +125,27 @@ impl Interactive {
             Self::CtaUrl { .. } => "cta_url",
         }
     }
+}
+
+/// Where reading the fields of an interactive message fails inside its action, body, footer
+/// or header, as [`failure_in`] says. Its variants have no types of their own, so a
+/// problem in the variant's own fields (a missing `action`) is not located.
+pub(super) fn locate_error(fields: &serde_json::Value) -> Option<(String, String)> {
+    let part = |name: &str| fields.get(name).filter(|value| !value.is_null());
+    let action = part("action").and_then(|action| match fields.get("type")?.as_str()? {
+        "button" => failure_in::<ButtonAction>("action", action),
+        "list" => failure_in::<ListAction>("action", action),
+        "product" => failure_in::<ProductRef>("action", action),
+        "product_list" => failure_in::<ProductListAction>("action", action),
+        "catalog_message" => failure_in::<CatalogAction>("action", action),
+        "flow" => failure_in::<FlowButton>("action", action),
+        "cta_url" => failure_in::<CtaUrlButton>("action", action),
+        _ => None,
+    });
+    action
+        .or_else(|| part("body").and_then(|body| failure_in::<InteractiveText>("body", body)))
+        .or_else(|| part("footer").and_then(|footer| failure_in::<InteractiveText>("footer", footer)))
+        .or_else(|| part("header").and_then(|header| failure_in::<Header>("header", header)))
 }
 
 /// A text element (`body`, `footer`).

@@ -237,11 +237,24 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value
     let mut problem = failure.into_inner().to_string();
     if path == "content" {
         if let Some((inner, deeper)) = value.get("content").and_then(content::locate_error) {
-            (path, problem) = (format!("content.{inner}"), deeper);
+            path = if inner.is_empty() { path } else { format!("content.{inner}") };
+            problem = deeper;
         }
     }
     let place = if path == "." { String::new() } else { format!(" at {path}") };
     Err(Error::new(ErrorCode::InvalidMessage, format!("not a valid message{place}: {problem}")))
+}
+
+/// Where reading `value` as a `T` fails, below `prefix`: the path (`prefix` itself when
+/// `value` as a whole is wrong) and the problem; `None` when it reads.
+fn failure_in<T: serde::de::DeserializeOwned>(prefix: &str, value: &serde_json::Value) -> Option<(String, String)> {
+    let failure = serde_path_to_error::deserialize::<_, T>(value).err()?;
+    let path = match (prefix, failure.path().to_string()) {
+        (prefix, inner) if inner == "." => prefix.to_owned(),
+        ("", inner) => inner,
+        (prefix, inner) => format!("{prefix}.{inner}"),
+    };
+    Some((path, failure.into_inner().to_string()))
 }
 
 #[cfg(test)]
@@ -297,6 +310,13 @@ mod tests {
         }))
         .unwrap_err();
         assert!(err.message().contains("at content.latitude: invalid type: string"), "{err}");
+        let button = serde_json::json!({"messageType": "interactive", "type": "button", "body": {"text": "Coming?"},
+            "action": {"buttons": [{"type": "reply", "reply": {"id": "yes"}}]}});
+        let err = Message::from_json_value(serde_json::json!({"from": "1", "to": "2", "content": button})).unwrap_err();
+        assert!(
+            err.message().starts_with("not a valid message at content.action.buttons[0].reply: missing field `title`"),
+            "{err}"
+        );
         let err =
             Message::from_json_value(serde_json::json!({"from": "1", "to": "2", "content": {"messageType": "fax"}}))
                 .unwrap_err();
