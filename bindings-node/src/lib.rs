@@ -11,10 +11,10 @@
 
 use std::future::Future;
 
-use chatlane_core::cams::wire::{self, Defaults, Params};
+use chatlane_core::cams::wire::Defaults;
 use chatlane_core::validate::{self, Violation};
 use chatlane_core::{
-    Client, ClientConfig, ClientOptions, Credentials, Error, ErrorCategory, ErrorCode, MassMessage, Message,
+    Client, ClientConfig, ClientOptions, Credentials, Error, ErrorCategory, ErrorCode, MassMessage, Message, Outgoing,
     SendReceipt,
 };
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, PromiseRaw, ToNapiValue, Unknown};
@@ -227,93 +227,30 @@ impl NativeClient {
 impl NativeClient {
     /// The promise of parsing `text` as an `M` and sending it, both polled on napi's own
     /// tokio runtime (no second hop to the core's runtime).
-    fn dispatch<'env, M: Model>(&self, env: &'env Env, text: String) -> napi::Result<PromiseRaw<'env, Receipt>> {
+    fn dispatch<'env, M: Outgoing>(&self, env: &'env Env, text: String) -> napi::Result<PromiseRaw<'env, Receipt>> {
         let client = self.inner.clone();
-        settled(env, async move { parse::<M>(&text)?.send(client).await })
-    }
-}
-
-/// What the JS API accepts as a message: a single send or a mass send.
-trait Model: Sized + Send + 'static {
-    /// The value from its JSON shape; a wrong shape is an `InvalidMessage` error naming
-    /// the place.
-    fn from_json_value(value: Value) -> Result<Self, Error>;
-
-    /// Every violation; empty when it can be sent.
-    fn violations(&self) -> Vec<Violation>;
-
-    /// `Ok` when it can be sent, else the `InvalidMessage` error carrying every violation.
-    fn validate(&self) -> Result<(), Error>;
-
-    /// The wire parameters, without a client's defaults.
-    fn wire_params(&self) -> Params;
-
-    /// Validates and sends it through `client`.
-    fn send(self, client: Client) -> impl Future<Output = Result<SendReceipt, Error>> + Send;
-}
-
-impl Model for Message {
-    fn from_json_value(value: Value) -> Result<Self, Error> {
-        Message::from_json_value(value)
-    }
-
-    fn violations(&self) -> Vec<Violation> {
-        validate::violations(self)
-    }
-
-    fn validate(&self) -> Result<(), Error> {
-        validate::validate(self)
-    }
-
-    fn wire_params(&self) -> Params {
-        wire::send_message_params(self, Defaults::default())
-    }
-
-    async fn send(self, client: Client) -> Result<SendReceipt, Error> {
-        client.send(&self).await
-    }
-}
-
-impl Model for MassMessage {
-    fn from_json_value(value: Value) -> Result<Self, Error> {
-        MassMessage::from_json_value(value)
-    }
-
-    fn violations(&self) -> Vec<Violation> {
-        validate::mass_violations(self)
-    }
-
-    fn validate(&self) -> Result<(), Error> {
-        validate::validate_mass(self)
-    }
-
-    fn wire_params(&self) -> Params {
-        wire::send_mass_message_params(self, Defaults::default())
-    }
-
-    async fn send(self, client: Client) -> Result<SendReceipt, Error> {
-        client.send_mass(&self).await
+        settled(env, async move { client.send(&parse::<M>(&text)?).await })
     }
 }
 
 /// Parses the JSON text of an `M` (what `JSON.stringify` made of the caller's object).
-fn parse<M: Model>(text: &str) -> Result<M, Error> {
+fn parse<M: Outgoing>(text: &str) -> Result<M, Error> {
     let value = serde_json::from_str(text)
         .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("not a valid message: {e}")))?;
     M::from_json_value(value)
 }
 
 /// The violations of the `M` in `text`, as JS values.
-fn violations_of<M: Model>(env: &Env, text: &str) -> napi::Result<Vec<JsViolation>> {
+fn violations_of<M: Outgoing>(env: &Env, text: &str) -> napi::Result<Vec<JsViolation>> {
     let message = parse::<M>(text).map_err(|error| rethrowable(env, &error))?;
     Ok(message.violations().iter().map(JsViolation::from).collect())
 }
 
 /// The wire parameters of the `M` in `text` as a JS object, in wire order; the message
 /// must be valid, as for a send.
-fn wire_params_of<'env, M: Model>(env: &'env Env, text: &str) -> napi::Result<Object<'env>> {
+fn wire_params_of<'env, M: Outgoing>(env: &'env Env, text: &str) -> napi::Result<Object<'env>> {
     let params = parse::<M>(text)
-        .and_then(|message| message.validate().map(|()| message.wire_params()))
+        .and_then(|message| validate::validate(&message).map(|()| message.wire_params(Defaults::default())))
         .map_err(|error| rethrowable(env, &error))?;
     let mut object = Object::new(env)?;
     for (name, value) in params.iter() {

@@ -4,13 +4,13 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chatlane_core::{ClientConfig, ClientOptions, Credentials, Error, ErrorCode, runtime};
+use chatlane_core::{ClientConfig, ClientOptions, Credentials, Error, ErrorCode, Outgoing, runtime};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyCFunction;
 
 use crate::aio::{self, Completions};
-use crate::messages::{self, Outgoing};
+use crate::messages;
 use crate::{VERSION, errors, repr};
 
 /// A CAMS client: signs with one AccessKey and sends through pooled connections.
@@ -125,25 +125,25 @@ impl Client {
     /// Validates, signs and sends one message, blocking this thread (not the interpreter)
     /// until the platform answers. Returns the receipt or raises a `ChatlaneError` subclass.
     fn send(&self, py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<SendReceipt> {
-        self.deliver(py, Outgoing::Message(Box::new(messages::message(message)?)))
+        self.deliver(py, messages::message(message)?)
     }
 
     /// Like `send`, as a coroutine: the send starts when it is first awaited (inside the
     /// running event loop) and its I/O runs on chatlane's own threads. Cancelling the
     /// awaiting task stops the wait, not a request already on its way.
     fn send_async<'py>(slf: &Bound<'py, Self>, message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        Self::deliver_async(slf, Outgoing::Message(Box::new(messages::message(message)?)))
+        Self::deliver_async(slf, messages::message(message)?)
     }
 
     /// `send` for one template to up to 1,000 recipients (`SendChatappMassMessage`); the
     /// receipt's `message_id` is the `GroupMessageId`.
     fn send_mass(&self, py: Python<'_>, mass: &Bound<'_, PyAny>) -> PyResult<SendReceipt> {
-        self.deliver(py, Outgoing::Mass(Box::new(messages::mass_message(mass)?)))
+        self.deliver(py, messages::mass_message(mass)?)
     }
 
     /// `send_mass` as a coroutine, like `send_async`.
     fn send_mass_async<'py>(slf: &Bound<'py, Self>, mass: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        Self::deliver_async(slf, Outgoing::Mass(Box::new(messages::mass_message(mass)?)))
+        Self::deliver_async(slf, messages::mass_message(mass)?)
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send of this
@@ -179,25 +179,25 @@ impl Client {
 
 impl Client {
     /// Sends on this thread with the interpreter released.
-    fn deliver(&self, py: Python<'_>, outgoing: Outgoing) -> PyResult<SendReceipt> {
+    fn deliver(&self, py: Python<'_>, message: impl Outgoing) -> PyResult<SendReceipt> {
         let client = &self.inner;
-        py.detach(|| runtime::block_on(outgoing.send(client)))
+        py.detach(|| runtime::block_on(client.send(&message)))
             .map(SendReceipt::from)
             .map_err(|e| errors::to_pyerr(py, &e))
     }
 
     /// A coroutine that, once awaited, sends on the core runtime and resolves through the
     /// running loop's completions.
-    fn deliver_async<'py>(slf: &Bound<'py, Self>, outgoing: Outgoing) -> PyResult<Bound<'py, PyAny>> {
+    fn deliver_async<'py>(slf: &Bound<'py, Self>, message: impl Outgoing) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        let outgoing = Arc::new(outgoing);
+        let message = Arc::new(message);
         let this = slf.clone().unbind();
         let start = PyCFunction::new_closure(py, Some(c"send"), None, move |args, _kwargs| -> PyResult<Py<PyAny>> {
             let py = args.py();
             let client = this.get();
             let completions = client.completions_for(py)?;
-            let (inner, outgoing) = (client.inner.clone(), Arc::clone(&outgoing));
-            aio::spawn(py, completions, async move { outgoing.send(&inner).await.map(Some) }).map(Bound::unbind)
+            let (inner, message) = (client.inner.clone(), Arc::clone(&message));
+            aio::spawn(py, completions, async move { inner.send(&*message).await.map(Some) }).map(Bound::unbind)
         })?;
         await_later(py)?.call1((start,))
     }

@@ -5,8 +5,8 @@
 //! `serde_json::Value` and deserialised by the core, once per call, so the core's own
 //! shape errors (with the failing field's path) are what Python sees.
 
-use chatlane_core::cams::wire::{self, Defaults, Params};
-use chatlane_core::{Error, MassMessage, Message, SendReceipt, validate};
+use chatlane_core::cams::wire::Defaults;
+use chatlane_core::{MassMessage, Message, Outgoing};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -15,24 +15,6 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
 use crate::errors::{self, Violation};
-
-/// What a client sends, converted from Python once.
-pub enum Outgoing {
-    /// `SendChatappMessage`.
-    Message(Box<Message>),
-    /// `SendChatappMassMessage`.
-    Mass(Box<MassMessage>),
-}
-
-impl Outgoing {
-    /// Sends through `client` (validation first, as the core always does).
-    pub async fn send(&self, client: &chatlane_core::Client) -> Result<SendReceipt, Error> {
-        match self {
-            Self::Message(message) => client.send(message).await,
-            Self::Mass(message) => client.send_mass(message).await,
-        }
-    }
-}
 
 /// The core message behind a `chatlane.Message`. Raises `TypeError` for anything else and
 /// `ValidationError` (code `InvalidMessage`) when its fields have the wrong shape.
@@ -52,30 +34,35 @@ pub fn mass_message(mass: &Bound<'_, PyAny>) -> PyResult<MassMessage> {
 /// `chatlane.violations(message)`: every rule the message breaks, empty when it can be sent.
 #[pyfunction]
 pub fn violations(message: &Bound<'_, PyAny>) -> PyResult<Vec<Violation>> {
-    Ok(validate::violations(&self::message(message)?).iter().map(Violation::from).collect())
+    Ok(violations_of(&self::message(message)?))
 }
 
 /// `chatlane.mass_violations(mass)`: [`violations`] for a mass send.
 #[pyfunction]
 pub fn mass_violations(mass: &Bound<'_, PyAny>) -> PyResult<Vec<Violation>> {
-    Ok(validate::mass_violations(&mass_message(mass)?).iter().map(Violation::from).collect())
+    Ok(violations_of(&mass_message(mass)?))
 }
 
 /// `chatlane.wire_params(message)`: the `SendChatappMessage` parameters of the message.
 #[pyfunction]
 pub fn wire_params<'py>(message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
-    params_dict(message.py(), &wire::send_message_params(&self::message(message)?, Defaults::default()))
+    params_dict(message.py(), &self::message(message)?)
 }
 
 /// `chatlane.mass_wire_params(mass)`: the `SendChatappMassMessage` parameters.
 #[pyfunction]
 pub fn mass_wire_params<'py>(mass: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
-    params_dict(mass.py(), &wire::send_mass_message_params(&mass_message(mass)?, Defaults::default()))
+    params_dict(mass.py(), &mass_message(mass)?)
 }
 
-fn params_dict<'py>(py: Python<'py>, params: &Params) -> PyResult<Bound<'py, PyDict>> {
+fn violations_of(message: &impl Outgoing) -> Vec<Violation> {
+    message.violations().iter().map(Violation::from).collect()
+}
+
+/// The wire parameters of `message`, without a client's defaults, as a dict.
+fn params_dict<'py>(py: Python<'py>, message: &impl Outgoing) -> PyResult<Bound<'py, PyDict>> {
     let dict = PyDict::new(py);
-    for (name, value) in params.iter() {
+    for (name, value) in message.wire_params(Defaults::default()).iter() {
         dict.set_item(name, value)?;
     }
     Ok(dict)

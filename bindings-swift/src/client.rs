@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chatlane_core::{ClientConfig, MassMessage, Message, SendReceipt, runtime};
+use chatlane_core::{ClientConfig, MassMessage, Message, Outgoing, SendReceipt, runtime};
 
 use crate::error::ChatlaneError;
 
@@ -124,21 +124,27 @@ impl Client {
     /// Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
     /// Swift concurrency) only awaits it.
     pub async fn send(&self, message: Message) -> Result<SendReceipt, ChatlaneError> {
-        let client = self.0.clone();
-        Ok(runtime::run(async move { client.send(&message).await }).await?)
+        self.submit(message).await
     }
 
     /// Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
     /// sends one message; the receipt's `messageId` is the `GroupMessageId`.
     pub async fn send_mass(&self, message: MassMessage) -> Result<SendReceipt, ChatlaneError> {
-        let client = self.0.clone();
-        Ok(runtime::run(async move { client.send_mass(&message).await }).await?)
+        self.submit(message).await
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send, without
     /// rebuilding the client or dropping its connections.
     pub fn set_credentials(&self, credentials: Arc<Credentials>) {
         self.0.set_credentials(credentials.0.clone());
+    }
+}
+
+impl Client {
+    /// Sends on chatlane's own I/O threads, so the caller's executor only awaits.
+    async fn submit(&self, message: impl Outgoing) -> Result<SendReceipt, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.send(&message).await }).await?)
     }
 }
 

@@ -4,36 +4,35 @@
 
 use std::collections::HashMap;
 
-use chatlane_core::cams::wire::{self, Defaults, Params};
-use chatlane_core::validate;
-use chatlane_core::{Error, ErrorCode, MassMessage, Message};
+use chatlane_core::cams::wire::Defaults;
+use chatlane_core::{Error, ErrorCode, MassMessage, Message, Outgoing};
 
 use crate::error::{ChatlaneError, Violation};
 
 /// Every reason `message` cannot be sent, in the core's order; empty when it can be.
 #[uniffi::export]
 pub fn violations(message: Message) -> Vec<Violation> {
-    validate::violations(&message).iter().map(Violation::from).collect()
+    violations_of(&message)
 }
 
 /// Every reason a mass send cannot be sent, in the core's order; empty when it can be.
 #[uniffi::export]
 pub fn mass_violations(message: MassMessage) -> Vec<Violation> {
-    validate::mass_violations(&message).iter().map(Violation::from).collect()
+    violations_of(&message)
 }
 
 /// The `SendChatappMessage` parameters `message` goes on the wire with, as `send` sends
-/// them but without the client's defaults (`CustSpaceId`, a generated `TaskId`). Meant
-/// for a message without violations.
+/// them but without the client's defaults (`CustSpaceId`, a generated `TaskId`). Not
+/// validated: a message with violations maps as far as it can.
 #[uniffi::export]
 pub fn wire_params(message: Message) -> HashMap<String, String> {
-    to_map(&wire::send_message_params(&message, Defaults::default()))
+    wire_params_of(&message)
 }
 
 /// The `SendChatappMassMessage` parameters of a mass send, without the client's defaults.
 #[uniffi::export]
 pub fn mass_wire_params(message: MassMessage) -> HashMap<String, String> {
-    to_map(&wire::send_mass_message_params(&message, Defaults::default()))
+    wire_params_of(&message)
 }
 
 /// A message from the JSON shape Python, Node and the CLI use; a wrong shape is a
@@ -55,7 +54,12 @@ fn parse(json: &str) -> Result<serde_json::Value, Error> {
     serde_json::from_str(json).map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("not JSON: {e}")))
 }
 
-fn to_map(params: &Params) -> HashMap<String, String> {
+fn violations_of(message: &impl Outgoing) -> Vec<Violation> {
+    message.violations().iter().map(Violation::from).collect()
+}
+
+fn wire_params_of(message: &impl Outgoing) -> HashMap<String, String> {
+    let params = message.wire_params(Defaults::default());
     params.iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect()
 }
 

@@ -1,9 +1,10 @@
-//! `chatlane send`: one message from flags; prints its MessageId or a typed error.
+//! `chatlane send`: one message (from flags or JSON) or a mass send (JSON); prints its
+//! MessageId or a typed error.
 
 use std::process::ExitCode;
 
 use chatlane_core::{
-    Channel, Error, ErrorCategory, ErrorCode, MassMessage, Message, SendReceipt, Template, TemplateParams,
+    Channel, Error, ErrorCategory, ErrorCode, MassMessage, Message, Outgoing, SendReceipt, Template, TemplateParams,
 };
 use clap::{ArgGroup, Args};
 
@@ -88,22 +89,22 @@ pub async fn run(args: SendArgs) -> ExitCode {
     }
 }
 
-/// What `chatlane send` sends.
-enum Outgoing {
-    One(Box<Message>),
-    Mass(Box<MassMessage>),
+async fn send(args: SendArgs) -> Result<SendReceipt, Error> {
+    let Some(path) = &args.json else {
+        return submit(&args, message(&args)?).await;
+    };
+    let value = read_json(path)?;
+    if matches!(&value, serde_json::Value::Object(fields) if fields.contains_key("recipients")) {
+        submit(&args, MassMessage::from_json_value(value)?).await
+    } else {
+        submit(&args, Message::from_json_value(value)?).await
+    }
 }
 
-async fn send(args: SendArgs) -> Result<SendReceipt, Error> {
-    let outgoing = match &args.json {
-        Some(path) => outgoing_from_json(path)?,
-        None => Outgoing::One(Box::new(message(&args)?)),
-    };
+/// Connects as the flags say and sends `message`.
+async fn submit(args: &SendArgs, message: impl Outgoing) -> Result<SendReceipt, Error> {
     let connection = args.connection.connect(|_| {}).await?;
-    match outgoing {
-        Outgoing::One(message) => connection.client.send(&message).await,
-        Outgoing::Mass(message) => connection.client.send_mass(&message).await,
-    }
+    connection.client.send(&message).await
 }
 
 fn message(args: &SendArgs) -> Result<Message, Error> {
@@ -128,17 +129,12 @@ fn message(args: &SendArgs) -> Result<Message, Error> {
     Ok(message)
 }
 
-/// A message or mass send in the core's JSON shape, from a file or standard input.
-fn outgoing_from_json(path: &std::path::Path) -> Result<Outgoing, Error> {
+/// JSON from a file or standard input: a message, or a mass send when it has `recipients`.
+fn read_json(path: &std::path::Path) -> Result<serde_json::Value, Error> {
     let read =
         if path.as_os_str() == "-" { std::io::read_to_string(std::io::stdin()) } else { std::fs::read_to_string(path) };
     let text =
         read.map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("cannot read {}: {e}", path.display())))?;
-    let value = serde_json::from_str(&text)
-        .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("{} is not JSON: {e}", path.display())))?;
-    if matches!(&value, serde_json::Value::Object(fields) if fields.contains_key("recipients")) {
-        MassMessage::from_json_value(value).map(|m| Outgoing::Mass(Box::new(m)))
-    } else {
-        Message::from_json_value(value).map(|m| Outgoing::One(Box::new(m)))
-    }
+    serde_json::from_str(&text)
+        .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("{} is not JSON: {e}", path.display())))
 }

@@ -9,12 +9,12 @@ use tokio::time::Instant;
 use crate::cams::Operation;
 use crate::cams::request::{self, RequestContext, acs_date, random_id};
 use crate::cams::response;
-use crate::cams::wire::{self, Defaults, Params};
+use crate::cams::wire::{Defaults, Params};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::limit::{InProcessLimiter, LimitKey, Pacing, Quota, RateLimiter};
-use crate::model::{MassMessage, Message};
+use crate::outgoing::Outgoing;
 use crate::retry::{self, Decision, RetryPolicy};
 use crate::transport::{HttpResponse, ReqwestTransport, Transport, TransportConfig};
 use crate::validate;
@@ -231,32 +231,21 @@ impl Client {
         *self.inner.credentials.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(credentials);
     }
 
-    /// Validates, paces, signs and sends one message, retrying only what provably had no
-    /// effect.
+    /// Validates, paces, signs and sends one message (a [`crate::Message`]) or one template
+    /// to up to 1,000 recipients (a [`crate::MassMessage`], paced at 10/s by default),
+    /// retrying only what provably had no effect.
     ///
-    /// Returns the platform's `MessageId` with the `TaskId` that went on the wire (the
-    /// message's, or a generated one), or a typed [`Error`] that carries the same `TaskId`:
-    /// validation errors before anything is sent, platform errors (HTTP 4xx/5xx, and HTTP
-    /// 200 with `Code != "OK"`), and outcome-unknown errors to reconcile through receipts.
-    pub async fn send(&self, message: &Message) -> Result<SendReceipt, Error> {
+    /// Returns the platform's `MessageId` (for a mass send, the `GroupMessageId`) with the
+    /// `TaskId` that went on the wire (the caller's, or a generated one), or a typed
+    /// [`Error`] that carries the same `TaskId`: validation errors before anything is sent,
+    /// platform errors (HTTP 4xx/5xx, and HTTP 200 with `Code != "OK"`), and outcome-unknown
+    /// errors to reconcile through receipts.
+    pub async fn send<T: Outgoing>(&self, message: &T) -> Result<SendReceipt, Error> {
         validate::validate(message)?;
-        let task_id = message.task_id.clone().unwrap_or_else(random_id);
-        let params = wire::send_message_params(message, self.defaults(&task_id));
-        self.deliver(Operation::SendChatappMessage, &params, task_id).await
-    }
-
-    /// [`Client::send`] for one template to up to 1,000 recipients
-    /// (`SendChatappMassMessage`, paced at 10/s by default); the receipt's `message_id` is
-    /// the `GroupMessageId`.
-    pub async fn send_mass(&self, message: &MassMessage) -> Result<SendReceipt, Error> {
-        validate::validate_mass(message)?;
-        let task_id = message.task_id.clone().unwrap_or_else(random_id);
-        let params = wire::send_mass_message_params(message, self.defaults(&task_id));
-        self.deliver(Operation::SendChatappMassMessage, &params, task_id).await
-    }
-
-    fn defaults<'a>(&'a self, task_id: &'a str) -> Defaults<'a> {
-        Defaults { cust_space_id: self.inner.config.cust_space_id.as_deref(), task_id: Some(task_id) }
+        let task_id = message.task_id().map_or_else(random_id, str::to_owned);
+        let defaults = Defaults { cust_space_id: self.inner.config.cust_space_id.as_deref(), task_id: Some(&task_id) };
+        let params = message.wire_params(defaults);
+        self.deliver(T::OPERATION, &params, task_id).await
     }
 
     /// Paces, signs and sends `params`, retrying what provably had no effect.

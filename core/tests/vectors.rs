@@ -99,7 +99,7 @@ fn model_params(name: &str) -> (Operation, wire::Params) {
     let (operation, model) = model_of(name);
     if operation == "SendChatappMassMessage" {
         let message = MassMessage::from_json_value(model).unwrap();
-        validate::validate_mass(&message).unwrap();
+        validate::validate(&message).unwrap();
         (Operation::SendChatappMassMessage, wire::send_mass_message_params(&message, Default::default()))
     } else {
         let message = Message::from_json_value(model).unwrap();

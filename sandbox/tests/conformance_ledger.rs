@@ -47,7 +47,7 @@ async fn every_valid_case_arrives_with_its_wire_parameters() {
     let mut failures = Vec::new();
     for (name, case) in &cases {
         let sent = if case["operation"] == "SendChatappMassMessage" {
-            client.send_mass(&MassMessage::from_json_value(case["message"].clone()).unwrap()).await
+            client.send(&MassMessage::from_json_value(case["message"].clone()).unwrap()).await
         } else {
             client.send(&Message::from_json_value(case["message"].clone()).unwrap()).await
         };

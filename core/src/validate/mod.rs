@@ -15,6 +15,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::Outgoing;
 use crate::error::{Error, ErrorCode};
 use crate::model::{MassMessage, Message};
 
@@ -51,18 +52,10 @@ pub fn mass_violations(message: &MassMessage) -> Vec<Violation> {
     report.into_violations()
 }
 
-/// `Ok` when `message` can be sent, otherwise an [`ErrorCode::InvalidMessage`] error
-/// carrying every violation.
-pub fn validate(message: &Message) -> Result<(), Error> {
-    into_result(violations(message))
-}
-
-/// [`validate`] for a mass send.
-pub fn validate_mass(message: &MassMessage) -> Result<(), Error> {
-    into_result(mass_violations(message))
-}
-
-fn into_result(found: Vec<Violation>) -> Result<(), Error> {
+/// `Ok` when `message` (a [`Message`] or a [`MassMessage`]) can be sent, otherwise an
+/// [`ErrorCode::InvalidMessage`] error carrying every violation.
+pub fn validate(message: &impl Outgoing) -> Result<(), Error> {
+    let found = message.violations();
     if found.is_empty() {
         return Ok(());
     }

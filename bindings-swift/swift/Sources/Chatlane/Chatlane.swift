@@ -2675,8 +2675,8 @@ public func violations(message: Message) -> [Violation]  {
 }
 /**
  * The `SendChatappMessage` parameters `message` goes on the wire with, as `send` sends
- * them but without the client's defaults (`CustSpaceId`, a generated `TaskId`). Meant
- * for a message without violations.
+ * them but without the client's defaults (`CustSpaceId`, a generated `TaskId`). Not
+ * validated: a message with violations maps as far as it can.
  */
 public func wireParams(message: Message) -> [String: String]  {
     return try!  FfiConverterDictionaryStringString.lift(try! rustCall() {
@@ -2720,7 +2720,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_func_violations() != 30947) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 58990) {
+    if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 7150) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_send() != 42023) {

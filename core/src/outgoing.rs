@@ -1,0 +1,71 @@
+//! What a [`crate::Client`] sends: one [`Message`] (`SendChatappMessage`) or one template
+//! to many recipients, a [`MassMessage`] (`SendChatappMassMessage`). Both are read,
+//! validated, mapped and sent through this one trait, so no binding pairs them up itself.
+
+use serde_json::Value;
+
+use crate::cams::Operation;
+use crate::cams::wire::{self, Defaults, Params};
+use crate::error::Error;
+use crate::model::{MassMessage, Message};
+use crate::validate::{self, Violation};
+
+/// A request a client can send.
+pub trait Outgoing: Sized + Send + Sync + 'static {
+    /// The operation that sends it.
+    const OPERATION: Operation;
+
+    /// It from its JSON shape (as Node, Python and the CLI hand it over); a wrong shape is
+    /// an [`crate::ErrorCode::InvalidMessage`] error naming the problem and its place.
+    fn from_json_value(value: Value) -> Result<Self, Error>;
+
+    /// Every violation; empty when it can be sent.
+    fn violations(&self) -> Vec<Violation>;
+
+    /// Its wire parameters, its own options winning over `defaults`. Not validated: a
+    /// message with violations maps as far as it can.
+    fn wire_params(&self, defaults: Defaults<'_>) -> Params;
+
+    /// The caller's `TaskId`, if any.
+    fn task_id(&self) -> Option<&str>;
+}
+
+impl Outgoing for Message {
+    const OPERATION: Operation = Operation::SendChatappMessage;
+
+    fn from_json_value(value: Value) -> Result<Self, Error> {
+        Message::from_json_value(value)
+    }
+
+    fn violations(&self) -> Vec<Violation> {
+        validate::violations(self)
+    }
+
+    fn wire_params(&self, defaults: Defaults<'_>) -> Params {
+        wire::send_message_params(self, defaults)
+    }
+
+    fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
+
+impl Outgoing for MassMessage {
+    const OPERATION: Operation = Operation::SendChatappMassMessage;
+
+    fn from_json_value(value: Value) -> Result<Self, Error> {
+        MassMessage::from_json_value(value)
+    }
+
+    fn violations(&self) -> Vec<Violation> {
+        validate::mass_violations(self)
+    }
+
+    fn wire_params(&self, defaults: Defaults<'_>) -> Params {
+        wire::send_mass_message_params(self, defaults)
+    }
+
+    fn task_id(&self) -> Option<&str> {
+        self.task_id.as_deref()
+    }
+}
