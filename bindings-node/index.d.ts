@@ -184,15 +184,16 @@ export declare function massViolations(mass: MassMessage): Violation[]
 /**
  * The `SendChatappMessage` parameters a message goes on the wire with (structured values as
  * compact JSON), without a client's defaults: `CustSpaceId` and `TaskId` only when the message
- * sets them. Pure: nothing is sent.
- * @throws {ValidationError} when the message cannot be sent, with every violation.
+ * sets them. Pure: nothing is sent. Not validated, as in every language: a message with
+ * violations ({@link violations}) maps as far as it can.
+ * @throws {ValidationError} when `message` is not a message at all.
  */
 export declare function wireParams(message: Message): Record<string, string>
 
 /**
  * The `SendChatappMassMessage` parameters a mass send goes on the wire with, as
  * {@link wireParams}.
- * @throws {ValidationError} when the mass send cannot be sent, with every violation.
+ * @throws {ValidationError} when `mass` is not a mass send at all.
  */
 export declare function massWireParams(mass: MassMessage): Record<string, string>
 

@@ -200,11 +200,12 @@ function massViolations(mass) {
 
 /**
  * The `SendChatappMessage` parameters a message goes on the wire with, without a client's
- * defaults (its `custSpaceId`, a generated `TaskId`). Pure: nothing is sent.
+ * defaults (its `custSpaceId`, a generated `TaskId`). Pure: nothing is sent. Not validated:
+ * a message with violations maps as far as it can.
  *
  * @param {import('./index').Message} message
  * @returns {Record<string, string>}
- * @throws {ChatlaneError} a `ValidationError` when `message` cannot be sent
+ * @throws {ChatlaneError} a `ValidationError` when `message` is not a message at all
  */
 function wireParams(message) {
   return guard(() => native.wireParams(encode(message)))
@@ -216,7 +217,7 @@ function wireParams(message) {
  *
  * @param {import('./index').MassMessage} mass
  * @returns {Record<string, string>}
- * @throws {ChatlaneError} a `ValidationError` when `mass` cannot be sent
+ * @throws {ChatlaneError} a `ValidationError` when `mass` is not a mass send at all
  */
 function massWireParams(mass) {
   return guard(() => native.massWireParams(encode(mass)))

@@ -12,7 +12,7 @@
 use std::future::Future;
 
 use chatlane_core::cams::wire::Defaults;
-use chatlane_core::validate::{self, Violation};
+use chatlane_core::validate::Violation;
 use chatlane_core::{
     Client, ClientConfig, ClientOptions, Credentials, Error, ErrorCategory, ErrorCode, MassMessage, Message, Outgoing,
     SendReceipt,
@@ -140,8 +140,9 @@ pub fn mass_violations(env: &Env, message: String) -> napi::Result<Vec<JsViolati
 }
 
 /// The `SendChatappMessage` parameters a message (its JSON text) goes on the wire with,
-/// without the client's defaults (`CustSpaceId`, a generated `TaskId`). Throws a JS error
-/// carrying the core error's fields for a message that cannot be sent.
+/// without the client's defaults (`CustSpaceId`, a generated `TaskId`); not validated, as
+/// in every language. Throws a JS error carrying the core error's fields when the JSON is
+/// not a message at all.
 #[napi(ts_return_type = "Record<string, string>")]
 pub fn wire_params<'env>(env: &'env Env, message: String) -> napi::Result<Object<'env>> {
     wire_params_of::<Message>(env, &message)
@@ -246,12 +247,9 @@ fn violations_of<M: Outgoing>(env: &Env, text: &str) -> napi::Result<Vec<JsViola
     Ok(message.violations().iter().map(JsViolation::from).collect())
 }
 
-/// The wire parameters of the `M` in `text` as a JS object, in wire order; the message
-/// must be valid, as for a send.
+/// The wire parameters of the `M` in `text` as a JS object, in wire order.
 fn wire_params_of<'env, M: Outgoing>(env: &'env Env, text: &str) -> napi::Result<Object<'env>> {
-    let params = parse::<M>(text)
-        .and_then(|message| validate::validate(&message).map(|()| message.wire_params(Defaults::default())))
-        .map_err(|error| rethrowable(env, &error))?;
+    let params = parse::<M>(text).map_err(|error| rethrowable(env, &error))?.wire_params(Defaults::default());
     let mut object = Object::new(env)?;
     for (name, value) in params.iter() {
         object.set_named_property(name, value)?;
