@@ -119,14 +119,8 @@ fn recipient(report: &mut Report, channel: Channel, path: Path<'_>, to: &str, ki
 }
 
 fn template(report: &mut Report, channel: Channel, path: Path<'_>, template: &Template) {
-    match (&template.code, &template.name) {
-        (None, None) => report.add(codes::ONE_OF_REQUIRED, path.field("code"), "give the template's code or name"),
-        (Some(_), Some(_)) => {
-            report.add(codes::EXCLUSIVE, path.field("name"), "give the template's code or name, not both");
-        }
-        (Some(code), None) => _ = report.required(path.field("code"), code),
-        (None, Some(name)) => _ = report.required(path.field("name"), name),
-    }
+    let (code, name) = (("code", template.code.as_deref()), ("name", template.name.as_deref()));
+    report.either(path, code, name, "the template's code or name");
     report.required(path.field("language"), &template.language);
     params(report, path.field("params"), template.params.iter().map(|(name, _)| name));
     payload(report, channel, path.field("payload"), &template.payload);

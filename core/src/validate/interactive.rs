@@ -74,14 +74,8 @@ pub(super) fn interactive(report: &mut Report, path: Path<'_>, interactive: &Int
             let at = action.field("parameters");
             let p = &flow.parameters;
             report.required(at.field("flow_message_version"), &p.flow_message_version);
-            match (&p.flow_id, &p.flow_name) {
-                (None, None) => report.add(codes::ONE_OF_REQUIRED, at.field("flow_id"), "give the flow's id or name"),
-                (Some(_), Some(_)) => {
-                    report.add(codes::EXCLUSIVE, at.field("flow_name"), "give the flow's id or name, not both");
-                }
-                (Some(id), None) => _ = report.required(at.field("flow_id"), id),
-                (None, Some(name)) => _ = report.required(at.field("flow_name"), name),
-            }
+            let (id, name) = (("flow_id", p.flow_id.as_deref()), ("flow_name", p.flow_name.as_deref()));
+            report.either(at, id, name, "the flow's id or name");
             report.text(at.field("flow_cta"), &p.flow_cta, MAX_FLOW_CTA);
             report.opt_text(at.field("flow_token"), p.flow_token.as_deref(), usize::MAX);
             let payload_at = at.field("flow_action_payload");

@@ -144,6 +144,24 @@ impl Report {
         }
     }
 
+    /// Exactly one of two alternatives (a template's `code` or `name`), given as
+    /// `(field, value)`: neither is `one_of_required` at the first, both `exclusive` at the
+    /// second, and the one given must not be blank. `what` names them, e.g. "the flow's id or name".
+    pub(super) fn either(
+        &mut self,
+        at: Path<'_>,
+        first: (&'static str, Option<&str>),
+        second: (&'static str, Option<&str>),
+        what: &str,
+    ) {
+        match (first.1, second.1) {
+            (None, None) => self.add(codes::ONE_OF_REQUIRED, at.field(first.0), format!("give {what}")),
+            (Some(_), Some(_)) => self.add(codes::EXCLUSIVE, at.field(second.0), format!("give {what}, not both")),
+            (Some(value), None) => _ = self.required(at.field(first.0), value),
+            (None, Some(value)) => _ = self.required(at.field(second.0), value),
+        }
+    }
+
     /// Each id must be unique among `ids`; reports the later duplicates at `path_of(i)`.
     pub(super) fn unique<'s>(
         &mut self,
