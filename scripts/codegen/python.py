@@ -20,14 +20,12 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-SOURCE = "schema/chatlane.schema.json"
+from model_schema import SOURCE, is_enum, load, tags, unsupported, variant_name, without_null
+
 LINE_LENGTH = 120
 
-# schemars inlines the variants of a tagged enum without their Rust names, so the members
-# of each union are named after their tag value ({Tag}: the value in PascalCase)...
+# How the anonymous members of each union are named ({Tag}: the tag value in PascalCase).
 MEMBER_NAMES = {"Content": "{Tag}", "Interactive": "Interactive{Tag}", "Header": "{Tag}Header"}
-# ...shortened where the tag value is wordy.
-RENAMED = {"InteractiveCatalogMessage": "InteractiveCatalog"}
 
 
 @dataclass(frozen=True)
@@ -101,16 +99,6 @@ def snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
-def pascal(value: str) -> str:
-    """`text_image` to `TextImage`."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", value))
-
-
-def unsupported(what: str, schema: Any) -> SystemExit:
-    """The error for a schema construct the generator does not handle."""
-    return SystemExit(f"python.py: unsupported {what}: {json.dumps(schema)[:200]}")
-
-
 class SchemaReader:
     """Turns the schema's `$defs` into models, enums and unions, in definition order."""
 
@@ -138,12 +126,11 @@ class SchemaReader:
         members: list[tuple[str, Model | TaggedUnion]] = []
         keys = set()
         for item in schema["oneOf"]:
-            (key, value), *others = constants(item)
+            (key, value), *others = tags(item)
             if others:
                 raise unsupported("union member with several tags", item)
             keys.add(key)
-            member = MEMBER_NAMES[name].format(Tag=pascal(value))
-            member = RENAMED.get(member, member)
+            member = variant_name(MEMBER_NAMES[name], value)
             if "oneOf" in item:
                 members.append((value, self.union(member, item, (*outer, (key, value)))))
             else:
@@ -155,7 +142,7 @@ class SchemaReader:
     def model(self, name: str, schema: dict[str, Any], outer: tuple[tuple[str, str], ...]) -> Model:
         """An object type, with the `outer` tags of the unions it is nested in."""
         required = set(schema.get("required", ()))
-        own = constants(schema)
+        own = tags(schema)
         tagged_required = {key in required for key, _ in own}
         if len(tagged_required) > 1:
             raise unsupported("object with required and optional tags", schema)
@@ -179,17 +166,12 @@ class SchemaReader:
 
     def resolve(self, schema: dict[str, Any]) -> tuple[PyType, bool]:
         """The Python type of a property's schema, and whether it may be null."""
-        if "anyOf" in schema:
-            options = [option for option in schema["anyOf"] if option != {"type": "null"}]
-            if len(options) != 1 or len(schema["anyOf"]) != 2:
-                raise unsupported("anyOf other than `T or null`", schema)
-            return self.resolve(options[0])[0], True
+        schema, nullable = without_null(schema)
+        if nullable:
+            return self.resolve(schema)[0], True
         if "$ref" in schema:
             return self.named(schema["$ref"].removeprefix("#/$defs/")), False
         kind = schema.get("type")
-        if isinstance(kind, list) and len(kind) == 2 and "null" in kind:
-            (kind,) = (k for k in kind if k != "null")
-            return self.resolve({**schema, "type": kind})[0], True
         if kind == "array":
             item = self.resolve(schema["items"])[0]
             return PyType(f"list[{item.annotation}]", f"_list({item.reader})", False, "list"), False
@@ -213,15 +195,6 @@ class SchemaReader:
         if "properties" in schema:
             return PyType(name, f"{name}._parse", plain=False)
         return self.resolve(schema)[0]
-
-
-def is_enum(schema: dict[str, Any]) -> bool:
-    return "oneOf" in schema and all("const" in option for option in schema["oneOf"])
-
-
-def constants(schema: dict[str, Any]) -> list[tuple[str, str]]:
-    """The object's constant properties (its tags), in order."""
-    return [(key, prop["const"]) for key, prop in schema.get("properties", {}).items() if "const" in prop]
 
 
 # Rendering.
@@ -634,13 +607,5 @@ def _json_object(value: object, path: str) -> dict[str, Any]:
 '''
 
 
-def main() -> None:
-    if len(sys.argv) != 2:
-        raise SystemExit(f"usage: {sys.argv[0]} SCHEMA.json > _model.py")
-    with open(sys.argv[1], encoding="utf-8") as source:
-        schema = json.load(source)
-    sys.stdout.write(render(schema))
-
-
 if __name__ == "__main__":
-    main()
+    sys.stdout.write(render(load()))

@@ -27,22 +27,15 @@ import re
 import sys
 from typing import Any
 
-SOURCE = "schema/chatlane.schema.json"
+from model_schema import SOURCE, is_enum, load, pascal, tags, unsupported, variant_name, without_null
+
 LINE_LENGTH = 100
 
-# schemars inlines the variants of a tagged enum without their Rust names, so the variants
-# of each union are named after their tag value ({Tag}: the value in PascalCase)...
+# How the anonymous variants of each union are named ({Tag}: the tag value in PascalCase).
 VARIANT_NAMES = {"Content": "{Tag}Content", "Interactive": "Interactive{Tag}", "Header": "{Tag}Header"}
-# ...shortened where the tag value is wordy.
-RENAMED = {"InteractiveCatalogMessage": "InteractiveCatalog"}
 
 SCALARS = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean"}
 IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
-
-
-def pascal(value: str) -> str:
-    """`text_image` to `TextImage`."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", value))
 
 
 def literal(value: Any) -> str:
@@ -52,22 +45,12 @@ def literal(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def unsupported(what: str, schema: Any) -> SystemExit:
-    """The error for a schema construct the generator does not handle."""
-    return SystemExit(f"typescript.py: unsupported {what}: {json.dumps(schema)[:200]}")
-
-
-def is_enum(schema: dict[str, Any]) -> bool:
-    """Whether `schema` is a string enum: a `oneOf` of string constants."""
-    return "oneOf" in schema and all(option.get("type") == "string" and "const" in option for option in schema["oneOf"])
-
-
 def tag_of(variant: dict[str, Any]) -> tuple[str, str]:
     """The one constant property (key, value) that tags a union variant."""
-    tags = [(key, prop["const"]) for key, prop in variant.get("properties", {}).items() if "const" in prop]
-    if len(tags) != 1:
+    found = tags(variant)
+    if len(found) != 1:
         raise unsupported("union variant without exactly one tag", variant)
-    return tags[0]
+    return found[0]
 
 
 def doc_comment(text: str, indent: str = "", default: Any = None) -> list[str]:
@@ -129,12 +112,11 @@ class Generator:
             raise SystemExit(f"typescript.py: add a naming rule for the variants of {name} to VARIANT_NAMES")
         blocks: list[str] = []
         members: list[str] = []
-        tags = set()
+        keys = set()
         for variant in schema["oneOf"]:
             key, value = tag_of(variant)
-            tags.add(key)
-            member = VARIANT_NAMES[name].format(Tag=pascal(value))
-            member = RENAMED.get(member, member)
+            keys.add(key)
+            member = variant_name(VARIANT_NAMES[name], value)
             variant_doc = variant.get("description", "")
             if "oneOf" in variant:
                 inner = pascal(value)
@@ -144,9 +126,9 @@ class Generator:
             else:
                 blocks.append(self.interface(member, variant, variant_doc))
             members.append(member)
-        if len(tags) != 1:
+        if len(keys) != 1:
             raise unsupported(f"union {name} tagged by several keys", schema)
-        discriminant = f"Discriminated by `{tags.pop()}`."
+        discriminant = f"Discriminated by `{keys.pop()}`."
         doc = doc_comment(f"{description}\n\n{discriminant}" if description else discriminant)
         blocks.append("\n".join([*doc, union_type(name, members)]))
         return blocks
@@ -179,21 +161,14 @@ class Generator:
 
     def type_of(self, schema: dict[str, Any]) -> tuple[str, bool]:
         """The TypeScript type of a property's schema, and whether it may be null."""
-        if "anyOf" in schema:
-            options = [option for option in schema["anyOf"] if option != {"type": "null"}]
-            if len(options) != 1 or len(schema["anyOf"]) != 2:
-                raise unsupported("anyOf other than `T or null`", schema)
-            return self.type_of(options[0])[0], True
+        schema, nullable = without_null(schema)
+        if nullable:
+            return self.type_of(schema)[0], True
         if "$ref" in schema:
             return schema["$ref"].removeprefix("#/$defs/"), False
         if "const" in schema:
             return literal(schema["const"]), False
         kind = schema.get("type")
-        if isinstance(kind, list):
-            kinds = [k for k in kind if k != "null"]
-            if len(kinds) != 1:
-                raise unsupported("type list other than `T or null`", schema)
-            return self.type_of({**schema, "type": kinds[0]})[0], "null" in kind
         if kind == "array":
             item = self.type_of(schema["items"])[0]
             return (f"Array<{item}>" if " " in item else f"{item}[]"), False
@@ -218,13 +193,5 @@ HEADER = """\
 """
 
 
-def main(argv: list[str]) -> None:
-    if len(argv) != 2:
-        raise SystemExit(f"usage: {argv[0]} SCHEMA.json > model.d.ts")
-    with open(argv[1], encoding="utf-8") as file:
-        schema = json.load(file)
-    sys.stdout.write(Generator(schema).render())
-
-
 if __name__ == "__main__":
-    main(sys.argv)
+    sys.stdout.write(Generator(load()).render())
