@@ -8,10 +8,10 @@
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
-const { after, before, test } = require('node:test')
+const { test } = require('node:test')
 
 const { Client, wireParams } = require('chatlane')
-const { startSandbox, sandboxOptions } = require('./sandbox.js')
+const { sharedSandbox } = require('./sandbox.js')
 
 const WHATSAPP = { from: '8613800000000', to: '6591234567' }
 const VIBER = { channel: 'viber', from: 'viber-svc-chatlane', to: '6598765432' }
@@ -157,15 +157,7 @@ const MESSAGES = {
   },
 }
 
-let sandbox
-let client
-
-before(async () => {
-  sandbox = await startSandbox()
-  client = new Client(sandboxOptions(sandbox))
-})
-
-after(() => sandbox?.stop())
+const shared = sharedSandbox(Client)
 
 test('the messages cover every content type and every interactive type of the model', () => {
   const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'schema', 'chatlane.schema.json'), 'utf8'))
@@ -179,8 +171,8 @@ test('the messages cover every content type and every interactive type of the mo
 for (const [name, message] of Object.entries(MESSAGES)) {
   test(`${name}: the ledger holds exactly the wire parameters wireParams gives`, async () => {
     const sent = { ...message, taskId: `content-${name}` }
-    const receipt = await client.send(sent)
-    const entries = (await sandbox.ledger()).filter((entry) => entry.params.TaskId === sent.taskId)
+    const receipt = await shared.client.send(sent)
+    const entries = (await shared.sandbox.ledger()).filter((entry) => entry.params.TaskId === sent.taskId)
     assert.deepEqual(
       entries.map((entry) => [entry.action, entry.messageId]),
       [['SendChatappMessage', receipt.messageId]],

@@ -8,7 +8,7 @@
 
 const assert = require('node:assert/strict')
 const util = require('node:util')
-const { after, before, describe, test } = require('node:test')
+const { describe, test } = require('node:test')
 
 const chatlane = require('chatlane')
 const {
@@ -23,20 +23,12 @@ const {
   OutcomeUnknownError,
   ThrottledError,
 } = chatlane
-const { startSandbox, sandboxOptions, closedPort } = require('./sandbox.js')
+const { startSandbox, sharedSandbox, sandboxOptions, closedPort } = require('./sandbox.js')
 
 const FROM = '8613900000000'
 const GENERATED_TASK_ID = /^[0-9a-f]{32}$/
 
-let sandbox
-let client
-
-before(async () => {
-  sandbox = await startSandbox()
-  client = new Client(sandboxOptions(sandbox))
-})
-
-after(() => sandbox?.stop())
+const shared = sharedSandbox(Client)
 
 /** A text message to `to`. */
 function text(to, extra = {}) {
@@ -52,12 +44,12 @@ function rejection(pending) {
 }
 
 /** The journal of requests to `to` on `box`. */
-async function requestsTo(to, box = sandbox) {
+async function requestsTo(to, box = shared.sandbox) {
   return (await box.requests()).filter((request) => request.to === to)
 }
 
 /** The ledger entries of messages to `to` on `box`. */
-async function landedTo(to, box = sandbox) {
+async function landedTo(to, box = shared.sandbox) {
   return (await box.ledger()).filter((entry) => entry.params.To === to)
 }
 
@@ -74,8 +66,8 @@ async function withOwnAccount(accessKeyId, body) {
 describe('retries', () => {
   test('a throttled send is retried after the retry-after the server asked for, and succeeds', async () => {
     const to = '6591230001'
-    await sandbox.inject({ fault: { kind: 'throttle', retryAfterMs: 300 }, times: 1, to })
-    const receipt = await client.send(text(to))
+    await shared.sandbox.inject({ fault: { kind: 'throttle', retryAfterMs: 300 }, times: 1, to })
+    const receipt = await shared.client.send(text(to))
     assert.equal(receipt.attempts, 2)
     const requests = await requestsTo(to)
     assert.deepEqual(requests.map((r) => r.outcome), ['Throttling.User', 'OK'])
@@ -101,8 +93,8 @@ describe('retries', () => {
 
   test('maxAttempts: 1 turns retries off', async () => {
     const to = '6591230003'
-    await sandbox.inject({ fault: { kind: 'throttle', retryAfterMs: 50 }, times: 1, to })
-    const once = new Client(sandboxOptions(sandbox, { maxAttempts: 1 }))
+    await shared.sandbox.inject({ fault: { kind: 'throttle', retryAfterMs: 50 }, times: 1, to })
+    const once = new Client(sandboxOptions(shared.sandbox, { maxAttempts: 1 }))
     const error = await rejection(once.send(text(to)))
     assert.ok(error instanceof ThrottledError, String(error))
     assert.equal(error.code, 'Throttled')
@@ -113,8 +105,8 @@ describe('retries', () => {
 
   test('no retry starts after retryDeadlineMs', async () => {
     const to = '6591230004'
-    await sandbox.inject({ fault: { kind: 'throttle', retryAfterMs: 300 }, times: 1, to })
-    const hurried = new Client(sandboxOptions(sandbox, { retryDeadlineMs: 100 }))
+    await shared.sandbox.inject({ fault: { kind: 'throttle', retryAfterMs: 300 }, times: 1, to })
+    const hurried = new Client(sandboxOptions(shared.sandbox, { retryDeadlineMs: 100 }))
     const error = await rejection(hurried.send(text(to)))
     assert.ok(error instanceof ThrottledError, String(error))
     assert.equal(error.attempts, 1)
@@ -126,8 +118,8 @@ describe('retries', () => {
 describe('failures that are not retried', () => {
   test('a server that accepts and never answers is OutcomeUnknownError, with one message in the ledger', async () => {
     const to = '6591230005'
-    await sandbox.inject({ fault: { kind: 'hang' }, to })
-    const impatient = new Client(sandboxOptions(sandbox, { requestTimeoutMs: 500 }))
+    await shared.sandbox.inject({ fault: { kind: 'hang' }, to })
+    const impatient = new Client(sandboxOptions(shared.sandbox, { requestTimeoutMs: 500 }))
     const error = await rejection(impatient.send(text(to)))
     assert.ok(error instanceof OutcomeUnknownError, String(error))
     assert.ok(error instanceof ChatlaneError)
@@ -142,11 +134,11 @@ describe('failures that are not retried', () => {
 
   test('HTTP 200 with a Code other than OK is a platform error and is not retried', async () => {
     const to = '6591230006'
-    await sandbox.inject({
+    await shared.sandbox.inject({
       fault: { kind: 'error', status: 200, code: 'InvalidParameter.PhoneNumberError', message: 'bad number' },
       to,
     })
-    const error = await rejection(client.send(text(to, { taskId: 'business-error-1' })))
+    const error = await rejection(shared.client.send(text(to, { taskId: 'business-error-1' })))
     assert.ok(error instanceof InvalidParameterError, String(error))
     assert.equal(error.code, 'InvalidParameter')
     assert.equal(error.platformCode, 'InvalidParameter.PhoneNumberError')
@@ -165,8 +157,8 @@ describe('failures that are not retried', () => {
 
   test('an answer that is not JSON is MalformedResponseError naming the request ID from the header', async () => {
     const to = '6591230007'
-    await sandbox.inject({ fault: { kind: 'malformed' }, to })
-    const error = await rejection(client.send(text(to)))
+    await shared.sandbox.inject({ fault: { kind: 'malformed' }, to })
+    const error = await rejection(shared.client.send(text(to)))
     assert.ok(error instanceof MalformedResponseError, String(error))
     assert.equal(error.code, 'MalformedResponse')
     assert.equal(typeof error.requestId, 'string')
@@ -188,7 +180,7 @@ describe('panics', () => {
       assert.match(error.message, /deliberate panic/)
     }
     const to = '6591230008'
-    const receipt = await client.send(text(to))
+    const receipt = await shared.client.send(text(to))
     const [entry] = await landedTo(to)
     assert.equal(entry?.messageId, receipt.messageId)
   })
@@ -277,7 +269,7 @@ describe('setCredentials', () => {
   })
 
   test('the displayed AccessKey ID is the current one', () => {
-    const rotating = new Client(sandboxOptions(sandbox))
+    const rotating = new Client(sandboxOptions(shared.sandbox))
     rotating.setCredentials({ accessKeyId: 'next-key-id', accessKeySecret: ROTATED_SECRET })
     assert.equal(rotating.accessKeyId, 'next-key-id')
     assert.match(String(rotating), /accessKeyId=next-key-id/)
@@ -293,7 +285,7 @@ describe('setCredentials', () => {
     ['nothing', undefined, 'InvalidConfig', /plain object/],
   ]) {
     test(`${label} throws ConfigurationError and keeps the old credentials`, async () => {
-      const kept = new Client(sandboxOptions(sandbox))
+      const kept = new Client(sandboxOptions(shared.sandbox))
       assert.throws(() => kept.setCredentials(credentials), (error) => {
         assert.ok(error instanceof ConfigurationError, String(error))
         assert.equal(error.code, code)
@@ -312,7 +304,7 @@ describe('setCredentials', () => {
 describe('receipts', () => {
   test('a caller-given TaskId is kept verbatim; a plain send takes one attempt', async () => {
     const to = '6591230014'
-    const receipt = await client.send(text(to, { taskId: 'Order-42/α' }))
+    const receipt = await shared.client.send(text(to, { taskId: 'Order-42/α' }))
     assert.equal(receipt.taskId, 'Order-42/α')
     assert.equal(receipt.attempts, 1)
     const [entry] = await landedTo(to)
@@ -322,7 +314,7 @@ describe('receipts', () => {
 
   test('without a TaskId, a generated 32-hex one goes on the wire and into the receipt', async () => {
     const to = '6591230015'
-    const receipts = [await client.send(text(to)), await client.send(text(to))]
+    const receipts = [await shared.client.send(text(to)), await shared.client.send(text(to))]
     const byMessage = new Map((await landedTo(to)).map((entry) => [entry.messageId, entry]))
     for (const receipt of receipts) {
       assert.match(receipt.taskId, GENERATED_TASK_ID)

@@ -4,6 +4,7 @@
 // drives its admin API (ledger, request journal, fault injection) with global fetch.
 
 const { spawn } = require('node:child_process')
+const { after, before } = require('node:test')
 const net = require('node:net')
 const path = require('node:path')
 const readline = require('node:readline')
@@ -90,6 +91,21 @@ async function startSandbox({ accessKeyId = SANDBOX_KEY_ID, accessKeySecret = SA
   }
 }
 
+/**
+ * One sandbox for the tests of the calling file: started before them (with a client of it
+ * built by `Client`) and stopped after them.
+ * @returns {{sandbox: object, client: object}} filled in once the tests run
+ */
+function sharedSandbox(Client) {
+  const shared = {}
+  before(async () => {
+    shared.sandbox = await startSandbox()
+    shared.client = new Client(sandboxOptions(shared.sandbox))
+  })
+  after(() => shared.sandbox?.stop())
+  return shared
+}
+
 /** Client options for a sandbox with its account's credentials. */
 function sandboxOptions(sandbox, extra = {}) {
   const { endpoint, accessKeyId, accessKeySecret } = sandbox
@@ -105,4 +121,4 @@ async function closedPort() {
   return port
 }
 
-module.exports = { startSandbox, sandboxOptions, closedPort, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET }
+module.exports = { startSandbox, sharedSandbox, sandboxOptions, closedPort, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET }

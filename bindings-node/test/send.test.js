@@ -2,31 +2,23 @@
 
 const assert = require('node:assert/strict')
 const http = require('node:http')
-const { after, before, test } = require('node:test')
+const { test } = require('node:test')
 
 const { Client, ValidationError, massWireParams } = require('chatlane')
-const { startSandbox, sandboxOptions } = require('./sandbox.js')
+const { sharedSandbox } = require('./sandbox.js')
 
 const FROM = '8613900000000'
 const TO = '8613800000000'
 
-let sandbox
-let client
-
-before(async () => {
-  sandbox = await startSandbox()
-  client = new Client(sandboxOptions(sandbox))
-})
-
-after(() => sandbox?.stop())
+const shared = sharedSandbox(Client)
 
 /** The ledger entries whose `TaskId` is `taskId`. */
 async function landed(taskId) {
-  return (await sandbox.ledger()).filter((entry) => entry.params.TaskId === taskId)
+  return (await shared.sandbox.ledger()).filter((entry) => entry.params.TaskId === taskId)
 }
 
 test('a template send lands in the ledger with the exact wire parameters', async () => {
-  const receipt = await client.send({
+  const receipt = await shared.client.send({
     from: FROM,
     to: TO,
     template: {
@@ -60,7 +52,7 @@ test('a template send lands in the ledger with the exact wire parameters', async
 })
 
 test('a text send lands as Type=message with Content {"text":…}', async () => {
-  const receipt = await client.send({
+  const receipt = await shared.client.send({
     from: FROM,
     to: TO,
     content: { messageType: 'text', text: 'hello, Ada' },
@@ -81,7 +73,7 @@ test('a text send lands as Type=message with Content {"text":…}', async () => 
 })
 
 test('the channel and a per-message CustSpaceId reach the wire', async () => {
-  await client.send({
+  await shared.client.send({
     channel: 'messenger',
     from: 'page-1',
     to: 'psid-2',
@@ -101,7 +93,7 @@ test('a mass send lands as one SendChatappMassMessage; the receipt carries its G
     recipients: [{ to: TO, params: { name: 'Ada' } }, { to: '8613700000000' }],
     taskId: 'mass-1',
   }
-  const receipt = await client.sendMass(mass)
+  const receipt = await shared.client.sendMass(mass)
   assert.equal(receipt.taskId, 'mass-1')
   assert.equal(receipt.attempts, 1)
   const entries = await landed('mass-1')
@@ -118,7 +110,7 @@ test('a mass send lands as one SendChatappMassMessage; the receipt carries its G
 
 test('an invalid mass send rejects with a ValidationError per recipient, and nothing is sent', async () => {
   const mass = { from: FROM, template: { code: 'C1', language: 'en' }, recipients: [{ to: '+86' }], taskId: 'mass-2' }
-  await assert.rejects(client.sendMass(mass), (error) => {
+  await assert.rejects(shared.client.sendMass(mass), (error) => {
     assert.ok(error instanceof ValidationError, String(error))
     assert.deepEqual(
       error.violations.map((v) => [v.code, v.path]),
@@ -132,9 +124,9 @@ test('an invalid mass send rejects with a ValidationError per recipient, and not
 test('50 concurrent sends all land, each with its own MessageId', async () => {
   const ids = Array.from({ length: 50 }, (_, i) => `bulk-${i}`)
   const receipts = await Promise.all(
-    ids.map((taskId, i) => client.send({ from: FROM, to: TO, content: { messageType: 'text', text: `message ${i}` }, taskId })),
+    ids.map((taskId, i) => shared.client.send({ from: FROM, to: TO, content: { messageType: 'text', text: `message ${i}` }, taskId })),
   )
-  const ledger = await sandbox.ledger()
+  const ledger = await shared.sandbox.ledger()
   const byTask = new Map(ledger.map((entry) => [entry.params.TaskId, entry]))
   for (const [i, taskId] of ids.entries()) {
     assert.equal(byTask.get(taskId)?.messageId, receipts[i].messageId, taskId)
