@@ -9,12 +9,8 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.runBlocking
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import java.net.ServerSocket
-import java.util.UUID
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
@@ -25,28 +21,7 @@ private const val FROM = "8613900000000"
 private const val TO = "8613800000000"
 
 /** The generated Kotlin API end to end against the sandbox. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClientTest {
-    private lateinit var sandbox: Sandbox
-    private lateinit var client: Client
-
-    @BeforeAll
-    fun startSandbox() {
-        sandbox = Sandbox.start()
-        client = clientWith(SANDBOX_KEY_SECRET)
-    }
-
-    @AfterAll
-    fun stopSandbox() {
-        client.close()
-        sandbox.close()
-    }
-
-    private fun clientWith(secret: String) =
-        Client(ClientOptions(credentials = Credentials(SANDBOX_KEY_ID, secret), endpoint = sandbox.endpoint))
-
-    private fun taskId() = "kt-" + UUID.randomUUID()
-
+class ClientTest : SandboxTest() {
     private fun text(body: String, taskId: String? = null, from: String = FROM) =
         Message(channel = Channel.WHATSAPP, from = from, to = TO, content = Content.Text(Text(body)), taskId = taskId)
 
@@ -143,7 +118,7 @@ class ClientTest {
 
     @Test
     fun `a wrong secret is an Authentication exception with the platform's details`() = runBlocking<Unit> {
-        val wrong = clientWith("wrong-secret-value")
+        val wrong = Client(options("wrong-secret-value"))
         val e = assertFailsWith<ChatlaneException.Authentication> {
             wrong.send(text("hi"))
         }
@@ -180,11 +155,11 @@ class ClientTest {
     @Test
     fun `plain HTTP to a non-loopback host is a Configuration exception`() {
         val e = assertFailsWith<ChatlaneException.Configuration> {
-            Client(ClientOptions(credentials = Credentials(SANDBOX_KEY_ID, SANDBOX_KEY_SECRET), endpoint = "http://example.com"))
+            Client(options().copy(endpoint = "http://example.com"))
         }
         assertEquals("InvalidConfig", e.code)
         val zero = assertFailsWith<ChatlaneException.Configuration> {
-            Client(ClientOptions(credentials = Credentials(SANDBOX_KEY_ID, SANDBOX_KEY_SECRET), connectTimeoutMs = 0uL))
+            Client(options().copy(connectTimeoutMs = 0uL))
         }
         assertEquals("InvalidConfig", zero.code)
         val empty = assertFailsWith<ChatlaneException.Configuration> { Credentials(SANDBOX_KEY_ID, " ") }
@@ -215,7 +190,7 @@ class ClientTest {
     fun `a refused connection is a Network exception`() = runBlocking<Unit> {
         val port = ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()).use { it.localPort }
         val refused = Client(
-            ClientOptions(credentials = Credentials(SANDBOX_KEY_ID, SANDBOX_KEY_SECRET), endpoint = "http://127.0.0.1:$port"),
+            options().copy(endpoint = "http://127.0.0.1:$port"),
         )
         val taskId = taskId()
         val e = assertFailsWith<ChatlaneException.Network> {

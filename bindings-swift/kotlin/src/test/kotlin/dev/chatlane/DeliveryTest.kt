@@ -5,10 +5,7 @@ import dev.chatlane.model.Content
 import dev.chatlane.model.Message
 import dev.chatlane.model.Text
 import kotlinx.coroutines.runBlocking
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
 import java.net.InetAddress
 import java.net.ServerSocket
 import java.util.UUID
@@ -27,26 +24,7 @@ private val GENERATED_TASK_ID = Regex("[0-9a-f]{32}")
  * against the sandbox's fault injection, request journal and ledger. Every test sends to its
  * own recipient, so faults and records never mix.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeliveryTest {
-    private lateinit var sandbox: Sandbox
-    private lateinit var client: Client
-
-    @BeforeAll
-    fun startSandbox() {
-        sandbox = Sandbox.start()
-        client = Client(options())
-    }
-
-    @AfterAll
-    fun stopSandbox() {
-        client.close()
-        sandbox.close()
-    }
-
-    private fun options(secret: String = SANDBOX_KEY_SECRET) =
-        ClientOptions(credentials = Credentials(SANDBOX_KEY_ID, secret), endpoint = sandbox.endpoint)
-
+class DeliveryTest : SandboxTest() {
     private fun text(to: String, taskId: String? = null) =
         Message(channel = Channel.WHATSAPP, from = FROM, to = to, content = Content.Text(Text("hi")), taskId = taskId)
 
@@ -184,7 +162,7 @@ class DeliveryTest {
     @Test
     fun `the receipt carries the TaskId that went on the wire and one attempt`() = runBlocking<Unit> {
         val to = sandbox.newRecipient()
-        val given = "kt-" + UUID.randomUUID()
+        val given = taskId()
         val kept = client.send(text(to, taskId = given))
         assertEquals(given, kept.taskId)
         assertEquals(1u, kept.attempts)

@@ -24,11 +24,7 @@ import dev.chatlane.model.Template
 import dev.chatlane.model.TextVideo
 import dev.chatlane.model.ViberLabel
 import kotlinx.coroutines.runBlocking
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
-import java.util.UUID
 import kotlin.test.assertEquals
 
 private const val FROM = "8613900000000"
@@ -38,25 +34,7 @@ private const val TO = "8613800000000"
  * Message kinds built natively from the generated records, with named arguments: each is
  * valid, and what reaches the sandbox's ledger is exactly its [wireParams].
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MessageKindsTest {
-    private lateinit var sandbox: Sandbox
-    private lateinit var client: Client
-
-    @BeforeAll
-    fun startSandbox() {
-        sandbox = Sandbox.start()
-        client = Client(ClientOptions(credentials = Credentials(SANDBOX_KEY_ID, SANDBOX_KEY_SECRET), endpoint = sandbox.endpoint))
-    }
-
-    @AfterAll
-    fun stopSandbox() {
-        client.close()
-        sandbox.close()
-    }
-
-    private fun taskId() = "kt-" + UUID.randomUUID()
-
+class MessageKindsTest : SandboxTest() {
     private fun whatsapp(content: Content) =
         Message(channel = Channel.WHATSAPP, from = FROM, to = TO, content = content, taskId = taskId())
 

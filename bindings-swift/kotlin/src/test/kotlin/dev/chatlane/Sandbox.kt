@@ -9,12 +9,16 @@ import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import kotlinx.serialization.json.long
 import kotlinx.serialization.json.put
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.TestInstance
 import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.nio.file.Files
 import java.nio.file.Path
+import java.util.UUID
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
@@ -163,4 +167,30 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
             return Sandbox(process, endpoint)
         }
     }
+}
+
+/** A test class whose tests share one sandbox and a client of it, closed after them. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SandboxTest {
+    protected lateinit var sandbox: Sandbox
+    protected lateinit var client: Client
+
+    @BeforeAll
+    fun startSandbox() {
+        sandbox = Sandbox.start()
+        client = Client(options())
+    }
+
+    @AfterAll
+    fun stopSandbox() {
+        client.close()
+        sandbox.close()
+    }
+
+    /** Options for a client of the sandbox that signs with [secret]. */
+    protected fun options(secret: String = SANDBOX_KEY_SECRET) =
+        ClientOptions(credentials = Credentials(SANDBOX_KEY_ID, secret), endpoint = sandbox.endpoint)
+
+    /** A `TaskId` no other test uses. */
+    protected fun taskId() = "kt-" + UUID.randomUUID()
 }
