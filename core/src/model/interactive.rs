@@ -112,21 +112,6 @@ pub enum Interactive {
     },
 }
 
-impl Interactive {
-    /// Meta's `type` value.
-    pub const fn kind(&self) -> &'static str {
-        match self {
-            Self::Button { .. } => "button",
-            Self::List { .. } => "list",
-            Self::Product { .. } => "product",
-            Self::ProductList { .. } => "product_list",
-            Self::CatalogMessage { .. } => "catalog_message",
-            Self::Flow { .. } => "flow",
-            Self::CtaUrl { .. } => "cta_url",
-        }
-    }
-}
-
 /// Where reading the fields of an interactive message fails inside its action, body, footer
 /// or header, as [`failure_in`] says. Its variants have no types of their own, so a
 /// problem in the variant's own fields (a missing `action`) is not located.
