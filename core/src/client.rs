@@ -16,7 +16,7 @@ use crate::error::{Error, ErrorCode};
 use crate::limit::{InProcessLimiter, LimitKey, Pacing, Quota, RateLimiter};
 use crate::outgoing::Outgoing;
 use crate::retry::{self, Decision, RetryPolicy};
-use crate::transport::{HttpResponse, ReqwestTransport, Transport, TransportConfig};
+use crate::transport::{self, HttpResponse, Transport, TransportConfig};
 use crate::validate;
 
 /// The `user-agent` chatlane sends unless a binding sets its own.
@@ -202,11 +202,11 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client over the default reqwest transport.
+    /// A client over the default transport for its endpoint ([`transport::for_endpoint`]).
     pub fn new(mut config: ClientConfig) -> Result<Self, Error> {
         config.transport.no_proxy |= config.endpoint.is_loopback();
-        let transport = ReqwestTransport::new(&config.transport)?;
-        Ok(Self::with_transport(config, Arc::new(transport)))
+        let transport = transport::for_endpoint(&config.endpoint, &config.transport)?;
+        Ok(Self::with_transport(config, transport))
     }
 
     /// A client over any [`Transport`].

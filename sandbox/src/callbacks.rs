@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use chatlane_core::transport::{HttpRequest, ReqwestTransport, Transport, TransportConfig};
+use chatlane_core::transport::{DirectTransport, HttpRequest, Transport, TransportConfig};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -58,7 +58,7 @@ pub struct Push {
 /// Posts callbacks and remembers them.
 #[derive(Debug)]
 pub struct Pusher {
-    transport: ReqwestTransport,
+    transport: DirectTransport,
     log: Mutex<Vec<Push>>,
 }
 
@@ -66,7 +66,7 @@ impl Default for Pusher {
     fn default() -> Self {
         let config = TransportConfig { no_proxy: true, ..TransportConfig::default() };
         Self {
-            transport: ReqwestTransport::new(&config).expect("a plain HTTP client can always be built"),
+            transport: DirectTransport::new(&config).expect("a plain HTTP client can always be built"),
             log: Mutex::new(Vec::new()),
         }
     }

@@ -122,8 +122,8 @@ async fn an_inbound_message_is_pushed_and_opens_the_window() {
 
 /// POSTs a JSON body with the core's own transport (no extra HTTP client in the tests).
 async fn post_json(url: &str, body: &str) -> String {
-    use chatlane_core::transport::{HttpRequest, ReqwestTransport, Transport, TransportConfig};
-    let transport = ReqwestTransport::new(&TransportConfig { no_proxy: true, ..TransportConfig::default() }).unwrap();
+    use chatlane_core::transport::{DirectTransport, HttpRequest, Transport, TransportConfig};
+    let transport = DirectTransport::new(&TransportConfig { no_proxy: true, ..TransportConfig::default() }).unwrap();
     let request = HttpRequest {
         url: url.to_owned(),
         headers: vec![("content-type", "application/json".to_owned())],

@@ -102,7 +102,7 @@ async fn a_closed_port_is_a_connect_error() {
 async fn a_replayed_request_is_refused_as_a_reused_nonce() {
     use chatlane_core::cams::request::{self, RequestContext, acs_date};
     use chatlane_core::cams::{Operation, response, wire};
-    use chatlane_core::transport::{ReqwestTransport, Transport, TransportConfig};
+    use chatlane_core::transport::{DirectTransport, Transport, TransportConfig};
     use chatlane_core::{Credentials, Endpoint};
 
     let sandbox = sandbox().await;
@@ -118,7 +118,7 @@ async fn a_replayed_request_is_refused_as_a_reused_nonce() {
     };
     let params = wire::send_message_params(&Message::text("1", "2", "hi"), Default::default());
     let request = request::build(Operation::SendChatappMessage, &params, &ctx);
-    let transport = ReqwestTransport::new(&TransportConfig { no_proxy: true, ..TransportConfig::default() }).unwrap();
+    let transport = DirectTransport::new(&TransportConfig { no_proxy: true, ..TransportConfig::default() }).unwrap();
 
     response::classify_send(&transport.send(request.clone()).await.unwrap()).unwrap();
     let replay = response::classify_send(&transport.send(request).await.unwrap()).unwrap_err();

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chatlane_core::limit::InProcessLimiter;
-use chatlane_core::transport::{BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Transport};
+use chatlane_core::transport::{BoxFuture, DirectTransport, HttpRequest, HttpResponse, Transport};
 use chatlane_core::{Client, ClientConfig, ClientOptions, Error, ErrorCategory, ErrorCode, Message};
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Fault, FaultRule, Sandbox, SandboxConfig};
 use tokio::time::Instant;
@@ -199,7 +199,7 @@ async fn refreshed_credentials_apply_without_rebuilding_the_client() {
 /// Records when each request leaves the limiter for the wire.
 #[derive(Debug)]
 struct Recording {
-    inner: ReqwestTransport,
+    inner: DirectTransport,
     departures: Mutex<Vec<Instant>>,
 }
 
@@ -221,7 +221,7 @@ async fn four_times_the_limit_for_five_seconds_is_paced_at_the_limit() {
     .unwrap();
     config.limiter = Arc::new(InProcessLimiter::new());
     let recording = Arc::new(Recording {
-        inner: ReqwestTransport::new(&config.transport).unwrap(),
+        inner: DirectTransport::new(&config.transport).unwrap(),
         departures: Mutex::new(Vec::new()),
     });
     let client = Client::with_transport(config, recording.clone());

@@ -1,16 +1,25 @@
 //! The one piece of I/O: sending a signed HTTP request and reading the answer.
 //!
-//! [`Transport`] is pluggable (tests and embedders can supply their own); the default is
-//! [`ReqwestTransport`], which keeps pooled keep-alive connections.
+//! [`Transport`] is pluggable (tests and embedders can supply their own). [`for_endpoint`]
+//! picks the default: [`DirectTransport`], pooled HTTP/1.1 keep-alive connections driven
+//! inside each request's own task, or [`ReqwestTransport`] when an `HTTP(S)_PROXY` /
+//! `ALL_PROXY` variable applies to the endpoint.
 
+mod direct;
 mod reqwest_transport;
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, Once};
+use std::time::Duration;
 
-pub use reqwest_transport::{ReqwestTransport, TransportConfig};
+use hyper_util::client::proxy::matcher::Matcher;
 
-use crate::error::Error;
+pub use direct::DirectTransport;
+pub use reqwest_transport::ReqwestTransport;
+
+use crate::endpoint::Endpoint;
+use crate::error::{Error, ErrorCode};
 
 /// A signed request, ready to send (`POST`; `host` comes from the URL).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,4 +53,97 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Transport: Send + Sync + 'static {
     /// Sends `request` and returns the complete answer.
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, Error>>;
+}
+
+/// Timeouts, pooling and trust of the default transports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransportConfig {
+    /// Time allowed to establish a connection (TCP + TLS).
+    pub connect_timeout: Duration,
+    /// Time allowed for the whole request, from sending to the last byte of the answer.
+    pub request_timeout: Duration,
+    /// How long an idle keep-alive connection is kept for reuse.
+    pub pool_idle_timeout: Duration,
+    /// Ignore `HTTP(S)_PROXY` variables (always true for loopback endpoints).
+    pub no_proxy: bool,
+    /// DER-encoded certificates trusted in addition to the platform's roots: a private CA,
+    /// or a TLS-inspecting corporate proxy.
+    pub extra_root_certificates: Vec<Vec<u8>>,
+}
+
+impl Default for TransportConfig {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(10),
+            pool_idle_timeout: Duration::from_secs(60),
+            no_proxy: false,
+            extra_root_certificates: Vec::new(),
+        }
+    }
+}
+
+/// The transport for `endpoint`: [`ReqwestTransport`] when the environment routes it through
+/// a proxy (and `config.no_proxy` is false), [`DirectTransport`] otherwise.
+pub fn for_endpoint(endpoint: &Endpoint, config: &TransportConfig) -> Result<Arc<dyn Transport>, Error> {
+    if !config.no_proxy && is_proxied(endpoint, &Matcher::from_env()) {
+        Ok(Arc::new(ReqwestTransport::new(config)?))
+    } else {
+        Ok(Arc::new(DirectTransport::new(config)?))
+    }
+}
+
+/// Whether `proxies` intercepts requests to `endpoint`.
+fn is_proxied(endpoint: &Endpoint, proxies: &Matcher) -> bool {
+    endpoint.base_url().as_str().parse().is_ok_and(|uri| proxies.intercept(&uri).is_some())
+}
+
+/// Installs the ring TLS provider as the process default, once (both transports' TLS needs
+/// one; another library may have installed a provider first, and either one works).
+fn install_tls_provider() {
+    static TLS_PROVIDER: Once = Once::new();
+    TLS_PROVIDER.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// A connect failure: provably nothing was sent.
+fn connect_error(timed_out: bool, detail: &str) -> Error {
+    let code = if timed_out { ErrorCode::ConnectTimeout } else { ErrorCode::Connect };
+    Error::new(code, format!("could not connect: {detail}"))
+}
+
+/// A failure after the request may have been written: it may or may not have been processed.
+fn outcome_unknown(timed_out: bool, detail: &str) -> Error {
+    let what = if timed_out { "no complete answer in time" } else { "the connection failed" };
+    Error::new(
+        ErrorCode::OutcomeUnknown,
+        format!("{what} after the request was sent; it may or may not have been processed: {detail}"),
+    )
+}
+
+/// `error` and its sources, joined with `": "`.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proxy_applies_unless_no_proxy_names_the_host() {
+        let endpoint = Endpoint::parse("https://cams.ap-southeast-1.aliyuncs.com").unwrap();
+        let proxies = |no: &str| Matcher::builder().https("http://proxy.internal:3128").no(no).build();
+        assert!(is_proxied(&endpoint, &proxies("")));
+        assert!(!is_proxied(&endpoint, &proxies(".aliyuncs.com")));
+        assert!(!is_proxied(&endpoint, &Matcher::builder().http("http://proxy.internal:3128").build()));
+    }
 }

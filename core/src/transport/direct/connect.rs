@@ -1,0 +1,83 @@
+//! Where a request goes, and opening a connection there: TCP, then TLS for `https`.
+
+use std::sync::Arc;
+
+use http::Uri;
+use http::uri::{PathAndQuery, Scheme};
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls_platform_verifier::Verifier;
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+use super::connection::Io;
+use crate::error::{Error, ErrorCode};
+use crate::transport::{TransportConfig, error_chain};
+
+/// The parts of a request URL a connection needs.
+pub(super) struct Target {
+    /// `scheme://host:port`, the pool key.
+    pub(super) origin: String,
+    /// The `host` header: the URL's authority as written (the port only if not the default).
+    pub(super) authority: String,
+    /// `/path?query`, as sent on the request line.
+    pub(super) path_and_query: PathAndQuery,
+    host: String,
+    port: u16,
+    tls: bool,
+}
+
+impl Target {
+    /// Reads an absolute `http`/`https` URL.
+    pub(super) fn parse(url: &str) -> Result<Self, Error> {
+        let invalid = |why: &str| Error::new(ErrorCode::InvalidConfig, format!("cannot send to {url:?}: {why}"));
+        let uri: Uri = url.parse().map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
+        let tls = match uri.scheme() {
+            Some(scheme) if *scheme == Scheme::HTTPS => true,
+            Some(scheme) if *scheme == Scheme::HTTP => false,
+            _ => return Err(invalid("not an http or https URL")),
+        };
+        let authority = uri.authority().ok_or_else(|| invalid("no host"))?;
+        let port = authority.port_u16().unwrap_or(if tls { 443 } else { 80 });
+        let host = authority.host().trim_start_matches('[').trim_end_matches(']').to_owned();
+        let origin = format!("{}://{}:{port}", if tls { "https" } else { "http" }, authority.host());
+        let path_and_query = uri.path_and_query().cloned().unwrap_or_else(|| PathAndQuery::from_static("/"));
+        Ok(Self { origin, authority: authority.as_str().to_owned(), path_and_query, host, port, tls })
+    }
+}
+
+/// Opens connections: TCP with `TCP_NODELAY`, and TLS (HTTP/1.1 by ALPN) verified against
+/// the platform's roots plus any configured ones.
+pub(super) struct Connector {
+    tls: TlsConnector,
+}
+
+impl Connector {
+    /// A connector trusting the platform's roots and `config.extra_root_certificates`.
+    pub(super) fn new(config: &TransportConfig) -> Result<Self, Error> {
+        let invalid = |e: rustls::Error| Error::new(ErrorCode::InvalidConfig, format!("cannot set up TLS: {e}"));
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let extra_roots = config.extra_root_certificates.iter().map(|der| CertificateDer::from(der.clone()));
+        let verifier = Verifier::new_with_extra_roots(extra_roots, Arc::clone(&provider)).map_err(invalid)?;
+        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(invalid)?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Self { tls: TlsConnector::from(Arc::new(tls)) })
+    }
+
+    /// A byte stream to `target`, or why none could be opened (nothing was sent).
+    pub(super) async fn connect(&self, target: &Target) -> Result<Box<dyn Io>, String> {
+        let tcp = TcpStream::connect((target.host.as_str(), target.port)).await.map_err(|e| error_chain(&e))?;
+        tcp.set_nodelay(true).map_err(|e| error_chain(&e))?;
+        if !target.tls {
+            return Ok(Box::new(tcp));
+        }
+        let name = ServerName::try_from(target.host.clone()).map_err(|e| error_chain(&e))?;
+        let tls =
+            self.tls.connect(name, tcp).await.map_err(|e| format!("TLS handshake failed: {}", error_chain(&e)))?;
+        Ok(Box::new(tls))
+    }
+}

@@ -1,0 +1,228 @@
+//! The direct transport against raw loopback servers whose connection behaviour each test
+//! chooses: reuse, a close while idle, `connection: close`, idle expiry, the request as sent.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+
+use super::*;
+
+const ANSWER: &str =
+    "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-acs-request-id: req-1\r\nx-acs-retry-after: 250\r\n\r\nok";
+
+/// What a test server does after answering a request on a connection.
+#[derive(Clone, Copy)]
+enum AfterAnswer {
+    KeepOpen,
+    /// Close the connection a moment later, once the client has put it back in its pool.
+    CloseSoon,
+}
+
+/// A loopback server answering every request with `answer`; it counts connections and sends
+/// each raw request head (and body) to the returned receiver.
+struct Server {
+    url: String,
+    connections: Arc<AtomicUsize>,
+    requests: mpsc::UnboundedReceiver<String>,
+}
+
+async fn server(answer: &'static str, after: AfterAnswer) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let (sent, requests) = mpsc::unbounded_channel();
+    let counter = Arc::clone(&connections);
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(serve(socket, answer, after, sent.clone()));
+        }
+    });
+    Server { url, connections, requests }
+}
+
+async fn serve(mut socket: TcpStream, answer: &str, after: AfterAnswer, requests: mpsc::UnboundedSender<String>) {
+    let mut buffer = Vec::new();
+    loop {
+        let mut chunk = [0u8; 4096];
+        match socket.read(&mut chunk).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+        let Some(end) = complete_request(&buffer) else { continue };
+        let request: Vec<u8> = buffer.drain(..end).collect();
+        requests.send(String::from_utf8(request).unwrap()).unwrap();
+        socket.write_all(answer.as_bytes()).await.unwrap();
+        if let AfterAnswer::CloseSoon = after {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            return;
+        }
+    }
+}
+
+/// The length of the first complete request in `buffer` (head plus `content-length` body).
+fn complete_request(buffer: &[u8]) -> Option<usize> {
+    let head_end = buffer.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = String::from_utf8_lossy(&buffer[..head_end]).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .map_or(0, |v| v.trim().parse::<usize>().unwrap());
+    (buffer.len() >= head_end + length).then_some(head_end + length)
+}
+
+fn transport(config: TransportConfig) -> DirectTransport {
+    DirectTransport::new(&config).unwrap()
+}
+
+fn post(url: &str) -> HttpRequest {
+    HttpRequest {
+        url: format!("{url}?Action=Send&x=%20y"),
+        headers: vec![("x-acs-action", "Send".into())],
+        body: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn the_request_goes_out_in_origin_form_with_host_and_the_answer_comes_back_parsed() {
+    let mut server = server(ANSWER, AfterAnswer::KeepOpen).await;
+    let transport = transport(TransportConfig::default());
+    let request = HttpRequest { body: b"{\"a\":1}".to_vec(), ..post(&server.url) };
+
+    let answer = transport.send(request).await.unwrap();
+
+    let expected =
+        HttpResponse { status: 200, request_id: Some("req-1".into()), retry_after_ms: Some(250), body: b"ok".to_vec() };
+    assert_eq!(answer, expected);
+    let raw = server.requests.recv().await.unwrap();
+    let authority = server.url.trim_start_matches("http://").trim_end_matches('/');
+    assert!(raw.starts_with("POST /?Action=Send&x=%20y HTTP/1.1\r\nhost: "), "{raw}");
+    assert!(raw.contains(&format!("host: {authority}\r\n")), "{raw}");
+    assert!(raw.contains("x-acs-action: Send\r\n"), "{raw}");
+    assert!(raw.contains("content-length: 7\r\n") && raw.ends_with("\r\n\r\n{\"a\":1}"), "{raw}");
+}
+
+#[tokio::test]
+async fn sequential_requests_share_one_keep_alive_connection() {
+    let server = server(ANSWER, AfterAnswer::KeepOpen).await;
+    let transport = transport(TransportConfig::default());
+    for _ in 0..5 {
+        transport.send(post(&server.url)).await.unwrap();
+    }
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn concurrent_requests_each_get_a_connection_and_leave_it_for_reuse() {
+    let server = server(ANSWER, AfterAnswer::KeepOpen).await;
+    let transport = transport(TransportConfig::default());
+    let burst = || send_concurrently(&transport, &server.url, 8);
+    burst().await;
+    let opened = server.connections.load(Ordering::SeqCst);
+    burst().await;
+    assert!((1..=8).contains(&opened), "{opened} connections for 8 concurrent requests");
+    assert_eq!(server.connections.load(Ordering::SeqCst), opened, "the second burst reuses the pool");
+}
+
+async fn send_concurrently(transport: &DirectTransport, url: &str, n: usize) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..n {
+        let (transport, request) = (transport.clone(), post(url));
+        tasks.spawn(async move { transport.send(request).await.unwrap() });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_while_idle_is_replaced_without_an_error() {
+    let mut server = server(ANSWER, AfterAnswer::CloseSoon).await;
+    let transport = transport(TransportConfig::default());
+    for _ in 0..3 {
+        transport.send(post(&server.url)).await.unwrap();
+        // The server's close arrives while the connection idles in the pool.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(server.connections.load(Ordering::SeqCst), 3);
+    for _ in 0..3 {
+        server.requests.recv().await.unwrap();
+    }
+    assert!(server.requests.try_recv().is_err(), "each request reached the server exactly once");
+}
+
+#[tokio::test]
+async fn an_answer_with_connection_close_is_not_reused() {
+    const CLOSING: &str = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+    let server = server(CLOSING, AfterAnswer::KeepOpen).await;
+    let transport = transport(TransportConfig::default());
+    transport.send(post(&server.url)).await.unwrap();
+    transport.send(post(&server.url)).await.unwrap();
+    assert_eq!(server.connections.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn connections_idle_longer_than_the_pool_timeout_are_dropped() {
+    let server = server(ANSWER, AfterAnswer::KeepOpen).await;
+    let transport =
+        transport(TransportConfig { pool_idle_timeout: Duration::from_millis(30), ..TransportConfig::default() });
+    transport.send(post(&server.url)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    transport.send(post(&server.url)).await.unwrap();
+    assert_eq!(server.connections.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_connection_closed_after_the_request_was_written_is_outcome_unknown() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = [0u8; 1024];
+        let _ = socket.read(&mut head).await;
+    });
+    let error = transport(TransportConfig::default()).send(post(&url)).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::OutcomeUnknown, "{error}");
+}
+
+#[tokio::test]
+async fn a_silent_server_times_out_as_outcome_unknown() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (_socket, _) = listener.accept().await.unwrap();
+        std::future::pending::<()>().await;
+    });
+    let config = TransportConfig { request_timeout: Duration::from_millis(100), ..TransportConfig::default() };
+    let error = transport(config).send(post(&url)).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::OutcomeUnknown);
+    assert!(error.to_string().contains("no complete answer in time"), "{error}");
+}
+
+#[tokio::test]
+async fn a_closed_port_is_a_connect_error_and_a_bad_url_a_configuration_error() {
+    let unused = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", unused.local_addr().unwrap());
+    drop(unused);
+    let transport = transport(TransportConfig::default());
+    assert_eq!(transport.send(post(&url)).await.unwrap_err().code(), ErrorCode::Connect);
+    let ftp = HttpRequest { url: "ftp://127.0.0.1/".into(), ..post("") };
+    assert_eq!(transport.send(ftp).await.unwrap_err().code(), ErrorCode::InvalidConfig);
+}
+
+#[test]
+fn targets_keep_the_authority_as_written_and_key_the_pool_by_origin() {
+    let target = Target::parse("https://cams.example.com/?Action=A").unwrap();
+    assert_eq!(
+        (target.origin.as_str(), target.authority.as_str()),
+        ("https://cams.example.com:443", "cams.example.com")
+    );
+    assert_eq!(target.path_and_query.as_str(), "/?Action=A");
+    let v6 = Target::parse("http://[::1]:8080").unwrap();
+    assert_eq!((v6.origin.as_str(), v6.authority.as_str()), ("http://[::1]:8080", "[::1]:8080"));
+    assert_eq!(v6.path_and_query.as_str(), "/");
+}
