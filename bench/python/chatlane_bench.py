@@ -8,7 +8,7 @@ BENCH_ENDPOINT and a rate limit of 10,000,000/s so pacing never interferes.
   a ThreadPoolExecutor (``send`` releases the interpreter while it waits); ``import`` and
   ``rss_after_10000``.
 * ``chatlane-python-asyncio``: ``sequential`` awaiting ``send_async`` one at a time;
-  ``inflight64`` with ``asyncio.gather`` and a semaphore of 64.
+  ``inflight64`` with 64 coroutines, each awaiting one send at a time.
 
     BENCH_ENDPOINT=http://127.0.0.1:18080 BENCH_COUNT=5000 BENCH_INFLIGHT=64 \
         .venv/bin/python bench/python/chatlane_bench.py
@@ -91,7 +91,7 @@ def main() -> None:
     measure.bench_threads(IMPL, sender(client), settings)
     async_client = make_client(settings.endpoint)
     measure.bench_async_sequential(IMPL_ASYNCIO, async_sender(async_client), settings)
-    measure.bench_async_gather(IMPL_ASYNCIO, async_sender(async_client), settings)
+    measure.bench_async_workers(IMPL_ASYNCIO, async_sender(async_client), settings)
     measure.bench_import(IMPL, "chatlane")
     measure.bench_rss_after_sends(IMPL, os.path.abspath(__file__))
 

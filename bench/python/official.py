@@ -4,7 +4,7 @@
 One client with fake credentials, ``endpoint=host:port`` and ``protocol`` from
 BENCH_ENDPOINT; the two requests (template, text) are built once and sent alternately.
 ``sequential`` uses the blocking ``send_chatapp_message``; ``inflight64`` the SDK's own
-asyncio API (``send_chatapp_message_async``) under ``asyncio.gather`` with a semaphore.
+asyncio API (``send_chatapp_message_async``) from 64 coroutines, one send at a time each.
 A send fails unless the answer is HTTP 200 with ``Code == "OK"`` and a ``MessageId``.
 
     BENCH_ENDPOINT=http://127.0.0.1:18080 BENCH_COUNT=5000 BENCH_INFLIGHT=64 \
@@ -101,7 +101,7 @@ def main() -> None:
         return
     measure.log(f"{IMPL}: {settings}")
     measure.bench_sequential(IMPL, sender(client), settings)
-    measure.bench_async_gather(IMPL, async_sender(client), settings)
+    measure.bench_async_workers(IMPL, async_sender(client), settings)
     measure.bench_import(IMPL, MODULE)
     measure.bench_rss_after_sends(IMPL, os.path.abspath(__file__))
 

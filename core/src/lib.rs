@@ -14,6 +14,12 @@
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("chatlane_model");
 
+// glibc's malloc serialises the I/O threads on its arena locks at high concurrency;
+// mimalloc's per-thread heaps measured +20 % msgs/s from Node at 64 in flight on 2 cores.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod cams;
 mod client;
 pub mod credentials;
