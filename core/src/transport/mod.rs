@@ -146,4 +146,13 @@ mod tests {
         assert!(!is_proxied(&endpoint, &proxies(".aliyuncs.com")));
         assert!(!is_proxied(&endpoint, &Matcher::builder().http("http://proxy.internal:3128").build()));
     }
+
+    #[test]
+    fn the_proxy_transport_refuses_an_unusable_extra_root_too() {
+        let config = TransportConfig {
+            extra_root_certificates: vec![b"not a certificate".to_vec()],
+            ..TransportConfig::default()
+        };
+        assert_eq!(ReqwestTransport::new(&config).unwrap_err().code(), ErrorCode::InvalidConfig);
+    }
 }

@@ -1,6 +1,6 @@
 //! Where a request goes, and opening a connection there: TCP, then TLS for `https`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use http::Uri;
 use http::uri::{PathAndQuery, Scheme};
@@ -47,25 +47,27 @@ impl Target {
 
 /// Opens connections: TCP with `TCP_NODELAY`, and TLS (HTTP/1.1 by ALPN) verified against
 /// the platform's roots plus any configured ones.
+///
+/// The TLS setup reads the platform's root store (~3 ms), so it waits for the first `https`
+/// connection, and clients without extra roots share one.
 pub(super) struct Connector {
-    tls: TlsConnector,
+    extra_roots: Vec<CertificateDer<'static>>,
+    tls: OnceLock<Result<TlsConnector, String>>,
 }
 
 impl Connector {
-    /// A connector trusting the platform's roots and `config.extra_root_certificates`.
+    /// A connector trusting the platform's roots and `config.extra_root_certificates`, which
+    /// must be DER certificates.
     pub(super) fn new(config: &TransportConfig) -> Result<Self, Error> {
-        let invalid = |e: rustls::Error| Error::new(ErrorCode::InvalidConfig, format!("cannot set up TLS: {e}"));
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let extra_roots = config.extra_root_certificates.iter().map(|der| CertificateDer::from(der.clone()));
-        let verifier = Verifier::new_with_extra_roots(extra_roots, Arc::clone(&provider)).map_err(invalid)?;
-        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(invalid)?
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier))
-            .with_no_client_auth();
-        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Ok(Self { tls: TlsConnector::from(Arc::new(tls)) })
+        let extra_roots: Vec<_> =
+            config.extra_root_certificates.iter().map(|der| CertificateDer::from(der.clone())).collect();
+        let mut check = rustls::RootCertStore::empty();
+        for root in &extra_roots {
+            check.add(root.clone()).map_err(|e| {
+                Error::new(ErrorCode::InvalidConfig, format!("an extra root certificate is not usable: {e}"))
+            })?;
+        }
+        Ok(Self { extra_roots, tls: OnceLock::new() })
     }
 
     /// A byte stream to `target`, or why none could be opened (nothing was sent).
@@ -77,7 +79,29 @@ impl Connector {
         }
         let name = ServerName::try_from(target.host.clone()).map_err(|e| error_chain(&e))?;
         let tls =
-            self.tls.connect(name, tcp).await.map_err(|e| format!("TLS handshake failed: {}", error_chain(&e)))?;
+            self.tls()?.connect(name, tcp).await.map_err(|e| format!("TLS handshake failed: {}", error_chain(&e)))?;
         Ok(Box::new(tls))
     }
+
+    /// The TLS client, set up on first use.
+    fn tls(&self) -> Result<&TlsConnector, String> {
+        static PLATFORM_ONLY: OnceLock<Result<TlsConnector, String>> = OnceLock::new();
+        let cell = if self.extra_roots.is_empty() { &PLATFORM_ONLY } else { &self.tls };
+        cell.get_or_init(|| tls_connector(self.extra_roots.clone())).as_ref().map_err(String::clone)
+    }
+}
+
+/// rustls (ring) over the platform's roots and `extra_roots`, offering HTTP/1.1 by ALPN.
+fn tls_connector(extra_roots: Vec<CertificateDer<'static>>) -> Result<TlsConnector, String> {
+    let failed = |e: rustls::Error| format!("cannot set up TLS: {e}");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = Verifier::new_with_extra_roots(extra_roots, Arc::clone(&provider)).map_err(failed)?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(failed)?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(TlsConnector::from(Arc::new(config)))
 }

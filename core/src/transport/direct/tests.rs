@@ -226,3 +226,10 @@ fn targets_keep_the_authority_as_written_and_key_the_pool_by_origin() {
     assert_eq!((v6.origin.as_str(), v6.authority.as_str()), ("http://[::1]:8080", "[::1]:8080"));
     assert_eq!(v6.path_and_query.as_str(), "/");
 }
+
+#[test]
+fn an_unusable_extra_root_is_a_configuration_error_when_the_transport_is_built() {
+    let config =
+        TransportConfig { extra_root_certificates: vec![b"not a certificate".to_vec()], ..TransportConfig::default() };
+    assert_eq!(DirectTransport::new(&config).unwrap_err().code(), ErrorCode::InvalidConfig);
+}
