@@ -10,7 +10,7 @@ mod reqwest_transport;
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyper_util::client::proxy::matcher::Matcher;
@@ -96,15 +96,6 @@ pub fn for_endpoint(endpoint: &Endpoint, config: &TransportConfig) -> Result<Arc
 /// Whether `proxies` intercepts requests to `endpoint`.
 fn is_proxied(endpoint: &Endpoint, proxies: &Matcher) -> bool {
     endpoint.base_url().as_str().parse().is_ok_and(|uri| proxies.intercept(&uri).is_some())
-}
-
-/// Installs the ring TLS provider as the process default, once (both transports' TLS needs
-/// one; another library may have installed a provider first, and either one works).
-fn install_tls_provider() {
-    static TLS_PROVIDER: Once = Once::new();
-    TLS_PROVIDER.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
 }
 
 /// A connect failure: provably nothing was sent.

@@ -1,8 +1,10 @@
 //! The transport for proxied endpoints: reqwest over rustls (ring), which speaks to
 //! `HTTP(S)_PROXY` / `ALL_PROXY` proxies (CONNECT tunnels, proxy credentials, `NO_PROXY`).
 
+use std::sync::Once;
+
 use super::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportConfig};
-use super::{connect_error, error_chain, install_tls_provider, outcome_unknown};
+use super::{connect_error, error_chain, outcome_unknown};
 use crate::error::{Error, ErrorCode};
 
 /// reqwest-based [`Transport`]; cheap to clone, connections are shared by clones.
@@ -61,4 +63,13 @@ fn classify_error(error: reqwest::Error) -> Error {
     let (connect, timed_out) = (error.is_connect(), error.is_timeout());
     let detail = error_chain(&error.without_url());
     if connect { connect_error(timed_out, &detail) } else { outcome_unknown(timed_out, &detail) }
+}
+
+/// Installs the ring TLS provider as the process default, once (reqwest's TLS needs one;
+/// another library may have installed a provider first, and either one works).
+fn install_tls_provider() {
+    static TLS_PROVIDER: Once = Once::new();
+    TLS_PROVIDER.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
 }

@@ -16,7 +16,7 @@ use self::connect::{Connector, Target};
 use self::connection::{Connection, Failure, OutgoingRequest};
 use self::pool::Pool;
 use super::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportConfig};
-use super::{connect_error, error_chain, install_tls_provider, outcome_unknown};
+use super::{connect_error, error_chain, outcome_unknown};
 use crate::error::{Error, ErrorCode};
 
 /// hyper-based [`Transport`] without a proxy; cheap to clone, clones share connections.
@@ -42,9 +42,8 @@ impl std::fmt::Debug for DirectTransport {
 }
 
 impl DirectTransport {
-    /// A transport with an empty pool (installs the ring TLS provider on first use).
+    /// A transport with an empty pool; TLS (rustls with ring) is set up on first use.
     pub fn new(config: &TransportConfig) -> Result<Self, Error> {
-        install_tls_provider();
         let inner = Inner {
             connector: Connector::new(config)?,
             pool: Pool::new(config.pool_idle_timeout),
