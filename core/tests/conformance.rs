@@ -4,12 +4,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
-use std::path::PathBuf;
 
 use chatlane_core::cams::wire::{self, Defaults, Params};
 use chatlane_core::validate::{self, Violation, codes};
 use chatlane_core::{MassMessage, Message};
 use serde_json::Value;
+
+#[path = "support/json_documents.rs"]
+mod json_documents;
+use json_documents::json_documents;
 
 /// Fewest valid and invalid cases the suite must hold.
 const MIN_CASES: usize = 60;
@@ -31,19 +34,8 @@ struct Case {
 
 /// Every case of every file, checked for shape; panics naming the file and case otherwise.
 fn cases() -> Vec<Case> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no cases in {}", dir.display());
     let mut all = Vec::new();
-    for path in files {
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(&path).unwrap();
-        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+    for (file, doc) in json_documents("conformance") {
         assert!(doc["description"].as_str().is_some_and(|d| !d.is_empty()), "{file}: no description");
         let list = doc["cases"].as_array().unwrap_or_else(|| panic!("{file}: no \"cases\" array"));
         let stem = file.trim_end_matches(".json");

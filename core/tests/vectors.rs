@@ -12,19 +12,12 @@ use chatlane_core::cams::{Operation, wire};
 use chatlane_core::{Credentials, Endpoint, MassMessage, Message, validate};
 use serde_json::Value;
 
+#[path = "support/json_documents.rs"]
+mod json_documents;
+use json_documents::json_documents;
+
 fn vectors() -> Vec<(String, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
-    let mut found: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .map(|path| {
-            let text = std::fs::read_to_string(&path).unwrap();
-            (path.file_name().unwrap().to_string_lossy().into_owned(), serde_json::from_str(&text).unwrap())
-        })
-        .collect();
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    found
+    json_documents("vectors")
 }
 
 fn v3_vectors() -> Vec<(String, Value)> {

@@ -4,27 +4,20 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 use chatlane_core::{Client, ClientConfig, ClientOptions, MassMessage, Message};
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
 use serde_json::Value;
 
+#[path = "../../core/tests/support/json_documents.rs"]
+mod json_documents;
+use json_documents::json_documents;
+
 /// Every case with expected wire parameters, by name.
 fn valid_cases() -> Vec<(String, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .flat_map(|path| {
-            let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-            doc["cases"].as_array().cloned().unwrap_or_default()
-        })
+    json_documents("conformance")
+        .into_iter()
+        .flat_map(|(_, doc)| doc["cases"].as_array().cloned().unwrap_or_default())
         .filter(|case| case.get("wire").is_some())
         .map(|case| (case["name"].as_str().unwrap().to_owned(), case))
         .collect()
