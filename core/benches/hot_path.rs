@@ -81,7 +81,7 @@ fn build_validate_sign(message: &Message, credentials: &Credentials, endpoint: &
     let params = wire::send_message_params(message, Defaults { cust_space_id: None, task_id: Some(&task_id) });
     let nonce = random_id();
     let ctx = RequestContext { credentials, endpoint, date: DATE, nonce: &nonce, user_agent: DEFAULT_USER_AGENT };
-    request::build(Operation::SendChatappMessage, &params, &ctx)
+    request::build(Operation::SendChatappMessage, &params, &ctx).expect("the benchmark configuration is valid")
 }
 
 fn bench_build_validate_sign(c: &mut Criterion) {

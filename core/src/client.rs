@@ -306,7 +306,7 @@ impl Client {
             nonce: &nonce,
             user_agent: &config.user_agent,
         };
-        self.inner.transport.send(request::build(operation, params, &ctx)).await
+        self.inner.transport.send(request::build(operation, params, &ctx)?).await
     }
 }
 

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::net::IpAddr;
 
+use http::Uri;
+use http::uri::{Authority, Scheme};
 use url::{Host, Url};
 
 use crate::error::{Error, ErrorCode};
@@ -15,6 +17,9 @@ pub const DEFAULT_ENDPOINT: &str = "https://cams.ap-southeast-1.aliyuncs.com";
 pub struct Endpoint {
     url: Url,
     host_header: String,
+    /// The scheme and authority of every request URI, parsed once.
+    scheme: Scheme,
+    authority: Authority,
 }
 
 impl Endpoint {
@@ -40,12 +45,30 @@ impl Endpoint {
             Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
             None => url.host_str().unwrap_or_default().to_owned(),
         };
-        Ok(Self { url, host_header })
+        let scheme = if url.scheme() == "https" { Scheme::HTTPS } else { Scheme::HTTP };
+        let authority = Authority::try_from(host_header.as_str()).map_err(|e| invalid(&e.to_string()))?;
+        Ok(Self { url, host_header, scheme, authority })
     }
 
     /// The value of the `host` header (and the signed `host`), with a non-default port.
     pub fn host_header(&self) -> &str {
         &self.host_header
+    }
+
+    /// The URI of a request to this endpoint: path `/` and `query` (already encoded).
+    pub fn request_uri(&self, query: &str) -> Result<Uri, Error> {
+        let mut path_and_query = String::with_capacity(2 + query.len());
+        path_and_query.push('/');
+        if !query.is_empty() {
+            path_and_query.push('?');
+            path_and_query.push_str(query);
+        }
+        Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(self.authority.clone())
+            .path_and_query(path_and_query)
+            .build()
+            .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("cannot build a request URI: {e}")))
     }
 
     /// Whether the host is `localhost` or a loopback address.
@@ -106,5 +129,15 @@ mod tests {
         assert_eq!(Endpoint::parse("http://127.0.0.1:8080").unwrap().host_header(), "127.0.0.1:8080");
         assert_eq!(Endpoint::parse("cams.example.com").unwrap().host_header(), "cams.example.com");
         assert_eq!(Endpoint::parse("https://h:443").unwrap().host_header(), "h");
+    }
+
+    #[test]
+    fn request_uris_put_the_encoded_query_after_the_root_path() {
+        let ep = Endpoint::parse("http://[::1]:9").unwrap();
+        assert_eq!(ep.request_uri("A=1&B=%20").unwrap().to_string(), "http://[::1]:9/?A=1&B=%20");
+        assert_eq!(
+            Endpoint::default().request_uri("").unwrap().to_string(),
+            "https://cams.ap-southeast-1.aliyuncs.com/"
+        );
     }
 }

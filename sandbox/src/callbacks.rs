@@ -9,7 +9,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use chatlane_core::transport::{DirectTransport, HttpRequest, Transport, TransportConfig};
+use axum::body::Bytes;
+use axum::http::Request;
+use axum::http::header::CONTENT_TYPE;
+use chatlane_core::transport::{DirectTransport, Transport, TransportConfig};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -76,14 +79,13 @@ impl Pusher {
     /// Posts `[item]` to `url` and logs the outcome.
     pub async fn push(&self, kind: &'static str, url: &str, item: Value) {
         let body = Value::Array(vec![item]);
-        let request = HttpRequest {
-            url: url.to_owned(),
-            headers: vec![("content-type", "application/json".to_owned())],
-            body: body.to_string().into_bytes(),
-        };
-        let outcome = match self.transport.send(request).await {
-            Ok(response) => response.status.to_string(),
-            Err(error) => error.to_string(),
+        let request = Request::post(url).header(CONTENT_TYPE, "application/json").body(Bytes::from(body.to_string()));
+        let outcome = match request {
+            Ok(request) => match self.transport.send(request).await {
+                Ok(response) => response.status.to_string(),
+                Err(error) => error.to_string(),
+            },
+            Err(error) => format!("cannot post to {url:?}: {error}"),
         };
         self.log.lock().unwrap_or_else(PoisonError::into_inner).push(Push { kind, url: url.to_owned(), body, outcome });
     }

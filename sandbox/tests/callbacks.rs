@@ -122,12 +122,11 @@ async fn an_inbound_message_is_pushed_and_opens_the_window() {
 
 /// POSTs a JSON body with the core's own transport (no extra HTTP client in the tests).
 async fn post_json(url: &str, body: &str) -> String {
-    use chatlane_core::transport::{DirectTransport, HttpRequest, Transport, TransportConfig};
+    use axum::body::Bytes;
+    use axum::http::Request;
+    use chatlane_core::transport::{DirectTransport, Transport, TransportConfig};
     let transport = DirectTransport::new(&TransportConfig { no_proxy: true, ..TransportConfig::default() }).unwrap();
-    let request = HttpRequest {
-        url: url.to_owned(),
-        headers: vec![("content-type", "application/json".to_owned())],
-        body: body.as_bytes().to_vec(),
-    };
+    let request =
+        Request::post(url).header("content-type", "application/json").body(Bytes::from(body.to_owned())).unwrap();
     String::from_utf8(transport.send(request).await.unwrap().body).unwrap()
 }

@@ -117,11 +117,11 @@ async fn a_replayed_request_is_refused_as_a_reused_nonce() {
         user_agent: "t",
     };
     let params = wire::send_message_params(&Message::text("1", "2", "hi"), Default::default());
-    let request = request::build(Operation::SendChatappMessage, &params, &ctx);
+    let request = || request::build(Operation::SendChatappMessage, &params, &ctx).unwrap();
     let transport = DirectTransport::new(&TransportConfig { no_proxy: true, ..TransportConfig::default() }).unwrap();
 
-    response::classify_send(&transport.send(request.clone()).await.unwrap()).unwrap();
-    let replay = response::classify_send(&transport.send(request).await.unwrap()).unwrap_err();
+    response::classify_send(&transport.send(request()).await.unwrap()).unwrap();
+    let replay = response::classify_send(&transport.send(request()).await.unwrap()).unwrap_err();
     assert_eq!(replay.code(), ErrorCode::NonceReused);
     assert_eq!(replay.platform_code(), Some("SignatureNonceUsed"));
     assert_eq!(sandbox.ledger().len(), 1);

@@ -13,6 +13,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use hyper_util::client::proxy::matcher::Matcher;
 
 pub use direct::DirectTransport;
@@ -21,16 +22,10 @@ pub use reqwest_transport::ReqwestTransport;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
 
-/// A signed request, ready to send (`POST`; `host` comes from the URL).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpRequest {
-    /// Absolute URL including the query string.
-    pub url: String,
-    /// Headers other than `host`.
-    pub headers: Vec<(&'static str, String)>,
-    /// The body (empty for query-only requests).
-    pub body: Vec<u8>,
-}
+/// A request, ready to send: an absolute `http`/`https` URI, its headers (`host` included
+/// when the sender signs it; otherwise the transport adds it from the URI) and its body.
+/// chatlane's own requests are `POST`s built and signed by [`crate::cams::request::build`].
+pub type HttpRequest = http::Request<Bytes>;
 
 /// An answer, reduced to what classification needs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

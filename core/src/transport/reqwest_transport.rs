@@ -35,14 +35,10 @@ impl ReqwestTransport {
     }
 
     async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
-        let mut builder = self.client.post(&request.url);
-        for (name, value) in request.headers {
-            builder = builder.header(name, value);
-        }
-        if !request.body.is_empty() {
-            builder = builder.body(request.body);
-        }
-        let response = builder.send().await.map_err(classify_error)?;
+        let request = reqwest::Request::try_from(request).map_err(|e| {
+            Error::new(ErrorCode::InvalidConfig, format!("cannot send the request: {}", error_chain(&e)))
+        })?;
+        let response = self.client.execute(request).await.map_err(classify_error)?;
         let status = response.status().as_u16();
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let request_id = header("x-acs-request-id");

@@ -3,7 +3,7 @@
 use std::sync::{Arc, OnceLock};
 
 use http::Uri;
-use http::uri::{PathAndQuery, Scheme};
+use http::uri::{Authority, Scheme};
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls_platform_verifier::Verifier;
 use tokio::net::TcpStream;
@@ -13,35 +13,35 @@ use super::connection::Io;
 use crate::error::{Error, ErrorCode};
 use crate::transport::{TransportConfig, error_chain};
 
-/// The parts of a request URL a connection needs.
-pub(super) struct Target {
-    /// `scheme://host:port`, the pool key.
-    pub(super) origin: String,
-    /// The `host` header: the URL's authority as written (the port only if not the default).
-    pub(super) authority: String,
-    /// `/path?query`, as sent on the request line.
-    pub(super) path_and_query: PathAndQuery,
-    host: String,
-    port: u16,
+/// Where a request goes: its scheme and authority, the pool key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(super) struct Origin {
     tls: bool,
+    /// As written in the URI, which is also the `host` header (the port only if given).
+    pub(super) authority: Authority,
 }
 
-impl Target {
-    /// Reads an absolute `http`/`https` URL.
-    pub(super) fn parse(url: &str) -> Result<Self, Error> {
-        let invalid = |why: &str| Error::new(ErrorCode::InvalidConfig, format!("cannot send to {url:?}: {why}"));
-        let uri: Uri = url.parse().map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
+impl Origin {
+    /// The origin of an absolute `http`/`https` URI.
+    pub(super) fn of(uri: &Uri) -> Result<Self, Error> {
+        let invalid = |why: &str| Error::new(ErrorCode::InvalidConfig, format!("cannot send to {uri}: {why}"));
         let tls = match uri.scheme() {
             Some(scheme) if *scheme == Scheme::HTTPS => true,
             Some(scheme) if *scheme == Scheme::HTTP => false,
             _ => return Err(invalid("not an http or https URL")),
         };
-        let authority = uri.authority().ok_or_else(|| invalid("no host"))?;
-        let port = authority.port_u16().unwrap_or(if tls { 443 } else { 80 });
-        let host = authority.host().trim_start_matches('[').trim_end_matches(']').to_owned();
-        let origin = format!("{}://{}:{port}", if tls { "https" } else { "http" }, authority.host());
-        let path_and_query = uri.path_and_query().cloned().unwrap_or_else(|| PathAndQuery::from_static("/"));
-        Ok(Self { origin, authority: authority.as_str().to_owned(), path_and_query, host, port, tls })
+        let authority = uri.authority().ok_or_else(|| invalid("no host"))?.clone();
+        Ok(Self { tls, authority })
+    }
+
+    /// The host to connect to (an IPv6 address without its brackets).
+    fn host(&self) -> &str {
+        self.authority.host().trim_start_matches('[').trim_end_matches(']')
+    }
+
+    /// The port to connect to: the URI's, or the scheme's default.
+    fn port(&self) -> u16 {
+        self.authority.port_u16().unwrap_or(if self.tls { 443 } else { 80 })
     }
 }
 
@@ -70,14 +70,14 @@ impl Connector {
         Ok(Self { extra_roots, tls: OnceLock::new() })
     }
 
-    /// A byte stream to `target`, or why none could be opened (nothing was sent).
-    pub(super) async fn connect(&self, target: &Target) -> Result<Box<dyn Io>, String> {
-        let tcp = TcpStream::connect((target.host.as_str(), target.port)).await.map_err(|e| error_chain(&e))?;
+    /// A byte stream to `origin`, or why none could be opened (nothing was sent).
+    pub(super) async fn connect(&self, origin: &Origin) -> Result<Box<dyn Io>, String> {
+        let tcp = TcpStream::connect((origin.host(), origin.port())).await.map_err(|e| error_chain(&e))?;
         tcp.set_nodelay(true).map_err(|e| error_chain(&e))?;
-        if !target.tls {
+        if !origin.tls {
             return Ok(Box::new(tcp));
         }
-        let name = ServerName::try_from(target.host.clone()).map_err(|e| error_chain(&e))?;
+        let name = ServerName::try_from(origin.host().to_owned()).map_err(|e| error_chain(&e))?;
         let tls =
             self.tls()?.connect(name, tcp).await.map_err(|e| format!("TLS handshake failed: {}", error_chain(&e)))?;
         Ok(Box::new(tls))

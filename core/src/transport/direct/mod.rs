@@ -8,11 +8,12 @@ mod pool;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::{HeaderValue, Request};
+use http::header::HOST;
+use http::{HeaderMap, HeaderValue, Request, Uri};
 use http_body_util::Full;
 use tokio::time::{Instant, timeout_at};
 
-use self::connect::{Connector, Target};
+use self::connect::{Connector, Origin};
 use self::connection::{Connection, Failure, OutgoingRequest};
 use self::pool::Pool;
 use super::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportConfig};
@@ -55,16 +56,15 @@ impl DirectTransport {
     async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
         let Inner { pool, config, .. } = &*self.inner;
         let deadline = Instant::now() + config.request_timeout;
-        let target = Target::parse(&request.url)?;
-        let mut request = outgoing(&target, request)?;
+        let (origin, mut request) = outgoing(request)?;
         loop {
-            let (mut connection, reused) = match pool.take(&target.origin) {
+            let (mut connection, reused) = match pool.take(&origin) {
                 Some(connection) => (connection, true),
-                None => (self.connect(&target, deadline).await?, false),
+                None => (self.connect(&origin, deadline).await?, false),
             };
             let failure = match timeout_at(deadline, connection.exchange(request)).await {
                 Ok(Ok((parts, body))) => {
-                    pool.put(&target.origin, connection);
+                    pool.put(&origin, connection);
                     return Ok(response(&parts, body));
                 }
                 Ok(Err(failure)) => failure,
@@ -83,12 +83,12 @@ impl DirectTransport {
         }
     }
 
-    /// A new connection to `target`, within the connect timeout and the request's deadline.
-    async fn connect(&self, target: &Target, deadline: Instant) -> Result<Connection, Error> {
+    /// A new connection to `origin`, within the connect timeout and the request's deadline.
+    async fn connect(&self, origin: &Origin, deadline: Instant) -> Result<Connection, Error> {
         let Inner { connector, config, .. } = &*self.inner;
         let deadline = deadline.min(Instant::now() + config.connect_timeout);
         let opening = async {
-            let io = connector.connect(target).await?;
+            let io = connector.connect(origin).await?;
             Connection::handshake(io).await.map_err(|e| error_chain(&e))
         };
         match timeout_at(deadline, opening).await {
@@ -105,15 +105,21 @@ impl Transport for DirectTransport {
     }
 }
 
-/// `request` as hyper sends it to `target`: origin-form URI, `host` first.
-fn outgoing(target: &Target, request: HttpRequest) -> Result<OutgoingRequest, Error> {
-    let mut builder = Request::post(target.path_and_query.clone()).header(http::header::HOST, &target.authority);
-    for (name, value) in request.headers {
-        builder = builder.header(name, value);
+/// Where `request` goes, and the request as hyper sends it there: origin-form URI, `host`
+/// first (taken from the URI when the request has none).
+fn outgoing(request: HttpRequest) -> Result<(Origin, OutgoingRequest), Error> {
+    let (mut parts, body) = request.into_parts();
+    let origin = Origin::of(&parts.uri)?;
+    if !parts.headers.contains_key(HOST) {
+        let host = HeaderValue::from_str(origin.authority.as_str())
+            .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("cannot send to {}: {e}", parts.uri)))?;
+        let mut headers = HeaderMap::with_capacity(parts.headers.len() + 1);
+        headers.insert(HOST, host);
+        headers.extend(parts.headers);
+        parts.headers = headers;
     }
-    builder
-        .body(Full::new(Bytes::from(request.body)))
-        .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("cannot build the HTTP request: {e}")))
+    parts.uri = parts.uri.path_and_query().map_or_else(|| Uri::from_static("/"), |path| Uri::from(path.clone()));
+    Ok((origin, Request::from_parts(parts, Full::new(body))))
 }
 
 /// The parts of an answer classification reads.

@@ -4,12 +4,13 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use super::connect::Origin;
 use super::connection::Connection;
 
 /// Connections waiting for their next request. Nothing polls them while they wait, so a
 /// connection the server closed is noticed (and dropped) when it is taken or returned.
 pub(super) struct Pool {
-    idle: Mutex<HashMap<Box<str>, Vec<Connection>>>,
+    idle: Mutex<HashMap<Origin, Vec<Connection>>>,
     idle_timeout: Duration,
 }
 
@@ -20,7 +21,7 @@ impl Pool {
     }
 
     /// The most recently used open connection to `origin`, if any.
-    pub(super) fn take(&self, origin: &str) -> Option<Connection> {
+    pub(super) fn take(&self, origin: &Origin) -> Option<Connection> {
         loop {
             let (expired, newest) = self.lock(origin, |idle| (self.expire(idle), idle.pop()));
             drop(expired);
@@ -33,7 +34,7 @@ impl Pool {
 
     /// Keeps `connection` for the next request to `origin` if it is still open, and drops the
     /// connections to `origin` that have been idle too long.
-    pub(super) fn put(&self, origin: &str, mut connection: Connection) {
+    pub(super) fn put(&self, origin: &Origin, mut connection: Connection) {
         if !connection.is_open() {
             return;
         }
@@ -53,11 +54,11 @@ impl Pool {
     }
 
     /// Runs `f` on `origin`'s idle list under the lock; callers drop connections after it.
-    fn lock<T>(&self, origin: &str, f: impl FnOnce(&mut Vec<Connection>) -> T) -> T {
+    fn lock<T>(&self, origin: &Origin, f: impl FnOnce(&mut Vec<Connection>) -> T) -> T {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         match idle.get_mut(origin) {
             Some(list) => f(list),
-            None => f(idle.entry(origin.into()).or_default()),
+            None => f(idle.entry(origin.clone()).or_default()),
         }
     }
 }

@@ -79,19 +79,23 @@ fn transport(config: TransportConfig) -> DirectTransport {
     DirectTransport::new(&config).unwrap()
 }
 
+/// A `POST` to `url` (which ends with `/`) with a query, one header and `body`; no `host`.
+fn post_with(url: &str, body: &'static [u8]) -> HttpRequest {
+    Request::post(format!("{url}?Action=Send&x=%20y"))
+        .header("x-acs-action", "Send")
+        .body(Bytes::from_static(body))
+        .unwrap()
+}
+
 fn post(url: &str) -> HttpRequest {
-    HttpRequest {
-        url: format!("{url}?Action=Send&x=%20y"),
-        headers: vec![("x-acs-action", "Send".into())],
-        body: Vec::new(),
-    }
+    post_with(url, b"")
 }
 
 #[tokio::test]
 async fn the_request_goes_out_in_origin_form_with_host_and_the_answer_comes_back_parsed() {
     let mut server = server(ANSWER, AfterAnswer::KeepOpen).await;
     let transport = transport(TransportConfig::default());
-    let request = HttpRequest { body: b"{\"a\":1}".to_vec(), ..post(&server.url) };
+    let request = post_with(&server.url, b"{\"a\":1}");
 
     let answer = transport.send(request).await.unwrap();
 
@@ -210,21 +214,26 @@ async fn a_closed_port_is_a_connect_error_and_a_bad_url_a_configuration_error() 
     drop(unused);
     let transport = transport(TransportConfig::default());
     assert_eq!(transport.send(post(&url)).await.unwrap_err().code(), ErrorCode::Connect);
-    let ftp = HttpRequest { url: "ftp://127.0.0.1/".into(), ..post("") };
+    let ftp = Request::post("ftp://127.0.0.1/").body(Bytes::new()).unwrap();
     assert_eq!(transport.send(ftp).await.unwrap_err().code(), ErrorCode::InvalidConfig);
+    let relative = Request::post("/?Action=Send").body(Bytes::new()).unwrap();
+    assert_eq!(transport.send(relative).await.unwrap_err().code(), ErrorCode::InvalidConfig);
 }
 
 #[test]
-fn targets_keep_the_authority_as_written_and_key_the_pool_by_origin() {
-    let target = Target::parse("https://cams.example.com/?Action=A").unwrap();
-    assert_eq!(
-        (target.origin.as_str(), target.authority.as_str()),
-        ("https://cams.example.com:443", "cams.example.com")
-    );
-    assert_eq!(target.path_and_query.as_str(), "/?Action=A");
-    let v6 = Target::parse("http://[::1]:8080").unwrap();
-    assert_eq!((v6.origin.as_str(), v6.authority.as_str()), ("http://[::1]:8080", "[::1]:8080"));
-    assert_eq!(v6.path_and_query.as_str(), "/");
+fn requests_go_out_in_origin_form_with_the_authority_as_written_and_their_own_host_kept() {
+    let (origin, request) =
+        outgoing(Request::post("https://cams.example.com?Action=A").body(Bytes::new()).unwrap()).unwrap();
+    assert_eq!(origin.authority.as_str(), "cams.example.com");
+    assert_eq!(request.uri(), "/?Action=A");
+    assert_eq!(request.headers()[HOST], "cams.example.com");
+    let (v6, request) = outgoing(Request::post("http://[::1]:8080").body(Bytes::new()).unwrap()).unwrap();
+    assert_eq!((v6.authority.as_str(), request.uri().to_string().as_str()), ("[::1]:8080", "/"));
+    let signed =
+        Request::post("http://[::1]:8080/").header("x-a", "1").header(HOST, "signed.example").body(Bytes::new());
+    let (_, request) = outgoing(signed.unwrap()).unwrap();
+    assert_eq!(request.headers()[HOST], "signed.example");
+    assert_ne!(Origin::of(&"https://h".parse().unwrap()).unwrap(), Origin::of(&"http://h".parse().unwrap()).unwrap());
 }
 
 #[test]
