@@ -1,14 +1,14 @@
-//! RFC 3986 percent-encoding and canonical query strings, as ACS3 signing defines them.
+//! RFC 3986 percent-encoding and canonical query strings, as ACS3 signing defines them, and
+//! the lowercase hex of digests and nonces.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use std::fmt::Write;
 
 /// Everything except the RFC 3986 unreserved characters `A–Z a–z 0–9 - _ . ~`.
 const RFC3986: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// Appends the RFC 3986 encoding of `value` (UTF-8, uppercase hex) to `out`.
 pub fn percent_encode_into(out: &mut String, value: &str) {
-    write!(out, "{}", utf8_percent_encode(value, RFC3986)).expect("writing to a String cannot fail");
+    out.extend(utf8_percent_encode(value, RFC3986));
 }
 
 /// The RFC 3986 encoding of `value`.
@@ -34,9 +34,22 @@ pub fn canonical_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>)
     out
 }
 
+/// Lowercase hex of `bytes` (digests, signatures, nonces).
+pub fn lower_hex(bytes: &[u8]) -> String {
+    let mut digits = vec![0; bytes.len() * 2];
+    hex::encode_to_slice(bytes, &mut digits).expect("the buffer holds two digits per byte");
+    String::from_utf8(digits).expect("hex digits are ASCII")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_is_lowercase_two_digits_per_byte() {
+        assert_eq!(lower_hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+        assert_eq!(lower_hex(&[]), "");
+    }
 
     #[test]
     fn encodes_like_rfc3986() {

@@ -14,6 +14,7 @@ use rand::RngCore;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
+use super::encode::lower_hex;
 use super::sign::{self, EMPTY_BODY_SHA256, SigningInput};
 use super::wire::Params;
 use super::{API_VERSION, Operation};
@@ -107,7 +108,7 @@ pub fn acs_date(at: OffsetDateTime) -> String {
 pub fn random_id() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
+    lower_hex(&bytes)
 }
 
 #[cfg(test)]

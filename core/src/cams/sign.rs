@@ -7,7 +7,9 @@
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::encode::canonical_query;
+use std::borrow::Cow;
+
+use super::encode::{canonical_query, lower_hex};
 
 /// The signature algorithm name.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -20,7 +22,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     if bytes.is_empty() {
         return EMPTY_BODY_SHA256.to_owned();
     }
-    hex::encode(Sha256::digest(bytes))
+    lower_hex(&Sha256::digest(bytes))
 }
 
 /// What a signature covers.
@@ -73,8 +75,8 @@ pub fn sign(input: &SigningInput<'_>, secret: &str) -> Signature {
         "{}\n{}\n{canonical_query}\n{canonical_headers}\n{signed_headers}\n{}",
         input.method, input.path, input.hashed_payload
     );
-    let string_to_sign = format!("{ALGORITHM}\n{}", hex::encode(Sha256::digest(canonical_request.as_bytes())));
-    let signature = hex::encode(mac(secret, &string_to_sign).finalize().into_bytes());
+    let string_to_sign = format!("{ALGORITHM}\n{}", lower_hex(&Sha256::digest(canonical_request.as_bytes())));
+    let signature = lower_hex(&mac(secret, &string_to_sign).finalize().into_bytes());
     Signature { canonical_query, canonical_headers, signed_headers, canonical_request, string_to_sign, signature }
 }
 
@@ -94,9 +96,16 @@ fn mac(secret: &str, data: &str) -> Hmac<Sha256> {
 
 /// Canonical headers and the signed-header list: names lowercased, values trimmed,
 /// sorted by name; several values of one name are sorted and joined with `,`.
-fn canonical_headers(headers: &[(&str, &str)]) -> (String, String) {
-    let mut lowered: Vec<(String, &str)> =
-        headers.iter().map(|(name, value)| (name.to_ascii_lowercase(), value.trim())).collect();
+fn canonical_headers<'a>(headers: &[(&'a str, &str)]) -> (String, String) {
+    let lowercase = |name: &'a str| {
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        }
+    };
+    let mut lowered: Vec<(Cow<'a, str>, &str)> =
+        headers.iter().map(|(name, value)| (lowercase(name), value.trim())).collect();
     lowered.sort_unstable();
     let mut canonical = String::with_capacity(lowered.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
     let mut signed = String::new();
