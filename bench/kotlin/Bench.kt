@@ -1,7 +1,7 @@
 // chatlane from Kotlin against the benchmark endpoint, as bench/PROTOCOL.md describes (impl
-// `chatlane-kotlin`): `sequential` (runBlocking, one send at a time), `inflight64` (one
-// coroutine per message on Dispatchers.Default, at most BENCH_INFLIGHT in flight under a
-// Semaphore), `import` and `rss_after_10000`. JSON lines go to stdout, everything else to
+// `chatlane-kotlin`): `sequential` (runBlocking, one send at a time), `inflight64`
+// (BENCH_INFLIGHT coroutines on Dispatchers.Default, each sending one message at a time until
+// all are sent), `import` and `rss_after_10000`. JSON lines go to stdout, everything else to
 // stderr; the first failed send ends the run with exit code 1.
 //
 // `import` is the time from the first touch of a chatlane class to a built `Client` (loading
@@ -34,11 +34,11 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.coroutineScope
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
-import kotlinx.coroutines.sync.Semaphore
 import kotlinx.coroutines.withContext
 import java.io.File
 import java.lang.management.ManagementFactory
 import java.util.Locale
+import java.util.concurrent.atomic.AtomicInteger
 import kotlin.system.exitProcess
 
 private const val IMPL = "chatlane-kotlin"
@@ -124,24 +124,24 @@ private suspend fun sequential(client: Client, messages: List<Message>, count: I
 }
 
 /**
- * `count` sends, one coroutine each on Dispatchers.Default, at most `inflight` at a time (a
- * permit is taken before each launch). The first failure cancels the rest and is rethrown.
+ * `count` sends by `inflight` coroutines on Dispatchers.Default, each sending one message at a
+ * time until all are sent (PROTOCOL.md's workers). The first failure cancels the rest and is
+ * rethrown.
  */
 private suspend fun inFlight(client: Client, messages: List<Message>, count: Int, inflight: Int): Pair<Double, LongArray> =
     withContext(Dispatchers.Default) {
         val latencies = LongArray(count)
-        val slots = Semaphore(inflight)
+        val next = AtomicInteger()
         val started = System.nanoTime()
         coroutineScope {
-            for (i in 0 until count) {
-                slots.acquire()
+            repeat(inflight) {
                 launch {
-                    try {
+                    while (true) {
+                        val i = next.getAndIncrement()
+                        if (i >= count) break
                         val sent = System.nanoTime()
                         client.send(messages[i % 2])
                         latencies[i] = System.nanoTime() - sent
-                    } finally {
-                        slots.release()
                     }
                 }
             }

@@ -1,6 +1,6 @@
 //! chatlane from Rust against the benchmark endpoint, as `bench/PROTOCOL.md` describes:
-//! `sequential` (one send at a time), `inflight64` (one tokio task per message, at most
-//! `BENCH_INFLIGHT` in flight under a semaphore) and `rss_after_10000`. There is no `import`
+//! `sequential` (one send at a time), `inflight64` (`BENCH_INFLIGHT` tokio tasks, each sending
+//! one message at a time until all are sent) and `rss_after_10000`. There is no `import`
 //! line: a Rust program links chatlane in, there is nothing to load.
 //!
 //! The client is built the way the bindings build theirs (`ClientConfig::from_options`, the
@@ -19,11 +19,11 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chatlane_core::{Client, ClientConfig, ClientOptions, Error, Message, TemplateParams};
 use serde_json::json;
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 const IMPL: &str = "chatlane-rust";
@@ -118,40 +118,37 @@ async fn sequential(client: &Client, messages: &Messages, count: usize) -> Resul
     Ok((started.elapsed(), latencies))
 }
 
-/// `count` sends, one tokio task each, at most `inflight` of them at a time.
+/// `count` sends by `inflight` tokio tasks, each sending one message at a time until all
+/// are sent (PROTOCOL.md's workers).
 async fn in_flight(
     client: &Client,
     messages: &Messages,
     count: usize,
     inflight: usize,
 ) -> Result<(Duration, Vec<Duration>), Error> {
-    let slots = Arc::new(Semaphore::new(inflight));
-    let mut tasks = JoinSet::new();
-    let mut latencies = Vec::with_capacity(count);
-    let mut collect = |joined: Result<Result<Duration, Error>, tokio::task::JoinError>| -> Result<(), Error> {
-        latencies.push(joined.expect("a send task panicked")?);
-        Ok(())
-    };
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut workers = JoinSet::new();
     let started = Instant::now();
-    for i in 0..count {
-        let slot = Arc::clone(&slots).acquire_owned().await.expect("the semaphore is never closed");
-        let (client, messages) = (client.clone(), Arc::clone(messages));
-        tasks.spawn(async move {
-            let sent = Instant::now();
-            let outcome = client.send(&messages[i % 2]).await;
-            let latency = sent.elapsed();
-            drop(slot);
-            outcome.map(|_| latency)
+    for _ in 0..inflight {
+        let (client, messages, next) = (client.clone(), Arc::clone(messages), Arc::clone(&next));
+        workers.spawn(async move {
+            let mut latencies = Vec::with_capacity(count / inflight + 1);
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    return Ok(latencies);
+                }
+                let sent = Instant::now();
+                client.send(&messages[i % 2]).await?;
+                latencies.push(sent.elapsed());
+            }
         });
-        while let Some(joined) = tasks.try_join_next() {
-            collect(joined)?;
-        }
     }
-    while let Some(joined) = tasks.join_next().await {
-        collect(joined)?;
+    let mut latencies = Vec::with_capacity(count);
+    while let Some(joined) = workers.join_next().await {
+        latencies.extend(joined.expect("a send worker panicked")?);
     }
-    let elapsed = started.elapsed();
-    Ok((elapsed, latencies))
+    Ok((started.elapsed(), latencies))
 }
 
 fn report_throughput(scenario: &str, count: usize, seconds: Duration, mut latencies: Vec<Duration>) {
