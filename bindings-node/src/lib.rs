@@ -8,8 +8,12 @@
 //! into floats). Every core [`Error`] is projected into a JS `Error` that keeps all its
 //! fields (`code`, `category`, `platformCode`, `requestId`, …); `index.js` turns those into
 //! the `ChatlaneError` class hierarchy, built from [`error_classes`].
+//!
+//! Every promise settles through the `completions` module: finished calls are queued for
+//! their JS environment, whose thread is woken once per batch by one long-lived threadsafe
+//! function (napi's own promise bridge creates one per promise).
 
-use std::future::Future;
+mod completions;
 
 use chatlane_core::cams::wire::Defaults;
 use chatlane_core::validate::Violation;
@@ -17,10 +21,12 @@ use chatlane_core::{
     Client, ClientConfig, ClientOptions, Credentials, Error, ErrorCategory, ErrorCode, MassMessage, Message, Outgoing,
     SendReceipt,
 };
-use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, PromiseRaw, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsValue, Status, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
+
+use crate::completions::settled;
 
 /// The `user-agent` of every request this binding sends.
 const USER_AGENT: &str = concat!("chatlane-node/", env!("CARGO_PKG_VERSION"));
@@ -255,22 +261,6 @@ fn wire_params_of<'env, M: Outgoing>(env: &'env Env, text: &str) -> napi::Result
         object.set_named_property(name, value)?;
     }
     Ok(object)
-}
-
-/// A promise of `future`, polled on napi's own tokio runtime with any panic turned into an
-/// `Internal` error; it resolves with the JS value of its output, or rejects with the JS
-/// projection of its error (built on the JS thread, so every field survives).
-fn settled<'env, T, V, F>(env: &'env Env, future: F) -> napi::Result<PromiseRaw<'env, V>>
-where
-    T: Send + 'static,
-    V: From<T> + ToNapiValue,
-    F: Future<Output = Result<T, Error>> + Send + 'static,
-{
-    let outcome = chatlane_core::runtime::contained(future);
-    env.spawn_future_with_callback(async move { Ok(outcome.await) }, |env, outcome| match outcome {
-        Ok(value) => Ok(V::from(value)),
-        Err(error) => Err(rethrowable(env, &error)),
-    })
 }
 
 /// Resolves JS options into a core client.

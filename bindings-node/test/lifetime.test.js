@@ -1,0 +1,95 @@
+'use strict'
+
+// The addon's promises and the lifetime of Node's processes and threads, in child processes
+// against the sandbox: a pending send keeps the event loop alive and a client with nothing
+// pending does not; a worker terminated with sends in flight takes nothing down with it.
+
+const assert = require('node:assert/strict')
+const { execFile } = require('node:child_process')
+const path = require('node:path')
+const { test } = require('node:test')
+
+const { Client } = require('chatlane')
+const { sharedSandbox, sandboxOptions } = require('./sandbox.js')
+
+const PACKAGE = path.resolve(__dirname, '..')
+/** A function of a recipient to a text message, as source for the child processes. */
+const TEXT = `(to) => ({ from: '8613900000000', to, content: { messageType: 'text', text: 'hello' } })`
+
+const shared = sharedSandbox(Client)
+
+/**
+ * Runs `script` in a new node process with `chatlane`, `options` (the sandbox's client
+ * options, pacing off) and `text` in scope. Resolves with its exit code, signal, output and
+ * duration; a process still running after `timeoutMs` is killed (signal `SIGTERM`).
+ */
+function run(script, timeoutMs = 15_000) {
+  const options = sandboxOptions(shared.sandbox, { rateLimitDisabled: true })
+  const prelude = [
+    `const chatlane = require(${JSON.stringify(PACKAGE)})`,
+    `const options = ${JSON.stringify(options)}`,
+    `const text = ${TEXT}`,
+  ].join('\n')
+  const started = Date.now()
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['-e', `${prelude}\n${script}`], { timeout: timeoutMs }, (error, stdout, stderr) => {
+      resolve({ code: error ? error.code : 0, signal: error?.signal ?? null, stdout, stderr, ms: Date.now() - started })
+    })
+  })
+}
+
+/** Asserts that `child` exited by itself with status 0 and printed `lines`. */
+function assertExited(child, lines) {
+  const why = `exit ${child.code}, signal ${child.signal}, after ${child.ms} ms; stderr: ${child.stderr}`
+  assert.equal(child.signal, null, why)
+  assert.equal(child.code, 0, why)
+  assert.deepEqual(child.stdout.trim().split('\n'), lines, why)
+}
+
+test('a client that never sends does not keep the process alive', async () => {
+  assertExited(await run(`new chatlane.Client(options); console.log('built')`), ['built'])
+})
+
+test('pending sends keep the process alive until they settle, and no longer', async () => {
+  const [slow, silent] = ['6591240001', '6591240002']
+  await shared.sandbox.inject({ fault: { kind: 'latency', ms: 600 }, to: slow })
+  await shared.sandbox.inject({ fault: { kind: 'hang' }, to: silent })
+  const child = await run(`
+    const client = new chatlane.Client({ ...options, requestTimeoutMs: 800 })
+    client.send(text('${slow}')).then((receipt) => console.log('resolved', receipt.attempts))
+    client.send(text('${silent}')).catch((error) => console.log('rejected', error.code))
+  `)
+  assertExited(child, ['resolved 1', 'rejected OutcomeUnknown'])
+  assert.ok(child.ms >= 800, `the process exited after ${child.ms} ms, before its sends settled`)
+})
+
+test('a worker terminated with sends in flight takes neither the process nor later sends down', async () => {
+  const [fast, slow, after] = ['6591240003', '6591240004', '6591240005']
+  await shared.sandbox.inject({ fault: { kind: 'latency', ms: 150, jitterMs: 100 }, to: slow, times: 100_000 })
+  const child = await run(`
+    const { Worker } = require('node:worker_threads')
+    const body = \`
+      const { parentPort, workerData } = require('node:worker_threads')
+      const { Client } = require(workerData.package)
+      const client = new Client(workerData.options)
+      const text = ${TEXT}
+      const loop = (to) => client.send(text(to)).then(() => loop(to), () => loop(to))
+      for (let i = 0; i < 16; i++) {
+        loop('${fast}')
+        loop('${slow}')
+      }
+      parentPort.postMessage('sending')
+    \`
+    ;(async () => {
+      for (let round = 0; round < 6; round++) {
+        const worker = new Worker(body, { eval: true, workerData: { package: ${JSON.stringify(PACKAGE)}, options } })
+        await new Promise((resolve) => worker.once('message', resolve))
+        await new Promise((resolve) => setTimeout(resolve, 10 * round))
+        await worker.terminate()
+      }
+      const receipt = await new chatlane.Client(options).send(text('${after}'))
+      console.log('sent', receipt.taskId.length)
+    })()
+  `)
+  assertExited(child, ['sent 32'])
+})
