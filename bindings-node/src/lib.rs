@@ -236,26 +236,19 @@ impl NativeClient {
     /// tokio runtime (no second hop to the core's runtime).
     fn dispatch<'env, M: Outgoing>(&self, env: &'env Env, text: String) -> napi::Result<PromiseRaw<'env, Receipt>> {
         let client = self.inner.clone();
-        settled(env, async move { client.send(&parse::<M>(&text)?).await })
+        settled(env, async move { client.send(&M::from_json_text(&text)?).await })
     }
-}
-
-/// Parses the JSON text of an `M` (what `JSON.stringify` made of the caller's object).
-fn parse<M: Outgoing>(text: &str) -> Result<M, Error> {
-    let value = serde_json::from_str(text)
-        .map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("not a valid message: {e}")))?;
-    M::from_json_value(value)
 }
 
 /// The violations of the `M` in `text`, as JS values.
 fn violations_of<M: Outgoing>(env: &Env, text: &str) -> napi::Result<Vec<JsViolation>> {
-    let message = parse::<M>(text).map_err(|error| rethrowable(env, &error))?;
+    let message = M::from_json_text(text).map_err(|error| rethrowable(env, &error))?;
     Ok(message.violations().iter().map(JsViolation::from).collect())
 }
 
 /// The wire parameters of the `M` in `text` as a JS object, in wire order.
 fn wire_params_of<'env, M: Outgoing>(env: &'env Env, text: &str) -> napi::Result<Object<'env>> {
-    let params = parse::<M>(text).map_err(|error| rethrowable(env, &error))?.wire_params(Defaults::default());
+    let params = M::from_json_text(text).map_err(|error| rethrowable(env, &error))?.wire_params(Defaults::default());
     let mut object = Object::new(env)?;
     for (name, value) in params.iter() {
         object.set_named_property(name, value)?;

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use chatlane_core::cams::wire::{self, Defaults, Params};
 use chatlane_core::validate::{self, Violation, codes};
-use chatlane_core::{MassMessage, Message};
+use chatlane_core::{MassMessage, Message, Outgoing};
 use serde_json::Value;
 
 #[path = "support/json_documents.rs"]
@@ -88,10 +88,10 @@ fn parse_case(case: &Value) -> Result<Case, String> {
 fn run(case: &Case) -> Result<(Vec<Violation>, Params), String> {
     let model = case.message.clone();
     if case.mass {
-        let message = MassMessage::from_json_value(model).map_err(|e| e.to_string())?;
+        let message = read::<MassMessage>(model)?;
         Ok((validate::mass_violations(&message), wire::send_mass_message_params(&message, Defaults::default())))
     } else {
-        let message = Message::from_json_value(model).map_err(|e| e.to_string())?;
+        let message = read::<Message>(model)?;
         Ok((validate::violations(&message), wire::send_message_params(&message, Defaults::default())))
     }
 }
@@ -250,8 +250,18 @@ fn slot<'v>(value: &'v mut Value, path: &[PathSegment]) -> &'v mut Value {
     })
 }
 
+/// `message` read as an `M` from its JSON value and from its JSON text, which must agree:
+/// the same model, or the same error.
+fn read<M: Outgoing + PartialEq + std::fmt::Debug>(message: Value) -> Result<M, String> {
+    let text = message.to_string();
+    let from_value = M::from_json_value(message).map_err(|e| e.to_string());
+    assert_eq!(M::from_json_text(&text).map_err(|e| e.to_string()), from_value, "{text}");
+    from_value
+}
+
 /// Invalid input never panics: every leaf of every case, replaced by each odd value, either
-/// fails to read as a model (a typed error) or is validated and mapped to the wire.
+/// fails to read as a model (a typed error) or is validated and mapped to the wire; read
+/// from JSON text, every variation gives what it gives read from its JSON value.
 #[test]
 fn odd_values_anywhere_never_panic() {
     let mut tried = 0;
@@ -266,11 +276,11 @@ fn odd_values_anywhere_never_panic() {
                 let mut message = case.message.clone();
                 *slot(&mut message, path) = odd;
                 if case.mass {
-                    if let Ok(mass) = MassMessage::from_json_value(message) {
+                    if let Ok(mass) = read::<MassMessage>(message) {
                         validate::mass_violations(&mass);
                         wire::send_mass_message_params(&mass, Defaults::default());
                     }
-                } else if let Ok(message) = Message::from_json_value(message) {
+                } else if let Ok(message) = read::<Message>(message) {
                     validate::violations(&message);
                     wire::send_message_params(&message, Defaults::default());
                 }
