@@ -49,6 +49,8 @@ pub struct RequestContext<'a> {
 /// Builds and signs the `POST` for `operation` with `params`: `host` first, then the signed
 /// `x-acs-*` headers, `accept`, `user-agent` and `authorization`.
 ///
+/// The security token and the signature are marked sensitive: `Debug` shows neither.
+///
 /// Fails with [`ErrorCode::InvalidConfig`] when a configured value (the user agent, an
 /// AccessKey ID or a security token) cannot go in an HTTP header; the error names the
 /// header, never its value.
@@ -89,9 +91,10 @@ pub fn build(operation: Operation, params: &Params, ctx: &RequestContext<'_>) ->
     let unsigned =
         [(ACCEPT, "application/json"), (USER_AGENT, ctx.user_agent), (AUTHORIZATION, authorization.as_str())];
     for (name, value) in signed.into_iter().chain(unsigned) {
-        let value = HeaderValue::from_str(value).map_err(|_| {
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
             Error::new(ErrorCode::InvalidConfig, format!("the {name} header would not be a valid HTTP header value"))
         })?;
+        value.set_sensitive(name == X_ACS_SECURITY_TOKEN || name == AUTHORIZATION);
         headers.append(name, value);
     }
     Ok(request)
@@ -157,6 +160,8 @@ mod tests {
         ));
         assert_eq!(header("x-acs-security-token"), "TOKEN-VALUE");
         assert!(!url.contains("SECRET") && !auth.contains("SECRET"));
+        let debug = format!("{req:?}");
+        assert!(!debug.contains("TOKEN-VALUE") && !debug.contains("Signature="), "{debug}");
     }
 
     #[test]
