@@ -1,6 +1,6 @@
-//! The promises of async calls, built for throughput (the Node twin of the Python binding's
-//! `aio.rs`): each call's future runs on napi's tokio runtime; its outcome is queued for its
-//! JS environment, whose thread is woken once per batch of finished calls through one
+//! The promises of async calls, built for throughput: each call's future runs on napi's
+//! tokio runtime; its outcome is queued for its JS environment (the core's
+//! [`Handoff`], as for Python's asyncio), whose thread is woken once per batch through one
 //! long-lived threadsafe function, instead of through a threadsafe function created and
 //! released per promise (what napi's `spawn_future*` do). Under load — many sends in
 //! flight — that was most of the bridge's cost.
@@ -12,10 +12,10 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::ptr;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
-use chatlane_core::{Error, runtime};
+use chatlane_core::Error;
+use chatlane_core::runtime::{self, Handoff};
 use napi::bindgen_prelude::{PromiseRaw, ToNapiValue, Unknown, spawn};
 use napi::threadsafe_function::{ThreadsafeCallContext, ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, JsError, JsValue, Status, check_status, sys};
@@ -110,18 +110,15 @@ impl Finished {
 /// The finished calls of one environment, shared with the runtime's threads.
 struct Queue {
     /// Finished calls not yet settled.
-    pending: Mutex<Vec<Finished>>,
-    /// Whether a wake-up is on its way.
-    scheduled: AtomicBool,
-    /// The wake-up; its JS-thread callback drains `pending`.
+    finished: Handoff<Finished>,
+    /// The wake-up; its JS-thread callback drains `finished`.
     wake: Wake,
 }
 
 impl Queue {
     /// Queues `finished`, waking the environment's thread unless a wake-up is on its way.
     fn deliver(&self, finished: Finished) {
-        self.pending.lock().unwrap_or_else(PoisonError::into_inner).push(finished);
-        if !self.scheduled.swap(true, Ordering::SeqCst) {
+        if self.finished.push(finished) {
             // Fails only once the environment is torn down: nobody is left to await it.
             self.wake.call((), ThreadsafeFunctionCallMode::NonBlocking);
         }
@@ -153,7 +150,7 @@ impl Completions {
                 }
                 Ok(())
             })?;
-        let queue = Arc::new(Queue { pending: Mutex::default(), scheduled: AtomicBool::new(false), wake });
+        let queue = Arc::new(Queue { finished: Handoff::default(), wake });
         let completions = Rc::new(Self { queue, in_flight: Cell::new(0) });
         env.add_env_cleanup_hook((), |()| drop(COMPLETIONS.try_with(RefCell::take)))?;
         COMPLETIONS.set(Some(Rc::clone(&completions)));
@@ -162,8 +159,7 @@ impl Completions {
 
     /// Settles every finished call; runs on the environment's thread, woken by the queue.
     fn drain(&self, env: &Env) {
-        self.queue.scheduled.store(false, Ordering::SeqCst);
-        let batch = std::mem::take(&mut *self.queue.pending.lock().unwrap_or_else(PoisonError::into_inner));
+        let batch = self.queue.finished.take();
         let settled = batch.len();
         for finished in batch {
             finished.settle(env);

@@ -59,8 +59,8 @@ test('pending sends keep the process alive until they settle, and no longer', as
     client.send(text('${slow}')).then((receipt) => console.log('resolved', receipt.attempts))
     client.send(text('${silent}')).catch((error) => console.log('rejected', error.code))
   `)
+  // Both lines print only if the process stays alive until both sends settle.
   assertExited(child, ['resolved 1', 'rejected OutcomeUnknown'])
-  assert.ok(child.ms >= 800, `the process exited after ${child.ms} ms, before its sends settled`)
 })
 
 test('a worker terminated with sends in flight takes neither the process nor later sends down', async () => {

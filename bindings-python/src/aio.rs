@@ -1,16 +1,16 @@
 //! The asyncio side of `send_async`, built for throughput: each send runs on the core's
-//! runtime; its outcome is queued for its event loop, and the loop is woken once per batch
-//! of finished sends (one `call_soon_threadsafe`, one interpreter attach) instead of once
-//! per send, by a waker thread rather than the I/O thread. Under load — many sends in
-//! flight — that is most of the bridge's cost.
+//! runtime; its outcome is queued for its event loop (the core's [`Handoff`]), and the loop
+//! is woken once per batch of finished sends (one `call_soon_threadsafe`, one interpreter
+//! attach) instead of once per send, by a waker thread rather than the I/O thread. Under
+//! load — many sends in flight — that is most of the bridge's cost.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::LazyLock;
 use std::sync::mpsc::{self, SendError, Sender};
-use std::sync::{LazyLock, Mutex, PoisonError};
 use std::thread;
 
-use chatlane_core::{Error, runtime};
+use chatlane_core::Error;
+use chatlane_core::runtime::{self, Handoff};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -25,8 +25,7 @@ pub type Outcome = Result<Option<chatlane_core::SendReceipt>, Error>;
 #[pyclass(frozen, module = "chatlane._chatlane")]
 pub struct Completions {
     event_loop: Py<PyAny>,
-    pending: Mutex<Vec<(Py<PyAny>, Outcome)>>,
-    scheduled: AtomicBool,
+    finished: Handoff<(Py<PyAny>, Outcome)>,
 }
 
 #[pymethods]
@@ -34,9 +33,7 @@ impl Completions {
     /// Hands every queued outcome to its future; runs on the loop's thread. A future that
     /// was cancelled meanwhile is left alone.
     fn drain(&self, py: Python<'_>) -> PyResult<()> {
-        self.scheduled.store(false, Ordering::SeqCst);
-        let batch = std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner));
-        for (future, outcome) in batch {
+        for (future, outcome) in self.finished.take() {
             let future = future.bind(py);
             if future.call_method0(intern!(py, "done"))?.is_truthy()? {
                 continue;
@@ -62,23 +59,14 @@ impl Completions {
     ) -> PyResult<Py<Self>> {
         match cached {
             Some(completions) if completions.get().event_loop.bind(py).is(event_loop) => Ok(completions.clone_ref(py)),
-            _ => Py::new(
-                py,
-                Self {
-                    event_loop: event_loop.clone().unbind(),
-                    pending: Mutex::new(Vec::new()),
-                    scheduled: AtomicBool::new(false),
-                },
-            ),
+            _ => Py::new(py, Self { event_loop: event_loop.clone().unbind(), finished: Handoff::default() }),
         }
     }
 
     /// Queues `outcome` for `future` and, unless a wake-up is already pending, has the loop
     /// scheduled to drain the queue (see [`wake`]).
     fn deliver(this: Py<Self>, future: Py<PyAny>, outcome: Outcome) {
-        let completions = this.get();
-        completions.pending.lock().unwrap_or_else(PoisonError::into_inner).push((future, outcome));
-        if !completions.scheduled.swap(true, Ordering::SeqCst) {
+        if this.get().finished.push((future, outcome)) {
             wake(this);
         }
     }

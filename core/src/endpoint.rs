@@ -16,8 +16,8 @@ pub const DEFAULT_ENDPOINT: &str = "https://cams.ap-southeast-1.aliyuncs.com";
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
     url: Url,
-    host_header: String,
-    /// The scheme and authority of every request URI, parsed once.
+    /// The scheme and authority of every request URI, parsed once; the authority is also
+    /// the `host` header.
     scheme: Scheme,
     authority: Authority,
 }
@@ -46,13 +46,13 @@ impl Endpoint {
             None => url.host_str().unwrap_or_default().to_owned(),
         };
         let scheme = if url.scheme() == "https" { Scheme::HTTPS } else { Scheme::HTTP };
-        let authority = Authority::try_from(host_header.as_str()).map_err(|e| invalid(&e.to_string()))?;
-        Ok(Self { url, host_header, scheme, authority })
+        let authority = Authority::try_from(host_header).map_err(|e| invalid(&e.to_string()))?;
+        Ok(Self { url, scheme, authority })
     }
 
     /// The value of the `host` header (and the signed `host`), with a non-default port.
     pub fn host_header(&self) -> &str {
-        &self.host_header
+        self.authority.as_str()
     }
 
     /// The URI of a request to this endpoint: path `/` and `query` (already encoded).

@@ -8,7 +8,8 @@
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{LazyLock, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use tokio::runtime::{Builder, Runtime};
@@ -81,6 +82,37 @@ where
     runtime().block_on(contained(future))
 }
 
+/// Finished work handed from the runtime's threads to a host thread (an asyncio loop, a JS
+/// environment), which is woken once per batch rather than once per item: under load, with
+/// many sends in flight, those wake-ups are most of a binding's cost.
+#[derive(Debug)]
+pub struct Handoff<T> {
+    pending: Mutex<Vec<T>>,
+    scheduled: AtomicBool,
+}
+
+impl<T> Default for Handoff<T> {
+    fn default() -> Self {
+        Self { pending: Mutex::new(Vec::new()), scheduled: AtomicBool::new(false) }
+    }
+}
+
+impl<T> Handoff<T> {
+    /// Queues `item`; true when the caller must wake the host thread, which then calls
+    /// [`Handoff::take`] (no wake-up is on its way yet).
+    pub fn push(&self, item: T) -> bool {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner).push(item);
+        !self.scheduled.swap(true, Ordering::SeqCst)
+    }
+
+    /// Everything queued, on the woken host thread; an item pushed from now on asks for a
+    /// new wake-up, so none is left behind.
+    pub fn take(&self) -> Vec<T> {
+        self.scheduled.store(false, Ordering::SeqCst);
+        std::mem::take(&mut *self.pending.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
 /// A future that panics when polled: binding test suites send it through the same boundary
 /// a send crosses ([`run`], [`block_on`] or [`contained`]) to prove that a core panic surfaces
 /// as [`ErrorCode::Internal`] in their language and never crashes the host process.
@@ -112,6 +144,42 @@ mod tests {
         let err = contained(panicking()).await.unwrap_err();
         assert_eq!(err.code(), ErrorCode::Internal);
         assert_eq!(contained(async { Ok::<_, Error>(3) }).await.unwrap(), 3);
+    }
+
+    #[test]
+    fn a_handoff_asks_for_one_wake_up_per_batch_and_loses_nothing() {
+        let handoff = Handoff::default();
+        assert!(handoff.push(1));
+        assert!(!handoff.push(2), "a wake-up is already on its way");
+        assert_eq!(handoff.take(), [1, 2]);
+        assert!(handoff.push(3), "pushed after the take: a new wake-up");
+        assert_eq!(handoff.take(), [3]);
+        assert!(handoff.take().is_empty());
+    }
+
+    #[test]
+    fn concurrent_pushes_are_all_taken_by_the_wake_ups_they_ask_for() {
+        let handoff = std::sync::Arc::new(Handoff::default());
+        let (wake, woken) = std::sync::mpsc::channel();
+        let pushers: Vec<_> = (0..4)
+            .map(|t| {
+                let (handoff, wake) = (std::sync::Arc::clone(&handoff), wake.clone());
+                std::thread::spawn(move || {
+                    for i in 0..1_000 {
+                        if handoff.push(t * 1_000 + i) {
+                            wake.send(()).unwrap();
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(wake);
+        let mut taken: Vec<i32> = woken.iter().flat_map(|()| handoff.take()).collect();
+        for pusher in pushers {
+            pusher.join().unwrap();
+        }
+        taken.sort_unstable();
+        assert_eq!(taken, (0..4_000).collect::<Vec<_>>());
     }
 
     #[test]

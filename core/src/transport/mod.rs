@@ -40,6 +40,20 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
+impl HttpResponse {
+    /// The parts of an answer classification reads: the status, the two `x-acs-*` headers
+    /// (a `x-acs-retry-after` that is not a whole number counts as absent) and the body.
+    pub fn from_parts(status: http::StatusCode, headers: &http::HeaderMap, body: Vec<u8>) -> Self {
+        let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+        Self {
+            status: status.as_u16(),
+            request_id: header("x-acs-request-id").map(str::to_owned),
+            retry_after_ms: header("x-acs-retry-after").and_then(|value| value.trim().parse().ok()),
+            body,
+        }
+    }
+}
+
 /// A boxed, sendable future (object-safe async).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -90,7 +104,7 @@ pub fn for_endpoint(endpoint: &Endpoint, config: &TransportConfig) -> Result<Arc
 
 /// Whether `proxies` intercepts requests to `endpoint`.
 fn is_proxied(endpoint: &Endpoint, proxies: &Matcher) -> bool {
-    endpoint.base_url().as_str().parse().is_ok_and(|uri| proxies.intercept(&uri).is_some())
+    endpoint.request_uri("").is_ok_and(|uri| proxies.intercept(&uri).is_some())
 }
 
 /// A connect failure: provably nothing was sent.

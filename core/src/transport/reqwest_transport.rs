@@ -39,12 +39,9 @@ impl ReqwestTransport {
             Error::new(ErrorCode::InvalidConfig, format!("cannot send the request: {}", error_chain(&e)))
         })?;
         let response = self.client.execute(request).await.map_err(classify_error)?;
-        let status = response.status().as_u16();
-        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let request_id = header("x-acs-request-id");
-        let retry_after_ms = header("x-acs-retry-after").and_then(|v| v.trim().parse::<u64>().ok());
-        let body = response.bytes().await.map_err(classify_error)?.to_vec();
-        Ok(HttpResponse { status, request_id, retry_after_ms, body })
+        let mut answer = HttpResponse::from_parts(response.status(), response.headers(), Vec::new());
+        answer.body = response.bytes().await.map_err(classify_error)?.to_vec();
+        Ok(answer)
     }
 }
 

@@ -7,7 +7,6 @@ mod pool;
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use http::header::HOST;
 use http::{HeaderMap, HeaderValue, Request, Uri};
 use http_body_util::Full;
@@ -65,7 +64,7 @@ impl DirectTransport {
             let failure = match timeout_at(deadline, connection.exchange(request)).await {
                 Ok(Ok((parts, body))) => {
                     pool.put(&origin, connection);
-                    return Ok(response(&parts, body));
+                    return Ok(HttpResponse::from_parts(parts.status, &parts.headers, body.into()));
                 }
                 Ok(Err(failure)) => failure,
                 Err(_) => return Err(outcome_unknown(true, "the request timeout elapsed")),
@@ -120,17 +119,6 @@ fn outgoing(request: HttpRequest) -> Result<(Origin, OutgoingRequest), Error> {
     }
     parts.uri = parts.uri.path_and_query().map_or_else(|| Uri::from_static("/"), |path| Uri::from(path.clone()));
     Ok((origin, Request::from_parts(parts, Full::new(body))))
-}
-
-/// The parts of an answer classification reads.
-fn response(parts: &http::response::Parts, body: Bytes) -> HttpResponse {
-    let header = |name: &str| parts.headers.get(name).map(HeaderValue::to_str).and_then(Result::ok);
-    HttpResponse {
-        status: parts.status.as_u16(),
-        request_id: header("x-acs-request-id").map(str::to_owned),
-        retry_after_ms: header("x-acs-retry-after").and_then(|v| v.trim().parse().ok()),
-        body: body.into(),
-    }
 }
 
 #[cfg(test)]
