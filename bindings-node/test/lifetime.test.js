@@ -2,7 +2,8 @@
 
 // The addon's promises and the lifetime of Node's processes and threads, in child processes
 // against the sandbox: a pending send keeps the event loop alive and a client with nothing
-// pending does not; a worker terminated with sends in flight takes nothing down with it.
+// pending does not; a worker terminated with sends in flight takes nothing down with it, even
+// the worker whose thread loaded the addon first.
 
 const assert = require('node:assert/strict')
 const { execFile } = require('node:child_process')
@@ -19,14 +20,15 @@ const TEXT = `(to) => ({ from: '8613900000000', to, content: { messageType: 'tex
 const shared = sharedSandbox(Client)
 
 /**
- * Runs `script` in a new node process with `chatlane`, `options` (the sandbox's client
- * options, pacing off) and `text` in scope. Resolves with its exit code, signal, output and
- * duration; a process still running after `timeoutMs` is killed (signal `SIGTERM`).
+ * Runs `script` in a new node process with `options` (the sandbox's client options, pacing
+ * off), `text` and, unless `preload` is false, `chatlane` in scope. Resolves with its exit
+ * code, signal, output and duration; a process still running after `timeoutMs` is killed
+ * (signal `SIGTERM`).
  */
-function run(script, timeoutMs = 15_000) {
+function run(script, { timeoutMs = 15_000, preload = true } = {}) {
   const options = sandboxOptions(shared.sandbox, { rateLimitDisabled: true })
   const prelude = [
-    `const chatlane = require(${JSON.stringify(PACKAGE)})`,
+    preload ? `const chatlane = require(${JSON.stringify(PACKAGE)})` : '',
     `const options = ${JSON.stringify(options)}`,
     `const text = ${TEXT}`,
   ].join('\n')
@@ -63,6 +65,8 @@ test('pending sends keep the process alive until they settle, and no longer', as
   assertExited(child, ['resolved 1', 'rejected OutcomeUnknown'])
 })
 
+// The process loads the addon in its first worker, whose thread then ends: the allocator's
+// process-wide state must outlive the thread that set it up (mimalloc 3.3 crashed here).
 test('a worker terminated with sends in flight takes neither the process nor later sends down', async () => {
   const [fast, slow, after] = ['6591240003', '6591240004', '6591240005']
   await shared.sandbox.inject({ fault: { kind: 'latency', ms: 150, jitterMs: 100 }, to: slow, times: 100_000 })
@@ -90,9 +94,10 @@ test('a worker terminated with sends in flight takes neither the process nor lat
       // The dead workers' last sends may still fill the sandbox's 250/s window for this
       // account: the later send retries through it, as an application would.
       const patient = { ...options, maxAttempts: 100, retryDeadlineMs: 10_000 }
+      const chatlane = require(${JSON.stringify(PACKAGE)})
       const receipt = await new chatlane.Client(patient).send(text('${after}'))
       console.log('sent', receipt.taskId.length)
     })()
-  `)
+  `, { preload: false })
   assertExited(child, ['sent 32'])
 })

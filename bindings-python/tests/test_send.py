@@ -4,6 +4,8 @@ sync, asyncio and from threads."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import typing
 from concurrent.futures import ThreadPoolExecutor
 
@@ -356,6 +358,31 @@ def test_sync_sends_from_several_threads(client: chatlane.Client, sandbox: Sandb
     assert len({r.message_id for r in receipts}) == 24
     landed = {e["messageId"]: e["params"].get("TaskId") for e in sandbox.ledger()}
     assert [landed[r.message_id] for r in receipts] == [f"py-thread-{i}" for i in range(24)]
+
+
+def test_threads_that_end_after_loading_and_sending_leave_later_sends_working(sandbox: Sandbox) -> None:
+    # A fresh interpreter first imports chatlane in a thread that then ends, so the native
+    # allocator sets up its process-wide state on a thread that is gone before the next one
+    # allocates (mimalloc 3.3 crashed the process here).
+    script = """
+import sys, threading
+def send(round):
+    import chatlane
+    client = chatlane.Client(access_key_id=sys.argv[2], access_key_secret=sys.argv[3], endpoint=sys.argv[1])
+    content = chatlane.Text(text=f"round {round}")
+    client.send(chatlane.Message(from_="8613800000000", to="6591240101", content=content))
+for round in range(4):
+    thread = threading.Thread(target=send, args=(round,))
+    thread.start()
+    thread.join()
+print("sent")
+"""
+    args = [sandbox.endpoint, sandbox.access_key_id, sandbox.access_key_secret]
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "sent\n", "")
+    assert [e["params"]["Content"] for e in sandbox.ledger_to("6591240101")] == [
+        f'{{"text":"round {round}"}}' for round in range(4)
+    ]
 
 
 def test_a_cancelled_send_async_leaves_the_loop_and_later_sends_working(
