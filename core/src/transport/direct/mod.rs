@@ -31,7 +31,7 @@ pub struct DirectTransport {
 
 struct Inner {
     connector: Connector,
-    pool: Pool,
+    pool: Arc<Pool>,
     config: TransportConfig,
 }
 
@@ -46,7 +46,7 @@ impl DirectTransport {
     pub fn new(config: &TransportConfig) -> Result<Self, Error> {
         let inner = Inner {
             connector: Connector::new(config)?,
-            pool: Pool::new(config.pool_idle_timeout),
+            pool: Arc::new(Pool::new(config.pool_idle_timeout)),
             config: config.clone(),
         };
         Ok(Self { inner: Arc::new(inner) })

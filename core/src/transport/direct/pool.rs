@@ -1,29 +1,52 @@
-//! Idle keep-alive connections, per origin, most recently used first.
+//! Idle keep-alive connections, per origin, most recently used first, and the sweeper that
+//! closes the stale ones while no request comes.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 use super::connect::Origin;
 use super::connection::Connection;
 
-/// Connections waiting for their next request. Nothing polls them while they wait, so a
-/// connection the server closed is noticed (and dropped) when it is taken or returned.
+/// The longest a connection the server closed waits in the pool before the sweeper closes
+/// it too (shorter with a short idle timeout).
+const SWEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// Connections waiting for their next request. Nothing polls them while they wait: a
+/// connection the server closed, or one idle too long, is dropped when a request takes or
+/// returns one, or by the sweeper, which runs only while the pool holds connections.
 pub(super) struct Pool {
-    idle: Mutex<HashMap<Origin, Vec<Connection>>>,
+    idle: Mutex<Idle>,
     idle_timeout: Duration,
+}
+
+#[derive(Default)]
+struct Idle {
+    by_origin: HashMap<Origin, Vec<Connection>>,
+    /// Whether a sweeper task is running for this pool.
+    sweeping: bool,
+}
+
+impl Idle {
+    /// Runs `f` on `origin`'s list (made if missing); callers drop connections after it.
+    fn with_list<T>(&mut self, origin: &Origin, f: impl FnOnce(&mut Vec<Connection>) -> T) -> T {
+        match self.by_origin.get_mut(origin) {
+            Some(list) => f(list),
+            None => f(self.by_origin.entry(origin.clone()).or_default()),
+        }
+    }
 }
 
 impl Pool {
     /// An empty pool that keeps connections at most `idle_timeout`.
     pub(super) fn new(idle_timeout: Duration) -> Self {
-        Self { idle: Mutex::new(HashMap::new()), idle_timeout }
+        Self { idle: Mutex::new(Idle::default()), idle_timeout }
     }
 
     /// The most recently used open connection to `origin`, if any.
     pub(super) fn take(&self, origin: &Origin) -> Option<Connection> {
         loop {
-            let (expired, newest) = self.lock(origin, |idle| (self.expire(idle), idle.pop()));
+            let (expired, newest) = self.lock().with_list(origin, |idle| (self.expire(idle), idle.pop()));
             drop(expired);
             let mut connection = newest?;
             if connection.is_open() {
@@ -32,18 +55,41 @@ impl Pool {
         }
     }
 
-    /// Keeps `connection` for the next request to `origin` if it is still open, and drops the
-    /// connections to `origin` that have been idle too long.
-    pub(super) fn put(&self, origin: &Origin, mut connection: Connection) {
+    /// Keeps `connection` for the next request to `origin` if it is still open, drops the
+    /// connections to `origin` that have been idle too long, and starts the sweeper if it is
+    /// not running (it needs a tokio runtime: without one, only requests drop connections).
+    pub(super) fn put(self: &Arc<Self>, origin: &Origin, mut connection: Connection) {
         if !connection.is_open() {
             return;
         }
         connection.idle_since = Instant::now();
-        let expired = self.lock(origin, |idle| {
-            idle.push(connection);
-            self.expire(idle)
+        let mut idle = self.lock();
+        let expired = idle.with_list(origin, |list| {
+            list.push(connection);
+            self.expire(list)
         });
+        if !idle.sweeping {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                idle.sweeping = true;
+                runtime.spawn(sweeper(Arc::downgrade(self), (self.idle_timeout / 4).min(SWEEP_EVERY)));
+            }
+        }
+        drop(idle);
         drop(expired);
+    }
+
+    /// Drops the idle connections that expired or that the server closed; says whether any
+    /// are left, and if none, that the sweeper stops (under the same lock as [`Self::put`]
+    /// starting one, so a connection is never left without a sweeper).
+    fn sweep(&self) -> bool {
+        let mut idle = self.lock();
+        for list in idle.by_origin.values_mut() {
+            drop(self.expire(list));
+            list.retain_mut(Connection::is_open);
+        }
+        idle.by_origin.retain(|_, list| !list.is_empty());
+        idle.sweeping = !idle.by_origin.is_empty();
+        idle.sweeping
     }
 
     /// Removes the connections idle for longer than the timeout (the oldest come first).
@@ -53,12 +99,19 @@ impl Pool {
         idle.drain(..stale).collect()
     }
 
-    /// Runs `f` on `origin`'s idle list under the lock; callers drop connections after it.
-    fn lock<T>(&self, origin: &Origin, f: impl FnOnce(&mut Vec<Connection>) -> T) -> T {
-        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        match idle.get_mut(origin) {
-            Some(list) => f(list),
-            None => f(idle.entry(origin.clone()).or_default()),
+    /// The idle connections, locked (still usable if a panic poisoned the lock).
+    fn lock(&self) -> MutexGuard<'_, Idle> {
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Sweeps `pool` every `every` until it is empty or dropped.
+async fn sweeper(pool: Weak<Pool>, every: Duration) {
+    loop {
+        tokio::time::sleep(every).await;
+        match pool.upgrade() {
+            Some(pool) if pool.sweep() => {}
+            _ => return,
         }
     }
 }

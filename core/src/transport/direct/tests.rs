@@ -1,5 +1,6 @@
 //! The direct transport against raw loopback servers whose connection behaviour each test
-//! chooses: reuse, a close while idle, `connection: close`, idle expiry, the request as sent.
+//! chooses: reuse, a close while idle, `connection: close`, idle expiry, the sweeper closing
+//! stale connections while no request comes, the request as sent.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,6 +22,8 @@ enum AfterAnswer {
     KeepOpen,
     /// Close the connection a moment later, once the client has put it back in its pool.
     CloseSoon,
+    /// Likewise, but only the server's half: the server then waits for the client's close.
+    HalfCloseSoon,
 }
 
 /// A loopback server answering every request with `answer`; it counts connections and sends
@@ -28,41 +31,70 @@ enum AfterAnswer {
 struct Server {
     url: String,
     connections: Arc<AtomicUsize>,
+    /// Connections the client closed.
+    closed_by_client: Arc<AtomicUsize>,
     requests: mpsc::UnboundedReceiver<String>,
 }
 
 async fn server(answer: &'static str, after: AfterAnswer) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
-    let connections = Arc::new(AtomicUsize::new(0));
+    let (connections, closed_by_client) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let (sent, requests) = mpsc::unbounded_channel();
-    let counter = Arc::clone(&connections);
+    let (opened, closed) = (Arc::clone(&connections), Arc::clone(&closed_by_client));
     tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
-            counter.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(serve(socket, answer, after, sent.clone()));
+            opened.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(serve(socket, answer, after, sent.clone(), Arc::clone(&closed)));
         }
     });
-    Server { url, connections, requests }
+    Server { url, connections, closed_by_client, requests }
 }
 
-async fn serve(mut socket: TcpStream, answer: &str, after: AfterAnswer, requests: mpsc::UnboundedSender<String>) {
+async fn serve(
+    mut socket: TcpStream,
+    answer: &str,
+    after: AfterAnswer,
+    requests: mpsc::UnboundedSender<String>,
+    closed_by_client: Arc<AtomicUsize>,
+) {
     let mut buffer = Vec::new();
     loop {
         let mut chunk = [0u8; 4096];
         match socket.read(&mut chunk).await {
-            Ok(0) | Err(_) => return,
+            Ok(0) => {
+                closed_by_client.fetch_add(1, Ordering::SeqCst);
+                return;
+            }
+            Err(_) => return,
             Ok(n) => buffer.extend_from_slice(&chunk[..n]),
         }
         let Some(end) = complete_request(&buffer) else { continue };
         let request: Vec<u8> = buffer.drain(..end).collect();
         requests.send(String::from_utf8(request).unwrap()).unwrap();
         socket.write_all(answer.as_bytes()).await.unwrap();
-        if let AfterAnswer::CloseSoon = after {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            return;
+        match after {
+            AfterAnswer::KeepOpen => {}
+            AfterAnswer::CloseSoon => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                return;
+            }
+            AfterAnswer::HalfCloseSoon => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                socket.shutdown().await.unwrap();
+            }
         }
     }
+}
+
+/// Waits until `server`'s client has closed `n` connections (failing after 10 s).
+async fn closed_by_client(server: &Server, n: usize) {
+    let closed = async {
+        while server.closed_by_client.load(Ordering::SeqCst) < n {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), closed).await.expect("the client did not close its connection");
 }
 
 /// The length of the first complete request in `buffer` (head plus `content-length` body).
@@ -171,14 +203,24 @@ async fn an_answer_with_connection_close_is_not_reused() {
 }
 
 #[tokio::test]
-async fn connections_idle_longer_than_the_pool_timeout_are_dropped() {
+async fn connections_idle_longer_than_the_pool_timeout_are_closed_even_with_no_request_coming() {
     let server = server(ANSWER, AfterAnswer::KeepOpen).await;
     let transport =
         transport(TransportConfig { pool_idle_timeout: Duration::from_millis(30), ..TransportConfig::default() });
     transport.send(post(&server.url)).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(60)).await;
+    closed_by_client(&server, 1).await;
     transport.send(post(&server.url)).await.unwrap();
     assert_eq!(server.connections.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn with_no_request_coming_a_connection_the_server_closed_is_closed_too() {
+    let server = server(ANSWER, AfterAnswer::HalfCloseSoon).await;
+    // Idle connections would expire after a minute; the sweeper looks every 5 s.
+    let transport = transport(TransportConfig::default());
+    transport.send(post(&server.url)).await.unwrap();
+    closed_by_client(&server, 1).await;
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
