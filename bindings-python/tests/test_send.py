@@ -366,13 +366,13 @@ def test_threads_that_end_after_loading_and_sending_leave_later_sends_working(sa
     # allocates (mimalloc 3.3 crashed the process here).
     script = """
 import sys, threading
-def send(round):
+def send(n):
     import chatlane
     client = chatlane.Client(access_key_id=sys.argv[2], access_key_secret=sys.argv[3], endpoint=sys.argv[1])
-    content = chatlane.Text(text=f"round {round}")
+    content = chatlane.Text(text=f"round {n}")
     client.send(chatlane.Message(from_="8613800000000", to="6591240101", content=content))
-for round in range(4):
-    thread = threading.Thread(target=send, args=(round,))
+for n in range(4):
+    thread = threading.Thread(target=send, args=(n,))
     thread.start()
     thread.join()
 print("sent")
@@ -381,7 +381,7 @@ print("sent")
     done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout, done.stderr) == (0, "sent\n", "")
     assert [e["params"]["Content"] for e in sandbox.ledger_to("6591240101")] == [
-        f'{{"text":"round {round}"}}' for round in range(4)
+        f'{{"text":"round {n}"}}' for n in range(4)
     ]
 
 
