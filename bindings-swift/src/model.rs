@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chatlane_core::cams::wire::Defaults;
-use chatlane_core::{Error, ErrorCode, MassMessage, Message, Outgoing};
+use chatlane_core::{MassMessage, Message, Outgoing};
 
 use crate::error::{ChatlaneError, Violation};
 
@@ -40,18 +40,14 @@ pub fn mass_wire_params(message: MassMessage) -> HashMap<String, String> {
 #[uniffi::export]
 #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
 pub fn message_from_json(json: String) -> Result<Message, ChatlaneError> {
-    Ok(parse(&json).and_then(Message::from_json_value)?)
+    Ok(Message::from_json_text(&json)?)
 }
 
 /// A mass send from its JSON shape; a wrong shape is a `Validation` error.
 #[uniffi::export]
 #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
 pub fn mass_message_from_json(json: String) -> Result<MassMessage, ChatlaneError> {
-    Ok(parse(&json).and_then(MassMessage::from_json_value)?)
-}
-
-fn parse(json: &str) -> Result<serde_json::Value, Error> {
-    serde_json::from_str(json).map_err(|e| Error::new(ErrorCode::InvalidMessage, format!("not JSON: {e}")))
+    Ok(MassMessage::from_json_text(&json)?)
 }
 
 fn violations_of(message: &impl Outgoing) -> Vec<Violation> {

@@ -11,7 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use rand::RngCore;
+use chatlane_core::cams::request::random_id;
 use serde_json::json;
 use tokio::sync::watch;
 
@@ -219,7 +219,7 @@ fn process(
     let checked = checked.and_then(|()| registry::check_send(&state.config, &request.params));
     match checked {
         Ok(()) => {
-            let message_id = hex_id();
+            let message_id = random_id();
             let body = json!({"RequestId": request_id, "Code": "OK", "Message": "OK", id_field: message_id});
             schedule_receipts(Arc::clone(state), request.params.clone(), message_id.clone());
             state.ledger.record(Entry {
@@ -259,7 +259,7 @@ fn refusal_answer(request_id: &str, refusal: Refusal) -> (Response, &'static str
 /// Pushes the status receipts of an accepted request to its status callback, if any.
 fn schedule_receipts(state: Arc<AppState>, params: BTreeMap<String, String>, message_id: String) {
     let Some(url) = callbacks::status_url(&state.config, &params).map(str::to_owned) else { return };
-    let deliveries = callbacks::deliveries(&params, &message_id, &state.sessions, hex_id);
+    let deliveries = callbacks::deliveries(&params, &message_id, &state.sessions, random_id);
     let delay = Duration::from_millis(state.config.receipt_delay_ms.unwrap_or(50));
     tokio::spawn(async move {
         for delivery in deliveries {
@@ -290,7 +290,7 @@ async fn simulate_inbound(State(state): State<Arc<AppState>>, body: Bytes) -> Re
         Err(e) => return (StatusCode::BAD_REQUEST, format!("expected {{from, to, text, name?}}: {e}")).into_response(),
     };
     state.sessions.open(&inbound.to, &inbound.from, Instant::now());
-    let message_id = hex_id();
+    let message_id = random_id();
     let space = state.config.space_of_number(&inbound.to);
     if let Some(url) = space.and_then(|s| s.up_callback_url.clone()) {
         let name = inbound.name.as_deref().unwrap_or(&inbound.from);
@@ -389,13 +389,6 @@ fn answer(request_id: &str, status: StatusCode, body: serde_json::Value) -> Resp
 
 /// A RequestId shaped like the platform's (uppercase UUID form).
 fn new_request_id() -> String {
-    let id = hex_id().to_ascii_uppercase();
+    let id = random_id().to_ascii_uppercase();
     format!("{}-{}-{}-{}-{}", &id[0..8], &id[8..12], &id[12..16], &id[16..20], &id[20..32])
-}
-
-/// 32 random lowercase hex characters.
-fn hex_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
 }

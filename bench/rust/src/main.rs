@@ -6,8 +6,9 @@
 //! The client is built the way the bindings build theirs (`ClientConfig::from_options`, the
 //! default transport, mimalloc as the allocator) with explicit fake credentials and a
 //! client-side rate limit of 10,000,000/s, so pacing never interferes. It runs on a
-//! multi-threaded tokio runtime with the default worker count (one per core). Sends alternate between a template and a text
-//! message; every scenario first warms up with 1,000 sends made the same way.
+//! multi-threaded tokio runtime with the default worker count (one per core). Sends
+//! alternate between a template and a text message; every scenario first warms up with
+//! 1,000 sends made the same way.
 //!
 //! ```sh
 //! cargo build --release -p chatlane-bench

@@ -13,8 +13,8 @@ use super::connection::Connection;
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
 /// Connections waiting for their next request. Nothing polls them while they wait: a
-/// connection the server closed, or one idle too long, is dropped when a request takes or
-/// returns one, or by the sweeper, which runs only while the pool holds connections.
+/// connection the server closed, or one idle too long, is dropped by the sweeper, which runs
+/// only while the pool holds connections, or when a request would take it.
 pub(super) struct Pool {
     idle: Mutex<Idle>,
     idle_timeout: Duration,
@@ -28,7 +28,7 @@ struct Idle {
 }
 
 impl Idle {
-    /// Runs `f` on `origin`'s list (made if missing); callers drop connections after it.
+    /// Runs `f` on `origin`'s list (made if missing).
     fn with_list<T>(&mut self, origin: &Origin, f: impl FnOnce(&mut Vec<Connection>) -> T) -> T {
         match self.by_origin.get_mut(origin) {
             Some(list) => f(list),
@@ -55,27 +55,20 @@ impl Pool {
         }
     }
 
-    /// Keeps `connection` for the next request to `origin` if it is still open, drops the
-    /// connections to `origin` that have been idle too long, and starts the sweeper if it is
-    /// not running (it needs a tokio runtime: without one, only requests drop connections).
+    /// Keeps `connection` for the next request to `origin` if it is still open, and starts
+    /// the sweeper if it is not running. Called from the task that used the connection, so
+    /// within the tokio runtime its I/O runs on.
     pub(super) fn put(self: &Arc<Self>, origin: &Origin, mut connection: Connection) {
         if !connection.is_open() {
             return;
         }
         connection.idle_since = Instant::now();
         let mut idle = self.lock();
-        let expired = idle.with_list(origin, |list| {
-            list.push(connection);
-            self.expire(list)
-        });
+        idle.with_list(origin, |list| list.push(connection));
         if !idle.sweeping {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                idle.sweeping = true;
-                runtime.spawn(sweeper(Arc::downgrade(self), (self.idle_timeout / 4).min(SWEEP_EVERY)));
-            }
+            idle.sweeping = true;
+            tokio::spawn(sweeper(Arc::downgrade(self), (self.idle_timeout / 4).min(SWEEP_EVERY)));
         }
-        drop(idle);
-        drop(expired);
     }
 
     /// Drops the idle connections that expired or that the server closed; says whether any
