@@ -19,13 +19,16 @@ const TEXT = `(to) => ({ from: '8613900000000', to, content: { messageType: 'tex
 
 const shared = sharedSandbox(Client)
 
+/** A failure bound for a child process, not a timing assertion. */
+const CHILD_TIMEOUT_MS = 15_000
+
 /**
  * Runs `script` in a new node process with `options` (the sandbox's client options, pacing
  * off), `text` and, unless `preload` is false, `chatlane` in scope. Resolves with its exit
- * code, signal, output and duration; a process still running after `timeoutMs` is killed
- * (signal `SIGTERM`).
+ * code, signal, output and duration; a process still running after `CHILD_TIMEOUT_MS` is
+ * killed (signal `SIGTERM`).
  */
-function run(script, { timeoutMs = 15_000, preload = true } = {}) {
+function run(script, { preload = true } = {}) {
   const options = sandboxOptions(shared.sandbox, { rateLimitDisabled: true })
   const prelude = [
     preload ? `const chatlane = require(${JSON.stringify(PACKAGE)})` : '',
@@ -34,7 +37,8 @@ function run(script, { timeoutMs = 15_000, preload = true } = {}) {
   ].join('\n')
   const started = Date.now()
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-e', `${prelude}\n${script}`], { timeout: timeoutMs }, (error, stdout, stderr) => {
+    const args = ['-e', `${prelude}\n${script}`]
+    execFile(process.execPath, args, { timeout: CHILD_TIMEOUT_MS }, (error, stdout, stderr) => {
       resolve({ code: error ? error.code : 0, signal: error?.signal ?? null, stdout, stderr, ms: Date.now() - started })
     })
   })

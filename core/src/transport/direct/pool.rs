@@ -73,16 +73,23 @@ impl Pool {
 
     /// Drops the idle connections that expired or that the server closed; says whether any
     /// are left, and if none, that the sweeper stops (under the same lock as [`Self::put`]
-    /// starting one, so a connection is never left without a sweeper).
+    /// starting one, so a connection is never left without a sweeper). They are closed
+    /// after the lock is released, as in [`Self::take`].
     fn sweep(&self) -> bool {
+        let mut closing = Vec::new();
         let mut idle = self.lock();
         for list in idle.by_origin.values_mut() {
-            drop(self.expire(list));
-            list.retain_mut(Connection::is_open);
+            closing.extend(self.expire(list));
+            for mut connection in std::mem::take(list) {
+                if connection.is_open() { list.push(connection) } else { closing.push(connection) }
+            }
         }
         idle.by_origin.retain(|_, list| !list.is_empty());
         idle.sweeping = !idle.by_origin.is_empty();
-        idle.sweeping
+        let sweeping = idle.sweeping;
+        drop(idle);
+        drop(closing);
+        sweeping
     }
 
     /// Removes the connections idle for longer than the timeout (the oldest come first).
