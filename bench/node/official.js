@@ -1,7 +1,7 @@
 'use strict'
 
 // Alibaba's official Node SDK (@alicloud/cams20200606 1.4.2 with @alicloud/openapi-client
-// 0.4.15), measured the way /work/shared/perf/ANCHORS.md describes: one client with fake
+// 0.4.15), measured the way bench/ANCHORS.md describes: one client with fake
 // credentials, endpoint host:port and protocol taken from BENCH_ENDPOINT, the two requests
 // built once and reused. The SDK answers HTTP 200 with `Code != "OK"` as a normal response,
 // so every answer's Code is checked here. Run with NODE_PATH pointing at the node_modules

@@ -1,5 +1,5 @@
 """Benchmarks Alibaba's official Python SDK (alibabacloud-cams20200606 5.3.1) the way
-/work/shared/perf/ANCHORS.md measured it; reports as bench/PROTOCOL.md says.
+bench/ANCHORS.md measured it; reports as bench/PROTOCOL.md says.
 
 One client with fake credentials, ``endpoint=host:port`` and ``protocol`` from
 BENCH_ENDPOINT; the two requests (template, text) are built once and sent alternately.

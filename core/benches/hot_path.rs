@@ -6,7 +6,7 @@
 //!   does). The target is ≤ 5 µs.
 //! * `sign/acs3_hmac_sha256`: the signature alone (canonical request, SHA-256, HMAC), to
 //!   set beside the official SDKs' 19.4 µs (Python) and 10.6 µs (Node) in
-//!   `shared/perf/ANCHORS.md`.
+//!   `bench/ANCHORS.md`.
 //! * `classify/ok`: parsing and classifying the benchmark endpoint's 200 answer.
 //! * `send/null_transport`: a whole `Client::send` (validate → sign → transport → classify)
 //!   over a transport that hands back that answer without I/O, pacing off, on a
