@@ -32,7 +32,11 @@ export interface Credentials {
   securityToken?: string | null
 }
 
-/** Client settings. Unknown keys are a {@link ConfigurationError}. */
+/**
+ * Client settings, all checked when the client is built: an unknown key, a wrong type, a NaN
+ * or a number out of range is a {@link ConfigurationError} (code `'InvalidConfig'`), as in
+ * every chatlane language.
+ */
 export interface ClientOptions {
   /**
    * AccessKey ID. Give it with `accessKeySecret`, or give neither to read
@@ -44,24 +48,31 @@ export interface ClientOptions {
   accessKeySecret?: string | null
   /** STS security token. */
   securityToken?: string | null
+  /**
+   * Without keys: the Alibaba Cloud CLI profile to take them from. Without either, chatlane
+   * looks at `ALIBABA_CLOUD_PROFILE`, then the `ALIBABA_CLOUD_*` keys, then the current profile.
+   */
+  profile?: string | null
+  /** The Alibaba Cloud CLI configuration holding the profiles. Default `~/.aliyun/config.json`. */
+  profileFile?: string | null
   /** `https://host[:port]`; plain `http://` only for loopback hosts. Default: the international CAMS endpoint. */
   endpoint?: string | null
   /** Default `CustSpaceId` for messages that do not set one. */
   custSpaceId?: string | null
-  /** Connect timeout in milliseconds (positive whole number). */
+  /** Connect timeout in milliseconds (1 ms to 24 h; a fraction rounds up). */
   connectTimeoutMs?: number | null
-  /** Whole-request timeout in milliseconds (positive whole number). */
+  /** Whole-request timeout in milliseconds (1 ms to 24 h; a fraction rounds up). */
   requestTimeoutMs?: number | null
   /**
-   * Client-side pacing of sends, per second (positive; default 250, the account's QPS limit),
+   * Client-side pacing of sends, per second (one a day to 1,000,000; default 250, the account's QPS limit),
    * so the platform never has to throttle. The pacing state is shared by every client of the
    * same AccessKey ID in this process.
    */
   rateLimitPerSecond?: number | null
-  /** Sends that may go back to back before pacing applies (whole number, at least 1; default 1). */
+  /** Sends that may go back to back before pacing applies (whole number, 1 to 1,000,000; default 1). */
   rateLimitBurst?: number | null
   /**
-   * The longest a send waits for a pacing slot, in milliseconds (whole number). `0` fails fast
+   * The longest a send waits for a pacing slot, in milliseconds (up to 24 h). `0` fails fast
    * with a {@link ThrottledError} whose code is `'RateLimited'`. Default: as long as it takes.
    */
   rateLimitMaxWaitMs?: number | null
@@ -69,10 +80,10 @@ export interface ClientOptions {
   rateLimitDisabled?: boolean | null
   /**
    * Attempts in all for failures that provably had no effect (throttled, connection refused,
-   * HTTP 503), the first included (whole number, at least 1; `1`: no retries). Default 4.
+   * HTTP 503), the first included (whole number, 1 to 100; `1`: no retries). Default 4.
    */
   maxAttempts?: number | null
-  /** No retry starts later than this many milliseconds after the first attempt (whole number). Default 30000. */
+  /** No retry starts later than this many milliseconds after the first attempt (up to 24 h). Default 30000. */
   retryDeadlineMs?: number | null
 }
 

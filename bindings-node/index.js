@@ -80,20 +80,75 @@ async function settle(call) {
 }
 
 /**
- * The JSON text of a message for the addon. What JSON cannot hold (a BigInt, a cycle, no
- * object at all) is a `ValidationError`, as any other message of the wrong shape.
+ * How deep a message is followed where `JSON.stringify` cannot be used as is: twice what
+ * free-form JSON may nest (the core's `MAX_JSON_DEPTH`, 32), so whatever is cut off there is
+ * refused by the core anyway, as `too_deep` at the field's path.
+ */
+const CLIP_DEPTH = 64
+
+/**
+ * The JSON text of a message for the addon. What JSON cannot hold is a `ValidationError`,
+ * as any other message of the wrong shape: a BigInt or no object at all (`InvalidMessage`),
+ * a NaN or infinite number (`out_of_range`) or a lone surrogate (`invalid_text`) at its
+ * path, a cycle or nesting deeper than the stack (`too_deep`).
  */
 function encode(message) {
   let text
   try {
     text = JSON.stringify(message)
   } catch (error) {
-    throw invalidMessage(error.message, error)
+    text = clippedText(message, error)
   }
   if (text === undefined) {
     throw invalidMessage(`expected a message object, got ${typeof message}`)
   }
+  // JSON writes NaN and ±Infinity as `null` and a lone surrogate as a `\udXXX` escape:
+  // only a text with either is walked, to find and name the value.
+  if (text.includes('null') || /\\ud[89a-f]/i.test(text)) {
+    refuseUnrepresentable(message)
+  }
   return text
+}
+
+/** The JSON text of `message` cut off at `CLIP_DEPTH` (a cycle ends there too). */
+function clippedText(message, cause) {
+  const clip = (value, depth) => {
+    if (value === null || typeof value !== 'object') {
+      return value
+    }
+    if (depth >= CLIP_DEPTH) {
+      return {}
+    }
+    if (Array.isArray(value)) {
+      return value.map((item) => clip(item, depth + 1))
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, clip(item, depth + 1)]))
+  }
+  try {
+    return JSON.stringify(clip(message, 0))
+  } catch {
+    throw invalidMessage(cause.message, cause)
+  }
+}
+
+/** Throws the core's violation for the first NaN, infinite number or lone surrogate. */
+function refuseUnrepresentable(message) {
+  const pending = [[message, '', 0]]
+  while (pending.length > 0) {
+    const [value, path, depth] = pending.pop()
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      guard(() => native.unreadableMessage('nonFinite', path))
+    } else if (typeof value === 'string' && !value.isWellFormed()) {
+      guard(() => native.unreadableMessage('loneSurrogate', path))
+    } else if (value !== null && typeof value === 'object' && depth < CLIP_DEPTH) {
+      const children = Array.isArray(value)
+        ? value.map((item, index) => [item, `${path}[${index}]`])
+        : Object.entries(value).map(([key, item]) => [item, path === '' ? key : `${path}.${key}`])
+      for (const [item, at] of children.reverse()) {
+        pending.push([item, at, depth + 1])
+      }
+    }
+  }
 }
 
 /** The `ValidationError` (code `InvalidMessage`) for a value that is not a message. */
@@ -230,4 +285,8 @@ module.exports = { Client, ChatlaneError, ...errorClasses, violations, massViola
  * and rejects with the `InternalError` a send would, proving a panic never crashes Node.
  * @internal
  */
-Object.defineProperty(module.exports, '_panicProbe', { value: () => settle(native.panicProbe) })
+if (typeof native.panicProbe === 'function') {
+  // Test hook of a build with the `test-hooks` feature (as the tests build it); hidden.
+  Object.defineProperty(module.exports, '_panicProbe', { value: () => settle(native.panicProbe) })
+  Object.defineProperty(module.exports, '_panicProbeSync', { value: () => guard(native.panicProbeSync) })
+}

@@ -41,6 +41,11 @@ trap 'rm -rf "$out"' EXIT
 target/debug/uniffi-bindgen-swift target/debug/libchatlane_uniffi.so "$out" \
   --swift-sources --headers --modulemap --module-name ChatlaneFFI --modulemap-filename module.modulemap >/dev/null
 
+if grep -q panic_probe "$out"/*; then
+  echo "the Swift package exports a test hook (panic_probe): it must be built without test-hooks" >&2
+  exit 1
+fi
+
 generated="$(cd "$out" && ls | sort | tr '\n' ' ')"
 expected="$(printf '%s\n' "${!files[@]}" | sort | tr '\n' ' ')"
 if [[ "$generated" != "$expected" ]]; then

@@ -4,6 +4,6 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-(cd "$REPO" && cargo build --quiet --locked -p chatlane-uniffi -p uniffi-bindgen)
+(cd "$REPO" && cargo build --quiet --locked -p chatlane-uniffi --features test-hooks && cargo build --quiet --locked -p uniffi-bindgen)
 build_cli
 mvn_quiet -f "$REPO/bindings-swift/kotlin/pom.xml" -Dchatlane.skipCargo=true test

@@ -15,11 +15,13 @@
 
 mod completions;
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use chatlane_core::cams::wire::Defaults;
-use chatlane_core::validate::Violation;
+use chatlane_core::validate::{self, HostProblem, Violation};
 use chatlane_core::{
-    Client, ClientConfig, ClientOptions, Credentials, Error, ErrorCategory, ErrorCode, MassMessage, Message, Outgoing,
-    SendReceipt,
+    Client, ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCategory, ErrorCode, HostValue, MassMessage,
+    Message, Outgoing, SendReceipt,
 };
 use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsValue, Status, ValueType};
@@ -31,28 +33,8 @@ use crate::completions::settled;
 /// The `user-agent` of every request this binding sends.
 const USER_AGENT: &str = concat!("chatlane-node/", env!("CARGO_PKG_VERSION"));
 
-/// The option names the `Client` constructor accepts.
-const OPTION_NAMES: [&str; 13] = [
-    "accessKeyId",
-    "accessKeySecret",
-    "securityToken",
-    "endpoint",
-    "custSpaceId",
-    "connectTimeoutMs",
-    "requestTimeoutMs",
-    "rateLimitPerSecond",
-    "rateLimitBurst",
-    "rateLimitMaxWaitMs",
-    "rateLimitDisabled",
-    "maxAttempts",
-    "retryDeadlineMs",
-];
-
 /// The field names `setCredentials` accepts.
 const CREDENTIAL_NAMES: [&str; 3] = ["accessKeyId", "accessKeySecret", "securityToken"];
-
-/// The largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
-const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// What a successful send resolves with.
 #[napi(object)]
@@ -136,13 +118,13 @@ pub fn error_codes() -> Vec<ErrorCodeInfo> {
 /// error carrying the core error's fields when the JSON is not a message at all.
 #[napi]
 pub fn violations(env: &Env, message: String) -> napi::Result<Vec<JsViolation>> {
-    violations_of::<Message>(env, &message)
+    guarded(env, || violations_of::<Message>(env, &message))
 }
 
 /// [`violations`] for a mass send.
 #[napi]
 pub fn mass_violations(env: &Env, message: String) -> napi::Result<Vec<JsViolation>> {
-    violations_of::<MassMessage>(env, &message)
+    guarded(env, || violations_of::<MassMessage>(env, &message))
 }
 
 /// The `SendChatappMessage` parameters a message (its JSON text) goes on the wire with,
@@ -151,17 +133,39 @@ pub fn mass_violations(env: &Env, message: String) -> napi::Result<Vec<JsViolati
 /// not a message at all.
 #[napi(ts_return_type = "Record<string, string>")]
 pub fn wire_params<'env>(env: &'env Env, message: String) -> napi::Result<Object<'env>> {
-    wire_params_of::<Message>(env, &message)
+    guarded(env, || wire_params_of::<Message>(env, &message))
 }
 
 /// [`wire_params`] for a mass send (`SendChatappMassMessage`).
 #[napi(ts_return_type = "Record<string, string>")]
 pub fn mass_wire_params<'env>(env: &'env Env, message: String) -> napi::Result<Object<'env>> {
-    wire_params_of::<MassMessage>(env, &message)
+    guarded(env, || wire_params_of::<MassMessage>(env, &message))
 }
 
-/// Test hook, not public API: panics inside the core through the boundary every send
-/// crosses, and rejects with the resulting `Internal` error (the process keeps running).
+/// Throws the `InvalidMessage` error for data `index.js` found that JSON cannot carry:
+/// `problem` is `nonFinite` or `loneSurrogate`, at `path` in the message.
+#[napi]
+pub fn unreadable_message(env: &Env, problem: String, path: String) -> napi::Result<()> {
+    let problem = match problem.as_str() {
+        "nonFinite" => HostProblem::NonFinite,
+        "loneSurrogate" => HostProblem::LoneSurrogate,
+        other => return Err(napi::Error::new(Status::InvalidArg, format!("unknown problem {other:?}"))),
+    };
+    Err(rethrowable(env, &validate::invalid(vec![problem.at(path)])))
+}
+
+/// Test hook, built with the `test-hooks` feature only: panics inside the guard every
+/// synchronous function runs in, and throws the resulting `Internal` error.
+#[cfg(feature = "test-hooks")]
+#[napi]
+pub fn panic_probe_sync(env: &Env) -> napi::Result<()> {
+    guarded(env, || chatlane_core::runtime::panic_now().map_err(|error| rethrowable(env, &error)))
+}
+
+/// Test hook, built with the `test-hooks` feature only: panics inside the core through the
+/// boundary every send crosses, and rejects with the resulting `Internal` error (the
+/// process keeps running).
+#[cfg(feature = "test-hooks")]
 #[napi(ts_return_type = "Promise<void>")]
 pub fn panic_probe(env: &Env) -> napi::Result<PromiseRaw<'_, ()>> {
     settled(env, chatlane_core::runtime::panicking())
@@ -179,7 +183,7 @@ impl NativeClient {
     /// `ALIBABA_CLOUD_*` environment. Throws a JS error carrying the core error's fields.
     #[napi(constructor)]
     pub fn new(env: Env, options: Option<Unknown>) -> napi::Result<Self> {
-        client_from(options).map(|inner| Self { inner }).map_err(|error| rethrowable(&env, &error))
+        guarded(&env, || client_from(options).map(|inner| Self { inner }).map_err(|error| rethrowable(&env, &error)))
     }
 
     /// Validates and sends one message (its JSON text). Resolves with a [`Receipt`];
@@ -201,9 +205,11 @@ impl NativeClient {
     /// pacing. Throws a JS error carrying the core error's fields for unusable credentials.
     #[napi(ts_args_type = "credentials: unknown")]
     pub fn set_credentials(&self, env: &Env, credentials: Unknown) -> napi::Result<()> {
-        let credentials = credentials_from(credentials).map_err(|error| rethrowable(env, &error))?;
-        self.inner.set_credentials(credentials);
-        Ok(())
+        guarded(env, || {
+            let credentials = credentials_from(credentials).map_err(|error| rethrowable(env, &error))?;
+            self.inner.set_credentials(credentials);
+            Ok(())
+        })
     }
 
     /// The endpoint requests go to, e.g. `https://cams.ap-southeast-1.aliyuncs.com/`.
@@ -256,35 +262,43 @@ fn wire_params_of<'env, M: Outgoing>(env: &'env Env, text: &str) -> napi::Result
     Ok(object)
 }
 
-/// Resolves JS options into a core client.
+/// Resolves JS options into a core client; the core reads and judges every value.
 fn client_from(options: Option<Unknown>) -> Result<Client, Error> {
-    let options = client_options(options).map_err(|why| invalid("client options", &why))?;
-    Client::new(ClientConfig::from_options(options)?)
+    let fields = host_fields(options).map_err(|why| invalid("client options", &why))?;
+    let options = ClientOptions::from_host(Dialect::JavaScript, fields.iter().map(|(n, v)| (n.as_str(), v.clone())))?;
+    Client::new(ClientConfig::from_options(ClientOptions { user_agent: Some(USER_AGENT.to_owned()), ..options })?)
 }
 
-/// Maps the options object onto [`ClientOptions`], naming (never echoing) bad values.
-fn client_options(value: Option<Unknown>) -> Result<ClientOptions, String> {
-    let mut options = ClientOptions { user_agent: Some(USER_AGENT.to_owned()), ..ClientOptions::default() };
-    for (name, value) in fields(plain_object(value)?)? {
-        match name.as_str() {
-            "accessKeyId" => options.access_key_id = string_option(&name, value)?,
-            "accessKeySecret" => options.access_key_secret = string_option(&name, value)?,
-            "securityToken" => options.security_token = string_option(&name, value)?,
-            "endpoint" => options.endpoint = string_option(&name, value)?,
-            "custSpaceId" => options.cust_space_id = string_option(&name, value)?,
-            "connectTimeoutMs" => options.connect_timeout_ms = millis_option(&name, value)?,
-            "requestTimeoutMs" => options.request_timeout_ms = millis_option(&name, value)?,
-            "rateLimitPerSecond" => options.rate_limit_per_second = number_option(&name, value)?,
-            "rateLimitBurst" => options.rate_limit_burst = count_option(&name, value)?,
-            "rateLimitMaxWaitMs" => options.rate_limit_max_wait_ms = millis_option(&name, value)?,
-            "rateLimitDisabled" => options.rate_limit_disabled = bool_option(&name, value)?,
-            "maxAttempts" => options.max_attempts = count_option(&name, value)?,
-            "retryDeadlineMs" => options.retry_deadline_ms = millis_option(&name, value)?,
-            _ => return Err(unknown_field("option", &name, &OPTION_NAMES)),
-        }
+/// The defined properties of an options object as the core's [`HostValue`]s, in property
+/// order; `null`/`undefined` is no options.
+fn host_fields(value: Option<Unknown>) -> Result<Vec<(String, HostValue)>, String> {
+    let Some(object) = plain_object(value)? else { return Ok(Vec::new()) };
+    let unreadable = |_| "expected a plain object".to_owned();
+    let mut fields = Vec::new();
+    for name in Object::keys(&object).map_err(unreadable)? {
+        let field: Unknown = object.get_named_property(&name).map_err(unreadable)?;
+        let value = match field.get_type().map_err(unreadable)? {
+            ValueType::Undefined => continue,
+            ValueType::Null => HostValue::Absent,
+            ValueType::Boolean => HostValue::Bool(bool::from_unknown(field).map_err(unreadable)?),
+            ValueType::Number => {
+                let number = f64::from_unknown(field).map_err(unreadable)?;
+                if number.fract() == 0.0 && number.abs() <= MAX_SAFE_INTEGER {
+                    HostValue::Integer(number as i128)
+                } else {
+                    HostValue::Float(number)
+                }
+            }
+            ValueType::String => HostValue::Text(String::from_unknown(field).map_err(unreadable)?),
+            _ => HostValue::Other,
+        };
+        fields.push((name, value));
     }
-    Ok(options)
+    Ok(fields)
 }
+
+/// The largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
 /// Resolves a `setCredentials` argument: both the ID and the secret, optionally a token.
 fn credentials_from(value: Unknown) -> Result<Credentials, Error> {
@@ -352,48 +366,10 @@ fn string_option(name: &str, value: Value) -> Result<Option<String>, String> {
     }
 }
 
-/// A number option; `null` counts as absent.
-fn number_option(name: &str, value: Value) -> Result<Option<f64>, String> {
-    match value {
-        Value::Null => Ok(None),
-        Value::Number(n) => n.as_f64().map(Some).ok_or_else(|| format!("option {name:?} must be a finite number")),
-        _ => Err(format!("option {name:?} must be a number")),
-    }
-}
-
-/// A boolean option; `null` counts as `false`.
-fn bool_option(name: &str, value: Value) -> Result<bool, String> {
-    match value {
-        Value::Null => Ok(false),
-        Value::Bool(b) => Ok(b),
-        _ => Err(format!("option {name:?} must be a boolean")),
-    }
-}
-
-/// A whole number of milliseconds; `null` counts as absent.
-fn millis_option(name: &str, value: Value) -> Result<Option<u64>, String> {
-    whole_number(&value).ok_or_else(|| format!("option {name:?} must be a whole, non-negative number of milliseconds"))
-}
-
-/// A whole count that fits in 32 bits; `null` counts as absent.
-fn count_option(name: &str, value: Value) -> Result<Option<u32>, String> {
-    whole_number(&value).ok_or_else(|| format!("option {name:?} must be a whole, non-negative number"))
-}
-
-/// `Some(None)` for `null`, `Some(Some(n))` for a whole, non-negative number up to
-/// [`MAX_SAFE_INTEGER`] that fits in `T`, else `None`.
-fn whole_number<T: TryFrom<u64>>(value: &Value) -> Option<Option<T>> {
-    match value {
-        Value::Null => Some(None),
-        Value::Number(n) => n
-            .as_u64()
-            .or_else(|| {
-                n.as_f64().filter(|f| f.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER as f64).contains(f)).map(|f| f as u64)
-            })
-            .and_then(|n| T::try_from(n).ok())
-            .map(Some),
-        _ => None,
-    }
+/// Runs the body of a JS-facing function: a panic inside it throws chatlane's `Internal`
+/// error (an `InternalError` in JS) instead of napi's generic one.
+fn guarded<T>(env: &Env, body: impl FnOnce() -> napi::Result<T>) -> napi::Result<T> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| Err(rethrowable(env, &Error::from_panic(&*panic))))
 }
 
 /// The configuration error for a JS value that cannot be read as `what`.

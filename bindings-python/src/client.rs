@@ -1,17 +1,16 @@
 //! `Client` and `SendReceipt`: options in, sends on the core runtime (sync with the
 //! interpreter released, or as an asyncio awaitable), receipts or typed exceptions out.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chatlane_core::{ClientConfig, ClientOptions, Credentials, Error, ErrorCode, Outgoing, runtime};
+use chatlane_core::{ClientConfig, ClientOptions, Credentials, Dialect, Outgoing, runtime};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyCFunction;
+use pyo3::types::{PyCFunction, PyDict};
 
 use crate::aio::{self, Completions};
 use crate::messages;
-use crate::{VERSION, errors, repr};
+use crate::{VERSION, errors, guarded, host, repr};
 
 /// A CAMS client: signs with one AccessKey and sends through pooled connections.
 /// Safe to share between threads and asyncio tasks.
@@ -71,79 +70,48 @@ impl SendReceipt {
 
 #[pymethods]
 impl Client {
-    /// A client. Credentials default to the `ALIBABA_CLOUD_ACCESS_KEY_ID`,
-    /// `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and `ALIBABA_CLOUD_SECURITY_TOKEN` environment
-    /// variables; timeouts, the pacing wait and the retry deadline are in seconds. Raises
-    /// `ConfigurationError` on bad settings.
+    /// A client from keyword arguments (see `chatlane.Client` in the stubs). Credentials
+    /// default to the `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
+    /// `ALIBABA_CLOUD_SECURITY_TOKEN` environment variables; timeouts, the pacing wait and
+    /// the retry deadline are in seconds. Raises `ConfigurationError` on bad settings.
     #[new]
-    #[pyo3(signature = (
-        *, access_key_id=None, access_key_secret=None, security_token=None, endpoint=None,
-        cust_space_id=None, connect_timeout=None, request_timeout=None,
-        rate_limit_per_second=None, rate_limit_burst=None, rate_limit_max_wait=None,
-        rate_limit_disabled=false, max_attempts=None, retry_deadline=None,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        access_key_id: Option<String>,
-        access_key_secret: Option<String>,
-        security_token: Option<String>,
-        endpoint: Option<String>,
-        cust_space_id: Option<String>,
-        connect_timeout: Option<f64>,
-        request_timeout: Option<f64>,
-        rate_limit_per_second: Option<f64>,
-        rate_limit_burst: Option<u32>,
-        rate_limit_max_wait: Option<f64>,
-        rate_limit_disabled: bool,
-        max_attempts: Option<u32>,
-        retry_deadline: Option<f64>,
-    ) -> PyResult<Self> {
-        let build = || {
-            let options = ClientOptions {
-                access_key_id,
-                access_key_secret,
-                security_token,
-                endpoint,
-                cust_space_id,
-                connect_timeout_ms: millis("connect_timeout", connect_timeout)?,
-                request_timeout_ms: millis("request_timeout", request_timeout)?,
-                user_agent: Some(format!("chatlane-python/{VERSION}")),
-                rate_limit_per_second,
-                rate_limit_burst,
-                rate_limit_max_wait_ms: millis("rate_limit_max_wait", rate_limit_max_wait)?,
-                rate_limit_disabled,
-                max_attempts,
-                retry_deadline_ms: millis("retry_deadline", retry_deadline)?,
-            };
-            chatlane_core::Client::new(ClientConfig::from_options(options)?)
-        };
-        let built = catch_unwind(AssertUnwindSafe(build)).unwrap_or_else(|panic| Err(Error::from_panic(&*panic)));
-        built.map(|inner| Self { inner, completions: Mutex::new(None) }).map_err(|e| errors::to_pyerr(py, &e))
+    #[pyo3(signature = (**options))]
+    fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        guarded(py, || {
+            let fields = options.map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
+            let names = fields.iter().map(|(name, _)| name.extract::<String>()).collect::<PyResult<Vec<_>>>()?;
+            let values = fields.iter().map(|(_, value)| host::value(value));
+            let built = ClientOptions::from_host(Dialect::Python, names.iter().map(String::as_str).zip(values))
+                .and_then(|options| {
+                    let options = ClientOptions { user_agent: Some(format!("chatlane-python/{VERSION}")), ..options };
+                    chatlane_core::Client::new(ClientConfig::from_options(options)?)
+                });
+            built.map(|inner| Self { inner, completions: Mutex::new(None) }).map_err(|e| errors::to_pyerr(py, &e))
+        })
     }
 
     /// Validates, signs and sends one message, blocking this thread (not the interpreter)
     /// until the platform answers. Returns the receipt or raises a `ChatlaneError` subclass.
     fn send(&self, py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<SendReceipt> {
-        self.deliver(py, messages::message(message)?)
+        guarded(py, || self.deliver(py, messages::message(message)?))
     }
 
     /// Like `send`, as a coroutine: the send starts when it is first awaited (inside the
     /// running event loop) and its I/O runs on chatlane's own threads. Cancelling the
     /// awaiting task stops the wait, not a request already on its way.
     fn send_async<'py>(slf: &Bound<'py, Self>, message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        Self::deliver_async(slf, messages::message(message)?)
+        guarded(slf.py(), || Self::deliver_async(slf, messages::message(message)?))
     }
 
     /// `send` for one template to up to 1,000 recipients (`SendChatappMassMessage`); the
     /// receipt's `message_id` is the `GroupMessageId`.
     fn send_mass(&self, py: Python<'_>, mass: &Bound<'_, PyAny>) -> PyResult<SendReceipt> {
-        self.deliver(py, messages::mass_message(mass)?)
+        guarded(py, || self.deliver(py, messages::mass_message(mass)?))
     }
 
     /// `send_mass` as a coroutine, like `send_async`.
     fn send_mass_async<'py>(slf: &Bound<'py, Self>, mass: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        Self::deliver_async(slf, messages::mass_message(mass)?)
+        guarded(slf.py(), || Self::deliver_async(slf, messages::mass_message(mass)?))
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send of this
@@ -156,24 +124,28 @@ impl Client {
         access_key_secret: String,
         security_token: Option<String>,
     ) -> PyResult<()> {
-        let credentials =
-            Credentials::new(access_key_id, access_key_secret, security_token).map_err(|e| errors::to_pyerr(py, &e))?;
-        self.inner.set_credentials(credentials);
-        Ok(())
+        guarded(py, || {
+            let credentials = Credentials::new(access_key_id, access_key_secret, security_token)
+                .map_err(|e| errors::to_pyerr(py, &e))?;
+            self.inner.set_credentials(credentials);
+            Ok(())
+        })
     }
 
     /// Shows the endpoint, the current AccessKey ID and the default `CustSpaceId`; never a
     /// secret.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let config = self.inner.config();
-        repr::call_like(
-            "Client",
-            &[
-                ("endpoint", repr::value(py, config.endpoint.base_url().as_str().trim_end_matches('/'))?),
-                ("access_key_id", repr::value(py, self.inner.credentials().access_key_id())?),
-                ("cust_space_id", repr::value(py, &config.cust_space_id)?),
-            ],
-        )
+        guarded(py, || {
+            let config = self.inner.config();
+            repr::call_like(
+                "Client",
+                &[
+                    ("endpoint", repr::value(py, config.endpoint.base_url().as_str().trim_end_matches('/'))?),
+                    ("access_key_id", repr::value(py, self.inner.credentials().access_key_id())?),
+                    ("cust_space_id", repr::value(py, &config.cust_space_id)?),
+                ],
+            )
+        })
     }
 }
 
@@ -219,29 +191,25 @@ fn await_later(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     AWAIT_LATER.import(py, "chatlane._aio", "await_later")
 }
 
-/// Seconds (as Python gives them) to the whole milliseconds the core takes, rounding up so
-/// a tiny positive duration never becomes zero; zero itself is left for the core to judge
-/// (refused as a timeout, "fail fast" as the pacing wait).
-fn millis(name: &str, seconds: Option<f64>) -> Result<Option<u64>, Error> {
-    match seconds {
-        None => Ok(None),
-        Some(s) if s.is_finite() && s >= 0.0 => Ok(Some((s * 1000.0).ceil() as u64)),
-        Some(s) => Err(Error::new(
-            ErrorCode::InvalidConfig,
-            format!("{name} must be a non-negative number of seconds, not {s}"),
-        )),
-    }
-}
-
-/// `chatlane._chatlane._panic_probe()`: a test hook that panics inside the core, through
+/// `chatlane._chatlane._panic_probe()` (built with the `test-hooks` feature only): a test hook that panics inside the core, through
 /// the boundary `send` uses, and raises the resulting `InternalError`.
+#[cfg(feature = "test-hooks")]
 #[pyfunction(name = "_panic_probe")]
 pub fn panic_probe(py: Python<'_>) -> PyResult<()> {
     py.detach(|| runtime::block_on(runtime::panicking())).map_err(|e| errors::to_pyerr(py, &e))
 }
 
-/// `chatlane._chatlane._panic_probe_async()`: [`panic_probe`] through the asyncio bridge
+/// `chatlane._chatlane._panic_probe_sync()` (`test-hooks` only): a panic inside the guard
+/// every synchronous function runs in, which raises the resulting `InternalError`.
+#[cfg(feature = "test-hooks")]
+#[pyfunction(name = "_panic_probe_sync")]
+pub fn panic_probe_sync(py: Python<'_>) -> PyResult<()> {
+    guarded(py, || runtime::panic_now().map_err(|e| errors::to_pyerr(py, &e)))
+}
+
+/// `chatlane._chatlane._panic_probe_async()` (`test-hooks` only): [`panic_probe`] through the asyncio bridge
 /// `send_async` uses; call it inside a running event loop and await the result.
+#[cfg(feature = "test-hooks")]
 #[pyfunction(name = "_panic_probe_async")]
 pub fn panic_probe_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let completions = Completions::for_loop(py, &aio::running_loop(py)?, None)?;

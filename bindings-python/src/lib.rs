@@ -8,9 +8,13 @@
 mod aio;
 mod client;
 mod errors;
+mod host;
 mod messages;
 mod repr;
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use chatlane_core::Error;
 use pyo3::prelude::*;
 
 /// The package version, shared with the Rust crates.
@@ -27,7 +31,18 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(messages::mass_violations, m)?)?;
     m.add_function(wrap_pyfunction!(messages::wire_params, m)?)?;
     m.add_function(wrap_pyfunction!(messages::mass_wire_params, m)?)?;
-    m.add_function(wrap_pyfunction!(client::panic_probe, m)?)?;
-    m.add_function(wrap_pyfunction!(client::panic_probe_async, m)?)?;
+    #[cfg(feature = "test-hooks")]
+    {
+        m.add_function(wrap_pyfunction!(client::panic_probe, m)?)?;
+        m.add_function(wrap_pyfunction!(client::panic_probe_async, m)?)?;
+        m.add_function(wrap_pyfunction!(client::panic_probe_sync, m)?)?;
+    }
     errors::register(m)
+}
+
+/// Runs the body of a Python-facing function: a panic inside it becomes
+/// `chatlane.InternalError`, not pyo3's `PanicException` (a `BaseException` that
+/// `except Exception` would miss).
+fn guarded<T>(py: Python<'_>, body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| Err(errors::to_pyerr(py, &Error::from_panic(&*panic))))
 }

@@ -135,6 +135,9 @@ def client(sandbox: Sandbox) -> chatlane.Client:
 
 
 @pytest.fixture
-def no_env_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in CREDENTIAL_VARIABLES:
+def no_env_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No credentials anywhere chatlane looks: no variables, no profile, and a home
+    directory without the Alibaba Cloud CLI's configuration."""
+    for name in (*CREDENTIAL_VARIABLES, "ALIBABA_CLOUD_PROFILE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -120,15 +121,18 @@ def test_malformed_answer_keeps_the_request_id_from_the_header(client: chatlane.
 def test_a_core_panic_is_an_internal_error_and_the_client_keeps_working(
     client: chatlane.Client, sandbox: Sandbox
 ) -> None:
+    # Test hooks, present only in a build with the `test-hooks` feature (as the tests build it).
+    panic_probe: Callable[[], None] = getattr(_chatlane, "_panic_probe")
+    panic_probe_async: Callable[[], Awaitable[None]] = getattr(_chatlane, "_panic_probe_async")
     with pytest.raises(chatlane.InternalError) as caught:
-        _chatlane._panic_probe()
+        panic_probe()
     assert caught.value.code == "Internal"
     assert caught.value.category == "internal"
     assert "deliberate panic" in str(caught.value)
 
     async def probe_then_send(to: str) -> chatlane.SendReceipt:
         with pytest.raises(chatlane.InternalError, match="deliberate panic"):
-            await _chatlane._panic_probe_async()
+            await panic_probe_async()
         return await client.send_async(text(to))
 
     to = recipient()

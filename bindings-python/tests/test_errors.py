@@ -129,7 +129,7 @@ def test_non_positive_timeouts_are_refused(option: str, value: float) -> None:
     ("options", "reason"),
     [
         ({"rate_limit_per_second": 0.0}, "rate limit"),
-        ({"rate_limit_per_second": float("inf")}, "rate limit"),
+        ({"rate_limit_per_second": float("inf")}, "rate_limit_per_second"),
         ({"rate_limit_burst": 0}, "burst"),
         ({"rate_limit_max_wait": -0.5}, "rate_limit_max_wait"),
         ({"retry_deadline": float("nan")}, "retry_deadline"),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chatlane_core::{ClientConfig, MassMessage, Message, Outgoing, SendReceipt, runtime};
 
-use crate::error::ChatlaneError;
+use crate::error::{ChatlaneError, guarded};
 
 /// The `user-agent` the Kotlin and Swift packages send.
 pub const USER_AGENT: &str = concat!("chatlane/", env!("CARGO_PKG_VERSION"), " (kotlin-swift)");
@@ -28,7 +28,9 @@ impl Credentials {
         access_key_secret: String,
         security_token: Option<String>,
     ) -> Result<Arc<Self>, ChatlaneError> {
-        Ok(Arc::new(Self(chatlane_core::Credentials::new(access_key_id, access_key_secret, security_token)?)))
+        guarded(|| {
+            Ok(Arc::new(Self(chatlane_core::Credentials::new(access_key_id, access_key_secret, security_token)?)))
+        })
     }
 
     /// The AccessKey ID (not secret: it names the account in every request).
@@ -40,10 +42,18 @@ impl Credentials {
 /// Client settings; every field is optional.
 #[derive(uniffi::Record)]
 pub struct ClientOptions {
-    /// Who signs the requests; `null`/`nil` reads `ALIBABA_CLOUD_ACCESS_KEY_ID`,
-    /// `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and `ALIBABA_CLOUD_SECURITY_TOKEN`.
+    /// Who signs the requests; `null`/`nil` looks for them: the profile named by `profile`
+    /// (or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration, else
+    /// `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
+    /// `ALIBABA_CLOUD_SECURITY_TOKEN`, else the configuration's current profile.
     #[uniffi(default = None)]
     pub credentials: Option<Arc<Credentials>>,
+    /// The Alibaba Cloud CLI profile to take the credentials from.
+    #[uniffi(default = None)]
+    pub profile: Option<String>,
+    /// The Alibaba Cloud CLI configuration holding the profiles (`~/.aliyun/config.json`).
+    #[uniffi(default = None)]
+    pub profile_file: Option<String>,
     /// Endpoint URL: HTTPS, or HTTP on loopback (the sandbox); the CAMS default when absent.
     #[uniffi(default = None)]
     pub endpoint: Option<String>,
@@ -87,6 +97,8 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
             access_key_id: credentials.map(|c| c.access_key_id().to_owned()),
             access_key_secret: credentials.map(|c| c.access_key_secret().expose().to_owned()),
             security_token: credentials.and_then(|c| c.security_token()).map(|t| t.expose().to_owned()),
+            profile: options.profile,
+            profile_file: options.profile_file,
             endpoint: options.endpoint,
             cust_space_id: options.cust_space_id,
             connect_timeout_ms: options.connect_timeout_ms,
@@ -114,8 +126,10 @@ impl Client {
     #[uniffi::constructor]
     #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
     pub fn new(options: ClientOptions) -> Result<Arc<Self>, ChatlaneError> {
-        let config = ClientConfig::from_options(options.into())?;
-        Ok(Arc::new(Self(chatlane_core::Client::new(config)?)))
+        guarded(|| {
+            let config = ClientConfig::from_options(options.into())?;
+            Ok(Arc::new(Self(chatlane_core::Client::new(config)?)))
+        })
     }
 
     /// Validates, paces, signs and sends one message, retrying only what provably had no
@@ -148,9 +162,19 @@ impl Client {
     }
 }
 
-/// Test hook, not part of the API: panics inside the core, through the boundary `send`
-/// crosses, so a test suite can prove a core panic surfaces as `Internal` and leaves the
-/// process running. Always fails.
+/// Test hook, built with the `test-hooks` feature only: panics inside the guard every
+/// synchronous function runs in. Always fails with `Internal`.
+#[cfg(feature = "test-hooks")]
+#[uniffi::export]
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn panic_probe_sync() -> Result<(), ChatlaneError> {
+    guarded(|| Ok(runtime::panic_now()?))
+}
+
+/// Test hook, built with the `test-hooks` feature only: panics inside the core, through the
+/// boundary `send` crosses, so a test suite can prove a core panic surfaces as `Internal`
+/// and leaves the process running. Always fails.
+#[cfg(feature = "test-hooks")]
 #[uniffi::export]
 pub async fn panic_probe() -> Result<(), ChatlaneError> {
     Ok(runtime::panic_probe().await?)
@@ -181,6 +205,8 @@ mod tests {
     fn defaults() -> ClientOptions {
         ClientOptions {
             credentials: None,
+            profile: None,
+            profile_file: None,
             endpoint: None,
             cust_space_id: None,
             connect_timeout_ms: None,
@@ -255,6 +281,7 @@ mod tests {
         assert!(shown.contains("AK-new") && !shown.contains("SK-new") && !shown.contains("t0k3n-new"), "{shown}");
     }
 
+    #[cfg(feature = "test-hooks")]
     #[test]
     fn the_panic_probe_fails_with_an_internal_error() {
         let error = runtime::runtime().block_on(panic_probe()).unwrap_err();

@@ -201,6 +201,15 @@ impl fmt::Display for ChatlaneError {
 
 impl std::error::Error for ChatlaneError {}
 
+/// Runs the body of an exported function: a panic inside it becomes `Internal`, a
+/// `ChatlaneException`/`ChatlaneError` like every other failure, rather than UniFFI's own
+/// untyped exception.
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn guarded<T>(body: impl FnOnce() -> Result<T, ChatlaneError>) -> Result<T, ChatlaneError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body))
+        .unwrap_or_else(|panic| Err(chatlane_core::Error::from_panic(&*panic).into()))
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;

@@ -7,32 +7,37 @@ use std::collections::HashMap;
 use chatlane_core::cams::wire::Defaults;
 use chatlane_core::{MassMessage, Message, Outgoing};
 
-use crate::error::{ChatlaneError, Violation};
+use crate::error::{ChatlaneError, Violation, guarded};
 
 /// Every reason `message` cannot be sent, in the core's order; empty when it can be.
+/// Like every function here, it throws only `Internal` (a bug in chatlane) beyond its own errors.
 #[uniffi::export]
-pub fn violations(message: Message) -> Vec<Violation> {
-    violations_of(&message)
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn violations(message: Message) -> Result<Vec<Violation>, ChatlaneError> {
+    guarded(|| Ok(violations_of(&message)))
 }
 
 /// Every reason a mass send cannot be sent, in the core's order; empty when it can be.
 #[uniffi::export]
-pub fn mass_violations(message: MassMessage) -> Vec<Violation> {
-    violations_of(&message)
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn mass_violations(message: MassMessage) -> Result<Vec<Violation>, ChatlaneError> {
+    guarded(|| Ok(violations_of(&message)))
 }
 
 /// The `SendChatappMessage` parameters `message` goes on the wire with, as `send` sends
 /// them but without the client's defaults (`CustSpaceId`, a generated `TaskId`). Not
 /// validated: a message with violations maps as far as it can.
 #[uniffi::export]
-pub fn wire_params(message: Message) -> HashMap<String, String> {
-    wire_params_of(&message)
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn wire_params(message: Message) -> Result<HashMap<String, String>, ChatlaneError> {
+    guarded(|| Ok(wire_params_of(&message)))
 }
 
 /// The `SendChatappMassMessage` parameters of a mass send, without the client's defaults.
 #[uniffi::export]
-pub fn mass_wire_params(message: MassMessage) -> HashMap<String, String> {
-    wire_params_of(&message)
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn mass_wire_params(message: MassMessage) -> Result<HashMap<String, String>, ChatlaneError> {
+    guarded(|| Ok(wire_params_of(&message)))
 }
 
 /// A message from the JSON shape Python, Node and the CLI use; a wrong shape is a
@@ -40,14 +45,14 @@ pub fn mass_wire_params(message: MassMessage) -> HashMap<String, String> {
 #[uniffi::export]
 #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
 pub fn message_from_json(json: String) -> Result<Message, ChatlaneError> {
-    Ok(Message::from_json_text(&json)?)
+    guarded(|| Ok(Message::from_json_text(&json)?))
 }
 
 /// A mass send from its JSON shape; a wrong shape is a `Validation` error.
 #[uniffi::export]
 #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
 pub fn mass_message_from_json(json: String) -> Result<MassMessage, ChatlaneError> {
-    Ok(MassMessage::from_json_text(&json)?)
+    guarded(|| Ok(MassMessage::from_json_text(&json)?))
 }
 
 fn violations_of(message: &impl Outgoing) -> Vec<Violation> {
@@ -70,10 +75,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(message, Message::text("8613900000000", "8613800000000", "hi"));
-        let params = wire_params(message.clone());
+        let params = wire_params(message.clone()).unwrap();
         assert_eq!(params["Type"], "message");
         assert_eq!(params["Content"], r#"{"text":"hi"}"#);
-        assert!(violations(message).is_empty());
+        assert!(violations(message).unwrap().is_empty());
     }
 
     #[test]
@@ -89,7 +94,7 @@ mod tests {
 
     #[test]
     fn violations_keep_the_core_codes_and_paths() {
-        let found = violations(Message::text("+86 139", "2", ""));
+        let found = violations(Message::text("+86 139", "2", "")).unwrap();
         let pairs: Vec<_> = found.iter().map(|v| (v.code.as_str(), v.path.as_str())).collect();
         assert_eq!(pairs, [("digits_only", "from"), ("required", "content.text")]);
     }
@@ -102,8 +107,8 @@ mod tests {
                 .into(),
         )
         .unwrap();
-        assert!(mass_violations(message.clone()).is_empty());
-        let params = mass_wire_params(message);
+        assert!(mass_violations(message.clone()).unwrap().is_empty());
+        let params = mass_wire_params(message).unwrap();
         assert_eq!(params["TemplateCode"], "C");
         assert_eq!(params["SenderList"], r#"[{"TemplateParams":{"name":"Ada"},"To":"8613800000000"}]"#);
     }

@@ -2,12 +2,9 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use chatlane_core::credentials::ENV_ACCESS_KEY_ID;
 use chatlane_core::{Client, ClientConfig, ClientOptions, Error, ErrorCode};
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
 use clap::Args;
-
-use crate::profile::{self, ProfileCredentials};
 
 /// Endpoint, credentials and channel instance.
 #[derive(Debug, Args)]
@@ -64,40 +61,20 @@ impl ConnectionArgs {
                 endpoint: Some(sandbox.endpoint()),
                 ..ClientOptions::default()
             },
-            None => {
-                let mut options = ClientOptions {
-                    access_key_id: self.access_key_id.clone(),
-                    access_key_secret: self.access_key_secret.clone(),
-                    security_token: self.security_token.clone(),
-                    endpoint: self.endpoint.clone(),
-                    ..ClientOptions::default()
-                };
-                if let Some(profile) = self.profile_credentials()? {
-                    options.access_key_id = Some(profile.access_key_id);
-                    options.access_key_secret = Some(profile.access_key_secret);
-                    options.security_token = profile.security_token;
-                }
-                options
-            }
+            None => ClientOptions {
+                access_key_id: self.access_key_id.clone(),
+                access_key_secret: self.access_key_secret.clone(),
+                security_token: self.security_token.clone(),
+                profile: self.profile.clone(),
+                endpoint: self.endpoint.clone(),
+                ..ClientOptions::default()
+            },
         };
         options.cust_space_id.clone_from(&self.cust_space_id);
         options.user_agent = Some(concat!("chatlane-cli/", env!("CARGO_PKG_VERSION")).to_owned());
         tune(&mut options);
         let client = Client::new(ClientConfig::from_options(options)?)?;
         Ok(Connection { client, _sandbox: sandbox })
-    }
-}
-
-impl ConnectionArgs {
-    /// Credentials from the aliyun CLI profile: the named one, or the current one when
-    /// neither flags nor `ALIBABA_CLOUD_ACCESS_KEY_*` variables give a key.
-    fn profile_credentials(&self) -> Result<Option<ProfileCredentials>, Error> {
-        let from_env = std::env::var_os(ENV_ACCESS_KEY_ID).is_some();
-        if self.profile.is_none() && (self.access_key_id.is_some() || from_env) {
-            return Ok(None);
-        }
-        let Some(path) = profile::default_path() else { return Ok(None) };
-        profile::load(&path, self.profile.as_deref()).map_err(|why| Error::new(ErrorCode::MissingCredentials, why))
     }
 }
 

@@ -2,7 +2,6 @@
 
 mod bulk_cmd;
 mod connection;
-mod profile;
 mod results;
 mod sandbox_cmd;
 mod send_cmd;

@@ -12,8 +12,8 @@ use crate::cams::response;
 use crate::cams::wire::{Defaults, Params};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
-use crate::error::{Error, ErrorCode};
-use crate::limit::{InProcessLimiter, LimitKey, Pacing, Quota, RateLimiter};
+use crate::error::Error;
+use crate::limit::{InProcessLimiter, LimitKey, Pacing, RateLimiter};
 use crate::outgoing::Outgoing;
 use crate::retry::{self, Decision, RetryPolicy};
 use crate::transport::{self, HttpResponse, Transport, TransportConfig};
@@ -71,112 +71,6 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
         }
-    }
-}
-
-/// Client settings as plain optional values: what every binding receives from its host
-/// language (keyword arguments, an options object, a Kotlin/Swift record).
-#[derive(Clone, Default, PartialEq)]
-pub struct ClientOptions {
-    /// AccessKey ID; with the secret, overrides the environment.
-    pub access_key_id: Option<String>,
-    /// AccessKey secret.
-    pub access_key_secret: Option<String>,
-    /// STS security token.
-    pub security_token: Option<String>,
-    /// Endpoint URL; [`crate::DEFAULT_ENDPOINT`] when absent.
-    pub endpoint: Option<String>,
-    /// Default `CustSpaceId`.
-    pub cust_space_id: Option<String>,
-    /// Connect timeout in milliseconds.
-    pub connect_timeout_ms: Option<u64>,
-    /// Whole-request timeout in milliseconds.
-    pub request_timeout_ms: Option<u64>,
-    /// The `user-agent` header.
-    pub user_agent: Option<String>,
-    /// Client-side pacing rate for sends, per second (default 250, the account limit).
-    pub rate_limit_per_second: Option<f64>,
-    /// Sends that may go back to back before pacing applies (default 1).
-    pub rate_limit_burst: Option<u32>,
-    /// The longest a send waits for a pacing slot, in milliseconds (0: fail fast with
-    /// `RateLimited`; default: wait as long as it takes).
-    pub rate_limit_max_wait_ms: Option<u64>,
-    /// Turns client-side pacing off.
-    pub rate_limit_disabled: bool,
-    /// Attempts in all for provably unprocessed failures (default 4; 1: no retries).
-    pub max_attempts: Option<u32>,
-    /// No retry starts later than this many milliseconds after the first attempt (default 30 s).
-    pub retry_deadline_ms: Option<u64>,
-}
-
-impl std::fmt::Debug for ClientOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientOptions")
-            .field("access_key_id", &self.access_key_id)
-            .field("endpoint", &self.endpoint)
-            .field("cust_space_id", &self.cust_space_id)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ClientConfig {
-    /// Resolves options: explicit credentials, else the `ALIBABA_CLOUD_*` environment;
-    /// the endpoint is checked (HTTPS, or HTTP on loopback); zero timeouts are refused.
-    pub fn from_options(options: ClientOptions) -> Result<Self, Error> {
-        let credentials = match (options.access_key_id, options.access_key_secret) {
-            (Some(id), Some(secret)) => Credentials::new(id, secret, options.security_token)?,
-            (None, None) => Credentials::from_env()?,
-            _ => {
-                return Err(Error::new(
-                    ErrorCode::MissingCredentials,
-                    "give both the AccessKey ID and the AccessKey secret, or neither (to read the environment)",
-                ));
-            }
-        };
-        let mut config = Self::new(credentials);
-        if let Some(endpoint) = options.endpoint {
-            config.endpoint = Endpoint::parse(&endpoint)?;
-        }
-        config.cust_space_id = options.cust_space_id.filter(|s| !s.is_empty());
-        for (name, value, slot) in [
-            ("the connect timeout", options.connect_timeout_ms, &mut config.transport.connect_timeout),
-            ("the request timeout", options.request_timeout_ms, &mut config.transport.request_timeout),
-        ] {
-            match value {
-                Some(0) => return Err(Error::new(ErrorCode::InvalidConfig, format!("{name} must be positive"))),
-                Some(ms) => *slot = Duration::from_millis(ms),
-                None => {}
-            }
-        }
-        if let Some(user_agent) = options.user_agent {
-            config.user_agent = user_agent;
-        }
-        let quota = Quota {
-            per_second: options
-                .rate_limit_per_second
-                .unwrap_or(Operation::SendChatappMessage.default_quota().per_second),
-            burst: options.rate_limit_burst.unwrap_or(1),
-        };
-        if !quota.is_valid() {
-            return Err(Error::new(
-                ErrorCode::InvalidConfig,
-                "the rate limit must be a positive rate with a burst of at least 1",
-            ));
-        }
-        config.pacing = Pacing {
-            send_message: (!options.rate_limit_disabled).then_some(quota),
-            mass_message: (!options.rate_limit_disabled).then_some(Operation::SendChatappMassMessage.default_quota()),
-            max_wait: options.rate_limit_max_wait_ms.map(Duration::from_millis),
-        };
-        match options.max_attempts {
-            Some(0) => return Err(Error::new(ErrorCode::InvalidConfig, "max attempts must be at least 1")),
-            Some(attempts) => config.retry.max_attempts = attempts,
-            None => {}
-        }
-        if let Some(ms) = options.retry_deadline_ms {
-            config.retry.deadline = Duration::from_millis(ms);
-        }
-        Ok(config)
     }
 }
 
@@ -307,43 +201,5 @@ impl Client {
             user_agent: &config.user_agent,
         };
         self.inner.transport.send(request::build(operation, params, &ctx)?).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn options() -> ClientOptions {
-        ClientOptions {
-            access_key_id: Some("AK".into()),
-            access_key_secret: Some("SK-secret".into()),
-            ..ClientOptions::default()
-        }
-    }
-
-    #[test]
-    fn options_resolve_into_a_config() {
-        let config = ClientConfig::from_options(ClientOptions {
-            endpoint: Some("http://127.0.0.1:1".into()),
-            request_timeout_ms: Some(1500),
-            cust_space_id: Some("cams-1".into()),
-            ..options()
-        })
-        .unwrap();
-        assert_eq!(config.endpoint.host_header(), "127.0.0.1:1");
-        assert_eq!(config.transport.request_timeout, Duration::from_millis(1500));
-        assert_eq!(config.cust_space_id.as_deref(), Some("cams-1"));
-        assert!(!format!("{config:?}").contains("SK-secret"));
-    }
-
-    #[test]
-    fn bad_options_are_typed_errors() {
-        let half = ClientOptions { access_key_secret: None, ..options() };
-        assert_eq!(ClientConfig::from_options(half).unwrap_err().code(), ErrorCode::MissingCredentials);
-        let insecure = ClientOptions { endpoint: Some("http://example.com".into()), ..options() };
-        assert_eq!(ClientConfig::from_options(insecure).unwrap_err().code(), ErrorCode::InvalidConfig);
-        let zero = ClientOptions { connect_timeout_ms: Some(0), ..options() };
-        assert_eq!(ClientConfig::from_options(zero).unwrap_err().code(), ErrorCode::InvalidConfig);
     }
 }

@@ -12,6 +12,16 @@ use crate::error::{Error, ErrorCode};
 /// The international CAMS endpoint (the only one the official SDKs know).
 pub const DEFAULT_ENDPOINT: &str = "https://cams.ap-southeast-1.aliyuncs.com";
 
+/// `input` with any user information (`user:password@`) replaced by `***@`, for messages.
+pub(crate) fn redacted(input: &str) -> String {
+    let authority_start = input.find("://").map_or(0, |i| i + 3);
+    let authority_end = input[authority_start..].find(['/', '?', '#']).map_or(input.len(), |i| authority_start + i);
+    match input[authority_start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &input[..authority_start], &input[authority_start + at..]),
+        None => input.to_owned(),
+    }
+}
+
 /// A validated endpoint: `https://host[:port]`, or `http://` for a loopback host.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
@@ -26,7 +36,8 @@ impl Endpoint {
     /// Parses and checks an endpoint URL. A bare host is taken as `https://host`.
     pub fn parse(input: &str) -> Result<Self, Error> {
         let with_scheme = if input.contains("://") { input.to_owned() } else { format!("https://{input}") };
-        let invalid = |why: &str| Error::new(ErrorCode::InvalidConfig, format!("endpoint {input:?}: {why}"));
+        let invalid =
+            |why: &str| Error::new(ErrorCode::InvalidConfig, format!("endpoint {:?}: {why}", redacted(input)));
         let url = Url::parse(&with_scheme).map_err(|e| invalid(&e.to_string()))?;
         let host = url.host().ok_or_else(|| invalid("no host"))?;
         match url.scheme() {

@@ -1,7 +1,7 @@
 //! chatlane-core: everything that matters about sending chat-app messages through
 //! Alibaba Cloud's Chat App Message Service (CAMS), once, for every language binding.
 //!
-//! The path of one message (see `DESIGN.md` §2):
+//! The path of one message (see `docs/architecture.md`):
 //! [`Message`] → [`cams::wire`] parameters (pure) → [`cams::sign`] (pure, clock and nonce
 //! are inputs) → [`transport::Transport`] (pluggable I/O) → [`cams::response`]
 //! classification (pure) → [`SendReceipt`] or a typed [`Error`].
@@ -27,18 +27,20 @@ mod endpoint;
 mod error;
 pub mod limit;
 pub mod model;
+pub mod options;
 mod outgoing;
 pub mod retry;
 pub mod runtime;
 pub mod transport;
 pub mod validate;
 
-pub use client::{Client, ClientConfig, ClientOptions, DEFAULT_USER_AGENT, SendReceipt};
+pub use client::{Client, ClientConfig, DEFAULT_USER_AGENT, SendReceipt};
 pub use credentials::{Credentials, Secret};
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint};
 pub use error::{Error, ErrorCategory, ErrorCode, PlatformDetails};
 pub use limit::{Pacing, Quota, RateLimiter};
 pub use model::{Channel, Content, MassMessage, Message, Recipient, Template, TemplateParams};
+pub use options::{ClientOptions, Dialect, HostValue};
 pub use outgoing::Outgoing;
 pub use retry::RetryPolicy;
 pub use transport::TransportConfig;

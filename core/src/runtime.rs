@@ -116,7 +116,7 @@ impl<T> Handoff<T> {
 /// A future that panics when polled: binding test suites send it through the same boundary
 /// a send crosses ([`run`], [`block_on`] or [`contained`]) to prove that a core panic surfaces
 /// as [`ErrorCode::Internal`] in their language and never crashes the host process.
-#[doc(hidden)]
+#[cfg(any(test, feature = "test-hooks"))]
 pub async fn panicking() -> Result<(), Error> {
     if std::hint::black_box(true) {
         panic!("chatlane panic probe: a deliberate panic inside the core");
@@ -124,8 +124,18 @@ pub async fn panicking() -> Result<(), Error> {
     Ok(())
 }
 
+/// Panics at once: binding suites call it inside the guard of their synchronous entry
+/// points, to prove a panic there surfaces as [`ErrorCode::Internal`] too.
+#[cfg(any(test, feature = "test-hooks"))]
+pub fn panic_now() -> Result<(), Error> {
+    if std::hint::black_box(true) {
+        panic!("chatlane panic probe: a deliberate panic inside the core");
+    }
+    Ok(())
+}
+
 /// [`panicking`] spawned on the chatlane runtime, the way Kotlin/Swift sends run.
-#[doc(hidden)]
+#[cfg(any(test, feature = "test-hooks"))]
 pub async fn panic_probe() -> Result<(), Error> {
     run(panicking()).await
 }

@@ -39,6 +39,8 @@ class Client:
         access_key_id: str | None = None,
         access_key_secret: str | None = None,
         security_token: str | None = None,
+        profile: str | None = None,
+        profile_file: str | None = None,
         endpoint: str | None = None,
         cust_space_id: str | None = None,
         connect_timeout: float | None = None,
@@ -50,9 +52,13 @@ class Client:
         max_attempts: int | None = None,
         retry_deadline: float | None = None,
     ) -> None:
-        """Credentials default to ``ALIBABA_CLOUD_ACCESS_KEY_ID``,
-        ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` and ``ALIBABA_CLOUD_SECURITY_TOKEN``. Durations
-        are in seconds. Raises ``ConfigurationError`` on bad settings.
+        """Without keys, credentials come from the Alibaba Cloud CLI profile named by
+        ``profile`` (or ``ALIBABA_CLOUD_PROFILE``) in ``profile_file`` (default
+        ``~/.aliyun/config.json``), else ``ALIBABA_CLOUD_ACCESS_KEY_ID``,
+        ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` and ``ALIBABA_CLOUD_SECURITY_TOKEN``, else that
+        file's current profile. Durations are in seconds. Every value is checked when the
+        client is built: a wrong type, a NaN, a number out of range or a bad endpoint raises
+        ``ConfigurationError`` (code ``InvalidConfig``), as in every chatlane language.
 
         Sends are paced below the account's QPS: ``rate_limit_per_second`` (default 250) with
         ``rate_limit_burst`` back-to-back sends (default 1), shared by every client of the
@@ -186,10 +192,3 @@ def wire_params(message: Message) -> dict[str, str]:
 
 def mass_wire_params(mass: MassMessage) -> dict[str, str]:
     """``wire_params`` for a mass send (``SendChatappMassMessage``)."""
-
-def _panic_probe() -> None:
-    """Test hook: panics inside the core (as a send would) and raises ``InternalError``."""
-
-def _panic_probe_async() -> Awaitable[None]:
-    """Test hook: ``_panic_probe`` through the asyncio bridge ``send_async`` uses (call it
-    inside a running event loop)."""

@@ -2606,14 +2606,22 @@ class Recipient(_Model):
 # Reading and writing the JSON shape.
 
 
-def _dump(value: object) -> Any:
+# Free-form JSON is copied this many levels deep, twice what a message may nest (the core's
+# MAX_JSON_DEPTH, 32): deeper data, or a container holding itself, is passed on uncopied
+# for the native layer to refuse as `too_deep`, never followed until the stack runs out.
+_COPY_DEPTH = 64
+
+
+def _dump(value: object, depth: int = 0) -> Any:
     """``value`` as JSON data: model values through ``to_dict``, containers copied."""
     if isinstance(value, _Model):
         return value.to_dict()
+    if depth >= _COPY_DEPTH:
+        return value
     if isinstance(value, Mapping):
-        return {key: _dump(item) for key, item in value.items()}
+        return {key: _dump(item, depth + 1) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_dump(item) for item in value]
+        return [_dump(item, depth + 1) for item in value]
     return value
 
 

@@ -1,6 +1,14 @@
-//! Credentials and the redaction discipline around them.
+//! Credentials, where a client finds them, and the redaction discipline around them.
+//!
+//! Without explicit keys a client looks, in order: a profile asked for by name (the
+//! `profile` option or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration;
+//! the `ALIBABA_CLOUD_ACCESS_KEY_*` variables; that configuration's current profile
+//! ([`Credentials::from_default_chain`]).
+
+pub mod profile;
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorCode};
 
@@ -10,6 +18,8 @@ pub const ENV_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
 pub const ENV_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
 /// Environment variable holding an STS security token.
 pub const ENV_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
+/// Environment variable naming the Alibaba Cloud CLI profile to use.
+pub const ENV_PROFILE: &str = "ALIBABA_CLOUD_PROFILE";
 
 /// A secret string whose `Debug` and `Display` never reveal it.
 #[derive(Clone, PartialEq, Eq)]
@@ -62,6 +72,13 @@ impl Credentials {
                 "the AccessKey ID and the AccessKey secret must not be empty",
             ));
         }
+        let values = [Some(&access_key_id), Some(&access_key_secret), security_token.as_ref()];
+        if values.into_iter().flatten().any(|value| value.chars().any(char::is_control)) {
+            return Err(Error::new(
+                ErrorCode::InvalidConfig,
+                "the AccessKey ID, the AccessKey secret and the security token must not contain control characters",
+            ));
+        }
         Ok(Self {
             access_key_id,
             access_key_secret: Secret::new(access_key_secret),
@@ -75,17 +92,42 @@ impl Credentials {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
+    /// Credentials from the first source that has them: the profile named by `profile` or
+    /// `ALIBABA_CLOUD_PROFILE` (which must exist), the `ALIBABA_CLOUD_*` variables, the
+    /// current profile. Profiles are read from `profile_file`, by default the CLI's
+    /// `~/.aliyun/config.json`.
+    pub fn from_default_chain(profile: Option<&str>, profile_file: Option<&Path>) -> Result<Self, Error> {
+        Self::chain(profile, profile_file, |name| std::env::var(name).ok())
+    }
+
+    /// [`Credentials::from_default_chain`] over any variable lookup.
+    fn chain(
+        profile: Option<&str>,
+        profile_file: Option<&Path>,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        let named = profile.map(str::to_owned).or_else(|| lookup(ENV_PROFILE).filter(|name| !name.is_empty()));
+        let default_file = lookup("HOME").map(|home| PathBuf::from(home).join(".aliyun").join("config.json"));
+        let file = profile_file.map(Path::to_path_buf).or(default_file);
+        let from_profile = |name: Option<&str>| -> Result<Option<Self>, Error> {
+            let Some(file) = &file else { return Ok(None) };
+            let found = profile::load(file, name).map_err(|why| Error::new(ErrorCode::MissingCredentials, why))?;
+            found.map(|p| Self::new(p.access_key_id, p.access_key_secret, p.security_token)).transpose()
+        };
+        if let Some(name) = named {
+            return from_profile(Some(&name))?.ok_or_else(|| no_credentials(&format!("no profile {name:?}")));
+        }
+        if lookup(ENV_ACCESS_KEY_ID).is_some() || lookup(ENV_ACCESS_KEY_SECRET).is_some() {
+            return Self::from_lookup(lookup);
+        }
+        from_profile(None)?.ok_or_else(|| no_credentials("none found"))
+    }
+
     /// Credentials from any variable lookup (the environment, a test map…).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         match (lookup(ENV_ACCESS_KEY_ID), lookup(ENV_ACCESS_KEY_SECRET)) {
             (Some(id), Some(secret)) => Self::new(id, secret, lookup(ENV_SECURITY_TOKEN)),
-            _ => Err(Error::new(
-                ErrorCode::MissingCredentials,
-                format!(
-                    "no credentials: give an AccessKey ID and secret, \
-                     or set {ENV_ACCESS_KEY_ID} and {ENV_ACCESS_KEY_SECRET}"
-                ),
-            )),
+            _ => Err(no_credentials(&format!("set both {ENV_ACCESS_KEY_ID} and {ENV_ACCESS_KEY_SECRET}"))),
         }
     }
 
@@ -103,6 +145,18 @@ impl Credentials {
     pub fn security_token(&self) -> Option<&Secret> {
         self.security_token.as_ref()
     }
+}
+
+/// The error for credentials found nowhere, naming every place chatlane looks.
+fn no_credentials(detail: &str) -> Error {
+    Error::new(
+        ErrorCode::MissingCredentials,
+        format!(
+            "no credentials ({detail}): give an AccessKey ID and secret, set {ENV_ACCESS_KEY_ID} and \
+             {ENV_ACCESS_KEY_SECRET}, or configure a profile of the Alibaba Cloud CLI (~/.aliyun/config.json, \
+             {ENV_PROFILE})"
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -139,5 +193,34 @@ mod tests {
         let err = Credentials::from_lookup(|_| None).unwrap_err();
         assert_eq!(err.code(), ErrorCode::MissingCredentials);
         assert!(err.message().contains(ENV_ACCESS_KEY_ID));
+    }
+
+    #[test]
+    fn the_default_chain_takes_a_named_profile_then_the_environment_then_the_current_profile() {
+        let file = std::env::temp_dir().join(format!("chatlane-chain-{}.json", std::process::id()));
+        std::fs::write(
+            &file,
+            r#"{"current":"work","profiles":[
+                {"name":"default","mode":"AK","access_key_id":"AK-default","access_key_secret":"S1"},
+                {"name":"work","mode":"AK","access_key_id":"AK-work","access_key_secret":"S2"}]}"#,
+        )
+        .unwrap();
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+        };
+        let keys: &[(&str, &str)] = &[(ENV_ACCESS_KEY_ID, "AK-env"), (ENV_ACCESS_KEY_SECRET, "S-env")];
+        let id = |result: Result<Credentials, Error>| result.unwrap().access_key_id().to_owned();
+        let file_ref = Some(file.as_path());
+        assert_eq!(id(Credentials::chain(Some("default"), file_ref, env(keys))), "AK-default");
+        let named: &[(&str, &str)] = &[(ENV_PROFILE, "default"), (ENV_ACCESS_KEY_ID, "AK-env")];
+        assert_eq!(id(Credentials::chain(None, file_ref, env(named))), "AK-default");
+        assert_eq!(id(Credentials::chain(None, file_ref, env(keys))), "AK-env");
+        assert_eq!(id(Credentials::chain(None, file_ref, env(&[]))), "AK-work");
+        let missing = Credentials::chain(Some("nope"), file_ref, env(keys)).unwrap_err();
+        assert_eq!(missing.code(), ErrorCode::MissingCredentials);
+        std::fs::remove_file(&file).unwrap();
+        let nothing = Credentials::chain(None, file_ref, env(&[])).unwrap_err();
+        assert_eq!(nothing.code(), ErrorCode::MissingCredentials);
+        assert!(nothing.message().contains(ENV_PROFILE), "{nothing}");
     }
 }

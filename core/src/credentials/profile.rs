@@ -1,5 +1,5 @@
 //! Credentials from the Alibaba Cloud CLI's own configuration (`~/.aliyun/config.json`), so
-//! existing `aliyun` users need no new setup.
+//! existing `aliyun` users need no new setup: its `AK` and `StsToken` profiles.
 
 use std::path::{Path, PathBuf};
 

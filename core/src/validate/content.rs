@@ -109,6 +109,7 @@ pub(super) fn content(report: &mut Report, message: &Message, path: Path<'_>, co
             if c.content.is_empty() {
                 report.add(codes::REQUIRED, path.field("content"), "must not be empty");
             }
+            report.free_form(path.field("content"), &c.content);
         }
     }
 }

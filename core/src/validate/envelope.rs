@@ -4,7 +4,7 @@
 use super::content;
 use super::path::Path;
 use super::rules::{Report, codes};
-use crate::model::{Channel, Fallback, MassMessage, Message, ProductAction, RecipientType, Template};
+use crate::model::{Channel, Fallback, FlowAction, MassMessage, Message, ProductAction, RecipientType, Template};
 
 /// Most recipients one mass send takes (spec §8).
 pub(super) const MAX_RECIPIENTS: usize = 1_000;
@@ -53,7 +53,7 @@ pub(super) fn message(report: &mut Report, message: &Message) {
             product_action(report, root.field("productAction"), action);
         }
     }
-    only_on(report, root.field("flowAction"), message.flow_action.is_some(), whatsapp, "WhatsApp");
+    flow_action(report, root.field("flowAction"), message.flow_action.as_ref(), whatsapp);
     fallback(report, channel, root.field("fallback"), message.fallback.as_ref());
     viber_options(report, channel, message.ttl, message.label.is_some(), message.tag.as_deref());
     if let Some(data) = &message.tracking_data {
@@ -88,7 +88,7 @@ pub(super) fn mass_message(report: &mut Report, message: &MassMessage) {
                 product_action(report, at.field("productAction"), action);
             }
         }
-        only_on(report, at.field("flowAction"), each.flow_action.is_some(), whatsapp, "WhatsApp");
+        flow_action(report, at.field("flowAction"), each.flow_action.as_ref(), whatsapp);
         params(report, at.field("params"), each.params.iter().map(|(name, _)| name));
     }
     report.opt_text(root.field("taskId"), message.task_id.as_deref(), usize::MAX);
@@ -201,4 +201,13 @@ pub(super) fn only_on(report: &mut Report, path: Path<'_>, given: bool, allowed:
         report.add(codes::CHANNEL_UNSUPPORTED, path, format!("only available on {channels}"));
     }
     given && allowed
+}
+
+/// A template's flow action: WhatsApp only, its data free-form JSON of bounded depth.
+fn flow_action(report: &mut Report, at: Path<'_>, action: Option<&FlowAction>, whatsapp: bool) {
+    if only_on(report, at, action.is_some(), whatsapp, "WhatsApp") {
+        if let Some(data) = action.and_then(|a| a.flow_action_data.as_ref()) {
+            report.free_form(at.field("flowActionData"), data);
+        }
+    }
 }

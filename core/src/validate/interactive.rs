@@ -81,7 +81,12 @@ pub(super) fn interactive(report: &mut Report, path: Path<'_>, interactive: &Int
             let payload_at = at.field("flow_action_payload");
             let navigate = p.flow_action != Some(FlowMode::DataExchange);
             match (&p.flow_action_payload, navigate) {
-                (Some(payload), true) => _ = report.required(payload_at.field("screen"), &payload.screen),
+                (Some(payload), true) => {
+                    report.required(payload_at.field("screen"), &payload.screen);
+                    if let Some(data) = &payload.data {
+                        report.free_form(payload_at.field("data"), data);
+                    }
+                }
                 (Some(_), false) => {
                     report.add(codes::NOT_ALLOWED, payload_at, "only a navigate flow opens on a given screen");
                 }

@@ -19,7 +19,7 @@ use crate::Outgoing;
 use crate::error::{Error, ErrorCode};
 use crate::model::{MassMessage, Message};
 
-pub use rules::codes;
+pub use rules::{MAX_JSON_DEPTH, codes};
 
 /// One reason a message cannot be sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -52,16 +52,42 @@ pub fn mass_violations(message: &MassMessage) -> Vec<Violation> {
     report.into_violations()
 }
 
+/// A value a binding found in its host's data that JSON cannot carry into a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostProblem {
+    /// A NaN or infinite number (JSON has none; JavaScript would write `null`).
+    NonFinite,
+    /// A string with a lone UTF-16 surrogate (not Unicode text).
+    LoneSurrogate,
+}
+
+impl HostProblem {
+    /// The violation for this problem at `path` (in the model's JSON names).
+    pub fn at(self, path: String) -> Violation {
+        match self {
+            Self::NonFinite => Violation { code: codes::OUT_OF_RANGE, path, message: "must be a finite number".into() },
+            Self::LoneSurrogate => Violation {
+                code: codes::INVALID_TEXT,
+                path,
+                message: "is not Unicode text: it holds a lone surrogate".into(),
+            },
+        }
+    }
+}
+
 /// `Ok` when `message` (a [`Message`] or a [`MassMessage`]) can be sent, otherwise an
 /// [`ErrorCode::InvalidMessage`] error carrying every violation.
 pub fn validate(message: &impl Outgoing) -> Result<(), Error> {
     let found = message.violations();
-    if found.is_empty() {
-        return Ok(());
-    }
+    if found.is_empty() { Ok(()) } else { Err(invalid(found)) }
+}
+
+/// The [`ErrorCode::InvalidMessage`] error carrying `found` (not empty), its message naming
+/// each violation. Bindings use it for what their host values cannot carry into a message.
+pub fn invalid(found: Vec<Violation>) -> Error {
     let summary = found.iter().map(Violation::to_string).collect::<Vec<_>>().join("; ");
     let noun = if found.len() == 1 { "violation" } else { "violations" };
-    Err(Error::new(ErrorCode::InvalidMessage, format!("{} {noun}: {summary}", found.len())).with_violations(found))
+    Error::new(ErrorCode::InvalidMessage, format!("{} {noun}: {summary}", found.len())).with_violations(found)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::fmt::Display;
 
 use super::Violation;
 use super::path::Path;
+use crate::model::JsonObject;
 
 /// The stable violation codes: part of chatlane's API in every language.
 pub mod codes {
@@ -35,9 +36,13 @@ pub mod codes {
     pub const NOT_ALLOWED: &str = "not_allowed";
     /// A custom message type that chatlane types on this channel: use the typed content instead.
     pub const USE_TYPED_CONTENT: &str = "use_typed_content";
+    /// Free-form JSON nested deeper than [`super::MAX_JSON_DEPTH`] levels.
+    pub const TOO_DEEP: &str = "too_deep";
+    /// A string that is not Unicode text (a lone UTF-16 surrogate), found by a binding.
+    pub const INVALID_TEXT: &str = "invalid_text";
 
     /// Every code.
-    pub const ALL: [&str; 14] = [
+    pub const ALL: [&str; 16] = [
         REQUIRED,
         ONE_OF_REQUIRED,
         EXCLUSIVE,
@@ -52,6 +57,8 @@ pub mod codes {
         CHANNEL_UNSUPPORTED,
         NOT_ALLOWED,
         USE_TYPED_CONTENT,
+        TOO_DEEP,
+        INVALID_TEXT,
     ];
 }
 
@@ -162,6 +169,24 @@ impl Report {
         }
     }
 
+    /// Free-form JSON (flow data, custom content) must nest at most [`MAX_JSON_DEPTH`] levels.
+    pub(super) fn free_form(&mut self, path: Path<'_>, value: &JsonObject) {
+        // Without recursion: a caller of the Rust API may build any depth.
+        let mut pending: Vec<(&serde_json::Value, usize)> = value.0.values().map(|v| (v, 1)).collect();
+        while let Some((value, depth)) = pending.pop() {
+            let children: Box<dyn Iterator<Item = &serde_json::Value>> = match value {
+                serde_json::Value::Object(map) => Box::new(map.values()),
+                serde_json::Value::Array(items) => Box::new(items.iter()),
+                _ => continue,
+            };
+            if depth >= MAX_JSON_DEPTH {
+                let message = format!("must not nest objects and arrays more than {MAX_JSON_DEPTH} levels deep");
+                return self.add(codes::TOO_DEEP, path, message);
+            }
+            pending.extend(children.map(|child| (child, depth + 1)));
+        }
+    }
+
     /// Each id must be unique among `ids`; reports the later duplicates at `path_of(i)`.
     pub(super) fn unique<'s>(
         &mut self,
@@ -176,6 +201,9 @@ impl Report {
         }
     }
 }
+
+/// How deep free-form JSON may nest: the object itself is level 1.
+pub const MAX_JSON_DEPTH: usize = 32;
 
 /// E.164: a country code and subscriber number of at most 15 digits.
 const MAX_PHONE_DIGITS: usize = 15;

@@ -959,10 +959,20 @@ public func FfiConverterTypeCredentials_lower(_ value: Credentials) -> UInt64 {
  */
 public struct ClientOptions {
     /**
-     * Who signs the requests; `null`/`nil` reads `ALIBABA_CLOUD_ACCESS_KEY_ID`,
-     * `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and `ALIBABA_CLOUD_SECURITY_TOKEN`.
+     * Who signs the requests; `null`/`nil` looks for them: the profile named by `profile`
+     * (or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration, else
+     * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
+     * `ALIBABA_CLOUD_SECURITY_TOKEN`, else the configuration's current profile.
      */
     public let credentials: Credentials?
+    /**
+     * The Alibaba Cloud CLI profile to take the credentials from.
+     */
+    public let profile: String?
+    /**
+     * The Alibaba Cloud CLI configuration holding the profiles (`~/.aliyun/config.json`).
+     */
+    public let profileFile: String?
     /**
      * Endpoint URL: HTTPS, or HTTP on loopback (the sandbox); the CAMS default when absent.
      */
@@ -1012,9 +1022,17 @@ public struct ClientOptions {
     // declare one manually.
     public init(
         /**
-         * Who signs the requests; `null`/`nil` reads `ALIBABA_CLOUD_ACCESS_KEY_ID`,
-         * `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and `ALIBABA_CLOUD_SECURITY_TOKEN`.
+         * Who signs the requests; `null`/`nil` looks for them: the profile named by `profile`
+         * (or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration, else
+         * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
+         * `ALIBABA_CLOUD_SECURITY_TOKEN`, else the configuration's current profile.
          */credentials: Credentials? = nil, 
+        /**
+         * The Alibaba Cloud CLI profile to take the credentials from.
+         */profile: String? = nil, 
+        /**
+         * The Alibaba Cloud CLI configuration holding the profiles (`~/.aliyun/config.json`).
+         */profileFile: String? = nil, 
         /**
          * Endpoint URL: HTTPS, or HTTP on loopback (the sandbox); the CAMS default when absent.
          */endpoint: String? = nil, 
@@ -1050,6 +1068,8 @@ public struct ClientOptions {
          * when absent).
          */retryDeadlineMs: UInt64? = nil) {
         self.credentials = credentials
+        self.profile = profile
+        self.profileFile = profileFile
         self.endpoint = endpoint
         self.custSpaceId = custSpaceId
         self.connectTimeoutMs = connectTimeoutMs
@@ -1079,6 +1099,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         return
             try ClientOptions(
                 credentials: FfiConverterOptionTypeCredentials.read(from: &buf), 
+                profile: FfiConverterOptionString.read(from: &buf), 
+                profileFile: FfiConverterOptionString.read(from: &buf), 
                 endpoint: FfiConverterOptionString.read(from: &buf), 
                 custSpaceId: FfiConverterOptionString.read(from: &buf), 
                 connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
@@ -1094,6 +1116,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
 
     public static func write(_ value: ClientOptions, into buf: inout [UInt8]) {
         FfiConverterOptionTypeCredentials.write(value.credentials, into: &buf)
+        FfiConverterOptionString.write(value.profile, into: &buf)
+        FfiConverterOptionString.write(value.profileFile, into: &buf)
         FfiConverterOptionString.write(value.endpoint, into: &buf)
         FfiConverterOptionString.write(value.custSpaceId, into: &buf)
         FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
@@ -2599,25 +2623,6 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
- * Test hook, not part of the API: panics inside the core, through the boundary `send`
- * crosses, so a test suite can prove a core panic surfaces as `Internal` and leaves the
- * process running. Always fails.
- */
-public func panicProbe()async throws   {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_chatlane_uniffi_fn_func_panic_probe(
-                )
-            },
-            pollFunc: ffi_chatlane_uniffi_rust_future_poll_void,
-            completeFunc: ffi_chatlane_uniffi_rust_future_complete_void,
-            freeFunc: ffi_chatlane_uniffi_rust_future_free_void,
-            liftFunc: { $0 },
-            errorHandler: FfiConverterTypeChatlaneError_lift
-        )
-}
-/**
  * A mass send from its JSON shape; a wrong shape is a `Validation` error.
  */
 public func massMessageFromJson(json: String)throws  -> MassMessage  {
@@ -2631,8 +2636,8 @@ public func massMessageFromJson(json: String)throws  -> MassMessage  {
 /**
  * Every reason a mass send cannot be sent, in the core's order; empty when it can be.
  */
-public func massViolations(message: MassMessage) -> [Violation]  {
-    return try!  FfiConverterSequenceTypeViolation.lift(try! rustCall() {
+public func massViolations(message: MassMessage)throws  -> [Violation]  {
+    return try  FfiConverterSequenceTypeViolation.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
         uniffiCallStatus in
     uniffi_chatlane_uniffi_fn_func_mass_violations(
         FfiConverterTypeMassMessage_lower(message),uniffiCallStatus
@@ -2642,8 +2647,8 @@ public func massViolations(message: MassMessage) -> [Violation]  {
 /**
  * The `SendChatappMassMessage` parameters of a mass send, without the client's defaults.
  */
-public func massWireParams(message: MassMessage) -> [String: String]  {
-    return try!  FfiConverterDictionaryStringString.lift(try! rustCall() {
+public func massWireParams(message: MassMessage)throws  -> [String: String]  {
+    return try  FfiConverterDictionaryStringString.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
         uniffiCallStatus in
     uniffi_chatlane_uniffi_fn_func_mass_wire_params(
         FfiConverterTypeMassMessage_lower(message),uniffiCallStatus
@@ -2664,9 +2669,10 @@ public func messageFromJson(json: String)throws  -> Message  {
 }
 /**
  * Every reason `message` cannot be sent, in the core's order; empty when it can be.
+ * Like every function here, it throws only `Internal` (a bug in chatlane) beyond its own errors.
  */
-public func violations(message: Message) -> [Violation]  {
-    return try!  FfiConverterSequenceTypeViolation.lift(try! rustCall() {
+public func violations(message: Message)throws  -> [Violation]  {
+    return try  FfiConverterSequenceTypeViolation.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
         uniffiCallStatus in
     uniffi_chatlane_uniffi_fn_func_violations(
         FfiConverterTypeMessage_lower(message),uniffiCallStatus
@@ -2678,8 +2684,8 @@ public func violations(message: Message) -> [Violation]  {
  * them but without the client's defaults (`CustSpaceId`, a generated `TaskId`). Not
  * validated: a message with violations maps as far as it can.
  */
-public func wireParams(message: Message) -> [String: String]  {
-    return try!  FfiConverterDictionaryStringString.lift(try! rustCall() {
+public func wireParams(message: Message)throws  -> [String: String]  {
+    return try  FfiConverterDictionaryStringString.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
         uniffiCallStatus in
     uniffi_chatlane_uniffi_fn_func_wire_params(
         FfiConverterTypeMessage_lower(message),uniffiCallStatus
@@ -2702,25 +2708,22 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_func_panic_probe() != 32984) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_chatlane_uniffi_checksum_func_mass_message_from_json() != 9127) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_func_mass_violations() != 40337) {
+    if (uniffi_chatlane_uniffi_checksum_func_mass_violations() != 32866) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_func_mass_wire_params() != 40104) {
+    if (uniffi_chatlane_uniffi_checksum_func_mass_wire_params() != 46242) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_func_message_from_json() != 27190) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_func_violations() != 30947) {
+    if (uniffi_chatlane_uniffi_checksum_func_violations() != 58980) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 7150) {
+    if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 8713) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_send() != 42023) {

@@ -1,0 +1,48 @@
+package dev.chatlane
+
+import dev.chatlane.model.Channel
+import dev.chatlane.model.Content
+import dev.chatlane.model.Message
+import dev.chatlane.model.Text
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.Test
+import java.nio.file.Files
+import java.nio.file.Path
+import kotlin.io.path.writeText
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertTrue
+
+/** Credentials from a profile of the Alibaba Cloud CLI's configuration (`profile`, `profileFile`). */
+class ProfileTest : SandboxTest() {
+    /** A config whose profile `sandbox` holds the sandbox's keys and `stale` unknown ones. */
+    private fun config(): Path = Files.createTempFile("chatlane-aliyun-", ".json").apply {
+        writeText(
+            """{"current":"stale","profiles":[
+              {"name":"stale","mode":"AK","access_key_id":"stale-id","access_key_secret":"stale-secret"},
+              {"name":"sandbox","mode":"AK","access_key_id":"$SANDBOX_KEY_ID","access_key_secret":"$SANDBOX_KEY_SECRET"}]}""",
+        )
+    }
+
+    @Test
+    fun `a named profile signs the sends`() = runBlocking<Unit> {
+        Client(ClientOptions(profile = "sandbox", profileFile = config().toString(), endpoint = sandbox.endpoint)).use { client ->
+            val to = sandbox.newRecipient()
+            val receipt = client.send(Message(channel = Channel.WHATSAPP, from = "8613800000000", to = to, content = Content.Text(Text("hi"))))
+            assertEquals(receipt.messageId, sandbox.ledgerTo(to).single().messageId)
+        }
+    }
+
+    @Test
+    fun `a missing profile is MissingCredentials and keys with a profile are refused`() {
+        val missing = assertFailsWith<ChatlaneException.Configuration> {
+            Client(ClientOptions(profile = "nope", profileFile = config().toString()))
+        }
+        assertEquals("MissingCredentials", missing.code)
+        assertTrue(missing.toString().contains("nope"), missing.toString())
+        val both = assertFailsWith<ChatlaneException.Configuration> {
+            Client(options().copy(profile = "sandbox"))
+        }
+        assertEquals("InvalidConfig", both.code)
+    }
+}

@@ -1,0 +1,482 @@
+//! Client options: the one place they are read and judged, for every binding.
+//!
+//! Kotlin and Swift hand over a typed record ([`ClientOptions`]); Python and Node hand over
+//! what their callers wrote — keyword arguments, an options object — as [`HostValue`]s,
+//! named and measured in the host's [`Dialect`], which [`ClientOptions::from_host`] reads
+//! with one set of rules. [`ClientConfig::from_options`] then checks every range. So a bad
+//! value (`NaN`, a negative count, `2**32` attempts, a rate too small to schedule) is the
+//! same `InvalidConfig` error in every language, raised when the client is built, and no
+//! error message ever quotes a secret.
+
+use std::time::Duration;
+
+use crate::cams::Operation;
+use crate::client::ClientConfig;
+use crate::credentials::Credentials;
+use crate::endpoint::Endpoint;
+use crate::error::{Error, ErrorCode};
+use crate::limit::{Pacing, Quota};
+
+/// The longest timeout, pacing wait or retry deadline a client accepts: one day.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+/// The slowest pacing rate: one send a day (a slower one would not fit a schedule).
+pub const MIN_RATE_PER_SECOND: f64 = 1.0 / (24.0 * 60.0 * 60.0);
+/// The fastest pacing rate a client accepts, per second.
+pub const MAX_RATE_PER_SECOND: f64 = 1_000_000.0;
+/// The largest pacing burst.
+pub const MAX_BURST: u32 = 1_000_000;
+/// The most attempts one send may take.
+pub const MAX_ATTEMPTS: u32 = 100;
+
+/// Client settings as plain optional values: what every binding receives from its host
+/// language (keyword arguments, an options object, a Kotlin/Swift record).
+#[derive(Clone, Default, PartialEq)]
+pub struct ClientOptions {
+    /// AccessKey ID; with the secret, overrides the environment.
+    pub access_key_id: Option<String>,
+    /// AccessKey secret.
+    pub access_key_secret: Option<String>,
+    /// STS security token.
+    pub security_token: Option<String>,
+    /// Without keys: the Alibaba Cloud CLI profile to take them from (else
+    /// `ALIBABA_CLOUD_PROFILE`; else the environment, then the CLI's current profile).
+    pub profile: Option<String>,
+    /// The Alibaba Cloud CLI configuration holding the profiles (`~/.aliyun/config.json`).
+    pub profile_file: Option<String>,
+    /// Endpoint URL; [`crate::DEFAULT_ENDPOINT`] when absent.
+    pub endpoint: Option<String>,
+    /// Default `CustSpaceId`.
+    pub cust_space_id: Option<String>,
+    /// Connect timeout in milliseconds.
+    pub connect_timeout_ms: Option<u64>,
+    /// Whole-request timeout in milliseconds.
+    pub request_timeout_ms: Option<u64>,
+    /// The `user-agent` header.
+    pub user_agent: Option<String>,
+    /// Client-side pacing rate for sends, per second (default 250, the account limit).
+    pub rate_limit_per_second: Option<f64>,
+    /// Sends that may go back to back before pacing applies (default 1).
+    pub rate_limit_burst: Option<u32>,
+    /// The longest a send waits for a pacing slot, in milliseconds (0: fail fast with
+    /// `RateLimited`; default: wait as long as it takes).
+    pub rate_limit_max_wait_ms: Option<u64>,
+    /// Turns client-side pacing off.
+    pub rate_limit_disabled: bool,
+    /// Attempts in all for provably unprocessed failures (default 4; 1: no retries).
+    pub max_attempts: Option<u32>,
+    /// No retry starts later than this many milliseconds after the first attempt (default 30 s).
+    pub retry_deadline_ms: Option<u64>,
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("access_key_id", &self.access_key_id)
+            .field("endpoint", &self.endpoint.as_deref().map(crate::endpoint::redacted))
+            .field("cust_space_id", &self.cust_space_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientConfig {
+    /// Resolves options: explicit credentials, else the default chain (a named profile, the
+    /// `ALIBABA_CLOUD_*` environment, the current profile: [`Credentials::from_default_chain`]);
+    /// the endpoint is checked (HTTPS, or HTTP on loopback), and so is every number's range.
+    pub fn from_options(options: ClientOptions) -> Result<Self, Error> {
+        let from_profile = options.profile.is_some() || options.profile_file.is_some();
+        let credentials = match (options.access_key_id, options.access_key_secret) {
+            (Some(_), Some(_)) if from_profile => {
+                return Err(invalid("give AccessKeys or a profile, not both".to_owned()));
+            }
+            (Some(id), Some(secret)) => Credentials::new(id, secret, options.security_token)?,
+            (None, None) => Credentials::from_default_chain(
+                options.profile.as_deref(),
+                options.profile_file.as_deref().map(std::path::Path::new),
+            )?,
+            _ => {
+                return Err(Error::new(
+                    ErrorCode::MissingCredentials,
+                    "give both the AccessKey ID and the AccessKey secret, or neither (to read the environment)",
+                ));
+            }
+        };
+        let mut config = Self::new(credentials);
+        if let Some(endpoint) = options.endpoint {
+            config.endpoint = Endpoint::parse(&endpoint)?;
+        }
+        config.cust_space_id = options.cust_space_id.filter(|s| !s.is_empty());
+        if let Some(timeout) = duration("the connect timeout", options.connect_timeout_ms, 1)? {
+            config.transport.connect_timeout = timeout;
+        }
+        if let Some(timeout) = duration("the request timeout", options.request_timeout_ms, 1)? {
+            config.transport.request_timeout = timeout;
+        }
+        if let Some(user_agent) = options.user_agent {
+            config.user_agent = user_agent;
+        }
+        let quota = Quota {
+            per_second: options
+                .rate_limit_per_second
+                .unwrap_or(Operation::SendChatappMessage.default_quota().per_second),
+            burst: options.rate_limit_burst.unwrap_or(1),
+        };
+        check_quota(&quota)?;
+        config.pacing = Pacing {
+            send_message: (!options.rate_limit_disabled).then_some(quota),
+            mass_message: (!options.rate_limit_disabled).then_some(Operation::SendChatappMassMessage.default_quota()),
+            max_wait: duration("the pacing wait", options.rate_limit_max_wait_ms, 0)?,
+        };
+        if let Some(attempts) = options.max_attempts {
+            if !(1..=MAX_ATTEMPTS).contains(&attempts) {
+                return Err(invalid(format!("max attempts must be between 1 and {MAX_ATTEMPTS}")));
+            }
+            config.retry.max_attempts = attempts;
+        }
+        if let Some(deadline) = duration("the retry deadline", options.retry_deadline_ms, 0)? {
+            config.retry.deadline = deadline;
+        }
+        Ok(config)
+    }
+}
+
+/// A duration option of `ms` milliseconds, at least `min_ms` and at most [`MAX_DURATION`].
+fn duration(what: &str, ms: Option<u64>, min_ms: u64) -> Result<Option<Duration>, Error> {
+    let Some(ms) = ms else { return Ok(None) };
+    let duration = Duration::from_millis(ms);
+    if ms < min_ms || duration > MAX_DURATION {
+        let lower = if min_ms == 0 { "0".to_owned() } else { format!("{min_ms} ms") };
+        return Err(invalid(format!("{what} must be between {lower} and 24 hours")));
+    }
+    Ok(Some(duration))
+}
+
+/// Refuses a pacing quota that cannot be scheduled.
+fn check_quota(quota: &Quota) -> Result<(), Error> {
+    let rate_ok =
+        quota.per_second.is_finite() && (MIN_RATE_PER_SECOND..=MAX_RATE_PER_SECOND).contains(&quota.per_second);
+    if !rate_ok {
+        return Err(invalid(format!(
+            "the rate limit must be a number of sends per second between one a day ({MIN_RATE_PER_SECOND:.3e}) and \
+             {MAX_RATE_PER_SECOND}"
+        )));
+    }
+    if !(1..=MAX_BURST).contains(&quota.burst) {
+        return Err(invalid(format!("the rate limit burst must be between 1 and {MAX_BURST}")));
+    }
+    Ok(())
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorCode::InvalidConfig, message)
+}
+
+/// An option's value as the host language gave it, before chatlane judges it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HostValue {
+    /// `None`, `null` or `undefined`: the option is not set.
+    Absent,
+    /// A boolean.
+    Bool(bool),
+    /// A whole number; one beyond `i128` saturates (it is out of every range anyway).
+    Integer(i128),
+    /// A floating-point number, perhaps NaN or infinite.
+    Float(f64),
+    /// A string.
+    Text(String),
+    /// Anything else: a list, an object, a string that is not Unicode text (a lone surrogate).
+    Other,
+}
+
+/// How a host language names and measures options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// `snake_case` keyword arguments, durations in seconds (`connect_timeout=5.0`).
+    Python,
+    /// `camelCase` properties, durations in milliseconds (`connectTimeoutMs: 5000`).
+    JavaScript,
+}
+
+/// What an option holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Duration,
+    Rate,
+    Count,
+    Flag,
+}
+
+/// Every option a binding may set, by its `snake_case` name.
+const OPTIONS: [(&str, Kind); 15] = [
+    ("access_key_id", Kind::Text),
+    ("access_key_secret", Kind::Text),
+    ("security_token", Kind::Text),
+    ("profile", Kind::Text),
+    ("profile_file", Kind::Text),
+    ("endpoint", Kind::Text),
+    ("cust_space_id", Kind::Text),
+    ("connect_timeout", Kind::Duration),
+    ("request_timeout", Kind::Duration),
+    ("rate_limit_per_second", Kind::Rate),
+    ("rate_limit_burst", Kind::Count),
+    ("rate_limit_max_wait", Kind::Duration),
+    ("rate_limit_disabled", Kind::Flag),
+    ("max_attempts", Kind::Count),
+    ("retry_deadline", Kind::Duration),
+];
+
+impl Dialect {
+    /// The name of option `snake` (one of [`OPTIONS`]) in this dialect.
+    fn name(self, snake: &str, kind: Kind) -> String {
+        match self {
+            Self::Python => snake.to_owned(),
+            Self::JavaScript => {
+                let mut words = snake.split('_');
+                let mut name: String = words.next().unwrap_or_default().to_owned();
+                for word in words {
+                    let mut chars = word.chars();
+                    name.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+                    name.push_str(chars.as_str());
+                }
+                if kind == Kind::Duration {
+                    name.push_str("Ms");
+                }
+                name
+            }
+        }
+    }
+
+    /// Every option name in this dialect, in documentation order.
+    pub fn option_names(self) -> Vec<String> {
+        OPTIONS.iter().map(|(snake, kind)| self.name(snake, *kind)).collect()
+    }
+
+    /// Milliseconds per unit of a duration in this dialect.
+    fn millis_per_unit(self) -> f64 {
+        match self {
+            Self::Python => 1000.0,
+            Self::JavaScript => 1.0,
+        }
+    }
+}
+
+impl ClientOptions {
+    /// Reads options named and measured in `dialect`. A name nobody reads, or a value of
+    /// the wrong type, sign or form, is an `InvalidConfig` error naming the option (never
+    /// quoting its value); ranges are checked by [`ClientConfig::from_options`].
+    pub fn from_host<'a>(
+        dialect: Dialect,
+        fields: impl IntoIterator<Item = (&'a str, HostValue)>,
+    ) -> Result<Self, Error> {
+        let mut options = Self::default();
+        for (name, value) in fields {
+            let Some((snake, kind)) = OPTIONS.iter().find(|(snake, kind)| dialect.name(snake, *kind) == name) else {
+                return Err(invalid(format!(
+                    "unknown option {name:?}; expected one of {}",
+                    dialect.option_names().join(", ")
+                )));
+            };
+            options.set(snake, read(dialect, name, *kind, value)?);
+        }
+        Ok(options)
+    }
+
+    /// Stores a read value into the field of option `snake`.
+    fn set(&mut self, snake: &str, value: Read) {
+        match (snake, value) {
+            ("access_key_id", Read::Text(v)) => self.access_key_id = v,
+            ("access_key_secret", Read::Text(v)) => self.access_key_secret = v,
+            ("security_token", Read::Text(v)) => self.security_token = v,
+            ("profile", Read::Text(v)) => self.profile = v,
+            ("profile_file", Read::Text(v)) => self.profile_file = v,
+            ("endpoint", Read::Text(v)) => self.endpoint = v,
+            ("cust_space_id", Read::Text(v)) => self.cust_space_id = v,
+            ("connect_timeout", Read::Millis(v)) => self.connect_timeout_ms = v,
+            ("request_timeout", Read::Millis(v)) => self.request_timeout_ms = v,
+            ("rate_limit_max_wait", Read::Millis(v)) => self.rate_limit_max_wait_ms = v,
+            ("retry_deadline", Read::Millis(v)) => self.retry_deadline_ms = v,
+            ("rate_limit_per_second", Read::Rate(v)) => self.rate_limit_per_second = v,
+            ("rate_limit_burst", Read::Count(v)) => self.rate_limit_burst = v,
+            ("max_attempts", Read::Count(v)) => self.max_attempts = v,
+            ("rate_limit_disabled", Read::Flag(v)) => self.rate_limit_disabled = v,
+            _ => unreachable!("OPTIONS pairs every name with the kind its field holds"),
+        }
+    }
+}
+
+/// A host value read as an option's kind.
+enum Read {
+    Text(Option<String>),
+    Millis(Option<u64>),
+    Rate(Option<f64>),
+    Count(Option<u32>),
+    Flag(bool),
+}
+
+/// Reads `value` as option `name` of `kind`.
+fn read(dialect: Dialect, name: &str, kind: Kind, value: HostValue) -> Result<Read, Error> {
+    let wrong = |expected: &str| invalid(format!("option {name:?} must be {expected}"));
+    let number = match value {
+        HostValue::Integer(n) => Some(n as f64),
+        HostValue::Float(f) => Some(f),
+        _ => None,
+    };
+    if value == HostValue::Absent {
+        return Ok(match kind {
+            Kind::Text => Read::Text(None),
+            Kind::Duration => Read::Millis(None),
+            Kind::Rate => Read::Rate(None),
+            Kind::Count => Read::Count(None),
+            Kind::Flag => Read::Flag(false),
+        });
+    }
+    match kind {
+        Kind::Text => match value {
+            HostValue::Text(text) => Ok(Read::Text(Some(text))),
+            _ => Err(wrong("a string")),
+        },
+        Kind::Flag => match value {
+            HostValue::Bool(flag) => Ok(Read::Flag(flag)),
+            _ => Err(wrong("a boolean")),
+        },
+        Kind::Rate => match number {
+            Some(rate) if rate.is_finite() => Ok(Read::Rate(Some(rate))),
+            _ => Err(wrong("a finite number of sends per second")),
+        },
+        Kind::Count => {
+            let whole = match value {
+                HostValue::Integer(n) => Some(n),
+                HostValue::Float(f) if f.is_finite() && f.fract() == 0.0 => Some(f as i128),
+                _ => None,
+            };
+            match whole {
+                // Beyond u32 it saturates, which the range check refuses.
+                Some(n) if n >= 0 => Ok(Read::Count(Some(u32::try_from(n).unwrap_or(u32::MAX)))),
+                _ => Err(wrong("a whole, non-negative number")),
+            }
+        }
+        Kind::Duration => {
+            let unit = if dialect == Dialect::Python { "seconds" } else { "milliseconds" };
+            match number {
+                Some(amount) if amount.is_finite() && amount >= 0.0 => {
+                    // Rounded up, so a tiny positive duration never becomes zero; the cast
+                    // saturates beyond u64, which the range check refuses.
+                    Ok(Read::Millis(Some((amount * dialect.millis_per_unit()).ceil() as u64)))
+                }
+                _ => Err(wrong(&format!("a finite, non-negative number of {unit}"))),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> ClientOptions {
+        ClientOptions {
+            access_key_id: Some("AK".into()),
+            access_key_secret: Some("SK-secret".into()),
+            ..ClientOptions::default()
+        }
+    }
+
+    fn refused(options: ClientOptions) -> Error {
+        ClientConfig::from_options(options).unwrap_err()
+    }
+
+    #[test]
+    fn options_resolve_into_a_config() {
+        let config = ClientConfig::from_options(ClientOptions {
+            endpoint: Some("http://127.0.0.1:1".into()),
+            request_timeout_ms: Some(1500),
+            cust_space_id: Some("cams-1".into()),
+            ..options()
+        })
+        .unwrap();
+        assert_eq!(config.endpoint.host_header(), "127.0.0.1:1");
+        assert_eq!(config.transport.request_timeout, Duration::from_millis(1500));
+        assert_eq!(config.cust_space_id.as_deref(), Some("cams-1"));
+        assert!(!format!("{config:?}").contains("SK-secret"));
+    }
+
+    #[test]
+    fn bad_options_are_typed_errors() {
+        let half = ClientOptions { access_key_secret: None, ..options() };
+        assert_eq!(refused(half).code(), ErrorCode::MissingCredentials);
+        let insecure = ClientOptions { endpoint: Some("http://example.com".into()), ..options() };
+        assert_eq!(refused(insecure).code(), ErrorCode::InvalidConfig);
+        let zero = ClientOptions { connect_timeout_ms: Some(0), ..options() };
+        assert_eq!(refused(zero).code(), ErrorCode::InvalidConfig);
+    }
+
+    #[test]
+    fn every_number_is_range_checked() {
+        for bad in [
+            ClientOptions { rate_limit_per_second: Some(f64::NAN), ..options() },
+            ClientOptions { rate_limit_per_second: Some(f64::INFINITY), ..options() },
+            ClientOptions { rate_limit_per_second: Some(1e-20), ..options() },
+            ClientOptions { rate_limit_per_second: Some(-1.0), ..options() },
+            ClientOptions { rate_limit_burst: Some(0), ..options() },
+            ClientOptions { max_attempts: Some(u32::MAX), ..options() },
+            ClientOptions { request_timeout_ms: Some(u64::MAX), ..options() },
+            ClientOptions { retry_deadline_ms: Some(MAX_DURATION.as_millis() as u64 + 1), ..options() },
+        ] {
+            assert_eq!(refused(bad.clone()).code(), ErrorCode::InvalidConfig, "{bad:?}");
+        }
+        let slowest = ClientOptions { rate_limit_per_second: Some(MIN_RATE_PER_SECOND), ..options() };
+        assert!(ClientConfig::from_options(slowest).is_ok());
+    }
+
+    #[test]
+    fn an_endpoint_with_a_password_is_refused_without_quoting_it() {
+        let err = refused(ClientOptions { endpoint: Some("https://user:hunter2@example.com".into()), ..options() });
+        assert_eq!(err.code(), ErrorCode::InvalidConfig);
+        assert!(!err.message().contains("hunter2"), "{err}");
+        let debug = format!("{:?}", ClientOptions { endpoint: Some("https://u:hunter2@h".into()), ..options() });
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
+
+    #[test]
+    fn host_values_read_in_each_dialect() {
+        let python = ClientOptions::from_host(
+            Dialect::Python,
+            [("connect_timeout", HostValue::Float(0.0001)), ("max_attempts", HostValue::Integer(3))],
+        )
+        .unwrap();
+        assert_eq!((python.connect_timeout_ms, python.max_attempts), (Some(1), Some(3)));
+        let js = ClientOptions::from_host(
+            Dialect::JavaScript,
+            [("connectTimeoutMs", HostValue::Integer(2500)), ("rateLimitDisabled", HostValue::Bool(true))],
+        )
+        .unwrap();
+        assert_eq!((js.connect_timeout_ms, js.rate_limit_disabled), (Some(2500), true));
+        assert_eq!(Dialect::JavaScript.option_names()[4], "profileFile");
+        assert_eq!(Dialect::JavaScript.option_names()[14], "retryDeadlineMs");
+    }
+
+    #[test]
+    fn wrong_host_values_name_the_option_and_never_the_value() {
+        let cases = [
+            ("max_attempts", HostValue::Integer(-1)),
+            ("max_attempts", HostValue::Float(2.5)),
+            ("rate_limit_per_second", HostValue::Float(f64::NAN)),
+            ("connect_timeout", HostValue::Float(-1.0)),
+            ("connect_timeout", HostValue::Bool(true)),
+            ("access_key_secret", HostValue::Integer(1234567)),
+            ("access_key_secret", HostValue::Other),
+            ("nope", HostValue::Integer(1)),
+        ];
+        for (name, value) in cases {
+            let err = ClientOptions::from_host(Dialect::Python, [(name, value.clone())]).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidConfig, "{name} {value:?}");
+            assert!(err.message().contains(name), "{err}");
+            assert!(!err.message().contains("1234567"), "{err}");
+        }
+        let huge = ClientOptions::from_host(Dialect::Python, [("max_attempts", HostValue::Integer(1 << 32))]).unwrap();
+        assert_eq!(
+            refused(ClientOptions { max_attempts: huge.max_attempts, ..options() }).code(),
+            ErrorCode::InvalidConfig
+        );
+    }
+}
