@@ -59,6 +59,13 @@ export interface ClientOptions {
   endpoint?: string | null
   /** Default `CustSpaceId` for messages that do not set one. */
   custSpaceId?: string | null
+  /**
+   * A proxy for every request, `http(s)://[user:password@]host:port`. Default: the
+   * `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` variables (which skip loopback endpoints).
+   */
+  proxy?: string | null
+  /** PEM certificates to trust besides the system's roots (a private CA, a TLS-inspecting proxy). */
+  caCertificates?: string | null
   /** Connect timeout in milliseconds (1 ms to 24 h; a fraction rounds up). */
   connectTimeoutMs?: number | null
   /** Whole-request timeout in milliseconds (1 ms to 24 h; a fraction rounds up). */

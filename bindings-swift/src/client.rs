@@ -60,6 +60,14 @@ pub struct ClientOptions {
     /// Default `CustSpaceId` for messages that do not set one.
     #[uniffi(default = None)]
     pub cust_space_id: Option<String>,
+    /// A proxy for every request, `http(s)://[user:password@]host:port` (default: the
+    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` variables, which skip loopback endpoints).
+    #[uniffi(default = None)]
+    pub proxy: Option<String>,
+    /// PEM certificates to trust besides the platform's roots (a private CA, a
+    /// TLS-inspecting proxy, `chatlane sandbox --tls`).
+    #[uniffi(default = None)]
+    pub ca_certificates: Option<String>,
     /// Connect timeout in milliseconds.
     #[uniffi(default = None)]
     pub connect_timeout_ms: Option<u64>,
@@ -101,6 +109,8 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
             profile_file: options.profile_file,
             endpoint: options.endpoint,
             cust_space_id: options.cust_space_id,
+            proxy: options.proxy,
+            ca_certificates: options.ca_certificates,
             connect_timeout_ms: options.connect_timeout_ms,
             request_timeout_ms: options.request_timeout_ms,
             user_agent: Some(USER_AGENT.to_owned()),
@@ -208,6 +218,8 @@ mod tests {
             profile: None,
             profile_file: None,
             endpoint: None,
+            proxy: None,
+            ca_certificates: None,
             cust_space_id: None,
             connect_timeout_ms: None,
             request_timeout_ms: None,

@@ -28,6 +28,14 @@ pub struct ConnectionArgs {
     /// (default: its current profile, when no key is given otherwise).
     #[arg(long, env = "ALIBABA_CLOUD_PROFILE", conflicts_with_all = ["access_key_id", "sandbox"])]
     profile: Option<String>,
+    /// Proxy for every request, http(s)://[user:password@]host:port (default: the
+    /// HTTPS_PROXY / HTTP_PROXY / ALL_PROXY variables).
+    #[arg(long, value_name = "URL", conflicts_with = "sandbox")]
+    proxy: Option<String>,
+    /// PEM file of CA certificates to trust besides the system's (a private CA, a
+    /// TLS-inspecting proxy, `chatlane sandbox --tls`).
+    #[arg(long, value_name = "FILE", conflicts_with = "sandbox")]
+    ca_file: Option<std::path::PathBuf>,
     /// Send to an embedded local sandbox (no credentials needed, nothing leaves the machine).
     #[arg(long)]
     sandbox: bool,
@@ -67,6 +75,8 @@ impl ConnectionArgs {
                 security_token: self.security_token.clone(),
                 profile: self.profile.clone(),
                 endpoint: self.endpoint.clone(),
+                proxy: self.proxy.clone(),
+                ca_certificates: self.ca_certificates()?,
                 ..ClientOptions::default()
             },
         };
@@ -75,6 +85,16 @@ impl ConnectionArgs {
         tune(&mut options);
         let client = Client::new(ClientConfig::from_options(options)?)?;
         Ok(Connection { client, _sandbox: sandbox })
+    }
+}
+
+impl ConnectionArgs {
+    /// The PEM text of `--ca-file`, if given.
+    fn ca_certificates(&self) -> Result<Option<String>, Error> {
+        let Some(path) = &self.ca_file else { return Ok(None) };
+        std::fs::read_to_string(path).map(Some).map_err(|e| {
+            Error::new(ErrorCode::InvalidConfig, format!("cannot read the CA file {}: {e}", path.display()))
+        })
     }
 }
 

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
+use chatlane_sandbox::tls::TlsIdentity;
 use chatlane_sandbox::{Account, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
 use clap::Args;
 use tokio::net::TcpListener;
@@ -15,8 +16,9 @@ Examples:
   chatlane sandbox --port 8080
   chatlane sandbox --access-key-id my-id --access-key-secret my-secret
   chatlane sandbox --config sandbox.json     # accounts, numbers, templates, callbacks, limits
+  chatlane sandbox --tls --ca-out ca.pem     # https with a throwaway CA: trust ca.pem
 
-The first line printed is `chatlane sandbox listening on http://HOST:PORT`.
+The first line printed is `chatlane sandbox listening on http://HOST:PORT` (https with --tls).
 Accepted messages: GET http://HOST:PORT/_sandbox/ledger (DELETE clears it).";
 
 /// Options of `chatlane sandbox`.
@@ -40,6 +42,14 @@ pub struct SandboxArgs {
     /// sandbox's own).
     #[arg(long)]
     access_key_secret: Option<String>,
+    /// Serve HTTPS with a certificate for localhost, 127.0.0.1 and ::1, signed by a CA
+    /// generated at start (clients trust it with the `ca_certificates` option).
+    #[arg(long)]
+    tls: bool,
+    /// With --tls: write the CA's certificate (PEM) to FILE (default: a file in the
+    /// temporary directory, named on the second line printed).
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    ca_out: Option<std::path::PathBuf>,
 }
 
 /// Runs `chatlane sandbox`.
@@ -70,14 +80,37 @@ pub async fn run(args: SandboxArgs) -> ExitCode {
         }
     };
     let addr = listener.local_addr().expect("a bound listener has an address");
+    let identity = match args.tls.then(TlsIdentity::generate).transpose() {
+        Ok(identity) => identity,
+        Err(e) => {
+            eprintln!("error: cannot generate the TLS certificates: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let scheme = if identity.is_some() { "https" } else { "http" };
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "chatlane sandbox listening on http://{addr}");
+    let _ = writeln!(out, "chatlane sandbox listening on {scheme}://{addr}");
+    if let Some(identity) = &identity {
+        let path = args
+            .ca_out
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join(format!("chatlane-sandbox-ca-{}.pem", std::process::id())));
+        if let Err(e) = std::fs::write(&path, &identity.ca_pem) {
+            eprintln!("error: cannot write the CA certificate to {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        let _ = writeln!(out, "ca certificate: {}", path.display());
+    }
     let ids: Vec<&str> = config.accounts.iter().map(|a| a.access_key_id.as_str()).collect();
     let _ = writeln!(out, "access key id: {}", ids.join(", "));
-    let _ = writeln!(out, "ledger: http://{addr}/_sandbox/ledger");
+    let _ = writeln!(out, "ledger: {scheme}://{addr}/_sandbox/ledger");
     let _ = out.flush();
     drop(out);
-    match Sandbox::serve(config, listener).await {
+    let served = match identity {
+        Some(identity) => Sandbox::serve(config, identity.listener(listener)).await,
+        None => Sandbox::serve(config, listener).await,
+    };
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the sandbox stopped: {e}");

@@ -16,6 +16,9 @@ use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::limit::{Pacing, Quota};
+use crate::transport::ProxyUrl;
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
 
 /// The longest timeout, pacing wait or retry deadline a client accepts: one day.
 pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
@@ -53,6 +56,12 @@ pub struct ClientOptions {
     pub request_timeout_ms: Option<u64>,
     /// The `user-agent` header.
     pub user_agent: Option<String>,
+    /// A proxy for every request, `http(s)://[user:password@]host:port` (default: the
+    /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` variables, which skip loopback endpoints).
+    pub proxy: Option<String>,
+    /// PEM certificates to trust besides the platform's roots (a private CA, a
+    /// TLS-inspecting proxy).
+    pub ca_certificates: Option<String>,
     /// Client-side pacing rate for sends, per second (default 250, the account limit).
     pub rate_limit_per_second: Option<f64>,
     /// Sends that may go back to back before pacing applies (default 1).
@@ -74,6 +83,7 @@ impl std::fmt::Debug for ClientOptions {
             .field("access_key_id", &self.access_key_id)
             .field("endpoint", &self.endpoint.as_deref().map(crate::endpoint::redacted))
             .field("cust_space_id", &self.cust_space_id)
+            .field("proxy", &self.proxy.as_deref().map(crate::endpoint::redacted))
             .finish_non_exhaustive()
     }
 }
@@ -114,6 +124,10 @@ impl ClientConfig {
         if let Some(user_agent) = options.user_agent {
             config.user_agent = user_agent;
         }
+        config.transport.proxy = options.proxy.as_deref().map(ProxyUrl::parse).transpose()?;
+        if let Some(pem) = options.ca_certificates {
+            config.transport.extra_root_certificates = certificates(&pem)?;
+        }
         let quota = Quota {
             per_second: options
                 .rate_limit_per_second
@@ -148,6 +162,17 @@ fn duration(what: &str, ms: Option<u64>, min_ms: u64) -> Result<Option<Duration>
         return Err(invalid(format!("{what} must be between {lower} and 24 hours")));
     }
     Ok(Some(duration))
+}
+
+/// The DER certificates in PEM text: at least one, and nothing unreadable.
+fn certificates(pem: &str) -> Result<Vec<Vec<u8>>, Error> {
+    let found: Result<Vec<_>, _> =
+        CertificateDer::pem_slice_iter(pem.as_bytes()).map(|c| c.map(|c| c.to_vec())).collect();
+    match found {
+        Ok(certificates) if !certificates.is_empty() => Ok(certificates),
+        Ok(_) => Err(invalid("the CA certificates hold no PEM certificate (-----BEGIN CERTIFICATE-----)".to_owned())),
+        Err(e) => Err(invalid(format!("the CA certificates are not readable PEM: {e}"))),
+    }
 }
 
 /// Refuses a pacing quota that cannot be scheduled.
@@ -207,7 +232,7 @@ enum Kind {
 }
 
 /// Every option a binding may set, by its `snake_case` name.
-const OPTIONS: [(&str, Kind); 15] = [
+const OPTIONS: [(&str, Kind); 17] = [
     ("access_key_id", Kind::Text),
     ("access_key_secret", Kind::Text),
     ("security_token", Kind::Text),
@@ -215,6 +240,8 @@ const OPTIONS: [(&str, Kind); 15] = [
     ("profile_file", Kind::Text),
     ("endpoint", Kind::Text),
     ("cust_space_id", Kind::Text),
+    ("proxy", Kind::Text),
+    ("ca_certificates", Kind::Text),
     ("connect_timeout", Kind::Duration),
     ("request_timeout", Kind::Duration),
     ("rate_limit_per_second", Kind::Rate),
@@ -291,6 +318,8 @@ impl ClientOptions {
             ("profile_file", Read::Text(v)) => self.profile_file = v,
             ("endpoint", Read::Text(v)) => self.endpoint = v,
             ("cust_space_id", Read::Text(v)) => self.cust_space_id = v,
+            ("proxy", Read::Text(v)) => self.proxy = v,
+            ("ca_certificates", Read::Text(v)) => self.ca_certificates = v,
             ("connect_timeout", Read::Millis(v)) => self.connect_timeout_ms = v,
             ("request_timeout", Read::Millis(v)) => self.request_timeout_ms = v,
             ("rate_limit_max_wait", Read::Millis(v)) => self.rate_limit_max_wait_ms = v,
@@ -452,7 +481,8 @@ mod tests {
         .unwrap();
         assert_eq!((js.connect_timeout_ms, js.rate_limit_disabled), (Some(2500), true));
         assert_eq!(Dialect::JavaScript.option_names()[4], "profileFile");
-        assert_eq!(Dialect::JavaScript.option_names()[14], "retryDeadlineMs");
+        assert_eq!(Dialect::JavaScript.option_names()[8], "caCertificates");
+        assert_eq!(Dialect::JavaScript.option_names()[16], "retryDeadlineMs");
     }
 
     #[test]
@@ -478,5 +508,25 @@ mod tests {
             refused(ClientOptions { max_attempts: huge.max_attempts, ..options() }).code(),
             ErrorCode::InvalidConfig
         );
+    }
+
+    #[test]
+    fn a_proxy_and_ca_certificates_are_checked_when_the_client_is_built() {
+        let config = ClientConfig::from_options(ClientOptions {
+            proxy: Some("http://user:hunter2@127.0.0.1:3128".into()),
+            ..options()
+        })
+        .unwrap();
+        let shown = format!("{:?}", config.transport.proxy.unwrap());
+        assert!(shown.contains("127.0.0.1:3128") && !shown.contains("hunter2"), "{shown}");
+        for bad in ["socks5://user:hunter2@127.0.0.1:1080", "http://user:hunter2@/", "not a url hunter2"] {
+            let err = refused(ClientOptions { proxy: Some(bad.into()), ..options() });
+            assert_eq!(err.code(), ErrorCode::InvalidConfig, "{bad}");
+            assert!(!err.message().contains("hunter2"), "{err}");
+        }
+        for bad in ["", "just text", "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"] {
+            let err = refused(ClientOptions { ca_certificates: Some(bad.into()), ..options() });
+            assert_eq!(err.code(), ErrorCode::InvalidConfig, "{bad:?}");
+        }
     }
 }

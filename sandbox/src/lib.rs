@@ -19,6 +19,7 @@ pub mod send;
 mod server;
 pub mod signature_v2;
 pub mod throttle;
+pub mod tls;
 
 use std::io;
 use std::net::SocketAddr;
@@ -73,8 +74,13 @@ impl Sandbox {
         Ok(Self { addr, state, stop, task })
     }
 
-    /// Serves on `listener` until the process ends (the `chatlane sandbox` command).
-    pub async fn serve(config: SandboxConfig, listener: TcpListener) -> io::Result<()> {
+    /// Serves on `listener` (a `TcpListener`, or a [`tls::TlsListener`]) until the process
+    /// ends (the `chatlane sandbox` command).
+    pub async fn serve<L>(config: SandboxConfig, listener: L) -> io::Result<()>
+    where
+        L: axum::serve::Listener,
+        L::Addr: std::fmt::Debug,
+    {
         let (_never_stops, stopping) = watch::channel(false);
         axum::serve(listener, server::router(Arc::new(AppState::new(config, stopping)))).await
     }

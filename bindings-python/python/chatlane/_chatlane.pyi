@@ -43,6 +43,8 @@ class Client:
         profile_file: str | None = None,
         endpoint: str | None = None,
         cust_space_id: str | None = None,
+        proxy: str | None = None,
+        ca_certificates: str | None = None,
         connect_timeout: float | None = None,
         request_timeout: float | None = None,
         rate_limit_per_second: float | None = None,
@@ -56,7 +58,10 @@ class Client:
         ``profile`` (or ``ALIBABA_CLOUD_PROFILE``) in ``profile_file`` (default
         ``~/.aliyun/config.json``), else ``ALIBABA_CLOUD_ACCESS_KEY_ID``,
         ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` and ``ALIBABA_CLOUD_SECURITY_TOKEN``, else that
-        file's current profile. Durations are in seconds. Every value is checked when the
+        file's current profile. ``proxy`` (``http(s)://[user:password@]host:port``) carries
+        every request, instead of the ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` variables;
+        ``ca_certificates`` (PEM text) are trusted besides the system's roots. Durations are
+        in seconds. Every value is checked when the
         client is built: a wrong type, a NaN, a number out of range or a bad endpoint raises
         ``ConfigurationError`` (code ``InvalidConfig``), as in every chatlane language.
 

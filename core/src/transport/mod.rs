@@ -78,6 +78,41 @@ pub struct TransportConfig {
     /// DER-encoded certificates trusted in addition to the platform's roots: a private CA,
     /// or a TLS-inspecting corporate proxy.
     pub extra_root_certificates: Vec<Vec<u8>>,
+    /// A proxy that carries every request, loopback endpoints included, instead of the
+    /// `HTTP(S)_PROXY` variables.
+    pub proxy: Option<ProxyUrl>,
+}
+
+/// An `http://` or `https://` proxy URL, perhaps with `user:password@`; `Debug` hides the
+/// password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ProxyUrl(url::Url);
+
+impl ProxyUrl {
+    /// Parses and checks a proxy URL: `http(s)://[user:password@]host[:port]`. The error
+    /// never quotes the URL, which may hold a password.
+    pub fn parse(input: &str) -> Result<Self, Error> {
+        let invalid = |why: &str| Error::new(ErrorCode::InvalidConfig, format!("the proxy URL {why}"));
+        let url = url::Url::parse(input).map_err(|e| invalid(&format!("is not a URL ({e})")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(invalid("must be an http:// or https:// URL"));
+        }
+        if url.host_str().is_none_or(str::is_empty) || !matches!(url.path(), "" | "/") || url.query().is_some() {
+            return Err(invalid("must be scheme://host[:port], without a path or query"));
+        }
+        Ok(Self(url))
+    }
+
+    /// The URL, password included (hand it only to the HTTP client).
+    pub fn expose(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl std::fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ProxyUrl({})", crate::endpoint::redacted(self.0.as_str()))
+    }
 }
 
 impl Default for TransportConfig {
@@ -88,14 +123,16 @@ impl Default for TransportConfig {
             pool_idle_timeout: Duration::from_secs(60),
             no_proxy: false,
             extra_root_certificates: Vec::new(),
+            proxy: None,
         }
     }
 }
 
-/// The transport for `endpoint`: [`ReqwestTransport`] when the environment routes it through
-/// a proxy (and `config.no_proxy` is false), [`DirectTransport`] otherwise.
+/// The transport for `endpoint`: [`ReqwestTransport`] when `config.proxy` is set or the
+/// environment routes the endpoint through a proxy (and `config.no_proxy` is false),
+/// [`DirectTransport`] otherwise.
 pub fn for_endpoint(endpoint: &Endpoint, config: &TransportConfig) -> Result<Arc<dyn Transport>, Error> {
-    if !config.no_proxy && is_proxied(endpoint, &Matcher::from_env()) {
+    if config.proxy.is_some() || (!config.no_proxy && is_proxied(endpoint, &Matcher::from_env())) {
         Ok(Arc::new(ReqwestTransport::new(config)?))
     } else {
         Ok(Arc::new(DirectTransport::new(config)?))

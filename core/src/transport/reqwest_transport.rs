@@ -1,5 +1,6 @@
-//! The transport for proxied endpoints: reqwest over rustls (ring), which speaks to
-//! `HTTP(S)_PROXY` / `ALL_PROXY` proxies (CONNECT tunnels, proxy credentials, `NO_PROXY`).
+//! The transport for proxied endpoints: reqwest over rustls (ring), which speaks to the
+//! configured proxy or the `HTTP(S)_PROXY` / `ALL_PROXY` ones (CONNECT tunnels, proxy
+//! credentials, `NO_PROXY`).
 
 use std::sync::Once;
 
@@ -28,7 +29,9 @@ impl ReqwestTransport {
         for der in &config.extra_root_certificates {
             builder = builder.add_root_certificate(reqwest::Certificate::from_der(der).map_err(invalid)?);
         }
-        if config.no_proxy {
+        if let Some(proxy) = &config.proxy {
+            builder = builder.proxy(reqwest::Proxy::all(proxy.expose()).map_err(invalid)?);
+        } else if config.no_proxy {
             builder = builder.no_proxy();
         }
         Ok(Self { client: builder.build().map_err(invalid)? })

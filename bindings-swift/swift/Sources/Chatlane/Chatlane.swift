@@ -982,6 +982,16 @@ public struct ClientOptions {
      */
     public let custSpaceId: String?
     /**
+     * A proxy for every request, `http(s)://[user:password@]host:port` (default: the
+     * `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` variables, which skip loopback endpoints).
+     */
+    public let proxy: String?
+    /**
+     * PEM certificates to trust besides the platform's roots (a private CA, a
+     * TLS-inspecting proxy, `chatlane sandbox --tls`).
+     */
+    public let caCertificates: String?
+    /**
      * Connect timeout in milliseconds.
      */
     public let connectTimeoutMs: UInt64?
@@ -1040,6 +1050,14 @@ public struct ClientOptions {
          * Default `CustSpaceId` for messages that do not set one.
          */custSpaceId: String? = nil, 
         /**
+         * A proxy for every request, `http(s)://[user:password@]host:port` (default: the
+         * `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` variables, which skip loopback endpoints).
+         */proxy: String? = nil, 
+        /**
+         * PEM certificates to trust besides the platform's roots (a private CA, a
+         * TLS-inspecting proxy, `chatlane sandbox --tls`).
+         */caCertificates: String? = nil, 
+        /**
          * Connect timeout in milliseconds.
          */connectTimeoutMs: UInt64? = nil, 
         /**
@@ -1072,6 +1090,8 @@ public struct ClientOptions {
         self.profileFile = profileFile
         self.endpoint = endpoint
         self.custSpaceId = custSpaceId
+        self.proxy = proxy
+        self.caCertificates = caCertificates
         self.connectTimeoutMs = connectTimeoutMs
         self.requestTimeoutMs = requestTimeoutMs
         self.rateLimitPerSecond = rateLimitPerSecond
@@ -1103,6 +1123,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 profileFile: FfiConverterOptionString.read(from: &buf), 
                 endpoint: FfiConverterOptionString.read(from: &buf), 
                 custSpaceId: FfiConverterOptionString.read(from: &buf), 
+                proxy: FfiConverterOptionString.read(from: &buf), 
+                caCertificates: FfiConverterOptionString.read(from: &buf), 
                 connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 requestTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 rateLimitPerSecond: FfiConverterOptionDouble.read(from: &buf), 
@@ -1120,6 +1142,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.profileFile, into: &buf)
         FfiConverterOptionString.write(value.endpoint, into: &buf)
         FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+        FfiConverterOptionString.write(value.proxy, into: &buf)
+        FfiConverterOptionString.write(value.caCertificates, into: &buf)
         FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
         FfiConverterOptionUInt64.write(value.requestTimeoutMs, into: &buf)
         FfiConverterOptionDouble.write(value.rateLimitPerSecond, into: &buf)
