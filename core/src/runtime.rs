@@ -4,6 +4,11 @@
 //! Bindings whose host has no tokio runtime (Python, Kotlin/Swift) use [`run`] / [`block_on`]
 //! on the runtime owned here; a binding that already polls futures on a tokio runtime (napi's,
 //! in Node) uses [`contained`] on it and saves a hop between threads.
+//!
+//! Cancellation is dropping: a send whose future is dropped while it waits for a pacing slot
+//! or a retry backoff never goes out; one dropped while its request is being written or
+//! awaited has an unknown outcome (reconcile it through receipts by its `TaskId`). [`run`]
+//! keeps that true across the hop to the runtime: dropping its future aborts the task.
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -13,6 +18,7 @@ use std::sync::{LazyLock, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use tokio::runtime::{Builder, Runtime};
+use tokio::task::{JoinError, JoinHandle};
 
 use crate::error::{Error, ErrorCode};
 
@@ -58,17 +64,37 @@ where
     }
 }
 
-/// Runs `future` on the chatlane runtime and awaits it from any executor (asyncio bridge,
-/// napi, a UniFFI foreign executor). A panic inside becomes an internal error.
+/// Runs `future` on the chatlane runtime and awaits it from any executor (a UniFFI foreign
+/// executor: Kotlin coroutines, Swift tasks). A panic inside becomes an internal error;
+/// dropping the returned future (a cancelled coroutine or task) aborts `future` at its next
+/// wait, so a send waiting for a pacing slot or a retry backoff never goes out.
 pub async fn run<T, F>(future: F) -> Result<T, Error>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,
 {
-    match runtime().spawn(future).await {
+    match Aborting(runtime().spawn(future)).await {
         Ok(result) => result,
         Err(join) if join.is_panic() => Err(Error::from_panic(join.into_panic().as_ref())),
         Err(join) => Err(Error::new(ErrorCode::Internal, format!("the send task was cancelled: {join}"))),
+    }
+}
+
+/// A spawned task's handle that aborts the task when dropped (a plain [`JoinHandle`] detaches
+/// it); aborting a finished task does nothing.
+struct Aborting<T>(JoinHandle<T>);
+
+impl<T> Future for Aborting<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<T> Drop for Aborting<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -180,6 +206,25 @@ mod tests {
         }
         taken.sort_unstable();
         assert_eq!(taken, (0..4_000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn dropping_a_run_future_aborts_its_task() {
+        let (held, released) = tokio::sync::oneshot::channel::<()>();
+        let running = run(async move {
+            let _held = held;
+            std::future::pending::<Result<(), Error>>().await
+        });
+        block_on(async {
+            let mut running = Box::pin(running);
+            let waited = tokio::time::timeout(std::time::Duration::from_millis(20), &mut running).await;
+            assert!(waited.is_err(), "the task is still running");
+            drop(running);
+            let aborted = tokio::time::timeout(std::time::Duration::from_secs(5), released).await;
+            assert!(matches!(aborted, Ok(Err(_))), "the task outlived its dropped future");
+            Ok(())
+        })
+        .unwrap();
     }
 
     #[test]
