@@ -29,5 +29,6 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(messages::mass_wire_params, m)?)?;
     m.add_function(wrap_pyfunction!(client::panic_probe, m)?)?;
     m.add_function(wrap_pyfunction!(client::panic_probe_async, m)?)?;
+    aio::register(m)?;
     errors::register(m)
 }

@@ -10,14 +10,18 @@
 //! awaited has an unknown outcome (reconcile it through receipts by its `TaskId`). [`run`]
 //! keeps that true across the hop to the runtime: dropping its future aborts the task.
 
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use tokio::runtime::{Builder, Runtime};
+use tokio::sync::Notify;
+/// Aborts a task spawned on the chatlane runtime at its next wait (bindings that spawn
+/// there themselves, e.g. Python's asyncio bridge, cancel with it).
+pub use tokio::task::AbortHandle;
 use tokio::task::{JoinError, JoinHandle};
 
 use crate::error::{Error, ErrorCode};
@@ -96,6 +100,30 @@ impl<T> Drop for Aborting<T> {
     fn drop(&mut self) {
         self.0.abort();
     }
+}
+
+/// A cancellation a host triggers from outside the operation it cancels (Node's
+/// `AbortSignal`); see [`cancellable`]. Clones trigger the same cancellation.
+#[derive(Clone, Debug, Default)]
+pub struct Cancellation(Arc<Notify>);
+
+impl Cancellation {
+    /// Cancels the operation, also one not started yet.
+    pub fn cancel(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// `future`'s output, or `None` once `cancellation` is cancelled: `future` is then dropped,
+/// so a send waiting for a pacing slot or a retry backoff never goes out.
+pub async fn cancellable<F: Future>(future: F, cancellation: &Cancellation) -> Option<F::Output> {
+    let mut future = pin!(future);
+    let mut cancelled = pin!(cancellation.0.notified());
+    poll_fn(|cx| match cancelled.as_mut().poll(cx) {
+        Poll::Ready(()) => Poll::Ready(None),
+        Poll::Pending => future.as_mut().poll(cx).map(Some),
+    })
+    .await
 }
 
 /// Polls `future` on the calling thread, within the chatlane runtime's context (its I/O
@@ -225,6 +253,19 @@ mod tests {
             Ok(())
         })
         .unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancellation_drops_the_operation_even_one_cancelled_before_it_starts() {
+        let cancellation = Cancellation::default();
+        let sleeping = tokio::time::sleep(std::time::Duration::from_secs(1));
+        let canceller = cancellation.clone();
+        tokio::spawn(async move { canceller.cancel() });
+        assert_eq!(cancellable(sleeping, &cancellation).await, None);
+        let early = Cancellation::default();
+        early.cancel();
+        assert_eq!(cancellable(async { 1 }, &early).await, None);
+        assert_eq!(cancellable(async { 2 }, &Cancellation::default()).await, Some(2));
     }
 
     #[test]
