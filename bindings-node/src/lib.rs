@@ -267,15 +267,15 @@ impl NativeClient {
 /// The native end of an `AbortSignal`: the `chatlane` package makes one for each send given
 /// a signal, and cancels it when the signal aborts.
 #[napi]
+#[derive(Default)]
 pub struct NativeCancellation(Cancellation);
 
 #[napi]
 impl NativeCancellation {
     /// A cancellation not cancelled yet.
     #[napi(constructor)]
-    #[allow(clippy::new_without_default, reason = "a JS constructor")]
     pub fn new() -> Self {
-        Self(Cancellation::default())
+        Self::default()
     }
 
     /// Cancels the send: one waiting for a pacing slot or a retry backoff never goes out;
