@@ -40,9 +40,11 @@ pub struct LimitKey {
 
 /// Takes slots under a quota, waiting asynchronously (never blocking a thread).
 pub trait RateLimiter: Send + Sync + std::fmt::Debug + 'static {
-    /// Takes one slot for `key`, waiting at most `max_wait` for it. When no slot is free in
-    /// time, fails with [`ErrorCode::RateLimited`] and the wait it would have taken as
-    /// `retry_after`, as soon as that is known. Clients of one account should share a quota.
+    /// Takes one slot for `key` for a client paced at `quota`, waiting at most `max_wait`
+    /// for it. When no slot is free in time, fails with [`ErrorCode::RateLimited`] and the
+    /// wait it would have taken as `retry_after`, as soon as that is known. Clients of one
+    /// account share its budget; `quota` caps the calling client's own sends (the rule of
+    /// [`InProcessLimiter`] is in the module doc).
     fn acquire<'a>(&'a self, key: &'a LimitKey, quota: Quota, max_wait: Duration) -> BoxFuture<'a, Result<(), Error>>;
 }
 
@@ -160,7 +162,9 @@ impl Budget {
 /// The first slot a send takes: the account's, or (for a client slower than the account)
 /// its own schedule's, after which it takes the account's.
 enum Slot {
+    /// A slot of the account's budget: the send goes after its wait.
     Account(Admission),
+    /// A slot of the client's own schedule: after its wait, the send takes an account slot.
     Capped(Admission),
 }
 
