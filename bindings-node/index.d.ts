@@ -95,6 +95,18 @@ export interface ClientOptions {
 }
 
 /** A CAMS client. It reuses connections: share one per process. */
+/** Options of one send. */
+export interface SendOptions {
+  /**
+   * Cancels the send when aborted: the promise rejects with `signal.reason` (by default a
+   * `DOMException` named `'AbortError'`), as `fetch` does. A send still waiting for a pacing
+   * slot or a retry backoff then never goes out; one whose request is already on its way
+   * has an unknown outcome (reconcile it through receipts by its `TaskId`). A signal aborted
+   * already sends nothing.
+   */
+  signal?: AbortSignal
+}
+
 export declare class Client {
   /** @throws {ConfigurationError} for bad options or missing credentials. */
   constructor(options?: ClientOptions)
@@ -109,13 +121,13 @@ export declare class Client {
    * Rejects with a {@link ChatlaneError} subclass, e.g. {@link ValidationError} before
    * anything is sent, {@link AuthenticationError} for a wrong secret.
    */
-  send(message: Message): Promise<Receipt>
+  send(message: Message, options?: SendOptions): Promise<Receipt>
   /**
    * Validates and sends one template to up to 1,000 recipients, each with their own
    * variables (`SendChatappMassMessage`); the receipt's `messageId` is the `GroupMessageId`.
    * Rejects as {@link Client.send} does.
    */
-  sendMass(mass: MassMessage): Promise<Receipt>
+  sendMass(mass: MassMessage, options?: SendOptions): Promise<Receipt>
   /**
    * Replaces the credentials for every later send (e.g. a refreshed STS token), keeping the
    * client's connections and pacing.

@@ -80,6 +80,35 @@ async function settle(call) {
 }
 
 /**
+ * Awaits `start(cancellation)`, a native send, as {@link settle} does. With an `AbortSignal`,
+ * aborting it cancels the send and rejects with `signal.reason` (by default a `DOMException`
+ * named `AbortError`), as `fetch` does; a signal aborted already sends nothing.
+ */
+function abortable(start, signal) {
+  return signal === undefined || signal === null ? settle(() => start(undefined)) : untilAborted(start, signal)
+}
+
+/** {@link abortable} with a signal. */
+async function untilAborted(start, signal) {
+  if (typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
+    throw new TypeError('options.signal must be an AbortSignal')
+  }
+  signal.throwIfAborted()
+  const cancellation = new native.NativeCancellation()
+  const cancel = () => cancellation.cancel()
+  signal.addEventListener('abort', cancel, { once: true })
+  try {
+    const receipt = await settle(() => start(cancellation))
+    if (receipt === null) {
+      throw signal.reason
+    }
+    return receipt
+  } finally {
+    signal.removeEventListener('abort', cancel)
+  }
+}
+
+/**
  * How deep a message is followed where `JSON.stringify` cannot be used as is: twice what
  * free-form JSON may nest (the core's `MAX_JSON_DEPTH`, 32), so whatever is cut off there is
  * refused by the core anyway, as `too_deep` at the field's path.
@@ -188,10 +217,11 @@ class Client {
    * Validates and sends one message (`SendChatappMessage`); the work runs off the event loop.
    *
    * @param {import('./index').Message} message
+   * @param {import('./index').SendOptions} [options] `signal` cancels the send
    * @returns {Promise<import('./index').Receipt>}
    */
-  send(message) {
-    return settle(() => this.#native.send(encode(message)))
+  send(message, options) {
+    return abortable((cancellation) => this.#native.send(encode(message), cancellation), options?.signal)
   }
 
   /**
@@ -199,10 +229,11 @@ class Client {
    * receipt's `messageId` is the `GroupMessageId`.
    *
    * @param {import('./index').MassMessage} mass
+   * @param {import('./index').SendOptions} [options] `signal` cancels the send
    * @returns {Promise<import('./index').Receipt>}
    */
-  sendMass(mass) {
-    return settle(() => this.#native.sendMass(encode(mass)))
+  sendMass(mass, options) {
+    return abortable((cancellation) => this.#native.sendMass(encode(mass), cancellation), options?.signal)
   }
 
   /**

@@ -18,12 +18,13 @@ mod completions;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chatlane_core::cams::wire::Defaults;
+use chatlane_core::runtime::{self, Cancellation};
 use chatlane_core::validate::{self, HostProblem, Violation};
 use chatlane_core::{
     Client, ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCategory, ErrorCode, HostValue, MassMessage,
     Message, Outgoing, SendReceipt,
 };
-use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
+use napi::bindgen_prelude::{ClassInstance, FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsValue, Status, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
@@ -186,18 +187,29 @@ impl NativeClient {
         guarded(&env, || client_from(options).map(|inner| Self { inner }).map_err(|error| rethrowable(&env, &error)))
     }
 
-    /// Validates and sends one message (its JSON text). Resolves with a [`Receipt`];
-    /// rejects with a JS error carrying the core error's fields. Never blocks the event loop.
-    #[napi(ts_return_type = "Promise<Receipt>")]
-    pub fn send<'env>(&self, env: &'env Env, message: String) -> napi::Result<PromiseRaw<'env, Receipt>> {
-        self.dispatch::<Message>(env, message)
+    /// Validates and sends one message (its JSON text). Resolves with a [`Receipt`], or with
+    /// `null` once `cancel` is cancelled (then nothing more is sent); rejects with a JS error
+    /// carrying the core error's fields. Never blocks the event loop.
+    #[napi(ts_return_type = "Promise<Receipt | null>")]
+    pub fn send<'env>(
+        &self,
+        env: &'env Env,
+        message: String,
+        cancel: Option<ClassInstance<'env, NativeCancellation>>,
+    ) -> napi::Result<PromiseRaw<'env, Option<Receipt>>> {
+        self.dispatch::<Message>(env, message, cancel)
     }
 
     /// [`NativeClient::send`] for one template to many recipients (`SendChatappMassMessage`);
     /// the receipt's `messageId` is the `GroupMessageId`.
-    #[napi(ts_return_type = "Promise<Receipt>")]
-    pub fn send_mass<'env>(&self, env: &'env Env, message: String) -> napi::Result<PromiseRaw<'env, Receipt>> {
-        self.dispatch::<MassMessage>(env, message)
+    #[napi(ts_return_type = "Promise<Receipt | null>")]
+    pub fn send_mass<'env>(
+        &self,
+        env: &'env Env,
+        message: String,
+        cancel: Option<ClassInstance<'env, NativeCancellation>>,
+    ) -> napi::Result<PromiseRaw<'env, Option<Receipt>>> {
+        self.dispatch::<MassMessage>(env, message, cancel)
     }
 
     /// Replaces the credentials (`{accessKeyId, accessKeySecret, securityToken?}`, e.g. a
@@ -239,10 +251,44 @@ impl NativeClient {
 
 impl NativeClient {
     /// The promise of parsing `text` as an `M` and sending it, both polled on napi's own
-    /// tokio runtime (no second hop to the core's runtime).
-    fn dispatch<'env, M: Outgoing>(&self, env: &'env Env, text: String) -> napi::Result<PromiseRaw<'env, Receipt>> {
+    /// tokio runtime (no second hop to the core's runtime), until `cancel` is cancelled.
+    fn dispatch<'env, M: Outgoing>(
+        &self,
+        env: &'env Env,
+        text: String,
+        cancel: Option<ClassInstance<'env, NativeCancellation>>,
+    ) -> napi::Result<PromiseRaw<'env, Option<Receipt>>> {
         let client = self.inner.clone();
-        settled(env, async move { client.send(&M::from_json_text(&text)?).await })
+        let cancellation = cancel.map(|cancel| cancel.0.clone());
+        settled(env, async move {
+            let send = async { client.send(&M::from_json_text(&text)?).await.map(Receipt::from) };
+            match cancellation {
+                Some(cancellation) => runtime::cancellable(send, &cancellation).await.transpose(),
+                None => send.await.map(Some),
+            }
+        })
+    }
+}
+
+/// The native end of an `AbortSignal`: the `chatlane` package makes one for each send given
+/// a signal, and cancels it when the signal aborts.
+#[napi]
+#[derive(Default)]
+pub struct NativeCancellation(Cancellation);
+
+#[napi]
+impl NativeCancellation {
+    /// A cancellation not cancelled yet.
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Cancels the send: one waiting for a pacing slot or a retry backoff never goes out;
+    /// one whose request is on its way has an unknown outcome.
+    #[napi]
+    pub fn cancel(&self) {
+        self.0.cancel();
     }
 }
 

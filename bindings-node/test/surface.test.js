@@ -78,7 +78,7 @@ test('index.d.ts ClientOptions declares exactly the options the addon accepts', 
 test('index.d.ts declares exactly the classes and functions index.js exports', () => {
   const declared = [...dts.matchAll(/^export declare (?:class|function) (\w+)/gm)].map(([, name]) => name)
   assert.deepEqual(declared.sort(), Object.keys(chatlane).sort())
-  assert.match(dts, /^ {2}sendMass\(mass: MassMessage\): Promise<Receipt>$/m)
+  assert.match(dts, /^ {2}sendMass\(mass: MassMessage, options\?: SendOptions\): Promise<Receipt>$/m)
 })
 
 test('index.d.ts re-exports the generated model, which scripts/codegen/typescript.py makes of the schema', () => {

@@ -3,14 +3,19 @@
 //! is woken once per batch of finished sends (one `call_soon_threadsafe`, one interpreter
 //! attach) instead of once per send, by a waker thread rather than the I/O thread. Under
 //! load — many sends in flight — that is most of the bridge's cost.
+//!
+//! Cancelling the awaiting task aborts the send's task on the runtime: a send waiting for a
+//! pacing slot or a retry backoff never goes out. And no thread of chatlane's attaches to the
+//! interpreter once it is shutting down (see [`attach`]), so exiting with sends in flight
+//! is clean.
 
 use std::future::Future;
-use std::sync::LazyLock;
 use std::sync::mpsc::{self, SendError, Sender};
+use std::sync::{LazyLock, PoisonError, RwLock};
 use std::thread;
 
 use chatlane_core::Error;
-use chatlane_core::runtime::{self, Handoff};
+use chatlane_core::runtime::{self, AbortHandle, Handoff};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -91,7 +96,7 @@ fn wake(completions: Py<Completions>) {
         let (sender, receiver) = mpsc::channel::<Py<Completions>>();
         let waker = move || {
             while let Ok(first) = receiver.recv() {
-                Python::attach(|py| {
+                attach(|py| {
                     for completions in std::iter::once(first).chain(receiver.try_iter()) {
                         Completions::schedule_drain(completions.bind(py));
                     }
@@ -105,7 +110,50 @@ fn wake(completions: Py<Completions>) {
         None => Some(completions),
     };
     if let Some(completions) = unsent {
-        Python::attach(|py| Completions::schedule_drain(completions.bind(py)));
+        attach(|py| Completions::schedule_drain(completions.bind(py)));
+    }
+}
+
+/// Whether chatlane's threads may still attach to the interpreter; [`stop_attaching`] clears
+/// it. Attaching holds the read lock, so clearing it waits for those attached now.
+static ATTACHABLE: RwLock<bool> = RwLock::new(true);
+
+/// Runs `f` attached to the interpreter from one of chatlane's threads, unless the
+/// interpreter is shutting down: a thread that attaches once finalization has begun is
+/// stopped or killed by CPython (an abort or a crash of the whole process). What is not
+/// done then had nobody left to receive it.
+fn attach(f: impl for<'py> FnOnce(Python<'py>)) {
+    let attachable = ATTACHABLE.read().unwrap_or_else(PoisonError::into_inner);
+    if *attachable {
+        Python::try_attach(f);
+    }
+}
+
+/// `atexit` hook (see [`register`]): from now on no thread of chatlane's attaches to the
+/// interpreter. Runs before finalization begins; waits, detached, for threads attached now.
+#[pyfunction]
+fn stop_attaching(py: Python<'_>) {
+    py.detach(|| *ATTACHABLE.write().unwrap_or_else(PoisonError::into_inner) = false);
+}
+
+/// Registers [`stop_attaching`] with `atexit`, at module import.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let hook = wrap_pyfunction!(stop_attaching, m)?;
+    py.import("atexit")?.call_method1(intern!(py, "register"), (hook,))?;
+    Ok(())
+}
+
+/// Aborts a send's task on the runtime when called: `chatlane._aio.await_later` calls it
+/// when the awaiting task is cancelled. A send still waiting for a pacing slot or a retry
+/// backoff then never goes out; one whose request is on its way has an unknown outcome.
+#[pyclass(frozen, module = "chatlane._chatlane")]
+pub struct Cancel(AbortHandle);
+
+#[pymethods]
+impl Cancel {
+    fn __call__(&self) {
+        self.0.abort();
     }
 }
 
@@ -115,18 +163,18 @@ pub fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()
 }
 
-/// Runs `operation` on the core's runtime (panics contained) and returns an asyncio future
-/// of the loop behind `completions` that receives its outcome.
+/// Runs `operation` on the core's runtime (panics contained); returns an asyncio future of
+/// the loop behind `completions` that receives its outcome, and what cancels it.
 pub fn spawn<'py>(
     py: Python<'py>,
     completions: Py<Completions>,
     operation: impl Future<Output = Outcome> + Send + 'static,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<(Bound<'py, PyAny>, Cancel)> {
     let future = completions.get().event_loop.bind(py).call_method0(intern!(py, "create_future"))?;
     let handle = future.clone().unbind();
-    runtime::runtime().spawn(async move {
+    let task = runtime::runtime().spawn(async move {
         let outcome = runtime::contained(operation).await;
         Completions::deliver(completions, handle, outcome);
     });
-    Ok(future)
+    Ok((future, Cancel(task.abort_handle())))
 }

@@ -98,7 +98,8 @@ impl Client {
 
     /// Like `send`, as a coroutine: the send starts when it is first awaited (inside the
     /// running event loop) and its I/O runs on chatlane's own threads. Cancelling the
-    /// awaiting task stops the wait, not a request already on its way.
+    /// awaiting task cancels the send: one waiting for a pacing slot or a retry backoff
+    /// never goes out; one whose request is on its way has an unknown outcome.
     fn send_async<'py>(slf: &Bound<'py, Self>, message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         guarded(slf.py(), || Self::deliver_async(slf, messages::message(message)?))
     }
@@ -164,12 +165,13 @@ impl Client {
         let py = slf.py();
         let message = Arc::new(message);
         let this = slf.clone().unbind();
-        let start = PyCFunction::new_closure(py, Some(c"send"), None, move |args, _kwargs| -> PyResult<Py<PyAny>> {
+        let start = PyCFunction::new_closure(py, Some(c"send"), None, move |args, _kwargs| {
             let py = args.py();
             let client = this.get();
             let completions = client.completions_for(py)?;
             let (inner, message) = (client.inner.clone(), Arc::clone(&message));
-            aio::spawn(py, completions, async move { inner.send(&*message).await.map(Some) }).map(Bound::unbind)
+            aio::spawn(py, completions, async move { inner.send(&*message).await.map(Some) })
+                .map(|(future, cancel)| (future.unbind(), cancel))
         })?;
         await_later(py)?.call1((start,))
     }
@@ -184,15 +186,17 @@ impl Client {
     }
 }
 
-/// `chatlane._aio.await_later`: wraps a function returning an asyncio future into a
-/// coroutine, so `asyncio.run`, `create_task` and task groups accept `send_async(...)`.
+/// `chatlane._aio.await_later`: wraps a function returning an asyncio future and its
+/// canceller into a coroutine, so `asyncio.run`, `create_task` and task groups accept
+/// `send_async(...)`, and cancelling the task cancels the send.
 fn await_later(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
     static AWAIT_LATER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     AWAIT_LATER.import(py, "chatlane._aio", "await_later")
 }
 
-/// `chatlane._chatlane._panic_probe()` (built with the `test-hooks` feature only): a test hook that panics inside the core, through
-/// the boundary `send` uses, and raises the resulting `InternalError`.
+/// `chatlane._chatlane._panic_probe()` (built with the `test-hooks` feature only): a test
+/// hook that panics inside the core, through the boundary `send` uses, and raises the
+/// resulting `InternalError`.
 #[cfg(feature = "test-hooks")]
 #[pyfunction(name = "_panic_probe")]
 pub fn panic_probe(py: Python<'_>) -> PyResult<()> {
@@ -207,11 +211,12 @@ pub fn panic_probe_sync(py: Python<'_>) -> PyResult<()> {
     guarded(py, || runtime::panic_now().map_err(|e| errors::to_pyerr(py, &e)))
 }
 
-/// `chatlane._chatlane._panic_probe_async()` (`test-hooks` only): [`panic_probe`] through the asyncio bridge
-/// `send_async` uses; call it inside a running event loop and await the result.
+/// `chatlane._chatlane._panic_probe_async()` (`test-hooks` only): [`panic_probe`] through
+/// the asyncio bridge `send_async` uses; call it inside a running event loop and await the
+/// result.
 #[cfg(feature = "test-hooks")]
 #[pyfunction(name = "_panic_probe_async")]
 pub fn panic_probe_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let completions = Completions::for_loop(py, &aio::running_loop(py)?, None)?;
-    aio::spawn(py, completions, async { runtime::panicking().await.map(|()| None) })
+    aio::spawn(py, completions, async { runtime::panicking().await.map(|()| None) }).map(|(future, _)| future)
 }

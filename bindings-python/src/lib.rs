@@ -37,6 +37,7 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_function(wrap_pyfunction!(client::panic_probe_async, m)?)?;
         m.add_function(wrap_pyfunction!(client::panic_probe_sync, m)?)?;
     }
+    aio::register(m)?;
     errors::register(m)
 }
 

@@ -146,7 +146,10 @@ impl Client {
     /// effect; returns the platform's `MessageId` with the `TaskId` that went on the wire.
     ///
     /// Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
-    /// Swift concurrency) only awaits it.
+    /// Swift concurrency) only awaits it. Cancelling the Kotlin coroutine cancels the send:
+    /// one waiting for a pacing slot or a retry backoff never goes out; one whose request is
+    /// on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
+    /// not pass a task's cancellation on: a Swift send runs to its end.)
     pub async fn send(&self, message: Message) -> Result<SendReceipt, ChatlaneError> {
         self.submit(message).await
     }
@@ -165,7 +168,8 @@ impl Client {
 }
 
 impl Client {
-    /// Sends on chatlane's own I/O threads, so the caller's executor only awaits.
+    /// Sends on chatlane's own I/O threads, so the caller's executor only awaits; dropping
+    /// the future (a cancelled coroutine) aborts the send ([`runtime::run`]).
     async fn submit(&self, message: impl Outgoing) -> Result<SendReceipt, ChatlaneError> {
         let client = self.0.clone();
         Ok(runtime::run(async move { client.send(&message).await }).await?)

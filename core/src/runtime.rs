@@ -4,15 +4,25 @@
 //! Bindings whose host has no tokio runtime (Python, Kotlin/Swift) use [`run`] / [`block_on`]
 //! on the runtime owned here; a binding that already polls futures on a tokio runtime (napi's,
 //! in Node) uses [`contained`] on it and saves a hop between threads.
+//!
+//! Cancellation is dropping: a send whose future is dropped while it waits for a pacing slot
+//! or a retry backoff never goes out; one dropped while its request is being written or
+//! awaited has an unknown outcome (reconcile it through receipts by its `TaskId`). [`run`]
+//! keeps that true across the hop to the runtime: dropping its future aborts the task.
 
-use std::future::Future;
+use std::future::{Future, poll_fn};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::pin::Pin;
+use std::pin::{Pin, pin};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::task::{Context, Poll};
 
 use tokio::runtime::{Builder, Runtime};
+use tokio::sync::Notify;
+/// Aborts a task spawned on the chatlane runtime at its next wait (bindings that spawn
+/// there themselves, e.g. Python's asyncio bridge, cancel with it).
+pub use tokio::task::AbortHandle;
+use tokio::task::{JoinError, JoinHandle};
 
 use crate::error::{Error, ErrorCode};
 
@@ -58,18 +68,62 @@ where
     }
 }
 
-/// Runs `future` on the chatlane runtime and awaits it from any executor (asyncio bridge,
-/// napi, a UniFFI foreign executor). A panic inside becomes an internal error.
+/// Runs `future` on the chatlane runtime and awaits it from any executor (a UniFFI foreign
+/// executor: Kotlin coroutines, Swift tasks). A panic inside becomes an internal error;
+/// dropping the returned future (a cancelled coroutine or task) aborts `future` at its next
+/// wait, so a send waiting for a pacing slot or a retry backoff never goes out.
 pub async fn run<T, F>(future: F) -> Result<T, Error>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,
 {
-    match runtime().spawn(future).await {
+    match Aborting(runtime().spawn(future)).await {
         Ok(result) => result,
         Err(join) if join.is_panic() => Err(Error::from_panic(join.into_panic().as_ref())),
         Err(join) => Err(Error::new(ErrorCode::Internal, format!("the send task was cancelled: {join}"))),
     }
+}
+
+/// A spawned task's handle that aborts the task when dropped (a plain [`JoinHandle`] detaches
+/// it); aborting a finished task does nothing.
+struct Aborting<T>(JoinHandle<T>);
+
+impl<T> Future for Aborting<T> {
+    type Output = Result<T, JoinError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<T> Drop for Aborting<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A cancellation a host triggers from outside the operation it cancels (Node's
+/// `AbortSignal`); see [`cancellable`]. Clones trigger the same cancellation.
+#[derive(Clone, Debug, Default)]
+pub struct Cancellation(Arc<Notify>);
+
+impl Cancellation {
+    /// Cancels the operation, also one not started yet.
+    pub fn cancel(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// `future`'s output, or `None` once `cancellation` is cancelled: `future` is then dropped,
+/// so a send waiting for a pacing slot or a retry backoff never goes out.
+pub async fn cancellable<F: Future>(future: F, cancellation: &Cancellation) -> Option<F::Output> {
+    let mut future = pin!(future);
+    let mut cancelled = pin!(cancellation.0.notified());
+    poll_fn(|cx| match cancelled.as_mut().poll(cx) {
+        Poll::Ready(()) => Poll::Ready(None),
+        Poll::Pending => future.as_mut().poll(cx).map(Some),
+    })
+    .await
 }
 
 /// Polls `future` on the calling thread, within the chatlane runtime's context (its I/O
@@ -190,6 +244,38 @@ mod tests {
         }
         taken.sort_unstable();
         assert_eq!(taken, (0..4_000).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn dropping_a_run_future_aborts_its_task() {
+        let (held, released) = tokio::sync::oneshot::channel::<()>();
+        let running = run(async move {
+            let _held = held;
+            std::future::pending::<Result<(), Error>>().await
+        });
+        block_on(async {
+            let mut running = Box::pin(running);
+            let waited = tokio::time::timeout(std::time::Duration::from_millis(20), &mut running).await;
+            assert!(waited.is_err(), "the task is still running");
+            drop(running);
+            let aborted = tokio::time::timeout(std::time::Duration::from_secs(5), released).await;
+            assert!(matches!(aborted, Ok(Err(_))), "the task outlived its dropped future");
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancellation_drops_the_operation_even_one_cancelled_before_it_starts() {
+        let cancellation = Cancellation::default();
+        let sleeping = tokio::time::sleep(std::time::Duration::from_secs(1));
+        let canceller = cancellation.clone();
+        tokio::spawn(async move { canceller.cancel() });
+        assert_eq!(cancellable(sleeping, &cancellation).await, None);
+        let early = Cancellation::default();
+        early.cancel();
+        assert_eq!(cancellable(async { 1 }, &early).await, None);
+        assert_eq!(cancellable(async { 2 }, &Cancellation::default()).await, Some(2));
     }
 
     #[test]

@@ -86,7 +86,9 @@ class Client:
     async def send_async(self, message: Message) -> SendReceipt:
         """Like ``send``, as a coroutine; the send starts when it is first awaited.
 
-        Cancelling the awaiting task stops the wait, not a request already on its way."""
+        Cancelling the awaiting task cancels the send: one still waiting for a pacing slot
+        or a retry backoff never goes out; one whose request is on its way has an unknown
+        outcome (reconcile it by its ``task_id``)."""
     def send_mass(self, mass: MassMessage) -> SendReceipt:
         """Like ``send``, for one template to up to 1,000 recipients
         (``SendChatappMassMessage``); the receipt's ``message_id`` is the ``GroupMessageId``."""

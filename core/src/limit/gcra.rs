@@ -72,6 +72,15 @@ pub fn admit(quota: &Quota, tat: Option<Duration>, now: Duration, max_wait: Dura
     if wait > max_wait { Admission::Refused { wait } } else { Admission::Go { wait, tat: tat + quota.interval() } }
 }
 
+/// The TAT `tat` re-spaced from the rate of `from` to the rate of `to`: the slots reserved
+/// beyond `now` take as long at the new rate as their count demands.
+pub fn respace(tat: Duration, now: Duration, from: &Quota, to: &Quota) -> Duration {
+    match tat.checked_sub(now) {
+        Some(ahead) => now + ahead.mul_f64(from.per_second / to.per_second),
+        None => tat,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +142,13 @@ mod tests {
         let Admission::Go { tat, .. } = admit(&quota, None, Duration::ZERO, Duration::ZERO) else { panic!() };
         assert_eq!(admit(&quota, Some(tat), Duration::ZERO, Duration::ZERO), Admission::Refused { wait: 100 * MS });
         assert_eq!(admit(&quota, Some(tat), Duration::ZERO, 100 * MS), Admission::Go { wait: 100 * MS, tat: 200 * MS });
+    }
+
+    #[test]
+    fn respacing_keeps_the_count_of_reserved_slots() {
+        let (slow, fast) = (Quota::per_second(0.1), Quota::per_second(250.0));
+        assert_eq!(respace(Duration::from_secs(21), Duration::from_secs(1), &slow, &fast), 1008 * MS);
+        assert_eq!(respace(MS, 2 * MS, &slow, &fast), MS, "a TAT in the past stays");
     }
 
     #[test]

@@ -593,7 +593,10 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * effect; returns the platform's `MessageId` with the `TaskId` that went on the wire.
      *
      * Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
-     * Swift concurrency) only awaits it.
+     * Swift concurrency) only awaits it. Cancelling the Kotlin coroutine cancels the send:
+     * one waiting for a pacing slot or a retry backoff never goes out; one whose request is
+     * on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
+     * not pass a task's cancellation on: a Swift send runs to its end.)
      */
     func send(message: Message) async throws  -> SendReceipt
     
@@ -684,7 +687,10 @@ public convenience init(options: ClientOptions)throws  {
      * effect; returns the platform's `MessageId` with the `TaskId` that went on the wire.
      *
      * Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
-     * Swift concurrency) only awaits it.
+     * Swift concurrency) only awaits it. Cancelling the Kotlin coroutine cancels the send:
+     * one waiting for a pacing slot or a retry backoff never goes out; one whose request is
+     * on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
+     * not pass a task's cancellation on: a Swift send runs to its end.)
      */
 open func send(message: Message)async throws  -> SendReceipt  {
     return
@@ -2750,7 +2756,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 8713) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 42023) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 41854) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 25484) {
