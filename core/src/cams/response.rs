@@ -12,9 +12,9 @@
 //! | 2xx | unreadable, no `Code`, or `OK` without `MessageId` | any | `OutcomeUnknown` | no |
 //! | 2xx | `InternalError`, `UnknownError`, `ServiceUnavailable` | any | `OutcomeUnknown` | no |
 //! | 429 | any | any | `Throttled` | yes |
-//! | 2xx, 4xx | any other `Code` | present | `Throttled` | yes |
-//! | 2xx, 4xx | a `Throttling*` code | absent | `Throttled` | yes |
-//! | 2xx, 4xx | any other `Code` | absent | the code's family, else `Rejected` | no |
+//! | 4xx | any | present | `Throttled` | yes |
+//! | 2xx, 4xx | a `Throttling*` code | any | `Throttled` | yes |
+//! | 2xx, 4xx | any other `Code` | 2xx: any; 4xx: absent | the code's family, else `Rejected` | no |
 //! | 4xx | unreadable | absent | `MalformedResponse` | no |
 //! | 503 | any (`ServiceUnavailable` or none) | any | `Server` | yes |
 //! | other 5xx, 1xx, 3xx | any | any | `OutcomeUnknown` | no |
@@ -73,7 +73,7 @@ fn verdict(status: u16, body: Body<'_>, retry_after: bool) -> Result<(), ErrorCo
         (200..=299, Body::Unreadable | Body::Code { code: "OK", .. }) => Err(ErrorCode::OutcomeUnknown),
         (200..=299, Body::Code { code, .. }) if codes::is_server_fault(code) => Err(ErrorCode::OutcomeUnknown),
         (429, _) => Err(ErrorCode::Throttled),
-        (200..=299 | 400..=499, _) if retry_after => Err(ErrorCode::Throttled),
+        (400..=499, _) if retry_after => Err(ErrorCode::Throttled),
         (200..=299 | 400..=499, Body::Code { code, .. }) => Err(codes::classify(code).unwrap_or(ErrorCode::Rejected)),
         (400..=499, Body::Unreadable) => Err(ErrorCode::MalformedResponse),
         (503, _) => Err(ErrorCode::Server),
@@ -167,7 +167,7 @@ mod tests {
             (200, code("ServiceUnavailable"), true, Err(OutcomeUnknown)),
             (200, code("InvalidParameter.FromOnlyNumeric"), false, Err(InvalidParameter)),
             (200, code("Something.New"), false, Err(Rejected)),
-            (200, code("Something.New"), true, Err(Throttled)),
+            (200, code("Something.New"), true, Err(Rejected)),
             (200, code("Throttling.User"), false, Err(Throttled)),
             (400, code("Throttling.User"), true, Err(Throttled)),
             (400, code("Throttling.User"), false, Err(Throttled)),
