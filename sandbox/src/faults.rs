@@ -10,10 +10,10 @@
 //! | `throttle` | `retryAfterMs` | HTTP 400 `Throttling.User` with `x-acs-retry-after` | — |
 //! | `error` | `status`, `code`?, `message`?, `headers`? | a gateway error body with that status and `Code` (none when `code` is absent); status 200 makes it a business error | — |
 //! | `malformed` | — | HTTP 200 whose body is not JSON | — |
-//! | `accept_then` | `status` (200), `body` (""), `headers`? | the message is accepted as usual (receipts too), then answered with this status and raw body instead | +1 |
+//! | `accept_then` | `status` (200), `body` (""), `headers`? | the message is accepted as usual (receipts too), then answered with this status and raw body instead | +1 if valid |
 //! | `with_headers` | `headers` | the usual answer with these headers added, e.g. `{"x-acs-retry-after":"300"}` on a success | as usual |
 //! | `latency` | `ms`, `jitterMs` (0) | the usual answer after `ms` plus a random `0..=jitterMs` | as usual |
-//! | `hang` | — | accepted, never answered | +1 |
+//! | `hang` | — | accepted, never answered | +1 if valid |
 //! | `drop` | — | the connection closes after the request is read | — |
 //! | `drop_before_read` | — | the connection closes before the body is read | — |
 //!

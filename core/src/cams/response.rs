@@ -3,7 +3,7 @@
 //! error here, unlike in the official SDKs.
 //!
 //! The HTTP status decides first whether the request was provably refused, then the
-//! platform `Code` says why. One table ([`verdict`]) decides, over the status, the body
+//! platform `Code` says why. One table (`verdict`) decides, over the status, the body
 //! (readable: a JSON object with a `Code`), and whether a retry-after header came:
 //!
 //! | HTTP status | body | retry-after | error code | retried |
