@@ -18,7 +18,6 @@ const {
   ConfigurationError,
   InternalError,
   InvalidParameterError,
-  MalformedResponseError,
   NetworkError,
   OutcomeUnknownError,
   ThrottledError,
@@ -153,19 +152,6 @@ describe('failures that are not retried', () => {
       [['InvalidParameter.PhoneNumberError', 'business-error-1']],
     )
     assert.equal((await landedTo(to)).length, 0)
-  })
-
-  test('an answer that is not JSON is MalformedResponseError naming the request ID from the header', async () => {
-    const to = '6591230007'
-    await shared.sandbox.inject({ fault: { kind: 'malformed' }, to })
-    const error = await rejection(shared.client.send(text(to)))
-    assert.ok(error instanceof MalformedResponseError, String(error))
-    assert.equal(error.code, 'MalformedResponse')
-    assert.equal(typeof error.requestId, 'string')
-    assert.ok(error.requestId.length > 0)
-    assert.ok(error.message.includes(error.requestId), error.message)
-    assert.equal(error.attempts, 1)
-    assert.deepEqual((await requestsTo(to)).map((r) => r.outcome), ['malformed'])
   })
 })
 

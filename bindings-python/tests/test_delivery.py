@@ -105,19 +105,6 @@ def test_business_error_in_an_http_200_answer_is_typed_and_not_retried(
     assert sandbox.ledger_to(to) == []
 
 
-def test_malformed_answer_keeps_the_request_id_from_the_header(client: chatlane.Client, sandbox: Sandbox) -> None:
-    to = recipient()
-    sandbox.inject({"kind": "malformed"}, to=to)
-    with pytest.raises(chatlane.MalformedResponseError) as caught:
-        client.send(text(to))
-    error = caught.value
-    assert error.code == "MalformedResponse"
-    assert error.http_status == 200
-    assert isinstance(error.request_id, str) and error.request_id
-    assert error.request_id in str(error)
-    assert [r["outcome"] for r in sandbox.journal(to)] == ["malformed"]
-
-
 def test_a_core_panic_is_an_internal_error_and_the_client_keeps_working(
     client: chatlane.Client, sandbox: Sandbox
 ) -> None:

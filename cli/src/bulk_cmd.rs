@@ -28,8 +28,9 @@ The CSV has a header row. The recipient column (--to-column, default `to`) gives
 message's recipient; every other column is a template parameter of the same name.
 Every outcome is appended to the results file (default: <csv>.results.csv). Re-running the
 same command resumes: recipients already sent are skipped, so an interrupted run never sends
-twice. Messages whose outcome is unknown (the run died mid-send, or no answer came) are not
-re-sent automatically: reconcile them by TaskId through receipts.";
+twice. Messages whose outcome is unknown (the run died mid-send, no answer came, the answer
+could not be read, or an HTTP 5xx other than 503) are not re-sent automatically: reconcile
+them by TaskId through receipts. Definite refusals are tried again.";
 
 /// Options of `chatlane bulk`.
 #[derive(Debug, Args)]

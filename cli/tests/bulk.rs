@@ -8,6 +8,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
+use serde_json::json;
 use tokio::process::Command;
 
 const RECIPIENTS: usize = 2000;
@@ -73,5 +74,33 @@ async fn an_interrupted_bulk_run_resumes_without_double_sends() {
     let results = std::fs::read_to_string(dir.join("people.results.csv")).unwrap();
     let sent_rows = results.lines().filter(|l| l.contains(",sent,")).count();
     assert_eq!(sent_rows, RECIPIENTS);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_accepted_message_answered_with_garbage_is_unknown_and_never_resent_on_resume() {
+    let sandbox = Sandbox::start(SandboxConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let (accepted, refused, plain) = ("6591000001", "6591000002", "6591000003");
+    let rule = |fault: serde_json::Value, to: &str| serde_json::from_value(json!({"fault": fault, "to": to})).unwrap();
+    sandbox.inject(rule(json!({"kind": "accept_then", "body": "<html>502 Bad Gateway</html>"}), accepted));
+    sandbox.inject(rule(json!({"kind": "error", "status": 200, "code": "InvalidParameter.PhoneNumberError"}), refused));
+    let dir = std::env::temp_dir().join(format!("chatlane-bulk-unknown-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("people.csv"), format!("to,name\n{accepted},A\n{refused},B\n{plain},C\n")).unwrap();
+    let landed = |to: &str| sandbox.ledger().entries().iter().filter(|e| e.params["To"] == to).count();
+
+    let first = bulk(&sandbox.endpoint(), &dir).output().await.unwrap();
+    let first_log = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(first.status.code(), Some(1), "{first_log}");
+    assert!(first_log.contains("outcome unknown 1"), "{first_log}");
+    let results = std::fs::read_to_string(dir.join("people.results.csv")).unwrap();
+    assert!(results.lines().any(|l| l.starts_with(accepted) && l.contains(",unknown,,OutcomeUnknown,1")), "{results}");
+    assert_eq!((landed(accepted), landed(refused), landed(plain)), (1, 0, 1));
+
+    let second = bulk(&sandbox.endpoint(), &dir).output().await.unwrap();
+    let second_log = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(0), "{second_log}");
+    assert!(second_log.contains("1 already sent, 1 unknown from an earlier run"), "{second_log}");
+    assert_eq!((landed(accepted), landed(refused), landed(plain)), (1, 1, 1), "only the refused row is sent again");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -191,12 +191,15 @@ error_codes! {
     Connect => Network,
     /// The connect timeout elapsed before a connection was made.
     ConnectTimeout => Timeout,
-    /// The request may have been processed: no complete answer after it was written, or an
-    /// HTTP 5xx other than 503. Not retried; reconcile through receipts by `TaskId`.
+    /// The request may have been processed: no complete answer after it was written, an
+    /// HTTP 2xx that does not say `Code=OK` with a `MessageId`, or an HTTP 5xx other than 503
+    /// (whatever its `Code`). Not retried; reconcile through receipts by `TaskId`.
     OutcomeUnknown => OutcomeUnknown,
-    /// HTTP 503 `ServiceUnavailable`: the gateway refused before processing (retried).
+    /// HTTP 503 (`ServiceUnavailable` or no code): the gateway refused before processing
+    /// (retried).
     Server => Server,
-    /// The answer was not the JSON the API documents.
+    /// A refusal (HTTP 4xx) whose body is not the JSON the API documents: the message was
+    /// not accepted, but why cannot be read. (An unreadable 2xx is [`ErrorCode::OutcomeUnknown`].)
     MalformedResponse => MalformedResponse,
     /// A bug in chatlane: a panic was caught at the binding boundary.
     Internal => Internal,

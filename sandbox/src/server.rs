@@ -126,49 +126,13 @@ async fn gateway_request(
         });
     };
     let fault = state.faults.take(to.as_deref());
-    match &fault {
-        Some(Fault::Throttle { retry_after_ms }) => {
-            journal("Throttling.User");
-            let mut response = error_answer(
-                &request_id,
-                Rejection {
-                    status: StatusCode::BAD_REQUEST,
-                    code: "Throttling.User",
-                    message: "Request was denied due to user flow control.".to_owned(),
-                },
-            );
-            response.headers_mut().insert("x-acs-retry-after", HeaderValue::from(*retry_after_ms));
-            return response;
-        }
-        Some(Fault::Error { status, code, message }) => {
-            journal(code);
-            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let message = message.clone().unwrap_or_else(|| format!("injected {code}"));
-            return answer(
-                &request_id,
-                status,
-                json!({
-                    "RequestId": request_id, "HostId": HOST_ID, "Code": code, "Message": message,
-                }),
-            );
-        }
-        Some(Fault::Malformed) => {
-            journal("malformed");
-            let mut response = (StatusCode::OK, "{\"RequestId\": \"broken").into_response();
-            response
-                .headers_mut()
-                .insert("x-acs-request-id", HeaderValue::from_str(&request_id).expect("hex and dashes"));
-            return response;
-        }
-        Some(Fault::Drop) => {
-            journal("drop");
-            return dropped_connection();
-        }
-        Some(Fault::Latency { ms, jitter_ms }) => {
-            let jitter = rand::random_range(0..=*jitter_ms);
-            tokio::time::sleep(Duration::from_millis(ms.saturating_add(jitter))).await;
-        }
-        Some(Fault::Hang | Fault::DropBeforeRead) | None => {}
+    if let Some((response, outcome)) = fault.as_ref().and_then(|fault| answer_instead(fault, &request_id)) {
+        journal(&outcome);
+        return response;
+    }
+    if let Some(Fault::Latency { ms, jitter_ms }) = &fault {
+        let jitter = rand::random_range(0..=*jitter_ms);
+        tokio::time::sleep(Duration::from_millis(ms.saturating_add(jitter))).await;
     }
     if let Some(limit) = state.config.limits.per_second(&action)
         && let Err(wait) = state.throttle.admit(&request.access_key_id, &action, limit, Instant::now())
@@ -176,14 +140,55 @@ async fn gateway_request(
         journal("Throttling.User");
         return throttled(&request_id, u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
     }
-    let response = process(&state, request, &request_id, received_at_us);
-    journal(response.1);
-    if fault == Some(Fault::Hang) {
-        let mut stopping = state.stopping.clone();
-        let _ = stopping.wait_for(|stop| *stop).await;
-        return dropped_connection();
+    let (mut response, outcome) = process(&state, request, &request_id, received_at_us);
+    journal(outcome);
+    match fault {
+        Some(Fault::Hang) => {
+            let mut stopping = state.stopping.clone();
+            let _ = stopping.wait_for(|stop| *stop).await;
+            dropped_connection()
+        }
+        Some(Fault::AcceptThen { status, body, headers }) => {
+            let mut response = raw_answer(&request_id, status, body);
+            headers.apply(response.headers_mut());
+            response
+        }
+        Some(Fault::WithHeaders { headers }) => {
+            headers.apply(response.headers_mut());
+            response
+        }
+        _ => response,
     }
-    response.0
+}
+
+/// The answer of a fault that answers without processing the request, and the outcome the
+/// journal records for it; `None` for faults that let the request be processed.
+fn answer_instead(fault: &Fault, request_id: &str) -> Option<(Response, String)> {
+    let answered = match fault {
+        Fault::Throttle { retry_after_ms } => (throttled(request_id, *retry_after_ms), "Throttling.User".to_owned()),
+        Fault::Error { status, code, message, headers } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let outcome = code.clone().unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
+            let message = message.clone().unwrap_or_else(|| format!("injected {outcome}"));
+            let mut body = json!({"RequestId": request_id, "HostId": HOST_ID, "Message": message});
+            if let Some(code) = code {
+                body["Code"] = json!(code);
+            }
+            let mut response = answer(request_id, status, body);
+            headers.apply(response.headers_mut());
+            (response, outcome)
+        }
+        Fault::Malformed => {
+            (raw_answer(request_id, 200, "{\"RequestId\": \"broken".to_owned()), "malformed".to_owned())
+        }
+        Fault::Drop => (dropped_connection(), "drop".to_owned()),
+        Fault::AcceptThen { .. }
+        | Fault::WithHeaders { .. }
+        | Fault::Latency { .. }
+        | Fault::Hang
+        | Fault::DropBeforeRead => return None,
+    };
+    Some(answered)
 }
 
 /// The business answer to an authenticated request, and its platform code for the journal.
@@ -379,8 +384,17 @@ fn error_answer(request_id: &str, rejection: Rejection) -> Response {
     )
 }
 
+/// An answer with `status` and `body` as given, not JSON-encoded, and the request ID header.
+fn raw_answer(request_id: &str, status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    with_request_id(request_id, (status, body).into_response())
+}
+
 fn answer(request_id: &str, status: StatusCode, body: serde_json::Value) -> Response {
-    let mut response = (status, Json(body)).into_response();
+    with_request_id(request_id, (status, Json(body)).into_response())
+}
+
+fn with_request_id(request_id: &str, mut response: Response) -> Response {
     if let Ok(value) = HeaderValue::from_str(request_id) {
         response.headers_mut().insert("x-acs-request-id", value);
     }

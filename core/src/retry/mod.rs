@@ -1,10 +1,12 @@
 //! What is safe to retry, and when: nothing is ever sent twice by chatlane's doing.
 //!
 //! A request is retried only when it provably had no effect: the server said it was
-//! throttled, the connection was never established, or the gateway answered
-//! `ServiceUnavailable` (503) before processing. Everything else — above all a timeout or a
-//! lost connection after the request was written, and other 5xx — is surfaced, the latter as
-//! an outcome-unknown error carrying the message's `TaskId`.
+//! throttled (a refusal with a throttling code, a retry-after header, or HTTP 429), the
+//! connection was never established, or the gateway answered 503 before processing (see
+//! [`crate::cams::response`] for the full table). Everything else — above all a timeout or a
+//! lost connection after the request was written, an unreadable 2xx and other 5xx, even
+//! with a retry-after header — is surfaced, the latter as an outcome-unknown error carrying
+//! the message's `TaskId`.
 
 use std::time::Duration;
 
@@ -97,6 +99,8 @@ mod tests {
         for unsafe_ in [
             error(ErrorCode::OutcomeUnknown),
             http(ErrorCode::OutcomeUnknown, 500),
+            http(ErrorCode::OutcomeUnknown, 502).with_retry_after(Some(100 * MS)),
+            http(ErrorCode::Server, 502),
             error(ErrorCode::RateLimited),
             error(ErrorCode::InvalidParameter),
             error(ErrorCode::SignatureMismatch),

@@ -34,21 +34,26 @@ pub struct HttpResponse {
     pub status: u16,
     /// The `x-acs-request-id` header, if any.
     pub request_id: Option<String>,
-    /// The `x-acs-retry-after` header in milliseconds, if present and numeric.
+    /// The delay the server asked for, in milliseconds: `x-acs-retry-after` (milliseconds),
+    /// else a standard `Retry-After` in delta-seconds. Absent when neither is a whole number
+    /// (an HTTP-date `Retry-After` counts as absent).
     pub retry_after_ms: Option<u64>,
     /// The body bytes.
     pub body: Vec<u8>,
 }
 
 impl HttpResponse {
-    /// The parts of an answer classification reads: the status, the two `x-acs-*` headers
-    /// (a `x-acs-retry-after` that is not a whole number counts as absent) and the body.
+    /// The parts of an answer classification reads: the status, `x-acs-request-id`, the
+    /// retry-after headers (see [`Self::retry_after_ms`]) and the body.
     pub fn from_parts(status: http::StatusCode, headers: &http::HeaderMap, body: Vec<u8>) -> Self {
         let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+        let whole_number = |name: &str| header(name).and_then(|value| value.trim().parse::<u64>().ok());
+        let retry_after_ms =
+            whole_number("x-acs-retry-after").or_else(|| whole_number("retry-after").map(|s| s.saturating_mul(1000)));
         Self {
             status: status.as_u16(),
             request_id: header("x-acs-request-id").map(str::to_owned),
-            retry_after_ms: header("x-acs-retry-after").and_then(|value| value.trim().parse().ok()),
+            retry_after_ms,
             body,
         }
     }
@@ -174,6 +179,22 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn retry_after_ms(headers: &[(&'static str, &'static str)]) -> Option<u64> {
+        let headers =
+            headers.iter().map(|(k, v)| (http::HeaderName::from_static(k), http::HeaderValue::from_static(v)));
+        HttpResponse::from_parts(http::StatusCode::TOO_MANY_REQUESTS, &headers.collect(), Vec::new()).retry_after_ms
+    }
+
+    #[test]
+    fn retry_after_comes_from_the_acs_header_in_ms_else_the_standard_one_in_seconds() {
+        assert_eq!(retry_after_ms(&[("x-acs-retry-after", "250")]), Some(250));
+        assert_eq!(retry_after_ms(&[("retry-after", " 2 ")]), Some(2000));
+        assert_eq!(retry_after_ms(&[("retry-after", "2"), ("x-acs-retry-after", "250")]), Some(250));
+        assert_eq!(retry_after_ms(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]), None);
+        assert_eq!(retry_after_ms(&[("x-acs-retry-after", "soon")]), None);
+        assert_eq!(retry_after_ms(&[]), None);
+    }
 
     #[test]
     fn a_proxy_applies_unless_no_proxy_names_the_host() {

@@ -20,7 +20,7 @@ private val GENERATED_TASK_ID = Regex("[0-9a-f]{32}")
 
 /**
  * The delivery engine through the generated Kotlin API: retries, outcome-unknown sends,
- * platform and malformed answers, panics, pacing, credential rotation and receipts, checked
+ * platform answers, panics, pacing, credential rotation and receipts, checked
  * against the sandbox's fault injection, request journal and ledger. Every test sends to its
  * own recipient, so faults and records never mix.
  */
@@ -81,18 +81,6 @@ class DeliveryTest : SandboxTest() {
         assertEquals(1u, e.attempts)
         assertEquals(listOf("InvalidParameter.PhoneNumberError"), sandbox.requestsTo(to).map { it.outcome })
         assertTrue(sandbox.ledgerTo(to).isEmpty())
-    }
-
-    @Test
-    fun `an answer that is not JSON is a MalformedResponse exception naming the request id`() = runBlocking<Unit> {
-        val to = sandbox.newRecipient()
-        sandbox.inject(Fault.malformed(), to)
-        val e = assertFailsWith<ChatlaneException.MalformedResponse> { client.send(text(to)) }
-        assertEquals("MalformedResponse", e.code)
-        val requestId = assertNotNull(e.requestId, "taken from the x-acs-request-id header")
-        assertTrue(requestId in e.detail, e.detail)
-        assertEquals(200u, e.httpStatus)
-        assertEquals(listOf("malformed"), sandbox.requestsTo(to).map { it.outcome })
     }
 
     @Test
