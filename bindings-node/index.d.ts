@@ -330,8 +330,9 @@ export declare class RequestTimeoutError extends ChatlaneError {
   readonly category: 'timeout'
 }
 /**
- * The request may or may not have taken effect (no complete answer, or an HTTP 5xx other
- * than 503). It is never retried: reconcile through status receipts by `taskId`.
+ * The request may or may not have taken effect (no complete answer, an HTTP 5xx other than
+ * 503, a 2xx without `Code=OK` and a `MessageId`). It is never retried: reconcile through
+ * status receipts by `taskId`.
  */
 export declare class OutcomeUnknownError extends ChatlaneError {
   static readonly category: 'outcome_unknown'
@@ -342,7 +343,7 @@ export declare class ServerError extends ChatlaneError {
   static readonly category: 'server'
   readonly category: 'server'
 }
-/** The server's answer could not be understood. */
+/** A refusal (HTTP 4xx) whose answer could not be read (an unreadable success is {@link OutcomeUnknownError}). */
 export declare class MalformedResponseError extends ChatlaneError {
   static readonly category: 'malformed_response'
   readonly category: 'malformed_response'

@@ -123,7 +123,7 @@ chatlane_error! {
     OutcomeUnknown,
     /// The gateway refused before processing (HTTP 503); retried until the attempts run out.
     Server,
-    /// The server's answer could not be understood.
+    /// A refusal (HTTP 4xx) whose answer could not be read.
     MalformedResponse,
     /// A bug in chatlane (a caught panic); please report it.
     Internal,

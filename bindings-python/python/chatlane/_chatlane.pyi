@@ -174,13 +174,16 @@ class RequestTimeoutError(ChatlaneError):
     """No answer arrived in time and the request was never written."""
 
 class OutcomeUnknownError(ChatlaneError):
-    """The request may or may not have taken effect; reconcile by ``task_id``."""
+    """The request may or may not have taken effect (no complete answer, an HTTP 5xx other
+    than 503, a 2xx without ``Code=OK`` and a ``MessageId``); never retried: reconcile by
+    ``task_id``."""
 
 class ServerError(ChatlaneError):
     """The gateway refused before processing (HTTP 503); retried until the attempts run out."""
 
 class MalformedResponseError(ChatlaneError):
-    """The server's answer could not be understood."""
+    """A refusal (HTTP 4xx) whose answer could not be read (an unreadable success is
+    ``OutcomeUnknownError``)."""
 
 class InternalError(ChatlaneError):
     """A bug in chatlane (a caught panic); please report it."""

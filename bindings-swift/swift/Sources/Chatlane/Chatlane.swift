@@ -1818,7 +1818,7 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */violations: [Violation]
     )
     /**
-     * The server's answer could not be understood.
+     * A refusal (HTTP 4xx) whose answer could not be read.
      */
     case MalformedResponse(
         /**
