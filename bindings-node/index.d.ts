@@ -55,6 +55,13 @@ export interface ClientOptions {
   profile?: string | null
   /** The Alibaba Cloud CLI configuration holding the profiles. Default `~/.aliyun/config.json`. */
   profileFile?: string | null
+  /**
+   * Without keys: take temporary credentials from this ECS instance's RAM role (its name; `''`:
+   * whichever role the instance has), renewed before they expire.
+   */
+  ecsRamRole?: string | null
+  /** The instance metadata service of the RAM role. Default `http://100.100.100.200`. */
+  ecsMetadataEndpoint?: string | null
   /** `https://host[:port]`; plain `http://` only for loopback hosts. Default: the international CAMS endpoint. */
   endpoint?: string | null
   /** Default `CustSpaceId` for messages that do not set one. */
@@ -113,7 +120,7 @@ export declare class Client {
   /** The endpoint requests go to, e.g. `'https://cams.ap-southeast-1.aliyuncs.com/'`. */
   readonly endpoint: string
   /** The AccessKey ID requests are signed with now (not secret). */
-  readonly accessKeyId: string
+  readonly accessKeyId: string | null
   /** The default `CustSpaceId`, or `null`. */
   readonly custSpaceId: string | null
   /**
@@ -137,7 +144,7 @@ export declare class Client {
   /** A description without secrets. */
   toString(): string
   /** The non-secret settings. */
-  toJSON(): { endpoint: string; accessKeyId: string; custSpaceId: string | null }
+  toJSON(): { endpoint: string; accessKeyId: string | null; custSpaceId: string | null }
 }
 
 /** Every stable error code. New codes may be added; existing ones never change meaning. */

@@ -203,7 +203,7 @@ class Client {
     return this.#native.endpoint
   }
 
-  /** The AccessKey ID requests are signed with now (not secret). */
+  /** The AccessKey ID requests are signed with now (not secret); `null` before a RAM role's first fetch. */
   get accessKeyId() {
     return this.#native.accessKeyId
   }

@@ -230,10 +230,11 @@ impl NativeClient {
         self.inner.config().endpoint.base_url().to_string()
     }
 
-    /// The AccessKey ID requests are signed with now (not secret).
+    /// The AccessKey ID requests are signed with now (not secret); `null` while a RAM
+    /// role's credentials have not been fetched yet.
     #[napi(getter)]
-    pub fn access_key_id(&self) -> String {
-        self.inner.credentials().access_key_id().to_owned()
+    pub fn access_key_id(&self) -> Option<String> {
+        self.inner.credentials().map(|c| c.access_key_id().to_owned())
     }
 
     /// The default `CustSpaceId`, if any.
@@ -245,7 +246,8 @@ impl NativeClient {
     /// A description without secrets, e.g. `Client(endpoint=…, accessKeyId=…)`.
     #[napi(js_name = "toString")]
     pub fn describe(&self) -> String {
-        format!("Client(endpoint={}, accessKeyId={})", self.endpoint(), self.access_key_id())
+        let key = self.access_key_id().unwrap_or_else(|| "(not fetched yet)".to_owned());
+        format!("Client(endpoint={}, accessKeyId={key})", self.endpoint())
     }
 }
 

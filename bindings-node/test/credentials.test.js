@@ -78,3 +78,21 @@ test('a missing profile or file is MissingCredentials; keys and a profile togeth
     return true
   })
 })
+
+test('an ECS RAM role signs the sends with its STS credentials', async () => {
+  // The sandbox emulates the instance metadata service too: '' takes the instance's role.
+  const { endpoint } = shared.sandbox
+  const client = new Client({ endpoint, ecsRamRole: '', ecsMetadataEndpoint: endpoint })
+  assert.equal(client.accessKeyId, null, 'nothing is fetched before the first send')
+  await sends(client)
+  assert.equal(client.accessKeyId, SANDBOX_KEY_ID)
+})
+
+test('an unknown ECS RAM role is MissingCredentials and sends nothing', async () => {
+  const { endpoint } = shared.sandbox
+  const client = new Client({ endpoint, ecsRamRole: 'nope', ecsMetadataEndpoint: endpoint })
+  const error = await sends(client).catch((e) => e)
+  assert.ok(error instanceof ConfigurationError, String(error))
+  assert.equal(error.code, 'MissingCredentials')
+  assert.equal(error.attempts, 0)
+})

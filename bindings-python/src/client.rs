@@ -142,7 +142,7 @@ impl Client {
                 "Client",
                 &[
                     ("endpoint", repr::value(py, config.endpoint.base_url().as_str().trim_end_matches('/'))?),
-                    ("access_key_id", repr::value(py, self.inner.credentials().access_key_id())?),
+                    ("access_key_id", repr::value(py, self.inner.credentials().map(|c| c.access_key_id().to_owned()))?),
                     ("cust_space_id", repr::value(py, &config.cust_space_id)?),
                 ],
             )

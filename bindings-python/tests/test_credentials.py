@@ -72,3 +72,19 @@ def test_keys_and_a_profile_together_are_refused() -> None:
     with pytest.raises(chatlane.ConfigurationError) as caught:
         chatlane.Client(access_key_id="id", access_key_secret="secret", profile="sandbox")
     assert caught.value.code == "InvalidConfig"
+
+
+def test_an_ecs_ram_role_signs_the_sends_with_its_sts_credentials(sandbox: Sandbox) -> None:
+    # The sandbox emulates the instance metadata service too: "" takes the instance's role.
+    client = chatlane.Client(endpoint=sandbox.endpoint, ecs_ram_role="", ecs_metadata_endpoint=sandbox.endpoint)
+    assert "access_key_id=None" in repr(client), "nothing is fetched before the first send"
+    assert send(client).message_id
+    assert SANDBOX_KEY_ID in repr(client)
+
+
+def test_an_unknown_ecs_ram_role_is_missing_credentials_and_sends_nothing(sandbox: Sandbox) -> None:
+    client = chatlane.Client(endpoint=sandbox.endpoint, ecs_ram_role="nope", ecs_metadata_endpoint=sandbox.endpoint)
+    with pytest.raises(chatlane.ConfigurationError) as caught:
+        send(client)
+    assert caught.value.code == "MissingCredentials"
+    assert caught.value.attempts == 0

@@ -54,6 +54,13 @@ pub struct ClientOptions {
     /// The Alibaba Cloud CLI configuration holding the profiles (`~/.aliyun/config.json`).
     #[uniffi(default = None)]
     pub profile_file: Option<String>,
+    /// Take temporary credentials from this ECS instance's RAM role (its name; empty:
+    /// whichever role the instance has), renewed before they expire.
+    #[uniffi(default = None)]
+    pub ecs_ram_role: Option<String>,
+    /// The instance metadata service of the RAM role (`http://100.100.100.200`).
+    #[uniffi(default = None)]
+    pub ecs_metadata_endpoint: Option<String>,
     /// Endpoint URL: HTTPS, or HTTP on loopback (the sandbox); the CAMS default when absent.
     #[uniffi(default = None)]
     pub endpoint: Option<String>,
@@ -107,6 +114,8 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
             security_token: credentials.and_then(|c| c.security_token()).map(|t| t.expose().to_owned()),
             profile: options.profile,
             profile_file: options.profile_file,
+            ecs_ram_role: options.ecs_ram_role,
+            ecs_metadata_endpoint: options.ecs_metadata_endpoint,
             endpoint: options.endpoint,
             cust_space_id: options.cust_space_id,
             proxy: options.proxy,
@@ -213,6 +222,8 @@ mod tests {
 
     use chatlane_core::Quota;
 
+    use chatlane_core::credentials::CredentialSource;
+
     use super::*;
 
     /// Options with every field absent, as a Kotlin/Swift caller gets them by default.
@@ -221,6 +232,8 @@ mod tests {
             credentials: None,
             profile: None,
             profile_file: None,
+            ecs_ram_role: None,
+            ecs_metadata_endpoint: None,
             endpoint: None,
             proxy: None,
             ca_certificates: None,
@@ -251,7 +264,7 @@ mod tests {
         assert_eq!(options.security_token.as_deref(), Some("t0k3n"));
         assert_eq!(options.user_agent.as_deref(), Some(USER_AGENT));
         let config = ClientConfig::from_options(options).unwrap();
-        assert_eq!(config.credentials.access_key_id(), "AK");
+        assert!(matches!(config.credentials, CredentialSource::Fixed(c) if c.access_key_id() == "AK"));
     }
 
     #[test]
@@ -291,7 +304,7 @@ mod tests {
         let old = Credentials::new("AK-old".into(), "SK-old".into(), None).unwrap();
         let client = Client::new(ClientOptions { credentials: Some(old), ..defaults() }).unwrap();
         client.set_credentials(Credentials::new("AK-new".into(), "SK-new".into(), Some("t0k3n-new".into())).unwrap());
-        let now = client.0.credentials();
+        let now = client.0.credentials().unwrap();
         assert_eq!((now.access_key_id(), now.access_key_secret().expose()), ("AK-new", "SK-new"));
         let shown = format!("{client:?}");
         assert!(shown.contains("AK-new") && !shown.contains("SK-new") && !shown.contains("t0k3n-new"), "{shown}");

@@ -28,6 +28,10 @@ pub struct ConnectionArgs {
     /// (default: its current profile, when no key is given otherwise).
     #[arg(long, env = "ALIBABA_CLOUD_PROFILE", conflicts_with_all = ["access_key_id", "sandbox"])]
     profile: Option<String>,
+    /// Take temporary credentials from this ECS instance's RAM role (its name; "" for the
+    /// instance's role), renewed before they expire.
+    #[arg(long, value_name = "ROLE", conflicts_with_all = ["access_key_id", "profile", "sandbox"])]
+    ecs_ram_role: Option<String>,
     /// Proxy for every request, http(s)://[user:password@]host:port (default: the
     /// HTTPS_PROXY / HTTP_PROXY / ALL_PROXY variables).
     #[arg(long, value_name = "URL", conflicts_with = "sandbox")]
@@ -74,6 +78,7 @@ impl ConnectionArgs {
                 access_key_secret: self.access_key_secret.clone(),
                 security_token: self.security_token.clone(),
                 profile: self.profile.clone(),
+                ecs_ram_role: self.ecs_ram_role.clone(),
                 endpoint: self.endpoint.clone(),
                 proxy: self.proxy.clone(),
                 ca_certificates: self.ca_certificates()?,

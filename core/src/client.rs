@@ -1,6 +1,6 @@
 //! The async [`Client`]: validate → pace → sign → send → classify → retry, for every binding.
 
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -11,6 +11,7 @@ use crate::cams::request::{self, RequestContext, acs_date, random_id};
 use crate::cams::response;
 use crate::cams::wire::{Defaults, Params};
 use crate::credentials::Credentials;
+use crate::credentials::provider::{CredentialCache, CredentialSource};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::limit::{InProcessLimiter, LimitKey, Pacing, RateLimiter};
@@ -39,8 +40,9 @@ pub struct SendReceipt {
 /// Everything a [`Client`] needs.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
-    /// Who signs the requests (replaceable later with [`Client::set_credentials`]).
-    pub credentials: Credentials,
+    /// Who signs the requests: fixed credentials (replaceable later with
+    /// [`Client::set_credentials`]) or a provider asked again before they expire.
+    pub credentials: CredentialSource,
     /// Where they go; [`crate::DEFAULT_ENDPOINT`] unless set.
     pub endpoint: Endpoint,
     /// The default `CustSpaceId` for messages that do not set one.
@@ -60,9 +62,9 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// A configuration with defaults for everything but the credentials.
-    pub fn new(credentials: Credentials) -> Self {
+    pub fn new(credentials: impl Into<CredentialSource>) -> Self {
         Self {
-            credentials,
+            credentials: credentials.into(),
             endpoint: Endpoint::default(),
             cust_space_id: None,
             transport: TransportConfig::default(),
@@ -82,7 +84,7 @@ pub struct Client {
 
 struct Inner {
     config: ClientConfig,
-    credentials: RwLock<Arc<Credentials>>,
+    credentials: CredentialCache,
     transport: Arc<dyn Transport>,
 }
 
@@ -105,7 +107,7 @@ impl Client {
 
     /// A client over any [`Transport`].
     pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Self {
-        let credentials = RwLock::new(Arc::new(config.credentials.clone()));
+        let credentials = CredentialCache::new(config.credentials.clone());
         Self { inner: Arc::new(Inner { config, credentials, transport }) }
     }
 
@@ -114,15 +116,16 @@ impl Client {
         &self.inner.config
     }
 
-    /// The credentials requests are signed with now.
-    pub fn credentials(&self) -> Arc<Credentials> {
-        Arc::clone(&self.inner.credentials.read().unwrap_or_else(PoisonError::into_inner))
+    /// The credentials requests are signed with now (`None`: a provider not asked yet).
+    pub fn credentials(&self) -> Option<Arc<Credentials>> {
+        self.inner.credentials.current()
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later attempt of
-    /// this client and its clones, without rebuilding it or dropping its connections.
+    /// this client and its clones, without rebuilding it or dropping its connections. A
+    /// provider the client was built with is not asked again.
     pub fn set_credentials(&self, credentials: Credentials) {
-        *self.inner.credentials.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(credentials);
+        self.inner.credentials.set(credentials);
     }
 
     /// Validates, paces, signs and sends one message (a [`crate::Message`]) or one template
@@ -148,8 +151,8 @@ impl Client {
         let started = Instant::now();
         let mut attempts = 0;
         loop {
-            let credentials = self.credentials();
             let tagged = |error: Error, attempts| error.with_task_id(Some(task_id.clone())).with_attempts(attempts);
+            let credentials = self.inner.credentials.for_send().await.map_err(|e| tagged(e, attempts))?;
             self.pace(operation, &credentials).await.map_err(|e| tagged(e, attempts))?;
             attempts += 1;
             let outcome = self.send_once(operation, params, &credentials).await;

@@ -12,7 +12,10 @@ use std::time::Duration;
 
 use crate::cams::Operation;
 use crate::client::ClientConfig;
-use crate::credentials::Credentials;
+use std::sync::Arc;
+
+use crate::credentials::ecs::EcsRamRole;
+use crate::credentials::{CredentialSource, Credentials};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::limit::{Pacing, Quota};
@@ -46,6 +49,12 @@ pub struct ClientOptions {
     pub profile: Option<String>,
     /// The Alibaba Cloud CLI configuration holding the profiles (`~/.aliyun/config.json`).
     pub profile_file: Option<String>,
+    /// Without keys: take temporary credentials from this ECS instance's RAM role (its name;
+    /// empty: whichever role the instance has), renewed before they expire.
+    pub ecs_ram_role: Option<String>,
+    /// The instance metadata service the RAM role's credentials come from
+    /// (`http://100.100.100.200`; an emulator in tests).
+    pub ecs_metadata_endpoint: Option<String>,
     /// Endpoint URL; [`crate::DEFAULT_ENDPOINT`] when absent.
     pub endpoint: Option<String>,
     /// Default `CustSpaceId`.
@@ -94,11 +103,19 @@ impl ClientConfig {
     /// the endpoint is checked (HTTPS, or HTTP on loopback), and so is every number's range.
     pub fn from_options(options: ClientOptions) -> Result<Self, Error> {
         let from_profile = options.profile.is_some() || options.profile_file.is_some();
+        let from_role = options.ecs_ram_role.is_some();
         let credentials = match (options.access_key_id, options.access_key_secret) {
-            (Some(_), Some(_)) if from_profile => {
-                return Err(invalid("give AccessKeys or a profile, not both".to_owned()));
+            (Some(_), Some(_)) if from_profile || from_role => {
+                return Err(invalid("give AccessKeys, a profile or an ECS RAM role, not several".to_owned()));
             }
-            (Some(id), Some(secret)) => Credentials::new(id, secret, options.security_token)?,
+            _ if from_profile && from_role => {
+                return Err(invalid("give a profile or an ECS RAM role, not both".to_owned()));
+            }
+            (Some(id), Some(secret)) => CredentialSource::Fixed(Credentials::new(id, secret, options.security_token)?),
+            (None, None) if from_role => {
+                let role = EcsRamRole::new(options.ecs_ram_role, options.ecs_metadata_endpoint.as_deref())?;
+                CredentialSource::Provider(Arc::new(role))
+            }
             (None, None) => Credentials::from_default_chain(
                 options.profile.as_deref(),
                 options.profile_file.as_deref().map(std::path::Path::new),
@@ -232,12 +249,14 @@ enum Kind {
 }
 
 /// Every option a binding may set, by its `snake_case` name.
-const OPTIONS: [(&str, Kind); 17] = [
+const OPTIONS: [(&str, Kind); 19] = [
     ("access_key_id", Kind::Text),
     ("access_key_secret", Kind::Text),
     ("security_token", Kind::Text),
     ("profile", Kind::Text),
     ("profile_file", Kind::Text),
+    ("ecs_ram_role", Kind::Text),
+    ("ecs_metadata_endpoint", Kind::Text),
     ("endpoint", Kind::Text),
     ("cust_space_id", Kind::Text),
     ("proxy", Kind::Text),
@@ -316,6 +335,8 @@ impl ClientOptions {
             ("security_token", Read::Text(v)) => self.security_token = v,
             ("profile", Read::Text(v)) => self.profile = v,
             ("profile_file", Read::Text(v)) => self.profile_file = v,
+            ("ecs_ram_role", Read::Text(v)) => self.ecs_ram_role = v,
+            ("ecs_metadata_endpoint", Read::Text(v)) => self.ecs_metadata_endpoint = v,
             ("endpoint", Read::Text(v)) => self.endpoint = v,
             ("cust_space_id", Read::Text(v)) => self.cust_space_id = v,
             ("proxy", Read::Text(v)) => self.proxy = v,
@@ -481,8 +502,8 @@ mod tests {
         .unwrap();
         assert_eq!((js.connect_timeout_ms, js.rate_limit_disabled), (Some(2500), true));
         assert_eq!(Dialect::JavaScript.option_names()[4], "profileFile");
-        assert_eq!(Dialect::JavaScript.option_names()[8], "caCertificates");
-        assert_eq!(Dialect::JavaScript.option_names()[16], "retryDeadlineMs");
+        assert_eq!(Dialect::JavaScript.option_names()[5], "ecsRamRole");
+        assert_eq!(Dialect::JavaScript.option_names()[18], "retryDeadlineMs");
     }
 
     #[test]

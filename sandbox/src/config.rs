@@ -7,6 +7,7 @@
 
 use serde::Deserialize;
 
+use crate::metadata::RamRole;
 use crate::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 
 /// Everything the sandbox accepts and knows; the JSON configuration file's shape.
@@ -28,6 +29,9 @@ pub struct SandboxConfig {
     /// Milliseconds between the status receipts of one message (default 50).
     #[serde(default)]
     pub receipt_delay_ms: Option<u64>,
+    /// The RAM role the emulated ECS metadata service hands credentials for.
+    #[serde(default)]
+    pub ram_role: RamRole,
 }
 
 impl Default for SandboxConfig {
@@ -38,6 +42,7 @@ impl Default for SandboxConfig {
             templates: Vec::new(),
             limits: Limits::default(),
             receipt_delay_ms: None,
+            ram_role: RamRole::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod faults;
 pub mod gateway;
 pub mod ledger;
+pub mod metadata;
 pub mod nonces;
 pub mod registry;
 pub mod send;
@@ -98,6 +99,11 @@ impl Sandbox {
     /// Every authenticated request so far, accepted or not.
     pub fn requests(&self) -> Vec<Request> {
         self.state.journal.requests()
+    }
+
+    /// How many credentials the emulated ECS metadata service issued ([`metadata`]).
+    pub fn issued_credentials(&self) -> u64 {
+        self.state.issued.count()
     }
 
     /// Adds a fault rule (see [`FaultRule`]).

@@ -20,6 +20,7 @@ use crate::callbacks::{self, Push, Pusher, Sessions};
 use crate::faults::{Fault, FaultRule, Faults};
 use crate::gateway::{self, Authenticated, Rejection};
 use crate::ledger::{Entry, Journal, Ledger, Request};
+use crate::metadata::{self, Issued};
 use crate::nonces::Nonces;
 use crate::registry;
 use crate::send::{self, Refusal};
@@ -34,6 +35,8 @@ pub struct AppState {
     pub ledger: Ledger,
     pub journal: Journal,
     pub faults: Faults,
+    /// Credentials the emulated ECS metadata service issued.
+    pub issued: Issued,
     nonces: Nonces,
     throttle: Throttle,
     sessions: Sessions,
@@ -50,6 +53,7 @@ impl AppState {
             ledger: Ledger::default(),
             journal: Journal::default(),
             faults: Faults::default(),
+            issued: Issued::default(),
             nonces: Nonces::default(),
             throttle: Throttle::default(),
             sessions: Sessions::default(),
@@ -74,6 +78,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_sandbox/inbound", post(simulate_inbound))
         .route("/_sandbox/callbacks", get(read_callbacks))
         .route("/_sandbox/health", get(|| async { "ok" }))
+        .merge(metadata::routes())
         .layer(middleware::from_fn_with_state(Arc::clone(&state), drop_before_read))
         .with_state(state)
 }

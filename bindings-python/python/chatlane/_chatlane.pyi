@@ -41,6 +41,8 @@ class Client:
         security_token: str | None = None,
         profile: str | None = None,
         profile_file: str | None = None,
+        ecs_ram_role: str | None = None,
+        ecs_metadata_endpoint: str | None = None,
         endpoint: str | None = None,
         cust_space_id: str | None = None,
         proxy: str | None = None,
@@ -58,7 +60,10 @@ class Client:
         ``profile`` (or ``ALIBABA_CLOUD_PROFILE``) in ``profile_file`` (default
         ``~/.aliyun/config.json``), else ``ALIBABA_CLOUD_ACCESS_KEY_ID``,
         ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` and ``ALIBABA_CLOUD_SECURITY_TOKEN``, else that
-        file's current profile. ``proxy`` (``http(s)://[user:password@]host:port``) carries
+        file's current profile, else the ECS RAM role named by ``ALIBABA_CLOUD_ECS_METADATA``.
+        ``ecs_ram_role`` (a role's name, or ``""`` for the instance's) takes temporary
+        credentials from the instance's metadata service (``ecs_metadata_endpoint``) and renews
+        them before they expire. ``proxy`` (``http(s)://[user:password@]host:port``) carries
         every request, instead of the ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` variables;
         ``ca_certificates`` (PEM text) are trusted besides the system's roots. Durations are
         in seconds. Every value is checked when the

@@ -2,13 +2,20 @@
 //!
 //! Without explicit keys a client looks, in order: a profile asked for by name (the
 //! `profile` option or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration;
-//! the `ALIBABA_CLOUD_ACCESS_KEY_*` variables; that configuration's current profile
-//! ([`Credentials::from_default_chain`]).
+//! the `ALIBABA_CLOUD_ACCESS_KEY_*` variables; that configuration's current profile; the
+//! ECS instance's RAM role named by `ALIBABA_CLOUD_ECS_METADATA`
+//! ([`Credentials::from_default_chain`]). A RAM role's credentials, and a caller's
+//! [`CredentialsProvider`], are renewed before they expire.
 
+pub mod ecs;
 pub mod profile;
+pub mod provider;
+
+pub use provider::{CredentialSource, CredentialsProvider, Expiring};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::error::{Error, ErrorCode};
 
@@ -94,9 +101,10 @@ impl Credentials {
 
     /// Credentials from the first source that has them: the profile named by `profile` or
     /// `ALIBABA_CLOUD_PROFILE` (which must exist), the `ALIBABA_CLOUD_*` variables, the
-    /// current profile. Profiles are read from `profile_file`, by default the CLI's
-    /// `~/.aliyun/config.json`.
-    pub fn from_default_chain(profile: Option<&str>, profile_file: Option<&Path>) -> Result<Self, Error> {
+    /// current profile, the RAM role named by `ALIBABA_CLOUD_ECS_METADATA`. Profiles are read
+    /// from `profile_file`, by default the CLI's `~/.aliyun/config.json`; an `EcsRamRole`
+    /// profile names a RAM role.
+    pub fn from_default_chain(profile: Option<&str>, profile_file: Option<&Path>) -> Result<CredentialSource, Error> {
         Self::chain(profile, profile_file, |name| std::env::var(name).ok())
     }
 
@@ -105,22 +113,28 @@ impl Credentials {
         profile: Option<&str>,
         profile_file: Option<&Path>,
         lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, Error> {
+    ) -> Result<CredentialSource, Error> {
         let named = profile.map(str::to_owned).or_else(|| lookup(ENV_PROFILE).filter(|name| !name.is_empty()));
         let default_file = lookup("HOME").map(|home| PathBuf::from(home).join(".aliyun").join("config.json"));
         let file = profile_file.map(Path::to_path_buf).or(default_file);
-        let from_profile = |name: Option<&str>| -> Result<Option<Self>, Error> {
+        let from_profile = |name: Option<&str>| -> Result<Option<CredentialSource>, Error> {
             let Some(file) = &file else { return Ok(None) };
             let found = profile::load(file, name).map_err(|why| Error::new(ErrorCode::MissingCredentials, why))?;
-            found.map(|p| Self::new(p.access_key_id, p.access_key_secret, p.security_token)).transpose()
+            found.map(profile::ProfileCredentials::into_source).transpose()
         };
         if let Some(name) = named {
             return from_profile(Some(&name))?.ok_or_else(|| no_credentials(&format!("no profile {name:?}")));
         }
         if lookup(ENV_ACCESS_KEY_ID).is_some() || lookup(ENV_ACCESS_KEY_SECRET).is_some() {
-            return Self::from_lookup(lookup);
+            return Self::from_lookup(&lookup).map(CredentialSource::Fixed);
         }
-        from_profile(None)?.ok_or_else(|| no_credentials("none found"))
+        if let Some(source) = from_profile(None)? {
+            return Ok(source);
+        }
+        match lookup(ecs::ENV_ECS_ROLE).filter(|role| !role.is_empty()) {
+            Some(role) => Ok(CredentialSource::Provider(Arc::new(ecs::EcsRamRole::new(Some(role), None)?))),
+            None => Err(no_credentials("none found")),
+        }
     }
 
     /// Credentials from any variable lookup (the environment, a test map…).
@@ -209,7 +223,10 @@ mod tests {
             move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
         };
         let keys: &[(&str, &str)] = &[(ENV_ACCESS_KEY_ID, "AK-env"), (ENV_ACCESS_KEY_SECRET, "S-env")];
-        let id = |result: Result<Credentials, Error>| result.unwrap().access_key_id().to_owned();
+        let id = |result: Result<CredentialSource, Error>| match result.unwrap() {
+            CredentialSource::Fixed(credentials) => credentials.access_key_id().to_owned(),
+            other => panic!("{other:?}"),
+        };
         let file_ref = Some(file.as_path());
         assert_eq!(id(Credentials::chain(Some("default"), file_ref, env(keys))), "AK-default");
         let named: &[(&str, &str)] = &[(ENV_PROFILE, "default"), (ENV_ACCESS_KEY_ID, "AK-env")];
@@ -222,5 +239,8 @@ mod tests {
         let nothing = Credentials::chain(None, file_ref, env(&[])).unwrap_err();
         assert_eq!(nothing.code(), ErrorCode::MissingCredentials);
         assert!(nothing.message().contains(ENV_PROFILE), "{nothing}");
+        let role: &[(&str, &str)] = &[(ecs::ENV_ECS_ROLE, "my-role")];
+        let source = Credentials::chain(None, file_ref, env(role)).unwrap();
+        assert!(matches!(source, CredentialSource::Provider(_)), "{source:?}");
     }
 }

@@ -3,7 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use serde::Deserialize;
+
+use super::ecs::EcsRamRole;
+use super::{CredentialSource, Credentials};
+use crate::error::Error;
 
 /// The parts of `config.json` chatlane reads.
 #[derive(Debug, Deserialize)]
@@ -25,22 +31,26 @@ struct Profile {
     access_key_secret: String,
     #[serde(default)]
     sts_token: String,
+    #[serde(default)]
+    ram_role_name: String,
 }
 
-/// An AccessKey pair (and STS token) from a profile.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ProfileCredentials {
-    /// AccessKey ID.
-    pub access_key_id: String,
-    /// AccessKey secret.
-    pub access_key_secret: String,
-    /// STS token, for `StsToken` profiles.
-    pub security_token: Option<String>,
+/// What a profile gives: keys, or the name of the ECS instance's RAM role to ask.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProfileCredentials {
+    /// An `AK` or `StsToken` profile's keys.
+    Keys(Credentials),
+    /// An `EcsRamRole` profile's role.
+    EcsRamRole(String),
 }
 
-impl std::fmt::Debug for ProfileCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProfileCredentials").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
+impl ProfileCredentials {
+    /// Where a client takes its credentials from, for this profile.
+    pub fn into_source(self) -> Result<CredentialSource, Error> {
+        match self {
+            Self::Keys(credentials) => Ok(CredentialSource::Fixed(credentials)),
+            Self::EcsRamRole(role) => Ok(CredentialSource::Provider(Arc::new(EcsRamRole::new(Some(role), None)?))),
+        }
     }
 }
 
@@ -69,20 +79,23 @@ pub fn load(path: &Path, name: Option<&str>) -> Result<Option<ProfileCredentials
     match profile.mode.as_str() {
         "AK" | "" => {}
         "StsToken" if !profile.sts_token.is_empty() => {}
+        "EcsRamRole" if !profile.ram_role_name.is_empty() => {
+            return Ok(Some(ProfileCredentials::EcsRamRole(profile.ram_role_name)));
+        }
         other => {
             return Err(format!(
-                "profile {wanted:?} uses mode {other:?}; chatlane reads AK and StsToken profiles (or use --access-key-id)"
+                "profile {wanted:?} uses mode {other:?}; chatlane reads AK, StsToken and EcsRamRole profiles \
+                 (or give the AccessKey explicitly)"
             ));
         }
     }
     if profile.access_key_id.is_empty() || profile.access_key_secret.is_empty() {
         return Err(format!("profile {wanted:?} in {} has no AccessKey", path.display()));
     }
-    Ok(Some(ProfileCredentials {
-        access_key_id: profile.access_key_id,
-        access_key_secret: profile.access_key_secret,
-        security_token: Some(profile.sts_token).filter(|t| !t.is_empty()),
-    }))
+    let token = Some(profile.sts_token).filter(|t| !t.is_empty());
+    Credentials::new(profile.access_key_id, profile.access_key_secret, token)
+        .map(|credentials| Some(ProfileCredentials::Keys(credentials)))
+        .map_err(|e| format!("profile {wanted:?}: {}", e.message()))
 }
 
 #[cfg(test)]
@@ -98,22 +111,28 @@ mod tests {
     const CONFIG: &str = r#"{"current":"work","profiles":[
         {"name":"default","mode":"AK","access_key_id":"AK1","access_key_secret":"S1","region_id":"ap-southeast-1"},
         {"name":"work","mode":"StsToken","access_key_id":"AK2","access_key_secret":"S2","sts_token":"T2"},
-        {"name":"ecs","mode":"EcsRamRole","ram_role_name":"r"}],"meta_path":""}"#;
+        {"name":"ecs","mode":"EcsRamRole","ram_role_name":"r"},
+        {"name":"sso","mode":"CloudSSO"}],"meta_path":""}"#;
 
     #[test]
     fn reads_the_current_or_the_named_profile() {
         let path = write("ok", CONFIG);
-        let current = load(&path, None).unwrap().unwrap();
-        assert_eq!((current.access_key_id.as_str(), current.security_token.as_deref()), ("AK2", Some("T2")));
-        let named = load(&path, Some("default")).unwrap().unwrap();
-        assert_eq!((named.access_key_id.as_str(), named.security_token), ("AK1", None));
+        let keys = |found: Option<ProfileCredentials>| match found {
+            Some(ProfileCredentials::Keys(credentials)) => credentials,
+            other => panic!("{other:?}"),
+        };
+        let current = keys(load(&path, None).unwrap());
+        assert_eq!((current.access_key_id(), current.security_token().map(|t| t.expose())), ("AK2", Some("T2")));
+        let named = keys(load(&path, Some("default")).unwrap());
+        assert_eq!((named.access_key_id(), named.security_token()), ("AK1", None));
+        assert_eq!(load(&path, Some("ecs")).unwrap(), Some(ProfileCredentials::EcsRamRole("r".into())));
         std::fs::remove_file(path).unwrap();
     }
 
     #[test]
     fn explains_what_it_cannot_use() {
         let path = write("bad", CONFIG);
-        assert!(load(&path, Some("ecs")).unwrap_err().contains("EcsRamRole"));
+        assert!(load(&path, Some("sso")).unwrap_err().contains("CloudSSO"));
         assert!(load(&path, Some("nope")).unwrap_err().contains("no profile"));
         std::fs::remove_file(&path).unwrap();
         assert_eq!(load(&path, None), Ok(None));

@@ -13,7 +13,7 @@ import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertTrue
 
-/** Credentials from a profile of the Alibaba Cloud CLI's configuration (`profile`, `profileFile`). */
+/** Credentials from a profile of the Alibaba Cloud CLI's configuration (`profile`, `profileFile`) and from an ECS RAM role. */
 class ProfileTest : SandboxTest() {
     /** A config whose profile `sandbox` holds the sandbox's keys and `stale` unknown ones. */
     private fun config(): Path = Files.createTempFile("chatlane-aliyun-", ".json").apply {
@@ -44,5 +44,23 @@ class ProfileTest : SandboxTest() {
             Client(options().copy(profile = "sandbox"))
         }
         assertEquals("InvalidConfig", both.code)
+    }
+
+    @Test
+    fun `an ECS RAM role signs the sends with its STS credentials`() = runBlocking<Unit> {
+        // The sandbox emulates the instance metadata service too: "" takes the instance's role.
+        val options = ClientOptions(endpoint = sandbox.endpoint, ecsRamRole = "", ecsMetadataEndpoint = sandbox.endpoint)
+        Client(options).use { client ->
+            val to = sandbox.newRecipient()
+            val receipt = client.send(Message(channel = Channel.WHATSAPP, from = "8613800000000", to = to, content = Content.Text(Text("hi"))))
+            assertEquals(receipt.messageId, sandbox.ledgerTo(to).single().messageId)
+        }
+        val unknown = ClientOptions(endpoint = sandbox.endpoint, ecsRamRole = "nope", ecsMetadataEndpoint = sandbox.endpoint)
+        Client(unknown).use { client ->
+            val e = assertFailsWith<ChatlaneException.Configuration> {
+                client.send(Message(channel = Channel.WHATSAPP, from = "8613800000000", to = sandbox.newRecipient(), content = Content.Text(Text("hi"))))
+            }
+            assertEquals("MissingCredentials", e.code)
+        }
     }
 }
