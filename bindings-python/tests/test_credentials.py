@@ -77,7 +77,7 @@ def test_keys_and_a_profile_together_are_refused() -> None:
 def test_an_ecs_ram_role_signs_the_sends_with_its_sts_credentials(sandbox: Sandbox) -> None:
     # The sandbox emulates the instance metadata service too: "" takes the instance's role.
     client = chatlane.Client(endpoint=sandbox.endpoint, ecs_ram_role="", ecs_metadata_endpoint=sandbox.endpoint)
-    assert "access_key_id=None" in repr(client), "nothing is fetched before the first send"
+    assert "access_key_id" not in repr(client), "nothing is fetched before the first send"
     assert send(client).message_id
     assert SANDBOX_KEY_ID in repr(client)
 

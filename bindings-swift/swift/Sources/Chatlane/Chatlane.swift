@@ -980,6 +980,15 @@ public struct ClientOptions {
      */
     public let profileFile: String?
     /**
+     * Take temporary credentials from this ECS instance's RAM role (its name; empty:
+     * whichever role the instance has), renewed before they expire.
+     */
+    public let ecsRamRole: String?
+    /**
+     * The instance metadata service of the RAM role (`http://100.100.100.200`).
+     */
+    public let ecsMetadataEndpoint: String?
+    /**
      * Endpoint URL: HTTPS, or HTTP on loopback (the sandbox); the CAMS default when absent.
      */
     public let endpoint: String?
@@ -1050,6 +1059,13 @@ public struct ClientOptions {
          * The Alibaba Cloud CLI configuration holding the profiles (`~/.aliyun/config.json`).
          */profileFile: String? = nil, 
         /**
+         * Take temporary credentials from this ECS instance's RAM role (its name; empty:
+         * whichever role the instance has), renewed before they expire.
+         */ecsRamRole: String? = nil, 
+        /**
+         * The instance metadata service of the RAM role (`http://100.100.100.200`).
+         */ecsMetadataEndpoint: String? = nil, 
+        /**
          * Endpoint URL: HTTPS, or HTTP on loopback (the sandbox); the CAMS default when absent.
          */endpoint: String? = nil, 
         /**
@@ -1094,6 +1110,8 @@ public struct ClientOptions {
         self.credentials = credentials
         self.profile = profile
         self.profileFile = profileFile
+        self.ecsRamRole = ecsRamRole
+        self.ecsMetadataEndpoint = ecsMetadataEndpoint
         self.endpoint = endpoint
         self.custSpaceId = custSpaceId
         self.proxy = proxy
@@ -1127,6 +1145,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 credentials: FfiConverterOptionTypeCredentials.read(from: &buf), 
                 profile: FfiConverterOptionString.read(from: &buf), 
                 profileFile: FfiConverterOptionString.read(from: &buf), 
+                ecsRamRole: FfiConverterOptionString.read(from: &buf), 
+                ecsMetadataEndpoint: FfiConverterOptionString.read(from: &buf), 
                 endpoint: FfiConverterOptionString.read(from: &buf), 
                 custSpaceId: FfiConverterOptionString.read(from: &buf), 
                 proxy: FfiConverterOptionString.read(from: &buf), 
@@ -1146,6 +1166,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionTypeCredentials.write(value.credentials, into: &buf)
         FfiConverterOptionString.write(value.profile, into: &buf)
         FfiConverterOptionString.write(value.profileFile, into: &buf)
+        FfiConverterOptionString.write(value.ecsRamRole, into: &buf)
+        FfiConverterOptionString.write(value.ecsMetadataEndpoint, into: &buf)
         FfiConverterOptionString.write(value.endpoint, into: &buf)
         FfiConverterOptionString.write(value.custSpaceId, into: &buf)
         FfiConverterOptionString.write(value.proxy, into: &buf)
