@@ -112,6 +112,12 @@ export interface SendOptions {
    * already sends nothing.
    */
   signal?: AbortSignal
+  /**
+   * This send's own whole-request timeout in milliseconds (1 ms to 24 h), instead of the
+   * client's `requestTimeoutMs`, for each of its attempts. A request that times out after it
+   * was written is an {@link OutcomeUnknownError}.
+   */
+  timeoutMs?: number | null
 }
 
 export declare class Client {

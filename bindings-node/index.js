@@ -217,11 +217,13 @@ class Client {
    * Validates and sends one message (`SendChatappMessage`); the work runs off the event loop.
    *
    * @param {import('./index').Message} message
-   * @param {import('./index').SendOptions} [options] `signal` cancels the send
+   * @param {import('./index').SendOptions} [options] `signal` cancels the send; `timeoutMs`
+   *   replaces the client's request timeout for its attempts
    * @returns {Promise<import('./index').Receipt>}
    */
   send(message, options) {
-    return abortable((cancellation) => this.#native.send(encode(message), cancellation), options?.signal)
+    const { signal, ...settings } = options ?? {}
+    return abortable((cancellation) => this.#native.send(encode(message), cancellation, settings), signal)
   }
 
   /**
@@ -229,11 +231,12 @@ class Client {
    * receipt's `messageId` is the `GroupMessageId`.
    *
    * @param {import('./index').MassMessage} mass
-   * @param {import('./index').SendOptions} [options] `signal` cancels the send
+   * @param {import('./index').SendOptions} [options] as for {@link Client.send}
    * @returns {Promise<import('./index').Receipt>}
    */
   sendMass(mass, options) {
-    return abortable((cancellation) => this.#native.sendMass(encode(mass), cancellation), options?.signal)
+    const { signal, ...settings } = options ?? {}
+    return abortable((cancellation) => this.#native.sendMass(encode(mass), cancellation, settings), signal)
   }
 
   /**

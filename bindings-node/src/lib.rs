@@ -22,7 +22,7 @@ use chatlane_core::runtime::{self, Cancellation};
 use chatlane_core::validate::{self, HostProblem, Violation};
 use chatlane_core::{
     Client, ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCategory, ErrorCode, HostValue, MassMessage,
-    Message, Outgoing, SendReceipt,
+    Message, Outgoing, SendOptions, SendReceipt,
 };
 use napi::bindgen_prelude::{ClassInstance, FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsValue, Status, ValueType};
@@ -187,29 +187,32 @@ impl NativeClient {
         guarded(&env, || client_from(options).map(|inner| Self { inner }).map_err(|error| rethrowable(&env, &error)))
     }
 
-    /// Validates and sends one message (its JSON text). Resolves with a [`Receipt`], or with
-    /// `null` once `cancel` is cancelled (then nothing more is sent); rejects with a JS error
-    /// carrying the core error's fields. Never blocks the event loop.
-    #[napi(ts_return_type = "Promise<Receipt | null>")]
+    /// Validates and sends one message (its JSON text), with this send's own `settings`
+    /// (`{timeoutMs}`). Resolves with a [`Receipt`], or with `null` once `cancel` is cancelled
+    /// (then nothing more is sent); rejects with a JS error carrying the core error's fields.
+    /// Never blocks the event loop.
+    #[napi(ts_return_type = "Promise<Receipt | null>", ts_args_type = "message: string, cancel?: NativeCancellation | undefined | null, settings?: unknown")]
     pub fn send<'env>(
         &self,
         env: &'env Env,
         message: String,
         cancel: Option<ClassInstance<'env, NativeCancellation>>,
+        settings: Option<Unknown>,
     ) -> napi::Result<PromiseRaw<'env, Option<Receipt>>> {
-        self.dispatch::<Message>(env, message, cancel)
+        self.dispatch::<Message>(env, message, cancel, settings)
     }
 
     /// [`NativeClient::send`] for one template to many recipients (`SendChatappMassMessage`);
     /// the receipt's `messageId` is the `GroupMessageId`.
-    #[napi(ts_return_type = "Promise<Receipt | null>")]
+    #[napi(ts_return_type = "Promise<Receipt | null>", ts_args_type = "message: string, cancel?: NativeCancellation | undefined | null, settings?: unknown")]
     pub fn send_mass<'env>(
         &self,
         env: &'env Env,
         message: String,
         cancel: Option<ClassInstance<'env, NativeCancellation>>,
+        settings: Option<Unknown>,
     ) -> napi::Result<PromiseRaw<'env, Option<Receipt>>> {
-        self.dispatch::<MassMessage>(env, message, cancel)
+        self.dispatch::<MassMessage>(env, message, cancel, settings)
     }
 
     /// Replaces the credentials (`{accessKeyId, accessKeySecret, securityToken?}`, e.g. a
@@ -259,11 +262,13 @@ impl NativeClient {
         env: &'env Env,
         text: String,
         cancel: Option<ClassInstance<'env, NativeCancellation>>,
+        settings: Option<Unknown>,
     ) -> napi::Result<PromiseRaw<'env, Option<Receipt>>> {
+        let options = send_options(settings).map_err(|error| rethrowable(env, &error))?;
         let client = self.inner.clone();
         let cancellation = cancel.map(|cancel| cancel.0.clone());
         settled(env, async move {
-            let send = async { client.send(&M::from_json_text(&text)?).await.map(Receipt::from) };
+            let send = async { client.send_with(&M::from_json_text(&text)?, options).await.map(Receipt::from) };
             match cancellation {
                 Some(cancellation) => runtime::cancellable(send, &cancellation).await.transpose(),
                 None => send.await.map(Some),
@@ -347,6 +352,12 @@ fn host_fields(value: Option<Unknown>) -> Result<Vec<(String, HostValue)>, Strin
 
 /// The largest whole number a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+/// A send's own settings, read by the core like a client's options.
+fn send_options(settings: Option<Unknown>) -> Result<SendOptions, Error> {
+    let fields = host_fields(settings).map_err(|why| invalid("send options", &why))?;
+    SendOptions::from_host(Dialect::JavaScript, fields.iter().map(|(n, v)| (n.as_str(), v.clone())))
+}
 
 /// Resolves a `setCredentials` argument: both the ID and the secret, optionally a token.
 fn credentials_from(value: Unknown) -> Result<Credentials, Error> {

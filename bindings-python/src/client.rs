@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chatlane_core::{ClientConfig, ClientOptions, Credentials, Dialect, Outgoing, runtime};
+use chatlane_core::{ClientConfig, ClientOptions, Credentials, Dialect, Outgoing, SendOptions, runtime};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCFunction, PyDict};
@@ -92,27 +92,42 @@ impl Client {
 
     /// Validates, signs and sends one message, blocking this thread (not the interpreter)
     /// until the platform answers. Returns the receipt or raises a `ChatlaneError` subclass.
-    fn send(&self, py: Python<'_>, message: &Bound<'_, PyAny>) -> PyResult<SendReceipt> {
-        guarded(py, || self.deliver(py, messages::message(message)?))
+    /// `timeout` (seconds) replaces the client's request timeout for this send's attempts.
+    #[pyo3(signature = (message, *, timeout=None))]
+    fn send(&self, py: Python<'_>, message: &Bound<'_, PyAny>, timeout: Option<&Bound<'_, PyAny>>) -> PyResult<SendReceipt> {
+        guarded(py, || self.deliver(py, messages::message(message)?, send_options(py, timeout)?))
     }
 
     /// Like `send`, as a coroutine: the send starts when it is first awaited (inside the
     /// running event loop) and its I/O runs on chatlane's own threads. Cancelling the
     /// awaiting task cancels the send: one waiting for a pacing slot or a retry backoff
     /// never goes out; one whose request is on its way has an unknown outcome.
-    fn send_async<'py>(slf: &Bound<'py, Self>, message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        guarded(slf.py(), || Self::deliver_async(slf, messages::message(message)?))
+    #[pyo3(signature = (message, *, timeout=None))]
+    fn send_async<'py>(
+        slf: &Bound<'py, Self>,
+        message: &Bound<'py, PyAny>,
+        timeout: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        guarded(py, || Self::deliver_async(slf, messages::message(message)?, send_options(py, timeout)?))
     }
 
     /// `send` for one template to up to 1,000 recipients (`SendChatappMassMessage`); the
     /// receipt's `message_id` is the `GroupMessageId`.
-    fn send_mass(&self, py: Python<'_>, mass: &Bound<'_, PyAny>) -> PyResult<SendReceipt> {
-        guarded(py, || self.deliver(py, messages::mass_message(mass)?))
+    #[pyo3(signature = (mass, *, timeout=None))]
+    fn send_mass(&self, py: Python<'_>, mass: &Bound<'_, PyAny>, timeout: Option<&Bound<'_, PyAny>>) -> PyResult<SendReceipt> {
+        guarded(py, || self.deliver(py, messages::mass_message(mass)?, send_options(py, timeout)?))
     }
 
     /// `send_mass` as a coroutine, like `send_async`.
-    fn send_mass_async<'py>(slf: &Bound<'py, Self>, mass: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        guarded(slf.py(), || Self::deliver_async(slf, messages::mass_message(mass)?))
+    #[pyo3(signature = (mass, *, timeout=None))]
+    fn send_mass_async<'py>(
+        slf: &Bound<'py, Self>,
+        mass: &Bound<'py, PyAny>,
+        timeout: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        guarded(py, || Self::deliver_async(slf, messages::mass_message(mass)?, send_options(py, timeout)?))
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send of this
@@ -152,16 +167,20 @@ impl Client {
 
 impl Client {
     /// Sends on this thread with the interpreter released.
-    fn deliver(&self, py: Python<'_>, message: impl Outgoing) -> PyResult<SendReceipt> {
+    fn deliver(&self, py: Python<'_>, message: impl Outgoing, options: SendOptions) -> PyResult<SendReceipt> {
         let client = &self.inner;
-        py.detach(|| runtime::block_on(client.send(&message)))
+        py.detach(|| runtime::block_on(client.send_with(&message, options)))
             .map(SendReceipt::from)
             .map_err(|e| errors::to_pyerr(py, &e))
     }
 
     /// A coroutine that, once awaited, sends on the core runtime and resolves through the
     /// running loop's completions.
-    fn deliver_async<'py>(slf: &Bound<'py, Self>, message: impl Outgoing) -> PyResult<Bound<'py, PyAny>> {
+    fn deliver_async<'py>(
+        slf: &Bound<'py, Self>,
+        message: impl Outgoing,
+        options: SendOptions,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let message = Arc::new(message);
         let this = slf.clone().unbind();
@@ -170,7 +189,7 @@ impl Client {
             let client = this.get();
             let completions = client.completions_for(py)?;
             let (inner, message) = (client.inner.clone(), Arc::clone(&message));
-            aio::spawn(py, completions, async move { inner.send(&*message).await.map(Some) })
+            aio::spawn(py, completions, async move { inner.send_with(&*message, options).await.map(Some) })
                 .map(|(future, cancel)| (future.unbind(), cancel))
         })?;
         await_later(py)?.call1((start,))
@@ -184,6 +203,12 @@ impl Client {
         *cached = Some(completions.clone_ref(py));
         Ok(completions)
     }
+}
+
+/// A send's own settings from its keyword arguments, read by the core like a client's.
+fn send_options(py: Python<'_>, timeout: Option<&Bound<'_, PyAny>>) -> PyResult<SendOptions> {
+    let fields = timeout.map(|timeout| ("timeout", host::value(timeout)));
+    SendOptions::from_host(Dialect::Python, fields).map_err(|e| errors::to_pyerr(py, &e))
 }
 
 /// `chatlane._aio.await_later`: wraps a function returning an asyncio future and its

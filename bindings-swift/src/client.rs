@@ -133,6 +133,16 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
     }
 }
 
+/// One send's own settings.
+#[derive(uniffi::Record)]
+pub struct SendOptions {
+    /// This send's whole-request timeout in milliseconds (1 ms to 24 h), instead of the
+    /// client's, for each of its attempts. A request that times out after it was written is
+    /// `OutcomeUnknown`.
+    #[uniffi(default = None)]
+    pub timeout_ms: Option<u64>,
+}
+
 /// A CAMS client. Thread-safe; share one per account, it reuses connections.
 #[derive(Debug, uniffi::Object)]
 #[uniffi::export(Debug)]
@@ -159,14 +169,22 @@ impl Client {
     /// one waiting for a pacing slot or a retry backoff never goes out; one whose request is
     /// on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
     /// not pass a task's cancellation on: a Swift send runs to its end.)
-    pub async fn send(&self, message: Message) -> Result<SendReceipt, ChatlaneError> {
-        self.submit(message).await
+    ///
+    /// `options` are this send's own settings (e.g. its timeout); `null`/`nil`: the client's.
+    #[uniffi::method(default(options = None))]
+    pub async fn send(&self, message: Message, options: Option<SendOptions>) -> Result<SendReceipt, ChatlaneError> {
+        self.submit(message, options).await
     }
 
     /// Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
     /// sends one message; the receipt's `messageId` is the `GroupMessageId`.
-    pub async fn send_mass(&self, message: MassMessage) -> Result<SendReceipt, ChatlaneError> {
-        self.submit(message).await
+    #[uniffi::method(default(options = None))]
+    pub async fn send_mass(
+        &self,
+        message: MassMessage,
+        options: Option<SendOptions>,
+    ) -> Result<SendReceipt, ChatlaneError> {
+        self.submit(message, options).await
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send, without
@@ -179,9 +197,10 @@ impl Client {
 impl Client {
     /// Sends on chatlane's own I/O threads, so the caller's executor only awaits; dropping
     /// the future (a cancelled coroutine) aborts the send ([`runtime::run`]).
-    async fn submit(&self, message: impl Outgoing) -> Result<SendReceipt, ChatlaneError> {
+    async fn submit(&self, message: impl Outgoing, options: Option<SendOptions>) -> Result<SendReceipt, ChatlaneError> {
+        let options = chatlane_core::SendOptions::with_timeout_ms(options.and_then(|o| o.timeout_ms))?;
         let client = self.0.clone();
-        Ok(runtime::run(async move { client.send(&message).await }).await?)
+        Ok(runtime::run(async move { client.send_with(&message, options).await }).await?)
     }
 }
 

@@ -10,7 +10,7 @@ mod client;
 mod error;
 mod model;
 
-pub use client::{Client, ClientOptions, Credentials, USER_AGENT};
+pub use client::{Client, ClientOptions, Credentials, SendOptions, USER_AGENT};
 pub use error::{ChatlaneError, Violation};
 pub use model::{
     mass_message_from_json, mass_violations, mass_wire_params, message_from_json, violations, wire_params,

@@ -17,7 +17,8 @@ use crate::error::Error;
 use crate::limit::{InProcessLimiter, LimitKey, Pacing, RateLimiter};
 use crate::outgoing::Outgoing;
 use crate::retry::{self, Decision, RetryPolicy};
-use crate::transport::{self, HttpResponse, Transport, TransportConfig};
+use crate::options::SendOptions;
+use crate::transport::{self, HttpResponse, RequestTimeout, Transport, TransportConfig};
 use crate::validate;
 
 /// The `user-agent` chatlane sends unless a binding sets its own.
@@ -138,15 +139,26 @@ impl Client {
     /// platform errors (HTTP 4xx/5xx, and HTTP 200 with `Code != "OK"`), and outcome-unknown
     /// errors to reconcile through receipts.
     pub async fn send<T: Outgoing>(&self, message: &T) -> Result<SendReceipt, Error> {
+        self.send_with(message, SendOptions::default()).await
+    }
+
+    /// [`Client::send`] with this send's own settings (`options`), e.g. its own timeout.
+    pub async fn send_with<T: Outgoing>(&self, message: &T, options: SendOptions) -> Result<SendReceipt, Error> {
         validate::validate(message)?;
         let task_id = message.task_id().map_or_else(random_id, str::to_owned);
         let defaults = Defaults { cust_space_id: self.inner.config.cust_space_id.as_deref(), task_id: Some(&task_id) };
         let params = message.wire_params(defaults);
-        self.deliver(T::OPERATION, &params, task_id).await
+        self.deliver(T::OPERATION, &params, task_id, options).await
     }
 
     /// Paces, signs and sends `params`, retrying what provably had no effect.
-    async fn deliver(&self, operation: Operation, params: &Params, task_id: String) -> Result<SendReceipt, Error> {
+    async fn deliver(
+        &self,
+        operation: Operation,
+        params: &Params,
+        task_id: String,
+        options: SendOptions,
+    ) -> Result<SendReceipt, Error> {
         let config = &self.inner.config;
         let started = Instant::now();
         let mut attempts = 0;
@@ -155,7 +167,7 @@ impl Client {
             let credentials = self.inner.credentials.for_send().await.map_err(|e| tagged(e, attempts))?;
             self.pace(operation, &credentials).await.map_err(|e| tagged(e, attempts))?;
             attempts += 1;
-            let outcome = self.send_once(operation, params, &credentials).await;
+            let outcome = self.send_once(operation, params, &credentials, options).await;
             let error = match outcome.and_then(|answer| response::classify_send(&answer)) {
                 Ok(accepted) => {
                     return Ok(SendReceipt {
@@ -192,6 +204,7 @@ impl Client {
         operation: Operation,
         params: &Params,
         credentials: &Credentials,
+        options: SendOptions,
     ) -> Result<HttpResponse, Error> {
         let config = &self.inner.config;
         let date = acs_date(OffsetDateTime::now_utc());
@@ -203,6 +216,10 @@ impl Client {
             nonce: &nonce,
             user_agent: &config.user_agent,
         };
-        self.inner.transport.send(request::build(operation, params, &ctx)?).await
+        let mut request = request::build(operation, params, &ctx)?;
+        if let Some(timeout) = options.request_timeout {
+            request.extensions_mut().insert(RequestTimeout(timeout));
+        }
+        self.inner.transport.send(request).await
     }
 }

@@ -40,7 +40,7 @@ pub use endpoint::{DEFAULT_ENDPOINT, Endpoint};
 pub use error::{Error, ErrorCategory, ErrorCode, PlatformDetails};
 pub use limit::{Pacing, Quota, RateLimiter};
 pub use model::{Channel, Content, MassMessage, Message, Recipient, Template, TemplateParams};
-pub use options::{ClientOptions, Dialect, HostValue};
+pub use options::{ClientOptions, Dialect, HostValue, SendOptions};
 pub use outgoing::Outgoing;
 pub use retry::RetryPolicy;
 pub use transport::TransportConfig;

@@ -212,6 +212,45 @@ fn invalid(message: String) -> Error {
     Error::new(ErrorCode::InvalidConfig, message)
 }
 
+/// One send's own settings, overriding the client's for that send.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SendOptions {
+    /// The whole-request timeout of each of its attempts (else the client's).
+    pub request_timeout: Option<Duration>,
+}
+
+/// Every setting one send may take, by its `snake_case` name.
+const SEND_OPTIONS: [(&str, Kind); 1] = [("timeout", Kind::Duration)];
+
+impl SendOptions {
+    /// Reads a send's settings as [`ClientOptions::from_host`] reads a client's, with the same
+    /// rules and errors (a timeout is 1 ms to 24 hours).
+    pub fn from_host<'a>(dialect: Dialect, fields: impl IntoIterator<Item = (&'a str, HostValue)>) -> Result<Self, Error> {
+        let mut options = Self::default();
+        for (name, value) in fields {
+            let (_, kind) = find(&SEND_OPTIONS, dialect, name)?;
+            if let Read::Millis(ms) = read(dialect, name, kind, value)? {
+                options = Self::with_timeout_ms(ms)?;
+            }
+        }
+        Ok(options)
+    }
+
+    /// A send with its own timeout of `ms` milliseconds (`None`: the client's), checked as
+    /// a client's is (1 ms to 24 hours): what the typed Kotlin/Swift record hands over.
+    pub fn with_timeout_ms(ms: Option<u64>) -> Result<Self, Error> {
+        Ok(Self { request_timeout: duration("the send's timeout", ms, 1)? })
+    }
+}
+
+/// The option called `name` in `dialect` among `options`.
+fn find(options: &[(&'static str, Kind)], dialect: Dialect, name: &str) -> Result<(&'static str, Kind), Error> {
+    options.iter().copied().find(|(snake, kind)| dialect.name(snake, *kind) == name).ok_or_else(|| {
+        let names: Vec<_> = options.iter().map(|(snake, kind)| dialect.name(snake, *kind)).collect();
+        invalid(format!("unknown option {name:?}; expected one of {}", names.join(", ")))
+    })
+}
+
 /// An option's value as the host language gave it, before chatlane judges it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum HostValue {
@@ -316,13 +355,8 @@ impl ClientOptions {
     ) -> Result<Self, Error> {
         let mut options = Self::default();
         for (name, value) in fields {
-            let Some((snake, kind)) = OPTIONS.iter().find(|(snake, kind)| dialect.name(snake, *kind) == name) else {
-                return Err(invalid(format!(
-                    "unknown option {name:?}; expected one of {}",
-                    dialect.option_names().join(", ")
-                )));
-            };
-            options.set(snake, read(dialect, name, *kind, value)?);
+            let (snake, kind) = find(&OPTIONS, dialect, name)?;
+            options.set(snake, read(dialect, name, kind, value)?);
         }
         Ok(options)
     }
@@ -548,6 +582,26 @@ mod tests {
         for bad in ["", "just text", "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n"] {
             let err = refused(ClientOptions { ca_certificates: Some(bad.into()), ..options() });
             assert_eq!(err.code(), ErrorCode::InvalidConfig, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_sends_timeout_is_read_and_checked_like_the_clients() {
+        let python = SendOptions::from_host(Dialect::Python, [("timeout", HostValue::Float(0.25))]).unwrap();
+        assert_eq!(python.request_timeout, Some(Duration::from_millis(250)));
+        let js = SendOptions::from_host(Dialect::JavaScript, [("timeoutMs", HostValue::Integer(1500))]).unwrap();
+        assert_eq!(js.request_timeout, Some(Duration::from_millis(1500)));
+        assert_eq!(SendOptions::from_host(Dialect::Python, [("timeout", HostValue::Absent)]).unwrap(), SendOptions::default());
+        for (name, value) in [
+            ("timeout", HostValue::Float(f64::NAN)),
+            ("timeout", HostValue::Integer(0)),
+            ("timeout", HostValue::Float(-1.0)),
+            ("timeout", HostValue::Integer(100_000)),
+            ("timeout", HostValue::Text("5".into())),
+            ("timeoutMs", HostValue::Integer(5)),
+        ] {
+            let err = SendOptions::from_host(Dialect::Python, [(name, value.clone())]).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidConfig, "{name} {value:?}");
         }
     }
 }

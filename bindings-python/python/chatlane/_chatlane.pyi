@@ -84,20 +84,22 @@ class Client:
     ) -> None:
         """Replaces the credentials (e.g. a refreshed STS token) for every later send,
         keeping connections and pacing. Raises ``ConfigurationError`` if a value is empty."""
-    def send(self, message: Message) -> SendReceipt:
+    def send(self, message: Message, *, timeout: float | None = None) -> SendReceipt:
         """Validates, signs and sends one message, blocking this thread (the interpreter is
         released meanwhile). Raises a ``ChatlaneError`` subclass on failure, ``TypeError``
-        for anything but a ``Message``."""
-    async def send_async(self, message: Message) -> SendReceipt:
+        for anything but a ``Message``. ``timeout`` (seconds, 0.001 to 86,400) replaces the
+        client's ``request_timeout`` for this send's attempts; a request that times out after
+        it was written raises ``OutcomeUnknownError``."""
+    async def send_async(self, message: Message, *, timeout: float | None = None) -> SendReceipt:
         """Like ``send``, as a coroutine; the send starts when it is first awaited.
 
         Cancelling the awaiting task cancels the send: one still waiting for a pacing slot
         or a retry backoff never goes out; one whose request is on its way has an unknown
         outcome (reconcile it by its ``task_id``)."""
-    def send_mass(self, mass: MassMessage) -> SendReceipt:
+    def send_mass(self, mass: MassMessage, *, timeout: float | None = None) -> SendReceipt:
         """Like ``send``, for one template to up to 1,000 recipients
         (``SendChatappMassMessage``); the receipt's ``message_id`` is the ``GroupMessageId``."""
-    async def send_mass_async(self, mass: MassMessage) -> SendReceipt:
+    async def send_mass_async(self, mass: MassMessage, *, timeout: float | None = None) -> SendReceipt:
         """Like ``send_mass``, as a coroutine (see ``send_async``)."""
 
 @final

@@ -69,6 +69,16 @@ pub trait Transport: Send + Sync + 'static {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, Error>>;
 }
 
+/// A per-request override of [`TransportConfig::request_timeout`], carried in the request's
+/// extensions (a send's own timeout, `SendOptions::request_timeout`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestTimeout(pub Duration);
+
+/// The whole-request timeout of `request`: its own, else `config`'s.
+fn request_timeout(config: &TransportConfig, request: &HttpRequest) -> Duration {
+    request.extensions().get::<RequestTimeout>().map_or(config.request_timeout, |own| own.0)
+}
+
 /// Timeouts, pooling and trust of the default transports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TransportConfig {

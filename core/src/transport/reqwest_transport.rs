@@ -4,7 +4,7 @@
 
 use std::sync::Once;
 
-use super::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportConfig};
+use super::{BoxFuture, HttpRequest, HttpResponse, RequestTimeout, Transport, TransportConfig};
 use super::{connect_error, error_chain, outcome_unknown};
 use crate::error::{Error, ErrorCode};
 
@@ -38,9 +38,13 @@ impl ReqwestTransport {
     }
 
     async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
-        let request = reqwest::Request::try_from(request).map_err(|e| {
+        let own_timeout = request.extensions().get::<RequestTimeout>().copied();
+        let mut request = reqwest::Request::try_from(request).map_err(|e| {
             Error::new(ErrorCode::InvalidConfig, format!("cannot send the request: {}", error_chain(&e)))
         })?;
+        if let Some(RequestTimeout(timeout)) = own_timeout {
+            *request.timeout_mut() = Some(timeout);
+        }
         let response = self.client.execute(request).await.map_err(classify_error)?;
         let mut answer = HttpResponse::from_parts(response.status(), response.headers(), Vec::new());
         answer.body = response.bytes().await.map_err(classify_error)?.to_vec();

@@ -54,7 +54,7 @@ impl DirectTransport {
 
     async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
         let Inner { pool, config, .. } = &*self.inner;
-        let deadline = Instant::now() + config.request_timeout;
+        let deadline = Instant::now() + super::request_timeout(config, &request);
         let (origin, mut request) = outgoing(request)?;
         loop {
             let (mut connection, reused) = match pool.take(&origin) {

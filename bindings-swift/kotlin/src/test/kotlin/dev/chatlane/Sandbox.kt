@@ -62,6 +62,12 @@ object Fault {
 
     /** Accepts the message into the ledger and never answers. */
     fun hang() = buildJsonObject { put("kind", "hang") }
+
+    /** Answers normally after [ms] milliseconds. */
+    fun latency(ms: Long) = buildJsonObject {
+        put("kind", "latency")
+        put("ms", ms)
+    }
 }
 
 /**
