@@ -191,7 +191,10 @@ impl NativeClient {
     /// (`{timeoutMs}`). Resolves with a [`Receipt`], or with `null` once `cancel` is cancelled
     /// (then nothing more is sent); rejects with a JS error carrying the core error's fields.
     /// Never blocks the event loop.
-    #[napi(ts_return_type = "Promise<Receipt | null>", ts_args_type = "message: string, cancel?: NativeCancellation | undefined | null, settings?: unknown")]
+    #[napi(
+        ts_return_type = "Promise<Receipt | null>",
+        ts_args_type = "message: string, cancel?: NativeCancellation | undefined | null, settings?: unknown"
+    )]
     pub fn send<'env>(
         &self,
         env: &'env Env,
@@ -204,7 +207,10 @@ impl NativeClient {
 
     /// [`NativeClient::send`] for one template to many recipients (`SendChatappMassMessage`);
     /// the receipt's `messageId` is the `GroupMessageId`.
-    #[napi(ts_return_type = "Promise<Receipt | null>", ts_args_type = "message: string, cancel?: NativeCancellation | undefined | null, settings?: unknown")]
+    #[napi(
+        ts_return_type = "Promise<Receipt | null>",
+        ts_args_type = "message: string, cancel?: NativeCancellation | undefined | null, settings?: unknown"
+    )]
     pub fn send_mass<'env>(
         &self,
         env: &'env Env,

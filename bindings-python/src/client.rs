@@ -94,7 +94,12 @@ impl Client {
     /// until the platform answers. Returns the receipt or raises a `ChatlaneError` subclass.
     /// `timeout` (seconds) replaces the client's request timeout for this send's attempts.
     #[pyo3(signature = (message, *, timeout=None))]
-    fn send(&self, py: Python<'_>, message: &Bound<'_, PyAny>, timeout: Option<&Bound<'_, PyAny>>) -> PyResult<SendReceipt> {
+    fn send(
+        &self,
+        py: Python<'_>,
+        message: &Bound<'_, PyAny>,
+        timeout: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<SendReceipt> {
         guarded(py, || self.deliver(py, messages::message(message)?, send_options(py, timeout)?))
     }
 
@@ -115,7 +120,12 @@ impl Client {
     /// `send` for one template to up to 1,000 recipients (`SendChatappMassMessage`); the
     /// receipt's `message_id` is the `GroupMessageId`.
     #[pyo3(signature = (mass, *, timeout=None))]
-    fn send_mass(&self, py: Python<'_>, mass: &Bound<'_, PyAny>, timeout: Option<&Bound<'_, PyAny>>) -> PyResult<SendReceipt> {
+    fn send_mass(
+        &self,
+        py: Python<'_>,
+        mass: &Bound<'_, PyAny>,
+        timeout: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<SendReceipt> {
         guarded(py, || self.deliver(py, messages::mass_message(mass)?, send_options(py, timeout)?))
     }
 

@@ -15,9 +15,9 @@ use crate::credentials::provider::{CredentialCache, CredentialSource};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::limit::{InProcessLimiter, LimitKey, Pacing, RateLimiter};
+use crate::options::SendOptions;
 use crate::outgoing::Outgoing;
 use crate::retry::{self, Decision, RetryPolicy};
-use crate::options::SendOptions;
 use crate::transport::{self, HttpResponse, RequestTimeout, Transport, TransportConfig};
 use crate::validate;
 

@@ -225,7 +225,10 @@ const SEND_OPTIONS: [(&str, Kind); 1] = [("timeout", Kind::Duration)];
 impl SendOptions {
     /// Reads a send's settings as [`ClientOptions::from_host`] reads a client's, with the same
     /// rules and errors (a timeout is 1 ms to 24 hours).
-    pub fn from_host<'a>(dialect: Dialect, fields: impl IntoIterator<Item = (&'a str, HostValue)>) -> Result<Self, Error> {
+    pub fn from_host<'a>(
+        dialect: Dialect,
+        fields: impl IntoIterator<Item = (&'a str, HostValue)>,
+    ) -> Result<Self, Error> {
         let mut options = Self::default();
         for (name, value) in fields {
             let (_, kind) = find(&SEND_OPTIONS, dialect, name)?;
@@ -591,7 +594,10 @@ mod tests {
         assert_eq!(python.request_timeout, Some(Duration::from_millis(250)));
         let js = SendOptions::from_host(Dialect::JavaScript, [("timeoutMs", HostValue::Integer(1500))]).unwrap();
         assert_eq!(js.request_timeout, Some(Duration::from_millis(1500)));
-        assert_eq!(SendOptions::from_host(Dialect::Python, [("timeout", HostValue::Absent)]).unwrap(), SendOptions::default());
+        assert_eq!(
+            SendOptions::from_host(Dialect::Python, [("timeout", HostValue::Absent)]).unwrap(),
+            SendOptions::default()
+        );
         for (name, value) in [
             ("timeout", HostValue::Float(f64::NAN)),
             ("timeout", HostValue::Integer(0)),

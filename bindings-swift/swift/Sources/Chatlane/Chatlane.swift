@@ -597,14 +597,16 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * one waiting for a pacing slot or a retry backoff never goes out; one whose request is
      * on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
      * not pass a task's cancellation on: a Swift send runs to its end.)
+     *
+     * `options` are this send's own settings (e.g. its timeout); `null`/`nil`: the client's.
      */
-    func send(message: Message) async throws  -> SendReceipt
+    func send(message: Message, options: SendOptions?) async throws  -> SendReceipt
     
     /**
      * Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
      * sends one message; the receipt's `messageId` is the `GroupMessageId`.
      */
-    func sendMass(message: MassMessage) async throws  -> SendReceipt
+    func sendMass(message: MassMessage, options: SendOptions?) async throws  -> SendReceipt
     
     /**
      * Replaces the credentials (e.g. a refreshed STS token) for every later send, without
@@ -691,13 +693,15 @@ public convenience init(options: ClientOptions)throws  {
      * one waiting for a pacing slot or a retry backoff never goes out; one whose request is
      * on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
      * not pass a task's cancellation on: a Swift send runs to its end.)
+     *
+     * `options` are this send's own settings (e.g. its timeout); `null`/`nil`: the client's.
      */
-open func send(message: Message)async throws  -> SendReceipt  {
+open func send(message: Message, options: SendOptions? = nil)async throws  -> SendReceipt  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_chatlane_uniffi_fn_method_client_send(
-                        self.uniffiCloneHandle(),FfiConverterTypeMessage_lower(message)
+                        self.uniffiCloneHandle(),FfiConverterTypeMessage_lower(message),FfiConverterOptionTypeSendOptions.lower(options)
                 )
             },
             pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
@@ -712,12 +716,12 @@ open func send(message: Message)async throws  -> SendReceipt  {
      * Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
      * sends one message; the receipt's `messageId` is the `GroupMessageId`.
      */
-open func sendMass(message: MassMessage)async throws  -> SendReceipt  {
+open func sendMass(message: MassMessage, options: SendOptions? = nil)async throws  -> SendReceipt  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_chatlane_uniffi_fn_method_client_send_mass(
-                        self.uniffiCloneHandle(),FfiConverterTypeMassMessage_lower(message)
+                        self.uniffiCloneHandle(),FfiConverterTypeMassMessage_lower(message),FfiConverterOptionTypeSendOptions.lower(options)
                 )
             },
             pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
@@ -1196,6 +1200,69 @@ public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> Clie
 #endif
 public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
     return FfiConverterTypeClientOptions.lower(value)
+}
+
+
+/**
+ * One send's own settings.
+ */
+public struct SendOptions: Equatable, Hashable {
+    /**
+     * This send's whole-request timeout in milliseconds (1 ms to 24 h), instead of the
+     * client's, for each of its attempts. A request that times out after it was written is
+     * `OutcomeUnknown`.
+     */
+    public let timeoutMs: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * This send's whole-request timeout in milliseconds (1 ms to 24 h), instead of the
+         * client's, for each of its attempts. A request that times out after it was written is
+         * `OutcomeUnknown`.
+         */timeoutMs: UInt64? = nil) {
+        self.timeoutMs = timeoutMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SendOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendOptions {
+        return
+            try SendOptions(
+                timeoutMs: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SendOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendOptions_lift(_ buf: RustBuffer) throws -> SendOptions {
+    return try FfiConverterTypeSendOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendOptions_lower(_ value: SendOptions) -> RustBuffer {
+    return FfiConverterTypeSendOptions.lower(value)
 }
 
 
@@ -2579,6 +2646,30 @@ fileprivate struct FfiConverterOptionTypeCredentials: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSendOptions: FfiConverterRustBuffer {
+    typealias SwiftType = SendOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSendOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSendOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeViolation: FfiConverterRustBuffer {
     typealias SwiftType = [Violation]
 
@@ -2778,10 +2869,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 8713) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 41854) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 54734) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 25484) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 30205) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_set_credentials() != 32760) {

@@ -260,12 +260,12 @@ uint64_t uniffi_chatlane_uniffi_fn_constructor_client_new(RustBuffer options, Ru
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND
-uint64_t uniffi_chatlane_uniffi_fn_method_client_send(uint64_t ptr, RustBuffer message
+uint64_t uniffi_chatlane_uniffi_fn_method_client_send(uint64_t ptr, RustBuffer message, RustBuffer options
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND_MASS
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND_MASS
-uint64_t uniffi_chatlane_uniffi_fn_method_client_send_mass(uint64_t ptr, RustBuffer message
+uint64_t uniffi_chatlane_uniffi_fn_method_client_send_mass(uint64_t ptr, RustBuffer message, RustBuffer options
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SET_CREDENTIALS
