@@ -121,12 +121,10 @@ static ATTACHABLE: RwLock<bool> = RwLock::new(true);
 /// Runs `f` attached to the interpreter from one of chatlane's threads, unless the
 /// interpreter is shutting down: a thread that attaches once finalization has begun is
 /// stopped or killed by CPython (an abort or a crash of the whole process). What is not
-/// done then had nobody left to receive it.
-fn attach(f: impl for<'py> FnOnce(Python<'py>)) {
+/// done then had nobody left to receive it (`None`).
+pub fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
     let attachable = ATTACHABLE.read().unwrap_or_else(PoisonError::into_inner);
-    if *attachable {
-        Python::try_attach(f);
-    }
+    if *attachable { Python::try_attach(f) } else { None }
 }
 
 /// `atexit` hook (see [`register`]): from now on no thread of chatlane's attaches to the

@@ -10,6 +10,7 @@ use pyo3::types::{PyCFunction, PyDict};
 
 use crate::aio::{self, Completions};
 use crate::messages;
+use crate::provider::PyCredentialsProvider;
 use crate::{VERSION, errors, guarded, host, repr};
 
 /// A CAMS client: signs with one AccessKey and sends through pooled connections.
@@ -78,13 +79,21 @@ impl Client {
     #[pyo3(signature = (**options))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         guarded(py, || {
-            let fields = options.map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
+            let mut fields = options.map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
+            let provider = take(&mut fields, "credentials_provider")?.filter(|p| !p.is_none());
             let names = fields.iter().map(|(name, _)| name.extract::<String>()).collect::<PyResult<Vec<_>>>()?;
             let values = fields.iter().map(|(_, value)| host::value(value));
             let built = ClientOptions::from_host(Dialect::Python, names.iter().map(String::as_str).zip(values))
                 .and_then(|options| {
                     let options = ClientOptions { user_agent: Some(format!("chatlane-python/{VERSION}")), ..options };
-                    chatlane_core::Client::new(ClientConfig::from_options(options)?)
+                    let config = match &provider {
+                        Some(provider) => {
+                            let provider = Arc::new(PyCredentialsProvider::new(provider)?);
+                            ClientConfig::from_options_with_provider(options, provider)?
+                        }
+                        None => ClientConfig::from_options(options)?,
+                    };
+                    chatlane_core::Client::new(config)
                 });
             built.map(|inner| Self { inner, completions: Mutex::new(None) }).map_err(|e| errors::to_pyerr(py, &e))
         })
@@ -213,6 +222,19 @@ impl Client {
         *cached = Some(completions.clone_ref(py));
         Ok(completions)
     }
+}
+
+/// Removes keyword argument `name` from `fields` (not data, so not the core's to read).
+fn take<'py>(
+    fields: &mut Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+    name: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    for (i, (key, _)) in fields.iter().enumerate() {
+        if key.extract::<&str>()? == name {
+            return Ok(Some(fields.remove(i).1));
+        }
+    }
+    Ok(None)
 }
 
 /// A send's own settings from its keyword arguments, read by the core like a client's.

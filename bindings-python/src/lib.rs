@@ -10,6 +10,7 @@ mod client;
 mod errors;
 mod host;
 mod messages;
+mod provider;
 mod repr;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

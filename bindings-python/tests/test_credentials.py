@@ -3,8 +3,10 @@ Cloud CLI's configuration, named or current, and the ALIBABA_CLOUD_* variables."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,62 @@ def test_an_unknown_ecs_ram_role_is_missing_credentials_and_sends_nothing(sandbo
         send(client)
     assert caught.value.code == "MissingCredentials"
     assert caught.value.attempts == 0
+
+
+def provided(expires_in: timedelta) -> dict[str, object]:
+    return {
+        "access_key_id": SANDBOX_KEY_ID,
+        "access_key_secret": SANDBOX_KEY_SECRET,
+        "security_token": "provided-token",
+        "expires_at": datetime.now(timezone.utc) + expires_in,
+    }
+
+
+def test_a_credentials_provider_is_asked_once_while_its_credentials_last(sandbox: Sandbox) -> None:
+    calls: list[int] = []
+
+    def provide() -> dict[str, object]:
+        calls.append(1)
+        return provided(timedelta(hours=1))
+
+    client = chatlane.Client(endpoint=sandbox.endpoint, credentials_provider=provide)
+    assert send(client).message_id
+    to = f"65{uuid.uuid4().int % 10**10:010d}"
+    message = chatlane.Message(from_="8613800000000", to=to, content=chatlane.Text(text="hi"))
+    assert asyncio.run(client.send_async(message)).message_id
+    assert len(calls) == 1
+
+
+def test_credentials_about_to_expire_are_asked_for_again(sandbox: Sandbox) -> None:
+    calls: list[int] = []
+
+    def provide() -> dict[str, object]:
+        calls.append(1)
+        return provided(timedelta(minutes=4))  # inside the five-minute margin
+
+    client = chatlane.Client(endpoint=sandbox.endpoint, credentials_provider=provide)
+    send(client)
+    send(client)
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("answer", ["raise", 5, {"access_key_id": "only-the-id"}])
+def test_a_provider_that_fails_is_missing_credentials_and_nothing_is_sent(sandbox: Sandbox, answer: object) -> None:
+    def provide() -> object:
+        if answer == "raise":
+            raise RuntimeError("the vault is sealed")
+        return answer
+
+    client = chatlane.Client(endpoint=sandbox.endpoint, credentials_provider=provide)  # type: ignore[arg-type]
+    with pytest.raises(chatlane.ConfigurationError) as caught:
+        send(client)
+    assert caught.value.code == "MissingCredentials"
+    assert caught.value.attempts == 0
+
+
+def test_a_provider_and_keys_together_are_refused() -> None:
+    with pytest.raises(chatlane.ConfigurationError) as caught:
+        chatlane.Client(access_key_id="id", access_key_secret="s", credentials_provider=lambda: provided(timedelta(hours=1)))
+    assert caught.value.code == "InvalidConfig"
+    with pytest.raises(chatlane.ConfigurationError):
+        chatlane.Client(credentials_provider="not callable")  # type: ignore[arg-type]

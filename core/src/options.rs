@@ -15,7 +15,7 @@ use crate::client::ClientConfig;
 use std::sync::Arc;
 
 use crate::credentials::ecs::EcsRamRole;
-use crate::credentials::{CredentialSource, Credentials};
+use crate::credentials::{CredentialSource, Credentials, CredentialsProvider};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::limit::{Pacing, Quota};
@@ -102,30 +102,31 @@ impl ClientConfig {
     /// `ALIBABA_CLOUD_*` environment, the current profile: [`Credentials::from_default_chain`]);
     /// the endpoint is checked (HTTPS, or HTTP on loopback), and so is every number's range.
     pub fn from_options(options: ClientOptions) -> Result<Self, Error> {
-        let from_profile = options.profile.is_some() || options.profile_file.is_some();
-        let from_role = options.ecs_ram_role.is_some();
-        let credentials = match (options.access_key_id, options.access_key_secret) {
-            (Some(_), Some(_)) if from_profile || from_role => {
-                return Err(invalid("give AccessKeys, a profile or an ECS RAM role, not several".to_owned()));
+        Self::build(options, None)
+    }
+
+    /// [`ClientConfig::from_options`] for a client whose credentials come from `provider`
+    /// (a caller's callback), asked before the first send and again before they expire.
+    /// Options that name credentials too (keys, a profile, a RAM role) are refused.
+    pub fn from_options_with_provider(
+        options: ClientOptions,
+        provider: Arc<dyn CredentialsProvider>,
+    ) -> Result<Self, Error> {
+        Self::build(options, Some(provider))
+    }
+
+    fn build(mut options: ClientOptions, provider: Option<Arc<dyn CredentialsProvider>>) -> Result<Self, Error> {
+        let credentials = match provider {
+            Some(provider) => {
+                let named = [&options.access_key_id, &options.access_key_secret, &options.profile, &options.ecs_ram_role];
+                if named.iter().any(|value| value.is_some()) || options.profile_file.is_some() {
+                    return Err(invalid(
+                        "give a credentials provider or credentials (keys, a profile, a RAM role), not both".to_owned(),
+                    ));
+                }
+                CredentialSource::Provider(provider)
             }
-            _ if from_profile && from_role => {
-                return Err(invalid("give a profile or an ECS RAM role, not both".to_owned()));
-            }
-            (Some(id), Some(secret)) => CredentialSource::Fixed(Credentials::new(id, secret, options.security_token)?),
-            (None, None) if from_role => {
-                let role = EcsRamRole::new(options.ecs_ram_role, options.ecs_metadata_endpoint.as_deref())?;
-                CredentialSource::Provider(Arc::new(role))
-            }
-            (None, None) => Credentials::from_default_chain(
-                options.profile.as_deref(),
-                options.profile_file.as_deref().map(std::path::Path::new),
-            )?,
-            _ => {
-                return Err(Error::new(
-                    ErrorCode::MissingCredentials,
-                    "give both the AccessKey ID and the AccessKey secret, or neither (to read the environment)",
-                ));
-            }
+            None => named_credentials(&mut options)?,
         };
         let mut config = Self::new(credentials);
         if let Some(endpoint) = options.endpoint {
@@ -167,6 +168,32 @@ impl ClientConfig {
             config.retry.deadline = deadline;
         }
         Ok(config)
+    }
+}
+
+/// The credentials `options` name: explicit keys, a RAM role, else the default chain (a
+/// named profile, the `ALIBABA_CLOUD_*` environment, the current profile, a RAM role).
+fn named_credentials(options: &mut ClientOptions) -> Result<CredentialSource, Error> {
+    let from_profile = options.profile.is_some() || options.profile_file.is_some();
+    let from_role = options.ecs_ram_role.is_some();
+    match (options.access_key_id.take(), options.access_key_secret.take()) {
+        (Some(_), Some(_)) if from_profile || from_role => {
+            Err(invalid("give AccessKeys, a profile or an ECS RAM role, not several".to_owned()))
+        }
+        _ if from_profile && from_role => Err(invalid("give a profile or an ECS RAM role, not both".to_owned())),
+        (Some(id), Some(secret)) => Ok(CredentialSource::Fixed(Credentials::new(id, secret, options.security_token.take())?)),
+        (None, None) if from_role => {
+            let role = EcsRamRole::new(options.ecs_ram_role.take(), options.ecs_metadata_endpoint.as_deref())?;
+            Ok(CredentialSource::Provider(Arc::new(role)))
+        }
+        (None, None) => Credentials::from_default_chain(
+            options.profile.as_deref(),
+            options.profile_file.as_deref().map(std::path::Path::new),
+        ),
+        _ => Err(Error::new(
+            ErrorCode::MissingCredentials,
+            "give both the AccessKey ID and the AccessKey secret, or neither (to read the environment)",
+        )),
     }
 }
 
@@ -609,5 +636,20 @@ mod tests {
             let err = SendOptions::from_host(Dialect::Python, [(name, value.clone())]).unwrap_err();
             assert_eq!(err.code(), ErrorCode::InvalidConfig, "{name} {value:?}");
         }
+    }
+
+    #[test]
+    fn a_credentials_provider_excludes_other_credentials() {
+        #[derive(Debug)]
+        struct Never;
+        impl CredentialsProvider for Never {
+            fn fetch(&self) -> crate::transport::BoxFuture<'_, Result<crate::credentials::Expiring, Error>> {
+                Box::pin(async { Err(Error::new(ErrorCode::MissingCredentials, "never")) })
+            }
+        }
+        let config = ClientConfig::from_options_with_provider(ClientOptions::default(), Arc::new(Never)).unwrap();
+        assert!(matches!(config.credentials, CredentialSource::Provider(_)));
+        let both = ClientConfig::from_options_with_provider(options(), Arc::new(Never)).unwrap_err();
+        assert_eq!(both.code(), ErrorCode::InvalidConfig);
     }
 }

@@ -1,6 +1,6 @@
 """Type hints for the ``chatlane._chatlane`` extension module (written by hand)."""
 
-from typing import Awaitable, final
+from typing import Awaitable, Callable, Mapping, final
 
 from chatlane._model import MassMessage, Message
 
@@ -41,6 +41,7 @@ class Client:
         security_token: str | None = None,
         profile: str | None = None,
         profile_file: str | None = None,
+        credentials_provider: Callable[[], Mapping[str, object]] | None = None,
         ecs_ram_role: str | None = None,
         ecs_metadata_endpoint: str | None = None,
         endpoint: str | None = None,
@@ -63,12 +64,19 @@ class Client:
         file's current profile, else the ECS RAM role named by ``ALIBABA_CLOUD_ECS_METADATA``.
         ``ecs_ram_role`` (a role's name, or ``""`` for the instance's) takes temporary
         credentials from the instance's metadata service (``ecs_metadata_endpoint``) and renews
-        them before they expire. ``proxy`` (``http(s)://[user:password@]host:port``) carries
-        every request, instead of the ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` variables;
-        ``ca_certificates`` (PEM text) are trusted besides the system's roots. Durations are
-        in seconds. Every value is checked when the
-        client is built: a wrong type, a NaN, a number out of range or a bad endpoint raises
-        ``ConfigurationError`` (code ``InvalidConfig``), as in every chatlane language.
+        them before they expire. ``credentials_provider`` is called, on one of chatlane's
+        threads, before the first send and again whenever the credentials it returned have
+        less than five minutes left: it returns a mapping with ``access_key_id``,
+        ``access_key_secret``, optionally ``security_token`` and ``expires_at`` (an aware
+        ``datetime`` or POSIX seconds); if it raises, the send raises
+        ``ConfigurationError`` (``MissingCredentials``) and nothing is sent.
+
+        ``proxy`` (``http(s)://[user:password@]host:port``) carries every request, instead
+        of the ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` variables; ``ca_certificates``
+        (PEM text) are trusted besides the system's roots. Durations are in seconds. Every
+        value is checked when the client is built: a wrong type, a NaN, a number out of range
+        or a bad endpoint raises ``ConfigurationError`` (code ``InvalidConfig``), as in every
+        chatlane language.
 
         Sends are paced below the account's QPS: ``rate_limit_per_second`` (default 250) with
         ``rate_limit_burst`` back-to-back sends (default 1), shared by every client of the

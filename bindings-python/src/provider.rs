@@ -1,0 +1,80 @@
+//! A Python callable as the core's [`CredentialsProvider`]: `Client(credentials_provider=f)`.
+//! The core calls it before the first send and again before the credentials it returned
+//! expire, on a blocking thread of chatlane's runtime with the interpreter attached.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use chatlane_core::credentials::{CredentialsProvider, Expiring};
+use chatlane_core::transport::BoxFuture;
+use chatlane_core::{Credentials, Error, ErrorCode, runtime};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::PyMapping;
+
+use crate::aio;
+
+/// The callable, shared with the threads that call it.
+#[derive(Debug)]
+pub struct PyCredentialsProvider(Arc<Py<PyAny>>);
+
+impl PyCredentialsProvider {
+    /// `callable`, which must be callable (else `ConfigurationError`).
+    pub fn new(callable: &Bound<'_, PyAny>) -> Result<Self, Error> {
+        if !callable.is_callable() {
+            return Err(Error::new(ErrorCode::InvalidConfig, "credentials_provider must be callable"));
+        }
+        Ok(Self(Arc::new(callable.clone().unbind())))
+    }
+}
+
+impl CredentialsProvider for PyCredentialsProvider {
+    fn fetch(&self) -> BoxFuture<'_, Result<Expiring, Error>> {
+        let callable = Arc::clone(&self.0);
+        Box::pin(async move {
+            let asked = runtime::runtime().spawn_blocking(move || {
+                aio::attach(|py| ask(callable.bind(py)))
+                    .unwrap_or_else(|| Err(unavailable("the interpreter is shutting down")))
+            });
+            asked.await.unwrap_or_else(|join| Err(unavailable(&join.to_string())))
+        })
+    }
+}
+
+/// Calls the provider and reads what it returned: a mapping with `access_key_id`,
+/// `access_key_secret`, and optionally `security_token` and `expires_at` (an aware
+/// `datetime`, or POSIX seconds).
+fn ask(callable: &Bound<'_, PyAny>) -> Result<Expiring, Error> {
+    let answer = callable.call0().map_err(|e| unavailable(&format!("it raised {e}")))?;
+    let answer = answer
+        .cast::<PyMapping>()
+        .map_err(|_| unavailable("it must return a mapping with access_key_id and access_key_secret"))?;
+    // A missing key and `None` both mean "not given".
+    let field = |name: &str| answer.get_item(name).ok().filter(|value| !value.is_none());
+    let text = |name: &str| -> Result<Option<String>, Error> {
+        field(name).map(|v| v.extract::<String>().map_err(|_| unavailable(&format!("{name} must be a string")))).transpose()
+    };
+    let (Some(id), Some(secret)) = (text("access_key_id")?, text("access_key_secret")?) else {
+        return Err(unavailable("it returned no access_key_id or no access_key_secret"));
+    };
+    let credentials = Credentials::new(id, secret, text("security_token")?)?;
+    let expires_at = field("expires_at").map(|at| expiry(&at)).transpose()?;
+    Ok(Expiring { credentials, expires_at })
+}
+
+/// `expires_at` as a time: an aware `datetime` (its `timestamp()`) or POSIX seconds.
+fn expiry(at: &Bound<'_, PyAny>) -> Result<SystemTime, Error> {
+    let seconds = match at.call_method0(intern!(at.py(), "timestamp")) {
+        Ok(timestamp) => timestamp.extract::<f64>(),
+        Err(_) => at.extract::<f64>(),
+    }
+    .map_err(|_| unavailable("expires_at must be a datetime or POSIX seconds"))?;
+    let since_epoch = Duration::try_from_secs_f64(seconds)
+        .map_err(|_| unavailable("expires_at must be a time after 1970"))?;
+    Ok(SystemTime::UNIX_EPOCH + since_epoch)
+}
+
+/// The error for credentials the provider did not give.
+fn unavailable(why: &str) -> Error {
+    Error::new(ErrorCode::MissingCredentials, format!("no credentials from the credentials provider: {why}"))
+}
