@@ -32,6 +32,18 @@ export interface Credentials {
   securityToken?: string | null
 }
 
+/** What a {@link ClientOptions.credentialsProvider} gives. */
+export interface ProvidedCredentials {
+  /** AccessKey ID (an STS one, say). */
+  accessKeyId: string
+  /** AccessKey secret. */
+  accessKeySecret: string
+  /** STS security token. */
+  securityToken?: string | null
+  /** When they expire (a `Date` or epoch milliseconds); absent: never. */
+  expiresAt?: Date | number | null
+}
+
 /**
  * Client settings, all checked when the client is built: an unknown key, a wrong type, a NaN
  * or a number out of range is a {@link ConfigurationError} (code `'InvalidConfig'`), as in
@@ -55,6 +67,13 @@ export interface ClientOptions {
   profile?: string | null
   /** The Alibaba Cloud CLI configuration holding the profiles. Default `~/.aliyun/config.json`. */
   profileFile?: string | null
+  /**
+   * Asked for credentials before the first send and again whenever the ones it gave have
+   * less than five minutes left (one call at a time; it never keeps the event loop alive).
+   * If it throws or rejects, the send rejects with a {@link ConfigurationError} whose code is
+   * `'MissingCredentials'`, and nothing is sent. Give it instead of keys, a profile or a RAM role.
+   */
+  credentialsProvider?: (() => ProvidedCredentials | Promise<ProvidedCredentials>) | null
   /**
    * Without keys: take temporary credentials from this ECS instance's RAM role (its name; `''`:
    * whichever role the instance has), renewed before they expire.

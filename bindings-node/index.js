@@ -185,6 +185,31 @@ function invalidMessage(why, cause) {
   return new errorClasses.ValidationError(`not a valid message: ${why}`, { code: 'InvalidMessage', cause })
 }
 
+/**
+ * `options` without `credentialsProvider` (the core reads the rest), and that provider as
+ * the addon takes it: an async function resolving with `expiresAt` in epoch milliseconds.
+ */
+function withoutProvider(options) {
+  if (options === null || typeof options !== 'object' || !('credentialsProvider' in options)) {
+    return [options, undefined]
+  }
+  const { credentialsProvider, ...data } = options
+  if (credentialsProvider === undefined || credentialsProvider === null) {
+    return [data, undefined]
+  }
+  if (typeof credentialsProvider !== 'function') {
+    throw new errorClasses.ConfigurationError('invalid client options: credentialsProvider must be a function', {
+      code: 'InvalidConfig',
+    })
+  }
+  const provide = async () => {
+    const given = await credentialsProvider()
+    const at = given?.expiresAt
+    return given !== null && typeof given === 'object' ? { ...given, expiresAt: at instanceof Date ? at.getTime() : at } : given
+  }
+  return [data, provide]
+}
+
 /** A CAMS client. Cheap to keep around: it reuses connections; share one per process. */
 class Client {
   #native
@@ -195,7 +220,8 @@ class Client {
    * @throws {ChatlaneError} a `ConfigurationError` for bad options or missing credentials
    */
   constructor(options = {}) {
-    this.#native = guard(() => new native.NativeClient(options))
+    const [data, provider] = withoutProvider(options)
+    this.#native = guard(() => new native.NativeClient(data, provider))
   }
 
   /** The endpoint requests go to. */

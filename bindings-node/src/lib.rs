@@ -14,8 +14,10 @@
 //! function (napi's own promise bridge creates one per promise).
 
 mod completions;
+mod provider;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use chatlane_core::cams::wire::Defaults;
 use chatlane_core::runtime::{self, Cancellation};
@@ -30,6 +32,7 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::completions::settled;
+use crate::provider::{JsCredentialsProvider, JsProviderFunction};
 
 /// The `user-agent` of every request this binding sends.
 const USER_AGENT: &str = concat!("chatlane-node/", env!("CARGO_PKG_VERSION"));
@@ -180,11 +183,15 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
-    /// Builds a client from an options object; credentials fall back to the
-    /// `ALIBABA_CLOUD_*` environment. Throws a JS error carrying the core error's fields.
+    /// Builds a client from an options object (data only) and, if given, the function that
+    /// provides its credentials; without either, credentials come from the default chain.
+    /// Throws a JS error carrying the core error's fields.
     #[napi(constructor)]
-    pub fn new(env: Env, options: Option<Unknown>) -> napi::Result<Self> {
-        guarded(&env, || client_from(options).map(|inner| Self { inner }).map_err(|error| rethrowable(&env, &error)))
+    pub fn new(env: Env, options: Option<Unknown>, provider: Option<JsProviderFunction>) -> napi::Result<Self> {
+        guarded(&env, || {
+            let provider = provider.as_ref().map(JsCredentialsProvider::new).transpose()?;
+            client_from(options, provider).map(|inner| Self { inner }).map_err(|error| rethrowable(&env, &error))
+        })
     }
 
     /// Validates and sends one message (its JSON text), with this send's own `settings`
@@ -322,10 +329,15 @@ fn wire_params_of<'env, M: Outgoing>(env: &'env Env, text: &str) -> napi::Result
 }
 
 /// Resolves JS options into a core client; the core reads and judges every value.
-fn client_from(options: Option<Unknown>) -> Result<Client, Error> {
+fn client_from(options: Option<Unknown>, provider: Option<JsCredentialsProvider>) -> Result<Client, Error> {
     let fields = host_fields(options).map_err(|why| invalid("client options", &why))?;
     let options = ClientOptions::from_host(Dialect::JavaScript, fields.iter().map(|(n, v)| (n.as_str(), v.clone())))?;
-    Client::new(ClientConfig::from_options(ClientOptions { user_agent: Some(USER_AGENT.to_owned()), ..options })?)
+    let options = ClientOptions { user_agent: Some(USER_AGENT.to_owned()), ..options };
+    let config = match provider {
+        Some(provider) => ClientConfig::from_options_with_provider(options, Arc::new(provider))?,
+        None => ClientConfig::from_options(options)?,
+    };
+    Client::new(config)
 }
 
 /// The defined properties of an options object as the core's [`HostValue`]s, in property

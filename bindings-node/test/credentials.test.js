@@ -96,3 +96,52 @@ test('an unknown ECS RAM role is MissingCredentials and sends nothing', async ()
   assert.equal(error.code, 'MissingCredentials')
   assert.equal(error.attempts, 0)
 })
+
+test('a credentials provider is asked once while its credentials last', async () => {
+  let calls = 0
+  const credentialsProvider = async () => {
+    calls++
+    return {
+      accessKeyId: SANDBOX_KEY_ID,
+      accessKeySecret: SANDBOX_KEY_SECRET,
+      securityToken: 'provided-token',
+      expiresAt: new Date(Date.now() + 3600_000),
+    }
+  }
+  const client = new Client({ endpoint: shared.sandbox.endpoint, credentialsProvider })
+  await sends(client)
+  await sends(client)
+  assert.equal(calls, 1)
+})
+
+test('credentials about to expire are asked for again', async () => {
+  let calls = 0
+  const credentialsProvider = () => {
+    calls++
+    // Inside the five-minute margin; a plain (not async) function works too.
+    return { accessKeyId: SANDBOX_KEY_ID, accessKeySecret: SANDBOX_KEY_SECRET, expiresAt: Date.now() + 240_000 }
+  }
+  const client = new Client({ endpoint: shared.sandbox.endpoint, credentialsProvider })
+  await sends(client)
+  await sends(client)
+  assert.equal(calls, 2)
+})
+
+test('a provider that fails sends nothing; a provider with keys is refused', async () => {
+  for (const credentialsProvider of [
+    async () => {
+      throw new Error('the vault is sealed')
+    },
+    () => 5,
+    () => ({ accessKeyId: 'only-the-id' }),
+  ]) {
+    const client = new Client({ endpoint: shared.sandbox.endpoint, credentialsProvider })
+    const error = await sends(client).catch((e) => e)
+    assert.ok(error instanceof ConfigurationError, String(error))
+    assert.equal(error.code, 'MissingCredentials')
+    assert.equal(error.attempts, 0)
+  }
+  const both = { accessKeyId: 'id', accessKeySecret: 's', credentialsProvider: () => ({}) }
+  assert.throws(() => new Client(both), { name: 'ConfigurationError', code: 'InvalidConfig' })
+  assert.throws(() => new Client({ credentialsProvider: 'not a function' }), { name: 'ConfigurationError' })
+})

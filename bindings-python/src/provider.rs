@@ -52,7 +52,9 @@ fn ask(callable: &Bound<'_, PyAny>) -> Result<Expiring, Error> {
     // A missing key and `None` both mean "not given".
     let field = |name: &str| answer.get_item(name).ok().filter(|value| !value.is_none());
     let text = |name: &str| -> Result<Option<String>, Error> {
-        field(name).map(|v| v.extract::<String>().map_err(|_| unavailable(&format!("{name} must be a string")))).transpose()
+        field(name)
+            .map(|v| v.extract::<String>().map_err(|_| unavailable(&format!("{name} must be a string"))))
+            .transpose()
     };
     let (Some(id), Some(secret)) = (text("access_key_id")?, text("access_key_secret")?) else {
         return Err(unavailable("it returned no access_key_id or no access_key_secret"));
@@ -69,8 +71,8 @@ fn expiry(at: &Bound<'_, PyAny>) -> Result<SystemTime, Error> {
         Err(_) => at.extract::<f64>(),
     }
     .map_err(|_| unavailable("expires_at must be a datetime or POSIX seconds"))?;
-    let since_epoch = Duration::try_from_secs_f64(seconds)
-        .map_err(|_| unavailable("expires_at must be a time after 1970"))?;
+    let since_epoch =
+        Duration::try_from_secs_f64(seconds).map_err(|_| unavailable("expires_at must be a time after 1970"))?;
     Ok(SystemTime::UNIX_EPOCH + since_epoch)
 }
 

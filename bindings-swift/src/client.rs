@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chatlane_core::{ClientConfig, MassMessage, Message, Outgoing, SendReceipt, runtime};
 
 use crate::error::{ChatlaneError, guarded};
+use crate::provider::{CredentialsProvider, Foreign};
 
 /// The `user-agent` the Kotlin and Swift packages send.
 pub const USER_AGENT: &str = concat!("chatlane/", env!("CARGO_PKG_VERSION"), " (kotlin-swift)");
@@ -16,7 +17,7 @@ pub const USER_AGENT: &str = concat!("chatlane/", env!("CARGO_PKG_VERSION"), " (
 /// while this prints its Rust `Debug` form, in which the secret and the token are `***`.
 #[derive(Debug, uniffi::Object)]
 #[uniffi::export(Debug)]
-pub struct Credentials(chatlane_core::Credentials);
+pub struct Credentials(pub(crate) chatlane_core::Credentials);
 
 #[uniffi::export]
 impl Credentials {
@@ -48,6 +49,10 @@ pub struct ClientOptions {
     /// `ALIBABA_CLOUD_SECURITY_TOKEN`, else the configuration's current profile.
     #[uniffi(default = None)]
     pub credentials: Option<Arc<Credentials>>,
+    /// Asked for credentials before the first send and again before they expire (a vault,
+    /// an STS call); give it instead of `credentials`, a profile or a RAM role.
+    #[uniffi(default = None)]
+    pub credentials_provider: Option<Arc<dyn CredentialsProvider>>,
     /// The Alibaba Cloud CLI profile to take the credentials from.
     #[uniffi(default = None)]
     pub profile: Option<String>,
@@ -156,7 +161,14 @@ impl Client {
     #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
     pub fn new(options: ClientOptions) -> Result<Arc<Self>, ChatlaneError> {
         guarded(|| {
-            let config = ClientConfig::from_options(options.into())?;
+            let mut options = options;
+            let provider = options.credentials_provider.take();
+            let config = match provider {
+                Some(provider) => {
+                    ClientConfig::from_options_with_provider(options.into(), Arc::new(Foreign(provider)))?
+                }
+                None => ClientConfig::from_options(options.into())?,
+            };
             Ok(Arc::new(Self(chatlane_core::Client::new(config)?)))
         })
     }
@@ -249,6 +261,7 @@ mod tests {
     fn defaults() -> ClientOptions {
         ClientOptions {
             credentials: None,
+            credentials_provider: None,
             profile: None,
             profile_file: None,
             ecs_ram_role: None,

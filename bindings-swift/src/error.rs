@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chatlane_core::{Error, ErrorCategory};
+use chatlane_core::{Error, ErrorCategory, ErrorCode};
 
 /// One reason a message cannot be sent (a validation error carries every one).
 #[derive(Clone, Debug, uniffi::Record)]
@@ -200,6 +200,14 @@ impl fmt::Display for ChatlaneError {
 }
 
 impl std::error::Error for ChatlaneError {}
+
+/// What a Kotlin or Swift callback threw that is not a `ChatlaneException`/`ChatlaneError`
+/// (a provider's I/O error): no credentials, with its description.
+impl From<uniffi::UnexpectedUniFFICallbackError> for ChatlaneError {
+    fn from(error: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        Error::new(ErrorCode::MissingCredentials, format!("the callback failed: {}", error.reason)).into()
+    }
+}
 
 /// Runs the body of an exported function: a panic inside it becomes `Internal`, a
 /// `ChatlaneException`/`ChatlaneError` like every other failure, rather than UniFFI's own

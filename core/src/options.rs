@@ -118,7 +118,8 @@ impl ClientConfig {
     fn build(mut options: ClientOptions, provider: Option<Arc<dyn CredentialsProvider>>) -> Result<Self, Error> {
         let credentials = match provider {
             Some(provider) => {
-                let named = [&options.access_key_id, &options.access_key_secret, &options.profile, &options.ecs_ram_role];
+                let named =
+                    [&options.access_key_id, &options.access_key_secret, &options.profile, &options.ecs_ram_role];
                 if named.iter().any(|value| value.is_some()) || options.profile_file.is_some() {
                     return Err(invalid(
                         "give a credentials provider or credentials (keys, a profile, a RAM role), not both".to_owned(),
@@ -181,7 +182,9 @@ fn named_credentials(options: &mut ClientOptions) -> Result<CredentialSource, Er
             Err(invalid("give AccessKeys, a profile or an ECS RAM role, not several".to_owned()))
         }
         _ if from_profile && from_role => Err(invalid("give a profile or an ECS RAM role, not both".to_owned())),
-        (Some(id), Some(secret)) => Ok(CredentialSource::Fixed(Credentials::new(id, secret, options.security_token.take())?)),
+        (Some(id), Some(secret)) => {
+            Ok(CredentialSource::Fixed(Credentials::new(id, secret, options.security_token.take())?))
+        }
         (None, None) if from_role => {
             let role = EcsRamRole::new(options.ecs_ram_role.take(), options.ecs_metadata_endpoint.as_deref())?;
             Ok(CredentialSource::Provider(Arc::new(role)))

@@ -7,6 +7,8 @@ import dev.chatlane.model.Text
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Test
 import java.nio.file.Files
+import java.time.Instant
+import java.util.concurrent.atomic.AtomicInteger
 import java.nio.file.Path
 import kotlin.io.path.writeText
 import kotlin.test.assertEquals
@@ -61,6 +63,31 @@ class ProfileTest : SandboxTest() {
                 client.send(Message(channel = Channel.WHATSAPP, from = "8613800000000", to = sandbox.newRecipient(), content = Content.Text(Text("hi"))))
             }
             assertEquals("MissingCredentials", e.code)
+        }
+    }
+
+    @Test
+    fun `a credentials provider is asked once while its credentials last, and a throwing one sends nothing`() = runBlocking<Unit> {
+        val calls = AtomicInteger()
+        val provider = object : CredentialsProvider {
+            override fun credentials(): ProvidedCredentials {
+                calls.incrementAndGet()
+                return ProvidedCredentials(Credentials(SANDBOX_KEY_ID, SANDBOX_KEY_SECRET, "provided-token"), Instant.now().plusSeconds(3600))
+            }
+        }
+        val text = { Message(channel = Channel.WHATSAPP, from = "8613800000000", to = sandbox.newRecipient(), content = Content.Text(Text("hi"))) }
+        Client(ClientOptions(credentialsProvider = provider, endpoint = sandbox.endpoint)).use { client ->
+            client.send(text())
+            client.send(text())
+        }
+        assertEquals(1, calls.get())
+        val sealed = object : CredentialsProvider {
+            override fun credentials(): ProvidedCredentials = throw java.io.IOException("the vault is sealed")
+        }
+        Client(ClientOptions(credentialsProvider = sealed, endpoint = sandbox.endpoint)).use { client ->
+            val e = assertFailsWith<ChatlaneException.Configuration> { client.send(text()) }
+            assertEquals("MissingCredentials", e.code)
+            assertEquals(0u, e.attempts)
         }
     }
 }
