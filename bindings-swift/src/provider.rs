@@ -47,12 +47,13 @@ impl CoreProvider for Foreign {
     fn fetch(&self) -> BoxFuture<'_, Result<Expiring, Error>> {
         let provider = Arc::clone(&self.0);
         Box::pin(async move {
-            let asked = runtime::runtime().spawn_blocking(move || provider.credentials());
+            // Only the failure's text crosses back: the foreign error is large.
+            let asked = runtime::runtime().spawn_blocking(move || provider.credentials().map_err(|e| e.to_string()));
             match asked.await {
                 Ok(Ok(given)) => {
                     Ok(Expiring { credentials: given.credentials.0.clone(), expires_at: given.expires_at })
                 }
-                Ok(Err(error)) => Err(unavailable(&error.to_string())),
+                Ok(Err(why)) => Err(unavailable(&why)),
                 Err(join) => Err(unavailable(&join.to_string())),
             }
         })
