@@ -50,23 +50,72 @@ export interface ProvidedCredentials {
  * every chatlane language.
  */
 export interface ClientOptions {
+  // generated client options, from the core's option table (scripts/codegen.sh)
   /**
-   * AccessKey ID. Give it with `accessKeySecret`, or give neither to read
-   * `ALIBABA_CLOUD_ACCESS_KEY_ID` / `ALIBABA_CLOUD_ACCESS_KEY_SECRET` /
-   * `ALIBABA_CLOUD_SECURITY_TOKEN` from the environment.
+   * AccessKey ID, with the secret; without either, credentials are looked for (a profile, the
+   * `ALIBABA_CLOUD_*` variables, a RAM role).
    */
   accessKeyId?: string | null
-  /** AccessKey secret; never shown by `toString`, `util.inspect`, `JSON.stringify` or errors. */
+  /** AccessKey secret; never shown in a printed form or an error. */
   accessKeySecret?: string | null
   /** STS security token. */
   securityToken?: string | null
-  /**
-   * Without keys: the Alibaba Cloud CLI profile to take them from. Without either, chatlane
-   * looks at `ALIBABA_CLOUD_PROFILE`, then the `ALIBABA_CLOUD_*` keys, then the current profile.
-   */
+  /** The Alibaba Cloud CLI profile to take credentials from (else `ALIBABA_CLOUD_PROFILE`). */
   profile?: string | null
-  /** The Alibaba Cloud CLI configuration holding the profiles. Default `~/.aliyun/config.json`. */
+  /** The Alibaba Cloud CLI configuration holding the profiles (default `~/.aliyun/config.json`). */
   profileFile?: string | null
+  /**
+   * Take temporary credentials from this ECS instance's RAM role (its name; empty: the instance's
+   * role), renewed before they expire.
+   */
+  ecsRamRole?: string | null
+  /** The instance metadata service of the RAM role (default `http://100.100.100.200`). */
+  ecsMetadataEndpoint?: string | null
+  /**
+   * `https://host[:port]`; plain `http://` only for loopback hosts (default: the international CAMS
+   * endpoint).
+   */
+  endpoint?: string | null
+  /** Default `CustSpaceId` for messages that do not set one. */
+  custSpaceId?: string | null
+  /**
+   * A proxy for every request, `http(s)://[user:password@]host:port` (default: the
+   * `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` variables, which skip loopback endpoints).
+   */
+  proxy?: string | null
+  /**
+   * PEM certificates to trust besides the system's roots (a private CA, a TLS-inspecting proxy).
+   */
+  caCertificates?: string | null
+  /** Connect timeout (default 5 s). In milliseconds, 1 to 86,400,000. */
+  connectTimeoutMs?: number | null
+  /** Whole-request timeout of each attempt (default 10 s). In milliseconds, 1 to 86,400,000. */
+  requestTimeoutMs?: number | null
+  /**
+   * Client-side pacing of sends, per second: one a day to 1,000,000 (default 250, the account's QPS
+   * limit).
+   */
+  rateLimitPerSecond?: number | null
+  /** Sends that may go back to back before pacing applies: 1 to 1,000,000 (default 1). */
+  rateLimitBurst?: number | null
+  /**
+   * The longest a send waits for a pacing slot; 0 fails fast with `RateLimited` (default: as long
+   * as it takes). In milliseconds, 1 to 86,400,000.
+   */
+  rateLimitMaxWaitMs?: number | null
+  /** Turns client-side pacing off. */
+  rateLimitDisabled?: boolean | null
+  /**
+   * Attempts in all for failures that provably had no effect (throttled, connection refused, HTTP
+   * 503): 1 to 100 (default 4).
+   */
+  maxAttempts?: number | null
+  /**
+   * No retry starts later than this after the first attempt (default 30 s). In milliseconds, 1 to
+   * 86,400,000.
+   */
+  retryDeadlineMs?: number | null
+  // end of generated client options
   /**
    * Asked for credentials before the first send and again whenever the ones it gave have
    * less than five minutes left (one call at a time; it never keeps the event loop alive).
@@ -74,50 +123,6 @@ export interface ClientOptions {
    * `'MissingCredentials'`, and nothing is sent. Give it instead of keys, a profile or a RAM role.
    */
   credentialsProvider?: (() => ProvidedCredentials | Promise<ProvidedCredentials>) | null
-  /**
-   * Without keys: take temporary credentials from this ECS instance's RAM role (its name; `''`:
-   * whichever role the instance has), renewed before they expire.
-   */
-  ecsRamRole?: string | null
-  /** The instance metadata service of the RAM role. Default `http://100.100.100.200`. */
-  ecsMetadataEndpoint?: string | null
-  /** `https://host[:port]`; plain `http://` only for loopback hosts. Default: the international CAMS endpoint. */
-  endpoint?: string | null
-  /** Default `CustSpaceId` for messages that do not set one. */
-  custSpaceId?: string | null
-  /**
-   * A proxy for every request, `http(s)://[user:password@]host:port`. Default: the
-   * `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` variables (which skip loopback endpoints).
-   */
-  proxy?: string | null
-  /** PEM certificates to trust besides the system's roots (a private CA, a TLS-inspecting proxy). */
-  caCertificates?: string | null
-  /** Connect timeout in milliseconds (1 ms to 24 h; a fraction rounds up). */
-  connectTimeoutMs?: number | null
-  /** Whole-request timeout in milliseconds (1 ms to 24 h; a fraction rounds up). */
-  requestTimeoutMs?: number | null
-  /**
-   * Client-side pacing of sends, per second (one a day to 1,000,000; default 250, the account's QPS limit),
-   * so the platform never has to throttle. The pacing state is shared by every client of the
-   * same AccessKey ID in this process.
-   */
-  rateLimitPerSecond?: number | null
-  /** Sends that may go back to back before pacing applies (whole number, 1 to 1,000,000; default 1). */
-  rateLimitBurst?: number | null
-  /**
-   * The longest a send waits for a pacing slot, in milliseconds (up to 24 h). `0` fails fast
-   * with a {@link ThrottledError} whose code is `'RateLimited'`. Default: as long as it takes.
-   */
-  rateLimitMaxWaitMs?: number | null
-  /** Turns client-side pacing off. Default `false`. */
-  rateLimitDisabled?: boolean | null
-  /**
-   * Attempts in all for failures that provably had no effect (throttled, connection refused,
-   * HTTP 503), the first included (whole number, 1 to 100; `1`: no retries). Default 4.
-   */
-  maxAttempts?: number | null
-  /** No retry starts later than this many milliseconds after the first attempt (up to 24 h). Default 30000. */
-  retryDeadlineMs?: number | null
 }
 
 /** A CAMS client. It reuses connections: share one per process. */
@@ -131,12 +136,13 @@ export interface SendOptions {
    * already sends nothing.
    */
   signal?: AbortSignal
+  // generated send options, from the core's option table (scripts/codegen.sh)
   /**
-   * This send's own whole-request timeout in milliseconds (1 ms to 24 h), instead of the
-   * client's `requestTimeoutMs`, for each of its attempts. A request that times out after it
-   * was written is an {@link OutcomeUnknownError}.
+   * This send's whole-request timeout for each of its attempts, instead of the client's. In
+   * milliseconds, 1 to 86,400,000.
    */
   timeoutMs?: number | null
+  // end of generated send options
 }
 
 export declare class Client {

@@ -3,6 +3,9 @@
 #   schema/chatlane.schema.json                  JSON Schema (core/examples/schema.rs)
 #   bindings-python/python/chatlane/_model.py    Python dataclasses (scripts/codegen/python.py)
 #   bindings-node/model.d.ts                     TypeScript types (scripts/codegen/typescript.py)
+# and, from the core's option table (core/examples/options.rs), the option declarations between
+# `generated … options` markers in bindings-python/python/chatlane/_chatlane.pyi and
+# bindings-node/index.d.ts (scripts/codegen/options.py).
 # Kotlin and Swift get the model from UniFFI itself (scripts/check-swift.sh, the Kotlin build).
 #
 #   scripts/codegen.sh           regenerate in place
@@ -30,6 +33,11 @@ if [[ -f scripts/codegen/typescript.py ]]; then
   python3 scripts/codegen/typescript.py "$out/schema.json" > "$out/model.d.ts"
   generated[bindings-node/model.d.ts]="$out/model.d.ts"
 fi
+cargo run --quiet --locked -p chatlane-core --example options > "$out/options.json"
+python3 scripts/codegen/options.py "$out/options.json" python bindings-python/python/chatlane/_chatlane.pyi > "$out/_chatlane.pyi"
+generated[bindings-python/python/chatlane/_chatlane.pyi]="$out/_chatlane.pyi"
+python3 scripts/codegen/options.py "$out/options.json" typescript bindings-node/index.d.ts > "$out/index.d.ts"
+generated[bindings-node/index.d.ts]="$out/index.d.ts"
 
 stale=0
 for target in "${!generated[@]}"; do
@@ -43,8 +51,8 @@ for target in "${!generated[@]}"; do
   fi
 done
 if (( stale )); then
-  echo "FAIL: generated model files are stale; run scripts/codegen.sh" >&2
+  echo "FAIL: generated files are stale; run scripts/codegen.sh" >&2
   exit 1
 fi
-$check && echo "ok: ${#generated[@]} generated model files are up to date"
+$check && echo "ok: ${#generated[@]} generated files are up to date"
 exit 0

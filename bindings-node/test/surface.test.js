@@ -61,10 +61,12 @@ test('index.d.ts declares every error class, code and category', () => {
   assert.deepEqual(union('ErrorCategory'), native.errorClasses().map(({ category }) => category))
 })
 
-test('index.d.ts ClientOptions declares exactly the options the addon accepts', () => {
+test('index.d.ts ClientOptions declares exactly the options the addon accepts, and the provider', () => {
   const block = /^export interface ClientOptions \{\n([\s\S]*?)^\}/m.exec(dts)
   assert.ok(block, 'index.d.ts has no ClientOptions interface')
   const declared = [...block[1].matchAll(/^  (\w+)\?:/gm)].map(([, name]) => name)
+  // index.js takes the provider (a function) out before the addon reads the data options.
+  assert.equal(declared.pop(), 'credentialsProvider')
   let accepted
   try {
     new chatlane.Client({ 'no such option': true })

@@ -14,7 +14,8 @@ mod provider;
 pub use client::{Client, ClientOptions, Credentials, SendOptions, USER_AGENT};
 pub use error::{ChatlaneError, Violation};
 pub use model::{
-    mass_message_from_json, mass_violations, mass_wire_params, message_from_json, violations, wire_params,
+    client_option_names, mass_message_from_json, mass_violations, mass_wire_params, message_from_json, violations,
+    wire_params,
 };
 pub use provider::{CredentialsProvider, ProvidedCredentials};
 

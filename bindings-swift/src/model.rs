@@ -55,6 +55,14 @@ pub fn mass_message_from_json(json: String) -> Result<MassMessage, ChatlaneError
     guarded(|| Ok(MassMessage::from_json_text(&json)?))
 }
 
+/// The core's client options by the names `ClientOptions` gives them (camelCase, durations
+/// in `…Ms`); the Kotlin suite checks the record declares every one (`credentials` holds
+/// the three key options).
+#[uniffi::export]
+pub fn client_option_names() -> Vec<String> {
+    chatlane_core::Dialect::JavaScript.option_names()
+}
+
 fn violations_of(message: &impl Outgoing) -> Vec<Violation> {
     message.violations().iter().map(Violation::from).collect()
 }

@@ -250,7 +250,11 @@ pub struct SendOptions {
 }
 
 /// Every setting one send may take, by its `snake_case` name.
-const SEND_OPTIONS: [(&str, Kind); 1] = [("timeout", Kind::Duration)];
+const SEND_OPTIONS: [(&str, Kind, &str); 1] = [(
+    "timeout",
+    Kind::Duration,
+    "This send's whole-request timeout for each of its attempts, instead of the client's.",
+)];
 
 impl SendOptions {
     /// Reads a send's settings as [`ClientOptions::from_host`] reads a client's, with the same
@@ -277,9 +281,10 @@ impl SendOptions {
 }
 
 /// The option called `name` in `dialect` among `options`.
-fn find(options: &[(&'static str, Kind)], dialect: Dialect, name: &str) -> Result<(&'static str, Kind), Error> {
-    options.iter().copied().find(|(snake, kind)| dialect.name(snake, *kind) == name).ok_or_else(|| {
-        let names: Vec<_> = options.iter().map(|(snake, kind)| dialect.name(snake, *kind)).collect();
+fn find(options: &[(&'static str, Kind, &str)], dialect: Dialect, name: &str) -> Result<(&'static str, Kind), Error> {
+    let found = options.iter().find(|(snake, kind, _)| dialect.name(snake, *kind) == name);
+    found.map(|(snake, kind, _)| (*snake, *kind)).ok_or_else(|| {
+        let names: Vec<_> = options.iter().map(|(snake, kind, _)| dialect.name(snake, *kind)).collect();
         invalid(format!("unknown option {name:?}; expected one of {}", names.join(", ")))
     })
 }
@@ -320,30 +325,125 @@ enum Kind {
     Flag,
 }
 
-/// Every option a binding may set, by its `snake_case` name.
-const OPTIONS: [(&str, Kind); 19] = [
-    ("access_key_id", Kind::Text),
-    ("access_key_secret", Kind::Text),
-    ("security_token", Kind::Text),
-    ("profile", Kind::Text),
-    ("profile_file", Kind::Text),
-    ("ecs_ram_role", Kind::Text),
-    ("ecs_metadata_endpoint", Kind::Text),
-    ("endpoint", Kind::Text),
-    ("cust_space_id", Kind::Text),
-    ("proxy", Kind::Text),
-    ("ca_certificates", Kind::Text),
-    ("connect_timeout", Kind::Duration),
-    ("request_timeout", Kind::Duration),
-    ("rate_limit_per_second", Kind::Rate),
-    ("rate_limit_burst", Kind::Count),
-    ("rate_limit_max_wait", Kind::Duration),
-    ("rate_limit_disabled", Kind::Flag),
-    ("max_attempts", Kind::Count),
-    ("retry_deadline", Kind::Duration),
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Duration => "duration",
+            Self::Rate => "rate",
+            Self::Count => "count",
+            Self::Flag => "flag",
+        }
+    }
+}
+
+/// Every option a binding may set: its `snake_case` name, what it holds, its documentation
+/// (the bindings' declarations are generated from it: `scripts/codegen.sh`).
+const OPTIONS: [(&str, Kind, &str); 19] = [
+    (
+        "access_key_id",
+        Kind::Text,
+        "AccessKey ID, with the secret; without either, credentials are looked for (a profile, the `ALIBABA_CLOUD_*` variables, a RAM role).",
+    ),
+    ("access_key_secret", Kind::Text, "AccessKey secret; never shown in a printed form or an error."),
+    ("security_token", Kind::Text, "STS security token."),
+    ("profile", Kind::Text, "The Alibaba Cloud CLI profile to take credentials from (else `ALIBABA_CLOUD_PROFILE`)."),
+    (
+        "profile_file",
+        Kind::Text,
+        "The Alibaba Cloud CLI configuration holding the profiles (default `~/.aliyun/config.json`).",
+    ),
+    (
+        "ecs_ram_role",
+        Kind::Text,
+        "Take temporary credentials from this ECS instance's RAM role (its name; empty: the instance's role), renewed before they expire.",
+    ),
+    (
+        "ecs_metadata_endpoint",
+        Kind::Text,
+        "The instance metadata service of the RAM role (default `http://100.100.100.200`).",
+    ),
+    (
+        "endpoint",
+        Kind::Text,
+        "`https://host[:port]`; plain `http://` only for loopback hosts (default: the international CAMS endpoint).",
+    ),
+    ("cust_space_id", Kind::Text, "Default `CustSpaceId` for messages that do not set one."),
+    (
+        "proxy",
+        Kind::Text,
+        "A proxy for every request, `http(s)://[user:password@]host:port` (default: the `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` variables, which skip loopback endpoints).",
+    ),
+    (
+        "ca_certificates",
+        Kind::Text,
+        "PEM certificates to trust besides the system's roots (a private CA, a TLS-inspecting proxy).",
+    ),
+    ("connect_timeout", Kind::Duration, "Connect timeout (default 5 s)."),
+    ("request_timeout", Kind::Duration, "Whole-request timeout of each attempt (default 10 s)."),
+    (
+        "rate_limit_per_second",
+        Kind::Rate,
+        "Client-side pacing of sends, per second: one a day to 1,000,000 (default 250, the account's QPS limit).",
+    ),
+    (
+        "rate_limit_burst",
+        Kind::Count,
+        "Sends that may go back to back before pacing applies: 1 to 1,000,000 (default 1).",
+    ),
+    (
+        "rate_limit_max_wait",
+        Kind::Duration,
+        "The longest a send waits for a pacing slot; 0 fails fast with `RateLimited` (default: as long as it takes).",
+    ),
+    ("rate_limit_disabled", Kind::Flag, "Turns client-side pacing off."),
+    (
+        "max_attempts",
+        Kind::Count,
+        "Attempts in all for failures that provably had no effect (throttled, connection refused, HTTP 503): 1 to 100 (default 4).",
+    ),
+    ("retry_deadline", Kind::Duration, "No retry starts later than this after the first attempt (default 30 s)."),
 ];
 
+/// One option as a binding declares it: its name, what it holds (`text`, `duration`,
+/// `rate`, `count`, `flag`) and its documentation, in a [`Dialect`] (code generation).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct OptionDoc {
+    /// The name, e.g. `connect_timeout` or `connectTimeoutMs`.
+    pub name: String,
+    /// What it holds.
+    pub kind: &'static str,
+    /// Its documentation, units included.
+    pub doc: String,
+}
+
 impl Dialect {
+    /// Every client option, named and documented in this dialect.
+    pub fn client_option_docs(self) -> Vec<OptionDoc> {
+        self.docs(&OPTIONS)
+    }
+
+    /// Every setting one send may take, named and documented in this dialect.
+    pub fn send_option_docs(self) -> Vec<OptionDoc> {
+        self.docs(&SEND_OPTIONS)
+    }
+
+    fn docs(self, options: &[(&str, Kind, &str)]) -> Vec<OptionDoc> {
+        let unit = match self {
+            Self::Python => " In seconds, 0.001 to 86,400.",
+            Self::JavaScript => " In milliseconds, 1 to 86,400,000.",
+        };
+        let doc = |kind: Kind, doc: &str| if kind == Kind::Duration { format!("{doc}{unit}") } else { doc.to_owned() };
+        options
+            .iter()
+            .map(|(snake, kind, text)| OptionDoc {
+                name: self.name(snake, *kind),
+                kind: kind.as_str(),
+                doc: doc(*kind, text),
+            })
+            .collect()
+    }
+
     /// The name of option `snake` (one of [`OPTIONS`]) in this dialect.
     fn name(self, snake: &str, kind: Kind) -> String {
         match self {
@@ -366,7 +466,7 @@ impl Dialect {
 
     /// Every option name in this dialect, in documentation order.
     pub fn option_names(self) -> Vec<String> {
-        OPTIONS.iter().map(|(snake, kind)| self.name(snake, *kind)).collect()
+        OPTIONS.iter().map(|(snake, kind, _)| self.name(snake, *kind)).collect()
     }
 
     /// Milliseconds per unit of a duration in this dialect.

@@ -130,6 +130,14 @@ async fn gateway_request(
             outcome: outcome.to_owned(),
         });
     };
+    // The account's QPS first: an injected fault applies to the next matching request the
+    // gateway admits, so a request throttled on the way never uses one up.
+    if let Some(limit) = state.config.limits.per_second(&action)
+        && let Err(wait) = state.throttle.admit(&request.access_key_id, &action, limit, Instant::now())
+    {
+        journal("Throttling.User");
+        return throttled(&request_id, u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
+    }
     let fault = state.faults.take(to.as_deref());
     if let Some((response, outcome)) = fault.as_ref().and_then(|fault| answer_instead(fault, &request_id)) {
         journal(&outcome);
@@ -138,12 +146,6 @@ async fn gateway_request(
     if let Some(Fault::Latency { ms, jitter_ms }) = &fault {
         let jitter = rand::random_range(0..=*jitter_ms);
         tokio::time::sleep(Duration::from_millis(ms.saturating_add(jitter))).await;
-    }
-    if let Some(limit) = state.config.limits.per_second(&action)
-        && let Err(wait) = state.throttle.admit(&request.access_key_id, &action, limit, Instant::now())
-    {
-        journal("Throttling.User");
-        return throttled(&request_id, u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
     }
     let (mut response, outcome) = process(&state, request, &request_id, received_at_us);
     journal(outcome);

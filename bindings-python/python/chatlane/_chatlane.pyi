@@ -36,12 +36,12 @@ class Client:
     def __init__(
         self,
         *,
+        # generated client options, from the core's option table (scripts/codegen.sh)
         access_key_id: str | None = None,
         access_key_secret: str | None = None,
         security_token: str | None = None,
         profile: str | None = None,
         profile_file: str | None = None,
-        credentials_provider: Callable[[], Mapping[str, object]] | None = None,
         ecs_ram_role: str | None = None,
         ecs_metadata_endpoint: str | None = None,
         endpoint: str | None = None,
@@ -56,6 +56,8 @@ class Client:
         rate_limit_disabled: bool = False,
         max_attempts: int | None = None,
         retry_deadline: float | None = None,
+        # end of generated client options
+        credentials_provider: Callable[[], Mapping[str, object]] | None = None,
     ) -> None:
         """Without keys, credentials come from the Alibaba Cloud CLI profile named by
         ``profile`` (or ``ALIBABA_CLOUD_PROFILE``) in ``profile_file`` (default

@@ -3063,6 +3063,31 @@ fileprivate struct FfiConverterOptionTypeSendOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeViolation: FfiConverterRustBuffer {
     typealias SwiftType = [Violation]
 
@@ -3159,6 +3184,18 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
+ * The core's client options by the names `ClientOptions` gives them (camelCase, durations
+ * in `…Ms`); the Kotlin suite checks the record declares every one (`credentials` holds
+ * the three key options).
+ */
+public func clientOptionNames() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_client_option_names(uniffiCallStatus
+    )
+})
+}
+/**
  * A mass send from its JSON shape; a wrong shape is a `Validation` error.
  */
 public func massMessageFromJson(json: String)throws  -> MassMessage  {
@@ -3243,6 +3280,9 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_chatlane_uniffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_client_option_names() != 9652) {
+        return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_func_mass_message_from_json() != 9127) {
         return InitializationResult.apiChecksumMismatch

@@ -384,6 +384,12 @@ RustBuffer uniffi_chatlane_uniffi_fn_method_chatlaneerror_task_id(RustBuffer ptr
 RustBuffer uniffi_chatlane_uniffi_fn_method_chatlaneerror_violations(RustBuffer ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_CLIENT_OPTION_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_CLIENT_OPTION_NAMES
+RustBuffer uniffi_chatlane_uniffi_fn_func_client_option_names(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MASS_MESSAGE_FROM_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MASS_MESSAGE_FROM_JSON
 RustBuffer uniffi_chatlane_uniffi_fn_func_mass_message_from_json(RustBuffer json, RustCallStatus *_Nonnull out_status
@@ -672,6 +678,12 @@ void ffi_chatlane_uniffi_rust_future_free_void(uint64_t handle
 #ifndef UNIFFI_FFIDEF_FFI_CHATLANE_UNIFFI_RUST_FUTURE_COMPLETE_VOID
 #define UNIFFI_FFIDEF_FFI_CHATLANE_UNIFFI_RUST_FUTURE_COMPLETE_VOID
 void ffi_chatlane_uniffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_CLIENT_OPTION_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_CLIENT_OPTION_NAMES
+uint16_t uniffi_chatlane_uniffi_checksum_func_client_option_names(void
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MASS_MESSAGE_FROM_JSON

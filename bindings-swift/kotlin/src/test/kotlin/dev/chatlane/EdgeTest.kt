@@ -159,6 +159,15 @@ class EdgeTest {
     }
 
     @Test
+    fun `the ClientOptions record declares every option of the core's table`() {
+        val declared = ClientOptions::class.java.declaredFields.map { it.name }.toSet()
+        val keys = setOf("accessKeyId", "accessKeySecret", "securityToken")
+        val missing = clientOptionNames().filter { it !in declared && it !in keys }
+        assertEquals(emptyList(), missing, "declared: $declared")
+        assertTrue("credentials" in declared)
+    }
+
+    @Test
     fun `a record holding NaN is refused as out of range`() {
         // JSON text has no NaN, so the shared cases cannot say this for Kotlin; records can.
         val message = Message(
