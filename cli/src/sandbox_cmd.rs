@@ -87,18 +87,24 @@ pub async fn run(args: SandboxArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The CA file is written before the first line is printed: whoever waits for that line
+    // may read the file at once.
+    let ca_file = match &identity {
+        Some(identity) => {
+            let default = || std::env::temp_dir().join(format!("chatlane-sandbox-ca-{}.pem", std::process::id()));
+            let path = args.ca_out.clone().unwrap_or_else(default);
+            if let Err(e) = std::fs::write(&path, &identity.ca_pem) {
+                eprintln!("error: cannot write the CA certificate to {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+            Some(path)
+        }
+        None => None,
+    };
     let scheme = if identity.is_some() { "https" } else { "http" };
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "chatlane sandbox listening on {scheme}://{addr}");
-    if let Some(identity) = &identity {
-        let path = args
-            .ca_out
-            .clone()
-            .unwrap_or_else(|| std::env::temp_dir().join(format!("chatlane-sandbox-ca-{}.pem", std::process::id())));
-        if let Err(e) = std::fs::write(&path, &identity.ca_pem) {
-            eprintln!("error: cannot write the CA certificate to {}: {e}", path.display());
-            return ExitCode::FAILURE;
-        }
+    if let Some(path) = &ca_file {
         let _ = writeln!(out, "ca certificate: {}", path.display());
     }
     let ids: Vec<&str> = config.accounts.iter().map(|a| a.access_key_id.as_str()).collect();
