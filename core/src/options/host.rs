@@ -231,7 +231,7 @@ impl Dialect {
 impl ClientOptions {
     /// Reads options named and measured in `dialect`. A name nobody reads, or a value of
     /// the wrong type, sign or form, is an `InvalidConfig` error naming the option (never
-    /// quoting its value); ranges are checked by [`ClientConfig::from_options`].
+    /// quoting its value); ranges are checked by [`crate::ClientConfig::from_options`].
     pub fn from_host<'a>(
         dialect: Dialect,
         fields: impl IntoIterator<Item = (&'a str, HostValue)>,
