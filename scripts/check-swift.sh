@@ -122,5 +122,6 @@ if node "$tools/parse.js" "$out/Broken.swift" 2>/dev/null; then
   echo "FAIL: the Swift syntax check accepted a broken file" >&2
   exit 1
 fi
-node "$tools/parse.js" "${files[Chatlane.swift]}" "${files[ChatlaneModel.swift]}" "$pkg/Package.swift"
-echo "ok: Chatlane.swift, ChatlaneModel.swift and Package.swift parse"
+node "$tools/parse.js" "${files[Chatlane.swift]}" "${files[ChatlaneModel.swift]}" "$pkg/Sources/Chatlane/Cancellation.swift" \
+  "$pkg/Package.swift"
+echo "ok: Chatlane.swift, ChatlaneModel.swift, Cancellation.swift and Package.swift parse"

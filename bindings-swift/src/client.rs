@@ -138,6 +138,24 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
     }
 }
 
+/// Cancels the send it is given to ([`Client::send_cancellable`]), also before it starts.
+#[derive(Debug, Default, uniffi::Object)]
+pub struct SendCancellation(runtime::Cancellation);
+
+#[uniffi::export]
+impl SendCancellation {
+    /// A cancellation not cancelled yet.
+    #[uniffi::constructor]
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
+    }
+
+    /// Cancels the send.
+    pub fn cancel(&self) {
+        self.0.cancel();
+    }
+}
+
 /// One send's own settings.
 #[derive(uniffi::Record)]
 pub struct SendOptions {
@@ -179,13 +197,33 @@ impl Client {
     /// Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
     /// Swift concurrency) only awaits it. Cancelling the Kotlin coroutine cancels the send:
     /// one waiting for a pacing slot or a retry backoff never goes out; one whose request is
-    /// on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
-    /// not pass a task's cancellation on: a Swift send runs to its end.)
+    /// on its way has an unknown outcome (reconcile it by its `TaskId`). UniFFI's Swift does
+    /// not pass a task's cancellation on: in Swift, `send(_:options:)` (`Cancellation.swift`)
+    /// does, through [`Client::send_cancellable`].
     ///
     /// `options` are this send's own settings (e.g. its timeout); `null`/`nil`: the client's.
     #[uniffi::method(default(options = None))]
     pub async fn send(&self, message: Message, options: Option<SendOptions>) -> Result<SendReceipt, ChatlaneError> {
         self.submit(message, options).await
+    }
+
+    /// `send`, stopped when `cancellation` is cancelled: then it returns `null`/`nil` and a
+    /// send still waiting for a pacing slot or a retry backoff never goes out (one whose
+    /// request is on its way has an unknown outcome). Swift's `send(_:options:)` in
+    /// `Cancellation.swift` uses it to pass a task's cancellation on, which UniFFI's Swift
+    /// does not.
+    #[uniffi::method(default(options = None))]
+    pub async fn send_cancellable(
+        &self,
+        message: Message,
+        cancellation: Arc<SendCancellation>,
+        options: Option<SendOptions>,
+    ) -> Result<Option<SendReceipt>, ChatlaneError> {
+        let options = chatlane_core::SendOptions::with_timeout_ms(options.and_then(|o| o.timeout_ms))?;
+        let (client, cancellation) = (self.0.clone(), cancellation.0.clone());
+        let send =
+            async move { runtime::cancellable(client.send_with(&message, options), &cancellation).await.transpose() };
+        Ok(runtime::run(send).await?)
     }
 
     /// Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`

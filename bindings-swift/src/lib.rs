@@ -11,7 +11,7 @@ mod error;
 mod model;
 mod provider;
 
-pub use client::{Client, ClientOptions, Credentials, SendOptions, USER_AGENT};
+pub use client::{Client, ClientOptions, Credentials, SendCancellation, SendOptions, USER_AGENT};
 pub use error::{ChatlaneError, Violation};
 pub use model::{
     client_option_names, mass_message_from_json, mass_violations, mass_wire_params, message_from_json, violations,
