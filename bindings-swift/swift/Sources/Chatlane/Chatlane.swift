@@ -644,12 +644,22 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
      * Swift concurrency) only awaits it. Cancelling the Kotlin coroutine cancels the send:
      * one waiting for a pacing slot or a retry backoff never goes out; one whose request is
-     * on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
-     * not pass a task's cancellation on: a Swift send runs to its end.)
+     * on its way has an unknown outcome (reconcile it by its `TaskId`). UniFFI's Swift does
+     * not pass a task's cancellation on: in Swift, `send(_:options:)` (`Cancellation.swift`)
+     * does, through [`Client::send_cancellable`].
      *
      * `options` are this send's own settings (e.g. its timeout); `null`/`nil`: the client's.
      */
     func send(message: Message, options: SendOptions?) async throws  -> SendReceipt
+    
+    /**
+     * `send`, stopped when `cancellation` is cancelled: then it returns `null`/`nil` and a
+     * send still waiting for a pacing slot or a retry backoff never goes out (one whose
+     * request is on its way has an unknown outcome). Swift's `send(_:options:)` in
+     * `Cancellation.swift` uses it to pass a task's cancellation on, which UniFFI's Swift
+     * does not.
+     */
+    func sendCancellable(message: Message, cancellation: SendCancellation, options: SendOptions?) async throws  -> SendReceipt?
     
     /**
      * Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
@@ -740,8 +750,9 @@ public convenience init(options: ClientOptions)throws  {
      * Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
      * Swift concurrency) only awaits it. Cancelling the Kotlin coroutine cancels the send:
      * one waiting for a pacing slot or a retry backoff never goes out; one whose request is
-     * on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
-     * not pass a task's cancellation on: a Swift send runs to its end.)
+     * on its way has an unknown outcome (reconcile it by its `TaskId`). UniFFI's Swift does
+     * not pass a task's cancellation on: in Swift, `send(_:options:)` (`Cancellation.swift`)
+     * does, through [`Client::send_cancellable`].
      *
      * `options` are this send's own settings (e.g. its timeout); `null`/`nil`: the client's.
      */
@@ -757,6 +768,29 @@ open func send(message: Message, options: SendOptions? = nil)async throws  -> Se
             completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSendReceipt_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * `send`, stopped when `cancellation` is cancelled: then it returns `null`/`nil` and a
+     * send still waiting for a pacing slot or a retry backoff never goes out (one whose
+     * request is on its way has an unknown outcome). Swift's `send(_:options:)` in
+     * `Cancellation.swift` uses it to pass a task's cancellation on, which UniFFI's Swift
+     * does not.
+     */
+open func sendCancellable(message: Message, cancellation: SendCancellation, options: SendOptions? = nil)async throws  -> SendReceipt?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_send_cancellable(
+                        self.uniffiCloneHandle(),FfiConverterTypeMessage_lower(message),FfiConverterTypeSendCancellation_lower(cancellation),FfiConverterOptionTypeSendOptions.lower(options)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeSendReceipt.lift,
             errorHandler: FfiConverterTypeChatlaneError_lift
         )
 }
@@ -1223,6 +1257,145 @@ public func FfiConverterTypeCredentialsProvider_lift(_ handle: UInt64) throws ->
 #endif
 public func FfiConverterTypeCredentialsProvider_lower(_ value: CredentialsProvider) -> UInt64 {
     return FfiConverterTypeCredentialsProvider.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Cancels the send it is given to ([`Client::send_cancellable`]), also before it starts.
+ */
+public protocol SendCancellationProtocol: AnyObject, Sendable {
+    
+    /**
+     * Cancels the send.
+     */
+    func cancel() 
+    
+}
+/**
+ * Cancels the send it is given to ([`Client::send_cancellable`]), also before it starts.
+ */
+open class SendCancellation: SendCancellationProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_sendcancellation(self.handle, $0) }
+    }
+    /**
+     * A cancellation not cancelled yet.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_constructor_sendcancellation_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_sendcancellation(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Cancels the send.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_sendcancellation_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendCancellation: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SendCancellation
+
+    public static func lift(_ handle: UInt64) throws -> SendCancellation {
+        return SendCancellation(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SendCancellation) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendCancellation {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SendCancellation, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendCancellation_lift(_ handle: UInt64) throws -> SendCancellation {
+    return try FfiConverterTypeSendCancellation.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendCancellation_lower(_ value: SendCancellation) -> UInt64 {
+    return FfiConverterTypeSendCancellation.lower(value)
 }
 
 
@@ -3063,6 +3236,30 @@ fileprivate struct FfiConverterOptionTypeSendOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSendReceipt: FfiConverterRustBuffer {
+    typealias SwiftType = SendReceipt?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSendReceipt.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSendReceipt.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -3302,7 +3499,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 8713) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 54734) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 27927) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_send_cancellable() != 26391) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 30205) {
@@ -3314,6 +3514,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id() != 8731) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_method_sendcancellation_cancel() != 64754) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_method_credentialsprovider_credentials() != 28026) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3321,6 +3524,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_constructor_credentials_new() != 15421) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_constructor_sendcancellation_new() != 52250) {
         return InitializationResult.apiChecksumMismatch
     }
 
