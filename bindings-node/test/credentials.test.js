@@ -8,13 +8,15 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { beforeEach, test } = require('node:test')
+const { afterEach, beforeEach, test } = require('node:test')
 
 const { Client, ConfigurationError } = require('chatlane')
 const { sharedSandbox, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET } = require('./sandbox.js')
 
 const shared = sharedSandbox(Client)
 let home
+
+afterEach(() => fs.rmSync(home, { recursive: true, force: true }))
 
 beforeEach(() => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'chatlane-home-'))
@@ -43,7 +45,7 @@ async function sends(client) {
 }
 
 test('a named profile in a given file signs the sends', async () => {
-  const file = writeConfig(fs.mkdtempSync(path.join(os.tmpdir(), 'chatlane-cfg-')), 'stale')
+  const file = writeConfig(path.join(home, 'elsewhere'), 'stale')
   const client = new Client({ profile: 'sandbox', profileFile: file, endpoint: shared.sandbox.endpoint })
   assert.equal(client.accessKeyId, SANDBOX_KEY_ID)
   await sends(client)

@@ -22,7 +22,8 @@ const tls = {}
 
 before(async () => {
   const binary = process.env.CHATLANE_BIN ?? path.join(__dirname, '..', '..', 'target', 'debug', 'chatlane')
-  const ca = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chatlane-tls-')), 'ca.pem')
+  tls.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatlane-tls-'))
+  const ca = path.join(tls.dir, 'ca.pem')
   tls.process = spawn(binary, ['sandbox', '--port', '0', '--tls', '--ca-out', ca], { stdio: ['ignore', 'pipe', 'ignore'] })
   const [first] = await readline.createInterface({ input: tls.process.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value])
   const match = /^chatlane sandbox listening on (https:\/\/127\.0\.0\.1:\d+)$/.exec(first)
@@ -31,7 +32,10 @@ before(async () => {
   tls.ca = fs.readFileSync(ca, 'ascii')
 })
 
-after(() => tls.process?.kill())
+after(() => {
+  tls.process?.kill()
+  fs.rmSync(tls.dir, { recursive: true, force: true })
+})
 
 test('a client trusting the CA sends over https', async () => {
   const receipt = await new Client({ endpoint: tls.endpoint, caCertificates: tls.ca, ...KEYS }).send(MESSAGE)

@@ -19,6 +19,7 @@ import kotlin.test.assertTrue
 class ProfileTest : SandboxTest() {
     /** A config whose profile `sandbox` holds the sandbox's keys and `stale` unknown ones. */
     private fun config(): Path = Files.createTempFile("chatlane-aliyun-", ".json").apply {
+        toFile().deleteOnExit()
         writeText(
             """{"current":"stale","profiles":[
               {"name":"stale","mode":"AK","access_key_id":"stale-id","access_key_secret":"stale-secret"},

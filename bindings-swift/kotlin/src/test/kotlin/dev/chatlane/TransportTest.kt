@@ -28,6 +28,7 @@ class TransportTest {
     private lateinit var process: Process
     private lateinit var endpoint: String
     private lateinit var ca: String
+    private lateinit var caDir: Path
     private val message = Message(channel = Channel.WHATSAPP, from = "8613800000000", to = "6591234567", content = Content.Text(Text("hi")))
 
     private fun options(endpoint: String) =
@@ -37,6 +38,7 @@ class TransportTest {
     fun startTlsSandbox() {
         val bin = System.getenv("CHATLANE_BIN") ?: System.getProperty("chatlane.bin") ?: error("set CHATLANE_BIN")
         val caFile: Path = Files.createTempDirectory("chatlane-tls-").resolve("ca.pem")
+        caDir = caFile.parent
         process = ProcessBuilder(bin, "sandbox", "--port", "0", "--tls", "--ca-out", caFile.toString())
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start()
@@ -51,6 +53,7 @@ class TransportTest {
     @AfterAll
     fun stop() {
         process.destroy()
+        caDir.toFile().deleteRecursively()
     }
 
     @Test
