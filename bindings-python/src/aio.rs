@@ -122,7 +122,7 @@ static ATTACHABLE: RwLock<bool> = RwLock::new(true);
 /// interpreter is shutting down: a thread that attaches once finalization has begun is
 /// stopped or killed by CPython (an abort or a crash of the whole process). What is not
 /// done then had nobody left to receive it.
-fn attach(f: impl for<'py> FnOnce(Python<'py>)) {
+pub fn attach(f: impl for<'py> FnOnce(Python<'py>)) {
     let attachable = ATTACHABLE.read().unwrap_or_else(PoisonError::into_inner);
     if *attachable {
         Python::try_attach(f);

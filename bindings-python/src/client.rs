@@ -10,7 +10,7 @@ use pyo3::types::{PyCFunction, PyDict};
 
 use crate::aio::{self, Completions};
 use crate::messages;
-use crate::{VERSION, errors, guarded, host, repr};
+use crate::{VERSION, errors, guarded, host, observe, repr};
 
 /// A CAMS client: signs with one AccessKey and sends through pooled connections.
 /// Safe to share between threads and asyncio tasks.
@@ -73,18 +73,20 @@ impl Client {
     /// A client from keyword arguments (see `chatlane.Client` in the stubs). Credentials
     /// default to the `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
     /// `ALIBABA_CLOUD_SECURITY_TOKEN` environment variables; timeouts, the pacing wait and
-    /// the retry deadline are in seconds. Raises `ConfigurationError` on bad settings.
+    /// the retry deadline are in seconds; `on_retry` and `on_outcome` are hooks (see
+    /// `observe`). Raises `ConfigurationError` on bad settings.
     #[new]
     #[pyo3(signature = (**options))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         guarded(py, || {
+            let observer = observe::take_hooks(py, options)?;
             let fields = options.map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
             let names = fields.iter().map(|(name, _)| name.extract::<String>()).collect::<PyResult<Vec<_>>>()?;
             let values = fields.iter().map(|(_, value)| host::value(value));
             let built = ClientOptions::from_host(Dialect::Python, names.iter().map(String::as_str).zip(values))
                 .and_then(|options| {
                     let options = ClientOptions { user_agent: Some(format!("chatlane-python/{VERSION}")), ..options };
-                    chatlane_core::Client::new(ClientConfig::from_options(options)?)
+                    chatlane_core::Client::new(ClientConfig { observer, ..ClientConfig::from_options(options)? })
                 });
             built.map(|inner| Self { inner, completions: Mutex::new(None) }).map_err(|e| errors::to_pyerr(py, &e))
         })
