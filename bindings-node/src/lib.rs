@@ -14,15 +14,17 @@
 //! function (napi's own promise bridge creates one per promise).
 
 mod completions;
+mod observe;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use chatlane_core::cams::wire::Defaults;
 use chatlane_core::runtime::{self, Cancellation};
 use chatlane_core::validate::{self, HostProblem, Violation};
 use chatlane_core::{
     Client, ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCategory, ErrorCode, HostValue, MassMessage,
-    Message, Outgoing, SendReceipt,
+    Message, Outgoing, SendObserver, SendReceipt,
 };
 use napi::bindgen_prelude::{ClassInstance, FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsValue, Status, ValueType};
@@ -181,10 +183,17 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     /// Builds a client from an options object; credentials fall back to the
-    /// `ALIBABA_CLOUD_*` environment. Throws a JS error carrying the core error's fields.
-    #[napi(constructor)]
-    pub fn new(env: Env, options: Option<Unknown>) -> napi::Result<Self> {
-        guarded(&env, || client_from(options).map(|inner| Self { inner }).map_err(|error| rethrowable(&env, &error)))
+    /// `ALIBABA_CLOUD_*` environment. `observer`, `(kind, event) => void`, receives every
+    /// retry and outcome (see `observe`). Throws a JS error carrying the core error's fields.
+    #[napi(
+        constructor,
+        ts_args_type = "options?: unknown, observer?: (kind: 'retry' | 'outcome', event: RetryEvent | OutcomeEvent) => void"
+    )]
+    pub fn new(env: Env, options: Option<Unknown>, observer: Option<observe::Dispatcher>) -> napi::Result<Self> {
+        guarded(&env, || {
+            let observer = observer.as_ref().map(observe::observer).transpose()?;
+            client_from(options, observer).map(|inner| Self { inner }).map_err(|error| rethrowable(&env, &error))
+        })
     }
 
     /// Validates and sends one message (its JSON text). Resolves with a [`Receipt`], or with
@@ -310,11 +319,13 @@ fn wire_params_of<'env, M: Outgoing>(env: &'env Env, text: &str) -> napi::Result
     Ok(object)
 }
 
-/// Resolves JS options into a core client; the core reads and judges every value.
-fn client_from(options: Option<Unknown>) -> Result<Client, Error> {
+/// Resolves JS options into a core client with `observer`; the core reads and judges every
+/// value.
+fn client_from(options: Option<Unknown>, observer: Option<Arc<dyn SendObserver>>) -> Result<Client, Error> {
     let fields = host_fields(options).map_err(|why| invalid("client options", &why))?;
     let options = ClientOptions::from_host(Dialect::JavaScript, fields.iter().map(|(n, v)| (n.as_str(), v.clone())))?;
-    Client::new(ClientConfig::from_options(ClientOptions { user_agent: Some(USER_AGENT.to_owned()), ..options })?)
+    let options = ClientOptions { user_agent: Some(USER_AGENT.to_owned()), ..options };
+    Client::new(ClientConfig { observer, ..ClientConfig::from_options(options)? })
 }
 
 /// The defined properties of an options object as the core's [`HostValue`]s, in property

@@ -61,7 +61,7 @@ test('index.d.ts declares every error class, code and category', () => {
   assert.deepEqual(union('ErrorCategory'), native.errorClasses().map(({ category }) => category))
 })
 
-test('index.d.ts ClientOptions declares exactly the options the addon accepts', () => {
+test('index.d.ts ClientOptions declares exactly the options the addon accepts and the hooks index.js takes', () => {
   const block = /^export interface ClientOptions \{\n([\s\S]*?)^\}/m.exec(dts)
   assert.ok(block, 'index.d.ts has no ClientOptions interface')
   const declared = [...block[1].matchAll(/^  (\w+)\?:/gm)].map(([, name]) => name)
@@ -72,7 +72,7 @@ test('index.d.ts ClientOptions declares exactly the options the addon accepts', 
   } catch (error) {
     accepted = /expected one of (.*)$/.exec(error.message)?.[1].split(', ')
   }
-  assert.deepEqual(declared, accepted)
+  assert.deepEqual(declared, [...accepted, 'onRetry', 'onOutcome'])
 })
 
 test('index.d.ts declares exactly the classes and functions index.js exports', () => {
