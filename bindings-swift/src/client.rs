@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chatlane_core::{ClientConfig, MassMessage, Message, Outgoing, SendReceipt, runtime};
 
 use crate::error::{ChatlaneError, guarded};
+use crate::observe::{self, SendObserver};
 
 /// The `user-agent` the Kotlin and Swift packages send.
 pub const USER_AGENT: &str = concat!("chatlane/", env!("CARGO_PKG_VERSION"), " (kotlin-swift)");
@@ -103,6 +104,10 @@ pub struct ClientOptions {
     /// when absent).
     #[uniffi(default = None)]
     pub retry_deadline_ms: Option<u64>,
+    /// Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
+    /// threads).
+    #[uniffi(default = None)]
+    pub observer: Option<Arc<dyn SendObserver>>,
 }
 
 impl From<ClientOptions> for chatlane_core::ClientOptions {
@@ -146,7 +151,8 @@ impl Client {
     #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
     pub fn new(options: ClientOptions) -> Result<Arc<Self>, ChatlaneError> {
         guarded(|| {
-            let config = ClientConfig::from_options(options.into())?;
+            let observer = options.observer.clone().map(observe::adapted);
+            let config = ClientConfig { observer, ..ClientConfig::from_options(options.into())? };
             Ok(Arc::new(Self(chatlane_core::Client::new(config)?)))
         })
     }
@@ -246,6 +252,7 @@ mod tests {
             rate_limit_disabled: false,
             max_attempts: None,
             retry_deadline_ms: None,
+            observer: None,
         }
     }
 

@@ -460,7 +460,29 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -577,6 +599,34 @@ fileprivate struct FfiConverterString: FfiConverter {
         let len = Int32(value.utf8.count)
         writeInt(&buf, len)
         writeBytes(&buf, value.utf8)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
+    typealias SwiftType = TimeInterval
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeInterval {
+        let seconds: UInt64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        return Double(seconds) + (Double(nanoseconds) / 1.0e9)
+    }
+
+    public static func write(_ value: TimeInterval, into buf: inout [UInt8]) {
+        if value.rounded(.down) > Double(Int64.max) {
+            fatalError("Duration overflow, exceeds max bounds supported by Uniffi")
+        }
+
+        if value < 0 {
+            fatalError("Invalid duration, must be non-negative")
+        }
+
+        let seconds = UInt64(value)
+        let nanoseconds = UInt32((value - Double(seconds)) * 1.0e9)
+        writeInt(&buf, seconds)
+        writeInt(&buf, nanoseconds)
     }
 }
 
@@ -960,6 +1010,257 @@ public func FfiConverterTypeCredentials_lower(_ value: Credentials) -> UInt64 {
 
 
 
+
+
+/**
+ * Hooks on every retry and outcome of one client's sends.
+ */
+public protocol SendObserver: AnyObject, Sendable {
+    
+    /**
+     * Called after an attempt failed, before the client waits to retry it.
+     */
+    func onRetry(event: RetryEvent) 
+    
+    /**
+     * Called once per send that passed validation, with its receipt's or its error's details.
+     */
+    func onOutcome(event: OutcomeEvent) 
+    
+}
+/**
+ * Hooks on every retry and outcome of one client's sends.
+ */
+open class SendObserverImpl: SendObserver, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_sendobserver(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_sendobserver(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Called after an attempt failed, before the client waits to retry it.
+     */
+open func onRetry(event: RetryEvent)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_sendobserver_on_retry(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRetryEvent_lower(event),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Called once per send that passed validation, with its receipt's or its error's details.
+     */
+open func onOutcome(event: OutcomeEvent)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_sendobserver_on_outcome(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeOutcomeEvent_lower(event),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceSendObserver {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceSendObserver = UniffiVTableCallbackInterfaceSendObserver(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeSendObserver.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface SendObserver: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeSendObserver.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface SendObserver: handle missing in uniffiClone")
+            }
+        },
+        onRetry: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeSendObserver.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onRetry(
+                     event: try FfiConverterTypeRetryEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onOutcome: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeSendObserver.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onOutcome(
+                     event: try FfiConverterTypeOutcomeEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSendObserver> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSendObserver>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitSendObserver() {
+    uniffi_chatlane_uniffi_fn_init_callback_vtable_sendobserver(UniffiCallbackInterfaceSendObserver.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendObserver: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<SendObserver>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = SendObserver
+
+    public static func lift(_ handle: UInt64) throws -> SendObserver {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return SendObserverImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: SendObserver) -> UInt64 {
+         if let rustImpl = value as? SendObserverImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendObserver {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SendObserver, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendObserver_lift(_ handle: UInt64) throws -> SendObserver {
+    return try FfiConverterTypeSendObserver.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendObserver_lower(_ value: SendObserver) -> UInt64 {
+    return FfiConverterTypeSendObserver.lower(value)
+}
+
+
+
+
 /**
  * Client settings; every field is optional.
  */
@@ -979,6 +1280,15 @@ public struct ClientOptions {
      * The Alibaba Cloud CLI configuration holding the profiles (`~/.aliyun/config.json`).
      */
     public let profileFile: String?
+    /**
+     * Take temporary credentials from this ECS instance's RAM role (its name; empty:
+     * whichever role the instance has), renewed before they expire.
+     */
+    public let ecsRamRole: String?
+    /**
+     * The instance metadata service of the RAM role (`http://100.100.100.200`).
+     */
+    public let ecsMetadataEndpoint: String?
     /**
      * Endpoint URL: HTTPS, or HTTP on loopback (the sandbox); the CAMS default when absent.
      */
@@ -1033,6 +1343,11 @@ public struct ClientOptions {
      * when absent).
      */
     public let retryDeadlineMs: UInt64?
+    /**
+     * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
+     * threads).
+     */
+    public let observer: SendObserver?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1049,6 +1364,13 @@ public struct ClientOptions {
         /**
          * The Alibaba Cloud CLI configuration holding the profiles (`~/.aliyun/config.json`).
          */profileFile: String? = nil, 
+        /**
+         * Take temporary credentials from this ECS instance's RAM role (its name; empty:
+         * whichever role the instance has), renewed before they expire.
+         */ecsRamRole: String? = nil, 
+        /**
+         * The instance metadata service of the RAM role (`http://100.100.100.200`).
+         */ecsMetadataEndpoint: String? = nil, 
         /**
          * Endpoint URL: HTTPS, or HTTP on loopback (the sandbox); the CAMS default when absent.
          */endpoint: String? = nil, 
@@ -1090,10 +1412,16 @@ public struct ClientOptions {
         /**
          * No retry starts later than this many milliseconds after the first attempt (30 000
          * when absent).
-         */retryDeadlineMs: UInt64? = nil) {
+         */retryDeadlineMs: UInt64? = nil, 
+        /**
+         * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
+         * threads).
+         */observer: SendObserver? = nil) {
         self.credentials = credentials
         self.profile = profile
         self.profileFile = profileFile
+        self.ecsRamRole = ecsRamRole
+        self.ecsMetadataEndpoint = ecsMetadataEndpoint
         self.endpoint = endpoint
         self.custSpaceId = custSpaceId
         self.proxy = proxy
@@ -1106,6 +1434,7 @@ public struct ClientOptions {
         self.rateLimitDisabled = rateLimitDisabled
         self.maxAttempts = maxAttempts
         self.retryDeadlineMs = retryDeadlineMs
+        self.observer = observer
     }
 
     
@@ -1127,6 +1456,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 credentials: FfiConverterOptionTypeCredentials.read(from: &buf), 
                 profile: FfiConverterOptionString.read(from: &buf), 
                 profileFile: FfiConverterOptionString.read(from: &buf), 
+                ecsRamRole: FfiConverterOptionString.read(from: &buf), 
+                ecsMetadataEndpoint: FfiConverterOptionString.read(from: &buf), 
                 endpoint: FfiConverterOptionString.read(from: &buf), 
                 custSpaceId: FfiConverterOptionString.read(from: &buf), 
                 proxy: FfiConverterOptionString.read(from: &buf), 
@@ -1138,7 +1469,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 rateLimitMaxWaitMs: FfiConverterOptionUInt64.read(from: &buf), 
                 rateLimitDisabled: FfiConverterBool.read(from: &buf), 
                 maxAttempts: FfiConverterOptionUInt32.read(from: &buf), 
-                retryDeadlineMs: FfiConverterOptionUInt64.read(from: &buf)
+                retryDeadlineMs: FfiConverterOptionUInt64.read(from: &buf), 
+                observer: FfiConverterOptionTypeSendObserver.read(from: &buf)
         )
     }
 
@@ -1146,6 +1478,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionTypeCredentials.write(value.credentials, into: &buf)
         FfiConverterOptionString.write(value.profile, into: &buf)
         FfiConverterOptionString.write(value.profileFile, into: &buf)
+        FfiConverterOptionString.write(value.ecsRamRole, into: &buf)
+        FfiConverterOptionString.write(value.ecsMetadataEndpoint, into: &buf)
         FfiConverterOptionString.write(value.endpoint, into: &buf)
         FfiConverterOptionString.write(value.custSpaceId, into: &buf)
         FfiConverterOptionString.write(value.proxy, into: &buf)
@@ -1158,6 +1492,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterBool.write(value.rateLimitDisabled, into: &buf)
         FfiConverterOptionUInt32.write(value.maxAttempts, into: &buf)
         FfiConverterOptionUInt64.write(value.retryDeadlineMs, into: &buf)
+        FfiConverterOptionTypeSendObserver.write(value.observer, into: &buf)
     }
 }
 
@@ -1174,6 +1509,244 @@ public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> Clie
 #endif
 public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
     return FfiConverterTypeClientOptions.lower(value)
+}
+
+
+/**
+ * A finished send.
+ */
+public struct OutcomeEvent: Equatable, Hashable {
+    /**
+     * `SendChatappMessage` or `SendChatappMassMessage`.
+     */
+    public let operation: String
+    /**
+     * The send's `TaskId`.
+     */
+    public let taskId: String
+    /**
+     * Requests made (0 when the send failed before the first).
+     */
+    public let attempts: UInt32
+    /**
+     * From the first attempt to the outcome, retries and pacing included.
+     */
+    public let latency: TimeInterval
+    /**
+     * The accepted message's `MessageId`; absent on error.
+     */
+    public let messageId: String?
+    /**
+     * The platform's `RequestId` of the last answer, if any.
+     */
+    public let requestId: String?
+    /**
+     * The error's `code`; absent on success.
+     */
+    public let errorCode: String?
+    /**
+     * The HTTP status of a failed send's last answer, if any.
+     */
+    public let httpStatus: UInt16?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `SendChatappMessage` or `SendChatappMassMessage`.
+         */operation: String, 
+        /**
+         * The send's `TaskId`.
+         */taskId: String, 
+        /**
+         * Requests made (0 when the send failed before the first).
+         */attempts: UInt32, 
+        /**
+         * From the first attempt to the outcome, retries and pacing included.
+         */latency: TimeInterval, 
+        /**
+         * The accepted message's `MessageId`; absent on error.
+         */messageId: String?, 
+        /**
+         * The platform's `RequestId` of the last answer, if any.
+         */requestId: String?, 
+        /**
+         * The error's `code`; absent on success.
+         */errorCode: String?, 
+        /**
+         * The HTTP status of a failed send's last answer, if any.
+         */httpStatus: UInt16?) {
+        self.operation = operation
+        self.taskId = taskId
+        self.attempts = attempts
+        self.latency = latency
+        self.messageId = messageId
+        self.requestId = requestId
+        self.errorCode = errorCode
+        self.httpStatus = httpStatus
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OutcomeEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutcomeEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OutcomeEvent {
+        return
+            try OutcomeEvent(
+                operation: FfiConverterString.read(from: &buf), 
+                taskId: FfiConverterString.read(from: &buf), 
+                attempts: FfiConverterUInt32.read(from: &buf), 
+                latency: FfiConverterDuration.read(from: &buf), 
+                messageId: FfiConverterOptionString.read(from: &buf), 
+                requestId: FfiConverterOptionString.read(from: &buf), 
+                errorCode: FfiConverterOptionString.read(from: &buf), 
+                httpStatus: FfiConverterOptionUInt16.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OutcomeEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.operation, into: &buf)
+        FfiConverterString.write(value.taskId, into: &buf)
+        FfiConverterUInt32.write(value.attempts, into: &buf)
+        FfiConverterDuration.write(value.latency, into: &buf)
+        FfiConverterOptionString.write(value.messageId, into: &buf)
+        FfiConverterOptionString.write(value.requestId, into: &buf)
+        FfiConverterOptionString.write(value.errorCode, into: &buf)
+        FfiConverterOptionUInt16.write(value.httpStatus, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcomeEvent_lift(_ buf: RustBuffer) throws -> OutcomeEvent {
+    return try FfiConverterTypeOutcomeEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcomeEvent_lower(_ value: OutcomeEvent) -> RustBuffer {
+    return FfiConverterTypeOutcomeEvent.lower(value)
+}
+
+
+/**
+ * A failed attempt about to be retried.
+ */
+public struct RetryEvent: Equatable, Hashable {
+    /**
+     * `SendChatappMessage` or `SendChatappMassMessage`.
+     */
+    public let operation: String
+    /**
+     * The send's `TaskId`.
+     */
+    public let taskId: String
+    /**
+     * The attempt that failed (1-based).
+     */
+    public let attempt: UInt32
+    /**
+     * Why it failed: an error code such as `Throttled`.
+     */
+    public let code: String
+    /**
+     * The failed attempt's HTTP status, if an answer arrived.
+     */
+    public let httpStatus: UInt16?
+    /**
+     * How long the client waits before the next attempt.
+     */
+    public let delay: TimeInterval
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `SendChatappMessage` or `SendChatappMassMessage`.
+         */operation: String, 
+        /**
+         * The send's `TaskId`.
+         */taskId: String, 
+        /**
+         * The attempt that failed (1-based).
+         */attempt: UInt32, 
+        /**
+         * Why it failed: an error code such as `Throttled`.
+         */code: String, 
+        /**
+         * The failed attempt's HTTP status, if an answer arrived.
+         */httpStatus: UInt16?, 
+        /**
+         * How long the client waits before the next attempt.
+         */delay: TimeInterval) {
+        self.operation = operation
+        self.taskId = taskId
+        self.attempt = attempt
+        self.code = code
+        self.httpStatus = httpStatus
+        self.delay = delay
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RetryEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRetryEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RetryEvent {
+        return
+            try RetryEvent(
+                operation: FfiConverterString.read(from: &buf), 
+                taskId: FfiConverterString.read(from: &buf), 
+                attempt: FfiConverterUInt32.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                httpStatus: FfiConverterOptionUInt16.read(from: &buf), 
+                delay: FfiConverterDuration.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RetryEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.operation, into: &buf)
+        FfiConverterString.write(value.taskId, into: &buf)
+        FfiConverterUInt32.write(value.attempt, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterOptionUInt16.write(value.httpStatus, into: &buf)
+        FfiConverterDuration.write(value.delay, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetryEvent_lift(_ buf: RustBuffer) throws -> RetryEvent {
+    return try FfiConverterTypeRetryEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetryEvent_lower(_ value: RetryEvent) -> RustBuffer {
+    return FfiConverterTypeRetryEvent.lower(value)
 }
 
 
@@ -2437,6 +3010,30 @@ public func FfiConverterTypeChatlaneError_lower(_ value: ChatlaneError) -> RustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = UInt16?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt16.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt16.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
     typealias SwiftType = UInt32?
 
@@ -2549,6 +3146,30 @@ fileprivate struct FfiConverterOptionTypeCredentials: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCredentials.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSendObserver: FfiConverterRustBuffer {
+    typealias SwiftType = SendObserver?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSendObserver.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSendObserver.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -2768,6 +3389,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id() != 8731) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_method_sendobserver_on_retry() != 36541) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_sendobserver_on_outcome() != 33615) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 39201) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2775,6 +3402,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitSendObserver()
     uniffiEnsureChatlaneCoreInitialized()
     return InitializationResult.ok
 }()

@@ -243,6 +243,30 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SEND_OBSERVER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SEND_OBSERVER_METHOD0
+typedef void (*UniffiCallbackInterfaceSendObserverMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SEND_OBSERVER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SEND_OBSERVER_METHOD1
+typedef void (*UniffiCallbackInterfaceSendObserverMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SEND_OBSERVER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SEND_OBSERVER
+typedef struct UniffiVTableCallbackInterfaceSendObserver {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceSendObserverMethod0 _Nonnull onRetry;
+    UniffiCallbackInterfaceSendObserverMethod1 _Nonnull onOutcome;
+} UniffiVTableCallbackInterfaceSendObserver;
+
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_CLIENT
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_CLIENT
 uint64_t uniffi_chatlane_uniffi_fn_clone_client(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -301,6 +325,31 @@ RustBuffer uniffi_chatlane_uniffi_fn_method_credentials_access_key_id(uint64_t p
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CREDENTIALS_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CREDENTIALS_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_chatlane_uniffi_fn_method_credentials_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_SENDOBSERVER
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_SENDOBSERVER
+uint64_t uniffi_chatlane_uniffi_fn_clone_sendobserver(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_SENDOBSERVER
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_SENDOBSERVER
+void uniffi_chatlane_uniffi_fn_free_sendobserver(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_INIT_CALLBACK_VTABLE_SENDOBSERVER
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_INIT_CALLBACK_VTABLE_SENDOBSERVER
+void uniffi_chatlane_uniffi_fn_init_callback_vtable_sendobserver(const UniffiVTableCallbackInterfaceSendObserver* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_SENDOBSERVER_ON_RETRY
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_SENDOBSERVER_ON_RETRY
+void uniffi_chatlane_uniffi_fn_method_sendobserver_on_retry(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_SENDOBSERVER_ON_OUTCOME
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_SENDOBSERVER_ON_OUTCOME
+void uniffi_chatlane_uniffi_fn_method_sendobserver_on_outcome(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CHATLANEERROR_ATTEMPTS
@@ -695,6 +744,18 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_client_set_credentials(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CREDENTIALS_ACCESS_KEY_ID
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CREDENTIALS_ACCESS_KEY_ID
 uint16_t uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_SENDOBSERVER_ON_RETRY
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_SENDOBSERVER_ON_RETRY
+uint16_t uniffi_chatlane_uniffi_checksum_method_sendobserver_on_retry(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_SENDOBSERVER_ON_OUTCOME
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_SENDOBSERVER_ON_OUTCOME
+uint16_t uniffi_chatlane_uniffi_checksum_method_sendobserver_on_outcome(void
     
 );
 #endif
