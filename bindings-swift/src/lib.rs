@@ -13,9 +13,9 @@ mod observe;
 
 pub use client::{Client, ClientOptions, Credentials, USER_AGENT};
 pub use error::{ChatlaneError, Violation};
-pub use observe::{OutcomeEvent, RetryEvent, SendObserver};
 pub use model::{
     mass_message_from_json, mass_violations, mass_wire_params, message_from_json, violations, wire_params,
 };
+pub use observe::{OutcomeEvent, RetryEvent, SendObserver};
 
 uniffi::setup_scaffolding!();
