@@ -1,6 +1,6 @@
 //! The RAM role attached to an ECS instance: temporary STS credentials from the instance's
 //! metadata service, renewed before they expire. Three requests, in the order Alibaba's own
-//! credentials libraries make them ([UNVERIFIED] details: `docs/unverified.md`):
+//! credentials libraries make them (\[UNVERIFIED\] details: `docs/unverified.md`):
 //!
 //! 1. `PUT /latest/api/token` with `X-aliyun-ecs-metadata-token-ttl-seconds` (IMDSv2); a
 //!    service that does not answer it is asked without a token (IMDSv1);
