@@ -153,7 +153,12 @@ impl Client {
     /// Paces, signs and sends `params`, retrying what provably had no effect, inside the
     /// send's `chatlane.send` span; reports the outcome (see [`crate::observe`]).
     async fn deliver(&self, operation: Operation, params: &Params, task_id: String) -> Result<SendReceipt, Error> {
-        let span = tracing::info_span!(target: observe::TARGET, "chatlane.send", operation = operation.as_str(), task_id = %task_id);
+        let span = tracing::info_span!(
+            target: observe::TARGET,
+            "chatlane.send",
+            operation = operation.as_str(),
+            task_id = %task_id
+        );
         let started = Instant::now();
         let result = self.attempts(operation, params, task_id, started).instrument(span.clone()).await;
         let observer = self.inner.config.observer.as_deref();
