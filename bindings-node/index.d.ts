@@ -123,6 +123,55 @@ export interface ClientOptions {
    * `'MissingCredentials'`, and nothing is sent. Give it instead of keys, a profile or a RAM role.
    */
   credentialsProvider?: (() => ProvidedCredentials | Promise<ProvidedCredentials>) | null
+  /**
+   * Called on the JS thread after an attempt failed and before it is retried. Hooks never
+   * keep the process alive and never change a send's result: what they throw becomes a
+   * process warning (code `'CHATLANE_HOOK_ERROR'`).
+   */
+  onRetry?: ((event: RetryEvent) => void) | null
+  /**
+   * Called on the JS thread once per send that passed validation, with its receipt or its
+   * error; it may run just after the send's promise settles.
+   */
+  onOutcome?: ((event: OutcomeEvent) => void) | null
+}
+
+/** A failed attempt about to be retried (see {@link ClientOptions.onRetry}). */
+export interface RetryEvent {
+  /** `'SendChatappMessage'` or `'SendChatappMassMessage'`. */
+  operation: string
+  /** The send's `TaskId`. */
+  taskId: string
+  /** The attempt that failed (1-based). */
+  attempt: number
+  /** Why it failed, e.g. `'Throttled'` or `'Connect'`. */
+  code: ErrorCode
+  /** The failed attempt's HTTP status, if an answer arrived. */
+  httpStatus?: number
+  /** Milliseconds until the next attempt. */
+  delayMs: number
+}
+
+/** A finished send (see {@link ClientOptions.onOutcome}). */
+export interface OutcomeEvent {
+  /** `'SendChatappMessage'` or `'SendChatappMassMessage'`. */
+  operation: string
+  /** The send's `TaskId`. */
+  taskId: string
+  /** Whether the send was accepted. */
+  ok: boolean
+  /** Requests made (0 when the send failed before the first). */
+  attempts: number
+  /** Milliseconds from the first attempt to the outcome, retries and pacing included. */
+  latencyMs: number
+  /** The accepted message's `MessageId`; absent on error. */
+  messageId?: string
+  /** The platform's `RequestId` of the last answer, if any. */
+  requestId?: string
+  /** The error's `code`; absent on success. */
+  errorCode?: ErrorCode
+  /** The HTTP status of a failed send's last answer, if any. */
+  httpStatus?: number
 }
 
 /** A CAMS client. It reuses connections: share one per process. */

@@ -210,6 +210,33 @@ function withoutProvider(options) {
   return [data, provide]
 }
 
+/**
+ * Takes `onRetry` and `onOutcome` out of client options: the data options for the core, and
+ * the native observer that calls the hooks, or `undefined` without hooks. What a hook throws
+ * becomes a process warning; it never reaches the send.
+ */
+function splitHooks(options) {
+  if (options === null || typeof options !== 'object' || !('onRetry' in options || 'onOutcome' in options)) {
+    return [options, undefined]
+  }
+  const { onRetry, onOutcome, ...data } = options
+  const hooks = { retry: onRetry ?? undefined, outcome: onOutcome ?? undefined }
+  for (const [name, hook] of [['onRetry', hooks.retry], ['onOutcome', hooks.outcome]]) {
+    if (hook !== undefined && typeof hook !== 'function') {
+      throw new errorClasses.ConfigurationError(`option "${name}" must be a function`, { code: 'InvalidConfig' })
+    }
+  }
+  if (hooks.retry === undefined && hooks.outcome === undefined) return [data, undefined]
+  const observer = (kind, event) => {
+    try {
+      hooks[kind]?.(event)
+    } catch (error) {
+      process.emitWarning(`chatlane: the ${kind} hook threw: ${error}`, { code: 'CHATLANE_HOOK_ERROR' })
+    }
+  }
+  return [data, observer]
+}
+
 /** A CAMS client. Cheap to keep around: it reuses connections; share one per process. */
 class Client {
   #native
@@ -220,8 +247,9 @@ class Client {
    * @throws {ChatlaneError} a `ConfigurationError` for bad options or missing credentials
    */
   constructor(options = {}) {
-    const [data, provider] = withoutProvider(options)
-    this.#native = guard(() => new native.NativeClient(data, provider))
+    const [withoutHooks, observer] = splitHooks(options)
+    const [data, provider] = withoutProvider(withoutHooks)
+    this.#native = guard(() => new native.NativeClient(data, provider, observer))
   }
 
   /** The endpoint requests go to. */

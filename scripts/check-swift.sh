@@ -95,14 +95,14 @@ let failed = false;
 for (const file of process.argv.slice(2)) {
   // tree-sitter-swift cannot parse an attribute alone inside `#if`: blank UniFFI's
   // `#if swift(>=5.8) @_documentation(visibility: private) #endif` (keeping line numbers).
-  // It predates Swift 5.10's `nonisolated(unsafe)` (a callback interface's vtable): blank
-  // the modifier, keeping columns; the declaration it qualifies is still parsed.
+  // Nor does it know two forms of a foreign trait's vtable (a `SendObserver`): the
+  // `nonisolated(unsafe)` modifier (Swift 5.10) and a closure returning `()`; blank them too.
+  const blank = (text) => text.replace(/[^\n]/g, " ");
   const source = fs
     .readFileSync(file, "utf8")
-    .replace(/#if swift\(>=5\.8\)\n[ \t]*@_documentation\(visibility: private\)\n#endif\n/g, (block) =>
-      block.replace(/[^\n]/g, " "),
-    )
-    .replace(/\bnonisolated\(unsafe\) /g, (modifier) => " ".repeat(modifier.length));
+    .replace(/#if swift\(>=5\.8\)\n[ \t]*@_documentation\(visibility: private\)\n#endif\n/g, blank)
+    .replace(/\bnonisolated\(unsafe\)(?= static let)/g, blank)
+    .replace(/(?<=let writeReturn = \{ )\(\)(?= \})/g, blank);
   const errors = [];
   (function walk(node) {
     if (node.type === "ERROR" || node.isMissing) errors.push(node);

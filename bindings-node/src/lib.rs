@@ -14,6 +14,7 @@
 //! function (napi's own promise bridge creates one per promise).
 
 mod completions;
+mod observe;
 mod provider;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -24,7 +25,7 @@ use chatlane_core::runtime::{self, Cancellation};
 use chatlane_core::validate::{self, HostProblem, Violation};
 use chatlane_core::{
     Client, ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCategory, ErrorCode, HostValue, MassMessage,
-    Message, Outgoing, SendOptions, SendReceipt,
+    Message, Outgoing, SendObserver, SendOptions, SendReceipt,
 };
 use napi::bindgen_prelude::{ClassInstance, FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsValue, Status, ValueType};
@@ -183,14 +184,26 @@ pub struct NativeClient {
 
 #[napi]
 impl NativeClient {
-    /// Builds a client from an options object (data only) and, if given, the function that
-    /// provides its credentials; without either, credentials come from the default chain.
-    /// Throws a JS error carrying the core error's fields.
-    #[napi(constructor)]
-    pub fn new(env: Env, options: Option<Unknown>, provider: Option<JsProviderFunction>) -> napi::Result<Self> {
+    /// Builds a client from an options object (data only), the function that provides its
+    /// credentials, if any (without one, credentials come from the options or the default
+    /// chain), and `observer`, `(kind, event) => void`, which receives every retry and
+    /// outcome (see `observe`). Throws a JS error carrying the core error's fields.
+    #[napi(
+        constructor,
+        ts_args_type = "options?: unknown, provider?: () => Promise<unknown>, observer?: (kind: 'retry' | 'outcome', event: RetryEvent | OutcomeEvent) => void"
+    )]
+    pub fn new(
+        env: Env,
+        options: Option<Unknown>,
+        provider: Option<JsProviderFunction>,
+        observer: Option<observe::Dispatcher>,
+    ) -> napi::Result<Self> {
         guarded(&env, || {
             let provider = provider.as_ref().map(JsCredentialsProvider::new).transpose()?;
-            client_from(options, provider).map(|inner| Self { inner }).map_err(|error| rethrowable(&env, &error))
+            let observer = observer.as_ref().map(observe::observer).transpose()?;
+            client_from(options, provider, observer)
+                .map(|inner| Self { inner })
+                .map_err(|error| rethrowable(&env, &error))
         })
     }
 
@@ -328,8 +341,13 @@ fn wire_params_of<'env, M: Outgoing>(env: &'env Env, text: &str) -> napi::Result
     Ok(object)
 }
 
-/// Resolves JS options into a core client; the core reads and judges every value.
-fn client_from(options: Option<Unknown>, provider: Option<JsCredentialsProvider>) -> Result<Client, Error> {
+/// Resolves JS options into a core client with its credentials `provider`, if any, and
+/// `observer`; the core reads and judges every value.
+fn client_from(
+    options: Option<Unknown>,
+    provider: Option<JsCredentialsProvider>,
+    observer: Option<Arc<dyn SendObserver>>,
+) -> Result<Client, Error> {
     let fields = host_fields(options).map_err(|why| invalid("client options", &why))?;
     let options = ClientOptions::from_host(Dialect::JavaScript, fields.iter().map(|(n, v)| (n.as_str(), v.clone())))?;
     let options = ClientOptions { user_agent: Some(USER_AGENT.to_owned()), ..options };
@@ -337,7 +355,7 @@ fn client_from(options: Option<Unknown>, provider: Option<JsCredentialsProvider>
         Some(provider) => ClientConfig::from_options_with_provider(options, Arc::new(provider))?,
         None => ClientConfig::from_options(options)?,
     };
-    Client::new(config)
+    Client::new(ClientConfig { observer, ..config })
 }
 
 /// The defined properties of an options object as the core's [`HostValue`]s, in property

@@ -3,7 +3,18 @@
 // `@ts-expect-error` line is a shape the core refuses, which must not compile either.
 
 import { Client, ValidationError, massWireParams, violations, wireParams } from 'chatlane'
-import type { Content, Header, Interactive, MassMessage, Message, Receipt, TemplateParams, Violation } from 'chatlane'
+import type {
+  Content,
+  Header,
+  Interactive,
+  MassMessage,
+  Message,
+  OutcomeEvent,
+  Receipt,
+  RetryEvent,
+  TemplateParams,
+  Violation,
+} from 'chatlane'
 
 const from = '8613800000000'
 const to = '6591234567'
@@ -162,3 +173,10 @@ export const refused: Message[] = [
   // @ts-expect-error: `to` is required
   { from, content: { messageType: 'text', text: 'hi' } },
 ]
+
+new Client({
+  onRetry: (event: RetryEvent) => console.log(event.taskId, event.attempt, event.code, event.delayMs),
+  onOutcome: (event: OutcomeEvent) => console.log(event.ok ? event.messageId : event.errorCode, event.latencyMs),
+})
+// @ts-expect-error: a hook is a function
+new Client({ onRetry: 'log' })

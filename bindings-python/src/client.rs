@@ -11,7 +11,7 @@ use pyo3::types::{PyCFunction, PyDict};
 use crate::aio::{self, Completions};
 use crate::messages;
 use crate::provider::PyCredentialsProvider;
-use crate::{VERSION, errors, guarded, host, repr};
+use crate::{VERSION, errors, guarded, host, observe, repr};
 
 /// A CAMS client: signs with one AccessKey and sends through pooled connections.
 /// Safe to share between threads and asyncio tasks.
@@ -74,11 +74,13 @@ impl Client {
     /// A client from keyword arguments (see `chatlane.Client` in the stubs). Credentials
     /// default to the `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
     /// `ALIBABA_CLOUD_SECURITY_TOKEN` environment variables; timeouts, the pacing wait and
-    /// the retry deadline are in seconds. Raises `ConfigurationError` on bad settings.
+    /// the retry deadline are in seconds; `on_retry` and `on_outcome` are hooks (see
+    /// `observe`). Raises `ConfigurationError` on bad settings.
     #[new]
     #[pyo3(signature = (**options))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         guarded(py, || {
+            let observer = observe::take_hooks(py, options)?;
             let mut fields = options.map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
             let provider = take(&mut fields, "credentials_provider")?.filter(|p| !p.is_none());
             let names = fields.iter().map(|(name, _)| name.extract::<String>()).collect::<PyResult<Vec<_>>>()?;
@@ -93,7 +95,7 @@ impl Client {
                         }
                         None => ClientConfig::from_options(options)?,
                     };
-                    chatlane_core::Client::new(config)
+                    chatlane_core::Client::new(ClientConfig { observer, ..config })
                 });
             built.map(|inner| Self { inner, completions: Mutex::new(None) }).map_err(|e| errors::to_pyerr(py, &e))
         })

@@ -10,6 +10,7 @@ mod client;
 mod errors;
 mod host;
 mod messages;
+mod observe;
 mod provider;
 mod repr;
 
@@ -28,6 +29,9 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::SendReceipt>()?;
     m.add_class::<errors::Violation>()?;
+    m.add_class::<observe::PyRetryEvent>()?;
+    m.add_class::<observe::PyOutcomeEvent>()?;
+    m.add_function(wrap_pyfunction!(observe::enable_logging, m)?)?;
     m.add_function(wrap_pyfunction!(messages::violations, m)?)?;
     m.add_function(wrap_pyfunction!(messages::mass_violations, m)?)?;
     m.add_function(wrap_pyfunction!(messages::wire_params, m)?)?;

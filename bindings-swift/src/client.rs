@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chatlane_core::{ClientConfig, MassMessage, Message, Outgoing, SendReceipt, runtime};
 
 use crate::error::{ChatlaneError, guarded};
+use crate::observe::{self, SendObserver};
 use crate::provider::{CredentialsProvider, Foreign};
 
 /// The `user-agent` the Kotlin and Swift packages send.
@@ -108,6 +109,10 @@ pub struct ClientOptions {
     /// when absent).
     #[uniffi(default = None)]
     pub retry_deadline_ms: Option<u64>,
+    /// Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
+    /// threads).
+    #[uniffi(default = None)]
+    pub observer: Option<Arc<dyn SendObserver>>,
 }
 
 impl From<ClientOptions> for chatlane_core::ClientOptions {
@@ -181,12 +186,14 @@ impl Client {
         guarded(|| {
             let mut options = options;
             let provider = options.credentials_provider.take();
+            let observer = options.observer.clone().map(observe::adapted);
             let config = match provider {
                 Some(provider) => {
                     ClientConfig::from_options_with_provider(options.into(), Arc::new(Foreign(provider)))?
                 }
                 None => ClientConfig::from_options(options.into())?,
             };
+            let config = ClientConfig { observer, ..config };
             Ok(Arc::new(Self(chatlane_core::Client::new(config)?)))
         })
     }
@@ -316,6 +323,7 @@ mod tests {
             rate_limit_disabled: false,
             max_attempts: None,
             retry_deadline_ms: None,
+            observer: None,
         }
     }
 

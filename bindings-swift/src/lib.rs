@@ -9,6 +9,7 @@
 mod client;
 mod error;
 mod model;
+mod observe;
 mod provider;
 
 pub use client::{Client, ClientOptions, Credentials, SendCancellation, SendOptions, USER_AGENT};
@@ -17,6 +18,7 @@ pub use model::{
     client_option_names, mass_message_from_json, mass_violations, mass_wire_params, message_from_json, violations,
     wire_params,
 };
+pub use observe::{OutcomeEvent, RetryEvent, SendObserver};
 pub use provider::{CredentialsProvider, ProvidedCredentials};
 
 uniffi::setup_scaffolding!();

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::cams::Operation;
 use crate::cams::request::{self, RequestContext, acs_date, random_id};
@@ -15,6 +16,7 @@ use crate::credentials::provider::{CredentialCache, CredentialSource};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::limit::{InProcessLimiter, LimitKey, Pacing, RateLimiter};
+use crate::observe::{self, RetryEvent, SendObserver};
 use crate::options::SendOptions;
 use crate::outgoing::Outgoing;
 use crate::retry::{self, Decision, RetryPolicy};
@@ -59,6 +61,8 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// The `user-agent` header.
     pub user_agent: String,
+    /// Hooks called on every retry and outcome of this client's sends (none by default).
+    pub observer: Option<Arc<dyn SendObserver>>,
 }
 
 impl ClientConfig {
@@ -73,6 +77,7 @@ impl ClientConfig {
             limiter: InProcessLimiter::shared(),
             retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
+            observer: None,
         }
     }
 }
@@ -151,7 +156,8 @@ impl Client {
         self.deliver(T::OPERATION, &params, task_id, options).await
     }
 
-    /// Paces, signs and sends `params`, retrying what provably had no effect.
+    /// Paces, signs and sends `params`, retrying what provably had no effect, inside the
+    /// send's `chatlane.send` span; reports the outcome (see [`crate::observe`]).
     async fn deliver(
         &self,
         operation: Operation,
@@ -159,16 +165,40 @@ impl Client {
         task_id: String,
         options: SendOptions,
     ) -> Result<SendReceipt, Error> {
-        let config = &self.inner.config;
+        let span = tracing::info_span!(
+            target: observe::TARGET,
+            "chatlane.send",
+            operation = operation.as_str(),
+            task_id = %task_id
+        );
         let started = Instant::now();
+        let result = self.attempts(operation, params, task_id, options, started).instrument(span.clone()).await;
+        let observer = self.inner.config.observer.as_deref();
+        span.in_scope(|| observe::finished(observer, operation, &result, started));
+        result
+    }
+
+    /// The attempts of one send, from `started`, until a receipt or an error to surface.
+    async fn attempts(
+        &self,
+        operation: Operation,
+        params: &Params,
+        task_id: String,
+        options: SendOptions,
+        started: Instant,
+    ) -> Result<SendReceipt, Error> {
+        let config = &self.inner.config;
         let mut attempts = 0;
         loop {
             let tagged = |error: Error, attempts| error.with_task_id(Some(task_id.clone())).with_attempts(attempts);
             let credentials = self.inner.credentials.for_send().await.map_err(|e| tagged(e, attempts))?;
             self.pace(operation, &credentials).await.map_err(|e| tagged(e, attempts))?;
             attempts += 1;
+            let attempt_started = Instant::now();
             let outcome = self.send_once(operation, params, &credentials, options).await;
-            let error = match outcome.and_then(|answer| response::classify_send(&answer)) {
+            let classified = outcome.and_then(|answer| response::classify_send(&answer));
+            observe::attempt_ended(attempts, classified.as_ref().err(), attempt_started);
+            let error = match classified {
                 Ok(accepted) => {
                     return Ok(SendReceipt {
                         message_id: accepted.message_id,
@@ -180,7 +210,18 @@ impl Client {
                 Err(error) => error,
             };
             match retry::decide(&config.retry, attempts, started.elapsed(), &error, rand::random()) {
-                Decision::RetryAfter(delay) => tokio::time::sleep(delay).await,
+                Decision::RetryAfter(delay) => {
+                    let event = RetryEvent {
+                        operation,
+                        task_id: task_id.clone(),
+                        attempt: attempts,
+                        code: error.code(),
+                        http_status: error.http_status(),
+                        delay,
+                    };
+                    observe::retrying(config.observer.as_deref(), event);
+                    tokio::time::sleep(delay).await
+                }
                 Decision::GiveUp => return Err(tagged(error, attempts)),
             }
         }

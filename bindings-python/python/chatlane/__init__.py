@@ -13,6 +13,9 @@ every other chatlane language, checked by the same rules: ``violations(message)`
 
 Every error is a ``ChatlaneError``; its subclass names the category (``ValidationError``,
 ``AuthenticationError``, ``ThrottledError``, ...) and ``code`` the exact cause.
+
+``Client(on_retry=..., on_outcome=...)`` hooks see every retry and outcome;
+``enable_logging()`` sends chatlane's events to ``logging.getLogger("chatlane")``.
 """
 
 from . import _model
@@ -25,10 +28,12 @@ from ._chatlane import (
     InvalidParameterError,
     MalformedResponseError,
     NetworkError,
+    OutcomeEvent,
     OutcomeUnknownError,
     PermissionDeniedError,
     RejectedError,
     RequestTimeoutError,
+    RetryEvent,
     SendReceipt,
     ServerError,
     SessionWindowError,
@@ -38,6 +43,7 @@ from ._chatlane import (
     ValidationError,
     Violation,
     __version__,
+    enable_logging,
     mass_violations,
     mass_wire_params,
     violations,
@@ -54,10 +60,12 @@ __all__ = [
     "InvalidParameterError",
     "MalformedResponseError",
     "NetworkError",
+    "OutcomeEvent",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RejectedError",
     "RequestTimeoutError",
+    "RetryEvent",
     "SendReceipt",
     "ServerError",
     "SessionWindowError",
@@ -67,6 +75,7 @@ __all__ = [
     "ValidationError",
     "Violation",
     "__version__",
+    "enable_logging",
     "mass_violations",
     "mass_wire_params",
     "violations",

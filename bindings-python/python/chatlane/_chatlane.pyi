@@ -27,6 +27,69 @@ class SendReceipt:
     def __eq__(self, other: object) -> bool: ...
 
 @final
+class RetryEvent:
+    """A failed attempt about to be retried, as ``Client(on_retry=...)`` receives it."""
+
+    @property
+    def operation(self) -> str:
+        """``SendChatappMessage`` or ``SendChatappMassMessage``."""
+    @property
+    def task_id(self) -> str:
+        """The send's ``TaskId``."""
+    @property
+    def attempt(self) -> int:
+        """The attempt that failed (1-based)."""
+    @property
+    def code(self) -> str:
+        """Why it failed: an error code such as ``Throttled`` or ``Connect``."""
+    @property
+    def http_status(self) -> int | None:
+        """The failed attempt's HTTP status, if an answer arrived."""
+    @property
+    def delay(self) -> float:
+        """Seconds until the next attempt."""
+
+@final
+class OutcomeEvent:
+    """A finished send, as ``Client(on_outcome=...)`` receives it: once per send that
+    passed validation."""
+
+    @property
+    def operation(self) -> str:
+        """``SendChatappMessage`` or ``SendChatappMassMessage``."""
+    @property
+    def task_id(self) -> str:
+        """The send's ``TaskId``."""
+    @property
+    def attempts(self) -> int:
+        """Requests made (0 when the send failed before the first)."""
+    @property
+    def latency(self) -> float:
+        """Seconds from the first attempt to the outcome, retries and pacing included."""
+    @property
+    def ok(self) -> bool:
+        """Whether the send was accepted."""
+    @property
+    def message_id(self) -> str | None:
+        """The accepted message's ``MessageId``; ``None`` on error."""
+    @property
+    def request_id(self) -> str | None:
+        """The platform's ``RequestId`` of the last answer, if any."""
+    @property
+    def error_code(self) -> str | None:
+        """The ``code`` of the error raised; ``None`` on success."""
+    @property
+    def http_status(self) -> int | None:
+        """The HTTP status of a failed send's last answer, if any."""
+
+def enable_logging() -> None:
+    """Forwards chatlane's events to ``logging.getLogger("chatlane")`` from the logger's
+    current effective level up (call again after lowering it): retries at INFO, failed sends
+    at WARNING, attempts and accepted sends at DEBUG. Each message names the operation and
+    the ``TaskId``; the record's ``chatlane`` attribute holds the fields as a dict. Never a
+    secret or message content. Before the first call, logging costs nothing."""
+
+@final
 class Client:
     """A CAMS client: signs with one AccessKey and sends through pooled connections.
 
@@ -58,6 +121,8 @@ class Client:
         retry_deadline: float | None = None,
         # end of generated client options
         credentials_provider: Callable[[], Mapping[str, object]] | None = None,
+        on_retry: Callable[[RetryEvent], object] | None = None,
+        on_outcome: Callable[[OutcomeEvent], object] | None = None,
     ) -> None:
         """Without keys, credentials come from the Alibaba Cloud CLI profile named by
         ``profile`` (or ``ALIBABA_CLOUD_PROFILE``) in ``profile_file`` (default
@@ -88,7 +153,12 @@ class Client:
 
         Only requests that provably had no effect (throttled, connection refused, HTTP 503)
         are retried: at most ``max_attempts`` requests in all (default 4; 1: never retry),
-        none starting later than ``retry_deadline`` after the first (default 30 s)."""
+        none starting later than ``retry_deadline`` after the first (default 30 s).
+
+        ``on_retry(RetryEvent)`` is called before each retry, ``on_outcome(OutcomeEvent)``
+        once per send that passed validation, before ``send`` returns or raises, on the
+        thread driving the send (chatlane's own for ``send_async``): keep them quick. What
+        they raise goes to ``sys.unraisablehook`` and never changes the send's result."""
     def set_credentials(
         self, *, access_key_id: str, access_key_secret: str, security_token: str | None = None
     ) -> None:

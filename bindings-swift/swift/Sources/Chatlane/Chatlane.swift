@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -589,42 +605,27 @@ fileprivate struct FfiConverterString: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
-    typealias SwiftType = Date
+fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
+    typealias SwiftType = TimeInterval
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
-        let seconds: Int64 = try readInt(&buf)
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TimeInterval {
+        let seconds: UInt64 = try readInt(&buf)
         let nanoseconds: UInt32 = try readInt(&buf)
-        // Build the Date from whole seconds first, then add the nanoseconds as a
-        // separate TimeInterval.  Date stores CFAbsoluteTime (seconds since 2001),
-        // so adding a small fraction to the ~7.8e8 base is twice as precise as
-        // adding it to the ~1.76e9 Unix-epoch value, because the smaller magnitude
-        // leaves more mantissa bits for the sub-second part.
-        if seconds >= 0 {
-            return Date(timeIntervalSince1970: Double(seconds))
-                .addingTimeInterval(Double(nanoseconds) / 1.0e9)
-        } else {
-            return Date(timeIntervalSince1970: Double(seconds))
-                .addingTimeInterval(-Double(nanoseconds) / 1.0e9)
-        }
+        return Double(seconds) + (Double(nanoseconds) / 1.0e9)
     }
 
-    public static func write(_ value: Date, into buf: inout [UInt8]) {
-        var delta = value.timeIntervalSince1970
-        var sign: Int64 = 1
-        if delta < 0 {
-            // The nanoseconds portion of the epoch offset must always be
-            // positive, to simplify the calculation we will use the absolute
-            // value of the offset.
-            sign = -1
-            delta = -delta
+    public static func write(_ value: TimeInterval, into buf: inout [UInt8]) {
+        if value.rounded(.down) > Double(Int64.max) {
+            fatalError("Duration overflow, exceeds max bounds supported by Uniffi")
         }
-        if delta.rounded(.down) > Double(Int64.max) {
-            fatalError("Timestamp overflow, exceeds max bounds supported by Uniffi")
+
+        if value < 0 {
+            fatalError("Invalid duration, must be non-negative")
         }
-        let seconds = Int64(delta)
-        let nanoseconds = UInt32((delta - Double(seconds)) * 1.0e9)
-        writeInt(&buf, sign * seconds)
+
+        let seconds = UInt64(value)
+        let nanoseconds = UInt32((value - Double(seconds)) * 1.0e9)
+        writeInt(&buf, seconds)
         writeInt(&buf, nanoseconds)
     }
 }
@@ -644,28 +645,16 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
      * Swift concurrency) only awaits it. Cancelling the Kotlin coroutine cancels the send:
      * one waiting for a pacing slot or a retry backoff never goes out; one whose request is
-     * on its way has an unknown outcome (reconcile it by its `TaskId`). UniFFI's Swift does
-     * not pass a task's cancellation on: in Swift, `send(_:options:)` (`Cancellation.swift`)
-     * does, through [`Client::send_cancellable`].
-     *
-     * `options` are this send's own settings (e.g. its timeout); `null`/`nil`: the client's.
+     * on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
+     * not pass a task's cancellation on: a Swift send runs to its end.)
      */
-    func send(message: Message, options: SendOptions?) async throws  -> SendReceipt
-    
-    /**
-     * `send`, stopped when `cancellation` is cancelled: then it returns `null`/`nil` and a
-     * send still waiting for a pacing slot or a retry backoff never goes out (one whose
-     * request is on its way has an unknown outcome). Swift's `send(_:options:)` in
-     * `Cancellation.swift` uses it to pass a task's cancellation on, which UniFFI's Swift
-     * does not.
-     */
-    func sendCancellable(message: Message, cancellation: SendCancellation, options: SendOptions?) async throws  -> SendReceipt?
+    func send(message: Message) async throws  -> SendReceipt
     
     /**
      * Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
      * sends one message; the receipt's `messageId` is the `GroupMessageId`.
      */
-    func sendMass(message: MassMessage, options: SendOptions?) async throws  -> SendReceipt
+    func sendMass(message: MassMessage) async throws  -> SendReceipt
     
     /**
      * Replaces the credentials (e.g. a refreshed STS token) for every later send, without
@@ -750,18 +739,15 @@ public convenience init(options: ClientOptions)throws  {
      * Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
      * Swift concurrency) only awaits it. Cancelling the Kotlin coroutine cancels the send:
      * one waiting for a pacing slot or a retry backoff never goes out; one whose request is
-     * on its way has an unknown outcome (reconcile it by its `TaskId`). UniFFI's Swift does
-     * not pass a task's cancellation on: in Swift, `send(_:options:)` (`Cancellation.swift`)
-     * does, through [`Client::send_cancellable`].
-     *
-     * `options` are this send's own settings (e.g. its timeout); `null`/`nil`: the client's.
+     * on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
+     * not pass a task's cancellation on: a Swift send runs to its end.)
      */
-open func send(message: Message, options: SendOptions? = nil)async throws  -> SendReceipt  {
+open func send(message: Message)async throws  -> SendReceipt  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_chatlane_uniffi_fn_method_client_send(
-                        self.uniffiCloneHandle(),FfiConverterTypeMessage_lower(message),FfiConverterOptionTypeSendOptions.lower(options)
+                        self.uniffiCloneHandle(),FfiConverterTypeMessage_lower(message)
                 )
             },
             pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
@@ -773,38 +759,15 @@ open func send(message: Message, options: SendOptions? = nil)async throws  -> Se
 }
     
     /**
-     * `send`, stopped when `cancellation` is cancelled: then it returns `null`/`nil` and a
-     * send still waiting for a pacing slot or a retry backoff never goes out (one whose
-     * request is on its way has an unknown outcome). Swift's `send(_:options:)` in
-     * `Cancellation.swift` uses it to pass a task's cancellation on, which UniFFI's Swift
-     * does not.
-     */
-open func sendCancellable(message: Message, cancellation: SendCancellation, options: SendOptions? = nil)async throws  -> SendReceipt?  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_chatlane_uniffi_fn_method_client_send_cancellable(
-                        self.uniffiCloneHandle(),FfiConverterTypeMessage_lower(message),FfiConverterTypeSendCancellation_lower(cancellation),FfiConverterOptionTypeSendOptions.lower(options)
-                )
-            },
-            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterOptionTypeSendReceipt.lift,
-            errorHandler: FfiConverterTypeChatlaneError_lift
-        )
-}
-    
-    /**
      * Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
      * sends one message; the receipt's `messageId` is the `GroupMessageId`.
      */
-open func sendMass(message: MassMessage, options: SendOptions? = nil)async throws  -> SendReceipt  {
+open func sendMass(message: MassMessage)async throws  -> SendReceipt  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_chatlane_uniffi_fn_method_client_send_mass(
-                        self.uniffiCloneHandle(),FfiConverterTypeMassMessage_lower(message),FfiConverterOptionTypeSendOptions.lower(options)
+                        self.uniffiCloneHandle(),FfiConverterTypeMassMessage_lower(message)
                 )
             },
             pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
@@ -1050,26 +1013,25 @@ public func FfiConverterTypeCredentials_lower(_ value: Credentials) -> UInt64 {
 
 
 /**
- * Gives fresh credentials when asked: implement it in Kotlin or Swift to take credentials
- * from a vault, an STS call, a secrets manager. Called before the first send and whenever
- * the credentials it gave last have less than five minutes left, one call at a time per
- * client, on one of chatlane's threads. Throwing fails the send with `MissingCredentials`.
+ * Hooks on every retry and outcome of one client's sends.
  */
-public protocol CredentialsProvider: AnyObject, Sendable {
+public protocol SendObserver: AnyObject, Sendable {
     
     /**
-     * Fresh credentials.
+     * Called after an attempt failed, before the client waits to retry it.
      */
-    func credentials() throws  -> ProvidedCredentials
+    func onRetry(event: RetryEvent) 
+    
+    /**
+     * Called once per send that passed validation, with its receipt's or its error's details.
+     */
+    func onOutcome(event: OutcomeEvent) 
     
 }
 /**
- * Gives fresh credentials when asked: implement it in Kotlin or Swift to take credentials
- * from a vault, an STS call, a secrets manager. Called before the first send and whenever
- * the credentials it gave last have less than five minutes left, one call at a time per
- * client, on one of chatlane's threads. Throwing fails the send with `MissingCredentials`.
+ * Hooks on every retry and outcome of one client's sends.
  */
-open class CredentialsProviderImpl: CredentialsProvider, @unchecked Sendable {
+open class SendObserverImpl: SendObserver, @unchecked Sendable {
     fileprivate let handle: UInt64
 
     /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
@@ -1106,7 +1068,7 @@ open class CredentialsProviderImpl: CredentialsProvider, @unchecked Sendable {
     @_documentation(visibility: private)
 #endif
     public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_credentialsprovider(self.handle, $0) }
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_sendobserver(self.handle, $0) }
     }
     // No primary constructor declared for this class.
 
@@ -1116,22 +1078,34 @@ open class CredentialsProviderImpl: CredentialsProvider, @unchecked Sendable {
             return
         }
 
-        try! rustCall { uniffi_chatlane_uniffi_fn_free_credentialsprovider(handle, $0) }
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_sendobserver(handle, $0) }
     }
 
     
 
     
     /**
-     * Fresh credentials.
+     * Called after an attempt failed, before the client waits to retry it.
      */
-open func credentials()throws  -> ProvidedCredentials  {
-    return try  FfiConverterTypeProvidedCredentials_lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+open func onRetry(event: RetryEvent)  {try! rustCall() {
         uniffiCallStatus in
-    uniffi_chatlane_uniffi_fn_method_credentialsprovider_credentials(
-            self.uniffiCloneHandle(),uniffiCallStatus
+    uniffi_chatlane_uniffi_fn_method_sendobserver_on_retry(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRetryEvent_lower(event),uniffiCallStatus
     )
-})
+}
+}
+    
+    /**
+     * Called once per send that passed validation, with its receipt's or its error's details.
+     */
+open func onOutcome(event: OutcomeEvent)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_sendobserver_on_outcome(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeOutcomeEvent_lower(event),uniffiCallStatus
+    )
+}
 }
     
 
@@ -1141,48 +1115,73 @@ open func credentials()throws  -> ProvidedCredentials  {
 
 
 // Put the implementation in a struct so we don't pollute the top-level namespace
-fileprivate struct UniffiCallbackInterfaceCredentialsProvider {
+fileprivate struct UniffiCallbackInterfaceSendObserver {
 
     // Create the VTable using a series of closures.
     // Swift automatically converts these into C callback functions.
     //
     // Store the vtable directly.
-    static let vtable: UniffiVTableCallbackInterfaceCredentialsProvider = UniffiVTableCallbackInterfaceCredentialsProvider(
+    static let vtable: UniffiVTableCallbackInterfaceSendObserver = UniffiVTableCallbackInterfaceSendObserver(
         uniffiFree: { (uniffiHandle: UInt64) -> () in
             do {
-                try FfiConverterTypeCredentialsProvider.handleMap.remove(handle: uniffiHandle)
+                try FfiConverterTypeSendObserver.handleMap.remove(handle: uniffiHandle)
             } catch {
-                print("Uniffi callback interface CredentialsProvider: handle missing in uniffiFree")
+                print("Uniffi callback interface SendObserver: handle missing in uniffiFree")
             }
         },
         uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
             do {
-                return try FfiConverterTypeCredentialsProvider.handleMap.clone(handle: uniffiHandle)
+                return try FfiConverterTypeSendObserver.handleMap.clone(handle: uniffiHandle)
             } catch {
-                fatalError("Uniffi callback interface CredentialsProvider: handle missing in uniffiClone")
+                fatalError("Uniffi callback interface SendObserver: handle missing in uniffiClone")
             }
         },
-        credentials: { (
+        onRetry: { (
             uniffiHandle: UInt64,
-            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
         ) in
             let makeCall = {
-                () throws -> ProvidedCredentials in
-                guard let uniffiObj = try? FfiConverterTypeCredentialsProvider.handleMap.get(handle: uniffiHandle) else {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeSendObserver.handleMap.get(handle: uniffiHandle) else {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
-                return try uniffiObj.credentials(
+                return uniffiObj.onRetry(
+                     event: try FfiConverterTypeRetryEvent_lift(event)
                 )
             }
 
             
-            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeProvidedCredentials_lower($0) }
-            uniffiTraitInterfaceCallWithError(
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
-                writeReturn: writeReturn,
-                lowerError: FfiConverterTypeChatlaneError_lower
+                writeReturn: writeReturn
+            )
+        },
+        onOutcome: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeSendObserver.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onOutcome(
+                     event: try FfiConverterTypeOutcomeEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
             )
         }
     )
@@ -1193,39 +1192,39 @@ fileprivate struct UniffiCallbackInterfaceCredentialsProvider {
     // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
     // This is safe because the pointee is initialized once during static init
     // and never mutated by either side of the FFI.  Its fields are C function pointers.
-    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceCredentialsProvider> = {
-        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceCredentialsProvider>.allocate(capacity: 1)
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceSendObserver> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceSendObserver>.allocate(capacity: 1)
         ptr.initialize(to: vtable)
         return UnsafePointer(ptr)
     }()
 }
 
-private func uniffiCallbackInitCredentialsProvider() {
-    uniffi_chatlane_uniffi_fn_init_callback_vtable_credentialsprovider(UniffiCallbackInterfaceCredentialsProvider.vtablePtr)
+private func uniffiCallbackInitSendObserver() {
+    uniffi_chatlane_uniffi_fn_init_callback_vtable_sendobserver(UniffiCallbackInterfaceSendObserver.vtablePtr)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeCredentialsProvider: FfiConverter {
-    fileprivate static let handleMap = UniffiHandleMap<CredentialsProvider>()
+public struct FfiConverterTypeSendObserver: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<SendObserver>()
 
     typealias FfiType = UInt64
-    typealias SwiftType = CredentialsProvider
+    typealias SwiftType = SendObserver
 
-    public static func lift(_ handle: UInt64) throws -> CredentialsProvider {
+    public static func lift(_ handle: UInt64) throws -> SendObserver {
         if ((handle & 1) == 0) {
             // Rust-generated handle, construct a new class that uses the handle to implement the
             // interface
-            return CredentialsProviderImpl(unsafeFromHandle: handle)
+            return SendObserverImpl(unsafeFromHandle: handle)
         } else {
             // Swift-generated handle, get the object from the handle map
             return try handleMap.remove(handle: handle)
         }
     }
 
-    public static func lower(_ value: CredentialsProvider) -> UInt64 {
-         if let rustImpl = value as? CredentialsProviderImpl {
+    public static func lower(_ value: SendObserver) -> UInt64 {
+         if let rustImpl = value as? SendObserverImpl {
              // Rust-implemented object.  Clone the handle and return it
             return rustImpl.uniffiCloneHandle()
          } else {
@@ -1234,12 +1233,12 @@ public struct FfiConverterTypeCredentialsProvider: FfiConverter {
          }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialsProvider {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendObserver {
         let handle: UInt64 = try readInt(&buf)
         return try lift(handle)
     }
 
-    public static func write(_ value: CredentialsProvider, into buf: inout [UInt8]) {
+    public static func write(_ value: SendObserver, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -1248,154 +1247,15 @@ public struct FfiConverterTypeCredentialsProvider: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeCredentialsProvider_lift(_ handle: UInt64) throws -> CredentialsProvider {
-    return try FfiConverterTypeCredentialsProvider.lift(handle)
+public func FfiConverterTypeSendObserver_lift(_ handle: UInt64) throws -> SendObserver {
+    return try FfiConverterTypeSendObserver.lift(handle)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeCredentialsProvider_lower(_ value: CredentialsProvider) -> UInt64 {
-    return FfiConverterTypeCredentialsProvider.lower(value)
-}
-
-
-
-
-
-
-/**
- * Cancels the send it is given to ([`Client::send_cancellable`]), also before it starts.
- */
-public protocol SendCancellationProtocol: AnyObject, Sendable {
-    
-    /**
-     * Cancels the send.
-     */
-    func cancel() 
-    
-}
-/**
- * Cancels the send it is given to ([`Client::send_cancellable`]), also before it starts.
- */
-open class SendCancellation: SendCancellationProtocol, @unchecked Sendable {
-    fileprivate let handle: UInt64
-
-    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public struct NoHandle {
-        public init() {}
-    }
-
-    // TODO: We'd like this to be `private` but for Swifty reasons,
-    // we can't implement `FfiConverter` without making this `required` and we can't
-    // make it `required` without making it `public`.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    required public init(unsafeFromHandle handle: UInt64) {
-        self.handle = handle
-    }
-
-    // This constructor can be used to instantiate a fake object.
-    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
-    //
-    // - Warning:
-    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public init(noHandle: NoHandle) {
-        self.handle = 0
-    }
-
-#if swift(>=5.8)
-    @_documentation(visibility: private)
-#endif
-    public func uniffiCloneHandle() -> UInt64 {
-        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_sendcancellation(self.handle, $0) }
-    }
-    /**
-     * A cancellation not cancelled yet.
-     */
-public convenience init() {
-    let handle =
-        try! rustCall() {
-        uniffiCallStatus in
-    uniffi_chatlane_uniffi_fn_constructor_sendcancellation_new(uniffiCallStatus
-    )
-}
-    self.init(unsafeFromHandle: handle)
-}
-
-    deinit {
-        if handle == 0 {
-            // Mock objects have handle=0 don't try to free them
-            return
-        }
-
-        try! rustCall { uniffi_chatlane_uniffi_fn_free_sendcancellation(handle, $0) }
-    }
-
-    
-
-    
-    /**
-     * Cancels the send.
-     */
-open func cancel()  {try! rustCall() {
-        uniffiCallStatus in
-    uniffi_chatlane_uniffi_fn_method_sendcancellation_cancel(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-
-    
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeSendCancellation: FfiConverter {
-    typealias FfiType = UInt64
-    typealias SwiftType = SendCancellation
-
-    public static func lift(_ handle: UInt64) throws -> SendCancellation {
-        return SendCancellation(unsafeFromHandle: handle)
-    }
-
-    public static func lower(_ value: SendCancellation) -> UInt64 {
-        return value.uniffiCloneHandle()
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendCancellation {
-        let handle: UInt64 = try readInt(&buf)
-        return try lift(handle)
-    }
-
-    public static func write(_ value: SendCancellation, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSendCancellation_lift(_ handle: UInt64) throws -> SendCancellation {
-    return try FfiConverterTypeSendCancellation.lift(handle)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeSendCancellation_lower(_ value: SendCancellation) -> UInt64 {
-    return FfiConverterTypeSendCancellation.lower(value)
+public func FfiConverterTypeSendObserver_lower(_ value: SendObserver) -> UInt64 {
+    return FfiConverterTypeSendObserver.lower(value)
 }
 
 
@@ -1412,11 +1272,6 @@ public struct ClientOptions {
      * `ALIBABA_CLOUD_SECURITY_TOKEN`, else the configuration's current profile.
      */
     public let credentials: Credentials?
-    /**
-     * Asked for credentials before the first send and again before they expire (a vault,
-     * an STS call); give it instead of `credentials`, a profile or a RAM role.
-     */
-    public let credentialsProvider: CredentialsProvider?
     /**
      * The Alibaba Cloud CLI profile to take the credentials from.
      */
@@ -1488,6 +1343,11 @@ public struct ClientOptions {
      * when absent).
      */
     public let retryDeadlineMs: UInt64?
+    /**
+     * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
+     * threads).
+     */
+    public let observer: SendObserver?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1498,10 +1358,6 @@ public struct ClientOptions {
          * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
          * `ALIBABA_CLOUD_SECURITY_TOKEN`, else the configuration's current profile.
          */credentials: Credentials? = nil, 
-        /**
-         * Asked for credentials before the first send and again before they expire (a vault,
-         * an STS call); give it instead of `credentials`, a profile or a RAM role.
-         */credentialsProvider: CredentialsProvider? = nil, 
         /**
          * The Alibaba Cloud CLI profile to take the credentials from.
          */profile: String? = nil, 
@@ -1556,9 +1412,12 @@ public struct ClientOptions {
         /**
          * No retry starts later than this many milliseconds after the first attempt (30 000
          * when absent).
-         */retryDeadlineMs: UInt64? = nil) {
+         */retryDeadlineMs: UInt64? = nil, 
+        /**
+         * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
+         * threads).
+         */observer: SendObserver? = nil) {
         self.credentials = credentials
-        self.credentialsProvider = credentialsProvider
         self.profile = profile
         self.profileFile = profileFile
         self.ecsRamRole = ecsRamRole
@@ -1575,6 +1434,7 @@ public struct ClientOptions {
         self.rateLimitDisabled = rateLimitDisabled
         self.maxAttempts = maxAttempts
         self.retryDeadlineMs = retryDeadlineMs
+        self.observer = observer
     }
 
     
@@ -1594,7 +1454,6 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         return
             try ClientOptions(
                 credentials: FfiConverterOptionTypeCredentials.read(from: &buf), 
-                credentialsProvider: FfiConverterOptionTypeCredentialsProvider.read(from: &buf), 
                 profile: FfiConverterOptionString.read(from: &buf), 
                 profileFile: FfiConverterOptionString.read(from: &buf), 
                 ecsRamRole: FfiConverterOptionString.read(from: &buf), 
@@ -1610,13 +1469,13 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 rateLimitMaxWaitMs: FfiConverterOptionUInt64.read(from: &buf), 
                 rateLimitDisabled: FfiConverterBool.read(from: &buf), 
                 maxAttempts: FfiConverterOptionUInt32.read(from: &buf), 
-                retryDeadlineMs: FfiConverterOptionUInt64.read(from: &buf)
+                retryDeadlineMs: FfiConverterOptionUInt64.read(from: &buf), 
+                observer: FfiConverterOptionTypeSendObserver.read(from: &buf)
         )
     }
 
     public static func write(_ value: ClientOptions, into buf: inout [UInt8]) {
         FfiConverterOptionTypeCredentials.write(value.credentials, into: &buf)
-        FfiConverterOptionTypeCredentialsProvider.write(value.credentialsProvider, into: &buf)
         FfiConverterOptionString.write(value.profile, into: &buf)
         FfiConverterOptionString.write(value.profileFile, into: &buf)
         FfiConverterOptionString.write(value.ecsRamRole, into: &buf)
@@ -1633,6 +1492,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterBool.write(value.rateLimitDisabled, into: &buf)
         FfiConverterOptionUInt32.write(value.maxAttempts, into: &buf)
         FfiConverterOptionUInt64.write(value.retryDeadlineMs, into: &buf)
+        FfiConverterOptionTypeSendObserver.write(value.observer, into: &buf)
     }
 }
 
@@ -1653,29 +1513,77 @@ public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustB
 
 
 /**
- * What a [`CredentialsProvider`] gives.
+ * A finished send.
  */
-public struct ProvidedCredentials {
+public struct OutcomeEvent: Equatable, Hashable {
     /**
-     * The credentials (their secret stays out of every printed form).
+     * `SendChatappMessage` or `SendChatappMassMessage`.
      */
-    public let credentials: Credentials
+    public let operation: String
     /**
-     * When they expire; `null`/`nil`: never (the provider is not asked again).
+     * The send's `TaskId`.
      */
-    public let expiresAt: Date?
+    public let taskId: String
+    /**
+     * Requests made (0 when the send failed before the first).
+     */
+    public let attempts: UInt32
+    /**
+     * From the first attempt to the outcome, retries and pacing included.
+     */
+    public let latency: TimeInterval
+    /**
+     * The accepted message's `MessageId`; absent on error.
+     */
+    public let messageId: String?
+    /**
+     * The platform's `RequestId` of the last answer, if any.
+     */
+    public let requestId: String?
+    /**
+     * The error's `code`; absent on success.
+     */
+    public let errorCode: String?
+    /**
+     * The HTTP status of a failed send's last answer, if any.
+     */
+    public let httpStatus: UInt16?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * The credentials (their secret stays out of every printed form).
-         */credentials: Credentials, 
+         * `SendChatappMessage` or `SendChatappMassMessage`.
+         */operation: String, 
         /**
-         * When they expire; `null`/`nil`: never (the provider is not asked again).
-         */expiresAt: Date? = nil) {
-        self.credentials = credentials
-        self.expiresAt = expiresAt
+         * The send's `TaskId`.
+         */taskId: String, 
+        /**
+         * Requests made (0 when the send failed before the first).
+         */attempts: UInt32, 
+        /**
+         * From the first attempt to the outcome, retries and pacing included.
+         */latency: TimeInterval, 
+        /**
+         * The accepted message's `MessageId`; absent on error.
+         */messageId: String?, 
+        /**
+         * The platform's `RequestId` of the last answer, if any.
+         */requestId: String?, 
+        /**
+         * The error's `code`; absent on success.
+         */errorCode: String?, 
+        /**
+         * The HTTP status of a failed send's last answer, if any.
+         */httpStatus: UInt16?) {
+        self.operation = operation
+        self.taskId = taskId
+        self.attempts = attempts
+        self.latency = latency
+        self.messageId = messageId
+        self.requestId = requestId
+        self.errorCode = errorCode
+        self.httpStatus = httpStatus
     }
 
     
@@ -1684,24 +1592,36 @@ public struct ProvidedCredentials {
 }
 
 #if compiler(>=6)
-extension ProvidedCredentials: Sendable {}
+extension OutcomeEvent: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeProvidedCredentials: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProvidedCredentials {
+public struct FfiConverterTypeOutcomeEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OutcomeEvent {
         return
-            try ProvidedCredentials(
-                credentials: FfiConverterTypeCredentials.read(from: &buf), 
-                expiresAt: FfiConverterOptionTimestamp.read(from: &buf)
+            try OutcomeEvent(
+                operation: FfiConverterString.read(from: &buf), 
+                taskId: FfiConverterString.read(from: &buf), 
+                attempts: FfiConverterUInt32.read(from: &buf), 
+                latency: FfiConverterDuration.read(from: &buf), 
+                messageId: FfiConverterOptionString.read(from: &buf), 
+                requestId: FfiConverterOptionString.read(from: &buf), 
+                errorCode: FfiConverterOptionString.read(from: &buf), 
+                httpStatus: FfiConverterOptionUInt16.read(from: &buf)
         )
     }
 
-    public static func write(_ value: ProvidedCredentials, into buf: inout [UInt8]) {
-        FfiConverterTypeCredentials.write(value.credentials, into: &buf)
-        FfiConverterOptionTimestamp.write(value.expiresAt, into: &buf)
+    public static func write(_ value: OutcomeEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.operation, into: &buf)
+        FfiConverterString.write(value.taskId, into: &buf)
+        FfiConverterUInt32.write(value.attempts, into: &buf)
+        FfiConverterDuration.write(value.latency, into: &buf)
+        FfiConverterOptionString.write(value.messageId, into: &buf)
+        FfiConverterOptionString.write(value.requestId, into: &buf)
+        FfiConverterOptionString.write(value.errorCode, into: &buf)
+        FfiConverterOptionUInt16.write(value.httpStatus, into: &buf)
     }
 }
 
@@ -1709,38 +1629,74 @@ public struct FfiConverterTypeProvidedCredentials: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeProvidedCredentials_lift(_ buf: RustBuffer) throws -> ProvidedCredentials {
-    return try FfiConverterTypeProvidedCredentials.lift(buf)
+public func FfiConverterTypeOutcomeEvent_lift(_ buf: RustBuffer) throws -> OutcomeEvent {
+    return try FfiConverterTypeOutcomeEvent.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeProvidedCredentials_lower(_ value: ProvidedCredentials) -> RustBuffer {
-    return FfiConverterTypeProvidedCredentials.lower(value)
+public func FfiConverterTypeOutcomeEvent_lower(_ value: OutcomeEvent) -> RustBuffer {
+    return FfiConverterTypeOutcomeEvent.lower(value)
 }
 
 
 /**
- * One send's own settings.
+ * A failed attempt about to be retried.
  */
-public struct SendOptions: Equatable, Hashable {
+public struct RetryEvent: Equatable, Hashable {
     /**
-     * This send's whole-request timeout in milliseconds (1 ms to 24 h), instead of the
-     * client's, for each of its attempts. A request that times out after it was written is
-     * `OutcomeUnknown`.
+     * `SendChatappMessage` or `SendChatappMassMessage`.
      */
-    public let timeoutMs: UInt64?
+    public let operation: String
+    /**
+     * The send's `TaskId`.
+     */
+    public let taskId: String
+    /**
+     * The attempt that failed (1-based).
+     */
+    public let attempt: UInt32
+    /**
+     * Why it failed: an error code such as `Throttled`.
+     */
+    public let code: String
+    /**
+     * The failed attempt's HTTP status, if an answer arrived.
+     */
+    public let httpStatus: UInt16?
+    /**
+     * How long the client waits before the next attempt.
+     */
+    public let delay: TimeInterval
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * This send's whole-request timeout in milliseconds (1 ms to 24 h), instead of the
-         * client's, for each of its attempts. A request that times out after it was written is
-         * `OutcomeUnknown`.
-         */timeoutMs: UInt64? = nil) {
-        self.timeoutMs = timeoutMs
+         * `SendChatappMessage` or `SendChatappMassMessage`.
+         */operation: String, 
+        /**
+         * The send's `TaskId`.
+         */taskId: String, 
+        /**
+         * The attempt that failed (1-based).
+         */attempt: UInt32, 
+        /**
+         * Why it failed: an error code such as `Throttled`.
+         */code: String, 
+        /**
+         * The failed attempt's HTTP status, if an answer arrived.
+         */httpStatus: UInt16?, 
+        /**
+         * How long the client waits before the next attempt.
+         */delay: TimeInterval) {
+        self.operation = operation
+        self.taskId = taskId
+        self.attempt = attempt
+        self.code = code
+        self.httpStatus = httpStatus
+        self.delay = delay
     }
 
     
@@ -1749,22 +1705,32 @@ public struct SendOptions: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension SendOptions: Sendable {}
+extension RetryEvent: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeSendOptions: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendOptions {
+public struct FfiConverterTypeRetryEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RetryEvent {
         return
-            try SendOptions(
-                timeoutMs: FfiConverterOptionUInt64.read(from: &buf)
+            try RetryEvent(
+                operation: FfiConverterString.read(from: &buf), 
+                taskId: FfiConverterString.read(from: &buf), 
+                attempt: FfiConverterUInt32.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                httpStatus: FfiConverterOptionUInt16.read(from: &buf), 
+                delay: FfiConverterDuration.read(from: &buf)
         )
     }
 
-    public static func write(_ value: SendOptions, into buf: inout [UInt8]) {
-        FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
+    public static func write(_ value: RetryEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.operation, into: &buf)
+        FfiConverterString.write(value.taskId, into: &buf)
+        FfiConverterUInt32.write(value.attempt, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterOptionUInt16.write(value.httpStatus, into: &buf)
+        FfiConverterDuration.write(value.delay, into: &buf)
     }
 }
 
@@ -1772,15 +1738,15 @@ public struct FfiConverterTypeSendOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeSendOptions_lift(_ buf: RustBuffer) throws -> SendOptions {
-    return try FfiConverterTypeSendOptions.lift(buf)
+public func FfiConverterTypeRetryEvent_lift(_ buf: RustBuffer) throws -> RetryEvent {
+    return try FfiConverterTypeRetryEvent.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeSendOptions_lower(_ value: SendOptions) -> RustBuffer {
-    return FfiConverterTypeSendOptions.lower(value)
+public func FfiConverterTypeRetryEvent_lower(_ value: RetryEvent) -> RustBuffer {
+    return FfiConverterTypeRetryEvent.lower(value)
 }
 
 
@@ -3044,6 +3010,30 @@ public func FfiConverterTypeChatlaneError_lower(_ value: ChatlaneError) -> RustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = UInt16?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt16.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt16.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
     typealias SwiftType = UInt32?
 
@@ -3140,30 +3130,6 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
-    typealias SwiftType = Date?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTimestamp.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTimestamp.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterOptionTypeCredentials: FfiConverterRustBuffer {
     typealias SwiftType = Credentials?
 
@@ -3188,8 +3154,8 @@ fileprivate struct FfiConverterOptionTypeCredentials: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeCredentialsProvider: FfiConverterRustBuffer {
-    typealias SwiftType = CredentialsProvider?
+fileprivate struct FfiConverterOptionTypeSendObserver: FfiConverterRustBuffer {
+    typealias SwiftType = SendObserver?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -3197,88 +3163,15 @@ fileprivate struct FfiConverterOptionTypeCredentialsProvider: FfiConverterRustBu
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterTypeCredentialsProvider.write(value, into: &buf)
+        FfiConverterTypeSendObserver.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterTypeCredentialsProvider.read(from: &buf)
+        case 1: return try FfiConverterTypeSendObserver.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeSendOptions: FfiConverterRustBuffer {
-    typealias SwiftType = SendOptions?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeSendOptions.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeSendOptions.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionTypeSendReceipt: FfiConverterRustBuffer {
-    typealias SwiftType = SendReceipt?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeSendReceipt.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeSendReceipt.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
-    typealias SwiftType = [String]
-
-    public static func write(_ value: [String], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterString.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [String]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterString.read(from: &buf))
-        }
-        return seq
     }
 }
 
@@ -3381,18 +3274,6 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
- * The core's client options by the names `ClientOptions` gives them (camelCase, durations
- * in `…Ms`); the Kotlin suite checks the record declares every one (`credentials` holds
- * the three key options).
- */
-public func clientOptionNames() -> [String]  {
-    return try!  FfiConverterSequenceString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_chatlane_uniffi_fn_func_client_option_names(uniffiCallStatus
-    )
-})
-}
-/**
  * A mass send from its JSON shape; a wrong shape is a `Validation` error.
  */
 public func massMessageFromJson(json: String)throws  -> MassMessage  {
@@ -3478,9 +3359,6 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_func_client_option_names() != 9652) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_chatlane_uniffi_checksum_func_mass_message_from_json() != 9127) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3499,13 +3377,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 8713) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 27927) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 41854) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send_cancellable() != 26391) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 30205) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 25484) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_set_credentials() != 32760) {
@@ -3514,10 +3389,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id() != 8731) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_sendcancellation_cancel() != 64754) {
+    if (uniffi_chatlane_uniffi_checksum_method_sendobserver_on_retry() != 36541) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_credentialsprovider_credentials() != 28026) {
+    if (uniffi_chatlane_uniffi_checksum_method_sendobserver_on_outcome() != 33615) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 39201) {
@@ -3526,11 +3401,8 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_constructor_credentials_new() != 15421) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_constructor_sendcancellation_new() != 52250) {
-        return InitializationResult.apiChecksumMismatch
-    }
 
-    uniffiCallbackInitCredentialsProvider()
+    uniffiCallbackInitSendObserver()
     uniffiEnsureChatlaneCoreInitialized()
     return InitializationResult.ok
 }()
