@@ -50,7 +50,7 @@ export interface ProvidedCredentials {
  * every chatlane language.
  */
 export interface ClientOptions {
-  // generated client options, from the core's option table (scripts/codegen.sh)
+  // generated client options, from the core (scripts/codegen.sh)
   /**
    * AccessKey ID, with the secret; without either, credentials are looked for (a profile, the
    * `ALIBABA_CLOUD_*` variables, a RAM role).
@@ -185,7 +185,7 @@ export interface SendOptions {
    * already sends nothing.
    */
   signal?: AbortSignal
-  // generated send options, from the core's option table (scripts/codegen.sh)
+  // generated send options, from the core (scripts/codegen.sh)
   /**
    * This send's whole-request timeout for each of its attempts, instead of the client's. In
    * milliseconds, 1 to 86,400,000.
@@ -229,6 +229,7 @@ export declare class Client {
 
 /** Every stable error code. New codes may be added; existing ones never change meaning. */
 export type ErrorCode =
+  // generated error codes, from the core (scripts/codegen.sh)
   | 'InvalidMessage'
   | 'InvalidConfig'
   | 'MissingCredentials'
@@ -254,9 +255,11 @@ export type ErrorCode =
   | 'Server'
   | 'MalformedResponse'
   | 'Internal'
+  // end of generated error codes
 
 /** The coarse family of an error: what a caller can do about it. One class per category. */
 export type ErrorCategory =
+  // generated error categories, from the core (scripts/codegen.sh)
   | 'validation'
   | 'configuration'
   | 'authentication'
@@ -273,6 +276,7 @@ export type ErrorCategory =
   | 'server'
   | 'malformed_response'
   | 'internal'
+  // end of generated error categories
 
 /** One reason a message failed validation. */
 export interface Violation {
@@ -353,7 +357,8 @@ export declare class ChatlaneError extends Error {
   readonly violations: readonly Violation[]
 }
 
-/** The message was rejected before anything was sent; see `violations`. */
+// generated error classes, from the core (scripts/codegen.sh)
+/** The message or a parameter was rejected before anything was sent; see `violations`. */
 export declare class ValidationError extends ChatlaneError {
   static readonly category: 'validation'
   readonly category: 'validation'
@@ -373,14 +378,14 @@ export declare class PermissionDeniedError extends ChatlaneError {
   static readonly category: 'permission'
   readonly category: 'permission'
 }
-/** The CAMS product is not activated for the account. */
+/** The product is not activated for the account. */
 export declare class SubscriptionError extends ChatlaneError {
   static readonly category: 'subscription'
   readonly category: 'subscription'
 }
 /**
- * The request was throttled, by the platform or (code `'RateLimited'`, nothing sent) by the
- * client's own pacing; retry after `retryAfterMs`.
+ * The request was throttled (by the platform, or by chatlane's own pacing: `RateLimited`); it may
+ * be retried after the retry-after delay.
  */
 export declare class ThrottledError extends ChatlaneError {
   static readonly category: 'throttled'
@@ -401,7 +406,7 @@ export declare class InvalidParameterError extends ChatlaneError {
   static readonly category: 'invalid_parameter'
   readonly category: 'invalid_parameter'
 }
-/** The platform rejected the request for another reason; see `platformCode`. */
+/** The platform rejected the request for a reason chatlane does not classify further. */
 export declare class RejectedError extends ChatlaneError {
   static readonly category: 'rejected'
   readonly category: 'rejected'
@@ -411,26 +416,28 @@ export declare class NetworkError extends ChatlaneError {
   static readonly category: 'network'
   readonly category: 'network'
 }
-/** No connection was made in time (nothing was sent). */
+/** No answer arrived in time and the request was never written. */
 export declare class RequestTimeoutError extends ChatlaneError {
   static readonly category: 'timeout'
   readonly category: 'timeout'
 }
 /**
- * The request may or may not have taken effect (no complete answer, an HTTP 5xx other than
- * 503, a 2xx without `Code=OK` and a `MessageId`). It is never retried: reconcile through
- * status receipts by `taskId`.
+ * The request may or may not have taken effect (no complete answer, an HTTP 5xx other than 503, a
+ * 2xx without `Code=OK` and a `MessageId`); never retried: reconcile through receipts by its
+ * `TaskId`.
  */
 export declare class OutcomeUnknownError extends ChatlaneError {
   static readonly category: 'outcome_unknown'
   readonly category: 'outcome_unknown'
 }
-/** The gateway was unavailable (HTTP 503) before processing, also after the automatic retries. */
+/** The gateway refused before processing (HTTP 503); retried until the attempts run out. */
 export declare class ServerError extends ChatlaneError {
   static readonly category: 'server'
   readonly category: 'server'
 }
-/** A refusal (HTTP 4xx) whose answer could not be read (an unreadable success is {@link OutcomeUnknownError}). */
+/**
+ * A refusal (HTTP 4xx) whose answer could not be read (an unreadable success is outcome-unknown).
+ */
 export declare class MalformedResponseError extends ChatlaneError {
   static readonly category: 'malformed_response'
   readonly category: 'malformed_response'
@@ -440,3 +447,4 @@ export declare class InternalError extends ChatlaneError {
   static readonly category: 'internal'
   readonly category: 'internal'
 }
+// end of generated error classes

@@ -3,9 +3,9 @@
 #   schema/chatlane.schema.json                  JSON Schema (core/examples/schema.rs)
 #   bindings-python/python/chatlane/_model.py    Python dataclasses (scripts/codegen/python.py)
 #   bindings-node/model.d.ts                     TypeScript types (scripts/codegen/typescript.py)
-# and, from the core's option table (core/examples/options.rs), the option declarations between
-# `generated … options` markers in bindings-python/python/chatlane/_chatlane.pyi and
-# bindings-node/index.d.ts (scripts/codegen/options.py).
+# and, from what the core says crosses the binding edge (core/examples/edge.rs: options, error
+# categories and codes), the regions between `generated …` markers in
+# bindings-python/python/chatlane/_chatlane.pyi and bindings-node/index.d.ts (scripts/codegen/edge.py).
 # Kotlin and Swift get the model from UniFFI itself (scripts/check-swift.sh, the Kotlin build).
 #
 #   scripts/codegen.sh           regenerate in place
@@ -33,10 +33,10 @@ if [[ -f scripts/codegen/typescript.py ]]; then
   python3 scripts/codegen/typescript.py "$out/schema.json" > "$out/model.d.ts"
   generated[bindings-node/model.d.ts]="$out/model.d.ts"
 fi
-cargo run --quiet --locked -p chatlane-core --example options > "$out/options.json"
-python3 scripts/codegen/options.py "$out/options.json" python bindings-python/python/chatlane/_chatlane.pyi > "$out/_chatlane.pyi"
+cargo run --quiet --locked -p chatlane-core --example edge > "$out/edge.json"
+python3 scripts/codegen/edge.py "$out/edge.json" python bindings-python/python/chatlane/_chatlane.pyi > "$out/_chatlane.pyi"
 generated[bindings-python/python/chatlane/_chatlane.pyi]="$out/_chatlane.pyi"
-python3 scripts/codegen/options.py "$out/options.json" typescript bindings-node/index.d.ts > "$out/index.d.ts"
+python3 scripts/codegen/edge.py "$out/edge.json" typescript bindings-node/index.d.ts > "$out/index.d.ts"
 generated[bindings-node/index.d.ts]="$out/index.d.ts"
 
 stale=0

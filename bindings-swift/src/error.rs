@@ -23,16 +23,17 @@ impl From<&chatlane_core::Violation> for Violation {
 }
 
 /// Defines [`ChatlaneError`] with the same detail fields on every variant, its conversion
-/// from the core error, and the accessors that read a field whatever the variant.
+/// from the core error, and the accessors that read a field whatever the variant; called
+/// with the core's list of categories (`chatlane_core::error_categories!`).
 macro_rules! chatlane_error {
-    ($( $(#[$doc:meta])* $variant:ident, )*) => {
+    ($( $variant:ident $name:literal $class:literal $doc:literal; )*) => {
         /// Every chatlane failure, by category; each variant carries the same details.
         /// Kotlin names it `ChatlaneException` (its `message` lists the fields), Swift
         /// `ChatlaneError`. No field ever holds a credential.
         #[derive(Debug, uniffi::Error)]
         pub enum ChatlaneError {
             $(
-                $(#[$doc])*
+                #[doc = $doc]
                 $variant {
                     /// Stable fine-grained code, e.g. `"SignatureMismatch"`, `"InvalidMessage"`.
                     code: String,
@@ -94,40 +95,7 @@ macro_rules! chatlane_error {
     };
 }
 
-chatlane_error! {
-    /// The message was rejected before anything was sent; see `violations`.
-    Validation,
-    /// The client was configured wrongly (endpoint, credentials, timeouts).
-    Configuration,
-    /// The gateway did not accept the credentials or the signature.
-    Authentication,
-    /// The credentials are valid but lack permission for the operation or resource.
-    Permission,
-    /// The product is not activated for the account.
-    Subscription,
-    /// The request was throttled; it may be retried after `retry_after_ms`.
-    Throttled,
-    /// The template is unknown, not approved, or its parameters do not match.
-    Template,
-    /// A free-form message was sent outside the recipient's 24-hour window.
-    SessionWindow,
-    /// The platform rejected a parameter.
-    InvalidParameter,
-    /// The platform rejected the request for a reason chatlane does not classify further.
-    Rejected,
-    /// The request could not be delivered to the server (nothing was sent).
-    Network,
-    /// No answer arrived in time and the request was never written.
-    Timeout,
-    /// The request may or may not have taken effect; reconcile through receipts by `task_id`.
-    OutcomeUnknown,
-    /// The gateway refused before processing (HTTP 503); retried until the attempts run out.
-    Server,
-    /// A refusal (HTTP 4xx) whose answer could not be read.
-    MalformedResponse,
-    /// A bug in chatlane (a caught panic); please report it.
-    Internal,
-}
+chatlane_core::error_categories!(chatlane_error);
 
 /// Borrowed detail fields of any [`ChatlaneError`] variant.
 struct Parts<'a> {

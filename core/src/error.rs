@@ -10,112 +10,79 @@ use std::time::Duration;
 
 use crate::validate::Violation;
 
-/// The coarse family of an error: what a caller can do about it.
-///
-/// Bindings turn each category into one exception class (`chatlane.ThrottledError`,
-/// `ThrottledError` in Node, `ChatlaneException.Throttled` in Kotlin…).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorCategory {
-    /// The message or a parameter was rejected before anything was sent.
-    Validation,
-    /// The client was configured wrongly (endpoint, credentials, timeouts).
-    Configuration,
-    /// The gateway did not accept the credentials or the signature.
-    Authentication,
-    /// The credentials are valid but lack permission for the operation or resource.
-    Permission,
-    /// The product is not activated for the account.
-    Subscription,
-    /// The request was throttled; it may be retried after `retry_after`.
-    Throttled,
-    /// The template is unknown, not approved, or its parameters do not match.
-    Template,
-    /// A free-form message was sent outside the recipient's 24-hour window.
-    SessionWindow,
-    /// The platform rejected a parameter.
-    InvalidParameter,
-    /// The platform rejected the request for a reason chatlane does not classify further.
-    Rejected,
-    /// The request could not be delivered to the server (nothing was sent).
-    Network,
-    /// No answer arrived in time and the request was never written.
-    Timeout,
-    /// The request may or may not have taken effect; reconcile through receipts by `TaskId`.
-    OutcomeUnknown,
-    /// The gateway refused before processing (HTTP 503); retried until the attempts run out.
-    Server,
-    /// A refusal (HTTP 4xx) whose answer could not be read (an unreadable success is
-    /// [`ErrorCategory::OutcomeUnknown`]).
-    MalformedResponse,
-    /// A bug in chatlane (a caught panic); please report it.
-    Internal,
+/// Calls `$callback!` with every error category — its variant, stable name, exception class
+/// name and documentation — in declaration order: the one list the core's [`ErrorCategory`]
+/// and the Kotlin/Swift binding's error enum are both declared from, and from which the
+/// Python and TypeScript declarations are generated (`core/examples/edge.rs`).
+#[macro_export]
+macro_rules! error_categories {
+    ($callback:ident) => {
+        $callback! {
+            Validation "validation" "ValidationError"
+                "The message or a parameter was rejected before anything was sent; see `violations`.";
+            Configuration "configuration" "ConfigurationError"
+                "The client was configured wrongly (endpoint, credentials, timeouts).";
+            Authentication "authentication" "AuthenticationError"
+                "The gateway did not accept the credentials or the signature.";
+            Permission "permission" "PermissionDeniedError"
+                "The credentials are valid but lack permission for the operation or resource.";
+            Subscription "subscription" "SubscriptionError" "The product is not activated for the account.";
+            Throttled "throttled" "ThrottledError"
+                "The request was throttled (by the platform, or by chatlane's own pacing: `RateLimited`); it may be retried after the retry-after delay.";
+            Template "template" "TemplateError"
+                "The template is unknown, not approved, or its parameters do not match.";
+            SessionWindow "session_window" "SessionWindowError"
+                "A free-form message was sent outside the recipient's 24-hour window.";
+            InvalidParameter "invalid_parameter" "InvalidParameterError" "The platform rejected a parameter.";
+            Rejected "rejected" "RejectedError"
+                "The platform rejected the request for a reason chatlane does not classify further.";
+            Network "network" "NetworkError" "The request could not be delivered to the server (nothing was sent).";
+            Timeout "timeout" "RequestTimeoutError" "No answer arrived in time and the request was never written.";
+            OutcomeUnknown "outcome_unknown" "OutcomeUnknownError"
+                "The request may or may not have taken effect (no complete answer, an HTTP 5xx other than 503, a 2xx without `Code=OK` and a `MessageId`); never retried: reconcile through receipts by its `TaskId`.";
+            Server "server" "ServerError"
+                "The gateway refused before processing (HTTP 503); retried until the attempts run out.";
+            MalformedResponse "malformed_response" "MalformedResponseError"
+                "A refusal (HTTP 4xx) whose answer could not be read (an unreadable success is outcome-unknown).";
+            Internal "internal" "InternalError" "A bug in chatlane (a caught panic); please report it.";
+        }
+    };
 }
 
-impl ErrorCategory {
-    /// Every category, in declaration order.
-    pub const ALL: [ErrorCategory; 16] = [
-        Self::Validation,
-        Self::Configuration,
-        Self::Authentication,
-        Self::Permission,
-        Self::Subscription,
-        Self::Throttled,
-        Self::Template,
-        Self::SessionWindow,
-        Self::InvalidParameter,
-        Self::Rejected,
-        Self::Network,
-        Self::Timeout,
-        Self::OutcomeUnknown,
-        Self::Server,
-        Self::MalformedResponse,
-        Self::Internal,
-    ];
-
-    /// Stable lower-snake-case name, e.g. `"outcome_unknown"`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Validation => "validation",
-            Self::Configuration => "configuration",
-            Self::Authentication => "authentication",
-            Self::Permission => "permission",
-            Self::Subscription => "subscription",
-            Self::Throttled => "throttled",
-            Self::Template => "template",
-            Self::SessionWindow => "session_window",
-            Self::InvalidParameter => "invalid_parameter",
-            Self::Rejected => "rejected",
-            Self::Network => "network",
-            Self::Timeout => "timeout",
-            Self::OutcomeUnknown => "outcome_unknown",
-            Self::Server => "server",
-            Self::MalformedResponse => "malformed_response",
-            Self::Internal => "internal",
+macro_rules! declare_categories {
+    ($( $variant:ident $name:literal $class:literal $doc:literal; )*) => {
+        /// The coarse family of an error: what a caller can do about it.
+        ///
+        /// Bindings turn each category into one exception class (`chatlane.ThrottledError`,
+        /// `ThrottledError` in Node, `ChatlaneException.Throttled` in Kotlin…).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCategory {
+            $( #[doc = $doc] $variant, )*
         }
-    }
 
-    /// The exception class name bindings use for this category, e.g. `"ThrottledError"`.
-    pub const fn class_name(self) -> &'static str {
-        match self {
-            Self::Validation => "ValidationError",
-            Self::Configuration => "ConfigurationError",
-            Self::Authentication => "AuthenticationError",
-            Self::Permission => "PermissionDeniedError",
-            Self::Subscription => "SubscriptionError",
-            Self::Throttled => "ThrottledError",
-            Self::Template => "TemplateError",
-            Self::SessionWindow => "SessionWindowError",
-            Self::InvalidParameter => "InvalidParameterError",
-            Self::Rejected => "RejectedError",
-            Self::Network => "NetworkError",
-            Self::Timeout => "RequestTimeoutError",
-            Self::OutcomeUnknown => "OutcomeUnknownError",
-            Self::Server => "ServerError",
-            Self::MalformedResponse => "MalformedResponseError",
-            Self::Internal => "InternalError",
+        impl ErrorCategory {
+            /// Every category, in declaration order.
+            pub const ALL: [ErrorCategory; 16] = [ $( Self::$variant, )* ];
+
+            /// Stable lower-snake-case name, e.g. `"outcome_unknown"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( Self::$variant => $name, )* }
+            }
+
+            /// The exception class name bindings use for this category, e.g. `"ThrottledError"`.
+            pub const fn class_name(self) -> &'static str {
+                match self { $( Self::$variant => $class, )* }
+            }
+
+            /// What the category means, as every binding documents its class.
+            pub const fn doc(self) -> &'static str {
+                match self { $( Self::$variant => $doc, )* }
+            }
         }
-    }
+    };
 }
+
+error_categories!(declare_categories);
 
 impl fmt::Display for ErrorCategory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -99,7 +99,7 @@ class Client:
     def __init__(
         self,
         *,
-        # generated client options, from the core's option table (scripts/codegen.sh)
+        # generated client options, from the core (scripts/codegen.sh)
         access_key_id: str | None = None,
         access_key_secret: str | None = None,
         security_token: str | None = None,
@@ -224,8 +224,9 @@ class ChatlaneError(Exception):
     violations: list[Violation]
     """Every validation violation (empty unless this is a ``ValidationError``)."""
 
+# generated error classes, from the core (scripts/codegen.sh)
 class ValidationError(ChatlaneError):
-    """The message or a parameter was rejected before anything was sent."""
+    """The message or a parameter was rejected before anything was sent; see ``violations``."""
 
 class ConfigurationError(ChatlaneError):
     """The client was configured wrongly (endpoint, credentials, timeouts)."""
@@ -240,7 +241,8 @@ class SubscriptionError(ChatlaneError):
     """The product is not activated for the account."""
 
 class ThrottledError(ChatlaneError):
-    """The request was throttled; it may be retried after ``retry_after``."""
+    """The request was throttled (by the platform, or by chatlane's own pacing: ``RateLimited``);
+    it may be retried after the retry-after delay."""
 
 class TemplateError(ChatlaneError):
     """The template is unknown, not approved, or its parameters do not match."""
@@ -261,19 +263,20 @@ class RequestTimeoutError(ChatlaneError):
     """No answer arrived in time and the request was never written."""
 
 class OutcomeUnknownError(ChatlaneError):
-    """The request may or may not have taken effect (no complete answer, an HTTP 5xx other
-    than 503, a 2xx without ``Code=OK`` and a ``MessageId``); never retried: reconcile by
-    ``task_id``."""
+    """The request may or may not have taken effect (no complete answer, an HTTP 5xx other than
+    503, a 2xx without ``Code=OK`` and a ``MessageId``); never retried: reconcile through
+    receipts by its ``TaskId``."""
 
 class ServerError(ChatlaneError):
     """The gateway refused before processing (HTTP 503); retried until the attempts run out."""
 
 class MalformedResponseError(ChatlaneError):
     """A refusal (HTTP 4xx) whose answer could not be read (an unreadable success is
-    ``OutcomeUnknownError``)."""
+    outcome-unknown)."""
 
 class InternalError(ChatlaneError):
     """A bug in chatlane (a caught panic); please report it."""
+# end of generated error classes
 
 def violations(message: Message) -> list[Violation]:
     """Every rule ``message`` breaks (the checks ``Client.send`` makes first); empty when it
