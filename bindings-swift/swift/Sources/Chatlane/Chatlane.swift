@@ -605,6 +605,49 @@ fileprivate struct FfiConverterString: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
+        let seconds: Int64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        // Build the Date from whole seconds first, then add the nanoseconds as a
+        // separate TimeInterval.  Date stores CFAbsoluteTime (seconds since 2001),
+        // so adding a small fraction to the ~7.8e8 base is twice as precise as
+        // adding it to the ~1.76e9 Unix-epoch value, because the smaller magnitude
+        // leaves more mantissa bits for the sub-second part.
+        if seconds >= 0 {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(Double(nanoseconds) / 1.0e9)
+        } else {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(-Double(nanoseconds) / 1.0e9)
+        }
+    }
+
+    public static func write(_ value: Date, into buf: inout [UInt8]) {
+        var delta = value.timeIntervalSince1970
+        var sign: Int64 = 1
+        if delta < 0 {
+            // The nanoseconds portion of the epoch offset must always be
+            // positive, to simplify the calculation we will use the absolute
+            // value of the offset.
+            sign = -1
+            delta = -delta
+        }
+        if delta.rounded(.down) > Double(Int64.max) {
+            fatalError("Timestamp overflow, exceeds max bounds supported by Uniffi")
+        }
+        let seconds = Int64(delta)
+        let nanoseconds = UInt32((delta - Double(seconds)) * 1.0e9)
+        writeInt(&buf, sign * seconds)
+        writeInt(&buf, nanoseconds)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
     typealias SwiftType = TimeInterval
 
@@ -645,16 +688,28 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
      * Swift concurrency) only awaits it. Cancelling the Kotlin coroutine cancels the send:
      * one waiting for a pacing slot or a retry backoff never goes out; one whose request is
-     * on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
-     * not pass a task's cancellation on: a Swift send runs to its end.)
+     * on its way has an unknown outcome (reconcile it by its `TaskId`). UniFFI's Swift does
+     * not pass a task's cancellation on: in Swift, `send(_:options:)` (`Cancellation.swift`)
+     * does, through [`Client::send_cancellable`].
+     *
+     * `options` are this send's own settings (e.g. its timeout); `null`/`nil`: the client's.
      */
-    func send(message: Message) async throws  -> SendReceipt
+    func send(message: Message, options: SendOptions?) async throws  -> SendReceipt
+    
+    /**
+     * `send`, stopped when `cancellation` is cancelled: then it returns `null`/`nil` and a
+     * send still waiting for a pacing slot or a retry backoff never goes out (one whose
+     * request is on its way has an unknown outcome). Swift's `send(_:options:)` in
+     * `Cancellation.swift` uses it to pass a task's cancellation on, which UniFFI's Swift
+     * does not.
+     */
+    func sendCancellable(message: Message, cancellation: SendCancellation, options: SendOptions?) async throws  -> SendReceipt?
     
     /**
      * Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
      * sends one message; the receipt's `messageId` is the `GroupMessageId`.
      */
-    func sendMass(message: MassMessage) async throws  -> SendReceipt
+    func sendMass(message: MassMessage, options: SendOptions?) async throws  -> SendReceipt
     
     /**
      * Replaces the credentials (e.g. a refreshed STS token) for every later send, without
@@ -739,15 +794,18 @@ public convenience init(options: ClientOptions)throws  {
      * Runs on chatlane's own I/O threads, so any caller's executor (Kotlin coroutines,
      * Swift concurrency) only awaits it. Cancelling the Kotlin coroutine cancels the send:
      * one waiting for a pacing slot or a retry backoff never goes out; one whose request is
-     * on its way has an unknown outcome (reconcile it by its `TaskId`). (UniFFI's Swift does
-     * not pass a task's cancellation on: a Swift send runs to its end.)
+     * on its way has an unknown outcome (reconcile it by its `TaskId`). UniFFI's Swift does
+     * not pass a task's cancellation on: in Swift, `send(_:options:)` (`Cancellation.swift`)
+     * does, through [`Client::send_cancellable`].
+     *
+     * `options` are this send's own settings (e.g. its timeout); `null`/`nil`: the client's.
      */
-open func send(message: Message)async throws  -> SendReceipt  {
+open func send(message: Message, options: SendOptions? = nil)async throws  -> SendReceipt  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_chatlane_uniffi_fn_method_client_send(
-                        self.uniffiCloneHandle(),FfiConverterTypeMessage_lower(message)
+                        self.uniffiCloneHandle(),FfiConverterTypeMessage_lower(message),FfiConverterOptionTypeSendOptions.lower(options)
                 )
             },
             pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
@@ -759,15 +817,38 @@ open func send(message: Message)async throws  -> SendReceipt  {
 }
     
     /**
+     * `send`, stopped when `cancellation` is cancelled: then it returns `null`/`nil` and a
+     * send still waiting for a pacing slot or a retry backoff never goes out (one whose
+     * request is on its way has an unknown outcome). Swift's `send(_:options:)` in
+     * `Cancellation.swift` uses it to pass a task's cancellation on, which UniFFI's Swift
+     * does not.
+     */
+open func sendCancellable(message: Message, cancellation: SendCancellation, options: SendOptions? = nil)async throws  -> SendReceipt?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_send_cancellable(
+                        self.uniffiCloneHandle(),FfiConverterTypeMessage_lower(message),FfiConverterTypeSendCancellation_lower(cancellation),FfiConverterOptionTypeSendOptions.lower(options)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeSendReceipt.lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
      * Sends one template to up to 1,000 recipients (`SendChatappMassMessage`) as `send`
      * sends one message; the receipt's `messageId` is the `GroupMessageId`.
      */
-open func sendMass(message: MassMessage)async throws  -> SendReceipt  {
+open func sendMass(message: MassMessage, options: SendOptions? = nil)async throws  -> SendReceipt  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_chatlane_uniffi_fn_method_client_send_mass(
-                        self.uniffiCloneHandle(),FfiConverterTypeMassMessage_lower(message)
+                        self.uniffiCloneHandle(),FfiConverterTypeMassMessage_lower(message),FfiConverterOptionTypeSendOptions.lower(options)
                 )
             },
             pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
@@ -1005,6 +1086,360 @@ public func FfiConverterTypeCredentials_lift(_ handle: UInt64) throws -> Credent
 #endif
 public func FfiConverterTypeCredentials_lower(_ value: Credentials) -> UInt64 {
     return FfiConverterTypeCredentials.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Gives fresh credentials when asked: implement it in Kotlin or Swift to take credentials
+ * from a vault, an STS call, a secrets manager. Called before the first send and whenever
+ * the credentials it gave last have less than five minutes left, one call at a time per
+ * client, on one of chatlane's threads. Throwing fails the send with `MissingCredentials`.
+ */
+public protocol CredentialsProvider: AnyObject, Sendable {
+    
+    /**
+     * Fresh credentials.
+     */
+    func credentials() throws  -> ProvidedCredentials
+    
+}
+/**
+ * Gives fresh credentials when asked: implement it in Kotlin or Swift to take credentials
+ * from a vault, an STS call, a secrets manager. Called before the first send and whenever
+ * the credentials it gave last have less than five minutes left, one call at a time per
+ * client, on one of chatlane's threads. Throwing fails the send with `MissingCredentials`.
+ */
+open class CredentialsProviderImpl: CredentialsProvider, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_credentialsprovider(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_credentialsprovider(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Fresh credentials.
+     */
+open func credentials()throws  -> ProvidedCredentials  {
+    return try  FfiConverterTypeProvidedCredentials_lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_credentialsprovider_credentials(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceCredentialsProvider {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceCredentialsProvider = UniffiVTableCallbackInterfaceCredentialsProvider(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeCredentialsProvider.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface CredentialsProvider: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeCredentialsProvider.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface CredentialsProvider: handle missing in uniffiClone")
+            }
+        },
+        credentials: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> ProvidedCredentials in
+                guard let uniffiObj = try? FfiConverterTypeCredentialsProvider.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.credentials(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeProvidedCredentials_lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeChatlaneError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceCredentialsProvider> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceCredentialsProvider>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitCredentialsProvider() {
+    uniffi_chatlane_uniffi_fn_init_callback_vtable_credentialsprovider(UniffiCallbackInterfaceCredentialsProvider.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialsProvider: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<CredentialsProvider>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = CredentialsProvider
+
+    public static func lift(_ handle: UInt64) throws -> CredentialsProvider {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return CredentialsProviderImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: CredentialsProvider) -> UInt64 {
+         if let rustImpl = value as? CredentialsProviderImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialsProvider {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CredentialsProvider, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialsProvider_lift(_ handle: UInt64) throws -> CredentialsProvider {
+    return try FfiConverterTypeCredentialsProvider.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialsProvider_lower(_ value: CredentialsProvider) -> UInt64 {
+    return FfiConverterTypeCredentialsProvider.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Cancels the send it is given to ([`Client::send_cancellable`]), also before it starts.
+ */
+public protocol SendCancellationProtocol: AnyObject, Sendable {
+    
+    /**
+     * Cancels the send.
+     */
+    func cancel() 
+    
+}
+/**
+ * Cancels the send it is given to ([`Client::send_cancellable`]), also before it starts.
+ */
+open class SendCancellation: SendCancellationProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_sendcancellation(self.handle, $0) }
+    }
+    /**
+     * A cancellation not cancelled yet.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_constructor_sendcancellation_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_sendcancellation(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Cancels the send.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_sendcancellation_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendCancellation: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SendCancellation
+
+    public static func lift(_ handle: UInt64) throws -> SendCancellation {
+        return SendCancellation(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SendCancellation) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendCancellation {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SendCancellation, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendCancellation_lift(_ handle: UInt64) throws -> SendCancellation {
+    return try FfiConverterTypeSendCancellation.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendCancellation_lower(_ value: SendCancellation) -> UInt64 {
+    return FfiConverterTypeSendCancellation.lower(value)
 }
 
 
@@ -1273,6 +1708,11 @@ public struct ClientOptions {
      */
     public let credentials: Credentials?
     /**
+     * Asked for credentials before the first send and again before they expire (a vault,
+     * an STS call); give it instead of `credentials`, a profile or a RAM role.
+     */
+    public let credentialsProvider: CredentialsProvider?
+    /**
      * The Alibaba Cloud CLI profile to take the credentials from.
      */
     public let profile: String?
@@ -1359,6 +1799,10 @@ public struct ClientOptions {
          * `ALIBABA_CLOUD_SECURITY_TOKEN`, else the configuration's current profile.
          */credentials: Credentials? = nil, 
         /**
+         * Asked for credentials before the first send and again before they expire (a vault,
+         * an STS call); give it instead of `credentials`, a profile or a RAM role.
+         */credentialsProvider: CredentialsProvider? = nil, 
+        /**
          * The Alibaba Cloud CLI profile to take the credentials from.
          */profile: String? = nil, 
         /**
@@ -1418,6 +1862,7 @@ public struct ClientOptions {
          * threads).
          */observer: SendObserver? = nil) {
         self.credentials = credentials
+        self.credentialsProvider = credentialsProvider
         self.profile = profile
         self.profileFile = profileFile
         self.ecsRamRole = ecsRamRole
@@ -1454,6 +1899,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         return
             try ClientOptions(
                 credentials: FfiConverterOptionTypeCredentials.read(from: &buf), 
+                credentialsProvider: FfiConverterOptionTypeCredentialsProvider.read(from: &buf), 
                 profile: FfiConverterOptionString.read(from: &buf), 
                 profileFile: FfiConverterOptionString.read(from: &buf), 
                 ecsRamRole: FfiConverterOptionString.read(from: &buf), 
@@ -1476,6 +1922,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
 
     public static func write(_ value: ClientOptions, into buf: inout [UInt8]) {
         FfiConverterOptionTypeCredentials.write(value.credentials, into: &buf)
+        FfiConverterOptionTypeCredentialsProvider.write(value.credentialsProvider, into: &buf)
         FfiConverterOptionString.write(value.profile, into: &buf)
         FfiConverterOptionString.write(value.profileFile, into: &buf)
         FfiConverterOptionString.write(value.ecsRamRole, into: &buf)
@@ -1642,6 +2089,75 @@ public func FfiConverterTypeOutcomeEvent_lower(_ value: OutcomeEvent) -> RustBuf
 
 
 /**
+ * What a [`CredentialsProvider`] gives.
+ */
+public struct ProvidedCredentials {
+    /**
+     * The credentials (their secret stays out of every printed form).
+     */
+    public let credentials: Credentials
+    /**
+     * When they expire; `null`/`nil`: never (the provider is not asked again).
+     */
+    public let expiresAt: Date?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The credentials (their secret stays out of every printed form).
+         */credentials: Credentials, 
+        /**
+         * When they expire; `null`/`nil`: never (the provider is not asked again).
+         */expiresAt: Date? = nil) {
+        self.credentials = credentials
+        self.expiresAt = expiresAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProvidedCredentials: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProvidedCredentials: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProvidedCredentials {
+        return
+            try ProvidedCredentials(
+                credentials: FfiConverterTypeCredentials.read(from: &buf), 
+                expiresAt: FfiConverterOptionTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProvidedCredentials, into buf: inout [UInt8]) {
+        FfiConverterTypeCredentials.write(value.credentials, into: &buf)
+        FfiConverterOptionTimestamp.write(value.expiresAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvidedCredentials_lift(_ buf: RustBuffer) throws -> ProvidedCredentials {
+    return try FfiConverterTypeProvidedCredentials.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProvidedCredentials_lower(_ value: ProvidedCredentials) -> RustBuffer {
+    return FfiConverterTypeProvidedCredentials.lower(value)
+}
+
+
+/**
  * A failed attempt about to be retried.
  */
 public struct RetryEvent: Equatable, Hashable {
@@ -1747,6 +2263,69 @@ public func FfiConverterTypeRetryEvent_lift(_ buf: RustBuffer) throws -> RetryEv
 #endif
 public func FfiConverterTypeRetryEvent_lower(_ value: RetryEvent) -> RustBuffer {
     return FfiConverterTypeRetryEvent.lower(value)
+}
+
+
+/**
+ * One send's own settings.
+ */
+public struct SendOptions: Equatable, Hashable {
+    /**
+     * This send's whole-request timeout in milliseconds (1 ms to 24 h), instead of the
+     * client's, for each of its attempts. A request that times out after it was written is
+     * `OutcomeUnknown`.
+     */
+    public let timeoutMs: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * This send's whole-request timeout in milliseconds (1 ms to 24 h), instead of the
+         * client's, for each of its attempts. A request that times out after it was written is
+         * `OutcomeUnknown`.
+         */timeoutMs: UInt64? = nil) {
+        self.timeoutMs = timeoutMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SendOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendOptions {
+        return
+            try SendOptions(
+                timeoutMs: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SendOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendOptions_lift(_ buf: RustBuffer) throws -> SendOptions {
+    return try FfiConverterTypeSendOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendOptions_lower(_ value: SendOptions) -> RustBuffer {
+    return FfiConverterTypeSendOptions.lower(value)
 }
 
 
@@ -1929,7 +2508,7 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
     
     
     /**
-     * The message was rejected before anything was sent; see `violations`.
+     * The message or a parameter was rejected before anything was sent; see `violations`.
      */
     case Validation(
         /**
@@ -2094,7 +2673,7 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */violations: [Violation]
     )
     /**
-     * The request was throttled; it may be retried after `retry_after_ms`.
+     * The request was throttled (by the platform, or by chatlane's own pacing: `RateLimited`); it may be retried after the retry-after delay.
      */
     case Throttled(
         /**
@@ -2325,7 +2904,7 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */violations: [Violation]
     )
     /**
-     * The request may or may not have taken effect; reconcile through receipts by `task_id`.
+     * The request may or may not have taken effect (no complete answer, an HTTP 5xx other than 503, a 2xx without `Code=OK` and a `MessageId`); never retried: reconcile through receipts by its `TaskId`.
      */
     case OutcomeUnknown(
         /**
@@ -2391,7 +2970,7 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */violations: [Violation]
     )
     /**
-     * A refusal (HTTP 4xx) whose answer could not be read.
+     * A refusal (HTTP 4xx) whose answer could not be read (an unreadable success is outcome-unknown).
      */
     case MalformedResponse(
         /**
@@ -3130,6 +3709,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTimestamp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCredentials: FfiConverterRustBuffer {
     typealias SwiftType = Credentials?
 
@@ -3146,6 +3749,30 @@ fileprivate struct FfiConverterOptionTypeCredentials: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCredentials.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCredentialsProvider: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialsProvider?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCredentialsProvider.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCredentialsProvider.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -3172,6 +3799,79 @@ fileprivate struct FfiConverterOptionTypeSendObserver: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeSendObserver.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSendOptions: FfiConverterRustBuffer {
+    typealias SwiftType = SendOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSendOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSendOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSendReceipt: FfiConverterRustBuffer {
+    typealias SwiftType = SendReceipt?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSendReceipt.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSendReceipt.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -3274,6 +3974,18 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
+ * The core's client options by the names `ClientOptions` gives them (camelCase, durations
+ * in `…Ms`); the Kotlin suite checks the record declares every one (`credentials` holds
+ * the three key options).
+ */
+public func clientOptionNames() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_client_option_names(uniffiCallStatus
+    )
+})
+}
+/**
  * A mass send from its JSON shape; a wrong shape is a `Validation` error.
  */
 public func massMessageFromJson(json: String)throws  -> MassMessage  {
@@ -3359,6 +4071,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_func_client_option_names() != 9652) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_func_mass_message_from_json() != 9127) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3377,10 +4092,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 8713) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 41854) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_send() != 27927) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 25484) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_send_cancellable() != 26391) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 30205) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_set_credentials() != 32760) {
@@ -3389,10 +4107,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id() != 8731) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_method_sendcancellation_cancel() != 64754) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_method_sendobserver_on_retry() != 36541) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_sendobserver_on_outcome() != 33615) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_credentialsprovider_credentials() != 28026) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 39201) {
@@ -3401,7 +4125,11 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_constructor_credentials_new() != 15421) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_constructor_sendcancellation_new() != 52250) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
+    uniffiCallbackInitCredentialsProvider()
     uniffiCallbackInitSendObserver()
     uniffiEnsureChatlaneCoreInitialized()
     return InitializationResult.ok

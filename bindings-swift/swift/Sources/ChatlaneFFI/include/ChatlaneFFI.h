@@ -257,6 +257,13 @@ typedef void (*UniffiCallbackInterfaceSendObserverMethod1)(uint64_t, RustBuffer,
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CREDENTIALS_PROVIDER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CREDENTIALS_PROVIDER_METHOD0
+typedef void (*UniffiCallbackInterfaceCredentialsProviderMethod0)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SEND_OBSERVER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SEND_OBSERVER
 typedef struct UniffiVTableCallbackInterfaceSendObserver {
@@ -265,6 +272,15 @@ typedef struct UniffiVTableCallbackInterfaceSendObserver {
     UniffiCallbackInterfaceSendObserverMethod0 _Nonnull onRetry;
     UniffiCallbackInterfaceSendObserverMethod1 _Nonnull onOutcome;
 } UniffiVTableCallbackInterfaceSendObserver;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CREDENTIALS_PROVIDER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CREDENTIALS_PROVIDER
+typedef struct UniffiVTableCallbackInterfaceCredentialsProvider {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceCredentialsProviderMethod0 _Nonnull credentials;
+} UniffiVTableCallbackInterfaceCredentialsProvider;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_CLIENT
@@ -284,12 +300,17 @@ uint64_t uniffi_chatlane_uniffi_fn_constructor_client_new(RustBuffer options, Ru
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND
-uint64_t uniffi_chatlane_uniffi_fn_method_client_send(uint64_t ptr, RustBuffer message
+uint64_t uniffi_chatlane_uniffi_fn_method_client_send(uint64_t ptr, RustBuffer message, RustBuffer options
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND_CANCELLABLE
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND_CANCELLABLE
+uint64_t uniffi_chatlane_uniffi_fn_method_client_send_cancellable(uint64_t ptr, RustBuffer message, uint64_t cancellation, RustBuffer options
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND_MASS
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND_MASS
-uint64_t uniffi_chatlane_uniffi_fn_method_client_send_mass(uint64_t ptr, RustBuffer message
+uint64_t uniffi_chatlane_uniffi_fn_method_client_send_mass(uint64_t ptr, RustBuffer message, RustBuffer options
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SET_CREDENTIALS
@@ -327,6 +348,27 @@ RustBuffer uniffi_chatlane_uniffi_fn_method_credentials_access_key_id(uint64_t p
 RustBuffer uniffi_chatlane_uniffi_fn_method_credentials_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_SENDCANCELLATION
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_SENDCANCELLATION
+uint64_t uniffi_chatlane_uniffi_fn_clone_sendcancellation(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_SENDCANCELLATION
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_SENDCANCELLATION
+void uniffi_chatlane_uniffi_fn_free_sendcancellation(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CONSTRUCTOR_SENDCANCELLATION_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CONSTRUCTOR_SENDCANCELLATION_NEW
+uint64_t uniffi_chatlane_uniffi_fn_constructor_sendcancellation_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_SENDCANCELLATION_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_SENDCANCELLATION_CANCEL
+void uniffi_chatlane_uniffi_fn_method_sendcancellation_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_SENDOBSERVER
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_SENDOBSERVER
 uint64_t uniffi_chatlane_uniffi_fn_clone_sendobserver(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -350,6 +392,26 @@ void uniffi_chatlane_uniffi_fn_method_sendobserver_on_retry(uint64_t ptr, RustBu
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_SENDOBSERVER_ON_OUTCOME
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_SENDOBSERVER_ON_OUTCOME
 void uniffi_chatlane_uniffi_fn_method_sendobserver_on_outcome(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_CREDENTIALSPROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_CREDENTIALSPROVIDER
+uint64_t uniffi_chatlane_uniffi_fn_clone_credentialsprovider(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_CREDENTIALSPROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_CREDENTIALSPROVIDER
+void uniffi_chatlane_uniffi_fn_free_credentialsprovider(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_INIT_CALLBACK_VTABLE_CREDENTIALSPROVIDER
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_INIT_CALLBACK_VTABLE_CREDENTIALSPROVIDER
+void uniffi_chatlane_uniffi_fn_init_callback_vtable_credentialsprovider(const UniffiVTableCallbackInterfaceCredentialsProvider* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CREDENTIALSPROVIDER_CREDENTIALS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CREDENTIALSPROVIDER_CREDENTIALS
+RustBuffer uniffi_chatlane_uniffi_fn_method_credentialsprovider_credentials(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CHATLANEERROR_ATTEMPTS
@@ -395,6 +457,12 @@ RustBuffer uniffi_chatlane_uniffi_fn_method_chatlaneerror_task_id(RustBuffer ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CHATLANEERROR_VIOLATIONS
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CHATLANEERROR_VIOLATIONS
 RustBuffer uniffi_chatlane_uniffi_fn_method_chatlaneerror_violations(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_CLIENT_OPTION_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_CLIENT_OPTION_NAMES
+RustBuffer uniffi_chatlane_uniffi_fn_func_client_option_names(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_MASS_MESSAGE_FROM_JSON
@@ -687,6 +755,12 @@ void ffi_chatlane_uniffi_rust_future_free_void(uint64_t handle
 void ffi_chatlane_uniffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_CLIENT_OPTION_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_CLIENT_OPTION_NAMES
+uint16_t uniffi_chatlane_uniffi_checksum_func_client_option_names(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MASS_MESSAGE_FROM_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_MASS_MESSAGE_FROM_JSON
 uint16_t uniffi_chatlane_uniffi_checksum_func_mass_message_from_json(void
@@ -729,6 +803,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_client_send(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND_CANCELLABLE
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND_CANCELLABLE
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_send_cancellable(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND_MASS
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND_MASS
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_send_mass(void
@@ -747,6 +827,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_SENDCANCELLATION_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_SENDCANCELLATION_CANCEL
+uint16_t uniffi_chatlane_uniffi_checksum_method_sendcancellation_cancel(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_SENDOBSERVER_ON_RETRY
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_SENDOBSERVER_ON_RETRY
 uint16_t uniffi_chatlane_uniffi_checksum_method_sendobserver_on_retry(void
@@ -759,6 +845,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_sendobserver_on_outcome(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CREDENTIALSPROVIDER_CREDENTIALS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CREDENTIALSPROVIDER_CREDENTIALS
+uint16_t uniffi_chatlane_uniffi_checksum_method_credentialsprovider_credentials(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_CONSTRUCTOR_CLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_CONSTRUCTOR_CLIENT_NEW
 uint16_t uniffi_chatlane_uniffi_checksum_constructor_client_new(void
@@ -768,6 +860,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_constructor_client_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_CONSTRUCTOR_CREDENTIALS_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_CONSTRUCTOR_CREDENTIALS_NEW
 uint16_t uniffi_chatlane_uniffi_checksum_constructor_credentials_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_CONSTRUCTOR_SENDCANCELLATION_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_CONSTRUCTOR_SENDCANCELLATION_NEW
+uint16_t uniffi_chatlane_uniffi_checksum_constructor_sendcancellation_new(void
     
 );
 #endif
