@@ -103,7 +103,7 @@ fn classes(py: Python<'_>) -> PyResult<&'static Classes> {
 fn category_doc(category: ErrorCategory) -> String {
     let codes: Vec<_> =
         ErrorCode::ALL.iter().filter(|code| code.category() == category).map(|code| code.as_str()).collect();
-    format!("{} Category {:?}; codes: {}.", category.doc(), category.as_str(), codes.join(", "))
+    format!("{} (category {:?}; codes: {}.)", category.doc(), category.as_str(), codes.join(", "))
 }
 
 fn c_string(text: String) -> PyResult<CString> {
