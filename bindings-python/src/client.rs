@@ -81,8 +81,8 @@ impl Client {
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         guarded(py, || {
             let observer = observe::take_hooks(py, options)?;
-            let mut fields = options.map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
-            let provider = take(&mut fields, "credentials_provider")?.filter(|p| !p.is_none());
+            let provider = options.map(|o| pop(o, "credentials_provider")).transpose()?.flatten();
+            let fields = options.map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
             let names = fields.iter().map(|(name, _)| name.extract::<String>()).collect::<PyResult<Vec<_>>>()?;
             let values = fields.iter().map(|(_, value)| host::value(value));
             let built = ClientOptions::from_host(Dialect::Python, names.iter().map(String::as_str).zip(values))
@@ -226,17 +226,14 @@ impl Client {
     }
 }
 
-/// Removes keyword argument `name` from `fields` (not data, so not the core's to read).
-fn take<'py>(
-    fields: &mut Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
-    name: &str,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
-    for (i, (key, _)) in fields.iter().enumerate() {
-        if key.extract::<&str>()? == name {
-            return Ok(Some(fields.remove(i).1));
-        }
+/// Removes keyword argument `name` from `options` (a function, not data for the core to
+/// read); `None` when absent or `None`.
+fn pop<'py>(options: &Bound<'py, PyDict>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let value = options.get_item(name)?;
+    if value.is_some() {
+        options.del_item(name)?;
     }
-    Ok(None)
+    Ok(value.filter(|value| !value.is_none()))
 }
 
 /// A send's own settings from its keyword arguments, read by the core like a client's.
