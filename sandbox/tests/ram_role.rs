@@ -34,7 +34,7 @@ fn text() -> Message {
 
 #[tokio::test]
 async fn the_roles_credentials_sign_the_sends_and_are_renewed_before_they_expire() {
-    let sandbox = sandbox(Duration::from_secs(2)).await;
+    let sandbox = sandbox(Duration::from_secs(4)).await;
     let client = client(&sandbox, "");
     assert!(client.credentials().is_none(), "nothing is fetched before the first send");
 
@@ -43,7 +43,7 @@ async fn the_roles_credentials_sign_the_sends_and_are_renewed_before_they_expire
     assert_eq!(sandbox.issued_credentials(), 1, "fresh credentials are reused");
     assert!(client.credentials().unwrap().security_token().is_some());
 
-    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    tokio::time::sleep(Duration::from_millis(4_500)).await;
     client.send(&text()).await.unwrap();
     assert_eq!(sandbox.issued_credentials(), 2, "renewed within the margin");
     assert_eq!(sandbox.ledger().len(), 3);
