@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use chatlane_core::credentials::{CredentialsProvider, Expiring};
 use chatlane_core::transport::BoxFuture;
-use chatlane_core::{Credentials, Error, ErrorCode};
+use chatlane_core::{Credentials, Error};
 use napi::Status;
 use napi::bindgen_prelude::{Function, Promise};
 use napi::threadsafe_function::ThreadsafeFunction;
@@ -64,5 +64,5 @@ fn read(given: &Value) -> Result<Expiring, Error> {
 
 /// The error for credentials the provider did not give.
 fn unavailable(why: &str) -> Error {
-    Error::new(ErrorCode::MissingCredentials, format!("no credentials from the credentials provider: {why}"))
+    chatlane_core::credentials::provider::unavailable("the credentials provider", why)
 }

@@ -80,8 +80,8 @@ impl Client {
     #[pyo3(signature = (**options))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         guarded(py, || {
-            let observer = observe::take_hooks(py, options)?;
-            let provider = options.map(|o| pop(o, "credentials_provider")).transpose()?.flatten();
+            let observer = observe::take_hooks(options)?;
+            let provider = host::pop_callable(options, "credentials_provider")?;
             let fields = options.map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
             let names = fields.iter().map(|(name, _)| name.extract::<String>()).collect::<PyResult<Vec<_>>>()?;
             let values = fields.iter().map(|(_, value)| host::value(value));
@@ -90,7 +90,7 @@ impl Client {
                     let options = ClientOptions { user_agent: Some(format!("chatlane-python/{VERSION}")), ..options };
                     let config = match &provider {
                         Some(provider) => {
-                            let provider = Arc::new(PyCredentialsProvider::new(provider)?);
+                            let provider = Arc::new(PyCredentialsProvider::new(provider));
                             ClientConfig::from_options_with_provider(options, provider)?
                         }
                         None => ClientConfig::from_options(options)?,
@@ -224,16 +224,6 @@ impl Client {
         *cached = Some(completions.clone_ref(py));
         Ok(completions)
     }
-}
-
-/// Removes keyword argument `name` from `options` (a function, not data for the core to
-/// read); `None` when absent or `None`.
-fn pop<'py>(options: &Bound<'py, PyDict>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let value = options.get_item(name)?;
-    if value.is_some() {
-        options.del_item(name)?;
-    }
-    Ok(value.filter(|value| !value.is_none()))
 }
 
 /// A send's own settings from its keyword arguments, read by the core like a client's.

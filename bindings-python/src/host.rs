@@ -1,9 +1,11 @@
 //! Python values as the core's [`HostValue`]s, so the core judges every option the same
-//! way in every language.
+//! way in every language; and the keyword arguments that are functions, taken out first.
 
-use chatlane_core::HostValue;
+use chatlane_core::{Error, ErrorCode, HostValue};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
+
+use crate::errors;
 
 /// `value` as the core reads options: `None` is absent; an integer beyond `i128`
 /// saturates (out of every range anyway); a string with a lone surrogate is not text.
@@ -33,4 +35,21 @@ pub fn value(value: &Bound<'_, PyAny>) -> HostValue {
         };
     }
     HostValue::Other
+}
+
+/// Removes keyword argument `name` from a `Client`'s `options`: a function (a hook, the
+/// credentials provider), not data for the core to read. `None` when absent or `None`; a
+/// value that is not callable is a `ConfigurationError` (`InvalidConfig`).
+pub fn pop_callable<'py>(options: Option<&Bound<'py, PyDict>>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let Some(options) = options else { return Ok(None) };
+    let Some(value) = options.get_item(name)? else { return Ok(None) };
+    options.del_item(name)?;
+    if value.is_none() {
+        return Ok(None);
+    }
+    if !value.is_callable() {
+        let error = Error::new(ErrorCode::InvalidConfig, format!("option {name:?} must be callable"));
+        return Err(errors::to_pyerr(value.py(), &error));
+    }
+    Ok(Some(value))
 }

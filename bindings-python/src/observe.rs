@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Once};
 
+use chatlane_core::ErrorCode;
 use chatlane_core::observe::{OutcomeEvent, RetryEvent, SendObserver, TARGET};
-use chatlane_core::{Error, ErrorCode};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
@@ -25,7 +25,7 @@ use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::{LookupSpan, Registry};
 
-use crate::{aio, errors};
+use crate::{aio, host};
 
 /// A retry about to happen, as `on_retry` receives it.
 #[pyclass(frozen, get_all, name = "RetryEvent", module = "chatlane")]
@@ -159,20 +159,8 @@ fn call<E: PyClass + Into<PyClassInitializer<E>>>(hook: &Py<PyAny>, event: E) {
 
 /// Takes the `on_retry` and `on_outcome` keywords out of a `Client`'s options (they are
 /// callables, not data the core reads); `None` leaves a hook unset.
-pub fn take_hooks(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Option<Arc<dyn SendObserver>>> {
-    let Some(options) = options else { return Ok(None) };
-    let take = |name: &str| -> PyResult<Option<Py<PyAny>>> {
-        let Some(value) = options.get_item(name)? else { return Ok(None) };
-        options.del_item(name)?;
-        if value.is_none() {
-            return Ok(None);
-        }
-        if !value.is_callable() {
-            let error = Error::new(ErrorCode::InvalidConfig, format!("option {name:?} must be callable"));
-            return Err(errors::to_pyerr(py, &error));
-        }
-        Ok(Some(value.unbind()))
-    };
+pub fn take_hooks(options: Option<&Bound<'_, PyDict>>) -> PyResult<Option<Arc<dyn SendObserver>>> {
+    let take = |name: &str| host::pop_callable(options, name).map(|hook| hook.map(Bound::unbind));
     let hooks = Hooks { on_retry: take("on_retry")?, on_outcome: take("on_outcome")? };
     let any = hooks.on_retry.is_some() || hooks.on_outcome.is_some();
     Ok(any.then(|| Arc::new(hooks) as Arc<dyn SendObserver>))

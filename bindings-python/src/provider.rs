@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use chatlane_core::credentials::{CredentialsProvider, Expiring};
 use chatlane_core::transport::BoxFuture;
-use chatlane_core::{Credentials, Error, ErrorCode, runtime};
+use chatlane_core::{Credentials, Error, runtime};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyMapping;
@@ -19,12 +19,9 @@ use crate::aio;
 pub struct PyCredentialsProvider(Arc<Py<PyAny>>);
 
 impl PyCredentialsProvider {
-    /// `callable`, which must be callable (else `ConfigurationError`).
-    pub fn new(callable: &Bound<'_, PyAny>) -> Result<Self, Error> {
-        if !callable.is_callable() {
-            return Err(Error::new(ErrorCode::InvalidConfig, "credentials_provider must be callable"));
-        }
-        Ok(Self(Arc::new(callable.clone().unbind())))
+    /// The provider that calls `callable` (checked callable by [`crate::host::pop_callable`]).
+    pub fn new(callable: &Bound<'_, PyAny>) -> Self {
+        Self(Arc::new(callable.clone().unbind()))
     }
 }
 
@@ -78,5 +75,5 @@ fn expiry(at: &Bound<'_, PyAny>) -> Result<SystemTime, Error> {
 
 /// The error for credentials the provider did not give.
 fn unavailable(why: &str) -> Error {
-    Error::new(ErrorCode::MissingCredentials, format!("no credentials from the credentials provider: {why}"))
+    chatlane_core::credentials::provider::unavailable("the credentials provider", why)
 }

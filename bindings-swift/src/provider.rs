@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use chatlane_core::credentials::{CredentialsProvider as CoreProvider, Expiring};
 use chatlane_core::transport::BoxFuture;
-use chatlane_core::{Error, ErrorCode, runtime};
+use chatlane_core::{Error, runtime};
 
 use crate::client::Credentials;
 use crate::error::ChatlaneError;
@@ -62,5 +62,5 @@ impl CoreProvider for Foreign {
 
 /// The error for credentials the provider did not give.
 fn unavailable(why: &str) -> Error {
-    Error::new(ErrorCode::MissingCredentials, format!("no credentials from the credentials provider: {why}"))
+    chatlane_core::credentials::provider::unavailable("the credentials provider", why)
 }

@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::Credentials;
-use super::provider::{CredentialsProvider, Expiring};
+use super::provider::{self, CredentialsProvider, Expiring};
 use crate::error::{Error, ErrorCode};
 use crate::transport::{BoxFuture, DirectTransport, Transport, TransportConfig};
 
@@ -130,7 +130,7 @@ fn parse(body: &[u8]) -> Result<Expiring, Error> {
 
 /// The error for credentials the metadata service did not give.
 fn unavailable(why: &str) -> Error {
-    Error::new(ErrorCode::MissingCredentials, format!("no credentials from the ECS RAM role: {why}"))
+    provider::unavailable("the ECS RAM role", why)
 }
 
 #[cfg(test)]

@@ -93,12 +93,6 @@ impl Credentials {
         })
     }
 
-    /// Credentials from `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET`
-    /// and (optionally) `ALIBABA_CLOUD_SECURITY_TOKEN`.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(|name| std::env::var(name).ok())
-    }
-
     /// Credentials from the first source that has them: the profile named by `profile` or
     /// `ALIBABA_CLOUD_PROFILE` (which must exist), the `ALIBABA_CLOUD_*` variables, the
     /// current profile, the RAM role named by `ALIBABA_CLOUD_ECS_METADATA`. Profiles are read

@@ -16,6 +16,13 @@ use crate::transport::BoxFuture;
 /// credentials that have less than this left.
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
+/// The error for credentials a provider did not give (`MissingCredentials`): `from` names
+/// the provider (e.g. `the ECS RAM role`), `why` says what went wrong. Every provider,
+/// the bindings' callbacks included, reports its failures with it.
+pub fn unavailable(from: &str, why: &str) -> Error {
+    Error::new(crate::ErrorCode::MissingCredentials, format!("no credentials from {from}: {why}"))
+}
+
 /// Credentials and when they stop working (`None`: never).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expiring {
