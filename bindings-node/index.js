@@ -185,56 +185,58 @@ function invalidMessage(why, cause) {
   return new errorClasses.ValidationError(`not a valid message: ${why}`, { code: 'InvalidMessage', cause })
 }
 
+/** The client options that are functions, not data for the core to read. */
+const FUNCTION_OPTIONS = ['credentialsProvider', 'onRetry', 'onOutcome']
+
 /**
- * `options` without `credentialsProvider` (the core reads the rest), and that provider as
- * the addon takes it: an async function resolving with `expiresAt` in epoch milliseconds.
+ * Takes the function options out of client options: `[data, functions]`, the data for the
+ * core to read. A value that is neither a function nor `null`/`undefined` is a
+ * `ConfigurationError`, as the core's own options are.
  */
-function withoutProvider(options) {
-  if (options === null || typeof options !== 'object' || !('credentialsProvider' in options)) {
-    return [options, undefined]
+function takeFunctions(options) {
+  if (options === null || typeof options !== 'object' || !FUNCTION_OPTIONS.some((name) => name in options)) {
+    return [options, {}]
   }
-  const { credentialsProvider, ...data } = options
-  if (credentialsProvider === undefined || credentialsProvider === null) {
-    return [data, undefined]
+  const data = { ...options }
+  const functions = {}
+  for (const name of FUNCTION_OPTIONS) {
+    const value = data[name]
+    delete data[name]
+    if (value === undefined || value === null) {
+      continue
+    }
+    if (typeof value !== 'function') {
+      throw new errorClasses.ConfigurationError(`option "${name}" must be a function`, { code: 'InvalidConfig' })
+    }
+    functions[name] = value
   }
-  if (typeof credentialsProvider !== 'function') {
-    throw new errorClasses.ConfigurationError('invalid client options: credentialsProvider must be a function', {
-      code: 'InvalidConfig',
-    })
-  }
-  const provide = async () => {
+  return [data, functions]
+}
+
+/**
+ * The credentials provider as the addon takes it: an async function resolving with
+ * `expiresAt` in epoch milliseconds.
+ */
+function provider(credentialsProvider) {
+  return async () => {
     const given = await credentialsProvider()
     const at = given?.expiresAt
     return given !== null && typeof given === 'object' ? { ...given, expiresAt: at instanceof Date ? at.getTime() : at } : given
   }
-  return [data, provide]
 }
 
 /**
- * Takes `onRetry` and `onOutcome` out of client options: the data options for the core, and
- * the native observer that calls the hooks, or `undefined` without hooks. What a hook throws
- * becomes a process warning; it never reaches the send.
+ * The native observer that calls the hooks: what a hook throws becomes a process warning;
+ * it never reaches the send.
  */
-function splitHooks(options) {
-  if (options === null || typeof options !== 'object' || !('onRetry' in options || 'onOutcome' in options)) {
-    return [options, undefined]
-  }
-  const { onRetry, onOutcome, ...data } = options
-  const hooks = { retry: onRetry ?? undefined, outcome: onOutcome ?? undefined }
-  for (const [name, hook] of [['onRetry', hooks.retry], ['onOutcome', hooks.outcome]]) {
-    if (hook !== undefined && typeof hook !== 'function') {
-      throw new errorClasses.ConfigurationError(`option "${name}" must be a function`, { code: 'InvalidConfig' })
-    }
-  }
-  if (hooks.retry === undefined && hooks.outcome === undefined) return [data, undefined]
-  const observer = (kind, event) => {
+function observer(hooks) {
+  return (kind, event) => {
     try {
       hooks[kind]?.(event)
     } catch (error) {
       process.emitWarning(`chatlane: the ${kind} hook threw: ${error}`, { code: 'CHATLANE_HOOK_ERROR' })
     }
   }
-  return [data, observer]
 }
 
 /** A CAMS client. Cheap to keep around: it reuses connections; share one per process. */
@@ -247,9 +249,10 @@ class Client {
    * @throws {ChatlaneError} a `ConfigurationError` for bad options or missing credentials
    */
   constructor(options = {}) {
-    const [withoutHooks, observer] = splitHooks(options)
-    const [data, provider] = withoutProvider(withoutHooks)
-    this.#native = guard(() => new native.NativeClient(data, provider, observer))
+    const [data, { credentialsProvider, onRetry, onOutcome }] = takeFunctions(options)
+    const provide = credentialsProvider && provider(credentialsProvider)
+    const observe = onRetry || onOutcome ? observer({ retry: onRetry, outcome: onOutcome }) : undefined
+    this.#native = guard(() => new native.NativeClient(data, provide, observe))
   }
 
   /** The endpoint requests go to. */
