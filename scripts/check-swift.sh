@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that the committed Swift package sources (bindings-swift/swift/Sources) are what
+# Checks that the committed Swift package sources (bindings/uniffi/swift/Sources) are what
 # uniffi-bindgen-swift generates from the current Rust library, then parses the Swift with
 # tree-sitter-swift (no Swift compiler here) as a syntax check.
 #
@@ -23,7 +23,7 @@ case "${1:-}" in
   *) echo "usage: $0 [--update]" >&2; exit 2 ;;
 esac
 
-pkg=bindings-swift/swift
+pkg=bindings/uniffi/swift
 # generated file -> committed path
 declare -A files=(
   [Chatlane.swift]="$pkg/Sources/Chatlane/Chatlane.swift"

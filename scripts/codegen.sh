@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates (or checks) everything derived from the core message model:
 #   schema/chatlane.schema.json                  JSON Schema (core/examples/schema.rs)
-#   bindings-python/python/chatlane/_model.py    Python dataclasses (scripts/codegen/python.py)
-#   bindings-node/model.d.ts                     TypeScript types (scripts/codegen/typescript.py)
+#   bindings/python/python/chatlane/_model.py    Python dataclasses (scripts/codegen/python.py)
+#   bindings/node/model.d.ts                     TypeScript types (scripts/codegen/typescript.py)
 # and, from what the core says crosses the binding edge (core/examples/edge.rs: options, error
 # categories and codes), the regions between `generated …` markers in
-# bindings-python/python/chatlane/_chatlane.pyi and bindings-node/index.d.ts (scripts/codegen/edge.py).
+# bindings/python/python/chatlane/_chatlane.pyi and bindings/node/index.d.ts (scripts/codegen/edge.py).
 # Kotlin and Swift get the model from UniFFI itself: the Kotlin build generates its sources,
 # and the committed Swift package is regenerated (or checked) last, by scripts/check-swift.sh.
 #
@@ -28,17 +28,17 @@ cargo run --quiet --locked -p chatlane-core --features schema --example schema >
 declare -A generated=([schema/chatlane.schema.json]="$out/schema.json")
 if [[ -f scripts/codegen/python.py ]]; then
   python3 scripts/codegen/python.py "$out/schema.json" > "$out/_model.py"
-  generated[bindings-python/python/chatlane/_model.py]="$out/_model.py"
+  generated[bindings/python/python/chatlane/_model.py]="$out/_model.py"
 fi
 if [[ -f scripts/codegen/typescript.py ]]; then
   python3 scripts/codegen/typescript.py "$out/schema.json" > "$out/model.d.ts"
-  generated[bindings-node/model.d.ts]="$out/model.d.ts"
+  generated[bindings/node/model.d.ts]="$out/model.d.ts"
 fi
 cargo run --quiet --locked -p chatlane-core --example edge > "$out/edge.json"
-python3 scripts/codegen/edge.py "$out/edge.json" python bindings-python/python/chatlane/_chatlane.pyi > "$out/_chatlane.pyi"
-generated[bindings-python/python/chatlane/_chatlane.pyi]="$out/_chatlane.pyi"
-python3 scripts/codegen/edge.py "$out/edge.json" typescript bindings-node/index.d.ts > "$out/index.d.ts"
-generated[bindings-node/index.d.ts]="$out/index.d.ts"
+python3 scripts/codegen/edge.py "$out/edge.json" python bindings/python/python/chatlane/_chatlane.pyi > "$out/_chatlane.pyi"
+generated[bindings/python/python/chatlane/_chatlane.pyi]="$out/_chatlane.pyi"
+python3 scripts/codegen/edge.py "$out/edge.json" typescript bindings/node/index.d.ts > "$out/index.d.ts"
+generated[bindings/node/index.d.ts]="$out/index.d.ts"
 
 stale=0
 for target in "${!generated[@]}"; do

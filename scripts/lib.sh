@@ -37,26 +37,26 @@ setup_python() {
   PYTHON="$venv/bin/python"
   "$PYTHON" -m pip install --quiet --disable-pip-version-check 'maturin>=1.16,<2' pytest mypy || return
   rm -f "$wheels"/chatlane-*.whl
-  (cd "$REPO/bindings-python" && VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release --locked --features test-hooks --out "$wheels") ||
+  (cd "$REPO/bindings/python" && VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release --locked --features test-hooks --out "$wheels") ||
     return
   "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall "$wheels"/chatlane-*.whl
 }
 
-# Installs the npm package's dependencies in bindings-node/ and builds the release addon
+# Installs the npm package's dependencies in bindings/node/ and builds the release addon
 # with the test hooks (a user's `npm install` runs `prepare`, which builds it without).
 # `npm install` installs the versions pinned in package-lock.json, like `npm ci`; `npm ci`
 # itself refuses this lockfile because the registry mirror here lacks other platforms'
 # optional packages of @napi-rs/cli's dependencies, so npm cannot record them.
 setup_node() {
-  (cd "$REPO/bindings-node" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts &&
+  (cd "$REPO/bindings/node" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts &&
     npm run --silent build -- --features test-hooks)
 }
 
 # Builds the UniFFI library and uniffi-bindgen (debug), then compiles the Kotlin package in
-# bindings-swift/kotlin (Maven generates the Kotlin bindings and bundles the library).
+# bindings/uniffi/kotlin (Maven generates the Kotlin bindings and bundles the library).
 # KOTLIN_CLASSPATH is set to run its classes with `java -cp`.
 setup_kotlin() {
-  local project="$REPO/bindings-swift/kotlin"
+  local project="$REPO/bindings/uniffi/kotlin"
   (cd "$REPO" && cargo build --quiet --locked -p chatlane-uniffi --features test-hooks && cargo build --quiet --locked -p uniffi-bindgen) || return
   mvn_quiet -f "$project/pom.xml" -Dchatlane.skipCargo=true compile || return
   KOTLIN_CLASSPATH="$project/target/classes:$(cat "$project/target/runtime-classpath.txt")"

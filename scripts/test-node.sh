@@ -6,5 +6,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 setup_node
 build_cli
-cd "$REPO/bindings-node"
+cd "$REPO/bindings/node"
 node --test test/*.test.js test/*.test.mjs

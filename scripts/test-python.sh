@@ -8,5 +8,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_python
 build_cli
 cd "$REPO"
-"$REPO/.venv/bin/mypy" --strict bindings-python/python/chatlane bindings-python/tests
-"$PYTHON" -m pytest -q -p no:cacheprovider bindings-python/tests
+"$REPO/.venv/bin/mypy" --strict bindings/python/python/chatlane bindings/python/tests
+"$PYTHON" -m pytest -q -p no:cacheprovider bindings/python/tests

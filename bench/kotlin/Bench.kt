@@ -13,8 +13,8 @@
 // release build of the native library (target/release). From the repository root:
 //
 //   cargo build --release --locked -p chatlane-uniffi && cargo build --locked -p uniffi-bindgen
-//   mvn -q -B -Pbench -f bindings-swift/kotlin/pom.xml -Dchatlane.skipCargo=true compile
-//   k=bindings-swift/kotlin/target
+//   mvn -q -B -Pbench -f bindings/uniffi/kotlin/pom.xml -Dchatlane.skipCargo=true compile
+//   k=bindings/uniffi/kotlin/target
 //   BENCH_ENDPOINT=http://127.0.0.1:18080 BENCH_COUNT=20000 BENCH_INFLIGHT=64 \
 //     java -cp "$k/classes:$(cat $k/runtime-classpath.txt)" dev.chatlane.bench.BenchKt
 //

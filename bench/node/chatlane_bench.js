@@ -1,6 +1,6 @@
 'use strict'
 
-// chatlane's Node binding (bindings-node, built by `source scripts/lib.sh && setup_node`):
+// chatlane's Node binding (bindings/node, built by `source scripts/lib.sh && setup_node`):
 // one client with fake credentials, the endpoint from BENCH_ENDPOINT and client-side pacing
 // raised to 10,000,000/s so it never interferes; the two messages are built once and reused.
 // `send` rejects with a ChatlaneError for any failure, HTTP 200 with `Code != "OK"` included.
@@ -8,7 +8,7 @@
 const path = require('node:path')
 const { MESSAGE, main } = require('./measure.js')
 
-const PACKAGE = path.resolve(__dirname, '..', '..', 'bindings-node')
+const PACKAGE = path.resolve(__dirname, '..', '..', 'bindings', 'node')
 const REQUIRE_CODE = `require(${JSON.stringify(PACKAGE)})`
 const RATE_LIMIT_PER_SECOND = 10_000_000
 

@@ -2,8 +2,8 @@
 """Rewrites the generated regions of a hand-written declaration file from what the core says
 crosses the binding edge (`cargo run -p chatlane-core --example edge`):
 
-    python3 scripts/codegen/edge.py EDGE.json python bindings-python/python/chatlane/_chatlane.pyi
-    python3 scripts/codegen/edge.py EDGE.json typescript bindings-node/index.d.ts
+    python3 scripts/codegen/edge.py EDGE.json python bindings/python/python/chatlane/_chatlane.pyi
+    python3 scripts/codegen/edge.py EDGE.json typescript bindings/node/index.d.ts
 
 prints the file with every region between a `generated <what>` line and its
 `end of generated <what>` line written anew, where `<what>` is

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates chatlane's Python message model from the core model's JSON Schema.
 
-    python3 scripts/codegen/python.py schema/chatlane.schema.json > bindings-python/python/chatlane/_model.py
+    python3 scripts/codegen/python.py schema/chatlane.schema.json > bindings/python/python/chatlane/_model.py
 
 (`scripts/codegen.sh` runs it.) Every object type becomes a frozen class with `__slots__` and
 a keyword-only `__init__` (written out rather than made by `dataclasses`, which costs

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates chatlane's TypeScript message model from the core model's JSON Schema.
 
-    python3 scripts/codegen/typescript.py schema/chatlane.schema.json > bindings-node/model.d.ts
+    python3 scripts/codegen/typescript.py schema/chatlane.schema.json > bindings/node/model.d.ts
 
 (`scripts/codegen.sh` runs it.) The types describe the plain objects `Client.send` and
 `Client.sendMass` take, which are the core's serde JSON shape:

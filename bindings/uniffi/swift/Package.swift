@@ -9,7 +9,7 @@
 // root). It is looked up in `../../target/release`, or in `CHATLANE_LIB_DIR` when set.
 import PackageDescription
 
-let libDir = Context.environment["CHATLANE_LIB_DIR"] ?? "\(Context.packageDirectory)/../../target/release"
+let libDir = Context.environment["CHATLANE_LIB_DIR"] ?? "\(Context.packageDirectory)/../../../target/release"
 
 let package = Package(
     name: "Chatlane",

@@ -94,7 +94,7 @@ test('index.d.ts re-exports the generated model, which scripts/codegen/typescrip
     [path.join(REPO, 'scripts', 'codegen', 'typescript.py'), path.join(REPO, 'schema', 'chatlane.schema.json')],
     { encoding: 'utf8' },
   )
-  assert.ok(generated === modelDts, 'bindings-node/model.d.ts is stale: run scripts/codegen.sh')
+  assert.ok(generated === modelDts, 'bindings/node/model.d.ts is stale: run scripts/codegen.sh')
   for (const name of ['Message', 'MassMessage', 'Content', 'Interactive', 'Header', 'TextContent', 'InteractiveButton']) {
     assert.match(modelDts, new RegExp(`^export (?:interface|type) ${name}\\b`, 'm'), name)
   }

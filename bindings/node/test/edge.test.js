@@ -11,7 +11,7 @@ const { describe, test } = require('node:test')
 
 const chatlane = require('chatlane')
 
-const DIR = path.join(__dirname, '..', '..', 'tests', 'edge')
+const DIR = path.join(__dirname, '..', '..', '..', 'tests', 'edge')
 const DEFAULTS = { accessKeyId: 'edge-key-id', accessKeySecret: 'edge-key-secret', endpoint: 'http://127.0.0.1:9' }
 
 function load(file) {

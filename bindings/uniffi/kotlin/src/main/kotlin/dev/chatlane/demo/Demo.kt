@@ -4,8 +4,8 @@
 // credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (the core
 // reads them when no Credentials are given). From the repository root:
 //
-//   mvn -q -B -f bindings-swift/kotlin/pom.xml compile
-//   k=bindings-swift/kotlin/target
+//   mvn -q -B -f bindings/uniffi/kotlin/pom.xml compile
+//   k=bindings/uniffi/kotlin/target
 //   java -cp "$k/classes:$(cat $k/runtime-classpath.txt)" dev.chatlane.demo.DemoKt
 package dev.chatlane.demo
 

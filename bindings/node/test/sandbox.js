@@ -9,7 +9,7 @@ const net = require('node:net')
 const path = require('node:path')
 const readline = require('node:readline')
 
-const REPO = path.resolve(__dirname, '..', '..')
+const REPO = path.resolve(__dirname, '..', '..', '..')
 const BIN = process.env.CHATLANE_BIN || path.join(REPO, 'target', 'debug', 'chatlane')
 const READY = /^chatlane sandbox listening on (http:\/\/\S+)$/
 

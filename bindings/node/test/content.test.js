@@ -160,7 +160,7 @@ const MESSAGES = {
 const shared = sharedSandbox(Client)
 
 test('the messages cover every content type and every interactive type of the model', () => {
-  const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'schema', 'chatlane.schema.json'), 'utf8'))
+  const schema = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'schema', 'chatlane.schema.json'), 'utf8'))
   const kinds = schema.$defs.Content.oneOf.flatMap((variant) => {
     const type = variant.properties.messageType.const
     return variant.oneOf ? variant.oneOf.map((inner) => `${type}/${inner.properties.type.const}`) : [type]

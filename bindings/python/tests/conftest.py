@@ -20,7 +20,7 @@ import pytest
 
 import chatlane
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SANDBOX_KEY_ID = "sandbox-access-key-id"
 SANDBOX_KEY_SECRET = "sandbox-access-key-secret"
 CREDENTIAL_VARIABLES = (

@@ -7,7 +7,7 @@ ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET, as in production.
     CHATLANE_ENDPOINT=http://127.0.0.1:8080 \
     ALIBABA_CLOUD_ACCESS_KEY_ID=sandbox-access-key-id \
     ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-access-key-secret \
-    python bindings-python/examples/demo.py
+    python bindings/python/examples/demo.py
 """
 
 import asyncio

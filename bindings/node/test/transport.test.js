@@ -21,7 +21,7 @@ const MESSAGE = { from: '8613800000000', to: '6591234567', content: { messageTyp
 const tls = {}
 
 before(async () => {
-  const binary = process.env.CHATLANE_BIN ?? path.join(__dirname, '..', '..', 'target', 'debug', 'chatlane')
+  const binary = process.env.CHATLANE_BIN ?? path.join(__dirname, '..', '..', '..', 'target', 'debug', 'chatlane')
   tls.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatlane-tls-'))
   const ca = path.join(tls.dir, 'ca.pem')
   tls.process = spawn(binary, ['sandbox', '--port', '0', '--tls', '--ca-out', ca], { stdio: ['ignore', 'pipe', 'ignore'] })

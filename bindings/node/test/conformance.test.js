@@ -12,7 +12,7 @@ const { describe, test } = require('node:test')
 
 const { massViolations, massWireParams, violations, wireParams } = require('chatlane')
 
-const DIR = path.join(__dirname, '..', '..', 'tests', 'conformance')
+const DIR = path.join(__dirname, '..', '..', '..', 'tests', 'conformance')
 
 /** The functions for each operation a case names. */
 const OPERATIONS = {

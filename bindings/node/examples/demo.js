@@ -7,7 +7,7 @@
 //   CHATLANE_ENDPOINT=http://127.0.0.1:8080 \
 //   ALIBABA_CLOUD_ACCESS_KEY_ID=sandbox-access-key-id \
 //   ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-access-key-secret \
-//   node bindings-node/examples/demo.js
+//   node bindings/node/examples/demo.js
 
 const { Client, ChatlaneError } = require('chatlane')
 

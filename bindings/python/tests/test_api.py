@@ -289,7 +289,7 @@ def test_demo_sends_three_messages_and_shows_a_refused_one(sandbox: Sandbox) -> 
         "ALIBABA_CLOUD_ACCESS_KEY_ID": SANDBOX_KEY_ID,
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET": SANDBOX_KEY_SECRET,
     }
-    demo = REPO / "bindings-python" / "examples" / "demo.py"
+    demo = REPO / "bindings/python" / "examples" / "demo.py"
     done = subprocess.run([sys.executable, str(demo)], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
