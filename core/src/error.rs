@@ -133,8 +133,20 @@ error_codes! {
     InvalidTimestamp => Authentication,
     /// `SignatureNonceUsed`: a nonce was replayed.
     NonceReused => Authentication,
+    /// The bearer token expired or was revoked (Meta codes 190 and 0): get a new one.
+    TokenExpired => Authentication,
+    /// An OAuth authorization code or refresh token was refused: expired, already used,
+    /// forged, or the redirect URI differs from the one that obtained it.
+    InvalidGrant => Authentication,
+    /// The OAuth client (app ID and app secret) was refused.
+    InvalidClient => Authentication,
+    /// The `state` returned to the OAuth redirect is not the one sent: a forged or
+    /// mixed-up callback. Nothing was exchanged.
+    StateMismatch => Authentication,
     /// `Forbidden.RAM`, `NoPermission`, `Authentication.NoAuth`.
     PermissionDenied => Permission,
+    /// The token lacks a scope (permission) the client needs; the message names it.
+    MissingScope => Permission,
     /// The CAMS product is not activated for the account.
     NotSubscribed => Subscription,
     /// `Throttling*` or HTTP 429.
