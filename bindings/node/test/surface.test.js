@@ -14,7 +14,7 @@ const chatlane = require('chatlane')
 const native = require('../native.js')
 
 const ROOT = path.join(__dirname, '..')
-const REPO = path.join(ROOT, '..')
+const REPO = path.join(ROOT, '..', '..')
 const dts = fs.readFileSync(path.join(ROOT, 'index.d.ts'), 'utf8')
 const modelDts = fs.readFileSync(path.join(ROOT, 'model.d.ts'), 'utf8')
 
