@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use chatlane_core::cams::request::random_id;
+use chatlane_core::random_id;
 use chatlane_core::{Channel, Error, ErrorCategory, Message, SendReceipt, Template, TemplateParams};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};

@@ -18,11 +18,12 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Instant;
 
-use chatlane_core::cams::Operation;
-use chatlane_core::cams::request::{self, RequestContext, random_id};
+use chatlane_core::Operation;
+use chatlane_core::cams::request::{self, RequestContext};
 use chatlane_core::cams::response;
 use chatlane_core::cams::sign::{self, EMPTY_BODY_SHA256, SigningInput};
 use chatlane_core::cams::wire::{self, Defaults};
+use chatlane_core::random_id;
 use chatlane_core::transport::{BoxFuture, HttpRequest, HttpResponse, Transport};
 use chatlane_core::{
     Client, ClientConfig, Credentials, DEFAULT_USER_AGENT, Endpoint, Error, Message, Pacing, TemplateParams, validate,

@@ -1,27 +1,20 @@
-//! The async [`Client`]: validate → pace → sign → send → classify → retry, for every binding.
+//! The async [`Client`]: one type for every provider, sending through the provider seam's
+//! pipeline ([`crate::provider`]).
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use time::OffsetDateTime;
-use tokio::time::Instant;
-use tracing::Instrument;
-
-use crate::cams::Operation;
-use crate::cams::request::{self, RequestContext, acs_date, random_id};
-use crate::cams::response;
-use crate::cams::wire::{Defaults, Params};
+use crate::cams::Cams;
 use crate::credentials::Credentials;
 use crate::credentials::provider::{CredentialCache, CredentialSource};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
-use crate::limit::{InProcessLimiter, LimitKey, Pacing, RateLimiter};
-use crate::observe::{self, RetryEvent, SendObserver};
+use crate::limit::{InProcessLimiter, Pacing, RateLimiter};
+use crate::observe::SendObserver;
 use crate::options::SendOptions;
 use crate::outgoing::Outgoing;
-use crate::retry::{self, Decision, RetryPolicy};
-use crate::transport::{self, HttpResponse, RequestTimeout, Transport, TransportConfig};
-use crate::validate;
+use crate::provider::{Dispatch, Pipeline};
+use crate::retry::RetryPolicy;
+use crate::transport::{self, Transport, TransportConfig};
 
 /// The `user-agent` chatlane sends unless a binding sets its own.
 pub const DEFAULT_USER_AGENT: &str = concat!("chatlane/", env!("CARGO_PKG_VERSION"), " (rust)");
@@ -90,8 +83,8 @@ pub struct Client {
 
 struct Inner {
     config: ClientConfig,
-    credentials: CredentialCache,
-    transport: Arc<dyn Transport>,
+    credentials: Arc<CredentialCache>,
+    pipeline: Box<dyn Dispatch>,
 }
 
 impl std::fmt::Debug for Client {
@@ -113,8 +106,22 @@ impl Client {
 
     /// A client over any [`Transport`].
     pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Self {
-        let credentials = CredentialCache::new(config.credentials.clone());
-        Self { inner: Arc::new(Inner { config, credentials, transport }) }
+        let credentials = Arc::new(CredentialCache::new(config.credentials.clone()));
+        let provider = Cams {
+            endpoint: config.endpoint.clone(),
+            cust_space_id: config.cust_space_id.clone(),
+            credentials: Arc::clone(&credentials),
+            user_agent: config.user_agent.clone(),
+        };
+        let pipeline = Box::new(Pipeline {
+            provider,
+            transport,
+            pacing: config.pacing,
+            limiter: Arc::clone(&config.limiter),
+            retry: config.retry,
+            observer: config.observer.clone(),
+        });
+        Self { inner: Arc::new(Inner { config, credentials, pipeline }) }
     }
 
     /// The configuration this client was built with.
@@ -149,118 +156,6 @@ impl Client {
 
     /// [`Client::send`] with this send's own settings (`options`), e.g. its own timeout.
     pub async fn send_with<T: Outgoing>(&self, message: &T, options: SendOptions) -> Result<SendReceipt, Error> {
-        validate::validate(message)?;
-        let task_id = message.task_id().map_or_else(random_id, str::to_owned);
-        let defaults = Defaults { cust_space_id: self.inner.config.cust_space_id.as_deref(), task_id: Some(&task_id) };
-        let params = message.wire_params(defaults);
-        self.deliver(T::OPERATION, &params, task_id, options).await
-    }
-
-    /// Paces, signs and sends `params`, retrying what provably had no effect, inside the
-    /// send's `chatlane.send` span; reports the outcome (see [`crate::observe`]).
-    async fn deliver(
-        &self,
-        operation: Operation,
-        params: &Params,
-        task_id: String,
-        options: SendOptions,
-    ) -> Result<SendReceipt, Error> {
-        let span = tracing::info_span!(
-            target: observe::TARGET,
-            "chatlane.send",
-            operation = operation.as_str(),
-            task_id = %task_id
-        );
-        let started = Instant::now();
-        let result = self.attempts(operation, params, task_id, options, started).instrument(span.clone()).await;
-        let observer = self.inner.config.observer.as_deref();
-        span.in_scope(|| observe::finished(observer, operation, &result, started));
-        result
-    }
-
-    /// The attempts of one send, from `started`, until a receipt or an error to surface.
-    async fn attempts(
-        &self,
-        operation: Operation,
-        params: &Params,
-        task_id: String,
-        options: SendOptions,
-        started: Instant,
-    ) -> Result<SendReceipt, Error> {
-        let config = &self.inner.config;
-        let mut attempts = 0;
-        loop {
-            let tagged = |error: Error, attempts| error.with_task_id(Some(task_id.clone())).with_attempts(attempts);
-            let credentials = self.inner.credentials.for_send().await.map_err(|e| tagged(e, attempts))?;
-            self.pace(operation, &credentials).await.map_err(|e| tagged(e, attempts))?;
-            attempts += 1;
-            let attempt_started = Instant::now();
-            let outcome = self.send_once(operation, params, &credentials, options).await;
-            let classified = outcome.and_then(|answer| response::classify_send(&answer));
-            observe::attempt_ended(attempts, classified.as_ref().err(), attempt_started);
-            let error = match classified {
-                Ok(accepted) => {
-                    return Ok(SendReceipt {
-                        message_id: accepted.message_id,
-                        request_id: accepted.request_id,
-                        task_id,
-                        attempts,
-                    });
-                }
-                Err(error) => error,
-            };
-            match retry::decide(&config.retry, attempts, started.elapsed(), &error, rand::random()) {
-                Decision::RetryAfter(delay) => {
-                    let event = RetryEvent {
-                        operation,
-                        task_id: task_id.clone(),
-                        attempt: attempts,
-                        code: error.code(),
-                        http_status: error.http_status(),
-                        delay,
-                    };
-                    observe::retrying(config.observer.as_deref(), event);
-                    tokio::time::sleep(delay).await
-                }
-                Decision::GiveUp => return Err(tagged(error, attempts)),
-            }
-        }
-    }
-
-    /// Waits for a pacing slot for `operation` (fails with `RateLimited`, nothing sent).
-    async fn pace(&self, operation: Operation, credentials: &Credentials) -> Result<(), Error> {
-        let config = &self.inner.config;
-        match config.pacing.quota(operation) {
-            Some(quota) => {
-                let key = LimitKey { account: credentials.access_key_id().to_owned(), operation };
-                config.limiter.acquire(&key, quota, config.pacing.max_wait.unwrap_or(Duration::MAX)).await
-            }
-            None => Ok(()),
-        }
-    }
-
-    /// One request, freshly dated, nonced and signed.
-    async fn send_once(
-        &self,
-        operation: Operation,
-        params: &Params,
-        credentials: &Credentials,
-        options: SendOptions,
-    ) -> Result<HttpResponse, Error> {
-        let config = &self.inner.config;
-        let date = acs_date(OffsetDateTime::now_utc());
-        let nonce = random_id();
-        let ctx = RequestContext {
-            credentials,
-            endpoint: &config.endpoint,
-            date: &date,
-            nonce: &nonce,
-            user_agent: &config.user_agent,
-        };
-        let mut request = request::build(operation, params, &ctx)?;
-        if let Some(timeout) = options.request_timeout {
-            request.extensions_mut().insert(RequestTimeout(timeout));
-        }
-        self.inner.transport.send(request).await
+        self.inner.pipeline.send(message.as_outgoing(), options).await
     }
 }

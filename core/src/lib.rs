@@ -1,12 +1,15 @@
-//! chatlane-core: everything that matters about sending chat-app messages through
-//! Alibaba Cloud's Chat App Message Service (CAMS), once, for every language binding.
+//! chatlane-core: everything that matters about sending chat-app messages through a
+//! provider's API — Alibaba Cloud's Chat App Message Service (CAMS) first — once, for every
+//! language binding.
 //!
-//! The path of one message (see `docs/architecture.md`):
-//! [`Message`] → [`cams::wire`] parameters (pure) → [`cams::sign`] (pure, clock and nonce
-//! are inputs) → [`transport::Transport`] (pluggable I/O) → [`cams::response`]
-//! classification (pure) → [`SendReceipt`] or a typed [`Error`].
+//! The path of one message (see `docs/architecture.md`): [`Message`] → the provider's
+//! validation and wire mapping (pure; for CAMS [`cams::wire`]) → pacing ([`limit`]) → the
+//! authenticated request (for CAMS [`cams::sign`], pure, clock and nonce are inputs) →
+//! [`transport::Transport`] (pluggable I/O) → the provider's classification of the answer
+//! (pure; for CAMS [`cams::response`]) → [`SendReceipt`] or a typed [`Error`].
 //!
-//! [`Client`] strings these together; the bindings only translate native values in and out.
+//! [`provider::Provider`] is the seam between what every send shares and what differs per
+//! API; [`Client`] runs its pipeline; the bindings only translate native values in and out.
 
 #![warn(missing_docs)]
 
@@ -28,8 +31,10 @@ mod error;
 pub mod limit;
 pub mod model;
 pub mod observe;
+mod operation;
 pub mod options;
 mod outgoing;
+pub mod provider;
 pub mod retry;
 pub mod runtime;
 pub mod transport;
@@ -42,8 +47,9 @@ pub use error::{Error, ErrorCategory, ErrorCode, PlatformDetails};
 pub use limit::{Pacing, Quota, RateLimiter};
 pub use model::{Channel, Content, MassMessage, Message, Recipient, Template, TemplateParams};
 pub use observe::{OutcomeEvent, RetryEvent, SendObserver};
+pub use operation::Operation;
 pub use options::{ClientOptions, Dialect, HostValue, SendOptions};
-pub use outgoing::Outgoing;
+pub use outgoing::{Outgoing, random_id};
 pub use retry::RetryPolicy;
 pub use transport::TransportConfig;
 pub use validate::Violation;

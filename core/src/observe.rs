@@ -19,9 +19,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::cams::Operation;
 use crate::client::SendReceipt;
 use crate::error::{Error, ErrorCode};
+use crate::operation::Operation;
 
 /// The `tracing` target of every event chatlane emits.
 pub const TARGET: &str = "chatlane";

@@ -6,9 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use chatlane_core::Operation;
 use chatlane_core::cams::request::{self, RequestContext};
 use chatlane_core::cams::sign::{self, SigningInput};
-use chatlane_core::cams::{Operation, wire};
+use chatlane_core::cams::wire;
 use chatlane_core::{Credentials, Endpoint, MassMessage, Message, validate};
 use serde_json::Value;
 

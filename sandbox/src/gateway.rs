@@ -250,8 +250,9 @@ fn authenticate_v2(
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+    use chatlane_core::Operation;
     use chatlane_core::cams::request::{self, RequestContext};
-    use chatlane_core::cams::{Operation, wire};
+    use chatlane_core::cams::wire;
     use chatlane_core::{Credentials, Endpoint, Message};
 
     /// A request exactly as an official SDK sent it (from a vector): query, headers, body.

@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use chatlane_core::cams::request::random_id;
+use chatlane_core::random_id;
 use serde::Deserialize;
 use serde_json::json;
 use time::OffsetDateTime;

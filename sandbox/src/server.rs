@@ -11,7 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chatlane_core::cams::request::random_id;
+use chatlane_core::random_id;
 use serde_json::json;
 use tokio::sync::watch;
 

@@ -100,8 +100,9 @@ async fn a_closed_port_is_a_connect_error() {
 
 #[tokio::test]
 async fn a_replayed_request_is_refused_as_a_reused_nonce() {
+    use chatlane_core::Operation;
     use chatlane_core::cams::request::{self, RequestContext, acs_date};
-    use chatlane_core::cams::{Operation, response, wire};
+    use chatlane_core::cams::{response, wire};
     use chatlane_core::transport::{DirectTransport, Transport, TransportConfig};
     use chatlane_core::{Credentials, Endpoint};
 

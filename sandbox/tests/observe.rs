@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use chatlane_core::cams::Operation;
+use chatlane_core::Operation;
 use chatlane_core::{Client, ClientConfig, ClientOptions, ErrorCode, Message, OutcomeEvent, RetryEvent, SendObserver};
 use chatlane_sandbox::{Account, Fault, FaultRule, Sandbox, SandboxConfig};
 

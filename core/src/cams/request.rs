@@ -10,17 +10,16 @@
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, HOST, USER_AGENT};
 use http::{HeaderName, HeaderValue, Method, Request};
-use rand::RngCore;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
-use super::encode::lower_hex;
+use super::API_VERSION;
 use super::sign::{self, EMPTY_BODY_SHA256, SigningInput};
 use super::wire::Params;
-use super::{API_VERSION, Operation};
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
+use crate::operation::Operation;
 use crate::transport::HttpRequest;
 
 const X_ACS_ACTION: HeaderName = HeaderName::from_static("x-acs-action");
@@ -40,7 +39,7 @@ pub struct RequestContext<'a> {
     pub endpoint: &'a Endpoint,
     /// `x-acs-date`, `YYYY-MM-DDTHH:MM:SSZ` (see [`acs_date`]).
     pub date: &'a str,
-    /// `x-acs-signature-nonce`, unique per request (see [`random_id`]).
+    /// `x-acs-signature-nonce`, unique per request (see [`crate::random_id`]).
     pub nonce: &'a str,
     /// The `user-agent` header (not signed).
     pub user_agent: &'a str,
@@ -107,13 +106,6 @@ pub fn acs_date(at: OffsetDateTime) -> String {
         .expect("every UTC date formats")
 }
 
-/// 32 random lowercase hex characters from the OS-seeded thread RNG: nonces, generated TaskIds.
-pub fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    lower_hex(&bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,14 +116,6 @@ mod tests {
     fn dates_are_utc_whole_seconds() {
         let at = OffsetDateTime::from_unix_timestamp(1_714_550_400).unwrap();
         assert_eq!(acs_date(at), "2024-05-01T08:00:00Z");
-    }
-
-    #[test]
-    fn nonces_are_32_hex_and_fresh() {
-        let (a, b) = (random_id(), random_id());
-        assert_eq!(a.len(), 32);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
-        assert_ne!(a, b);
     }
 
     #[test]

@@ -32,16 +32,8 @@ use serde::Deserialize;
 
 use super::codes;
 use crate::error::{Error, ErrorCode, PlatformDetails};
+use crate::provider::Accepted;
 use crate::transport::HttpResponse;
-
-/// What the platform says when it accepts a message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Accepted {
-    /// The ID of the accepted message (`MessageId`; `GroupMessageId` for a mass send).
-    pub message_id: String,
-    /// The platform's `RequestId` (quote it to support).
-    pub request_id: String,
-}
 
 /// The JSON fields CAMS answers carry; the gateway also uses lower-camel spellings.
 #[derive(Debug, Default, Deserialize)]

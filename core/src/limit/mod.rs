@@ -25,8 +25,8 @@ use tokio::time::Instant;
 
 pub use gcra::{Admission, Quota};
 
-use crate::cams::Operation;
 use crate::error::{Error, ErrorCode};
+use crate::operation::Operation;
 use crate::transport::BoxFuture;
 
 /// What a quota applies to: one account (AccessKey ID) calling one operation.

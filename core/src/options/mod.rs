@@ -18,13 +18,13 @@ use rustls::pki_types::pem::PemObject;
 
 pub use host::{Dialect, HostValue, OptionDoc};
 
-use crate::cams::Operation;
 use crate::client::ClientConfig;
 use crate::credentials::ecs::EcsRamRole;
 use crate::credentials::{CredentialSource, Credentials, CredentialsProvider};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::limit::{Pacing, Quota};
+use crate::operation::Operation;
 use crate::transport::ProxyUrl;
 
 /// The longest timeout, pacing wait or retry deadline a client accepts: one day.

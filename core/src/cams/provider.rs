@@ -1,0 +1,92 @@
+//! CAMS behind the provider seam: the model's wire parameters, requests signed with
+//! ACS3-HMAC-SHA256 by the account's AccessKey, paced per AccessKey ID and operation.
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use super::request::{self, RequestContext, acs_date};
+use super::response;
+use super::wire::{self, Defaults, Params};
+use crate::credentials::Credentials;
+use crate::credentials::provider::CredentialCache;
+use crate::endpoint::Endpoint;
+use crate::error::Error;
+use crate::limit::{LimitKey, Pacing, Quota};
+use crate::operation::Operation;
+use crate::outgoing::random_id;
+use crate::provider::{Accepted, OutgoingRef, Provider};
+use crate::transport::{HttpRequest, HttpResponse};
+use crate::validate;
+
+/// The CAMS provider of one client.
+pub(crate) struct Cams {
+    /// Where requests go (also the signed `host`).
+    pub(crate) endpoint: Endpoint,
+    /// The `CustSpaceId` for messages that do not set one.
+    pub(crate) cust_space_id: Option<String>,
+    /// Who signs, shared with the client so it can replace them.
+    pub(crate) credentials: Arc<CredentialCache>,
+    /// The `user-agent` header.
+    pub(crate) user_agent: String,
+}
+
+/// A CAMS send: its operation and wire parameters.
+pub(crate) struct Prepared {
+    operation: Operation,
+    params: Params,
+}
+
+impl Provider for Cams {
+    type Prepared = Prepared;
+    type Authority = Arc<Credentials>;
+
+    fn prepare(&self, outgoing: OutgoingRef<'_>, task_id: &str) -> Result<Prepared, Error> {
+        let defaults = Defaults { cust_space_id: self.cust_space_id.as_deref(), task_id: Some(task_id) };
+        Ok(match outgoing {
+            OutgoingRef::Message(message) => {
+                validate::validate(message)?;
+                Prepared {
+                    operation: Operation::SendChatappMessage,
+                    params: wire::send_message_params(message, defaults),
+                }
+            }
+            OutgoingRef::Mass(message) => {
+                validate::validate(message)?;
+                let params = wire::send_mass_message_params(message, defaults);
+                Prepared { operation: Operation::SendChatappMassMessage, params }
+            }
+        })
+    }
+
+    fn operation(&self, prepared: &Prepared) -> Operation {
+        prepared.operation
+    }
+
+    async fn authority(&self) -> Result<Arc<Credentials>, Error> {
+        self.credentials.for_send().await
+    }
+
+    fn limits(&self, prepared: &Prepared, credentials: &Arc<Credentials>, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
+        let operation = prepared.operation;
+        let key = || LimitKey { account: credentials.access_key_id().to_owned(), operation };
+        pacing.quota(operation).map(|quota| (key(), quota)).into_iter().collect()
+    }
+
+    fn request(&self, prepared: &Prepared, credentials: &Arc<Credentials>) -> Result<HttpRequest, Error> {
+        let date = acs_date(OffsetDateTime::now_utc());
+        let nonce = random_id();
+        let ctx = RequestContext {
+            credentials,
+            endpoint: &self.endpoint,
+            date: &date,
+            nonce: &nonce,
+            user_agent: &self.user_agent,
+        };
+        request::build(prepared.operation, &prepared.params, &ctx)
+    }
+
+    fn classify(&self, answer: &HttpResponse) -> Result<Accepted, Error> {
+        response::classify_send(answer)
+    }
+}

@@ -1,0 +1,80 @@
+//! The provider seam: one pipeline for every API, what differs behind one trait.
+//!
+//! [`Pipeline`] runs every send the same way — prepare (validate and map, pure) → take the
+//! pacing slots → build the authenticated request → transport → classify → retry what
+//! provably had no effect — and reports to the send's span and observer. A [`Provider`]
+//! supplies what differs: the wire mapping and its own validation, authentication (CAMS
+//! signs each request with AccessKey credentials), the pacing budgets an attempt takes, and
+//! what an answer means. A new provider is a new implementation of [`Provider`]; nothing in
+//! the pipeline or the bindings changes.
+
+mod pipeline;
+
+use std::future::Future;
+
+use crate::error::Error;
+use crate::limit::{LimitKey, Pacing, Quota};
+use crate::model::{MassMessage, Message};
+use crate::operation::Operation;
+use crate::transport::{HttpRequest, HttpResponse};
+
+pub(crate) use pipeline::{Dispatch, Pipeline};
+
+/// What a caller hands a client to send.
+#[derive(Clone, Copy, Debug)]
+pub enum OutgoingRef<'a> {
+    /// One message to one recipient.
+    Message(&'a Message),
+    /// One template to many recipients.
+    Mass(&'a MassMessage),
+}
+
+impl<'a> OutgoingRef<'a> {
+    /// The caller's `TaskId`, if any.
+    pub fn task_id(self) -> Option<&'a str> {
+        match self {
+            Self::Message(message) => message.task_id.as_deref(),
+            Self::Mass(message) => message.task_id.as_deref(),
+        }
+    }
+}
+
+/// An answer that accepted the message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    /// The provider's ID of the accepted message (receipts carry the same one).
+    pub message_id: String,
+    /// The provider's request ID (quote it to support).
+    pub request_id: String,
+}
+
+/// What differs between the APIs chatlane sends through.
+pub trait Provider: Send + Sync + 'static {
+    /// A send validated for this provider and in its wire form, built once and sent by
+    /// every attempt.
+    type Prepared: Send + Sync;
+    /// What one attempt is authenticated with (e.g. signing credentials).
+    type Authority: Send + Sync;
+
+    /// Validates `outgoing` for this provider and maps it to its wire form, with `task_id`
+    /// (the caller's or a generated one) as the correlation ID. Pure; a message with
+    /// violations is an [`crate::ErrorCode::InvalidMessage`] error carrying all of them.
+    fn prepare(&self, outgoing: OutgoingRef<'_>, task_id: &str) -> Result<Self::Prepared, Error>;
+
+    /// The operation `prepared` calls.
+    fn operation(&self, prepared: &Self::Prepared) -> Operation;
+
+    /// The authority for the next attempt, renewed when it is about to expire.
+    fn authority(&self) -> impl Future<Output = Result<Self::Authority, Error>> + Send;
+
+    /// The pacing budgets one attempt of `prepared` takes a slot of, in order.
+    fn limits(&self, prepared: &Self::Prepared, authority: &Self::Authority, pacing: &Pacing)
+    -> Vec<(LimitKey, Quota)>;
+
+    /// One request for `prepared`, freshly authenticated.
+    fn request(&self, prepared: &Self::Prepared, authority: &Self::Authority) -> Result<HttpRequest, Error>;
+
+    /// What `answer` means: accepted, or a typed error whose code tells the retry policy
+    /// whether the request provably had no effect ([`crate::retry::is_safe_to_retry`]).
+    fn classify(&self, answer: &HttpResponse) -> Result<Accepted, Error>;
+}

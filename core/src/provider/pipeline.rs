@@ -1,0 +1,148 @@
+//! The one send pipeline every provider runs through.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use super::{OutgoingRef, Provider};
+use crate::client::SendReceipt;
+use crate::error::Error;
+use crate::limit::{Pacing, RateLimiter};
+use crate::observe::{self, RetryEvent, SendObserver};
+use crate::operation::Operation;
+use crate::options::SendOptions;
+use crate::outgoing::random_id;
+use crate::retry::{self, Decision, RetryPolicy};
+use crate::transport::{BoxFuture, RequestTimeout, Transport};
+
+/// A pipeline whose provider is erased, so one client type serves every provider.
+pub(crate) trait Dispatch: Send + Sync {
+    /// Prepares, paces, sends and classifies `outgoing`, retrying what provably had no effect.
+    fn send<'a>(&'a self, outgoing: OutgoingRef<'a>, options: SendOptions)
+    -> BoxFuture<'a, Result<SendReceipt, Error>>;
+}
+
+/// What every provider's sends share: transport, pacing, retries and hooks.
+pub(crate) struct Pipeline<P> {
+    /// What differs per API.
+    pub(crate) provider: P,
+    /// Where requests go out.
+    pub(crate) transport: Arc<dyn Transport>,
+    /// The client's quotas and longest wait.
+    pub(crate) pacing: Pacing,
+    /// Where pacing state lives.
+    pub(crate) limiter: Arc<dyn RateLimiter>,
+    /// Automatic retries of provably unprocessed requests.
+    pub(crate) retry: RetryPolicy,
+    /// Hooks on retries and outcomes.
+    pub(crate) observer: Option<Arc<dyn SendObserver>>,
+}
+
+impl<P: Provider> Dispatch for Pipeline<P> {
+    fn send<'a>(
+        &'a self,
+        outgoing: OutgoingRef<'a>,
+        options: SendOptions,
+    ) -> BoxFuture<'a, Result<SendReceipt, Error>> {
+        Box::pin(async move {
+            let task_id = outgoing.task_id().map_or_else(random_id, str::to_owned);
+            let prepared = self.provider.prepare(outgoing, &task_id)?;
+            self.deliver(&prepared, task_id, options).await
+        })
+    }
+}
+
+impl<P: Provider> Pipeline<P> {
+    /// Sends `prepared` inside the send's `chatlane.send` span; reports the outcome (see
+    /// [`crate::observe`]).
+    async fn deliver(
+        &self,
+        prepared: &P::Prepared,
+        task_id: String,
+        options: SendOptions,
+    ) -> Result<SendReceipt, Error> {
+        let operation = self.provider.operation(prepared);
+        let span = tracing::info_span!(
+            target: observe::TARGET,
+            "chatlane.send",
+            operation = operation.as_str(),
+            task_id = %task_id
+        );
+        let started = Instant::now();
+        let result = self.attempts(operation, prepared, task_id, options, started).instrument(span.clone()).await;
+        span.in_scope(|| observe::finished(self.observer.as_deref(), operation, &result, started));
+        result
+    }
+
+    /// The attempts of one send, from `started`, until a receipt or an error to surface.
+    async fn attempts(
+        &self,
+        operation: Operation,
+        prepared: &P::Prepared,
+        task_id: String,
+        options: SendOptions,
+        started: Instant,
+    ) -> Result<SendReceipt, Error> {
+        let mut attempts = 0;
+        loop {
+            let tagged = |error: Error, attempts| error.with_task_id(Some(task_id.clone())).with_attempts(attempts);
+            let authority = self.provider.authority().await.map_err(|e| tagged(e, attempts))?;
+            self.pace(prepared, &authority).await.map_err(|e| tagged(e, attempts))?;
+            attempts += 1;
+            let attempt_started = Instant::now();
+            let classified = match self.send_once(prepared, &authority, options).await {
+                Ok(answer) => self.provider.classify(&answer),
+                Err(error) => Err(error),
+            };
+            observe::attempt_ended(attempts, classified.as_ref().err(), attempt_started);
+            let error = match classified {
+                Ok(accepted) => {
+                    let (message_id, request_id) = (accepted.message_id, accepted.request_id);
+                    return Ok(SendReceipt { message_id, request_id, task_id, attempts });
+                }
+                Err(error) => error,
+            };
+            match retry::decide(&self.retry, attempts, started.elapsed(), &error, rand::random()) {
+                Decision::RetryAfter(delay) => {
+                    let event = RetryEvent {
+                        operation,
+                        task_id: task_id.clone(),
+                        attempt: attempts,
+                        code: error.code(),
+                        http_status: error.http_status(),
+                        delay,
+                    };
+                    observe::retrying(self.observer.as_deref(), event);
+                    tokio::time::sleep(delay).await
+                }
+                Decision::GiveUp => return Err(tagged(error, attempts)),
+            }
+        }
+    }
+
+    /// Waits for a slot of every budget the attempt counts against (fails with
+    /// `RateLimited`, nothing sent).
+    async fn pace(&self, prepared: &P::Prepared, authority: &P::Authority) -> Result<(), Error> {
+        let max_wait = self.pacing.max_wait.unwrap_or(Duration::MAX);
+        for (key, quota) in self.provider.limits(prepared, authority, &self.pacing) {
+            self.limiter.acquire(&key, quota, max_wait).await?;
+        }
+        Ok(())
+    }
+
+    /// One request, freshly authenticated, with this send's timeout.
+    async fn send_once(
+        &self,
+        prepared: &P::Prepared,
+        authority: &P::Authority,
+        options: SendOptions,
+    ) -> Result<crate::transport::HttpResponse, Error> {
+        let mut request = self.provider.request(prepared, authority)?;
+        if let Some(timeout) = options.request_timeout {
+            request.extensions_mut().insert(RequestTimeout(timeout));
+        }
+        self.transport.send(request).await
+    }
+}
