@@ -51,10 +51,13 @@ pub trait RateLimiter: Send + Sync + std::fmt::Debug + 'static {
 /// How a client paces itself.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pacing {
-    /// The quota for `SendChatappMessage` (`None`: no client-side pacing).
+    /// The quota for sending one message (`None`: no client-side pacing): CAMS's
+    /// `SendChatappMessage` per account, Meta's `WhatsappMessages` per business phone number.
     pub send_message: Option<Quota>,
     /// The quota for `SendChatappMassMessage` (`None`: no client-side pacing).
     pub mass_message: Option<Quota>,
+    /// The quota per business number and recipient (`None`: none), Meta's pair rate.
+    pub per_recipient: Option<Quota>,
     /// The longest a send waits for a slot (`None`: as long as it takes; zero: fail fast).
     pub max_wait: Option<Duration>,
 }
@@ -64,6 +67,7 @@ impl Default for Pacing {
         Self {
             send_message: Some(Operation::SendChatappMessage.default_quota()),
             mass_message: Some(Operation::SendChatappMassMessage.default_quota()),
+            per_recipient: None,
             max_wait: None,
         }
     }
@@ -73,7 +77,7 @@ impl Pacing {
     /// The quota that applies to `operation`, if it is paced.
     pub fn quota(&self, operation: Operation) -> Option<Quota> {
         match operation {
-            Operation::SendChatappMessage => self.send_message,
+            Operation::SendChatappMessage | Operation::WhatsappMessages => self.send_message,
             Operation::SendChatappMassMessage => self.mass_message,
         }
     }

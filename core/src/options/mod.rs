@@ -161,6 +161,7 @@ impl ClientConfig {
         config.pacing = Pacing {
             send_message: (!options.rate_limit_disabled).then_some(quota),
             mass_message: (!options.rate_limit_disabled).then_some(Operation::SendChatappMassMessage.default_quota()),
+            per_recipient: None,
             max_wait: duration("the pacing wait", options.rate_limit_max_wait_ms, 0)?,
         };
         if let Some(attempts) = options.max_attempts {
