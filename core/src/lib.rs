@@ -27,6 +27,7 @@ mod endpoint;
 mod error;
 pub mod limit;
 pub mod model;
+pub mod oauth;
 pub mod observe;
 pub mod options;
 mod outgoing;
