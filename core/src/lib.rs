@@ -30,6 +30,7 @@ mod endpoint;
 mod error;
 pub mod limit;
 pub mod model;
+pub mod oauth;
 pub mod observe;
 mod operation;
 pub mod options;
