@@ -7,12 +7,15 @@ use crate::cams::Cams;
 use crate::credentials::Credentials;
 use crate::credentials::provider::{CredentialCache, CredentialSource};
 use crate::endpoint::Endpoint;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::limit::{InProcessLimiter, Pacing, RateLimiter};
+use crate::meta::{Meta, PAIR_RATE};
+use crate::oauth::{AccessToken, GRAPH_BASE, GRAPH_VERSION, TokenSource};
 use crate::observe::SendObserver;
+use crate::operation::Operation;
 use crate::options::SendOptions;
 use crate::outgoing::Outgoing;
-use crate::provider::{Dispatch, Pipeline};
+use crate::provider::{Dispatch, Pipeline, Provider};
 use crate::retry::RetryPolicy;
 use crate::transport::{self, Transport, TransportConfig};
 
@@ -36,16 +39,14 @@ pub struct SendReceipt {
 /// Everything a [`Client`] needs.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
-    /// Who signs the requests: fixed credentials (replaceable later with
-    /// [`Client::set_credentials`]) or a provider asked again before they expire.
-    pub credentials: CredentialSource,
-    /// Where they go; [`crate::DEFAULT_ENDPOINT`] unless set.
+    /// The API messages go through, with what only it needs.
+    pub api: Api,
+    /// Where requests go: [`crate::DEFAULT_ENDPOINT`] for CAMS, [`crate::oauth::GRAPH_BASE`]
+    /// for Meta, unless set.
     pub endpoint: Endpoint,
-    /// The default `CustSpaceId` for messages that do not set one.
-    pub cust_space_id: Option<String>,
     /// Timeouts and pooling.
     pub transport: TransportConfig,
-    /// Client-side pacing below the account's QPS limits.
+    /// Client-side pacing below the provider's limits.
     pub pacing: Pacing,
     /// Where pacing state lives; the process-wide [`InProcessLimiter`] by default, so every
     /// client of an account shares one budget.
@@ -58,13 +59,58 @@ pub struct ClientConfig {
     pub observer: Option<Arc<dyn SendObserver>>,
 }
 
+/// The API a client sends through, with what only that API needs.
+#[derive(Clone, Debug)]
+pub enum Api {
+    /// Alibaba Cloud CAMS: requests signed with AccessKey credentials.
+    Cams(CamsConfig),
+    /// Meta's WhatsApp Cloud API: requests carry a bearer token.
+    Meta(MetaConfig),
+}
+
+/// What a CAMS client needs.
+#[derive(Clone, Debug)]
+pub struct CamsConfig {
+    /// Who signs the requests: fixed credentials (replaceable later with
+    /// [`Client::set_credentials`]) or a provider asked again before they expire.
+    pub credentials: CredentialSource,
+    /// The default `CustSpaceId` for messages that do not set one.
+    pub cust_space_id: Option<String>,
+}
+
+/// What a Meta Cloud API client needs.
+#[derive(Clone, Debug)]
+pub struct MetaConfig {
+    /// The bearer token, fixed or renewed before it expires.
+    pub token: Arc<TokenSource>,
+    /// The Graph API version of every request ([`crate::oauth::GRAPH_VERSION`] unless set).
+    pub graph_version: String,
+}
+
 impl ClientConfig {
-    /// A configuration with defaults for everything but the credentials.
+    /// A CAMS configuration with defaults for everything but the credentials.
     pub fn new(credentials: impl Into<CredentialSource>) -> Self {
+        Self::with_api(Api::Cams(CamsConfig { credentials: credentials.into(), cust_space_id: None }))
+    }
+
+    /// A Meta Cloud API configuration with defaults for everything but the token: Meta's
+    /// Graph host and pinned version, 80 sends/s per business number and Meta's pair rate
+    /// per recipient ([`crate::meta::PAIR_RATE`]).
+    pub fn meta(token: TokenSource) -> Self {
+        let api = Api::Meta(MetaConfig { token: Arc::new(token), graph_version: GRAPH_VERSION.to_owned() });
+        let pacing = Pacing {
+            send_message: Some(Operation::WhatsappMessages.default_quota()),
+            per_recipient: Some(PAIR_RATE),
+            ..Pacing::default()
+        };
+        let endpoint = Endpoint::parse(GRAPH_BASE).expect("Meta's Graph host is a valid endpoint");
+        Self { endpoint, pacing, ..Self::with_api(api) }
+    }
+
+    fn with_api(api: Api) -> Self {
         Self {
-            credentials: credentials.into(),
+            api,
             endpoint: Endpoint::default(),
-            cust_space_id: None,
             transport: TransportConfig::default(),
             pacing: Pacing::default(),
             limiter: InProcessLimiter::shared(),
@@ -73,9 +119,18 @@ impl ClientConfig {
             observer: None,
         }
     }
+
+    /// The default `CustSpaceId` of a CAMS client (`None` for Meta).
+    pub fn cust_space_id(&self) -> Option<&str> {
+        match &self.api {
+            Api::Cams(cams) => cams.cust_space_id.as_deref(),
+            Api::Meta(_) => None,
+        }
+    }
 }
 
-/// A CAMS client. Cheap to clone; clones share connections, pacing and credentials.
+/// A client of one provider's API. Cheap to clone; clones share connections, pacing and
+/// credentials.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -83,7 +138,8 @@ pub struct Client {
 
 struct Inner {
     config: ClientConfig,
-    credentials: Arc<CredentialCache>,
+    /// A CAMS client's credentials, shared with its provider so they can be replaced.
+    credentials: Option<Arc<CredentialCache>>,
     pipeline: Box<dyn Dispatch>,
 }
 
@@ -101,27 +157,29 @@ impl Client {
     pub fn new(mut config: ClientConfig) -> Result<Self, Error> {
         config.transport.no_proxy |= config.endpoint.is_loopback();
         let transport = transport::for_endpoint(&config.endpoint, &config.transport)?;
-        Ok(Self::with_transport(config, transport))
+        Self::with_transport(config, transport)
     }
 
-    /// A client over any [`Transport`].
-    pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Self {
-        let credentials = Arc::new(CredentialCache::new(config.credentials.clone()));
-        let provider = Cams {
-            endpoint: config.endpoint.clone(),
-            cust_space_id: config.cust_space_id.clone(),
-            credentials: Arc::clone(&credentials),
-            user_agent: config.user_agent.clone(),
+    /// A client over any [`Transport`]. Fails with [`crate::ErrorCode::MissingScope`] when a
+    /// Meta token's known scopes lack one a send needs.
+    pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Result<Self, Error> {
+        let (pipeline, credentials) = match &config.api {
+            Api::Cams(cams) => {
+                let credentials = Arc::new(CredentialCache::new(cams.credentials.clone()));
+                let provider = Cams {
+                    endpoint: config.endpoint.clone(),
+                    cust_space_id: cams.cust_space_id.clone(),
+                    credentials: Arc::clone(&credentials),
+                    user_agent: config.user_agent.clone(),
+                };
+                (pipeline(provider, &config, transport), Some(credentials))
+            }
+            Api::Meta(meta) => {
+                let provider = Meta::new(&config.endpoint, &meta.graph_version, Arc::clone(&meta.token), &config.user_agent)?;
+                (pipeline(provider, &config, transport), None)
+            }
         };
-        let pipeline = Box::new(Pipeline {
-            provider,
-            transport,
-            pacing: config.pacing,
-            limiter: Arc::clone(&config.limiter),
-            retry: config.retry,
-            observer: config.observer.clone(),
-        });
-        Self { inner: Arc::new(Inner { config, credentials, pipeline }) }
+        Ok(Self { inner: Arc::new(Inner { config, credentials, pipeline }) })
     }
 
     /// The configuration this client was built with.
@@ -129,19 +187,41 @@ impl Client {
         &self.inner.config
     }
 
-    /// The credentials requests are signed with now (`None`: a provider not asked yet).
+    /// The credentials a CAMS client signs requests with now (`None`: a provider not asked
+    /// yet, or a Meta client).
     pub fn credentials(&self) -> Option<Arc<Credentials>> {
-        self.inner.credentials.current()
+        self.inner.credentials.as_ref()?.current()
     }
 
-    /// Replaces the credentials (e.g. a refreshed STS token) for every later attempt of
-    /// this client and its clones, without rebuilding it or dropping its connections. A
-    /// provider the client was built with is not asked again.
-    pub fn set_credentials(&self, credentials: Credentials) {
-        self.inner.credentials.set(credentials);
+    /// Replaces a CAMS client's credentials (e.g. a refreshed STS token) for every later
+    /// attempt of this client and its clones, without rebuilding it or dropping its
+    /// connections. A provider the client was built with is not asked again. A Meta client
+    /// has none: [`crate::ErrorCode::InvalidConfig`].
+    pub fn set_credentials(&self, credentials: Credentials) -> Result<(), Error> {
+        let Some(cache) = &self.inner.credentials else {
+            return Err(Error::new(
+                ErrorCode::InvalidConfig,
+                "a Meta client sends with a bearer token, not AccessKey credentials: replace its token instead",
+            ));
+        };
+        cache.set(credentials);
+        Ok(())
     }
 
-    /// Validates, paces, signs and sends one message (a [`crate::Message`]) or one template
+    /// Replaces a Meta client's bearer token for every later attempt of this client and its
+    /// clones, without dropping its connections. A CAMS client has none:
+    /// [`crate::ErrorCode::InvalidConfig`].
+    pub async fn set_access_token(&self, token: AccessToken) -> Result<(), Error> {
+        match &self.inner.config.api {
+            Api::Meta(meta) => meta.token.set(token).await,
+            Api::Cams(_) => Err(Error::new(
+                ErrorCode::InvalidConfig,
+                "a CAMS client signs with AccessKey credentials, not a bearer token: replace its credentials instead",
+            )),
+        }
+    }
+
+    /// Validates, paces, authenticates and sends one message (a [`crate::Message`]) or one template
     /// to up to 1,000 recipients (a [`crate::MassMessage`], paced at 10/s by default),
     /// retrying only what provably had no effect.
     ///
@@ -158,4 +238,16 @@ impl Client {
     pub async fn send_with<T: Outgoing>(&self, message: &T, options: SendOptions) -> Result<SendReceipt, Error> {
         self.inner.pipeline.send(message.as_outgoing(), options).await
     }
+}
+
+/// `provider`'s pipeline with `config`'s transport, pacing, retries and hooks.
+fn pipeline<P: Provider>(provider: P, config: &ClientConfig, transport: Arc<dyn Transport>) -> Box<dyn Dispatch> {
+    Box::new(Pipeline {
+        provider,
+        transport,
+        pacing: config.pacing,
+        limiter: Arc::clone(&config.limiter),
+        retry: config.retry,
+        observer: config.observer.clone(),
+    })
 }

@@ -1,0 +1,128 @@
+//! Meta's Cloud API behind the provider seam: the model as Meta's JSON, a bearer token,
+//! pacing per business phone number and per recipient.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderValue, Method, Request};
+
+use super::{response, validate, wire};
+use crate::endpoint::Endpoint;
+use crate::error::{Error, ErrorCode};
+use crate::limit::{LimitKey, Pacing, Quota};
+use crate::oauth::{TokenSource, check_scopes};
+use crate::operation::Operation;
+use crate::provider::{Accepted, OutgoingRef, Provider};
+use crate::transport::{HttpRequest, HttpResponse};
+
+/// The scope every send needs.
+pub const MESSAGING_SCOPE: &str = "whatsapp_business_messaging";
+
+/// The Meta provider of one client.
+pub(crate) struct Meta {
+    /// `{endpoint}/{version}/`: the messages URL is this plus `{phone-number-id}/messages`.
+    base: String,
+    token: Arc<TokenSource>,
+    user_agent: HeaderValue,
+}
+
+/// A Meta send: the business number it goes from, its recipient and its JSON body.
+pub(crate) struct Prepared {
+    phone_number_id: String,
+    recipient: String,
+    body: Bytes,
+}
+
+impl Meta {
+    /// The provider for `endpoint` at Graph `version`, sending with `token`. Fails with
+    /// [`ErrorCode::MissingScope`] when the token's known scopes lack [`MESSAGING_SCOPE`].
+    pub(crate) fn new(
+        endpoint: &Endpoint,
+        version: &str,
+        token: Arc<TokenSource>,
+        user_agent: &str,
+    ) -> Result<Self, Error> {
+        let host = crate::oauth::MetaHost::new(endpoint.base_url().as_str().trim_end_matches('/'), version)?;
+        checked_scopes(&token)?;
+        let user_agent = HeaderValue::from_str(user_agent)
+            .map_err(|_| Error::new(ErrorCode::InvalidConfig, "the user agent cannot go in an HTTP header"))?;
+        Ok(Self { base: host.url("").to_string(), token, user_agent })
+    }
+}
+
+/// `Ok` unless the token lists its scopes and [`MESSAGING_SCOPE`] is not among them; scopes
+/// beyond it are reported in the `chatlane` log target.
+fn checked_scopes(token: &TokenSource) -> Result<(), Error> {
+    let scopes = token.token().scopes;
+    if scopes.is_empty() {
+        return Ok(());
+    }
+    let report = check_scopes(&scopes, &[MESSAGING_SCOPE])?;
+    if !report.extra.is_empty() {
+        tracing::info!(target: crate::observe::TARGET, extra = ?report.extra, "the token carries scopes sending does not need");
+    }
+    Ok(())
+}
+
+impl Provider for Meta {
+    type Prepared = Prepared;
+    type Authority = HeaderValue;
+
+    fn prepare(&self, outgoing: OutgoingRef<'_>, task_id: &str) -> Result<Prepared, Error> {
+        let OutgoingRef::Message(message) = outgoing else {
+            return Err(Error::new(
+                ErrorCode::InvalidMessage,
+                "Meta's Cloud API has no mass send: send the template to each recipient as its own message",
+            ));
+        };
+        let mut found = crate::validate::violations(message);
+        found.extend(validate::violations(message));
+        if !found.is_empty() {
+            return Err(crate::validate::invalid(found));
+        }
+        let body = serde_json::to_vec(&wire::message_body(message, task_id)).expect("a JSON value serialises");
+        Ok(Prepared { phone_number_id: message.from.clone(), recipient: message.to.clone(), body: body.into() })
+    }
+
+    fn operation(&self, _: &Prepared) -> Operation {
+        Operation::WhatsappMessages
+    }
+
+    async fn authority(&self) -> Result<HeaderValue, Error> {
+        checked_scopes(&self.token)?;
+        self.token.authorization().await
+    }
+
+    fn limits(&self, prepared: &Prepared, _: &HeaderValue, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
+        let operation = Operation::WhatsappMessages;
+        let number = pacing.quota(operation).map(|quota| (LimitKey { account: prepared.phone_number_id.clone(), operation }, quota));
+        let pair = pacing.per_recipient.map(|quota| {
+            let account = format!("{}>{}", prepared.phone_number_id, prepared.recipient);
+            (LimitKey { account, operation }, quota)
+        });
+        number.into_iter().chain(pair).collect()
+    }
+
+    fn request(&self, prepared: &Prepared, authorization: &HeaderValue) -> Result<HttpRequest, Error> {
+        let uri = format!("{}{}/messages", self.base, prepared.phone_number_id);
+        Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+            .header(USER_AGENT, self.user_agent.clone())
+            .header(AUTHORIZATION, authorization.clone())
+            .body(prepared.body.clone())
+            .map_err(|_| Error::new(ErrorCode::InvalidMessage, "the sender (`from`) cannot go in a URL path"))
+    }
+
+    fn classify(&self, answer: &HttpResponse, authorization: &HeaderValue) -> Result<Accepted, Error> {
+        let classified = response::classify(answer);
+        if let Err(error) = &classified {
+            if error.code() == ErrorCode::TokenExpired {
+                self.token.mark_dead(authorization);
+            }
+        }
+        classified
+    }
+}
