@@ -26,6 +26,7 @@ pub mod credentials;
 mod endpoint;
 mod error;
 pub mod limit;
+pub mod meta;
 pub mod model;
 pub mod observe;
 pub mod options;
