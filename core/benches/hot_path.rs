@@ -136,8 +136,8 @@ impl Transport for NullTransport {
 fn bench_send(c: &mut Criterion) {
     let mut config = ClientConfig::new(credentials());
     config.endpoint = endpoint();
-    config.pacing = Pacing { send_message: None, mass_message: None, max_wait: None };
-    let client = Client::with_transport(config, Arc::new(NullTransport(ok_answer())));
+    config.pacing = Pacing { send_message: None, mass_message: None, per_recipient: None, max_wait: None };
+    let client = Client::with_transport(config, Arc::new(NullTransport(ok_answer()))).unwrap();
     let messages = [template(), text()];
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     c.benchmark_group("send").bench_function("null_transport", |b| {

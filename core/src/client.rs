@@ -9,8 +9,8 @@ use crate::credentials::provider::{CredentialCache, CredentialSource};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::limit::{InProcessLimiter, Pacing, RateLimiter};
-use crate::meta::{Meta, PAIR_RATE};
-use crate::oauth::{AccessToken, GRAPH_BASE, GRAPH_VERSION, TokenSource};
+use crate::meta::{DEFAULT_GRAPH_VERSION, GRAPH_HOST, Meta, PAIR_RATE};
+use crate::oauth::{AccessToken, TokenSource};
 use crate::observe::SendObserver;
 use crate::operation::Operation;
 use crate::options::SendOptions;
@@ -41,7 +41,7 @@ pub struct SendReceipt {
 pub struct ClientConfig {
     /// The API messages go through, with what only it needs.
     pub api: Api,
-    /// Where requests go: [`crate::DEFAULT_ENDPOINT`] for CAMS, [`crate::oauth::GRAPH_BASE`]
+    /// Where requests go: [`crate::DEFAULT_ENDPOINT`] for CAMS, [`crate::meta::GRAPH_HOST`]
     /// for Meta, unless set.
     pub endpoint: Endpoint,
     /// Timeouts and pooling.
@@ -83,7 +83,7 @@ pub struct CamsConfig {
 pub struct MetaConfig {
     /// The bearer token, fixed or renewed before it expires.
     pub token: Arc<TokenSource>,
-    /// The Graph API version of every request ([`crate::oauth::GRAPH_VERSION`] unless set).
+    /// The Graph API version of every request ([`crate::meta::DEFAULT_GRAPH_VERSION`] unless set).
     pub graph_version: String,
 }
 
@@ -97,17 +97,18 @@ impl ClientConfig {
     /// Graph host and pinned version, 80 sends/s per business number and Meta's pair rate
     /// per recipient ([`crate::meta::PAIR_RATE`]).
     pub fn meta(token: TokenSource) -> Self {
-        let api = Api::Meta(MetaConfig { token: Arc::new(token), graph_version: GRAPH_VERSION.to_owned() });
+        let api = Api::Meta(MetaConfig { token: Arc::new(token), graph_version: DEFAULT_GRAPH_VERSION.to_owned() });
         let pacing = Pacing {
             send_message: Some(Operation::WhatsappMessages.default_quota()),
             per_recipient: Some(PAIR_RATE),
             ..Pacing::default()
         };
-        let endpoint = Endpoint::parse(GRAPH_BASE).expect("Meta's Graph host is a valid endpoint");
+        let endpoint = Endpoint::parse(GRAPH_HOST).expect("Meta's Graph host is a valid endpoint");
         Self { endpoint, pacing, ..Self::with_api(api) }
     }
 
-    fn with_api(api: Api) -> Self {
+    /// A configuration for `api` with defaults for everything else (CAMS's endpoint and pacing).
+    pub(crate) fn with_api(api: Api) -> Self {
         Self {
             api,
             endpoint: Endpoint::default(),

@@ -29,6 +29,7 @@ pub mod credentials;
 mod endpoint;
 mod error;
 pub mod limit;
+pub mod meta;
 pub mod model;
 pub mod oauth;
 pub mod observe;
@@ -41,7 +42,7 @@ pub mod runtime;
 pub mod transport;
 pub mod validate;
 
-pub use client::{Client, ClientConfig, DEFAULT_USER_AGENT, SendReceipt};
+pub use client::{Api, CamsConfig, Client, ClientConfig, DEFAULT_USER_AGENT, MetaConfig, SendReceipt};
 pub use credentials::{Credentials, Secret};
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint};
 pub use error::{Error, ErrorCategory, ErrorCode, PlatformDetails};

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use chatlane_core::cams::wire::{self, Defaults, Params};
 use chatlane_core::validate::{self, Violation, codes};
-use chatlane_core::{MassMessage, Message, Outgoing};
+use chatlane_core::{MassMessage, Message, Outgoing, meta};
 use serde_json::Value;
 
 #[path = "support/json_documents.rs"]
@@ -270,8 +270,9 @@ fn read<M: Outgoing + PartialEq + std::fmt::Debug>(message: Value) -> Result<M, 
 }
 
 /// Invalid input never panics: every leaf of every case, replaced by each odd value, either
-/// fails to read as a model (a typed error) or is validated and mapped to the wire; read
-/// from JSON text, every variation gives what it gives read from its JSON value.
+/// fails to read as a model (a typed error) or is validated and mapped to the wire (CAMS'
+/// and, for a single message, Meta's); read from JSON text, every variation gives what it
+/// gives read from its JSON value.
 #[test]
 fn odd_values_anywhere_never_panic() {
     let mut tried = 0;
@@ -293,6 +294,8 @@ fn odd_values_anywhere_never_panic() {
                 } else if let Ok(message) = read::<Message>(message) {
                     validate::violations(&message);
                     wire::send_message_params(&message, Defaults::default());
+                    meta::violations(&message);
+                    meta::message_body(&message, message.task_id.as_deref());
                 }
                 tried += 1;
             }

@@ -181,9 +181,9 @@ async fn refreshed_credentials_apply_without_rebuilding_the_client() {
     let sandbox = sandbox().await;
     let client = client(ClientOptions { access_key_secret: Some("stale".into()), ..options(&sandbox.endpoint()) });
     assert_eq!(client.send(&text()).await.unwrap_err().code(), ErrorCode::SignatureMismatch);
-    client.set_credentials(
-        chatlane_core::Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, None).unwrap(),
-    );
+    client
+        .set_credentials(chatlane_core::Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, None).unwrap())
+        .unwrap();
     client.send(&text()).await.unwrap();
     assert!(!format!("{client:?}").contains(DEFAULT_ACCESS_KEY_SECRET));
 }
@@ -216,7 +216,7 @@ async fn four_times_the_limit_for_five_seconds_is_paced_at_the_limit() {
         inner: DirectTransport::new(&config.transport).unwrap(),
         departures: Mutex::new(Vec::new()),
     });
-    let client = Client::with_transport(config, recording.clone());
+    let client = Client::with_transport(config, recording.clone()).unwrap();
 
     let start = Instant::now();
     let mut offers = tokio::time::interval(Duration::from_secs(1) / (4 * RATE as u32));

@@ -243,13 +243,13 @@ impl NativeClient {
 
     /// Replaces the credentials (`{accessKeyId, accessKeySecret, securityToken?}`, e.g. a
     /// refreshed STS token) for every later send, keeping the client's connections and
-    /// pacing. Throws a JS error carrying the core error's fields for unusable credentials.
+    /// pacing. Throws a JS error carrying the core error's fields for unusable credentials,
+    /// or on a Meta client (it sends with a token).
     #[napi(ts_args_type = "credentials: unknown")]
     pub fn set_credentials(&self, env: &Env, credentials: Unknown) -> napi::Result<()> {
         guarded(env, || {
             let credentials = credentials_from(credentials).map_err(|error| rethrowable(env, &error))?;
-            self.inner.set_credentials(credentials);
-            Ok(())
+            self.inner.set_credentials(credentials).map_err(|error| rethrowable(env, &error))
         })
     }
 
@@ -266,10 +266,10 @@ impl NativeClient {
         self.inner.credentials().map(|c| c.access_key_id().to_owned())
     }
 
-    /// The default `CustSpaceId`, if any.
+    /// The default `CustSpaceId` of a CAMS client, if any.
     #[napi(getter)]
     pub fn cust_space_id(&self) -> Option<String> {
-        self.inner.config().cust_space_id.clone()
+        self.inner.config().cust_space_id().map(str::to_owned)
     }
 
     /// A description without secrets, e.g. `Client(endpoint=…, accessKeyId=…)`.

@@ -152,7 +152,8 @@ impl Client {
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send of this
-    /// client, keeping its connections and pacing. Raises `ConfigurationError` if empty.
+    /// client, keeping its connections and pacing. Raises `ConfigurationError` if empty, or
+    /// on a Meta client (it sends with a token).
     #[pyo3(signature = (*, access_key_id, access_key_secret, security_token=None))]
     fn set_credentials(
         &self,
@@ -164,8 +165,7 @@ impl Client {
         guarded(py, || {
             let credentials = Credentials::new(access_key_id, access_key_secret, security_token)
                 .map_err(|e| errors::to_pyerr(py, &e))?;
-            self.inner.set_credentials(credentials);
-            Ok(())
+            self.inner.set_credentials(credentials).map_err(|e| errors::to_pyerr(py, &e))
         })
     }
 
@@ -179,7 +179,7 @@ impl Client {
                 &[
                     ("endpoint", repr::value(py, config.endpoint.base_url().as_str().trim_end_matches('/'))?),
                     ("access_key_id", repr::value(py, self.inner.credentials().map(|c| c.access_key_id().to_owned()))?),
-                    ("cust_space_id", repr::value(py, &config.cust_space_id)?),
+                    ("cust_space_id", repr::value(py, config.cust_space_id())?),
                 ],
             )
         })

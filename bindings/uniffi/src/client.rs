@@ -41,9 +41,36 @@ impl Credentials {
     }
 }
 
+/// A bearer token for Meta's Cloud API.
+///
+/// An object rather than a string, for the reason [`Credentials`] is one: it prints as
+/// `AccessToken { token: *** }`.
+#[derive(Debug, uniffi::Object)]
+#[uniffi::export(Debug)]
+pub struct AccessToken(pub(crate) chatlane_core::Secret);
+
+#[uniffi::export]
+impl AccessToken {
+    /// The token as Meta issued it.
+    #[uniffi::constructor]
+    pub fn new(token: String) -> Arc<Self> {
+        Arc::new(Self(chatlane_core::Secret::new(token)))
+    }
+}
+
 /// Client settings; every field is optional.
 #[derive(uniffi::Record)]
 pub struct ClientOptions {
+    /// The API messages go through: `cams` (default, Alibaba Cloud CAMS) or `meta` (WhatsApp
+    /// Cloud API; then `from` is the business phone number ID).
+    #[uniffi(default = None)]
+    pub provider: Option<String>,
+    /// Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`).
+    #[uniffi(default = None)]
+    pub access_token: Option<Arc<AccessToken>>,
+    /// Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins).
+    #[uniffi(default = None)]
+    pub graph_version: Option<String>,
     /// Who signs the requests; `null`/`nil` looks for them: the profile named by `profile`
     /// (or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration, else
     /// `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
@@ -119,6 +146,9 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
     fn from(options: ClientOptions) -> Self {
         let credentials = options.credentials.as_deref().map(|c| &c.0);
         Self {
+            provider: options.provider,
+            access_token: options.access_token.map(|token| token.0.expose().to_owned()),
+            graph_version: options.graph_version,
             access_key_id: credentials.map(|c| c.access_key_id().to_owned()),
             access_key_secret: credentials.map(|c| c.access_key_secret().expose().to_owned()),
             security_token: credentials.and_then(|c| c.security_token()).map(|t| t.expose().to_owned()),
@@ -245,9 +275,10 @@ impl Client {
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send, without
-    /// rebuilding the client or dropping its connections.
-    pub fn set_credentials(&self, credentials: Arc<Credentials>) {
-        self.0.set_credentials(credentials.0.clone());
+    /// rebuilding the client or dropping its connections. A Meta client has none: a
+    /// configuration error.
+    pub fn set_credentials(&self, credentials: Arc<Credentials>) -> Result<(), ChatlaneError> {
+        Ok(self.0.set_credentials(credentials.0.clone())?)
     }
 }
 
@@ -342,7 +373,11 @@ mod tests {
         assert_eq!(options.security_token.as_deref(), Some("t0k3n"));
         assert_eq!(options.user_agent.as_deref(), Some(USER_AGENT));
         let config = ClientConfig::from_options(options).unwrap();
-        assert!(matches!(config.credentials, CredentialSource::Fixed(c) if c.access_key_id() == "AK"));
+        let credentials = match config.api {
+            chatlane_core::Api::Cams(cams) => cams.credentials,
+            chatlane_core::Api::Meta(_) => panic!("a CAMS client"),
+        };
+        assert!(matches!(credentials, CredentialSource::Fixed(c) if c.access_key_id() == "AK"));
     }
 
     #[test]

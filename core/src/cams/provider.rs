@@ -86,7 +86,7 @@ impl Provider for Cams {
         request::build(prepared.operation, &prepared.params, &ctx)
     }
 
-    fn classify(&self, answer: &HttpResponse) -> Result<Accepted, Error> {
+    fn classify(&self, answer: &HttpResponse, _: &Arc<Credentials>) -> Result<Accepted, Error> {
         response::classify_send(answer)
     }
 }

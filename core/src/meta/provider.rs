@@ -81,8 +81,8 @@ impl Provider for Meta {
         if !found.is_empty() {
             return Err(crate::validate::invalid(found));
         }
-        let body = serde_json::to_vec(&wire::message_body(message, task_id)).expect("a JSON value serialises");
-        Ok(Prepared { phone_number_id: message.from.clone(), recipient: message.to.clone(), body: body.into() })
+        let body = wire::message_json(message, Some(task_id)).into();
+        Ok(Prepared { phone_number_id: message.from.clone(), recipient: message.to.clone(), body })
     }
 
     fn operation(&self, _: &Prepared) -> Operation {
@@ -117,12 +117,17 @@ impl Provider for Meta {
     }
 
     fn classify(&self, answer: &HttpResponse, authorization: &HeaderValue) -> Result<Accepted, Error> {
-        let classified = response::classify(answer);
-        if let Err(error) = &classified {
-            if error.code() == ErrorCode::TokenExpired {
-                self.token.mark_dead(authorization);
+        match response::classify(answer) {
+            Ok(accepted) => {
+                let request_id = answer.request_id.clone().unwrap_or_default();
+                Ok(Accepted { message_id: accepted.message_id, request_id })
+            }
+            Err(error) => {
+                if error.code() == ErrorCode::TokenExpired {
+                    self.token.mark_dead(authorization);
+                }
+                Err(error)
             }
         }
-        classified
     }
 }

@@ -29,14 +29,11 @@ pub use source::{TokenRenewer, TokenSource};
 use url::Url;
 
 use crate::endpoint::Endpoint;
+use crate::meta::{DEFAULT_GRAPH_VERSION, GRAPH_HOST};
 use crate::error::{Error, ErrorCode};
 
-/// Meta's Graph API host.
-pub const GRAPH_BASE: &str = "https://graph.facebook.com";
 /// The host of Meta's login dialog.
 pub const DIALOG_BASE: &str = "https://www.facebook.com";
-/// The Graph API version used unless another is given (Meta's latest in 2026).
-pub const GRAPH_VERSION: &str = "v25.0";
 
 /// A Meta host and a pinned Graph API version: it serves `{base}/{version}/{path}`
 /// (`https://graph.facebook.com/v25.0/debug_token`; the sandbox on a loopback port).
@@ -60,18 +57,18 @@ impl MetaHost {
         Ok(Self { base: Endpoint::parse(base)?, version: version.to_owned() })
     }
 
-    /// Meta's Graph API at [`GRAPH_VERSION`].
+    /// Meta's Graph API at [`DEFAULT_GRAPH_VERSION`].
     pub fn graph() -> Self {
-        Self::new(GRAPH_BASE, GRAPH_VERSION).expect("Meta's Graph API host is valid")
+        Self::new(GRAPH_HOST, DEFAULT_GRAPH_VERSION).expect("Meta's Graph API host is valid")
     }
 
-    /// Meta's login dialog host at [`GRAPH_VERSION`].
+    /// Meta's login dialog host at [`DEFAULT_GRAPH_VERSION`].
     pub fn dialog() -> Self {
-        Self::new(DIALOG_BASE, GRAPH_VERSION).expect("Meta's dialog host is valid")
+        Self::new(DIALOG_BASE, DEFAULT_GRAPH_VERSION).expect("Meta's dialog host is valid")
     }
 
     /// The URL of `path` (no leading `/`) under this host's version.
-    fn url(&self, path: &str) -> Url {
+    pub(crate) fn url(&self, path: &str) -> Url {
         let mut url = self.base.base_url().clone();
         url.set_path(&format!("{}/{path}", self.version));
         url
@@ -105,7 +102,7 @@ mod tests {
         let sandbox = MetaHost::new("http://127.0.0.1:8089", "v26.0").unwrap();
         assert_eq!(sandbox.url("oauth/access_token").as_str(), "http://127.0.0.1:8089/v26.0/oauth/access_token");
         for bad in ["25.0", "v25", "v25.x", "v.0", "v25.0/x"] {
-            assert_eq!(MetaHost::new(GRAPH_BASE, bad).unwrap_err().code(), ErrorCode::InvalidConfig, "{bad}");
+            assert_eq!(MetaHost::new(GRAPH_HOST, bad).unwrap_err().code(), ErrorCode::InvalidConfig, "{bad}");
         }
         assert_eq!(MetaHost::new("http://graph.example", "v25.0").unwrap_err().code(), ErrorCode::InvalidConfig);
     }

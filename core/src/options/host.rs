@@ -89,7 +89,10 @@ impl Kind {
 
 /// Every option a binding may set: its `snake_case` name, what it holds, its documentation
 /// (the bindings' declarations are generated from it: `scripts/codegen.sh`).
-const OPTIONS: [(&str, Kind, &str); 19] = [
+const OPTIONS: [(&str, Kind, &str); 22] = [
+    ("provider", Kind::Text, "The API messages go through: `cams` (default, Alibaba Cloud CAMS) or `meta` (WhatsApp Cloud API)."),
+    ("access_token", Kind::Text, "Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an error."),
+    ("graph_version", Kind::Text, "Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins)."),
     (
         "access_key_id",
         Kind::Text,
@@ -116,9 +119,9 @@ const OPTIONS: [(&str, Kind, &str); 19] = [
     (
         "endpoint",
         Kind::Text,
-        "`https://host[:port]`; plain `http://` only for loopback hosts (default: the international CAMS endpoint).",
+        "`https://host[:port]`; plain `http://` only for loopback hosts (default: the international CAMS endpoint, or Meta's Graph host).",
     ),
-    ("cust_space_id", Kind::Text, "Default `CustSpaceId` for messages that do not set one."),
+    ("cust_space_id", Kind::Text, "CAMS: default `CustSpaceId` for messages that do not set one."),
     (
         "proxy",
         Kind::Text,
@@ -134,7 +137,7 @@ const OPTIONS: [(&str, Kind, &str); 19] = [
     (
         "rate_limit_per_second",
         Kind::Rate,
-        "Client-side pacing of sends, per second: one a day to 1,000,000 (default 250, the account's QPS limit).",
+        "Client-side pacing of sends, per second: one a day to 1,000,000 (default: CAMS 250 per account, Meta 80 per business number).",
     ),
     (
         "rate_limit_burst",
@@ -247,6 +250,9 @@ impl ClientOptions {
     /// Stores a read value into the field of option `snake`.
     fn set(&mut self, snake: &str, value: Read) {
         match (snake, value) {
+            ("provider", Read::Text(v)) => self.provider = v,
+            ("access_token", Read::Text(v)) => self.access_token = v,
+            ("graph_version", Read::Text(v)) => self.graph_version = v,
             ("access_key_id", Read::Text(v)) => self.access_key_id = v,
             ("access_key_secret", Read::Text(v)) => self.access_key_secret = v,
             ("security_token", Read::Text(v)) => self.security_token = v,

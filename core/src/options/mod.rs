@@ -18,12 +18,14 @@ use rustls::pki_types::pem::PemObject;
 
 pub use host::{Dialect, HostValue, OptionDoc};
 
-use crate::client::ClientConfig;
+use crate::client::{Api, CamsConfig, ClientConfig};
 use crate::credentials::ecs::EcsRamRole;
 use crate::credentials::{CredentialSource, Credentials, CredentialsProvider};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::limit::{Pacing, Quota};
+use crate::meta::GRAPH_HOST;
+use crate::oauth::{AccessToken, MetaHost, TokenSource};
 use crate::operation::Operation;
 use crate::transport::ProxyUrl;
 
@@ -42,6 +44,12 @@ pub const MAX_ATTEMPTS: u32 = 100;
 /// language (keyword arguments, an options object, a Kotlin/Swift record).
 #[derive(Clone, Default, PartialEq)]
 pub struct ClientOptions {
+    /// The API messages go through: `cams` (the default) or `meta` (WhatsApp Cloud API).
+    pub provider: Option<String>,
+    /// Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`).
+    pub access_token: Option<String>,
+    /// Meta: the Graph API version, `vNN.N` ([`crate::meta::DEFAULT_GRAPH_VERSION`] when absent).
+    pub graph_version: Option<String>,
     /// AccessKey ID; with the secret, overrides the environment.
     pub access_key_id: Option<String>,
     /// AccessKey secret.
@@ -93,6 +101,7 @@ pub struct ClientOptions {
 impl std::fmt::Debug for ClientOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientOptions")
+            .field("provider", &self.provider)
             .field("access_key_id", &self.access_key_id)
             .field("endpoint", &self.endpoint.as_deref().map(crate::endpoint::redacted))
             .field("cust_space_id", &self.cust_space_id)
@@ -120,24 +129,14 @@ impl ClientConfig {
     }
 
     fn build(mut options: ClientOptions, provider: Option<Arc<dyn CredentialsProvider>>) -> Result<Self, Error> {
-        let credentials = match provider {
-            Some(provider) => {
-                let named =
-                    [&options.access_key_id, &options.access_key_secret, &options.profile, &options.ecs_ram_role];
-                if named.iter().any(|value| value.is_some()) || options.profile_file.is_some() {
-                    return Err(invalid(
-                        "give a credentials provider or credentials (keys, a profile, a RAM role), not both".to_owned(),
-                    ));
-                }
-                CredentialSource::Provider(provider)
-            }
-            None => named_credentials(&mut options)?,
+        let mut config = match options.provider.as_deref() {
+            None | Some("cams") => cams(&mut options, provider)?,
+            Some("meta") => meta(&mut options, provider)?,
+            Some(other) => return Err(invalid(format!("unknown provider {other:?}; expected cams or meta"))),
         };
-        let mut config = Self::new(credentials);
         if let Some(endpoint) = options.endpoint {
             config.endpoint = Endpoint::parse(&endpoint)?;
         }
-        config.cust_space_id = options.cust_space_id.filter(|s| !s.is_empty());
         if let Some(timeout) = duration("the connect timeout", options.connect_timeout_ms, 1)? {
             config.transport.connect_timeout = timeout;
         }
@@ -151,17 +150,17 @@ impl ClientConfig {
         if let Some(pem) = options.ca_certificates {
             config.transport.extra_root_certificates = certificates(&pem)?;
         }
+        let provider_quota = config.pacing.send_message.unwrap_or(Operation::SendChatappMessage.default_quota());
         let quota = Quota {
-            per_second: options
-                .rate_limit_per_second
-                .unwrap_or(Operation::SendChatappMessage.default_quota().per_second),
+            per_second: options.rate_limit_per_second.unwrap_or(provider_quota.per_second),
             burst: options.rate_limit_burst.unwrap_or(1),
         };
         check_quota(&quota)?;
+        let paced = !options.rate_limit_disabled;
         config.pacing = Pacing {
-            send_message: (!options.rate_limit_disabled).then_some(quota),
-            mass_message: (!options.rate_limit_disabled).then_some(Operation::SendChatappMassMessage.default_quota()),
-            per_recipient: None,
+            send_message: paced.then_some(quota),
+            mass_message: config.pacing.mass_message.filter(|_| paced),
+            per_recipient: config.pacing.per_recipient.filter(|_| paced),
             max_wait: duration("the pacing wait", options.rate_limit_max_wait_ms, 0)?,
         };
         if let Some(attempts) = options.max_attempts {
@@ -175,6 +174,66 @@ impl ClientConfig {
         }
         Ok(config)
     }
+}
+
+/// A CAMS configuration: the credentials from `provider` or named by `options`, and the
+/// default `CustSpaceId`. Meta's options are refused.
+fn cams(options: &mut ClientOptions, provider: Option<Arc<dyn CredentialsProvider>>) -> Result<ClientConfig, Error> {
+    if let Some(name) = named(&[("access_token", &options.access_token), ("graph_version", &options.graph_version)]) {
+        return Err(invalid(format!("{name} is an option of the meta provider (provider=\"meta\")")));
+    }
+    let credentials = match provider {
+        Some(provider) => {
+            let named = [&options.access_key_id, &options.access_key_secret, &options.profile, &options.ecs_ram_role];
+            if named.iter().any(|value| value.is_some()) || options.profile_file.is_some() {
+                return Err(invalid(
+                    "give a credentials provider or credentials (keys, a profile, a RAM role), not both".to_owned(),
+                ));
+            }
+            CredentialSource::Provider(provider)
+        }
+        None => named_credentials(options)?,
+    };
+    let cust_space_id = options.cust_space_id.take().filter(|s| !s.is_empty());
+    Ok(ClientConfig::with_api(Api::Cams(CamsConfig { credentials, cust_space_id })))
+}
+
+/// The environment variable a Meta client takes its token from when none is given.
+pub const ACCESS_TOKEN_VARIABLE: &str = "WHATSAPP_ACCESS_TOKEN";
+
+/// A Meta configuration: the token given (else [`ACCESS_TOKEN_VARIABLE`]) and the Graph
+/// version. CAMS's credentials and options are refused.
+fn meta(options: &mut ClientOptions, provider: Option<Arc<dyn CredentialsProvider>>) -> Result<ClientConfig, Error> {
+    let cams_only = [
+        ("access_key_id", &options.access_key_id),
+        ("access_key_secret", &options.access_key_secret),
+        ("security_token", &options.security_token),
+        ("profile", &options.profile),
+        ("profile_file", &options.profile_file),
+        ("ecs_ram_role", &options.ecs_ram_role),
+        ("ecs_metadata_endpoint", &options.ecs_metadata_endpoint),
+        ("cust_space_id", &options.cust_space_id),
+    ];
+    if let Some(name) = named(&cams_only) {
+        return Err(invalid(format!("{name} is an option of the cams provider, not of meta")));
+    }
+    if provider.is_some() {
+        return Err(invalid("a meta client takes an access token, not a credentials provider".to_owned()));
+    }
+    let token = options.access_token.take().or_else(|| std::env::var(ACCESS_TOKEN_VARIABLE).ok()).ok_or_else(|| {
+        Error::new(ErrorCode::MissingCredentials, format!("give an access token (or set {ACCESS_TOKEN_VARIABLE})"))
+    })?;
+    let mut config = ClientConfig::meta(TokenSource::fixed(AccessToken::new(token))?);
+    if let (Some(version), Api::Meta(meta)) = (options.graph_version.take(), &mut config.api) {
+        MetaHost::new(GRAPH_HOST, &version)?;
+        meta.graph_version = version;
+    }
+    Ok(config)
+}
+
+/// The name of the first option in `options` that is set.
+fn named(options: &[(&'static str, &Option<String>)]) -> Option<&'static str> {
+    options.iter().find(|(_, value)| value.is_some()).map(|(name, _)| *name)
 }
 
 /// The credentials `options` name: explicit keys, a RAM role, else the default chain (a
@@ -289,7 +348,7 @@ mod tests {
         .unwrap();
         assert_eq!(config.endpoint.host_header(), "127.0.0.1:1");
         assert_eq!(config.transport.request_timeout, Duration::from_millis(1500));
-        assert_eq!(config.cust_space_id.as_deref(), Some("cams-1"));
+        assert_eq!(config.cust_space_id(), Some("cams-1"));
         assert!(!format!("{config:?}").contains("SK-secret"));
     }
 
@@ -360,7 +419,7 @@ mod tests {
             }
         }
         let config = ClientConfig::from_options_with_provider(ClientOptions::default(), Arc::new(Never)).unwrap();
-        assert!(matches!(config.credentials, CredentialSource::Provider(_)));
+        assert!(matches!(config.api, Api::Cams(CamsConfig { credentials: CredentialSource::Provider(_), .. })));
         let both = ClientConfig::from_options_with_provider(options(), Arc::new(Never)).unwrap_err();
         assert_eq!(both.code(), ErrorCode::InvalidConfig);
     }

@@ -4,7 +4,7 @@
 //! pacing slots → build the authenticated request → transport → classify → retry what
 //! provably had no effect — and reports to the send's span and observer. A [`Provider`]
 //! supplies what differs: the wire mapping and its own validation, authentication (CAMS
-//! signs each request with AccessKey credentials), the pacing budgets an attempt takes, and
+//! signs each request with AccessKey credentials, Meta sends a bearer token), the pacing budgets an attempt takes, and
 //! what an answer means. A new provider is a new implementation of [`Provider`]; nothing in
 //! the pipeline or the bindings changes.
 
@@ -74,7 +74,9 @@ pub trait Provider: Send + Sync + 'static {
     /// One request for `prepared`, freshly authenticated.
     fn request(&self, prepared: &Self::Prepared, authority: &Self::Authority) -> Result<HttpRequest, Error>;
 
-    /// What `answer` means: accepted, or a typed error whose code tells the retry policy
-    /// whether the request provably had no effect ([`crate::retry::is_safe_to_retry`]).
-    fn classify(&self, answer: &HttpResponse) -> Result<Accepted, Error>;
+    /// What `answer` to a request made with `authority` means: accepted, or a typed error
+    /// whose code tells the retry policy whether the request provably had no effect
+    /// ([`crate::retry::is_safe_to_retry`]). An answer that says the authority is dead (an
+    /// expired token) lets the provider renew it before the next send.
+    fn classify(&self, answer: &HttpResponse, authority: &Self::Authority) -> Result<Accepted, Error>;
 }

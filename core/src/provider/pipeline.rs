@@ -93,7 +93,7 @@ impl<P: Provider> Pipeline<P> {
             attempts += 1;
             let attempt_started = Instant::now();
             let classified = match self.send_once(prepared, &authority, options).await {
-                Ok(answer) => self.provider.classify(&answer),
+                Ok(answer) => self.provider.classify(&answer, &authority),
                 Err(error) => Err(error),
             };
             observe::attempt_ended(attempts, classified.as_ref().err(), attempt_started);

@@ -32,7 +32,8 @@ pub type HttpRequest = http::Request<Bytes>;
 pub struct HttpResponse {
     /// HTTP status code.
     pub status: u16,
-    /// The `x-acs-request-id` header, if any.
+    /// The provider's request ID header, if any: `x-acs-request-id` (CAMS), else Meta's
+    /// trace ID ([`crate::meta::unverified::TRACE_ID_HEADER`]).
     pub request_id: Option<String>,
     /// The delay the server asked for, in milliseconds: `x-acs-retry-after` (milliseconds),
     /// else a standard `Retry-After` in delta-seconds. Absent when neither is a whole number
@@ -43,7 +44,7 @@ pub struct HttpResponse {
 }
 
 impl HttpResponse {
-    /// The parts of an answer classification reads: the status, `x-acs-request-id`, the
+    /// The parts of an answer classification reads: the status, the request ID header, the
     /// retry-after headers (see [`Self::retry_after_ms`]) and the body.
     pub fn from_parts(status: http::StatusCode, headers: &http::HeaderMap, body: Vec<u8>) -> Self {
         let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
@@ -52,7 +53,9 @@ impl HttpResponse {
             whole_number("x-acs-retry-after").or_else(|| whole_number("retry-after").map(|s| s.saturating_mul(1000)));
         Self {
             status: status.as_u16(),
-            request_id: header("x-acs-request-id").map(str::to_owned),
+            request_id: header("x-acs-request-id")
+                .or_else(|| header(crate::meta::unverified::TRACE_ID_HEADER))
+                .map(str::to_owned),
             retry_after_ms,
             body,
         }

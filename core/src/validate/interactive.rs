@@ -5,9 +5,9 @@ use super::rules::{Report, codes};
 use crate::model::{FlowMode, Header, Interactive, InteractiveText, ListAction, ProductListAction};
 
 /// Longest body of a `button` message (and most others).
-const MAX_BODY: usize = 1_024;
+pub(crate) const MAX_BODY: usize = 1_024;
 /// Longest body of a `list` message.
-const MAX_LIST_BODY: usize = 4_096;
+pub(crate) const MAX_LIST_BODY: usize = 4_096;
 /// Longest footer and text header.
 const MAX_FOOTER: usize = 60;
 const MAX_HEADER: usize = 60;
@@ -26,7 +26,7 @@ const MAX_DESCRIPTION: usize = 72;
 /// Product lists: ≤ 30 products in all.
 const MAX_PRODUCTS: usize = 30;
 /// Flow and URL buttons: labels ≤ 30 and ≤ 20.
-const MAX_FLOW_CTA: usize = 30;
+pub(crate) const MAX_FLOW_CTA: usize = 30;
 const MAX_URL_BUTTON: usize = 20;
 
 /// `has_product_action`: the message's `productAction` may carry a product list's sections.

@@ -19,6 +19,9 @@ use crate::Outgoing;
 use crate::error::{Error, ErrorCode};
 use crate::model::{MassMessage, Message};
 
+pub(crate) use interactive::{MAX_BODY, MAX_FLOW_CTA, MAX_LIST_BODY};
+pub(crate) use path::Path;
+pub(crate) use rules::Report;
 pub use rules::{MAX_JSON_DEPTH, codes};
 
 /// One reason a message cannot be sent.

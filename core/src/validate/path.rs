@@ -5,7 +5,7 @@ use std::fmt::{self, Write};
 
 /// A position in the message: the root, a named field of a parent, or an item of a list.
 #[derive(Clone, Copy, Debug)]
-pub(super) enum Path<'a> {
+pub(crate) enum Path<'a> {
     Root,
     Field(&'a Path<'a>, &'static str),
     Index(&'a Path<'a>, usize),
@@ -13,12 +13,12 @@ pub(super) enum Path<'a> {
 
 impl<'a> Path<'a> {
     /// The field `name` under this position.
-    pub(super) fn field(&'a self, name: &'static str) -> Path<'a> {
+    pub(crate) fn field(&'a self, name: &'static str) -> Path<'a> {
         Path::Field(self, name)
     }
 
     /// Item `index` of the list at this position.
-    pub(super) fn index(&'a self, index: usize) -> Path<'a> {
+    pub(crate) fn index(&'a self, index: usize) -> Path<'a> {
         Path::Index(self, index)
     }
 }

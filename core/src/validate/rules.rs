@@ -64,15 +64,15 @@ pub mod codes {
 
 /// Collects violations while walking a message.
 #[derive(Default)]
-pub(super) struct Report(Vec<Violation>);
+pub(crate) struct Report(Vec<Violation>);
 
 impl Report {
-    pub(super) fn into_violations(self) -> Vec<Violation> {
+    pub(crate) fn into_violations(self) -> Vec<Violation> {
         self.0
     }
 
     /// Records a violation.
-    pub(super) fn add(&mut self, code: &'static str, path: Path<'_>, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, code: &'static str, path: Path<'_>, message: impl Into<String>) {
         self.0.push(Violation { code, path: path.to_string(), message: message.into() });
     }
 
@@ -100,7 +100,7 @@ impl Report {
     }
 
     /// `value` must have at most `max` characters.
-    pub(super) fn max_chars(&mut self, path: Path<'_>, value: &str, max: usize) {
+    pub(crate) fn max_chars(&mut self, path: Path<'_>, value: &str, max: usize) {
         // Cheap first: a string of at most `max` bytes has at most `max` characters.
         if value.len() > max {
             let count = value.chars().count();
@@ -123,7 +123,7 @@ impl Report {
     }
 
     /// A list's length must be within `min..=max`.
-    pub(super) fn count(&mut self, path: Path<'_>, len: usize, min: usize, max: usize) {
+    pub(crate) fn count(&mut self, path: Path<'_>, len: usize, min: usize, max: usize) {
         if len < min {
             let noun = if min == 1 { "item" } else { "items" };
             self.add(codes::TOO_FEW, path, format!("must have at least {min} {noun}, not {len}"));
@@ -188,7 +188,7 @@ impl Report {
     }
 
     /// Each id must be unique among `ids`; reports the later duplicates at `path_of(i)`.
-    pub(super) fn unique<'s>(
+    pub(crate) fn unique<'s>(
         &mut self,
         ids: impl Iterator<Item = &'s str>,
         mut report_at: impl FnMut(&mut Self, usize),
