@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use chatlane_core::validate::{self, Violation, codes};
+use chatlane_core::validate::codes;
 use chatlane_core::{Message, meta};
 use serde_json::{Value, json};
 
@@ -102,12 +102,6 @@ fn parse_case(case: &Value, shared: &BTreeMap<String, (String, Value)>) -> Resul
     Ok(Case { name, source, message, expect })
 }
 
-/// The neutral violations followed by Meta's, as a Meta send reports them.
-fn all_violations(message: &Message) -> Vec<Violation> {
-    let mut found = validate::violations(message);
-    found.extend(meta::violations(message));
-    found
-}
 
 fn read(message: &Value) -> Message {
     Message::from_json_value(message.clone()).unwrap_or_else(|e| panic!("{message}: {e}"))
@@ -116,7 +110,7 @@ fn read(message: &Value) -> Message {
 /// Why `case` fails, if it does.
 fn check(case: &Case) -> Option<String> {
     let message = read(&case.message);
-    let violations = all_violations(&message);
+    let violations = meta::violations(&message);
     let found: Vec<(String, String)> = violations.iter().map(|v| (v.code.to_owned(), v.path.clone())).collect();
     match &case.expect {
         Expect::Violations(expected) if *expected == found => None,
@@ -140,7 +134,7 @@ fn check(case: &Case) -> Option<String> {
 /// reference before it is pinned.
 fn proposed_entry(name: &str, file: &str, message: &Value) -> Value {
     let message = read(message);
-    let violations = all_violations(&message);
+    let violations = meta::violations(&message);
     if violations.is_empty() {
         json!({"name": name, "source": file, "body": meta::message_body(&message, message.task_id.as_deref())})
     } else {

@@ -1,12 +1,14 @@
 //! What the sandbox knows about its accounts: AccessKeys (and STS tokens), channel
 //! instances (`CustSpaceId`s) with their business numbers and callback URLs, the template
-//! registry, and the QPS limits. Loaded from a JSON file (`chatlane sandbox --config FILE`).
+//! registry, the QPS limits, and Meta's face (`meta`, see [`crate::meta::config`]). Loaded
+//! from a JSON file (`chatlane sandbox --config FILE`).
 //!
 //! Without a registry the sandbox is permissive: any sender and any template code is
 //! accepted. Once `custSpaces` or `templates` are configured, sends are checked against them.
 
 use serde::Deserialize;
 
+use crate::meta::config::MetaConfig;
 use crate::metadata::RamRole;
 use crate::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 
@@ -32,6 +34,9 @@ pub struct SandboxConfig {
     /// The RAM role the emulated ECS metadata service hands credentials for.
     #[serde(default)]
     pub ram_role: RamRole,
+    /// Meta's face: the app, its tokens, business numbers and pacing.
+    #[serde(default)]
+    pub meta: MetaConfig,
 }
 
 impl Default for SandboxConfig {
@@ -43,6 +48,7 @@ impl Default for SandboxConfig {
             limits: Limits::default(),
             receipt_delay_ms: None,
             ram_role: RamRole::default(),
+            meta: MetaConfig::default(),
         }
     }
 }

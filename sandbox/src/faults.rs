@@ -3,31 +3,42 @@
 //! [`crate::Sandbox::inject`], e.g.
 //! `{"fault":{"kind":"throttle","retryAfterMs":300},"times":1,"to":"6591234567","probability":0.5}`.
 //!
+//! A rule targets one API face with `api`: `cams` (the default: the gateway on `POST /`) or
+//! `meta` (`POST /{version}/{phone-number-id}/messages`, see [`crate::meta`]). The kinds are
+//! the same on both faces; each face words the answers in its own format ([`Face`]).
+//!
 //! Kinds (`kind`, then the fields of each):
 //!
 //! | kind | fields | what the client gets | ledger |
 //! |---|---|---|---|
-//! | `throttle` | `retryAfterMs` | HTTP 400 `Throttling.User` with `x-acs-retry-after` | — |
-//! | `error` | `status`, `code`?, `message`?, `headers`? | a gateway error body with that status and `Code` (none when `code` is absent); status 200 makes it a business error | — |
+//! | `throttle` | `retryAfterMs` | CAMS: HTTP 400 `Throttling.User` with `x-acs-retry-after`; Meta: the throughput error `130429` (`retryAfterMs` unused: Meta sends no retry header) | — |
+//! | `error` | `status`, `code`?, `message`?, `headers`? | CAMS: a gateway error body with that status and `Code` (none when `code` is absent), status 200 makes it a business error; Meta: the Graph error envelope of that numeric `code` (e.g. `130429`, `131056`, `190`, `131047`, `131026`, `2`) with that status, no body at all when `code` is absent (or not a number) | — |
 //! | `malformed` | — | HTTP 200 whose body is not JSON | — |
 //! | `accept_then` | `status` (200), `body` (""), `headers`? | the message is accepted as usual (receipts too), then answered with this status and raw body instead | +1 if valid |
+//! | `accept_then_drop` | — | the message is accepted as usual, then the connection closes without an answer | +1 if valid |
 //! | `with_headers` | `headers` | the usual answer with these headers added, e.g. `{"x-acs-retry-after":"300"}` on a success | as usual |
 //! | `latency` | `ms`, `jitterMs` (0) | the usual answer after `ms` plus a random `0..=jitterMs` | as usual |
 //! | `hang` | — | accepted, never answered | +1 if valid |
 //! | `drop` | — | the connection closes after the request is read | — |
 //! | `drop_before_read` | — | the connection closes before the body is read | — |
 //!
-//! `headers` is a JSON object of header names to values (e.g. `{"Retry-After":"2"}`),
-//! checked when the rule is added. A rule applies to the next `times` (default 1) requests
-//! that match its optional `to`. Rules are tried in the order they were added: each matching
-//! rule rolls its own `probability` (default 1), the first that fires is applied and uses up
-//! one of its `times`, and a request a rule spared by chance is tried against the next.
+//! `code` may be given as a string or a number. `headers` is a JSON object of header names
+//! to values (e.g. `{"Retry-After":"2"}`), checked when the rule is added. A rule applies to
+//! the next `times` (default 1) requests of its face that match its optional `to` (CAMS: the
+//! `To` parameter; Meta: the body's `to`, else its `recipient`). Rules are tried in the order
+//! they were added: each matching rule rolls its own `probability` (default 1), the first that
+//! fires is applied and uses up one of its `times`, and a request a rule spared by chance is
+//! tried against the next.
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use serde::Deserialize;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::Response;
+use serde::{Deserialize, Deserializer};
+use tokio::sync::watch;
 
 /// One way to misbehave (see the module documentation for the JSON of each).
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -44,8 +55,9 @@ pub enum Fault {
     Error {
         /// HTTP status.
         status: u16,
-        /// Platform `Code`; absent, the body has none (as a load balancer's 502 might).
-        #[serde(default)]
+        /// Platform `Code` (Meta: the Graph error code); absent, the body has none (as a
+        /// load balancer's 502 might) or, on Meta's face, there is no body.
+        #[serde(default, deserialize_with = "text_or_number")]
         code: Option<String>,
         /// Platform `Message`.
         #[serde(default)]
@@ -82,12 +94,14 @@ pub enum Fault {
         #[serde(default, rename = "jitterMs")]
         jitter_ms: u64,
     },
+    /// Accept the message (it enters the ledger), then drop the connection without answering.
+    AcceptThenDrop,
     /// Accept the message (it enters the ledger) and never answer.
     Hang,
     /// Read the request, then drop the connection without answering (nothing is recorded).
     Drop,
-    /// Drop the connection before reading the request body (only `to` rules can match
-    /// requests whose `To` is in the query string).
+    /// Drop the connection before reading the request body (a `to` rule can match only a
+    /// CAMS request whose `To` is in the query string; Meta's recipient is in the body).
     DropBeforeRead,
 }
 
@@ -96,6 +110,119 @@ impl Fault {
     pub fn error(status: u16, code: Option<&str>) -> Self {
         Self::Error { status, code: code.map(str::to_owned), message: None, headers: Headers::default() }
     }
+
+    /// The answer that replaces processing the request, and the outcome the journal records
+    /// for it; `None` for faults that let the request be processed.
+    fn instead(&self, face: &impl Face) -> Option<(Response, String)> {
+        let answered = match self {
+            Self::Throttle { retry_after_ms } => face.throttled(*retry_after_ms),
+            Self::Error { status, code, message, headers } => {
+                let status = status_code(*status);
+                let mut response = face.error(status, code.as_deref(), message.as_deref());
+                headers.apply(response.headers_mut());
+                (response, code.clone().unwrap_or_else(|| format!("HTTP {}", status.as_u16())))
+            }
+            Self::Malformed => (face.malformed(), "malformed".to_owned()),
+            Self::Drop => (dropped_connection(), "drop".to_owned()),
+            Self::AcceptThen { .. }
+            | Self::AcceptThenDrop
+            | Self::WithHeaders { .. }
+            | Self::Latency { .. }
+            | Self::Hang
+            | Self::DropBeforeRead => return None,
+        };
+        Some(answered)
+    }
+
+    /// The answer to a processed request whose own answer is `response`: withheld, replaced
+    /// or completed as the fault says. A hang lasts until `stopping` turns true.
+    async fn after(self, face: &impl Face, response: Response, mut stopping: watch::Receiver<bool>) -> Response {
+        match self {
+            Self::Hang => {
+                let _ = stopping.wait_for(|stop| *stop).await;
+                dropped_connection()
+            }
+            Self::AcceptThenDrop => dropped_connection(),
+            Self::AcceptThen { status, body, headers } => {
+                let mut response = face.raw(status_code(status), body);
+                headers.apply(response.headers_mut());
+                response
+            }
+            Self::WithHeaders { headers } => {
+                let mut response = response;
+                headers.apply(response.headers_mut());
+                response
+            }
+            _ => response,
+        }
+    }
+}
+
+/// How one API face words the answers a fault puts in place of its own: CAMS's gateway and
+/// Meta's Graph API each answer throttling, errors and raw bodies in their own format.
+pub trait Face {
+    /// The face's throttling answer, and the code the journal records for it.
+    fn throttled(&self, retry_after_ms: u64) -> (Response, String);
+    /// An error answer with this status and, when given, the platform's code and message.
+    fn error(&self, status: StatusCode, code: Option<&str>, message: Option<&str>) -> Response;
+    /// An HTTP 200 answer whose body is not JSON.
+    fn malformed(&self) -> Response;
+    /// An answer with this status and body, sent as is.
+    fn raw(&self, status: StatusCode, body: String) -> Response;
+}
+
+/// Answers a request its face admitted, under `fault` if one matched: `process` handles the
+/// request (and returns its answer and outcome) unless the fault answers instead; the outcome
+/// goes to `journal` before the answer is delayed, withheld or altered. A hang lasts until
+/// `stopping` turns true.
+pub async fn answer(
+    fault: Option<Fault>,
+    face: &impl Face,
+    stopping: watch::Receiver<bool>,
+    journal: impl FnOnce(&str),
+    process: impl FnOnce() -> (Response, String),
+) -> Response {
+    let Some(fault) = fault else {
+        let (response, outcome) = process();
+        journal(&outcome);
+        return response;
+    };
+    if let Some((response, outcome)) = fault.instead(face) {
+        journal(&outcome);
+        return response;
+    }
+    if let Fault::Latency { ms, jitter_ms } = &fault {
+        let jitter = rand::random_range(0..=*jitter_ms);
+        tokio::time::sleep(Duration::from_millis(ms.saturating_add(jitter))).await;
+    }
+    let (response, outcome) = process();
+    journal(&outcome);
+    fault.after(face, response, stopping).await
+}
+
+/// A response whose body fails at once: hyper closes the connection without an answer.
+pub fn dropped_connection() -> Response {
+    let failure = std::io::Error::other("sandbox fault: connection dropped");
+    Response::new(Body::from_stream(futures_util::stream::once(std::future::ready(Err::<Bytes, _>(failure)))))
+}
+
+/// `status` as an HTTP status; an invalid one is a 500.
+fn status_code(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A code given as a JSON string or number (or `null`), kept as text.
+fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Code {
+        Text(String),
+        Number(u64),
+    }
+    Ok(Option::<Code>::deserialize(deserializer)?.map(|code| match code {
+        Code::Text(text) => text,
+        Code::Number(number) => number.to_string(),
+    }))
 }
 
 /// Headers a fault adds to its answer: a JSON object of names to values, checked when the
@@ -132,16 +259,30 @@ fn ok() -> u16 {
     200
 }
 
+/// The API face a rule applies to.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Api {
+    /// CAMS's gateway (`POST /`).
+    #[default]
+    Cams,
+    /// Meta's Graph API messages endpoint (`POST /{version}/{phone-number-id}/messages`).
+    Meta,
+}
+
 /// A fault and the requests it applies to.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultRule {
     /// What to do.
     pub fault: Fault,
+    /// The face whose requests it applies to (default CAMS).
+    #[serde(default)]
+    pub api: Api,
     /// How many matching requests it applies to (default 1).
     #[serde(default = "one")]
     pub times: u32,
-    /// Only requests whose `To` parameter equals this.
+    /// Only requests to this recipient (CAMS: `To`; Meta: `to`, else `recipient`).
     #[serde(default)]
     pub to: Option<String>,
     /// The chance (0–1) that a matching request gets the fault (default 1); a request
@@ -157,12 +298,12 @@ fn one() -> u32 {
 impl FaultRule {
     /// A rule that applies `fault` to the next request, whatever its recipient.
     pub fn once(fault: Fault) -> Self {
-        Self { fault, times: 1, to: None, probability: None }
+        Self { fault, api: Api::Cams, times: 1, to: None, probability: None }
     }
 
-    /// Whether the rule still applies to a request to `to` whose fault `kind` accepts.
-    fn matches(&self, to: Option<&str>, kind: &impl Fn(&Fault) -> bool) -> bool {
-        self.times > 0 && kind(&self.fault) && self.to.as_deref().is_none_or(|want| Some(want) == to)
+    /// Whether the rule still applies to a request of `api` to `to` whose fault `kind` accepts.
+    fn matches(&self, api: Api, to: Option<&str>, kind: &impl Fn(&Fault) -> bool) -> bool {
+        self.times > 0 && self.api == api && kind(&self.fault) && self.to.as_deref().is_none_or(|want| Some(want) == to)
     }
 
     /// Rolls the rule's chance: whether it fires for this request.
@@ -186,20 +327,20 @@ impl Faults {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
-    /// The fault for a request to `to` once it has been read, if a rule matches; uses up
-    /// one of its `times`.
-    pub fn take(&self, to: Option<&str>) -> Option<Fault> {
-        self.take_where(to, |fault| *fault != Fault::DropBeforeRead)
+    /// The fault for a request of `api` to `to` once it has been read, if a rule matches;
+    /// uses up one of its `times`.
+    pub fn take(&self, api: Api, to: Option<&str>) -> Option<Fault> {
+        self.take_where(api, to, |fault| *fault != Fault::DropBeforeRead)
     }
 
-    /// Whether a request to `to` is to be dropped before its body is read.
-    pub fn take_before_read(&self, to: Option<&str>) -> bool {
-        self.take_where(to, |fault| *fault == Fault::DropBeforeRead).is_some()
+    /// Whether a request of `api` to `to` is to be dropped before its body is read.
+    pub fn take_before_read(&self, api: Api, to: Option<&str>) -> bool {
+        self.take_where(api, to, |fault| *fault == Fault::DropBeforeRead).is_some()
     }
 
-    fn take_where(&self, to: Option<&str>, kind: impl Fn(&Fault) -> bool) -> Option<Fault> {
+    fn take_where(&self, api: Api, to: Option<&str>, kind: impl Fn(&Fault) -> bool) -> Option<Fault> {
         let mut rules = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let index = rules.iter().position(|rule| rule.matches(to, &kind) && rule.fires())?;
+        let index = rules.iter().position(|rule| rule.matches(api, to, &kind) && rule.fires())?;
         let rule = &mut rules[index];
         rule.times -= 1;
         let fault = rule.fault.clone();
@@ -221,11 +362,11 @@ mod tests {
             serde_json::from_str(r#"{"fault":{"kind":"throttle","retryAfterMs":300},"times":2}"#).unwrap();
         faults.add(rule);
         faults.add(serde_json::from_str(r#"{"fault":{"kind":"hang"},"to":"659"}"#).unwrap());
-        assert_eq!(faults.take(Some("1")), Some(Fault::Throttle { retry_after_ms: 300 }));
-        assert_eq!(faults.take(Some("659")), Some(Fault::Throttle { retry_after_ms: 300 }));
-        assert_eq!(faults.take(Some("1")), None);
-        assert_eq!(faults.take(Some("659")), Some(Fault::Hang));
-        assert_eq!(faults.take(Some("659")), None);
+        assert_eq!(faults.take(Api::Cams, Some("1")), Some(Fault::Throttle { retry_after_ms: 300 }));
+        assert_eq!(faults.take(Api::Cams, Some("659")), Some(Fault::Throttle { retry_after_ms: 300 }));
+        assert_eq!(faults.take(Api::Cams, Some("1")), None);
+        assert_eq!(faults.take(Api::Cams, Some("659")), Some(Fault::Hang));
+        assert_eq!(faults.take(Api::Cams, Some("659")), None);
     }
 
     #[test]
@@ -238,10 +379,10 @@ mod tests {
     fn probability_spares_requests_without_using_up_the_rule() {
         let faults = Faults::default();
         faults.add(serde_json::from_str(r#"{"fault":{"kind":"malformed"},"times":1,"probability":0.0}"#).unwrap());
-        assert_eq!((0..100).filter_map(|_| faults.take(None)).count(), 0);
+        assert_eq!((0..100).filter_map(|_| faults.take(Api::Cams, None)).count(), 0);
         faults.clear();
         faults.add(serde_json::from_str(r#"{"fault":{"kind":"malformed"},"times":3,"probability":0.5}"#).unwrap());
-        assert_eq!((0..1000).filter_map(|_| faults.take(None)).count(), 3);
+        assert_eq!((0..1000).filter_map(|_| faults.take(Api::Cams, None)).count(), 3);
     }
 
     #[test]
@@ -250,7 +391,7 @@ mod tests {
         faults.add(serde_json::from_str(r#"{"fault":{"kind":"hang"},"times":1,"probability":0.0}"#).unwrap());
         faults.add(serde_json::from_str(r#"{"fault":{"kind":"drop"},"times":2,"probability":1.0}"#).unwrap());
         faults.add(serde_json::from_str(r#"{"fault":{"kind":"malformed"}}"#).unwrap());
-        let taken: Vec<_> = (0..4).map(|_| faults.take(None)).collect();
+        let taken: Vec<_> = (0..4).map(|_| faults.take(Api::Cams, None)).collect();
         assert_eq!(taken, [Some(Fault::Drop), Some(Fault::Drop), Some(Fault::Malformed), None]);
         assert_eq!(faults.0.lock().unwrap().len(), 1, "the rule that never fired keeps its times");
     }
@@ -262,7 +403,7 @@ mod tests {
             let rule = format!(r#"{{"fault":{{"kind":"{kind}"}},"times":10000,"probability":0.5}}"#);
             faults.add(serde_json::from_str(&rule).unwrap());
         }
-        let taken: Vec<_> = (0..2000).map(|_| faults.take(None)).collect();
+        let taken: Vec<_> = (0..2000).map(|_| faults.take(Api::Cams, None)).collect();
         let count = |fault: Option<Fault>| taken.iter().filter(|t| **t == fault).count();
         // Expected 1000, 500 and 500; each bound is more than 7 standard deviations away.
         assert!((800..1200).contains(&count(Some(Fault::Hang))), "{}", count(Some(Fault::Hang)));
@@ -290,8 +431,21 @@ mod tests {
     fn drops_before_reading_are_taken_separately() {
         let faults = Faults::default();
         faults.add(serde_json::from_str(r#"{"fault":{"kind":"drop_before_read"}}"#).unwrap());
-        assert_eq!(faults.take(None), None);
-        assert!(faults.take_before_read(None));
-        assert!(!faults.take_before_read(None));
+        assert_eq!(faults.take(Api::Cams, None), None);
+        assert!(faults.take_before_read(Api::Cams, None));
+        assert!(!faults.take_before_read(Api::Cams, None));
+    }
+
+    #[test]
+    fn rules_apply_to_their_own_face_and_codes_may_be_numbers() {
+        let faults = Faults::default();
+        let rule = r#"{"api":"meta","fault":{"kind":"error","status":400,"code":131056},"to":"US.1a"}"#;
+        faults.add(serde_json::from_str(rule).unwrap());
+        faults.add(serde_json::from_str(r#"{"fault":{"kind":"accept_then_drop"}}"#).unwrap());
+        assert_eq!(faults.take(Api::Meta, Some("16505551234")), None);
+        assert_eq!(faults.take(Api::Meta, Some("US.1a")), Some(Fault::error(400, Some("131056"))));
+        assert_eq!(faults.take(Api::Meta, None), None, "the CAMS rule is not Meta's");
+        assert_eq!(faults.take(Api::Cams, None), Some(Fault::AcceptThenDrop));
+        assert!(serde_json::from_str::<FaultRule>(r#"{"api":"graph","fault":{"kind":"hang"}}"#).is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! In-memory records: the ledger of accepted messages, so tests can prove what was sent
-//! exactly once, and the journal of every authenticated request, accepted or not.
+//! exactly once, and the journal of every authenticated request (CAMS's and Meta's),
+//! accepted or not.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -28,15 +29,16 @@ pub struct Entry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
-    /// The operation.
+    /// The operation (Meta's messages endpoint: `meta:messages`).
     pub action: String,
     /// The `TaskId` parameter, if any.
     pub task_id: Option<String>,
-    /// The `To` parameter, if any.
+    /// The `To` parameter (Meta: `to`, else `recipient`), if any.
     pub to: Option<String>,
     /// When it arrived, in microseconds since the sandbox started.
     pub received_at_us: u64,
-    /// The platform `Code` answered (`OK`, an error code, or the injected fault's kind).
+    /// The platform `Code` answered (`OK`, an error code — Meta's as a number — or the
+    /// injected fault's kind).
     pub outcome: String,
 }
 
@@ -61,18 +63,25 @@ impl Journal {
     }
 }
 
-/// A shared, append-only list of accepted messages (cheap to clone).
-#[derive(Clone, Debug, Default)]
-pub struct Ledger(Arc<Mutex<Vec<Entry>>>);
+/// A shared, append-only list of accepted messages (cheap to clone): CAMS's [`Entry`]s, or
+/// another face's own entries (Meta's [`crate::meta::Sent`]).
+#[derive(Clone, Debug)]
+pub struct Ledger<E = Entry>(Arc<Mutex<Vec<E>>>);
 
-impl Ledger {
+impl<E> Default for Ledger<E> {
+    fn default() -> Self {
+        Self(Arc::default())
+    }
+}
+
+impl<E: Clone> Ledger<E> {
     /// Records an accepted message.
-    pub fn record(&self, entry: Entry) {
+    pub fn record(&self, entry: E) {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).push(entry);
     }
 
     /// Every accepted message so far, oldest first.
-    pub fn entries(&self) -> Vec<Entry> {
+    pub fn entries(&self) -> Vec<E> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 

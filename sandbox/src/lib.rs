@@ -7,12 +7,16 @@
 //! authenticated request with its outcome, `POST /_sandbox/faults` injects a
 //! [`FaultRule`] (`DELETE` on each clears it); `POST /_sandbox/inbound` simulates a user's
 //! message and `GET /_sandbox/callbacks` lists the receipts and inbound messages pushed.
+//!
+//! The same port also answers as Meta's WhatsApp Cloud API (Graph API): sends, OAuth and
+//! `debug_token`, with control endpoints under `/_sandbox/meta/` ([`meta`]).
 
 pub mod callbacks;
 pub mod config;
 pub mod faults;
 pub mod gateway;
 pub mod ledger;
+pub mod meta;
 pub mod metadata;
 pub mod nonces;
 pub mod registry;
@@ -94,6 +98,11 @@ impl Sandbox {
     /// The ledger of accepted messages.
     pub fn ledger(&self) -> &Ledger {
         &self.state.ledger
+    }
+
+    /// The ledger of messages Meta's face accepted.
+    pub fn meta_ledger(&self) -> &Ledger<meta::Sent> {
+        &self.state.meta.ledger
     }
 
     /// Every authenticated request so far, accepted or not.

@@ -1,10 +1,11 @@
-//! HTTP routing: the gateway on `POST /`, admin endpoints under `/_sandbox/`.
+//! HTTP routing: the gateway on `POST /`, Meta's Graph API face ([`crate::meta`]), admin
+//! endpoints under `/_sandbox/`.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -17,9 +18,10 @@ use tokio::sync::watch;
 
 use crate::SandboxConfig;
 use crate::callbacks::{self, Push, Pusher, Sessions};
-use crate::faults::{Fault, FaultRule, Faults};
+use crate::faults::{self, Api, Face, FaultRule, Faults, dropped_connection};
 use crate::gateway::{self, Authenticated, Rejection};
 use crate::ledger::{Entry, Journal, Ledger, Request};
+use crate::meta::{self, MetaState};
 use crate::metadata::{self, Issued};
 use crate::nonces::Nonces;
 use crate::registry;
@@ -37,18 +39,21 @@ pub struct AppState {
     pub faults: Faults,
     /// Credentials the emulated ECS metadata service issued.
     pub issued: Issued,
+    /// Meta's face: tokens, OAuth grants, pacing and its ledger.
+    pub meta: MetaState,
     nonces: Nonces,
     throttle: Throttle,
     sessions: Sessions,
     pusher: Pusher,
     started: Instant,
-    stopping: watch::Receiver<bool>,
+    pub(crate) stopping: watch::Receiver<bool>,
 }
 
 impl AppState {
     /// State for a sandbox that stops hanging requests once `stopping` turns true.
     pub fn new(config: SandboxConfig, stopping: watch::Receiver<bool>) -> Self {
         Self {
+            meta: MetaState::new(&config.meta),
             config,
             ledger: Ledger::default(),
             journal: Journal::default(),
@@ -63,7 +68,8 @@ impl AppState {
         }
     }
 
-    fn elapsed_us(&self) -> u64 {
+    /// Microseconds since the sandbox started.
+    pub(crate) fn elapsed_us(&self) -> u64 {
         u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX)
     }
 }
@@ -79,18 +85,27 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_sandbox/callbacks", get(read_callbacks))
         .route("/_sandbox/health", get(|| async { "ok" }))
         .merge(metadata::routes())
+        .merge(meta::routes())
         .layer(middleware::from_fn_with_state(Arc::clone(&state), drop_before_read))
         .with_state(state)
 }
 
 /// Drops the connection before the body is read when a `drop_before_read` fault matches.
 async fn drop_before_read(State(state): State<Arc<AppState>>, request: axum::extract::Request, next: Next) -> Response {
-    let is_gateway = request.method() == axum::http::Method::POST && request.uri().path() == "/";
-    let to = request
-        .uri()
-        .query()
+    let api = match request.uri().path() {
+        _ if request.method() != axum::http::Method::POST => None,
+        "/" => Some(Api::Cams),
+        path if meta::is_messages_path(path) => Some(Api::Meta),
+        _ => None,
+    };
+    // Meta's recipient is in the body, unread here.
+    let to = (api == Some(Api::Cams))
+        .then(|| request.uri().query())
+        .flatten()
         .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "To").map(|(_, v)| v.into_owned()));
-    if is_gateway && state.faults.take_before_read(to.as_deref()) {
+    if let Some(api) = api
+        && state.faults.take_before_read(api, to.as_deref())
+    {
         return dropped_connection();
     }
     next.run(request).await
@@ -138,64 +153,42 @@ async fn gateway_request(
         journal("Throttling.User");
         return throttled(&request_id, u64::try_from(wait.as_millis()).unwrap_or(u64::MAX));
     }
-    let fault = state.faults.take(to.as_deref());
-    if let Some((response, outcome)) = fault.as_ref().and_then(|fault| answer_instead(fault, &request_id)) {
-        journal(&outcome);
-        return response;
-    }
-    if let Some(Fault::Latency { ms, jitter_ms }) = &fault {
-        let jitter = rand::random_range(0..=*jitter_ms);
-        tokio::time::sleep(Duration::from_millis(ms.saturating_add(jitter))).await;
-    }
-    let (mut response, outcome) = process(&state, request, &request_id, received_at_us);
-    journal(outcome);
-    match fault {
-        Some(Fault::Hang) => {
-            let mut stopping = state.stopping.clone();
-            let _ = stopping.wait_for(|stop| *stop).await;
-            dropped_connection()
-        }
-        Some(Fault::AcceptThen { status, body, headers }) => {
-            let mut response = raw_answer(&request_id, status, body);
-            headers.apply(response.headers_mut());
-            response
-        }
-        Some(Fault::WithHeaders { headers }) => {
-            headers.apply(response.headers_mut());
-            response
-        }
-        _ => response,
-    }
+    let fault = state.faults.take(Api::Cams, to.as_deref());
+    let face = Gateway(&request_id);
+    faults::answer(fault, &face, state.stopping.clone(), journal, || {
+        let (response, outcome) = process(&state, request, &request_id, received_at_us);
+        (response, outcome.to_owned())
+    })
+    .await
 }
 
-/// The answer of a fault that answers without processing the request, and the outcome the
-/// journal records for it; `None` for faults that let the request be processed.
-fn answer_instead(fault: &Fault, request_id: &str) -> Option<(Response, String)> {
-    let answered = match fault {
-        Fault::Throttle { retry_after_ms } => (throttled(request_id, *retry_after_ms), "Throttling.User".to_owned()),
-        Fault::Error { status, code, message, headers } => {
-            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let outcome = code.clone().unwrap_or_else(|| format!("HTTP {}", status.as_u16()));
-            let message = message.clone().unwrap_or_else(|| format!("injected {outcome}"));
-            let mut body = json!({"RequestId": request_id, "HostId": HOST_ID, "Message": message});
-            if let Some(code) = code {
-                body["Code"] = json!(code);
-            }
-            let mut response = answer(request_id, status, body);
-            headers.apply(response.headers_mut());
-            (response, outcome)
+/// The gateway's words for injected faults, in answers carrying this `RequestId`.
+struct Gateway<'a>(&'a str);
+
+impl Face for Gateway<'_> {
+    fn throttled(&self, retry_after_ms: u64) -> (Response, String) {
+        (throttled(self.0, retry_after_ms), "Throttling.User".to_owned())
+    }
+
+    fn error(&self, status: StatusCode, code: Option<&str>, message: Option<&str>) -> Response {
+        let message = message.map_or_else(
+            || format!("injected {}", code.map_or_else(|| format!("HTTP {}", status.as_u16()), str::to_owned)),
+            str::to_owned,
+        );
+        let mut body = json!({"RequestId": self.0, "HostId": HOST_ID, "Message": message});
+        if let Some(code) = code {
+            body["Code"] = json!(code);
         }
-        Fault::Malformed => {
-            (raw_answer(request_id, 200, "{\"RequestId\": \"broken".to_owned()), "malformed".to_owned())
-        }
-        Fault::Drop => (dropped_connection(), "drop".to_owned()),
-        Fault::AcceptThen { .. }
-        | Fault::WithHeaders { .. }
-        | Fault::Latency { .. }
-        | Fault::Hang
-        | Fault::DropBeforeRead => return None,
-    };
-    Some(answered)
+        answer(self.0, status, body)
+    }
+
+    fn malformed(&self) -> Response {
+        raw_answer(self.0, StatusCode::OK, "{\"RequestId\": \"broken".to_owned())
+    }
+
+    fn raw(&self, status: StatusCode, body: String) -> Response {
+        raw_answer(self.0, status, body)
+    }
 }
 
 /// The business answer to an authenticated request, and its platform code for the journal.
@@ -370,12 +363,6 @@ fn throttled(request_id: &str, retry_after_ms: u64) -> Response {
     response
 }
 
-/// A response whose body fails at once: hyper closes the connection without an answer.
-fn dropped_connection() -> Response {
-    let failure = std::io::Error::other("sandbox fault: connection dropped");
-    Response::new(Body::from_stream(futures_util::stream::once(std::future::ready(Err::<Bytes, _>(failure)))))
-}
-
 /// A gateway error body: `RequestId`, `HostId`, `Code`, `Message`, `Recommend`.
 fn error_answer(request_id: &str, rejection: Rejection) -> Response {
     answer(
@@ -392,8 +379,7 @@ fn error_answer(request_id: &str, rejection: Rejection) -> Response {
 }
 
 /// An answer with `status` and `body` as given, not JSON-encoded, and the request ID header.
-fn raw_answer(request_id: &str, status: u16, body: String) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+fn raw_answer(request_id: &str, status: StatusCode, body: String) -> Response {
     with_request_id(request_id, (status, body).into_response())
 }
 

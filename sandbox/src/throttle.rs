@@ -5,7 +5,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-/// Accepted request times of the last second, per (AccessKey ID, action).
+/// Accepted request times of the last second, per (key, action): an AccessKey ID and an
+/// operation, or a Meta business number and its messages endpoint.
 #[derive(Debug, Default)]
 pub struct Throttle(Mutex<HashMap<(String, String), VecDeque<Instant>>>);
 

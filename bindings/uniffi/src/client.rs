@@ -277,6 +277,7 @@ impl Client {
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send, without
     /// rebuilding the client or dropping its connections. A Meta client has none: a
     /// configuration error.
+    #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
     pub fn set_credentials(&self, credentials: Arc<Credentials>) -> Result<(), ChatlaneError> {
         Ok(self.0.set_credentials(credentials.0.clone())?)
     }
@@ -336,6 +337,9 @@ mod tests {
     /// Options with every field absent, as a Kotlin/Swift caller gets them by default.
     fn defaults() -> ClientOptions {
         ClientOptions {
+            provider: None,
+            access_token: None,
+            graph_version: None,
             credentials: None,
             credentials_provider: None,
             profile: None,
@@ -416,7 +420,7 @@ mod tests {
     fn set_credentials_replaces_what_later_sends_sign_with() {
         let old = Credentials::new("AK-old".into(), "SK-old".into(), None).unwrap();
         let client = Client::new(ClientOptions { credentials: Some(old), ..defaults() }).unwrap();
-        client.set_credentials(Credentials::new("AK-new".into(), "SK-new".into(), Some("t0k3n-new".into())).unwrap());
+        client.set_credentials(Credentials::new("AK-new".into(), "SK-new".into(), Some("t0k3n-new".into())).unwrap()).unwrap();
         let now = client.0.credentials().unwrap();
         assert_eq!((now.access_key_id(), now.access_key_secret().expose()), ("AK-new", "SK-new"));
         let shown = format!("{client:?}");

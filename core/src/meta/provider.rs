@@ -76,8 +76,7 @@ impl Provider for Meta {
                 "Meta's Cloud API has no mass send: send the template to each recipient as its own message",
             ));
         };
-        let mut found = crate::validate::violations(message);
-        found.extend(validate::violations(message));
+        let found = validate::violations(message);
         if !found.is_empty() {
             return Err(crate::validate::invalid(found));
         }

@@ -1,9 +1,11 @@
 //! What Meta's Cloud API cannot carry (Meta reference §2, §2.4, §8): the rules a Meta send
 //! adds to the provider-neutral ones of [`crate::validate`], in the same codes and paths.
 //!
-//! A Meta send reports `crate::validate::violations(message)` followed by [`violations`],
-//! every one at once; no rule here repeats a neutral one. A message for another channel
-//! gets one violation (`channel`): every other rule presumes WhatsApp.
+//! A Meta send reports the neutral violations followed by Meta's own, every one at once
+//! ([`violations`]); no rule here repeats a neutral one. One neutral rule gives way: on Meta
+//! `from` is the business phone number ID, digits of any length, not a phone number. A
+//! message for another channel gets one Meta violation (`channel`): every other rule
+//! presumes WhatsApp.
 
 use super::{emoji, unverified, wire};
 use crate::model::{
@@ -23,15 +25,26 @@ const MAX_VARIABLE_WITH_BUTTONS: usize = 1_024;
 /// Longest BSUID after its country prefix (`US.` or `US.ENT.`).
 const MAX_BSUID: usize = 128;
 
-/// Every violation of Meta's own rules in `message`; empty when the neutral rules are all it
-/// must pass.
+/// Every violation of `message` as a Meta send: the neutral rules' (but the sender's) then
+/// Meta's own; empty when it can be sent.
 pub fn violations(message: &Message) -> Vec<Violation> {
+    let mut found = crate::validate::violations(message);
+    found.retain(|violation| violation.path != "from");
+    found.extend(own(message));
+    found
+}
+
+/// Every violation of Meta's own rules in `message`.
+fn own(message: &Message) -> Vec<Violation> {
     let mut report = Report::default();
     let root = Path::Root;
     if message.channel != Channel::Whatsapp {
         let text = format!("Meta's Cloud API sends WhatsApp messages only, not {}", message.channel.as_str());
         report.add(codes::CHANNEL_UNSUPPORTED, root.field("channel"), text);
         return report.into_violations();
+    }
+    if report.required(root.field("from"), &message.from) && !message.from.bytes().all(|b| b.is_ascii_digit()) {
+        report.add(codes::DIGITS_ONLY, root.field("from"), "must be the business phone number ID, digits only");
     }
     recipient(&mut report, message.recipient_type, &message.to);
     match message.body() {
@@ -312,7 +325,7 @@ mod tests {
     const TO: &str = "6591234567";
 
     fn found(message: &Message) -> Vec<(&'static str, String)> {
-        violations(message).into_iter().map(|v| (v.code, v.path)).collect()
+        own(message).into_iter().map(|v| (v.code, v.path)).collect()
     }
 
     fn expect(pairs: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
@@ -390,7 +403,7 @@ mod tests {
         assert!(to(user_id, " ").is_empty(), "blank: the neutral rules report it");
         assert!(to(Some(RecipientType::Group), "US.1349").is_empty(), "a group ID is Meta's to judge");
         assert!(to(None, "US1349").is_empty(), "not a BSUID: the neutral phone rule reports it");
-        let message = violations(&Message { recipient_type: user_id, ..Message::text(FROM, "6591234567", "hi") });
+        let message = own(&Message { recipient_type: user_id, ..Message::text(FROM, "6591234567", "hi") });
         assert!(message[0].message.contains("recipientType individual"), "{}", message[0]);
     }
 

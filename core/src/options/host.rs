@@ -364,9 +364,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!((js.connect_timeout_ms, js.rate_limit_disabled), (Some(2500), true));
-        assert_eq!(Dialect::JavaScript.option_names()[4], "profileFile");
-        assert_eq!(Dialect::JavaScript.option_names()[5], "ecsRamRole");
-        assert_eq!(Dialect::JavaScript.option_names()[18], "retryDeadlineMs");
+        assert_eq!(Dialect::JavaScript.option_names()[1], "accessToken");
+        assert_eq!(Dialect::JavaScript.option_names()[7], "profileFile");
+        assert_eq!(Dialect::JavaScript.option_names()[8], "ecsRamRole");
+        assert_eq!(Dialect::JavaScript.option_names()[21], "retryDeadlineMs");
     }
 
     #[test]

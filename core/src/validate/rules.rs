@@ -77,7 +77,7 @@ impl Report {
     }
 
     /// `value` must not be blank.
-    pub(super) fn required(&mut self, path: Path<'_>, value: &str) -> bool {
+    pub(crate) fn required(&mut self, path: Path<'_>, value: &str) -> bool {
         let present = !value.trim().is_empty();
         if !present {
             self.add(codes::REQUIRED, path, "must not be empty");

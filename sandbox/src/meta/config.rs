@@ -1,0 +1,214 @@
+//! The `meta` section of the sandbox's configuration: the Meta app that OAuth clients
+//! authenticate as, pre-registered tokens, business phone numbers and the pair rate. Every
+//! field has a default (see [`crate::meta`] for the values), so `{}` is a working setup.
+
+use std::num::{NonZeroU32, NonZeroU64};
+
+use serde::Deserialize;
+
+use super::tokens::TokenType;
+use super::{
+    DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PHONE_NUMBER_ID, DEFAULT_TOKEN, DEFAULT_USER_ID, DEFAULT_WABA_ID,
+};
+
+/// Meta's face as configured.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct MetaConfig {
+    /// The app OAuth clients and `debug_token` callers authenticate as.
+    pub app: MetaApp,
+    /// Tokens valid from the start (default: [`DEFAULT_TOKEN`], a never-expiring system-user
+    /// token with the app's scopes).
+    pub tokens: Vec<TokenDef>,
+    /// Business phone numbers that can send (default: [`DEFAULT_PHONE_NUMBER_ID`] at 80/s).
+    pub phone_numbers: Vec<PhoneNumber>,
+    /// The per-(number, recipient) pair rate (spec §4).
+    pub pair_rate: PairRate,
+    /// The WhatsApp Business Account the app's WhatsApp scopes target in `debug_token`'s
+    /// `granular_scopes`.
+    pub waba_id: String,
+}
+
+impl Default for MetaConfig {
+    fn default() -> Self {
+        Self {
+            app: MetaApp::default(),
+            tokens: vec![TokenDef {
+                token: DEFAULT_TOKEN.to_owned(),
+                scopes: None,
+                token_type: TokenType::SystemUser,
+                lifetime_seconds: None,
+                user_id: None,
+            }],
+            phone_numbers: vec![PhoneNumber {
+                id: DEFAULT_PHONE_NUMBER_ID.to_owned(),
+                throughput: default_throughput(),
+            }],
+            pair_rate: PairRate::default(),
+            waba_id: DEFAULT_WABA_ID.to_owned(),
+        }
+    }
+}
+
+/// The Meta app.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct MetaApp {
+    /// App ID, the OAuth `client_id` (default [`DEFAULT_APP_ID`]).
+    pub id: String,
+    /// App secret, the OAuth `client_secret` (default [`DEFAULT_APP_SECRET`]).
+    pub secret: String,
+    /// The app's name, `debug_token`'s `application` (default `chatlane sandbox`).
+    pub name: String,
+    /// The user the OAuth dialog signs in as (default [`DEFAULT_USER_ID`]).
+    pub user_id: String,
+    /// Redirect URIs the dialog accepts, compared exactly; empty (the default): any
+    /// `http://` or `https://` URI.
+    pub redirect_uris: Vec<String>,
+    /// Scopes the dialog can grant (default `whatsapp_business_messaging`,
+    /// `whatsapp_business_management`, `business_management`).
+    pub scopes: Vec<String>,
+    /// How long an authorization code can be exchanged, in milliseconds (default 30,000).
+    pub code_lifetime_ms: u64,
+    /// Lifetime of tokens from a code or a refresh token, in seconds (default 3,600).
+    pub token_lifetime_seconds: u64,
+    /// Lifetime of tokens from `fb_exchange_token`, in seconds (default 5,184,000: 60 days).
+    pub long_lived_lifetime_seconds: u64,
+    /// Whether code exchanges also issue an RFC 6749 `refresh_token` and the
+    /// `refresh_token` grant is offered (default false: Meta has neither).
+    pub refresh_tokens: bool,
+}
+
+impl Default for MetaApp {
+    fn default() -> Self {
+        Self {
+            id: DEFAULT_APP_ID.to_owned(),
+            secret: DEFAULT_APP_SECRET.to_owned(),
+            name: "chatlane sandbox".to_owned(),
+            user_id: DEFAULT_USER_ID.to_owned(),
+            redirect_uris: Vec::new(),
+            scopes: ["whatsapp_business_messaging", "whatsapp_business_management", "business_management"]
+                .map(str::to_owned)
+                .to_vec(),
+            code_lifetime_ms: 30_000,
+            token_lifetime_seconds: 3_600,
+            long_lived_lifetime_seconds: 60 * 24 * 3_600,
+            refresh_tokens: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for MetaApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetaApp").field("id", &self.id).field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl MetaApp {
+    /// Whether the dialog may redirect to `uri`.
+    pub fn allows_redirect(&self, uri: &str) -> bool {
+        let absolute = uri.starts_with("http://") || uri.starts_with("https://");
+        absolute && (self.redirect_uris.is_empty() || self.redirect_uris.iter().any(|allowed| allowed == uri))
+    }
+}
+
+/// A token valid from the start.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenDef {
+    /// The bearer token.
+    pub token: String,
+    /// Its scopes (default: the app's).
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+    /// `SYSTEM_USER` (default), `USER` or `APP`.
+    #[serde(default, rename = "type")]
+    pub token_type: TokenType,
+    /// Seconds it stays valid from the sandbox's start (default: it never expires).
+    #[serde(default)]
+    pub lifetime_seconds: Option<u64>,
+    /// The user it belongs to (default: the app's user).
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+impl std::fmt::Debug for TokenDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenDef")
+            .field("token_type", &self.token_type)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A business phone number.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PhoneNumber {
+    /// The phone number ID, the `{phone-number-id}` of the messages path.
+    pub id: String,
+    /// Messages per second (default 80; Meta's levels are 80, 1,000 after upgrade, and 20
+    /// for numbers shared with the WhatsApp Business app).
+    #[serde(default = "default_throughput")]
+    pub throughput: NonZeroU32,
+}
+
+fn default_throughput() -> NonZeroU32 {
+    NonZeroU32::new(80).expect("80 is not zero")
+}
+
+/// The pair rate: `burst` messages to one recipient at once, then one per `intervalMs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct PairRate {
+    /// Milliseconds per message at the sustained rate (default 6,000).
+    pub interval_ms: NonZeroU64,
+    /// Messages that may go back to back (default 45).
+    pub burst: NonZeroU32,
+}
+
+impl Default for PairRate {
+    fn default() -> Self {
+        Self {
+            interval_ms: NonZeroU64::new(6_000).expect("6000 is not zero"),
+            burst: NonZeroU32::new(45).expect("45 is not zero"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::SandboxConfig;
+
+    #[test]
+    fn defaults_work_without_setup_and_fields_override_them() {
+        let config = SandboxConfig::parse(
+            r#"{"meta": {
+              "app": {"id": "42", "secret": "app-secret-marker", "redirectUris": ["https://example.test/cb"]},
+              "tokens": [{"token": "token-marker", "type": "USER", "lifetimeSeconds": 60}],
+              "phoneNumbers": [{"id": "1"}, {"id": "2", "throughput": 20}],
+              "pairRate": {"burst": 2}
+            }}"#,
+        )
+        .unwrap();
+        let meta = &config.meta;
+        assert_eq!((meta.app.id.as_str(), meta.app.code_lifetime_ms, meta.app.scopes.len()), ("42", 30_000, 3));
+        assert!(meta.app.allows_redirect("https://example.test/cb"));
+        assert!(!meta.app.allows_redirect("https://example.test/other"));
+        assert_eq!(meta.phone_numbers.iter().map(|n| n.throughput.get()).collect::<Vec<_>>(), [80, 20]);
+        assert_eq!((meta.pair_rate.burst.get(), meta.pair_rate.interval_ms.get()), (2, 6_000));
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("app-secret-marker") && !shown.contains("token-marker"), "{shown}");
+
+        let default = SandboxConfig::default().meta;
+        assert_eq!(default.tokens[0].token, super::DEFAULT_TOKEN);
+        assert!(default.app.allows_redirect("http://127.0.0.1:8080/callback"));
+        assert!(!default.app.allows_redirect("javascript:alert(1)"));
+    }
+
+    #[test]
+    fn zero_rates_are_refused() {
+        assert!(SandboxConfig::parse(r#"{"meta": {"phoneNumbers": [{"id": "1", "throughput": 0}]}}"#).is_err());
+        assert!(SandboxConfig::parse(r#"{"meta": {"pairRate": {"intervalMs": 0}}}"#).is_err());
+    }
+}

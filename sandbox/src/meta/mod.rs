@@ -1,0 +1,149 @@
+//! Meta's WhatsApp Cloud API face (Graph API), on the sandbox's port next to CAMS's gateway.
+//! References are to `meta-cloud.md`, the project's Meta reference.
+//!
+//! Routes (any version `vNN.N`; another first segment → HTTP 400, code 2500):
+//!
+//! * `POST /{version}/{phone-number-id}/messages` — sends ([`messages`]), into the Meta
+//!   ledger (`GET /_sandbox/meta/ledger`, [`crate::Sandbox::meta_ledger`]);
+//! * `GET /{version}/dialog/oauth`, `GET|POST /{version}/oauth/access_token`,
+//!   `GET /{version}/debug_token` — OAuth ([`oauth`]);
+//! * `/_sandbox/meta/…` — control endpoints ([`control`]): issue, revoke or expire tokens,
+//!   hand over codes, set a number's throughput.
+//!
+//! Faults: `POST /_sandbox/faults` with `"api":"meta"` (see [`crate::faults`]), e.g.
+//! `{"api":"meta","fault":{"kind":"error","status":400,"code":131056},"to":"16505551234"}`.
+//! A Meta fault applies to the next matching send that passes the token, scope, number,
+//! body and pacing checks.
+//!
+//! Defaults, usable with no setup (sandbox-only values, not credentials):
+//!
+//! | what | value |
+//! |---|---|
+//! | app ID (`client_id`) | [`DEFAULT_APP_ID`] `900000000000001` |
+//! | app secret (`client_secret`) | [`DEFAULT_APP_SECRET`] `sandbox-meta-app-secret` |
+//! | access token (system user, never expires, the app's three scopes) | [`DEFAULT_TOKEN`] `sandbox-meta-access-token` |
+//! | phone number ID (80 messages/s) | [`DEFAULT_PHONE_NUMBER_ID`] `106540352242922` |
+//! | WABA ID (`granular_scopes` targets) | [`DEFAULT_WABA_ID`] `102290129340398` |
+//! | the user tokens act for | [`DEFAULT_USER_ID`] `900000000000002` |
+//! | scopes the app grants | `whatsapp_business_messaging`, `whatsapp_business_management`, `business_management` |
+//! | redirect URIs | any `http(s)://` URI |
+//! | code lifetime / user token / long-lived token | 30 s / 1 h / 60 days |
+//! | pair rate | burst 45, then 1 per 6 s |
+//!
+//! Configuration: the `meta` object of the sandbox's configuration file ([`config`]).
+
+pub mod config;
+pub mod control;
+pub mod errors;
+pub mod messages;
+pub mod oauth;
+pub mod pacing;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+pub use messages::Sent;
+
+use crate::ledger::Ledger;
+use crate::server::AppState;
+use config::MetaConfig;
+use errors::{GraphError, Trace};
+use oauth::Grants;
+use pacing::Pacing;
+use tokens::Tokens;
+
+/// The default app's ID.
+pub const DEFAULT_APP_ID: &str = "900000000000001";
+/// The default app's secret. Not a real credential.
+pub const DEFAULT_APP_SECRET: &str = "sandbox-meta-app-secret";
+/// A system-user token valid from the start, never expiring, with the app's scopes. Not a
+/// real credential.
+pub const DEFAULT_TOKEN: &str = "sandbox-meta-access-token";
+/// The business phone number registered by default.
+pub const DEFAULT_PHONE_NUMBER_ID: &str = "106540352242922";
+/// The WhatsApp Business Account the app's WhatsApp scopes target.
+pub const DEFAULT_WABA_ID: &str = "102290129340398";
+/// The user the default token and the OAuth dialog act for.
+pub const DEFAULT_USER_ID: &str = "900000000000002";
+
+/// The scope a send needs.
+pub const MESSAGING_SCOPE: &str = "whatsapp_business_messaging";
+
+/// Meta's face's state.
+#[derive(Debug)]
+pub struct MetaState {
+    /// Accepted messages.
+    pub ledger: Ledger<Sent>,
+    tokens: Tokens,
+    grants: Grants,
+    pacing: Pacing,
+}
+
+impl MetaState {
+    /// The configured tokens and numbers, nothing sent.
+    pub fn new(config: &MetaConfig) -> Self {
+        Self {
+            ledger: Ledger::default(),
+            tokens: Tokens::new(config),
+            grants: Grants::default(),
+            pacing: Pacing::new(config),
+        }
+    }
+}
+
+/// Meta's routes.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/{version}/{phone_number_id}/messages", post(messages::send))
+        .route("/{version}/dialog/oauth", get(oauth::dialog))
+        .route("/{version}/oauth/access_token", get(oauth::access_token).post(oauth::access_token))
+        .route("/{version}/debug_token", get(oauth::debug_token))
+        .route_layer(middleware::from_fn(known_version))
+        .merge(control::routes())
+}
+
+/// Whether `path` is a messages endpoint's, `/{version}/{phone-number-id}/messages`.
+pub fn is_messages_path(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').collect();
+    matches!(segments.as_slice(), ["", version, id, "messages"] if major(version).is_some() && !id.is_empty())
+}
+
+/// The major version of a Graph version segment such as `v25.0`.
+fn major(version: &str) -> Option<u32> {
+    let (major, minor) = version.strip_prefix('v')?.split_once('.')?;
+    let number = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    (number(major) && number(minor)).then(|| major.parse().ok()).flatten()
+}
+
+/// Refuses a path whose first segment is not a Graph version.
+async fn known_version(request: axum::extract::Request, next: Next) -> Response {
+    let version = request.uri().path().split('/').nth(1).unwrap_or_default();
+    if major(version).is_none() {
+        let message = format!("Unknown path components: /{version}");
+        return GraphError::new(StatusCode::BAD_REQUEST, 2500, message).answer(&Trace::new());
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_and_messages_paths() {
+        assert_eq!(
+            (major("v25.0"), major("v3.10"), major("25.0"), major("v25"), major("vx.0")),
+            (Some(25), Some(3), None, None, None)
+        );
+        assert!(is_messages_path("/v25.0/106540352242922/messages"));
+        assert!(!is_messages_path("/v25.0/106540352242922/media"));
+        assert!(!is_messages_path("/latest/1/messages"));
+        assert!(!is_messages_path("/"));
+    }
+}
