@@ -52,6 +52,18 @@ export interface ProvidedCredentials {
 export interface ClientOptions {
   // generated client options, from the core (scripts/codegen.sh)
   /**
+   * The API messages go through: `cams` (default, Alibaba Cloud CAMS) or `meta` (WhatsApp Cloud
+   * API).
+   */
+  provider?: string | null
+  /**
+   * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an
+   * error.
+   */
+  accessToken?: string | null
+  /** Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins). */
+  graphVersion?: string | null
+  /**
    * AccessKey ID, with the secret; without either, credentials are looked for (a profile, the
    * `ALIBABA_CLOUD_*` variables, a RAM role).
    */
@@ -73,10 +85,10 @@ export interface ClientOptions {
   ecsMetadataEndpoint?: string | null
   /**
    * `https://host[:port]`; plain `http://` only for loopback hosts (default: the international CAMS
-   * endpoint).
+   * endpoint, or Meta's Graph host).
    */
   endpoint?: string | null
-  /** Default `CustSpaceId` for messages that do not set one. */
+  /** CAMS: default `CustSpaceId` for messages that do not set one. */
   custSpaceId?: string | null
   /**
    * A proxy for every request, `http(s)://[user:password@]host:port` (default: the
@@ -92,8 +104,8 @@ export interface ClientOptions {
   /** Whole-request timeout of each attempt (default 10 s). In milliseconds, 1 to 86,400,000. */
   requestTimeoutMs?: number | null
   /**
-   * Client-side pacing of sends, per second: one a day to 1,000,000 (default 250, the account's QPS
-   * limit).
+   * Client-side pacing of sends, per second: one a day to 1,000,000 (default: CAMS 250 per account,
+   * Meta 80 per business number).
    */
   rateLimitPerSecond?: number | null
   /** Sends that may go back to back before pacing applies: 1 to 1,000,000 (default 1). */

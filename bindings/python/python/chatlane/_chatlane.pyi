@@ -100,6 +100,9 @@ class Client:
         self,
         *,
         # generated client options, from the core (scripts/codegen.sh)
+        provider: str | None = None,
+        access_token: str | None = None,
+        graph_version: str | None = None,
         access_key_id: str | None = None,
         access_key_secret: str | None = None,
         security_token: str | None = None,

@@ -677,6 +677,147 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 
 
 /**
+ * A bearer token for Meta's Cloud API.
+ *
+ * An object rather than a string, for the reason [`Credentials`] is one: it prints as
+ * `AccessToken { token: *** }`.
+ */
+public protocol AccessTokenProtocol: AnyObject, Sendable {
+    
+}
+/**
+ * A bearer token for Meta's Cloud API.
+ *
+ * An object rather than a string, for the reason [`Credentials`] is one: it prints as
+ * `AccessToken { token: *** }`.
+ */
+open class AccessToken: AccessTokenProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_accesstoken(self.handle, $0) }
+    }
+    /**
+     * The token as Meta issued it.
+     */
+public convenience init(token: String) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_constructor_accesstoken_new(
+        FfiConverterString.lower(token),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_accesstoken(handle, $0) }
+    }
+
+    
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_accesstoken_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccessToken: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = AccessToken
+
+    public static func lift(_ handle: UInt64) throws -> AccessToken {
+        return AccessToken(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: AccessToken) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AccessToken {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: AccessToken, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccessToken_lift(_ handle: UInt64) throws -> AccessToken {
+    return try FfiConverterTypeAccessToken.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccessToken_lower(_ value: AccessToken) -> UInt64 {
+    return FfiConverterTypeAccessToken.lower(value)
+}
+
+
+
+
+
+
+/**
  * A CAMS client. Thread-safe; share one per account, it reuses connections.
  */
 public protocol ClientProtocol: AnyObject, Sendable {
@@ -713,9 +854,10 @@ public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
      * Replaces the credentials (e.g. a refreshed STS token) for every later send, without
-     * rebuilding the client or dropping its connections.
+     * rebuilding the client or dropping its connections. A Meta client has none: a
+     * configuration error.
      */
-    func setCredentials(credentials: Credentials) 
+    func setCredentials(credentials: Credentials) throws 
     
 }
 /**
@@ -861,9 +1003,10 @@ open func sendMass(message: MassMessage, options: SendOptions? = nil)async throw
     
     /**
      * Replaces the credentials (e.g. a refreshed STS token) for every later send, without
-     * rebuilding the client or dropping its connections.
+     * rebuilding the client or dropping its connections. A Meta client has none: a
+     * configuration error.
      */
-open func setCredentials(credentials: Credentials)  {try! rustCall() {
+open func setCredentials(credentials: Credentials)throws   {try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
         uniffiCallStatus in
     uniffi_chatlane_uniffi_fn_method_client_set_credentials(
             self.uniffiCloneHandle(),
@@ -1701,6 +1844,19 @@ public func FfiConverterTypeSendObserver_lower(_ value: SendObserver) -> UInt64 
  */
 public struct ClientOptions {
     /**
+     * The API messages go through: `cams` (default, Alibaba Cloud CAMS) or `meta` (WhatsApp
+     * Cloud API; then `from` is the business phone number ID).
+     */
+    public let provider: String?
+    /**
+     * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`).
+     */
+    public let accessToken: AccessToken?
+    /**
+     * Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins).
+     */
+    public let graphVersion: String?
+    /**
      * Who signs the requests; `null`/`nil` looks for them: the profile named by `profile`
      * (or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration, else
      * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
@@ -1793,6 +1949,16 @@ public struct ClientOptions {
     // declare one manually.
     public init(
         /**
+         * The API messages go through: `cams` (default, Alibaba Cloud CAMS) or `meta` (WhatsApp
+         * Cloud API; then `from` is the business phone number ID).
+         */provider: String? = nil, 
+        /**
+         * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`).
+         */accessToken: AccessToken? = nil, 
+        /**
+         * Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins).
+         */graphVersion: String? = nil, 
+        /**
          * Who signs the requests; `null`/`nil` looks for them: the profile named by `profile`
          * (or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration, else
          * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
@@ -1861,6 +2027,9 @@ public struct ClientOptions {
          * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
          * threads).
          */observer: SendObserver? = nil) {
+        self.provider = provider
+        self.accessToken = accessToken
+        self.graphVersion = graphVersion
         self.credentials = credentials
         self.credentialsProvider = credentialsProvider
         self.profile = profile
@@ -1898,6 +2067,9 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClientOptions {
         return
             try ClientOptions(
+                provider: FfiConverterOptionString.read(from: &buf), 
+                accessToken: FfiConverterOptionTypeAccessToken.read(from: &buf), 
+                graphVersion: FfiConverterOptionString.read(from: &buf), 
                 credentials: FfiConverterOptionTypeCredentials.read(from: &buf), 
                 credentialsProvider: FfiConverterOptionTypeCredentialsProvider.read(from: &buf), 
                 profile: FfiConverterOptionString.read(from: &buf), 
@@ -1921,6 +2093,9 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: ClientOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.provider, into: &buf)
+        FfiConverterOptionTypeAccessToken.write(value.accessToken, into: &buf)
+        FfiConverterOptionString.write(value.graphVersion, into: &buf)
         FfiConverterOptionTypeCredentials.write(value.credentials, into: &buf)
         FfiConverterOptionTypeCredentialsProvider.write(value.credentialsProvider, into: &buf)
         FfiConverterOptionString.write(value.profile, into: &buf)
@@ -3733,6 +3908,30 @@ fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeAccessToken: FfiConverterRustBuffer {
+    typealias SwiftType = AccessToken?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeAccessToken.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeAccessToken.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCredentials: FfiConverterRustBuffer {
     typealias SwiftType = Credentials?
 
@@ -4101,7 +4300,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 30205) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_set_credentials() != 32760) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_set_credentials() != 59450) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id() != 8731) {
@@ -4117,6 +4316,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_credentialsprovider_credentials() != 28026) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_constructor_accesstoken_new() != 30026) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 39201) {
