@@ -176,7 +176,8 @@ impl Client {
                 (pipeline(provider, &config, transport), Some(credentials))
             }
             Api::Meta(meta) => {
-                let provider = Meta::new(&config.endpoint, &meta.graph_version, Arc::clone(&meta.token), &config.user_agent)?;
+                let provider =
+                    Meta::new(&config.endpoint, &meta.graph_version, Arc::clone(&meta.token), &config.user_agent)?;
                 (pipeline(provider, &config, transport), None)
             }
         };

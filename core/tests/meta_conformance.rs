@@ -102,7 +102,6 @@ fn parse_case(case: &Value, shared: &BTreeMap<String, (String, Value)>) -> Resul
     Ok(Case { name, source, message, expect })
 }
 
-
 fn read(message: &Value) -> Message {
     Message::from_json_value(message.clone()).unwrap_or_else(|e| panic!("{message}: {e}"))
 }

@@ -182,7 +182,9 @@ async fn refreshed_credentials_apply_without_rebuilding_the_client() {
     let client = client(ClientOptions { access_key_secret: Some("stale".into()), ..options(&sandbox.endpoint()) });
     assert_eq!(client.send(&text()).await.unwrap_err().code(), ErrorCode::SignatureMismatch);
     client
-        .set_credentials(chatlane_core::Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, None).unwrap())
+        .set_credentials(
+            chatlane_core::Credentials::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, None).unwrap(),
+        )
         .unwrap();
     client.send(&text()).await.unwrap();
     assert!(!format!("{client:?}").contains(DEFAULT_ACCESS_KEY_SECRET));

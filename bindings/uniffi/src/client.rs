@@ -420,7 +420,9 @@ mod tests {
     fn set_credentials_replaces_what_later_sends_sign_with() {
         let old = Credentials::new("AK-old".into(), "SK-old".into(), None).unwrap();
         let client = Client::new(ClientOptions { credentials: Some(old), ..defaults() }).unwrap();
-        client.set_credentials(Credentials::new("AK-new".into(), "SK-new".into(), Some("t0k3n-new".into())).unwrap()).unwrap();
+        client
+            .set_credentials(Credentials::new("AK-new".into(), "SK-new".into(), Some("t0k3n-new".into())).unwrap())
+            .unwrap();
         let now = client.0.credentials().unwrap();
         assert_eq!((now.access_key_id(), now.access_key_secret().expose()), ("AK-new", "SK-new"));
         let shown = format!("{client:?}");

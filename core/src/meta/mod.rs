@@ -19,8 +19,8 @@ pub use response::{Accepted, classify};
 pub use validate::violations;
 pub use wire::{message_body, message_json};
 
-pub(crate) use provider::Meta;
 pub use provider::MESSAGING_SCOPE;
+pub(crate) use provider::Meta;
 
 use crate::limit::Quota;
 

@@ -95,7 +95,9 @@ impl Provider for Meta {
 
     fn limits(&self, prepared: &Prepared, _: &HeaderValue, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
         let operation = Operation::WhatsappMessages;
-        let number = pacing.quota(operation).map(|quota| (LimitKey { account: prepared.phone_number_id.clone(), operation }, quota));
+        let number = pacing
+            .quota(operation)
+            .map(|quota| (LimitKey { account: prepared.phone_number_id.clone(), operation }, quota));
         let pair = pacing.per_recipient.map(|quota| {
             let account = format!("{}>{}", prepared.phone_number_id, prepared.recipient);
             (LimitKey { account, operation }, quota)

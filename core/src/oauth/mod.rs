@@ -8,11 +8,13 @@
 //!   `debug_token`.
 //! * [`scopes`]: whether a token carries the scopes a client needs, and which it has beyond them.
 //! * [`source`]: the token a client sends with, renewed before it expires.
+//! * [`app`]: all of it for one Meta app, as the bindings and the CLI use it.
 //!
 //! Tokens, app secrets, codes and PKCE verifiers are [`Secret`](crate::Secret)s: no `Debug`,
 //! `Display` or error message shows them. Every URL called is `https://`, or `http://` on a
 //! loopback host (the [`Endpoint`] rule).
 
+pub mod app;
 pub mod authorize;
 pub mod exchange;
 pub mod scopes;
@@ -21,6 +23,7 @@ pub mod source;
 #[cfg(test)]
 mod fake;
 
+pub use app::{MetaApp, MetaAppOptions};
 pub use authorize::{AuthorizationCode, AuthorizationRequest, PendingAuthorization};
 pub use exchange::{AccessToken, AppCredentials, GranularScope, MetaOAuth, OAuthClient, TokenInfo};
 pub use scopes::{ScopeReport, check_scopes};
@@ -29,8 +32,8 @@ pub use source::{TokenRenewer, TokenSource};
 use url::Url;
 
 use crate::endpoint::Endpoint;
-use crate::meta::{DEFAULT_GRAPH_VERSION, GRAPH_HOST};
 use crate::error::{Error, ErrorCode};
+use crate::meta::{DEFAULT_GRAPH_VERSION, GRAPH_HOST};
 
 /// The host of Meta's login dialog.
 pub const DIALOG_BASE: &str = "https://www.facebook.com";

@@ -90,8 +90,16 @@ impl Kind {
 /// Every option a binding may set: its `snake_case` name, what it holds, its documentation
 /// (the bindings' declarations are generated from it: `scripts/codegen.sh`).
 const OPTIONS: [(&str, Kind, &str); 22] = [
-    ("provider", Kind::Text, "The API messages go through: `cams` (default, Alibaba Cloud CAMS) or `meta` (WhatsApp Cloud API)."),
-    ("access_token", Kind::Text, "Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an error."),
+    (
+        "provider",
+        Kind::Text,
+        "The API messages go through: `cams` (default, Alibaba Cloud CAMS) or `meta` (WhatsApp Cloud API).",
+    ),
+    (
+        "access_token",
+        Kind::Text,
+        "Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an error.",
+    ),
     ("graph_version", Kind::Text, "Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins)."),
     (
         "access_key_id",
