@@ -171,12 +171,14 @@ error_codes! {
     Connect => Network,
     /// The connect timeout elapsed before a connection was made.
     ConnectTimeout => Timeout,
-    /// The request may have been processed: no complete answer after it was written, an
-    /// HTTP 2xx that does not say `Code=OK` with a `MessageId`, or an HTTP 5xx other than 503
-    /// (whatever its `Code`). Not retried; reconcile through receipts by `TaskId`.
+    /// The request may have been processed: no complete answer after it was written, a 2xx
+    /// that does not name the accepted message, a 5xx the provider does not prove unprocessed
+    /// (CAMS: other than 503, whatever its `Code`), Meta's "unknown error" codes (1, 131000).
+    /// Not retried; reconcile through receipts by `TaskId`.
     OutcomeUnknown => OutcomeUnknown,
-    /// HTTP 503 (`ServiceUnavailable` or no code): the gateway refused before processing
-    /// (retried).
+    /// The provider refused before processing (retried): CAMS's HTTP 503
+    /// (`ServiceUnavailable` or no code), Meta's "temporarily unavailable" codes (2, 131016,
+    /// 133004).
     Server => Server,
     /// A refusal (HTTP 4xx) whose body is not the JSON the API documents: the message was
     /// not accepted, but why cannot be read. (An unreadable 2xx is [`ErrorCode::OutcomeUnknown`].)

@@ -2,8 +2,9 @@
 //!
 //! A request is retried only when it provably had no effect: the server said it was
 //! throttled (a refusal with a throttling code, a retry-after header, or HTTP 429), the
-//! connection was never established, or the gateway answered 503 before processing (see
-//! [`crate::cams::response`] for the full table). Everything else — above all a timeout or a
+//! connection was never established, or the provider refused before processing (CAMS's 503,
+//! Meta's "temporarily unavailable" codes: a `Server` error, which each provider's
+//! classification gives only then — see [`crate::cams::response`], [`crate::meta::response`]). Everything else — above all a timeout or a
 //! lost connection after the request was written, an unreadable 2xx and other 5xx, even
 //! with a retry-after header — is surfaced, the latter as an outcome-unknown error carrying
 //! the message's `TaskId`.
@@ -48,8 +49,7 @@ pub enum Decision {
 /// Whether `error` proves the request had no effect, so sending it again is safe.
 pub fn is_safe_to_retry(error: &Error) -> bool {
     match error.code() {
-        ErrorCode::Throttled | ErrorCode::Connect | ErrorCode::ConnectTimeout => true,
-        ErrorCode::Server => error.http_status() == Some(503),
+        ErrorCode::Throttled | ErrorCode::Server | ErrorCode::Connect | ErrorCode::ConnectTimeout => true,
         _ => false,
     }
 }
@@ -93,6 +93,7 @@ mod tests {
             error(ErrorCode::Connect),
             error(ErrorCode::ConnectTimeout),
             http(ErrorCode::Server, 503),
+            http(ErrorCode::Server, 500),
         ] {
             assert!(is_safe_to_retry(&safe), "{safe}");
         }
@@ -100,7 +101,6 @@ mod tests {
             error(ErrorCode::OutcomeUnknown),
             http(ErrorCode::OutcomeUnknown, 500),
             http(ErrorCode::OutcomeUnknown, 502).with_retry_after(Some(100 * MS)),
-            http(ErrorCode::Server, 502),
             error(ErrorCode::RateLimited),
             error(ErrorCode::InvalidParameter),
             error(ErrorCode::SignatureMismatch),

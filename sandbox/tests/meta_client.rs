@@ -1,0 +1,294 @@
+//! chatlane's client sending through Meta's Cloud API (the sandbox's Meta face): the same
+//! messages and errors as CAMS, Meta's codes classified and retried only when provably
+//! unprocessed, pacing per business number and recipient, tokens that expire, renew and lack
+//! scopes, and the OAuth code exchange that gets one.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chatlane_core::oauth::{AccessToken, MetaApp, MetaAppOptions, MetaHost, MetaOAuth, TokenSource};
+use chatlane_core::{Client, ClientConfig, ClientOptions, ErrorCode, Message, Quota, Template};
+use chatlane_sandbox::meta::{DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PHONE_NUMBER_ID, DEFAULT_TOKEN};
+use chatlane_sandbox::{Sandbox, SandboxConfig};
+use serde_json::{Value, json};
+use support::{call, sandbox};
+use time::OffsetDateTime;
+
+const TO: &str = "16505551234";
+
+fn options(sandbox: &Sandbox, token: &str) -> ClientOptions {
+    ClientOptions {
+        provider: Some("meta".into()),
+        access_token: Some(token.into()),
+        endpoint: Some(sandbox.endpoint()),
+        ..ClientOptions::default()
+    }
+}
+
+fn client(options: ClientOptions) -> Client {
+    Client::new(ClientConfig::from_options(options).unwrap()).unwrap()
+}
+
+fn text(to: &str) -> Message {
+    Message::text(DEFAULT_PHONE_NUMBER_ID, to, "hello")
+}
+
+/// A token from the sandbox's control endpoint, as `request` describes it.
+async fn issued(sandbox: &Sandbox, request: Value) -> String {
+    control(sandbox, "/_sandbox/meta/tokens", request).await["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Posts `body` to a control endpoint; the answer's JSON.
+async fn control(sandbox: &Sandbox, path: &str, body: Value) -> Value {
+    let answer = call(sandbox, "POST", path, &[], &body.to_string()).await.unwrap();
+    assert!((200..300).contains(&answer.status), "{path}: {answer:?}");
+    answer.body
+}
+
+async fn inject(sandbox: &Sandbox, fault: Value) {
+    control(sandbox, "/_sandbox/faults", json!({"api": "meta", "fault": fault})).await;
+}
+
+#[tokio::test]
+async fn a_message_goes_out_as_meta_json_with_its_task_id_as_callback_data() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let client = client(options(&sandbox, DEFAULT_TOKEN));
+    let receipt = client.send(&text(TO)).await.unwrap();
+    assert!(receipt.message_id.starts_with("wamid."), "{receipt:?}");
+    assert_eq!(receipt.attempts, 1);
+    assert!(!receipt.request_id.is_empty(), "the trace ID is the request ID");
+    let entries = sandbox.meta_ledger().entries();
+    assert_eq!(entries.len(), 1);
+    let sent = &entries[0];
+    assert_eq!(
+        (sent.message_id.as_str(), sent.phone_number_id.as_str()),
+        (receipt.message_id.as_str(), DEFAULT_PHONE_NUMBER_ID)
+    );
+    assert_eq!(sent.biz_opaque_callback_data.as_deref(), Some(receipt.task_id.as_str()));
+    assert_eq!(sent.body["text"], json!({"body": "hello"}));
+    assert_eq!(sent.body["to"], TO);
+
+    let template = Template { name: Some("order_update".into()), language: "en_US".into(), ..Template::default() };
+    let message =
+        Message { template: Some(template), task_id: Some("mine".into()), ..Message::new(DEFAULT_PHONE_NUMBER_ID, TO) };
+    let receipt = client.send(&message).await.unwrap();
+    assert_eq!(receipt.task_id, "mine");
+    assert_eq!(sandbox.meta_ledger().entries()[1].body["template"]["name"], "order_update");
+    assert!(!format!("{client:?}").contains(DEFAULT_TOKEN));
+}
+
+#[tokio::test]
+async fn what_meta_cannot_carry_is_refused_before_anything_is_sent() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let client = client(options(&sandbox, DEFAULT_TOKEN));
+    let by_code = Message::template(DEFAULT_PHONE_NUMBER_ID, TO, "744c4b5c", "en", Default::default());
+    let error = client.send(&by_code).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidMessage);
+    assert_eq!(error.violations()[0].path, "template.code", "{error}");
+    let mass = chatlane_core::MassMessage::from_json_value(json!({
+        "from": DEFAULT_PHONE_NUMBER_ID,
+        "template": {"name": "t", "language": "en"},
+        "recipients": [{"to": TO}],
+    }))
+    .unwrap();
+    assert_eq!(client.send(&mass).await.unwrap_err().code(), ErrorCode::InvalidMessage);
+    assert!(sandbox.requests().is_empty(), "nothing reached the sandbox");
+    let cams = Client::new(
+        ClientConfig::from_options(ClientOptions { endpoint: Some(sandbox.endpoint()), ..cams_keys() }).unwrap(),
+    )
+    .unwrap();
+    let token = AccessToken::new("t");
+    assert_eq!(cams.set_access_token(token).await.unwrap_err().code(), ErrorCode::InvalidConfig);
+    let keys = chatlane_core::Credentials::new("AK", "SK", None).unwrap();
+    assert_eq!(client.set_credentials(keys).unwrap_err().code(), ErrorCode::InvalidConfig);
+}
+
+fn cams_keys() -> ClientOptions {
+    ClientOptions { access_key_id: Some("AK".into()), access_key_secret: Some("SK".into()), ..ClientOptions::default() }
+}
+
+#[tokio::test]
+async fn meta_codes_are_classified_and_only_the_provably_unprocessed_retried() {
+    // (fault, code, attempts, ledger entries)
+    let cases = [
+        (json!({"kind": "error", "status": 400, "code": 130429}), None, 2, 1),
+        (json!({"kind": "error", "status": 503, "code": 2}), None, 2, 1),
+        (json!({"kind": "error", "status": 400, "code": 131047}), Some(ErrorCode::SessionWindowClosed), 1, 0),
+        (json!({"kind": "error", "status": 400, "code": 131026}), Some(ErrorCode::Rejected), 1, 0),
+        (json!({"kind": "error", "status": 502}), Some(ErrorCode::OutcomeUnknown), 1, 0),
+        (json!({"kind": "accept_then_drop"}), Some(ErrorCode::OutcomeUnknown), 1, 1),
+    ];
+    for (fault, code, attempts, accepted) in cases {
+        let sandbox = sandbox(SandboxConfig::default()).await;
+        inject(&sandbox, fault.clone()).await;
+        let client = client(options(&sandbox, DEFAULT_TOKEN));
+        let outcome = client.send(&text(TO)).await;
+        match (code, outcome) {
+            (None, Ok(receipt)) => assert_eq!(receipt.attempts, attempts, "{fault}"),
+            (Some(code), Err(error)) => {
+                assert_eq!((error.code(), error.attempts()), (code, attempts), "{fault}: {error}");
+                assert!(error.task_id().is_some(), "{fault}");
+            }
+            (expected, outcome) => panic!("{fault}: expected {expected:?}, got {outcome:?}"),
+        }
+        assert_eq!(sandbox.meta_ledger().len(), accepted, "{fault}");
+    }
+}
+
+#[tokio::test]
+async fn an_expired_token_fails_every_later_send_until_it_is_replaced() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let token = issued(&sandbox, json!({})).await;
+    let client = client(options(&sandbox, &token));
+    client.send(&text(TO)).await.unwrap();
+    control(&sandbox, "/_sandbox/meta/tokens/revoke", json!({"token": token})).await;
+    let error = client.send(&text(TO)).await.unwrap_err();
+    assert_eq!((error.code(), error.platform_code()), (ErrorCode::TokenExpired, Some("190")), "{error}");
+    let reached = sandbox.requests().len();
+    let error = client.send(&text(TO)).await.unwrap_err();
+    assert_eq!((error.code(), error.attempts()), (ErrorCode::TokenExpired, 0), "{error}");
+    assert_eq!(sandbox.requests().len(), reached, "a dead token is not sent again");
+    client.set_access_token(AccessToken::new(DEFAULT_TOKEN)).await.unwrap();
+    client.send(&text(TO)).await.unwrap();
+    assert_eq!(sandbox.meta_ledger().len(), 2);
+}
+
+#[tokio::test]
+async fn a_token_without_the_messaging_scope_is_refused() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let scopes = vec!["whatsapp_business_management".to_owned(), "business_management".to_owned()];
+    // Known scopes: refused when the client is built, naming the missing one.
+    let token = AccessToken { scopes: scopes.clone(), ..AccessToken::new(DEFAULT_TOKEN) };
+    let config = ClientConfig {
+        endpoint: chatlane_core::Endpoint::parse(&sandbox.endpoint()).unwrap(),
+        ..ClientConfig::meta(TokenSource::fixed(token).unwrap())
+    };
+    let error = Client::new(config).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::MissingScope);
+    assert!(error.message().contains("whatsapp_business_messaging"), "{error}");
+    // Unknown scopes: Meta's refusal (code 10) is a permission error.
+    let token = issued(&sandbox, json!({"scopes": scopes})).await;
+    let error = client(options(&sandbox, &token)).send(&text(TO)).await.unwrap_err();
+    assert_eq!((error.code(), error.attempts()), (ErrorCode::PermissionDenied, 1), "{error}");
+    assert!(sandbox.meta_ledger().is_empty());
+}
+
+#[tokio::test]
+async fn the_pair_rate_spreads_a_burst_to_one_recipient_instead_of_meeting_131056() {
+    let mut config = SandboxConfig::default();
+    config.meta.pair_rate.burst = 2.try_into().unwrap();
+    config.meta.pair_rate.interval_ms = 300.try_into().unwrap();
+    let sandbox = sandbox(config).await;
+    let pair = Quota { per_second: 1.0 / 0.3, burst: 2 };
+
+    // Without client-side pair pacing (and no retries), the burst meets Meta's refusal.
+    let mut unpaced =
+        ClientConfig::from_options(ClientOptions { max_attempts: Some(1), ..options(&sandbox, DEFAULT_TOKEN) })
+            .unwrap();
+    unpaced.pacing.per_recipient = None;
+    let unpaced = Client::new(unpaced).unwrap();
+    let message = text(TO);
+    let sends = (0..4).map(|_| unpaced.send(&message));
+    let refused: Vec<_> = futures_util::future::join_all(sends).await.into_iter().filter_map(Result::err).collect();
+    assert!(!refused.is_empty(), "the sandbox enforces the pair rate");
+    assert!(
+        refused.iter().all(|e| e.code() == ErrorCode::Throttled && e.platform_code() == Some("131056")),
+        "{refused:?}"
+    );
+
+    // Paced per recipient as Meta limits it, every send of the burst goes through at once.
+    tokio::time::sleep(Duration::from_millis(1_300)).await;
+    let mut paced =
+        ClientConfig::from_options(ClientOptions { max_attempts: Some(1), ..options(&sandbox, DEFAULT_TOKEN) })
+            .unwrap();
+    paced.pacing.per_recipient = Some(pair);
+    let paced = Client::new(paced).unwrap();
+    let message = text("16505550000");
+    let sends = (0..4).map(|_| paced.send(&message));
+    for outcome in futures_util::future::join_all(sends).await {
+        assert_eq!(outcome.unwrap().attempts, 1);
+    }
+}
+
+/// The dialog's redirect for `url`: the callback's query string.
+async fn consent(sandbox: &Sandbox, url: &str) -> String {
+    let path = url.strip_prefix(&sandbox.endpoint()).unwrap();
+    let answer = call(sandbox, "GET", path, &[], "").await.unwrap();
+    assert_eq!(answer.status, 302, "{answer:?}");
+    let location = answer.headers["location"].to_str().unwrap();
+    location.split_once('?').unwrap().1.to_owned()
+}
+
+fn app(sandbox: &Sandbox, secret: &str) -> MetaApp {
+    let options = MetaAppOptions {
+        graph_url: Some(sandbox.endpoint()),
+        dialog_url: Some(sandbox.endpoint()),
+        graph_version: None,
+    };
+    MetaApp::new(DEFAULT_APP_ID, secret, options).unwrap()
+}
+
+#[tokio::test]
+async fn an_oauth_code_exchange_gets_a_token_that_sends() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let app = app(&sandbox, DEFAULT_APP_SECRET);
+    let (url, pending) =
+        app.authorization_url("https://app.example/callback", &["whatsapp_business_messaging"]).unwrap();
+    let pending = chatlane_core::oauth::PendingAuthorization::from_json(&pending.to_json()).unwrap();
+    let query = consent(&sandbox, &url).await;
+    let token = app.exchange_callback(&pending, &query).await.unwrap();
+    assert!(!format!("{token:?}").contains(token.token.expose()));
+    let info = app.inspect(token.token.expose()).await.unwrap();
+    assert!(info.is_valid && info.scopes.iter().any(|s| s == "whatsapp_business_messaging"), "{info:?}");
+    let client = client(options(&sandbox, token.token.expose()));
+    client.send(&text(TO)).await.unwrap();
+
+    // The code was single-use; a forged state never reaches the token endpoint.
+    assert_eq!(app.exchange_callback(&pending, &query).await.unwrap_err().code(), ErrorCode::InvalidGrant);
+    let forged = query.replace("state=", "state=x");
+    assert_eq!(app.exchange_callback(&pending, &forged).await.unwrap_err().code(), ErrorCode::StateMismatch);
+    // A wrong app secret is the client's fault, named as such.
+    let (url, pending) = app.authorization_url("https://app.example/callback", &[]).unwrap();
+    let query = consent(&sandbox, &url).await;
+    let error = self::app(&sandbox, "wrong").exchange_callback(&pending, &query).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidClient);
+    assert!(!error.message().contains("wrong"), "{error}");
+    // The long-lived exchange: about 60 days.
+    let long = app.long_lived(token.token.expose()).await.unwrap();
+    let days = (long.expires_at.unwrap() - OffsetDateTime::now_utc()).whole_days();
+    assert!((58..=60).contains(&days), "{days}");
+}
+
+#[tokio::test]
+async fn a_token_near_its_expiry_is_renewed_before_a_send_and_handed_to_the_caller() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let short = issued(&sandbox, json!({"lifetimeSeconds": 3})).await;
+    let token = AccessToken {
+        expires_at: Some(OffsetDateTime::now_utc() + Duration::from_secs(3)),
+        ..AccessToken::new(short.clone())
+    };
+    let endpoint = chatlane_core::Endpoint::parse(&sandbox.endpoint()).unwrap();
+    let transport = chatlane_core::transport::for_endpoint(&endpoint, &Default::default()).unwrap();
+    let app = chatlane_core::oauth::AppCredentials::new(DEFAULT_APP_ID, DEFAULT_APP_SECRET).unwrap();
+    let renewer = Arc::new(MetaOAuth::new(app, MetaHost::new(&sandbox.endpoint(), "v25.0").unwrap(), transport));
+    let renewed = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&renewed);
+    let source = TokenSource::renewing(token, renewer)
+        .unwrap()
+        .with_margin(Duration::from_millis(2_900))
+        .on_renewed(move |token| seen.lock().unwrap().push(token.token.expose().to_owned()));
+    let config = ClientConfig { endpoint, ..ClientConfig::meta(source) };
+    let client = Client::new(config).unwrap();
+    // Fresh, the token is used as it is; past half its life and inside the margin, the next
+    // send renews it first (while it is still valid: an expired one cannot be exchanged).
+    client.send(&text(TO)).await.unwrap();
+    assert!(renewed.lock().unwrap().is_empty());
+    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    client.send(&text(TO)).await.unwrap();
+    client.send(&text(TO)).await.unwrap();
+    let renewed = renewed.lock().unwrap().clone();
+    assert_eq!(renewed.len(), 1, "renewed once, then used");
+    assert_ne!(renewed[0], short);
+}
