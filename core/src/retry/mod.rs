@@ -48,10 +48,7 @@ pub enum Decision {
 
 /// Whether `error` proves the request had no effect, so sending it again is safe.
 pub fn is_safe_to_retry(error: &Error) -> bool {
-    match error.code() {
-        ErrorCode::Throttled | ErrorCode::Server | ErrorCode::Connect | ErrorCode::ConnectTimeout => true,
-        _ => false,
-    }
+    matches!(error.code(), ErrorCode::Throttled | ErrorCode::Server | ErrorCode::Connect | ErrorCode::ConnectTimeout)
 }
 
 /// Decides after attempt number `attempts` (1-based) failed with `error`, `elapsed` after
