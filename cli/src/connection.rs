@@ -4,11 +4,42 @@ use std::net::{Ipv4Addr, SocketAddr};
 
 use chatlane_core::{Client, ClientConfig, ClientOptions, Error, ErrorCode};
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-/// Endpoint, credentials and channel instance.
+/// The API messages go through.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Provider {
+    /// Alibaba Cloud CAMS.
+    #[default]
+    Cams,
+    /// Meta's WhatsApp Cloud API.
+    Meta,
+}
+
+impl Provider {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Cams => "cams",
+            Self::Meta => "meta",
+        }
+    }
+}
+
+/// The variable a Meta sender's phone number ID is read from when `--from` is not given.
+pub const PHONE_NUMBER_ID_VARIABLE: &str = "WHATSAPP_PHONE_NUMBER_ID";
+
+/// Provider, endpoint, credentials and channel instance.
 #[derive(Debug, Args)]
 pub struct ConnectionArgs {
+    /// The API to send through.
+    #[arg(long, value_enum, env = "CHATLANE_PROVIDER", default_value_t)]
+    pub provider: Provider,
+    /// Meta: the access token (default: $WHATSAPP_ACCESS_TOKEN).
+    #[arg(long, env = "WHATSAPP_ACCESS_TOKEN", hide_env_values = true, conflicts_with = "sandbox")]
+    access_token: Option<String>,
+    /// Meta: the Graph API version, e.g. v25.0 (default: the version chatlane pins).
+    #[arg(long, value_name = "VERSION")]
+    graph_version: Option<String>,
     /// Channel instance ID (CustSpaceId).
     #[arg(long, env = "CHATLANE_CUST_SPACE_ID")]
     cust_space_id: Option<String>,
@@ -42,7 +73,7 @@ pub struct ConnectionArgs {
     ca_file: Option<std::path::PathBuf>,
     /// Send to an embedded local sandbox (no credentials needed, nothing leaves the machine).
     #[arg(long)]
-    sandbox: bool,
+    pub sandbox: bool,
 }
 
 /// A client, and the embedded sandbox it talks to when `--sandbox` was given.
@@ -66,14 +97,20 @@ impl ConnectionArgs {
         } else {
             None
         };
-        let mut options = match &sandbox {
-            Some(sandbox) => ClientOptions {
+        let mut options = match (&sandbox, self.provider) {
+            (Some(sandbox), Provider::Cams) => ClientOptions {
                 access_key_id: Some(DEFAULT_ACCESS_KEY_ID.to_owned()),
                 access_key_secret: Some(DEFAULT_ACCESS_KEY_SECRET.to_owned()),
                 endpoint: Some(sandbox.endpoint()),
                 ..ClientOptions::default()
             },
-            None => ClientOptions {
+            (Some(sandbox), Provider::Meta) => ClientOptions {
+                access_token: Some(chatlane_sandbox::meta::DEFAULT_TOKEN.to_owned()),
+                endpoint: Some(sandbox.endpoint()),
+                ..ClientOptions::default()
+            },
+            (None, _) => ClientOptions {
+                access_token: self.access_token.clone(),
                 access_key_id: self.access_key_id.clone(),
                 access_key_secret: self.access_key_secret.clone(),
                 security_token: self.security_token.clone(),
@@ -85,6 +122,8 @@ impl ConnectionArgs {
                 ..ClientOptions::default()
             },
         };
+        options.provider = Some(self.provider.as_str().to_owned());
+        options.graph_version.clone_from(&self.graph_version);
         options.cust_space_id.clone_from(&self.cust_space_id);
         options.user_agent = Some(concat!("chatlane-cli/", env!("CARGO_PKG_VERSION")).to_owned());
         tune(&mut options);
@@ -94,6 +133,16 @@ impl ConnectionArgs {
 }
 
 impl ConnectionArgs {
+    /// The sender when `--from` is not given: for Meta, the phone number ID of
+    /// `$WHATSAPP_PHONE_NUMBER_ID` (with `--sandbox`, the sandbox's number).
+    pub fn default_sender(&self) -> Option<String> {
+        match (self.provider, self.sandbox) {
+            (Provider::Cams, _) => None,
+            (Provider::Meta, true) => Some(chatlane_sandbox::meta::DEFAULT_PHONE_NUMBER_ID.to_owned()),
+            (Provider::Meta, false) => std::env::var(PHONE_NUMBER_ID_VARIABLE).ok(),
+        }
+    }
+
     /// The PEM text of `--ca-file`, if given.
     fn ca_certificates(&self) -> Result<Option<String>, Error> {
         let Some(path) = &self.ca_file else { return Ok(None) };
@@ -117,7 +166,9 @@ pub fn report(error: &Error) {
     for violation in violations {
         eprintln!("  - {}: {} [{}]", violation.path, violation.message, violation.code);
     }
-    if error.code() == ErrorCode::MissingCredentials {
+    if error.code() == ErrorCode::MissingCredentials && error.message().contains("access token") {
+        eprintln!("hint: pass --access-token, set WHATSAPP_ACCESS_TOKEN, or try --sandbox");
+    } else if error.code() == ErrorCode::MissingCredentials {
         eprintln!(
             "hint: pass --access-key-id and --access-key-secret, set the ALIBABA_CLOUD_* variables, \
              configure the aliyun CLI (~/.aliyun/config.json, --profile), or try --sandbox"

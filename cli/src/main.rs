@@ -1,7 +1,9 @@
-//! `chatlane`: send CAMS messages from a shell, or run the local sandbox.
+//! `chatlane`: send messages through CAMS or Meta's Cloud API from a shell, get a Meta token,
+//! or run the local sandbox.
 
 mod bulk_cmd;
 mod connection;
+mod oauth_cmd;
 mod results;
 mod sandbox_cmd;
 mod send_cmd;
@@ -10,7 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Send WhatsApp, Messenger, Instagram and Viber messages through Alibaba Cloud CAMS.
+/// Send WhatsApp, Messenger, Instagram and Viber messages through Alibaba Cloud CAMS, or
+/// WhatsApp messages through Meta's Cloud API.
 #[derive(Debug, Parser)]
 #[command(name = "chatlane", version, propagate_version = true)]
 struct Cli {
@@ -26,6 +29,9 @@ enum Command {
     /// Send one template to every recipient of a CSV file: paced, with progress, resumable.
     #[command(after_help = bulk_cmd::EXAMPLES)]
     Bulk(Box<bulk_cmd::BulkArgs>),
+    /// Meta's OAuth: the login dialog URL, the code exchange, what Meta says about a token.
+    #[command(after_help = oauth_cmd::EXAMPLES)]
+    Oauth(Box<oauth_cmd::OAuthArgs>),
     /// Run the local CAMS sandbox: same wire contract, no credentials, nothing leaves the machine.
     #[command(after_help = sandbox_cmd::EXAMPLES)]
     Sandbox(sandbox_cmd::SandboxArgs),
@@ -36,6 +42,7 @@ async fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Send(args) => send_cmd::run(*args).await,
         Command::Bulk(args) => bulk_cmd::run(*args).await,
+        Command::Oauth(args) => oauth_cmd::run(*args).await,
         Command::Sandbox(args) => sandbox_cmd::run(args).await,
     }
 }

@@ -8,7 +8,7 @@ use chatlane_core::{
 };
 use clap::{ArgGroup, Args};
 
-use crate::connection::{ConnectionArgs, report};
+use crate::connection::{ConnectionArgs, Provider, report};
 
 /// Examples shown by `chatlane send --help`.
 pub const EXAMPLES: &str = "\
@@ -18,16 +18,21 @@ Examples:
   chatlane send --from 8613800000000 --to 6591234567 \\
       --template 744c4b5c79c94324 --language en --param name=Ada --param code=123456
 
+  chatlane send --provider meta --sandbox --to 16505551234 --text 'Hello from Meta!'
+  chatlane send --provider meta --to 16505551234 --template order_update --language en_US
+
 Credentials: --access-key-id/--access-key-secret, or the environment variables
 ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET (and ALIBABA_CLOUD_SECURITY_TOKEN).
---sandbox sends to an embedded local sandbox instead and needs none.";
+Meta: --access-token or WHATSAPP_ACCESS_TOKEN, and the sender's phone number ID as --from or
+WHATSAPP_PHONE_NUMBER_ID. --sandbox sends to an embedded local sandbox instead and needs none.";
 
 /// Options of `chatlane send`.
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("body").required(true).args(["text", "template", "json"])))]
 pub struct SendArgs {
-    /// Sender: business number (digits with country code), page, account or service ID.
-    #[arg(long, required_unless_present = "json")]
+    /// Sender: business number (digits with country code), page, account or service ID; for
+    /// Meta, the business phone number ID (default: $WHATSAPP_PHONE_NUMBER_ID).
+    #[arg(long)]
     from: Option<String>,
     /// Recipient: phone number (digits with country code) or channel user ID.
     #[arg(long, required_unless_present = "json")]
@@ -43,7 +48,7 @@ pub struct SendArgs {
     /// Send a free-form text message with this text.
     #[arg(long)]
     text: Option<String>,
-    /// Send the template with this TemplateCode.
+    /// Send the template with this TemplateCode (Meta: this template name).
     #[arg(long, requires = "language")]
     template: Option<String>,
     /// Template language, e.g. en or zh_CN.
@@ -108,13 +113,17 @@ async fn submit(args: &SendArgs, message: impl Outgoing) -> Result<SendReceipt, 
 }
 
 fn message(args: &SendArgs) -> Result<Message, Error> {
-    let from = args.from.clone().unwrap_or_default();
+    let from = args.from.clone().or_else(|| args.connection.default_sender()).ok_or_else(|| {
+        let meta = if args.connection.provider == Provider::Meta { " (or set WHATSAPP_PHONE_NUMBER_ID)" } else { "" };
+        Error::new(ErrorCode::InvalidMessage, format!("give the sender with --from{meta}"))
+    })?;
     let to = args.to.clone().unwrap_or_default();
     let mut message = match (&args.text, &args.template) {
         (Some(text), _) => Message::text(from, to, text.clone()),
-        (None, Some(code)) => Message {
+        (None, Some(template)) => Message {
             template: Some(Template {
-                code: Some(code.clone()),
+                code: (args.connection.provider == Provider::Cams).then(|| template.clone()),
+                name: (args.connection.provider == Provider::Meta).then(|| template.clone()),
                 language: args.language.clone().unwrap_or_default(),
                 params: args.params.iter().cloned().collect::<TemplateParams>(),
                 payload: args.payload.clone(),

@@ -100,6 +100,14 @@ impl Sandbox {
         &self.state.ledger
     }
 
+    /// A user's consent in Meta's login dialog at `url` (what a browser would show and the
+    /// user approve): the URL the dialog redirects to, with a fresh code and the `state`; or
+    /// why the dialog refuses, as Meta's error message.
+    pub fn consent(&self, url: &str) -> Result<String, String> {
+        let query = url.split_once('?').map(|(_, query)| query);
+        meta::oauth::approve(&self.state, query).map_err(|error| error.message)
+    }
+
     /// The ledger of messages Meta's face accepted.
     pub fn meta_ledger(&self) -> &Ledger<meta::Sent> {
         &self.state.meta.ledger

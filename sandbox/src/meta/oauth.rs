@@ -159,43 +159,41 @@ impl Grants {
 
 /// `GET /{version}/dialog/oauth`.
 pub async fn dialog(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
-    let params = params(query.as_deref(), &[]);
-    let get = |name: &str| params.get(name).map(String::as_str);
-    let app = &state.config.meta.app;
-    let approved = (|| {
-        if get("client_id") != Some(app.id.as_str()) {
-            return Err(unknown_app());
-        }
-        let redirect_uri = get("redirect_uri").ok_or_else(|| bad_request("Missing redirect_uri parameter."))?;
-        if !app.allows_redirect(redirect_uri) {
-            let message = "Can't load URL: The domain of this URL isn't included in the app's domains.";
-            return Err(GraphError::new(StatusCode::BAD_REQUEST, 191, message));
-        }
-        if get("response_type").is_some_and(|kind| kind != "code") {
-            return Err(bad_request("Unsupported response_type: the sandbox's dialog answers with a code."));
-        }
-        let challenge = Challenge::parse(get("code_challenge"), get("code_challenge_method"))?;
-        let requested: Vec<&str> =
-            get("scope").unwrap_or_default().split([',', ' ']).filter(|s| !s.is_empty()).collect();
-        let scopes = app.scopes.iter().filter(|s| requested.is_empty() || requested.contains(&s.as_str())).cloned();
-        let code = state.meta.grants.issue_code(
-            Some(redirect_uri.to_owned()),
-            challenge,
-            scopes.collect(),
-            app.user_id.clone(),
-        );
-        let mut reply = form_urlencoded::Serializer::new(String::new());
-        reply.append_pair("code", &code);
-        if let Some(state) = get("state") {
-            reply.append_pair("state", state);
-        }
-        let separator = if redirect_uri.contains('?') { '&' } else { '?' };
-        Ok(format!("{redirect_uri}{separator}{}", reply.finish()))
-    })();
-    match approved {
+    match approve(&state, query.as_deref()) {
         Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
         Err(error) => error.answer(&Trace::new()),
     }
+}
+
+/// The user's consent to the dialog request whose query string is `query`: the URL the
+/// dialog redirects to (`redirect_uri` with a fresh single-use `code` and the `state`).
+pub(crate) fn approve(state: &AppState, query: Option<&str>) -> Result<String, GraphError> {
+    let params = params(query, &[]);
+    let get = |name: &str| params.get(name).map(String::as_str);
+    let app = &state.config.meta.app;
+    if get("client_id") != Some(app.id.as_str()) {
+        return Err(unknown_app());
+    }
+    let redirect_uri = get("redirect_uri").ok_or_else(|| bad_request("Missing redirect_uri parameter."))?;
+    if !app.allows_redirect(redirect_uri) {
+        let message = "Can't load URL: The domain of this URL isn't included in the app's domains.";
+        return Err(GraphError::new(StatusCode::BAD_REQUEST, 191, message));
+    }
+    if get("response_type").is_some_and(|kind| kind != "code") {
+        return Err(bad_request("Unsupported response_type: the sandbox's dialog answers with a code."));
+    }
+    let challenge = Challenge::parse(get("code_challenge"), get("code_challenge_method"))?;
+    let requested: Vec<&str> = get("scope").unwrap_or_default().split([',', ' ']).filter(|s| !s.is_empty()).collect();
+    let scopes = app.scopes.iter().filter(|s| requested.is_empty() || requested.contains(&s.as_str())).cloned();
+    let code =
+        state.meta.grants.issue_code(Some(redirect_uri.to_owned()), challenge, scopes.collect(), app.user_id.clone());
+    let mut reply = form_urlencoded::Serializer::new(String::new());
+    reply.append_pair("code", &code);
+    if let Some(state) = get("state") {
+        reply.append_pair("state", state);
+    }
+    let separator = if redirect_uri.contains('?') { '&' } else { '?' };
+    Ok(format!("{redirect_uri}{separator}{}", reply.finish()))
 }
 
 /// `GET` or `POST /{version}/oauth/access_token`.
