@@ -127,7 +127,6 @@ fn message(args: &SendArgs) -> Result<Message, Error> {
                 language: args.language.clone().unwrap_or_default(),
                 params: args.params.iter().cloned().collect::<TemplateParams>(),
                 payload: args.payload.clone(),
-                ..Template::default()
             }),
             ..Message::new(from, to)
         },

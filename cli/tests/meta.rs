@@ -4,13 +4,12 @@
 use std::process::{Command, Output};
 
 fn chatlane(args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_chatlane"))
+    Command::new(env!("CARGO_BIN_EXE_chatlane"))
         .args(args)
         .env_remove("WHATSAPP_ACCESS_TOKEN")
         .env_remove("WHATSAPP_PHONE_NUMBER_ID")
         .output()
-        .unwrap();
-    output
+        .unwrap()
 }
 
 fn stdout(output: &Output) -> String {
