@@ -1,9 +1,10 @@
 /**
  * chatlane: send chat-app messages through Alibaba Cloud CAMS (`SendChatappMessage`,
- * `SendChatappMassMessage`) from a Rust core. Sends run off the event loop and resolve with a
- * {@link Receipt}; every failure is a {@link ChatlaneError} subclass with a stable `code`.
- * Messages are plain objects typed by the model in `./model` ({@link Message},
- * {@link MassMessage}), checked by the same validator as in every other language.
+ * `SendChatappMassMessage`) or Meta's WhatsApp Cloud API (`provider: 'meta'`) from a Rust
+ * core. Sends run off the event loop and resolve with a {@link Receipt}; every failure is a
+ * {@link ChatlaneError} subclass with a stable `code`. Messages are plain objects typed by the
+ * model in `./model` ({@link Message}, {@link MassMessage}), checked by the same validator as
+ * in every other language. {@link MetaApp} gets Meta tokens through OAuth.
  */
 
 import type { MassMessage, Message } from './model'
@@ -12,11 +13,17 @@ export * from './model'
 
 /** What a successful send resolves with. */
 export interface Receipt {
-  /** The platform's `MessageId` (for a mass send, the `GroupMessageId`); status receipts carry the same ID. */
+  /**
+   * The platform's `MessageId` (for a mass send, the `GroupMessageId`; on Meta a `wamid.…`);
+   * status receipts carry the same ID.
+   */
   messageId: string
-  /** The platform's `RequestId` (quote it to support). */
+  /** The platform's `RequestId` (on Meta the `fbtrace_id`; quote it to support). */
   requestId: string
-  /** The `TaskId` that went on the wire: the message's, or a generated 32-hex one. Status receipts carry it. */
+  /**
+   * The `TaskId` that went on the wire (on Meta as `biz_opaque_callback_data`): the message's,
+   * or a generated 32-hex one. Status receipts carry it.
+   */
   taskId: string
   /** How many requests it took (more than 1 after a throttle or a refused connection). */
   attempts: number
@@ -150,7 +157,7 @@ export interface ClientOptions {
 
 /** A failed attempt about to be retried (see {@link ClientOptions.onRetry}). */
 export interface RetryEvent {
-  /** `'SendChatappMessage'` or `'SendChatappMassMessage'`. */
+  /** `'SendChatappMessage'`, `'SendChatappMassMessage'` or, on Meta, `'WhatsappMessages'`. */
   operation: string
   /** The send's `TaskId`. */
   taskId: string
@@ -166,7 +173,7 @@ export interface RetryEvent {
 
 /** A finished send (see {@link ClientOptions.onOutcome}). */
 export interface OutcomeEvent {
-  /** `'SendChatappMessage'` or `'SendChatappMassMessage'`. */
+  /** `'SendChatappMessage'`, `'SendChatappMassMessage'` or, on Meta, `'WhatsappMessages'`. */
   operation: string
   /** The send's `TaskId`. */
   taskId: string
@@ -186,7 +193,6 @@ export interface OutcomeEvent {
   httpStatus?: number
 }
 
-/** A CAMS client. It reuses connections: share one per process. */
 /** Options of one send. */
 export interface SendOptions {
   /**
@@ -206,9 +212,15 @@ export interface SendOptions {
   // end of generated send options
 }
 
+/**
+ * A CAMS client, or with `provider: 'meta'` a client of Meta's WhatsApp Cloud API (a message's
+ * `from` is then the business phone number ID). It reuses connections: share one per process.
+ */
 export declare class Client {
   /** @throws {ConfigurationError} for bad options or missing credentials. */
   constructor(options?: ClientOptions)
+  /** The API this client sends through. */
+  readonly provider: 'cams' | 'meta'
   /** The endpoint requests go to, e.g. `'https://cams.ap-southeast-1.aliyuncs.com/'`. */
   readonly endpoint: string
   /** The AccessKey ID requests are signed with now (not secret). */
@@ -224,19 +236,29 @@ export declare class Client {
   /**
    * Validates and sends one template to up to 1,000 recipients, each with their own
    * variables (`SendChatappMassMessage`); the receipt's `messageId` is the `GroupMessageId`.
-   * Rejects as {@link Client.send} does.
+   * Rejects as {@link Client.send} does; on Meta (which has no mass send) with a
+   * {@link ValidationError}.
    */
   sendMass(mass: MassMessage, options?: SendOptions): Promise<Receipt>
   /**
    * Replaces the credentials for every later send (e.g. a refreshed STS token), keeping the
    * client's connections and pacing.
-   * @throws {ConfigurationError} for unusable credentials; the old ones stay in use.
+   * @throws {ConfigurationError} for unusable credentials, or on a Meta client; the old ones
+   *   stay in use.
    */
   setCredentials(credentials: Credentials): void
+  /**
+   * Replaces a Meta client's bearer token for every later send (e.g. after the old one was
+   * revoked), keeping the client's connections and pacing; resolves once it is in use. An
+   * {@link AccessToken} brings its expiry along: past it, sends fail with `'TokenExpired'`.
+   * Rejects with a {@link ConfigurationError} on a CAMS client or for an unusable token (the
+   * old one stays in use); throws a `TypeError` for neither a string nor an `AccessToken`.
+   */
+  setAccessToken(token: string | AccessToken): Promise<void>
   /** A description without secrets. */
   toString(): string
   /** The non-secret settings. */
-  toJSON(): { endpoint: string; accessKeyId: string | null; custSpaceId: string | null }
+  toJSON(): { provider: 'cams' | 'meta'; endpoint: string; accessKeyId: string | null; custSpaceId: string | null }
 }
 
 /** Every stable error code. New codes may be added; existing ones never change meaning. */
@@ -305,13 +327,23 @@ export interface Violation {
   message: string
 }
 
+/** Options of {@link violations}. */
+export interface ValidationOptions {
+  /**
+   * The API the message is for: `'cams'` (default) or `'meta'`, which adds the rules of Meta's
+   * Cloud API after the common ones.
+   */
+  provider?: 'cams' | 'meta' | null
+}
+
 /**
  * Every violation in a message, in the validator's order; empty when it can be sent. Pure:
  * nothing is sent.
  * @throws {ValidationError} when `message` is not a message at all (e.g. an unknown field or
  *   a number where a string belongs); its `message` names the place.
+ * @throws {ConfigurationError} for an unknown option or provider.
  */
-export declare function violations(message: Message): Violation[]
+export declare function violations(message: Message, options?: ValidationOptions): Violation[]
 
 /**
  * Every violation in a mass send, as {@link violations}.
@@ -334,6 +366,126 @@ export declare function wireParams(message: Message): Record<string, string>
  * @throws {ValidationError} when `mass` is not a mass send at all.
  */
 export declare function massWireParams(mass: MassMessage): Record<string, string>
+
+/**
+ * The JSON body Meta's Cloud API receives for a message
+ * (`POST /{version}/{phone-number-id}/messages`; the sender is the phone number ID in the URL),
+ * with `taskId` (by default the message's own) as `biz_opaque_callback_data`. Pure: nothing is
+ * sent. Not validated: a message with violations ({@link violations} with
+ * `{provider: 'meta'}`) maps as far as it can.
+ * @throws {ValidationError} when `message` is not a message at all.
+ */
+export declare function metaBody(message: Message, taskId?: string | null): Record<string, unknown>
+
+/** What a {@link MetaApp} is built with. */
+export interface MetaAppOptions {
+  /** The app's ID. */
+  appId: string
+  /** The app secret; never shown by `toString`, `util.inspect` or errors. */
+  appSecret: string
+  /** The Graph API host (default `https://graph.facebook.com`; `http://` only on loopback). */
+  graphUrl?: string | null
+  /** The login dialog's host (default `https://www.facebook.com`; `http://` only on loopback). */
+  dialogUrl?: string | null
+  /** The Graph API version, `vNN.N` (default: the version chatlane pins). */
+  graphVersion?: string | null
+}
+
+/** Where an authorization starts (see {@link MetaApp.authorizationUrl}). */
+export interface AuthorizationStart {
+  /** The login dialog URL to send the user to. */
+  url: string
+  /**
+   * What to keep server-side (e.g. in the session) until the callback, as JSON text. Secret
+   * (it holds the PKCE verifier): a getter, so printing or serialising the result never shows
+   * it; store `pending` itself.
+   */
+  readonly pending: string
+}
+
+/** A scope granted on some objects only. */
+export interface GranularScope {
+  /** The scope, e.g. `'whatsapp_business_management'`. */
+  scope: string
+  /** The IDs it is granted on (a WABA's, a phone number's); empty: not limited. */
+  targetIds: string[]
+}
+
+/** What Meta's `debug_token` says about a token (see {@link MetaApp.inspect}). */
+export interface TokenInfo {
+  /** The app the token belongs to. */
+  appId: string | null
+  /** Meta's type: `'USER'`, `'PAGE'`, `'APP'`, `'SYSTEM_USER'`… */
+  type: string | null
+  /** Whether the token works now. */
+  isValid: boolean
+  /** When it expires; `null`: never. */
+  expiresAt: Date | null
+  /** When it was issued. */
+  issuedAt: Date | null
+  /** The scopes (permissions) granted. */
+  scopes: string[]
+  /** Scopes limited to some objects: which WhatsApp Business Accounts or numbers it may touch. */
+  granularScopes: GranularScope[]
+  /** The user (or system user) the token acts for. */
+  userId: string | null
+}
+
+/**
+ * A bearer token a {@link MetaApp} call gave; hand it to {@link Client.setAccessToken} (or its
+ * `token` to `new Client({provider: 'meta', accessToken})`). `toString`, `util.inspect` and
+ * `JSON.stringify` never show the token.
+ */
+export declare class AccessToken {
+  private constructor()
+  /** The token itself: secret, for the `Authorization` header or a secret store. */
+  readonly token: string
+  /** When it expires (a new `Date` each time), or `null`: never, or not said. */
+  readonly expiresAt: Date | null
+  /** The scopes granted, when the answer named them. */
+  readonly scopes: readonly string[]
+  /** A description without the token. */
+  toString(): string
+  /** Everything but the token. */
+  toJSON(): { expiresAt: Date | null; scopes: string[] }
+}
+
+/**
+ * One Meta app's OAuth: the login dialog URL (with `state` and PKCE), the code exchange, the
+ * long-lived exchange and `debug_token`. It holds the app secret: keep it on a backend (a
+ * mobile app hands its code over). Failures are {@link ChatlaneError} subclasses, e.g.
+ * {@link AuthenticationError} with code `'StateMismatch'`, `'InvalidGrant'` or
+ * `'InvalidClient'`.
+ */
+export declare class MetaApp {
+  /** @throws {ConfigurationError} for unusable options (an empty ID or secret: `'MissingCredentials'`). */
+  constructor(options: MetaAppOptions)
+  /** The app's ID (not secret). */
+  readonly appId: string
+  /**
+   * The login dialog URL that comes back to `redirectUri` with a code for `scopes`, and what
+   * to keep until the callback.
+   * @throws {ConfigurationError} for an unusable redirect URI.
+   */
+  authorizationUrl(redirectUri: string, scopes: readonly string[]): AuthorizationStart
+  /**
+   * The token for the callback whose query string (`?code=…&state=…`) is `callbackQuery`,
+   * checked against `pending`: another `state` rejects with `'StateMismatch'`, a refused
+   * authorization with the provider's error.
+   */
+  exchangeCallback(pending: string, callbackQuery: string): Promise<AccessToken>
+  /**
+   * The token for a code obtained without a redirect (the JS SDK's popup of Embedded Signup);
+   * a used, expired or forged code rejects with `'InvalidGrant'`.
+   */
+  exchangeCode(code: string): Promise<AccessToken>
+  /** A long-lived (about 60 days) token for `token`. */
+  longLived(token: string | AccessToken): Promise<AccessToken>
+  /** What Meta's `debug_token` says about `token`: validity, expiry, scopes. */
+  inspect(token: string | AccessToken): Promise<TokenInfo>
+  /** A description without secrets. */
+  toString(): string
+}
 
 /** What an error carries besides its message (to construct one, e.g. in a test double). */
 export interface ChatlaneErrorDetails {

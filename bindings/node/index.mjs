@@ -4,6 +4,8 @@ import chatlane from './index.js'
 
 export const {
   Client,
+  MetaApp,
+  AccessToken,
   ChatlaneError,
   ValidationError,
   ConfigurationError,
@@ -25,6 +27,7 @@ export const {
   massViolations,
   wireParams,
   massWireParams,
+  metaBody,
 } = chatlane
 
 export default chatlane

@@ -12,8 +12,12 @@
 //! Every promise settles through the `completions` module: finished calls are queued for
 //! their JS environment, whose thread is woken once per batch by one long-lived threadsafe
 //! function (napi's own promise bridge creates one per promise).
+//!
+//! Meta's Cloud API goes through the same client (`provider: 'meta'`); the `oauth` module
+//! holds Meta's OAuth (`MetaApp`) and the tokens it gives.
 
 mod completions;
+mod oauth;
 mod observe;
 mod provider;
 
@@ -24,8 +28,8 @@ use chatlane_core::cams::wire::Defaults;
 use chatlane_core::runtime::{self, Cancellation};
 use chatlane_core::validate::{self, HostProblem, Violation};
 use chatlane_core::{
-    Client, ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCategory, ErrorCode, HostValue, MassMessage,
-    Message, Outgoing, SendObserver, SendOptions, SendReceipt,
+    Api, Client, ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCategory, ErrorCode, HostValue,
+    MassMessage, Message, Outgoing, SendObserver, SendOptions, SendReceipt, meta,
 };
 use napi::bindgen_prelude::{ClassInstance, FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsValue, Status, ValueType};
@@ -33,6 +37,7 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::completions::settled;
+use crate::oauth::{TokenArgument, access_token};
 use crate::provider::{JsCredentialsProvider, JsProviderFunction};
 
 /// The `user-agent` of every request this binding sends.
@@ -41,13 +46,16 @@ const USER_AGENT: &str = concat!("chatlane-node/", env!("CARGO_PKG_VERSION"));
 /// The field names `setCredentials` accepts.
 const CREDENTIAL_NAMES: [&str; 3] = ["accessKeyId", "accessKeySecret", "securityToken"];
 
+/// The field names of `violations`' options.
+const VALIDATION_OPTION_NAMES: [&str; 1] = ["provider"];
+
 /// What a successful send resolves with.
 #[napi(object)]
 pub struct Receipt {
-    /// The platform's `MessageId` (for a mass send, the `GroupMessageId`); status receipts
-    /// carry the same ID.
+    /// The platform's `MessageId` (for a mass send, the `GroupMessageId`; Meta's `wamid.…`);
+    /// status receipts carry the same ID.
     pub message_id: String,
-    /// The platform's `RequestId` (quote it to support).
+    /// The platform's `RequestId` (Meta's `fbtrace_id`; quote it to support).
     pub request_id: String,
     /// The `TaskId` that went on the wire: the message's, or a generated 32-hex one.
     pub task_id: String,
@@ -119,17 +127,22 @@ pub fn error_codes() -> Vec<ErrorCodeInfo> {
         .collect()
 }
 
-/// Every violation in a message (its JSON text); empty when it can be sent. Throws a JS
-/// error carrying the core error's fields when the JSON is not a message at all.
-#[napi]
-pub fn violations(env: &Env, message: String) -> napi::Result<Vec<JsViolation>> {
-    guarded(env, || violations_of::<Message>(env, &message))
+/// Every violation in a message (its JSON text) as a send through the provider `options`
+/// names (`{provider: 'cams' | 'meta'}`, CAMS by default); empty when it can be sent. Throws
+/// a JS error carrying the core error's fields when the JSON is not a message at all or the
+/// options are unusable.
+#[napi(ts_args_type = "message: string, options?: unknown")]
+pub fn violations(env: &Env, message: String, options: Option<Unknown>) -> napi::Result<Vec<JsViolation>> {
+    guarded(env, || {
+        let check = validator(options).map_err(|error| rethrowable(env, &error))?;
+        violations_of(env, &message, check)
+    })
 }
 
-/// [`violations`] for a mass send.
+/// [`violations`] for a mass send (CAMS only: Meta has none).
 #[napi]
 pub fn mass_violations(env: &Env, message: String) -> napi::Result<Vec<JsViolation>> {
-    guarded(env, || violations_of::<MassMessage>(env, &message))
+    guarded(env, || violations_of::<MassMessage>(env, &message, Outgoing::violations))
 }
 
 /// The `SendChatappMessage` parameters a message (its JSON text) goes on the wire with,
@@ -145,6 +158,19 @@ pub fn wire_params<'env>(env: &'env Env, message: String) -> napi::Result<Object
 #[napi(ts_return_type = "Record<string, string>")]
 pub fn mass_wire_params<'env>(env: &'env Env, message: String) -> napi::Result<Object<'env>> {
     guarded(env, || wire_params_of::<MassMessage>(env, &message))
+}
+
+/// The JSON text of the body Meta's Cloud API receives for a message (its JSON text):
+/// `POST /{version}/{phone-number-id}/messages` with `task_id` (by default the message's own
+/// `taskId`) as `biz_opaque_callback_data`; not validated, as [`wire_params`]. Throws a JS
+/// error carrying the core error's fields when the JSON is not a message at all.
+#[napi]
+pub fn meta_body(env: &Env, message: String, task_id: Option<String>) -> napi::Result<String> {
+    guarded(env, || {
+        let message = Message::from_json_text(&message).map_err(|error| rethrowable(env, &error))?;
+        let task_id = task_id.as_deref().or(message.task_id.as_deref());
+        Ok(String::from_utf8(meta::message_json(&message, task_id)).expect("serde_json writes UTF-8"))
+    })
 }
 
 /// Throws the `InvalidMessage` error for data `index.js` found that JSON cannot carry:
@@ -176,7 +202,7 @@ pub fn panic_probe(env: &Env) -> napi::Result<PromiseRaw<'_, ()>> {
     settled(env, chatlane_core::runtime::panicking())
 }
 
-/// The native CAMS client the `chatlane` package's `Client` wraps.
+/// The native client (CAMS or Meta) the `chatlane` package's `Client` wraps.
 #[napi]
 pub struct NativeClient {
     inner: Client,
@@ -253,6 +279,30 @@ impl NativeClient {
         })
     }
 
+    /// Replaces a Meta client's bearer token (a string, or a token a `MetaApp` call gave,
+    /// with its expiry and scopes) for every later send, keeping the client's connections and
+    /// pacing; resolves once it is in use (after a renewal under way). Rejects with a JS
+    /// error carrying the core error's fields for an unusable token, or on a CAMS client.
+    #[napi(ts_args_type = "token: string | NativeAccessToken", ts_return_type = "Promise<void>")]
+    pub fn set_access_token<'env>(
+        &self,
+        env: &'env Env,
+        token: TokenArgument<'env>,
+    ) -> napi::Result<PromiseRaw<'env, ()>> {
+        let (client, token) = (self.inner.clone(), access_token(token));
+        guarded(env, || settled(env, async move { client.set_access_token(token).await }))
+    }
+
+    /// The API this client sends through: `cams` or `meta`.
+    #[napi(getter, ts_return_type = "'cams' | 'meta'")]
+    pub fn provider(&self) -> String {
+        match self.inner.config().api {
+            Api::Cams(_) => "cams",
+            Api::Meta(_) => "meta",
+        }
+        .to_owned()
+    }
+
     /// The endpoint requests go to, e.g. `https://cams.ap-southeast-1.aliyuncs.com/`.
     #[napi(getter)]
     pub fn endpoint(&self) -> String {
@@ -272,11 +322,19 @@ impl NativeClient {
         self.inner.config().cust_space_id().map(str::to_owned)
     }
 
-    /// A description without secrets, e.g. `Client(endpoint=…, accessKeyId=…)`.
+    /// A description without secrets, e.g. `Client(endpoint=…, accessKeyId=…)`, or
+    /// `Client(provider=meta, endpoint=…, graphVersion=…)`.
     #[napi(js_name = "toString")]
     pub fn describe(&self) -> String {
-        let key = self.access_key_id().unwrap_or_else(|| "(not fetched yet)".to_owned());
-        format!("Client(endpoint={}, accessKeyId={key})", self.endpoint())
+        match &self.inner.config().api {
+            Api::Cams(_) => {
+                let key = self.access_key_id().unwrap_or_else(|| "(not fetched yet)".to_owned());
+                format!("Client(endpoint={}, accessKeyId={key})", self.endpoint())
+            }
+            Api::Meta(meta) => {
+                format!("Client(provider=meta, endpoint={}, graphVersion={})", self.endpoint(), meta.graph_version)
+            }
+        }
     }
 }
 
@@ -325,10 +383,26 @@ impl NativeCancellation {
     }
 }
 
-/// The violations of the `M` in `text`, as JS values.
-fn violations_of<M: Outgoing>(env: &Env, text: &str) -> napi::Result<Vec<JsViolation>> {
+/// The violations `check` finds in the `M` in `text`, as JS values.
+fn violations_of<M: Outgoing>(
+    env: &Env,
+    text: &str,
+    check: fn(&M) -> Vec<Violation>,
+) -> napi::Result<Vec<JsViolation>> {
     let message = M::from_json_text(text).map_err(|error| rethrowable(env, &error))?;
-    Ok(message.violations().iter().map(JsViolation::from).collect())
+    Ok(check(&message).iter().map(JsViolation::from).collect())
+}
+
+/// The rules of the provider `options` name (`{provider}`): CAMS's unless it is `meta`.
+fn validator(options: Option<Unknown>) -> Result<fn(&Message) -> Vec<Violation>, Error> {
+    let refused = |why: String| invalid("validation options", &why);
+    let fields = plain_object(options).and_then(|object| string_fields(object, &VALIDATION_OPTION_NAMES));
+    let [provider] = fields.map_err(refused)?;
+    match provider.as_deref() {
+        None | Some("cams") => Ok(Outgoing::violations),
+        Some("meta") => Ok(meta::violations),
+        Some(other) => Err(refused(format!("unknown provider {other:?}; expected cams or meta"))),
+    }
 }
 
 /// The wire parameters of the `M` in `text` as a JS object, in wire order.
@@ -397,25 +471,27 @@ fn send_options(settings: Option<Unknown>) -> Result<SendOptions, Error> {
 
 /// Resolves a `setCredentials` argument: both the ID and the secret, optionally a token.
 fn credentials_from(value: Unknown) -> Result<Credentials, Error> {
-    match credential_fields(value).map_err(|why| invalid("credentials", &why))? {
+    let fields = required_object(value).and_then(|object| string_fields(Some(object), &CREDENTIAL_NAMES));
+    match fields.map_err(|why| invalid("credentials", &why))? {
         [Some(id), Some(secret), token] => Credentials::new(id, secret, token),
         _ => Err(Error::new(ErrorCode::MissingCredentials, "give both the AccessKey ID and the AccessKey secret")),
     }
 }
 
-/// The values of a credentials object in [`CREDENTIAL_NAMES`] order, naming (never
-/// echoing) bad values.
-fn credential_fields(value: Unknown) -> Result<[Option<String>; 3], String> {
-    let object = plain_object(Some(value))?.ok_or("expected a plain object")?;
-    let mut values = [None, None, None];
-    for (name, value) in fields(Some(object))? {
-        let slot = CREDENTIAL_NAMES
-            .iter()
-            .position(|known| *known == name)
-            .ok_or_else(|| unknown_field("field", &name, &CREDENTIAL_NAMES))?;
+/// The string values of `object`'s fields in `names` order (`None` for absent ones), naming
+/// (never echoing) an unknown field or a value that is not a string.
+fn string_fields<const N: usize>(object: Option<Object>, names: &[&str; N]) -> Result<[Option<String>; N], String> {
+    let mut values = std::array::from_fn(|_| None);
+    for (name, value) in fields(object)? {
+        let slot = names.iter().position(|known| *known == name).ok_or_else(|| unknown_field("field", &name, names))?;
         values[slot] = string_option(&name, value)?;
     }
     Ok(values)
+}
+
+/// The plain object `value` must be.
+fn required_object(value: Unknown) -> Result<Object, String> {
+    plain_object(Some(value))?.ok_or_else(|| "expected a plain object".to_owned())
 }
 
 /// The plain object `value` holds; `None` for `null`/`undefined`.

@@ -278,6 +278,7 @@ describe('secrets stay secret', () => {
     }
     assert.match(String(client), /visible-id/)
     assert.deepEqual(JSON.parse(JSON.stringify(client)), {
+      provider: 'cams',
       endpoint: `${sandbox.endpoint}/`,
       accessKeyId: 'visible-id',
       custSpaceId: 'cams-1',

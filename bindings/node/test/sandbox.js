@@ -1,7 +1,8 @@
 'use strict'
 
-// Test support: runs `chatlane sandbox` (the local CAMS emulator) as a subprocess and
-// drives its admin API (ledger, request journal, fault injection) with global fetch.
+// Test support: runs `chatlane sandbox` (the local CAMS and Meta Cloud API emulator) as a
+// subprocess and drives its admin API (ledgers, request journal, fault injection, Meta's
+// tokens and codes) with global fetch.
 
 const { spawn } = require('node:child_process')
 const { after, before } = require('node:test')
@@ -17,6 +18,15 @@ const READY = /^chatlane sandbox listening on (http:\/\/\S+)$/
 const SANDBOX_KEY_ID = 'sandbox-access-key-id'
 const SANDBOX_KEY_SECRET = 'sandbox-access-key-secret'
 
+/** The defaults of the sandbox's Meta face (sandbox/src/meta/mod.rs): sandbox-only values. */
+const SANDBOX_META = {
+  appId: '900000000000001',
+  appSecret: 'sandbox-meta-app-secret',
+  /** A system user's token with every scope, never expiring. */
+  token: 'sandbox-meta-access-token',
+  phoneNumberId: '106540352242922',
+}
+
 /** Reads an admin resource of the sandbox at `url`, failing on any non-2xx answer. */
 async function admin(url, init = {}) {
   const response = await fetch(url, init)
@@ -26,13 +36,19 @@ async function admin(url, init = {}) {
   return response.status === 204 ? undefined : response.json()
 }
 
+/** Posts `body` as JSON to an admin resource of the sandbox, as {@link admin}. */
+function post(url, body) {
+  return admin(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+}
+
 /**
  * Starts a sandbox on a free port and resolves once it listens. Its one account is the
  * default one unless `accessKeyId` / `accessKeySecret` are given (a key ID of its own gives
  * a test its own client-side pacing budget).
  * @returns {Promise<{endpoint: string, accessKeyId: string, accessKeySecret: string,
  *   ledger: () => Promise<object[]>, requests: () => Promise<object[]>,
- *   inject: (rule: object) => Promise<void>, clearFaults: () => Promise<void>, stop: () => void}>}
+ *   inject: (rule: object) => Promise<void>, clearFaults: () => Promise<void>, meta: object,
+ *   stop: () => void}>}
  */
 async function startSandbox({ accessKeyId = SANDBOX_KEY_ID, accessKeySecret = SANDBOX_KEY_SECRET } = {}) {
   const args = ['sandbox', '--port', '0', '--access-key-id', accessKeyId, '--access-key-secret', accessKeySecret]
@@ -75,15 +91,44 @@ async function startSandbox({ accessKeyId = SANDBOX_KEY_ID, accessKeySecret = SA
      * (`times` defaults to 1; `to` limits it to requests to that recipient).
      */
     async inject(rule) {
-      await admin(`${endpoint}/_sandbox/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(rule),
-      })
+      await post(`${endpoint}/_sandbox/faults`, rule)
     },
     /** Removes every fault rule. */
     async clearFaults() {
       await admin(`${endpoint}/_sandbox/faults`, { method: 'DELETE' })
+    },
+    /** Meta's face (its faults go through `inject` with `api: 'meta'`). */
+    meta: {
+      /**
+       * Every accepted message:
+       * `[{messageId, phoneNumberId, recipient, type, body, bizOpaqueCallbackData, fbtraceId, receivedAtUs}]`.
+       */
+      ledger() {
+        return admin(`${endpoint}/_sandbox/meta/ledger`)
+      },
+      /** A new token (`{scopes?, lifetimeSeconds?, type?}`; by default every scope, never expiring). */
+      async token(grant = {}) {
+        return (await post(`${endpoint}/_sandbox/meta/tokens`, grant)).access_token
+      },
+      /** Revokes `token`: Meta then refuses it with code 190. */
+      async revoke(token) {
+        await post(`${endpoint}/_sandbox/meta/tokens/revoke`, { token })
+      },
+      /** A code as the JS SDK's popup hands one over (`{scopes?}`), exchanged without a redirect URI. */
+      async code(grant = {}) {
+        return (await post(`${endpoint}/_sandbox/meta/codes`, grant)).code
+      },
+      /**
+       * Registers the business phone number `id` (a number of its own gives a test its own
+       * client-side pacing budget).
+       */
+      async register(id, throughput = 80) {
+        await admin(`${endpoint}/_sandbox/meta/phone-numbers/${id}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ throughput }),
+        })
+      },
     },
     stop() {
       child.kill()
@@ -112,6 +157,17 @@ function sandboxOptions(sandbox, extra = {}) {
   return { endpoint, accessKeyId, accessKeySecret, ...extra }
 }
 
+/** Client options for a sandbox's Meta face with its default token. */
+function metaOptions(sandbox, extra = {}) {
+  return { provider: 'meta', endpoint: sandbox.endpoint, accessToken: SANDBOX_META.token, ...extra }
+}
+
+/** `MetaApp` options for a sandbox's default Meta app, both hosts the sandbox. */
+function metaAppOptions(sandbox, extra = {}) {
+  const { appId, appSecret } = SANDBOX_META
+  return { appId, appSecret, graphUrl: sandbox.endpoint, dialogUrl: sandbox.endpoint, ...extra }
+}
+
 /** A loopback port nothing listens on. */
 async function closedPort() {
   const server = net.createServer()
@@ -121,4 +177,14 @@ async function closedPort() {
   return port
 }
 
-module.exports = { startSandbox, sharedSandbox, sandboxOptions, closedPort, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET }
+module.exports = {
+  startSandbox,
+  sharedSandbox,
+  sandboxOptions,
+  metaOptions,
+  metaAppOptions,
+  closedPort,
+  SANDBOX_KEY_ID,
+  SANDBOX_KEY_SECRET,
+  SANDBOX_META,
+}

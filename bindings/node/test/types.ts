@@ -1,18 +1,23 @@
 // Type-checked, never run, by types.test.js (`tsc --noEmit --strict`): the package's types
-// take every kind of message as a plain object and narrow on the discriminants, and each
-// `@ts-expect-error` line is a shape the core refuses, which must not compile either.
+// take every kind of message as a plain object and narrow on the discriminants, Meta's client
+// and OAuth are typed end to end, and each `@ts-expect-error` line is a shape the core
+// refuses, which must not compile either.
 
-import { Client, ValidationError, massWireParams, violations, wireParams } from 'chatlane'
+import { AccessToken, Client, MetaApp, ValidationError, massWireParams, metaBody, violations, wireParams } from 'chatlane'
 import type {
+  AuthorizationStart,
   Content,
   Header,
   Interactive,
   MassMessage,
   Message,
+  MetaAppOptions,
   OutcomeEvent,
   Receipt,
   RetryEvent,
   TemplateParams,
+  TokenInfo,
+  ValidationOptions,
   Violation,
 } from 'chatlane'
 
@@ -180,3 +185,36 @@ new Client({
 })
 // @ts-expect-error: a hook is a function
 new Client({ onRetry: 'log' })
+
+/** Meta: a token from OAuth, the checks and body of a Meta send, then the send. */
+export async function sendThroughMeta(code: string): Promise<Receipt> {
+  const client = new Client({ provider: 'meta', accessToken: 'a-token', graphVersion: 'v25.0' })
+  const provider: 'cams' | 'meta' = client.provider
+  const options: MetaAppOptions = { appId: '900000000000001', appSecret: 'app-secret', graphUrl: null }
+  const app = new MetaApp(options)
+  const start: AuthorizationStart = app.authorizationUrl('https://app.example.com/cb', ['whatsapp_business_messaging'])
+  const token: AccessToken = await app.exchangeCallback(start.pending, '?code=c&state=s')
+  const expiresAt: Date | null = token.expiresAt
+  const info: TokenInfo = await app.inspect(await app.longLived(token))
+  const targets: string[] = info.granularScopes.flatMap((granted) => granted.targetIds)
+  await client.setAccessToken(await app.exchangeCode(code))
+  await client.setAccessToken(token.token)
+  const meta: ValidationOptions = { provider: 'meta' }
+  const found: Violation[] = violations(messages[1], meta)
+  const body: Record<string, unknown> = metaBody(messages[1], 'order-42')
+  console.log(provider, start.url, expiresAt, token.scopes.join(), info.type, info.isValid, targets, found, body)
+  // @ts-expect-error: a token's scopes are read-only
+  token.scopes.push('business_management')
+  // @ts-expect-error: the pending authorization is read-only
+  start.pending = '{}'
+  // @ts-expect-error: a token is a string or an AccessToken
+  await client.setAccessToken({ token: 'a-token' })
+  return client.send(messages[1])
+}
+
+// @ts-expect-error: the provider is cams or meta
+violations(messages[0], { provider: 'sms' })
+// @ts-expect-error: an AccessToken comes from a MetaApp
+new AccessToken()
+// @ts-expect-error: a MetaApp needs its secret
+new MetaApp({ appId: '900000000000001' })
