@@ -12,6 +12,12 @@
 //!   over a transport that hands back that answer without I/O, pacing off, on a
 //!   current-thread tokio runtime; template and text messages alternate.
 //!
+//! * `meta/build_validate_serialize/{template,text,interactive_list}`: the same messages sent
+//!   from a Meta phone number ID: the neutral and Meta rules + the JSON body (issue 15's
+//!   target: ≤ 2 µs).
+//! * `send/meta_null_transport`: a whole Meta `Client::send` over a transport answering Meta's
+//!   success, pacing off.
+//!
 //! `cargo bench -p chatlane-core --bench hot_path` (add `-- --quick` for a short run).
 
 use std::hint::black_box;
@@ -23,11 +29,11 @@ use chatlane_core::cams::request::{self, RequestContext};
 use chatlane_core::cams::response;
 use chatlane_core::cams::sign::{self, EMPTY_BODY_SHA256, SigningInput};
 use chatlane_core::cams::wire::{self, Defaults};
-use chatlane_core::random_id;
 use chatlane_core::transport::{BoxFuture, HttpRequest, HttpResponse, Transport};
 use chatlane_core::{
     Client, ClientConfig, Credentials, DEFAULT_USER_AGENT, Endpoint, Error, Message, Pacing, TemplateParams, validate,
 };
+use chatlane_core::{meta, random_id};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// What the benchmark endpoint (`bench/nginx.conf`, port 18080) answers to every send.
@@ -123,6 +129,41 @@ fn bench_classify(c: &mut Criterion) {
     });
 }
 
+/// A Meta phone number ID as the sender of `message`.
+fn from_meta(message: Message) -> Message {
+    Message { from: "106540352242922".into(), ..message }
+}
+
+fn meta_template() -> Message {
+    let params = TemplateParams::from_iter([("first_name".to_owned(), "Ada".to_owned())]);
+    let template = chatlane_core::Template {
+        name: Some("order_update".into()),
+        language: "en_US".into(),
+        params,
+        ..Default::default()
+    };
+    Message { template: Some(template), ..Message::new("106540352242922", "6591234567") }
+}
+
+fn bench_meta(c: &mut Criterion) {
+    let mut group = c.benchmark_group("meta/build_validate_serialize");
+    for (name, message) in [
+        ("template", meta_template()),
+        ("text", from_meta(text())),
+        ("interactive_list", from_meta(interactive_list())),
+    ] {
+        assert!(meta::violations(&message).is_empty(), "{name}: {:?}", meta::violations(&message));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let message = black_box(&message);
+                assert!(meta::violations(message).is_empty());
+                meta::message_json(message, Some(&random_id()))
+            });
+        });
+    }
+    group.finish();
+}
+
 /// Answers every request with the canned success, without I/O.
 struct NullTransport(HttpResponse);
 
@@ -154,5 +195,40 @@ fn bench_send(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_build_validate_sign, bench_sign, bench_classify, bench_send);
+fn bench_meta_send(c: &mut Criterion) {
+    let token =
+        chatlane_core::oauth::TokenSource::fixed(chatlane_core::oauth::AccessToken::new("bench-token")).unwrap();
+    let mut config = ClientConfig::meta(token);
+    config.endpoint = endpoint();
+    config.pacing = Pacing { send_message: None, mass_message: None, per_recipient: None, max_wait: None };
+    let answer = HttpResponse { status: 200, body: META_OK_BODY.as_bytes().to_vec(), ..HttpResponse::default() };
+    let client = Client::with_transport(config, Arc::new(NullTransport(answer))).unwrap();
+    let messages = [meta_template(), from_meta(text())];
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
+    c.benchmark_group("send").bench_function("meta_null_transport", |b| {
+        b.iter_custom(|iterations| {
+            runtime.block_on(async {
+                let started = Instant::now();
+                for i in 0..iterations {
+                    let message = &messages[(i % 2) as usize];
+                    black_box(client.send(black_box(message)).await.expect("the null transport always accepts"));
+                }
+                started.elapsed()
+            })
+        });
+    });
+}
+
+/// What Meta answers to an accepted send.
+const META_OK_BODY: &str = r#"{"messaging_product":"whatsapp","contacts":[{"input":"6591234567","wa_id":"6591234567"}],"messages":[{"id":"wamid.HBgLNjU5MTIzNDU2NxUCABEYEjQ"}]}"#;
+
+criterion_group!(
+    benches,
+    bench_build_validate_sign,
+    bench_sign,
+    bench_classify,
+    bench_send,
+    bench_meta,
+    bench_meta_send
+);
 criterion_main!(benches);

@@ -9,7 +9,7 @@ use crate::credentials::provider::{CredentialCache, CredentialSource};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
 use crate::limit::{InProcessLimiter, Pacing, RateLimiter};
-use crate::meta::{DEFAULT_GRAPH_VERSION, GRAPH_HOST, Meta, PAIR_RATE};
+use crate::meta::{DEFAULT_GRAPH_VERSION, GRAPH_HOST, Meta, PAIR_RATE, checked_scopes};
 use crate::oauth::{AccessToken, TokenSource};
 use crate::observe::SendObserver;
 use crate::operation::Operation;
@@ -211,11 +211,15 @@ impl Client {
     }
 
     /// Replaces a Meta client's bearer token for every later attempt of this client and its
-    /// clones, without dropping its connections. A CAMS client has none:
-    /// [`crate::ErrorCode::InvalidConfig`].
+    /// clones, without dropping its connections. A token whose known scopes lack the
+    /// messaging scope is refused ([`crate::ErrorCode::MissingScope`]) and the old one kept. A
+    /// CAMS client has none: [`crate::ErrorCode::InvalidConfig`].
     pub async fn set_access_token(&self, token: AccessToken) -> Result<(), Error> {
         match &self.inner.config.api {
-            Api::Meta(meta) => meta.token.set(token).await,
+            Api::Meta(meta) => {
+                checked_scopes(&token.scopes)?;
+                meta.token.set(token).await
+            }
             Api::Cams(_) => Err(Error::new(
                 ErrorCode::InvalidConfig,
                 "a CAMS client signs with AccessKey credentials, not a bearer token: replace its credentials instead",

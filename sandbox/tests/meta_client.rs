@@ -168,11 +168,15 @@ async fn a_token_without_the_messaging_scope_is_refused() {
     let error = Client::new(config).unwrap_err();
     assert_eq!(error.code(), ErrorCode::MissingScope);
     assert!(error.message().contains("whatsapp_business_messaging"), "{error}");
+    let sending = client(options(&sandbox, DEFAULT_TOKEN));
+    let lacking = AccessToken { scopes: scopes.clone(), ..AccessToken::new("other") };
+    assert_eq!(sending.set_access_token(lacking).await.unwrap_err().code(), ErrorCode::MissingScope);
+    sending.send(&text(TO)).await.unwrap();
     // Unknown scopes: Meta's refusal (code 10) is a permission error.
     let token = issued(&sandbox, json!({"scopes": scopes})).await;
     let error = client(options(&sandbox, &token)).send(&text(TO)).await.unwrap_err();
     assert_eq!((error.code(), error.attempts()), (ErrorCode::PermissionDenied, 1), "{error}");
-    assert!(sandbox.meta_ledger().is_empty());
+    assert_eq!(sandbox.meta_ledger().len(), 1, "only the send with the kept token");
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ pub use validate::violations;
 pub use wire::{message_body, message_json};
 
 pub use provider::MESSAGING_SCOPE;
-pub(crate) use provider::Meta;
+pub(crate) use provider::{Meta, checked_scopes};
 
 use crate::limit::Quota;
 

@@ -44,21 +44,20 @@ impl Meta {
         user_agent: &str,
     ) -> Result<Self, Error> {
         let host = crate::oauth::MetaHost::new(endpoint.base_url().as_str().trim_end_matches('/'), version)?;
-        checked_scopes(&token)?;
+        checked_scopes(&token.token().scopes)?;
         let user_agent = HeaderValue::from_str(user_agent)
             .map_err(|_| Error::new(ErrorCode::InvalidConfig, "the user agent cannot go in an HTTP header"))?;
         Ok(Self { base: host.url("").to_string(), token, user_agent })
     }
 }
 
-/// `Ok` unless the token lists its scopes and [`MESSAGING_SCOPE`] is not among them; scopes
-/// beyond it are reported in the `chatlane` log target.
-fn checked_scopes(token: &TokenSource) -> Result<(), Error> {
-    let scopes = token.token().scopes;
+/// `Ok` unless a token's known `scopes` lack [`MESSAGING_SCOPE`] ([`ErrorCode::MissingScope`]);
+/// scopes beyond it are reported in the `chatlane` log target. No scopes listed: unknown, `Ok`.
+pub(crate) fn checked_scopes(scopes: &[String]) -> Result<(), Error> {
     if scopes.is_empty() {
         return Ok(());
     }
-    let report = check_scopes(&scopes, &[MESSAGING_SCOPE])?;
+    let report = check_scopes(scopes, &[MESSAGING_SCOPE])?;
     if !report.extra.is_empty() {
         tracing::info!(target: crate::observe::TARGET, extra = ?report.extra, "the token carries scopes sending does not need");
     }
@@ -89,7 +88,7 @@ impl Provider for Meta {
     }
 
     async fn authority(&self) -> Result<HeaderValue, Error> {
-        checked_scopes(&self.token)?;
+        checked_scopes(&self.token.token().scopes)?;
         self.token.authorization().await
     }
 
