@@ -1,30 +1,45 @@
-//! The asyncio side of `send_async`, built for throughput: each send runs on the core's
-//! runtime; its outcome is queued for its event loop (the core's [`Handoff`]), and the loop
-//! is woken once per batch of finished sends (one `call_soon_threadsafe`, one interpreter
-//! attach) instead of once per send, by a waker thread rather than the I/O thread. Under
-//! load — many sends in flight — that is most of the bridge's cost.
+//! The asyncio side of every coroutine chatlane offers (`Client.send_async`, the OAuth calls
+//! of `MetaApp`), built for throughput: each operation runs on the core's runtime; its
+//! outcome is queued for its event loop (the core's [`Handoff`]), and the loop is woken once
+//! per batch of finished operations (one `call_soon_threadsafe`, one interpreter attach)
+//! instead of once per operation, by a waker thread rather than the I/O thread. Under load —
+//! many sends in flight — that is most of the bridge's cost.
 //!
-//! Cancelling the awaiting task aborts the send's task on the runtime: a send waiting for a
-//! pacing slot or a retry backoff never goes out. And no thread of chatlane's attaches to the
-//! interpreter once it is shutting down (see [`attach`]), so exiting with sends in flight
-//! is clean.
+//! Cancelling the awaiting task aborts the operation's task on the runtime: a send waiting
+//! for a pacing slot or a retry backoff never goes out. And no thread of chatlane's attaches
+//! to the interpreter once it is shutting down (see [`attach`]), so exiting with sends in
+//! flight is clean.
 
 use std::future::Future;
 use std::sync::mpsc::{self, SendError, Sender};
-use std::sync::{LazyLock, PoisonError, RwLock};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError, RwLock};
 use std::thread;
 
 use chatlane_core::Error;
 use chatlane_core::runtime::{self, AbortHandle, Handoff};
-use pyo3::intern;
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyCFunction;
+use pyo3::{IntoPyObjectExt, intern};
 
-use crate::client::SendReceipt;
 use crate::errors;
 
+/// A finished operation's value, made the Python object its future resolves with on the
+/// loop's thread.
+pub trait Resolved: Send {
+    /// The value as a Python object.
+    fn into_python(self: Box<Self>, py: Python<'_>) -> PyResult<Py<PyAny>>;
+}
+
+impl<T: for<'py> IntoPyObject<'py> + Send> Resolved for T {
+    fn into_python(self: Box<Self>, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        (*self).into_py_any(py)
+    }
+}
+
 /// What a finished operation hands to its asyncio future.
-pub type Outcome = Result<Option<chatlane_core::SendReceipt>, Error>;
+type Outcome = Result<Box<dyn Resolved>, Error>;
 
 /// The finished operations of one event loop, waiting for the loop's thread.
 #[pyclass(frozen, module = "chatlane._chatlane")]
@@ -43,12 +58,9 @@ impl Completions {
             if future.call_method0(intern!(py, "done"))?.is_truthy()? {
                 continue;
             }
-            match outcome {
-                Ok(receipt) => future.call_method1(intern!(py, "set_result"), (receipt.map(SendReceipt::from),))?,
-                Err(error) => {
-                    let exception = errors::to_pyerr(py, &error).into_value(py);
-                    future.call_method1(intern!(py, "set_exception"), (exception,))?
-                }
+            match outcome.map_err(|error| errors::to_pyerr(py, &error)).and_then(|value| value.into_python(py)) {
+                Ok(value) => future.call_method1(intern!(py, "set_result"), (value,))?,
+                Err(exception) => future.call_method1(intern!(py, "set_exception"), (exception.into_value(py),))?,
             };
         }
         Ok(())
@@ -163,16 +175,59 @@ pub fn running_loop(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 
 /// Runs `operation` on the core's runtime (panics contained); returns an asyncio future of
 /// the loop behind `completions` that receives its outcome, and what cancels it.
-pub fn spawn<'py>(
+pub fn spawn<'py, T: Resolved + 'static>(
     py: Python<'py>,
     completions: Py<Completions>,
-    operation: impl Future<Output = Outcome> + Send + 'static,
+    operation: impl Future<Output = Result<T, Error>> + Send + 'static,
 ) -> PyResult<(Bound<'py, PyAny>, Cancel)> {
     let future = completions.get().event_loop.bind(py).call_method0(intern!(py, "create_future"))?;
     let handle = future.clone().unbind();
     let task = runtime::runtime().spawn(async move {
-        let outcome = runtime::contained(operation).await;
+        let outcome = runtime::contained(operation).await.map(|value| Box::new(value) as Box<dyn Resolved>);
         Completions::deliver(completions, handle, outcome);
     });
     Ok((future, Cancel(task.abort_handle())))
+}
+
+/// The completions of the event loop an object's coroutines last ran in, reused while that
+/// loop stays the same; clones share them.
+#[derive(Clone, Default)]
+pub struct LoopCompletions(Arc<Mutex<Option<Py<Completions>>>>);
+
+impl LoopCompletions {
+    /// A coroutine that, once awaited (inside the running event loop), runs `operation` on
+    /// the core's runtime and resolves with its value or raises its error; cancelling the
+    /// awaiting task aborts the operation. A Rust future does nothing until polled, so
+    /// nothing starts before the first await.
+    pub fn coroutine<'py, T: Resolved + 'static>(
+        &self,
+        py: Python<'py>,
+        operation: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (cache, operation) = (self.clone(), Mutex::new(Some(operation)));
+        let start = PyCFunction::new_closure(py, Some(c"start"), None, move |args, _kwargs| {
+            let py = args.py();
+            let operation = operation.lock().unwrap_or_else(PoisonError::into_inner).take();
+            let operation = operation.ok_or_else(|| PyRuntimeError::new_err("this coroutine has already started"))?;
+            spawn(py, cache.running(py)?, operation).map(|(future, cancel)| (future.unbind(), cancel))
+        })?;
+        await_later(py)?.call1((start,))
+    }
+
+    /// The completions of the running event loop.
+    fn running(&self, py: Python<'_>) -> PyResult<Py<Completions>> {
+        let event_loop = running_loop(py)?;
+        let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let completions = Completions::for_loop(py, &event_loop, cached.as_ref())?;
+        *cached = Some(completions.clone_ref(py));
+        Ok(completions)
+    }
+}
+
+/// `chatlane._aio.await_later`: wraps a function returning an asyncio future and its
+/// canceller into a coroutine, so `asyncio.run`, `create_task` and task groups accept what
+/// [`LoopCompletions::coroutine`] returns, and cancelling the task cancels the operation.
+fn await_later(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static AWAIT_LATER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    AWAIT_LATER.import(py, "chatlane._aio", "await_later")
 }

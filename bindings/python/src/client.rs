@@ -1,25 +1,25 @@
 //! `Client` and `SendReceipt`: options in, sends on the core runtime (sync with the
 //! interpreter released, or as an asyncio awaitable), receipts or typed exceptions out.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::future::Future;
+use std::sync::Arc;
 
-use chatlane_core::{ClientConfig, ClientOptions, Credentials, Dialect, Outgoing, SendOptions, runtime};
+use chatlane_core::{Api, ClientConfig, ClientOptions, Credentials, Dialect, Error, Outgoing, SendOptions};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyCFunction, PyDict};
+use pyo3::types::PyDict;
 
-use crate::aio::{self, Completions};
-use crate::messages;
+use crate::aio::LoopCompletions;
 use crate::provider::PyCredentialsProvider;
-use crate::{VERSION, errors, guarded, host, observe, repr};
+use crate::{VERSION, blocking, errors, guarded, host, messages, oauth, observe, repr};
 
-/// A CAMS client: signs with one AccessKey and sends through pooled connections.
-/// Safe to share between threads and asyncio tasks.
+/// A client of CAMS (signing with one AccessKey) or of Meta's WhatsApp Cloud API (sending
+/// with a bearer token), sending through pooled connections. Safe to share between threads
+/// and asyncio tasks.
 #[pyclass(frozen, module = "chatlane")]
 pub struct Client {
     inner: chatlane_core::Client,
     /// The asyncio completions of the event loop `send_async` last ran in.
-    completions: Mutex<Option<Py<Completions>>>,
+    completions: LoopCompletions,
 }
 
 /// What a successful send returns.
@@ -97,7 +97,9 @@ impl Client {
                     };
                     chatlane_core::Client::new(ClientConfig { observer, ..config })
                 });
-            built.map(|inner| Self { inner, completions: Mutex::new(None) }).map_err(|e| errors::to_pyerr(py, &e))
+            built
+                .map(|inner| Self { inner, completions: LoopCompletions::default() })
+                .map_err(|e| errors::to_pyerr(py, &e))
         })
     }
 
@@ -111,7 +113,7 @@ impl Client {
         message: &Bound<'_, PyAny>,
         timeout: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<SendReceipt> {
-        guarded(py, || self.deliver(py, messages::message(message)?, send_options(py, timeout)?))
+        guarded(py, || blocking(py, self.sending(messages::message(message)?, send_options(py, timeout)?)))
     }
 
     /// Like `send`, as a coroutine: the send starts when it is first awaited (inside the
@@ -120,12 +122,14 @@ impl Client {
     /// never goes out; one whose request is on its way has an unknown outcome.
     #[pyo3(signature = (message, *, timeout=None))]
     fn send_async<'py>(
-        slf: &Bound<'py, Self>,
+        &self,
+        py: Python<'py>,
         message: &Bound<'py, PyAny>,
         timeout: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        guarded(py, || Self::deliver_async(slf, messages::message(message)?, send_options(py, timeout)?))
+        guarded(py, || {
+            self.completions.coroutine(py, self.sending(messages::message(message)?, send_options(py, timeout)?))
+        })
     }
 
     /// `send` for one template to up to 1,000 recipients (`SendChatappMassMessage`); the
@@ -137,18 +141,20 @@ impl Client {
         mass: &Bound<'_, PyAny>,
         timeout: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<SendReceipt> {
-        guarded(py, || self.deliver(py, messages::mass_message(mass)?, send_options(py, timeout)?))
+        guarded(py, || blocking(py, self.sending(messages::mass_message(mass)?, send_options(py, timeout)?)))
     }
 
     /// `send_mass` as a coroutine, like `send_async`.
     #[pyo3(signature = (mass, *, timeout=None))]
     fn send_mass_async<'py>(
-        slf: &Bound<'py, Self>,
+        &self,
+        py: Python<'py>,
         mass: &Bound<'py, PyAny>,
         timeout: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        guarded(py, || Self::deliver_async(slf, messages::mass_message(mass)?, send_options(py, timeout)?))
+        guarded(py, || {
+            self.completions.coroutine(py, self.sending(messages::mass_message(mass)?, send_options(py, timeout)?))
+        })
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send of this
@@ -169,14 +175,27 @@ impl Client {
         })
     }
 
-    /// Shows the endpoint, the current AccessKey ID and the default `CustSpaceId`; never a
-    /// secret.
+    /// Replaces a Meta client's bearer token (an `AccessToken` from `MetaApp`, or the token
+    /// itself as a string) for every later send, keeping its connections and pacing: the way
+    /// back after a `TokenExpired` error. Raises `ConfigurationError` on a CAMS client, or
+    /// for a token that cannot go in a header; `TypeError` for anything else.
+    fn set_access_token(&self, py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<()> {
+        guarded(py, || blocking(py, self.inner.set_access_token(oauth::token_of(token)?)))
+    }
+
+    /// Shows the provider (when Meta), the endpoint, the current AccessKey ID and the default
+    /// `CustSpaceId`; never a secret or a token.
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         guarded(py, || {
             let config = self.inner.config();
+            let provider = match config.api {
+                Api::Cams(_) => None,
+                Api::Meta(_) => Some("meta"),
+            };
             repr::call_like(
                 "Client",
                 &[
+                    ("provider", repr::value(py, provider)?),
                     ("endpoint", repr::value(py, config.endpoint.base_url().as_str().trim_end_matches('/'))?),
                     ("access_key_id", repr::value(py, self.inner.credentials().map(|c| c.access_key_id().to_owned()))?),
                     ("cust_space_id", repr::value(py, config.cust_space_id())?),
@@ -187,42 +206,14 @@ impl Client {
 }
 
 impl Client {
-    /// Sends on this thread with the interpreter released.
-    fn deliver(&self, py: Python<'_>, message: impl Outgoing, options: SendOptions) -> PyResult<SendReceipt> {
-        let client = &self.inner;
-        py.detach(|| runtime::block_on(client.send_with(&message, options)))
-            .map(SendReceipt::from)
-            .map_err(|e| errors::to_pyerr(py, &e))
-    }
-
-    /// A coroutine that, once awaited, sends on the core runtime and resolves through the
-    /// running loop's completions.
-    fn deliver_async<'py>(
-        slf: &Bound<'py, Self>,
-        message: impl Outgoing,
+    /// The send of `message`, to run blocking or as a coroutine (it does nothing until then).
+    fn sending(
+        &self,
+        message: impl Outgoing + 'static,
         options: SendOptions,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        let message = Arc::new(message);
-        let this = slf.clone().unbind();
-        let start = PyCFunction::new_closure(py, Some(c"send"), None, move |args, _kwargs| {
-            let py = args.py();
-            let client = this.get();
-            let completions = client.completions_for(py)?;
-            let (inner, message) = (client.inner.clone(), Arc::clone(&message));
-            aio::spawn(py, completions, async move { inner.send_with(&*message, options).await.map(Some) })
-                .map(|(future, cancel)| (future.unbind(), cancel))
-        })?;
-        await_later(py)?.call1((start,))
-    }
-
-    /// The completions of the running event loop, reused while the loop stays the same.
-    fn completions_for(&self, py: Python<'_>) -> PyResult<Py<Completions>> {
-        let event_loop = aio::running_loop(py)?;
-        let mut cached = self.completions.lock().unwrap_or_else(PoisonError::into_inner);
-        let completions = Completions::for_loop(py, &event_loop, cached.as_ref())?;
-        *cached = Some(completions.clone_ref(py));
-        Ok(completions)
+    ) -> impl Future<Output = Result<SendReceipt, Error>> + Send + 'static {
+        let inner = self.inner.clone();
+        async move { inner.send_with(&message, options).await.map(SendReceipt::from) }
     }
 }
 
@@ -232,21 +223,13 @@ fn send_options(py: Python<'_>, timeout: Option<&Bound<'_, PyAny>>) -> PyResult<
     SendOptions::from_host(Dialect::Python, fields).map_err(|e| errors::to_pyerr(py, &e))
 }
 
-/// `chatlane._aio.await_later`: wraps a function returning an asyncio future and its
-/// canceller into a coroutine, so `asyncio.run`, `create_task` and task groups accept
-/// `send_async(...)`, and cancelling the task cancels the send.
-fn await_later(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
-    static AWAIT_LATER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    AWAIT_LATER.import(py, "chatlane._aio", "await_later")
-}
-
 /// `chatlane._chatlane._panic_probe()` (built with the `test-hooks` feature only): a test
 /// hook that panics inside the core, through the boundary `send` uses, and raises the
 /// resulting `InternalError`.
 #[cfg(feature = "test-hooks")]
 #[pyfunction(name = "_panic_probe")]
 pub fn panic_probe(py: Python<'_>) -> PyResult<()> {
-    py.detach(|| runtime::block_on(runtime::panicking())).map_err(|e| errors::to_pyerr(py, &e))
+    blocking(py, chatlane_core::runtime::panicking())
 }
 
 /// `chatlane._chatlane._panic_probe_sync()` (`test-hooks` only): a panic inside the guard
@@ -254,7 +237,7 @@ pub fn panic_probe(py: Python<'_>) -> PyResult<()> {
 #[cfg(feature = "test-hooks")]
 #[pyfunction(name = "_panic_probe_sync")]
 pub fn panic_probe_sync(py: Python<'_>) -> PyResult<()> {
-    guarded(py, || runtime::panic_now().map_err(|e| errors::to_pyerr(py, &e)))
+    guarded(py, || chatlane_core::runtime::panic_now().map_err(|e| errors::to_pyerr(py, &e)))
 }
 
 /// `chatlane._chatlane._panic_probe_async()` (`test-hooks` only): [`panic_probe`] through
@@ -263,6 +246,7 @@ pub fn panic_probe_sync(py: Python<'_>) -> PyResult<()> {
 #[cfg(feature = "test-hooks")]
 #[pyfunction(name = "_panic_probe_async")]
 pub fn panic_probe_async(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    use crate::aio::{self, Completions};
     let completions = Completions::for_loop(py, &aio::running_loop(py)?, None)?;
-    aio::spawn(py, completions, async { runtime::panicking().await.map(|()| None) }).map(|(future, _)| future)
+    aio::spawn(py, completions, chatlane_core::runtime::panicking()).map(|(future, _)| future)
 }

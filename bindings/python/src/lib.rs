@@ -1,22 +1,25 @@
 //! The `chatlane._chatlane` extension module: a thin PyO3 layer over `chatlane-core`.
 //!
 //! Messages are the generated dataclasses of `chatlane._model`, converted once per call into
-//! core types through their JSON shape ([`messages`]); sends run on the core's tokio runtime
-//! with the interpreter released ([`client`]), and every core error becomes an instance of
-//! the exception class of its category ([`errors`]).
+//! core types through their JSON shape ([`messages`]); sends and Meta's OAuth calls
+//! ([`client`], [`oauth`]) run on the core's tokio runtime with the interpreter released, or
+//! as asyncio coroutines ([`aio`]), and every core error becomes an instance of the exception
+//! class of its category ([`errors`]).
 
 mod aio;
 mod client;
 mod errors;
 mod host;
 mod messages;
+mod oauth;
 mod observe;
 mod provider;
 mod repr;
 
+use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use chatlane_core::Error;
+use chatlane_core::{Error, runtime};
 use pyo3::prelude::*;
 
 /// The package version, shared with the Rust crates.
@@ -31,11 +34,16 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<errors::Violation>()?;
     m.add_class::<observe::PyRetryEvent>()?;
     m.add_class::<observe::PyOutcomeEvent>()?;
+    m.add_class::<oauth::MetaApp>()?;
+    m.add_class::<oauth::AccessToken>()?;
+    m.add_class::<oauth::TokenInfo>()?;
+    m.add_class::<oauth::GranularScope>()?;
     m.add_function(wrap_pyfunction!(observe::enable_logging, m)?)?;
     m.add_function(wrap_pyfunction!(messages::violations, m)?)?;
     m.add_function(wrap_pyfunction!(messages::mass_violations, m)?)?;
     m.add_function(wrap_pyfunction!(messages::wire_params, m)?)?;
     m.add_function(wrap_pyfunction!(messages::mass_wire_params, m)?)?;
+    m.add_function(wrap_pyfunction!(messages::meta_body, m)?)?;
     #[cfg(feature = "test-hooks")]
     {
         m.add_function(wrap_pyfunction!(client::panic_probe, m)?)?;
@@ -51,4 +59,10 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
 /// `except Exception` would miss).
 fn guarded<T>(py: Python<'_>, body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| Err(errors::to_pyerr(py, &Error::from_panic(&*panic))))
+}
+
+/// Runs `operation` on the core's runtime (panics contained), blocking this thread with the
+/// interpreter released; a core error becomes its Python exception.
+fn blocking<T: Send>(py: Python<'_>, operation: impl Future<Output = Result<T, Error>> + Send) -> PyResult<T> {
+    py.detach(|| runtime::block_on(operation)).map_err(|e| errors::to_pyerr(py, &e))
 }

@@ -1,4 +1,5 @@
-//! Python model values to core messages, and the pure functions on them.
+//! Python model values to core messages, and the pure functions on them (CAMS's wire
+//! parameters, Meta's JSON body, the violations of either provider).
 //!
 //! A `chatlane.Message` or `chatlane.MassMessage` (the dataclasses generated into
 //! `chatlane/_model.py`) crosses as its `to_dict()` JSON shape: converted to a
@@ -7,12 +8,12 @@
 
 use chatlane_core::cams::wire::Defaults;
 use chatlane_core::validate::{self, HostProblem, MAX_JSON_DEPTH};
-use chatlane_core::{MassMessage, Message, Outgoing};
+use chatlane_core::{Error, ErrorCode, MassMessage, Message, Outgoing, meta};
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
 use crate::errors::{self, Violation as PyViolation};
@@ -33,10 +34,24 @@ pub fn mass_message(mass: &Bound<'_, PyAny>) -> PyResult<MassMessage> {
     MassMessage::from_json_value(value).map_err(|e| errors::to_pyerr(mass.py(), &e))
 }
 
-/// `chatlane.violations(message)`: every rule the message breaks, empty when it can be sent.
+/// `chatlane.violations(message, provider="cams")`: every rule the message breaks when sent
+/// through `provider` (`cams` or `meta`), empty when it can be sent. Another provider is a
+/// `ConfigurationError` (`InvalidConfig`).
 #[pyfunction]
-pub fn violations(message: &Bound<'_, PyAny>) -> PyResult<Vec<PyViolation>> {
-    guarded(message.py(), || Ok(violations_of(&self::message(message)?)))
+#[pyo3(signature = (message, provider="cams"))]
+pub fn violations(message: &Bound<'_, PyAny>, provider: &str) -> PyResult<Vec<PyViolation>> {
+    let py = message.py();
+    guarded(py, || {
+        let rules: fn(&Message) -> Vec<chatlane_core::Violation> = match provider {
+            "cams" => <Message as Outgoing>::violations,
+            "meta" => meta::violations,
+            other => {
+                let why = format!("unknown provider {other:?}; expected cams or meta");
+                return Err(errors::to_pyerr(py, &Error::new(ErrorCode::InvalidConfig, why)));
+            }
+        };
+        Ok(rules(&self::message(message)?).iter().map(PyViolation::from).collect())
+    })
 }
 
 /// `chatlane.mass_violations(mass)`: [`violations`] for a mass send.
@@ -55,6 +70,19 @@ pub fn wire_params<'py>(message: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDi
 #[pyfunction]
 pub fn mass_wire_params<'py>(mass: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
     guarded(mass.py(), || params_dict(mass.py(), &mass_message(mass)?))
+}
+
+/// `chatlane.meta_body(message, task_id=None)`: the JSON body a Meta send of the message
+/// posts, with `task_id` as its `biz_opaque_callback_data`, as a dict.
+#[pyfunction]
+#[pyo3(signature = (message, task_id=None))]
+pub fn meta_body<'py>(message: &Bound<'py, PyAny>, task_id: Option<String>) -> PyResult<Bound<'py, PyDict>> {
+    static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = message.py();
+    guarded(py, || {
+        let body = meta::message_json(&self::message(message)?, task_id.as_deref());
+        Ok(LOADS.import(py, "json", "loads")?.call1((PyBytes::new(py, &body),))?.cast_into::<PyDict>()?)
+    })
 }
 
 fn violations_of(message: &impl Outgoing) -> Vec<PyViolation> {

@@ -1,5 +1,5 @@
-"""Fixtures: `chatlane sandbox` subprocesses, their ledger, journal and faults, and clients
-pointed at them."""
+"""Fixtures: `chatlane sandbox` subprocesses, their ledgers (CAMS's and Meta's), journal,
+faults and Meta tokens and codes, and clients pointed at them."""
 
 from __future__ import annotations
 
@@ -28,6 +28,19 @@ CREDENTIAL_VARIABLES = (
     "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
     "ALIBABA_CLOUD_SECURITY_TOKEN",
 )
+# The sandbox's Meta defaults (sandbox/src/meta/mod.rs): sandbox-only values, not credentials.
+META_APP_ID = "900000000000001"
+META_APP_SECRET = "sandbox-meta-app-secret"
+META_TOKEN = "sandbox-meta-access-token"
+PHONE_NUMBER_ID = "106540352242922"
+META_USER_ID = "900000000000002"
+WABA_ID = "102290129340398"
+MESSAGING_SCOPE = "whatsapp_business_messaging"
+
+
+def new_recipient() -> str:
+    """A phone number no other test sends to, so faults and Meta's pair rate stay its own."""
+    return "1" + str(uuid.uuid4().int)[:11]
 
 
 class Sandbox:
@@ -42,6 +55,19 @@ class Sandbox:
         with urllib.request.urlopen(f"{self.endpoint}{path}", timeout=10) as answer:
             entries: list[dict[str, Any]] = json.load(answer)
         return entries
+
+    def _post(self, path: str, body: dict[str, Any]) -> Any:
+        """Posts `body` as JSON to a control endpoint; its JSON answer, or None when empty."""
+        request = urllib.request.Request(
+            f"{self.endpoint}{path}",
+            data=json.dumps(body).encode(),
+            headers={"content-type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert 200 <= answer.status < 300, answer.status
+            content = answer.read()
+        return json.loads(content) if content else None
 
     def ledger(self) -> list[dict[str, Any]]:
         """Every accepted message."""
@@ -60,17 +86,29 @@ class Sandbox:
         """Every authenticated request for one recipient, accepted or not, oldest first."""
         return [r for r in self._get("/_sandbox/requests") if r["to"] == to]
 
-    def inject(self, fault: dict[str, Any], *, to: str, times: int = 1) -> None:
-        """Makes the next `times` requests for `to` misbehave as `fault` describes."""
-        body = json.dumps({"fault": fault, "times": times, "to": to}).encode()
-        request = urllib.request.Request(
-            f"{self.endpoint}/_sandbox/faults",
-            data=body,
-            headers={"content-type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            assert 200 <= answer.status < 300, answer.status
+    def inject(self, fault: dict[str, Any], *, to: str, times: int = 1, api: str = "cams") -> None:
+        """Makes the next `times` requests for `to` to the `api` face (`cams` or `meta`)
+        misbehave as `fault` describes."""
+        self._post("/_sandbox/faults", {"api": api, "fault": fault, "times": times, "to": to})
+
+    def meta_ledger_to(self, to: str) -> list[dict[str, Any]]:
+        """The messages Meta's face accepted for one recipient, oldest first."""
+        return [e for e in self._get("/_sandbox/meta/ledger") if e["recipient"] == to]
+
+    def meta_token(self, **grant: Any) -> str:
+        """A token issued by the control endpoint; `grant` is its camelCase request (`scopes`,
+        `type`, `lifetimeSeconds`)."""
+        token: str = self._post("/_sandbox/meta/tokens", grant)["access_token"]
+        return token
+
+    def revoke(self, token: str) -> None:
+        """Revokes a Meta token: sends with it then get Meta's code 190."""
+        self._post("/_sandbox/meta/tokens/revoke", {"token": token})
+
+    def meta_code(self) -> str:
+        """An authorization code as Embedded Signup's popup hands one over (no redirect)."""
+        code: str = self._post("/_sandbox/meta/codes", {})["code"]
+        return code
 
     def client(self, **options: Any) -> chatlane.Client:
         """A client signing with this sandbox's account; `options` are `Client` keywords."""
@@ -80,6 +118,14 @@ class Sandbox:
             endpoint=self.endpoint,
             **options,
         )
+
+    def meta_client(self, access_token: str = META_TOKEN, **options: Any) -> chatlane.Client:
+        """A Meta client of this sandbox's Meta face; `options` are `Client` keywords."""
+        return chatlane.Client(provider="meta", access_token=access_token, endpoint=self.endpoint, **options)
+
+    def meta_app(self, app_secret: str = META_APP_SECRET) -> chatlane.MetaApp:
+        """The sandbox's Meta app, its dialog and Graph API both this sandbox."""
+        return chatlane.MetaApp(META_APP_ID, app_secret, graph_url=self.endpoint, dialog_url=self.endpoint)
 
 
 @contextmanager

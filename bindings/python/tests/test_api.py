@@ -251,18 +251,19 @@ def test_package_exports_and_stub_match_the_extension() -> None:
     assert all(hasattr(chatlane, name) for name in chatlane.__all__)
     stub = ast.parse(STUB.read_text())
     stubbed_classes = {node.name for node in stub.body if isinstance(node, ast.ClassDef)}
-    assert stubbed_classes == set(error_classes()) | {"Client", "OutcomeEvent", "RetryEvent", "SendReceipt", "Violation"}
+    values = {"AccessToken", "GranularScope", "OutcomeEvent", "RetryEvent", "SendReceipt", "TokenInfo", "Violation"}
+    assert stubbed_classes == set(error_classes()) | values | {"Client", "MetaApp"}
     stubbed_functions = {node.name for node in stub.body if isinstance(node, ast.FunctionDef)}
     assert stubbed_functions == {
         name
         for name, value in vars(_chatlane).items()
         if callable(value) and not isinstance(value, type) and name not in hooks
     }
-    (client,) = (node for node in stub.body if isinstance(node, ast.ClassDef) and node.name == "Client")
-    methods = {node.name for node in client.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    assert {name for name in methods if not name.startswith("_")} == {
-        name for name in dir(chatlane.Client) if not name.startswith("_")
-    }
+    for node in stub.body:
+        if isinstance(node, ast.ClassDef) and node.name not in error_classes():
+            members = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
+            public = {name for name in dir(getattr(chatlane, node.name)) if not name.startswith("_")}
+            assert {name for name in members if not name.startswith("_")} == public, node.name
     assert chatlane.__version__ == "0.1.0"
     assert (Path(chatlane.__file__).parent / "py.typed").is_file()
 

@@ -1,4 +1,4 @@
-"""chatlane: send chat-app messages through Alibaba Cloud CAMS.
+"""chatlane: send chat-app messages through Alibaba Cloud CAMS or Meta's WhatsApp Cloud API.
 
 >>> from chatlane import Client, Message, Template
 >>> client = Client(cust_space_id="cams-...")  # credentials from ALIBABA_CLOUD_* variables
@@ -16,17 +16,26 @@ Every error is a ``ChatlaneError``; its subclass names the category (``Validatio
 
 ``Client(on_retry=..., on_outcome=...)`` hooks see every retry and outcome;
 ``enable_logging()`` sends chatlane's events to ``logging.getLogger("chatlane")``.
+
+``Client(provider="meta", access_token=...)`` sends through Meta's WhatsApp Cloud API
+(``from_`` is the business phone number ID); ``violations(message, "meta")`` and
+``meta_body(message)`` show what it checks and posts. ``MetaApp`` runs a Meta app's OAuth
+(login dialog, code exchange, long-lived tokens, ``debug_token``) and hands back
+``AccessToken`` and ``TokenInfo`` values; ``Client.set_access_token`` swaps a client's token.
 """
 
 from . import _model
 from ._chatlane import (
+    AccessToken,
     AuthenticationError,
     ChatlaneError,
     Client,
     ConfigurationError,
+    GranularScope,
     InternalError,
     InvalidParameterError,
     MalformedResponseError,
+    MetaApp,
     NetworkError,
     OutcomeEvent,
     OutcomeUnknownError,
@@ -40,25 +49,30 @@ from ._chatlane import (
     SubscriptionError,
     TemplateError,
     ThrottledError,
+    TokenInfo,
     ValidationError,
     Violation,
     __version__,
     enable_logging,
     mass_violations,
     mass_wire_params,
+    meta_body,
     violations,
     wire_params,
 )
 from ._model import *  # noqa: F403 (the generated model; its names are in _model.__all__)
 
 __all__ = [
+    "AccessToken",
     "AuthenticationError",
     "ChatlaneError",
     "Client",
     "ConfigurationError",
+    "GranularScope",
     "InternalError",
     "InvalidParameterError",
     "MalformedResponseError",
+    "MetaApp",
     "NetworkError",
     "OutcomeEvent",
     "OutcomeUnknownError",
@@ -72,12 +86,14 @@ __all__ = [
     "SubscriptionError",
     "TemplateError",
     "ThrottledError",
+    "TokenInfo",
     "ValidationError",
     "Violation",
     "__version__",
     "enable_logging",
     "mass_violations",
     "mass_wire_params",
+    "meta_body",
     "violations",
     "wire_params",
 ]

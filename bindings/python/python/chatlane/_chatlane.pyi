@@ -1,6 +1,7 @@
 """Type hints for the ``chatlane._chatlane`` extension module (written by hand)."""
 
-from typing import Awaitable, Callable, Mapping, final
+from datetime import datetime
+from typing import Awaitable, Callable, Mapping, Sequence, final
 
 from chatlane._model import MassMessage, Message
 
@@ -91,9 +92,13 @@ def enable_logging() -> None:
 
 @final
 class Client:
-    """A CAMS client: signs with one AccessKey and sends through pooled connections.
+    """A client of Alibaba Cloud CAMS (signing with one AccessKey; the default) or, with
+    ``provider="meta"``, of Meta's WhatsApp Cloud API (sending with a bearer token: a
+    message's ``from_`` is the business phone number ID, its ``task_id`` goes out as
+    ``biz_opaque_callback_data``), through pooled connections.
 
-    Safe to share between threads and asyncio tasks. ``repr()`` never shows a secret.
+    Safe to share between threads and asyncio tasks. ``repr()`` never shows a secret or a
+    token.
     """
 
     def __init__(
@@ -127,8 +132,16 @@ class Client:
         on_retry: Callable[[RetryEvent], object] | None = None,
         on_outcome: Callable[[OutcomeEvent], object] | None = None,
     ) -> None:
-        """Without keys, credentials come from the Alibaba Cloud CLI profile named by
-        ``profile`` (or ``ALIBABA_CLOUD_PROFILE``) in ``profile_file`` (default
+        """With ``provider="meta"`` the client sends with ``access_token`` (else
+        ``WHATSAPP_ACCESS_TOKEN``; none: ``ConfigurationError`` with code
+        ``MissingCredentials``) to Meta's Graph host (or ``endpoint``) at ``graph_version``;
+        CAMS's credential options and ``cust_space_id`` are refused there, as are Meta's on a
+        CAMS client. A token Meta refuses as expired or revoked raises
+        ``AuthenticationError`` (code ``TokenExpired``), then again at once, without a
+        request, on every later send until ``set_access_token`` replaces it.
+
+        Without keys, a CAMS client's credentials come from the Alibaba Cloud CLI profile
+        named by ``profile`` (or ``ALIBABA_CLOUD_PROFILE``) in ``profile_file`` (default
         ``~/.aliyun/config.json``), else ``ALIBABA_CLOUD_ACCESS_KEY_ID``,
         ``ALIBABA_CLOUD_ACCESS_KEY_SECRET`` and ``ALIBABA_CLOUD_SECURITY_TOKEN``, else that
         file's current profile, else the ECS RAM role named by ``ALIBABA_CLOUD_ECS_METADATA``.
@@ -166,7 +179,13 @@ class Client:
         self, *, access_key_id: str, access_key_secret: str, security_token: str | None = None
     ) -> None:
         """Replaces the credentials (e.g. a refreshed STS token) for every later send,
-        keeping connections and pacing. Raises ``ConfigurationError`` if a value is empty."""
+        keeping connections and pacing. Raises ``ConfigurationError`` if a value is empty, or
+        on a Meta client (use ``set_access_token``)."""
+    def set_access_token(self, token: AccessToken | str) -> None:
+        """Replaces a Meta client's bearer token (an ``AccessToken`` from ``MetaApp``, or the
+        token itself) for every later send, keeping connections and pacing: the way back after
+        ``AuthenticationError`` (code ``TokenExpired``). Raises ``ConfigurationError`` on a
+        CAMS client or for a token that cannot go in a header."""
     def send(self, message: Message, *, timeout: float | None = None) -> SendReceipt:
         """Validates, signs and sends one message, blocking this thread (the interpreter is
         released meanwhile). Raises a ``ChatlaneError`` subclass on failure, ``TypeError``
@@ -281,9 +300,11 @@ class InternalError(ChatlaneError):
     """A bug in chatlane (a caught panic); please report it."""
 # end of generated error classes
 
-def violations(message: Message) -> list[Violation]:
-    """Every rule ``message`` breaks (the checks ``Client.send`` makes first); empty when it
-    can be sent. Raises ``ValidationError`` if a field has the wrong type."""
+def violations(message: Message, provider: str = "cams") -> list[Violation]:
+    """Every rule ``message`` breaks when sent through ``provider`` (``"cams"`` or
+    ``"meta"``: the checks ``Client.send`` makes first); empty when it can be sent. Raises
+    ``ValidationError`` if a field has the wrong type, ``ConfigurationError`` for another
+    provider."""
 
 def mass_violations(mass: MassMessage) -> list[Violation]:
     """``violations`` for a mass send."""
@@ -295,3 +316,116 @@ def wire_params(message: Message) -> dict[str, str]:
 
 def mass_wire_params(mass: MassMessage) -> dict[str, str]:
     """``wire_params`` for a mass send (``SendChatappMassMessage``)."""
+
+def meta_body(message: Message, task_id: str | None = None) -> dict[str, object]:
+    """The JSON body a Meta client posts for ``message`` (to
+    ``/{version}/{from}/messages``), with ``task_id`` as its ``biz_opaque_callback_data``.
+    Pure: no validation (see ``violations(message, "meta")``), no network."""
+
+@final
+class AccessToken:
+    """A bearer token as Meta gave it. ``repr()`` shows its expiry and scopes, never the
+    token."""
+
+    @property
+    def token(self) -> str:
+        """The token itself, a secret: read it only to use or store it."""
+    @property
+    def expires_at(self) -> datetime | None:
+        """When it expires (aware, UTC); ``None``: never, or not said."""
+    @property
+    def scopes(self) -> list[str]:
+        """The scopes granted, when the answer named them."""
+
+@final
+class GranularScope:
+    """A scope granted on some objects only."""
+
+    @property
+    def scope(self) -> str:
+        """The scope, e.g. ``whatsapp_business_messaging``."""
+    @property
+    def target_ids(self) -> list[str]:
+        """The IDs it is granted on (a WABA's, a phone number's); empty: not limited."""
+    def __eq__(self, other: object) -> bool: ...
+
+@final
+class TokenInfo:
+    """What Meta's ``debug_token`` says about a token."""
+
+    @property
+    def app_id(self) -> str | None:
+        """The app the token belongs to."""
+    @property
+    def kind(self) -> str | None:
+        """Meta's ``type``: ``USER``, ``PAGE``, ``APP``, ``SYSTEM_USER``..."""
+    @property
+    def is_valid(self) -> bool:
+        """Whether the token works now."""
+    @property
+    def expires_at(self) -> datetime | None:
+        """When it expires (aware, UTC); ``None``: never."""
+    @property
+    def issued_at(self) -> datetime | None:
+        """When it was issued (aware, UTC)."""
+    @property
+    def scopes(self) -> list[str]:
+        """The scopes granted."""
+    @property
+    def granular_scopes(self) -> list[GranularScope]:
+        """The scopes granted on some objects only (WhatsApp Business Accounts, numbers)."""
+    @property
+    def user_id(self) -> str | None:
+        """The user (or system user) the token acts for."""
+
+@final
+class MetaApp:
+    """One Meta app's OAuth: the login dialog's URL (with ``state`` and PKCE), the code
+    exchanges, the long-lived exchange and ``debug_token``, through its own connections.
+
+    The app secret belongs on a backend: a mobile app obtains the code and hands it over.
+    Each call that reaches Meta blocks this thread (the interpreter is released meanwhile) or,
+    as its ``_async`` twin, is a coroutine that starts when first awaited. Failures raise the
+    ``ChatlaneError`` subclasses: ``AuthenticationError`` with code ``StateMismatch`` (a
+    callback that is not the one sent), ``InvalidGrant`` (a used, expired or forged code),
+    ``InvalidClient`` (a wrong app secret) or ``TokenExpired``. ``repr()`` never shows the
+    secret.
+    """
+
+    def __init__(
+        self,
+        app_id: str,
+        app_secret: str,
+        *,
+        graph_url: str | None = None,
+        dialog_url: str | None = None,
+        graph_version: str | None = None,
+    ) -> None:
+        """Calls ``https://graph.facebook.com`` and ``https://www.facebook.com`` (or
+        ``graph_url``, ``dialog_url``) at chatlane's pinned Graph version (or
+        ``graph_version``, ``vNN.N``). Raises ``ConfigurationError`` for an empty ID or
+        secret, a host that is not HTTPS (or HTTP on loopback), or a malformed version."""
+    def authorization_url(self, redirect_uri: str, scopes: Sequence[str]) -> tuple[str, str]:
+        """The login dialog's URL asking for ``scopes`` (a list or tuple of names; a lone
+        string raises ``TypeError``) and coming back to ``redirect_uri``,
+        and the pending authorization: JSON text to keep server-side until the callback (it
+        holds the PKCE verifier; never show or log it)."""
+    def exchange_callback(self, pending: str, callback_query: str) -> AccessToken:
+        """The token for the callback whose query string (``code=...&state=...``, a leading
+        ``?`` allowed) is ``callback_query``, checked against ``pending`` (from
+        ``authorization_url``; other text raises ``ConfigurationError``)."""
+    async def exchange_callback_async(self, pending: str, callback_query: str) -> AccessToken:
+        """``exchange_callback`` as a coroutine."""
+    def exchange_code(self, code: str) -> AccessToken:
+        """The token for a code obtained without a redirect (Embedded Signup's popup);
+        exchange it at once: it lives about 30 seconds."""
+    async def exchange_code_async(self, code: str) -> AccessToken:
+        """``exchange_code`` as a coroutine."""
+    def long_lived(self, token: AccessToken | str) -> AccessToken:
+        """A long-lived (about 60 days) token for ``token``."""
+    async def long_lived_async(self, token: AccessToken | str) -> AccessToken:
+        """``long_lived`` as a coroutine."""
+    def inspect(self, token: AccessToken | str) -> TokenInfo:
+        """What Meta says about ``token``: validity, expiry, scopes."""
+    async def inspect_async(self, token: AccessToken | str) -> TokenInfo:
+        """``inspect`` as a coroutine."""
