@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chatlane_core::{ClientConfig, MassMessage, Message, Outgoing, SendReceipt, runtime};
 
 use crate::error::{ChatlaneError, guarded};
+use crate::oauth::AccessToken;
 use crate::observe::{self, SendObserver};
 use crate::provider::{CredentialsProvider, Foreign};
 
@@ -41,23 +42,6 @@ impl Credentials {
     }
 }
 
-/// A bearer token for Meta's Cloud API.
-///
-/// An object rather than a string, for the reason [`Credentials`] is one: it prints as
-/// `AccessToken { token: *** }`.
-#[derive(Debug, uniffi::Object)]
-#[uniffi::export(Debug)]
-pub struct AccessToken(pub(crate) chatlane_core::Secret);
-
-#[uniffi::export]
-impl AccessToken {
-    /// The token as Meta issued it.
-    #[uniffi::constructor]
-    pub fn new(token: String) -> Arc<Self> {
-        Arc::new(Self(chatlane_core::Secret::new(token)))
-    }
-}
-
 /// Client settings; every field is optional.
 #[derive(uniffi::Record)]
 pub struct ClientOptions {
@@ -65,7 +49,8 @@ pub struct ClientOptions {
     /// Cloud API; then `from` is the business phone number ID).
     #[uniffi(default = None)]
     pub provider: Option<String>,
-    /// Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`).
+    /// Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); only its value is used, not
+    /// its expiry or scopes (`Client.setAccessToken` takes the whole token).
     #[uniffi(default = None)]
     pub access_token: Option<Arc<AccessToken>>,
     /// Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins).
@@ -147,7 +132,7 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
         let credentials = options.credentials.as_deref().map(|c| &c.0);
         Self {
             provider: options.provider,
-            access_token: options.access_token.map(|token| token.0.expose().to_owned()),
+            access_token: options.access_token.map(|token| token.0.token.expose().to_owned()),
             graph_version: options.graph_version,
             access_key_id: credentials.map(|c| c.access_key_id().to_owned()),
             access_key_secret: credentials.map(|c| c.access_key_secret().expose().to_owned()),
@@ -201,7 +186,8 @@ pub struct SendOptions {
     pub timeout_ms: Option<u64>,
 }
 
-/// A CAMS client. Thread-safe; share one per account, it reuses connections.
+/// A client of CAMS or of Meta's Cloud API (`ClientOptions.provider`). Thread-safe; share
+/// one per account, it reuses connections.
 #[derive(Debug, uniffi::Object)]
 #[uniffi::export(Debug)]
 pub struct Client(chatlane_core::Client);
@@ -209,7 +195,7 @@ pub struct Client(chatlane_core::Client);
 #[uniffi::export]
 impl Client {
     /// A client from `options`; a wrong endpoint, timeout, rate limit, attempt count or
-    /// missing credentials is a `Configuration` error.
+    /// missing credentials (Meta: a missing token) is a `Configuration` error.
     #[uniffi::constructor]
     #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
     pub fn new(options: ClientOptions) -> Result<Arc<Self>, ChatlaneError> {
@@ -280,6 +266,15 @@ impl Client {
     #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
     pub fn set_credentials(&self, credentials: Arc<Credentials>) -> Result<(), ChatlaneError> {
         Ok(self.0.set_credentials(credentials.0.clone())?)
+    }
+
+    /// Replaces a Meta client's bearer token (a renewed or re-authorised one) for every later
+    /// send, without rebuilding the client or dropping its connections; after a send failed
+    /// with `TokenExpired`, the next one uses it. A CAMS client has none: a configuration
+    /// error.
+    pub async fn set_access_token(&self, token: Arc<AccessToken>) -> Result<(), ChatlaneError> {
+        let (client, token) = (self.0.clone(), token.0.clone());
+        Ok(runtime::run(async move { client.set_access_token(token).await }).await?)
     }
 }
 

@@ -3,21 +3,24 @@
 //!
 //! A thin layer over `chatlane-core`, which exports its message model itself (UniFFI
 //! namespace `chatlane_model`): the records Kotlin and Swift build are the core's own
-//! types. This crate adds the client, the error projection and the pure model functions;
-//! validation, credentials, endpoint checks and the tokio runtime all live in the core.
+//! types. This crate adds the client, the error projection, the pure model functions and
+//! Meta's OAuth; validation, credentials, tokens, endpoint checks and the tokio runtime all
+//! live in the core.
 
 mod client;
 mod error;
 mod model;
+mod oauth;
 mod observe;
 mod provider;
 
 pub use client::{Client, ClientOptions, Credentials, SendCancellation, SendOptions, USER_AGENT};
 pub use error::{ChatlaneError, Violation};
 pub use model::{
-    client_option_names, mass_message_from_json, mass_violations, mass_wire_params, message_from_json, violations,
-    wire_params,
+    client_option_names, mass_message_from_json, mass_violations, mass_wire_params, message_from_json, meta_body,
+    meta_violations, violations, wire_params,
 };
+pub use oauth::{AccessToken, AuthorizationRequest, GranularScope, MetaApp, PendingAuthorization, TokenInfo};
 pub use observe::{OutcomeEvent, RetryEvent, SendObserver};
 pub use provider::{CredentialsProvider, ProvidedCredentials};
 

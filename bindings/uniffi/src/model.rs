@@ -1,16 +1,18 @@
 //! Pure functions over the core's message model, whose records and enums UniFFI exports
 //! from `chatlane-core` itself (Kotlin package `dev.chatlane.model`, Swift module
-//! `Chatlane`): validation, the wire mapping and the JSON shape the other languages use.
+//! `Chatlane`): validation and the wire mapping of each API, and the JSON shape the other
+//! languages use.
 
 use std::collections::HashMap;
 
 use chatlane_core::cams::wire::Defaults;
-use chatlane_core::{MassMessage, Message, Outgoing};
+use chatlane_core::{MassMessage, Message, Outgoing, meta};
 
 use crate::error::{ChatlaneError, Violation, guarded};
 
-/// Every reason `message` cannot be sent, in the core's order; empty when it can be.
-/// Like every function here, it throws only `Internal` (a bug in chatlane) beyond its own errors.
+/// Every reason `message` cannot be sent through CAMS (`metaViolations`: through Meta), in
+/// the core's order; empty when it can be. Like every function here, it throws only
+/// `Internal` (a bug in chatlane) beyond its own errors.
 #[uniffi::export]
 #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
 pub fn violations(message: Message) -> Result<Vec<Violation>, ChatlaneError> {
@@ -38,6 +40,25 @@ pub fn wire_params(message: Message) -> Result<HashMap<String, String>, Chatlane
 #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
 pub fn mass_wire_params(message: MassMessage) -> Result<HashMap<String, String>, ChatlaneError> {
     guarded(|| Ok(wire_params_of(&message)))
+}
+
+/// Every reason `message` cannot be sent through Meta's Cloud API (`provider = "meta"`): the
+/// rules every API shares, then what Meta cannot carry (CAMS-only options, a template by
+/// `code`…), in the core's order; empty when it can be.
+#[uniffi::export]
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn meta_violations(message: Message) -> Result<Vec<Violation>, ChatlaneError> {
+    guarded(|| Ok(meta::violations(&message).iter().map(Violation::from).collect()))
+}
+
+/// The JSON body (as text) of `POST /{version}/{phone-number-id}/messages` that a Meta
+/// client sends `message` with, `taskId` as its `biz_opaque_callback_data` (a send uses the
+/// message's own, else a generated one). `from` is not in it: it is the phone number ID in
+/// the URL. Not validated: a message with violations maps as far as it can.
+#[uniffi::export(default(task_id = None))]
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn meta_body(message: Message, task_id: Option<String>) -> Result<String, ChatlaneError> {
+    guarded(|| Ok(meta::message_body(&message, task_id.as_deref()).to_string()))
 }
 
 /// A message from the JSON shape Python, Node and the CLI use; a wrong shape is a
@@ -105,6 +126,24 @@ mod tests {
         let found = violations(Message::text("+86 139", "2", "")).unwrap();
         let pairs: Vec<_> = found.iter().map(|v| (v.code.as_str(), v.path.as_str())).collect();
         assert_eq!(pairs, [("digits_only", "from"), ("required", "content.text")]);
+    }
+
+    #[test]
+    fn meta_has_its_own_rules_and_body() {
+        let mut message = Message::text("106540352242922", "6591234567", "hi");
+        let body: serde_json::Value =
+            serde_json::from_str(&meta_body(message.clone(), Some("t-1".into())).unwrap()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "6591234567",
+                               "type": "text", "text": {"body": "hi"}, "biz_opaque_callback_data": "t-1"})
+        );
+        assert!(meta_violations(message.clone()).unwrap().is_empty());
+        message.cust_space_id = Some("cams-1".into());
+        let found = meta_violations(message.clone()).unwrap();
+        let pairs: Vec<_> = found.iter().map(|v| (v.code.as_str(), v.path.as_str())).collect();
+        assert_eq!(pairs, [("channel_unsupported", "custSpaceId")]);
+        assert!(violations(message).unwrap().is_empty(), "valid for CAMS");
     }
 
     #[test]

@@ -677,19 +677,34 @@ fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
 
 
 /**
- * A bearer token for Meta's Cloud API.
+ * A bearer token for Meta's Cloud API, with what its issuer said about it.
  *
- * An object rather than a string, for the reason [`Credentials`] is one: it prints as
- * `AccessToken { token: *** }`.
+ * An object rather than a record, as `Credentials` is one: it prints as
+ * `AccessToken { token: Secret(***), … }`; read the token itself with `token()`.
  */
 public protocol AccessTokenProtocol: AnyObject, Sendable {
     
+    /**
+     * When it expires; `null`/`nil`: never, or not said.
+     */
+    func expiresAt()  -> Date?
+    
+    /**
+     * The scopes granted, when the issuer named them.
+     */
+    func scopes()  -> [String]
+    
+    /**
+     * The token itself, to store in a vault or send with: keep it out of logs.
+     */
+    func token()  -> String
+    
 }
 /**
- * A bearer token for Meta's Cloud API.
+ * A bearer token for Meta's Cloud API, with what its issuer said about it.
  *
- * An object rather than a string, for the reason [`Credentials`] is one: it prints as
- * `AccessToken { token: *** }`.
+ * An object rather than a record, as `Credentials` is one: it prints as
+ * `AccessToken { token: Secret(***), … }`; read the token itself with `token()`.
  */
 open class AccessToken: AccessTokenProtocol, @unchecked Sendable, CustomDebugStringConvertible {
     fileprivate let handle: UInt64
@@ -731,7 +746,7 @@ open class AccessToken: AccessTokenProtocol, @unchecked Sendable, CustomDebugStr
         return try! rustCall { uniffi_chatlane_uniffi_fn_clone_accesstoken(self.handle, $0) }
     }
     /**
-     * The token as Meta issued it.
+     * The token as Meta issued it, known by its value only (no expiry, no scopes).
      */
 public convenience init(token: String) {
     let handle =
@@ -755,6 +770,42 @@ public convenience init(token: String) {
 
     
 
+    
+    /**
+     * When it expires; `null`/`nil`: never, or not said.
+     */
+open func expiresAt() -> Date?  {
+    return try!  FfiConverterOptionTimestamp.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_accesstoken_expires_at(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The scopes granted, when the issuer named them.
+     */
+open func scopes() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_accesstoken_scopes(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The token itself, to store in a vault or send with: keep it out of logs.
+     */
+open func token() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_accesstoken_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -818,7 +869,8 @@ public func FfiConverterTypeAccessToken_lower(_ value: AccessToken) -> UInt64 {
 
 
 /**
- * A CAMS client. Thread-safe; share one per account, it reuses connections.
+ * A client of CAMS or of Meta's Cloud API (`ClientOptions.provider`). Thread-safe; share
+ * one per account, it reuses connections.
  */
 public protocol ClientProtocol: AnyObject, Sendable {
     
@@ -853,6 +905,14 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func sendMass(message: MassMessage, options: SendOptions?) async throws  -> SendReceipt
     
     /**
+     * Replaces a Meta client's bearer token (a renewed or re-authorised one) for every later
+     * send, without rebuilding the client or dropping its connections; after a send failed
+     * with `TokenExpired`, the next one uses it. A CAMS client has none: a configuration
+     * error.
+     */
+    func setAccessToken(token: AccessToken) async throws 
+    
+    /**
      * Replaces the credentials (e.g. a refreshed STS token) for every later send, without
      * rebuilding the client or dropping its connections. A Meta client has none: a
      * configuration error.
@@ -861,7 +921,8 @@ public protocol ClientProtocol: AnyObject, Sendable {
     
 }
 /**
- * A CAMS client. Thread-safe; share one per account, it reuses connections.
+ * A client of CAMS or of Meta's Cloud API (`ClientOptions.provider`). Thread-safe; share
+ * one per account, it reuses connections.
  */
 open class Client: ClientProtocol, @unchecked Sendable, CustomDebugStringConvertible {
     fileprivate let handle: UInt64
@@ -904,7 +965,7 @@ open class Client: ClientProtocol, @unchecked Sendable, CustomDebugStringConvert
     }
     /**
      * A client from `options`; a wrong endpoint, timeout, rate limit, attempt count or
-     * missing credentials is a `Configuration` error.
+     * missing credentials (Meta: a missing token) is a `Configuration` error.
      */
 public convenience init(options: ClientOptions)throws  {
     let handle =
@@ -997,6 +1058,28 @@ open func sendMass(message: MassMessage, options: SendOptions? = nil)async throw
             completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeSendReceipt_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * Replaces a Meta client's bearer token (a renewed or re-authorised one) for every later
+     * send, without rebuilding the client or dropping its connections; after a send failed
+     * with `TokenExpired`, the next one uses it. A CAMS client has none: a configuration
+     * error.
+     */
+open func setAccessToken(token: AccessToken)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_set_access_token(
+                        self.uniffiCloneHandle(),FfiConverterTypeAccessToken_lower(token)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_void,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_void,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
             errorHandler: FfiConverterTypeChatlaneError_lift
         )
 }
@@ -1452,6 +1535,443 @@ public func FfiConverterTypeCredentialsProvider_lower(_ value: CredentialsProvid
 
 
 /**
+ * One Meta app's OAuth: the login dialog URL (with `state` and PKCE), the code exchange, the
+ * long-lived exchange and `debug_token`. The app secret belongs on a backend: a mobile app
+ * obtains the code and hands it to its backend, which exchanges it. Thread-safe.
+ *
+ * The exchanges run on chatlane's own I/O threads (Kotlin `suspend`, Swift `async`); a
+ * refusal is a `ChatlaneException`/`ChatlaneError`: `Authentication` with code
+ * `StateMismatch` (a callback of another sign-in), `InvalidGrant` (a used, expired or
+ * forged code), `InvalidClient` (a wrong app secret) or `TokenExpired`.
+ */
+public protocol MetaAppProtocol: AnyObject, Sendable {
+    
+    /**
+     * The login dialog URL asking for `scopes` and coming back to `redirectUri`, and the
+     * pending authorization to keep server-side until the callback.
+     */
+    func authorizationUrl(redirectUri: String, scopes: [String]) throws  -> AuthorizationRequest
+    
+    /**
+     * The token for the callback whose query string (`code=…&state=…`, a leading `?`
+     * allowed) is `callbackQuery`, checked against `pending`: another `state` is
+     * `StateMismatch`, a refusal in the callback (`error=access_denied`…) its own error.
+     */
+    func exchangeCallback(pending: PendingAuthorization, callbackQuery: String) async throws  -> AccessToken
+    
+    /**
+     * The token for a code obtained without a redirect (the JS SDK popup of Embedded
+     * Signup); a used, expired or forged code is `InvalidGrant`.
+     */
+    func exchangeCode(code: String) async throws  -> AccessToken
+    
+    /**
+     * What Meta says about `token`: validity, expiry, scopes.
+     */
+    func inspect(token: AccessToken) async throws  -> TokenInfo
+    
+    /**
+     * A long-lived (about 60 days) token for `token`.
+     */
+    func longLived(token: AccessToken) async throws  -> AccessToken
+    
+}
+/**
+ * One Meta app's OAuth: the login dialog URL (with `state` and PKCE), the code exchange, the
+ * long-lived exchange and `debug_token`. The app secret belongs on a backend: a mobile app
+ * obtains the code and hands it to its backend, which exchanges it. Thread-safe.
+ *
+ * The exchanges run on chatlane's own I/O threads (Kotlin `suspend`, Swift `async`); a
+ * refusal is a `ChatlaneException`/`ChatlaneError`: `Authentication` with code
+ * `StateMismatch` (a callback of another sign-in), `InvalidGrant` (a used, expired or
+ * forged code), `InvalidClient` (a wrong app secret) or `TokenExpired`.
+ */
+open class MetaApp: MetaAppProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_metaapp(self.handle, $0) }
+    }
+    /**
+     * The app `appId` with its secret, calling Meta's hosts at the Graph API version chatlane
+     * pins unless told otherwise: `graphUrl` (`https://graph.facebook.com`), `dialogUrl`
+     * (`https://www.facebook.com`), `graphVersion` (`vNN.N`). A host that is not `https://`
+     * (or `http://` on loopback, the sandbox) or a malformed version is a `Configuration`
+     * error, as is an empty app ID or secret.
+     */
+public convenience init(appId: String, appSecret: String, graphUrl: String? = nil, dialogUrl: String? = nil, graphVersion: String? = nil)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_constructor_metaapp_new(
+        FfiConverterString.lower(appId),
+        FfiConverterString.lower(appSecret),
+        FfiConverterOptionString.lower(graphUrl),
+        FfiConverterOptionString.lower(dialogUrl),
+        FfiConverterOptionString.lower(graphVersion),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_metaapp(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The login dialog URL asking for `scopes` and coming back to `redirectUri`, and the
+     * pending authorization to keep server-side until the callback.
+     */
+open func authorizationUrl(redirectUri: String, scopes: [String])throws  -> AuthorizationRequest  {
+    return try  FfiConverterTypeAuthorizationRequest_lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_metaapp_authorization_url(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(redirectUri),
+        FfiConverterSequenceString.lower(scopes),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The token for the callback whose query string (`code=…&state=…`, a leading `?`
+     * allowed) is `callbackQuery`, checked against `pending`: another `state` is
+     * `StateMismatch`, a refusal in the callback (`error=access_denied`…) its own error.
+     */
+open func exchangeCallback(pending: PendingAuthorization, callbackQuery: String)async throws  -> AccessToken  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_metaapp_exchange_callback(
+                        self.uniffiCloneHandle(),FfiConverterTypePendingAuthorization_lower(pending),FfiConverterString.lower(callbackQuery)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeAccessToken_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * The token for a code obtained without a redirect (the JS SDK popup of Embedded
+     * Signup); a used, expired or forged code is `InvalidGrant`.
+     */
+open func exchangeCode(code: String)async throws  -> AccessToken  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_metaapp_exchange_code(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(code)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeAccessToken_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * What Meta says about `token`: validity, expiry, scopes.
+     */
+open func inspect(token: AccessToken)async throws  -> TokenInfo  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_metaapp_inspect(
+                        self.uniffiCloneHandle(),FfiConverterTypeAccessToken_lower(token)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTokenInfo_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * A long-lived (about 60 days) token for `token`.
+     */
+open func longLived(token: AccessToken)async throws  -> AccessToken  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_metaapp_long_lived(
+                        self.uniffiCloneHandle(),FfiConverterTypeAccessToken_lower(token)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_u64,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_u64,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeAccessToken_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_metaapp_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMetaApp: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MetaApp
+
+    public static func lift(_ handle: UInt64) throws -> MetaApp {
+        return MetaApp(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MetaApp) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MetaApp {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MetaApp, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMetaApp_lift(_ handle: UInt64) throws -> MetaApp {
+    return try FfiConverterTypeMetaApp.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMetaApp_lower(_ value: MetaApp) -> UInt64 {
+    return FfiConverterTypeMetaApp.lower(value)
+}
+
+
+
+
+
+
+/**
+ * What to keep server-side between `MetaApp.authorizationUrl` and the callback: the
+ * `state` and the PKCE verifier of one sign-in. Prints without them.
+ */
+public protocol PendingAuthorizationProtocol: AnyObject, Sendable {
+    
+    /**
+     * This pending authorization as JSON text, to store server-side (the user's session):
+     * it holds the PKCE verifier in clear, so never in the browser nor in logs.
+     */
+    func toJson()  -> String
+    
+}
+/**
+ * What to keep server-side between `MetaApp.authorizationUrl` and the callback: the
+ * `state` and the PKCE verifier of one sign-in. Prints without them.
+ */
+open class PendingAuthorization: PendingAuthorizationProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_pendingauthorization(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_pendingauthorization(handle, $0) }
+    }
+
+    
+    /**
+     * A pending authorization from `toJson()`'s text; anything else is a `Configuration`
+     * error.
+     */
+public static func fromJson(json: String)throws  -> PendingAuthorization  {
+    return try  FfiConverterTypePendingAuthorization_lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_constructor_pendingauthorization_from_json(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * This pending authorization as JSON text, to store server-side (the user's session):
+     * it holds the PKCE verifier in clear, so never in the browser nor in logs.
+     */
+open func toJson() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_pendingauthorization_to_json(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_pendingauthorization_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePendingAuthorization: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = PendingAuthorization
+
+    public static func lift(_ handle: UInt64) throws -> PendingAuthorization {
+        return PendingAuthorization(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: PendingAuthorization) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PendingAuthorization {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: PendingAuthorization, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePendingAuthorization_lift(_ handle: UInt64) throws -> PendingAuthorization {
+    return try FfiConverterTypePendingAuthorization.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePendingAuthorization_lower(_ value: PendingAuthorization) -> UInt64 {
+    return FfiConverterTypePendingAuthorization.lower(value)
+}
+
+
+
+
+
+
+/**
  * Cancels the send it is given to ([`Client::send_cancellable`]), also before it starts.
  */
 public protocol SendCancellationProtocol: AnyObject, Sendable {
@@ -1840,6 +2360,75 @@ public func FfiConverterTypeSendObserver_lower(_ value: SendObserver) -> UInt64 
 
 
 /**
+ * Where to send the user to sign in, and what to keep until they come back.
+ */
+public struct AuthorizationRequest {
+    /**
+     * Meta's login dialog URL, with the `state` and the PKCE challenge.
+     */
+    public let url: String
+    /**
+     * What `MetaApp.exchangeCallback` checks the callback against.
+     */
+    public let pending: PendingAuthorization
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Meta's login dialog URL, with the `state` and the PKCE challenge.
+         */url: String, 
+        /**
+         * What `MetaApp.exchangeCallback` checks the callback against.
+         */pending: PendingAuthorization) {
+        self.url = url
+        self.pending = pending
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AuthorizationRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAuthorizationRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AuthorizationRequest {
+        return
+            try AuthorizationRequest(
+                url: FfiConverterString.read(from: &buf), 
+                pending: FfiConverterTypePendingAuthorization.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AuthorizationRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterTypePendingAuthorization.write(value.pending, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuthorizationRequest_lift(_ buf: RustBuffer) throws -> AuthorizationRequest {
+    return try FfiConverterTypeAuthorizationRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAuthorizationRequest_lower(_ value: AuthorizationRequest) -> RustBuffer {
+    return FfiConverterTypeAuthorizationRequest.lower(value)
+}
+
+
+/**
  * Client settings; every field is optional.
  */
 public struct ClientOptions {
@@ -1849,7 +2438,8 @@ public struct ClientOptions {
      */
     public let provider: String?
     /**
-     * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`).
+     * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); only its value is used, not
+     * its expiry or scopes (`Client.setAccessToken` takes the whole token).
      */
     public let accessToken: AccessToken?
     /**
@@ -1953,7 +2543,8 @@ public struct ClientOptions {
          * Cloud API; then `from` is the business phone number ID).
          */provider: String? = nil, 
         /**
-         * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`).
+         * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); only its value is used, not
+         * its expiry or scopes (`Client.setAccessToken` takes the whole token).
          */accessToken: AccessToken? = nil, 
         /**
          * Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins).
@@ -2131,6 +2722,77 @@ public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> Clie
 #endif
 public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
     return FfiConverterTypeClientOptions.lower(value)
+}
+
+
+/**
+ * A scope granted on some objects only.
+ */
+public struct GranularScope: Equatable, Hashable {
+    /**
+     * The scope, e.g. `whatsapp_business_management`.
+     */
+    public let scope: String
+    /**
+     * The IDs it is granted on (a WhatsApp Business Account's, a phone number's); empty:
+     * not limited.
+     */
+    public let targetIds: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The scope, e.g. `whatsapp_business_management`.
+         */scope: String, 
+        /**
+         * The IDs it is granted on (a WhatsApp Business Account's, a phone number's); empty:
+         * not limited.
+         */targetIds: [String]) {
+        self.scope = scope
+        self.targetIds = targetIds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GranularScope: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGranularScope: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GranularScope {
+        return
+            try GranularScope(
+                scope: FfiConverterString.read(from: &buf), 
+                targetIds: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GranularScope, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.scope, into: &buf)
+        FfiConverterSequenceString.write(value.targetIds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGranularScope_lift(_ buf: RustBuffer) throws -> GranularScope {
+    return try FfiConverterTypeGranularScope.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGranularScope_lower(_ value: GranularScope) -> RustBuffer {
+    return FfiConverterTypeGranularScope.lower(value)
 }
 
 
@@ -2590,6 +3252,137 @@ public func FfiConverterTypeSendReceipt_lift(_ buf: RustBuffer) throws -> SendRe
 #endif
 public func FfiConverterTypeSendReceipt_lower(_ value: SendReceipt) -> RustBuffer {
     return FfiConverterTypeSendReceipt.lower(value)
+}
+
+
+/**
+ * What Meta's `debug_token` says about a token.
+ */
+public struct TokenInfo: Equatable, Hashable {
+    /**
+     * The app the token belongs to.
+     */
+    public let appId: String?
+    /**
+     * Meta's `type`: `USER`, `PAGE`, `APP`, `SYSTEM_USER`…
+     */
+    public let kind: String?
+    /**
+     * Whether the token works now.
+     */
+    public let isValid: Bool
+    /**
+     * When it expires; `null`/`nil`: never.
+     */
+    public let expiresAt: Date?
+    /**
+     * When it was issued.
+     */
+    public let issuedAt: Date?
+    /**
+     * The scopes (permissions) granted.
+     */
+    public let scopes: [String]
+    /**
+     * Scopes limited to some objects: which WhatsApp Business Accounts or numbers the
+     * token may touch.
+     */
+    public let granularScopes: [GranularScope]
+    /**
+     * The user (or system user) the token acts for.
+     */
+    public let userId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The app the token belongs to.
+         */appId: String?, 
+        /**
+         * Meta's `type`: `USER`, `PAGE`, `APP`, `SYSTEM_USER`…
+         */kind: String?, 
+        /**
+         * Whether the token works now.
+         */isValid: Bool, 
+        /**
+         * When it expires; `null`/`nil`: never.
+         */expiresAt: Date?, 
+        /**
+         * When it was issued.
+         */issuedAt: Date?, 
+        /**
+         * The scopes (permissions) granted.
+         */scopes: [String], 
+        /**
+         * Scopes limited to some objects: which WhatsApp Business Accounts or numbers the
+         * token may touch.
+         */granularScopes: [GranularScope], 
+        /**
+         * The user (or system user) the token acts for.
+         */userId: String?) {
+        self.appId = appId
+        self.kind = kind
+        self.isValid = isValid
+        self.expiresAt = expiresAt
+        self.issuedAt = issuedAt
+        self.scopes = scopes
+        self.granularScopes = granularScopes
+        self.userId = userId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TokenInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenInfo {
+        return
+            try TokenInfo(
+                appId: FfiConverterOptionString.read(from: &buf), 
+                kind: FfiConverterOptionString.read(from: &buf), 
+                isValid: FfiConverterBool.read(from: &buf), 
+                expiresAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                issuedAt: FfiConverterOptionTimestamp.read(from: &buf), 
+                scopes: FfiConverterSequenceString.read(from: &buf), 
+                granularScopes: FfiConverterSequenceTypeGranularScope.read(from: &buf), 
+                userId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TokenInfo, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.appId, into: &buf)
+        FfiConverterOptionString.write(value.kind, into: &buf)
+        FfiConverterBool.write(value.isValid, into: &buf)
+        FfiConverterOptionTimestamp.write(value.expiresAt, into: &buf)
+        FfiConverterOptionTimestamp.write(value.issuedAt, into: &buf)
+        FfiConverterSequenceString.write(value.scopes, into: &buf)
+        FfiConverterSequenceTypeGranularScope.write(value.granularScopes, into: &buf)
+        FfiConverterOptionString.write(value.userId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenInfo_lift(_ buf: RustBuffer) throws -> TokenInfo {
+    return try FfiConverterTypeTokenInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenInfo_lower(_ value: TokenInfo) -> RustBuffer {
+    return FfiConverterTypeTokenInfo.lower(value)
 }
 
 
@@ -4077,6 +4870,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeGranularScope: FfiConverterRustBuffer {
+    typealias SwiftType = [GranularScope]
+
+    public static func write(_ value: [GranularScope], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeGranularScope.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [GranularScope] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [GranularScope]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeGranularScope.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeViolation: FfiConverterRustBuffer {
     typealias SwiftType = [Violation]
 
@@ -4230,8 +5048,37 @@ public func messageFromJson(json: String)throws  -> Message  {
 })
 }
 /**
- * Every reason `message` cannot be sent, in the core's order; empty when it can be.
- * Like every function here, it throws only `Internal` (a bug in chatlane) beyond its own errors.
+ * The JSON body (as text) of `POST /{version}/{phone-number-id}/messages` that a Meta
+ * client sends `message` with, `taskId` as its `biz_opaque_callback_data` (a send uses the
+ * message's own, else a generated one). `from` is not in it: it is the phone number ID in
+ * the URL. Not validated: a message with violations maps as far as it can.
+ */
+public func metaBody(message: Message, taskId: String? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_meta_body(
+        FfiConverterTypeMessage_lower(message),
+        FfiConverterOptionString.lower(taskId),uniffiCallStatus
+    )
+})
+}
+/**
+ * Every reason `message` cannot be sent through Meta's Cloud API (`provider = "meta"`): the
+ * rules every API shares, then what Meta cannot carry (CAMS-only options, a template by
+ * `code`…), in the core's order; empty when it can be.
+ */
+public func metaViolations(message: Message)throws  -> [Violation]  {
+    return try  FfiConverterSequenceTypeViolation.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_meta_violations(
+        FfiConverterTypeMessage_lower(message),uniffiCallStatus
+    )
+})
+}
+/**
+ * Every reason `message` cannot be sent through CAMS (`metaViolations`: through Meta), in
+ * the core's order; empty when it can be. Like every function here, it throws only
+ * `Internal` (a bug in chatlane) beyond its own errors.
  */
 public func violations(message: Message)throws  -> [Violation]  {
     return try  FfiConverterSequenceTypeViolation.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
@@ -4285,7 +5132,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_func_message_from_json() != 27190) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_func_violations() != 58980) {
+    if (uniffi_chatlane_uniffi_checksum_func_meta_body() != 37906) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_meta_violations() != 59685) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_violations() != 48563) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 8713) {
@@ -4300,6 +5153,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_client_send_mass() != 30205) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_method_client_set_access_token() != 31381) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_method_client_set_credentials() != 59450) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4307,6 +5163,33 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_sendcancellation_cancel() != 64754) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_accesstoken_expires_at() != 14817) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_accesstoken_scopes() != 55053) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_accesstoken_token() != 19871) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_metaapp_authorization_url() != 51615) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_metaapp_exchange_callback() != 34158) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_metaapp_exchange_code() != 36397) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_metaapp_inspect() != 968) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_metaapp_long_lived() != 9572) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_pendingauthorization_to_json() != 20493) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_sendobserver_on_retry() != 36541) {
@@ -4318,16 +5201,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_credentialsprovider_credentials() != 28026) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_constructor_accesstoken_new() != 30026) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 39201) {
+    if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 26513) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_constructor_credentials_new() != 15421) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_constructor_sendcancellation_new() != 52250) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_constructor_accesstoken_new() != 18110) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_constructor_metaapp_new() != 18555) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_constructor_pendingauthorization_from_json() != 61155) {
         return InitializationResult.apiChecksumMismatch
     }
 

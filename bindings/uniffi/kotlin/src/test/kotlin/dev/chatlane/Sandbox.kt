@@ -1,7 +1,12 @@
 package dev.chatlane
 
+import dev.chatlane.model.Channel
+import dev.chatlane.model.Content
+import dev.chatlane.model.Message
+import dev.chatlane.model.Text
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.buildJsonObject
 import kotlinx.serialization.json.contentOrNull
 import kotlinx.serialization.json.jsonArray
@@ -9,6 +14,7 @@ import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import kotlinx.serialization.json.long
 import kotlinx.serialization.json.put
+import kotlinx.serialization.json.putJsonArray
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.TestInstance
@@ -27,8 +33,29 @@ import java.util.concurrent.atomic.AtomicInteger
 const val SANDBOX_KEY_ID = "sandbox-access-key-id"
 const val SANDBOX_KEY_SECRET = "sandbox-access-key-secret"
 
+/** The sandbox's default Meta app, its token (all the app's scopes, never expires) and business number. */
+const val META_APP_ID = "900000000000001"
+const val META_APP_SECRET = "sandbox-meta-app-secret"
+const val META_TOKEN = "sandbox-meta-access-token"
+const val META_PHONE_NUMBER_ID = "106540352242922"
+
+/** The scope a Meta send needs. */
+const val MESSAGING_SCOPE = "whatsapp_business_messaging"
+
 /** One message the sandbox accepted. */
 data class LedgerEntry(val action: String, val messageId: String, val requestId: String, val params: Map<String, String>)
+
+/** One message Meta's face accepted. */
+data class MetaLedgerEntry(
+    /** The `wamid.…` answered. */
+    val messageId: String,
+    val phoneNumberId: String,
+    /** The body's `to` (else its `recipient`). */
+    val recipient: String,
+    /** The request body as received. */
+    val body: JsonObject,
+    val bizOpaqueCallbackData: String?,
+)
 
 /** One authenticated request the sandbox received, accepted or not (its journal). */
 data class JournalEntry(
@@ -108,19 +135,58 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
     /** The requests addressed to recipient [to], oldest first. */
     fun requestsTo(to: String): List<JournalEntry> = requests().filter { it.to == to }
 
-    /** Makes the next [times] requests to recipient [to] fail with [fault] (see [Fault]). */
-    fun inject(fault: JsonObject, to: String, times: Int = 1) {
+    /**
+     * Makes the next [times] requests to recipient [to] fail with [fault] (see [Fault]), on
+     * the [api] face: `cams`, or `meta` (then an `error` fault's `code` is Meta's number).
+     */
+    fun inject(fault: JsonObject, to: String, times: Int = 1, api: String = "cams") {
         val rule = buildJsonObject {
+            put("api", api)
             put("fault", fault)
             put("times", times)
             put("to", to)
         }
-        val request = HttpRequest.newBuilder(URI.create("$endpoint/_sandbox/faults"))
+        post("/_sandbox/faults", rule, expected = 204)
+    }
+
+    /** Every message Meta's face accepted so far, oldest first. */
+    fun metaLedger(): List<MetaLedgerEntry> = getArray("/_sandbox/meta/ledger").map { entry ->
+        MetaLedgerEntry(
+            messageId = entry.string("messageId")!!,
+            phoneNumberId = entry.string("phoneNumberId")!!,
+            recipient = entry.string("recipient")!!,
+            body = entry.getValue("body").jsonObject,
+            bizOpaqueCallbackData = entry.string("bizOpaqueCallbackData"),
+        )
+    }
+
+    /** The Meta messages accepted for recipient [to]. */
+    fun metaLedgerTo(to: String): List<MetaLedgerEntry> = metaLedger().filter { it.recipient == to }
+
+    /** A new Meta token of the default app with exactly [scopes], never expiring. */
+    fun metaToken(scopes: List<String>): String {
+        val body = buildJsonObject { putJsonArray("scopes") { scopes.forEach { add(JsonPrimitive(it)) } } }
+        return Json.parseToJsonElement(post("/_sandbox/meta/tokens", body)).jsonObject.string("access_token")!!
+    }
+
+    /** Revokes the Meta [token]: Meta's face then refuses it with code 190. */
+    fun revokeMetaToken(token: String) {
+        post("/_sandbox/meta/tokens/revoke", buildJsonObject { put("token", token) }, expected = 204)
+    }
+
+    /** An authorization code for the default app, handed over without a redirect (as the JS SDK's popup does). */
+    fun metaCode(): String =
+        Json.parseToJsonElement(post("/_sandbox/meta/codes", JsonObject(emptyMap()))).jsonObject.string("code")!!
+
+    /** The body [path] answers to a `POST` of [body], checked to come with status [expected]. */
+    private fun post(path: String, body: JsonObject, expected: Int = 200): String {
+        val request = HttpRequest.newBuilder(URI.create("$endpoint$path"))
             .header("content-type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(rule.toString()))
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
             .build()
         val response = http.send(request, HttpResponse.BodyHandlers.ofString())
-        check(response.statusCode() == 204) { "faults answered HTTP ${response.statusCode()}: ${response.body()}" }
+        check(response.statusCode() == expected) { "$path answered HTTP ${response.statusCode()}: ${response.body()}" }
+        return response.body()
     }
 
     /** A WhatsApp number no other test of this sandbox uses, so faults and records stay apart. */
@@ -196,6 +262,19 @@ abstract class SandboxTest {
     /** Options for a client of the sandbox that signs with [secret]. */
     protected fun options(secret: String = SANDBOX_KEY_SECRET) =
         ClientOptions(credentials = Credentials(SANDBOX_KEY_ID, secret), endpoint = sandbox.endpoint)
+
+    /** Options for a client of the sandbox's Meta face that sends with [token]. */
+    protected fun metaOptions(token: AccessToken = AccessToken(META_TOKEN)) =
+        ClientOptions(provider = "meta", accessToken = token, endpoint = sandbox.endpoint)
+
+    /** A text from the sandbox's business number to [to]. */
+    protected fun metaText(to: String, taskId: String? = null) = Message(
+        channel = Channel.WHATSAPP,
+        from = META_PHONE_NUMBER_ID,
+        to = to,
+        content = Content.Text(Text("hi from Kotlin")),
+        taskId = taskId,
+    )
 
     /** A `TaskId` no other test uses. */
     protected fun taskId() = "kt-" + UUID.randomUUID()
