@@ -415,8 +415,8 @@ export interface GranularScope {
 export interface TokenInfo {
   /** The app the token belongs to. */
   appId: string | null
-  /** Meta's type: `'USER'`, `'PAGE'`, `'APP'`, `'SYSTEM_USER'`… */
-  type: string | null
+  /** Meta's `type` of the token: `'USER'`, `'PAGE'`, `'APP'`, `'SYSTEM_USER'`… */
+  kind: string | null
   /** Whether the token works now. */
   isValid: boolean
   /** When it expires; `null`: never. */

@@ -497,7 +497,7 @@ function nativeToken(token) {
 function tokenInfo(info) {
   return {
     appId: info.appId ?? null,
-    type: info.type ?? null,
+    kind: info.kind ?? null,
     isValid: info.isValid,
     expiresAt: toDate(info.expiresAtMs),
     issuedAt: toDate(info.issuedAtMs),

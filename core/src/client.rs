@@ -15,7 +15,7 @@ use crate::observe::SendObserver;
 use crate::operation::Operation;
 use crate::options::SendOptions;
 use crate::outgoing::Outgoing;
-use crate::provider::{Dispatch, Pipeline, Provider};
+use crate::provider::{Dispatch, Pipeline, Provider, ProviderKind};
 use crate::retry::RetryPolicy;
 use crate::transport::{self, Transport, TransportConfig};
 
@@ -118,6 +118,14 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             observer: None,
+        }
+    }
+
+    /// The provider this configuration sends through.
+    pub fn provider(&self) -> ProviderKind {
+        match self.api {
+            Api::Cams(_) => ProviderKind::Cams,
+            Api::Meta(_) => ProviderKind::Meta,
         }
     }
 

@@ -52,6 +52,7 @@ pub use observe::{OutcomeEvent, RetryEvent, SendObserver};
 pub use operation::Operation;
 pub use options::{ClientOptions, Dialect, HostValue, SendOptions};
 pub use outgoing::{Outgoing, random_id};
+pub use provider::ProviderKind;
 pub use retry::RetryPolicy;
 pub use transport::TransportConfig;
 pub use validate::Violation;

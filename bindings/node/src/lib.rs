@@ -29,7 +29,7 @@ use chatlane_core::runtime::{self, Cancellation};
 use chatlane_core::validate::{self, HostProblem, Violation};
 use chatlane_core::{
     Api, Client, ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCategory, ErrorCode, HostValue,
-    MassMessage, Message, Outgoing, SendObserver, SendOptions, SendReceipt, meta,
+    MassMessage, Message, Outgoing, ProviderKind, SendObserver, SendOptions, SendReceipt, meta,
 };
 use napi::bindgen_prelude::{ClassInstance, FromNapiValue, JsObjectValue, Object, PromiseRaw, Unknown};
 use napi::{Env, JsValue, Status, ValueType};
@@ -134,8 +134,8 @@ pub fn error_codes() -> Vec<ErrorCodeInfo> {
 #[napi(ts_args_type = "message: string, options?: unknown")]
 pub fn violations(env: &Env, message: String, options: Option<Unknown>) -> napi::Result<Vec<JsViolation>> {
     guarded(env, || {
-        let check = validator(options).map_err(|error| rethrowable(env, &error))?;
-        violations_of(env, &message, check)
+        let provider = validator(options).map_err(|error| rethrowable(env, &error))?;
+        violations_of(env, &message, |message: &Message| provider.violations(message))
     })
 }
 
@@ -296,11 +296,7 @@ impl NativeClient {
     /// The API this client sends through: `cams` or `meta`.
     #[napi(getter, ts_return_type = "'cams' | 'meta'")]
     pub fn provider(&self) -> String {
-        match self.inner.config().api {
-            Api::Cams(_) => "cams",
-            Api::Meta(_) => "meta",
-        }
-        .to_owned()
+        self.inner.config().provider().as_str().to_owned()
     }
 
     /// The endpoint requests go to, e.g. `https://cams.ap-southeast-1.aliyuncs.com/`.
@@ -387,22 +383,18 @@ impl NativeCancellation {
 fn violations_of<M: Outgoing>(
     env: &Env,
     text: &str,
-    check: fn(&M) -> Vec<Violation>,
+    check: impl Fn(&M) -> Vec<Violation>,
 ) -> napi::Result<Vec<JsViolation>> {
     let message = M::from_json_text(text).map_err(|error| rethrowable(env, &error))?;
     Ok(check(&message).iter().map(JsViolation::from).collect())
 }
 
 /// The rules of the provider `options` name (`{provider}`): CAMS's unless it is `meta`.
-fn validator(options: Option<Unknown>) -> Result<fn(&Message) -> Vec<Violation>, Error> {
+fn validator(options: Option<Unknown>) -> Result<ProviderKind, Error> {
     let refused = |why: String| invalid("validation options", &why);
     let fields = plain_object(options).and_then(|object| string_fields(object, &VALIDATION_OPTION_NAMES));
     let [provider] = fields.map_err(refused)?;
-    match provider.as_deref() {
-        None | Some("cams") => Ok(Outgoing::violations),
-        Some("meta") => Ok(meta::violations),
-        Some(other) => Err(refused(format!("unknown provider {other:?}; expected cams or meta"))),
-    }
+    Ok(provider.as_deref().map(ProviderKind::parse).transpose()?.unwrap_or_default())
 }
 
 /// The wire parameters of the `M` in `text` as a JS object, in wire order.

@@ -194,7 +194,6 @@ pub struct NativeTokenInfo {
     /// The app the token belongs to.
     pub app_id: Option<String>,
     /// Meta's `type`: `USER`, `PAGE`, `APP`, `SYSTEM_USER`…
-    #[napi(js_name = "type")]
     pub kind: Option<String>,
     /// Whether the token works now.
     pub is_valid: bool,

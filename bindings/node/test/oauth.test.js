@@ -161,7 +161,7 @@ test('inspect says whether a token works, until when, and with which scopes', as
   assert.ok(Math.abs(info.expiresAt - info.issuedAt - 2 * HOUR_MS) < 2_000)
 
   const system = await app.inspect(SANDBOX_META.token)
-  assert.equal(system.type, 'SYSTEM_USER')
+  assert.equal(system.kind, 'SYSTEM_USER')
   assert.equal(system.expiresAt, null, 'never expires')
   assert.ok(system.scopes.includes(MESSAGING))
 

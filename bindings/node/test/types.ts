@@ -202,7 +202,7 @@ export async function sendThroughMeta(code: string): Promise<Receipt> {
   const meta: ValidationOptions = { provider: 'meta' }
   const found: Violation[] = violations(messages[1], meta)
   const body: Record<string, unknown> = metaBody(messages[1], 'order-42')
-  console.log(provider, start.url, expiresAt, token.scopes.join(), info.type, info.isValid, targets, found, body)
+  console.log(provider, start.url, expiresAt, token.scopes.join(), info.kind, info.isValid, targets, found, body)
   // @ts-expect-error: a token's scopes are read-only
   token.scopes.push('business_management')
   // @ts-expect-error: the pending authorization is read-only

@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use chatlane_core::{Api, ClientConfig, ClientOptions, Credentials, Dialect, Error, Outgoing, SendOptions};
+use chatlane_core::{ClientConfig, ClientOptions, Credentials, Dialect, Error, Outgoing, ProviderKind, SendOptions};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -188,10 +188,7 @@ impl Client {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         guarded(py, || {
             let config = self.inner.config();
-            let provider = match config.api {
-                Api::Cams(_) => None,
-                Api::Meta(_) => Some("meta"),
-            };
+            let provider = (config.provider() != ProviderKind::Cams).then(|| config.provider().as_str());
             repr::call_like(
                 "Client",
                 &[

@@ -8,7 +8,7 @@
 
 use chatlane_core::cams::wire::Defaults;
 use chatlane_core::validate::{self, HostProblem, MAX_JSON_DEPTH};
-use chatlane_core::{Error, ErrorCode, MassMessage, Message, Outgoing, meta};
+use chatlane_core::{MassMessage, Message, Outgoing, ProviderKind, meta};
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -42,15 +42,8 @@ pub fn mass_message(mass: &Bound<'_, PyAny>) -> PyResult<MassMessage> {
 pub fn violations(message: &Bound<'_, PyAny>, provider: &str) -> PyResult<Vec<PyViolation>> {
     let py = message.py();
     guarded(py, || {
-        let rules: fn(&Message) -> Vec<chatlane_core::Violation> = match provider {
-            "cams" => <Message as Outgoing>::violations,
-            "meta" => meta::violations,
-            other => {
-                let why = format!("unknown provider {other:?}; expected cams or meta");
-                return Err(errors::to_pyerr(py, &Error::new(ErrorCode::InvalidConfig, why)));
-            }
-        };
-        Ok(rules(&self::message(message)?).iter().map(PyViolation::from).collect())
+        let provider = ProviderKind::parse(provider).map_err(|e| errors::to_pyerr(py, &e))?;
+        Ok(provider.violations(&self::message(message)?).iter().map(PyViolation::from).collect())
     })
 }
 

@@ -27,6 +27,7 @@ use crate::limit::{Pacing, Quota};
 use crate::meta::GRAPH_HOST;
 use crate::oauth::{AccessToken, MetaHost, TokenSource};
 use crate::operation::Operation;
+use crate::provider::ProviderKind;
 use crate::transport::ProxyUrl;
 
 /// The longest timeout, pacing wait or retry deadline a client accepts: one day.
@@ -129,10 +130,10 @@ impl ClientConfig {
     }
 
     fn build(mut options: ClientOptions, provider: Option<Arc<dyn CredentialsProvider>>) -> Result<Self, Error> {
-        let mut config = match options.provider.as_deref() {
-            None | Some("cams") => cams(&mut options, provider)?,
-            Some("meta") => meta(&mut options, provider)?,
-            Some(other) => return Err(invalid(format!("unknown provider {other:?}; expected cams or meta"))),
+        let kind = options.provider.as_deref().map(ProviderKind::parse).transpose()?.unwrap_or_default();
+        let mut config = match kind {
+            ProviderKind::Cams => cams(&mut options, provider)?,
+            ProviderKind::Meta => meta(&mut options, provider)?,
         };
         if let Some(endpoint) = options.endpoint {
             config.endpoint = Endpoint::parse(&endpoint)?;

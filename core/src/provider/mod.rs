@@ -20,6 +20,45 @@ use crate::transport::{HttpRequest, HttpResponse};
 
 pub(crate) use pipeline::{Dispatch, Pipeline};
 
+/// The providers a client can send through, by the names the `provider` option takes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum ProviderKind {
+    /// Alibaba Cloud CAMS (`cams`, the default).
+    #[default]
+    Cams,
+    /// Meta's WhatsApp Cloud API (`meta`).
+    Meta,
+}
+
+impl ProviderKind {
+    /// Every provider.
+    pub const ALL: [ProviderKind; 2] = [Self::Cams, Self::Meta];
+
+    /// The provider called `name`; any other name is [`crate::ErrorCode::InvalidConfig`].
+    pub fn parse(name: &str) -> Result<Self, Error> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name).ok_or_else(|| {
+            let known = Self::ALL.map(Self::as_str).join(" or ");
+            Error::new(crate::ErrorCode::InvalidConfig, format!("unknown provider {name:?}; expected {known}"))
+        })
+    }
+
+    /// Its name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cams => "cams",
+            Self::Meta => "meta",
+        }
+    }
+
+    /// Every reason `message` cannot be sent through this provider; empty when it can.
+    pub fn violations(self, message: &Message) -> Vec<crate::Violation> {
+        match self {
+            Self::Cams => crate::validate::violations(message),
+            Self::Meta => crate::meta::violations(message),
+        }
+    }
+}
+
 /// What a caller hands a client to send.
 #[derive(Clone, Copy, Debug)]
 pub enum OutgoingRef<'a> {
