@@ -216,6 +216,32 @@ async fn the_pair_rate_spreads_a_burst_to_one_recipient_instead_of_meeting_13105
     }
 }
 
+#[tokio::test]
+async fn a_client_paced_at_its_numbers_throughput_never_meets_130429() {
+    let mut config = SandboxConfig::default();
+    config.meta.phone_numbers[0].throughput = 5.try_into().unwrap();
+    let sandbox = sandbox(config).await;
+    let burst = |client: Client| async move {
+        let messages: Vec<_> = (0..12).map(|i| text(&format!("1650555{i:04}"))).collect();
+        let sends = messages.iter().map(|message| client.send(message));
+        futures_util::future::join_all(sends).await
+    };
+    // Unpaced (and without retries), a burst over the number's throughput is refused.
+    let unpaced =
+        ClientOptions { rate_limit_disabled: true, max_attempts: Some(1), ..options(&sandbox, DEFAULT_TOKEN) };
+    let refused: Vec<_> = burst(client(unpaced)).await.into_iter().filter_map(Result::err).collect();
+    assert!(!refused.is_empty(), "the sandbox enforces the number's throughput");
+    assert!(refused.iter().all(|e| e.platform_code() == Some("130429")), "{refused:?}");
+    // Paced just under the number's rate (arrivals jitter against the sandbox's strict
+    // one-second window), every send goes through on its first attempt.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let paced =
+        ClientOptions { rate_limit_per_second: Some(4.5), max_attempts: Some(1), ..options(&sandbox, DEFAULT_TOKEN) };
+    for outcome in burst(client(paced)).await {
+        assert_eq!(outcome.unwrap().attempts, 1);
+    }
+}
+
 /// The dialog's redirect for `url`: the callback's query string.
 async fn consent(sandbox: &Sandbox, url: &str) -> String {
     let path = url.strip_prefix(&sandbox.endpoint()).unwrap();
