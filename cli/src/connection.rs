@@ -2,7 +2,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 
-use chatlane_core::{Client, ClientConfig, ClientOptions, Error, ErrorCode};
+use chatlane_core::{Client, ClientConfig, ClientOptions, Error, ErrorCategory, ErrorCode};
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
 use clap::{Args, ValueEnum};
 
@@ -149,6 +149,16 @@ impl ConnectionArgs {
         std::fs::read_to_string(path).map(Some).map_err(|e| {
             Error::new(ErrorCode::InvalidConfig, format!("cannot read the CA file {}: {e}", path.display()))
         })
+    }
+}
+
+/// Reports `error` ([`report`]) and the exit code every command ends a failure with: 2 for a
+/// validation or configuration error (the command line's fault), 1 otherwise.
+pub fn failed(error: &Error) -> std::process::ExitCode {
+    report(error);
+    match error.category() {
+        ErrorCategory::Validation | ErrorCategory::Configuration => std::process::ExitCode::from(2),
+        _ => std::process::ExitCode::FAILURE,
     }
 }
 

@@ -6,14 +6,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chatlane_core::oauth::{AccessToken, MetaApp, MetaAppOptions, PendingAuthorization, TokenInfo};
-use chatlane_core::{Error, ErrorCategory, ErrorCode};
+use chatlane_core::{Error, ErrorCode};
 use chatlane_sandbox::meta::{DEFAULT_APP_ID, DEFAULT_APP_SECRET, MESSAGING_SCOPE};
 use chatlane_sandbox::{Sandbox, SandboxConfig};
 use clap::{Args, Subcommand};
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 
-use crate::connection::report;
+use crate::connection::failed;
 
 /// Examples shown by `chatlane oauth --help`.
 pub const EXAMPLES: &str = "\
@@ -102,13 +102,7 @@ pub async fn run(args: OAuthArgs) -> ExitCode {
             println!("{output}");
             ExitCode::SUCCESS
         }
-        Err(error) => {
-            report(&error);
-            match error.category() {
-                ErrorCategory::Validation | ErrorCategory::Configuration => ExitCode::from(2),
-                _ => ExitCode::FAILURE,
-            }
-        }
+        Err(error) => failed(&error),
     }
 }
 

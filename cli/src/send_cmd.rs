@@ -3,12 +3,10 @@
 
 use std::process::ExitCode;
 
-use chatlane_core::{
-    Channel, Error, ErrorCategory, ErrorCode, MassMessage, Message, Outgoing, SendReceipt, Template, TemplateParams,
-};
+use chatlane_core::{Channel, Error, ErrorCode, MassMessage, Message, Outgoing, SendReceipt, Template, TemplateParams};
 use clap::{ArgGroup, Args};
 
-use crate::connection::{ConnectionArgs, Provider, report};
+use crate::connection::{ConnectionArgs, Provider, failed};
 
 /// Examples shown by `chatlane send --help`.
 pub const EXAMPLES: &str = "\
@@ -84,13 +82,7 @@ pub async fn run(args: SendArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(error) => {
-            report(&error);
-            match error.category() {
-                ErrorCategory::Validation | ErrorCategory::Configuration => ExitCode::from(2),
-                _ => ExitCode::FAILURE,
-            }
-        }
+        Err(error) => failed(&error),
     }
 }
 

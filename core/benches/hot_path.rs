@@ -179,14 +179,18 @@ fn bench_send(c: &mut Criterion) {
     config.endpoint = endpoint();
     config.pacing = Pacing { send_message: None, mass_message: None, per_recipient: None, max_wait: None };
     let client = Client::with_transport(config, Arc::new(NullTransport(ok_answer()))).unwrap();
-    let messages = [template(), text()];
+    bench_sends(c, "null_transport", &client, &[template(), text()]);
+}
+
+/// `client` sending `messages` in turn, one at a time, on a current-thread runtime.
+fn bench_sends(c: &mut Criterion, name: &str, client: &Client, messages: &[Message]) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
-    c.benchmark_group("send").bench_function("null_transport", |b| {
+    c.benchmark_group("send").bench_function(name, |b| {
         b.iter_custom(|iterations| {
             runtime.block_on(async {
                 let started = Instant::now();
                 for i in 0..iterations {
-                    let message = &messages[(i % 2) as usize];
+                    let message = &messages[i as usize % messages.len()];
                     black_box(client.send(black_box(message)).await.expect("the null transport always accepts"));
                 }
                 started.elapsed()
@@ -203,20 +207,7 @@ fn bench_meta_send(c: &mut Criterion) {
     config.pacing = Pacing { send_message: None, mass_message: None, per_recipient: None, max_wait: None };
     let answer = HttpResponse { status: 200, body: META_OK_BODY.as_bytes().to_vec(), ..HttpResponse::default() };
     let client = Client::with_transport(config, Arc::new(NullTransport(answer))).unwrap();
-    let messages = [meta_template(), from_meta(text())];
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
-    c.benchmark_group("send").bench_function("meta_null_transport", |b| {
-        b.iter_custom(|iterations| {
-            runtime.block_on(async {
-                let started = Instant::now();
-                for i in 0..iterations {
-                    let message = &messages[(i % 2) as usize];
-                    black_box(client.send(black_box(message)).await.expect("the null transport always accepts"));
-                }
-                started.elapsed()
-            })
-        });
-    });
+    bench_sends(c, "meta_null_transport", &client, &[meta_template(), from_meta(text())]);
 }
 
 /// What Meta answers to an accepted send.

@@ -10,8 +10,11 @@ use chatlane_core::validate::{self, Violation, codes};
 use chatlane_core::{MassMessage, Message, Outgoing, meta};
 use serde_json::Value;
 
+#[path = "support/case_names.rs"]
+mod case_names;
 #[path = "support/json_documents.rs"]
 mod json_documents;
+use case_names::assert_unique_names_and_known_codes;
 use json_documents::json_documents;
 
 /// Fewest valid and invalid cases the suite must hold.
@@ -159,16 +162,13 @@ fn wire_diff(expected: &BTreeMap<String, String>, actual: &BTreeMap<String, Stri
 #[test]
 fn cases_are_well_formed_and_uniquely_named() {
     let all = cases();
-    let mut seen = BTreeSet::new();
-    let twice: Vec<&str> = all.iter().filter(|c| !seen.insert(c.name.as_str())).map(|c| c.name.as_str()).collect();
-    assert!(twice.is_empty(), "case names used twice: {twice:?}");
-    for case in &all {
-        if let Expect::Violations(list) = &case.expect {
-            let unknown: Vec<&str> =
-                list.iter().map(|(code, _)| code.as_str()).filter(|code| !codes::ALL.contains(code)).collect();
-            assert!(unknown.is_empty(), "{}: unknown codes {unknown:?}", case.name);
-        }
-    }
+    assert_unique_names_and_known_codes(all.iter().map(|case| {
+        let expected: &[(String, String)] = match &case.expect {
+            Expect::Violations(list) => list,
+            _ => &[],
+        };
+        (case.name.as_str(), expected)
+    }));
 }
 
 #[test]
