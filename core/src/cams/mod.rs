@@ -1,5 +1,5 @@
 //! The CAMS wire contract — parameters, ACS3-HMAC-SHA256 signing, the signed HTTP request
-//! and the classification of answers, all pure — and [`Cams`], CAMS behind the provider
+//! and the classification of answers, all pure — and `Cams`, CAMS behind the provider
 //! seam ([`crate::provider`]).
 
 pub mod codes;

@@ -1,6 +1,6 @@
 //! The provider seam: one pipeline for every API, what differs behind one trait.
 //!
-//! [`Pipeline`] runs every send the same way — prepare (validate and map, pure) → take the
+//! The pipeline (`provider/pipeline.rs`) runs every send the same way — prepare (validate and map, pure) → take the
 //! pacing slots → build the authenticated request → transport → classify → retry what
 //! provably had no effect — and reports to the send's span and observer. A [`Provider`]
 //! supplies what differs: the wire mapping and its own validation, authentication (CAMS
