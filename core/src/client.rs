@@ -155,6 +155,7 @@ struct Inner {
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
+            .field("provider", &self.inner.config.provider())
             .field("endpoint", &self.inner.config.endpoint)
             .field("credentials", &self.credentials())
             .finish_non_exhaustive()
