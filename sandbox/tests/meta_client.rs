@@ -322,3 +322,25 @@ async fn a_token_near_its_expiry_is_renewed_before_a_send_and_handed_to_the_call
     assert_eq!(renewed.len(), 1, "renewed once, then used");
     assert_ne!(renewed[0], short);
 }
+
+#[tokio::test]
+async fn the_standard_refresh_token_grant_renews_a_token_that_sends() {
+    let mut config = SandboxConfig::default();
+    config.meta.app.refresh_tokens = true;
+    let sandbox = sandbox(config).await;
+    let app = app(&sandbox, DEFAULT_APP_SECRET);
+    let (url, pending) =
+        app.authorization_url("https://app.example/callback", &["whatsapp_business_messaging"]).unwrap();
+    let first = app.exchange_callback(&pending, &consent(&sandbox, &url).await).await.unwrap();
+    let refresh = first.refresh_token.clone().expect("the app issues refresh tokens");
+    let endpoint = chatlane_core::Endpoint::parse(&sandbox.endpoint()).unwrap();
+    let transport = chatlane_core::transport::for_endpoint(&endpoint, &Default::default()).unwrap();
+    let credentials = chatlane_core::oauth::AppCredentials::new(DEFAULT_APP_ID, DEFAULT_APP_SECRET).unwrap();
+    let token_url = format!("{}/v25.0/oauth/access_token", sandbox.endpoint());
+    let standard = chatlane_core::oauth::OAuthClient::new(credentials, &token_url, transport).unwrap();
+    let renewed = standard.refresh(&refresh).await.unwrap();
+    assert_ne!(renewed.token.expose(), first.token.expose());
+    client(options(&sandbox, renewed.token.expose())).send(&text(TO)).await.unwrap();
+    // Refresh tokens rotate: the one used is spent.
+    assert_eq!(standard.refresh(&refresh).await.unwrap_err().code(), ErrorCode::InvalidGrant);
+}
