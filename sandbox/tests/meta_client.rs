@@ -8,7 +8,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chatlane_core::oauth::{AccessToken, MetaApp, MetaAppOptions, MetaHost, MetaOAuth, TokenSource};
+use chatlane_core::oauth::{AccessToken, MetaApp, MetaAppOptions, TokenSource};
 use chatlane_core::{Client, ClientConfig, ClientOptions, ErrorCode, Message, Quota, Template};
 use chatlane_sandbox::meta::{DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PHONE_NUMBER_ID, DEFAULT_TOKEN};
 use chatlane_sandbox::{Sandbox, SandboxConfig};
@@ -299,17 +299,14 @@ async fn a_token_near_its_expiry_is_renewed_before_a_send_and_handed_to_the_call
         expires_at: Some(OffsetDateTime::now_utc() + Duration::from_secs(3)),
         ..AccessToken::new(short.clone())
     };
-    let endpoint = chatlane_core::Endpoint::parse(&sandbox.endpoint()).unwrap();
-    let transport = chatlane_core::transport::for_endpoint(&endpoint, &Default::default()).unwrap();
-    let app = chatlane_core::oauth::AppCredentials::new(DEFAULT_APP_ID, DEFAULT_APP_SECRET).unwrap();
-    let renewer = Arc::new(MetaOAuth::new(app, MetaHost::new(&sandbox.endpoint(), "v25.0").unwrap(), transport));
     let renewed = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&renewed);
-    let source = TokenSource::renewing(token, renewer)
+    let source = TokenSource::renewing(token, app(&sandbox, DEFAULT_APP_SECRET).renewer())
         .unwrap()
         .with_margin(Duration::from_millis(2_900))
         .on_renewed(move |token| seen.lock().unwrap().push(token.token.expose().to_owned()));
-    let config = ClientConfig { endpoint, ..ClientConfig::meta(source) };
+    let options = ClientOptions { endpoint: Some(sandbox.endpoint()), ..ClientOptions::default() };
+    let config = ClientConfig::from_options_with_token(options, source).unwrap();
     let client = Client::new(config).unwrap();
     // Fresh, the token is used as it is; past half its life and inside the margin, the next
     // send renews it first (while it is still valid: an expired one cannot be exchanged).

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{
     AccessToken, AppCredentials, AuthorizationCode, AuthorizationRequest, DIALOG_BASE, MetaHost, MetaOAuth,
-    PendingAuthorization, TokenInfo,
+    PendingAuthorization, TokenInfo, TokenRenewer,
 };
 use crate::Secret;
 use crate::endpoint::Endpoint;
@@ -29,7 +29,7 @@ pub struct MetaAppOptions {
 /// obtains the code and hands it to its backend, which exchanges it.
 #[derive(Debug)]
 pub struct MetaApp {
-    oauth: MetaOAuth,
+    oauth: Arc<MetaOAuth>,
     dialog: MetaHost,
     app_id: String,
 }
@@ -47,7 +47,7 @@ impl MetaApp {
         let config = TransportConfig { no_proxy: endpoint.is_loopback(), ..TransportConfig::default() };
         let transport = transport::for_endpoint(&endpoint, &config)?;
         let app = AppCredentials::new(app_id, app_secret)?;
-        Ok(Self { oauth: MetaOAuth::new(app, graph, Arc::clone(&transport)), dialog, app_id: app_id.to_owned() })
+        Ok(Self { oauth: Arc::new(MetaOAuth::new(app, graph, transport)), dialog, app_id: app_id.to_owned() })
     }
 
     /// The URL to send the user to, asking for `scopes` and coming back to `redirect_uri`,
@@ -80,6 +80,12 @@ impl MetaApp {
     /// A long-lived (about 60 days) token for `token`.
     pub async fn long_lived(&self, token: &str) -> Result<AccessToken, Error> {
         self.oauth.long_lived(&Secret::new(token), false).await
+    }
+
+    /// This app as the renewer of a client's token ([`super::TokenSource::renewing`]): a
+    /// system user's expiring token exchanged for a new 60-day one before it expires.
+    pub fn renewer(&self) -> Arc<dyn TokenRenewer> {
+        Arc::clone(&self.oauth) as Arc<dyn TokenRenewer>
     }
 
     /// What Meta says about `token`: validity, expiry, scopes.

@@ -116,7 +116,7 @@ impl ClientConfig {
     /// `ALIBABA_CLOUD_*` environment, the current profile: [`Credentials::from_default_chain`]);
     /// the endpoint is checked (HTTPS, or HTTP on loopback), and so is every number's range.
     pub fn from_options(options: ClientOptions) -> Result<Self, Error> {
-        Self::build(options, None)
+        Self::build(options, Given::Nothing)
     }
 
     /// [`ClientConfig::from_options`] for a client whose credentials come from `provider`
@@ -126,14 +126,23 @@ impl ClientConfig {
         options: ClientOptions,
         provider: Arc<dyn CredentialsProvider>,
     ) -> Result<Self, Error> {
-        Self::build(options, Some(provider))
+        Self::build(options, Given::Provider(provider))
     }
 
-    fn build(mut options: ClientOptions, provider: Option<Arc<dyn CredentialsProvider>>) -> Result<Self, Error> {
+    /// [`ClientConfig::from_options`] for a Meta client sending with `token` (e.g. renewed
+    /// before it expires, each new token handed to a callback: [`TokenSource::renewing`]);
+    /// the provider is `meta` unless the options name another (refused), and an
+    /// `access_token` option too is refused.
+    pub fn from_options_with_token(options: ClientOptions, token: TokenSource) -> Result<Self, Error> {
+        let options = ClientOptions { provider: options.provider.clone().or(Some("meta".to_owned())), ..options };
+        Self::build(options, Given::Token(token))
+    }
+
+    fn build(mut options: ClientOptions, given: Given) -> Result<Self, Error> {
         let kind = options.provider.as_deref().map(ProviderKind::parse).transpose()?.unwrap_or_default();
         let mut config = match kind {
-            ProviderKind::Cams => cams(&mut options, provider)?,
-            ProviderKind::Meta => meta(&mut options, provider)?,
+            ProviderKind::Cams => cams(&mut options, given)?,
+            ProviderKind::Meta => meta(&mut options, given)?,
         };
         if let Some(endpoint) = options.endpoint {
             config.endpoint = Endpoint::parse(&endpoint)?;
@@ -177,14 +186,25 @@ impl ClientConfig {
     }
 }
 
-/// A CAMS configuration: the credentials from `provider` or named by `options`, and the
-/// default `CustSpaceId`. Meta's options are refused.
-fn cams(options: &mut ClientOptions, provider: Option<Arc<dyn CredentialsProvider>>) -> Result<ClientConfig, Error> {
+/// What a binding hands over besides the options.
+enum Given {
+    /// Nothing: the options say it all.
+    Nothing,
+    /// A CAMS credentials provider.
+    Provider(Arc<dyn CredentialsProvider>),
+    /// A Meta token source.
+    Token(TokenSource),
+}
+
+/// A CAMS configuration: the credentials from a provider or named by `options`, and the
+/// default `CustSpaceId`. Meta's options and a token are refused.
+fn cams(options: &mut ClientOptions, given: Given) -> Result<ClientConfig, Error> {
     if let Some(name) = named(&[("access_token", &options.access_token), ("graph_version", &options.graph_version)]) {
         return Err(invalid(format!("{name} is an option of the meta provider (provider=\"meta\")")));
     }
-    let credentials = match provider {
-        Some(provider) => {
+    let credentials = match given {
+        Given::Token(_) => return Err(invalid("a token is for the meta provider, not cams".to_owned())),
+        Given::Provider(provider) => {
             let named = [&options.access_key_id, &options.access_key_secret, &options.profile, &options.ecs_ram_role];
             if named.iter().any(|value| value.is_some()) || options.profile_file.is_some() {
                 return Err(invalid(
@@ -193,7 +213,7 @@ fn cams(options: &mut ClientOptions, provider: Option<Arc<dyn CredentialsProvide
             }
             CredentialSource::Provider(provider)
         }
-        None => named_credentials(options)?,
+        Given::Nothing => named_credentials(options)?,
     };
     let cust_space_id = options.cust_space_id.take().filter(|s| !s.is_empty());
     Ok(ClientConfig::with_api(Api::Cams(CamsConfig { credentials, cust_space_id })))
@@ -202,9 +222,9 @@ fn cams(options: &mut ClientOptions, provider: Option<Arc<dyn CredentialsProvide
 /// The environment variable a Meta client takes its token from when none is given.
 pub const ACCESS_TOKEN_VARIABLE: &str = "WHATSAPP_ACCESS_TOKEN";
 
-/// A Meta configuration: the token given (else [`ACCESS_TOKEN_VARIABLE`]) and the Graph
-/// version. CAMS's credentials and options are refused.
-fn meta(options: &mut ClientOptions, provider: Option<Arc<dyn CredentialsProvider>>) -> Result<ClientConfig, Error> {
+/// A Meta configuration: the token source given, else the `access_token` option, else
+/// [`ACCESS_TOKEN_VARIABLE`]; and the Graph version. CAMS's credentials and options are refused.
+fn meta(options: &mut ClientOptions, given: Given) -> Result<ClientConfig, Error> {
     let cams_only = [
         ("access_key_id", &options.access_key_id),
         ("access_key_secret", &options.access_key_secret),
@@ -218,13 +238,24 @@ fn meta(options: &mut ClientOptions, provider: Option<Arc<dyn CredentialsProvide
     if let Some(name) = named(&cams_only) {
         return Err(invalid(format!("{name} is an option of the cams provider, not of meta")));
     }
-    if provider.is_some() {
-        return Err(invalid("a meta client takes an access token, not a credentials provider".to_owned()));
-    }
-    let token = options.access_token.take().or_else(|| std::env::var(ACCESS_TOKEN_VARIABLE).ok()).ok_or_else(|| {
-        Error::new(ErrorCode::MissingCredentials, format!("give an access token (or set {ACCESS_TOKEN_VARIABLE})"))
-    })?;
-    let mut config = ClientConfig::meta(TokenSource::fixed(AccessToken::new(token))?);
+    let source = match given {
+        Given::Provider(_) => {
+            return Err(invalid("a meta client takes an access token, not a credentials provider".to_owned()));
+        }
+        Given::Token(_) if options.access_token.is_some() => {
+            return Err(invalid("give an access token or a token source, not both".to_owned()));
+        }
+        Given::Token(source) => source,
+        Given::Nothing => {
+            let token = options.access_token.take().or_else(|| std::env::var(ACCESS_TOKEN_VARIABLE).ok());
+            let token = token.ok_or_else(|| {
+                let why = format!("give an access token (or set {ACCESS_TOKEN_VARIABLE})");
+                Error::new(ErrorCode::MissingCredentials, why)
+            })?;
+            TokenSource::fixed(AccessToken::new(token))?
+        }
+    };
+    let mut config = ClientConfig::meta(source);
     if let (Some(version), Api::Meta(meta)) = (options.graph_version.take(), &mut config.api) {
         MetaHost::new(GRAPH_HOST, &version)?;
         meta.graph_version = version;
@@ -423,5 +454,16 @@ mod tests {
         assert!(matches!(config.api, Api::Cams(CamsConfig { credentials: CredentialSource::Provider(_), .. })));
         let both = ClientConfig::from_options_with_provider(options(), Arc::new(Never)).unwrap_err();
         assert_eq!(both.code(), ErrorCode::InvalidConfig);
+    }
+
+    #[test]
+    fn a_token_source_makes_a_meta_client_and_excludes_other_tokens() {
+        let source = || TokenSource::fixed(AccessToken::new("t0k3n")).unwrap();
+        let config = ClientConfig::from_options_with_token(ClientOptions::default(), source()).unwrap();
+        assert_eq!(config.provider(), ProviderKind::Meta);
+        let both = ClientOptions { access_token: Some("other".into()), ..ClientOptions::default() };
+        assert_eq!(ClientConfig::from_options_with_token(both, source()).unwrap_err().code(), ErrorCode::InvalidConfig);
+        let cams = ClientOptions { provider: Some("cams".into()), ..ClientOptions::default() };
+        assert_eq!(ClientConfig::from_options_with_token(cams, source()).unwrap_err().code(), ErrorCode::InvalidConfig);
     }
 }
