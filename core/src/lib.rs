@@ -28,6 +28,7 @@ mod client;
 pub mod credentials;
 mod endpoint;
 mod error;
+pub mod events;
 pub mod limit;
 pub mod meta;
 pub mod model;
