@@ -513,6 +513,30 @@ fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterBool : FfiConverter {
+    typealias FfiType = Int8
+    typealias SwiftType = Bool
+
+    public static func lift(_ value: Int8) throws -> Bool {
+        return value != 0
+    }
+
+    public static func lower(_ value: Bool) -> Int8 {
+        return value ? 1 : 0
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bool {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Bool, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterString: FfiConverter {
     typealias SwiftType = String
     typealias FfiType = RustBuffer
@@ -736,6 +760,97 @@ public func FfiConverterTypeAudio_lower(_ value: Audio) -> RustBuffer {
 
 
 /**
+ * The business side of a message.
+ */
+public struct Business: Equatable, Hashable {
+    /**
+     * The number as a send's `from` names it: CAMS's phone number (or Viber service ID),
+     * Meta's phone number ID.
+     */
+    public let number: String
+    /**
+     * The phone number as displayed (Meta `display_phone_number`).
+     */
+    public let displayNumber: String?
+    /**
+     * The WhatsApp Business Account ID (CAMS `WabaId`, Meta `entry[].id`).
+     */
+    public let accountId: String?
+    /**
+     * The CAMS space (ISV sub-account) ID.
+     */
+    public let custSpaceId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The number as a send's `from` names it: CAMS's phone number (or Viber service ID),
+         * Meta's phone number ID.
+         */number: String, 
+        /**
+         * The phone number as displayed (Meta `display_phone_number`).
+         */displayNumber: String? = nil, 
+        /**
+         * The WhatsApp Business Account ID (CAMS `WabaId`, Meta `entry[].id`).
+         */accountId: String? = nil, 
+        /**
+         * The CAMS space (ISV sub-account) ID.
+         */custSpaceId: String? = nil) {
+        self.number = number
+        self.displayNumber = displayNumber
+        self.accountId = accountId
+        self.custSpaceId = custSpaceId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Business: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBusiness: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Business {
+        return
+            try Business(
+                number: FfiConverterString.read(from: &buf), 
+                displayNumber: FfiConverterOptionString.read(from: &buf), 
+                accountId: FfiConverterOptionString.read(from: &buf), 
+                custSpaceId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Business, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.number, into: &buf)
+        FfiConverterOptionString.write(value.displayNumber, into: &buf)
+        FfiConverterOptionString.write(value.accountId, into: &buf)
+        FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBusiness_lift(_ buf: RustBuffer) throws -> Business {
+    return try FfiConverterTypeBusiness.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBusiness_lower(_ value: Business) -> RustBuffer {
+    return FfiConverterTypeBusiness.lower(value)
+}
+
+
+/**
  * The reply buttons of a `button` message.
  */
 public struct ButtonAction: Equatable, Hashable {
@@ -791,6 +906,75 @@ public func FfiConverterTypeButtonAction_lift(_ buf: RustBuffer) throws -> Butto
 #endif
 public func FfiConverterTypeButtonAction_lower(_ value: ButtonAction) -> RustBuffer {
     return FfiConverterTypeButtonAction.lower(value)
+}
+
+
+/**
+ * A tap on an interactive reply button.
+ */
+public struct ButtonReply: Equatable, Hashable {
+    /**
+     * The button's ID, as the send set it.
+     */
+    public let id: String
+    /**
+     * The button's title.
+     */
+    public let title: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The button's ID, as the send set it.
+         */id: String, 
+        /**
+         * The button's title.
+         */title: String) {
+        self.id = id
+        self.title = title
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ButtonReply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeButtonReply: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ButtonReply {
+        return
+            try ButtonReply(
+                id: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ButtonReply, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeButtonReply_lift(_ buf: RustBuffer) throws -> ButtonReply {
+    return try FfiConverterTypeButtonReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeButtonReply_lower(_ value: ButtonReply) -> RustBuffer {
+    return FfiConverterTypeButtonReply.lower(value)
 }
 
 
@@ -909,6 +1093,106 @@ public func FfiConverterTypeCatalogParameters_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeCatalogParameters_lower(_ value: CatalogParameters) -> RustBuffer {
     return FfiConverterTypeCatalogParameters.lower(value)
+}
+
+
+/**
+ * A user: by phone number and/or business-scoped user ID (BSUID, Meta reference §8). A user
+ * with a username may come with no phone number at all.
+ */
+public struct ChatUser: Equatable, Hashable {
+    /**
+     * The phone number, digits only (WhatsApp ID).
+     */
+    public let phone: String?
+    /**
+     * The business-scoped user ID, e.g. `US.13491208655302741918`.
+     */
+    public let userId: String?
+    /**
+     * The parent business-scoped user ID of managed businesses, e.g. `US.ENT.…`.
+     */
+    public let parentUserId: String?
+    /**
+     * The user's WhatsApp username.
+     */
+    public let username: String?
+    /**
+     * The user's profile name.
+     */
+    public let name: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The phone number, digits only (WhatsApp ID).
+         */phone: String? = nil, 
+        /**
+         * The business-scoped user ID, e.g. `US.13491208655302741918`.
+         */userId: String? = nil, 
+        /**
+         * The parent business-scoped user ID of managed businesses, e.g. `US.ENT.…`.
+         */parentUserId: String? = nil, 
+        /**
+         * The user's WhatsApp username.
+         */username: String? = nil, 
+        /**
+         * The user's profile name.
+         */name: String? = nil) {
+        self.phone = phone
+        self.userId = userId
+        self.parentUserId = parentUserId
+        self.username = username
+        self.name = name
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChatUser: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChatUser: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChatUser {
+        return
+            try ChatUser(
+                phone: FfiConverterOptionString.read(from: &buf), 
+                userId: FfiConverterOptionString.read(from: &buf), 
+                parentUserId: FfiConverterOptionString.read(from: &buf), 
+                username: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChatUser, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.phone, into: &buf)
+        FfiConverterOptionString.write(value.userId, into: &buf)
+        FfiConverterOptionString.write(value.parentUserId, into: &buf)
+        FfiConverterOptionString.write(value.username, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatUser_lift(_ buf: RustBuffer) throws -> ChatUser {
+    return try FfiConverterTypeChatUser.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatUser_lower(_ value: ChatUser) -> RustBuffer {
+    return FfiConverterTypeChatUser.lower(value)
 }
 
 
@@ -1269,6 +1553,87 @@ public func FfiConverterTypeContacts_lower(_ value: Contacts) -> RustBuffer {
 
 
 /**
+ * The conversation a message was charged to.
+ */
+public struct Conversation: Equatable, Hashable {
+    /**
+     * Its ID.
+     */
+    public let id: String?
+    /**
+     * Its category: `service`, `utility`, `marketing`, `authentication`… (CAMS
+     * `ConversationType`, Meta `origin.type`).
+     */
+    public let category: String?
+    /**
+     * When it expires, in milliseconds since the Unix epoch.
+     */
+    public let expiresAtMs: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its ID.
+         */id: String? = nil, 
+        /**
+         * Its category: `service`, `utility`, `marketing`, `authentication`… (CAMS
+         * `ConversationType`, Meta `origin.type`).
+         */category: String? = nil, 
+        /**
+         * When it expires, in milliseconds since the Unix epoch.
+         */expiresAtMs: UInt64? = nil) {
+        self.id = id
+        self.category = category
+        self.expiresAtMs = expiresAtMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Conversation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConversation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Conversation {
+        return
+            try Conversation(
+                id: FfiConverterOptionString.read(from: &buf), 
+                category: FfiConverterOptionString.read(from: &buf), 
+                expiresAtMs: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Conversation, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.category, into: &buf)
+        FfiConverterOptionUInt64.write(value.expiresAtMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConversation_lift(_ buf: RustBuffer) throws -> Conversation {
+    return try FfiConverterTypeConversation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConversation_lower(_ value: Conversation) -> RustBuffer {
+    return FfiConverterTypeConversation.lower(value)
+}
+
+
+/**
  * The action of a `cta_url` message (`"name":"cta_url"` on the wire).
  */
 public struct CtaUrlButton: Equatable, Hashable {
@@ -1463,6 +1828,87 @@ public func FfiConverterTypeCustom_lift(_ buf: RustBuffer) throws -> Custom {
 #endif
 public func FfiConverterTypeCustom_lower(_ value: Custom) -> RustBuffer {
     return FfiConverterTypeCustom.lower(value)
+}
+
+
+/**
+ * Why a message failed.
+ */
+public struct DeliveryError: Equatable, Hashable {
+    /**
+     * The error code, e.g. `131026` (CAMS `ErrorCode`, Meta `errors[].code`).
+     */
+    public let code: String
+    /**
+     * Meta's short title.
+     */
+    public let title: String?
+    /**
+     * What went wrong: CAMS `ErrorDescription` as given (`131026:Receiver is incapable…`),
+     * Meta's `error_data.details`, else its `message`.
+     */
+    public let description: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The error code, e.g. `131026` (CAMS `ErrorCode`, Meta `errors[].code`).
+         */code: String, 
+        /**
+         * Meta's short title.
+         */title: String? = nil, 
+        /**
+         * What went wrong: CAMS `ErrorDescription` as given (`131026:Receiver is incapable…`),
+         * Meta's `error_data.details`, else its `message`.
+         */description: String? = nil) {
+        self.code = code
+        self.title = title
+        self.description = description
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeliveryError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeliveryError: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeliveryError {
+        return
+            try DeliveryError(
+                code: FfiConverterString.read(from: &buf), 
+                title: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeliveryError, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.title, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeliveryError_lift(_ buf: RustBuffer) throws -> DeliveryError {
+    return try FfiConverterTypeDeliveryError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeliveryError_lower(_ value: DeliveryError) -> RustBuffer {
+    return FfiConverterTypeDeliveryError.lower(value)
 }
 
 
@@ -2036,6 +2482,85 @@ public func FfiConverterTypeFlowPayload_lower(_ value: FlowPayload) -> RustBuffe
 
 
 /**
+ * A completed WhatsApp Flow.
+ */
+public struct FlowReply: Equatable, Hashable {
+    /**
+     * The flow's answers as JSON text (`response_json`, with the `flow_token`).
+     */
+    public let responseJson: String
+    /**
+     * The text shown in the chat, e.g. `Sent`.
+     */
+    public let body: String?
+    /**
+     * The reply's name (`flow`).
+     */
+    public let name: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The flow's answers as JSON text (`response_json`, with the `flow_token`).
+         */responseJson: String, 
+        /**
+         * The text shown in the chat, e.g. `Sent`.
+         */body: String? = nil, 
+        /**
+         * The reply's name (`flow`).
+         */name: String? = nil) {
+        self.responseJson = responseJson
+        self.body = body
+        self.name = name
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FlowReply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFlowReply: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FlowReply {
+        return
+            try FlowReply(
+                responseJson: FfiConverterString.read(from: &buf), 
+                body: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FlowReply, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.responseJson, into: &buf)
+        FfiConverterOptionString.write(value.body, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFlowReply_lift(_ buf: RustBuffer) throws -> FlowReply {
+    return try FfiConverterTypeFlowReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFlowReply_lower(_ value: FlowReply) -> RustBuffer {
+    return FfiConverterTypeFlowReply.lower(value)
+}
+
+
+/**
  * An image by URL.
  */
 public struct Image: Equatable, Hashable {
@@ -2101,6 +2626,717 @@ public func FfiConverterTypeImage_lift(_ buf: RustBuffer) throws -> Image {
 #endif
 public func FfiConverterTypeImage_lower(_ value: Image) -> RustBuffer {
     return FfiConverterTypeImage.lower(value)
+}
+
+
+/**
+ * An audio file or a voice note.
+ */
+public struct InboundAudio: Equatable, Hashable {
+    /**
+     * The file.
+     */
+    public let media: InboundMedia
+    /**
+     * Recorded as a voice note.
+     */
+    public let voice: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file.
+         */media: InboundMedia, 
+        /**
+         * Recorded as a voice note.
+         */voice: Bool = false) {
+        self.media = media
+        self.voice = voice
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundAudio: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundAudio: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundAudio {
+        return
+            try InboundAudio(
+                media: FfiConverterTypeInboundMedia.read(from: &buf), 
+                voice: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundAudio, into buf: inout [UInt8]) {
+        FfiConverterTypeInboundMedia.write(value.media, into: &buf)
+        FfiConverterBool.write(value.voice, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundAudio_lift(_ buf: RustBuffer) throws -> InboundAudio {
+    return try FfiConverterTypeInboundAudio.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundAudio_lower(_ value: InboundAudio) -> RustBuffer {
+    return FfiConverterTypeInboundAudio.lower(value)
+}
+
+
+/**
+ * Contact cards, in the message model's shape.
+ */
+public struct InboundContacts: Equatable, Hashable {
+    /**
+     * The cards.
+     */
+    public let contacts: [Contact]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The cards.
+         */contacts: [Contact]) {
+        self.contacts = contacts
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundContacts: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundContacts: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundContacts {
+        return
+            try InboundContacts(
+                contacts: FfiConverterSequenceTypeContact.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundContacts, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeContact.write(value.contacts, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundContacts_lift(_ buf: RustBuffer) throws -> InboundContacts {
+    return try FfiConverterTypeInboundContacts.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundContacts_lower(_ value: InboundContacts) -> RustBuffer {
+    return FfiConverterTypeInboundContacts.lower(value)
+}
+
+
+/**
+ * A document.
+ */
+public struct InboundDocument: Equatable, Hashable {
+    /**
+     * The file.
+     */
+    public let media: InboundMedia
+    /**
+     * Its file name.
+     */
+    public let filename: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file.
+         */media: InboundMedia, 
+        /**
+         * Its file name.
+         */filename: String? = nil) {
+        self.media = media
+        self.filename = filename
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundDocument: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundDocument: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundDocument {
+        return
+            try InboundDocument(
+                media: FfiConverterTypeInboundMedia.read(from: &buf), 
+                filename: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundDocument, into buf: inout [UInt8]) {
+        FfiConverterTypeInboundMedia.write(value.media, into: &buf)
+        FfiConverterOptionString.write(value.filename, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundDocument_lift(_ buf: RustBuffer) throws -> InboundDocument {
+    return try FfiConverterTypeInboundDocument.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundDocument_lower(_ value: InboundDocument) -> RustBuffer {
+    return FfiConverterTypeInboundDocument.lower(value)
+}
+
+
+/**
+ * A message a user sent to the business.
+ */
+public struct InboundEvent: Equatable, Hashable {
+    /**
+     * Who delivered it.
+     */
+    public let provider: ProviderKind
+    /**
+     * The provider's ID of the message: quote it as `contextMessageId` to reply to it.
+     */
+    public let messageId: String
+    /**
+     * The business number it was sent to.
+     */
+    public let business: Business
+    /**
+     * The user who sent it.
+     */
+    public let sender: ChatUser
+    /**
+     * When, in milliseconds since the Unix epoch.
+     */
+    public let timestampMs: UInt64?
+    /**
+     * The message it replies to or how it was forwarded.
+     */
+    public let context: ReplyContext?
+    /**
+     * What it carries.
+     */
+    public let content: InboundContent
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who delivered it.
+         */provider: ProviderKind, 
+        /**
+         * The provider's ID of the message: quote it as `contextMessageId` to reply to it.
+         */messageId: String, 
+        /**
+         * The business number it was sent to.
+         */business: Business, 
+        /**
+         * The user who sent it.
+         */sender: ChatUser, 
+        /**
+         * When, in milliseconds since the Unix epoch.
+         */timestampMs: UInt64? = nil, 
+        /**
+         * The message it replies to or how it was forwarded.
+         */context: ReplyContext? = nil, 
+        /**
+         * What it carries.
+         */content: InboundContent) {
+        self.provider = provider
+        self.messageId = messageId
+        self.business = business
+        self.sender = sender
+        self.timestampMs = timestampMs
+        self.context = context
+        self.content = content
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundEvent {
+        return
+            try InboundEvent(
+                provider: FfiConverterTypeProviderKind.read(from: &buf), 
+                messageId: FfiConverterString.read(from: &buf), 
+                business: FfiConverterTypeBusiness.read(from: &buf), 
+                sender: FfiConverterTypeChatUser.read(from: &buf), 
+                timestampMs: FfiConverterOptionUInt64.read(from: &buf), 
+                context: FfiConverterOptionTypeReplyContext.read(from: &buf), 
+                content: FfiConverterTypeInboundContent.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeProviderKind.write(value.provider, into: &buf)
+        FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterTypeBusiness.write(value.business, into: &buf)
+        FfiConverterTypeChatUser.write(value.sender, into: &buf)
+        FfiConverterOptionUInt64.write(value.timestampMs, into: &buf)
+        FfiConverterOptionTypeReplyContext.write(value.context, into: &buf)
+        FfiConverterTypeInboundContent.write(value.content, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundEvent_lift(_ buf: RustBuffer) throws -> InboundEvent {
+    return try FfiConverterTypeInboundEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundEvent_lower(_ value: InboundEvent) -> RustBuffer {
+    return FfiConverterTypeInboundEvent.lower(value)
+}
+
+
+/**
+ * A map location.
+ */
+public struct InboundLocation: Equatable, Hashable {
+    /**
+     * Latitude in degrees.
+     */
+    public let latitude: Double
+    /**
+     * Longitude in degrees.
+     */
+    public let longitude: Double
+    /**
+     * The place's name.
+     */
+    public let name: String?
+    /**
+     * The place's address.
+     */
+    public let address: String?
+    /**
+     * The place's web page.
+     */
+    public let url: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Latitude in degrees.
+         */latitude: Double, 
+        /**
+         * Longitude in degrees.
+         */longitude: Double, 
+        /**
+         * The place's name.
+         */name: String? = nil, 
+        /**
+         * The place's address.
+         */address: String? = nil, 
+        /**
+         * The place's web page.
+         */url: String? = nil) {
+        self.latitude = latitude
+        self.longitude = longitude
+        self.name = name
+        self.address = address
+        self.url = url
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundLocation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundLocation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundLocation {
+        return
+            try InboundLocation(
+                latitude: FfiConverterDouble.read(from: &buf), 
+                longitude: FfiConverterDouble.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                address: FfiConverterOptionString.read(from: &buf), 
+                url: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundLocation, into buf: inout [UInt8]) {
+        FfiConverterDouble.write(value.latitude, into: &buf)
+        FfiConverterDouble.write(value.longitude, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.address, into: &buf)
+        FfiConverterOptionString.write(value.url, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundLocation_lift(_ buf: RustBuffer) throws -> InboundLocation {
+    return try FfiConverterTypeInboundLocation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundLocation_lower(_ value: InboundLocation) -> RustBuffer {
+    return FfiConverterTypeInboundLocation.lower(value)
+}
+
+
+/**
+ * A media file the provider holds: download it by `id` (Meta) or `url` (CAMS: valid 7 days).
+ */
+public struct InboundMedia: Equatable, Hashable {
+    /**
+     * The provider's media ID.
+     */
+    public let id: String?
+    /**
+     * The MIME type, e.g. `image/jpeg`.
+     */
+    public let mimeType: String?
+    /**
+     * The file's SHA-256 as the provider gives it (Meta: base64).
+     */
+    public let sha256: String?
+    /**
+     * Where to download it from.
+     */
+    public let url: String?
+    /**
+     * The caption the user wrote.
+     */
+    public let caption: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The provider's media ID.
+         */id: String? = nil, 
+        /**
+         * The MIME type, e.g. `image/jpeg`.
+         */mimeType: String? = nil, 
+        /**
+         * The file's SHA-256 as the provider gives it (Meta: base64).
+         */sha256: String? = nil, 
+        /**
+         * Where to download it from.
+         */url: String? = nil, 
+        /**
+         * The caption the user wrote.
+         */caption: String? = nil) {
+        self.id = id
+        self.mimeType = mimeType
+        self.sha256 = sha256
+        self.url = url
+        self.caption = caption
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundMedia: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundMedia: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundMedia {
+        return
+            try InboundMedia(
+                id: FfiConverterOptionString.read(from: &buf), 
+                mimeType: FfiConverterOptionString.read(from: &buf), 
+                sha256: FfiConverterOptionString.read(from: &buf), 
+                url: FfiConverterOptionString.read(from: &buf), 
+                caption: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundMedia, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.mimeType, into: &buf)
+        FfiConverterOptionString.write(value.sha256, into: &buf)
+        FfiConverterOptionString.write(value.url, into: &buf)
+        FfiConverterOptionString.write(value.caption, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundMedia_lift(_ buf: RustBuffer) throws -> InboundMedia {
+    return try FfiConverterTypeInboundMedia.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundMedia_lower(_ value: InboundMedia) -> RustBuffer {
+    return FfiConverterTypeInboundMedia.lower(value)
+}
+
+
+/**
+ * A reaction to a message.
+ */
+public struct InboundReaction: Equatable, Hashable {
+    /**
+     * The ID of the message reacted to.
+     */
+    public let messageId: String
+    /**
+     * The emoji; empty when the user removed the reaction.
+     */
+    public let emoji: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The ID of the message reacted to.
+         */messageId: String, 
+        /**
+         * The emoji; empty when the user removed the reaction.
+         */emoji: String) {
+        self.messageId = messageId
+        self.emoji = emoji
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundReaction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundReaction: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundReaction {
+        return
+            try InboundReaction(
+                messageId: FfiConverterString.read(from: &buf), 
+                emoji: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundReaction, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterString.write(value.emoji, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundReaction_lift(_ buf: RustBuffer) throws -> InboundReaction {
+    return try FfiConverterTypeInboundReaction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundReaction_lower(_ value: InboundReaction) -> RustBuffer {
+    return FfiConverterTypeInboundReaction.lower(value)
+}
+
+
+/**
+ * A sticker.
+ */
+public struct InboundSticker: Equatable, Hashable {
+    /**
+     * The file.
+     */
+    public let media: InboundMedia
+    /**
+     * An animated sticker.
+     */
+    public let animated: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file.
+         */media: InboundMedia, 
+        /**
+         * An animated sticker.
+         */animated: Bool = false) {
+        self.media = media
+        self.animated = animated
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundSticker: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundSticker: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundSticker {
+        return
+            try InboundSticker(
+                media: FfiConverterTypeInboundMedia.read(from: &buf), 
+                animated: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundSticker, into buf: inout [UInt8]) {
+        FfiConverterTypeInboundMedia.write(value.media, into: &buf)
+        FfiConverterBool.write(value.animated, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundSticker_lift(_ buf: RustBuffer) throws -> InboundSticker {
+    return try FfiConverterTypeInboundSticker.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundSticker_lower(_ value: InboundSticker) -> RustBuffer {
+    return FfiConverterTypeInboundSticker.lower(value)
+}
+
+
+/**
+ * Text.
+ */
+public struct InboundText: Equatable, Hashable {
+    /**
+     * The text.
+     */
+    public let body: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The text.
+         */body: String) {
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundText: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundText: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundText {
+        return
+            try InboundText(
+                body: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundText, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundText_lift(_ buf: RustBuffer) throws -> InboundText {
+    return try FfiConverterTypeInboundText.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundText_lower(_ value: InboundText) -> RustBuffer {
+    return FfiConverterTypeInboundText.lower(value)
 }
 
 
@@ -2229,6 +3465,85 @@ public func FfiConverterTypeListAction_lift(_ buf: RustBuffer) throws -> ListAct
 #endif
 public func FfiConverterTypeListAction_lower(_ value: ListAction) -> RustBuffer {
     return FfiConverterTypeListAction.lower(value)
+}
+
+
+/**
+ * A choice from an interactive list.
+ */
+public struct ListReply: Equatable, Hashable {
+    /**
+     * The row's ID, as the send set it.
+     */
+    public let id: String
+    /**
+     * The row's title.
+     */
+    public let title: String
+    /**
+     * The row's description.
+     */
+    public let description: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The row's ID, as the send set it.
+         */id: String, 
+        /**
+         * The row's title.
+         */title: String, 
+        /**
+         * The row's description.
+         */description: String? = nil) {
+        self.id = id
+        self.title = title
+        self.description = description
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListReply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListReply: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListReply {
+        return
+            try ListReply(
+                id: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListReply, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListReply_lift(_ buf: RustBuffer) throws -> ListReply {
+    return try FfiConverterTypeListReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListReply_lower(_ value: ListReply) -> RustBuffer {
+    return FfiConverterTypeListReply.lower(value)
 }
 
 
@@ -2914,6 +4229,174 @@ public func FfiConverterTypeMessage_lower(_ value: Message) -> RustBuffer {
 
 
 /**
+ * An order from the catalog.
+ */
+public struct Order: Equatable, Hashable {
+    /**
+     * The catalog's ID.
+     */
+    public let catalogId: String?
+    /**
+     * The text the user sent with the order.
+     */
+    public let text: String?
+    /**
+     * The items ordered.
+     */
+    public let items: [OrderItem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The catalog's ID.
+         */catalogId: String? = nil, 
+        /**
+         * The text the user sent with the order.
+         */text: String? = nil, 
+        /**
+         * The items ordered.
+         */items: [OrderItem] = []) {
+        self.catalogId = catalogId
+        self.text = text
+        self.items = items
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Order: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrder: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Order {
+        return
+            try Order(
+                catalogId: FfiConverterOptionString.read(from: &buf), 
+                text: FfiConverterOptionString.read(from: &buf), 
+                items: FfiConverterSequenceTypeOrderItem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Order, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.catalogId, into: &buf)
+        FfiConverterOptionString.write(value.text, into: &buf)
+        FfiConverterSequenceTypeOrderItem.write(value.items, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrder_lift(_ buf: RustBuffer) throws -> Order {
+    return try FfiConverterTypeOrder.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrder_lower(_ value: Order) -> RustBuffer {
+    return FfiConverterTypeOrder.lower(value)
+}
+
+
+/**
+ * One line of an order.
+ */
+public struct OrderItem: Equatable, Hashable {
+    /**
+     * The product's retailer ID (SKU).
+     */
+    public let productRetailerId: String
+    /**
+     * How many.
+     */
+    public let quantity: UInt64?
+    /**
+     * The price of one.
+     */
+    public let itemPrice: Double?
+    /**
+     * The price's currency, e.g. `USD`.
+     */
+    public let currency: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The product's retailer ID (SKU).
+         */productRetailerId: String, 
+        /**
+         * How many.
+         */quantity: UInt64? = nil, 
+        /**
+         * The price of one.
+         */itemPrice: Double? = nil, 
+        /**
+         * The price's currency, e.g. `USD`.
+         */currency: String? = nil) {
+        self.productRetailerId = productRetailerId
+        self.quantity = quantity
+        self.itemPrice = itemPrice
+        self.currency = currency
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OrderItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrderItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrderItem {
+        return
+            try OrderItem(
+                productRetailerId: FfiConverterString.read(from: &buf), 
+                quantity: FfiConverterOptionUInt64.read(from: &buf), 
+                itemPrice: FfiConverterOptionDouble.read(from: &buf), 
+                currency: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OrderItem, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.productRetailerId, into: &buf)
+        FfiConverterOptionUInt64.write(value.quantity, into: &buf)
+        FfiConverterOptionDouble.write(value.itemPrice, into: &buf)
+        FfiConverterOptionString.write(value.currency, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderItem_lift(_ buf: RustBuffer) throws -> OrderItem {
+    return try FfiConverterTypeOrderItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderItem_lower(_ value: OrderItem) -> RustBuffer {
+    return FfiConverterTypeOrderItem.lower(value)
+}
+
+
+/**
  * An organisation.
  */
 public struct Org: Equatable, Hashable {
@@ -3068,6 +4551,95 @@ public func FfiConverterTypePhone_lift(_ buf: RustBuffer) throws -> Phone {
 #endif
 public func FfiConverterTypePhone_lower(_ value: Phone) -> RustBuffer {
     return FfiConverterTypePhone.lower(value)
+}
+
+
+/**
+ * How a message is priced (Meta's `pricing`).
+ */
+public struct Pricing: Equatable, Hashable {
+    /**
+     * Whether it is billed (Meta deprecates it for `type` and `category`).
+     */
+    public let billable: Bool?
+    /**
+     * The pricing model: `PMP` (per message), `CBP` before July 2025.
+     */
+    public let model: String?
+    /**
+     * `regular`, `free_customer_service`, `free_entry_point`…
+     */
+    public let kind: String?
+    /**
+     * `marketing`, `utility`, `authentication`, `service`…
+     */
+    public let category: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether it is billed (Meta deprecates it for `type` and `category`).
+         */billable: Bool? = nil, 
+        /**
+         * The pricing model: `PMP` (per message), `CBP` before July 2025.
+         */model: String? = nil, 
+        /**
+         * `regular`, `free_customer_service`, `free_entry_point`…
+         */kind: String? = nil, 
+        /**
+         * `marketing`, `utility`, `authentication`, `service`…
+         */category: String? = nil) {
+        self.billable = billable
+        self.model = model
+        self.kind = kind
+        self.category = category
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Pricing: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePricing: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Pricing {
+        return
+            try Pricing(
+                billable: FfiConverterOptionBool.read(from: &buf), 
+                model: FfiConverterOptionString.read(from: &buf), 
+                kind: FfiConverterOptionString.read(from: &buf), 
+                category: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Pricing, into buf: inout [UInt8]) {
+        FfiConverterOptionBool.write(value.billable, into: &buf)
+        FfiConverterOptionString.write(value.model, into: &buf)
+        FfiConverterOptionString.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.category, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePricing_lift(_ buf: RustBuffer) throws -> Pricing {
+    return try FfiConverterTypePricing.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePricing_lower(_ value: Pricing) -> RustBuffer {
+    return FfiConverterTypePricing.lower(value)
 }
 
 
@@ -3478,6 +5050,75 @@ public func FfiConverterTypeProductSection_lower(_ value: ProductSection) -> Rus
 
 
 /**
+ * A tap on a template's quick-reply button.
+ */
+public struct QuickReply: Equatable, Hashable {
+    /**
+     * The button's payload, as the send set it.
+     */
+    public let payload: String?
+    /**
+     * The button's label.
+     */
+    public let text: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The button's payload, as the send set it.
+         */payload: String? = nil, 
+        /**
+         * The button's label.
+         */text: String? = nil) {
+        self.payload = payload
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QuickReply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuickReply: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuickReply {
+        return
+            try QuickReply(
+                payload: FfiConverterOptionString.read(from: &buf), 
+                text: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QuickReply, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.payload, into: &buf)
+        FfiConverterOptionString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuickReply_lift(_ buf: RustBuffer) throws -> QuickReply {
+    return try FfiConverterTypeQuickReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuickReply_lower(_ value: QuickReply) -> RustBuffer {
+    return FfiConverterTypeQuickReply.lower(value)
+}
+
+
+/**
  * An emoji reaction to an earlier message.
  */
 public struct Reaction: Equatable, Hashable {
@@ -3784,6 +5425,246 @@ public func FfiConverterTypeReplyButton_lower(_ value: ReplyButton) -> RustBuffe
 
 
 /**
+ * The message an inbound message replies to, and how it was forwarded.
+ */
+public struct ReplyContext: Equatable, Hashable {
+    /**
+     * The ID of the message replied to.
+     */
+    public let messageId: String?
+    /**
+     * Who sent the message replied to.
+     */
+    public let from: String?
+    /**
+     * The message was forwarded.
+     */
+    public let forwarded: Bool
+    /**
+     * The message was forwarded many times.
+     */
+    public let frequentlyForwarded: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The ID of the message replied to.
+         */messageId: String? = nil, 
+        /**
+         * Who sent the message replied to.
+         */from: String? = nil, 
+        /**
+         * The message was forwarded.
+         */forwarded: Bool = false, 
+        /**
+         * The message was forwarded many times.
+         */frequentlyForwarded: Bool = false) {
+        self.messageId = messageId
+        self.from = from
+        self.forwarded = forwarded
+        self.frequentlyForwarded = frequentlyForwarded
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReplyContext: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReplyContext: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReplyContext {
+        return
+            try ReplyContext(
+                messageId: FfiConverterOptionString.read(from: &buf), 
+                from: FfiConverterOptionString.read(from: &buf), 
+                forwarded: FfiConverterBool.read(from: &buf), 
+                frequentlyForwarded: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReplyContext, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.messageId, into: &buf)
+        FfiConverterOptionString.write(value.from, into: &buf)
+        FfiConverterBool.write(value.forwarded, into: &buf)
+        FfiConverterBool.write(value.frequentlyForwarded, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplyContext_lift(_ buf: RustBuffer) throws -> ReplyContext {
+    return try FfiConverterTypeReplyContext.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplyContext_lower(_ value: ReplyContext) -> RustBuffer {
+    return FfiConverterTypeReplyContext.lower(value)
+}
+
+
+/**
+ * A status receipt: what became of a message the business sent.
+ */
+public struct StatusEvent: Equatable, Hashable {
+    /**
+     * Who reported it.
+     */
+    public let provider: ProviderKind
+    /**
+     * The provider's ID of the message, as the send returned it (CAMS `MessageId`, Meta's wamid).
+     */
+    public let messageId: String
+    /**
+     * The sender's correlation ID (CAMS `TaskId`; Meta `biz_opaque_callback_data`, which
+     * chatlane fills with the `taskId`).
+     */
+    public let taskId: String?
+    /**
+     * The business number that sent the message.
+     */
+    public let business: Business
+    /**
+     * The user the message was sent to.
+     */
+    public let recipient: ChatUser
+    /**
+     * What happened.
+     */
+    public let status: DeliveryStatus
+    /**
+     * When, in milliseconds since the Unix epoch.
+     */
+    public let timestampMs: UInt64?
+    /**
+     * Why it failed (with [`DeliveryStatus::Failed`]; Meta may list several).
+     */
+    public let errors: [DeliveryError]
+    /**
+     * The conversation the message was charged to, when the provider says.
+     */
+    public let conversation: Conversation?
+    /**
+     * How the message is priced (Meta).
+     */
+    public let pricing: Pricing?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who reported it.
+         */provider: ProviderKind, 
+        /**
+         * The provider's ID of the message, as the send returned it (CAMS `MessageId`, Meta's wamid).
+         */messageId: String, 
+        /**
+         * The sender's correlation ID (CAMS `TaskId`; Meta `biz_opaque_callback_data`, which
+         * chatlane fills with the `taskId`).
+         */taskId: String? = nil, 
+        /**
+         * The business number that sent the message.
+         */business: Business, 
+        /**
+         * The user the message was sent to.
+         */recipient: ChatUser, 
+        /**
+         * What happened.
+         */status: DeliveryStatus, 
+        /**
+         * When, in milliseconds since the Unix epoch.
+         */timestampMs: UInt64? = nil, 
+        /**
+         * Why it failed (with [`DeliveryStatus::Failed`]; Meta may list several).
+         */errors: [DeliveryError] = [], 
+        /**
+         * The conversation the message was charged to, when the provider says.
+         */conversation: Conversation? = nil, 
+        /**
+         * How the message is priced (Meta).
+         */pricing: Pricing? = nil) {
+        self.provider = provider
+        self.messageId = messageId
+        self.taskId = taskId
+        self.business = business
+        self.recipient = recipient
+        self.status = status
+        self.timestampMs = timestampMs
+        self.errors = errors
+        self.conversation = conversation
+        self.pricing = pricing
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusEvent {
+        return
+            try StatusEvent(
+                provider: FfiConverterTypeProviderKind.read(from: &buf), 
+                messageId: FfiConverterString.read(from: &buf), 
+                taskId: FfiConverterOptionString.read(from: &buf), 
+                business: FfiConverterTypeBusiness.read(from: &buf), 
+                recipient: FfiConverterTypeChatUser.read(from: &buf), 
+                status: FfiConverterTypeDeliveryStatus.read(from: &buf), 
+                timestampMs: FfiConverterOptionUInt64.read(from: &buf), 
+                errors: FfiConverterSequenceTypeDeliveryError.read(from: &buf), 
+                conversation: FfiConverterOptionTypeConversation.read(from: &buf), 
+                pricing: FfiConverterOptionTypePricing.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeProviderKind.write(value.provider, into: &buf)
+        FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterOptionString.write(value.taskId, into: &buf)
+        FfiConverterTypeBusiness.write(value.business, into: &buf)
+        FfiConverterTypeChatUser.write(value.recipient, into: &buf)
+        FfiConverterTypeDeliveryStatus.write(value.status, into: &buf)
+        FfiConverterOptionUInt64.write(value.timestampMs, into: &buf)
+        FfiConverterSequenceTypeDeliveryError.write(value.errors, into: &buf)
+        FfiConverterOptionTypeConversation.write(value.conversation, into: &buf)
+        FfiConverterOptionTypePricing.write(value.pricing, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusEvent_lift(_ buf: RustBuffer) throws -> StatusEvent {
+    return try FfiConverterTypeStatusEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusEvent_lower(_ value: StatusEvent) -> RustBuffer {
+    return FfiConverterTypeStatusEvent.lower(value)
+}
+
+
+/**
  * A sticker by URL (no caption, no file name).
  */
 public struct Sticker: Equatable, Hashable {
@@ -3839,6 +5720,85 @@ public func FfiConverterTypeSticker_lift(_ buf: RustBuffer) throws -> Sticker {
 #endif
 public func FfiConverterTypeSticker_lower(_ value: Sticker) -> RustBuffer {
     return FfiConverterTypeSticker.lower(value)
+}
+
+
+/**
+ * A notice from WhatsApp about the user.
+ */
+public struct SystemNotice: Equatable, Hashable {
+    /**
+     * The notice as shown, e.g. `User A changed from 1 to 2`.
+     */
+    public let body: String?
+    /**
+     * Its kind: `user_changed_number`, `customer_identity_changed`…
+     */
+    public let systemType: String?
+    /**
+     * The user's new phone number, when the notice is about one.
+     */
+    public let newPhone: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The notice as shown, e.g. `User A changed from 1 to 2`.
+         */body: String? = nil, 
+        /**
+         * Its kind: `user_changed_number`, `customer_identity_changed`…
+         */systemType: String? = nil, 
+        /**
+         * The user's new phone number, when the notice is about one.
+         */newPhone: String? = nil) {
+        self.body = body
+        self.systemType = systemType
+        self.newPhone = newPhone
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SystemNotice: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSystemNotice: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SystemNotice {
+        return
+            try SystemNotice(
+                body: FfiConverterOptionString.read(from: &buf), 
+                systemType: FfiConverterOptionString.read(from: &buf), 
+                newPhone: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SystemNotice, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.body, into: &buf)
+        FfiConverterOptionString.write(value.systemType, into: &buf)
+        FfiConverterOptionString.write(value.newPhone, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSystemNotice_lift(_ buf: RustBuffer) throws -> SystemNotice {
+    return try FfiConverterTypeSystemNotice.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSystemNotice_lower(_ value: SystemNotice) -> RustBuffer {
+    return FfiConverterTypeSystemNotice.lower(value)
 }
 
 
@@ -4458,6 +6418,188 @@ public func FfiConverterTypeTextVideoButton_lower(_ value: TextVideoButton) -> R
 
 
 /**
+ * A kind of message chatlane does not type, or could not read.
+ */
+public struct UnsupportedContent: Equatable, Hashable {
+    /**
+     * The provider's type name, as given (`unsupported`, `request_welcome`, `IMAGE`…).
+     */
+    public let messageType: String
+    /**
+     * The whole message as the provider sent it, compact JSON.
+     */
+    public let raw: String
+    /**
+     * Why it could not be read; `None` when chatlane simply has no type for it.
+     */
+    public let reason: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The provider's type name, as given (`unsupported`, `request_welcome`, `IMAGE`…).
+         */messageType: String, 
+        /**
+         * The whole message as the provider sent it, compact JSON.
+         */raw: String, 
+        /**
+         * Why it could not be read; `None` when chatlane simply has no type for it.
+         */reason: String? = nil) {
+        self.messageType = messageType
+        self.raw = raw
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UnsupportedContent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnsupportedContent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnsupportedContent {
+        return
+            try UnsupportedContent(
+                messageType: FfiConverterString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UnsupportedContent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.messageType, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnsupportedContent_lift(_ buf: RustBuffer) throws -> UnsupportedContent {
+    return try FfiConverterTypeUnsupportedContent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnsupportedContent_lower(_ value: UnsupportedContent) -> RustBuffer {
+    return FfiConverterTypeUnsupportedContent.lower(value)
+}
+
+
+/**
+ * Something chatlane does not type, kept whole so that nothing is lost.
+ */
+public struct UnsupportedEvent: Equatable, Hashable {
+    /**
+     * Who sent it.
+     */
+    public let provider: ProviderKind
+    /**
+     * The provider's name for it: Meta's webhook `field` (`message_template_status_update`…),
+     * or `messages`, `statuses`, `errors`, `entry` for an element of those; CAMS's
+     * `ChatAppStatus` or `ChatAppInbound`.
+     */
+    public let name: String
+    /**
+     * The JSON it came as, compact (Meta: the whole `changes[]` element for another field).
+     */
+    public let raw: String
+    /**
+     * Why it could not be typed; `None` when chatlane simply has no type for it.
+     */
+    public let reason: String?
+    /**
+     * The business account it concerns, when known (Meta: `entry[].id`, the WABA ID).
+     */
+    public let accountId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who sent it.
+         */provider: ProviderKind, 
+        /**
+         * The provider's name for it: Meta's webhook `field` (`message_template_status_update`…),
+         * or `messages`, `statuses`, `errors`, `entry` for an element of those; CAMS's
+         * `ChatAppStatus` or `ChatAppInbound`.
+         */name: String, 
+        /**
+         * The JSON it came as, compact (Meta: the whole `changes[]` element for another field).
+         */raw: String, 
+        /**
+         * Why it could not be typed; `None` when chatlane simply has no type for it.
+         */reason: String? = nil, 
+        /**
+         * The business account it concerns, when known (Meta: `entry[].id`, the WABA ID).
+         */accountId: String? = nil) {
+        self.provider = provider
+        self.name = name
+        self.raw = raw
+        self.reason = reason
+        self.accountId = accountId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UnsupportedEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnsupportedEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnsupportedEvent {
+        return
+            try UnsupportedEvent(
+                provider: FfiConverterTypeProviderKind.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                raw: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                accountId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UnsupportedEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeProviderKind.write(value.provider, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.raw, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterOptionString.write(value.accountId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnsupportedEvent_lift(_ buf: RustBuffer) throws -> UnsupportedEvent {
+    return try FfiConverterTypeUnsupportedEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnsupportedEvent_lower(_ value: UnsupportedEvent) -> RustBuffer {
+    return FfiConverterTypeUnsupportedEvent.lower(value)
+}
+
+
+/**
  * A video by URL. Viber also needs `thumbnail`, `fileSize` and `duration`.
  */
 public struct Video: Equatable, Hashable {
@@ -4554,6 +6696,82 @@ public func FfiConverterTypeVideo_lift(_ buf: RustBuffer) throws -> Video {
 public func FfiConverterTypeVideo_lower(_ value: Video) -> RustBuffer {
     return FfiConverterTypeVideo.lower(value)
 }
+
+
+/**
+ * Which of its two pushes a CAMS body is: CAMS posts them to different URLs
+ * (`StatusCallbackUrl`, `UpCallbackUrl`) or queues, and the bodies do not say.
+ */
+
+public enum CamsPushKind: Equatable, Hashable {
+    
+    /**
+     * `ChatAppStatus`: status receipts for sent messages.
+     */
+    case status
+    /**
+     * `ChatAppInbound`: messages from users.
+     */
+    case inbound
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CamsPushKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCamsPushKind: FfiConverterRustBuffer {
+    typealias SwiftType = CamsPushKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CamsPushKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .status
+        
+        case 2: return .inbound
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CamsPushKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .status:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .inbound:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCamsPushKind_lift(_ buf: RustBuffer) throws -> CamsPushKind {
+    return try FfiConverterTypeCamsPushKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCamsPushKind_lower(_ value: CamsPushKind) -> RustBuffer {
+    return FfiConverterTypeCamsPushKind.lower(value)
+}
+
 
 
 /**
@@ -5011,6 +7229,251 @@ public func FfiConverterTypeContent_lower(_ value: Content) -> RustBuffer {
 
 
 /**
+ * What became of a sent message. JSON: the lowercase name (`"delivered"`), or
+ * `{"other": "<provider's name>"}` for a status chatlane does not know.
+ */
+
+public enum DeliveryStatus: Equatable, Hashable {
+    
+    /**
+     * The provider sent it to the user's app.
+     */
+    case sent
+    /**
+     * It reached the user's device.
+     */
+    case delivered
+    /**
+     * The user read it.
+     */
+    case read
+    /**
+     * The user played the voice note.
+     */
+    case played
+    /**
+     * It could not be delivered (see the errors).
+     */
+    case failed
+    /**
+     * The user deleted it (CAMS lists it; reportedly never pushed).
+     */
+    case deleted
+    /**
+     * Viber: the user subscribed to the business.
+     */
+    case subscribe
+    /**
+     * Viber: the user unsubscribed from the business.
+     */
+    case unsubscribe
+    /**
+     * A status chatlane does not know, by the provider's name as given.
+     */
+    case other(String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DeliveryStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeliveryStatus: FfiConverterRustBuffer {
+    typealias SwiftType = DeliveryStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeliveryStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .sent
+        
+        case 2: return .delivered
+        
+        case 3: return .read
+        
+        case 4: return .played
+        
+        case 5: return .failed
+        
+        case 6: return .deleted
+        
+        case 7: return .subscribe
+        
+        case 8: return .unsubscribe
+        
+        case 9: return .other(try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DeliveryStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .sent:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .delivered:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .read:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .played:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .deleted:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .subscribe:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .unsubscribe:
+            writeInt(&buf, Int32(8))
+        
+        
+        case let .other(v1):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeliveryStatus_lift(_ buf: RustBuffer) throws -> DeliveryStatus {
+    return try FfiConverterTypeDeliveryStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeliveryStatus_lower(_ value: DeliveryStatus) -> RustBuffer {
+    return FfiConverterTypeDeliveryStatus.lower(value)
+}
+
+
+
+/**
+ * One thing a provider reported: a receipt for a sent message, a message from a user, or
+ * something chatlane does not type (kept whole, never dropped).
+ */
+
+public enum Event: Equatable, Hashable {
+    
+    /**
+     * A status receipt for a message the business sent.
+     */
+    case status(StatusEvent
+    )
+    /**
+     * A message a user sent to the business.
+     */
+    case inbound(InboundEvent
+    )
+    /**
+     * Anything else: another webhook field, a new kind of update, an element that could not
+     * be read.
+     */
+    case unsupported(UnsupportedEvent
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Event: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
+    typealias SwiftType = Event
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Event {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .status(try FfiConverterTypeStatusEvent.read(from: &buf)
+        )
+        
+        case 2: return .inbound(try FfiConverterTypeInboundEvent.read(from: &buf)
+        )
+        
+        case 3: return .unsupported(try FfiConverterTypeUnsupportedEvent.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Event, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .status(v1):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeStatusEvent.write(v1, into: &buf)
+            
+        
+        case let .inbound(v1):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeInboundEvent.write(v1, into: &buf)
+            
+        
+        case let .unsupported(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeUnsupportedEvent.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvent_lift(_ buf: RustBuffer) throws -> Event {
+    return try FfiConverterTypeEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvent_lower(_ value: Event) -> RustBuffer {
+    return FfiConverterTypeEvent.lower(value)
+}
+
+
+
+/**
  * When a fallback fires (`FallBackRule`).
  */
 
@@ -5280,6 +7743,269 @@ public func FfiConverterTypeHeader_lower(_ value: Header) -> RustBuffer {
 
 
 /**
+ * The content of an inbound message; the variant is its `type`.
+ */
+
+public enum InboundContent: Equatable, Hashable {
+    
+    /**
+     * Text.
+     */
+    case text(InboundText
+    )
+    /**
+     * An image.
+     */
+    case image(InboundMedia
+    )
+    /**
+     * A video.
+     */
+    case video(InboundMedia
+    )
+    /**
+     * An audio file or a voice note.
+     */
+    case audio(InboundAudio
+    )
+    /**
+     * A document.
+     */
+    case document(InboundDocument
+    )
+    /**
+     * A sticker.
+     */
+    case sticker(InboundSticker
+    )
+    /**
+     * A map location.
+     */
+    case location(InboundLocation
+    )
+    /**
+     * Contact cards (also the answer to a contact-info request).
+     */
+    case contacts(InboundContacts
+    )
+    /**
+     * A tap on a template's quick-reply button (Meta `button`, CAMS `REPLY`).
+     */
+    case quickReply(QuickReply
+    )
+    /**
+     * A tap on an interactive message's reply button (`button_reply`).
+     */
+    case buttonReply(ButtonReply
+    )
+    /**
+     * A choice from an interactive list (`list_reply`).
+     */
+    case listReply(ListReply
+    )
+    /**
+     * A completed WhatsApp Flow (`nfm_reply`).
+     */
+    case flowReply(FlowReply
+    )
+    /**
+     * A reaction to a message, or its removal.
+     */
+    case reaction(InboundReaction
+    )
+    /**
+     * An order from the catalog.
+     */
+    case order(Order
+    )
+    /**
+     * A notice from WhatsApp about the user (changed number, changed identity…).
+     */
+    case system(SystemNotice
+    )
+    /**
+     * A kind of message chatlane does not type (or could not read), kept whole.
+     */
+    case unsupported(UnsupportedContent
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension InboundContent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundContent: FfiConverterRustBuffer {
+    typealias SwiftType = InboundContent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundContent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .text(try FfiConverterTypeInboundText.read(from: &buf)
+        )
+        
+        case 2: return .image(try FfiConverterTypeInboundMedia.read(from: &buf)
+        )
+        
+        case 3: return .video(try FfiConverterTypeInboundMedia.read(from: &buf)
+        )
+        
+        case 4: return .audio(try FfiConverterTypeInboundAudio.read(from: &buf)
+        )
+        
+        case 5: return .document(try FfiConverterTypeInboundDocument.read(from: &buf)
+        )
+        
+        case 6: return .sticker(try FfiConverterTypeInboundSticker.read(from: &buf)
+        )
+        
+        case 7: return .location(try FfiConverterTypeInboundLocation.read(from: &buf)
+        )
+        
+        case 8: return .contacts(try FfiConverterTypeInboundContacts.read(from: &buf)
+        )
+        
+        case 9: return .quickReply(try FfiConverterTypeQuickReply.read(from: &buf)
+        )
+        
+        case 10: return .buttonReply(try FfiConverterTypeButtonReply.read(from: &buf)
+        )
+        
+        case 11: return .listReply(try FfiConverterTypeListReply.read(from: &buf)
+        )
+        
+        case 12: return .flowReply(try FfiConverterTypeFlowReply.read(from: &buf)
+        )
+        
+        case 13: return .reaction(try FfiConverterTypeInboundReaction.read(from: &buf)
+        )
+        
+        case 14: return .order(try FfiConverterTypeOrder.read(from: &buf)
+        )
+        
+        case 15: return .system(try FfiConverterTypeSystemNotice.read(from: &buf)
+        )
+        
+        case 16: return .unsupported(try FfiConverterTypeUnsupportedContent.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: InboundContent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .text(v1):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeInboundText.write(v1, into: &buf)
+            
+        
+        case let .image(v1):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeInboundMedia.write(v1, into: &buf)
+            
+        
+        case let .video(v1):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeInboundMedia.write(v1, into: &buf)
+            
+        
+        case let .audio(v1):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeInboundAudio.write(v1, into: &buf)
+            
+        
+        case let .document(v1):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeInboundDocument.write(v1, into: &buf)
+            
+        
+        case let .sticker(v1):
+            writeInt(&buf, Int32(6))
+            FfiConverterTypeInboundSticker.write(v1, into: &buf)
+            
+        
+        case let .location(v1):
+            writeInt(&buf, Int32(7))
+            FfiConverterTypeInboundLocation.write(v1, into: &buf)
+            
+        
+        case let .contacts(v1):
+            writeInt(&buf, Int32(8))
+            FfiConverterTypeInboundContacts.write(v1, into: &buf)
+            
+        
+        case let .quickReply(v1):
+            writeInt(&buf, Int32(9))
+            FfiConverterTypeQuickReply.write(v1, into: &buf)
+            
+        
+        case let .buttonReply(v1):
+            writeInt(&buf, Int32(10))
+            FfiConverterTypeButtonReply.write(v1, into: &buf)
+            
+        
+        case let .listReply(v1):
+            writeInt(&buf, Int32(11))
+            FfiConverterTypeListReply.write(v1, into: &buf)
+            
+        
+        case let .flowReply(v1):
+            writeInt(&buf, Int32(12))
+            FfiConverterTypeFlowReply.write(v1, into: &buf)
+            
+        
+        case let .reaction(v1):
+            writeInt(&buf, Int32(13))
+            FfiConverterTypeInboundReaction.write(v1, into: &buf)
+            
+        
+        case let .order(v1):
+            writeInt(&buf, Int32(14))
+            FfiConverterTypeOrder.write(v1, into: &buf)
+            
+        
+        case let .system(v1):
+            writeInt(&buf, Int32(15))
+            FfiConverterTypeSystemNotice.write(v1, into: &buf)
+            
+        
+        case let .unsupported(v1):
+            writeInt(&buf, Int32(16))
+            FfiConverterTypeUnsupportedContent.write(v1, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundContent_lift(_ buf: RustBuffer) throws -> InboundContent {
+    return try FfiConverterTypeInboundContent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundContent_lower(_ value: InboundContent) -> RustBuffer {
+    return FfiConverterTypeInboundContent.lower(value)
+}
+
+
+
+/**
  * An interactive message; the variant is Meta's `type`.
  */
 
@@ -5524,6 +8250,81 @@ public func FfiConverterTypeInteractive_lower(_ value: Interactive) -> RustBuffe
 
 
 /**
+ * The FFI form; the compiler checks these variants against the declaration in `provider`.
+ */
+
+public enum ProviderKind: Equatable, Hashable {
+    
+    /**
+     * Alibaba Cloud CAMS.
+     */
+    case cams
+    /**
+     * Meta's WhatsApp Cloud API.
+     */
+    case meta
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ProviderKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProviderKind: FfiConverterRustBuffer {
+    typealias SwiftType = ProviderKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProviderKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .cams
+        
+        case 2: return .meta
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ProviderKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .cams:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .meta:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderKind_lift(_ buf: RustBuffer) throws -> ProviderKind {
+    return try FfiConverterTypeProviderKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProviderKind_lower(_ value: ProviderKind) -> RustBuffer {
+    return FfiConverterTypeProviderKind.lower(value)
+}
+
+
+
+/**
  * Who `to` is (`RecipientType`).
  */
 
@@ -5734,6 +8535,54 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
+    typealias SwiftType = Double?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDouble.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDouble.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -5774,6 +8623,30 @@ fileprivate struct FfiConverterOptionTypeCatalogParameters: FfiConverterRustBuff
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCatalogParameters.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeConversation: FfiConverterRustBuffer {
+    typealias SwiftType = Conversation?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeConversation.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeConversation.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5902,6 +8775,30 @@ fileprivate struct FfiConverterOptionTypeOrg: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePricing: FfiConverterRustBuffer {
+    typealias SwiftType = Pricing?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePricing.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePricing.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeProductAction: FfiConverterRustBuffer {
     typealias SwiftType = ProductAction?
 
@@ -5918,6 +8815,30 @@ fileprivate struct FfiConverterOptionTypeProductAction: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeProductAction.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeReplyContext: FfiConverterRustBuffer {
+    typealias SwiftType = ReplyContext?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReplyContext.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReplyContext.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6242,6 +9163,31 @@ fileprivate struct FfiConverterSequenceTypeContactUrl: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDeliveryError: FfiConverterRustBuffer {
+    typealias SwiftType = [DeliveryError]
+
+    public static func write(_ value: [DeliveryError], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDeliveryError.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DeliveryError] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DeliveryError]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDeliveryError.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeEmail: FfiConverterRustBuffer {
     typealias SwiftType = [Email]
 
@@ -6309,6 +9255,31 @@ fileprivate struct FfiConverterSequenceTypeListSection: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeListSection.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOrderItem: FfiConverterRustBuffer {
+    typealias SwiftType = [OrderItem]
+
+    public static func write(_ value: [OrderItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOrderItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OrderItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OrderItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOrderItem.read(from: &buf))
         }
         return seq
     }
