@@ -1,11 +1,12 @@
-# Shared by the benchmark scripts (source it): the fixed endpoint every implementation is
+# Shared by the benchmark scripts (source it): the fixed endpoints every implementation is
 # measured against — nginx from Debian with bench/nginx.conf (a copy of the anchors'
-# endpoint), answering every POST on 127.0.0.1:18080 with a CAMS success body.
+# endpoint), answering every POST on 127.0.0.1:18080 with a CAMS success body and on
+# 127.0.0.1:18090 with a Meta Cloud API one.
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$BENCH_DIR/../scripts/lib.sh"
 BENCH_WORK="$REPO/target/bench"
-export BENCH_ENDPOINT="http://127.0.0.1:18080"
+export BENCH_ENDPOINT="http://127.0.0.1:18080" BENCH_META_ENDPOINT="http://127.0.0.1:18090"
 
 # Installs nginx and wrk from Debian's packages when they are missing.
 install_tools() {
@@ -21,16 +22,19 @@ install_tools() {
 start_nginx() {
   local prefix="$BENCH_WORK/nginx"
   mkdir -p "$prefix/logs"
-  if curl -s -o /dev/null "$BENCH_ENDPOINT/"; then
-    echo "something already answers on $BENCH_ENDPOINT: stop it first (the benchmark needs its own nginx)" >&2
-    return 1
-  fi
+  local endpoint
+  for endpoint in "$BENCH_ENDPOINT" "$BENCH_META_ENDPOINT"; do
+    if curl -s -o /dev/null "$endpoint/"; then
+      echo "something already answers on $endpoint: stop it first (the benchmark needs its own nginx)" >&2
+      return 1
+    fi
+  done
   nginx -p "$prefix" -c "$BENCH_DIR/nginx.conf" &
   NGINX_PID=$!
   trap 'kill "$NGINX_PID" 2>/dev/null || true; [ -n "${SANDBOX_PID:-}" ] && kill "$SANDBOX_PID" 2>/dev/null; true' EXIT
   for _ in $(seq 100); do
     if ! kill -0 "$NGINX_PID" 2>/dev/null; then
-      echo "nginx exited: are ports 18080-18086 taken by another server? (see $prefix/logs/error.log)" >&2
+      echo "nginx exited: are ports 18080-18086 or 18090 taken by another server? (see $prefix/logs/error.log)" >&2
       return 1
     fi
     curl -s -o /dev/null -X POST "$BENCH_ENDPOINT/" && return 0

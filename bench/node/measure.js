@@ -5,17 +5,21 @@
 // concurrency-capped runner, require time / RSS measured in child processes, and the JSON
 // lines of bench/PROTOCOL.md on stdout (everything else goes to stderr).
 //
-// A script calls `main({ impl, requireCode, setup })`:
+// A script calls `main({ impl, requireCode, setup, providers })`:
 //   impl         the `impl` field of every line, e.g. 'official-node'
 //   requireCode  JavaScript that requires the package, run with `node -e` for `import`
-//   setup        async (settings) => send, where `send(i)` sends message i (even: template, odd:
-//                text) and resolves once it succeeded, throwing on any failure
+//   setup        async (settings, provider) => send, where `send(i)` sends message i through
+//                `provider` (CAMS: even a template, odd a text) and resolves once it succeeded,
+//                throwing on any failure
+//   providers    the APIs whose throughput is measured, in order (default ['cams']); each
+//                throughput line names its `provider`, the first one's client serves `rss_after`
 
 const { spawnSync } = require('node:child_process')
 
-/** The two messages of bench/PROTOCOL.md, as plain data each script maps to its own API. */
+/** The messages of bench/PROTOCOL.md, as plain data each script maps to its own API. */
 const MESSAGE = Object.freeze({
   from: '8613800000000',
+  metaFrom: '106540352242922', // Meta's sender: a business phone number ID
   to: '6591234567',
   templateCode: '744c4b5c79c94324',
   language: 'en',
@@ -31,9 +35,10 @@ const RSS_CHILD_FLAG = '--rss-after-sends'
 /** The benchmark settings from the environment (bench/PROTOCOL.md). */
 function settings() {
   const endpoint = process.env.BENCH_ENDPOINT || 'http://127.0.0.1:18080'
+  const metaEndpoint = process.env.BENCH_META_ENDPOINT || 'http://127.0.0.1:18090'
   const count = positiveInt('BENCH_COUNT', 20000)
   const inflight = positiveInt('BENCH_INFLIGHT', 64)
-  return { endpoint, count, inflight }
+  return { endpoint, metaEndpoint, count, inflight }
 }
 
 function positiveInt(name, fallback) {
@@ -116,11 +121,12 @@ async function runCapped(send, count, inflight, offset = 0) {
 }
 
 /** Runs one throughput scenario and emits its line. */
-async function throughput(impl, scenario, send, count, inflight, offset) {
+async function throughput(impl, provider, scenario, send, count, inflight, offset) {
   const { seconds, latenciesUs } = await runCapped(send, count, inflight, offset)
   latenciesUs.sort()
   emit({
     impl,
+    provider,
     scenario,
     count,
     seconds: round(seconds, 4),
@@ -190,28 +196,30 @@ function measureRssAfterSends(impl) {
 }
 
 /** The child side of measureRssAfterSends (the package is required by the script itself). */
-async function rssChild(setup) {
+async function rssChild(setup, provider) {
   const afterRequire = process.memoryUsage().rss
-  const send = await setup(settings())
+  const send = await setup(settings(), provider)
   await runCapped(send, RSS_SENDS, 1)
   const afterSends = process.memoryUsage().rss
   process.stdout.write(JSON.stringify({ afterRequire, afterSends }))
 }
 
-async function bench({ impl, requireCode, setup }) {
+async function bench({ impl, requireCode, setup, providers = ['cams'] }) {
   if (process.argv.includes(RSS_CHILD_FLAG)) {
-    await rssChild(setup)
+    await rssChild(setup, providers[0])
     return
   }
   const config = settings()
   const { count, inflight } = config
   measureImport(impl, requireCode)
-  const send = await setup(config)
-  // Warm-up: half one at a time, half with the in-flight cap (so connections are open).
-  await runCapped(send, WARMUP / 2, 1)
-  await runCapped(send, WARMUP / 2, inflight, WARMUP / 2)
-  await throughput(impl, 'sequential', send, count, 1, 0)
-  await throughput(impl, `inflight${inflight}`, send, count, inflight, 0)
+  for (const provider of providers) {
+    const send = await setup(config, provider)
+    // Warm-up: half one at a time, half with the in-flight cap (so connections are open).
+    await runCapped(send, WARMUP / 2, 1)
+    await runCapped(send, WARMUP / 2, inflight, WARMUP / 2)
+    await throughput(impl, provider, 'sequential', send, count, 1, 0)
+    await throughput(impl, provider, `inflight${inflight}`, send, count, inflight, 0)
+  }
   measureRssAfterSends(impl)
 }
 

@@ -1,17 +1,19 @@
 """Benchmarks chatlane's Python package (sync and asyncio); reports as bench/PROTOCOL.md says.
 
-The two messages (template, text) are built once and sent alternately, as a user sending
-the same kind of message would. The client has fake credentials, the endpoint from
-BENCH_ENDPOINT and a rate limit of 10,000,000/s so pacing never interferes.
+Each provider's messages are built once and sent in turn, as a user sending the same kind of
+message would: CAMS alternates a template and a text message, Meta sends a text message. Each
+client has fake credentials, its provider's endpoint (BENCH_ENDPOINT, BENCH_META_ENDPOINT) and
+client-side pacing off, so pacing never interferes. Every throughput scenario runs for CAMS,
+then for Meta (lines labelled ``provider``).
 
 * ``chatlane-python``: ``sequential`` with ``client.send``; ``inflight64`` with 64 threads of
   a ThreadPoolExecutor (``send`` releases the interpreter while it waits); ``import`` and
-  ``rss_after_10000``.
+  ``rss_after_10000`` (CAMS).
 * ``chatlane-python-asyncio``: ``sequential`` awaiting ``send_async`` one at a time;
   ``inflight64`` with 64 coroutines, each awaiting one send at a time.
 
-    BENCH_ENDPOINT=http://127.0.0.1:18080 BENCH_COUNT=5000 BENCH_INFLIGHT=64 \
-        .venv/bin/python bench/python/chatlane_bench.py
+    BENCH_ENDPOINT=http://127.0.0.1:18080 BENCH_META_ENDPOINT=http://127.0.0.1:18090 \
+        BENCH_COUNT=5000 BENCH_INFLIGHT=64 .venv/bin/python bench/python/chatlane_bench.py
 """
 
 from __future__ import annotations
@@ -26,21 +28,28 @@ from measure import AsyncSend, Send, Settings
 
 IMPL = "chatlane-python"
 IMPL_ASYNCIO = "chatlane-python-asyncio"
-RATE_LIMIT_PER_SECOND = 10_000_000
+PROVIDERS = ("cams", "meta")
+CREDENTIALS = {
+    "cams": {"access_key_id": measure.KEY_ID, "access_key_secret": measure.KEY_SECRET},
+    "meta": {"access_token": measure.META_TOKEN},
+}
 
 
-def make_client(endpoint: str) -> chatlane.Client:
-    """A client for ``endpoint`` whose rate limiter never holds a send back."""
+def make_client(provider: str, settings: Settings) -> chatlane.Client:
+    """A ``provider`` client for its endpoint, with pacing off."""
     return chatlane.Client(
-        access_key_id=measure.KEY_ID,
-        access_key_secret=measure.KEY_SECRET,
-        endpoint=endpoint,
-        rate_limit_per_second=RATE_LIMIT_PER_SECOND,
+        provider=provider,
+        endpoint=settings.endpoint_for(provider),
+        rate_limit_disabled=True,
+        **CREDENTIALS[provider],
     )
 
 
-def make_messages() -> tuple[chatlane.Message, chatlane.Message]:
-    """The template and the text message of PROTOCOL.md."""
+def make_messages(provider: str) -> tuple[chatlane.Message, ...]:
+    """PROTOCOL.md's messages: CAMS's template and text, Meta's text."""
+    text = chatlane.Text(text=measure.TEXT)
+    if provider == "meta":
+        return (chatlane.Message(from_=measure.META_SENDER, to=measure.RECIPIENT, content=text),)
     template = chatlane.Message(
         from_=measure.SENDER,
         to=measure.RECIPIENT,
@@ -48,32 +57,31 @@ def make_messages() -> tuple[chatlane.Message, chatlane.Message]:
             code=measure.TEMPLATE_CODE, language=measure.LANGUAGE, params=dict(measure.TEMPLATE_PARAMS)
         ),
     )
-    text = chatlane.Message(from_=measure.SENDER, to=measure.RECIPIENT, content=chatlane.Text(text=measure.TEXT))
-    return template, text
+    return template, chatlane.Message(from_=measure.SENDER, to=measure.RECIPIENT, content=text)
 
 
 def check(receipt: chatlane.SendReceipt) -> None:
-    """Raises unless the receipt carries a MessageId (a failed send already raised)."""
+    """Raises unless the receipt carries a message ID (a failed send already raised)."""
     if not receipt.message_id:
-        raise RuntimeError(f"send returned no MessageId: {receipt!r}")
+        raise RuntimeError(f"send returned no message ID: {receipt!r}")
 
 
-def sender(client: chatlane.Client) -> Send:
-    """``send(i)``: the template on even ``i``, the text on odd, blocking."""
-    messages = make_messages()
+def sender(client: chatlane.Client, provider: str) -> Send:
+    """``send(i)``: message ``i`` of the provider's messages, in turn, blocking."""
+    messages = make_messages(provider)
 
     def send(i: int) -> None:
-        check(client.send(messages[i & 1]))
+        check(client.send(messages[i % len(messages)]))
 
     return send
 
 
-def async_sender(client: chatlane.Client) -> AsyncSend:
+def async_sender(client: chatlane.Client, provider: str) -> AsyncSend:
     """``await send(i)`` through ``Client.send_async``."""
-    messages = make_messages()
+    messages = make_messages(provider)
 
     async def send(i: int) -> None:
-        check(await client.send_async(messages[i & 1]))
+        check(await client.send_async(messages[i % len(messages)]))
 
     return send
 
@@ -83,15 +91,16 @@ def main() -> None:
     settings = Settings.from_env()
     child_sends = measure.rss_child_sends(sys.argv)
     if child_sends is not None:
-        measure.rss_child(sender(make_client(settings.endpoint)), child_sends)
+        measure.rss_child(sender(make_client("cams", settings), "cams"), child_sends)
         return
-    measure.log(f"{IMPL}: {settings}, rate_limit_per_second={RATE_LIMIT_PER_SECOND}, chatlane {chatlane.__version__}")
-    client = make_client(settings.endpoint)
-    measure.bench_sequential(IMPL, sender(client), settings)
-    measure.bench_threads(IMPL, sender(client), settings)
-    async_client = make_client(settings.endpoint)
-    measure.bench_async_sequential(IMPL_ASYNCIO, async_sender(async_client), settings)
-    measure.bench_async_workers(IMPL_ASYNCIO, async_sender(async_client), settings)
+    measure.log(f"{IMPL}: {settings}, pacing off, chatlane {chatlane.__version__}")
+    for provider in PROVIDERS:
+        client = make_client(provider, settings)
+        measure.bench_sequential(IMPL, sender(client, provider), settings, provider)
+        measure.bench_threads(IMPL, sender(client, provider), settings, provider)
+        async_client = make_client(provider, settings)
+        measure.bench_async_sequential(IMPL_ASYNCIO, async_sender(async_client, provider), settings, provider)
+        measure.bench_async_workers(IMPL_ASYNCIO, async_sender(async_client, provider), settings, provider)
     measure.bench_import(IMPL, "chatlane")
     measure.bench_rss_after_sends(IMPL, os.path.abspath(__file__))
 

@@ -25,6 +25,7 @@ RSS_FLAG = "--rss-after"
 # The messages of PROTOCOL.md.
 KEY_ID, KEY_SECRET = "bench-key-id", "bench-key-secret"
 SENDER, RECIPIENT = "8613800000000", "6591234567"
+META_TOKEN, META_SENDER = "bench-token", "106540352242922"  # Meta's sender: a phone number ID
 TEMPLATE_CODE, LANGUAGE = "744c4b5c79c94324", "en"
 TEMPLATE_PARAMS = {"name": "Ada", "code": "123456"}
 TEXT = "hello"
@@ -36,9 +37,11 @@ Timing = tuple[int, list[int]]  # (elapsed ns, per-message latencies in ns)
 
 @dataclass(frozen=True)
 class Settings:
-    """The run's parameters, from BENCH_ENDPOINT, BENCH_COUNT and BENCH_INFLIGHT."""
+    """The run's parameters, from BENCH_ENDPOINT, BENCH_META_ENDPOINT, BENCH_COUNT and
+    BENCH_INFLIGHT."""
 
     endpoint: str
+    meta_endpoint: str
     count: int
     inflight: int
 
@@ -47,9 +50,14 @@ class Settings:
         """Reads the environment, with PROTOCOL.md's defaults."""
         return cls(
             endpoint=os.environ.get("BENCH_ENDPOINT", "http://127.0.0.1:18080"),
+            meta_endpoint=os.environ.get("BENCH_META_ENDPOINT", "http://127.0.0.1:18090"),
             count=int(os.environ.get("BENCH_COUNT", "20000")),
             inflight=int(os.environ.get("BENCH_INFLIGHT", "64")),
         )
+
+    def endpoint_for(self, provider: str) -> str:
+        """The endpoint answering as ``provider`` (``cams`` or ``meta``)."""
+        return self.meta_endpoint if provider == "meta" else self.endpoint
 
     @property
     def inflight_scenario(self) -> str:
@@ -80,7 +88,7 @@ def median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def emit_throughput(impl: str, scenario: str, timing: Timing) -> None:
+def emit_throughput(impl: str, provider: str, scenario: str, timing: Timing) -> None:
     """Prints msgs/s over the whole run and p50/p99 of the per-message latencies."""
     elapsed_ns, latencies = timing
     latencies.sort()
@@ -88,6 +96,7 @@ def emit_throughput(impl: str, scenario: str, timing: Timing) -> None:
     emit(
         impl,
         scenario,
+        provider=provider,
         count=len(latencies),
         seconds=round(seconds, 4),
         msgs_per_s=round(len(latencies) / seconds, 1),
@@ -188,21 +197,23 @@ async def time_async_workers(send: AsyncSend, count: int, inflight: int) -> Timi
 
 
 # ---- scenarios (warm up, measure, print) --------------------------------------------------
+# ``provider`` labels the lines: the API the sends go through (the official SDKs: CAMS).
 
 
-def bench_sequential(impl: str, send: Send, settings: Settings) -> None:
+def bench_sequential(impl: str, send: Send, settings: Settings, provider: str = "cams") -> None:
     """Scenario ``sequential``: one send at a time from this thread."""
     time_sequential(send, WARMUP)
-    emit_throughput(impl, "sequential", time_sequential(send, settings.count))
+    emit_throughput(impl, provider, "sequential", time_sequential(send, settings.count))
 
 
-def bench_threads(impl: str, send: Send, settings: Settings) -> None:
+def bench_threads(impl: str, send: Send, settings: Settings, provider: str = "cams") -> None:
     """Scenario ``inflight<N>``: N threads sending."""
     time_threads(send, WARMUP, settings.inflight)
-    emit_throughput(impl, settings.inflight_scenario, time_threads(send, settings.count, settings.inflight))
+    timing = time_threads(send, settings.count, settings.inflight)
+    emit_throughput(impl, provider, settings.inflight_scenario, timing)
 
 
-def bench_async_sequential(impl: str, send: AsyncSend, settings: Settings) -> None:
+def bench_async_sequential(impl: str, send: AsyncSend, settings: Settings, provider: str = "cams") -> None:
     """Scenario ``sequential`` in one event loop: await one send at a time."""
     import asyncio
 
@@ -210,10 +221,10 @@ def bench_async_sequential(impl: str, send: AsyncSend, settings: Settings) -> No
         await time_async_sequential(send, WARMUP)
         return await time_async_sequential(send, settings.count)
 
-    emit_throughput(impl, "sequential", asyncio.run(run()))
+    emit_throughput(impl, provider, "sequential", asyncio.run(run()))
 
 
-def bench_async_workers(impl: str, send: AsyncSend, settings: Settings) -> None:
+def bench_async_workers(impl: str, send: AsyncSend, settings: Settings, provider: str = "cams") -> None:
     """Scenario ``inflight<N>`` in one event loop: N coroutines sending."""
     import asyncio
 
@@ -221,7 +232,7 @@ def bench_async_workers(impl: str, send: AsyncSend, settings: Settings) -> None:
         await time_async_workers(send, WARMUP, settings.inflight)
         return await time_async_workers(send, settings.count, settings.inflight)
 
-    emit_throughput(impl, settings.inflight_scenario, asyncio.run(run()))
+    emit_throughput(impl, provider, settings.inflight_scenario, asyncio.run(run()))
 
 
 # ---- import time and memory ---------------------------------------------------------------

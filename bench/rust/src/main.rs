@@ -1,18 +1,21 @@
-//! chatlane from Rust against the benchmark endpoint, as `bench/PROTOCOL.md` describes:
-//! `sequential` (one send at a time), `inflight64` (`BENCH_INFLIGHT` tokio tasks, each sending
-//! one message at a time until all are sent) and `rss_after_10000`. There is no `import`
-//! line: a Rust program links chatlane in, there is nothing to load.
+//! chatlane from Rust against the benchmark endpoints, as `bench/PROTOCOL.md` describes: for
+//! CAMS (`BENCH_ENDPOINT`), then Meta's Cloud API (`BENCH_META_ENDPOINT`), `sequential` (one
+//! send at a time) and `inflight64` (`BENCH_INFLIGHT` tokio tasks, each sending one message at
+//! a time until all are sent); `rss_after_10000` is read after the CAMS rows, before any Meta
+//! client exists. There is no `import` line: a Rust program links chatlane in, there is
+//! nothing to load.
 //!
-//! The client is built the way the bindings build theirs (`ClientConfig::from_options`, the
-//! default transport, mimalloc as the allocator) with explicit fake credentials and a
-//! client-side rate limit of 10,000,000/s, so pacing never interferes. It runs on a
-//! multi-threaded tokio runtime with the default worker count (one per core). Sends
-//! alternate between a template and a text message; every scenario first warms up with
-//! 1,000 sends made the same way.
+//! Each provider's client is built the way the bindings build theirs
+//! (`ClientConfig::from_options`, the default transport, mimalloc as the allocator) with fake
+//! credentials and client-side pacing off, so it never interferes. It runs on a
+//! multi-threaded tokio runtime with the default worker count (one per core). CAMS sends
+//! alternate between a template and a text message, Meta sends a text message; every
+//! scenario first warms up with 1,000 sends made the same way.
 //!
 //! ```sh
 //! cargo build --release -p chatlane-bench
-//! BENCH_ENDPOINT=http://127.0.0.1:18080 BENCH_COUNT=20000 BENCH_INFLIGHT=64 target/release/chatlane-bench
+//! BENCH_ENDPOINT=http://127.0.0.1:18080 BENCH_META_ENDPOINT=http://127.0.0.1:18090 \
+//!   BENCH_COUNT=20000 BENCH_INFLIGHT=64 target/release/chatlane-bench
 //! ```
 //!
 //! JSON lines go to stdout, everything else to stderr. The first failed send ends the run
@@ -23,17 +26,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use chatlane_core::{Client, ClientConfig, ClientOptions, Error, Message, TemplateParams};
+use chatlane_core::{Client, ClientConfig, ClientOptions, Error, Message, ProviderKind, TemplateParams};
 use serde_json::json;
 use tokio::task::JoinSet;
 
 const IMPL: &str = "chatlane-rust";
 const WARM_UP: usize = 1_000;
 const RSS_SENDS: usize = 10_000;
-const RATE_LIMIT_PER_SECOND: f64 = 10_000_000.0;
+/// Meta's `from`: a business phone number ID.
+const META_SENDER: &str = "106540352242922";
 
-/// The two messages sends alternate between (template first).
-type Messages = Arc<[Message; 2]>;
+/// The messages sends cycle through (send `i` sends `messages[i % len]`).
+type Messages = Arc<[Message]>;
 
 fn main() -> ExitCode {
     match run() {
@@ -46,7 +50,9 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let endpoint = std::env::var("BENCH_ENDPOINT").map_err(|_| "BENCH_ENDPOINT is not set".to_owned())?;
+    let endpoint = |name: &str| std::env::var(name).map_err(|_| format!("{name} is not set"));
+    let endpoints =
+        [(ProviderKind::Cams, endpoint("BENCH_ENDPOINT")?), (ProviderKind::Meta, endpoint("BENCH_META_ENDPOINT")?)];
     let count = env_number("BENCH_COUNT", 20_000)?;
     let inflight = env_number("BENCH_INFLIGHT", 64)?;
     if count == 0 || inflight == 0 {
@@ -57,22 +63,27 @@ fn run() -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start tokio: {e}"))?;
     runtime.block_on(async {
-        let client = client(&endpoint).map_err(|e| format!("cannot build the client: {e}"))?;
-        let messages: Messages = Arc::new(messages());
-        eprintln!("{IMPL}: {endpoint}, {count} messages per scenario, rate limit {RATE_LIMIT_PER_SECOND}/s");
+        for (provider, endpoint) in &endpoints {
+            let client =
+                client(*provider, endpoint).map_err(|e| format!("cannot build the {provider:?} client: {e}"))?;
+            let messages = messages(*provider);
+            eprintln!("{IMPL}: {} at {endpoint}, {count} messages per scenario, pacing off", provider.as_str());
 
-        sequential(&client, &messages, WARM_UP).await.map_err(failed)?;
-        let (seconds, latencies) = sequential(&client, &messages, count).await.map_err(failed)?;
-        report_throughput("sequential", count, seconds, latencies);
+            sequential(&client, &messages, WARM_UP).await.map_err(failed)?;
+            let (seconds, latencies) = sequential(&client, &messages, count).await.map_err(failed)?;
+            report_throughput(*provider, "sequential", count, seconds, latencies);
 
-        in_flight(&client, &messages, WARM_UP, inflight).await.map_err(failed)?;
-        let (seconds, latencies) = in_flight(&client, &messages, count, inflight).await.map_err(failed)?;
-        report_throughput(&format!("inflight{inflight}"), count, seconds, latencies);
+            in_flight(&client, &messages, WARM_UP, inflight).await.map_err(failed)?;
+            let (seconds, latencies) = in_flight(&client, &messages, count, inflight).await.map_err(failed)?;
+            report_throughput(*provider, &format!("inflight{inflight}"), count, seconds, latencies);
 
-        sequential(&client, &messages, RSS_SENDS).await.map_err(failed)?;
-        let rss_mb = rss_mb().ok_or("cannot read VmRSS from /proc/self/status")?;
-        println!("{}", json!({"impl": IMPL, "scenario": "rss_after_10000", "rss_mb": round(rss_mb, 1)}));
-        eprintln!("{IMPL}: {} sends in this process before the RSS reading", 2 * (WARM_UP + count) + RSS_SENDS);
+            if *provider == ProviderKind::Cams {
+                sequential(&client, &messages, RSS_SENDS).await.map_err(failed)?;
+                let rss_mb = rss_mb().ok_or("cannot read VmRSS from /proc/self/status")?;
+                println!("{}", json!({"impl": IMPL, "scenario": "rss_after_10000", "rss_mb": round(rss_mb, 1)}));
+                eprintln!("{IMPL}: {} sends in this process before the RSS reading", 2 * (WARM_UP + count) + RSS_SENDS);
+            }
+        }
         Ok(())
     })
 }
@@ -84,23 +95,41 @@ fn env_number(name: &str, default: usize) -> Result<usize, String> {
     }
 }
 
-fn client(endpoint: &str) -> Result<Client, Error> {
+/// A `provider` client for `endpoint` with fake credentials and pacing off.
+fn client(provider: ProviderKind, endpoint: &str) -> Result<Client, Error> {
+    let credentials = match provider {
+        ProviderKind::Cams => ClientOptions {
+            access_key_id: Some("bench-key-id".to_owned()),
+            access_key_secret: Some("bench-key-secret".to_owned()),
+            ..ClientOptions::default()
+        },
+        ProviderKind::Meta => {
+            ClientOptions { access_token: Some("bench-token".to_owned()), ..ClientOptions::default() }
+        }
+    };
     Client::new(ClientConfig::from_options(ClientOptions {
-        access_key_id: Some("bench-key-id".to_owned()),
-        access_key_secret: Some("bench-key-secret".to_owned()),
+        provider: Some(provider.as_str().to_owned()),
         endpoint: Some(endpoint.to_owned()),
-        rate_limit_per_second: Some(RATE_LIMIT_PER_SECOND),
-        ..ClientOptions::default()
+        rate_limit_disabled: true,
+        ..credentials
     })?)
 }
 
-fn messages() -> [Message; 2] {
-    let params =
-        TemplateParams::from_iter([("name".to_owned(), "Ada".to_owned()), ("code".to_owned(), "123456".to_owned())]);
-    [
-        Message::template("8613800000000", "6591234567", "744c4b5c79c94324", "en", params),
-        Message::text("8613800000000", "6591234567", "hello"),
-    ]
+/// CAMS: a template, then a text message; Meta: a text message from a phone number ID.
+fn messages(provider: ProviderKind) -> Messages {
+    match provider {
+        ProviderKind::Cams => {
+            let params = TemplateParams::from_iter([
+                ("name".to_owned(), "Ada".to_owned()),
+                ("code".to_owned(), "123456".to_owned()),
+            ]);
+            Arc::new([
+                Message::template("8613800000000", "6591234567", "744c4b5c79c94324", "en", params),
+                Message::text("8613800000000", "6591234567", "hello"),
+            ])
+        }
+        ProviderKind::Meta => Arc::new([Message::text(META_SENDER, "6591234567", "hello")]),
+    }
 }
 
 fn failed(error: Error) -> String {
@@ -113,7 +142,7 @@ async fn sequential(client: &Client, messages: &Messages, count: usize) -> Resul
     let started = Instant::now();
     for i in 0..count {
         let sent = Instant::now();
-        client.send(&messages[i % 2]).await?;
+        client.send(&messages[i % messages.len()]).await?;
         latencies.push(sent.elapsed());
     }
     Ok((started.elapsed(), latencies))
@@ -140,7 +169,7 @@ async fn in_flight(
                     return Ok(latencies);
                 }
                 let sent = Instant::now();
-                client.send(&messages[i % 2]).await?;
+                client.send(&messages[i % messages.len()]).await?;
                 latencies.push(sent.elapsed());
             }
         });
@@ -152,13 +181,20 @@ async fn in_flight(
     Ok((started.elapsed(), latencies))
 }
 
-fn report_throughput(scenario: &str, count: usize, seconds: Duration, mut latencies: Vec<Duration>) {
+fn report_throughput(
+    provider: ProviderKind,
+    scenario: &str,
+    count: usize,
+    seconds: Duration,
+    mut latencies: Vec<Duration>,
+) {
     latencies.sort_unstable();
     let seconds = seconds.as_secs_f64();
     println!(
         "{}",
         json!({
             "impl": IMPL,
+            "provider": provider.as_str(),
             "scenario": scenario,
             "count": count,
             "seconds": round(seconds, 4),
