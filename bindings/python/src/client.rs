@@ -4,7 +4,9 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use chatlane_core::{ClientConfig, ClientOptions, Credentials, Dialect, Error, Outgoing, ProviderKind, SendOptions};
+use chatlane_core::{
+    ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCode, Outgoing, ProviderKind, SendOptions,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -75,25 +77,33 @@ impl Client {
     /// default to the `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
     /// `ALIBABA_CLOUD_SECURITY_TOKEN` environment variables; timeouts, the pacing wait and
     /// the retry deadline are in seconds; `on_retry` and `on_outcome` are hooks (see
-    /// `observe`). Raises `ConfigurationError` on bad settings.
+    /// `observe`); an `AccessToken` as `access_token`, `renew_with`, `on_token_renewed` and
+    /// `token_renewal_margin` make a Meta client's token source (see `take_token_source` in
+    /// `oauth`). Raises `ConfigurationError` on bad settings.
     #[new]
     #[pyo3(signature = (**options))]
     fn new(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         guarded(py, || {
             let observer = observe::take_hooks(options)?;
             let provider = host::pop_callable(options, "credentials_provider")?;
+            let token = oauth::take_token_source(py, options)?;
             let fields = options.map(|o| o.iter().collect::<Vec<_>>()).unwrap_or_default();
             let names = fields.iter().map(|(name, _)| name.extract::<String>()).collect::<PyResult<Vec<_>>>()?;
             let values = fields.iter().map(|(_, value)| host::value(value));
             let built = ClientOptions::from_host(Dialect::Python, names.iter().map(String::as_str).zip(values))
                 .and_then(|options| {
                     let options = ClientOptions { user_agent: Some(format!("chatlane-python/{VERSION}")), ..options };
-                    let config = match &provider {
-                        Some(provider) => {
+                    let config = match (&provider, token) {
+                        (Some(_), Some(_)) => {
+                            let why = "a credentials provider is for CAMS, an AccessToken or renew_with for Meta";
+                            return Err(Error::new(ErrorCode::InvalidConfig, why));
+                        }
+                        (Some(provider), None) => {
                             let provider = Arc::new(PyCredentialsProvider::new(provider));
                             ClientConfig::from_options_with_provider(options, provider)?
                         }
-                        None => ClientConfig::from_options(options)?,
+                        (None, Some(token)) => ClientConfig::from_options_with_token(options, token)?,
+                        (None, None) => ClientConfig::from_options(options)?,
                     };
                     chatlane_core::Client::new(ClientConfig { observer, ..config })
                 });

@@ -2,19 +2,24 @@
 //! long-lived exchange, `debug_token`) and what it hands back, `AccessToken` and `TokenInfo`.
 //! Each call that reaches Meta blocks with the interpreter released, or runs as a coroutine
 //! (its `_async` twin), like `Client.send`; the operation behind both is built once
-//! ([`MetaApp::code_exchange`] and its siblings).
+//! ([`MetaApp::code_exchange`] and its siblings). And a Meta client's token source
+//! ([`take_token_source`]): an `AccessToken` renewed by a `MetaApp` before it expires.
 
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::time::Duration;
 
 use chatlane_core::Error;
-use chatlane_core::oauth::{self, MetaAppOptions, PendingAuthorization};
+use chatlane_core::oauth::{self, MetaAppOptions, PendingAuthorization, TokenSource};
+use chatlane_core::observe::TARGET;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::PyDict;
 
 use crate::aio::LoopCompletions;
-use crate::{blocking, errors, guarded, repr};
+use crate::{blocking, errors, guarded, host, observe, repr};
 
 /// One Meta app's OAuth, with its own connections. Safe to share between threads and asyncio
 /// tasks.
@@ -157,6 +162,19 @@ pub struct AccessToken(oauth::AccessToken);
 
 #[pymethods]
 impl AccessToken {
+    /// A token from its parts, e.g. one `on_token_renewed` handed over and the app stored:
+    /// `expires_at` an aware `datetime` or POSIX seconds, `scopes` those granted (empty:
+    /// unknown).
+    #[new]
+    #[pyo3(signature = (token, *, expires_at=None, scopes=Vec::new()))]
+    fn new(token: String, expires_at: Option<&Bound<'_, PyAny>>, scopes: Vec<String>) -> PyResult<Self> {
+        let mut token = oauth::AccessToken { scopes, ..oauth::AccessToken::new(token) };
+        if let Some(at) = expires_at {
+            token.expires_at = Some(host::expiry(at)?.into());
+        }
+        Ok(Self(token))
+    }
+
     /// The token itself, a secret: read it only to use or store it.
     #[getter]
     fn token(&self) -> &str {
@@ -286,13 +304,79 @@ fn secret(token: &Bound<'_, PyAny>) -> PyResult<String> {
 /// `token` as the core's token: an `AccessToken`'s, or a string known only by its value
 /// (else `TypeError`).
 pub fn token_of(token: &Bound<'_, PyAny>) -> PyResult<oauth::AccessToken> {
-    if let Ok(token) = token.cast::<AccessToken>() {
-        return Ok(token.get().0.clone());
-    }
-    token.extract::<String>().map(oauth::AccessToken::new).map_err(|_| {
+    core_token(token).ok_or_else(|| {
         let found = token.get_type().name().map_or_else(|_| "this value".to_owned(), |name| name.to_string());
         pyo3::exceptions::PyTypeError::new_err(format!("token must be a chatlane.AccessToken or a str, not {found}"))
     })
+}
+
+/// `token` as the core's token, if it is an `AccessToken` or a string.
+fn core_token(token: &Bound<'_, PyAny>) -> Option<oauth::AccessToken> {
+    match token.cast::<AccessToken>() {
+        Ok(token) => Some(token.get().0.clone()),
+        Err(_) => token.extract::<String>().ok().map(oauth::AccessToken::new),
+    }
+}
+
+/// Takes a Meta client's token source out of a `Client`'s `options`: `access_token` as an
+/// `AccessToken` (its expiry and scopes reach the core), renewed through `renew_with` (a
+/// `MetaApp`) `token_renewal_margin` seconds before it expires, each new token handed to
+/// `on_token_renewed`. `None` when none of these is given: a string `access_token` is left
+/// for the core to read. The renewal options without a token, or `on_token_renewed` and
+/// `token_renewal_margin` without `renew_with`, are a `ConfigurationError`.
+pub fn take_token_source(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Option<TokenSource>> {
+    let Some(options) = options else { return Ok(None) };
+    let renewer = host::pop(options, "renew_with")?
+        .map(|app| match app.cast::<MetaApp>() {
+            Ok(app) => Ok(app.get().app.renewer()),
+            Err(_) => Err(host::wrong(py, "renew_with", "a chatlane.MetaApp")),
+        })
+        .transpose()?;
+    let on_renewed = host::pop_callable(Some(options), "on_token_renewed")?;
+    let margin = host::pop(options, "token_renewal_margin")?
+        .map(|margin| {
+            let seconds = margin.extract::<f64>().ok();
+            let margin = seconds.and_then(|seconds| Duration::try_from_secs_f64(seconds).ok());
+            margin.ok_or_else(|| host::wrong(py, "token_renewal_margin", "a finite, non-negative number of seconds"))
+        })
+        .transpose()?;
+    if renewer.is_none() && (on_renewed.is_some() || margin.is_some()) {
+        let why = "on_token_renewed and token_renewal_margin go with renew_with (a chatlane.MetaApp)";
+        return Err(host::invalid(py, why));
+    }
+    let token = match options.get_item("access_token")?.filter(|token| !token.is_none()) {
+        Some(token) if renewer.is_some() || token.is_instance_of::<AccessToken>() => {
+            options.del_item("access_token")?;
+            core_token(&token).ok_or_else(|| host::wrong(py, "access_token", "a chatlane.AccessToken or a str"))?
+        }
+        _ if renewer.is_none() => return Ok(None),
+        _ => return Err(host::invalid(py, "renew_with renews the access_token given: give one")),
+    };
+    let source = match renewer {
+        Some(renewer) => TokenSource::renewing(token, renewer),
+        None => TokenSource::fixed(token),
+    };
+    let mut source = source.map_err(|e| errors::to_pyerr(py, &e))?;
+    if let Some(margin) = margin {
+        source = source.with_margin(margin);
+    }
+    if let Some(callback) = on_renewed {
+        source = source.on_renewed(renewed(callback.unbind()));
+    }
+    Ok(Some(source))
+}
+
+/// `on_token_renewed` as the core's callback: called like a hook ([`observe::call`]) with the
+/// new `AccessToken`, on the thread driving the send; a panic is logged, never carried into
+/// the send.
+fn renewed(callback: Py<PyAny>) -> impl Fn(&oauth::AccessToken) + Send + Sync + 'static {
+    move |token| {
+        let call = || observe::call(&callback, AccessToken(token.clone()));
+        if let Err(panic) = catch_unwind(AssertUnwindSafe(call)) {
+            let error = Error::from_panic(panic.as_ref());
+            tracing::warn!(target: TARGET, hook = "on_token_renewed", error = error.message(), "a hook panicked");
+        }
+    }
 }
 
 /// POSIX `seconds` as an aware `datetime` in UTC.

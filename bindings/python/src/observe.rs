@@ -148,7 +148,7 @@ impl SendObserver for Hooks {
 
 /// Calls `hook(event)` attached to the interpreter; what it raises goes to
 /// `sys.unraisablehook`.
-fn call<E: PyClass + Into<PyClassInitializer<E>>>(hook: &Py<PyAny>, event: E) {
+pub fn call<E: PyClass + Into<PyClassInitializer<E>>>(hook: &Py<PyAny>, event: E) {
     aio::attach(|py| {
         let hook = hook.bind(py);
         if let Err(error) = Py::new(py, event).and_then(|event| hook.call1((event,))) {

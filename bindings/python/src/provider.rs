@@ -3,16 +3,14 @@
 //! expire, on a blocking thread of chatlane's runtime with the interpreter attached.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
 
 use chatlane_core::credentials::{CredentialsProvider, Expiring};
 use chatlane_core::transport::BoxFuture;
 use chatlane_core::{Credentials, Error, runtime};
-use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyMapping;
 
-use crate::aio;
+use crate::{aio, host};
 
 /// The callable, shared with the threads that call it.
 #[derive(Debug)]
@@ -57,20 +55,10 @@ fn ask(callable: &Bound<'_, PyAny>) -> Result<Expiring, Error> {
         return Err(unavailable("it returned no access_key_id or no access_key_secret"));
     };
     let credentials = Credentials::new(id, secret, text("security_token")?)?;
-    let expires_at = field("expires_at").map(|at| expiry(&at)).transpose()?;
+    let expires_at = field("expires_at")
+        .map(|at| host::expiry(&at).map_err(|e| unavailable(&e.value(at.py()).to_string())))
+        .transpose()?;
     Ok(Expiring { credentials, expires_at })
-}
-
-/// `expires_at` as a time: an aware `datetime` (its `timestamp()`) or POSIX seconds.
-fn expiry(at: &Bound<'_, PyAny>) -> Result<SystemTime, Error> {
-    let seconds = match at.call_method0(intern!(at.py(), "timestamp")) {
-        Ok(timestamp) => timestamp.extract::<f64>(),
-        Err(_) => at.extract::<f64>(),
-    }
-    .map_err(|_| unavailable("expires_at must be a datetime or POSIX seconds"))?;
-    let since_epoch =
-        Duration::try_from_secs_f64(seconds).map_err(|_| unavailable("expires_at must be a time after 1970"))?;
-    Ok(SystemTime::UNIX_EPOCH + since_epoch)
 }
 
 /// The error for credentials the provider did not give.

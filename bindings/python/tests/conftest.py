@@ -119,9 +119,16 @@ class Sandbox:
             **options,
         )
 
-    def meta_client(self, access_token: str = META_TOKEN, **options: Any) -> chatlane.Client:
+    def meta_client(self, access_token: chatlane.AccessToken | str = META_TOKEN, **options: Any) -> chatlane.Client:
         """A Meta client of this sandbox's Meta face; `options` are `Client` keywords."""
-        return chatlane.Client(provider="meta", access_token=access_token, endpoint=self.endpoint, **options)
+        # The generated stub types `access_token` as `str | None`, as scripts/codegen/edge.py
+        # types every text option, although it takes an `AccessToken` too.
+        return chatlane.Client(
+            provider="meta",
+            access_token=access_token,  # type: ignore[arg-type]
+            endpoint=self.endpoint,
+            **options,
+        )
 
     def meta_app(self, app_secret: str = META_APP_SECRET) -> chatlane.MetaApp:
         """The sandbox's Meta app, its dialog and Graph API both this sandbox."""

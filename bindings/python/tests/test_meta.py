@@ -1,16 +1,21 @@
 """Sends through Meta's WhatsApp Cloud API (the sandbox's Meta face): what lands in its ledger,
-sync and asyncio; tokens revoked, replaced or without the messaging scope; retried and final
-Graph errors; what a Meta client refuses; and that no token is ever shown."""
+sync and asyncio; tokens revoked, replaced, expired, renewed before they expire or without the
+messaging scope; retried and final Graph errors; what a Meta client refuses; and that no token
+is ever shown."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
 import chatlane
 from chatlane import MassMessage, Message, Recipient, Template, Text
-from conftest import META_TOKEN, PHONE_NUMBER_ID, Sandbox, new_recipient
+from conftest import MESSAGING_SCOPE, META_TOKEN, PHONE_NUMBER_ID, Sandbox, new_recipient
 
 
 def text(to: str, words: str = "hello from python", *, task_id: str | None = None) -> Message:
@@ -205,3 +210,134 @@ def test_no_token_is_ever_shown(sandbox: Sandbox) -> None:
         client.send(text(new_recipient()))
     error = caught.value
     assert exchanged.token not in f"{error} {error!r} {vars(error)} {caught.getrepr()}"
+
+
+def expiring(token: str, seconds: float, scopes: tuple[str, ...] = ()) -> chatlane.AccessToken:
+    """`token` as an `AccessToken` that expires `seconds` from now."""
+    expires_at = datetime.now(timezone.utc) + timedelta(seconds=seconds)
+    return chatlane.AccessToken(token, expires_at=expires_at, scopes=scopes)
+
+
+def test_a_token_near_its_expiry_is_renewed_before_a_send_and_handed_to_the_callback(sandbox: Sandbox) -> None:
+    short = sandbox.meta_token(lifetimeSeconds=3)
+    renewed: list[chatlane.AccessToken] = []
+    client = sandbox.meta_client(
+        expiring(short, 3, (MESSAGING_SCOPE,)),
+        renew_with=sandbox.meta_app(),
+        on_token_renewed=renewed.append,
+        token_renewal_margin=2.9,
+    )
+    to = new_recipient()
+    # Fresh, the token is sent as it is; past half its life and inside the margin, the next
+    # send renews it first (while it is still valid: an expired one cannot be exchanged).
+    assert_landed(sandbox, text(to), client.send(text(to)))
+    assert renewed == []
+    time.sleep(1.6)
+    assert_landed(sandbox, text(to), client.send(text(to)))
+    [token] = renewed
+    assert token.token != short
+    assert token.scopes == [MESSAGING_SCOPE], "the scopes of the token it replaced"
+    assert token.expires_at is not None and token.expires_at - datetime.now(timezone.utc) > timedelta(days=58)
+    sandbox.revoke(short)
+    assert_landed(sandbox, text(to), client.send(text(to)))
+    assert_landed(sandbox, text(to), client.send(text(to)))
+    assert len(renewed) == 1, "renewed once, then sent"
+    shown = f"{client!r} {client} {token!r} {token}"
+    assert short not in shown and token.token not in shown
+    assert repr(client) == f"Client(provider='meta', endpoint='{sandbox.endpoint}')"
+
+
+def test_the_margin_is_the_callers_and_a_callback_that_raises_never_fails_the_send(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unraisable: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda report: unraisable.append(report.exc_value))
+    given: list[chatlane.AccessToken] = []
+
+    def persist(token: chatlane.AccessToken) -> None:
+        given.append(token)
+        raise RuntimeError("the token store is down")
+
+    short = sandbox.meta_token(lifetimeSeconds=60)
+    client = sandbox.meta_client(
+        chatlane.AccessToken(short, expires_at=time.time() + 3),
+        renew_with=sandbox.meta_app(),
+        on_token_renewed=persist,
+        token_renewal_margin=1.0,
+    )
+    message = text(new_recipient())
+    time.sleep(1.6)
+    assert_landed(sandbox, message, client.send(message))
+    assert given == [], "past half its life (the default margin's due time), not yet within 1 s of its end"
+    time.sleep(0.6)
+    # Asynchronously, the renewal and the callback run on one of chatlane's threads.
+    assert_landed(sandbox, message, asyncio.run(client.send_async(message)))
+    assert [str(error) for error in unraisable] == ["the token store is down"]
+    sandbox.revoke(short)
+    assert_landed(sandbox, message, client.send(message))
+    assert len(given) == 1 and given[0].token != short
+
+
+def test_an_access_token_whose_scopes_lack_messaging_is_refused_when_the_client_is_built(sandbox: Sandbox) -> None:
+    scopes = ("whatsapp_business_management", "business_management")
+    token = chatlane.AccessToken(sandbox.meta_token(scopes=list(scopes)), scopes=scopes)
+    renewing: list[dict[str, Any]] = [{}, {"renew_with": sandbox.meta_app()}]
+    for options in renewing:
+        with pytest.raises(chatlane.PermissionDeniedError) as caught:
+            sandbox.meta_client(token, **options)
+        assert (caught.value.code, caught.value.attempts, caught.value.http_status) == ("MissingScope", 0, None)
+        assert MESSAGING_SCOPE in caught.value.message
+
+
+def test_an_access_tokens_expiry_reaches_the_client(sandbox: Sandbox) -> None:
+    to = new_recipient()
+    client = sandbox.meta_client(expiring(META_TOKEN, -1))
+    with pytest.raises(chatlane.AuthenticationError) as caught:
+        client.send(text(to))
+    assert (caught.value.code, caught.value.attempts) == ("TokenExpired", 0)
+    assert "expired at" in caught.value.message and META_TOKEN not in caught.value.message
+    assert sandbox.meta_ledger_to(to) == []
+    # A string token goes with renew_with too (with no expiry known, it is renewed once refused).
+    renewing = sandbox.meta_client(META_TOKEN, renew_with=sandbox.meta_app())
+    assert_landed(sandbox, text(to), renewing.send(text(to)))
+
+
+def test_an_access_token_is_built_from_its_parts() -> None:
+    at = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    token = chatlane.AccessToken("EAAG-py-s3cret", expires_at=at, scopes=[MESSAGING_SCOPE])
+    assert (token.token, token.expires_at, token.scopes) == ("EAAG-py-s3cret", at, [MESSAGING_SCOPE])
+    assert repr(token) == f"AccessToken(expires_at={at!r}, scopes=['{MESSAGING_SCOPE}'])"
+    assert chatlane.AccessToken("t", expires_at=at.timestamp()).expires_at == at
+    bare = chatlane.AccessToken("t")
+    assert (bare.expires_at, bare.scopes) == (None, [])
+    with pytest.raises(TypeError, match="datetime or POSIX seconds"):
+        chatlane.AccessToken("t", expires_at="2030-01-02")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        chatlane.AccessToken("t", scopes=MESSAGING_SCOPE)
+    for out_of_range in (-1.0, 1e15, float("nan")):
+        with pytest.raises(ValueError, match="from 1970 to 9999"):
+            chatlane.AccessToken("t", expires_at=out_of_range)
+
+
+def test_the_renewal_options_need_a_meta_token_and_each_other(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", META_TOKEN)  # the variable's token is not renewed
+    app, token = sandbox.meta_app(), chatlane.AccessToken(META_TOKEN)
+    refused: list[dict[str, Any]] = [
+        {"provider": "meta", "renew_with": app},
+        {"provider": "meta", "access_token": META_TOKEN, "on_token_renewed": print},
+        {"provider": "meta", "access_token": token, "token_renewal_margin": 60.0},
+        {"provider": "meta", "access_token": token, "renew_with": "app"},
+        {"provider": "meta", "access_token": token, "renew_with": app, "token_renewal_margin": -1.0},
+        {"provider": "meta", "access_token": token, "renew_with": app, "token_renewal_margin": float("nan")},
+        {"provider": "meta", "access_token": token, "renew_with": app, "on_token_renewed": "print"},
+        {"provider": "meta", "access_token": 42, "renew_with": app},
+        {"provider": "cams", "access_token": token},
+        {"access_token": token, "credentials_provider": dict},
+    ]
+    for options in refused:
+        with pytest.raises(chatlane.ConfigurationError) as caught:
+            chatlane.Client(endpoint=sandbox.endpoint, **options)
+        assert caught.value.code == "InvalidConfig", options
+        assert META_TOKEN not in str(caught.value)

@@ -21,7 +21,9 @@ Every error is a ``ChatlaneError``; its subclass names the category (``Validatio
 (``from_`` is the business phone number ID); ``violations(message, "meta")`` and
 ``meta_body(message)`` show what it checks and posts. ``MetaApp`` runs a Meta app's OAuth
 (login dialog, code exchange, long-lived tokens, ``debug_token``) and hands back
-``AccessToken`` and ``TokenInfo`` values; ``Client.set_access_token`` swaps a client's token.
+``AccessToken`` and ``TokenInfo`` values; ``Client.set_access_token`` swaps a client's token,
+and ``Client(access_token=AccessToken(...), renew_with=app, on_token_renewed=...)`` renews it
+before it expires, handing each new one over to persist.
 """
 
 from . import _model

@@ -129,6 +129,9 @@ class Client:
         retry_deadline: float | None = None,
         # end of generated client options
         credentials_provider: Callable[[], Mapping[str, object]] | None = None,
+        renew_with: MetaApp | None = None,
+        on_token_renewed: Callable[[AccessToken], object] | None = None,
+        token_renewal_margin: float | None = None,
         on_retry: Callable[[RetryEvent], object] | None = None,
         on_outcome: Callable[[OutcomeEvent], object] | None = None,
     ) -> None:
@@ -139,6 +142,19 @@ class Client:
         CAMS client. A token Meta refuses as expired or revoked raises
         ``AuthenticationError`` (code ``TokenExpired``), then again at once, without a
         request, on every later send until ``set_access_token`` replaces it.
+
+        ``access_token`` may be an ``AccessToken``: its expiry and scopes then count (known
+        scopes without ``whatsapp_business_messaging`` raise ``PermissionDeniedError``, code
+        ``MissingScope``, here; past ``expires_at``, sends raise ``TokenExpired`` without a
+        request). With ``renew_with`` (the ``MetaApp`` the token belongs to), a token with
+        less than ``token_renewal_margin`` seconds left (default 300; never before half its
+        lifetime) is exchanged for a new 60-day one (``fb_exchange_token``) before the next
+        send, which waits for it; if that fails, the token serves while valid and the exchange
+        is tried again 30 s later. ``on_token_renewed(AccessToken)`` gets each new token, to
+        persist it, on the thread driving the send: keep it quick; what it raises goes to
+        ``sys.unraisablehook`` and never fails the send. ``renew_with`` without
+        ``access_token``, or ``on_token_renewed`` and ``token_renewal_margin`` without
+        ``renew_with``, raise ``ConfigurationError``.
 
         Without keys, a CAMS client's credentials come from the Alibaba Cloud CLI profile
         named by ``profile`` (or ``ALIBABA_CLOUD_PROFILE``) in ``profile_file`` (default
@@ -327,6 +343,14 @@ class AccessToken:
     """A bearer token as Meta gave it. ``repr()`` shows its expiry and scopes, never the
     token."""
 
+    def __init__(
+        self, token: str, *, expires_at: datetime | float | None = None, scopes: Sequence[str] = ()
+    ) -> None:
+        """A token from its parts, e.g. one ``on_token_renewed`` handed over and the app
+        stored: ``expires_at`` is an aware ``datetime`` or POSIX seconds (``None``: never, or
+        unknown), ``scopes`` those granted (empty: unknown). Raises ``TypeError`` for an
+        expiry of another type or a lone string as ``scopes``, ``ValueError`` for an expiry
+        before 1970 or after 9999."""
     @property
     def token(self) -> str:
         """The token itself, a secret: read it only to use or store it."""
