@@ -2,11 +2,13 @@
 //! generated `toString`/`description`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use chatlane_core::{ClientConfig, MassMessage, Message, Outgoing, SendReceipt, runtime};
+use chatlane_core::oauth::TokenSource;
+use chatlane_core::{ClientConfig, ErrorCode, MassMessage, Message, Outgoing, SendReceipt, runtime};
 
 use crate::error::{ChatlaneError, guarded};
-use crate::oauth::AccessToken;
+use crate::oauth::{self, AccessToken, MetaApp, TokenObserver};
 use crate::observe::{self, SendObserver};
 use crate::provider::{CredentialsProvider, Foreign};
 
@@ -49,10 +51,22 @@ pub struct ClientOptions {
     /// Cloud API; then `from` is the business phone number ID).
     #[uniffi(default = None)]
     pub provider: Option<String>,
-    /// Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); only its value is used, not
-    /// its expiry or scopes (`Client.setAccessToken` takes the whole token).
+    /// Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`), with its expiry and scopes;
+    /// giving one makes `meta` the default provider.
     #[uniffi(default = None)]
     pub access_token: Option<Arc<AccessToken>>,
+    /// Meta: renews `accessToken` through this app before it expires (a new 60-day token
+    /// for a system user's token, by `fb_exchange_token`); without it the token is used
+    /// until it expires or `Client.setAccessToken` replaces it.
+    #[uniffi(default = None)]
+    pub renew_with: Option<Arc<MetaApp>>,
+    /// Meta: told of each token `renewWith` got, to persist it.
+    #[uniffi(default = None)]
+    pub token_observer: Option<Arc<dyn TokenObserver>>,
+    /// Meta: how long before its expiry `renewWith` renews the token, in milliseconds (5
+    /// minutes when absent; e.g. 15 days for a 60-day token), never before half its lifetime.
+    #[uniffi(default = None)]
+    pub token_renewal_margin_ms: Option<u64>,
     /// Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins).
     #[uniffi(default = None)]
     pub graph_version: Option<String>,
@@ -127,12 +141,14 @@ pub struct ClientOptions {
     pub observer: Option<Arc<dyn SendObserver>>,
 }
 
+/// The core's options, without what crosses apart (`Client::new`): the access token and its
+/// renewal, the credentials provider and the observer.
 impl From<ClientOptions> for chatlane_core::ClientOptions {
     fn from(options: ClientOptions) -> Self {
         let credentials = options.credentials.as_deref().map(|c| &c.0);
         Self {
             provider: options.provider,
-            access_token: options.access_token.map(|token| token.0.token.expose().to_owned()),
+            access_token: None,
             graph_version: options.graph_version,
             access_key_id: credentials.map(|c| c.access_key_id().to_owned()),
             access_key_secret: credentials.map(|c| c.access_key_secret().expose().to_owned()),
@@ -156,6 +172,37 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
             retry_deadline_ms: options.retry_deadline_ms,
         }
     }
+}
+
+/// The token source of a Meta client, taken out of `options`: `accessToken` as is, or renewed
+/// by `renewWith`; `None` without an access token.
+fn token_source(options: &mut ClientOptions) -> Result<Option<TokenSource>, chatlane_core::Error> {
+    let observer = options.token_observer.take();
+    let margin = options.token_renewal_margin_ms.take();
+    let tuning = observer.is_some() || margin.is_some();
+    match (options.access_token.take(), options.renew_with.take()) {
+        (None, app) if app.is_some() || tuning => {
+            Err(invalid("renewWith, tokenObserver and tokenRenewalMarginMs renew an accessToken: give one"))
+        }
+        (None, _) => Ok(None),
+        (Some(_), None) if tuning => Err(invalid("tokenObserver and tokenRenewalMarginMs need renewWith")),
+        (Some(token), None) => Ok(Some(TokenSource::fixed(token.0.clone())?)),
+        (Some(token), Some(app)) => {
+            let mut source = TokenSource::renewing(token.0.clone(), app.0.renewer())?;
+            if let Some(ms) = margin {
+                source = source.with_margin(Duration::from_millis(ms));
+            }
+            if let Some(observer) = observer {
+                source = source.on_renewed(oauth::told(observer));
+            }
+            Ok(Some(source))
+        }
+    }
+}
+
+/// A configuration error saying `why`.
+fn invalid(why: &str) -> chatlane_core::Error {
+    chatlane_core::Error::new(ErrorCode::InvalidConfig, why)
 }
 
 /// Cancels the send it is given to ([`Client::send_cancellable`]), also before it starts.
@@ -195,19 +242,26 @@ pub struct Client(chatlane_core::Client);
 #[uniffi::export]
 impl Client {
     /// A client from `options`; a wrong endpoint, timeout, rate limit, attempt count or
-    /// missing credentials (Meta: a missing token) is a `Configuration` error.
+    /// missing credentials (Meta: a missing token, renewal options without `accessToken`) is
+    /// a `Configuration` error; a Meta token whose known scopes lack
+    /// `whatsapp_business_messaging` is `Permission`, code `MissingScope`.
     #[uniffi::constructor]
     #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
     pub fn new(options: ClientOptions) -> Result<Arc<Self>, ChatlaneError> {
         guarded(|| {
             let mut options = options;
+            let token = token_source(&mut options)?;
             let provider = options.credentials_provider.take();
             let observer = options.observer.clone().map(observe::adapted);
-            let config = match provider {
-                Some(provider) => {
+            let config = match (provider, token) {
+                (Some(_), Some(_)) => {
+                    return Err(invalid("give an accessToken or a credentialsProvider, not both").into());
+                }
+                (Some(provider), None) => {
                     ClientConfig::from_options_with_provider(options.into(), Arc::new(Foreign(provider)))?
                 }
-                None => ClientConfig::from_options(options.into())?,
+                (None, Some(token)) => ClientConfig::from_options_with_token(options.into(), token)?,
+                (None, None) => ClientConfig::from_options(options.into())?,
             };
             let config = ClientConfig { observer, ..config };
             Ok(Arc::new(Self(chatlane_core::Client::new(config)?)))
@@ -321,8 +375,6 @@ pub struct SendReceipt {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use chatlane_core::Quota;
 
     use chatlane_core::credentials::CredentialSource;
@@ -334,6 +386,9 @@ mod tests {
         ClientOptions {
             provider: None,
             access_token: None,
+            renew_with: None,
+            token_observer: None,
+            token_renewal_margin_ms: None,
             graph_version: None,
             credentials: None,
             credentials_provider: None,

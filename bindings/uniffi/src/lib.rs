@@ -20,7 +20,9 @@ pub use model::{
     client_option_names, mass_message_from_json, mass_violations, mass_wire_params, message_from_json, meta_body,
     meta_violations, violations, wire_params,
 };
-pub use oauth::{AccessToken, AuthorizationRequest, GranularScope, MetaApp, PendingAuthorization, TokenInfo};
+pub use oauth::{
+    AccessToken, AuthorizationRequest, GranularScope, MetaApp, PendingAuthorization, TokenInfo, TokenObserver,
+};
 pub use observe::{OutcomeEvent, RetryEvent, SendObserver};
 pub use provider::{CredentialsProvider, ProvidedCredentials};
 

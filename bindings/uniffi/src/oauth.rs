@@ -3,13 +3,17 @@
 //! the PKCE verifier stay out of every generated `toString`/`description`.
 
 use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use chatlane_core::oauth::{self, MetaAppOptions};
 use chatlane_core::runtime;
 
 use crate::error::{ChatlaneError, guarded};
+
+/// The latest time the core's dates hold, 9999-12-31T23:59:59Z, after the Unix epoch.
+const LATEST: Duration = Duration::from_secs(253_402_300_799);
 
 /// A bearer token for Meta's Cloud API, with what its issuer said about it.
 ///
@@ -27,10 +31,15 @@ impl fmt::Debug for AccessToken {
 
 #[uniffi::export]
 impl AccessToken {
-    /// The token as Meta issued it, known by its value only (no expiry, no scopes).
-    #[uniffi::constructor]
-    pub fn new(token: String) -> Arc<Self> {
-        Arc::new(Self(oauth::AccessToken::new(token)))
+    /// The token as Meta issued it, with what is known of it: when it expires (a client
+    /// renews it before then, else refuses to send it after) and the scopes granted (a Meta
+    /// client refuses known scopes without `whatsapp_business_messaging`). Without them: no
+    /// expiry, scopes unknown. An expiry before 1970 counts as 1970, one after 9999 as the
+    /// end of 9999.
+    #[uniffi::constructor(default(expires_at = None, scopes = []))]
+    pub fn new(token: String, expires_at: Option<SystemTime>, scopes: Vec<String>) -> Arc<Self> {
+        let expires_at = expires_at.map(|at| at.clamp(SystemTime::UNIX_EPOCH, SystemTime::UNIX_EPOCH + LATEST).into());
+        Arc::new(Self(oauth::AccessToken { expires_at, scopes, ..oauth::AccessToken::new(token) }))
     }
 
     /// The token itself, to store in a vault or send with: keep it out of logs.
@@ -46,6 +55,26 @@ impl AccessToken {
     /// The scopes granted, when the issuer named them.
     pub fn scopes(&self) -> Vec<String> {
         self.0.scopes.clone()
+    }
+}
+
+/// Told of each token a Meta client renewed itself (`ClientOptions.renewWith`), to persist
+/// it: implement it in Kotlin or Swift.
+#[uniffi::export(with_foreign)]
+pub trait TokenObserver: Send + Sync {
+    /// Called once per renewal with the new token, on one of chatlane's I/O threads before
+    /// the send that renewed it goes on: keep it quick. What it throws is caught (Rust's panic
+    /// hook prints it to stderr) and never changes the send's result.
+    fn on_token_renewed(&self, token: Arc<AccessToken>);
+}
+
+/// `observer` as the core's renewal callback ([`oauth::TokenSource::on_renewed`]), its
+/// failures contained.
+pub(crate) fn told(observer: Arc<dyn TokenObserver>) -> impl Fn(&oauth::AccessToken) + Send + Sync + 'static {
+    move |token| {
+        let token = Arc::new(AccessToken(token.clone()));
+        // A foreign exception arrives as a panic, already reported by the panic hook.
+        let _ = catch_unwind(AssertUnwindSafe(|| observer.on_token_renewed(token)));
     }
 }
 
@@ -143,7 +172,7 @@ impl From<oauth::TokenInfo> for TokenInfo {
 /// forged code), `InvalidClient` (a wrong app secret) or `TokenExpired`.
 #[derive(Debug, uniffi::Object)]
 #[uniffi::export(Debug)]
-pub struct MetaApp(Arc<oauth::MetaApp>);
+pub struct MetaApp(pub(crate) Arc<oauth::MetaApp>);
 
 #[uniffi::export]
 impl MetaApp {
@@ -229,10 +258,19 @@ mod tests {
 
     #[test]
     fn tokens_print_without_their_value() {
-        let token = AccessToken::new("EAAG-s3cr3t".into());
+        let token = AccessToken::new("EAAG-s3cr3t".into(), None, Vec::new());
         assert!(!format!("{token:?}").contains("s3cr3t"), "{token:?}");
         assert_eq!(token.token(), "EAAG-s3cr3t");
         assert_eq!((token.expires_at(), token.scopes()), (None, Vec::<String>::new()));
+    }
+
+    #[test]
+    fn an_expiry_outside_the_core_dates_is_clamped_not_a_panic() {
+        let epoch = SystemTime::UNIX_EPOCH;
+        let far = AccessToken::new("t".into(), Some(epoch + Duration::from_secs(1 << 40)), vec!["s".into()]);
+        assert_eq!((far.expires_at(), far.scopes()), (Some(epoch + LATEST), vec!["s".to_owned()]));
+        let past = AccessToken::new("t".into(), Some(epoch - Duration::from_secs(1 << 40)), Vec::new());
+        assert_eq!(past.expires_at(), Some(epoch));
     }
 
     #[test]

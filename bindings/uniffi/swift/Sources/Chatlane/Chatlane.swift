@@ -746,14 +746,20 @@ open class AccessToken: AccessTokenProtocol, @unchecked Sendable, CustomDebugStr
         return try! rustCall { uniffi_chatlane_uniffi_fn_clone_accesstoken(self.handle, $0) }
     }
     /**
-     * The token as Meta issued it, known by its value only (no expiry, no scopes).
+     * The token as Meta issued it, with what is known of it: when it expires (a client
+     * renews it before then, else refuses to send it after) and the scopes granted (a Meta
+     * client refuses known scopes without `whatsapp_business_messaging`). Without them: no
+     * expiry, scopes unknown. An expiry before 1970 counts as 1970, one after 9999 as the
+     * end of 9999.
      */
-public convenience init(token: String) {
+public convenience init(token: String, expiresAt: Date? = nil, scopes: [String] = []) {
     let handle =
         try! rustCall() {
         uniffiCallStatus in
     uniffi_chatlane_uniffi_fn_constructor_accesstoken_new(
-        FfiConverterString.lower(token),uniffiCallStatus
+        FfiConverterString.lower(token),
+        FfiConverterOptionTimestamp.lower(expiresAt),
+        FfiConverterSequenceString.lower(scopes),uniffiCallStatus
     )
 }
     self.init(unsafeFromHandle: handle)
@@ -965,7 +971,9 @@ open class Client: ClientProtocol, @unchecked Sendable, CustomDebugStringConvert
     }
     /**
      * A client from `options`; a wrong endpoint, timeout, rate limit, attempt count or
-     * missing credentials (Meta: a missing token) is a `Configuration` error.
+     * missing credentials (Meta: a missing token, renewal options without `accessToken`) is
+     * a `Configuration` error; a Meta token whose known scopes lack
+     * `whatsapp_business_messaging` is `Permission`, code `MissingScope`.
      */
 public convenience init(options: ClientOptions)throws  {
     let handle =
@@ -2359,6 +2367,222 @@ public func FfiConverterTypeSendObserver_lower(_ value: SendObserver) -> UInt64 
 
 
 
+
+
+/**
+ * Told of each token a Meta client renewed itself (`ClientOptions.renewWith`), to persist
+ * it: implement it in Kotlin or Swift.
+ */
+public protocol TokenObserver: AnyObject, Sendable {
+    
+    /**
+     * Called once per renewal with the new token, on one of chatlane's I/O threads before
+     * the send that renewed it goes on: keep it quick. What it throws is caught (Rust's panic
+     * hook prints it to stderr) and never changes the send's result.
+     */
+    func onTokenRenewed(token: AccessToken) 
+    
+}
+/**
+ * Told of each token a Meta client renewed itself (`ClientOptions.renewWith`), to persist
+ * it: implement it in Kotlin or Swift.
+ */
+open class TokenObserverImpl: TokenObserver, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_tokenobserver(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_tokenobserver(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Called once per renewal with the new token, on one of chatlane's I/O threads before
+     * the send that renewed it goes on: keep it quick. What it throws is caught (Rust's panic
+     * hook prints it to stderr) and never changes the send's result.
+     */
+open func onTokenRenewed(token: AccessToken)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_tokenobserver_on_token_renewed(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAccessToken_lower(token),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceTokenObserver {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceTokenObserver = UniffiVTableCallbackInterfaceTokenObserver(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeTokenObserver.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface TokenObserver: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeTokenObserver.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface TokenObserver: handle missing in uniffiClone")
+            }
+        },
+        onTokenRenewed: { (
+            uniffiHandle: UInt64,
+            token: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeTokenObserver.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onTokenRenewed(
+                     token: try FfiConverterTypeAccessToken_lift(token)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceTokenObserver> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceTokenObserver>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitTokenObserver() {
+    uniffi_chatlane_uniffi_fn_init_callback_vtable_tokenobserver(UniffiCallbackInterfaceTokenObserver.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenObserver: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<TokenObserver>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = TokenObserver
+
+    public static func lift(_ handle: UInt64) throws -> TokenObserver {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return TokenObserverImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: TokenObserver) -> UInt64 {
+         if let rustImpl = value as? TokenObserverImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenObserver {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TokenObserver, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenObserver_lift(_ handle: UInt64) throws -> TokenObserver {
+    return try FfiConverterTypeTokenObserver.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenObserver_lower(_ value: TokenObserver) -> UInt64 {
+    return FfiConverterTypeTokenObserver.lower(value)
+}
+
+
+
+
 /**
  * Where to send the user to sign in, and what to keep until they come back.
  */
@@ -2438,10 +2662,25 @@ public struct ClientOptions {
      */
     public let provider: String?
     /**
-     * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); only its value is used, not
-     * its expiry or scopes (`Client.setAccessToken` takes the whole token).
+     * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`), with its expiry and scopes;
+     * giving one makes `meta` the default provider.
      */
     public let accessToken: AccessToken?
+    /**
+     * Meta: renews `accessToken` through this app before it expires (a new 60-day token
+     * for a system user's token, by `fb_exchange_token`); without it the token is used
+     * until it expires or `Client.setAccessToken` replaces it.
+     */
+    public let renewWith: MetaApp?
+    /**
+     * Meta: told of each token `renewWith` got, to persist it.
+     */
+    public let tokenObserver: TokenObserver?
+    /**
+     * Meta: how long before its expiry `renewWith` renews the token, in milliseconds (5
+     * minutes when absent; e.g. 15 days for a 60-day token), never before half its lifetime.
+     */
+    public let tokenRenewalMarginMs: UInt64?
     /**
      * Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins).
      */
@@ -2543,9 +2782,21 @@ public struct ClientOptions {
          * Cloud API; then `from` is the business phone number ID).
          */provider: String? = nil, 
         /**
-         * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); only its value is used, not
-         * its expiry or scopes (`Client.setAccessToken` takes the whole token).
+         * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`), with its expiry and scopes;
+         * giving one makes `meta` the default provider.
          */accessToken: AccessToken? = nil, 
+        /**
+         * Meta: renews `accessToken` through this app before it expires (a new 60-day token
+         * for a system user's token, by `fb_exchange_token`); without it the token is used
+         * until it expires or `Client.setAccessToken` replaces it.
+         */renewWith: MetaApp? = nil, 
+        /**
+         * Meta: told of each token `renewWith` got, to persist it.
+         */tokenObserver: TokenObserver? = nil, 
+        /**
+         * Meta: how long before its expiry `renewWith` renews the token, in milliseconds (5
+         * minutes when absent; e.g. 15 days for a 60-day token), never before half its lifetime.
+         */tokenRenewalMarginMs: UInt64? = nil, 
         /**
          * Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins).
          */graphVersion: String? = nil, 
@@ -2620,6 +2871,9 @@ public struct ClientOptions {
          */observer: SendObserver? = nil) {
         self.provider = provider
         self.accessToken = accessToken
+        self.renewWith = renewWith
+        self.tokenObserver = tokenObserver
+        self.tokenRenewalMarginMs = tokenRenewalMarginMs
         self.graphVersion = graphVersion
         self.credentials = credentials
         self.credentialsProvider = credentialsProvider
@@ -2660,6 +2914,9 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
             try ClientOptions(
                 provider: FfiConverterOptionString.read(from: &buf), 
                 accessToken: FfiConverterOptionTypeAccessToken.read(from: &buf), 
+                renewWith: FfiConverterOptionTypeMetaApp.read(from: &buf), 
+                tokenObserver: FfiConverterOptionTypeTokenObserver.read(from: &buf), 
+                tokenRenewalMarginMs: FfiConverterOptionUInt64.read(from: &buf), 
                 graphVersion: FfiConverterOptionString.read(from: &buf), 
                 credentials: FfiConverterOptionTypeCredentials.read(from: &buf), 
                 credentialsProvider: FfiConverterOptionTypeCredentialsProvider.read(from: &buf), 
@@ -2686,6 +2943,9 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
     public static func write(_ value: ClientOptions, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.provider, into: &buf)
         FfiConverterOptionTypeAccessToken.write(value.accessToken, into: &buf)
+        FfiConverterOptionTypeMetaApp.write(value.renewWith, into: &buf)
+        FfiConverterOptionTypeTokenObserver.write(value.tokenObserver, into: &buf)
+        FfiConverterOptionUInt64.write(value.tokenRenewalMarginMs, into: &buf)
         FfiConverterOptionString.write(value.graphVersion, into: &buf)
         FfiConverterOptionTypeCredentials.write(value.credentials, into: &buf)
         FfiConverterOptionTypeCredentialsProvider.write(value.credentialsProvider, into: &buf)
@@ -4773,6 +5033,30 @@ fileprivate struct FfiConverterOptionTypeCredentialsProvider: FfiConverterRustBu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeMetaApp: FfiConverterRustBuffer {
+    typealias SwiftType = MetaApp?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMetaApp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMetaApp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSendObserver: FfiConverterRustBuffer {
     typealias SwiftType = SendObserver?
 
@@ -4789,6 +5073,30 @@ fileprivate struct FfiConverterOptionTypeSendObserver: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSendObserver.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTokenObserver: FfiConverterRustBuffer {
+    typealias SwiftType = TokenObserver?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTokenObserver.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTokenObserver.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5192,6 +5500,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_pendingauthorization_to_json() != 20493) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_method_tokenobserver_on_token_renewed() != 48033) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_method_sendobserver_on_retry() != 36541) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5201,7 +5512,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_credentialsprovider_credentials() != 28026) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 26513) {
+    if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 20943) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_constructor_credentials_new() != 15421) {
@@ -5210,7 +5521,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_constructor_sendcancellation_new() != 52250) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_constructor_accesstoken_new() != 18110) {
+    if (uniffi_chatlane_uniffi_checksum_constructor_accesstoken_new() != 60076) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_constructor_metaapp_new() != 18555) {
@@ -5222,6 +5533,7 @@ private let initializationResult: InitializationResult = {
 
     uniffiCallbackInitCredentialsProvider()
     uniffiCallbackInitSendObserver()
+    uniffiCallbackInitTokenObserver()
     uniffiEnsureChatlaneCoreInitialized()
     return InitializationResult.ok
 }()

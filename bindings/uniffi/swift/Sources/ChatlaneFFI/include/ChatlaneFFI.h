@@ -243,6 +243,13 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_OBSERVER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_OBSERVER_METHOD0
+typedef void (*UniffiCallbackInterfaceTokenObserverMethod0)(uint64_t, uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_SEND_OBSERVER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_SEND_OBSERVER_METHOD0
 typedef void (*UniffiCallbackInterfaceSendObserverMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
@@ -262,6 +269,15 @@ typedef void (*UniffiCallbackInterfaceSendObserverMethod1)(uint64_t, RustBuffer,
 typedef void (*UniffiCallbackInterfaceCredentialsProviderMethod0)(uint64_t, RustBuffer* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_TOKEN_OBSERVER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_TOKEN_OBSERVER
+typedef struct UniffiVTableCallbackInterfaceTokenObserver {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceTokenObserverMethod0 _Nonnull onTokenRenewed;
+} UniffiVTableCallbackInterfaceTokenObserver;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_SEND_OBSERVER
@@ -386,7 +402,7 @@ void uniffi_chatlane_uniffi_fn_free_accesstoken(uint64_t handle, RustCallStatus 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CONSTRUCTOR_ACCESSTOKEN_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CONSTRUCTOR_ACCESSTOKEN_NEW
-uint64_t uniffi_chatlane_uniffi_fn_constructor_accesstoken_new(RustBuffer token, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_chatlane_uniffi_fn_constructor_accesstoken_new(RustBuffer token, RustBuffer expires_at, RustBuffer scopes, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_ACCESSTOKEN_EXPIRES_AT
@@ -477,6 +493,26 @@ RustBuffer uniffi_chatlane_uniffi_fn_method_pendingauthorization_to_json(uint64_
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_PENDINGAUTHORIZATION_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_PENDINGAUTHORIZATION_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_chatlane_uniffi_fn_method_pendingauthorization_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_TOKENOBSERVER
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_TOKENOBSERVER
+uint64_t uniffi_chatlane_uniffi_fn_clone_tokenobserver(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_TOKENOBSERVER
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_TOKENOBSERVER
+void uniffi_chatlane_uniffi_fn_free_tokenobserver(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_INIT_CALLBACK_VTABLE_TOKENOBSERVER
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_INIT_CALLBACK_VTABLE_TOKENOBSERVER
+void uniffi_chatlane_uniffi_fn_init_callback_vtable_tokenobserver(const UniffiVTableCallbackInterfaceTokenObserver* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_TOKENOBSERVER_ON_TOKEN_RENEWED
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_TOKENOBSERVER_ON_TOKEN_RENEWED
+void uniffi_chatlane_uniffi_fn_method_tokenobserver_on_token_renewed(uint64_t ptr, uint64_t token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_SENDOBSERVER
@@ -1022,6 +1058,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_metaapp_long_lived(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_PENDINGAUTHORIZATION_TO_JSON
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_PENDINGAUTHORIZATION_TO_JSON
 uint16_t uniffi_chatlane_uniffi_checksum_method_pendingauthorization_to_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_TOKENOBSERVER_ON_TOKEN_RENEWED
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_TOKENOBSERVER_ON_TOKEN_RENEWED
+uint16_t uniffi_chatlane_uniffi_checksum_method_tokenobserver_on_token_renewed(void
     
 );
 #endif

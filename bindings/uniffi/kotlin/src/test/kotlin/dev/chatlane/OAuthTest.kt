@@ -10,7 +10,6 @@ import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.time.Duration
-import java.time.Instant
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertFalse
@@ -27,10 +26,6 @@ private const val REDIRECT = "https://app.example.test/meta/callback"
 class OAuthTest : SandboxTest() {
     private val browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
 
-    /** The default app at the sandbox, with [secret]. */
-    private fun app(secret: String = META_APP_SECRET) =
-        MetaApp(META_APP_ID, secret, graphUrl = sandbox.endpoint, dialogUrl = sandbox.endpoint)
-
     /** The query string the login dialog at [url] redirects back to [REDIRECT] with, as a browser would follow it. */
     private fun signIn(url: String): String {
         val response = browser.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString())
@@ -40,15 +35,9 @@ class OAuthTest : SandboxTest() {
         return location.rawQuery
     }
 
-    /** Asserts [instant] is [expected] from now, give or take a minute. */
-    private fun assertFromNow(expected: Duration, instant: Instant?) {
-        val left = Duration.between(Instant.now(), assertNotNull(instant))
-        assertTrue(left > expected.minusMinutes(1) && left <= expected, "expires in $left, expected $expected")
-    }
-
     @Test
     fun `the dialog's callback exchanged for a token that sends`() = runBlocking<Unit> {
-        app().use { app ->
+        metaApp().use { app ->
             val request = app.authorizationUrl(REDIRECT, listOf(MESSAGING_SCOPE))
             assertTrue(request.url.startsWith("${sandbox.endpoint}/v25.0/dialog/oauth?"), request.url)
             assertTrue("client_id=$META_APP_ID" in request.url && "code_challenge_method=S256" in request.url, request.url)
@@ -64,7 +53,7 @@ class OAuthTest : SandboxTest() {
 
     @Test
     fun `a callback of another sign-in is StateMismatch`() = runBlocking<Unit> {
-        app().use { app ->
+        metaApp().use { app ->
             val first = app.authorizationUrl(REDIRECT, listOf(MESSAGING_SCOPE))
             val second = app.authorizationUrl(REDIRECT, listOf(MESSAGING_SCOPE))
             val query = signIn(second.url)
@@ -77,7 +66,7 @@ class OAuthTest : SandboxTest() {
 
     @Test
     fun `a code exchanged twice is InvalidGrant`() = runBlocking<Unit> {
-        app().use { app ->
+        metaApp().use { app ->
             val request = app.authorizationUrl(REDIRECT, listOf(MESSAGING_SCOPE))
             val query = signIn(request.url)
             app.exchangeCallback(request.pending, query)
@@ -89,7 +78,7 @@ class OAuthTest : SandboxTest() {
     @Test
     fun `a wrong app secret is InvalidClient, never quoted`() = runBlocking<Unit> {
         val secret = "wrong-app-secret-never-printed"
-        app(secret).use { wrong ->
+        metaApp(secret).use { wrong ->
             val e = assertFailsWith<ChatlaneException.Authentication> { wrong.exchangeCode(sandbox.metaCode()) }
             assertEquals("InvalidClient", e.code)
             assertFalse(secret in e.message + e.detail + wrong.toString(), e.message)
@@ -98,7 +87,7 @@ class OAuthTest : SandboxTest() {
 
     @Test
     fun `a code handed over without a redirect is exchanged, and inspect describes the token`() = runBlocking<Unit> {
-        app().use { app ->
+        metaApp().use { app ->
             val token = app.exchangeCode(sandbox.metaCode())
             val info = app.inspect(token)
             assertTrue(info.isValid)
@@ -114,7 +103,7 @@ class OAuthTest : SandboxTest() {
 
     @Test
     fun `longLived gives a token of about 60 days`() = runBlocking<Unit> {
-        app().use { app ->
+        metaApp().use { app ->
             val short = app.exchangeCode(sandbox.metaCode())
             val long = app.longLived(short)
             assertFromNow(Duration.ofDays(60), long.expiresAt())
@@ -124,7 +113,7 @@ class OAuthTest : SandboxTest() {
 
     @Test
     fun `neither the app secret, the tokens nor the PKCE verifier appear in toString`() = runBlocking<Unit> {
-        app().use { app ->
+        metaApp().use { app ->
             val request = app.authorizationUrl(REDIRECT, listOf(MESSAGING_SCOPE))
             val verifier = Json.parseToJsonElement(request.pending.toJson()).jsonObject.getValue("verifier").jsonPrimitive.content
             val token = app.exchangeCallback(request.pending, signIn(request.url))

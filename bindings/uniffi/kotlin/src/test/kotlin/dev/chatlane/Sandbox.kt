@@ -24,10 +24,14 @@ import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.nio.file.Files
 import java.nio.file.Path
+import java.time.Duration
+import java.time.Instant
 import java.util.UUID
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeUnit
 import java.util.concurrent.atomic.AtomicInteger
+import kotlin.test.assertNotNull
+import kotlin.test.assertTrue
 
 /** The sandbox's default AccessKey pair. */
 const val SANDBOX_KEY_ID = "sandbox-access-key-id"
@@ -163,9 +167,12 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
     /** The Meta messages accepted for recipient [to]. */
     fun metaLedgerTo(to: String): List<MetaLedgerEntry> = metaLedger().filter { it.recipient == to }
 
-    /** A new Meta token of the default app with exactly [scopes], never expiring. */
-    fun metaToken(scopes: List<String>): String {
-        val body = buildJsonObject { putJsonArray("scopes") { scopes.forEach { add(JsonPrimitive(it)) } } }
+    /** A new Meta token of the default app with exactly [scopes], expiring after [lifetimeSeconds] (`null`: never). */
+    fun metaToken(scopes: List<String>, lifetimeSeconds: Long? = null): String {
+        val body = buildJsonObject {
+            putJsonArray("scopes") { scopes.forEach { add(JsonPrimitive(it)) } }
+            lifetimeSeconds?.let { put("lifetimeSeconds", it) }
+        }
         return Json.parseToJsonElement(post("/_sandbox/meta/tokens", body)).jsonObject.string("access_token")!!
     }
 
@@ -241,6 +248,12 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
     }
 }
 
+/** Asserts [instant] is [expected] from now, give or take a minute. */
+fun assertFromNow(expected: Duration, instant: Instant?) {
+    val left = Duration.between(Instant.now(), assertNotNull(instant))
+    assertTrue(left > expected.minusMinutes(1) && left <= expected, "expires in $left, expected $expected")
+}
+
 /** A test class whose tests share one sandbox and a client of it, closed after them. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SandboxTest {
@@ -262,6 +275,10 @@ abstract class SandboxTest {
     /** Options for a client of the sandbox that signs with [secret]. */
     protected fun options(secret: String = SANDBOX_KEY_SECRET) =
         ClientOptions(credentials = Credentials(SANDBOX_KEY_ID, secret), endpoint = sandbox.endpoint)
+
+    /** The sandbox's default Meta app, with [secret]. */
+    protected fun metaApp(secret: String = META_APP_SECRET) =
+        MetaApp(META_APP_ID, secret, graphUrl = sandbox.endpoint, dialogUrl = sandbox.endpoint)
 
     /** Options for a client of the sandbox's Meta face that sends with [token]. */
     protected fun metaOptions(token: AccessToken = AccessToken(META_TOKEN)) =
