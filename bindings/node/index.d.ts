@@ -64,10 +64,10 @@ export interface ClientOptions {
    */
   provider?: string | null
   /**
-   * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an
-   * error.
+   * Meta: the bearer token, or an `AccessToken` with its expiry and scopes (else
+   * `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an error.
    */
-  accessToken?: string | null
+  accessToken?: AccessToken | string | null
   /** Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins). */
   graphVersion?: string | null
   /**

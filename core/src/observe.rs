@@ -165,11 +165,12 @@ pub(crate) fn finished(
     }
 }
 
-/// Runs the hook `name`; a panic inside is logged, never propagated.
-fn shielded(name: &'static str, hook: impl FnOnce()) {
+/// Runs the caller's hook `name` (an observer's, a token callback); a panic inside is logged,
+/// never propagated into the send.
+pub(crate) fn shielded(name: &'static str, hook: impl FnOnce()) {
     if let Err(panic) = catch_unwind(AssertUnwindSafe(hook)) {
         let error = Error::from_panic(panic.as_ref());
-        tracing::warn!(target: TARGET, hook = name, error = error.message(), "a send observer hook panicked");
+        tracing::warn!(target: TARGET, hook = name, error = error.message(), "a caller's hook panicked");
     }
 }
 

@@ -25,12 +25,13 @@ from typing import Any
 LINE_LENGTH = 100
 PYTHON_TYPES = {
     "text": "str | None = None",
+    "token": "AccessToken | str | None = None",
     "duration": "float | None = None",
     "rate": "float | None = None",
     "count": "int | None = None",
     "flag": "bool = False",
 }
-TYPESCRIPT_TYPES = {"text": "string", "duration": "number", "rate": "number", "count": "number", "flag": "boolean"}
+TYPESCRIPT_TYPES = {"text": "string", "token": "AccessToken | string", "duration": "number", "rate": "number", "count": "number", "flag": "boolean"}
 REGION = re.compile(
     r"^(?P<indent>[ \t]*)(?P<comment>#|//) generated (?P<what>client options|send options|error classes|error codes"
     r"|error categories)[^\n]*\n"

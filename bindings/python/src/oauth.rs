@@ -6,13 +6,11 @@
 //! ([`take_token_source`]): an `AccessToken` renewed by a `MetaApp` before it expires.
 
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
 use chatlane_core::Error;
 use chatlane_core::oauth::{self, MetaAppOptions, PendingAuthorization, TokenSource};
-use chatlane_core::observe::TARGET;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -367,16 +365,10 @@ pub fn take_token_source(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) ->
 }
 
 /// `on_token_renewed` as the core's callback: called like a hook ([`observe::call`]) with the
-/// new `AccessToken`, on the thread driving the send; a panic is logged, never carried into
-/// the send.
+/// new `AccessToken`, on the thread driving the send (the core logs a panic, never carrying it
+/// into the send).
 fn renewed(callback: Py<PyAny>) -> impl Fn(&oauth::AccessToken) + Send + Sync + 'static {
-    move |token| {
-        let call = || observe::call(&callback, AccessToken(token.clone()));
-        if let Err(panic) = catch_unwind(AssertUnwindSafe(call)) {
-            let error = Error::from_panic(panic.as_ref());
-            tracing::warn!(target: TARGET, hook = "on_token_renewed", error = error.message(), "a hook panicked");
-        }
-    }
+    move |token| observe::call(&callback, AccessToken(token.clone()))
 }
 
 /// POSIX `seconds` as an aware `datetime` in UTC.

@@ -125,7 +125,7 @@ class Sandbox:
         # types every text option, although it takes an `AccessToken` too.
         return chatlane.Client(
             provider="meta",
-            access_token=access_token,  # type: ignore[arg-type]
+            access_token=access_token,
             endpoint=self.endpoint,
             **options,
         )

@@ -3,7 +3,6 @@
 //! the PKCE verifier stay out of every generated `toString`/`description`.
 
 use std::fmt;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -68,14 +67,10 @@ pub trait TokenObserver: Send + Sync {
     fn on_token_renewed(&self, token: Arc<AccessToken>);
 }
 
-/// `observer` as the core's renewal callback ([`oauth::TokenSource::on_renewed`]), its
-/// failures contained.
+/// `observer` as the core's renewal callback ([`oauth::TokenSource::on_renewed`]); a foreign
+/// exception arrives as a panic, which the core contains and logs.
 pub(crate) fn told(observer: Arc<dyn TokenObserver>) -> impl Fn(&oauth::AccessToken) + Send + Sync + 'static {
-    move |token| {
-        let token = Arc::new(AccessToken(token.clone()));
-        // A foreign exception arrives as a panic, already reported by the panic hook.
-        let _ = catch_unwind(AssertUnwindSafe(|| observer.on_token_renewed(token)));
-    }
+    move |token| observer.on_token_renewed(Arc::new(AccessToken(token.clone())))
 }
 
 /// What to keep server-side between `MetaApp.authorizationUrl` and the callback: the

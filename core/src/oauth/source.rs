@@ -178,14 +178,15 @@ impl TokenSource {
     }
 
     /// Asks the renewer (the caller holds `renewing`): a new token is stored and handed to
-    /// `on_renewed`; on failure the current one serves while it can.
+    /// `on_renewed` (a panic there is logged, never the send's); on failure the current one
+    /// serves while it can.
     async fn renew(&self, renewer: &dyn TokenRenewer, current: Arc<Held>) -> Result<HeaderValue, Error> {
         match renewer.renew(&current.token).await.and_then(|token| Held::renewed(token, &current.token)) {
             Ok(held) => {
                 let held = Arc::new(held);
                 self.store(State { current: Arc::clone(&held), failure: None });
                 if let Some(callback) = &self.on_renewed {
-                    callback(&held.token);
+                    crate::observe::shielded("on_renewed", || callback(&held.token));
                 }
                 Ok(held.header.clone())
             }

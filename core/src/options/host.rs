@@ -69,6 +69,9 @@ pub enum Dialect {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Text,
+    /// A bearer token: text to the core; a binding may also take its own token object (with an
+    /// expiry and scopes) for it, which its declarations say.
+    Token,
     Duration,
     Rate,
     Count,
@@ -79,6 +82,7 @@ impl Kind {
     fn as_str(self) -> &'static str {
         match self {
             Self::Text => "text",
+            Self::Token => "token",
             Self::Duration => "duration",
             Self::Rate => "rate",
             Self::Count => "count",
@@ -97,8 +101,8 @@ const OPTIONS: [(&str, Kind, &str); 22] = [
     ),
     (
         "access_token",
-        Kind::Text,
-        "Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an error.",
+        Kind::Token,
+        "Meta: the bearer token, or an `AccessToken` with its expiry and scopes (else `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an error.",
     ),
     ("graph_version", Kind::Text, "Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins)."),
     (
@@ -304,7 +308,7 @@ fn read(dialect: Dialect, name: &str, kind: Kind, value: HostValue) -> Result<Re
     };
     if value == HostValue::Absent {
         return Ok(match kind {
-            Kind::Text => Read::Text(None),
+            Kind::Text | Kind::Token => Read::Text(None),
             Kind::Duration => Read::Millis(None),
             Kind::Rate => Read::Rate(None),
             Kind::Count => Read::Count(None),
@@ -312,7 +316,7 @@ fn read(dialect: Dialect, name: &str, kind: Kind, value: HostValue) -> Result<Re
         });
     }
     match kind {
-        Kind::Text => match value {
+        Kind::Text | Kind::Token => match value {
             HostValue::Text(text) => Ok(Read::Text(Some(text))),
             _ => Err(wrong("a string")),
         },

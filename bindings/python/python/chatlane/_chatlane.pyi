@@ -106,7 +106,7 @@ class Client:
         *,
         # generated client options, from the core (scripts/codegen.sh)
         provider: str | None = None,
-        access_token: str | None = None,
+        access_token: AccessToken | str | None = None,
         graph_version: str | None = None,
         access_key_id: str | None = None,
         access_key_secret: str | None = None,
