@@ -51,12 +51,8 @@ export interface ProvidedCredentials {
   expiresAt?: Date | number | null
 }
 
-/**
- * Client settings, all checked when the client is built: an unknown key, a wrong type, a NaN
- * or a number out of range is a {@link ConfigurationError} (code `'InvalidConfig'`), as in
- * every chatlane language.
- */
-export interface ClientOptions {
+/** The client settings the core reads, as it documents them (see {@link ClientOptions}). */
+interface CoreClientOptions {
   // generated client options, from the core (scripts/codegen.sh)
   /**
    * The API messages go through: `cams` (default, Alibaba Cloud CAMS) or `meta` (WhatsApp Cloud
@@ -135,6 +131,38 @@ export interface ClientOptions {
    */
   retryDeadlineMs?: number | null
   // end of generated client options
+}
+
+/**
+ * Client settings, all checked when the client is built: an unknown key, a wrong type, a NaN
+ * or a number out of range is a {@link ConfigurationError} (code `'InvalidConfig'`), as in
+ * every chatlane language.
+ */
+export interface ClientOptions extends Omit<CoreClientOptions, 'accessToken'> {
+  /**
+   * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an
+   * error. An {@link AccessToken} brings its expiry (past it, sends fail with `'TokenExpired'`
+   * unless it is renewed) and its scopes: without `whatsapp_business_messaging` among them, the
+   * client is not built ({@link PermissionDeniedError}, code `'MissingScope'`).
+   */
+  accessToken?: string | AccessToken | null
+  /**
+   * Meta: the app that renews `accessToken` before a send when it is about to expire (or Meta
+   * refused it as expired or revoked), exchanging it for a new 60-day token
+   * (`fb_exchange_token`). Concurrent sends wait for one renewal. Needs `accessToken`.
+   */
+  renewWith?: MetaApp | null
+  /**
+   * Meta: called on the JS thread with each token `renewWith` gave, once per renewal, to store
+   * it. It never keeps the process alive and never changes a send's result: what it throws
+   * (or its promise rejects with) becomes a process warning (code `'CHATLANE_HOOK_ERROR'`).
+   */
+  onTokenRenewed?: ((token: AccessToken) => void | Promise<void>) | null
+  /**
+   * Meta: renew `accessToken` when it has less than this left (default 5 minutes), but never
+   * before half its lifetime has passed. In milliseconds, 0 or more; needs `renewWith`.
+   */
+  tokenRenewalMarginMs?: number | null
   /**
    * Asked for credentials before the first send and again whenever the ones it gave have
    * less than five minutes left (one call at a time; it never keeps the event loop alive).
@@ -217,7 +245,11 @@ export interface SendOptions {
  * `from` is then the business phone number ID). It reuses connections: share one per process.
  */
 export declare class Client {
-  /** @throws {ConfigurationError} for bad options or missing credentials. */
+  /**
+   * @throws {ConfigurationError} for bad options or missing credentials.
+   * @throws {PermissionDeniedError} with code `'MissingScope'` for an {@link AccessToken} whose
+   *   scopes cannot send.
+   */
   constructor(options?: ClientOptions)
   /** The API this client sends through. */
   readonly provider: 'cams' | 'meta'
@@ -250,7 +282,8 @@ export declare class Client {
   /**
    * Replaces a Meta client's bearer token for every later send (e.g. after the old one was
    * revoked), keeping the client's connections and pacing; resolves once it is in use. An
-   * {@link AccessToken} brings its expiry along: past it, sends fail with `'TokenExpired'`.
+   * {@link AccessToken} brings its expiry along: past it, sends fail with `'TokenExpired'`
+   * (a client built with `renewWith` renews it first).
    * Rejects with a {@link ConfigurationError} on a CAMS client or for an unusable token (the
    * old one stays in use); throws a `TypeError` for neither a string nor an `AccessToken`.
    */
@@ -431,13 +464,31 @@ export interface TokenInfo {
   userId: string | null
 }
 
+/** What is known of a token obtained elsewhere (see {@link AccessToken.from}). */
+export interface KnownToken {
+  /** When it expires, a `Date` or epoch milliseconds; absent: never, or not known. */
+  expiresAt?: Date | number | null
+  /** The scopes granted; absent: not known. */
+  scopes?: readonly string[] | null
+}
+
 /**
- * A bearer token a {@link MetaApp} call gave; hand it to {@link Client.setAccessToken} (or its
- * `token` to `new Client({provider: 'meta', accessToken})`). `toString`, `util.inspect` and
+ * A bearer token a {@link MetaApp} call gave, or one obtained elsewhere
+ * ({@link AccessToken.from}); hand it to `new Client({provider: 'meta', accessToken})` or
+ * {@link Client.setAccessToken}, expiry and scopes included. `toString`, `util.inspect` and
  * `JSON.stringify` never show the token.
  */
 export declare class AccessToken {
   private constructor()
+  /**
+   * A token obtained elsewhere (a system user's, kept in a secret store) with what is known of
+   * it: a client fails with `'TokenExpired'` past `expiresAt` unless it renews the token first
+   * (`renewWith`), and is not built when `scopes` lack `whatsapp_business_messaging`
+   * (`'MissingScope'`).
+   * @throws {TypeError} for an argument of the wrong type.
+   * @throws {ConfigurationError} for an expiry outside the years -9999 to 9999.
+   */
+  static from(token: string, known?: KnownToken): AccessToken
   /** The token itself: secret, for the `Authorization` header or a secret store. */
   readonly token: string
   /** When it expires (a new `Date` each time), or `null`: never, or not said. */
@@ -452,8 +503,9 @@ export declare class AccessToken {
 
 /**
  * One Meta app's OAuth: the login dialog URL (with `state` and PKCE), the code exchange, the
- * long-lived exchange and `debug_token`. It holds the app secret: keep it on a backend (a
- * mobile app hands its code over). Failures are {@link ChatlaneError} subclasses, e.g.
+ * long-lived exchange and `debug_token`; a client's token renews through it
+ * ({@link ClientOptions.renewWith}). It holds the app secret: keep it on a backend (a mobile
+ * app hands its code over). Failures are {@link ChatlaneError} subclasses, e.g.
  * {@link AuthenticationError} with code `'StateMismatch'`, `'InvalidGrant'` or
  * `'InvalidClient'`.
  */

@@ -195,8 +195,26 @@ function expectString(value, name) {
   return value
 }
 
+/** Throws a `TypeError` unless `value` is an array of strings; `name` names the argument. */
+function expectStrings(value, name) {
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw new TypeError(`${name} must be an array of strings`)
+  }
+  return value
+}
+
+/** Whether an option holds a value (`null` and `undefined` do not). */
+function isSet(value) {
+  return value !== undefined && value !== null
+}
+
+/** The `ConfigurationError` for client option `name` holding something other than `expected`. */
+function wrongOption(name, expected) {
+  return new errorClasses.ConfigurationError(`option "${name}" must be ${expected}`, { code: 'InvalidConfig' })
+}
+
 /** The client options that are functions, not data for the core to read. */
-const FUNCTION_OPTIONS = ['credentialsProvider', 'onRetry', 'onOutcome']
+const FUNCTION_OPTIONS = ['credentialsProvider', 'onRetry', 'onOutcome', 'onTokenRenewed']
 
 /**
  * Takes the function options out of client options: `[data, functions]`, the data for the
@@ -212,15 +230,54 @@ function takeFunctions(options) {
   for (const name of FUNCTION_OPTIONS) {
     const value = data[name]
     delete data[name]
-    if (value === undefined || value === null) {
+    if (!isSet(value)) {
       continue
     }
     if (typeof value !== 'function') {
-      throw new errorClasses.ConfigurationError(`option "${name}" must be a function`, { code: 'InvalidConfig' })
+      throw wrongOption(name, 'a function')
     }
     functions[name] = value
   }
   return [data, functions]
+}
+
+/** The client options that say how a Meta token is renewed, besides `onTokenRenewed`. */
+const RENEWAL_OPTIONS = ['renewWith', 'tokenRenewalMarginMs']
+
+/**
+ * Takes a Meta token to hand over whole out of client options (data, without the functions):
+ * `[data, token]`. `token` is `undefined`, and a token string stays data for the core to read,
+ * unless the token is an {@link AccessToken} or is renewed (`renewWith`, `onTokenRenewed`,
+ * `tokenRenewalMarginMs`); then it is `{accessToken, renewWith, onRenewed, marginMs}` with
+ * native handles, for the addon to judge. A value of the wrong type is a `ConfigurationError`.
+ */
+function takeToken(data, onTokenRenewed) {
+  const named = (object) => object.accessToken instanceof AccessToken || RENEWAL_OPTIONS.some((name) => name in object)
+  if (data === null || typeof data !== 'object' || !(isSet(onTokenRenewed) || named(data))) {
+    return [data, undefined]
+  }
+  const { renewWith, tokenRenewalMarginMs, ...rest } = data
+  const { accessToken } = rest
+  if (!(accessToken instanceof AccessToken) && ![renewWith, tokenRenewalMarginMs, onTokenRenewed].some(isSet)) {
+    return [rest, undefined]
+  }
+  delete rest.accessToken
+  if (isSet(accessToken) && typeof accessToken !== 'string' && !(accessToken instanceof AccessToken)) {
+    throw wrongOption('accessToken', 'a string or an AccessToken')
+  }
+  if (isSet(renewWith) && !(renewWith instanceof MetaApp)) {
+    throw wrongOption('renewWith', 'a MetaApp')
+  }
+  if (isSet(tokenRenewalMarginMs) && typeof tokenRenewalMarginMs !== 'number') {
+    throw wrongOption('tokenRenewalMarginMs', 'a number')
+  }
+  const token = {
+    accessToken: accessToken instanceof AccessToken ? handleOf(accessToken) : accessToken,
+    renewWith: renewWith && appHandleOf(renewWith),
+    onRenewed: onTokenRenewed && ((handle) => callHook('onTokenRenewed', onTokenRenewed, fromNativeToken(handle))),
+    marginMs: tokenRenewalMarginMs,
+  }
+  return [rest, token]
 }
 
 /**
@@ -236,15 +293,27 @@ function provider(credentialsProvider) {
 }
 
 /**
- * The native observer that calls the hooks: what a hook throws becomes a process warning;
- * it never reaches the send.
+ * Calls `hook` (named `name`) with `value`: what it throws, or its promise rejects with,
+ * becomes a process warning; it never reaches a send.
  */
+function callHook(name, hook, value) {
+  const warn = (error) => process.emitWarning(`chatlane: ${name} threw: ${error}`, { code: 'CHATLANE_HOOK_ERROR' })
+  try {
+    const outcome = hook(value)
+    if (typeof outcome?.then === 'function') {
+      outcome.then(undefined, warn)
+    }
+  } catch (error) {
+    warn(error)
+  }
+}
+
+/** The native observer that calls the hooks, as {@link callHook} does. */
 function observer(hooks) {
   return (kind, event) => {
-    try {
-      hooks[kind]?.(event)
-    } catch (error) {
-      process.emitWarning(`chatlane: the ${kind} hook threw: ${error}`, { code: 'CHATLANE_HOOK_ERROR' })
+    const hook = hooks[kind]
+    if (hook) {
+      callHook(`the ${kind} hook`, hook, event)
     }
   }
 }
@@ -256,13 +325,15 @@ class Client {
   /**
    * @param {import('./index').ClientOptions} [options] credentials default to the
    *   `ALIBABA_CLOUD_ACCESS_KEY_ID` / `_SECRET` / `_SECURITY_TOKEN` environment
-   * @throws {ChatlaneError} a `ConfigurationError` for bad options or missing credentials
+   * @throws {ChatlaneError} a `ConfigurationError` for bad options or missing credentials, a
+   *   `PermissionDeniedError` (`MissingScope`) for an `AccessToken` whose scopes cannot send
    */
   constructor(options = {}) {
-    const [data, { credentialsProvider, onRetry, onOutcome }] = takeFunctions(options)
+    const [data, { credentialsProvider, onRetry, onOutcome, onTokenRenewed }] = takeFunctions(options)
+    const [settings, token] = takeToken(data, onTokenRenewed)
     const provide = credentialsProvider && provider(credentialsProvider)
     const observe = onRetry || onOutcome ? observer({ retry: onRetry, outcome: onOutcome }) : undefined
-    this.#native = guard(() => new native.NativeClient(data, provide, observe))
+    this.#native = guard(() => new native.NativeClient(settings, provide, observe, token))
   }
 
   /** The API this client sends through: `'cams'` or `'meta'`. */
@@ -423,21 +494,22 @@ function metaBody(message, taskId) {
 /** Marks the one construction of an `AccessToken` this module makes. */
 const FROM_NATIVE = Symbol('chatlane.fromNative')
 
-/** The native handle of an `AccessToken`; filled in by the class. */
+/** The native handles of an `AccessToken` and a `MetaApp`; filled in by the classes. */
 let handleOf
+let appHandleOf
 
 /**
- * A bearer token a {@link MetaApp} call gave. `token` is the secret itself; `toString`,
- * `util.inspect` and `JSON.stringify` never show it.
+ * A bearer token a {@link MetaApp} call gave, or one made with {@link AccessToken.from}.
+ * `token` is the secret itself; `toString`, `util.inspect` and `JSON.stringify` never show it.
  */
 class AccessToken {
   #native
   #scopes
 
-  /** Made by {@link MetaApp} only. */
+  /** Made by {@link MetaApp} and {@link AccessToken.from} only. */
   constructor(internal, handle) {
     if (internal !== FROM_NATIVE) {
-      throw new TypeError('an AccessToken comes from a MetaApp; give a client a token string as it is')
+      throw new TypeError('an AccessToken comes from a MetaApp or AccessToken.from')
     }
     this.#native = handle
     this.#scopes = Object.freeze(handle.scopes)
@@ -445,6 +517,30 @@ class AccessToken {
 
   static {
     handleOf = (token) => token.#native
+  }
+
+  /**
+   * A token obtained elsewhere (a system user's, kept in a secret store) with what is known
+   * of it: a client sending with it fails with `TokenExpired` past `expiresAt`, or renews it
+   * before then (`renewWith`), and refuses it when built if `scopes` lack
+   * `whatsapp_business_messaging` (`MissingScope`).
+   *
+   * @param {string} token
+   * @param {{expiresAt?: Date | number | null, scopes?: readonly string[] | null}} [known]
+   *   `expiresAt` as a `Date` or epoch milliseconds (absent: never, or not known); `scopes`
+   *   granted (absent: not known)
+   * @returns {AccessToken}
+   * @throws {TypeError} for an argument of the wrong type
+   * @throws {ChatlaneError} a `ConfigurationError` for an expiry outside the years -9999 to 9999
+   */
+  static from(token, { expiresAt = null, scopes = null } = {}) {
+    expectString(token, 'token')
+    const ms = expiresAt instanceof Date ? expiresAt.getTime() : expiresAt
+    if (ms !== null && typeof ms !== 'number') {
+      throw new TypeError('expiresAt must be a Date, epoch milliseconds or null')
+    }
+    const granted = scopes === null ? [] : expectStrings(scopes, 'scopes')
+    return fromNativeToken(guard(() => new native.NativeAccessToken(token, ms, granted)))
   }
 
   /** The token itself: secret, for the `Authorization` header or a secret store. */
@@ -509,7 +605,8 @@ function tokenInfo(info) {
 
 /**
  * One Meta app's OAuth: the login dialog URL (with `state` and PKCE), the code exchange, the
- * long-lived exchange and `debug_token`. It holds the app secret: keep it on a backend.
+ * long-lived exchange and `debug_token`; a client's token renews through it (`renewWith`). It
+ * holds the app secret: keep it on a backend.
  */
 class MetaApp {
   #native
@@ -520,6 +617,10 @@ class MetaApp {
    */
   constructor(options) {
     this.#native = guard(() => new native.NativeMetaApp(options))
+  }
+
+  static {
+    appHandleOf = (app) => app.#native
   }
 
   /** The app's ID (not secret). */
@@ -538,9 +639,7 @@ class MetaApp {
    */
   authorizationUrl(redirectUri, scopes) {
     expectString(redirectUri, 'redirectUri')
-    if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === 'string')) {
-      throw new TypeError('scopes must be an array of strings')
-    }
+    expectStrings(scopes, 'scopes')
     const { url, pending } = guard(() => this.#native.authorizationUrl(redirectUri, scopes))
     return new AuthorizationStart(url, pending)
   }

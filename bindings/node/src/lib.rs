@@ -14,17 +14,20 @@
 //! function (napi's own promise bridge creates one per promise).
 //!
 //! Meta's Cloud API goes through the same client (`provider: 'meta'`); the `oauth` module
-//! holds Meta's OAuth (`MetaApp`) and the tokens it gives.
+//! holds Meta's OAuth (`MetaApp`) and the tokens it gives, the `renewal` module a client's
+//! token handed over whole and renewed before it expires.
 
 mod completions;
 mod oauth;
 mod observe;
 mod provider;
+mod renewal;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use chatlane_core::cams::wire::Defaults;
+use chatlane_core::oauth::TokenSource;
 use chatlane_core::runtime::{self, Cancellation};
 use chatlane_core::validate::{self, HostProblem, Violation};
 use chatlane_core::{
@@ -39,6 +42,7 @@ use serde_json::Value;
 use crate::completions::settled;
 use crate::oauth::{TokenArgument, access_token};
 use crate::provider::{JsCredentialsProvider, JsProviderFunction};
+use crate::renewal::TokenSettings;
 
 /// The `user-agent` of every request this binding sends.
 const USER_AGENT: &str = concat!("chatlane-node/", env!("CARGO_PKG_VERSION"));
@@ -212,22 +216,26 @@ pub struct NativeClient {
 impl NativeClient {
     /// Builds a client from an options object (data only), the function that provides its
     /// credentials, if any (without one, credentials come from the options or the default
-    /// chain), and `observer`, `(kind, event) => void`, which receives every retry and
-    /// outcome (see `observe`). Throws a JS error carrying the core error's fields.
+    /// chain), `observer`, `(kind, event) => void`, which receives every retry and outcome
+    /// (see `observe`), and a Meta token handed over whole, if any (see `renewal`; without
+    /// one, a Meta token comes from the options). Throws a JS error carrying the core error's
+    /// fields.
     #[napi(
         constructor,
-        ts_args_type = "options?: unknown, provider?: () => Promise<unknown>, observer?: (kind: 'retry' | 'outcome', event: RetryEvent | OutcomeEvent) => void"
+        ts_args_type = "options?: unknown, provider?: () => Promise<unknown>, observer?: (kind: 'retry' | 'outcome', event: RetryEvent | OutcomeEvent) => void, token?: TokenSettings"
     )]
     pub fn new(
         env: Env,
         options: Option<Unknown>,
         provider: Option<JsProviderFunction>,
         observer: Option<observe::Dispatcher>,
+        token: Option<TokenSettings>,
     ) -> napi::Result<Self> {
         guarded(&env, || {
             let provider = provider.as_ref().map(JsCredentialsProvider::new).transpose()?;
             let observer = observer.as_ref().map(observe::observer).transpose()?;
-            client_from(options, provider, observer)
+            let token = token.map(|settings| renewal::token_source(&env, settings)).transpose()?;
+            client_from(options, provider, observer, token)
                 .map(|inner| Self { inner })
                 .map_err(|error| rethrowable(&env, &error))
         })
@@ -407,19 +415,25 @@ fn wire_params_of<'env, M: Outgoing>(env: &'env Env, text: &str) -> napi::Result
     Ok(object)
 }
 
-/// Resolves JS options into a core client with its credentials `provider`, if any, and
-/// `observer`; the core reads and judges every value.
+/// Resolves JS options into a core client with its credentials `provider` or its Meta
+/// `token`, if any, and `observer`; the core reads and judges every value.
 fn client_from(
     options: Option<Unknown>,
     provider: Option<JsCredentialsProvider>,
     observer: Option<Arc<dyn SendObserver>>,
+    token: Option<TokenSource>,
 ) -> Result<Client, Error> {
     let fields = host_fields(options).map_err(|why| invalid("client options", &why))?;
     let options = ClientOptions::from_host(Dialect::JavaScript, fields.iter().map(|(n, v)| (n.as_str(), v.clone())))?;
     let options = ClientOptions { user_agent: Some(USER_AGENT.to_owned()), ..options };
-    let config = match provider {
-        Some(provider) => ClientConfig::from_options_with_provider(options, Arc::new(provider))?,
-        None => ClientConfig::from_options(options)?,
+    let config = match (provider, token) {
+        (Some(_), Some(_)) => {
+            let why = "a credentialsProvider is for cams, an AccessToken or renewWith for meta: give one, not both";
+            return Err(invalid("client options", why));
+        }
+        (Some(provider), None) => ClientConfig::from_options_with_provider(options, Arc::new(provider))?,
+        (None, Some(token)) => ClientConfig::from_options_with_token(options, token)?,
+        (None, None) => ClientConfig::from_options(options)?,
     };
     Client::new(ClientConfig { observer, ..config })
 }

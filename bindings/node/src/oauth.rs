@@ -1,14 +1,18 @@
 //! Meta's OAuth for the `chatlane` package's `MetaApp`: the core's [`MetaApp`] behind a native
 //! class whose network calls return promises, and the tokens and token descriptions they
-//! resolve with. A token stays a core [`AccessToken`] (its value a `Secret`) until JS reads
-//! its `token`, and goes back to a client whole, expiry and scopes included.
+//! resolve with. A token (from a call, or built from what the caller stored) stays a core
+//! [`AccessToken`] (its value a `Secret`) until JS reads its `token`, and goes to a client
+//! whole, expiry and scopes included.
 
 use std::future::Future;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chatlane_core::Error;
-use chatlane_core::oauth::{AccessToken, GranularScope, MetaApp, MetaAppOptions, PendingAuthorization, TokenInfo};
+use chatlane_core::oauth::{
+    AccessToken, GranularScope, MetaApp, MetaAppOptions, PendingAuthorization, TokenInfo, TokenRenewer,
+};
 use napi::Env;
 use napi::bindgen_prelude::{ClassInstance, Either, PromiseRaw, ToNapiValue, Unknown};
 use napi_derive::napi;
@@ -19,7 +23,11 @@ use crate::{guarded, invalid, required_object, rethrowable, string_fields};
 /// The fields `new MetaApp(options)` reads.
 const APP_OPTION_NAMES: [&str; 5] = ["appId", "appSecret", "graphUrl", "dialogUrl", "graphVersion"];
 
-/// A token as JS hands it over: its value, or one a [`NativeMetaApp`] call gave.
+/// The expiries a token can have, in epoch milliseconds: the years -9999 to 9999, as far as
+/// the core's dates go.
+const EXPIRY_MS: RangeInclusive<f64> = -377_705_116_800_000.0..=253_402_300_799_999.0;
+
+/// A token as JS hands it over: its value, or an `AccessToken`'s handle.
 pub type TokenArgument<'env> = Either<String, ClassInstance<'env, NativeAccessToken>>;
 
 /// The core token of a [`TokenArgument`]: a bare value has no known expiry or scopes.
@@ -119,6 +127,12 @@ impl NativeMetaApp {
 }
 
 impl NativeMetaApp {
+    /// This app as the renewer of a client's token: an expiring token exchanged for a new
+    /// 60-day one (`fb_exchange_token`).
+    pub fn renewer(&self) -> Arc<dyn TokenRenewer> {
+        self.inner.renewer()
+    }
+
     /// The promise of `call` on this app, polled on napi's runtime.
     fn call<'env, T, V, F>(
         &self,
@@ -156,13 +170,31 @@ pub struct AuthorizationStart {
     pub pending: String,
 }
 
-/// A bearer token a [`NativeMetaApp`] call gave, which the `chatlane` package's `AccessToken`
-/// wraps.
+/// A bearer token a [`NativeMetaApp`] call gave, or one the caller stored, which the
+/// `chatlane` package's `AccessToken` wraps.
 #[napi]
 pub struct NativeAccessToken(AccessToken);
 
 #[napi]
 impl NativeAccessToken {
+    /// The token `token`, expiring at `expires_at_ms` (epoch milliseconds; `null`: never, or
+    /// not known) with `scopes` granted (empty: not known). An expiry that is not a date
+    /// between the years -9999 and 9999 throws a JS error carrying the `InvalidConfig` error.
+    #[napi(constructor)]
+    pub fn new(env: Env, token: String, expires_at_ms: Option<f64>, scopes: Vec<String>) -> napi::Result<Self> {
+        let expires_at = match expires_at_ms {
+            None => None,
+            Some(ms) => match EXPIRY_MS.contains(&ms).then(|| at_epoch_ms(ms)).flatten() {
+                Some(at) => Some(at.into()),
+                None => {
+                    let why = "expiresAt must be a date between the years -9999 and 9999";
+                    return Err(rethrowable(&env, &invalid("AccessToken", why)));
+                }
+            },
+        };
+        Ok(Self(AccessToken { expires_at, scopes, ..AccessToken::new(token) }))
+    }
+
     /// The token itself (secret).
     #[napi(getter)]
     pub fn token(&self) -> String {
@@ -237,6 +269,13 @@ impl From<GranularScope> for NativeGranularScope {
     fn from(granted: GranularScope) -> Self {
         Self { scope: granted.scope, target_ids: granted.target_ids }
     }
+}
+
+/// The time `ms` milliseconds after the Unix epoch (before it when negative), if the
+/// platform's clock reaches it.
+fn at_epoch_ms(ms: f64) -> Option<SystemTime> {
+    let offset = Duration::from_millis(ms.abs() as u64);
+    if ms < 0.0 { UNIX_EPOCH.checked_sub(offset) } else { UNIX_EPOCH.checked_add(offset) }
 }
 
 /// `at` in milliseconds since the Unix epoch (negative before it).

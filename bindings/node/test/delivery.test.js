@@ -7,7 +7,6 @@
 // sandbox account, because pacing state is shared per AccessKey ID within this process.
 
 const assert = require('node:assert/strict')
-const util = require('node:util')
 const { describe, test } = require('node:test')
 
 const chatlane = require('chatlane')
@@ -22,7 +21,7 @@ const {
   OutcomeUnknownError,
   ThrottledError,
 } = chatlane
-const { startSandbox, sharedSandbox, sandboxOptions, closedPort } = require('./sandbox.js')
+const { startSandbox, sharedSandbox, sandboxOptions, closedPort, printed, rejection } = require('./sandbox.js')
 
 const FROM = '8613900000000'
 const GENERATED_TASK_ID = /^[0-9a-f]{32}$/
@@ -32,14 +31,6 @@ const shared = sharedSandbox(Client)
 /** A text message to `to`. */
 function text(to, extra = {}) {
   return { from: FROM, to, content: { messageType: 'text', text: 'hello' }, ...extra }
-}
-
-/** What `pending` rejects with; fails the test if it resolves. */
-function rejection(pending) {
-  return pending.then(
-    (value) => assert.fail(`expected a rejection, got ${util.inspect(value)}`),
-    (error) => error,
-  )
 }
 
 /** The journal of requests to `to` on `box`. */
@@ -238,13 +229,7 @@ describe('setCredentials', () => {
       const receipt = await rotating.send(text(to))
       assert.deepEqual((await landedTo(to, own)).map((e) => e.messageId), [receipt.messageId])
 
-      const shown = [
-        String(rotating),
-        util.inspect(rotating),
-        util.inspect(rotating, { showHidden: true, depth: Infinity, getters: true }),
-        JSON.stringify(rotating),
-      ]
-      for (const description of shown) {
+      for (const description of printed(rotating)) {
         assert.ok(!description.includes(ROTATED_SECRET), description)
         assert.ok(!description.includes(ROTATED_TOKEN), description)
       }

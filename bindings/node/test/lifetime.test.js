@@ -2,8 +2,8 @@
 
 // The addon's promises and the lifetime of Node's processes and threads, in child processes
 // against the sandbox: a pending send keeps the event loop alive and a client with nothing
-// pending does not; a worker terminated with sends in flight takes nothing down with it, even
-// the worker whose thread loaded the addon first.
+// pending does not, nor does a token's renewal callback; a worker terminated with sends in
+// flight takes nothing down with it, even the worker whose thread loaded the addon first.
 
 const assert = require('node:assert/strict')
 const { execFile } = require('node:child_process')
@@ -11,7 +11,7 @@ const path = require('node:path')
 const { test } = require('node:test')
 
 const { Client } = require('chatlane')
-const { sharedSandbox, sandboxOptions } = require('./sandbox.js')
+const { sharedSandbox, sandboxOptions, SANDBOX_META } = require('./sandbox.js')
 
 const PACKAGE = path.resolve(__dirname, '..')
 /** A function of a recipient to a text message, as source for the child processes. */
@@ -54,6 +54,22 @@ function assertExited(child, lines) {
 
 test('a client that never sends does not keep the process alive', async () => {
   assertExited(await run(`new chatlane.Client(options); console.log('built')`), ['built'])
+})
+
+test('a token renewal callback is called and keeps no process alive', async () => {
+  const { appId, appSecret, token, phoneNumberId } = SANDBOX_META
+  const message = { from: phoneNumberId, to: '16505557001', content: { messageType: 'text', text: 'hello' } }
+  // The token is due for renewal from 100 ms on (half its lifetime).
+  const child = await run(`
+    const app = new chatlane.MetaApp({ appId: '${appId}', appSecret: '${appSecret}', graphUrl: options.endpoint })
+    const accessToken = chatlane.AccessToken.from('${token}', { expiresAt: Date.now() + 200 })
+    let renewed = 0
+    const onTokenRenewed = () => renewed++
+    const client = new chatlane.Client({ provider: 'meta', endpoint: options.endpoint, accessToken, renewWith: app, onTokenRenewed })
+    process.on('exit', () => console.log('renewed', renewed))
+    setTimeout(() => client.send(${JSON.stringify(message)}).then(() => console.log('sent')), 150)
+  `)
+  assertExited(child, ['sent', 'renewed 1'])
 })
 
 test('pending sends keep the process alive until they settle, and no longer', async () => {

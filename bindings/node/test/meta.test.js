@@ -19,7 +19,15 @@ const {
   ValidationError,
   metaBody,
 } = require('chatlane')
-const { startSandbox, sandboxOptions, metaOptions, metaAppOptions, SANDBOX_META } = require('./sandbox.js')
+const {
+  startSandbox,
+  sandboxOptions,
+  metaOptions,
+  metaAppOptions,
+  printed,
+  rejection,
+  SANDBOX_META,
+} = require('./sandbox.js')
 
 const FROM = SANDBOX_META.phoneNumberId
 
@@ -51,14 +59,6 @@ const OWN_NUMBER = '106540352249999'
 /** The Meta ledger's entries for `to`. */
 async function landed(to) {
   return (await sandbox.meta.ledger()).filter((entry) => entry.recipient === to)
-}
-
-/** What `promise` rejected with; fails if it resolved. */
-function rejection(promise) {
-  return promise.then(
-    (value) => assert.fail(`expected a rejection, got ${util.inspect(value)}`),
-    (error) => error,
-  )
 }
 
 /** A client of the sandbox's Meta face sending with a new token of `grant`, and that token. */
@@ -215,15 +215,7 @@ test('util.inspect, String and JSON.stringify never show a token', async () => {
   const app = new MetaApp(metaAppOptions(sandbox))
   const token = await app.exchangeCode(await sandbox.meta.code())
   await own.setAccessToken(token)
-  const shown = (value) => [
-    util.inspect(value),
-    util.inspect(value, { showHidden: true, depth: Infinity, getters: true }),
-    util.inspect(value, { showHidden: true, depth: Infinity, customInspect: false }),
-    String(value),
-    JSON.stringify(value),
-    JSON.stringify(Object.getOwnPropertyNames(value)),
-  ]
-  for (const text of [...shown(own), ...shown(token)]) {
+  for (const text of [...printed(own), ...printed(token)]) {
     assert.ok(!text.includes(secret), text)
     assert.ok(!text.includes(token.token), text)
   }

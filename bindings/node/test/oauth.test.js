@@ -18,7 +18,7 @@ const {
   MetaApp,
   PermissionDeniedError,
 } = require('chatlane')
-const { startSandbox, metaOptions, metaAppOptions, SANDBOX_META } = require('./sandbox.js')
+const { startSandbox, metaOptions, metaAppOptions, printed, rejection, SANDBOX_META } = require('./sandbox.js')
 
 const REDIRECT = 'https://app.example.test/meta/callback'
 const MESSAGING = 'whatsapp_business_messaging'
@@ -55,28 +55,10 @@ async function authorize(scopes = [MESSAGING], through = app) {
   return { pending, callback: await redirectOf(url) }
 }
 
-/** What `promise` rejected with; fails if it resolved. */
-function rejection(promise) {
-  return promise.then(
-    (value) => assert.fail(`expected a rejection, got ${util.inspect(value)}`),
-    (error) => error,
-  )
-}
-
 /** Asserts `error` is an `AuthenticationError` with `code`. */
 function assertAuthentication(error, code) {
   assert.ok(error instanceof AuthenticationError, String(error))
   assert.equal(error.code, code)
-}
-
-/** Every way `value` can be printed. */
-function printed(value) {
-  return [
-    util.inspect(value),
-    util.inspect(value, { showHidden: true, depth: Infinity, getters: true }),
-    String(value),
-    JSON.stringify(value),
-  ]
 }
 
 test('the dialog URL, the callback and the exchange give a token that sends', async () => {

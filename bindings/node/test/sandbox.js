@@ -2,13 +2,15 @@
 
 // Test support: runs `chatlane sandbox` (the local CAMS and Meta Cloud API emulator) as a
 // subprocess and drives its admin API (ledgers, request journal, fault injection, Meta's
-// tokens and codes) with global fetch.
+// tokens and codes) with global fetch; and the helpers several test files share.
 
+const assert = require('node:assert/strict')
 const { spawn } = require('node:child_process')
 const { after, before } = require('node:test')
 const net = require('node:net')
 const path = require('node:path')
 const readline = require('node:readline')
+const util = require('node:util')
 
 const REPO = path.resolve(__dirname, '..', '..', '..')
 const BIN = process.env.CHATLANE_BIN || path.join(REPO, 'target', 'debug', 'chatlane')
@@ -168,6 +170,26 @@ function metaAppOptions(sandbox, extra = {}) {
   return { appId, appSecret, graphUrl: sandbox.endpoint, dialogUrl: sandbox.endpoint, ...extra }
 }
 
+/** What `promise` rejected with; fails if it resolved. */
+function rejection(promise) {
+  return promise.then(
+    (value) => assert.fail(`expected a rejection, got ${util.inspect(value)}`),
+    (error) => error,
+  )
+}
+
+/** Every way `value` can be printed, to check that none shows a secret. */
+function printed(value) {
+  return [
+    util.inspect(value),
+    util.inspect(value, { showHidden: true, depth: Infinity, getters: true }),
+    util.inspect(value, { showHidden: true, depth: Infinity, customInspect: false }),
+    String(value),
+    JSON.stringify(value),
+    JSON.stringify(Object.getOwnPropertyNames(value)),
+  ]
+}
+
 /** A loopback port nothing listens on. */
 async function closedPort() {
   const server = net.createServer()
@@ -184,6 +206,8 @@ module.exports = {
   metaOptions,
   metaAppOptions,
   closedPort,
+  rejection,
+  printed,
   SANDBOX_KEY_ID,
   SANDBOX_KEY_SECRET,
   SANDBOX_META,

@@ -6,9 +6,11 @@
 import { AccessToken, Client, MetaApp, ValidationError, massWireParams, metaBody, violations, wireParams } from 'chatlane'
 import type {
   AuthorizationStart,
+  ClientOptions,
   Content,
   Header,
   Interactive,
+  KnownToken,
   MassMessage,
   Message,
   MetaAppOptions,
@@ -212,6 +214,26 @@ export async function sendThroughMeta(code: string): Promise<Receipt> {
   return client.send(messages[1])
 }
 
+/** Meta: a stored token with its expiry and scopes, renewed through the app, each new one stored. */
+export function renewing(app: MetaApp, store: (token: string, expiresAt: Date | null) => Promise<void>): Client {
+  const known: KnownToken = { expiresAt: Date.now() + 3_600_000, scopes: ['whatsapp_business_messaging'] }
+  const stored: AccessToken = AccessToken.from('a-token', known)
+  const options: ClientOptions = {
+    provider: 'meta',
+    accessToken: AccessToken.from(stored.token, { expiresAt: new Date(), scopes: null }),
+    renewWith: app,
+    onTokenRenewed: (token: AccessToken) => store(token.token, token.expiresAt),
+    tokenRenewalMarginMs: 600_000,
+  }
+  return new Client({ ...options, onTokenRenewed: (token) => console.log(token.scopes.join()) })
+}
+
+// @ts-expect-error: a token renews through a MetaApp
+new Client({ provider: 'meta', accessToken: 'a-token', renewWith: { appId: '900000000000001' } })
+// @ts-expect-error: the renewed token is an AccessToken, not a string
+new Client({ provider: 'meta', accessToken: 'a-token', onTokenRenewed: (token: string) => token.length })
+// @ts-expect-error: an expiry is a Date or epoch milliseconds
+AccessToken.from('a-token', { expiresAt: '2030-01-01T00:00:00Z' })
 // @ts-expect-error: the provider is cams or meta
 violations(messages[0], { provider: 'sms' })
 // @ts-expect-error: an AccessToken comes from a MetaApp
