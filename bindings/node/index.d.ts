@@ -60,8 +60,10 @@ interface CoreClientOptions {
    */
   provider?: string | null
   /**
-   * Meta: the bearer token, or an `AccessToken` with its expiry and scopes (else
-   * `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an error.
+   * Meta: the bearer token, or an `AccessToken` with its expiry (past it, sends fail with
+   * `TokenExpired` unless renewed) and scopes (without `whatsapp_business_messaging`, the client is
+   * not built: `MissingScope`); else `WHATSAPP_ACCESS_TOKEN`. Never shown in a printed form or an
+   * error.
    */
   accessToken?: AccessToken | string | null
   /** Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins). */
@@ -138,14 +140,7 @@ interface CoreClientOptions {
  * or a number out of range is a {@link ConfigurationError} (code `'InvalidConfig'`), as in
  * every chatlane language.
  */
-export interface ClientOptions extends Omit<CoreClientOptions, 'accessToken'> {
-  /**
-   * Meta: the bearer token (else `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an
-   * error. An {@link AccessToken} brings its expiry (past it, sends fail with `'TokenExpired'`
-   * unless it is renewed) and its scopes: without `whatsapp_business_messaging` among them, the
-   * client is not built ({@link PermissionDeniedError}, code `'MissingScope'`).
-   */
-  accessToken?: string | AccessToken | null
+export interface ClientOptions extends CoreClientOptions {
   /**
    * Meta: the app that renews `accessToken` before a send when it is about to expire (or Meta
    * refused it as expired or revoked), exchanging it for a new 60-day token

@@ -102,7 +102,7 @@ const OPTIONS: [(&str, Kind, &str); 22] = [
     (
         "access_token",
         Kind::Token,
-        "Meta: the bearer token, or an `AccessToken` with its expiry and scopes (else `WHATSAPP_ACCESS_TOKEN`); never shown in a printed form or an error.",
+        "Meta: the bearer token, or an `AccessToken` with its expiry (past it, sends fail with `TokenExpired` unless renewed) and scopes (without `whatsapp_business_messaging`, the client is not built: `MissingScope`); else `WHATSAPP_ACCESS_TOKEN`. Never shown in a printed form or an error.",
     ),
     ("graph_version", Kind::Text, "Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins)."),
     (
