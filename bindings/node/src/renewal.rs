@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use chatlane_core::oauth::TokenSource;
+use chatlane_core::oauth::{self, TokenSource};
 use napi::bindgen_prelude::{ClassInstance, Function};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Status};
@@ -40,27 +40,31 @@ pub struct TokenSettings<'env> {
 /// without `renewWith`, or for a margin that is not a number of milliseconds, 0 or more.
 pub fn token_source(env: &Env, settings: TokenSettings) -> napi::Result<TokenSource> {
     let refused = |why: &str| rethrowable(env, &invalid("client options", why));
-    let Some(token) = settings.access_token.map(access_token) else {
-        return Err(refused("renewWith, onTokenRenewed and tokenRenewalMarginMs need a Meta accessToken"));
-    };
-    let Some(app) = settings.renew_with else {
-        if settings.on_renewed.is_some() || settings.margin_ms.is_some() {
-            return Err(refused("onTokenRenewed and tokenRenewalMarginMs need renewWith, the MetaApp that renews"));
-        }
-        return TokenSource::fixed(token).map_err(|error| rethrowable(env, &error));
-    };
-    let mut source = TokenSource::renewing(token, app.renewer()).map_err(|error| rethrowable(env, &error))?;
-    if let Some(ms) = settings.margin_ms {
-        let margin = Duration::try_from_secs_f64(ms / 1000.0)
-            .map_err(|_| refused("tokenRenewalMarginMs must be a number of milliseconds, 0 or more"))?;
-        source = source.with_margin(margin);
-    }
-    if let Some(callback) = settings.on_renewed {
-        let notify: Notify = callback.build_threadsafe_function().weak::<true>().build()?;
-        source = source.on_renewed(move |token| {
+    let margin = settings
+        .margin_ms
+        .map(|ms| Duration::try_from_secs_f64(ms / 1000.0))
+        .transpose()
+        .map_err(|_| refused("tokenRenewalMarginMs must be a number of milliseconds, 0 or more"))?;
+    let on_renewed = match settings.on_renewed {
+        Some(callback) => {
+            let notify: Notify = callback.build_threadsafe_function().weak::<true>().build()?;
             // Fails only once the environment is torn down: nobody is left to keep the token.
-            notify.call(NativeAccessToken::from(token.clone()), ThreadsafeFunctionCallMode::NonBlocking);
-        });
+            let call = move |token: &oauth::AccessToken| {
+                notify.call(NativeAccessToken::from(token.clone()), ThreadsafeFunctionCallMode::NonBlocking);
+            };
+            Some(Box::new(call) as oauth::OnRenewed)
+        }
+        None => None,
+    };
+    let settings = oauth::TokenSettings {
+        token: settings.access_token.map(access_token),
+        renewer: settings.renew_with.map(|app| app.renewer()),
+        margin,
+        on_renewed,
+    };
+    match settings.source() {
+        Ok(Some(source)) => Ok(source),
+        Ok(None) => Err(refused("renewWith, onTokenRenewed and tokenRenewalMarginMs need a Meta accessToken")),
+        Err(error) => Err(rethrowable(env, &error)),
     }
-    Ok(source)
 }

@@ -338,30 +338,17 @@ pub fn take_token_source(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) ->
             margin.ok_or_else(|| host::wrong(py, "token_renewal_margin", "a finite, non-negative number of seconds"))
         })
         .transpose()?;
-    if renewer.is_none() && (on_renewed.is_some() || margin.is_some()) {
-        let why = "on_token_renewed and token_renewal_margin go with renew_with (a chatlane.MetaApp)";
-        return Err(host::invalid(py, why));
-    }
+    let renewing = renewer.is_some() || on_renewed.is_some() || margin.is_some();
     let token = match options.get_item("access_token")?.filter(|token| !token.is_none()) {
-        Some(token) if renewer.is_some() || token.is_instance_of::<AccessToken>() => {
+        Some(token) if renewing || token.is_instance_of::<AccessToken>() => {
             options.del_item("access_token")?;
-            core_token(&token).ok_or_else(|| host::wrong(py, "access_token", "a chatlane.AccessToken or a str"))?
+            Some(core_token(&token).ok_or_else(|| host::wrong(py, "access_token", "a chatlane.AccessToken or a str"))?)
         }
-        _ if renewer.is_none() => return Ok(None),
-        _ => return Err(host::invalid(py, "renew_with renews the access_token given: give one")),
+        _ => None,
     };
-    let source = match renewer {
-        Some(renewer) => TokenSource::renewing(token, renewer),
-        None => TokenSource::fixed(token),
-    };
-    let mut source = source.map_err(|e| errors::to_pyerr(py, &e))?;
-    if let Some(margin) = margin {
-        source = source.with_margin(margin);
-    }
-    if let Some(callback) = on_renewed {
-        source = source.on_renewed(renewed(callback.unbind()));
-    }
-    Ok(Some(source))
+    let on_renewed = on_renewed.map(|callback| Box::new(renewed(callback.unbind())) as oauth::OnRenewed);
+    let settings = oauth::TokenSettings { token, renewer, margin, on_renewed };
+    settings.source().map_err(|e| errors::to_pyerr(py, &e))
 }
 
 /// `on_token_renewed` as the core's callback: called like a hook ([`observe::call`]) with the

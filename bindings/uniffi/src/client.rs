@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chatlane_core::oauth::TokenSource;
+use chatlane_core::oauth::{OnRenewed, TokenSettings, TokenSource};
 use chatlane_core::{ClientConfig, ErrorCode, MassMessage, Message, Outgoing, SendReceipt, runtime};
 
 use crate::error::{ChatlaneError, guarded};
@@ -177,27 +177,14 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
 /// The token source of a Meta client, taken out of `options`: `accessToken` as is, or renewed
 /// by `renewWith`; `None` without an access token.
 fn token_source(options: &mut ClientOptions) -> Result<Option<TokenSource>, chatlane_core::Error> {
-    let observer = options.token_observer.take();
-    let margin = options.token_renewal_margin_ms.take();
-    let tuning = observer.is_some() || margin.is_some();
-    match (options.access_token.take(), options.renew_with.take()) {
-        (None, app) if app.is_some() || tuning => {
-            Err(invalid("renewWith, tokenObserver and tokenRenewalMarginMs renew an accessToken: give one"))
-        }
-        (None, _) => Ok(None),
-        (Some(_), None) if tuning => Err(invalid("tokenObserver and tokenRenewalMarginMs need renewWith")),
-        (Some(token), None) => Ok(Some(TokenSource::fixed(token.0.clone())?)),
-        (Some(token), Some(app)) => {
-            let mut source = TokenSource::renewing(token.0.clone(), app.0.renewer())?;
-            if let Some(ms) = margin {
-                source = source.with_margin(Duration::from_millis(ms));
-            }
-            if let Some(observer) = observer {
-                source = source.on_renewed(oauth::told(observer));
-            }
-            Ok(Some(source))
-        }
-    }
+    let on_renewed = options.token_observer.take().map(|observer| Box::new(oauth::told(observer)) as OnRenewed);
+    let settings = TokenSettings {
+        token: options.access_token.take().map(|token| token.0.clone()),
+        renewer: options.renew_with.take().map(|app| app.0.renewer()),
+        margin: options.token_renewal_margin_ms.take().map(Duration::from_millis),
+        on_renewed,
+    };
+    settings.source()
 }
 
 /// A configuration error saying `why`.

@@ -27,7 +27,7 @@ pub use app::{MetaApp, MetaAppOptions};
 pub use authorize::{AuthorizationCode, AuthorizationRequest, PendingAuthorization};
 pub use exchange::{AccessToken, AppCredentials, GranularScope, MetaOAuth, OAuthClient, TokenInfo};
 pub use scopes::{ScopeReport, check_scopes};
-pub use source::{TokenRenewer, TokenSource};
+pub use source::{OnRenewed, TokenRenewer, TokenSettings, TokenSource};
 
 use url::Url;
 

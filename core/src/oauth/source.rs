@@ -53,7 +53,61 @@ impl TokenRenewer for OAuthClient {
 }
 
 /// Called with each renewed token, to persist it.
-type OnRenewed = Box<dyn Fn(&AccessToken) + Send + Sync>;
+pub type OnRenewed = Box<dyn Fn(&AccessToken) + Send + Sync>;
+
+/// How a client's token is to be kept, as every binding receives it from its caller: the
+/// token, and how to renew it. [`TokenSettings::source`] judges the combination, once for
+/// every language.
+#[derive(Default)]
+pub struct TokenSettings {
+    /// The token (with its expiry and scopes when known).
+    pub token: Option<AccessToken>,
+    /// Who renews it before it expires (e.g. [`super::MetaApp::renewer`]).
+    pub renewer: Option<Arc<dyn TokenRenewer>>,
+    /// How long before its expiry it is renewed ([`REFRESH_MARGIN`] when absent).
+    pub margin: Option<Duration>,
+    /// Called with each renewed token, to persist it.
+    pub on_renewed: Option<OnRenewed>,
+}
+
+impl TokenSettings {
+    /// The token source these settings describe; `None` when they hold nothing. Renewal
+    /// settings without a token, or a margin or callback without a renewer, are
+    /// [`ErrorCode::InvalidConfig`].
+    pub fn source(self) -> Result<Option<TokenSource>, Error> {
+        let invalid = |why: &str| Error::new(ErrorCode::InvalidConfig, why);
+        let tuned = self.margin.is_some() || self.on_renewed.is_some();
+        let Some(token) = self.token else {
+            if self.renewer.is_some() || tuned {
+                return Err(invalid("renewing a token (a renewer, a margin, a callback) needs the access token"));
+            }
+            return Ok(None);
+        };
+        let Some(renewer) = self.renewer else {
+            if tuned {
+                return Err(invalid("a renewal margin or callback needs a renewer (a MetaApp) to renew the token"));
+            }
+            return TokenSource::fixed(token).map(Some);
+        };
+        let mut source = TokenSource::renewing(token, renewer)?;
+        if let Some(margin) = self.margin {
+            source = source.with_margin(margin);
+        }
+        source.on_renewed = self.on_renewed;
+        Ok(Some(source))
+    }
+}
+
+impl fmt::Debug for TokenSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenSettings")
+            .field("token", &self.token)
+            .field("renewer", &self.renewer)
+            .field("margin", &self.margin)
+            .field("on_renewed", &self.on_renewed.is_some())
+            .finish()
+    }
+}
 
 /// Where a client's bearer token comes from: fixed, or renewed before it expires.
 pub struct TokenSource {
@@ -323,6 +377,32 @@ mod tests {
         let renewer = Arc::new(Counting { calls: AtomicUsize::new(0), lifetime, failing: Mutex::new(false) });
         let source = TokenSource::renewing(expiring("tok-0", lifetime), renewer.clone()).unwrap();
         (renewer, source)
+    }
+
+    #[test]
+    fn settings_are_judged_once_for_every_binding() {
+        let renewer = || -> Arc<dyn TokenRenewer> {
+            Arc::new(Counting { calls: AtomicUsize::new(0), lifetime: HOUR, failing: Mutex::new(false) })
+        };
+        let callback = || Some(Box::new(|_: &AccessToken| {}) as OnRenewed);
+        let token = || Some(AccessToken::new("t0k3n"));
+        assert!(TokenSettings::default().source().unwrap().is_none());
+        assert!(TokenSettings { token: token(), ..TokenSettings::default() }.source().unwrap().is_some());
+        let renewing =
+            TokenSettings { token: token(), renewer: Some(renewer()), margin: Some(HOUR), on_renewed: callback() };
+        assert!(renewing.source().unwrap().is_some());
+        let refused = [
+            TokenSettings { renewer: Some(renewer()), ..TokenSettings::default() },
+            TokenSettings { on_renewed: callback(), ..TokenSettings::default() },
+            TokenSettings { token: token(), margin: Some(HOUR), ..TokenSettings::default() },
+            TokenSettings { token: token(), on_renewed: callback(), ..TokenSettings::default() },
+        ];
+        for settings in refused {
+            let shown = format!("{settings:?}");
+            assert!(!shown.contains("t0k3n"), "{shown}");
+            let error = settings.source().unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidConfig, "{shown}: {error}");
+        }
     }
 
     async fn bearer(source: &TokenSource) -> String {
