@@ -27,6 +27,7 @@ const {
   printed,
   rejection,
   SANDBOX_META,
+  recipients,
 } = require('./sandbox.js')
 
 const FROM = SANDBOX_META.phoneNumberId
@@ -41,12 +42,8 @@ before(async () => {
 
 after(() => sandbox?.stop())
 
-let recipients = 0
-/** A recipient no other test of this file sends to (Meta paces each recipient on its own). */
-function recipient() {
-  recipients += 1
-  return `1650555${String(recipients).padStart(4, '0')}`
-}
+/** A recipient no other test sends to. */
+const recipient = recipients('1650555')
 
 /** A text message from the sandbox's business number to `to`. */
 function text(to, extra = {}) {

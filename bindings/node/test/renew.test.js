@@ -26,6 +26,7 @@ const {
   printed,
   rejection,
   SANDBOX_META,
+  recipients,
 } = require('./sandbox.js')
 
 const MESSAGING = 'whatsapp_business_messaging'
@@ -42,12 +43,8 @@ before(async () => {
 
 after(() => sandbox?.stop())
 
-let recipients = 0
-/** A recipient no other send of this file goes to (Meta paces each recipient on its own). */
-function recipient() {
-  recipients += 1
-  return `1650556${String(recipients).padStart(4, '0')}`
-}
+/** A recipient no other test sends to. */
+const recipient = recipients('1650556')
 
 /** A text message from the sandbox's business number to a new recipient. */
 function text() {

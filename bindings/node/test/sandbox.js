@@ -199,7 +199,20 @@ async function closedPort() {
   return port
 }
 
+/**
+ * A source of recipients `<prefix>0001`, `<prefix>0002`… that no other source with another
+ * prefix hands out: Meta paces each recipient on its own, so tests keep theirs apart.
+ */
+function recipients(prefix) {
+  let sent = 0
+  return () => {
+    sent += 1
+    return `${prefix}${String(sent).padStart(4, '0')}`
+  }
+}
+
 module.exports = {
+  recipients,
   startSandbox,
   sharedSandbox,
   sandboxOptions,
