@@ -321,6 +321,7 @@ export type ErrorCode =
   | 'OutcomeUnknown'
   | 'Server'
   | 'MalformedResponse'
+  | 'StoreFailed'
   | 'Internal'
   // end of generated error codes
 
@@ -342,6 +343,7 @@ export type ErrorCategory =
   | 'outcome_unknown'
   | 'server'
   | 'malformed_response'
+  | 'storage'
   | 'internal'
   // end of generated error categories
 
@@ -657,6 +659,14 @@ export declare class ServerError extends ChatlaneError {
 export declare class MalformedResponseError extends ChatlaneError {
   static readonly category: 'malformed_response'
   readonly category: 'malformed_response'
+}
+/**
+ * The event store (an SQLite file, Redis) could not be read or written; what it was given was not
+ * acknowledged.
+ */
+export declare class StorageError extends ChatlaneError {
+  static readonly category: 'storage'
+  readonly category: 'storage'
 }
 /** A bug in chatlane (a caught panic); please report it. */
 export declare class InternalError extends ChatlaneError {

@@ -22,6 +22,7 @@ export const {
   OutcomeUnknownError,
   ServerError,
   MalformedResponseError,
+  StorageError,
   InternalError,
   violations,
   massViolations,

@@ -44,6 +44,8 @@ macro_rules! error_categories {
                 "The gateway refused before processing (HTTP 503); retried until the attempts run out.";
             MalformedResponse "malformed_response" "MalformedResponseError"
                 "A refusal (HTTP 4xx) whose answer could not be read (an unreadable success is outcome-unknown).";
+            Storage "storage" "StorageError"
+                "The event store (an SQLite file, Redis) could not be read or written; what it was given was not acknowledged.";
             Internal "internal" "InternalError" "A bug in chatlane (a caught panic); please report it.";
         }
     };
@@ -62,7 +64,7 @@ macro_rules! declare_categories {
 
         impl ErrorCategory {
             /// Every category, in declaration order.
-            pub const ALL: [ErrorCategory; 16] = [ $( Self::$variant, )* ];
+            pub const ALL: [ErrorCategory; 17] = [ $( Self::$variant, )* ];
 
             /// Stable lower-snake-case name, e.g. `"outcome_unknown"`.
             pub const fn as_str(self) -> &'static str {
@@ -183,6 +185,9 @@ error_codes! {
     /// A refusal (HTTP 4xx) whose body is not the JSON the API documents: the message was
     /// not accepted, but why cannot be read. (An unreadable 2xx is [`ErrorCode::OutcomeUnknown`].)
     MalformedResponse => MalformedResponse,
+    /// The event store failed (the SQLite file cannot be opened or written, it is busy beyond
+    /// its timeout, Redis is unreachable); nothing given to it was acknowledged.
+    StoreFailed => Storage,
     /// A bug in chatlane: a panic was caught at the binding boundary.
     Internal => Internal,
 }

@@ -40,6 +40,7 @@ mod outgoing;
 pub mod provider;
 pub mod retry;
 pub mod runtime;
+pub mod store;
 pub mod transport;
 pub mod validate;
 

@@ -312,6 +312,10 @@ class MalformedResponseError(ChatlaneError):
     """A refusal (HTTP 4xx) whose answer could not be read (an unreadable success is
     outcome-unknown)."""
 
+class StorageError(ChatlaneError):
+    """The event store (an SQLite file, Redis) could not be read or written; what it was given
+    was not acknowledged."""
+
 class InternalError(ChatlaneError):
     """A bug in chatlane (a caught panic); please report it."""
 # end of generated error classes

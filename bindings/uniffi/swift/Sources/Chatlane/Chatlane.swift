@@ -4231,6 +4231,39 @@ enum ChatlaneError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
          */violations: [Violation]
     )
     /**
+     * The event store (an SQLite file, Redis) could not be read or written; what it was given was not acknowledged.
+     */
+    case Storage(
+        /**
+         * Stable fine-grained code, e.g. `"SignatureMismatch"`, `"InvalidMessage"`.
+         */code: String, 
+        /**
+         * Readable description (named so to stay clear of Kotlin's `message`).
+         */detail: String, 
+        /**
+         * The platform's own `Code`, e.g. `"SignatureDoesNotMatch"`.
+         */platformCode: String?, 
+        /**
+         * The platform's `RequestId` (quote it to support).
+         */requestId: String?, 
+        /**
+         * The HTTP status, when an answer arrived.
+         */httpStatus: UInt32?, 
+        /**
+         * How long the server asked to wait before a retry, in milliseconds.
+         */retryAfterMs: UInt64?, 
+        /**
+         * The message's `TaskId` (set on every send error but validation), to
+         * reconcile outcome-unknown sends through receipts.
+         */taskId: String?, 
+        /**
+         * How many attempts were made (0 for validation and configuration errors).
+         */attempts: UInt32, 
+        /**
+         * Every validation violation (empty for other categories).
+         */violations: [Violation]
+    )
+    /**
      * A bug in chatlane (a caught panic); please report it.
      */
     case Internal(
@@ -4565,7 +4598,18 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             attempts: try FfiConverterUInt32.read(from: &buf), 
             violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
             )
-        case 16: return .Internal(
+        case 16: return .Storage(
+            code: try FfiConverterString.read(from: &buf), 
+            detail: try FfiConverterString.read(from: &buf), 
+            platformCode: try FfiConverterOptionString.read(from: &buf), 
+            requestId: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionUInt32.read(from: &buf), 
+            retryAfterMs: try FfiConverterOptionUInt64.read(from: &buf), 
+            taskId: try FfiConverterOptionString.read(from: &buf), 
+            attempts: try FfiConverterUInt32.read(from: &buf), 
+            violations: try FfiConverterSequenceTypeViolation.read(from: &buf)
+            )
+        case 17: return .Internal(
             code: try FfiConverterString.read(from: &buf), 
             detail: try FfiConverterString.read(from: &buf), 
             platformCode: try FfiConverterOptionString.read(from: &buf), 
@@ -4783,8 +4827,21 @@ public struct FfiConverterTypeChatlaneError: FfiConverterRustBuffer {
             FfiConverterSequenceTypeViolation.write(violations, into: &buf)
             
         
-        case let .Internal(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
+        case let .Storage(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
             writeInt(&buf, Int32(16))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterOptionString.write(platformCode, into: &buf)
+            FfiConverterOptionString.write(requestId, into: &buf)
+            FfiConverterOptionUInt32.write(httpStatus, into: &buf)
+            FfiConverterOptionUInt64.write(retryAfterMs, into: &buf)
+            FfiConverterOptionString.write(taskId, into: &buf)
+            FfiConverterUInt32.write(attempts, into: &buf)
+            FfiConverterSequenceTypeViolation.write(violations, into: &buf)
+            
+        
+        case let .Internal(code,detail,platformCode,requestId,httpStatus,retryAfterMs,taskId,attempts,violations):
+            writeInt(&buf, Int32(17))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
             FfiConverterOptionString.write(platformCode, into: &buf)
