@@ -17,6 +17,7 @@ use crate::options::SendOptions;
 use crate::outgoing::Outgoing;
 use crate::provider::{Dispatch, Pipeline, Provider, ProviderKind};
 use crate::retry::RetryPolicy;
+use crate::store::{EventStore, WindowPolicy};
 use crate::transport::{self, Transport, TransportConfig};
 
 /// The `user-agent` chatlane sends unless a binding sets its own.
@@ -57,6 +58,11 @@ pub struct ClientConfig {
     pub user_agent: String,
     /// Hooks called on every retry and outcome of this client's sends (none by default).
     pub observer: Option<Arc<dyn SendObserver>>,
+    /// Where sends of unknown outcome are recorded (for receipts to resolve) and 24-hour
+    /// windows are read: the store a [`crate::receive::Receiver`] fills (none by default).
+    pub event_store: Option<Arc<dyn EventStore>>,
+    /// What a free-form WhatsApp message to a window the store knows closed does.
+    pub session_window: WindowPolicy,
 }
 
 /// The API a client sends through, with what only that API needs.
@@ -118,6 +124,8 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             observer: None,
+            event_store: None,
+            session_window: WindowPolicy::Ignore,
         }
     }
 
@@ -264,5 +272,7 @@ fn pipeline<P: Provider>(provider: P, config: &ClientConfig, transport: Arc<dyn 
         limiter: Arc::clone(&config.limiter),
         retry: config.retry,
         observer: config.observer.clone(),
+        store: config.event_store.clone(),
+        window: config.session_window,
     })
 }

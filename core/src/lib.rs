@@ -38,6 +38,7 @@ mod operation;
 pub mod options;
 mod outgoing;
 pub mod provider;
+pub mod receive;
 pub mod retry;
 pub mod runtime;
 pub mod store;

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::limit::{LimitKey, Pacing, Quota};
 use crate::operation::Operation;
 use crate::outgoing::random_id;
-use crate::provider::{Accepted, OutgoingRef, Provider};
+use crate::provider::{Accepted, OutgoingRef, Provider, ProviderKind};
 use crate::transport::{HttpRequest, HttpResponse};
 use crate::validate;
 
@@ -38,6 +38,8 @@ pub(crate) struct Prepared {
 }
 
 impl Provider for Cams {
+    const KIND: ProviderKind = ProviderKind::Cams;
+
     type Prepared = Prepared;
     type Authority = Arc<Credentials>;
 

@@ -39,4 +39,5 @@ pub use model::{
     UnsupportedEvent,
 };
 pub use status::{DeliveryStatus, StatusRank};
+pub(crate) use verify::same_secret;
 pub use verify::{SignatureMatch, verify_meta_challenge, verify_meta_signature};

@@ -77,7 +77,7 @@ pub fn verify_meta_challenge(query: &str, verify_token: &str) -> Result<String, 
         return Err(Error::new(ErrorCode::InvalidParameter, "hub.mode is not `subscribe`"));
     }
     let token = token.ok_or_else(|| mismatch("no hub.verify_token"))?;
-    if !bool::from(Sha256::digest(token.as_bytes()).ct_eq(&Sha256::digest(verify_token.as_bytes()))) {
+    if !same_secret(token.as_bytes(), verify_token.as_bytes()) {
         return Err(mismatch("hub.verify_token is not the verify token"));
     }
     match challenge {
@@ -88,6 +88,12 @@ pub fn verify_meta_challenge(query: &str, verify_token: &str) -> Result<String, 
         )),
         None => Err(Error::new(ErrorCode::InvalidParameter, "no hub.challenge")),
     }
+}
+
+/// Whether `given` equals `expected`, in time that does not depend on where they differ or on
+/// their lengths (both are hashed first).
+pub(crate) fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    Sha256::digest(given).ct_eq(&Sha256::digest(expected)).into()
 }
 
 fn mismatch(message: &str) -> Error {

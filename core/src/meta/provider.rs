@@ -13,7 +13,7 @@ use crate::error::{Error, ErrorCode};
 use crate::limit::{LimitKey, Pacing, Quota};
 use crate::oauth::{TokenSource, check_scopes};
 use crate::operation::Operation;
-use crate::provider::{Accepted, OutgoingRef, Provider};
+use crate::provider::{Accepted, OutgoingRef, Provider, ProviderKind};
 use crate::transport::{HttpRequest, HttpResponse};
 
 /// The scope every send needs.
@@ -65,6 +65,8 @@ pub(crate) fn checked_scopes(scopes: &[String]) -> Result<(), Error> {
 }
 
 impl Provider for Meta {
+    const KIND: ProviderKind = ProviderKind::Meta;
+
     type Prepared = Prepared;
     type Authority = HeaderValue;
 

@@ -89,6 +89,9 @@ pub struct Accepted {
 
 /// What differs between the APIs chatlane sends through.
 pub trait Provider: Send + Sync + 'static {
+    /// Which provider this is.
+    const KIND: ProviderKind;
+
     /// A send validated for this provider and in its wire form, built once and sent by
     /// every attempt.
     type Prepared: Send + Sync;

@@ -8,13 +8,15 @@ use tracing::Instrument;
 
 use super::{OutgoingRef, Provider};
 use crate::client::SendReceipt;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::limit::{Pacing, RateLimiter};
+use crate::model::Message;
 use crate::observe::{self, RetryEvent, SendObserver};
 use crate::operation::Operation;
 use crate::options::SendOptions;
 use crate::outgoing::random_id;
 use crate::retry::{self, Decision, RetryPolicy};
+use crate::store::{self, EventStore, WindowPolicy};
 use crate::transport::{BoxFuture, RequestTimeout, Transport};
 
 /// A pipeline whose provider is erased, so one client type serves every provider.
@@ -38,6 +40,10 @@ pub(crate) struct Pipeline<P> {
     pub(crate) retry: RetryPolicy,
     /// Hooks on retries and outcomes.
     pub(crate) observer: Option<Arc<dyn SendObserver>>,
+    /// Where sends of unknown outcome are recorded and windows are read.
+    pub(crate) store: Option<Arc<dyn EventStore>>,
+    /// What a free-form WhatsApp message to a closed window does (with a store).
+    pub(crate) window: WindowPolicy,
 }
 
 impl<P: Provider> Dispatch for Pipeline<P> {
@@ -49,7 +55,17 @@ impl<P: Provider> Dispatch for Pipeline<P> {
         Box::pin(async move {
             let task_id = outgoing.task_id().map_or_else(random_id, str::to_owned);
             let prepared = self.provider.prepare(outgoing, &task_id)?;
-            self.deliver(&prepared, task_id, options).await
+            let OutgoingRef::Message(message) = outgoing else {
+                return self.deliver(&prepared, task_id, options).await;
+            };
+            self.check_window(message).await.map_err(|e| e.with_task_id(Some(task_id.clone())))?;
+            let result = self.deliver(&prepared, task_id.clone(), options).await;
+            if let Err(error) = &result
+                && error.code() == ErrorCode::OutcomeUnknown
+            {
+                self.record_unknown(message, task_id).await;
+            }
+            result
         })
     }
 }
@@ -122,6 +138,31 @@ impl<P: Provider> Pipeline<P> {
         }
     }
 
+    /// Refuses a free-form WhatsApp message whose window the store knows closed, when the
+    /// policy says so; nothing is sent or paced.
+    async fn check_window(&self, message: &Message) -> Result<(), Error> {
+        let Some(store) = &self.store else { return Ok(()) };
+        if self.window != WindowPolicy::Enforce || !store::needs_window(message) {
+            return Ok(());
+        }
+        let (store, provider) = (Arc::clone(store), P::KIND);
+        let (from, to) = (message.from.clone(), message.to.clone());
+        let last = blocking(move || store.last_inbound(provider, &from, &to)).await?;
+        if store::is_open(last, store::now_ms()) { Ok(()) } else { Err(store::window_closed(message, last)) }
+    }
+
+    /// Records a send whose outcome is unknown, so that a receipt carrying its task ID can
+    /// resolve it; a store failure is logged and the send's own error stands.
+    async fn record_unknown(&self, message: &Message, task_id: String) {
+        let Some(store) = &self.store else { return };
+        let (store, provider) = (Arc::clone(store), P::KIND);
+        let (from, to) = (message.from.clone(), message.to.clone());
+        let recorded = blocking(move || store.record_unknown(provider, &task_id, &from, &to, store::now_ms())).await;
+        if let Err(error) = recorded {
+            tracing::warn!(target: observe::TARGET, code = error.code().as_str(), "could not record a send of unknown outcome: {}", error.message());
+        }
+    }
+
     /// Waits for a slot of every budget the attempt counts against (fails with
     /// `RateLimited`, nothing sent).
     async fn pace(&self, prepared: &P::Prepared, authority: &P::Authority) -> Result<(), Error> {
@@ -145,4 +186,12 @@ impl<P: Provider> Pipeline<P> {
         }
         self.transport.send(request).await
     }
+}
+
+/// Runs a store call off the async workers (an SQLite store may wait for another process's
+/// write lock).
+async fn blocking<T: Send + 'static>(call: impl FnOnce() -> Result<T, Error> + Send + 'static) -> Result<T, Error> {
+    tokio::task::spawn_blocking(call)
+        .await
+        .unwrap_or_else(|e| Err(Error::new(ErrorCode::StoreFailed, format!("the event store call failed: {e}"))))
 }

@@ -8,11 +8,16 @@
 //! host; the Redis one for a fleet belongs to the fleet limiter. Times are passed in
 //! (milliseconds since the Unix epoch), so every rule here is tested without a clock.
 
+mod window;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::events::Event;
 use crate::provider::ProviderKind;
+
+pub(crate) use window::closed as window_closed;
+pub use window::{WINDOW_MS, WindowPolicy, is_open, needs_window};
 
 /// How long a dedup key is remembered: 8 days, beyond Meta's 7 days of redelivery (Meta
 /// reference §5.3). [`EventStore::prune`] forgets older keys.
@@ -74,7 +79,7 @@ pub enum SendState {
 /// The durable memory of the receive side. Every method is atomic and returns only once what
 /// it wrote is durable (for the SQLite store: committed to its WAL), so a process killed at
 /// any point loses no event it acknowledged.
-pub trait EventStore: Send + Sync {
+pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// Claim, the first step of claim-then-commit: records each event under its
     /// [`Event::dedup_key`] with its JSON, claimed at `now_ms`, and says what the caller must
     /// do with it, in order. A key seen before (in an earlier call or earlier in `events`) is
@@ -102,8 +107,14 @@ pub trait EventStore: Send + Sync {
 
     /// Records a send whose outcome is unknown ([`SendState::Unknown`]); recording the same
     /// provider and task ID again keeps the first record.
-    fn record_unknown(&self, provider: ProviderKind, task_id: &str, from: &str, to: &str, now_ms: u64)
-    -> Result<(), Error>;
+    fn record_unknown(
+        &self,
+        provider: ProviderKind,
+        task_id: &str,
+        from: &str,
+        to: &str,
+        now_ms: u64,
+    ) -> Result<(), Error>;
 
     /// What is known of the send with this task ID, if it was recorded.
     fn send(&self, provider: ProviderKind, task_id: &str) -> Result<Option<SendRecord>, Error>;
@@ -126,4 +137,11 @@ pub trait EventStore: Send + Sync {
     /// windows not touched since); returns how many keys went. Uncommitted events and send
     /// records are kept.
     fn prune(&self, before_ms: u64) -> Result<usize, Error>;
+}
+
+/// Milliseconds since the Unix epoch, as the store's times are given.
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

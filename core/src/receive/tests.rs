@@ -1,0 +1,164 @@
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::*;
+use crate::credentials::Secret;
+
+const APP_SECRET: &str = "meta-app-secret";
+const VERIFY_TOKEN: &str = "verify-token";
+const CAMS_TOKEN: &str = "cams-push-token";
+
+const META_BODY: &str = r#"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"statuses":[{"id":"wamid.1","status":"delivered","timestamp":"1750263773","recipient_id":"16505551234"}]}}]}]}"#;
+const CAMS_STATUS: &str = r#"[{"MessageId":"m-1","Status":"Delivered","From":"8613800000000","To":"6591234567","Timestamp":1691043638000,"TaskId":"t-1"},{"MessageId":"m-2","Status":"Read","From":"8613800000000","To":"6591234567","Timestamp":1691043639000}]"#;
+const CAMS_INBOUND: &str = r#"[{"MessageId":"in-1","From":"6591234567","To":"8613800000000","Type":"TEXT","Message":"hi","Timestamp":1691043638000}]"#;
+
+fn config() -> ReceiverConfig {
+    ReceiverConfig {
+        meta_app_secret: Some(Secret::new(APP_SECRET)),
+        meta_verify_token: Some(Secret::new(VERIFY_TOKEN)),
+        cams_token: Some(Secret::new(CAMS_TOKEN)),
+        ..ReceiverConfig::default()
+    }
+}
+
+fn signature(secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+fn post<'a>(query: &'a str, headers: &'a [(String, String)], body: &'a [u8]) -> WebhookRequest<'a> {
+    WebhookRequest { method: "POST", query, headers, body, remote_addr: Some("47.74.1.2".parse().unwrap()) }
+}
+
+fn signed(body: &str) -> Vec<(String, String)> {
+    vec![("X-Hub-Signature-256".into(), signature(APP_SECRET, body.as_bytes()))]
+}
+
+#[test]
+fn a_signed_meta_notification_yields_its_events() {
+    let receiver = Receiver::new(config()).unwrap();
+    let headers = signed(META_BODY);
+    let reply = receiver.handle(Endpoint::Meta, &post("", &headers, META_BODY.as_bytes()));
+    assert_eq!((reply.status, reply.body.as_str(), reply.error.as_ref()), (200, "OK", None));
+    assert_eq!(reply.events, events::parse_meta_webhook(META_BODY.as_bytes()).unwrap());
+    assert_eq!(reply.events.len(), 1);
+}
+
+#[test]
+fn a_meta_notification_without_a_valid_signature_is_401() {
+    let receiver = Receiver::new(config()).unwrap();
+    let wrong = vec![("x-hub-signature-256".into(), signature("another", META_BODY.as_bytes()))];
+    for headers in [wrong, Vec::new(), vec![("X-Hub-Signature-256".into(), "sha256=00".into())]] {
+        let reply = receiver.handle(Endpoint::Meta, &post("", &headers, META_BODY.as_bytes()));
+        assert_eq!(reply.status, 401, "{headers:?}");
+        assert_eq!(reply.error.as_ref().unwrap().code(), ErrorCode::SignatureMismatch);
+        assert!(reply.events.is_empty());
+        assert!(!reply.body.contains(APP_SECRET), "{}", reply.body);
+        let body: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(body["code"], "SignatureMismatch");
+    }
+}
+
+#[test]
+fn meta_subscription_echoes_the_challenge_or_is_403() {
+    let receiver = Receiver::new(config()).unwrap();
+    let get = |query| WebhookRequest { method: "GET", query, headers: &[], body: b"", remote_addr: None };
+    let reply =
+        receiver.handle(Endpoint::Meta, &get("hub.mode=subscribe&hub.challenge=42&hub.verify_token=verify-token"));
+    assert_eq!((reply.status, reply.content_type, reply.body.as_str()), (200, "text/plain", "42"));
+    let reply = receiver.handle(Endpoint::Meta, &get("hub.mode=subscribe&hub.challenge=42&hub.verify_token=guess"));
+    assert_eq!(reply.status, 403);
+    assert!(!reply.body.contains(VERIFY_TOKEN));
+    let reply = receiver.handle(Endpoint::Meta, &get("hub.mode=subscribe&hub.verify_token=verify-token"));
+    assert_eq!(reply.status, 400);
+    // A GET to a CAMS endpoint is not a subscription.
+    assert_eq!(receiver.handle(Endpoint::CamsStatus, &get("")).status, 405);
+}
+
+#[test]
+fn unreadable_oversized_or_misdirected_bodies_get_a_4xx_and_a_typed_error() {
+    let receiver = Receiver::new(config()).unwrap();
+    let truncated = &META_BODY[..80];
+    let headers = signed(truncated);
+    let reply = receiver.handle(Endpoint::Meta, &post("", &headers, truncated.as_bytes()));
+    assert_eq!((reply.status, reply.error.unwrap().code()), (400, ErrorCode::InvalidParameter));
+
+    let huge = vec![b' '; 10 * 1024 * 1024];
+    let reply = receiver.handle(Endpoint::Meta, &post("", &[], &huge));
+    assert_eq!((reply.status, reply.error.unwrap().code()), (413, ErrorCode::InvalidParameter));
+
+    let wrong_types = br#"{"MessageId": 5}"#;
+    let reply = receiver.handle(Endpoint::CamsStatus, &post("token=cams-push-token", &[], b"\"just a string\""));
+    assert_eq!(reply.status, 400);
+    let reply = receiver.handle(Endpoint::CamsStatus, &post("token=cams-push-token", &[], wrong_types));
+    assert_eq!(reply.status, 200, "one unreadable element is an unsupported event, not a refusal");
+    assert!(matches!(reply.events[..], [Event::Unsupported(_)]), "{:?}", reply.events);
+
+    let put = WebhookRequest { method: "PUT", ..post("", &[], b"[]") };
+    assert_eq!(receiver.handle(Endpoint::Meta, &put).status, 405);
+}
+
+#[test]
+fn cams_pushes_need_the_url_token() {
+    let receiver = Receiver::new(config()).unwrap();
+    let reply = receiver.handle(Endpoint::CamsStatus, &post("?token=cams-push-token", &[], CAMS_STATUS.as_bytes()));
+    assert_eq!((reply.status, reply.body.as_str()), (200, r#"{"code":0,"msg":"success"}"#));
+    assert_eq!(reply.events, events::parse_cams_push(CAMS_STATUS.as_bytes(), CamsPushKind::Status).unwrap());
+    let reply =
+        receiver.handle(Endpoint::CamsInbound, &post("a=1&token=cams-push-token", &[], CAMS_INBOUND.as_bytes()));
+    assert!(matches!(reply.events[..], [Event::Inbound(_)]), "{:?}", reply.events);
+    for query in ["", "token=cams-push-toke", "token=cams-push-token2", "Token=cams-push-token"] {
+        let reply = receiver.handle(Endpoint::CamsStatus, &post(query, &[], CAMS_STATUS.as_bytes()));
+        assert_eq!(
+            (reply.status, reply.error.as_ref().unwrap().code()),
+            (401, ErrorCode::SignatureMismatch),
+            "{query}"
+        );
+        assert!(!reply.body.contains(CAMS_TOKEN));
+    }
+}
+
+#[test]
+fn cams_pushes_from_outside_the_allow_list_are_403() {
+    let allowed = ReceiverConfig::parse_allowed_ips(&["47.74.0.0/16", "10.1.2.3", "2001:db8::/32"]).unwrap();
+    let receiver = Receiver::new(ReceiverConfig { cams_allowed_ips: allowed, ..ReceiverConfig::default() }).unwrap();
+    for (addr, status) in
+        [("47.74.9.9", 200), ("10.1.2.3", 200), ("::ffff:47.74.0.1", 200), ("2001:db8::1", 200), ("10.1.2.4", 403)]
+    {
+        let request =
+            WebhookRequest { remote_addr: Some(addr.parse().unwrap()), ..post("", &[], CAMS_STATUS.as_bytes()) };
+        assert_eq!(receiver.handle(Endpoint::CamsStatus, &request).status, status, "{addr}");
+    }
+    let unknown = WebhookRequest { remote_addr: None, ..post("", &[], CAMS_STATUS.as_bytes()) };
+    let reply = receiver.handle(Endpoint::CamsStatus, &unknown);
+    assert_eq!((reply.status, reply.error.unwrap().code()), (403, ErrorCode::PermissionDenied));
+    let err = ReceiverConfig::parse_allowed_ips(&["47.74.0.0/33"]).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidConfig);
+}
+
+#[test]
+fn a_receiver_not_configured_for_a_provider_answers_500_so_the_push_comes_again() {
+    let receiver = Receiver::new(ReceiverConfig::default()).unwrap();
+    let headers = signed(META_BODY);
+    for (endpoint, body) in [(Endpoint::Meta, META_BODY), (Endpoint::CamsStatus, CAMS_STATUS)] {
+        let reply = receiver.handle(endpoint, &post("", &headers, body.as_bytes()));
+        assert_eq!((reply.status, reply.error.unwrap().code()), (500, ErrorCode::InvalidConfig), "{endpoint:?}");
+    }
+    let open = Receiver::new(ReceiverConfig { cams_unauthenticated: true, ..ReceiverConfig::default() }).unwrap();
+    assert_eq!(open.handle(Endpoint::CamsStatus, &post("", &[], CAMS_STATUS.as_bytes())).events.len(), 2);
+}
+
+#[test]
+fn configuration_is_checked_and_never_shows_a_secret() {
+    let empty = ReceiverConfig { meta_app_secret: Some(Secret::new("")), ..ReceiverConfig::default() };
+    assert_eq!(Receiver::new(empty).unwrap_err().code(), ErrorCode::InvalidConfig);
+    let both = ReceiverConfig { cams_unauthenticated: true, ..config() };
+    assert_eq!(Receiver::new(both).unwrap_err().code(), ErrorCode::InvalidConfig);
+    let shown = format!("{:?}", Receiver::new(config()).unwrap());
+    for secret in [APP_SECRET, VERIFY_TOKEN, CAMS_TOKEN] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert_eq!(Endpoint::parse("cams_inbound").unwrap(), Endpoint::CamsInbound);
+    assert_eq!(Endpoint::parse("sms").unwrap_err().code(), ErrorCode::InvalidConfig);
+}
