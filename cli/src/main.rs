@@ -1,5 +1,5 @@
 //! `chatlane`: send messages through CAMS or Meta's Cloud API from a shell, get a Meta token,
-//! or run the local sandbox.
+//! receive their webhooks, or run the local sandbox.
 
 mod bulk_cmd;
 mod connection;
@@ -7,6 +7,7 @@ mod oauth_cmd;
 mod results;
 mod sandbox_cmd;
 mod send_cmd;
+mod webhook_cmd;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,10 @@ enum Command {
     /// Run the local CAMS sandbox: same wire contract, no credentials, nothing leaves the machine.
     #[command(after_help = sandbox_cmd::EXAMPLES)]
     Sandbox(sandbox_cmd::SandboxArgs),
+    /// Receive CAMS pushes and Meta's webhook: each new event printed as one JSON line, and
+    /// recorded so redeliveries are recognised.
+    #[command(after_help = webhook_cmd::EXAMPLES)]
+    Webhook(Box<webhook_cmd::WebhookArgs>),
 }
 
 #[tokio::main]
@@ -44,5 +49,6 @@ async fn main() -> ExitCode {
         Command::Bulk(args) => bulk_cmd::run(*args).await,
         Command::Oauth(args) => oauth_cmd::run(*args).await,
         Command::Sandbox(args) => sandbox_cmd::run(args).await,
+        Command::Webhook(args) => webhook_cmd::run(*args).await,
     }
 }

@@ -135,6 +135,14 @@ pub struct ClientOptions {
     /// when absent).
     #[uniffi(default = None)]
     pub retry_deadline_ms: Option<u64>,
+    /// The SQLite file of the event store a webhook receiver fills: sends whose outcome is
+    /// unknown are recorded there for receipts to resolve, and 24-hour windows are read from it.
+    #[uniffi(default = None)]
+    pub event_store: Option<String>,
+    /// `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending
+    /// (`SessionWindow`) when the event store has no message from the recipient in 24 hours.
+    #[uniffi(default = None)]
+    pub session_window: Option<String>,
     /// Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
     /// threads).
     #[uniffi(default = None)]
@@ -170,6 +178,8 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
             rate_limit_disabled: options.rate_limit_disabled,
             max_attempts: options.max_attempts,
             retry_deadline_ms: options.retry_deadline_ms,
+            event_store: options.event_store,
+            session_window: options.session_window,
         }
     }
 }
@@ -395,6 +405,8 @@ mod tests {
             rate_limit_disabled: false,
             max_attempts: None,
             retry_deadline_ms: None,
+            event_store: None,
+            session_window: None,
             observer: None,
         }
     }

@@ -93,7 +93,7 @@ impl Kind {
 
 /// Every option a binding may set: its `snake_case` name, what it holds, its documentation
 /// (the bindings' declarations are generated from it: `scripts/codegen.sh`).
-const OPTIONS: [(&str, Kind, &str); 22] = [
+const OPTIONS: [(&str, Kind, &str); 24] = [
     (
         "provider",
         Kind::Text,
@@ -168,6 +168,16 @@ const OPTIONS: [(&str, Kind, &str); 22] = [
         "Attempts in all for failures that provably had no effect (throttled, connection refused, HTTP 503): 1 to 100 (default 4).",
     ),
     ("retry_deadline", Kind::Duration, "No retry starts later than this after the first attempt (default 30 s)."),
+    (
+        "event_store",
+        Kind::Text,
+        "The SQLite file of the event store a webhook receiver fills: sends whose outcome is unknown are recorded there for receipts to resolve, and 24-hour windows are read from it.",
+    ),
+    (
+        "session_window",
+        Kind::Text,
+        "`ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending (`SessionWindowClosed`) when the event store has no message from the recipient in the last 24 hours.",
+    ),
 ];
 
 /// One option as a binding declares it: its name, what it holds (`text`, `duration`,
@@ -276,6 +286,8 @@ impl ClientOptions {
             ("cust_space_id", Read::Text(v)) => self.cust_space_id = v,
             ("proxy", Read::Text(v)) => self.proxy = v,
             ("ca_certificates", Read::Text(v)) => self.ca_certificates = v,
+            ("event_store", Read::Text(v)) => self.event_store = v,
+            ("session_window", Read::Text(v)) => self.session_window = v,
             ("connect_timeout", Read::Millis(v)) => self.connect_timeout_ms = v,
             ("request_timeout", Read::Millis(v)) => self.request_timeout_ms = v,
             ("rate_limit_max_wait", Read::Millis(v)) => self.rate_limit_max_wait_ms = v,

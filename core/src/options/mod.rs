@@ -28,6 +28,7 @@ use crate::meta::GRAPH_HOST;
 use crate::oauth::{AccessToken, MetaHost, TokenSource};
 use crate::operation::Operation;
 use crate::provider::ProviderKind;
+use crate::store::{SqliteStore, WindowPolicy};
 use crate::transport::ProxyUrl;
 
 /// The longest timeout, pacing wait or retry deadline a client accepts: one day.
@@ -97,6 +98,13 @@ pub struct ClientOptions {
     pub max_attempts: Option<u32>,
     /// No retry starts later than this many milliseconds after the first attempt (default 30 s).
     pub retry_deadline_ms: Option<u64>,
+    /// The SQLite file of the event store: sends of unknown outcome are recorded there for
+    /// receipts to resolve, and 24-hour windows are read from it (a [`crate::receive::Receiver`]
+    /// on the same file fills it).
+    pub event_store: Option<String>,
+    /// `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending when
+    /// the event store knows its window closed (needs `event_store`).
+    pub session_window: Option<String>,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -181,6 +189,15 @@ impl ClientConfig {
         }
         if let Some(deadline) = duration("the retry deadline", options.retry_deadline_ms, 0)? {
             config.retry.deadline = deadline;
+        }
+        if let Some(path) = options.event_store {
+            config.event_store = Some(Arc::new(SqliteStore::open(path)?));
+        }
+        if let Some(policy) = options.session_window.as_deref().map(WindowPolicy::parse).transpose()? {
+            if policy == WindowPolicy::Enforce && config.event_store.is_none() {
+                return Err(invalid("session_window=\"enforce\" needs an event_store to read windows from".to_owned()));
+            }
+            config.session_window = policy;
         }
         Ok(config)
     }
