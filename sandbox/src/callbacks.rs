@@ -2,6 +2,9 @@
 //! inbound messages (spec §10.2), pushed as JSON arrays to the channel instance's callback
 //! URLs, and the 24-hour customer-service window an inbound message opens.
 //!
+//! [`Pusher`] makes every push of both faces (Meta's webhooks are built in
+//! [`crate::meta::webhooks`]), as the push faults say (`duplicate`, `delay`: [`crate::faults`]).
+//!
 //! A free-form WhatsApp message to a user whose window is closed is accepted (the API
 //! answers OK, as the real one does) and then fails in its receipt with Meta's `131047`.
 
@@ -13,10 +16,13 @@ use axum::body::Bytes;
 use axum::http::Request;
 use axum::http::header::CONTENT_TYPE;
 use chatlane_core::transport::{DirectTransport, Transport, TransportConfig};
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde_json::{Value, json};
+use sha2::Sha256;
 
 use crate::config::SandboxConfig;
+use crate::faults::PushPlan;
 
 /// How long an inbound message keeps free-form messaging open.
 pub const WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
@@ -48,14 +54,36 @@ impl Sessions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Push {
-    /// `status` or `inbound`.
+    /// `status` or `inbound` (CAMS), `meta_status` or `meta_inbound` (Meta's webhooks).
     pub kind: &'static str,
     /// Where it went.
     pub url: String,
-    /// The JSON array that was posted.
+    /// The JSON that was posted.
     pub body: Value,
     /// The receiver's HTTP status, or why it could not be delivered.
     pub outcome: String,
+}
+
+/// One push to make: its kind, where it goes, its body and how it is signed.
+#[derive(Clone, Debug)]
+pub struct Outgoing<'a> {
+    kind: &'static str,
+    url: &'a str,
+    body: Value,
+    secret: Option<&'a str>,
+}
+
+impl<'a> Outgoing<'a> {
+    /// A CAMS push of one `item`, posted as a JSON array (spec §10), unsigned.
+    pub fn cams(kind: &'static str, url: &'a str, item: Value) -> Self {
+        Self { kind, url, body: Value::Array(vec![item]), secret: None }
+    }
+
+    /// A Meta webhook notification, signed with the app `secret` in `X-Hub-Signature-256`
+    /// (meta-cloud.md §5.2).
+    pub fn meta(kind: &'static str, url: &'a str, notification: Value, secret: &'a str) -> Self {
+        Self { kind, url, body: notification, secret: Some(secret) }
+    }
 }
 
 /// Posts callbacks and remembers them.
@@ -76,24 +104,45 @@ impl Default for Pusher {
 }
 
 impl Pusher {
-    /// Posts `[item]` to `url` and logs the outcome.
-    pub async fn push(&self, kind: &'static str, url: &str, item: Value) {
-        let body = Value::Array(vec![item]);
-        let request = Request::post(url).header(CONTENT_TYPE, "application/json").body(Bytes::from(body.to_string()));
-        let outcome = match request {
-            Ok(request) => match self.transport.send(request).await {
-                Ok(response) => response.status.to_string(),
-                Err(error) => error.to_string(),
-            },
-            Err(error) => format!("cannot post to {url:?}: {error}"),
-        };
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).push(Push { kind, url: url.to_owned(), body, outcome });
+    /// Posts `outgoing` as `plan` says (held back, then delivered one or more times, the same
+    /// bytes each time) and logs every delivery's outcome.
+    pub async fn push(&self, outgoing: Outgoing<'_>, plan: PushPlan) {
+        tokio::time::sleep(plan.delay).await;
+        let Outgoing { kind, url, body, secret } = outgoing;
+        let bytes = Bytes::from(body.to_string());
+        let signature = secret.map(|secret| hub_signature(secret.as_bytes(), &bytes));
+        for _ in 0..plan.copies.get() {
+            let mut request = Request::post(url).header(CONTENT_TYPE, "application/json");
+            if let Some(signature) = &signature {
+                request = request.header(SIGNATURE_HEADER, signature);
+            }
+            let outcome = match request.body(bytes.clone()) {
+                Ok(request) => match self.transport.send(request).await {
+                    Ok(response) => response.status.to_string(),
+                    Err(error) => error.to_string(),
+                },
+                Err(error) => format!("cannot post to {url:?}: {error}"),
+            };
+            let push = Push { kind, url: url.to_owned(), body: body.clone(), outcome };
+            self.log.lock().unwrap_or_else(PoisonError::into_inner).push(push);
+        }
     }
 
     /// Every callback pushed so far.
     pub fn pushes(&self) -> Vec<Push> {
         self.log.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
+}
+
+/// The header carrying a Meta webhook's signature.
+const SIGNATURE_HEADER: &str = "x-hub-signature-256";
+
+/// `sha256=` and the lowercase hex HMAC-SHA256 of `body` under `secret`.
+fn hub_signature(secret: &[u8], body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes a key of any length");
+    mac.update(body);
+    let hex: String = mac.finalize().into_bytes().iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("sha256={hex}")
 }
 
 /// Milliseconds since the Unix epoch, as receipts carry them.

@@ -1,7 +1,7 @@
 //! What the sandbox knows about its accounts: AccessKeys (and STS tokens), channel
 //! instances (`CustSpaceId`s) with their business numbers and callback URLs, the template
-//! registry, the QPS limits, and Meta's face (`meta`, see [`crate::meta::config`]). Loaded
-//! from a JSON file (`chatlane sandbox --config FILE`).
+//! registry, the QPS limits, and Meta's face (`meta`, with its webhook URL, see
+//! [`crate::meta::config`]). Loaded from a JSON file (`chatlane sandbox --config FILE`).
 //!
 //! Without a registry the sandbox is permissive: any sender and any template code is
 //! accepted. Once `custSpaces` or `templates` are configured, sends are checked against them.
@@ -28,7 +28,8 @@ pub struct SandboxConfig {
     /// Per-account QPS limits.
     #[serde(default)]
     pub limits: Limits,
-    /// Milliseconds between the status receipts of one message (default 50).
+    /// Milliseconds between the status receipts of one message (default 50), CAMS receipts
+    /// and Meta status webhooks alike.
     #[serde(default)]
     pub receipt_delay_ms: Option<u64>,
     /// The RAM role the emulated ECS metadata service hands credentials for.

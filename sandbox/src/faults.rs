@@ -21,6 +21,8 @@
 //! | `hang` | — | accepted, never answered | +1 if valid |
 //! | `drop` | — | the connection closes after the request is read | — |
 //! | `drop_before_read` | — | the connection closes before the body is read | — |
+//! | `duplicate` | `count` (≥ 1) | a push (receipt, status webhook, inbound message) is delivered `count` times, as at-least-once redelivery does | as usual |
+//! | `delay` | `ms` | a push is held back `ms` before it is delivered (and the pushes queued behind it with it) | as usual |
 //!
 //! `code` may be given as a string or a number. `headers` is a JSON object of header names
 //! to values (e.g. `{"Retry-After":"2"}`), checked when the rule is added. A rule applies to
@@ -29,8 +31,18 @@
 //! they were added: each matching rule rolls its own `probability` (default 1), the first that
 //! fires is applied and uses up one of its `times`, and a request a rule spared by chance is
 //! tried against the next.
+//!
+//! `duplicate` and `delay` are push faults: they never touch a request, and their `times`
+//! count pushes, one per receipt or webhook (a message's `sent`, `delivered` and `read` are
+//! three). Their `to` is the user a push is about: a receipt's recipient (CAMS: the `To`, each
+//! recipient's of a mass send; Meta: the send's `to`, else its `recipient`, as given), an
+//! inbound message's sender (CAMS: `from` as given; Meta: its digits, the `wa_id`). E.g. every
+//! status webhook of the next Meta message delivered three times:
+//! `{"api":"meta","fault":{"kind":"duplicate","count":3},"times":3}`. Without push faults, every
+//! push is delivered once, at once.
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU32;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -103,12 +115,42 @@ pub enum Fault {
     /// Drop the connection before reading the request body (a `to` rule can match only a
     /// CAMS request whose `To` is in the query string; Meta's recipient is in the body).
     DropBeforeRead,
+    /// Deliver a push `count` times (a push fault).
+    Duplicate {
+        /// How many times the push is delivered.
+        count: NonZeroU32,
+    },
+    /// Hold a push back `ms` milliseconds before delivering it (a push fault).
+    Delay {
+        /// The delay in milliseconds.
+        ms: u64,
+    },
+}
+
+/// When a fault acts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Before the request body is read.
+    BeforeRead,
+    /// On the answer to a request.
+    Answer,
+    /// On a push the sandbox makes.
+    Push,
 }
 
 impl Fault {
     /// An [`Fault::Error`] answer with this HTTP status and, if given, platform `Code`.
     pub fn error(status: u16, code: Option<&str>) -> Self {
         Self::Error { status, code: code.map(str::to_owned), message: None, headers: Headers::default() }
+    }
+
+    /// When the fault acts.
+    fn stage(&self) -> Stage {
+        match self {
+            Self::DropBeforeRead => Stage::BeforeRead,
+            Self::Duplicate { .. } | Self::Delay { .. } => Stage::Push,
+            _ => Stage::Answer,
+        }
     }
 
     /// The answer that replaces processing the request, and the outcome the journal records
@@ -129,7 +171,9 @@ impl Fault {
             | Self::WithHeaders { .. }
             | Self::Latency { .. }
             | Self::Hang
-            | Self::DropBeforeRead => return None,
+            | Self::DropBeforeRead
+            | Self::Duplicate { .. }
+            | Self::Delay { .. } => return None,
         };
         Some(answered)
     }
@@ -279,10 +323,11 @@ pub struct FaultRule {
     /// The face whose requests it applies to (default CAMS).
     #[serde(default)]
     pub api: Api,
-    /// How many matching requests it applies to (default 1).
+    /// How many matching requests (pushes, for a push fault) it applies to (default 1).
     #[serde(default = "one")]
     pub times: u32,
-    /// Only requests to this recipient (CAMS: `To`; Meta: `to`, else `recipient`).
+    /// Only requests to this recipient (CAMS: `To`; Meta: `to`, else `recipient`); for a push
+    /// fault, only pushes about this user (a receipt's recipient, an inbound message's sender).
     #[serde(default)]
     pub to: Option<String>,
     /// The chance (0–1) that a matching request gets the fault (default 1); a request
@@ -301,14 +346,33 @@ impl FaultRule {
         Self { fault, api: Api::Cams, times: 1, to: None, probability: None }
     }
 
-    /// Whether the rule still applies to a request of `api` to `to` whose fault `kind` accepts.
-    fn matches(&self, api: Api, to: Option<&str>, kind: &impl Fn(&Fault) -> bool) -> bool {
-        self.times > 0 && self.api == api && kind(&self.fault) && self.to.as_deref().is_none_or(|want| Some(want) == to)
+    /// Whether the rule still applies, at `stage`, to a request (or push) of `api` to `to`.
+    fn matches(&self, api: Api, to: Option<&str>, stage: Stage) -> bool {
+        self.times > 0
+            && self.api == api
+            && self.fault.stage() == stage
+            && self.to.as_deref().is_none_or(|want| Some(want) == to)
     }
 
     /// Rolls the rule's chance: whether it fires for this request.
     fn fires(&self) -> bool {
         self.probability.is_none_or(|p| rand::random::<f64>() < p)
+    }
+}
+
+/// How one push is delivered: held back `delay`, then delivered `copies` times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PushPlan {
+    /// How long the push is held back.
+    pub delay: Duration,
+    /// How many times it is delivered.
+    pub copies: NonZeroU32,
+}
+
+impl Default for PushPlan {
+    /// Once, at once.
+    fn default() -> Self {
+        Self { delay: Duration::ZERO, copies: NonZeroU32::MIN }
     }
 }
 
@@ -330,17 +394,27 @@ impl Faults {
     /// The fault for a request of `api` to `to` once it has been read, if a rule matches;
     /// uses up one of its `times`.
     pub fn take(&self, api: Api, to: Option<&str>) -> Option<Fault> {
-        self.take_where(api, to, |fault| *fault != Fault::DropBeforeRead)
+        self.take_at(Stage::Answer, api, to)
     }
 
     /// Whether a request of `api` to `to` is to be dropped before its body is read.
     pub fn take_before_read(&self, api: Api, to: Option<&str>) -> bool {
-        self.take_where(api, to, |fault| *fault == Fault::DropBeforeRead).is_some()
+        self.take_at(Stage::BeforeRead, api, to).is_some()
     }
 
-    fn take_where(&self, api: Api, to: Option<&str>, kind: impl Fn(&Fault) -> bool) -> Option<Fault> {
+    /// How a push of `api` about user `to` is to be delivered: as the push fault of a matching
+    /// rule says (using up one of its `times`), else once, at once.
+    pub fn take_push(&self, api: Api, to: &str) -> PushPlan {
+        match self.take_at(Stage::Push, api, Some(to)) {
+            Some(Fault::Duplicate { count }) => PushPlan { copies: count, ..PushPlan::default() },
+            Some(Fault::Delay { ms }) => PushPlan { delay: Duration::from_millis(ms), ..PushPlan::default() },
+            _ => PushPlan::default(),
+        }
+    }
+
+    fn take_at(&self, stage: Stage, api: Api, to: Option<&str>) -> Option<Fault> {
         let mut rules = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let index = rules.iter().position(|rule| rule.matches(api, to, &kind) && rule.fires())?;
+        let index = rules.iter().position(|rule| rule.matches(api, to, stage) && rule.fires())?;
         let rule = &mut rules[index];
         rule.times -= 1;
         let fault = rule.fault.clone();
@@ -447,5 +521,20 @@ mod tests {
         assert_eq!(faults.take(Api::Meta, None), None, "the CAMS rule is not Meta's");
         assert_eq!(faults.take(Api::Cams, None), Some(Fault::AcceptThenDrop));
         assert!(serde_json::from_str::<FaultRule>(r#"{"api":"graph","fault":{"kind":"hang"}}"#).is_err());
+    }
+
+    #[test]
+    fn push_faults_apply_to_pushes_only() {
+        let faults = Faults::default();
+        faults.add(serde_json::from_str(r#"{"fault":{"kind":"duplicate","count":3},"to":"659","times":2}"#).unwrap());
+        faults.add(serde_json::from_str(r#"{"api":"meta","fault":{"kind":"delay","ms":250}}"#).unwrap());
+        assert_eq!(faults.take(Api::Cams, Some("659")), None, "a push fault never answers a request");
+        assert_eq!(faults.take_push(Api::Cams, "1"), PushPlan::default());
+        let tripled = PushPlan { copies: NonZeroU32::new(3).unwrap(), ..PushPlan::default() };
+        assert_eq!([faults.take_push(Api::Cams, "659"), faults.take_push(Api::Cams, "659")], [tripled; 2]);
+        assert_eq!(faults.take_push(Api::Cams, "659"), PushPlan::default(), "used up");
+        let delayed = faults.take_push(Api::Meta, "16505551234");
+        assert_eq!((delayed.delay, delayed.copies.get()), (Duration::from_millis(250), 1));
+        assert!(serde_json::from_str::<FaultRule>(r#"{"fault":{"kind":"duplicate","count":0}}"#).is_err());
     }
 }

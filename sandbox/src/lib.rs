@@ -5,11 +5,13 @@
 //! (every other language's tests and the demo). Admin endpoints live under `/_sandbox/`:
 //! `GET /_sandbox/ledger` lists accepted messages, `GET /_sandbox/requests` every
 //! authenticated request with its outcome, `POST /_sandbox/faults` injects a
-//! [`FaultRule`] (`DELETE` on each clears it); `POST /_sandbox/inbound` simulates a user's
-//! message and `GET /_sandbox/callbacks` lists the receipts and inbound messages pushed.
+//! [`FaultRule`] (`DELETE` on each clears it; push faults redeliver or hold back pushes);
+//! `POST /_sandbox/inbound` simulates a user's message and `GET /_sandbox/callbacks` lists
+//! the receipts and inbound messages pushed ([`callbacks`]), Meta's webhooks included.
 //!
 //! The same port also answers as Meta's WhatsApp Cloud API (Graph API): sends, OAuth and
-//! `debug_token`, with control endpoints under `/_sandbox/meta/` ([`meta`]).
+//! `debug_token`, with control endpoints under `/_sandbox/meta/`, and signed webhooks to
+//! the configured `meta.webhookUrl` ([`meta`], [`meta::webhooks`]).
 
 pub mod callbacks;
 pub mod config;

@@ -17,7 +17,7 @@ use serde_json::json;
 use tokio::sync::watch;
 
 use crate::SandboxConfig;
-use crate::callbacks::{self, Push, Pusher, Sessions};
+use crate::callbacks::{self, Outgoing, Push, Pusher, Sessions};
 use crate::faults::{self, Api, Face, FaultRule, Faults, dropped_connection};
 use crate::gateway::{self, Authenticated, Rejection};
 use crate::ledger::{Entry, Journal, Ledger, Request};
@@ -71,6 +71,17 @@ impl AppState {
     /// Microseconds since the sandbox started.
     pub(crate) fn elapsed_us(&self) -> u64 {
         u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX)
+    }
+
+    /// Makes a push of `api`'s face about user `to`, as the push faults say.
+    pub(crate) async fn push(&self, api: Api, to: &str, outgoing: Outgoing<'_>) {
+        let plan = self.faults.take_push(api, to);
+        self.pusher.push(outgoing, plan).await;
+    }
+
+    /// How long to wait before each status receipt or webhook of a message.
+    pub(crate) fn receipt_delay(&self) -> Duration {
+        Duration::from_millis(self.config.receipt_delay_ms.unwrap_or(50))
     }
 }
 
@@ -265,12 +276,11 @@ fn refusal_answer(request_id: &str, refusal: Refusal) -> (Response, &'static str
 fn schedule_receipts(state: Arc<AppState>, params: BTreeMap<String, String>, message_id: String) {
     let Some(url) = callbacks::status_url(&state.config, &params).map(str::to_owned) else { return };
     let deliveries = callbacks::deliveries(&params, &message_id, &state.sessions, random_id);
-    let delay = Duration::from_millis(state.config.receipt_delay_ms.unwrap_or(50));
     tokio::spawn(async move {
         for delivery in deliveries {
             for receipt in callbacks::receipts(&params, &delivery) {
-                tokio::time::sleep(delay).await;
-                state.pusher.push("status", &url, receipt).await;
+                tokio::time::sleep(state.receipt_delay()).await;
+                state.push(Api::Cams, &delivery.to, Outgoing::cams("status", &url, receipt)).await;
             }
         }
     });
@@ -307,7 +317,7 @@ async fn simulate_inbound(State(state): State<Arc<AppState>>, body: Bytes) -> Re
             &inbound.text,
             name,
         );
-        state.pusher.push("inbound", &url, item).await;
+        state.push(Api::Cams, &inbound.from, Outgoing::cams("inbound", &url, item)).await;
     }
     Json(json!({ "MessageId": message_id })).into_response()
 }

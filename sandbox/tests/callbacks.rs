@@ -1,8 +1,9 @@
-//! Receipts, inbound messages and the 24-hour window, observed by a local callback receiver.
+//! Receipts, inbound messages and the 24-hour window, observed by a local callback receiver,
+//! and the push faults that hold them back or redeliver them.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -118,6 +119,33 @@ async fn an_inbound_message_is_pushed_and_opens_the_window() {
         .map(|r| r["Status"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(names, ["Sent", "Delivered", "Read"]);
+}
+
+#[tokio::test]
+async fn a_delay_fault_holds_receipts_back_and_a_duplicate_fault_redelivers() {
+    let (sandbox, client, received) = setup().await;
+    let rule = |rule: Value| serde_json::from_value(rule).unwrap();
+    sandbox.inject(rule(serde_json::json!({"fault": {"kind": "delay", "ms": 1000}, "to": "6591234567"})));
+    let start = Instant::now();
+    let params = TemplateParams::from_iter([("name".to_owned(), "Ada".to_owned())]);
+    let receipt = client.send(&Message::template(BUSINESS, "6591234567", "C1", "en", params)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(received.lock().unwrap().is_empty(), "held back");
+    let names: Vec<String> = statuses(&received, &receipt.message_id, 3)
+        .await
+        .iter()
+        .map(|r| r["Status"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(start.elapsed() >= Duration::from_millis(1000));
+    assert_eq!(names, ["Sent", "Delivered", "Read"], "in order, the first one late");
+
+    sandbox.inject(rule(serde_json::json!({"fault": {"kind": "duplicate", "count": 3}})));
+    let inbound = serde_json::json!({"from": "6591234567", "to": BUSINESS, "text": "again?"});
+    post_json(&format!("{}/_sandbox/inbound", sandbox.endpoint()), &inbound.to_string()).await;
+    let pushed: Vec<Value> =
+        received.lock().unwrap().iter().filter(|(kind, _)| kind == "inbound").map(|(_, item)| item.clone()).collect();
+    assert_eq!(pushed.len(), 3, "{pushed:?}");
+    assert!(pushed.iter().all(|item| *item == pushed[0]), "the same message each time");
 }
 
 /// POSTs a JSON body with the core's own transport (no extra HTTP client in the tests).

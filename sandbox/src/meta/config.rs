@@ -1,6 +1,7 @@
 //! The `meta` section of the sandbox's configuration: the Meta app that OAuth clients
-//! authenticate as, pre-registered tokens, business phone numbers and the pair rate. Every
-//! field has a default (see [`crate::meta`] for the values), so `{}` is a working setup.
+//! authenticate as, pre-registered tokens, business phone numbers, the pair rate and where
+//! webhooks go. Every field has a default (see [`crate::meta`] for the values), so `{}` is a
+//! working setup (one that pushes no webhooks).
 
 use std::num::{NonZeroU32, NonZeroU64};
 
@@ -8,7 +9,8 @@ use serde::Deserialize;
 
 use super::tokens::TokenType;
 use super::{
-    DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PHONE_NUMBER_ID, DEFAULT_TOKEN, DEFAULT_USER_ID, DEFAULT_WABA_ID,
+    DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_DISPLAY_PHONE_NUMBER, DEFAULT_PHONE_NUMBER_ID, DEFAULT_TOKEN,
+    DEFAULT_USER_ID, DEFAULT_WABA_ID,
 };
 
 /// Meta's face as configured.
@@ -25,8 +27,11 @@ pub struct MetaConfig {
     /// The per-(number, recipient) pair rate (spec §4).
     pub pair_rate: PairRate,
     /// The WhatsApp Business Account the app's WhatsApp scopes target in `debug_token`'s
-    /// `granular_scopes`.
+    /// `granular_scopes`, and the `entry[].id` of webhooks.
     pub waba_id: String,
+    /// Where the app's webhook notifications (statuses and inbound messages, signed with the
+    /// app secret) are posted, e.g. `http://127.0.0.1:9000/webhook` (default: none are).
+    pub webhook_url: Option<String>,
 }
 
 impl Default for MetaConfig {
@@ -43,9 +48,11 @@ impl Default for MetaConfig {
             phone_numbers: vec![PhoneNumber {
                 id: DEFAULT_PHONE_NUMBER_ID.to_owned(),
                 throughput: default_throughput(),
+                display_phone_number: None,
             }],
             pair_rate: PairRate::default(),
             waba_id: DEFAULT_WABA_ID.to_owned(),
+            webhook_url: None,
         }
     }
 }
@@ -104,6 +111,15 @@ impl std::fmt::Debug for MetaApp {
     }
 }
 
+impl MetaConfig {
+    /// The display number of phone number ID `id` ([`DEFAULT_DISPLAY_PHONE_NUMBER`] unless
+    /// configured).
+    pub fn display_phone_number(&self, id: &str) -> &str {
+        let number = self.phone_numbers.iter().find(|number| number.id == id);
+        number.and_then(|number| number.display_phone_number.as_deref()).unwrap_or(DEFAULT_DISPLAY_PHONE_NUMBER)
+    }
+}
+
 impl MetaApp {
     /// Whether the dialog may redirect to `uri`.
     pub fn allows_redirect(&self, uri: &str) -> bool {
@@ -151,6 +167,10 @@ pub struct PhoneNumber {
     /// for numbers shared with the WhatsApp Business app).
     #[serde(default = "default_throughput")]
     pub throughput: NonZeroU32,
+    /// The number as webhooks' `metadata.display_phone_number` show it (default
+    /// [`DEFAULT_DISPLAY_PHONE_NUMBER`]).
+    #[serde(default)]
+    pub display_phone_number: Option<String>,
 }
 
 fn default_throughput() -> NonZeroU32 {
@@ -186,8 +206,9 @@ mod tests {
             r#"{"meta": {
               "app": {"id": "42", "secret": "app-secret-marker", "redirectUris": ["https://example.test/cb"]},
               "tokens": [{"token": "token-marker", "type": "USER", "lifetimeSeconds": 60}],
-              "phoneNumbers": [{"id": "1"}, {"id": "2", "throughput": 20}],
-              "pairRate": {"burst": 2}
+              "phoneNumbers": [{"id": "1"}, {"id": "2", "throughput": 20, "displayPhoneNumber": "15550001111"}],
+              "pairRate": {"burst": 2},
+              "webhookUrl": "http://127.0.0.1:9000/webhook"
             }}"#,
         )
         .unwrap();
@@ -197,11 +218,14 @@ mod tests {
         assert!(!meta.app.allows_redirect("https://example.test/other"));
         assert_eq!(meta.phone_numbers.iter().map(|n| n.throughput.get()).collect::<Vec<_>>(), [80, 20]);
         assert_eq!((meta.pair_rate.burst.get(), meta.pair_rate.interval_ms.get()), (2, 6_000));
+        assert_eq!(meta.webhook_url.as_deref(), Some("http://127.0.0.1:9000/webhook"));
+        assert_eq!((meta.display_phone_number("2"), meta.display_phone_number("1")), ("15550001111", "15550783881"));
         let shown = format!("{config:?}");
         assert!(!shown.contains("app-secret-marker") && !shown.contains("token-marker"), "{shown}");
 
         let default = SandboxConfig::default().meta;
         assert_eq!(default.tokens[0].token, super::DEFAULT_TOKEN);
+        assert_eq!(default.webhook_url, None);
         assert!(default.app.allows_redirect("http://127.0.0.1:8080/callback"));
         assert!(!default.app.allows_redirect("javascript:alert(1)"));
     }

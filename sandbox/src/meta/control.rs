@@ -8,6 +8,7 @@
 //! | `POST /_sandbox/meta/tokens/expire` | `token` | 204 (404 if unknown); the token expires now |
 //! | `POST /_sandbox/meta/codes` | `scopes`?, `redirectUri`?, `codeChallenge`?, `codeChallengeMethod`? | `{"code"}`, as the JS SDK's popup hands one over (no redirect: the exchange needs no `redirect_uri`) |
 //! | `PUT /_sandbox/meta/phone-numbers/{id}` | `throughput` (messages per second: 80, 1000, 20…) | 204; registers the number if new |
+//! | `POST /_sandbox/meta/inbound` | `from` (the user's phone number), `to` (a phone number ID), `text`, `name`? | `{"id"}` (the message's wamid) once it is pushed to `meta.webhookUrl` (if set); opens the user's 24-hour window with that number ([`super::webhooks`]); 400 if `from` is not a phone number, 404 if `to` is not a registered number |
 //!
 //! Control tokens get exactly the scopes asked for, so a test can take one without
 //! `whatsapp_business_messaging`.
@@ -28,6 +29,7 @@ use serde_json::json;
 use super::Sent;
 use super::oauth::Challenge;
 use super::tokens::{Grant, TokenType};
+use super::webhooks::{self, Inbound};
 use crate::server::AppState;
 
 /// The control routes.
@@ -39,6 +41,7 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/_sandbox/meta/tokens/expire", post(expire))
         .route("/_sandbox/meta/codes", post(issue_code))
         .route("/_sandbox/meta/phone-numbers/{id}", put(set_throughput))
+        .route("/_sandbox/meta/inbound", post(inbound))
 }
 
 /// `POST /_sandbox/meta/tokens`.
@@ -126,6 +129,21 @@ async fn set_throughput(State(state): State<Arc<AppState>>, Path(id): Path<Strin
         state.meta.pacing.set_throughput(&id, throughput);
         StatusCode::NO_CONTENT.into_response()
     })
+}
+
+async fn inbound(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
+    let inbound = match serde_json::from_slice::<Inbound>(&body) {
+        Ok(inbound) => inbound,
+        Err(e) => return (StatusCode::BAD_REQUEST, format!("not a valid body: {e}")).into_response(),
+    };
+    if state.meta.pacing.throughput(&inbound.to).is_none() {
+        return (StatusCode::NOT_FOUND, format!("{:?} is not a registered phone number ID", inbound.to))
+            .into_response();
+    }
+    match webhooks::receive(&state, inbound).await {
+        Ok(id) => Json(json!({ "id": id })).into_response(),
+        Err(message) => (StatusCode::BAD_REQUEST, message).into_response(),
+    }
 }
 
 /// Answers with `then` of the parsed body (an empty body is `{}`), or HTTP 400.

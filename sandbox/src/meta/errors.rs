@@ -2,7 +2,8 @@
 //! `{"error":{"message","type","code","error_subcode"?,"error_data"?:{"messaging_product","details"},"is_transient","fbtrace_id"}}`,
 //! the WhatsApp codes the sandbox answers with (spec §3.1), and how Meta's face words
 //! injected faults ([`Face`]). Every Graph answer carries its `fbtrace_id` in an
-//! `x-fb-trace-id` header as well.
+//! `x-fb-trace-id` header as well. The same table words the errors of `failed` status
+//! webhooks ([`status_error`]).
 //!
 //! The token endpoint can also answer in RFC 6749's form (`{"error","error_description"}`),
 //! see [`super::oauth`].
@@ -102,6 +103,18 @@ const KNOWN: &[Known] = &[
         false,
     ),
 ];
+
+/// The `errors[]` element of a `failed` status webhook for `code` (spec §5.5): the table's
+/// title as `title` and `message`, its details as `error_data.details`.
+pub fn status_error(code: u32) -> Value {
+    let known = KNOWN.iter().find(|known| known.code == code);
+    let title = known.map_or("Error", |known| known.title);
+    let mut error = json!({"code": code, "title": title, "message": title});
+    if let Some(details) = known.and_then(|known| known.details) {
+        error["error_data"] = json!({ "details": details });
+    }
+    error
+}
 
 impl GraphError {
     /// An `OAuthException` with this status, code and message, nothing else.

@@ -7,6 +7,8 @@
 //! value out of range or of the wrong shape → `131009`. `type` defaults to `text`, as Meta's
 //! does. `to` must be a phone number (`+`, digits, spaces, `-`, parentheses; ≤ 15 digits)
 //! unless `recipient_type` is `group`; `recipient` must be a BSUID (`CC.…` or `CC.ENT.…`).
+//!
+//! An accepted message's status webhooks follow ([`super::webhooks`]).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,6 +24,7 @@ use serde_json::{Value, json};
 
 use super::errors::{GraphError, Trace};
 use super::tokens::Grant;
+use super::webhooks::{self, Accepted};
 use super::{MESSAGING_SCOPE, MetaState, major};
 use crate::faults::{self, Api};
 use crate::ledger::Request;
@@ -89,7 +92,7 @@ pub struct Sent {
 
 /// Whom a message goes to.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Address {
+pub(super) enum Address {
     /// `to`, a phone number: its input and its digits (the `wa_id`).
     Phone(String, String),
     /// `to` with `recipient_type: group`.
@@ -100,17 +103,35 @@ enum Address {
 
 impl Address {
     /// The recipient as given.
-    fn input(&self) -> &str {
+    pub(super) fn input(&self) -> &str {
         match self {
             Self::Phone(input, _) | Self::Group(input) | Self::User(input) => input,
         }
     }
 
     /// Who receives it, for the pair rate: a phone number's digits, else the input.
-    fn key(&self) -> &str {
+    pub(super) fn key(&self) -> &str {
         match self {
             Self::Phone(_, wa_id) => wa_id,
             Self::Group(input) | Self::User(input) => input,
+        }
+    }
+
+    /// The user whose 24-hour window a free-form message needs: a phone number's digits or a
+    /// BSUID; none for a group.
+    pub(super) fn user(&self) -> Option<&str> {
+        match self {
+            Self::Group(_) => None,
+            Self::Phone(..) | Self::User(_) => Some(self.key()),
+        }
+    }
+
+    /// Who a status webhook names as the recipient.
+    pub(super) fn status_fields(&self) -> Value {
+        match self {
+            Self::Phone(_, wa_id) => json!({"recipient_id": wa_id}),
+            Self::Group(input) => json!({"recipient_id": input, "recipient_type": "group"}),
+            Self::User(input) => json!({"recipient_user_id": input}),
         }
     }
 
@@ -172,12 +193,23 @@ pub async fn send(
         if checked.message_type == "template" && major(&version).is_some_and(|major| major >= 24) {
             answer["messages"][0]["message_status"] = json!("accepted");
         }
+        let biz_opaque_callback_data = body["biz_opaque_callback_data"].as_str().map(str::to_owned);
+        webhooks::schedule_statuses(
+            Arc::clone(&state),
+            Accepted {
+                message_id: message_id.clone(),
+                phone_number_id: number.clone(),
+                address: checked.address.clone(),
+                template: checked.message_type == "template",
+                biz_opaque_callback_data: biz_opaque_callback_data.clone(),
+            },
+        );
         meta.ledger.record(Sent {
             message_id,
             phone_number_id: number.clone(),
             recipient: checked.address.input().to_owned(),
             message_type: checked.message_type,
-            biz_opaque_callback_data: body["biz_opaque_callback_data"].as_str().map(str::to_owned),
+            biz_opaque_callback_data,
             body,
             fbtrace_id: trace.id().to_owned(),
             received_at_us,
@@ -215,7 +247,7 @@ fn admit(
 }
 
 /// A new message ID, `wamid.` and base64 like Meta's.
-fn wamid() -> String {
+pub(super) fn wamid() -> String {
     format!("wamid.{}", STANDARD.encode(rand::random::<[u8; 24]>()))
 }
 
@@ -347,7 +379,7 @@ fn check_content(message_type: &str, object: &Value) -> Result<(), GraphError> {
 
 /// The digits of a phone number written with an optional `+`, spaces, `-` and parentheses;
 /// `None` if it is not one (or has more than 15 digits).
-fn phone_digits(to: &str) -> Option<String> {
+pub(super) fn phone_digits(to: &str) -> Option<String> {
     let rest = to.strip_prefix('+').unwrap_or(to);
     let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')');
     let digits: String = rest.chars().filter(char::is_ascii_digit).collect();

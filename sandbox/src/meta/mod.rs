@@ -8,7 +8,16 @@
 //! * `GET /{version}/dialog/oauth`, `GET|POST /{version}/oauth/access_token`,
 //!   `GET /{version}/debug_token` — OAuth ([`oauth`]);
 //! * `/_sandbox/meta/…` — control endpoints ([`control`]): issue, revoke or expire tokens,
-//!   hand over codes, set a number's throughput.
+//!   hand over codes, set a number's throughput, simulate a user's message.
+//!
+//! Webhooks ([`webhooks`]): with `meta.webhookUrl` set in the configuration file, e.g.
+//! `{"meta": {"webhookUrl": "http://127.0.0.1:9000/webhook"}}`, every accepted message's
+//! statuses (`sent`, `delivered`, `read`; or `failed` with `131047` for a free-form message to
+//! a user whose 24-hour window is closed) and every message simulated with
+//! `POST /_sandbox/meta/inbound` (which opens that user's window) are posted there as Meta's
+//! notifications, signed in `X-Hub-Signature-256` with the app secret. They are listed in
+//! `GET /_sandbox/callbacks` (`meta_status`, `meta_inbound`); push faults (`duplicate`,
+//! `delay`, with `"api":"meta"`) redeliver or hold them back.
 //!
 //! Faults: `POST /_sandbox/faults` with `"api":"meta"` (see [`crate::faults`]), e.g.
 //! `{"api":"meta","fault":{"kind":"error","status":400,"code":131056},"to":"16505551234"}`.
@@ -23,12 +32,14 @@
 //! | app secret (`client_secret`) | [`DEFAULT_APP_SECRET`] `sandbox-meta-app-secret` |
 //! | access token (system user, never expires, the app's three scopes) | [`DEFAULT_TOKEN`] `sandbox-meta-access-token` |
 //! | phone number ID (80 messages/s) | [`DEFAULT_PHONE_NUMBER_ID`] `106540352242922` |
-//! | WABA ID (`granular_scopes` targets) | [`DEFAULT_WABA_ID`] `102290129340398` |
+//! | its display number (webhooks' `metadata`) | [`DEFAULT_DISPLAY_PHONE_NUMBER`] `15550783881` |
+//! | WABA ID (`granular_scopes` targets, webhooks' `entry[].id`) | [`DEFAULT_WABA_ID`] `102290129340398` |
 //! | the user tokens act for | [`DEFAULT_USER_ID`] `900000000000002` |
 //! | scopes the app grants | `whatsapp_business_messaging`, `whatsapp_business_management`, `business_management` |
 //! | redirect URIs | any `http(s)://` URI |
 //! | code lifetime / user token / long-lived token | 30 s / 1 h / 60 days |
 //! | pair rate | burst 45, then 1 per 6 s |
+//! | webhook URL | none: no webhooks are pushed |
 //!
 //! Configuration: the `meta` object of the sandbox's configuration file ([`config`]).
 
@@ -39,6 +50,7 @@ pub mod messages;
 pub mod oauth;
 pub mod pacing;
 pub mod tokens;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -50,6 +62,7 @@ use axum::routing::{get, post};
 
 pub use messages::Sent;
 
+use crate::callbacks::Sessions;
 use crate::ledger::Ledger;
 use crate::server::AppState;
 use config::MetaConfig;
@@ -67,6 +80,8 @@ pub const DEFAULT_APP_SECRET: &str = "sandbox-meta-app-secret";
 pub const DEFAULT_TOKEN: &str = "sandbox-meta-access-token";
 /// The business phone number registered by default.
 pub const DEFAULT_PHONE_NUMBER_ID: &str = "106540352242922";
+/// The display number webhooks give a business number configured without one.
+pub const DEFAULT_DISPLAY_PHONE_NUMBER: &str = "15550783881";
 /// The WhatsApp Business Account the app's WhatsApp scopes target.
 pub const DEFAULT_WABA_ID: &str = "102290129340398";
 /// The user the default token and the OAuth dialog act for.
@@ -83,6 +98,8 @@ pub struct MetaState {
     tokens: Tokens,
     grants: Grants,
     pacing: Pacing,
+    /// The 24-hour windows, per (phone number ID, user).
+    sessions: Sessions,
 }
 
 impl MetaState {
@@ -93,6 +110,7 @@ impl MetaState {
             tokens: Tokens::new(config),
             grants: Grants::default(),
             pacing: Pacing::new(config),
+            sessions: Sessions::default(),
         }
     }
 }
