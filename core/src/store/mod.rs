@@ -3,16 +3,27 @@
 //! learns from inbound messages, and the sends whose outcome is unknown until a receipt
 //! resolves them.
 //!
-//! One trait, [`EventStore`], with an in-memory implementation for tests and one process, and
-//! an SQLite one (one WAL file) that survives restarts and is shared by the processes of one
-//! host; the Redis one for a fleet belongs to the fleet limiter. Times are passed in
-//! (milliseconds since the Unix epoch), so every rule here is tested without a clock.
+//! One trait, [`EventStore`], with an in-memory implementation for tests and one process
+//! ([`MemoryStore`]), and an SQLite one ([`SqliteStore`], one WAL file) that survives restarts
+//! and is shared by the processes of one host; the Redis one for a fleet belongs to the fleet
+//! limiter. Both decide with the same rules (what a status supersedes, which identities an
+//! inbound message opens a window for), written once. Times are passed in (milliseconds since
+//! the Unix epoch), so every rule here is tested without a clock.
+
+mod memory;
+mod rules;
+mod sqlite;
+#[cfg(test)]
+mod tests;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::events::Event;
 use crate::provider::ProviderKind;
+
+pub use memory::MemoryStore;
+pub use sqlite::SqliteStore;
 
 /// How long a dedup key is remembered: 8 days, beyond Meta's 7 days of redelivery (Meta
 /// reference §5.3). [`EventStore::prune`] forgets older keys.
@@ -102,8 +113,14 @@ pub trait EventStore: Send + Sync {
 
     /// Records a send whose outcome is unknown ([`SendState::Unknown`]); recording the same
     /// provider and task ID again keeps the first record.
-    fn record_unknown(&self, provider: ProviderKind, task_id: &str, from: &str, to: &str, now_ms: u64)
-    -> Result<(), Error>;
+    fn record_unknown(
+        &self,
+        provider: ProviderKind,
+        task_id: &str,
+        from: &str,
+        to: &str,
+        now_ms: u64,
+    ) -> Result<(), Error>;
 
     /// What is known of the send with this task ID, if it was recorded.
     fn send(&self, provider: ProviderKind, task_id: &str) -> Result<Option<SendRecord>, Error>;
