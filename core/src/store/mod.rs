@@ -3,11 +3,18 @@
 //! learns from inbound messages, and the sends whose outcome is unknown until a receipt
 //! resolves them.
 //!
-//! One trait, [`EventStore`], with an in-memory implementation for tests and one process, and
-//! an SQLite one (one WAL file) that survives restarts and is shared by the processes of one
-//! host; the Redis one for a fleet belongs to the fleet limiter. Times are passed in
-//! (milliseconds since the Unix epoch), so every rule here is tested without a clock.
+//! One trait, [`EventStore`], with an in-memory implementation for tests and one process
+//! ([`MemoryStore`]), and an SQLite one ([`SqliteStore`], one WAL file) that survives restarts
+//! and is shared by the processes of one host; the Redis one for a fleet belongs to the fleet
+//! limiter. Both decide with the same rules (what a status supersedes, which identities an
+//! inbound message opens a window for), written once. Times are passed in (milliseconds since
+//! the Unix epoch), so every rule here is tested without a clock.
 
+mod memory;
+mod rules;
+mod sqlite;
+#[cfg(test)]
+mod tests;
 mod window;
 
 use serde::{Deserialize, Serialize};
@@ -16,6 +23,8 @@ use crate::error::Error;
 use crate::events::Event;
 use crate::provider::ProviderKind;
 
+pub use memory::MemoryStore;
+pub use sqlite::SqliteStore;
 pub(crate) use window::closed as window_closed;
 pub use window::{WINDOW_MS, WindowPolicy, is_open, needs_window};
 
