@@ -235,11 +235,11 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(value: serde_json::Value
     };
     let mut path = failure.path().to_string();
     let mut problem = failure.into_inner().to_string();
-    if path == "content" {
-        if let Some((inner, deeper)) = value.get("content").and_then(content::locate_error) {
-            path = if inner.is_empty() { path } else { format!("content.{inner}") };
-            problem = deeper;
-        }
+    if path == "content"
+        && let Some((inner, deeper)) = value.get("content").and_then(content::locate_error)
+    {
+        path = if inner.is_empty() { path } else { format!("content.{inner}") };
+        problem = deeper;
     }
     let place = if path == "." { String::new() } else { format!(" at {path}") };
     Err(Error::new(ErrorCode::InvalidMessage, format!("not a valid message{place}: {problem}")))

@@ -162,3 +162,76 @@ fn configuration_is_checked_and_never_shows_a_secret() {
     assert_eq!(Endpoint::parse("cams_inbound").unwrap(), Endpoint::CamsInbound);
     assert_eq!(Endpoint::parse("sms").unwrap_err().code(), ErrorCode::InvalidConfig);
 }
+
+#[test]
+fn with_a_store_a_redelivered_body_yields_its_events_once_and_commits_are_kept() {
+    use crate::store::MemoryStore;
+    let store = Arc::new(MemoryStore::new());
+    let receiver = Receiver::new(config()).unwrap().with_store(store.clone());
+    let request = post("token=cams-push-token", &[], CAMS_STATUS.as_bytes());
+    let first = receiver.handle_at(Endpoint::CamsStatus, &request, 1_000);
+    assert_eq!((first.status, first.events.len(), first.skipped), (200, 2, 0));
+    for _ in 0..2 {
+        let again = receiver.handle_at(Endpoint::CamsStatus, &request, 2_000);
+        assert_eq!((again.status, again.events.len(), again.skipped), (200, 0, 2));
+    }
+    // Not committed: a consumer that died with them gets them back after the lease.
+    assert_eq!(store.reclaim(1_000 + 60_000, 60_000, 10).unwrap().len(), 2);
+    let keys: Vec<String> = first.events.iter().map(Event::dedup_key).collect();
+    receiver.commit(&keys).unwrap();
+    assert!(receiver.reclaim(Duration::ZERO, 10).unwrap().is_empty());
+    // The inbound message opened its sender's window.
+    let inbound = post("token=cams-push-token", &[], CAMS_INBOUND.as_bytes());
+    receiver.handle_at(Endpoint::CamsInbound, &inbound, 3_000);
+    assert_eq!(store.last_inbound(ProviderKind::Cams, "8613800000000", "6591234567").unwrap(), Some(1691043638000));
+}
+
+#[test]
+fn a_store_that_fails_is_a_503_so_the_provider_delivers_again() {
+    #[derive(Debug)]
+    struct Broken;
+    fn broken<T>() -> Result<T, Error> {
+        Err(Error::new(ErrorCode::StoreFailed, "event store events.db: admit: disk I/O error"))
+    }
+    impl EventStore for Broken {
+        fn admit(&self, _: &[Event], _: u64) -> Result<Vec<Admission>, Error> {
+            broken()
+        }
+        fn commit(&self, _: &[String]) -> Result<(), Error> {
+            broken()
+        }
+        fn reclaim(&self, _: u64, _: u64, _: usize) -> Result<Vec<Event>, Error> {
+            broken()
+        }
+        fn last_inbound(&self, _: ProviderKind, _: &str, _: &str) -> Result<Option<u64>, Error> {
+            broken()
+        }
+        fn record_unknown(&self, _: ProviderKind, _: &str, _: &str, _: &str, _: u64) -> Result<(), Error> {
+            broken()
+        }
+        fn send(&self, _: ProviderKind, _: &str) -> Result<Option<crate::store::SendRecord>, Error> {
+            broken()
+        }
+        fn transition(
+            &self,
+            _: ProviderKind,
+            _: &str,
+            _: &crate::store::SendState,
+            _: &crate::store::SendState,
+            _: u64,
+        ) -> Result<bool, Error> {
+            broken()
+        }
+        fn unknown_sends(&self, _: ProviderKind) -> Result<Vec<crate::store::SendRecord>, Error> {
+            broken()
+        }
+        fn prune(&self, _: u64) -> Result<usize, Error> {
+            broken()
+        }
+    }
+    let receiver = Receiver::new(config()).unwrap().with_store(Arc::new(Broken));
+    let headers = signed(META_BODY);
+    let reply = receiver.handle(Endpoint::Meta, &post("", &headers, META_BODY.as_bytes()));
+    assert_eq!((reply.status, reply.error.unwrap().code()), (503, ErrorCode::StoreFailed));
+    assert!(reply.events.is_empty(), "nothing is handed out that was not recorded");
+}

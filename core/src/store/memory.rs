@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::rules::{self, Ledger};
+use super::rules::{self, Ledger, Receipt};
 use super::{Admission, EventStore, SendRecord, SendState};
 use crate::error::Error;
 use crate::events::{DeliveryStatus, Event};
@@ -91,17 +91,19 @@ impl Ledger for State {
         Ok(())
     }
 
-    fn accept_send(
-        &mut self,
-        provider: ProviderKind,
-        task_id: &str,
-        message_id: &str,
-        now_ms: u64,
-    ) -> Result<(), Error> {
-        if let Some(record) = self.sends.get_mut(&(provider, task_id.to_owned()))
-            && record.state == SendState::Unknown
-        {
-            record.state = SendState::Accepted { message_id: message_id.to_owned() };
+    fn accept_send(&mut self, receipt: &Receipt<'_>, now_ms: u64) -> Result<(), Error> {
+        let accepted = SendState::Accepted { message_id: receipt.message_id.to_owned() };
+        let record = self.sends.entry((receipt.provider, receipt.task_id.to_owned())).or_insert_with(|| SendRecord {
+            provider: receipt.provider,
+            task_id: receipt.task_id.to_owned(),
+            from: receipt.from.to_owned(),
+            to: receipt.to.to_owned(),
+            state: accepted.clone(),
+            recorded_ms: now_ms,
+            updated_ms: now_ms,
+        });
+        if record.state == SendState::Unknown {
+            record.state = accepted;
             record.updated_ms = now_ms;
         }
         Ok(())
@@ -203,11 +205,12 @@ impl EventStore for MemoryStore {
 
     fn prune(&self, before_ms: u64) -> Result<usize, Error> {
         let mut state = self.state();
-        let State { keys, claims, progress, windows, .. } = &mut *state;
+        let State { keys, claims, progress, windows, sends, .. } = &mut *state;
         let before = keys.len();
         keys.retain(|key, first_seen_ms| *first_seen_ms >= before_ms || claims.contains_key(key));
         progress.retain(|_, progress| progress.updated_ms >= before_ms);
         windows.retain(|_, last_ms| *last_ms >= before_ms);
+        sends.retain(|_, send| !matches!(send.state, SendState::Accepted { .. }) || send.updated_ms >= before_ms);
         Ok(before - keys.len())
     }
 }

@@ -97,8 +97,8 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// [`Admission::Superseded`] and recorded as committed. Admitting an inbound message
     /// opens its sender's window with the business number (by each of the sender's phone
     /// number and user ID, at the message's timestamp or `now_ms`); admitting a status that
-    /// carries the task ID of an [`SendState::Unknown`] send makes it
-    /// [`SendState::Accepted`].
+    /// carries a task ID makes that send [`SendState::Accepted`] when it was
+    /// [`SendState::Unknown`] or not recorded.
     fn admit(&self, events: &[Event], now_ms: u64) -> Result<Vec<Admission>, Error>;
 
     /// Commit, the second step: the events with these keys were processed and are not handed
@@ -115,7 +115,9 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     fn last_inbound(&self, provider: ProviderKind, business: &str, user: &str) -> Result<Option<u64>, Error>;
 
     /// Records a send whose outcome is unknown ([`SendState::Unknown`]); recording the same
-    /// provider and task ID again keeps the first record.
+    /// provider and task ID again keeps the first record, so a send whose receipt came before
+    /// its caller gave up stays [`SendState::Accepted`] (admitting a receipt with a task ID
+    /// records its send accepted).
     fn record_unknown(
         &self,
         provider: ProviderKind,
@@ -142,9 +144,9 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// The recorded sends still [`SendState::Unknown`], oldest first.
     fn unknown_sends(&self, provider: ProviderKind) -> Result<Vec<SendRecord>, Error>;
 
-    /// Forgets committed dedup keys first seen before `before_ms` (and message progress and
-    /// windows not touched since); returns how many keys went. Uncommitted events and send
-    /// records are kept.
+    /// Forgets committed dedup keys first seen before `before_ms` (and message progress,
+    /// windows and accepted sends not touched since); returns how many keys went. Uncommitted
+    /// events and sends still unknown, absent or re-sent are kept.
     fn prune(&self, before_ms: u64) -> Result<usize, Error>;
 }
 

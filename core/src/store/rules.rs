@@ -29,14 +29,21 @@ pub(super) trait Ledger {
     /// Moves the window of `user` with `business` to `at_ms`, unless it is later already.
     fn open_window(&mut self, provider: ProviderKind, business: &str, user: &str, at_ms: u64) -> Result<(), Error>;
 
-    /// Makes the send with this task ID accepted with `message_id` if it is still unknown.
-    fn accept_send(
-        &mut self,
-        provider: ProviderKind,
-        task_id: &str,
-        message_id: &str,
-        now_ms: u64,
-    ) -> Result<(), Error>;
+    /// Makes the send with this task ID accepted with `message_id` if it is still unknown,
+    /// and records it accepted (from `from` to `to`) if it was not recorded: a receipt can come
+    /// before its send's caller has given up and recorded the outcome unknown.
+    fn accept_send(&mut self, receipt: &Receipt<'_>, now_ms: u64) -> Result<(), Error>;
+}
+
+/// What a status receipt says of the send it is about.
+pub(super) struct Receipt<'a> {
+    pub provider: ProviderKind,
+    pub task_id: &'a str,
+    pub message_id: &'a str,
+    /// The business number it was sent from.
+    pub from: &'a str,
+    /// Its recipient: the phone number, else the user ID (empty without either).
+    pub to: &'a str,
 }
 
 /// Where a status takes its message.
@@ -91,7 +98,15 @@ pub(super) fn admit(ledger: &mut impl Ledger, events: &[Event], now_ms: u64) -> 
                         ledger.advance(status.provider, &status.message_id, &status.status, now_ms)?;
                     }
                     if let Some(task_id) = &status.task_id {
-                        ledger.accept_send(status.provider, task_id, &status.message_id, now_ms)?;
+                        let to = status.recipient.phone.as_ref().or(status.recipient.user_id.as_ref());
+                        let receipt = Receipt {
+                            provider: status.provider,
+                            task_id,
+                            message_id: &status.message_id,
+                            from: &status.business.number,
+                            to: to.map_or("", String::as_str),
+                        };
+                        ledger.accept_send(&receipt, now_ms)?;
                     }
                     if step == Step::Stale { Admission::Superseded } else { Admission::New }
                 }

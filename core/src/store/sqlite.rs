@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
-use super::rules::{self, Ledger};
+use super::rules::{self, Ledger, Receipt};
 use super::{Admission, EventStore, SendRecord, SendState};
 use crate::error::{Error, ErrorCode};
 use crate::events::{DeliveryStatus, Event};
@@ -211,19 +211,18 @@ impl Ledger for Writer<'_> {
         Ok(())
     }
 
-    fn accept_send(
-        &mut self,
-        provider: ProviderKind,
-        task_id: &str,
-        message_id: &str,
-        now_ms: u64,
-    ) -> Result<(), Error> {
+    fn accept_send(&mut self, receipt: &Receipt<'_>, now_ms: u64) -> Result<(), Error> {
+        let Receipt { provider, task_id, message_id, from, to } = *receipt;
         self.0
             .prepare_cached(
-                "UPDATE sends SET state = 'accepted', message_id = ?3, updated_ms = ?4 \
-                 WHERE provider = ?1 AND task_id = ?2 AND state = 'unknown'",
+                "INSERT INTO sends (provider, task_id, sender, recipient, state, message_id, recorded_ms, updated_ms) \
+                 VALUES (?1, ?2, ?3, ?4, 'accepted', ?5, ?6, ?6) \
+                 ON CONFLICT (provider, task_id) DO UPDATE SET state = 'accepted', message_id = ?5, updated_ms = ?6 \
+                 WHERE state = 'unknown'",
             )
-            .and_then(|mut update| update.execute(params![provider.as_str(), task_id, message_id, to_sql(now_ms)]))
+            .and_then(|mut upsert| {
+                upsert.execute(params![provider.as_str(), task_id, from, to, message_id, to_sql(now_ms)])
+            })
             .map_err(sql)?;
         Ok(())
     }
@@ -369,6 +368,7 @@ impl EventStore for SqliteStore {
                 .and_then(|forgotten| {
                     tx.execute("DELETE FROM progress WHERE updated_ms < ?1", [before])?;
                     tx.execute("DELETE FROM windows WHERE last_ms < ?1", [before])?;
+                    tx.execute("DELETE FROM sends WHERE state = 'accepted' AND updated_ms < ?1", [before])?;
                     Ok(forgotten)
                 })
                 .map_err(sql)?;

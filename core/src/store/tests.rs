@@ -157,7 +157,7 @@ suite!(memory, sqlite_in_memory, sqlite_file; {
     reclaim_after_the_lease_only,
     reclaim_oldest_claim_first_up_to_the_limit,
     receipt_resolves_unknown_send_by_task_id,
-    duplicate_receipt_resolves_nothing,
+    a_receipt_before_the_unknown_record_resolves_it,
     record_unknown_keeps_the_first,
     transition_is_compare_and_set,
     unknown_sends_oldest_first,
@@ -324,12 +324,18 @@ mod cases {
         assert_eq!((again.state, again.updated_ms), (SendState::Accepted { message_id: "cams-1".into() }, 300));
     }
 
-    pub fn duplicate_receipt_resolves_nothing(store: &Subject) {
+    pub fn a_receipt_before_the_unknown_record_resolves_it(store: &Subject) {
         let receipt = receipt_for(Cams, "cams-1", Sent, "t1");
         assert_eq!(store.admit(std::slice::from_ref(&receipt), 100).unwrap(), [New]);
         store.record_unknown(Cams, "t1", "8613800000000", "6591234567", 200).unwrap();
+        let record = store.send(Cams, "t1").unwrap().unwrap();
+        assert_eq!(record.state, SendState::Accepted { message_id: "cams-1".into() }, "the receipt came first");
+        assert_eq!((record.recorded_ms, record.updated_ms), (100, 100));
         assert_eq!(store.admit(&[receipt], 300).unwrap(), [Duplicate]);
-        assert_eq!(store.send(Cams, "t1").unwrap().unwrap().state, SendState::Unknown, "already applied once");
+        assert_eq!(store.send(Cams, "t1").unwrap().unwrap().updated_ms, 100, "a duplicate changes nothing");
+        assert!(store.unknown_sends(Cams).unwrap().is_empty());
+        assert_eq!(store.prune(101).unwrap(), 0);
+        assert_eq!(store.send(Cams, "t1").unwrap(), None, "accepted sends are pruned with the keys");
     }
 
     pub fn record_unknown_keeps_the_first(store: &Subject) {

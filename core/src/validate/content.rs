@@ -182,10 +182,10 @@ fn contact(report: &mut Report, path: Path<'_>, contact: &Contact) {
         let message = "give at least one of first_name, last_name, middle_name, suffix or prefix";
         report.add(codes::ONE_OF_REQUIRED, name, message);
     }
-    if let Some(birthday) = &contact.birthday {
-        if !is_date(birthday) {
-            report.add(codes::INVALID_DATE, path.field("birthday"), "must be a date as YYYY-MM-DD");
-        }
+    if let Some(birthday) = &contact.birthday
+        && !is_date(birthday)
+    {
+        report.add(codes::INVALID_DATE, path.field("birthday"), "must be a date as YYYY-MM-DD");
     }
     let emails = path.field("emails");
     for (i, email) in contact.emails.iter().enumerate() {

@@ -43,23 +43,23 @@ pub(super) fn message(report: &mut Report, message: &Message) {
     report.opt_text(root.field("contextMessageId"), message.context_message_id.as_deref(), usize::MAX);
     let whatsapp = channel == Channel::Whatsapp;
     only_on(report, root.field("recipientType"), message.recipient_type.is_some(), whatsapp, "WhatsApp");
-    if let Some(category) = &message.category {
-        if only_on(report, root.field("category"), true, whatsapp, "WhatsApp") {
-            report.required(root.field("category"), category);
-        }
+    if let Some(category) = &message.category
+        && only_on(report, root.field("category"), true, whatsapp, "WhatsApp")
+    {
+        report.required(root.field("category"), category);
     }
-    if let Some(action) = &message.product_action {
-        if only_on(report, root.field("productAction"), true, whatsapp, "WhatsApp") {
-            product_action(report, root.field("productAction"), action);
-        }
+    if let Some(action) = &message.product_action
+        && only_on(report, root.field("productAction"), true, whatsapp, "WhatsApp")
+    {
+        product_action(report, root.field("productAction"), action);
     }
     flow_action(report, root.field("flowAction"), message.flow_action.as_ref(), whatsapp);
     fallback(report, channel, root.field("fallback"), message.fallback.as_ref());
     viber_options(report, channel, message.ttl, message.label.is_some(), message.tag.as_deref());
-    if let Some(data) = &message.tracking_data {
-        if only_on(report, root.field("trackingData"), true, channel == Channel::Viber, "Viber") {
-            report.text(root.field("trackingData"), data, MAX_TRACKING_DATA);
-        }
+    if let Some(data) = &message.tracking_data
+        && only_on(report, root.field("trackingData"), true, channel == Channel::Viber, "Viber")
+    {
+        report.text(root.field("trackingData"), data, MAX_TRACKING_DATA);
     }
 }
 
@@ -83,10 +83,10 @@ pub(super) fn mass_message(report: &mut Report, message: &MassMessage) {
         let whatsapp = channel == Channel::Whatsapp;
         only_on(report, at.field("recipientType"), each.recipient_type.is_some(), whatsapp, "WhatsApp");
         payload(report, channel, at.field("payload"), &each.payload);
-        if let Some(action) = &each.product_action {
-            if only_on(report, at.field("productAction"), true, whatsapp, "WhatsApp") {
-                product_action(report, at.field("productAction"), action);
-            }
+        if let Some(action) = &each.product_action
+            && only_on(report, at.field("productAction"), true, whatsapp, "WhatsApp")
+        {
+            product_action(report, at.field("productAction"), action);
         }
         flow_action(report, at.field("flowAction"), each.flow_action.as_ref(), whatsapp);
         params(report, at.field("params"), each.params.iter().map(|(name, _)| name));
@@ -182,15 +182,15 @@ fn viber_options(report: &mut Report, channel: Channel, ttl: Option<u32>, label:
     let root = Path::Root;
     let viber = channel == Channel::Viber;
     only_on(report, root.field("label"), label, viber, "Viber");
-    if let Some(ttl) = ttl {
-        if only_on(report, root.field("ttl"), true, viber, "Viber") {
-            report.range(root.field("ttl"), ttl, TTL.0, TTL.1);
-        }
+    if let Some(ttl) = ttl
+        && only_on(report, root.field("ttl"), true, viber, "Viber")
+    {
+        report.range(root.field("ttl"), ttl, TTL.0, TTL.1);
     }
-    if let Some(tag) = tag {
-        if only_on(report, root.field("tag"), true, viber, "Viber") {
-            report.required(root.field("tag"), tag);
-        }
+    if let Some(tag) = tag
+        && only_on(report, root.field("tag"), true, viber, "Viber")
+    {
+        report.required(root.field("tag"), tag);
     }
 }
 
@@ -205,9 +205,9 @@ pub(super) fn only_on(report: &mut Report, path: Path<'_>, given: bool, allowed:
 
 /// A template's flow action: WhatsApp only, its data free-form JSON of bounded depth.
 fn flow_action(report: &mut Report, at: Path<'_>, action: Option<&FlowAction>, whatsapp: bool) {
-    if only_on(report, at, action.is_some(), whatsapp, "WhatsApp") {
-        if let Some(data) = action.and_then(|a| a.flow_action_data.as_ref()) {
-            report.free_form(at.field("flowActionData"), data);
-        }
+    if only_on(report, at, action.is_some(), whatsapp, "WhatsApp")
+        && let Some(data) = action.and_then(|a| a.flow_action_data.as_ref())
+    {
+        report.free_form(at.field("flowActionData"), data);
     }
 }
