@@ -202,7 +202,12 @@ async fn a_free_form_message_waits_for_the_users_message() {
     client.send(&template).await.unwrap();
 
     let inbound = json!({"from": USER, "to": BUSINESS, "text": "where is my order?"}).to_string();
-    assert_eq!(call(&sandbox, "POST", "/_sandbox/inbound", &[], &inbound).await.unwrap().status, 200);
+    let answer = call(&sandbox, "POST", "/_sandbox/inbound", &[], &inbound).await.unwrap();
+    assert_eq!(
+        (answer.status, answer.headers["content-type"].to_str().unwrap()),
+        (200, "application/json"),
+        "{answer:?}"
+    );
     until(&received, "the user's message", |events| events.iter().any(|e| matches!(e, Event::Inbound(_)))).await;
     client.send(&text).await.unwrap();
     assert_eq!(sandbox.ledger().len(), 2);
