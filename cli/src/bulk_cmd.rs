@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chatlane_core::random_id;
-use chatlane_core::{Channel, Error, ErrorCategory, Message, SendReceipt, Template, TemplateParams};
+use chatlane_core::store::{EventStore, SendState, SqliteStore};
+use chatlane_core::{Channel, Error, ErrorCategory, Message, ProviderKind, SendReceipt, Template, TemplateParams};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::Semaphore;
@@ -29,8 +30,13 @@ message's recipient; every other column is a template parameter of the same name
 Every outcome is appended to the results file (default: <csv>.results.csv). Re-running the
 same command resumes: recipients already sent are skipped, so an interrupted run never sends
 twice. Messages whose outcome is unknown (the run died mid-send, no answer came, the answer
-could not be read, or an HTTP 5xx other than 503) are not re-sent automatically: reconcile
-them by TaskId through receipts. Definite refusals are tried again.";
+could not be read, or an HTTP 5xx other than 503) are not re-sent automatically: with
+--store (the file `chatlane webhook --store` records receipts in), `--reconcile` marks those
+a receipt proves sent. Definite refusals are tried again.
+
+  chatlane webhook --port 8080 --cams-token s3cret --store events.db &
+  chatlane bulk --csv customers.csv --from 8613800000000 --template 744c4b5c --language en --store events.db
+  chatlane bulk --csv customers.csv --from 8613800000000 --template 744c4b5c --language en --store events.db --reconcile";
 
 /// Options of `chatlane bulk`.
 #[derive(Debug, Args)]
@@ -65,6 +71,14 @@ pub struct BulkArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// The event store (SQLite) that `chatlane webhook --store` fills with receipts: sends
+    /// whose outcome is unknown are recorded there, and `--reconcile` reads it.
+    #[arg(long, value_name = "FILE")]
+    store: Option<PathBuf>,
+    /// Send nothing: resolve the results file's `pending` and `unknown` rows from the receipts
+    /// in --store (a receipt with the row's TaskId proves it sent) and write them `sent`.
+    #[arg(long, requires = "store")]
+    reconcile: bool,
     #[command(flatten)]
     connection: ConnectionArgs,
 }
@@ -112,6 +126,9 @@ impl Summary {
 /// Runs `chatlane bulk`.
 pub async fn run(args: BulkArgs) -> ExitCode {
     let results_path = args.results.clone().unwrap_or_else(|| default_results_path(&args.csv));
+    if args.reconcile {
+        return reconcile(&args, &results_path);
+    }
     let plan = match plan(&args, &results_path) {
         Ok(plan) => plan,
         Err(message) => {
@@ -127,7 +144,11 @@ pub async fn run(args: BulkArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let connection = match args.connection.connect(|options| options.rate_limit_per_second = args.rate).await {
+    let tune = |options: &mut chatlane_core::ClientOptions| {
+        options.rate_limit_per_second = args.rate;
+        options.event_store = args.store.as_ref().map(|path| path.display().to_string());
+    };
+    let connection = match args.connection.connect(tune).await {
         Ok(connection) => connection,
         Err(error) => {
             report(&error);
@@ -237,6 +258,60 @@ fn row(recipient: &str, task_id: &str, status: Status, outcome: Option<Result<&S
     Row { recipient: recipient.to_owned(), task_id: task_id.to_owned(), status, message_id, error_code, attempts }
 }
 
+/// `--reconcile`: every recipient whose last row is `pending` or `unknown` and whose TaskId a
+/// stored receipt carries gets a `sent` row with the receipt's MessageId; the others stay
+/// unknown (proving a message absent needs the provider's history, which is not read yet).
+fn reconcile(args: &BulkArgs, results_path: &Path) -> ExitCode {
+    let store = args.store.as_deref().expect("clap requires --store with --reconcile");
+    let resolved = results::load(results_path)
+        .map_err(|e| format!("cannot read {}: {e}", results_path.display()))
+        .and_then(|rows| {
+            let store = SqliteStore::open(store).map_err(|e| e.to_string())?;
+            let journal =
+                Journal::open(results_path).map_err(|e| format!("cannot write {}: {e}", results_path.display()))?;
+            resolve(&rows, &store, args.connection.provider.kind(), &journal)
+        });
+    match resolved {
+        Ok((sent, unknown)) => {
+            eprintln!("reconciled: {sent} sent (a receipt carries their TaskId), {unknown} still unknown");
+            if unknown > 0 {
+                eprintln!("still unknown: no receipt yet; they are not re-sent (one may arrive later: run again)");
+            }
+            eprintln!("results: {}", results_path.display());
+            if unknown == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Appends a `sent` row for each unresolved row a stored receipt proves sent; the counts of
+/// rows resolved and still unknown.
+fn resolve(
+    rows: &std::collections::HashMap<String, Row>,
+    store: &SqliteStore,
+    provider: ProviderKind,
+    journal: &Journal,
+) -> Result<(usize, usize), String> {
+    let (mut sent, mut unknown) = (0, 0);
+    let mut open: Vec<&Row> =
+        rows.values().filter(|row| matches!(row.status, Status::Pending | Status::Unknown)).collect();
+    open.sort_by(|a, b| a.recipient.cmp(&b.recipient));
+    for row in open {
+        match store.send(provider, &row.task_id).map_err(|e| e.to_string())?.map(|record| record.state) {
+            Some(SendState::Accepted { message_id }) => {
+                let resolved = Row { status: Status::Sent, message_id, error_code: String::new(), ..row.clone() };
+                journal.append(&resolved).map_err(|e| format!("cannot write the results file: {e}"))?;
+                sent += 1;
+            }
+            _ => unknown += 1,
+        }
+    }
+    Ok((sent, unknown))
+}
+
 /// Reads the CSV and the earlier results: what to send, and what is skipped and why.
 fn plan(args: &BulkArgs, results_path: &Path) -> Result<(Vec<Item>, Summary), String> {
     let earlier = results::load(results_path).map_err(|e| format!("cannot read {}: {e}", results_path.display()))?;
@@ -257,7 +332,7 @@ fn plan(args: &BulkArgs, results_path: &Path) -> Result<(Vec<Item>, Summary), St
             summary.duplicates += 1;
             continue;
         }
-        match earlier.get(&recipient) {
+        match earlier.get(&recipient).map(|row| row.status) {
             Some(Status::Sent) => summary.skipped_sent += 1,
             Some(Status::Pending | Status::Unknown) => summary.skipped_unknown += 1,
             Some(Status::Failed) | None => {

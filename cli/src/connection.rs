@@ -18,9 +18,14 @@ pub enum Provider {
 
 impl Provider {
     fn as_str(self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The core's name for it.
+    pub fn kind(self) -> chatlane_core::ProviderKind {
         match self {
-            Self::Cams => "cams",
-            Self::Meta => "meta",
+            Self::Cams => chatlane_core::ProviderKind::Cams,
+            Self::Meta => chatlane_core::ProviderKind::Meta,
         }
     }
 }

@@ -3,8 +3,9 @@
 //! Before a message is sent, a `pending` row with its TaskId is written and flushed; after
 //! the answer, a `sent` or `failed` row. On a re-run the last row per recipient decides:
 //! `sent` is skipped; `pending` (the run died mid-send) and `unknown` (outcome unknown) are
-//! never re-sent automatically, since the platform may have accepted them — reconcile them by
-//! TaskId through receipts; `failed` (a definite refusal) is tried again.
+//! never re-sent automatically, since the platform may have accepted them — `--reconcile`
+//! resolves them by TaskId from the receipts in the event store; `failed` (a definite
+//! refusal) is tried again.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -45,8 +46,8 @@ pub struct Row {
     pub attempts: u32,
 }
 
-/// The last known status of every recipient in an existing results file.
-pub fn load(path: &Path) -> io::Result<HashMap<String, Status>> {
+/// The last row of every recipient in an existing results file.
+pub fn load(path: &Path) -> io::Result<HashMap<String, Row>> {
     let mut last = HashMap::new();
     let file = match File::open(path) {
         Ok(file) => file,
@@ -54,8 +55,9 @@ pub fn load(path: &Path) -> io::Result<HashMap<String, Status>> {
         Err(e) => return Err(e),
     };
     for row in csv::Reader::from_reader(file).into_deserialize::<Row>() {
-        let row = row.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))?;
-        last.insert(row.recipient, row.status);
+        let row: Row =
+            row.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("{}: {e}", path.display())))?;
+        last.insert(row.recipient.clone(), row);
     }
     Ok(last)
 }
