@@ -113,7 +113,10 @@ mod tests {
         journal.append(&row("3", Status::Failed)).unwrap();
         let last = load(&path).unwrap();
         assert_eq!(last.len(), 3);
-        assert_eq!((last["1"], last["2"], last["3"]), (Status::Sent, Status::Pending, Status::Failed));
+        assert_eq!(
+            (last["1"].status, last["2"].status, last["3"].status),
+            (Status::Sent, Status::Pending, Status::Failed)
+        );
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(text.lines().filter(|l| l.starts_with("recipient,")).count(), 1, "one header");
         std::fs::remove_dir_all(&dir).unwrap();
