@@ -142,7 +142,7 @@ async fn bulk_rows_of_unknown_outcome_are_resolved_by_their_receipts() {
     let landed: Vec<_> = sandbox.ledger().entries().into_iter().filter(|e| e.params["To"] == garbled).collect();
     assert_eq!(landed.len(), 1);
     let results = std::fs::read_to_string(dir.join("people.results.csv")).unwrap();
-    let last = results.lines().filter(|line| line.starts_with(garbled)).next_back().unwrap();
+    let last = results.lines().rfind(|line| line.starts_with(garbled)).unwrap();
     assert!(last.contains(&format!(",sent,{},", landed[0].message_id)), "{results}");
 
     let again = bulk(&[]).output().await.unwrap();
