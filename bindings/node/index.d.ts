@@ -132,6 +132,17 @@ interface CoreClientOptions {
    * 86,400,000.
    */
   retryDeadlineMs?: number | null
+  /**
+   * The SQLite file of the event store a webhook receiver fills: sends whose outcome is unknown are
+   * recorded there for receipts to resolve, and 24-hour windows are read from it.
+   */
+  eventStore?: string | null
+  /**
+   * `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending
+   * (`SessionWindowClosed`) when the event store has no message from the recipient in the last 24
+   * hours.
+   */
+  sessionWindow?: string | null
   // end of generated client options
 }
 

@@ -127,6 +127,8 @@ class Client:
         rate_limit_disabled: bool = False,
         max_attempts: int | None = None,
         retry_deadline: float | None = None,
+        event_store: str | None = None,
+        session_window: str | None = None,
         # end of generated client options
         credentials_provider: Callable[[], Mapping[str, object]] | None = None,
         renew_with: MetaApp | None = None,

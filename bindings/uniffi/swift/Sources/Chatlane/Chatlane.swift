@@ -2769,6 +2769,16 @@ public struct ClientOptions {
      */
     public let retryDeadlineMs: UInt64?
     /**
+     * The SQLite file of the event store a webhook receiver fills: sends whose outcome is
+     * unknown are recorded there for receipts to resolve, and 24-hour windows are read from it.
+     */
+    public let eventStore: String?
+    /**
+     * `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending
+     * (`SessionWindow`) when the event store has no message from the recipient in 24 hours.
+     */
+    public let sessionWindow: String?
+    /**
      * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
      * threads).
      */
@@ -2866,6 +2876,14 @@ public struct ClientOptions {
          * when absent).
          */retryDeadlineMs: UInt64? = nil, 
         /**
+         * The SQLite file of the event store a webhook receiver fills: sends whose outcome is
+         * unknown are recorded there for receipts to resolve, and 24-hour windows are read from it.
+         */eventStore: String? = nil, 
+        /**
+         * `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending
+         * (`SessionWindow`) when the event store has no message from the recipient in 24 hours.
+         */sessionWindow: String? = nil, 
+        /**
          * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
          * threads).
          */observer: SendObserver? = nil) {
@@ -2893,6 +2911,8 @@ public struct ClientOptions {
         self.rateLimitDisabled = rateLimitDisabled
         self.maxAttempts = maxAttempts
         self.retryDeadlineMs = retryDeadlineMs
+        self.eventStore = eventStore
+        self.sessionWindow = sessionWindow
         self.observer = observer
     }
 
@@ -2936,6 +2956,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 rateLimitDisabled: FfiConverterBool.read(from: &buf), 
                 maxAttempts: FfiConverterOptionUInt32.read(from: &buf), 
                 retryDeadlineMs: FfiConverterOptionUInt64.read(from: &buf), 
+                eventStore: FfiConverterOptionString.read(from: &buf), 
+                sessionWindow: FfiConverterOptionString.read(from: &buf), 
                 observer: FfiConverterOptionTypeSendObserver.read(from: &buf)
         )
     }
@@ -2965,6 +2987,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterBool.write(value.rateLimitDisabled, into: &buf)
         FfiConverterOptionUInt32.write(value.maxAttempts, into: &buf)
         FfiConverterOptionUInt64.write(value.retryDeadlineMs, into: &buf)
+        FfiConverterOptionString.write(value.eventStore, into: &buf)
+        FfiConverterOptionString.write(value.sessionWindow, into: &buf)
         FfiConverterOptionTypeSendObserver.write(value.observer, into: &buf)
     }
 }
