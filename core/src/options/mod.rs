@@ -28,7 +28,7 @@ use crate::meta::GRAPH_HOST;
 use crate::oauth::{AccessToken, MetaHost, TokenSource};
 use crate::operation::Operation;
 use crate::provider::ProviderKind;
-use crate::store::{SqliteStore, WindowPolicy};
+use crate::store::{self, WindowPolicy};
 use crate::transport::ProxyUrl;
 
 /// The longest timeout, pacing wait or retry deadline a client accepts: one day.
@@ -98,9 +98,9 @@ pub struct ClientOptions {
     pub max_attempts: Option<u32>,
     /// No retry starts later than this many milliseconds after the first attempt (default 30 s).
     pub retry_deadline_ms: Option<u64>,
-    /// The SQLite file of the event store: sends of unknown outcome are recorded there for
-    /// receipts to resolve, and 24-hour windows are read from it (a [`crate::receive::Receiver`]
-    /// on the same file fills it).
+    /// The SQLite file of the event store (or [`store::MEMORY_STORE`]): sends of unknown
+    /// outcome are recorded there for receipts to resolve, and 24-hour windows are read from
+    /// it (a [`crate::receive::Receiver`] on the same file fills it).
     pub event_store: Option<String>,
     /// `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending when
     /// the event store knows its window closed (needs `event_store`).
@@ -190,8 +190,8 @@ impl ClientConfig {
         if let Some(deadline) = duration("the retry deadline", options.retry_deadline_ms, 0)? {
             config.retry.deadline = deadline;
         }
-        if let Some(path) = options.event_store {
-            config.event_store = Some(Arc::new(SqliteStore::open(path)?));
+        if let Some(name) = options.event_store {
+            config.event_store = Some(store::open(&name)?);
         }
         if let Some(policy) = options.session_window.as_deref().map(WindowPolicy::parse).transpose()? {
             if policy == WindowPolicy::Enforce && config.event_store.is_none() {

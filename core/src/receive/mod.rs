@@ -16,6 +16,7 @@
 
 mod access;
 mod config;
+mod options;
 mod reply;
 
 use std::net::IpAddr;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use config::ReceiverConfig;
+pub use options::{ReceiverOptions, parse_remote_addr};
 use reply::Refusal;
 pub use reply::WebhookReply;
 
@@ -58,8 +60,10 @@ impl Endpoint {
     /// The endpoint called `name`; another name is [`ErrorCode::InvalidConfig`].
     pub fn parse(name: &str) -> Result<Self, Error> {
         Self::ALL.into_iter().find(|endpoint| endpoint.as_str() == name).ok_or_else(|| {
-            let names = Self::ALL.map(Self::as_str).join("`, `");
-            Error::new(ErrorCode::InvalidConfig, format!("unknown webhook endpoint `{name}` (expected `{names}`)"))
+            Error::new(
+                ErrorCode::InvalidConfig,
+                format!("unknown webhook endpoint {name:?} (expected {})", Self::names()),
+            )
         })
     }
 

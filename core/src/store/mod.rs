@@ -156,3 +156,18 @@ pub(crate) fn now_ms() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
+
+/// The `event_store` option's value that keeps events in memory (not durable: for tests and
+/// trials, and not shared with anything else).
+pub const MEMORY_STORE: &str = ":memory:";
+
+/// The store an `event_store` option names: [`MEMORY_STORE`], else an SQLite file (created
+/// if missing). An empty name is [`crate::ErrorCode::InvalidConfig`]; a file that cannot be
+/// opened, [`crate::ErrorCode::StoreFailed`].
+pub fn open(name: &str) -> Result<std::sync::Arc<dyn EventStore>, Error> {
+    match name {
+        MEMORY_STORE => Ok(std::sync::Arc::new(MemoryStore::new())),
+        "" => Err(Error::new(crate::ErrorCode::InvalidConfig, "event_store is empty")),
+        path => Ok(std::sync::Arc::new(SqliteStore::open(path)?)),
+    }
+}
