@@ -7,7 +7,7 @@
  * in every other language. {@link MetaApp} gets Meta tokens through OAuth.
  */
 
-import type { MassMessage, Message } from './model'
+import type { CamsPushKind, Event, MassMessage, Message, SignatureMatch } from './model'
 
 export * from './model'
 
@@ -417,6 +417,61 @@ export declare function massWireParams(mass: MassMessage): Record<string, string
  * @throws {ValidationError} when `message` is not a message at all.
  */
 export declare function metaBody(message: Message, taskId?: string | null): Record<string, unknown>
+
+/**
+ * The events of a CAMS push body, in order: a JSON array of receipts (HTTP batch push) or one
+ * receipt object (queue mode); `kind` says which push it is, as the bodies do not (`'status'`
+ * from the `StatusCallbackUrl`, `'inbound'` from the `UpCallbackUrl`). An element that cannot
+ * be read is an `unsupported` event carrying it and the reason; the rest are kept. A string
+ * body is sent as UTF-8 (a `Buffer` is a `Uint8Array`).
+ * @throws {InvalidParameterError} for a body over 4 MiB, not JSON, or neither an array nor an
+ *   object.
+ * @throws {ConfigurationError} for another `kind`.
+ */
+export declare function parseCamsPush(body: Uint8Array | string, kind: CamsPushKind): Event[]
+
+/**
+ * The events of a Meta webhook body (verified with {@link verifyMetaSignature}), in order:
+ * each message an `inbound` event, each status a `status` event, anything else (other webhook
+ * fields, errors, elements that cannot be read) an `unsupported` event.
+ * @throws {InvalidParameterError} for a body over 4 MiB, not JSON, not an object or without an
+ *   `entry` array.
+ */
+export declare function parseMetaWebhook(body: Uint8Array | string): Event[]
+
+/**
+ * Checks `header`, Meta's `X-Hub-Signature-256` value (`sha256=<hex>`; `null` or `undefined`
+ * when the request had none), against the HMAC-SHA256 of the exact `body` received under
+ * `appSecret`, in constant time, and returns the form of the body it signs: `'raw'`, or
+ * `'escaped_unicode'` (every character above `~` written as `\uXXXX`). Strings are taken as
+ * UTF-8. Never shows the secret.
+ * @throws {AuthenticationError} (code `SignatureMismatch`) for a missing, malformed or wrong
+ *   signature.
+ * @throws {ConfigurationError} for an empty secret.
+ */
+export declare function verifyMetaSignature(
+  appSecret: Uint8Array | string,
+  body: Uint8Array | string,
+  header: string | null | undefined,
+): SignatureMatch
+
+/**
+ * The `hub.challenge` to answer Meta's subscription request (a GET) with, when `query`, its
+ * raw query string (with or without `?`), has `hub.mode=subscribe` and `verifyToken` as
+ * `hub.verify_token` (compared in constant time).
+ * @throws {AuthenticationError} (code `SignatureMismatch`) for a wrong or missing token.
+ * @throws {InvalidParameterError} for another mode, or a challenge missing or not 1 to 256
+ *   letters, digits, `.`, `_` or `-`.
+ * @throws {ConfigurationError} for an empty `verifyToken`.
+ */
+export declare function verifyMetaChallenge(query: string, verifyToken: string): string
+
+/**
+ * The key a redelivery of `event` has too (a compact JSON array of strings), as the core
+ * computes it: record it and skip an event whose key was seen.
+ * @throws {InvalidParameterError} when `event` is not an event.
+ */
+export declare function dedupKey(event: Event): string
 
 /** What a {@link MetaApp} is built with. */
 export interface MetaAppOptions {

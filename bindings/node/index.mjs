@@ -29,6 +29,11 @@ export const {
   wireParams,
   massWireParams,
   metaBody,
+  parseCamsPush,
+  parseMetaWebhook,
+  verifyMetaSignature,
+  verifyMetaChallenge,
+  dedupKey,
 } = chatlane
 
 export default chatlane

@@ -1,8 +1,13 @@
-//! Prints the JSON Schema of the message model, from which the Python and TypeScript types
-//! are generated (`scripts/codegen.sh`):
+//! Prints the JSON Schema of the message model and of the received events, from which the
+//! Python and TypeScript types are generated (`scripts/codegen.sh`):
 //!
 //! `cargo run -q -p chatlane-core --features schema --example schema > schema/chatlane.schema.json`
+//!
+//! The root validates a message or a mass send; `Event` (what the webhook parsers return) and
+//! the two enums the receiving functions take and give (`CamsPushKind`, `SignatureMatch`)
+//! are more definitions beside them, for the generators.
 
+use chatlane_core::events::{CamsPushKind, Event, SignatureMatch};
 use chatlane_core::{MassMessage, Message};
 use schemars::generate::SchemaSettings;
 
@@ -10,10 +15,13 @@ fn main() {
     let mut generator = SchemaSettings::draft2020_12().into_generator();
     let message = generator.subschema_for::<Message>();
     let mass = generator.subschema_for::<MassMessage>();
+    generator.subschema_for::<Event>();
+    generator.subschema_for::<CamsPushKind>();
+    generator.subschema_for::<SignatureMatch>();
     let schema = serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "chatlane message model",
-        "description": "Generated from chatlane-core's model (core/src/model): do not edit.",
+        "description": "Generated from chatlane-core's model (core/src/model) and events (core/src/events): do not edit.",
         "oneOf": [message, mass],
         "$defs": generator.take_definitions(true),
     });

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates chatlane's Python message model from the core model's JSON Schema.
+"""Generates chatlane's Python model (messages and received events) from the core's JSON Schema.
 
     python3 scripts/codegen/python.py schema/chatlane.schema.json > bindings/python/python/chatlane/_model.py
 
@@ -7,8 +7,10 @@
 a keyword-only `__init__` (written out rather than made by `dataclasses`, which costs
 milliseconds per class at import) whose `to_dict` writes the core's exact JSON shape and whose `from_dict` reads it back,
 strictly, naming the path of a wrong field; string enums become `Literal` aliases; tagged
-unions become `Union` aliases of classes that know their own tags. Standard library only;
-the output depends on nothing but the schema.
+unions become `Union` aliases of classes that know their own tags; a string enum with a
+variant carrying a value (`DeliveryStatus`: `"sent"` or `{"other": "queued"}`) becomes the
+`Union` of a `Literal` and one class per such variant. Standard library only; the output
+depends on nothing but the schema.
 """
 
 from __future__ import annotations
@@ -20,12 +22,32 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from model_schema import SOURCE, is_enum, load, tags, unsupported, variant_name, without_null
+from model_schema import (
+    SOURCE,
+    absorbed,
+    check_unique,
+    enum_values,
+    is_enum,
+    is_open_enum,
+    keyed_variants,
+    load,
+    member_schema,
+    tags,
+    unsupported,
+    variant_name,
+    without_null,
+)
 
 LINE_LENGTH = 120
 
 # How the anonymous members of each union are named ({Tag}: the tag value in PascalCase).
-MEMBER_NAMES = {"Content": "{Tag}", "Interactive": "Interactive{Tag}", "Header": "{Tag}Header"}
+MEMBER_NAMES = {
+    "Content": "{Tag}",
+    "Interactive": "Interactive{Tag}",
+    "Header": "{Tag}Header",
+    "Event": "{Tag}Event",
+    "InboundContent": "Inbound{Tag}",
+}
 
 
 @dataclass(frozen=True)
@@ -45,8 +67,8 @@ class Field:
     key: str
     type: PyType
     doc: str
-    presence: str  # "required", "optional" (None when absent), "default" or "empty"
-    default: Any = None  # the schema's default, for presence "default"
+    presence: str  # "required", "optional" (None when absent), "default", "empty" or "flag" (False when absent)
+    default: Any = None  # the schema's default, for presence "default"; False for "flag"
     aliases: tuple[str, ...] = ()  # other keys accepted on input (serde `alias`, `x-aliases`)
 
     @property
@@ -77,6 +99,17 @@ class Enum:
 
 
 @dataclass(frozen=True)
+class OpenEnum:
+    """A string enum with variants carrying a value: a `Union` of a `Literal` and one class
+    per such variant (an object of one key)."""
+
+    name: str
+    doc: str
+    values: tuple[tuple[str, str], ...]  # (value, doc)
+    keyed: tuple[tuple[str, Model], ...]  # (key, class)
+
+
+@dataclass(frozen=True)
 class TaggedUnion:
     """A union tagged by `tag`: a `Union` alias of its members, keyed by tag value."""
 
@@ -91,7 +124,10 @@ SCALARS = {
     "string": PyType("str", "_str", plain=True),
     "integer": PyType("int", "_int", plain=True),
     "number": PyType("float", "_float", plain=True),
+    "boolean": PyType("bool", "_bool", plain=True),
 }
+FLAG = SCALARS["boolean"]
+Item = Model | Enum | OpenEnum | TaggedUnion
 
 
 def snake(name: str) -> str:
@@ -105,13 +141,19 @@ class SchemaReader:
     def __init__(self, schema: dict[str, Any]) -> None:
         self.defs: dict[str, Any] = schema["$defs"]
 
-    def items(self) -> list[Model | Enum | TaggedUnion]:
-        """Every named type; maps are left out (their type is written inline)."""
-        found: list[Model | Enum | TaggedUnion] = []
+    def items(self) -> list[Item]:
+        """Every named type; maps are left out (their type is written inline), and so are the
+        types only tagged union members refer to (each member has their fields)."""
+        found: list[Item] = []
+        inlined = absorbed(self.defs)
         for name, schema in self.defs.items():
+            if name in inlined:
+                continue
             if is_enum(schema):
-                values = tuple((v["const"], v.get("description", "")) for v in schema["oneOf"])
-                found.append(Enum(name, schema.get("description", ""), values))
+                found.append(Enum(name, schema.get("description", ""), tuple(enum_values(schema))))
+            elif is_open_enum(schema):
+                keyed = tuple((key, self.model(cls, variant, ())) for cls, key, variant in keyed_variants(name, schema))
+                found.append(OpenEnum(name, schema.get("description", ""), tuple(enum_values(schema)), keyed))
             elif "oneOf" in schema:
                 found.append(self.union(name, schema, ()))
             elif "properties" in schema:
@@ -134,7 +176,7 @@ class SchemaReader:
             if "oneOf" in item:
                 members.append((value, self.union(member, item, (*outer, (key, value)))))
             else:
-                members.append((value, self.model(member, item, outer)))
+                members.append((value, self.model(member, member_schema(self.defs, schema, item, member), outer)))
         if len(keys) != 1:
             raise unsupported("union tagged by several keys", schema)
         return TaggedUnion(name, schema.get("description", ""), keys.pop(), tuple(members))
@@ -162,6 +204,8 @@ class SchemaReader:
             return Field(key, py_type, doc, "default", schema["default"], aliases)
         if py_type.collection:
             return Field(key, py_type, doc, "empty", aliases=aliases)
+        if py_type == FLAG:
+            return Field(key, py_type, doc, "flag", False, aliases)
         raise unsupported(f"optional field {key} that is neither nullable nor defaulted", schema)
 
     def resolve(self, schema: dict[str, Any]) -> tuple[PyType, bool]:
@@ -190,7 +234,7 @@ class SchemaReader:
         schema = self.defs[name]
         if is_enum(schema):
             return PyType(name, f"_read_{snake(name)}", plain=True)
-        if "oneOf" in schema:
+        if "oneOf" in schema:  # a tagged union or an open enum
             return PyType(name, f"_read_{snake(name)}", plain=False)
         if "properties" in schema:
             return PyType(name, f"{name}._parse", plain=False)
@@ -223,6 +267,14 @@ def render_enum(enum: Enum) -> str:
     values = [json.dumps(value) for value, _ in enum.values]
     listing = "".join(f"* `{json.dumps(value)}`: {doc}\n" for value, doc in enum.values)
     return bracketed(f"{enum.name} = Literal[", values, "]") + "\n" + docstring(f"{enum.doc}\n\n{listing}", "")
+
+
+def render_open_enum(enum: OpenEnum) -> str:
+    values = [json.dumps(value) for value, _ in enum.values]
+    listing = "".join(f"* `{json.dumps(value)}`: {doc}\n" for value, doc in enum.values)
+    listing += "".join(f"* `{model.name}`: {model.doc}\n" for _, model in enum.keyed)
+    members = [bracketed("Literal[", values, "]"), *(model.name for _, model in enum.keyed)]
+    return bracketed(f"{enum.name} = Union[", members, "]") + "\n" + docstring(f"{enum.doc}\n\n{listing}", "")
 
 
 def render_union(union: TaggedUnion) -> str:
@@ -269,9 +321,14 @@ def render_init(model: Model) -> list[str]:
 def parameter(field: Field) -> str:
     if field.presence == "optional" or (field.type.collection and field.presence in ("default", "empty")):
         return f"{field.type.annotation} | None = None"
-    if field.presence == "default":
-        return f"{field.type.annotation} = {json.dumps(field.default)}"
+    if field.presence in ("default", "flag"):
+        return f"{field.type.annotation} = {python_literal(field.default)}"
     return field.type.annotation
+
+
+def python_literal(value: Any) -> str:
+    """A JSON default as Python source (`false` is `False`)."""
+    return repr(value) if isinstance(value, bool) else json.dumps(value)
 
 
 def render_to_dict(model: Model) -> list[str]:
@@ -288,7 +345,7 @@ def render_to_dict(model: Model) -> list[str]:
         assignment = f"data[{json.dumps(field.key)}] = {written(field)}"
         if field.presence == "optional":
             lines += [f"        if self.{field.name} is not None:", f"            {assignment}"]
-        elif field.presence == "empty":
+        elif field.presence in ("empty", "flag"):
             lines += [f"        if self.{field.name}:", f"            {assignment}"]
         else:
             lines.append(f"        {assignment}")
@@ -328,27 +385,36 @@ def read_call(field: Field) -> str:
     if field.presence == "optional":
         return f"_optional(data, {key}, path, {reader})"
     # An absent list or map is None here, which `__init__` turns into a new empty one.
-    default = "None" if field.type.collection else json.dumps(field.default)
+    default = "None" if field.type.collection else python_literal(field.default)
     return f"_or_default(data, {key}, path, {reader}, {default})"
 
 
-def flatten(items: list[Model | Enum | TaggedUnion]) -> list[Model | Enum | TaggedUnion]:
+def flatten(items: list[Item]) -> list[Item]:
     """Every item in output order: a union after its members."""
-    out: list[Model | Enum | TaggedUnion] = []
+    out: list[Item] = []
     for item in items:
         if isinstance(item, TaggedUnion):
             out += flatten([member for _, member in item.members])
+        if isinstance(item, OpenEnum):
+            out += [model for _, model in item.keyed]
         out.append(item)
     return out
 
 
-def render_readers(items: list[Model | Enum | TaggedUnion]) -> str:
+def render_readers(items: list[Item]) -> str:
     """The readers of enums and unions, then the unions' member tables."""
     functions, tables = [], []
     for item in items:
         reader = f"def _read_{snake(item.name)}(value: object, path: str) -> {item.name}:"
         if isinstance(item, Enum):
             functions.append(f"{reader}\n    return cast({item.name}, _choice(value, path, get_args({item.name})))")
+        elif isinstance(item, OpenEnum):
+            table = f"_{snake(item.name).upper()}_KEYED"
+            names = bracketed("(", [json.dumps(value) for value, _ in item.values], ")", "    ").strip()
+            functions.append(f"{reader}\n    return cast({item.name}, _open_choice(value, path, {names}, {table}))")
+            entries = [f"{json.dumps(key)}: {model.name}._parse" for key, model in item.keyed]
+            head = f"{table}: Mapping[str, Callable[[object, str], {item.name}]] = {{"
+            tables.append(bracketed(head, entries, "}"))
         elif isinstance(item, TaggedUnion):
             table = f"_{snake(item.name).upper()}_MEMBERS"
             functions.append(f"{reader}\n    return _variant(value, path, {json.dumps(item.tag)}, {table})")
@@ -363,9 +429,11 @@ def render_readers(items: list[Model | Enum | TaggedUnion]) -> str:
     return "\n\n\n".join(functions) + "\n\n\n" + "\n\n".join(tables)
 
 
-def render_item(item: Model | Enum | TaggedUnion) -> str:
+def render_item(item: Item) -> str:
     if isinstance(item, Enum):
         return render_enum(item)
+    if isinstance(item, OpenEnum):
+        return render_open_enum(item)
     if isinstance(item, TaggedUnion):
         return render_union(item)
     return render_model(item)
@@ -373,6 +441,7 @@ def render_item(item: Model | Enum | TaggedUnion) -> str:
 
 def render(schema: dict[str, Any]) -> str:
     items = flatten(SchemaReader(schema).items())
+    check_unique([item.name for item in items])
     names = sorted(item.name for item in items)
     exports = bracketed("__all__ = [", [json.dumps(name) for name in names], "]")
     blocks = [render_item(item) for item in items]
@@ -389,14 +458,16 @@ def render(schema: dict[str, Any]) -> str:
 
 HEADER = '''\
 # Generated by scripts/codegen/python.py from {source}: do not edit.
-"""The message model: the values ``Client.send`` and ``Client.send_mass`` take.
+"""The model: the messages ``Client.send`` and ``Client.send_mass`` take, and the events
+``parse_cams_push`` and ``parse_meta_webhook`` return.
 
 One frozen class with keyword-only arguments per type of chatlane's core model, with the field names
 of its JSON shape in snake_case (``from`` is ``from_``). ``to_dict()`` gives that JSON
 shape exactly as the core reads and writes it, and ``Type.from_dict(data)`` builds the typed
 value back, strictly: a wrong, missing or unknown field raises ``TypeError`` or
-``ValueError`` naming its path. Tagged unions (``Content``, ``Interactive``, ``Header``) are
-``Union`` aliases whose members know their own tag; string enums are ``Literal`` aliases.
+``ValueError`` naming its path. Tagged unions (``Content``, ``Interactive``, ``Header``,
+``Event``, ``InboundContent``) are ``Union`` aliases whose members know their own tag; string
+enums are ``Literal`` aliases (``DeliveryStatus`` also admits ``OtherDeliveryStatus``).
 """
 
 from __future__ import annotations
@@ -579,10 +650,31 @@ def _float(value: object, path: str) -> float:
     raise _wrong_type(path, "a number", value)
 
 
+def _bool(value: object, path: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _wrong_type(path, "a boolean", value)
+
+
 def _choice(value: object, path: str, choices: tuple[str, ...]) -> str:
     if isinstance(value, str) and value in choices:
         return value
     raise ValueError(f"{path}: expected one of {', '.join(map(repr, choices))}, found {value!r}")
+
+
+def _open_choice(
+    value: object, path: str, names: tuple[str, ...], keyed: Mapping[str, Callable[[object, str], _T]]
+) -> str | _T:
+    """``value`` as one of the strings ``names``, or as an object of one key, read by the
+    reader ``keyed`` has for that key."""
+    if isinstance(value, str) and value in names:
+        return value
+    if isinstance(value, Mapping) and len(value) == 1:
+        (key,) = value
+        if key in keyed:
+            return keyed[key](value, path)
+    expected = ", ".join([*map(repr, names), *(f"{{{key!r}: ...}}" for key in keyed)])
+    raise ValueError(f"{path}: expected one of {expected}, found {value!r}")
 
 
 def _list(read: Callable[[object, str], _T]) -> Callable[[object, str], list[_T]]:

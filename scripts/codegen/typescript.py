@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""Generates chatlane's TypeScript message model from the core model's JSON Schema.
+"""Generates chatlane's TypeScript model (messages and received events) from the core's JSON Schema.
 
     python3 scripts/codegen/typescript.py schema/chatlane.schema.json > bindings/node/model.d.ts
 
 (`scripts/codegen.sh` runs it.) The types describe the plain objects `Client.send` and
-`Client.sendMass` take, which are the core's serde JSON shape:
+`Client.sendMass` take and the webhook parsers return, which are the core's serde JSON shape:
 
 - object types become interfaces; a property the core may leave out is optional (`key?: T`,
   never `| null`: null means the same as absent, so the types offer one way to say it);
 - string enums become unions of string literals;
-- tagged unions (`Content` on `messageType`, `Interactive` and `Header` on `type`) become
-  discriminated unions of one interface per variant, named after its tag, since schemars
-  leaves the variants anonymous; a variant that is itself a tagged union (`Content`'s
+- string enums with variants carrying a value (`DeliveryStatus`: `'sent'` or
+  `{other: 'queued'}`) become unions of the literals and one interface per such variant;
+- tagged unions (`Content` on `messageType`, `Interactive` and `Header` on `type`, `Event` on
+  `event`, `InboundContent` on `type`) become discriminated unions of one interface per
+  variant, named after its tag, since schemars leaves the variants anonymous; a variant that
+  refers to a named type has that type's properties (the type is not declared apart when
+  only variants refer to it); a variant that is itself a tagged union (`Content`'s
   `interactive`) is its tag intersected with that union;
 - free-form objects become `Record<string, unknown>`, string maps `Record<string, string>`,
   integers and floats `number`.
@@ -27,12 +31,34 @@ import re
 import sys
 from typing import Any
 
-from model_schema import SOURCE, is_enum, load, pascal, tags, unsupported, variant_name, without_null
+from model_schema import (
+    SOURCE,
+    absorbed,
+    check_unique,
+    enum_values,
+    is_enum,
+    is_open_enum,
+    keyed_variants,
+    load,
+    member_schema,
+    pascal,
+    ref_name,
+    tags,
+    unsupported,
+    variant_name,
+    without_null,
+)
 
 LINE_LENGTH = 100
 
 # How the anonymous variants of each union are named ({Tag}: the tag value in PascalCase).
-VARIANT_NAMES = {"Content": "{Tag}Content", "Interactive": "Interactive{Tag}", "Header": "{Tag}Header"}
+VARIANT_NAMES = {
+    "Content": "{Tag}Content",
+    "Interactive": "Interactive{Tag}",
+    "Header": "{Tag}Header",
+    "Event": "{Tag}Event",
+    "InboundContent": "Inbound{Tag}",
+}
 
 SCALARS = {"string": "string", "integer": "number", "number": "number", "boolean": "boolean"}
 IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
@@ -80,7 +106,14 @@ class Generator:
         self.defs: dict[str, Any] = schema["$defs"]
 
     def render(self) -> str:
-        blocks = [block for name, schema in self.defs.items() for block in self.definition(name, schema)]
+        inlined = absorbed(self.defs)
+        blocks = [
+            block
+            for name, schema in self.defs.items()
+            if name not in inlined
+            for block in self.definition(name, schema)
+        ]
+        check_unique(re.findall(r"^export (?:interface|type) (\w+)", "\n".join(blocks), re.MULTILINE))
         return HEADER.format(source=SOURCE) + "\n\n".join(blocks) + "\n"
 
     def definition(self, name: str, schema: dict[str, Any]) -> list[str]:
@@ -88,6 +121,8 @@ class Generator:
         description = schema.get("description", "")
         if is_enum(schema):
             return [self.enum(name, schema)]
+        if is_open_enum(schema):
+            return self.open_enum(name, schema)
         if "oneOf" in schema:
             return self.union(name, schema, description)
         if "properties" in schema:
@@ -98,13 +133,22 @@ class Generator:
 
     def enum(self, name: str, schema: dict[str, Any]) -> str:
         """A string enum: a union of its literals, each value explained in the type's doc."""
-        values = [literal(option["const"]) for option in schema["oneOf"]]
-        listing = [
-            f"- `{value}`: " + option.get("description", "").replace("\n", "\n  ")
-            for value, option in zip(values, schema["oneOf"])
-        ]
+        values = enum_values(schema)
+        listing = [f"- `{literal(value)}`: " + doc.replace("\n", "\n  ") for value, doc in values]
         doc = doc_comment("\n".join([schema.get("description", ""), "", *listing]).strip("\n"))
-        return "\n".join([*doc, union_type(name, values)])
+        return "\n".join([*doc, union_type(name, [literal(value) for value, _ in values])])
+
+    def open_enum(self, name: str, schema: dict[str, Any]) -> list[str]:
+        """A string enum with variants carrying a value: an interface per such variant, then
+        the union of the literals and those interfaces."""
+        keyed = keyed_variants(name, schema)
+        blocks = [self.interface(cls, variant, variant["description"]) for cls, _, variant in keyed]
+        values = enum_values(schema)
+        listing = [f"- `{literal(value)}`: " + doc.replace("\n", "\n  ") for value, doc in values]
+        listing += [f"- {{@link {cls}}}: " + variant["description"].replace("\n", "\n  ") for cls, _, variant in keyed]
+        doc = doc_comment("\n".join([schema.get("description", ""), "", *listing]).strip("\n"))
+        members = [literal(value) for value, _ in values] + [cls for cls, _, _ in keyed]
+        return [*blocks, "\n".join([*doc, union_type(name, members)])]
 
     def union(self, name: str, schema: dict[str, Any], description: str) -> list[str]:
         """A tagged union: one declaration per variant, then the union of them."""
@@ -117,6 +161,7 @@ class Generator:
             key, value = tag_of(variant)
             keys.add(key)
             member = variant_name(VARIANT_NAMES[name], value)
+            variant = member_schema(self.defs, schema, variant, member)
             variant_doc = variant.get("description", "")
             if "oneOf" in variant:
                 inner = pascal(value)
@@ -165,7 +210,7 @@ class Generator:
         if nullable:
             return self.type_of(schema)[0], True
         if "$ref" in schema:
-            return schema["$ref"].removeprefix("#/$defs/"), False
+            return ref_name(schema["$ref"]), False
         if "const" in schema:
             return literal(schema["const"]), False
         kind = schema.get("type")
@@ -184,8 +229,9 @@ HEADER = """\
 // generated by scripts/codegen/typescript.py from {source}: do not edit
 
 /**
- * The message model: the plain objects `Client.send` and `Client.sendMass` take, in the
- * JSON shape of chatlane's core (the same in every language).
+ * The model: the plain objects `Client.send` and `Client.sendMass` take and the events
+ * `parseCamsPush` and `parseMetaWebhook` return, in the JSON shape of chatlane's core (the
+ * same in every language).
  *
  * @packageDocumentation
  */

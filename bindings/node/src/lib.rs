@@ -15,9 +15,11 @@
 //!
 //! Meta's Cloud API goes through the same client (`provider: 'meta'`); the `oauth` module
 //! holds Meta's OAuth (`MetaApp`) and the tokens it gives, the `renewal` module a client's
-//! token handed over whole and renewed before it expires.
+//! token handed over whole and renewed before it expires. The `events` module reads received
+//! webhooks through the core.
 
 mod completions;
+pub mod events;
 mod oauth;
 mod observe;
 mod provider;

@@ -1,13 +1,30 @@
 // Type-checked, never run, by types.test.js (`tsc --noEmit --strict`): the package's types
 // take every kind of message as a plain object and narrow on the discriminants, Meta's client
-// and OAuth are typed end to end, and each `@ts-expect-error` line is a shape the core
-// refuses, which must not compile either.
+// and OAuth are typed end to end, received events narrow on theirs, and each
+// `@ts-expect-error` line is a shape the core refuses, which must not compile either.
 
-import { AccessToken, Client, MetaApp, ValidationError, massWireParams, metaBody, violations, wireParams } from 'chatlane'
+import {
+  AccessToken,
+  Client,
+  MetaApp,
+  ValidationError,
+  dedupKey,
+  massWireParams,
+  metaBody,
+  parseCamsPush,
+  parseMetaWebhook,
+  verifyMetaChallenge,
+  verifyMetaSignature,
+  violations,
+  wireParams,
+} from 'chatlane'
 import type {
   AuthorizationStart,
   ClientOptions,
   Content,
+  Event,
+  InboundContent,
+  SignatureMatch,
   Header,
   Interactive,
   KnownToken,
@@ -240,3 +257,50 @@ violations(messages[0], { provider: 'sms' })
 new AccessToken()
 // @ts-expect-error: a MetaApp needs its secret
 new MetaApp({ appId: '900000000000001' })
+
+/** Receiving: a line per event, narrowed on `event`, the status and the content's `type`. */
+export function received(body: Uint8Array, signature: string | undefined): string[] {
+  const form: SignatureMatch = verifyMetaSignature('app-secret', body, signature)
+  const events: Event[] = [...parseMetaWebhook(body), ...parseCamsPush('[]', 'status'), ...parseCamsPush(body, 'inbound')]
+  return events.map((event) => {
+    const key = dedupKey(event)
+    switch (event.event) {
+      case 'status':
+        return `${key} ${typeof event.status === 'string' ? event.status : event.status.other} ${event.errors?.[0]?.code}`
+      case 'inbound':
+        return `${key} ${event.sender.phone ?? event.sender.userId} ${contentSummary(event.content)} ${form}`
+      case 'unsupported':
+        return `${key} ${event.name} ${event.raw.length}`
+    }
+  })
+}
+
+function contentSummary(content: InboundContent): string {
+  switch (content.type) {
+    case 'text':
+      return content.body
+    case 'image':
+    case 'video':
+      return content.url ?? content.id ?? ''
+    case 'audio':
+      return content.voice ? 'voice note' : 'audio'
+    case 'location':
+      return `${content.latitude},${content.longitude}`
+    case 'button_reply':
+      return content.id
+    case 'order':
+      return (content.items ?? []).map((item) => item.productRetailerId).join()
+    case 'unsupported':
+      return content.messageType
+    default:
+      return content.type
+  }
+}
+
+export const challenge: string = verifyMetaChallenge('hub.mode=subscribe&hub.challenge=1&hub.verify_token=t', 't')
+// @ts-expect-error: a CAMS push is a status or an inbound push
+parseCamsPush('[]', 'statuses')
+// @ts-expect-error: a body is bytes or a string
+parseMetaWebhook({ entry: [] })
+// @ts-expect-error: an image has no body
+export const caption = (content: InboundContent) => (content.type === 'image' ? content.body : '')

@@ -4,11 +4,13 @@
 //! core types through their JSON shape ([`messages`]); sends and Meta's OAuth calls
 //! ([`client`], [`oauth`]) run on the core's tokio runtime with the interpreter released, or
 //! as asyncio coroutines ([`aio`]), and every core error becomes an instance of the exception
-//! class of its category ([`errors`]).
+//! class of its category ([`errors`]). Received webhooks are read by the core's parsers into
+//! JSON text that `chatlane/_events.py` turns into the generated event classes ([`events`]).
 
 mod aio;
 mod client;
 mod errors;
+mod events;
 mod host;
 mod messages;
 mod oauth;
@@ -44,6 +46,11 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(messages::wire_params, m)?)?;
     m.add_function(wrap_pyfunction!(messages::mass_wire_params, m)?)?;
     m.add_function(wrap_pyfunction!(messages::meta_body, m)?)?;
+    m.add_function(wrap_pyfunction!(events::parse_cams_push, m)?)?;
+    m.add_function(wrap_pyfunction!(events::parse_meta_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(events::dedup_key, m)?)?;
+    m.add_function(wrap_pyfunction!(events::verify_meta_signature, m)?)?;
+    m.add_function(wrap_pyfunction!(events::verify_meta_challenge, m)?)?;
     #[cfg(feature = "test-hooks")]
     {
         m.add_function(wrap_pyfunction!(client::panic_probe, m)?)?;

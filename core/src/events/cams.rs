@@ -26,6 +26,26 @@ pub enum CamsPushKind {
 }
 
 impl CamsPushKind {
+    /// Both kinds.
+    pub const ALL: [CamsPushKind; 2] = [Self::Status, Self::Inbound];
+
+    /// The kind called `name` (`status` or `inbound`, its JSON name); any other name is
+    /// [`crate::ErrorCode::InvalidConfig`].
+    pub fn parse(name: &str) -> Result<Self, Error> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name).ok_or_else(|| {
+            let known = Self::ALL.map(Self::as_str).join(" or ");
+            Error::new(crate::ErrorCode::InvalidConfig, format!("unknown CAMS push kind {name:?}; expected {known}"))
+        })
+    }
+
+    /// Its name, as `parse` and its JSON take it: `status` or `inbound`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Status => "status",
+            Self::Inbound => "inbound",
+        }
+    }
+
     /// CAMS's name for the push, e.g. `ChatAppStatus`.
     pub const fn name(self) -> &'static str {
         match self {
@@ -207,6 +227,17 @@ mod tests {
 
     fn push(kind: CamsPushKind, body: Value) -> Vec<Event> {
         parse_cams_push(body.to_string().as_bytes(), kind).unwrap()
+    }
+
+    #[test]
+    fn push_kinds_go_by_their_json_names() {
+        for kind in CamsPushKind::ALL {
+            assert_eq!(CamsPushKind::parse(kind.as_str()), Ok(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+        }
+        let err = CamsPushKind::parse("Status").unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidConfig);
+        assert!(err.message().contains("expected status or inbound"), "{err}");
     }
 
     #[test]

@@ -298,7 +298,7 @@ pub struct UnsupportedContent {
     pub message_type: String,
     /// The whole message as the provider sent it, compact JSON.
     pub raw: String,
-    /// Why it could not be read; `None` when chatlane simply has no type for it.
+    /// Why it could not be read; unset when chatlane simply has no type for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub reason: Option<String>,

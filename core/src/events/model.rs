@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::content::InboundContent;
 use super::status::DeliveryStatus;
+use crate::error::{Error, ErrorCode};
 use crate::provider::ProviderKind;
 
 /// One thing a provider reported: a receipt for a sent message, a message from a user, or
@@ -25,6 +26,19 @@ pub enum Event {
 }
 
 impl Event {
+    /// An event from its JSON shape, as a binding hands one back (for its dedup key). A wrong
+    /// shape is an [`ErrorCode::InvalidParameter`] error naming the problem and its place.
+    pub fn from_json_text(text: &str) -> Result<Self, Error> {
+        let invalid = |place: &str, problem: String| {
+            Error::new(ErrorCode::InvalidParameter, format!("not a valid event{place}: {problem}"))
+        };
+        let value: Value = serde_json::from_str(text).map_err(|e| invalid("", e.to_string()))?;
+        serde_path_to_error::deserialize(&value).map_err(|failure| match failure.path().to_string() {
+            path if path == "." => invalid("", failure.into_inner().to_string()),
+            path => invalid(&format!(" at {path}"), failure.into_inner().to_string()),
+        })
+    }
+
     /// An [`UnsupportedEvent`] carrying `raw` as compact JSON.
     pub(super) fn unsupported(
         provider: ProviderKind,
@@ -62,7 +76,7 @@ pub struct StatusEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub timestamp_ms: Option<u64>,
-    /// Why it failed (with [`DeliveryStatus::Failed`]; Meta may list several).
+    /// Why it failed (with the status `failed`; Meta may list several).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub errors: Vec<DeliveryError>,
@@ -116,7 +130,7 @@ pub struct UnsupportedEvent {
     pub name: String,
     /// The JSON it came as, compact (Meta: the whole `changes[]` element for another field).
     pub raw: String,
-    /// Why it could not be typed; `None` when chatlane simply has no type for it.
+    /// Why it could not be typed; unset when chatlane simply has no type for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub reason: Option<String>,
@@ -275,4 +289,29 @@ pub struct Pricing {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub category: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_read_back_from_their_json_text() {
+        let event = Event::unsupported(ProviderKind::Meta, "errors", &serde_json::json!({"code": 1}), None, None);
+        let text = serde_json::to_string(&event).unwrap();
+        assert_eq!(text, r#"{"event":"unsupported","provider":"meta","name":"errors","raw":"{\"code\":1}"}"#);
+        assert_eq!(Event::from_json_text(&text).unwrap(), event);
+        for (text, problem) in [
+            (r#"{"event":"unsupported","provider":"meta","name":"x"}"#, "not a valid event: missing field `raw`"),
+            (r#"{"event":"sent"}"#, "not a valid event at event: unknown variant `sent`"),
+            ("[", "not a valid event: EOF"),
+        ] {
+            let err = Event::from_json_text(text).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidParameter, "{text}");
+            assert!(err.message().starts_with(problem), "{text}: {err}");
+        }
+        let err =
+            Event::from_json_text(r#"{"event":"unsupported","provider":"viber","name":"x","raw":""}"#).unwrap_err();
+        assert!(err.message().starts_with("not a valid event: unknown provider \"viber\""), "{err}");
+    }
 }

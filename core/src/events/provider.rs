@@ -26,10 +26,16 @@ impl schemars::JsonSchema for ProviderKind {
     }
 
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let option = |kind: ProviderKind| {
+            let description = match kind {
+                ProviderKind::Cams => "Alibaba Cloud CAMS.",
+                ProviderKind::Meta => "Meta's WhatsApp Cloud API.",
+            };
+            serde_json::json!({"type": "string", "const": kind.as_str(), "description": description})
+        };
         schemars::json_schema!({
-            "description": "The provider: `cams` (Alibaba Cloud CAMS) or `meta` (Meta's WhatsApp Cloud API).",
-            "type": "string",
-            "enum": ProviderKind::ALL.map(ProviderKind::as_str),
+            "description": "The provider an event came from.",
+            "oneOf": ProviderKind::ALL.map(option),
         })
     }
 }

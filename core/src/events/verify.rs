@@ -3,6 +3,7 @@
 //! time and never appear in an error.
 
 use hmac::{Hmac, Mac};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -17,13 +18,26 @@ const MAX_CHALLENGE: usize = 256;
 
 /// Which form of the body a valid signature was computed over (the Meta reference leaves open
 /// whether WhatsApp bodies arrive with raw UTF-8 or already escaped, §5.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
 pub enum SignatureMatch {
     /// The bytes as received.
     Raw,
     /// The bytes with every character above `~` written as `\uXXXX` (UTF-16, lowercase hex),
     /// the form Meta's Messenger documentation says it signs.
     EscapedUnicode,
+}
+
+impl SignatureMatch {
+    /// Its name, as in its JSON: `raw` or `escaped_unicode`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Raw => "raw",
+            Self::EscapedUnicode => "escaped_unicode",
+        }
+    }
 }
 
 /// Checks `header` (the `X-Hub-Signature-256` value, `sha256=<hex>`) against the HMAC-SHA256
@@ -149,6 +163,13 @@ mod tests {
         let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap();
         mac.update(body);
         format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    }
+
+    #[test]
+    fn matches_are_named_as_in_their_json() {
+        for found in [SignatureMatch::Raw, SignatureMatch::EscapedUnicode] {
+            assert_eq!(serde_json::to_value(found).unwrap(), found.as_str());
+        }
     }
 
     #[test]

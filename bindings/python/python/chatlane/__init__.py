@@ -24,9 +24,14 @@ Every error is a ``ChatlaneError``; its subclass names the category (``Validatio
 ``AccessToken`` and ``TokenInfo`` values; ``Client.set_access_token`` swaps a client's token,
 and ``Client(access_token=AccessToken(...), renew_with=app, on_token_renewed=...)`` renews it
 before it expires, handing each new one over to persist.
+
+Receiving: ``parse_cams_push(body, kind)`` and ``parse_meta_webhook(body)`` read the bytes of a
+CAMS push or a Meta webhook into frozen event values (``StatusEvent``, ``InboundEvent``,
+``UnsupportedEvent``); ``verify_meta_signature`` and ``verify_meta_challenge`` check Meta's
+requests first, and ``dedup_key(event)`` gives the key a redelivery of an event has too.
 """
 
-from . import _model
+from . import _events, _model
 from ._chatlane import (
     AccessToken,
     AuthenticationError,
@@ -60,9 +65,12 @@ from ._chatlane import (
     mass_violations,
     mass_wire_params,
     meta_body,
+    verify_meta_challenge,
+    verify_meta_signature,
     violations,
     wire_params,
 )
+from ._events import *  # noqa: F403 (receiving; its names are in _events.__all__)
 from ._model import *  # noqa: F403 (the generated model; its names are in _model.__all__)
 
 __all__ = [
@@ -98,7 +106,10 @@ __all__ = [
     "mass_violations",
     "mass_wire_params",
     "meta_body",
+    "verify_meta_challenge",
+    "verify_meta_signature",
     "violations",
     "wire_params",
 ]
+__all__ += _events.__all__
 __all__ += _model.__all__

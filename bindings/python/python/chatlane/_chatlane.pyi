@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Awaitable, Callable, Mapping, Sequence, final
 
-from chatlane._model import MassMessage, Message
+from chatlane._model import MassMessage, Message, SignatureMatch
 
 __version__: str
 
@@ -343,6 +343,33 @@ def meta_body(message: Message, task_id: str | None = None) -> dict[str, object]
     """The JSON body a Meta client posts for ``message`` (to
     ``/{version}/{from}/messages``), with ``task_id`` as its ``biz_opaque_callback_data``.
     Pure: no validation (see ``violations(message, "meta")``), no network."""
+
+def verify_meta_signature(app_secret: str | bytes, body: bytes, header: str | None) -> SignatureMatch:
+    """Checks ``header``, Meta's ``X-Hub-Signature-256`` value (``sha256=<hex>``; ``None`` when
+    the request had none), against the HMAC-SHA256 of the exact ``body`` received under
+    ``app_secret`` (a ``str`` as UTF-8, or ``bytes``), in constant time. Returns the form of the
+    body it signs: ``"raw"``, or ``"escaped_unicode"`` (every character above ``~`` as
+    ``\\uXXXX``). Raises ``AuthenticationError`` (code ``SignatureMismatch``) for a missing,
+    malformed or wrong signature, ``ConfigurationError`` for an empty secret and
+    ``InvalidParameterError`` for a body over 4 MiB. Never shows the secret."""
+
+def verify_meta_challenge(query: str, verify_token: str) -> str:
+    """The ``hub.challenge`` to answer Meta's subscription request (a GET) with, when
+    ``query``, its raw query string (with or without ``?``), has ``hub.mode=subscribe`` and
+    ``verify_token`` as ``hub.verify_token`` (compared in constant time). Raises
+    ``AuthenticationError`` (code ``SignatureMismatch``) for a wrong or missing token,
+    ``InvalidParameterError`` for another mode or a challenge missing or not 1 to 256 letters,
+    digits, ``.``, ``_`` or ``-``, and ``ConfigurationError`` for an empty ``verify_token``."""
+
+def _parse_cams_push(body: bytes, kind: str) -> str:
+    """The JSON text of the events of a CAMS push body (read by ``chatlane.parse_cams_push``)."""
+
+def _parse_meta_webhook(body: bytes) -> str:
+    """The JSON text of the events of a Meta webhook body (read by
+    ``chatlane.parse_meta_webhook``)."""
+
+def _dedup_key(event: str) -> str:
+    """The dedup key of an event given as its JSON text (for ``chatlane.dedup_key``)."""
 
 @final
 class AccessToken:

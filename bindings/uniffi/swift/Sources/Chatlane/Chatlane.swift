@@ -605,6 +605,24 @@ fileprivate struct FfiConverterString: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
     typealias SwiftType = Date
 
@@ -5309,6 +5327,31 @@ fileprivate struct FfiConverterSequenceTypeViolation: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [Event]
+
+    public static func write(_ value: [Event], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Event] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Event]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     public static func write(_ value: [String: String], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -5378,6 +5421,76 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     } else {
         print("uniffiFutureContinuationCallback invalid handle")
     }
+}
+/**
+ * The key a redelivery of `event` has too (a compact JSON array of strings): record it and
+ * skip an event whose key was seen.
+ */
+public func dedupKey(event: Event)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_dedup_key(
+        FfiConverterTypeEvent_lower(event),uniffiCallStatus
+    )
+})
+}
+/**
+ * The events of a CAMS push body, in order: a JSON array of receipts (HTTP batch push) or one
+ * receipt object (queue mode); `kind` says which push it is (`STATUS` from the
+ * `StatusCallbackUrl`, `INBOUND` from the `UpCallbackUrl`). An element that cannot be read is
+ * an `Unsupported` event carrying it. A body over 4 MiB, not JSON, or neither an array nor
+ * an object is an `InvalidParameter` error.
+ */
+public func parseCamsPush(body: Data, kind: CamsPushKind)throws  -> [Event]  {
+    return try  FfiConverterSequenceTypeEvent.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_parse_cams_push(
+        FfiConverterData.lower(body),
+        FfiConverterTypeCamsPushKind_lower(kind),uniffiCallStatus
+    )
+})
+}
+/**
+ * The events of a Meta webhook body (verified with `verifyMetaSignature`), in order: each
+ * message an `Inbound` event, each status a `Status` event, anything else an `Unsupported`
+ * one. A body over 4 MiB, not JSON, not an object or without an `entry` array is an
+ * `InvalidParameter` error.
+ */
+public func parseMetaWebhook(body: Data)throws  -> [Event]  {
+    return try  FfiConverterSequenceTypeEvent.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_parse_meta_webhook(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The `hub.challenge` to echo for Meta's subscription request with the raw query string
+ * `query`. A wrong or missing token is an `Authentication` error (code `SignatureMismatch`).
+ */
+public func verifyMetaChallenge(query: String, verifyToken: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_verify_meta_challenge(
+        FfiConverterString.lower(query),
+        FfiConverterString.lower(verifyToken),uniffiCallStatus
+    )
+})
+}
+/**
+ * Which form of `body` the `X-Hub-Signature-256` value `header` signs under `appSecret` (its
+ * UTF-8 bytes). A missing, malformed or wrong signature is an `Authentication` error (code
+ * `SignatureMismatch`); an empty secret a `Configuration` one.
+ */
+public func verifyMetaSignature(appSecret: String, body: Data, header: String?)throws  -> SignatureMatch  {
+    return try  FfiConverterTypeSignatureMatch_lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_verify_meta_signature(
+        FfiConverterString.lower(appSecret),
+        FfiConverterData.lower(body),
+        FfiConverterOptionString.lower(header),uniffiCallStatus
+    )
+})
 }
 /**
  * The core's client options by the names `ClientOptions` gives them (camelCase, durations
@@ -5505,6 +5618,21 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_chatlane_uniffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_dedup_key() != 10798) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_parse_cams_push() != 49620) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_parse_meta_webhook() != 52637) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_verify_meta_challenge() != 37878) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_verify_meta_signature() != 57823) {
+        return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_func_client_option_names() != 9652) {
         return InitializationResult.apiChecksumMismatch

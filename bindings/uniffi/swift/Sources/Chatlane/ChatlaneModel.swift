@@ -5547,7 +5547,7 @@ public struct StatusEvent: Equatable, Hashable {
      */
     public let timestampMs: UInt64?
     /**
-     * Why it failed (with [`DeliveryStatus::Failed`]; Meta may list several).
+     * Why it failed (with the status `failed`; Meta may list several).
      */
     public let errors: [DeliveryError]
     /**
@@ -5585,7 +5585,7 @@ public struct StatusEvent: Equatable, Hashable {
          * When, in milliseconds since the Unix epoch.
          */timestampMs: UInt64? = nil, 
         /**
-         * Why it failed (with [`DeliveryStatus::Failed`]; Meta may list several).
+         * Why it failed (with the status `failed`; Meta may list several).
          */errors: [DeliveryError] = [], 
         /**
          * The conversation the message was charged to, when the provider says.
@@ -6430,7 +6430,7 @@ public struct UnsupportedContent: Equatable, Hashable {
      */
     public let raw: String
     /**
-     * Why it could not be read; `None` when chatlane simply has no type for it.
+     * Why it could not be read; unset when chatlane simply has no type for it.
      */
     public let reason: String?
 
@@ -6444,7 +6444,7 @@ public struct UnsupportedContent: Equatable, Hashable {
          * The whole message as the provider sent it, compact JSON.
          */raw: String, 
         /**
-         * Why it could not be read; `None` when chatlane simply has no type for it.
+         * Why it could not be read; unset when chatlane simply has no type for it.
          */reason: String? = nil) {
         self.messageType = messageType
         self.raw = raw
@@ -6515,7 +6515,7 @@ public struct UnsupportedEvent: Equatable, Hashable {
      */
     public let raw: String
     /**
-     * Why it could not be typed; `None` when chatlane simply has no type for it.
+     * Why it could not be typed; unset when chatlane simply has no type for it.
      */
     public let reason: String?
     /**
@@ -6538,7 +6538,7 @@ public struct UnsupportedEvent: Equatable, Hashable {
          * The JSON it came as, compact (Meta: the whole `changes[]` element for another field).
          */raw: String, 
         /**
-         * Why it could not be typed; `None` when chatlane simply has no type for it.
+         * Why it could not be typed; unset when chatlane simply has no type for it.
          */reason: String? = nil, 
         /**
          * The business account it concerns, when known (Meta: `entry[].id`, the WABA ID).
@@ -8405,6 +8405,83 @@ public func FfiConverterTypeRecipientType_lift(_ buf: RustBuffer) throws -> Reci
 #endif
 public func FfiConverterTypeRecipientType_lower(_ value: RecipientType) -> RustBuffer {
     return FfiConverterTypeRecipientType.lower(value)
+}
+
+
+
+/**
+ * Which form of the body a valid signature was computed over (the Meta reference leaves open
+ * whether WhatsApp bodies arrive with raw UTF-8 or already escaped, §5.2).
+ */
+
+public enum SignatureMatch: Equatable, Hashable {
+    
+    /**
+     * The bytes as received.
+     */
+    case raw
+    /**
+     * The bytes with every character above `~` written as `\uXXXX` (UTF-16, lowercase hex),
+     * the form Meta's Messenger documentation says it signs.
+     */
+    case escapedUnicode
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SignatureMatch: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignatureMatch: FfiConverterRustBuffer {
+    typealias SwiftType = SignatureMatch
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignatureMatch {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .raw
+        
+        case 2: return .escapedUnicode
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SignatureMatch, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .raw:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .escapedUnicode:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureMatch_lift(_ buf: RustBuffer) throws -> SignatureMatch {
+    return try FfiConverterTypeSignatureMatch.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignatureMatch_lower(_ value: SignatureMatch) -> RustBuffer {
+    return FfiConverterTypeSignatureMatch.lower(value)
 }
 
 

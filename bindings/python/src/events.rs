@@ -1,0 +1,77 @@
+//! Receiving: the core's webhook parsers, Meta's webhook verification and the events' dedup
+//! keys, for `chatlane/_events.py`.
+//!
+//! The parsers hand the events over as their JSON text, which `_events.py` reads into the
+//! generated event classes of `chatlane._model` (`from_dict`'s reader); an event comes back as
+//! its `to_dict()` JSON text for its dedup key. Bodies are borrowed from `bytes` and read,
+//! hashed and parsed with the interpreter released.
+
+use chatlane_core::Error;
+use chatlane_core::events::{self, CamsPushKind, Event};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::{errors, guarded};
+
+/// `_parse_cams_push(body, kind)`: the JSON text of the events of a CAMS push body, `kind`
+/// (`status` or `inbound`, else `ConfigurationError`) saying which push it is.
+#[pyfunction]
+#[pyo3(name = "_parse_cams_push")]
+pub fn parse_cams_push(py: Python<'_>, body: &[u8], kind: &str) -> PyResult<String> {
+    guarded(py, || {
+        let kind = CamsPushKind::parse(kind).map_err(|e| errors::to_pyerr(py, &e))?;
+        events_json(py, py.detach(|| events::parse_cams_push(body, kind)))
+    })
+}
+
+/// `_parse_meta_webhook(body)`: the JSON text of the events of a Meta webhook body.
+#[pyfunction]
+#[pyo3(name = "_parse_meta_webhook")]
+pub fn parse_meta_webhook(py: Python<'_>, body: &[u8]) -> PyResult<String> {
+    guarded(py, || events_json(py, py.detach(|| events::parse_meta_webhook(body))))
+}
+
+/// `_dedup_key(event)`: the dedup key of an event given as its JSON text.
+#[pyfunction]
+#[pyo3(name = "_dedup_key")]
+pub fn dedup_key(py: Python<'_>, event: &str) -> PyResult<String> {
+    guarded(py, || Event::from_json_text(event).map(|event| event.dedup_key()).map_err(|e| errors::to_pyerr(py, &e)))
+}
+
+/// `chatlane.verify_meta_signature(app_secret, body, header)`: which form of `body` the
+/// `X-Hub-Signature-256` value `header` signs under `app_secret` (a `str`, as UTF-8, or
+/// `bytes`): `"raw"` or `"escaped_unicode"`.
+#[pyfunction]
+pub fn verify_meta_signature(
+    app_secret: &Bound<'_, PyAny>,
+    body: &[u8],
+    header: Option<&str>,
+) -> PyResult<&'static str> {
+    let py = app_secret.py();
+    guarded(py, || {
+        let secret = if let Ok(text) = app_secret.cast::<PyString>() {
+            text.to_str()?.as_bytes()
+        } else if let Ok(bytes) = app_secret.cast::<PyBytes>() {
+            bytes.as_bytes()
+        } else {
+            let found = app_secret.get_type().name()?;
+            return Err(PyTypeError::new_err(format!("app_secret must be str or bytes, not {found}")));
+        };
+        let found = py.detach(|| events::verify_meta_signature(secret, body, header));
+        found.map(|found| found.as_str()).map_err(|e| errors::to_pyerr(py, &e))
+    })
+}
+
+/// `chatlane.verify_meta_challenge(query, verify_token)`: the `hub.challenge` to echo for
+/// Meta's subscription request with the raw query string `query`.
+#[pyfunction]
+pub fn verify_meta_challenge(py: Python<'_>, query: &str, verify_token: &str) -> PyResult<String> {
+    guarded(py, || events::verify_meta_challenge(query, verify_token).map_err(|e| errors::to_pyerr(py, &e)))
+}
+
+/// The events as JSON text, or the error as its Python exception.
+fn events_json(py: Python<'_>, events: Result<Vec<Event>, Error>) -> PyResult<String> {
+    let events = events.map_err(|e| errors::to_pyerr(py, &e))?;
+    Ok(serde_json::to_string(&events).expect("events serialise"))
+}
