@@ -31,7 +31,7 @@ pub use reply::WebhookReply;
 use crate::error::{Error, ErrorCode};
 use crate::events::{self, CamsPushKind, Event, MAX_BODY_BYTES};
 use crate::provider::ProviderKind;
-use crate::store::{self, Admission, EventStore};
+use crate::store::{self, Admission, EventStore, SendRecord};
 
 /// Which push a request is: the URL it was sent to says so.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -171,6 +171,12 @@ impl Receiver {
     pub fn reclaim(&self, lease: Duration, limit: usize) -> Result<Vec<Event>, Error> {
         let lease_ms = u64::try_from(lease.as_millis()).unwrap_or(u64::MAX);
         self.store.as_ref().map_or(Ok(Vec::new()), |events| events.reclaim(store::now_ms(), lease_ms, limit))
+    }
+
+    /// What the store knows of the send with this task ID: still unknown, or accepted by the
+    /// provider (a receipt carrying the task ID arrived). `None` without a store or record.
+    pub fn send(&self, provider: ProviderKind, task_id: &str) -> Result<Option<SendRecord>, Error> {
+        self.store.as_ref().map_or(Ok(None), |events| events.send(provider, task_id))
     }
 
     /// Authenticates and reads one request.

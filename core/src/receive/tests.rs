@@ -184,6 +184,10 @@ fn with_a_store_a_redelivered_body_yields_its_events_once_and_commits_are_kept()
     let inbound = post("token=cams-push-token", &[], CAMS_INBOUND.as_bytes());
     receiver.handle_at(Endpoint::CamsInbound, &inbound, 3_000);
     assert_eq!(store.last_inbound(ProviderKind::Cams, "8613800000000", "6591234567").unwrap(), Some(1691043638000));
+    // The receipt with a task ID recorded its send as accepted.
+    let accepted = crate::store::SendState::Accepted { message_id: "m-1".into() };
+    assert_eq!(receiver.send(ProviderKind::Cams, "t-1").unwrap().unwrap().state, accepted);
+    assert_eq!(receiver.send(ProviderKind::Meta, "t-1").unwrap(), None);
 }
 
 #[test]
