@@ -163,10 +163,40 @@ def footprint_table(rows: list[Row]) -> list[str]:
     return out
 
 
+INGEST = "ingest/"
+#: Each ingest benchmark handles one body of this many events.
+INGEST_EVENTS = 1000
+#: Events per second the issue asks of an ingest path, by store.
+INGEST_TARGETS = {"memory": 100_000, "sqlite": 30_000}
+
+
 def micro_table(rows: list[Row]) -> list[str]:
-    micro = [r for r in rows if r.get("impl") == "chatlane-core"]
+    micro = [r for r in rows if r.get("impl") == "chatlane-core" and not r["scenario"].startswith(INGEST)]
     out = ["| benchmark (criterion, mean) | time per message |", "|---|---:|"]
     out += [f"| {r['scenario']} | {r['ns'] / 1000:.2f} µs |" for r in micro]
+    return out
+
+
+def ingest_rows(rows: list[Row]) -> list[tuple[str, str, str, float]]:
+    """(who, body, store, events per second) of every ingest measurement: the core's
+    criterion rows (a body of 1,000 events) and the bindings' rows (`events_per_s`)."""
+    found = []
+    for r in rows:
+        if r.get("impl") == "chatlane-core" and r["scenario"].startswith(INGEST):
+            _, body, store = r["scenario"].split("/")
+            found.append(("Rust (criterion)", body, store, INGEST_EVENTS / (r["ns"] / 1e9)))
+        elif r.get("scenario", "").startswith(INGEST) and "events_per_s" in r:
+            _, body, store = r["scenario"].split("/")
+            found.append((r["impl"], body, store, r["events_per_s"]))
+    return found
+
+
+def ingest_table(rows: list[Row]) -> list[str]:
+    out = ["| receiving | body | store | events/s | target |", "|---|---|---|---:|---|"]
+    for who, body, store, rate in ingest_rows(rows):
+        target = INGEST_TARGETS.get(store)
+        verdict = "–" if target is None else f"≥ {target:,}: {'holds' if rate >= target else 'MISSED'}"
+        out.append(f"| {who} | {body} | {store} | {rate:,.0f} | {verdict} |")
     return out
 
 
@@ -242,6 +272,10 @@ def main() -> None:
         "## Import and memory",
         "",
         *footprint_table(rows),
+        "",
+        "## Receiving: a body of 1,000 events read, verified, deduplicated and committed",
+        "",
+        *ingest_table(rows),
         "",
         "## Core hot path, network out of the picture",
         "",
