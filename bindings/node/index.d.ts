@@ -27,6 +27,11 @@ export interface Receipt {
   taskId: string
   /** How many requests it took (more than 1 after a throttle or a refused connection). */
   attempts: number
+  /**
+   * Whether the recipient's 24-hour window was closed and the client's fallback template went
+   * instead of the message (`sessionWindow: 'fallback'`).
+   */
+  fallback: boolean
 }
 
 /** An AccessKey pair, optionally with an STS security token (see {@link Client.setCredentials}). */
@@ -138,11 +143,18 @@ interface CoreClientOptions {
    */
   eventStore?: string | null
   /**
-   * `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending
+   * `ignore` (default); `enforce`: refuse a free-form WhatsApp message before sending
    * (`SessionWindowClosed`) when the event store has no message from the recipient in the last 24
-   * hours.
+   * hours; `fallback`: send the fallback template instead (the receipt's `fallback` says so).
    */
   sessionWindow?: string | null
+  /**
+   * With `session_window="fallback"`: the template sent instead, without parameters (CAMS: its
+   * code; Meta: its name).
+   */
+  sessionWindowTemplate?: string | null
+  /** With `session_window="fallback"`: the fallback template's language. */
+  sessionWindowLanguage?: string | null
   // end of generated client options
 }
 

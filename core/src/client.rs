@@ -35,6 +35,9 @@ pub struct SendReceipt {
     pub task_id: String,
     /// How many requests it took (more than 1 after a throttle or a refused connection).
     pub attempts: u32,
+    /// Whether the recipient's 24-hour window was closed and the client's fallback template
+    /// went instead of the message (`session_window="fallback"`).
+    pub fallback: bool,
 }
 
 /// Everything a [`Client`] needs.
@@ -273,6 +276,6 @@ fn pipeline<P: Provider>(provider: P, config: &ClientConfig, transport: Arc<dyn 
         retry: config.retry,
         observer: config.observer.clone(),
         store: config.event_store.clone(),
-        window: config.session_window,
+        window: config.session_window.clone(),
     })
 }

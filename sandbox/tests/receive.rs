@@ -201,6 +201,27 @@ async fn a_free_form_message_waits_for_the_users_message() {
     let template = Message::template(BUSINESS, USER, "744c4b5c79c94324", "en", TemplateParams::default());
     client.send(&template).await.unwrap();
 
+    // Asked to, a client sends its fallback template instead, with the message's TaskId.
+    let fallback = {
+        let options = ClientOptions {
+            event_store: Some(file.0.display().to_string()),
+            session_window: Some("fallback".into()),
+            session_window_template: Some("744c4b5c79c94324".into()),
+            session_window_language: Some("en".into()),
+            ..ClientOptions::default()
+        };
+        cams_client(&sandbox, file.open(), options)
+    };
+    let tagged = Message { task_id: Some("reengage-1".into()), ..text.clone() };
+    let receipt = fallback.send(&tagged).await.unwrap();
+    assert!(receipt.fallback);
+    let sent = sandbox.ledger().entries().pop().unwrap();
+    assert_eq!(sent.message_id, receipt.message_id);
+    let params = &sent.params;
+    assert_eq!((params["Type"].as_str(), params["TemplateCode"].as_str()), ("template", "744c4b5c79c94324"));
+    assert_eq!((params["To"].as_str(), params["TaskId"].as_str()), (USER, "reengage-1"));
+    assert!(!params.contains_key("Content"), "{params:?}");
+
     let inbound = json!({"from": USER, "to": BUSINESS, "text": "where is my order?"}).to_string();
     let answer = call(&sandbox, "POST", "/_sandbox/inbound", &[], &inbound).await.unwrap();
     assert_eq!(
@@ -209,8 +230,9 @@ async fn a_free_form_message_waits_for_the_users_message() {
         "{answer:?}"
     );
     until(&received, "the user's message", |events| events.iter().any(|e| matches!(e, Event::Inbound(_)))).await;
-    client.send(&text).await.unwrap();
-    assert_eq!(sandbox.ledger().len(), 2);
+    assert!(!client.send(&text).await.unwrap().fallback);
+    assert!(!fallback.send(&text).await.unwrap().fallback, "an open window needs no fallback");
+    assert_eq!(sandbox.ledger().len(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

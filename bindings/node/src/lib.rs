@@ -67,6 +67,8 @@ pub struct Receipt {
     pub task_id: String,
     /// How many requests it took (more than 1 after a throttle or a refused connection).
     pub attempts: u32,
+    /// Whether the recipient's 24-hour window was closed and the fallback template went instead.
+    pub fallback: bool,
 }
 
 impl From<SendReceipt> for Receipt {
@@ -76,6 +78,7 @@ impl From<SendReceipt> for Receipt {
             request_id: receipt.request_id,
             task_id: receipt.task_id,
             attempts: receipt.attempts,
+            fallback: receipt.fallback,
         }
     }
 }

@@ -40,12 +40,15 @@ pub struct SendReceipt {
     /// How many requests it took (more than 1 after a throttle or a refused connection).
     #[pyo3(get)]
     attempts: u32,
+    /// Whether the recipient's 24-hour window was closed and the fallback template went instead.
+    #[pyo3(get)]
+    fallback: bool,
 }
 
 impl From<chatlane_core::SendReceipt> for SendReceipt {
     fn from(receipt: chatlane_core::SendReceipt) -> Self {
-        let chatlane_core::SendReceipt { message_id, request_id, task_id, attempts } = receipt;
-        Self { message_id, request_id, task_id, attempts }
+        let chatlane_core::SendReceipt { message_id, request_id, task_id, attempts, fallback } = receipt;
+        Self { message_id, request_id, task_id, attempts, fallback }
     }
 }
 
@@ -53,9 +56,9 @@ impl From<chatlane_core::SendReceipt> for SendReceipt {
 impl SendReceipt {
     /// A receipt from its parts (chatlane creates these; the constructor serves test doubles).
     #[new]
-    #[pyo3(signature = (*, message_id, request_id, task_id, attempts=1))]
-    fn new(message_id: String, request_id: String, task_id: String, attempts: u32) -> Self {
-        Self { message_id, request_id, task_id, attempts }
+    #[pyo3(signature = (*, message_id, request_id, task_id, attempts=1, fallback=false))]
+    fn new(message_id: String, request_id: String, task_id: String, attempts: u32, fallback: bool) -> Self {
+        Self { message_id, request_id, task_id, attempts, fallback }
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -66,6 +69,7 @@ impl SendReceipt {
                 ("request_id", repr::value(py, &self.request_id)?),
                 ("task_id", repr::value(py, &self.task_id)?),
                 ("attempts", repr::value(py, self.attempts)?),
+                ("fallback", repr::value(py, self.fallback)?),
             ],
         )
     }

@@ -139,10 +139,18 @@ pub struct ClientOptions {
     /// unknown are recorded there for receipts to resolve, and 24-hour windows are read from it.
     #[uniffi(default = None)]
     pub event_store: Option<String>,
-    /// `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending
-    /// (`SessionWindow`) when the event store has no message from the recipient in 24 hours.
+    /// `ignore` (default); `enforce`: refuse a free-form WhatsApp message before sending
+    /// (`SessionWindow`) when the event store has no message from the recipient in 24 hours;
+    /// `fallback`: send the fallback template instead (`SendReceipt.fallback` says so).
     #[uniffi(default = None)]
     pub session_window: Option<String>,
+    /// With `sessionWindow = "fallback"`: the template sent instead, without parameters (CAMS:
+    /// its code; Meta: its name).
+    #[uniffi(default = None)]
+    pub session_window_template: Option<String>,
+    /// With `sessionWindow = "fallback"`: the fallback template's language.
+    #[uniffi(default = None)]
+    pub session_window_language: Option<String>,
     /// Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
     /// threads).
     #[uniffi(default = None)]
@@ -180,6 +188,8 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
             retry_deadline_ms: options.retry_deadline_ms,
             event_store: options.event_store,
             session_window: options.session_window,
+            session_window_template: options.session_window_template,
+            session_window_language: options.session_window_language,
         }
     }
 }
@@ -368,6 +378,8 @@ pub struct SendReceipt {
     pub task_id: String,
     /// How many requests it took (more than 1 after a throttle or a refused connection).
     pub attempts: u32,
+    /// Whether the recipient's 24-hour window was closed and the fallback template went instead.
+    pub fallback: bool,
 }
 
 #[cfg(test)]
@@ -407,6 +419,8 @@ mod tests {
             retry_deadline_ms: None,
             event_store: None,
             session_window: None,
+            session_window_template: None,
+            session_window_language: None,
             observer: None,
         }
     }

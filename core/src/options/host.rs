@@ -93,7 +93,7 @@ impl Kind {
 
 /// Every option a binding may set: its `snake_case` name, what it holds, its documentation
 /// (the bindings' declarations are generated from it: `scripts/codegen.sh`).
-const OPTIONS: [(&str, Kind, &str); 24] = [
+const OPTIONS: [(&str, Kind, &str); 26] = [
     (
         "provider",
         Kind::Text,
@@ -176,8 +176,14 @@ const OPTIONS: [(&str, Kind, &str); 24] = [
     (
         "session_window",
         Kind::Text,
-        "`ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending (`SessionWindowClosed`) when the event store has no message from the recipient in the last 24 hours.",
+        "`ignore` (default); `enforce`: refuse a free-form WhatsApp message before sending (`SessionWindowClosed`) when the event store has no message from the recipient in the last 24 hours; `fallback`: send the fallback template instead (the receipt's `fallback` says so).",
     ),
+    (
+        "session_window_template",
+        Kind::Text,
+        "With `session_window=\"fallback\"`: the template sent instead, without parameters (CAMS: its code; Meta: its name).",
+    ),
+    ("session_window_language", Kind::Text, "With `session_window=\"fallback\"`: the fallback template's language."),
 ];
 
 /// One option as a binding declares it: its name, what it holds (`text`, `duration`,
@@ -288,6 +294,8 @@ impl ClientOptions {
             ("ca_certificates", Read::Text(v)) => self.ca_certificates = v,
             ("event_store", Read::Text(v)) => self.event_store = v,
             ("session_window", Read::Text(v)) => self.session_window = v,
+            ("session_window_template", Read::Text(v)) => self.session_window_template = v,
+            ("session_window_language", Read::Text(v)) => self.session_window_language = v,
             ("connect_timeout", Read::Millis(v)) => self.connect_timeout_ms = v,
             ("request_timeout", Read::Millis(v)) => self.request_timeout_ms = v,
             ("rate_limit_max_wait", Read::Millis(v)) => self.rate_limit_max_wait_ms = v,

@@ -102,9 +102,15 @@ pub struct ClientOptions {
     /// outcome are recorded there for receipts to resolve, and 24-hour windows are read from
     /// it (a [`crate::receive::Receiver`] on the same file fills it).
     pub event_store: Option<String>,
-    /// `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending when
-    /// the event store knows its window closed (needs `event_store`).
+    /// `ignore` (default), `enforce` (refuse a free-form WhatsApp message before sending when
+    /// the event store knows its window closed) or `fallback` (send the fallback template
+    /// instead); the last two need `event_store`.
     pub session_window: Option<String>,
+    /// With `session_window="fallback"`: the template sent instead (CAMS: its code; Meta: its
+    /// name), without parameters.
+    pub session_window_template: Option<String>,
+    /// With `session_window="fallback"`: the fallback template's language.
+    pub session_window_language: Option<String>,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -193,9 +199,12 @@ impl ClientConfig {
         if let Some(name) = options.event_store {
             config.event_store = Some(store::open(&name)?);
         }
-        if let Some(policy) = options.session_window.as_deref().map(WindowPolicy::parse).transpose()? {
-            if policy == WindowPolicy::Enforce && config.event_store.is_none() {
-                return Err(invalid("session_window=\"enforce\" needs an event_store to read windows from".to_owned()));
+        let (template, language) = (options.session_window_template, options.session_window_language);
+        let named = options.session_window.as_deref();
+        if let Some(name) = named.or((template.is_some() || language.is_some()).then_some("ignore")) {
+            let policy = WindowPolicy::from_options(name, template, language, config.provider())?;
+            if policy != WindowPolicy::Ignore && config.event_store.is_none() {
+                return Err(invalid(format!("session_window={name:?} needs an event_store to read windows from")));
             }
             config.session_window = policy;
         }

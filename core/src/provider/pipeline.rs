@@ -16,7 +16,7 @@ use crate::operation::Operation;
 use crate::options::SendOptions;
 use crate::outgoing::random_id;
 use crate::retry::{self, Decision, RetryPolicy};
-use crate::store::{self, EventStore, WindowPolicy};
+use crate::store::{self, EventStore, WindowPolicy, WindowVerdict};
 use crate::transport::{BoxFuture, RequestTimeout, Transport};
 
 /// A pipeline whose provider is erased, so one client type serves every provider.
@@ -58,8 +58,15 @@ impl<P: Provider> Dispatch for Pipeline<P> {
             let OutgoingRef::Message(message) = outgoing else {
                 return self.deliver(&prepared, task_id, options).await;
             };
-            self.check_window(message).await.map_err(|e| e.with_task_id(Some(task_id.clone())))?;
-            let result = self.deliver(&prepared, task_id.clone(), options).await;
+            let tagged = |e: Error| e.with_task_id(Some(task_id.clone()));
+            let result = match self.window(message).await.map_err(tagged)? {
+                WindowVerdict::Send => self.deliver(&prepared, task_id.clone(), options).await,
+                WindowVerdict::Substitute(fallback) => {
+                    let prepared = self.provider.prepare(OutgoingRef::Message(&fallback), &task_id).map_err(tagged)?;
+                    let receipt = self.deliver(&prepared, task_id.clone(), options).await;
+                    receipt.map(|receipt| SendReceipt { fallback: true, ..receipt })
+                }
+            };
             if let Err(error) = &result
                 && error.code() == ErrorCode::OutcomeUnknown
             {
@@ -116,7 +123,7 @@ impl<P: Provider> Pipeline<P> {
             let error = match classified {
                 Ok(accepted) => {
                     let (message_id, request_id) = (accepted.message_id, accepted.request_id);
-                    return Ok(SendReceipt { message_id, request_id, task_id, attempts });
+                    return Ok(SendReceipt { message_id, request_id, task_id, attempts, fallback: false });
                 }
                 Err(error) => error,
             };
@@ -138,17 +145,17 @@ impl<P: Provider> Pipeline<P> {
         }
     }
 
-    /// Refuses a free-form WhatsApp message whose window the store knows closed, when the
-    /// policy says so; nothing is sent or paced.
-    async fn check_window(&self, message: &Message) -> Result<(), Error> {
-        let Some(store) = &self.store else { return Ok(()) };
-        if self.window != WindowPolicy::Enforce || !store::needs_window(message) {
-            return Ok(());
+    /// What the window policy makes of `message` by what the store knows of its window: send
+    /// it, send the fallback template instead, or refuse it (nothing sent or paced).
+    async fn window(&self, message: &Message) -> Result<WindowVerdict, Error> {
+        let Some(store) = &self.store else { return Ok(WindowVerdict::Send) };
+        if self.window == WindowPolicy::Ignore || !store::needs_window(message) {
+            return Ok(WindowVerdict::Send);
         }
         let (store, provider) = (Arc::clone(store), P::KIND);
         let (from, to) = (message.from.clone(), message.to.clone());
         let last = blocking(move || store.last_inbound(provider, &from, &to)).await?;
-        if store::is_open(last, store::now_ms()) { Ok(()) } else { Err(store::window_closed(message, last)) }
+        self.window.judge(message, last, store::now_ms())
     }
 
     /// Records a send whose outcome is unknown, so that a receipt carrying its task ID can

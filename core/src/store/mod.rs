@@ -25,7 +25,7 @@ use crate::provider::ProviderKind;
 
 pub use memory::MemoryStore;
 pub use sqlite::SqliteStore;
-pub(crate) use window::closed as window_closed;
+pub(crate) use window::WindowVerdict;
 pub use window::{WINDOW_MS, WindowPolicy, is_open, needs_window};
 
 /// How long a dedup key is remembered: 8 days, beyond Meta's 7 days of redelivery (Meta

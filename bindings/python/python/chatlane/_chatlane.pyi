@@ -11,7 +11,9 @@ __version__: str
 class SendReceipt:
     """What a successful send returns."""
 
-    def __init__(self, *, message_id: str, request_id: str, task_id: str, attempts: int = 1) -> None: ...
+    def __init__(
+        self, *, message_id: str, request_id: str, task_id: str, attempts: int = 1, fallback: bool = False
+    ) -> None: ...
     @property
     def message_id(self) -> str:
         """The ID of the accepted message; status receipts carry the same ``MessageId``
@@ -25,6 +27,10 @@ class SendReceipt:
     @property
     def attempts(self) -> int:
         """How many requests it took (more than 1 after a throttle or a refused connection)."""
+    @property
+    def fallback(self) -> bool:
+        """Whether the recipient's 24-hour window was closed and the client's fallback
+        template went instead of the message (``session_window="fallback"``)."""
     def __eq__(self, other: object) -> bool: ...
 
 @final
@@ -129,6 +135,8 @@ class Client:
         retry_deadline: float | None = None,
         event_store: str | None = None,
         session_window: str | None = None,
+        session_window_template: str | None = None,
+        session_window_language: str | None = None,
         # end of generated client options
         credentials_provider: Callable[[], Mapping[str, object]] | None = None,
         renew_with: MetaApp | None = None,

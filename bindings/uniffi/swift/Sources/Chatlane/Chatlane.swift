@@ -2792,10 +2792,20 @@ public struct ClientOptions {
      */
     public let eventStore: String?
     /**
-     * `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending
-     * (`SessionWindow`) when the event store has no message from the recipient in 24 hours.
+     * `ignore` (default); `enforce`: refuse a free-form WhatsApp message before sending
+     * (`SessionWindow`) when the event store has no message from the recipient in 24 hours;
+     * `fallback`: send the fallback template instead (`SendReceipt.fallback` says so).
      */
     public let sessionWindow: String?
+    /**
+     * With `sessionWindow = "fallback"`: the template sent instead, without parameters (CAMS:
+     * its code; Meta: its name).
+     */
+    public let sessionWindowTemplate: String?
+    /**
+     * With `sessionWindow = "fallback"`: the fallback template's language.
+     */
+    public let sessionWindowLanguage: String?
     /**
      * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
      * threads).
@@ -2898,9 +2908,17 @@ public struct ClientOptions {
          * unknown are recorded there for receipts to resolve, and 24-hour windows are read from it.
          */eventStore: String? = nil, 
         /**
-         * `ignore` (default) or `enforce`: refuse a free-form WhatsApp message before sending
-         * (`SessionWindow`) when the event store has no message from the recipient in 24 hours.
+         * `ignore` (default); `enforce`: refuse a free-form WhatsApp message before sending
+         * (`SessionWindow`) when the event store has no message from the recipient in 24 hours;
+         * `fallback`: send the fallback template instead (`SendReceipt.fallback` says so).
          */sessionWindow: String? = nil, 
+        /**
+         * With `sessionWindow = "fallback"`: the template sent instead, without parameters (CAMS:
+         * its code; Meta: its name).
+         */sessionWindowTemplate: String? = nil, 
+        /**
+         * With `sessionWindow = "fallback"`: the fallback template's language.
+         */sessionWindowLanguage: String? = nil, 
         /**
          * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
          * threads).
@@ -2931,6 +2949,8 @@ public struct ClientOptions {
         self.retryDeadlineMs = retryDeadlineMs
         self.eventStore = eventStore
         self.sessionWindow = sessionWindow
+        self.sessionWindowTemplate = sessionWindowTemplate
+        self.sessionWindowLanguage = sessionWindowLanguage
         self.observer = observer
     }
 
@@ -2976,6 +2996,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 retryDeadlineMs: FfiConverterOptionUInt64.read(from: &buf), 
                 eventStore: FfiConverterOptionString.read(from: &buf), 
                 sessionWindow: FfiConverterOptionString.read(from: &buf), 
+                sessionWindowTemplate: FfiConverterOptionString.read(from: &buf), 
+                sessionWindowLanguage: FfiConverterOptionString.read(from: &buf), 
                 observer: FfiConverterOptionTypeSendObserver.read(from: &buf)
         )
     }
@@ -3007,6 +3029,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.retryDeadlineMs, into: &buf)
         FfiConverterOptionString.write(value.eventStore, into: &buf)
         FfiConverterOptionString.write(value.sessionWindow, into: &buf)
+        FfiConverterOptionString.write(value.sessionWindowTemplate, into: &buf)
+        FfiConverterOptionString.write(value.sessionWindowLanguage, into: &buf)
         FfiConverterOptionTypeSendObserver.write(value.observer, into: &buf)
     }
 }
@@ -3488,6 +3512,10 @@ public struct SendReceipt: Equatable, Hashable {
      * How many requests it took (more than 1 after a throttle or a refused connection).
      */
     public let attempts: UInt32
+    /**
+     * Whether the recipient's 24-hour window was closed and the fallback template went instead.
+     */
+    public let fallback: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3503,11 +3531,15 @@ public struct SendReceipt: Equatable, Hashable {
          */taskId: String, 
         /**
          * How many requests it took (more than 1 after a throttle or a refused connection).
-         */attempts: UInt32) {
+         */attempts: UInt32, 
+        /**
+         * Whether the recipient's 24-hour window was closed and the fallback template went instead.
+         */fallback: Bool) {
         self.messageId = messageId
         self.requestId = requestId
         self.taskId = taskId
         self.attempts = attempts
+        self.fallback = fallback
     }
 
     
@@ -3529,7 +3561,8 @@ public struct FfiConverterTypeSendReceipt: FfiConverterRustBuffer {
                 messageId: FfiConverterString.read(from: &buf), 
                 requestId: FfiConverterString.read(from: &buf), 
                 taskId: FfiConverterString.read(from: &buf), 
-                attempts: FfiConverterUInt32.read(from: &buf)
+                attempts: FfiConverterUInt32.read(from: &buf), 
+                fallback: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -3538,6 +3571,7 @@ public struct FfiConverterTypeSendReceipt: FfiConverterRustBuffer {
         FfiConverterString.write(value.requestId, into: &buf)
         FfiConverterString.write(value.taskId, into: &buf)
         FfiConverterUInt32.write(value.attempts, into: &buf)
+        FfiConverterBool.write(value.fallback, into: &buf)
     }
 }
 
