@@ -72,6 +72,10 @@ pub fn verify_meta_challenge(py: Python<'_>, query: &str, verify_token: &str) ->
 
 /// The events as JSON text, or the error as its Python exception.
 fn events_json(py: Python<'_>, events: Result<Vec<Event>, Error>) -> PyResult<String> {
-    let events = events.map_err(|e| errors::to_pyerr(py, &e))?;
-    Ok(serde_json::to_string(&events).expect("events serialise"))
+    events.map(|events| json(&events)).map_err(|e| errors::to_pyerr(py, &e))
+}
+
+/// The JSON text of `events`, as `_events.py` reads it.
+pub fn json(events: &[Event]) -> String {
+    serde_json::to_string(events).expect("events serialise")
 }

@@ -5,7 +5,8 @@
 //! ([`client`], [`oauth`]) run on the core's tokio runtime with the interpreter released, or
 //! as asyncio coroutines ([`aio`]), and every core error becomes an instance of the exception
 //! class of its category ([`errors`]). Received webhooks are read by the core's parsers into
-//! JSON text that `chatlane/_events.py` turns into the generated event classes ([`events`]).
+//! JSON text that `chatlane/_events.py` turns into the generated event classes ([`events`]);
+//! `chatlane.Receiver` answers webhook requests through the core's receiver ([`receiver`]).
 
 mod aio;
 mod client;
@@ -16,6 +17,7 @@ mod messages;
 mod oauth;
 mod observe;
 mod provider;
+mod receiver;
 mod repr;
 
 use std::future::Future;
@@ -40,6 +42,8 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<oauth::AccessToken>()?;
     m.add_class::<oauth::TokenInfo>()?;
     m.add_class::<oauth::GranularScope>()?;
+    m.add_class::<receiver::Receiver>()?;
+    m.add_class::<receiver::SendRecord>()?;
     m.add_function(wrap_pyfunction!(observe::enable_logging, m)?)?;
     m.add_function(wrap_pyfunction!(messages::violations, m)?)?;
     m.add_function(wrap_pyfunction!(messages::mass_violations, m)?)?;

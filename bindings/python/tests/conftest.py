@@ -9,9 +9,10 @@ import re
 import socket
 import subprocess
 import threading
+import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,10 @@ PHONE_NUMBER_ID = "106540352242922"
 META_USER_ID = "900000000000002"
 WABA_ID = "102290129340398"
 MESSAGING_SCOPE = "whatsapp_business_messaging"
+# The business number of the channel instance `pushing_sandbox` configures, and the token its
+# push URLs carry.
+BUSINESS = "8613800000000"
+PUSH_TOKEN = "push-token"
 
 
 def new_recipient() -> str:
@@ -105,6 +110,15 @@ class Sandbox:
         """Revokes a Meta token: sends with it then get Meta's code 190."""
         self._post("/_sandbox/meta/tokens/revoke", {"token": token})
 
+    def callbacks(self) -> list[dict[str, Any]]:
+        """Every push made (receipts, inbound messages, Meta's webhooks) with its outcome."""
+        return self._get("/_sandbox/callbacks")
+
+    def user_writes(self, user: str, business: str, text: str) -> None:
+        """Simulates `user`'s WhatsApp message to `business` (pushed to the channel instance's
+        inbound URL; it opens the user's 24-hour window)."""
+        self._post("/_sandbox/inbound", {"from": user, "to": business, "text": text})
+
     def meta_code(self) -> str:
         """An authorization code as Embedded Signup's popup hands one over (no redirect)."""
         code: str = self._post("/_sandbox/meta/codes", {})["code"]
@@ -137,14 +151,17 @@ class Sandbox:
 
 @contextmanager
 def running_sandbox(
-    access_key_id: str = SANDBOX_KEY_ID, access_key_secret: str = SANDBOX_KEY_SECRET
+    access_key_id: str = SANDBOX_KEY_ID, access_key_secret: str = SANDBOX_KEY_SECRET, config: Path | None = None
 ) -> Iterator[Sandbox]:
-    """Runs `chatlane sandbox --port 0` with one account for the duration of the block."""
+    """Runs `chatlane sandbox --port 0` with one account (and the configuration file `config`:
+    channel instances, callback URLs…) for the duration of the block."""
     binary = os.environ.get("CHATLANE_BIN", str(REPO / "target" / "debug" / "chatlane"))
     if not Path(binary).is_file():
         pytest.fail(f"no chatlane binary at {binary}: run `cargo build -p chatlane-cli` or set CHATLANE_BIN")
     command = [binary, "sandbox", "--port", "0"]
     command += ["--access-key-id", access_key_id, "--access-key-secret", access_key_secret]
+    if config is not None:
+        command += ["--config", str(config)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert process.stdout is not None
@@ -157,6 +174,38 @@ def running_sandbox(
     finally:
         process.kill()
         process.wait(timeout=10)
+
+
+@contextmanager
+def pushing_sandbox(url: str, folder: Path) -> Iterator[Sandbox]:
+    """A sandbox pushing CAMS receipts and inbound messages of `BUSINESS` (with `PUSH_TOKEN` in
+    the URLs) and Meta's signed webhooks to the webhook server at `url`: `/cams/status`,
+    `/cams/inbound`, `/meta`. Its configuration file is written in `folder`."""
+    config = {
+        "custSpaces": [
+            {
+                "id": "cams-1",
+                "numbers": [BUSINESS],
+                "statusCallbackUrl": f"{url}/cams/status?token={PUSH_TOKEN}",
+                "upCallbackUrl": f"{url}/cams/inbound?token={PUSH_TOKEN}",
+            }
+        ],
+        "meta": {"webhookUrl": f"{url}/meta"},
+        "receiptDelayMs": 5,
+    }
+    path = folder / "sandbox.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    with running_sandbox(config=path) as sandbox:
+        yield sandbox
+
+
+def until(done: Callable[[], bool], what: str) -> None:
+    """Waits (at most 10 s) until `done()` holds."""
+    for _ in range(1000):
+        if done():
+            return
+        time.sleep(0.01)
+    pytest.fail(f"never {what}")
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ import pytest
 
 import chatlane
 import typing_example
-from chatlane import _chatlane, _events, _model
+from chatlane import _chatlane, _events, _model, _receiver
 from conftest import REPO, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET, Sandbox
 
 STUB = Path(chatlane.__file__).with_name("_chatlane.pyi")
@@ -247,12 +247,21 @@ def test_package_exports_and_stub_match_the_extension() -> None:
     native = {name for name in vars(_chatlane) if not name.startswith("_")} | {"__version__"}
     # The test hooks of a `test-hooks` build (as the tests build it) are not in the stub.
     hooks = {"_panic_probe", "_panic_probe_sync", "_panic_probe_async"}
-    assert set(chatlane.__all__) == native | set(_events.__all__) | set(_model.__all__)
+    assert set(chatlane.__all__) == native | set(_events.__all__) | set(_model.__all__) | set(_receiver.__all__)
     assert all(hasattr(chatlane, name) for name in chatlane.__all__)
     stub = ast.parse(STUB.read_text())
     stubbed_classes = {node.name for node in stub.body if isinstance(node, ast.ClassDef)}
-    values = {"AccessToken", "GranularScope", "OutcomeEvent", "RetryEvent", "SendReceipt", "TokenInfo", "Violation"}
-    assert stubbed_classes == set(error_classes()) | values | {"Client", "MetaApp"}
+    values = {
+        "AccessToken",
+        "GranularScope",
+        "OutcomeEvent",
+        "RetryEvent",
+        "SendReceipt",
+        "SendRecord",
+        "TokenInfo",
+        "Violation",
+    }
+    assert stubbed_classes == set(error_classes()) | values | {"Client", "MetaApp", "_Receiver"}
     stubbed_functions = {node.name for node in stub.body if isinstance(node, ast.FunctionDef)}
     assert stubbed_functions == {
         name
@@ -262,7 +271,7 @@ def test_package_exports_and_stub_match_the_extension() -> None:
     for node in stub.body:
         if isinstance(node, ast.ClassDef) and node.name not in error_classes():
             members = {item.name for item in node.body if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))}
-            public = {name for name in dir(getattr(chatlane, node.name)) if not name.startswith("_")}
+            public = {name for name in dir(getattr(_chatlane, node.name)) if not name.startswith("_")}
             assert {name for name in members if not name.startswith("_")} == public, node.name
     assert chatlane.__version__ == "0.1.0"
     assert (Path(chatlane.__file__).parent / "py.typed").is_file()

@@ -29,6 +29,11 @@ Receiving: ``parse_cams_push(body, kind)`` and ``parse_meta_webhook(body)`` read
 CAMS push or a Meta webhook into frozen event values (``StatusEvent``, ``InboundEvent``,
 ``UnsupportedEvent``); ``verify_meta_signature`` and ``verify_meta_challenge`` check Meta's
 requests first, and ``dedup_key(event)`` gives the key a redelivery of an event has too.
+``Receiver`` does all of that for a web framework: ``handle`` a request, send back the
+``WebhookReply``, process its events and ``commit`` them; with an ``event_store`` each event is
+handed out once, also across restarts (``reclaim`` returns what a crash left uncommitted), a
+``Client`` with the same store enforces the 24-hour window, and ``send(task_id)`` says what
+became of a send whose outcome was unknown (a ``SendRecord``).
 """
 
 from . import _events, _model
@@ -51,6 +56,7 @@ from ._chatlane import (
     RequestTimeoutError,
     RetryEvent,
     SendReceipt,
+    SendRecord,
     ServerError,
     SessionWindowError,
     StorageError,
@@ -72,6 +78,7 @@ from ._chatlane import (
 )
 from ._events import *  # noqa: F403 (receiving; its names are in _events.__all__)
 from ._model import *  # noqa: F403 (the generated model; its names are in _model.__all__)
+from ._receiver import Receiver, WebhookEndpoint, WebhookReply
 
 __all__ = [
     "AccessToken",
@@ -88,10 +95,12 @@ __all__ = [
     "OutcomeEvent",
     "OutcomeUnknownError",
     "PermissionDeniedError",
+    "Receiver",
     "RejectedError",
     "RequestTimeoutError",
     "RetryEvent",
     "SendReceipt",
+    "SendRecord",
     "ServerError",
     "SessionWindowError",
     "StorageError",
@@ -101,6 +110,8 @@ __all__ = [
     "TokenInfo",
     "ValidationError",
     "Violation",
+    "WebhookEndpoint",
+    "WebhookReply",
     "__version__",
     "enable_logging",
     "mass_violations",

@@ -1,9 +1,9 @@
 """Type hints for the ``chatlane._chatlane`` extension module (written by hand)."""
 
 from datetime import datetime
-from typing import Awaitable, Callable, Mapping, Sequence, final
+from typing import Awaitable, Callable, Literal, Mapping, Sequence, final
 
-from chatlane._model import MassMessage, Message, SignatureMatch
+from chatlane._model import MassMessage, Message, ProviderKind, SignatureMatch
 
 __version__: str
 
@@ -378,6 +378,68 @@ def _parse_meta_webhook(body: bytes) -> str:
 
 def _dedup_key(event: str) -> str:
     """The dedup key of an event given as its JSON text (for ``chatlane.dedup_key``)."""
+
+@final
+class _Receiver:
+    """The native half of ``chatlane.Receiver`` (use that instead)."""
+
+    def __init__(
+        self,
+        *,
+        meta_app_secret: str | None = None,
+        meta_verify_token: str | None = None,
+        cams_token: str | None = None,
+        cams_allowed_ips: Sequence[str] = (),
+        cams_unauthenticated: bool = False,
+        event_store: str | None = None,
+    ) -> None: ...
+    def handle(
+        self,
+        endpoint: str,
+        method: str,
+        query: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        remote_addr: str | None,
+    ) -> tuple[int, str, str, str, int, ChatlaneError | None]:
+        """Status, content type, body, the new events' JSON text, how many were skipped, and
+        the refusal (an exception, not raised)."""
+    def commit(self, events: list[str]) -> None:
+        """Commits the events given as their JSON texts."""
+    def reclaim(self, lease: float, limit: int) -> str:
+        """The JSON text of the events reclaimed."""
+    def send(self, task_id: str, provider: str) -> SendRecord | None: ...
+
+@final
+class SendRecord:
+    """What the event store knows of a send whose outcome was unknown (``Receiver.send``)."""
+
+    @property
+    def provider(self) -> ProviderKind:
+        """The provider it was sent through."""
+    @property
+    def task_id(self) -> str:
+        """The correlation ID it carried (CAMS ``TaskId``, Meta ``biz_opaque_callback_data``)."""
+    @property
+    def from_(self) -> str:
+        """The business number (Meta: phone number ID) it was sent from."""
+    @property
+    def to(self) -> str:
+        """The recipient."""
+    @property
+    def state(self) -> Literal["unknown", "accepted", "absent", "resent"]:
+        """Where it stands: ``"unknown"`` (never re-send it), ``"accepted"`` (a receipt carrying
+        its task ID arrived), ``"absent"`` (proven never to have arrived) or ``"resent"``."""
+    @property
+    def message_id(self) -> str | None:
+        """The provider's message ID, once ``state`` is ``"accepted"``."""
+    @property
+    def recorded_ms(self) -> int:
+        """When it was recorded, in milliseconds since the Unix epoch."""
+    @property
+    def updated_ms(self) -> int:
+        """When its state last changed, in milliseconds since the Unix epoch."""
+    def __eq__(self, other: object) -> bool: ...
 
 @final
 class AccessToken:

@@ -47,10 +47,15 @@ def dedup_key(event: Event) -> str:
 
     Raises ``TypeError`` for anything but an event, and ``InvalidParameterError`` for an event
     whose fields do not have the model's types."""
+    return _chatlane._dedup_key(_event_json(event))
+
+
+def _event_json(event: Event) -> str:
+    """The JSON text of ``event`` as the core reads it; ``TypeError`` for anything else."""
     if not isinstance(event, _EVENT_CLASSES):
         expected = "a StatusEvent, InboundEvent or UnsupportedEvent"
         raise TypeError(f"event must be {expected}, not {type(event).__name__}")
-    return _chatlane._dedup_key(json.dumps(event.to_dict()))
+    return json.dumps(event.to_dict())
 
 
 def _events(text: str) -> list[Event]:
