@@ -192,11 +192,11 @@ def ingest_rows(rows: list[Row]) -> list[tuple[str, str, str, float]]:
 
 
 def ingest_table(rows: list[Row]) -> list[str]:
-    out = ["| receiving | body | store | events/s | target |", "|---|---|---|---:|---|"]
+    out = ["| receiving | bodies | store | events/s | µs per event | target |", "|---|---|---|---:|---:|---|"]
     for who, body, store, rate in ingest_rows(rows):
-        target = INGEST_TARGETS.get(store)
+        target = INGEST_TARGETS.get(store) if body.endswith("_1000") else None
         verdict = "–" if target is None else f"≥ {target:,}: {'holds' if rate >= target else 'MISSED'}"
-        out.append(f"| {who} | {body} | {store} | {rate:,.0f} | {verdict} |")
+        out.append(f"| {who} | {body} | {store} | {rate:,.0f} | {1e6 / rate:.2f} | {verdict} |")
     return out
 
 
@@ -273,7 +273,11 @@ def main() -> None:
         "",
         *footprint_table(rows),
         "",
-        "## Receiving: a body of 1,000 events read, verified, deduplicated and committed",
+        "## Receiving: bodies read, verified, deduplicated and committed",
+        "",
+        "`_1000` bodies carry 1,000 events (the issue's targets apply to them); `meta_1` bodies one "
+        "signed status each, the shape pywa handles one request at a time (its row: validator, "
+        "handler, typed status, in-memory duplicate check).",
         "",
         *ingest_table(rows),
         "",
