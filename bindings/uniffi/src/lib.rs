@@ -4,7 +4,7 @@
 //! A thin layer over `chatlane-core`, which exports its message model itself (UniFFI
 //! namespace `chatlane_model`): the records Kotlin and Swift build are the core's own
 //! types. This crate adds the client, the error projection, the pure model functions,
-//! receiving (the webhook parsers over the core's event records) and Meta's OAuth;
+//! receiving (the webhook parsers over the core's event records, and the webhook `Receiver`) and Meta's OAuth;
 //! validation, parsing, credentials, tokens, endpoint checks and the tokio runtime all live
 //! in the core.
 
@@ -15,6 +15,7 @@ mod model;
 mod oauth;
 mod observe;
 mod provider;
+mod receive;
 
 pub use client::{Client, ClientOptions, Credentials, SendCancellation, SendOptions, USER_AGENT};
 pub use error::{ChatlaneError, Violation};
@@ -28,5 +29,6 @@ pub use oauth::{
 };
 pub use observe::{OutcomeEvent, RetryEvent, SendObserver};
 pub use provider::{CredentialsProvider, ProvidedCredentials};
+pub use receive::{Receiver, ReceiverOptions, WebhookEndpoint, WebhookReply};
 
 uniffi::setup_scaffolding!();

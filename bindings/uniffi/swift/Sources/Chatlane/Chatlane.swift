@@ -1998,6 +1998,425 @@ public func FfiConverterTypePendingAuthorization_lower(_ value: PendingAuthoriza
 
 
 /**
+ * A webhook receiver for CAMS pushes and Meta's webhooks that fits any web framework; see
+ * the module documentation. Thread-safe: share one between a server's handlers.
+ */
+public protocol ReceiverProtocol: AnyObject, Sendable {
+    
+    /**
+     * Marks these events processed (by their `dedupKey`), so they are never handed out again,
+     * not even by `reclaim`. Without a store there is nothing to record.
+     */
+    func commit(events: [Event]) async throws 
+    
+    /**
+     * Answers one request to `endpoint`: `method` (`GET`, `POST`…), the raw `query` string
+     * (with or without its `?`), the `headers` (names in any case; a framework's multi-valued
+     * map as it is), the `body` exactly as received, and `remoteAddr`, the peer's address as
+     * the framework gives it (`203.0.113.7`, `[2001:db8::1]:443`…; `null`/`nil` when unknown).
+     *
+     * A refused request is an answer too (4xx, or 5xx so the provider delivers again), with
+     * its typed error in `error`; this throws only for a `remoteAddr` that is not an IP address
+     * (`InvalidParameter`). With a store the events are recorded before this returns: answer
+     * with the reply, process its events, then `commit` them. A cancelled call may still
+     * record them; they then come back through `reclaim`.
+     */
+    func handle(endpoint: WebhookEndpoint, method: String, query: String, headers: [String: [String]], body: Data, remoteAddr: String?) async throws  -> WebhookReply
+    
+    /**
+     * Events recorded but not committed within `leaseMs` milliseconds of being handed out
+     * (their consumer died, e.g. the process crashed): handed out again, at most `limit`,
+     * oldest first; process and `commit` them. Empty without a store.
+     */
+    func reclaim(leaseMs: UInt64, limit: UInt32) async throws  -> [Event]
+    
+    /**
+     * What the event store knows of the send with this `taskId` through `provider` (one that
+     * failed `OutcomeUnknown` with a client sharing the store): still `Unknown`, or `Accepted`
+     * with its message ID once a receipt carrying the task ID arrived. `null`/`nil` without a
+     * store or a record.
+     */
+    func send(taskId: String, provider: ProviderKind) async throws  -> SendRecord?
+    
+}
+/**
+ * A webhook receiver for CAMS pushes and Meta's webhooks that fits any web framework; see
+ * the module documentation. Thread-safe: share one between a server's handlers.
+ */
+open class Receiver: ReceiverProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_receiver(self.handle, $0) }
+    }
+    /**
+     * The receiver `options` describe, with its event store opened (an SQLite file is created
+     * if missing). An empty secret or `eventStore`, a `camsAllowedIps` entry that is neither a
+     * network nor an address, or `camsUnauthenticated` with a token or an allow-list is a
+     * `Configuration` error (code `InvalidConfig`); a store that cannot be opened is `Storage`
+     * (code `StoreFailed`). Without any CAMS setting, CAMS pushes are answered 500.
+     */
+public convenience init(options: ReceiverOptions)throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_constructor_receiver_new(
+        FfiConverterTypeReceiverOptions_lower(options),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_receiver(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Marks these events processed (by their `dedupKey`), so they are never handed out again,
+     * not even by `reclaim`. Without a store there is nothing to record.
+     */
+open func commit(events: [Event])async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_receiver_commit(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeEvent.lower(events)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_void,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_void,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * Answers one request to `endpoint`: `method` (`GET`, `POST`…), the raw `query` string
+     * (with or without its `?`), the `headers` (names in any case; a framework's multi-valued
+     * map as it is), the `body` exactly as received, and `remoteAddr`, the peer's address as
+     * the framework gives it (`203.0.113.7`, `[2001:db8::1]:443`…; `null`/`nil` when unknown).
+     *
+     * A refused request is an answer too (4xx, or 5xx so the provider delivers again), with
+     * its typed error in `error`; this throws only for a `remoteAddr` that is not an IP address
+     * (`InvalidParameter`). With a store the events are recorded before this returns: answer
+     * with the reply, process its events, then `commit` them. A cancelled call may still
+     * record them; they then come back through `reclaim`.
+     */
+open func handle(endpoint: WebhookEndpoint, method: String, query: String = "", headers: [String: [String]] = [:], body: Data, remoteAddr: String? = nil)async throws  -> WebhookReply  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_receiver_handle(
+                        self.uniffiCloneHandle(),FfiConverterTypeWebhookEndpoint_lower(endpoint),FfiConverterString.lower(method),FfiConverterString.lower(query),FfiConverterDictionaryStringSequenceString.lower(headers),FfiConverterData.lower(body),FfiConverterOptionString.lower(remoteAddr)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWebhookReply_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * Events recorded but not committed within `leaseMs` milliseconds of being handed out
+     * (their consumer died, e.g. the process crashed): handed out again, at most `limit`,
+     * oldest first; process and `commit` them. Empty without a store.
+     */
+open func reclaim(leaseMs: UInt64, limit: UInt32)async throws  -> [Event]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_receiver_reclaim(
+                        self.uniffiCloneHandle(),FfiConverterUInt64.lower(leaseMs),FfiConverterUInt32.lower(limit)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeEvent.lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * What the event store knows of the send with this `taskId` through `provider` (one that
+     * failed `OutcomeUnknown` with a client sharing the store): still `Unknown`, or `Accepted`
+     * with its message ID once a receipt carrying the task ID arrived. `null`/`nil` without a
+     * store or a record.
+     */
+open func send(taskId: String, provider: ProviderKind)async throws  -> SendRecord?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_receiver_send(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(taskId),FfiConverterTypeProviderKind_lower(provider)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeSendRecord.lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_receiver_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceiver: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Receiver
+
+    public static func lift(_ handle: UInt64) throws -> Receiver {
+        return Receiver(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Receiver) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Receiver {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Receiver, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiver_lift(_ handle: UInt64) throws -> Receiver {
+    return try FfiConverterTypeReceiver.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiver_lower(_ value: Receiver) -> UInt64 {
+    return FfiConverterTypeReceiver.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Receiver settings, every one optional.
+ *
+ * An object rather than a record: a Kotlin data class or Swift struct would print the app
+ * secret and the tokens; this prints the core's `Debug` form, in which they are `***`.
+ */
+public protocol ReceiverOptionsProtocol: AnyObject, Sendable {
+    
+}
+/**
+ * Receiver settings, every one optional.
+ *
+ * An object rather than a record: a Kotlin data class or Swift struct would print the app
+ * secret and the tokens; this prints the core's `Debug` form, in which they are `***`.
+ */
+open class ReceiverOptions: ReceiverOptionsProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_receiveroptions(self.handle, $0) }
+    }
+    /**
+     * Settings for a [`Receiver`]: Meta's `metaAppSecret` (notifications are signed with it)
+     * and `metaVerifyToken` (the subscription request); CAMS's `camsToken` (the push URLs carry
+     * it as `?token=`) and/or `camsAllowedIps` (networks such as `47.74.0.0/16`, or
+     * addresses), or `camsUnauthenticated` to accept CAMS pushes with neither; `eventStore`,
+     * an SQLite file (created if missing) or `:memory:`, where events are recorded so that
+     * redeliveries are skipped; without one, every event of every request is handed out.
+     * Checked when the receiver is built.
+     */
+public convenience init(metaAppSecret: String? = nil, metaVerifyToken: String? = nil, camsToken: String? = nil, camsAllowedIps: [String] = [], camsUnauthenticated: Bool = false, eventStore: String? = nil) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_constructor_receiveroptions_new(
+        FfiConverterOptionString.lower(metaAppSecret),
+        FfiConverterOptionString.lower(metaVerifyToken),
+        FfiConverterOptionString.lower(camsToken),
+        FfiConverterSequenceString.lower(camsAllowedIps),
+        FfiConverterBool.lower(camsUnauthenticated),
+        FfiConverterOptionString.lower(eventStore),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_receiveroptions(handle, $0) }
+    }
+
+    
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_receiveroptions_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReceiverOptions: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ReceiverOptions
+
+    public static func lift(_ handle: UInt64) throws -> ReceiverOptions {
+        return ReceiverOptions(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ReceiverOptions) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReceiverOptions {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ReceiverOptions, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiverOptions_lift(_ handle: UInt64) throws -> ReceiverOptions {
+    return try FfiConverterTypeReceiverOptions.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReceiverOptions_lower(_ value: ReceiverOptions) -> UInt64 {
+    return FfiConverterTypeReceiverOptions.lower(value)
+}
+
+
+
+
+
+
+/**
  * Cancels the send it is given to ([`Client::send_cancellable`]), also before it starts.
  */
 public protocol SendCancellationProtocol: AnyObject, Sendable {
@@ -3592,6 +4011,125 @@ public func FfiConverterTypeSendReceipt_lower(_ value: SendReceipt) -> RustBuffe
 
 
 /**
+ * What is known of one send whose answer did not say whether it took effect.
+ */
+public struct SendRecord: Equatable, Hashable {
+    /**
+     * The provider it was sent through.
+     */
+    public let provider: ProviderKind
+    /**
+     * The correlation ID the send carried (CAMS `TaskId`, Meta `biz_opaque_callback_data`).
+     */
+    public let taskId: String
+    /**
+     * The business number it was sent from.
+     */
+    public let from: String
+    /**
+     * The recipient.
+     */
+    public let to: String
+    /**
+     * Where it stands.
+     */
+    public let state: SendState
+    /**
+     * When it was recorded, in milliseconds since the Unix epoch.
+     */
+    public let recordedMs: UInt64
+    /**
+     * When its state last changed, in milliseconds since the Unix epoch.
+     */
+    public let updatedMs: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The provider it was sent through.
+         */provider: ProviderKind, 
+        /**
+         * The correlation ID the send carried (CAMS `TaskId`, Meta `biz_opaque_callback_data`).
+         */taskId: String, 
+        /**
+         * The business number it was sent from.
+         */from: String, 
+        /**
+         * The recipient.
+         */to: String, 
+        /**
+         * Where it stands.
+         */state: SendState, 
+        /**
+         * When it was recorded, in milliseconds since the Unix epoch.
+         */recordedMs: UInt64, 
+        /**
+         * When its state last changed, in milliseconds since the Unix epoch.
+         */updatedMs: UInt64) {
+        self.provider = provider
+        self.taskId = taskId
+        self.from = from
+        self.to = to
+        self.state = state
+        self.recordedMs = recordedMs
+        self.updatedMs = updatedMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SendRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendRecord {
+        return
+            try SendRecord(
+                provider: FfiConverterTypeProviderKind.read(from: &buf), 
+                taskId: FfiConverterString.read(from: &buf), 
+                from: FfiConverterString.read(from: &buf), 
+                to: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeSendState.read(from: &buf), 
+                recordedMs: FfiConverterUInt64.read(from: &buf), 
+                updatedMs: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SendRecord, into buf: inout [UInt8]) {
+        FfiConverterTypeProviderKind.write(value.provider, into: &buf)
+        FfiConverterString.write(value.taskId, into: &buf)
+        FfiConverterString.write(value.from, into: &buf)
+        FfiConverterString.write(value.to, into: &buf)
+        FfiConverterTypeSendState.write(value.state, into: &buf)
+        FfiConverterUInt64.write(value.recordedMs, into: &buf)
+        FfiConverterUInt64.write(value.updatedMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendRecord_lift(_ buf: RustBuffer) throws -> SendRecord {
+    return try FfiConverterTypeSendRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendRecord_lower(_ value: SendRecord) -> RustBuffer {
+    return FfiConverterTypeSendRecord.lower(value)
+}
+
+
+/**
  * What Meta's `debug_token` says about a token.
  */
 public struct TokenInfo: Equatable, Hashable {
@@ -3798,6 +4336,125 @@ public func FfiConverterTypeViolation_lift(_ buf: RustBuffer) throws -> Violatio
 #endif
 public func FfiConverterTypeViolation_lower(_ value: Violation) -> RustBuffer {
     return FfiConverterTypeViolation.lower(value)
+}
+
+
+/**
+ * What to answer one request with, and the events it brought.
+ */
+public struct WebhookReply: Equatable, Hashable {
+    /**
+     * The HTTP status: 200 accepted (with a store: its events recorded); 400 unreadable body,
+     * 401 signature or push token wrong or missing, 403 address not allowed or verify token
+     * wrong, 405 wrong method, 413 body over 4 MiB, 500 receiver not configured for the
+     * provider and 503 store failed (both: the provider delivers again later).
+     */
+    public let status: UInt16
+    /**
+     * The `Content-Type` of `body`.
+     */
+    public let contentType: String
+    /**
+     * The response body.
+     */
+    public let body: String
+    /**
+     * The events to process, in the order received: all of them without a store; with one,
+     * only those not seen before. Process them, then `commit` them.
+     */
+    public let events: [Event]
+    /**
+     * Events skipped: redeliveries, and statuses that would move a message backwards.
+     */
+    public let skipped: UInt32
+    /**
+     * Why the request was refused (`null`/`nil` when `status` is 200): the same typed error
+     * a call would throw.
+     */
+    public let error: ChatlaneError?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The HTTP status: 200 accepted (with a store: its events recorded); 400 unreadable body,
+         * 401 signature or push token wrong or missing, 403 address not allowed or verify token
+         * wrong, 405 wrong method, 413 body over 4 MiB, 500 receiver not configured for the
+         * provider and 503 store failed (both: the provider delivers again later).
+         */status: UInt16, 
+        /**
+         * The `Content-Type` of `body`.
+         */contentType: String, 
+        /**
+         * The response body.
+         */body: String, 
+        /**
+         * The events to process, in the order received: all of them without a store; with one,
+         * only those not seen before. Process them, then `commit` them.
+         */events: [Event], 
+        /**
+         * Events skipped: redeliveries, and statuses that would move a message backwards.
+         */skipped: UInt32, 
+        /**
+         * Why the request was refused (`null`/`nil` when `status` is 200): the same typed error
+         * a call would throw.
+         */error: ChatlaneError?) {
+        self.status = status
+        self.contentType = contentType
+        self.body = body
+        self.events = events
+        self.skipped = skipped
+        self.error = error
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WebhookReply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWebhookReply: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WebhookReply {
+        return
+            try WebhookReply(
+                status: FfiConverterUInt16.read(from: &buf), 
+                contentType: FfiConverterString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                events: FfiConverterSequenceTypeEvent.read(from: &buf), 
+                skipped: FfiConverterUInt32.read(from: &buf), 
+                error: FfiConverterOptionTypeChatlaneError.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WebhookReply, into buf: inout [UInt8]) {
+        FfiConverterUInt16.write(value.status, into: &buf)
+        FfiConverterString.write(value.contentType, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterSequenceTypeEvent.write(value.events, into: &buf)
+        FfiConverterUInt32.write(value.skipped, into: &buf)
+        FfiConverterOptionTypeChatlaneError.write(value.error, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookReply_lift(_ buf: RustBuffer) throws -> WebhookReply {
+    return try FfiConverterTypeWebhookReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookReply_lower(_ value: WebhookReply) -> RustBuffer {
+    return FfiConverterTypeWebhookReply.lower(value)
 }
 
 
@@ -4947,6 +5604,192 @@ public func FfiConverterTypeChatlaneError_lower(_ value: ChatlaneError) -> RustB
     return FfiConverterTypeChatlaneError.lower(value)
 }
 
+
+/**
+ * Where a send with an unknown outcome stands.
+ */
+
+public enum SendState: Equatable, Hashable {
+    
+    /**
+     * Nothing proves either way: never send it again.
+     */
+    case unknown
+    /**
+     * A receipt carrying its task ID arrived: the provider took it, with this message ID.
+     */
+    case accepted(
+        /**
+         * The provider's message ID, from the receipt.
+         */messageId: String
+    )
+    /**
+     * The provider's history proves it never arrived: it may be sent again, once.
+     */
+    case absent
+    /**
+     * It was sent again after being proven absent (the new send's outcome is its own).
+     */
+    case resent
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SendState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendState: FfiConverterRustBuffer {
+    typealias SwiftType = SendState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .unknown
+        
+        case 2: return .accepted(messageId: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .absent
+        
+        case 4: return .resent
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SendState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .accepted(messageId):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(messageId, into: &buf)
+            
+        
+        case .absent:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .resent:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendState_lift(_ buf: RustBuffer) throws -> SendState {
+    return try FfiConverterTypeSendState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendState_lower(_ value: SendState) -> RustBuffer {
+    return FfiConverterTypeSendState.lower(value)
+}
+
+
+
+/**
+ * Which push a request is: the URL the provider was given says so.
+ */
+
+public enum WebhookEndpoint: Equatable, Hashable {
+    
+    /**
+     * CAMS `ChatAppStatus` pushes (the channel instance's `StatusCallbackUrl`).
+     */
+    case camsStatus
+    /**
+     * CAMS `ChatAppInbound` pushes (its `UpCallbackUrl`).
+     */
+    case camsInbound
+    /**
+     * Meta's webhook: its subscription request (GET) and notifications (POST).
+     */
+    case meta
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension WebhookEndpoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWebhookEndpoint: FfiConverterRustBuffer {
+    typealias SwiftType = WebhookEndpoint
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WebhookEndpoint {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .camsStatus
+        
+        case 2: return .camsInbound
+        
+        case 3: return .meta
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WebhookEndpoint, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .camsStatus:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .camsInbound:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .meta:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookEndpoint_lift(_ buf: RustBuffer) throws -> WebhookEndpoint {
+    return try FfiConverterTypeWebhookEndpoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWebhookEndpoint_lower(_ value: WebhookEndpoint) -> RustBuffer {
+    return FfiConverterTypeWebhookEndpoint.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -5286,6 +6129,54 @@ fileprivate struct FfiConverterOptionTypeSendReceipt: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSendRecord: FfiConverterRustBuffer {
+    typealias SwiftType = SendRecord?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSendRecord.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSendRecord.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeChatlaneError: FfiConverterRustBuffer {
+    typealias SwiftType = ChatlaneError?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeChatlaneError.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeChatlaneError.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -5403,6 +6294,32 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         for _ in 0..<len {
             let key = try FfiConverterString.read(from: &buf)
             let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringSequenceString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: [String]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterSequenceString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: [String]] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: [String]]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterSequenceString.read(from: &buf)
             dict[key] = value
         }
         return dict
@@ -5755,6 +6672,18 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_credentialsprovider_credentials() != 28026) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_method_receiver_commit() != 11124) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_receiver_handle() != 20155) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_receiver_reclaim() != 52108) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_receiver_send() != 61257) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_constructor_client_new() != 20943) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5771,6 +6700,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_constructor_pendingauthorization_from_json() != 61155) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_constructor_receiver_new() != 48596) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_constructor_receiveroptions_new() != 51548) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -185,6 +185,19 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
     fun metaCode(): String =
         Json.parseToJsonElement(post("/_sandbox/meta/codes", JsonObject(emptyMap()))).jsonObject.string("code")!!
 
+    /** A user's message [text] from [from] to the business number [to]: opens the window, pushed to the inbound callback. */
+    fun inbound(from: String, to: String, text: String) {
+        val body = buildJsonObject {
+            put("from", from)
+            put("to", to)
+            put("text", text)
+        }
+        post("/_sandbox/inbound", body)
+    }
+
+    /** Every push the sandbox made so far (`kind`, `url`, `body`, and `outcome`: the receiver's HTTP status). */
+    fun callbacks(): List<JsonObject> = getArray("/_sandbox/callbacks")
+
     /** The body [path] answers to a `POST` of [body], checked to come with status [expected]. */
     private fun post(path: String, body: JsonObject, expected: Int = 200): String {
         val request = HttpRequest.newBuilder(URI.create("$endpoint$path"))
@@ -221,13 +234,19 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
         /**
          * Starts a sandbox on a free port and waits for its address. Another [accessKeyId]
          * (signed with [SANDBOX_KEY_SECRET]) gives the clients of this sandbox their own
-         * pacing budget: chatlane paces per AccessKey ID, process-wide.
+         * pacing budget: chatlane paces per AccessKey ID, process-wide. [config] is the JSON of
+         * a configuration file (`--config`: channel instances, callback URLs, Meta's webhook…).
          */
-        fun start(accessKeyId: String = SANDBOX_KEY_ID): Sandbox {
+        fun start(accessKeyId: String = SANDBOX_KEY_ID, config: String? = null): Sandbox {
             val bin = System.getenv("CHATLANE_BIN") ?: System.getProperty("chatlane.bin")
                 ?: error("set CHATLANE_BIN or -Dchatlane.bin to the chatlane binary")
             check(Files.isExecutable(Path.of(bin))) { "$bin is not built: run `cargo build -p chatlane-cli`" }
-            val process = ProcessBuilder(bin, "sandbox", "--port", "0", "--access-key-id", accessKeyId)
+            val configArgs = config?.let { json ->
+                val file = Files.createTempFile("chatlane-sandbox-", ".json").apply { toFile().deleteOnExit() }
+                Files.writeString(file, json)
+                listOf("--config", file.toString())
+            }.orEmpty()
+            val process = ProcessBuilder(listOf(bin, "sandbox", "--port", "0", "--access-key-id", accessKeyId) + configArgs)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start()
             val stdout = process.inputStream.bufferedReader()
