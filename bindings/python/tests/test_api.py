@@ -215,10 +215,11 @@ def test_functions_and_sends_refuse_other_objects(client: chatlane.Client) -> No
 
 def test_receipt_and_violation_values() -> None:
     receipt = chatlane.SendReceipt(message_id="m1", request_id="r1", task_id="t1")
-    assert (receipt.task_id, receipt.attempts) == ("t1", 1)
-    assert repr(receipt) == "SendReceipt(message_id='m1', request_id='r1', task_id='t1', attempts=1)"
+    assert (receipt.task_id, receipt.attempts, receipt.fallback) == ("t1", 1, False)
+    assert repr(receipt) == "SendReceipt(message_id='m1', request_id='r1', task_id='t1', attempts=1, fallback=False)"
     assert receipt == chatlane.SendReceipt(message_id="m1", request_id="r1", task_id="t1", attempts=1)
     assert receipt != chatlane.SendReceipt(message_id="m1", request_id="r1", task_id="t1", attempts=2)
+    assert receipt != chatlane.SendReceipt(message_id="m1", request_id="r1", task_id="t1", fallback=True)
     violation = chatlane.Violation(code="required", path="to", message="must not be empty")
     assert repr(violation) == "Violation(code='required', path='to', message='must not be empty')"
 

@@ -221,14 +221,29 @@ def test_a_free_form_message_waits_for_the_users_message(pushing: Pushing) -> No
     assert closed.value.task_id is not None
     assert pushing.sandbox.ledger_to(user) == [], "refused before sending"
     client.send(template_to(user))
+    fallback = pushing.cams_client(
+        event_store=str(pushing.store),
+        session_window="fallback",
+        session_window_template="744c4b5c79c94324",
+        session_window_language="en",
+    )
+    receipt = fallback.send(text)
+    assert receipt.fallback
+    sent = pushing.sandbox.ledger_to(user)[-1]
+    assert (sent["messageId"], sent["params"]["Type"], sent["params"]["TemplateCode"]) == (
+        receipt.message_id,
+        "template",
+        "744c4b5c79c94324",
+    )
 
     pushing.sandbox.user_writes(user, BUSINESS, "where is my order?")
     until(lambda: len(pushing.server.inbound_from(user)) == 1, "the user's message")
     (inbound,) = pushing.server.inbound_from(user)
     assert isinstance(inbound.content, chatlane.InboundText)
     assert inbound.content.body == "where is my order?"
-    client.send(text)
-    assert len(pushing.sandbox.ledger_to(user)) == 2
+    assert not client.send(text).fallback
+    assert not fallback.send(text).fallback, "an open window needs no fallback"
+    assert len(pushing.sandbox.ledger_to(user)) == 4
 
 
 def test_a_send_whose_answer_never_came_is_resolved_by_its_receipt(pushing: Pushing) -> None:
