@@ -4,10 +4,11 @@
  * core. Sends run off the event loop and resolve with a {@link Receipt}; every failure is a
  * {@link ChatlaneError} subclass with a stable `code`. Messages are plain objects typed by the
  * model in `./model` ({@link Message}, {@link MassMessage}), checked by the same validator as
- * in every other language. {@link MetaApp} gets Meta tokens through OAuth.
+ * in every other language. {@link MetaApp} gets Meta tokens through OAuth. {@link Receiver}
+ * answers the providers' webhooks and hands out their events.
  */
 
-import type { CamsPushKind, Event, MassMessage, Message, SignatureMatch } from './model'
+import type { CamsPushKind, Event, MassMessage, Message, ProviderKind, SignatureMatch } from './model'
 
 export * from './model'
 
@@ -484,6 +485,148 @@ export declare function verifyMetaChallenge(query: string, verifyToken: string):
  * @throws {InvalidParameterError} when `event` is not an event.
  */
 export declare function dedupKey(event: Event): string
+
+/** Which push a request is, by the URL it came to (see {@link Receiver.handle}). */
+export type WebhookEndpoint = 'cams_status' | 'cams_inbound' | 'meta'
+
+/**
+ * What a {@link Receiver} checks pushes against and records events in. Every value is checked
+ * when the receiver is built: an unknown name or a wrong type is a {@link ConfigurationError}
+ * (code `'InvalidConfig'`). Secrets are never shown by `toString`, `util.inspect` or errors.
+ */
+export interface ReceiverOptions {
+  /** Meta: the app secret notifications are signed with; without it, they are refused (500). */
+  metaAppSecret?: string | null
+  /** Meta: the verify token of the webhook subscription; without it, the subscription `GET` is refused. */
+  metaVerifyToken?: string | null
+  /**
+   * CAMS: a shared secret the push URLs carry as `?token=…` (CAMS signs nothing), compared in
+   * constant time.
+   */
+  camsToken?: string | null
+  /** CAMS: the networks (`'47.74.0.0/16'`) or addresses pushes may come from. */
+  camsAllowedIps?: readonly string[] | null
+  /**
+   * CAMS: accept pushes with neither a token nor an allow-list (anyone who finds the URL could
+   * then forge receipts); off by default, when such pushes are refused (500).
+   */
+  camsUnauthenticated?: boolean | null
+  /**
+   * Where events are recorded before the reply says 200: an SQLite file (created if missing;
+   * shared with a client's `eventStore` and with other processes) or `':memory:'`. Without
+   * one, every event of every request is handed out, redeliveries included.
+   */
+  eventStore?: string | null
+}
+
+/**
+ * The headers of a request: an object as Node gives them (`req.headers`), or `[name, value]`
+ * pairs (an array, a WHATWG `Headers`, a `Map`). Names in any case.
+ */
+export type WebhookHeaders =
+  | Readonly<Record<string, string | readonly string[] | undefined>>
+  | Iterable<readonly [string, string]>
+
+/** One HTTP request as the server received it (see {@link Receiver.handle}). */
+export interface WebhookRequest {
+  /** `'POST'` for pushes, `'GET'` for Meta's subscription request (any case). */
+  method: string
+  /** The raw query string, with or without its `?` (CAMS's `token`, Meta's `hub.*`). */
+  query?: string | null
+  /** The request's headers (Meta's `X-Hub-Signature-256` among them). */
+  headers?: WebhookHeaders | null
+  /**
+   * The body exactly as received, before any parsing (the signature covers these bytes; a
+   * string is taken as UTF-8).
+   */
+  body?: Uint8Array | string | null
+  /**
+   * The peer's address, as `req.socket.remoteAddress` gives it (`'::ffff:203.0.113.7'`,
+   * `'203.0.113.7:51234'`…), checked against `camsAllowedIps`; behind a proxy, the client
+   * address it vouches for.
+   */
+  remoteAddr?: string | null
+}
+
+/** What to answer a request with, and the events it brought (see {@link Receiver.handle}). */
+export interface WebhookReply {
+  /**
+   * The HTTP status: 200 accepted (with a store: its events recorded); 400 unreadable body,
+   * 401 signature or push token wrong or missing, 403 address not allowed or verify token
+   * wrong, 405 wrong method, 413 body over 4 MiB, 500 receiver not configured for the
+   * provider, 503 store failed (the provider delivers again on 5xx).
+   */
+  status: number
+  /** The `Content-Type` of `body`. */
+  contentType: string
+  /** The response body (a refusal's is `{"code", "message"}` JSON, never a secret). */
+  body: string
+  /**
+   * The events to process, in order: all of them without a store; with one, only those not
+   * seen before. Commit them once processed ({@link Receiver.commit}).
+   */
+  events: Event[]
+  /** Events skipped as redeliveries, or as statuses that would move a message backwards. */
+  skipped: number
+  /** Why the request was refused; `null` when `status` is 200. */
+  error: ChatlaneError | null
+}
+
+/** Where a send stands that ended with an {@link OutcomeUnknownError}, as the event store knows it. */
+export type SendState = 'unknown' | 'accepted' | 'absent' | 'resent'
+
+/** What {@link Receiver.send} resolves with. */
+export interface SendStatus {
+  /** `'accepted'` once a receipt carrying the send's task ID arrived; `'unknown'` until then. */
+  state: SendState
+  /** The provider's message ID, once accepted. */
+  messageId: string | null
+}
+
+/**
+ * A webhook receiver that fits any web framework: hand it what the server received and send
+ * back the reply it gives. It authenticates each provider's pushes (Meta's
+ * `X-Hub-Signature-256` over the raw body bytes, CAMS's URL token and/or address allow-list)
+ * and, with an event store, records the events before the reply says 200, hands out only
+ * those not seen before (redeliveries and statuses that would go backwards are skipped), and
+ * gives back through {@link Receiver.reclaim} what a crashed consumer never committed. Every
+ * call runs off the event loop. Share one per process. `toString` and `util.inspect` never
+ * show a secret.
+ */
+export declare class Receiver {
+  /**
+   * @throws {ConfigurationError} for bad options.
+   * @throws {StorageError} for an event store that cannot be opened.
+   */
+  constructor(options?: ReceiverOptions)
+  /**
+   * Answers one request to `endpoint`; never rejects for a refused request (that is the
+   * reply's status and error). Rejects with a `TypeError` for arguments of the wrong type, a
+   * {@link ConfigurationError} for an unknown endpoint, an {@link InvalidParameterError} for
+   * a `remoteAddr` that is not an IP address.
+   */
+  handle(endpoint: WebhookEndpoint, request: WebhookRequest): Promise<WebhookReply>
+  /**
+   * Marks these events processed, by their dedup keys: they are handed out neither again by
+   * a redelivery nor by {@link Receiver.reclaim}. Rejects with an {@link InvalidParameterError}
+   * for a value that is not an event, a {@link StorageError} when the store fails.
+   */
+  commit(events: readonly Event[]): Promise<void>
+  /**
+   * Events recorded but not committed within `leaseMs` of being handed out (their consumer
+   * died), handed out again: at most `limit`, oldest first; empty without a store. Rejects
+   * with an {@link InvalidParameterError} for a lease or limit that is not a whole number,
+   * 0 or more.
+   */
+  reclaim(leaseMs: number, limit: number): Promise<Event[]>
+  /**
+   * What the event store knows of the send with `taskId` through `provider` (default
+   * `'cams'`), or `null` (no store, or no such send recorded).
+   */
+  send(taskId: string, provider?: ProviderKind): Promise<SendStatus | null>
+  /** A description without secrets. */
+  toString(): string
+}
 
 /** What a {@link MetaApp} is built with. */
 export interface MetaAppOptions {

@@ -4,6 +4,7 @@ import chatlane from './index.js'
 
 export const {
   Client,
+  Receiver,
   MetaApp,
   AccessToken,
   ChatlaneError,

@@ -58,6 +58,10 @@ pub fn dedup_key(env: &Env, event: String) -> napi::Result<String> {
 
 /// The events as JSON text, or the error to throw.
 fn events_json(env: &Env, events: Result<Vec<Event>, Error>) -> napi::Result<String> {
-    let events = events.map_err(|error| rethrowable(env, &error))?;
-    Ok(serde_json::to_string(&events).expect("events serialise"))
+    events.map(|events| events_text(&events)).map_err(|error| rethrowable(env, &error))
+}
+
+/// The JSON text of `events`, as `index.js` parses it into plain objects.
+pub(crate) fn events_text(events: &[Event]) -> String {
+    serde_json::to_string(events).expect("events serialise")
 }

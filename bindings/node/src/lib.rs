@@ -16,13 +16,15 @@
 //! Meta's Cloud API goes through the same client (`provider: 'meta'`); the `oauth` module
 //! holds Meta's OAuth (`MetaApp`) and the tokens it gives, the `renewal` module a client's
 //! token handed over whole and renewed before it expires. The `events` module reads received
-//! webhooks through the core.
+//! webhooks through the core; the `receiver` module answers them (`Receiver`), off the JS
+//! thread.
 
 mod completions;
 pub mod events;
 mod oauth;
 mod observe;
 mod provider;
+mod receiver;
 mod renewal;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

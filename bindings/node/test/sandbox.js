@@ -6,8 +6,10 @@
 
 const assert = require('node:assert/strict')
 const { spawn } = require('node:child_process')
+const fs = require('node:fs')
 const { after, before } = require('node:test')
 const net = require('node:net')
+const os = require('node:os')
 const path = require('node:path')
 const readline = require('node:readline')
 const util = require('node:util')
@@ -46,16 +48,27 @@ function post(url, body) {
 /**
  * Starts a sandbox on a free port and resolves once it listens. Its one account is the
  * default one unless `accessKeyId` / `accessKeySecret` are given (a key ID of its own gives
- * a test its own client-side pacing budget).
+ * a test its own client-side pacing budget). `config` is the sandbox's configuration file's
+ * JSON (e.g. `{custSpaces: [{id, numbers, statusCallbackUrl, upCallbackUrl}], meta:
+ * {webhookUrl}, receiptDelayMs}`, which makes it push receipts and inbound messages).
  * @returns {Promise<{endpoint: string, accessKeyId: string, accessKeySecret: string,
  *   ledger: () => Promise<object[]>, requests: () => Promise<object[]>,
+ *   callbacks: () => Promise<object[]>, inbound: (message: object) => Promise<object>,
  *   inject: (rule: object) => Promise<void>, clearFaults: () => Promise<void>, meta: object,
  *   stop: () => void}>}
  */
-async function startSandbox({ accessKeyId = SANDBOX_KEY_ID, accessKeySecret = SANDBOX_KEY_SECRET } = {}) {
+async function startSandbox({ accessKeyId = SANDBOX_KEY_ID, accessKeySecret = SANDBOX_KEY_SECRET, config } = {}) {
   const args = ['sandbox', '--port', '0', '--access-key-id', accessKeyId, '--access-key-secret', accessKeySecret]
+  let configDir
+  if (config !== undefined) {
+    configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatlane-sandbox-'))
+    fs.writeFileSync(path.join(configDir, 'sandbox.json'), JSON.stringify(config))
+    args.push('--config', path.join(configDir, 'sandbox.json'))
+  }
   const child = spawn(BIN, args, { stdio: ['ignore', 'pipe', 'inherit'] })
   const lines = readline.createInterface({ input: child.stdout })
+  // The sandbox reads its configuration before it listens: the file goes once it answers.
+  const removeConfig = () => configDir !== undefined && fs.rmSync(configDir, { recursive: true, force: true })
   const firstLine = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${BIN} sandbox did not start within 10 s`)), 10_000)
     const fail = (why) => {
@@ -68,7 +81,7 @@ async function startSandbox({ accessKeyId = SANDBOX_KEY_ID, accessKeySecret = SA
       clearTimeout(timer)
       resolve(line)
     })
-  })
+  }).finally(removeConfig)
   child.removeAllListeners('exit')
   const ready = READY.exec(firstLine)
   if (!ready) {
@@ -87,6 +100,14 @@ async function startSandbox({ accessKeyId = SANDBOX_KEY_ID, accessKeySecret = SA
     /** Every authenticated request, accepted or not: `[{action, taskId, to, receivedAtUs, outcome}]`. */
     requests() {
       return admin(`${endpoint}/_sandbox/requests`)
+    },
+    /** Every callback pushed (`config` sets where): `[{kind, url, body, outcome}]`, `outcome` the HTTP status. */
+    callbacks() {
+      return admin(`${endpoint}/_sandbox/callbacks`)
+    },
+    /** A user's message (`{from, to, text}`), pushed to the channel's `upCallbackUrl`; it opens the window. */
+    inbound(message) {
+      return post(`${endpoint}/_sandbox/inbound`, message)
     },
     /**
      * Adds a fault rule, e.g. `{fault: {kind: 'throttle', retryAfterMs: 300}, times: 1, to}`

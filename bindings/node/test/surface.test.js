@@ -84,6 +84,16 @@ test('index.d.ts ClientOptions declares exactly the options the addon accepts, a
   assert.deepEqual(own.sort(), taken.sort())
 })
 
+test('index.d.ts ReceiverOptions declares exactly the options the addon accepts', () => {
+  const block = /^export interface ReceiverOptions \{\n([\s\S]*?)^\}/m.exec(dts)
+  assert.ok(block, 'index.d.ts has no ReceiverOptions')
+  const declared = [...block[1].matchAll(/^  (\w+)\?:/gm)].map(([, name]) => name)
+  assert.throws(() => new chatlane.Receiver({ 'no such option': true }), (error) => {
+    assert.deepEqual(declared, /expected one of (.*)$/.exec(error.message)?.[1].split(', '))
+    return true
+  })
+})
+
 test('index.d.ts declares exactly the classes and functions index.js exports', () => {
   const declared = [...dts.matchAll(/^export declare (?:class|function) (\w+)/gm)].map(([, name]) => name)
   assert.deepEqual(declared.sort(), Object.keys(chatlane).sort())

@@ -5,8 +5,10 @@
 
 import {
   AccessToken,
+  ChatlaneError,
   Client,
   MetaApp,
+  Receiver,
   ValidationError,
   dedupKey,
   massWireParams,
@@ -21,6 +23,11 @@ import {
 import type {
   AuthorizationStart,
   ClientOptions,
+  ReceiverOptions,
+  SendStatus,
+  WebhookEndpoint,
+  WebhookReply,
+  WebhookRequest,
   Content,
   Event,
   InboundContent,
@@ -304,3 +311,36 @@ parseCamsPush('[]', 'statuses')
 parseMetaWebhook({ entry: [] })
 // @ts-expect-error: an image has no body
 export const caption = (content: InboundContent) => (content.type === 'image' ? content.body : '')
+
+/** A webhook receiver: requests in the shapes servers give them, replies narrowed, events committed. */
+export async function receive(raw: Uint8Array, nodeHeaders: Record<string, string | string[] | undefined>) {
+  const options: ReceiverOptions = {
+    metaAppSecret: 'app-secret',
+    camsToken: null,
+    camsAllowedIps: ['47.74.0.0/16'],
+    camsUnauthenticated: false,
+    eventStore: 'events.db',
+  }
+  const receiver = new Receiver(options)
+  const endpoint: WebhookEndpoint = 'cams_status'
+  const request: WebhookRequest = { method: 'POST', query: '?token=t', headers: nodeHeaders, body: raw, remoteAddr: '::1' }
+  const reply: WebhookReply = await receiver.handle(endpoint, request)
+  const pairs = await receiver.handle('meta', { method: 'POST', headers: [['x-hub-signature-256', 'sha256=00']], body: 'text' })
+  await receiver.handle('meta', { method: 'GET', query: 'hub.mode=subscribe', headers: new Headers() })
+  const code: string | null = reply.error instanceof ChatlaneError ? reply.error.code : (pairs.error?.code ?? null)
+  const keys: string[] = reply.events.map((event) => (event.event === 'status' ? event.messageId : event.event))
+  await receiver.commit(reply.events)
+  const again: Event[] = await receiver.reclaim(60_000, 100)
+  const sent: SendStatus | null = await receiver.send('order-42', 'meta')
+  const accepted: string | null = sent?.state === 'accepted' ? sent.messageId : null
+  return [reply.status, reply.contentType, reply.body, reply.skipped, code, keys, again, accepted, String(receiver)]
+}
+
+// @ts-expect-error: the endpoints are cams_status, cams_inbound and meta
+new Receiver().handle('cams', { method: 'POST' })
+// @ts-expect-error: a request says its method
+new Receiver().handle('meta', { body: '{}' })
+// @ts-expect-error: the allow-list is an array
+new Receiver({ camsAllowedIps: '47.74.0.0/16' })
+// @ts-expect-error: a send is looked up through cams or meta
+new Receiver().send('order-42', 'sms')
