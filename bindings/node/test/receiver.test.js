@@ -413,15 +413,33 @@ describe('with the sandbox pushing', () => {
     assert.ok(error.taskId)
     assert.deepEqual(await sandbox.ledger(), [], 'refused before sending')
 
+    // Asked to, a client sends its fallback template instead, with the message's TaskId.
+    const fallbackOptions = {
+      eventStore: file,
+      sessionWindow: 'fallback',
+      sessionWindowTemplate: '744c4b5c79c94324',
+      sessionWindowLanguage: 'en',
+      rateLimitDisabled: true,
+    }
+    const fallback = new Client(sandboxOptions(sandbox, fallbackOptions))
+    const substituted = await fallback.send({ ...text, taskId: 'reengage-1' })
+    assert.equal(substituted.fallback, true)
+    const [sent] = await sandbox.ledger()
+    assert.deepEqual(
+      [sent.messageId, sent.params.Type, sent.params.TemplateCode, sent.params.TaskId],
+      [substituted.messageId, 'template', '744c4b5c79c94324', 'reengage-1'],
+    )
+
     await sandbox.inbound({ from: USER, to: BUSINESS, text: 'where is my order?' })
     await until("the user's message", () => server.received.some((event) => event.event === 'inbound'))
     const inbound = server.received.find((event) => event.event === 'inbound')
     assert.equal(inbound.content.body, 'where is my order?')
     const receipt = await client.send(text)
+    assert.equal(receipt.fallback, false)
     const ledger = await sandbox.ledger()
     assert.deepEqual(
       ledger.map((entry) => entry.messageId),
-      [receipt.messageId],
+      [substituted.messageId, receipt.messageId],
     )
   })
 

@@ -30,8 +30,9 @@ test('a template send lands in the ledger with the exact wire parameters', async
     channel: 'whatsapp',
     taskId: 'template-1',
   })
-  assert.deepEqual(Object.keys(receipt).sort(), ['attempts', 'messageId', 'requestId', 'taskId'])
+  assert.deepEqual(Object.keys(receipt).sort(), ['attempts', 'fallback', 'messageId', 'requestId', 'taskId'])
   assert.equal(receipt.taskId, 'template-1')
+  assert.equal(receipt.fallback, false)
   const entries = await landed('template-1')
   assert.equal(entries.length, 1)
   const [entry] = entries
