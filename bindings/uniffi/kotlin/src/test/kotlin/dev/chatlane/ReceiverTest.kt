@@ -191,11 +191,24 @@ class ReceiverTest {
                     assertNotNull(refused.taskId)
                     assertEquals(emptyList(), sandbox.ledger(), "refused before sending")
                     client.send(template(user))
+                    // Asked to, a client sends its fallback template instead, with the message's TaskId.
+                    val fallbackOptions = enforcing.copy(
+                        sessionWindow = "fallback",
+                        sessionWindowTemplate = "744c4b5c79c94324",
+                        sessionWindowLanguage = "en",
+                    )
+                    Client(fallbackOptions).use { fallback ->
+                        val receipt = fallback.send(text.copy(taskId = "reengage-$user"))
+                        assertTrue(receipt.fallback)
+                        val sent = sandbox.ledgerFor("reengage-$user").single()
+                        assertEquals(receipt.messageId, sent.messageId)
+                        assertEquals(listOf("template", "744c4b5c79c94324"), listOf(sent.params["Type"], sent.params["TemplateCode"]))
+                    }
 
                     sandbox.inbound(from = user, to = BUSINESS, text = "where is my order?")
                     until("the user's message") { server.events.any { it is Event.Inbound && it.v1.sender.phone == user } }
-                    client.send(text)
-                    assertEquals(2, sandbox.ledgerTo(user).size)
+                    assertFalse(client.send(text).fallback)
+                    assertEquals(3, sandbox.ledgerTo(user).size)
                 }
             }
         }
