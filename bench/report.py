@@ -11,6 +11,7 @@ its CAMS rows of the same implementation and scenario.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any, Iterable
@@ -163,7 +164,9 @@ def footprint_table(rows: list[Row]) -> list[str]:
     return out
 
 
-INGEST = "ingest/"
+#: An ingest row's scenario: `ingest/<bodies>/<store>` (criterion's directories write
+#: `ingest_<bodies>_<store>`).
+INGEST_NAME = re.compile(r"^ingest[/_](\w+?)[/_](none|memory|sqlite)$")
 #: Each ingest benchmark handles one body of this many events.
 INGEST_EVENTS = 1000
 #: Events per second the issue asks of an ingest path, by store.
@@ -171,7 +174,7 @@ INGEST_TARGETS = {"memory": 100_000, "sqlite": 30_000}
 
 
 def micro_table(rows: list[Row]) -> list[str]:
-    micro = [r for r in rows if r.get("impl") == "chatlane-core" and not r["scenario"].startswith(INGEST)]
+    micro = [r for r in rows if r.get("impl") == "chatlane-core" and not INGEST_NAME.match(r["scenario"])]
     out = ["| benchmark (criterion, mean) | time per message |", "|---|---:|"]
     out += [f"| {r['scenario']} | {r['ns'] / 1000:.2f} µs |" for r in micro]
     return out
@@ -182,11 +185,13 @@ def ingest_rows(rows: list[Row]) -> list[tuple[str, str, str, float]]:
     criterion rows (a body of 1,000 events) and the bindings' rows (`events_per_s`)."""
     found = []
     for r in rows:
-        if r.get("impl") == "chatlane-core" and r["scenario"].startswith(INGEST):
-            _, body, store = r["scenario"].split("/")
+        named = INGEST_NAME.match(r.get("scenario", ""))
+        if not named:
+            continue
+        body, store = named.groups()
+        if r.get("impl") == "chatlane-core":
             found.append(("Rust (criterion)", body, store, INGEST_EVENTS / (r["ns"] / 1e9)))
-        elif r.get("scenario", "").startswith(INGEST) and "events_per_s" in r:
-            _, body, store = r["scenario"].split("/")
+        elif "events_per_s" in r:
             found.append((r["impl"], body, store, r["events_per_s"]))
     return found
 

@@ -8,7 +8,6 @@ event classes (``StatusEvent``, ``InboundEvent``, ``UnsupportedEvent``: ``Event`
 
 from __future__ import annotations
 
-import json
 from typing import get_args
 
 from . import _chatlane
@@ -55,9 +54,13 @@ def _event_json(event: Event) -> str:
     if not isinstance(event, _EVENT_CLASSES):
         expected = "a StatusEvent, InboundEvent or UnsupportedEvent"
         raise TypeError(f"event must be {expected}, not {type(event).__name__}")
+    import json  # here, not at the top: `json` would add a third to `import chatlane`'s time
+
     return json.dumps(event.to_dict())
 
 
 def _events(text: str) -> list[Event]:
     """The events of the core's JSON text, as the generated classes."""
+    import json
+
     return [_read_event(item, f"[{index}]") for index, item in enumerate(json.loads(text))]
