@@ -6,7 +6,8 @@
 //! their `X-Hub-Signature-256` and its subscription request by the verify token (Meta
 //! reference §5.1–5.2); CAMS pushes carry no documented signature (CAMS reference §10), so a
 //! receiver proves them with a shared secret in the push URL (`?token=…`) and/or an allow-list
-//! of the addresses they come from, and refuses to run with neither unless told to.
+//! of the addresses they come from, and refuses CAMS pushes when neither is configured unless
+//! told to accept them unauthenticated.
 //!
 //! With an [`EventStore`], the receiver is the first half of at-least-once intake: the events
 //! of a body are recorded durably before the answer says 200, redeliveries and statuses that
