@@ -157,11 +157,9 @@ pub struct SendStatus {
 }
 
 impl From<SendRecord> for SendStatus {
-    /// The state's name and message ID as the core serialises them.
+    /// The state's name and message ID as the core gives them.
     fn from(record: SendRecord) -> Self {
-        let shape = serde_json::to_value(&record.state).expect("a send state serialises");
-        let text = |name: &str| shape.get(name).and_then(Value::as_str).map(str::to_owned);
-        Self { state: text("state").unwrap_or_default(), message_id: text("messageId") }
+        Self { state: record.state.name().to_owned(), message_id: record.state.message_id().map(str::to_owned) }
     }
 }
 

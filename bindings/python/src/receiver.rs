@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chatlane_core::events::Event;
 use chatlane_core::receive::{self, Endpoint, ReceiverOptions, WebhookRequest};
-use chatlane_core::store::{self, SendState};
+use chatlane_core::store;
 use chatlane_core::{Error, ErrorCode, ProviderKind};
 use pyo3::prelude::*;
 
@@ -171,13 +171,17 @@ pub struct SendRecord {
 impl From<store::SendRecord> for SendRecord {
     fn from(record: store::SendRecord) -> Self {
         let store::SendRecord { provider, task_id, from, to, state, recorded_ms, updated_ms } = record;
-        let (state, message_id) = match state {
-            SendState::Unknown => ("unknown", None),
-            SendState::Accepted { message_id } => ("accepted", Some(message_id)),
-            SendState::Absent => ("absent", None),
-            SendState::Resent => ("resent", None),
-        };
-        Self { provider: provider.as_str(), task_id, from, to, state, message_id, recorded_ms, updated_ms }
+        let message_id = state.message_id().map(str::to_owned);
+        Self {
+            provider: provider.as_str(),
+            task_id,
+            from,
+            to,
+            state: state.name(),
+            message_id,
+            recorded_ms,
+            updated_ms,
+        }
     }
 }
 

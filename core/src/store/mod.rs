@@ -85,6 +85,27 @@ pub enum SendState {
     Resent,
 }
 
+impl SendState {
+    /// Its name, as every binding and the SQLite store give it: `unknown`, `accepted`,
+    /// `absent` or `resent`.
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::Accepted { .. } => "accepted",
+            Self::Absent => "absent",
+            Self::Resent => "resent",
+        }
+    }
+
+    /// The provider's message ID, once [`SendState::Accepted`].
+    pub fn message_id(&self) -> Option<&str> {
+        match self {
+            Self::Accepted { message_id } => Some(message_id),
+            _ => None,
+        }
+    }
+}
+
 /// The durable memory of the receive side. Every method is atomic and returns only once what
 /// it wrote is durable (for the SQLite store: committed to its WAL), so a process killed at
 /// any point loses no event it acknowledged.

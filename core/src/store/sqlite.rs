@@ -323,8 +323,8 @@ impl EventStore for SqliteStore {
         to: &SendState,
         now_ms: u64,
     ) -> Result<bool, Error> {
-        let (from_state, from_message_id) = state_columns(from);
-        let (to_state, to_message_id) = state_columns(to);
+        let (from_state, from_message_id) = (from.name(), from.message_id());
+        let (to_state, to_message_id) = (to.name(), to.message_id());
         self.write("transition", |tx| {
             let moved = tx
                 .prepare_cached(
@@ -374,16 +374,6 @@ impl EventStore for SqliteStore {
                 .map_err(sql)?;
             Ok(forgotten)
         })
-    }
-}
-
-/// A send state as its columns: its name and, when accepted, the message ID.
-fn state_columns(state: &SendState) -> (&'static str, Option<&str>) {
-    match state {
-        SendState::Unknown => ("unknown", None),
-        SendState::Accepted { message_id } => ("accepted", Some(message_id)),
-        SendState::Absent => ("absent", None),
-        SendState::Resent => ("resent", None),
     }
 }
 
