@@ -1300,3 +1300,264 @@ export type CamsPushKind = 'status' | 'inbound'
  *   the form Meta's Messenger documentation says it signs.
  */
 export type SignatureMatch = 'raw' | 'escaped_unicode'
+
+/** Which messages of a business number to list. JSON keys are camelCase. */
+export interface HistoryQuery {
+  /** The business number whose messages to list. */
+  businessNumber: string
+  /** The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for. */
+  channel?: Channel
+  /** Only messages with this user. */
+  userNumber?: string
+  /** Only one way. */
+  direction?: Direction
+  /** Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`). */
+  status?: string
+  /** Only sends of this template. */
+  templateCode?: string
+  /** Only the messages of this mass send (its `GroupMessageId`). */
+  groupMessageId?: string
+  /** Only messages sent at or after this time, in milliseconds since the Unix epoch. */
+  sinceMs?: number
+  /** Only messages sent at or before this time, in milliseconds since the Unix epoch. */
+  untilMs?: number
+  /** The channel instance (`CustSpaceId`); the client's when unset. */
+  custSpaceId?: string
+  /** The page, from 1 (the first when unset). */
+  page?: number
+  /** Records per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]). */
+  pageSize?: number
+}
+
+/**
+ * Which way a message went.
+ *
+ * - `'outbound'`: Sent by the business (CAMS `DOWN`).
+ * - `'inbound'`: Sent by a user (CAMS `UP`).
+ */
+export type Direction = 'outbound' | 'inbound'
+
+/** One page of history. */
+export interface HistoryPage {
+  /** Its records, in the provider's order. */
+  records: HistoryRecord[]
+  /** Which page this is. */
+  page: number
+  /** The page size asked for. */
+  pageSize: number
+  /** The next page to ask for (the same query with `page` set to it); `None` on the last. */
+  nextPage?: number
+}
+
+/** One message in a business number's history. */
+export interface HistoryRecord {
+  /** The provider's ID of the message (what a send returned, what receipts carry). */
+  messageId: string
+  /** Which way it went, when the provider says. */
+  direction?: Direction
+  /** The business number. */
+  businessNumber: string
+  /** The user. */
+  userNumber: string
+  /** The chat app, as the provider names it (e.g. `whatsapp`). */
+  channel?: string
+  /** The message type (e.g. `text`, `image`, `template`). */
+  messageType?: string
+  /** What it carried, as the provider shows it (text, or JSON). */
+  content?: string
+  /** The last status it reached (e.g. `sent`, `delivered`, `read`, `failed`). */
+  status?: string
+  /** The provider's label for the status. */
+  statusName?: string
+  /** Why it failed. */
+  failReason?: string
+  /**
+   * Whether it fell back to SMS.
+   *
+   * @defaultValue false
+   */
+  fallback?: boolean
+  /** What the SMS fallback said. */
+  fallbackContent?: string
+  /** The template it used. */
+  templateCode?: string
+  /** The template's name. */
+  templateName?: string
+  /** The template's language. */
+  language?: string
+  /** The conversation it was charged to. */
+  conversationId?: string
+  /** When it was sent, in milliseconds since the Unix epoch (when the provider's time reads). */
+  sentAtMs?: number
+  /** When it was sent, as the provider wrote it. */
+  sentAt?: string
+}
+
+/** Which templates to list. JSON keys are camelCase. */
+export interface TemplateQuery {
+  /** Only the template with this code. */
+  code?: string
+  /** Only templates with this name. */
+  name?: string
+  /** Only templates in this language (e.g. `en`). */
+  language?: string
+  /** Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`. */
+  auditStatus?: string
+  /** Only templates of this category: `UTILITY`, `MARKETING` or `AUTHENTICATION`. */
+  category?: string
+  /** Only templates of this kind: `WHATSAPP` or `VIBER`. */
+  templateType?: string
+  /** The channel instance (`CustSpaceId`); the client's when unset. */
+  custSpaceId?: string
+  /** The page, from 1 (the first when unset). */
+  page?: number
+  /** Templates per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]). */
+  pageSize?: number
+}
+
+/** One page of templates. */
+export interface TemplatePage {
+  /** Its templates. */
+  templates: TemplateSummary[]
+  /** How many templates match the query in all, when the provider says. */
+  total?: number
+  /** Which page this is. */
+  page: number
+  /** The page size asked for. */
+  pageSize: number
+  /** The next page to ask for (the same query with `page` set to it); `None` on the last. */
+  nextPage?: number
+}
+
+/** A template as a listing shows it. */
+export interface TemplateSummary {
+  /** Its code (what a template send names as `templateCode`). */
+  code: string
+  /** Its name. */
+  name: string
+  /** Its language. */
+  language: string
+  /** Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`. */
+  auditStatus: string
+  /** Its category, when known. */
+  category?: string
+  /** Its kind (`WHATSAPP`, `VIBER`), when known. */
+  templateType?: string
+  /** Why the review refused it. */
+  reason?: string
+  /** When it last changed, in milliseconds since the Unix epoch. */
+  updatedAtMs?: number
+}
+
+/** Which template to read in full: by code or by name, in one language. */
+export interface TemplateRef {
+  /** Its code (or give `name`). */
+  code?: string
+  /** Its name (or give `code`). */
+  name?: string
+  /** Its language (e.g. `en`). */
+  language: string
+  /** Its kind: `WHATSAPP` or `VIBER`. */
+  templateType?: string
+  /** The channel instance (`CustSpaceId`); the client's when unset. */
+  custSpaceId?: string
+}
+
+/** A template in full: what a send of it must carry and whether it may be sent. */
+export interface TemplateDetail {
+  /** Its code. */
+  code: string
+  /** Its name. */
+  name: string
+  /** Its language. */
+  language: string
+  /** Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`. */
+  auditStatus: string
+  /** Whether the provider lets it be sent now. */
+  allowSend: boolean
+  /** Its category, when known. */
+  category?: string
+  /** Its kind (`WHATSAPP`, `VIBER`), when known. */
+  templateType?: string
+  /** Why the review refused it. */
+  reason?: string
+  /** Its quality: `GREEN`, `YELLOW`, `RED` or `UNKNOWN`. */
+  qualityScore?: string
+  /** How long a send of it may wait for delivery, in seconds. */
+  messageSendTtlSeconds?: number
+  /** An example value of each variable, by name. */
+  example?: Record<string, string>
+  /** Its header, body, footer and buttons, in order. */
+  components?: TemplateComponent[]
+}
+
+/** One part of a template. */
+export interface TemplateComponent {
+  /** `HEADER`, `BODY`, `FOOTER`, `BUTTONS`, `CAROUSEL` or `LIMITED_TIME_OFFER`. */
+  kind: string
+  /** A header's format: `TEXT`, `IMAGE`, `VIDEO`, `DOCUMENT` or `LOCATION`. */
+  format?: string
+  /** Its text, with its variables. */
+  text?: string
+  /** A media header's URL. */
+  url?: string
+  /** A media header's caption. */
+  caption?: string
+  /** A document header's file name. */
+  fileName?: string
+  /** The buttons of a `BUTTONS` component. */
+  buttons?: TemplateButton[]
+}
+
+/** One button of a template. */
+export interface TemplateButton {
+  /**
+   * `PHONE_NUMBER`, `URL`, `QUICK_REPLY`, `COPY_CODE`, `ONE_TAP`, `ZERO_TAP`, `MPM`,
+   * `CATALOG` or `FLOW`.
+   */
+  kind: string
+  /** Its label. */
+  text?: string
+  /** A URL button's address (with its variable when `urlType` is `dynamic`). */
+  url?: string
+  /** A URL button's kind: `static` or `dynamic`. */
+  urlType?: string
+  /** A call button's number. */
+  phoneNumber?: string
+  /** A flow button's flow. */
+  flowId?: string
+}
+
+/** Which numbers to list. JSON keys are camelCase. */
+export interface PhoneNumberQuery {
+  /** Only numbers in this status (e.g. `CONNECTED`, `PENDING`). */
+  status?: string
+  /** The channel instance (`CustSpaceId`); the client's when unset. */
+  custSpaceId?: string
+}
+
+/** One business phone number. */
+export interface PhoneNumber {
+  /** The number. */
+  phoneNumber: string
+  /** The business name WhatsApp shows for it. */
+  verifiedName?: string
+  /** Its status (e.g. `CONNECTED`, `PENDING`). */
+  status?: string
+  /** Its quality rating: `GREEN`, `YELLOW`, `RED` or `UNKNOWN`. */
+  qualityRating?: string
+  /** How many users it may start conversations with a day (e.g. `TIER_10K`). */
+  messagingLimitTier?: string
+  /** Whether its display name is approved (e.g. `APPROVED`). */
+  nameStatus?: string
+  /**
+   * Whether it is an Official Business Account.
+   *
+   * @defaultValue false
+   */
+  official?: boolean
+  /** Where its status receipts are pushed. */
+  statusCallbackUrl?: string
+  /** Where its users' messages are pushed. */
+  inboundCallbackUrl?: string
+}

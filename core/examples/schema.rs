@@ -3,11 +3,15 @@
 //!
 //! `cargo run -q -p chatlane-core --features schema --example schema > schema/chatlane.schema.json`
 //!
-//! The root validates a message or a mass send; `Event` (what the webhook parsers return) and
-//! the two enums the receiving functions take and give (`CamsPushKind`, `SignatureMatch`)
-//! are more definitions beside them, for the generators.
+//! The root validates a message or a mass send; `Event` (what the webhook parsers return), the
+//! two enums the receiving functions take and give (`CamsPushKind`, `SignatureMatch`), and the
+//! queries and answers of the operations beyond sending (`core/src/ops`) are more definitions
+//! beside them, for the generators.
 
 use chatlane_core::events::{CamsPushKind, Event, SignatureMatch};
+use chatlane_core::ops::{
+    HistoryPage, HistoryQuery, PhoneNumber, PhoneNumberQuery, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef,
+};
 use chatlane_core::{MassMessage, Message};
 use schemars::generate::SchemaSettings;
 
@@ -18,10 +22,18 @@ fn main() {
     generator.subschema_for::<Event>();
     generator.subschema_for::<CamsPushKind>();
     generator.subschema_for::<SignatureMatch>();
+    generator.subschema_for::<HistoryQuery>();
+    generator.subschema_for::<HistoryPage>();
+    generator.subschema_for::<TemplateQuery>();
+    generator.subschema_for::<TemplatePage>();
+    generator.subschema_for::<TemplateRef>();
+    generator.subschema_for::<TemplateDetail>();
+    generator.subschema_for::<PhoneNumberQuery>();
+    generator.subschema_for::<PhoneNumber>();
     let schema = serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "chatlane message model",
-        "description": "Generated from chatlane-core's model (core/src/model) and events (core/src/events): do not edit.",
+        "description": "Generated from chatlane-core's model (core/src/model), events (core/src/events) and operations (core/src/ops): do not edit.",
         "oneOf": [message, mass],
         "$defs": generator.take_definitions(true),
     });

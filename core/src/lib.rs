@@ -35,6 +35,7 @@ pub mod model;
 pub mod oauth;
 pub mod observe;
 mod operation;
+pub mod ops;
 pub mod options;
 mod outgoing;
 pub mod provider;

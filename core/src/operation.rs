@@ -1,5 +1,7 @@
 //! The API operations chatlane calls, named for spans, hooks and pacing budgets.
 
+use crate::limit::Quota;
+
 /// An operation a provider answers; each is paced on its own budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operation {
@@ -9,16 +11,40 @@ pub enum Operation {
     SendChatappMassMessage,
     /// Meta's Cloud API: send one message (`POST /{version}/{phone-number-id}/messages`).
     WhatsappMessages,
+    /// CAMS: one page of the account's templates.
+    ListChatappTemplate,
+    /// CAMS: one template with its components, quality and whether it may be sent.
+    GetChatappTemplateDetail,
+    /// CAMS: one page of the messages a business number sent and received.
+    ListChatappMessage,
+    /// CAMS: the business numbers of a channel, with status, quality and tier.
+    QueryChatappPhoneNumbers,
 }
 
 impl Operation {
-    /// The documented limit for this operation, evenly spaced: per CAMS account, or per
-    /// Meta business phone number (80/s until Meta upgrades the number).
-    pub const fn default_quota(self) -> crate::limit::Quota {
+    /// The documented limit for this operation, evenly spaced: per CAMS account (spec §1), or
+    /// per Meta business phone number (80/s until Meta upgrades the number).
+    /// `ListChatappMessage` has no documented limit: [`crate::cams::unverified::LIST_MESSAGE_QPS`].
+    pub const fn default_quota(self) -> Quota {
         match self {
-            Self::SendChatappMessage => crate::limit::Quota::per_second(250.0),
-            Self::SendChatappMassMessage => crate::limit::Quota::per_second(10.0),
-            Self::WhatsappMessages => crate::limit::Quota::per_second(80.0),
+            Self::SendChatappMessage => Quota::per_second(250.0),
+            Self::SendChatappMassMessage => Quota::per_second(10.0),
+            Self::WhatsappMessages => Quota::per_second(80.0),
+            Self::ListChatappTemplate | Self::GetChatappTemplateDetail => Quota::per_second(5.0),
+            Self::ListChatappMessage => Quota::per_second(crate::cams::unverified::LIST_MESSAGE_QPS),
+            Self::QueryChatappPhoneNumbers => Quota::per_second(10.0),
+        }
+    }
+
+    /// Whether calling it twice changes nothing (a read): an answer lost on the way is then
+    /// asked again, where a send's is never repeated.
+    pub const fn is_read(self) -> bool {
+        match self {
+            Self::SendChatappMessage | Self::SendChatappMassMessage | Self::WhatsappMessages => false,
+            Self::ListChatappTemplate
+            | Self::GetChatappTemplateDetail
+            | Self::ListChatappMessage
+            | Self::QueryChatappPhoneNumbers => true,
         }
     }
 
@@ -29,6 +55,10 @@ impl Operation {
             Self::SendChatappMessage => "SendChatappMessage",
             Self::SendChatappMassMessage => "SendChatappMassMessage",
             Self::WhatsappMessages => "WhatsappMessages",
+            Self::ListChatappTemplate => "ListChatappTemplate",
+            Self::GetChatappTemplateDetail => "GetChatappTemplateDetail",
+            Self::ListChatappMessage => "ListChatappMessage",
+            Self::QueryChatappPhoneNumbers => "QueryChatappPhoneNumbers",
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod codes;
 pub mod encode;
+pub mod ops;
 mod provider;
 pub mod request;
 pub mod response;

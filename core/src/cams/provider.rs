@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::limit::{LimitKey, Pacing, Quota};
 use crate::operation::Operation;
 use crate::outgoing::random_id;
-use crate::provider::{Accepted, OutgoingRef, Provider, ProviderKind};
+use crate::provider::{Accepted, Call, OutgoingRef, Provider, ProviderKind};
 use crate::transport::{HttpRequest, HttpResponse};
 use crate::validate;
 
@@ -70,12 +70,41 @@ impl Provider for Cams {
     }
 
     fn limits(&self, prepared: &Prepared, credentials: &Arc<Credentials>, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
-        let operation = prepared.operation;
+        self.call_limits(prepared.operation, credentials, pacing)
+    }
+
+    fn request(&self, prepared: &Prepared, credentials: &Arc<Credentials>) -> Result<HttpRequest, Error> {
+        self.signed(prepared.operation, &prepared.params, credentials)
+    }
+
+    fn classify(&self, answer: &HttpResponse, _: &Arc<Credentials>) -> Result<Accepted, Error> {
+        response::classify_send(answer)
+    }
+
+    fn call_limits(
+        &self,
+        operation: Operation,
+        credentials: &Arc<Credentials>,
+        pacing: &Pacing,
+    ) -> Vec<(LimitKey, Quota)> {
         let key = || LimitKey { account: credentials.access_key_id().to_owned(), operation };
         pacing.quota(operation).map(|quota| (key(), quota)).into_iter().collect()
     }
 
-    fn request(&self, prepared: &Prepared, credentials: &Arc<Credentials>) -> Result<HttpRequest, Error> {
+    fn call_request(&self, call: &Call, credentials: &Arc<Credentials>) -> Result<HttpRequest, Error> {
+        match call {
+            Call::Cams { operation, params } => self.signed(*operation, params, credentials),
+        }
+    }
+
+    fn classify_call(&self, answer: &HttpResponse, _: &Arc<Credentials>) -> Result<(), Error> {
+        response::classify_call(answer)
+    }
+}
+
+impl Cams {
+    /// The signed `POST` of `operation` with `params`, dated now with a fresh nonce.
+    fn signed(&self, operation: Operation, params: &Params, credentials: &Credentials) -> Result<HttpRequest, Error> {
         let date = acs_date(OffsetDateTime::now_utc());
         let nonce = random_id();
         let ctx = RequestContext {
@@ -85,10 +114,6 @@ impl Provider for Cams {
             nonce: &nonce,
             user_agent: &self.user_agent,
         };
-        request::build(prepared.operation, &prepared.params, &ctx)
-    }
-
-    fn classify(&self, answer: &HttpResponse, _: &Arc<Credentials>) -> Result<Accepted, Error> {
-        response::classify_send(answer)
+        request::build(operation, params, &ctx)
     }
 }

@@ -75,13 +75,24 @@ fn verdict(status: u16, body: Body<'_>, retry_after: bool) -> Result<(), ErrorCo
 
 /// Classifies the answer to a `SendChatappMessage` or `SendChatappMassMessage` request.
 pub fn classify_send(response: &HttpResponse) -> Result<Accepted, Error> {
+    classify(response, true)
+}
+
+/// Classifies the answer to a call of another operation: `Ok` when it says `Code=OK` (its
+/// body is then the operation's to read), else the same typed error a send's answer gives.
+pub fn classify_call(response: &HttpResponse) -> Result<(), Error> {
+    classify(response, false).map(drop)
+}
+
+/// Classifies `response`; an accepted send must carry a `MessageId` when `send` is true.
+fn classify(response: &HttpResponse, send: bool) -> Result<Accepted, Error> {
     let status = response.status;
     let parsed = serde_json::from_slice::<Answer>(&response.body);
     let answer = parsed.as_ref().ok();
     let code = answer.and_then(|a| a.code.as_deref());
     let message_id = answer.and_then(|a| a.message_id.as_deref()).filter(|id| !id.is_empty());
     let body = match code {
-        Some(code) => Body::Code { code, message_id: message_id.is_some() },
+        Some(code) => Body::Code { code, message_id: message_id.is_some() || !send },
         None => Body::Unreadable,
     };
     let retry_after = response.retry_after_ms.filter(|ms| *ms > 0).map(Duration::from_millis);
@@ -103,7 +114,7 @@ pub fn classify_send(response: &HttpResponse) -> Result<Accepted, Error> {
             None => code.to_owned(),
         },
     };
-    if error_code == ErrorCode::OutcomeUnknown {
+    if error_code == ErrorCode::OutcomeUnknown && send {
         message.push_str("; the message may or may not have been accepted: reconcile by TaskId");
     }
     let retryable = matches!(error_code, ErrorCode::Throttled | ErrorCode::Server);
@@ -141,6 +152,18 @@ mod tests {
 
     const fn code(code: &'static str) -> Body<'static> {
         Body::Code { code, message_id: false }
+    }
+
+    #[test]
+    fn a_call_is_accepted_by_its_code_alone_and_refused_like_a_send() {
+        assert!(classify_call(&answer(200, r#"{"Code":"OK","Data":[]}"#)).is_ok());
+        let lost = classify_call(&answer(200, r#"{"Code":"InternalError"}"#)).unwrap_err();
+        assert_eq!(lost.code(), ErrorCode::OutcomeUnknown);
+        assert!(!lost.message().contains("TaskId"), "a call has no TaskId: {lost}");
+        let missing = classify_call(&answer(200, r#"{"Code":"DetailError.TemplateNotExist","Message":"no"}"#));
+        assert_eq!(missing.unwrap_err().code(), ErrorCode::TemplateNotFound);
+        assert_eq!(classify_call(&answer(429, "")).unwrap_err().code(), ErrorCode::Throttled);
+        assert_eq!(classify_call(&answer(200, "not json")).unwrap_err().code(), ErrorCode::OutcomeUnknown);
     }
 
     #[test]

@@ -4,3 +4,17 @@
 /// Spelling of `Label` for promotional Viber messages. The SDK documentation writes
 /// `pormotion`, the Go SDK example `promotion`.
 pub const VIBER_PROMOTION_LABEL: &str = "promotion";
+
+/// Requests per second per account for `ListChatappMessage`, which documents no limit: the
+/// same as the other read-only statistics operations (`GetChatappTemplateMetric`, 50/s).
+pub const LIST_MESSAGE_QPS: f64 = 50.0;
+
+/// Records per page when a caller pages through history or templates without choosing: CAMS
+/// documents no maximum `Page.Size` (its examples use 10). 100 keeps paging through
+/// thousands of records to tens of requests at 5–50 requests per second.
+pub const PAGE_SIZE: u32 = 100;
+
+/// How `SendTime` in `ListChatappMessage` records is written: `yyyy-MM-dd HH:mm:ss`, UTC. The
+/// SDK types it as a string without a format.
+pub const SEND_TIME_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");

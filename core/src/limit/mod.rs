@@ -74,11 +74,13 @@ impl Default for Pacing {
 }
 
 impl Pacing {
-    /// The quota that applies to `operation`, if it is paced.
+    /// The quota that applies to `operation`, if it is paced: the configured ones for sends,
+    /// the documented limit for every other operation.
     pub fn quota(&self, operation: Operation) -> Option<Quota> {
         match operation {
             Operation::SendChatappMessage | Operation::WhatsappMessages => self.send_message,
             Operation::SendChatappMassMessage => self.mass_message,
+            other => Some(other.default_quota()),
         }
     }
 }

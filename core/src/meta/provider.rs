@@ -13,7 +13,7 @@ use crate::error::{Error, ErrorCode};
 use crate::limit::{LimitKey, Pacing, Quota};
 use crate::oauth::{TokenSource, check_scopes};
 use crate::operation::Operation;
-use crate::provider::{Accepted, OutgoingRef, Provider, ProviderKind};
+use crate::provider::{Accepted, Call, OutgoingRef, Provider, ProviderKind};
 use crate::transport::{HttpRequest, HttpResponse};
 
 /// The scope every send needs.
@@ -131,5 +131,25 @@ impl Provider for Meta {
                 Err(error)
             }
         }
+    }
+
+    fn call_limits(&self, _: Operation, _: &HeaderValue, _: &Pacing) -> Vec<(LimitKey, Quota)> {
+        Vec::new()
+    }
+
+    fn call_request(&self, call: &Call, _: &HeaderValue) -> Result<HttpRequest, Error> {
+        match call {
+            Call::Cams { operation, .. } => Err(Error::new(
+                ErrorCode::InvalidConfig,
+                format!("{} is a CAMS operation; this client sends through Meta's Cloud API", operation.as_str()),
+            )),
+        }
+    }
+
+    fn classify_call(&self, answer: &HttpResponse, authorization: &HeaderValue) -> Result<(), Error> {
+        if (200..300).contains(&answer.status) {
+            return Ok(());
+        }
+        self.classify(answer, authorization).map(drop)
     }
 }

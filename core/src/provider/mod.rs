@@ -78,6 +78,27 @@ impl<'a> OutgoingRef<'a> {
     }
 }
 
+/// A call of an operation other than a send ([`crate::ops`]), in its provider's wire form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// A CAMS action and its parameters, signed like a send.
+    Cams {
+        /// The action.
+        operation: Operation,
+        /// Its parameters.
+        params: crate::cams::wire::Params,
+    },
+}
+
+impl Call {
+    /// The operation it calls.
+    pub fn operation(&self) -> Operation {
+        match self {
+            Self::Cams { operation, .. } => *operation,
+        }
+    }
+}
+
 /// An answer that accepted the message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Accepted {
@@ -121,4 +142,16 @@ pub trait Provider: Send + Sync + 'static {
     /// ([`crate::retry::is_safe_to_retry`]). An answer that says the authority is dead (an
     /// expired token) lets the provider renew it before the next send.
     fn classify(&self, answer: &HttpResponse, authority: &Self::Authority) -> Result<Accepted, Error>;
+
+    /// The pacing budgets one attempt of a call of `operation` takes a slot of.
+    fn call_limits(&self, operation: Operation, authority: &Self::Authority, pacing: &Pacing)
+    -> Vec<(LimitKey, Quota)>;
+
+    /// One request for `call`, freshly authenticated; a call of another provider's operation
+    /// is [`crate::ErrorCode::InvalidConfig`].
+    fn call_request(&self, call: &Call, authority: &Self::Authority) -> Result<HttpRequest, Error>;
+
+    /// Whether `answer` to a call carries what it asked for (then its body is read by the
+    /// operation), or the typed error it is, classified as a send's answer is.
+    fn classify_call(&self, answer: &HttpResponse, authority: &Self::Authority) -> Result<(), Error>;
 }

@@ -6,10 +6,10 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::{OutgoingRef, Provider};
+use super::{Accepted, Call, OutgoingRef, Provider};
 use crate::client::SendReceipt;
 use crate::error::{Error, ErrorCode};
-use crate::limit::{Pacing, RateLimiter};
+use crate::limit::{LimitKey, Pacing, Quota, RateLimiter};
 use crate::model::Message;
 use crate::observe::{self, RetryEvent, SendObserver};
 use crate::operation::Operation;
@@ -17,13 +17,17 @@ use crate::options::SendOptions;
 use crate::outgoing::random_id;
 use crate::retry::{self, Decision, RetryPolicy};
 use crate::store::{self, EventStore, WindowPolicy, WindowVerdict};
-use crate::transport::{BoxFuture, RequestTimeout, Transport};
+use crate::transport::{BoxFuture, HttpRequest, HttpResponse, RequestTimeout, Transport};
 
 /// A pipeline whose provider is erased, so one client type serves every provider.
 pub(crate) trait Dispatch: Send + Sync {
     /// Prepares, paces, sends and classifies `outgoing`, retrying what provably had no effect.
     fn send<'a>(&'a self, outgoing: OutgoingRef<'a>, options: SendOptions)
     -> BoxFuture<'a, Result<SendReceipt, Error>>;
+
+    /// Paces, sends and classifies `call`, retrying what provably had no effect (and, for a
+    /// read, an answer lost on the way): the accepted answer, whose body the operation reads.
+    fn call<'a>(&'a self, call: &'a Call, options: SendOptions) -> BoxFuture<'a, Result<HttpResponse, Error>>;
 }
 
 /// What every provider's sends share: transport, pacing, retries and hooks.
@@ -75,6 +79,15 @@ impl<P: Provider> Dispatch for Pipeline<P> {
             result
         })
     }
+
+    fn call<'a>(&'a self, call: &'a Call, options: SendOptions) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+        Box::pin(async move {
+            let operation = call.operation();
+            let span = tracing::info_span!(target: observe::TARGET, "chatlane.call", operation = operation.as_str());
+            let result = self.attempts(&CallAttempt(call), options, Instant::now()).instrument(span).await;
+            result.map(|(answer, _)| answer)
+        })
+    }
 }
 
 impl<P: Provider> Pipeline<P> {
@@ -94,44 +107,54 @@ impl<P: Provider> Pipeline<P> {
             task_id = %task_id
         );
         let started = Instant::now();
-        let result = self.attempts(operation, prepared, task_id, options, started).instrument(span.clone()).await;
+        let send = SendAttempt { operation, prepared, task_id: &task_id };
+        let result = self
+            .attempts(&send, options, started)
+            .instrument(span.clone())
+            .await
+            .map(|(accepted, attempts)| SendReceipt {
+                message_id: accepted.message_id,
+                request_id: accepted.request_id,
+                task_id: task_id.clone(),
+                attempts,
+                fallback: false,
+            })
+            .map_err(|error| error.with_task_id(Some(task_id.clone())));
         span.in_scope(|| observe::finished(self.observer.as_deref(), operation, &result, started));
         result
     }
 
-    /// The attempts of one send, from `started`, until a receipt or an error to surface.
-    async fn attempts(
+    /// The attempts of one request, from `started`, until its answer (with how many attempts
+    /// it took) or an error to surface.
+    async fn attempts<A: Attempt<P>>(
         &self,
-        operation: Operation,
-        prepared: &P::Prepared,
-        task_id: String,
+        attempt: &A,
         options: SendOptions,
         started: Instant,
-    ) -> Result<SendReceipt, Error> {
+    ) -> Result<(A::Output, u32), Error> {
+        let operation = attempt.operation();
         let mut attempts = 0;
         loop {
-            let tagged = |error: Error, attempts| error.with_task_id(Some(task_id.clone())).with_attempts(attempts);
-            let authority = self.provider.authority().await.map_err(|e| tagged(e, attempts))?;
-            self.pace(prepared, &authority).await.map_err(|e| tagged(e, attempts))?;
+            let authority = self.provider.authority().await.map_err(|e| e.with_attempts(attempts))?;
+            self.pace(attempt.limits(&self.provider, &authority, &self.pacing))
+                .await
+                .map_err(|e| e.with_attempts(attempts))?;
             attempts += 1;
             let attempt_started = Instant::now();
-            let classified = match self.send_once(prepared, &authority, options).await {
-                Ok(answer) => self.provider.classify(&answer, &authority),
+            let classified = match self.send_once(attempt.request(&self.provider, &authority), options).await {
+                Ok(answer) => attempt.classify(&self.provider, answer, &authority),
                 Err(error) => Err(error),
             };
             observe::attempt_ended(attempts, classified.as_ref().err(), attempt_started);
             let error = match classified {
-                Ok(accepted) => {
-                    let (message_id, request_id) = (accepted.message_id, accepted.request_id);
-                    return Ok(SendReceipt { message_id, request_id, task_id, attempts, fallback: false });
-                }
+                Ok(output) => return Ok((output, attempts)),
                 Err(error) => error,
             };
-            match retry::decide(&self.retry, attempts, started.elapsed(), &error, rand::random()) {
+            match retry::decide(&self.retry, operation, attempts, started.elapsed(), &error, rand::random()) {
                 Decision::RetryAfter(delay) => {
                     let event = RetryEvent {
                         operation,
-                        task_id: task_id.clone(),
+                        task_id: attempt.task_id().to_owned(),
                         attempt: attempts,
                         code: error.code(),
                         http_status: error.http_status(),
@@ -140,7 +163,7 @@ impl<P: Provider> Pipeline<P> {
                     observe::retrying(self.observer.as_deref(), event);
                     tokio::time::sleep(delay).await
                 }
-                Decision::GiveUp => return Err(tagged(error, attempts)),
+                Decision::GiveUp => return Err(error.with_attempts(attempts)),
             }
         }
     }
@@ -170,28 +193,105 @@ impl<P: Provider> Pipeline<P> {
         }
     }
 
-    /// Waits for a slot of every budget the attempt counts against (fails with
-    /// `RateLimited`, nothing sent).
-    async fn pace(&self, prepared: &P::Prepared, authority: &P::Authority) -> Result<(), Error> {
+    /// Waits for a slot of each budget in `limits` (fails with `RateLimited`, nothing sent).
+    async fn pace(&self, limits: Vec<(LimitKey, Quota)>) -> Result<(), Error> {
         let max_wait = self.pacing.max_wait.unwrap_or(Duration::MAX);
-        for (key, quota) in self.provider.limits(prepared, authority, &self.pacing) {
+        for (key, quota) in limits {
             self.limiter.acquire(&key, quota, max_wait).await?;
         }
         Ok(())
     }
 
-    /// One request, freshly authenticated, with this send's timeout.
+    /// Sends `request` (freshly authenticated) with this call's timeout.
     async fn send_once(
         &self,
-        prepared: &P::Prepared,
-        authority: &P::Authority,
+        request: Result<HttpRequest, Error>,
         options: SendOptions,
-    ) -> Result<crate::transport::HttpResponse, Error> {
-        let mut request = self.provider.request(prepared, authority)?;
+    ) -> Result<HttpResponse, Error> {
+        let mut request = request?;
         if let Some(timeout) = options.request_timeout {
             request.extensions_mut().insert(RequestTimeout(timeout));
         }
         self.transport.send(request).await
+    }
+}
+
+/// What one kind of request does at each step of the attempt loop.
+trait Attempt<P: Provider>: Sync {
+    /// What an accepted answer gives.
+    type Output;
+
+    /// The operation it calls.
+    fn operation(&self) -> Operation;
+
+    /// The correlation ID retries are reported with (a send's `TaskId`; empty for a call).
+    fn task_id(&self) -> &str;
+
+    /// The budgets one attempt takes a slot of.
+    fn limits(&self, provider: &P, authority: &P::Authority, pacing: &Pacing) -> Vec<(LimitKey, Quota)>;
+
+    /// One request, freshly authenticated.
+    fn request(&self, provider: &P, authority: &P::Authority) -> Result<HttpRequest, Error>;
+
+    /// What the answer means.
+    fn classify(&self, provider: &P, answer: HttpResponse, authority: &P::Authority) -> Result<Self::Output, Error>;
+}
+
+/// A send of a prepared message.
+struct SendAttempt<'a, P: Provider> {
+    operation: Operation,
+    prepared: &'a P::Prepared,
+    task_id: &'a str,
+}
+
+impl<P: Provider> Attempt<P> for SendAttempt<'_, P> {
+    type Output = Accepted;
+
+    fn operation(&self) -> Operation {
+        self.operation
+    }
+
+    fn task_id(&self) -> &str {
+        self.task_id
+    }
+
+    fn limits(&self, provider: &P, authority: &P::Authority, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
+        provider.limits(self.prepared, authority, pacing)
+    }
+
+    fn request(&self, provider: &P, authority: &P::Authority) -> Result<HttpRequest, Error> {
+        provider.request(self.prepared, authority)
+    }
+
+    fn classify(&self, provider: &P, answer: HttpResponse, authority: &P::Authority) -> Result<Accepted, Error> {
+        provider.classify(&answer, authority)
+    }
+}
+
+/// A call of another operation; its answer's body is the operation's to read.
+struct CallAttempt<'a>(&'a Call);
+
+impl<P: Provider> Attempt<P> for CallAttempt<'_> {
+    type Output = HttpResponse;
+
+    fn operation(&self) -> Operation {
+        self.0.operation()
+    }
+
+    fn task_id(&self) -> &str {
+        ""
+    }
+
+    fn limits(&self, provider: &P, authority: &P::Authority, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
+        provider.call_limits(self.0.operation(), authority, pacing)
+    }
+
+    fn request(&self, provider: &P, authority: &P::Authority) -> Result<HttpRequest, Error> {
+        provider.call_request(self.0, authority)
+    }
+
+    fn classify(&self, provider: &P, answer: HttpResponse, authority: &P::Authority) -> Result<HttpResponse, Error> {
+        provider.classify_call(&answer, authority).map(|()| answer)
     }
 }
 

@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use crate::error::{Error, ErrorCode};
+use crate::operation::Operation;
 
 /// Bounds on automatic retries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,11 +52,25 @@ pub fn is_safe_to_retry(error: &Error) -> bool {
     matches!(error.code(), ErrorCode::Throttled | ErrorCode::Server | ErrorCode::Connect | ErrorCode::ConnectTimeout)
 }
 
-/// Decides after attempt number `attempts` (1-based) failed with `error`, `elapsed` after
-/// the first attempt started. `jitter` in `[0, 1)` scales the exponential backoff (full
-/// jitter); a server's `retry-after` is honoured exactly instead.
-pub fn decide(policy: &RetryPolicy, attempts: u32, elapsed: Duration, error: &Error, jitter: f64) -> Decision {
-    if attempts >= policy.max_attempts || !is_safe_to_retry(error) {
+/// Whether a request of `operation` that failed with `error` may be made again: when it
+/// provably had no effect, or, for a read ([`Operation::is_read`]), also when its answer was
+/// lost, since asking again changes nothing.
+pub fn is_safe_to_repeat(operation: Operation, error: &Error) -> bool {
+    is_safe_to_retry(error) || (operation.is_read() && error.code() == ErrorCode::OutcomeUnknown)
+}
+
+/// Decides after attempt number `attempts` (1-based) of a request of `operation` failed with
+/// `error`, `elapsed` after the first attempt started. `jitter` in `[0, 1)` scales the
+/// exponential backoff (full jitter); a server's `retry-after` is honoured exactly instead.
+pub fn decide(
+    policy: &RetryPolicy,
+    operation: Operation,
+    attempts: u32,
+    elapsed: Duration,
+    error: &Error,
+    jitter: f64,
+) -> Decision {
+    if attempts >= policy.max_attempts || !is_safe_to_repeat(operation, error) {
         return Decision::GiveUp;
     }
     let delay = match error.retry_after() {
@@ -74,6 +89,7 @@ mod tests {
     use crate::error::PlatformDetails;
 
     const MS: Duration = Duration::from_millis(1);
+    const SEND: Operation = Operation::SendChatappMessage;
 
     fn error(code: ErrorCode) -> Error {
         Error::new(code, "x")
@@ -108,31 +124,48 @@ mod tests {
     }
 
     #[test]
+    fn a_read_is_also_asked_again_when_its_answer_was_lost() {
+        let read = Operation::ListChatappMessage;
+        let lost = error(ErrorCode::OutcomeUnknown);
+        assert!(is_safe_to_repeat(read, &lost) && !is_safe_to_repeat(SEND, &lost));
+        assert!(is_safe_to_repeat(read, &error(ErrorCode::Throttled)));
+        assert!(!is_safe_to_repeat(read, &error(ErrorCode::InvalidParameter)));
+        assert!(matches!(
+            decide(&RetryPolicy::default(), read, 1, Duration::ZERO, &lost, 0.5),
+            Decision::RetryAfter(_)
+        ));
+        assert_eq!(decide(&RetryPolicy::default(), SEND, 1, Duration::ZERO, &lost, 0.5), Decision::GiveUp);
+    }
+
+    #[test]
     fn backoff_is_exponential_with_full_jitter_and_capped() {
         let policy = RetryPolicy { max_attempts: 10, ..RetryPolicy::default() };
         let connect = error(ErrorCode::Connect);
-        assert_eq!(decide(&policy, 1, Duration::ZERO, &connect, 0.5), Decision::RetryAfter(50 * MS));
+        assert_eq!(decide(&policy, SEND, 1, Duration::ZERO, &connect, 0.5), Decision::RetryAfter(50 * MS));
         assert_eq!(
-            decide(&policy, 3, Duration::ZERO, &connect, 0.999_999),
+            decide(&policy, SEND, 3, Duration::ZERO, &connect, 0.999_999),
             Decision::RetryAfter(Duration::from_nanos(399_999_600))
         );
-        assert_eq!(decide(&policy, 9, Duration::ZERO, &connect, 1.0), Decision::RetryAfter(policy.max_delay));
-        assert_eq!(decide(&policy, 2, Duration::ZERO, &connect, 0.0), Decision::RetryAfter(Duration::ZERO));
+        assert_eq!(decide(&policy, SEND, 9, Duration::ZERO, &connect, 1.0), Decision::RetryAfter(policy.max_delay));
+        assert_eq!(decide(&policy, SEND, 2, Duration::ZERO, &connect, 0.0), Decision::RetryAfter(Duration::ZERO));
     }
 
     #[test]
     fn the_servers_retry_after_is_honoured_exactly() {
         let throttled = error(ErrorCode::Throttled).with_retry_after(Some(300 * MS));
-        assert_eq!(decide(&RetryPolicy::default(), 1, Duration::ZERO, &throttled, 0.1), Decision::RetryAfter(300 * MS));
+        assert_eq!(
+            decide(&RetryPolicy::default(), SEND, 1, Duration::ZERO, &throttled, 0.1),
+            Decision::RetryAfter(300 * MS)
+        );
     }
 
     #[test]
     fn attempts_and_deadline_bound_the_retries() {
         let policy = RetryPolicy { max_attempts: 3, deadline: Duration::from_secs(1), ..RetryPolicy::default() };
         let connect = error(ErrorCode::Connect);
-        assert_eq!(decide(&policy, 3, Duration::ZERO, &connect, 0.5), Decision::GiveUp);
+        assert_eq!(decide(&policy, SEND, 3, Duration::ZERO, &connect, 0.5), Decision::GiveUp);
         let late = error(ErrorCode::Throttled).with_retry_after(Some(600 * MS));
-        assert_eq!(decide(&policy, 1, 500 * MS, &late, 0.5), Decision::GiveUp);
-        assert_eq!(decide(&policy, 1, 400 * MS, &late, 0.5), Decision::RetryAfter(600 * MS));
+        assert_eq!(decide(&policy, SEND, 1, 500 * MS, &late, 0.5), Decision::GiveUp);
+        assert_eq!(decide(&policy, SEND, 1, 400 * MS, &late, 0.5), Decision::RetryAfter(600 * MS));
     }
 }

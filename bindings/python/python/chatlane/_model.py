@@ -38,6 +38,7 @@ __all__ = [
     "Custom",
     "DeliveryError",
     "DeliveryStatus",
+    "Direction",
     "Document",
     "DocumentHeader",
     "Email",
@@ -50,6 +51,9 @@ __all__ = [
     "FlowParameters",
     "FlowPayload",
     "Header",
+    "HistoryPage",
+    "HistoryQuery",
+    "HistoryRecord",
     "Image",
     "ImageHeader",
     "InboundAudio",
@@ -90,6 +94,8 @@ __all__ = [
     "Org",
     "OtherDeliveryStatus",
     "Phone",
+    "PhoneNumber",
+    "PhoneNumberQuery",
     "Pricing",
     "ProductAction",
     "ProductActionSection",
@@ -108,6 +114,13 @@ __all__ = [
     "StatusEvent",
     "Sticker",
     "Template",
+    "TemplateButton",
+    "TemplateComponent",
+    "TemplateDetail",
+    "TemplatePage",
+    "TemplateQuery",
+    "TemplateRef",
+    "TemplateSummary",
     "Text",
     "TextButton",
     "TextHeader",
@@ -3973,6 +3986,1061 @@ the form Meta's Messenger documentation says it signs.
 """
 
 
+class HistoryQuery(_Model):
+    """Which messages of a business number to list. JSON keys are camelCase."""
+
+    __slots__ = (
+        "business_number",
+        "channel",
+        "user_number",
+        "direction",
+        "status",
+        "template_code",
+        "group_message_id",
+        "since_ms",
+        "until_ms",
+        "cust_space_id",
+        "page",
+        "page_size",
+    )
+    business_number: str
+    """The business number whose messages to list."""
+    channel: Channel | None
+    """The chat app: ``whatsapp`` (when unset) or ``viber``, the two CAMS keeps history for."""
+    user_number: str | None
+    """Only messages with this user."""
+    direction: Direction | None
+    """Only one way."""
+    status: str | None
+    """Only messages in this status (the provider's name, e.g. ``delivered``, ``read``, ``failed``)."""
+    template_code: str | None
+    """Only sends of this template."""
+    group_message_id: str | None
+    """Only the messages of this mass send (its ``GroupMessageId``)."""
+    since_ms: int | None
+    """Only messages sent at or after this time, in milliseconds since the Unix epoch."""
+    until_ms: int | None
+    """Only messages sent at or before this time, in milliseconds since the Unix epoch."""
+    cust_space_id: str | None
+    """The channel instance (``CustSpaceId``); the client's when unset."""
+    page: int | None
+    """The page, from 1 (the first when unset)."""
+    page_size: int | None
+    """Records per page, 1–1,000 (100 when unset: [``crate::cams::unverified::PAGE_SIZE``])."""
+
+    def __init__(
+        self,
+        *,
+        business_number: str,
+        channel: Channel | None = None,
+        user_number: str | None = None,
+        direction: Direction | None = None,
+        status: str | None = None,
+        template_code: str | None = None,
+        group_message_id: str | None = None,
+        since_ms: int | None = None,
+        until_ms: int | None = None,
+        cust_space_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> None:
+        _init(self, "business_number", business_number)
+        _init(self, "channel", channel)
+        _init(self, "user_number", user_number)
+        _init(self, "direction", direction)
+        _init(self, "status", status)
+        _init(self, "template_code", template_code)
+        _init(self, "group_message_id", group_message_id)
+        _init(self, "since_ms", since_ms)
+        _init(self, "until_ms", until_ms)
+        _init(self, "cust_space_id", cust_space_id)
+        _init(self, "page", page)
+        _init(self, "page_size", page_size)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"businessNumber": self.business_number}
+        if self.channel is not None:
+            data["channel"] = self.channel
+        if self.user_number is not None:
+            data["userNumber"] = self.user_number
+        if self.direction is not None:
+            data["direction"] = self.direction
+        if self.status is not None:
+            data["status"] = self.status
+        if self.template_code is not None:
+            data["templateCode"] = self.template_code
+        if self.group_message_id is not None:
+            data["groupMessageId"] = self.group_message_id
+        if self.since_ms is not None:
+            data["sinceMs"] = self.since_ms
+        if self.until_ms is not None:
+            data["untilMs"] = self.until_ms
+        if self.cust_space_id is not None:
+            data["custSpaceId"] = self.cust_space_id
+        if self.page is not None:
+            data["page"] = self.page
+        if self.page_size is not None:
+            data["pageSize"] = self.page_size
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> HistoryQuery:
+        data = _object(
+            value,
+            path,
+            (
+                "businessNumber",
+                "channel",
+                "userNumber",
+                "direction",
+                "status",
+                "templateCode",
+                "groupMessageId",
+                "sinceMs",
+                "untilMs",
+                "custSpaceId",
+                "page",
+                "pageSize",
+            ),
+            {},
+        )
+        return cls(
+            business_number=_required(data, "businessNumber", path, _str),
+            channel=_optional(data, "channel", path, _read_channel),
+            user_number=_optional(data, "userNumber", path, _str),
+            direction=_optional(data, "direction", path, _read_direction),
+            status=_optional(data, "status", path, _str),
+            template_code=_optional(data, "templateCode", path, _str),
+            group_message_id=_optional(data, "groupMessageId", path, _str),
+            since_ms=_optional(data, "sinceMs", path, _int),
+            until_ms=_optional(data, "untilMs", path, _int),
+            cust_space_id=_optional(data, "custSpaceId", path, _str),
+            page=_optional(data, "page", path, _int),
+            page_size=_optional(data, "pageSize", path, _int),
+        )
+
+
+Direction = Literal["outbound", "inbound"]
+"""Which way a message went.
+
+* ``"outbound"``: Sent by the business (CAMS ``DOWN``).
+* ``"inbound"``: Sent by a user (CAMS ``UP``).
+"""
+
+
+class HistoryPage(_Model):
+    """One page of history."""
+
+    __slots__ = ("records", "page", "page_size", "next_page")
+    records: list[HistoryRecord]
+    """Its records, in the provider's order."""
+    page: int
+    """Which page this is."""
+    page_size: int
+    """The page size asked for."""
+    next_page: int | None
+    """The next page to ask for (the same query with ``page`` set to it); ``None`` on the last."""
+
+    def __init__(
+        self,
+        *,
+        records: list[HistoryRecord],
+        page: int,
+        page_size: int,
+        next_page: int | None = None,
+    ) -> None:
+        _init(self, "records", records)
+        _init(self, "page", page)
+        _init(self, "page_size", page_size)
+        _init(self, "next_page", next_page)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"records": _dump(self.records), "page": self.page, "pageSize": self.page_size}
+        if self.next_page is not None:
+            data["nextPage"] = self.next_page
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> HistoryPage:
+        data = _object(value, path, ("records", "page", "pageSize", "nextPage"), {})
+        return cls(
+            records=_required(data, "records", path, _list(HistoryRecord._parse)),
+            page=_required(data, "page", path, _int),
+            page_size=_required(data, "pageSize", path, _int),
+            next_page=_optional(data, "nextPage", path, _int),
+        )
+
+
+class HistoryRecord(_Model):
+    """One message in a business number's history."""
+
+    __slots__ = (
+        "message_id",
+        "direction",
+        "business_number",
+        "user_number",
+        "channel",
+        "message_type",
+        "content",
+        "status",
+        "status_name",
+        "fail_reason",
+        "fallback",
+        "fallback_content",
+        "template_code",
+        "template_name",
+        "language",
+        "conversation_id",
+        "sent_at_ms",
+        "sent_at",
+    )
+    message_id: str
+    """The provider's ID of the message (what a send returned, what receipts carry)."""
+    direction: Direction | None
+    """Which way it went, when the provider says."""
+    business_number: str
+    """The business number."""
+    user_number: str
+    """The user."""
+    channel: str | None
+    """The chat app, as the provider names it (e.g. ``whatsapp``)."""
+    message_type: str | None
+    """The message type (e.g. ``text``, ``image``, ``template``)."""
+    content: str | None
+    """What it carried, as the provider shows it (text, or JSON)."""
+    status: str | None
+    """The last status it reached (e.g. ``sent``, ``delivered``, ``read``, ``failed``)."""
+    status_name: str | None
+    """The provider's label for the status."""
+    fail_reason: str | None
+    """Why it failed."""
+    fallback: bool
+    """Whether it fell back to SMS."""
+    fallback_content: str | None
+    """What the SMS fallback said."""
+    template_code: str | None
+    """The template it used."""
+    template_name: str | None
+    """The template's name."""
+    language: str | None
+    """The template's language."""
+    conversation_id: str | None
+    """The conversation it was charged to."""
+    sent_at_ms: int | None
+    """When it was sent, in milliseconds since the Unix epoch (when the provider's time reads)."""
+    sent_at: str | None
+    """When it was sent, as the provider wrote it."""
+
+    def __init__(
+        self,
+        *,
+        message_id: str,
+        direction: Direction | None = None,
+        business_number: str,
+        user_number: str,
+        channel: str | None = None,
+        message_type: str | None = None,
+        content: str | None = None,
+        status: str | None = None,
+        status_name: str | None = None,
+        fail_reason: str | None = None,
+        fallback: bool = False,
+        fallback_content: str | None = None,
+        template_code: str | None = None,
+        template_name: str | None = None,
+        language: str | None = None,
+        conversation_id: str | None = None,
+        sent_at_ms: int | None = None,
+        sent_at: str | None = None,
+    ) -> None:
+        _init(self, "message_id", message_id)
+        _init(self, "direction", direction)
+        _init(self, "business_number", business_number)
+        _init(self, "user_number", user_number)
+        _init(self, "channel", channel)
+        _init(self, "message_type", message_type)
+        _init(self, "content", content)
+        _init(self, "status", status)
+        _init(self, "status_name", status_name)
+        _init(self, "fail_reason", fail_reason)
+        _init(self, "fallback", fallback)
+        _init(self, "fallback_content", fallback_content)
+        _init(self, "template_code", template_code)
+        _init(self, "template_name", template_name)
+        _init(self, "language", language)
+        _init(self, "conversation_id", conversation_id)
+        _init(self, "sent_at_ms", sent_at_ms)
+        _init(self, "sent_at", sent_at)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"messageId": self.message_id}
+        if self.direction is not None:
+            data["direction"] = self.direction
+        data["businessNumber"] = self.business_number
+        data["userNumber"] = self.user_number
+        if self.channel is not None:
+            data["channel"] = self.channel
+        if self.message_type is not None:
+            data["messageType"] = self.message_type
+        if self.content is not None:
+            data["content"] = self.content
+        if self.status is not None:
+            data["status"] = self.status
+        if self.status_name is not None:
+            data["statusName"] = self.status_name
+        if self.fail_reason is not None:
+            data["failReason"] = self.fail_reason
+        if self.fallback:
+            data["fallback"] = self.fallback
+        if self.fallback_content is not None:
+            data["fallbackContent"] = self.fallback_content
+        if self.template_code is not None:
+            data["templateCode"] = self.template_code
+        if self.template_name is not None:
+            data["templateName"] = self.template_name
+        if self.language is not None:
+            data["language"] = self.language
+        if self.conversation_id is not None:
+            data["conversationId"] = self.conversation_id
+        if self.sent_at_ms is not None:
+            data["sentAtMs"] = self.sent_at_ms
+        if self.sent_at is not None:
+            data["sentAt"] = self.sent_at
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> HistoryRecord:
+        data = _object(
+            value,
+            path,
+            (
+                "messageId",
+                "direction",
+                "businessNumber",
+                "userNumber",
+                "channel",
+                "messageType",
+                "content",
+                "status",
+                "statusName",
+                "failReason",
+                "fallback",
+                "fallbackContent",
+                "templateCode",
+                "templateName",
+                "language",
+                "conversationId",
+                "sentAtMs",
+                "sentAt",
+            ),
+            {},
+        )
+        return cls(
+            message_id=_required(data, "messageId", path, _str),
+            direction=_optional(data, "direction", path, _read_direction),
+            business_number=_required(data, "businessNumber", path, _str),
+            user_number=_required(data, "userNumber", path, _str),
+            channel=_optional(data, "channel", path, _str),
+            message_type=_optional(data, "messageType", path, _str),
+            content=_optional(data, "content", path, _str),
+            status=_optional(data, "status", path, _str),
+            status_name=_optional(data, "statusName", path, _str),
+            fail_reason=_optional(data, "failReason", path, _str),
+            fallback=_or_default(data, "fallback", path, _bool, False),
+            fallback_content=_optional(data, "fallbackContent", path, _str),
+            template_code=_optional(data, "templateCode", path, _str),
+            template_name=_optional(data, "templateName", path, _str),
+            language=_optional(data, "language", path, _str),
+            conversation_id=_optional(data, "conversationId", path, _str),
+            sent_at_ms=_optional(data, "sentAtMs", path, _int),
+            sent_at=_optional(data, "sentAt", path, _str),
+        )
+
+
+class TemplateQuery(_Model):
+    """Which templates to list. JSON keys are camelCase."""
+
+    __slots__ = (
+        "code",
+        "name",
+        "language",
+        "audit_status",
+        "category",
+        "template_type",
+        "cust_space_id",
+        "page",
+        "page_size",
+    )
+    code: str | None
+    """Only the template with this code."""
+    name: str | None
+    """Only templates with this name."""
+    language: str | None
+    """Only templates in this language (e.g. ``en``)."""
+    audit_status: str | None
+    """Only templates in this review state: ``pass``, ``fail``, ``auditing`` or ``unaudit``."""
+    category: str | None
+    """Only templates of this category: ``UTILITY``, ``MARKETING`` or ``AUTHENTICATION``."""
+    template_type: str | None
+    """Only templates of this kind: ``WHATSAPP`` or ``VIBER``."""
+    cust_space_id: str | None
+    """The channel instance (``CustSpaceId``); the client's when unset."""
+    page: int | None
+    """The page, from 1 (the first when unset)."""
+    page_size: int | None
+    """Templates per page, 1–1,000 (100 when unset: [``crate::cams::unverified::PAGE_SIZE``])."""
+
+    def __init__(
+        self,
+        *,
+        code: str | None = None,
+        name: str | None = None,
+        language: str | None = None,
+        audit_status: str | None = None,
+        category: str | None = None,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> None:
+        _init(self, "code", code)
+        _init(self, "name", name)
+        _init(self, "language", language)
+        _init(self, "audit_status", audit_status)
+        _init(self, "category", category)
+        _init(self, "template_type", template_type)
+        _init(self, "cust_space_id", cust_space_id)
+        _init(self, "page", page)
+        _init(self, "page_size", page_size)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.code is not None:
+            data["code"] = self.code
+        if self.name is not None:
+            data["name"] = self.name
+        if self.language is not None:
+            data["language"] = self.language
+        if self.audit_status is not None:
+            data["auditStatus"] = self.audit_status
+        if self.category is not None:
+            data["category"] = self.category
+        if self.template_type is not None:
+            data["templateType"] = self.template_type
+        if self.cust_space_id is not None:
+            data["custSpaceId"] = self.cust_space_id
+        if self.page is not None:
+            data["page"] = self.page
+        if self.page_size is not None:
+            data["pageSize"] = self.page_size
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> TemplateQuery:
+        data = _object(
+            value,
+            path,
+            ("code", "name", "language", "auditStatus", "category", "templateType", "custSpaceId", "page", "pageSize"),
+            {},
+        )
+        return cls(
+            code=_optional(data, "code", path, _str),
+            name=_optional(data, "name", path, _str),
+            language=_optional(data, "language", path, _str),
+            audit_status=_optional(data, "auditStatus", path, _str),
+            category=_optional(data, "category", path, _str),
+            template_type=_optional(data, "templateType", path, _str),
+            cust_space_id=_optional(data, "custSpaceId", path, _str),
+            page=_optional(data, "page", path, _int),
+            page_size=_optional(data, "pageSize", path, _int),
+        )
+
+
+class TemplatePage(_Model):
+    """One page of templates."""
+
+    __slots__ = ("templates", "total", "page", "page_size", "next_page")
+    templates: list[TemplateSummary]
+    """Its templates."""
+    total: int | None
+    """How many templates match the query in all, when the provider says."""
+    page: int
+    """Which page this is."""
+    page_size: int
+    """The page size asked for."""
+    next_page: int | None
+    """The next page to ask for (the same query with ``page`` set to it); ``None`` on the last."""
+
+    def __init__(
+        self,
+        *,
+        templates: list[TemplateSummary],
+        total: int | None = None,
+        page: int,
+        page_size: int,
+        next_page: int | None = None,
+    ) -> None:
+        _init(self, "templates", templates)
+        _init(self, "total", total)
+        _init(self, "page", page)
+        _init(self, "page_size", page_size)
+        _init(self, "next_page", next_page)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"templates": _dump(self.templates)}
+        if self.total is not None:
+            data["total"] = self.total
+        data["page"] = self.page
+        data["pageSize"] = self.page_size
+        if self.next_page is not None:
+            data["nextPage"] = self.next_page
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> TemplatePage:
+        data = _object(value, path, ("templates", "total", "page", "pageSize", "nextPage"), {})
+        return cls(
+            templates=_required(data, "templates", path, _list(TemplateSummary._parse)),
+            total=_optional(data, "total", path, _int),
+            page=_required(data, "page", path, _int),
+            page_size=_required(data, "pageSize", path, _int),
+            next_page=_optional(data, "nextPage", path, _int),
+        )
+
+
+class TemplateSummary(_Model):
+    """A template as a listing shows it."""
+
+    __slots__ = ("code", "name", "language", "audit_status", "category", "template_type", "reason", "updated_at_ms")
+    code: str
+    """Its code (what a template send names as ``templateCode``)."""
+    name: str
+    """Its name."""
+    language: str
+    """Its language."""
+    audit_status: str
+    """Its review state: ``pass`` (approved), ``fail``, ``auditing`` or ``unaudit``."""
+    category: str | None
+    """Its category, when known."""
+    template_type: str | None
+    """Its kind (``WHATSAPP``, ``VIBER``), when known."""
+    reason: str | None
+    """Why the review refused it."""
+    updated_at_ms: int | None
+    """When it last changed, in milliseconds since the Unix epoch."""
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        name: str,
+        language: str,
+        audit_status: str,
+        category: str | None = None,
+        template_type: str | None = None,
+        reason: str | None = None,
+        updated_at_ms: int | None = None,
+    ) -> None:
+        _init(self, "code", code)
+        _init(self, "name", name)
+        _init(self, "language", language)
+        _init(self, "audit_status", audit_status)
+        _init(self, "category", category)
+        _init(self, "template_type", template_type)
+        _init(self, "reason", reason)
+        _init(self, "updated_at_ms", updated_at_ms)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "language": self.language,
+            "auditStatus": self.audit_status,
+        }
+        if self.category is not None:
+            data["category"] = self.category
+        if self.template_type is not None:
+            data["templateType"] = self.template_type
+        if self.reason is not None:
+            data["reason"] = self.reason
+        if self.updated_at_ms is not None:
+            data["updatedAtMs"] = self.updated_at_ms
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> TemplateSummary:
+        data = _object(
+            value,
+            path,
+            ("code", "name", "language", "auditStatus", "category", "templateType", "reason", "updatedAtMs"),
+            {},
+        )
+        return cls(
+            code=_required(data, "code", path, _str),
+            name=_required(data, "name", path, _str),
+            language=_required(data, "language", path, _str),
+            audit_status=_required(data, "auditStatus", path, _str),
+            category=_optional(data, "category", path, _str),
+            template_type=_optional(data, "templateType", path, _str),
+            reason=_optional(data, "reason", path, _str),
+            updated_at_ms=_optional(data, "updatedAtMs", path, _int),
+        )
+
+
+class TemplateRef(_Model):
+    """Which template to read in full: by code or by name, in one language."""
+
+    __slots__ = ("code", "name", "language", "template_type", "cust_space_id")
+    code: str | None
+    """Its code (or give ``name``)."""
+    name: str | None
+    """Its name (or give ``code``)."""
+    language: str
+    """Its language (e.g. ``en``)."""
+    template_type: str | None
+    """Its kind: ``WHATSAPP`` or ``VIBER``."""
+    cust_space_id: str | None
+    """The channel instance (``CustSpaceId``); the client's when unset."""
+
+    def __init__(
+        self,
+        *,
+        code: str | None = None,
+        name: str | None = None,
+        language: str,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+    ) -> None:
+        _init(self, "code", code)
+        _init(self, "name", name)
+        _init(self, "language", language)
+        _init(self, "template_type", template_type)
+        _init(self, "cust_space_id", cust_space_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.code is not None:
+            data["code"] = self.code
+        if self.name is not None:
+            data["name"] = self.name
+        data["language"] = self.language
+        if self.template_type is not None:
+            data["templateType"] = self.template_type
+        if self.cust_space_id is not None:
+            data["custSpaceId"] = self.cust_space_id
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> TemplateRef:
+        data = _object(value, path, ("code", "name", "language", "templateType", "custSpaceId"), {})
+        return cls(
+            code=_optional(data, "code", path, _str),
+            name=_optional(data, "name", path, _str),
+            language=_required(data, "language", path, _str),
+            template_type=_optional(data, "templateType", path, _str),
+            cust_space_id=_optional(data, "custSpaceId", path, _str),
+        )
+
+
+class TemplateDetail(_Model):
+    """A template in full: what a send of it must carry and whether it may be sent."""
+
+    __slots__ = (
+        "code",
+        "name",
+        "language",
+        "audit_status",
+        "allow_send",
+        "category",
+        "template_type",
+        "reason",
+        "quality_score",
+        "message_send_ttl_seconds",
+        "example",
+        "components",
+    )
+    code: str
+    """Its code."""
+    name: str
+    """Its name."""
+    language: str
+    """Its language."""
+    audit_status: str
+    """Its review state: ``pass`` (approved), ``fail``, ``auditing`` or ``unaudit``."""
+    allow_send: bool
+    """Whether the provider lets it be sent now."""
+    category: str | None
+    """Its category, when known."""
+    template_type: str | None
+    """Its kind (``WHATSAPP``, ``VIBER``), when known."""
+    reason: str | None
+    """Why the review refused it."""
+    quality_score: str | None
+    """Its quality: ``GREEN``, ``YELLOW``, ``RED`` or ``UNKNOWN``."""
+    message_send_ttl_seconds: int | None
+    """How long a send of it may wait for delivery, in seconds."""
+    example: dict[str, str]
+    """An example value of each variable, by name."""
+    components: list[TemplateComponent]
+    """Its header, body, footer and buttons, in order."""
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        name: str,
+        language: str,
+        audit_status: str,
+        allow_send: bool,
+        category: str | None = None,
+        template_type: str | None = None,
+        reason: str | None = None,
+        quality_score: str | None = None,
+        message_send_ttl_seconds: int | None = None,
+        example: dict[str, str] | None = None,
+        components: list[TemplateComponent] | None = None,
+    ) -> None:
+        _init(self, "code", code)
+        _init(self, "name", name)
+        _init(self, "language", language)
+        _init(self, "audit_status", audit_status)
+        _init(self, "allow_send", allow_send)
+        _init(self, "category", category)
+        _init(self, "template_type", template_type)
+        _init(self, "reason", reason)
+        _init(self, "quality_score", quality_score)
+        _init(self, "message_send_ttl_seconds", message_send_ttl_seconds)
+        _init(self, "example", {} if example is None else example)
+        _init(self, "components", [] if components is None else components)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "language": self.language,
+            "auditStatus": self.audit_status,
+            "allowSend": self.allow_send,
+        }
+        if self.category is not None:
+            data["category"] = self.category
+        if self.template_type is not None:
+            data["templateType"] = self.template_type
+        if self.reason is not None:
+            data["reason"] = self.reason
+        if self.quality_score is not None:
+            data["qualityScore"] = self.quality_score
+        if self.message_send_ttl_seconds is not None:
+            data["messageSendTtlSeconds"] = self.message_send_ttl_seconds
+        if self.example:
+            data["example"] = _dump(self.example)
+        if self.components:
+            data["components"] = _dump(self.components)
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> TemplateDetail:
+        data = _object(
+            value,
+            path,
+            (
+                "code",
+                "name",
+                "language",
+                "auditStatus",
+                "allowSend",
+                "category",
+                "templateType",
+                "reason",
+                "qualityScore",
+                "messageSendTtlSeconds",
+                "example",
+                "components",
+            ),
+            {},
+        )
+        return cls(
+            code=_required(data, "code", path, _str),
+            name=_required(data, "name", path, _str),
+            language=_required(data, "language", path, _str),
+            audit_status=_required(data, "auditStatus", path, _str),
+            allow_send=_required(data, "allowSend", path, _bool),
+            category=_optional(data, "category", path, _str),
+            template_type=_optional(data, "templateType", path, _str),
+            reason=_optional(data, "reason", path, _str),
+            quality_score=_optional(data, "qualityScore", path, _str),
+            message_send_ttl_seconds=_optional(data, "messageSendTtlSeconds", path, _int),
+            example=_or_default(data, "example", path, _map(_str), None),
+            components=_or_default(data, "components", path, _list(TemplateComponent._parse), None),
+        )
+
+
+class TemplateComponent(_Model):
+    """One part of a template."""
+
+    __slots__ = ("kind", "format", "text", "url", "caption", "file_name", "buttons")
+    kind: str
+    """``HEADER``, ``BODY``, ``FOOTER``, ``BUTTONS``, ``CAROUSEL`` or ``LIMITED_TIME_OFFER``."""
+    format: str | None
+    """A header's format: ``TEXT``, ``IMAGE``, ``VIDEO``, ``DOCUMENT`` or ``LOCATION``."""
+    text: str | None
+    """Its text, with its variables."""
+    url: str | None
+    """A media header's URL."""
+    caption: str | None
+    """A media header's caption."""
+    file_name: str | None
+    """A document header's file name."""
+    buttons: list[TemplateButton]
+    """The buttons of a ``BUTTONS`` component."""
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        format: str | None = None,
+        text: str | None = None,
+        url: str | None = None,
+        caption: str | None = None,
+        file_name: str | None = None,
+        buttons: list[TemplateButton] | None = None,
+    ) -> None:
+        _init(self, "kind", kind)
+        _init(self, "format", format)
+        _init(self, "text", text)
+        _init(self, "url", url)
+        _init(self, "caption", caption)
+        _init(self, "file_name", file_name)
+        _init(self, "buttons", [] if buttons is None else buttons)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind}
+        if self.format is not None:
+            data["format"] = self.format
+        if self.text is not None:
+            data["text"] = self.text
+        if self.url is not None:
+            data["url"] = self.url
+        if self.caption is not None:
+            data["caption"] = self.caption
+        if self.file_name is not None:
+            data["fileName"] = self.file_name
+        if self.buttons:
+            data["buttons"] = _dump(self.buttons)
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> TemplateComponent:
+        data = _object(value, path, ("kind", "format", "text", "url", "caption", "fileName", "buttons"), {})
+        return cls(
+            kind=_required(data, "kind", path, _str),
+            format=_optional(data, "format", path, _str),
+            text=_optional(data, "text", path, _str),
+            url=_optional(data, "url", path, _str),
+            caption=_optional(data, "caption", path, _str),
+            file_name=_optional(data, "fileName", path, _str),
+            buttons=_or_default(data, "buttons", path, _list(TemplateButton._parse), None),
+        )
+
+
+class TemplateButton(_Model):
+    """One button of a template."""
+
+    __slots__ = ("kind", "text", "url", "url_type", "phone_number", "flow_id")
+    kind: str
+    """``PHONE_NUMBER``, ``URL``, ``QUICK_REPLY``, ``COPY_CODE``, ``ONE_TAP``, ``ZERO_TAP``, ``MPM``,
+    ``CATALOG`` or ``FLOW``."""
+    text: str | None
+    """Its label."""
+    url: str | None
+    """A URL button's address (with its variable when ``urlType`` is ``dynamic``)."""
+    url_type: str | None
+    """A URL button's kind: ``static`` or ``dynamic``."""
+    phone_number: str | None
+    """A call button's number."""
+    flow_id: str | None
+    """A flow button's flow."""
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        text: str | None = None,
+        url: str | None = None,
+        url_type: str | None = None,
+        phone_number: str | None = None,
+        flow_id: str | None = None,
+    ) -> None:
+        _init(self, "kind", kind)
+        _init(self, "text", text)
+        _init(self, "url", url)
+        _init(self, "url_type", url_type)
+        _init(self, "phone_number", phone_number)
+        _init(self, "flow_id", flow_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind}
+        if self.text is not None:
+            data["text"] = self.text
+        if self.url is not None:
+            data["url"] = self.url
+        if self.url_type is not None:
+            data["urlType"] = self.url_type
+        if self.phone_number is not None:
+            data["phoneNumber"] = self.phone_number
+        if self.flow_id is not None:
+            data["flowId"] = self.flow_id
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> TemplateButton:
+        data = _object(value, path, ("kind", "text", "url", "urlType", "phoneNumber", "flowId"), {})
+        return cls(
+            kind=_required(data, "kind", path, _str),
+            text=_optional(data, "text", path, _str),
+            url=_optional(data, "url", path, _str),
+            url_type=_optional(data, "urlType", path, _str),
+            phone_number=_optional(data, "phoneNumber", path, _str),
+            flow_id=_optional(data, "flowId", path, _str),
+        )
+
+
+class PhoneNumberQuery(_Model):
+    """Which numbers to list. JSON keys are camelCase."""
+
+    __slots__ = ("status", "cust_space_id")
+    status: str | None
+    """Only numbers in this status (e.g. ``CONNECTED``, ``PENDING``)."""
+    cust_space_id: str | None
+    """The channel instance (``CustSpaceId``); the client's when unset."""
+
+    def __init__(self, *, status: str | None = None, cust_space_id: str | None = None) -> None:
+        _init(self, "status", status)
+        _init(self, "cust_space_id", cust_space_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.status is not None:
+            data["status"] = self.status
+        if self.cust_space_id is not None:
+            data["custSpaceId"] = self.cust_space_id
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> PhoneNumberQuery:
+        data = _object(value, path, ("status", "custSpaceId"), {})
+        return cls(
+            status=_optional(data, "status", path, _str),
+            cust_space_id=_optional(data, "custSpaceId", path, _str),
+        )
+
+
+class PhoneNumber(_Model):
+    """One business phone number."""
+
+    __slots__ = (
+        "phone_number",
+        "verified_name",
+        "status",
+        "quality_rating",
+        "messaging_limit_tier",
+        "name_status",
+        "official",
+        "status_callback_url",
+        "inbound_callback_url",
+    )
+    phone_number: str
+    """The number."""
+    verified_name: str | None
+    """The business name WhatsApp shows for it."""
+    status: str | None
+    """Its status (e.g. ``CONNECTED``, ``PENDING``)."""
+    quality_rating: str | None
+    """Its quality rating: ``GREEN``, ``YELLOW``, ``RED`` or ``UNKNOWN``."""
+    messaging_limit_tier: str | None
+    """How many users it may start conversations with a day (e.g. ``TIER_10K``)."""
+    name_status: str | None
+    """Whether its display name is approved (e.g. ``APPROVED``)."""
+    official: bool
+    """Whether it is an Official Business Account."""
+    status_callback_url: str | None
+    """Where its status receipts are pushed."""
+    inbound_callback_url: str | None
+    """Where its users' messages are pushed."""
+
+    def __init__(
+        self,
+        *,
+        phone_number: str,
+        verified_name: str | None = None,
+        status: str | None = None,
+        quality_rating: str | None = None,
+        messaging_limit_tier: str | None = None,
+        name_status: str | None = None,
+        official: bool = False,
+        status_callback_url: str | None = None,
+        inbound_callback_url: str | None = None,
+    ) -> None:
+        _init(self, "phone_number", phone_number)
+        _init(self, "verified_name", verified_name)
+        _init(self, "status", status)
+        _init(self, "quality_rating", quality_rating)
+        _init(self, "messaging_limit_tier", messaging_limit_tier)
+        _init(self, "name_status", name_status)
+        _init(self, "official", official)
+        _init(self, "status_callback_url", status_callback_url)
+        _init(self, "inbound_callback_url", inbound_callback_url)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"phoneNumber": self.phone_number}
+        if self.verified_name is not None:
+            data["verifiedName"] = self.verified_name
+        if self.status is not None:
+            data["status"] = self.status
+        if self.quality_rating is not None:
+            data["qualityRating"] = self.quality_rating
+        if self.messaging_limit_tier is not None:
+            data["messagingLimitTier"] = self.messaging_limit_tier
+        if self.name_status is not None:
+            data["nameStatus"] = self.name_status
+        if self.official:
+            data["official"] = self.official
+        if self.status_callback_url is not None:
+            data["statusCallbackUrl"] = self.status_callback_url
+        if self.inbound_callback_url is not None:
+            data["inboundCallbackUrl"] = self.inbound_callback_url
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: str) -> PhoneNumber:
+        data = _object(
+            value,
+            path,
+            (
+                "phoneNumber",
+                "verifiedName",
+                "status",
+                "qualityRating",
+                "messagingLimitTier",
+                "nameStatus",
+                "official",
+                "statusCallbackUrl",
+                "inboundCallbackUrl",
+            ),
+            {},
+        )
+        return cls(
+            phone_number=_required(data, "phoneNumber", path, _str),
+            verified_name=_optional(data, "verifiedName", path, _str),
+            status=_optional(data, "status", path, _str),
+            quality_rating=_optional(data, "qualityRating", path, _str),
+            messaging_limit_tier=_optional(data, "messagingLimitTier", path, _str),
+            name_status=_optional(data, "nameStatus", path, _str),
+            official=_or_default(data, "official", path, _bool, False),
+            status_callback_url=_optional(data, "statusCallbackUrl", path, _str),
+            inbound_callback_url=_optional(data, "inboundCallbackUrl", path, _str),
+        )
+
+
 # Reading and writing the JSON shape.
 
 
@@ -4196,6 +5264,10 @@ def _read_cams_push_kind(value: object, path: str) -> CamsPushKind:
 
 def _read_signature_match(value: object, path: str) -> SignatureMatch:
     return cast(SignatureMatch, _choice(value, path, get_args(SignatureMatch)))
+
+
+def _read_direction(value: object, path: str) -> Direction:
+    return cast(Direction, _choice(value, path, get_args(Direction)))
 
 
 _INTERACTIVE_MEMBERS: Mapping[str, Callable[[object, str], Interactive]] = {

@@ -2561,6 +2561,493 @@ public func FfiConverterTypeFlowReply_lower(_ value: FlowReply) -> RustBuffer {
 
 
 /**
+ * One page of history.
+ */
+public struct HistoryPage: Equatable, Hashable {
+    /**
+     * Its records, in the provider's order.
+     */
+    public let records: [HistoryRecord]
+    /**
+     * Which page this is.
+     */
+    public let page: UInt32
+    /**
+     * The page size asked for.
+     */
+    public let pageSize: UInt32
+    /**
+     * The next page to ask for (the same query with `page` set to it); `None` on the last.
+     */
+    public let nextPage: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its records, in the provider's order.
+         */records: [HistoryRecord], 
+        /**
+         * Which page this is.
+         */page: UInt32, 
+        /**
+         * The page size asked for.
+         */pageSize: UInt32, 
+        /**
+         * The next page to ask for (the same query with `page` set to it); `None` on the last.
+         */nextPage: UInt32? = nil) {
+        self.records = records
+        self.page = page
+        self.pageSize = pageSize
+        self.nextPage = nextPage
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryPage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryPage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryPage {
+        return
+            try HistoryPage(
+                records: FfiConverterSequenceTypeHistoryRecord.read(from: &buf), 
+                page: FfiConverterUInt32.read(from: &buf), 
+                pageSize: FfiConverterUInt32.read(from: &buf), 
+                nextPage: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryPage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeHistoryRecord.write(value.records, into: &buf)
+        FfiConverterUInt32.write(value.page, into: &buf)
+        FfiConverterUInt32.write(value.pageSize, into: &buf)
+        FfiConverterOptionUInt32.write(value.nextPage, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryPage_lift(_ buf: RustBuffer) throws -> HistoryPage {
+    return try FfiConverterTypeHistoryPage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryPage_lower(_ value: HistoryPage) -> RustBuffer {
+    return FfiConverterTypeHistoryPage.lower(value)
+}
+
+
+/**
+ * Which messages of a business number to list. JSON keys are camelCase.
+ */
+public struct HistoryQuery: Equatable, Hashable {
+    /**
+     * The business number whose messages to list.
+     */
+    public let businessNumber: String
+    /**
+     * The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for.
+     */
+    public let channel: Channel?
+    /**
+     * Only messages with this user.
+     */
+    public let userNumber: String?
+    /**
+     * Only one way.
+     */
+    public let direction: Direction?
+    /**
+     * Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`).
+     */
+    public let status: String?
+    /**
+     * Only sends of this template.
+     */
+    public let templateCode: String?
+    /**
+     * Only the messages of this mass send (its `GroupMessageId`).
+     */
+    public let groupMessageId: String?
+    /**
+     * Only messages sent at or after this time, in milliseconds since the Unix epoch.
+     */
+    public let sinceMs: UInt64?
+    /**
+     * Only messages sent at or before this time, in milliseconds since the Unix epoch.
+     */
+    public let untilMs: UInt64?
+    /**
+     * The channel instance (`CustSpaceId`); the client's when unset.
+     */
+    public let custSpaceId: String?
+    /**
+     * The page, from 1 (the first when unset).
+     */
+    public let page: UInt32?
+    /**
+     * Records per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
+     */
+    public let pageSize: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The business number whose messages to list.
+         */businessNumber: String, 
+        /**
+         * The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for.
+         */channel: Channel? = nil, 
+        /**
+         * Only messages with this user.
+         */userNumber: String? = nil, 
+        /**
+         * Only one way.
+         */direction: Direction? = nil, 
+        /**
+         * Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`).
+         */status: String? = nil, 
+        /**
+         * Only sends of this template.
+         */templateCode: String? = nil, 
+        /**
+         * Only the messages of this mass send (its `GroupMessageId`).
+         */groupMessageId: String? = nil, 
+        /**
+         * Only messages sent at or after this time, in milliseconds since the Unix epoch.
+         */sinceMs: UInt64? = nil, 
+        /**
+         * Only messages sent at or before this time, in milliseconds since the Unix epoch.
+         */untilMs: UInt64? = nil, 
+        /**
+         * The channel instance (`CustSpaceId`); the client's when unset.
+         */custSpaceId: String? = nil, 
+        /**
+         * The page, from 1 (the first when unset).
+         */page: UInt32? = nil, 
+        /**
+         * Records per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
+         */pageSize: UInt32? = nil) {
+        self.businessNumber = businessNumber
+        self.channel = channel
+        self.userNumber = userNumber
+        self.direction = direction
+        self.status = status
+        self.templateCode = templateCode
+        self.groupMessageId = groupMessageId
+        self.sinceMs = sinceMs
+        self.untilMs = untilMs
+        self.custSpaceId = custSpaceId
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryQuery {
+        return
+            try HistoryQuery(
+                businessNumber: FfiConverterString.read(from: &buf), 
+                channel: FfiConverterOptionTypeChannel.read(from: &buf), 
+                userNumber: FfiConverterOptionString.read(from: &buf), 
+                direction: FfiConverterOptionTypeDirection.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                templateCode: FfiConverterOptionString.read(from: &buf), 
+                groupMessageId: FfiConverterOptionString.read(from: &buf), 
+                sinceMs: FfiConverterOptionUInt64.read(from: &buf), 
+                untilMs: FfiConverterOptionUInt64.read(from: &buf), 
+                custSpaceId: FfiConverterOptionString.read(from: &buf), 
+                page: FfiConverterOptionUInt32.read(from: &buf), 
+                pageSize: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryQuery, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.businessNumber, into: &buf)
+        FfiConverterOptionTypeChannel.write(value.channel, into: &buf)
+        FfiConverterOptionString.write(value.userNumber, into: &buf)
+        FfiConverterOptionTypeDirection.write(value.direction, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.templateCode, into: &buf)
+        FfiConverterOptionString.write(value.groupMessageId, into: &buf)
+        FfiConverterOptionUInt64.write(value.sinceMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.untilMs, into: &buf)
+        FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+        FfiConverterOptionUInt32.write(value.page, into: &buf)
+        FfiConverterOptionUInt32.write(value.pageSize, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryQuery_lift(_ buf: RustBuffer) throws -> HistoryQuery {
+    return try FfiConverterTypeHistoryQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryQuery_lower(_ value: HistoryQuery) -> RustBuffer {
+    return FfiConverterTypeHistoryQuery.lower(value)
+}
+
+
+/**
+ * One message in a business number's history.
+ */
+public struct HistoryRecord: Equatable, Hashable {
+    /**
+     * The provider's ID of the message (what a send returned, what receipts carry).
+     */
+    public let messageId: String
+    /**
+     * Which way it went, when the provider says.
+     */
+    public let direction: Direction?
+    /**
+     * The business number.
+     */
+    public let businessNumber: String
+    /**
+     * The user.
+     */
+    public let userNumber: String
+    /**
+     * The chat app, as the provider names it (e.g. `whatsapp`).
+     */
+    public let channel: String?
+    /**
+     * The message type (e.g. `text`, `image`, `template`).
+     */
+    public let messageType: String?
+    /**
+     * What it carried, as the provider shows it (text, or JSON).
+     */
+    public let content: String?
+    /**
+     * The last status it reached (e.g. `sent`, `delivered`, `read`, `failed`).
+     */
+    public let status: String?
+    /**
+     * The provider's label for the status.
+     */
+    public let statusName: String?
+    /**
+     * Why it failed.
+     */
+    public let failReason: String?
+    /**
+     * Whether it fell back to SMS.
+     */
+    public let fallback: Bool
+    /**
+     * What the SMS fallback said.
+     */
+    public let fallbackContent: String?
+    /**
+     * The template it used.
+     */
+    public let templateCode: String?
+    /**
+     * The template's name.
+     */
+    public let templateName: String?
+    /**
+     * The template's language.
+     */
+    public let language: String?
+    /**
+     * The conversation it was charged to.
+     */
+    public let conversationId: String?
+    /**
+     * When it was sent, in milliseconds since the Unix epoch (when the provider's time reads).
+     */
+    public let sentAtMs: UInt64?
+    /**
+     * When it was sent, as the provider wrote it.
+     */
+    public let sentAt: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The provider's ID of the message (what a send returned, what receipts carry).
+         */messageId: String, 
+        /**
+         * Which way it went, when the provider says.
+         */direction: Direction? = nil, 
+        /**
+         * The business number.
+         */businessNumber: String, 
+        /**
+         * The user.
+         */userNumber: String, 
+        /**
+         * The chat app, as the provider names it (e.g. `whatsapp`).
+         */channel: String? = nil, 
+        /**
+         * The message type (e.g. `text`, `image`, `template`).
+         */messageType: String? = nil, 
+        /**
+         * What it carried, as the provider shows it (text, or JSON).
+         */content: String? = nil, 
+        /**
+         * The last status it reached (e.g. `sent`, `delivered`, `read`, `failed`).
+         */status: String? = nil, 
+        /**
+         * The provider's label for the status.
+         */statusName: String? = nil, 
+        /**
+         * Why it failed.
+         */failReason: String? = nil, 
+        /**
+         * Whether it fell back to SMS.
+         */fallback: Bool = false, 
+        /**
+         * What the SMS fallback said.
+         */fallbackContent: String? = nil, 
+        /**
+         * The template it used.
+         */templateCode: String? = nil, 
+        /**
+         * The template's name.
+         */templateName: String? = nil, 
+        /**
+         * The template's language.
+         */language: String? = nil, 
+        /**
+         * The conversation it was charged to.
+         */conversationId: String? = nil, 
+        /**
+         * When it was sent, in milliseconds since the Unix epoch (when the provider's time reads).
+         */sentAtMs: UInt64? = nil, 
+        /**
+         * When it was sent, as the provider wrote it.
+         */sentAt: String? = nil) {
+        self.messageId = messageId
+        self.direction = direction
+        self.businessNumber = businessNumber
+        self.userNumber = userNumber
+        self.channel = channel
+        self.messageType = messageType
+        self.content = content
+        self.status = status
+        self.statusName = statusName
+        self.failReason = failReason
+        self.fallback = fallback
+        self.fallbackContent = fallbackContent
+        self.templateCode = templateCode
+        self.templateName = templateName
+        self.language = language
+        self.conversationId = conversationId
+        self.sentAtMs = sentAtMs
+        self.sentAt = sentAt
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryRecord {
+        return
+            try HistoryRecord(
+                messageId: FfiConverterString.read(from: &buf), 
+                direction: FfiConverterOptionTypeDirection.read(from: &buf), 
+                businessNumber: FfiConverterString.read(from: &buf), 
+                userNumber: FfiConverterString.read(from: &buf), 
+                channel: FfiConverterOptionString.read(from: &buf), 
+                messageType: FfiConverterOptionString.read(from: &buf), 
+                content: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                statusName: FfiConverterOptionString.read(from: &buf), 
+                failReason: FfiConverterOptionString.read(from: &buf), 
+                fallback: FfiConverterBool.read(from: &buf), 
+                fallbackContent: FfiConverterOptionString.read(from: &buf), 
+                templateCode: FfiConverterOptionString.read(from: &buf), 
+                templateName: FfiConverterOptionString.read(from: &buf), 
+                language: FfiConverterOptionString.read(from: &buf), 
+                conversationId: FfiConverterOptionString.read(from: &buf), 
+                sentAtMs: FfiConverterOptionUInt64.read(from: &buf), 
+                sentAt: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryRecord, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterOptionTypeDirection.write(value.direction, into: &buf)
+        FfiConverterString.write(value.businessNumber, into: &buf)
+        FfiConverterString.write(value.userNumber, into: &buf)
+        FfiConverterOptionString.write(value.channel, into: &buf)
+        FfiConverterOptionString.write(value.messageType, into: &buf)
+        FfiConverterOptionString.write(value.content, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.statusName, into: &buf)
+        FfiConverterOptionString.write(value.failReason, into: &buf)
+        FfiConverterBool.write(value.fallback, into: &buf)
+        FfiConverterOptionString.write(value.fallbackContent, into: &buf)
+        FfiConverterOptionString.write(value.templateCode, into: &buf)
+        FfiConverterOptionString.write(value.templateName, into: &buf)
+        FfiConverterOptionString.write(value.language, into: &buf)
+        FfiConverterOptionString.write(value.conversationId, into: &buf)
+        FfiConverterOptionUInt64.write(value.sentAtMs, into: &buf)
+        FfiConverterOptionString.write(value.sentAt, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryRecord_lift(_ buf: RustBuffer) throws -> HistoryRecord {
+    return try FfiConverterTypeHistoryRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryRecord_lower(_ value: HistoryRecord) -> RustBuffer {
+    return FfiConverterTypeHistoryRecord.lower(value)
+}
+
+
+/**
  * An image by URL.
  */
 public struct Image: Equatable, Hashable {
@@ -4555,6 +5042,214 @@ public func FfiConverterTypePhone_lower(_ value: Phone) -> RustBuffer {
 
 
 /**
+ * One business phone number.
+ */
+public struct PhoneNumber: Equatable, Hashable {
+    /**
+     * The number.
+     */
+    public let phoneNumber: String
+    /**
+     * The business name WhatsApp shows for it.
+     */
+    public let verifiedName: String?
+    /**
+     * Its status (e.g. `CONNECTED`, `PENDING`).
+     */
+    public let status: String?
+    /**
+     * Its quality rating: `GREEN`, `YELLOW`, `RED` or `UNKNOWN`.
+     */
+    public let qualityRating: String?
+    /**
+     * How many users it may start conversations with a day (e.g. `TIER_10K`).
+     */
+    public let messagingLimitTier: String?
+    /**
+     * Whether its display name is approved (e.g. `APPROVED`).
+     */
+    public let nameStatus: String?
+    /**
+     * Whether it is an Official Business Account.
+     */
+    public let official: Bool
+    /**
+     * Where its status receipts are pushed.
+     */
+    public let statusCallbackUrl: String?
+    /**
+     * Where its users' messages are pushed.
+     */
+    public let inboundCallbackUrl: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The number.
+         */phoneNumber: String, 
+        /**
+         * The business name WhatsApp shows for it.
+         */verifiedName: String? = nil, 
+        /**
+         * Its status (e.g. `CONNECTED`, `PENDING`).
+         */status: String? = nil, 
+        /**
+         * Its quality rating: `GREEN`, `YELLOW`, `RED` or `UNKNOWN`.
+         */qualityRating: String? = nil, 
+        /**
+         * How many users it may start conversations with a day (e.g. `TIER_10K`).
+         */messagingLimitTier: String? = nil, 
+        /**
+         * Whether its display name is approved (e.g. `APPROVED`).
+         */nameStatus: String? = nil, 
+        /**
+         * Whether it is an Official Business Account.
+         */official: Bool = false, 
+        /**
+         * Where its status receipts are pushed.
+         */statusCallbackUrl: String? = nil, 
+        /**
+         * Where its users' messages are pushed.
+         */inboundCallbackUrl: String? = nil) {
+        self.phoneNumber = phoneNumber
+        self.verifiedName = verifiedName
+        self.status = status
+        self.qualityRating = qualityRating
+        self.messagingLimitTier = messagingLimitTier
+        self.nameStatus = nameStatus
+        self.official = official
+        self.statusCallbackUrl = statusCallbackUrl
+        self.inboundCallbackUrl = inboundCallbackUrl
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PhoneNumber: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhoneNumber: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhoneNumber {
+        return
+            try PhoneNumber(
+                phoneNumber: FfiConverterString.read(from: &buf), 
+                verifiedName: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                qualityRating: FfiConverterOptionString.read(from: &buf), 
+                messagingLimitTier: FfiConverterOptionString.read(from: &buf), 
+                nameStatus: FfiConverterOptionString.read(from: &buf), 
+                official: FfiConverterBool.read(from: &buf), 
+                statusCallbackUrl: FfiConverterOptionString.read(from: &buf), 
+                inboundCallbackUrl: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PhoneNumber, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.phoneNumber, into: &buf)
+        FfiConverterOptionString.write(value.verifiedName, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.qualityRating, into: &buf)
+        FfiConverterOptionString.write(value.messagingLimitTier, into: &buf)
+        FfiConverterOptionString.write(value.nameStatus, into: &buf)
+        FfiConverterBool.write(value.official, into: &buf)
+        FfiConverterOptionString.write(value.statusCallbackUrl, into: &buf)
+        FfiConverterOptionString.write(value.inboundCallbackUrl, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhoneNumber_lift(_ buf: RustBuffer) throws -> PhoneNumber {
+    return try FfiConverterTypePhoneNumber.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhoneNumber_lower(_ value: PhoneNumber) -> RustBuffer {
+    return FfiConverterTypePhoneNumber.lower(value)
+}
+
+
+/**
+ * Which numbers to list. JSON keys are camelCase.
+ */
+public struct PhoneNumberQuery: Equatable, Hashable {
+    /**
+     * Only numbers in this status (e.g. `CONNECTED`, `PENDING`).
+     */
+    public let status: String?
+    /**
+     * The channel instance (`CustSpaceId`); the client's when unset.
+     */
+    public let custSpaceId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only numbers in this status (e.g. `CONNECTED`, `PENDING`).
+         */status: String? = nil, 
+        /**
+         * The channel instance (`CustSpaceId`); the client's when unset.
+         */custSpaceId: String? = nil) {
+        self.status = status
+        self.custSpaceId = custSpaceId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PhoneNumberQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhoneNumberQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhoneNumberQuery {
+        return
+            try PhoneNumberQuery(
+                status: FfiConverterOptionString.read(from: &buf), 
+                custSpaceId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PhoneNumberQuery, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhoneNumberQuery_lift(_ buf: RustBuffer) throws -> PhoneNumberQuery {
+    return try FfiConverterTypePhoneNumberQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhoneNumberQuery_lower(_ value: PhoneNumberQuery) -> RustBuffer {
+    return FfiConverterTypePhoneNumberQuery.lower(value)
+}
+
+
+/**
  * How a message is priced (Meta's `pricing`).
  */
 public struct Pricing: Equatable, Hashable {
@@ -5900,6 +6595,871 @@ public func FfiConverterTypeTemplate_lift(_ buf: RustBuffer) throws -> Template 
 #endif
 public func FfiConverterTypeTemplate_lower(_ value: Template) -> RustBuffer {
     return FfiConverterTypeTemplate.lower(value)
+}
+
+
+/**
+ * One button of a template.
+ */
+public struct TemplateButton: Equatable, Hashable {
+    /**
+     * `PHONE_NUMBER`, `URL`, `QUICK_REPLY`, `COPY_CODE`, `ONE_TAP`, `ZERO_TAP`, `MPM`,
+     * `CATALOG` or `FLOW`.
+     */
+    public let kind: String
+    /**
+     * Its label.
+     */
+    public let text: String?
+    /**
+     * A URL button's address (with its variable when `urlType` is `dynamic`).
+     */
+    public let url: String?
+    /**
+     * A URL button's kind: `static` or `dynamic`.
+     */
+    public let urlType: String?
+    /**
+     * A call button's number.
+     */
+    public let phoneNumber: String?
+    /**
+     * A flow button's flow.
+     */
+    public let flowId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `PHONE_NUMBER`, `URL`, `QUICK_REPLY`, `COPY_CODE`, `ONE_TAP`, `ZERO_TAP`, `MPM`,
+         * `CATALOG` or `FLOW`.
+         */kind: String, 
+        /**
+         * Its label.
+         */text: String? = nil, 
+        /**
+         * A URL button's address (with its variable when `urlType` is `dynamic`).
+         */url: String? = nil, 
+        /**
+         * A URL button's kind: `static` or `dynamic`.
+         */urlType: String? = nil, 
+        /**
+         * A call button's number.
+         */phoneNumber: String? = nil, 
+        /**
+         * A flow button's flow.
+         */flowId: String? = nil) {
+        self.kind = kind
+        self.text = text
+        self.url = url
+        self.urlType = urlType
+        self.phoneNumber = phoneNumber
+        self.flowId = flowId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplateButton: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateButton: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateButton {
+        return
+            try TemplateButton(
+                kind: FfiConverterString.read(from: &buf), 
+                text: FfiConverterOptionString.read(from: &buf), 
+                url: FfiConverterOptionString.read(from: &buf), 
+                urlType: FfiConverterOptionString.read(from: &buf), 
+                phoneNumber: FfiConverterOptionString.read(from: &buf), 
+                flowId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplateButton, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.text, into: &buf)
+        FfiConverterOptionString.write(value.url, into: &buf)
+        FfiConverterOptionString.write(value.urlType, into: &buf)
+        FfiConverterOptionString.write(value.phoneNumber, into: &buf)
+        FfiConverterOptionString.write(value.flowId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateButton_lift(_ buf: RustBuffer) throws -> TemplateButton {
+    return try FfiConverterTypeTemplateButton.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateButton_lower(_ value: TemplateButton) -> RustBuffer {
+    return FfiConverterTypeTemplateButton.lower(value)
+}
+
+
+/**
+ * One part of a template.
+ */
+public struct TemplateComponent: Equatable, Hashable {
+    /**
+     * `HEADER`, `BODY`, `FOOTER`, `BUTTONS`, `CAROUSEL` or `LIMITED_TIME_OFFER`.
+     */
+    public let kind: String
+    /**
+     * A header's format: `TEXT`, `IMAGE`, `VIDEO`, `DOCUMENT` or `LOCATION`.
+     */
+    public let format: String?
+    /**
+     * Its text, with its variables.
+     */
+    public let text: String?
+    /**
+     * A media header's URL.
+     */
+    public let url: String?
+    /**
+     * A media header's caption.
+     */
+    public let caption: String?
+    /**
+     * A document header's file name.
+     */
+    public let fileName: String?
+    /**
+     * The buttons of a `BUTTONS` component.
+     */
+    public let buttons: [TemplateButton]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `HEADER`, `BODY`, `FOOTER`, `BUTTONS`, `CAROUSEL` or `LIMITED_TIME_OFFER`.
+         */kind: String, 
+        /**
+         * A header's format: `TEXT`, `IMAGE`, `VIDEO`, `DOCUMENT` or `LOCATION`.
+         */format: String? = nil, 
+        /**
+         * Its text, with its variables.
+         */text: String? = nil, 
+        /**
+         * A media header's URL.
+         */url: String? = nil, 
+        /**
+         * A media header's caption.
+         */caption: String? = nil, 
+        /**
+         * A document header's file name.
+         */fileName: String? = nil, 
+        /**
+         * The buttons of a `BUTTONS` component.
+         */buttons: [TemplateButton] = []) {
+        self.kind = kind
+        self.format = format
+        self.text = text
+        self.url = url
+        self.caption = caption
+        self.fileName = fileName
+        self.buttons = buttons
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplateComponent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateComponent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateComponent {
+        return
+            try TemplateComponent(
+                kind: FfiConverterString.read(from: &buf), 
+                format: FfiConverterOptionString.read(from: &buf), 
+                text: FfiConverterOptionString.read(from: &buf), 
+                url: FfiConverterOptionString.read(from: &buf), 
+                caption: FfiConverterOptionString.read(from: &buf), 
+                fileName: FfiConverterOptionString.read(from: &buf), 
+                buttons: FfiConverterSequenceTypeTemplateButton.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplateComponent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.format, into: &buf)
+        FfiConverterOptionString.write(value.text, into: &buf)
+        FfiConverterOptionString.write(value.url, into: &buf)
+        FfiConverterOptionString.write(value.caption, into: &buf)
+        FfiConverterOptionString.write(value.fileName, into: &buf)
+        FfiConverterSequenceTypeTemplateButton.write(value.buttons, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateComponent_lift(_ buf: RustBuffer) throws -> TemplateComponent {
+    return try FfiConverterTypeTemplateComponent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateComponent_lower(_ value: TemplateComponent) -> RustBuffer {
+    return FfiConverterTypeTemplateComponent.lower(value)
+}
+
+
+/**
+ * A template in full: what a send of it must carry and whether it may be sent.
+ */
+public struct TemplateDetail: Equatable, Hashable {
+    /**
+     * Its code.
+     */
+    public let code: String
+    /**
+     * Its name.
+     */
+    public let name: String
+    /**
+     * Its language.
+     */
+    public let language: String
+    /**
+     * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+     */
+    public let auditStatus: String
+    /**
+     * Whether the provider lets it be sent now.
+     */
+    public let allowSend: Bool
+    /**
+     * Its category, when known.
+     */
+    public let category: String?
+    /**
+     * Its kind (`WHATSAPP`, `VIBER`), when known.
+     */
+    public let templateType: String?
+    /**
+     * Why the review refused it.
+     */
+    public let reason: String?
+    /**
+     * Its quality: `GREEN`, `YELLOW`, `RED` or `UNKNOWN`.
+     */
+    public let qualityScore: String?
+    /**
+     * How long a send of it may wait for delivery, in seconds.
+     */
+    public let messageSendTtlSeconds: UInt64?
+    /**
+     * An example value of each variable, by name.
+     */
+    public let example: [String: String]
+    /**
+     * Its header, body, footer and buttons, in order.
+     */
+    public let components: [TemplateComponent]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its code.
+         */code: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its language.
+         */language: String, 
+        /**
+         * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+         */auditStatus: String, 
+        /**
+         * Whether the provider lets it be sent now.
+         */allowSend: Bool, 
+        /**
+         * Its category, when known.
+         */category: String? = nil, 
+        /**
+         * Its kind (`WHATSAPP`, `VIBER`), when known.
+         */templateType: String? = nil, 
+        /**
+         * Why the review refused it.
+         */reason: String? = nil, 
+        /**
+         * Its quality: `GREEN`, `YELLOW`, `RED` or `UNKNOWN`.
+         */qualityScore: String? = nil, 
+        /**
+         * How long a send of it may wait for delivery, in seconds.
+         */messageSendTtlSeconds: UInt64? = nil, 
+        /**
+         * An example value of each variable, by name.
+         */example: [String: String] = [:], 
+        /**
+         * Its header, body, footer and buttons, in order.
+         */components: [TemplateComponent] = []) {
+        self.code = code
+        self.name = name
+        self.language = language
+        self.auditStatus = auditStatus
+        self.allowSend = allowSend
+        self.category = category
+        self.templateType = templateType
+        self.reason = reason
+        self.qualityScore = qualityScore
+        self.messageSendTtlSeconds = messageSendTtlSeconds
+        self.example = example
+        self.components = components
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplateDetail: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateDetail: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateDetail {
+        return
+            try TemplateDetail(
+                code: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                language: FfiConverterString.read(from: &buf), 
+                auditStatus: FfiConverterString.read(from: &buf), 
+                allowSend: FfiConverterBool.read(from: &buf), 
+                category: FfiConverterOptionString.read(from: &buf), 
+                templateType: FfiConverterOptionString.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                qualityScore: FfiConverterOptionString.read(from: &buf), 
+                messageSendTtlSeconds: FfiConverterOptionUInt64.read(from: &buf), 
+                example: FfiConverterDictionaryStringString.read(from: &buf), 
+                components: FfiConverterSequenceTypeTemplateComponent.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplateDetail, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterString.write(value.auditStatus, into: &buf)
+        FfiConverterBool.write(value.allowSend, into: &buf)
+        FfiConverterOptionString.write(value.category, into: &buf)
+        FfiConverterOptionString.write(value.templateType, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterOptionString.write(value.qualityScore, into: &buf)
+        FfiConverterOptionUInt64.write(value.messageSendTtlSeconds, into: &buf)
+        FfiConverterDictionaryStringString.write(value.example, into: &buf)
+        FfiConverterSequenceTypeTemplateComponent.write(value.components, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateDetail_lift(_ buf: RustBuffer) throws -> TemplateDetail {
+    return try FfiConverterTypeTemplateDetail.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateDetail_lower(_ value: TemplateDetail) -> RustBuffer {
+    return FfiConverterTypeTemplateDetail.lower(value)
+}
+
+
+/**
+ * One page of templates.
+ */
+public struct TemplatePage: Equatable, Hashable {
+    /**
+     * Its templates.
+     */
+    public let templates: [TemplateSummary]
+    /**
+     * How many templates match the query in all, when the provider says.
+     */
+    public let total: UInt64?
+    /**
+     * Which page this is.
+     */
+    public let page: UInt32
+    /**
+     * The page size asked for.
+     */
+    public let pageSize: UInt32
+    /**
+     * The next page to ask for (the same query with `page` set to it); `None` on the last.
+     */
+    public let nextPage: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its templates.
+         */templates: [TemplateSummary], 
+        /**
+         * How many templates match the query in all, when the provider says.
+         */total: UInt64? = nil, 
+        /**
+         * Which page this is.
+         */page: UInt32, 
+        /**
+         * The page size asked for.
+         */pageSize: UInt32, 
+        /**
+         * The next page to ask for (the same query with `page` set to it); `None` on the last.
+         */nextPage: UInt32? = nil) {
+        self.templates = templates
+        self.total = total
+        self.page = page
+        self.pageSize = pageSize
+        self.nextPage = nextPage
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplatePage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplatePage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplatePage {
+        return
+            try TemplatePage(
+                templates: FfiConverterSequenceTypeTemplateSummary.read(from: &buf), 
+                total: FfiConverterOptionUInt64.read(from: &buf), 
+                page: FfiConverterUInt32.read(from: &buf), 
+                pageSize: FfiConverterUInt32.read(from: &buf), 
+                nextPage: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplatePage, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeTemplateSummary.write(value.templates, into: &buf)
+        FfiConverterOptionUInt64.write(value.total, into: &buf)
+        FfiConverterUInt32.write(value.page, into: &buf)
+        FfiConverterUInt32.write(value.pageSize, into: &buf)
+        FfiConverterOptionUInt32.write(value.nextPage, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplatePage_lift(_ buf: RustBuffer) throws -> TemplatePage {
+    return try FfiConverterTypeTemplatePage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplatePage_lower(_ value: TemplatePage) -> RustBuffer {
+    return FfiConverterTypeTemplatePage.lower(value)
+}
+
+
+/**
+ * Which templates to list. JSON keys are camelCase.
+ */
+public struct TemplateQuery: Equatable, Hashable {
+    /**
+     * Only the template with this code.
+     */
+    public let code: String?
+    /**
+     * Only templates with this name.
+     */
+    public let name: String?
+    /**
+     * Only templates in this language (e.g. `en`).
+     */
+    public let language: String?
+    /**
+     * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`.
+     */
+    public let auditStatus: String?
+    /**
+     * Only templates of this category: `UTILITY`, `MARKETING` or `AUTHENTICATION`.
+     */
+    public let category: String?
+    /**
+     * Only templates of this kind: `WHATSAPP` or `VIBER`.
+     */
+    public let templateType: String?
+    /**
+     * The channel instance (`CustSpaceId`); the client's when unset.
+     */
+    public let custSpaceId: String?
+    /**
+     * The page, from 1 (the first when unset).
+     */
+    public let page: UInt32?
+    /**
+     * Templates per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
+     */
+    public let pageSize: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Only the template with this code.
+         */code: String? = nil, 
+        /**
+         * Only templates with this name.
+         */name: String? = nil, 
+        /**
+         * Only templates in this language (e.g. `en`).
+         */language: String? = nil, 
+        /**
+         * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`.
+         */auditStatus: String? = nil, 
+        /**
+         * Only templates of this category: `UTILITY`, `MARKETING` or `AUTHENTICATION`.
+         */category: String? = nil, 
+        /**
+         * Only templates of this kind: `WHATSAPP` or `VIBER`.
+         */templateType: String? = nil, 
+        /**
+         * The channel instance (`CustSpaceId`); the client's when unset.
+         */custSpaceId: String? = nil, 
+        /**
+         * The page, from 1 (the first when unset).
+         */page: UInt32? = nil, 
+        /**
+         * Templates per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
+         */pageSize: UInt32? = nil) {
+        self.code = code
+        self.name = name
+        self.language = language
+        self.auditStatus = auditStatus
+        self.category = category
+        self.templateType = templateType
+        self.custSpaceId = custSpaceId
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplateQuery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateQuery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateQuery {
+        return
+            try TemplateQuery(
+                code: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                language: FfiConverterOptionString.read(from: &buf), 
+                auditStatus: FfiConverterOptionString.read(from: &buf), 
+                category: FfiConverterOptionString.read(from: &buf), 
+                templateType: FfiConverterOptionString.read(from: &buf), 
+                custSpaceId: FfiConverterOptionString.read(from: &buf), 
+                page: FfiConverterOptionUInt32.read(from: &buf), 
+                pageSize: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplateQuery, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.language, into: &buf)
+        FfiConverterOptionString.write(value.auditStatus, into: &buf)
+        FfiConverterOptionString.write(value.category, into: &buf)
+        FfiConverterOptionString.write(value.templateType, into: &buf)
+        FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+        FfiConverterOptionUInt32.write(value.page, into: &buf)
+        FfiConverterOptionUInt32.write(value.pageSize, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateQuery_lift(_ buf: RustBuffer) throws -> TemplateQuery {
+    return try FfiConverterTypeTemplateQuery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateQuery_lower(_ value: TemplateQuery) -> RustBuffer {
+    return FfiConverterTypeTemplateQuery.lower(value)
+}
+
+
+/**
+ * Which template to read in full: by code or by name, in one language.
+ */
+public struct TemplateRef: Equatable, Hashable {
+    /**
+     * Its code (or give `name`).
+     */
+    public let code: String?
+    /**
+     * Its name (or give `code`).
+     */
+    public let name: String?
+    /**
+     * Its language (e.g. `en`).
+     */
+    public let language: String
+    /**
+     * Its kind: `WHATSAPP` or `VIBER`.
+     */
+    public let templateType: String?
+    /**
+     * The channel instance (`CustSpaceId`); the client's when unset.
+     */
+    public let custSpaceId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its code (or give `name`).
+         */code: String? = nil, 
+        /**
+         * Its name (or give `code`).
+         */name: String? = nil, 
+        /**
+         * Its language (e.g. `en`).
+         */language: String, 
+        /**
+         * Its kind: `WHATSAPP` or `VIBER`.
+         */templateType: String? = nil, 
+        /**
+         * The channel instance (`CustSpaceId`); the client's when unset.
+         */custSpaceId: String? = nil) {
+        self.code = code
+        self.name = name
+        self.language = language
+        self.templateType = templateType
+        self.custSpaceId = custSpaceId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplateRef: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateRef: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateRef {
+        return
+            try TemplateRef(
+                code: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                language: FfiConverterString.read(from: &buf), 
+                templateType: FfiConverterOptionString.read(from: &buf), 
+                custSpaceId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplateRef, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterOptionString.write(value.templateType, into: &buf)
+        FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateRef_lift(_ buf: RustBuffer) throws -> TemplateRef {
+    return try FfiConverterTypeTemplateRef.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateRef_lower(_ value: TemplateRef) -> RustBuffer {
+    return FfiConverterTypeTemplateRef.lower(value)
+}
+
+
+/**
+ * A template as a listing shows it.
+ */
+public struct TemplateSummary: Equatable, Hashable {
+    /**
+     * Its code (what a template send names as `templateCode`).
+     */
+    public let code: String
+    /**
+     * Its name.
+     */
+    public let name: String
+    /**
+     * Its language.
+     */
+    public let language: String
+    /**
+     * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+     */
+    public let auditStatus: String
+    /**
+     * Its category, when known.
+     */
+    public let category: String?
+    /**
+     * Its kind (`WHATSAPP`, `VIBER`), when known.
+     */
+    public let templateType: String?
+    /**
+     * Why the review refused it.
+     */
+    public let reason: String?
+    /**
+     * When it last changed, in milliseconds since the Unix epoch.
+     */
+    public let updatedAtMs: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its code (what a template send names as `templateCode`).
+         */code: String, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * Its language.
+         */language: String, 
+        /**
+         * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+         */auditStatus: String, 
+        /**
+         * Its category, when known.
+         */category: String? = nil, 
+        /**
+         * Its kind (`WHATSAPP`, `VIBER`), when known.
+         */templateType: String? = nil, 
+        /**
+         * Why the review refused it.
+         */reason: String? = nil, 
+        /**
+         * When it last changed, in milliseconds since the Unix epoch.
+         */updatedAtMs: UInt64? = nil) {
+        self.code = code
+        self.name = name
+        self.language = language
+        self.auditStatus = auditStatus
+        self.category = category
+        self.templateType = templateType
+        self.reason = reason
+        self.updatedAtMs = updatedAtMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplateSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateSummary {
+        return
+            try TemplateSummary(
+                code: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                language: FfiConverterString.read(from: &buf), 
+                auditStatus: FfiConverterString.read(from: &buf), 
+                category: FfiConverterOptionString.read(from: &buf), 
+                templateType: FfiConverterOptionString.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                updatedAtMs: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplateSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterString.write(value.auditStatus, into: &buf)
+        FfiConverterOptionString.write(value.category, into: &buf)
+        FfiConverterOptionString.write(value.templateType, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterOptionUInt64.write(value.updatedAtMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateSummary_lift(_ buf: RustBuffer) throws -> TemplateSummary {
+    return try FfiConverterTypeTemplateSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateSummary_lower(_ value: TemplateSummary) -> RustBuffer {
+    return FfiConverterTypeTemplateSummary.lower(value)
 }
 
 
@@ -7373,6 +8933,81 @@ public func FfiConverterTypeDeliveryStatus_lift(_ buf: RustBuffer) throws -> Del
 #endif
 public func FfiConverterTypeDeliveryStatus_lower(_ value: DeliveryStatus) -> RustBuffer {
     return FfiConverterTypeDeliveryStatus.lower(value)
+}
+
+
+
+/**
+ * Which way a message went.
+ */
+
+public enum Direction: Equatable, Hashable {
+    
+    /**
+     * Sent by the business (CAMS `DOWN`).
+     */
+    case outbound
+    /**
+     * Sent by a user (CAMS `UP`).
+     */
+    case inbound
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Direction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDirection: FfiConverterRustBuffer {
+    typealias SwiftType = Direction
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Direction {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .outbound
+        
+        case 2: return .inbound
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Direction, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .outbound:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .inbound:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirection_lift(_ buf: RustBuffer) throws -> Direction {
+    return try FfiConverterTypeDirection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDirection_lower(_ value: Direction) -> RustBuffer {
+    return FfiConverterTypeDirection.lower(value)
 }
 
 
@@ -8948,6 +10583,30 @@ fileprivate struct FfiConverterOptionTypeTemplate: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeChannel: FfiConverterRustBuffer {
+    typealias SwiftType = Channel?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeChannel.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeChannel.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeContactKind: FfiConverterRustBuffer {
     typealias SwiftType = ContactKind?
 
@@ -8988,6 +10647,30 @@ fileprivate struct FfiConverterOptionTypeContent: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeContent.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeDirection: FfiConverterRustBuffer {
+    typealias SwiftType = Direction?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDirection.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDirection.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9290,6 +10973,31 @@ fileprivate struct FfiConverterSequenceTypeEmail: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeHistoryRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [HistoryRecord]
+
+    public static func write(_ value: [HistoryRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHistoryRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [HistoryRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [HistoryRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHistoryRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeListRow: FfiConverterRustBuffer {
     typealias SwiftType = [ListRow]
 
@@ -9507,6 +11215,81 @@ fileprivate struct FfiConverterSequenceTypeReplyButton: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeReplyButton.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTemplateButton: FfiConverterRustBuffer {
+    typealias SwiftType = [TemplateButton]
+
+    public static func write(_ value: [TemplateButton], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTemplateButton.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TemplateButton] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TemplateButton]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTemplateButton.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTemplateComponent: FfiConverterRustBuffer {
+    typealias SwiftType = [TemplateComponent]
+
+    public static func write(_ value: [TemplateComponent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTemplateComponent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TemplateComponent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TemplateComponent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTemplateComponent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTemplateSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [TemplateSummary]
+
+    public static func write(_ value: [TemplateSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTemplateSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TemplateSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TemplateSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTemplateSummary.read(from: &buf))
         }
         return seq
     }

@@ -1,5 +1,7 @@
 //! The async [`Client`]: one type for every provider, sending through the provider seam's
-//! pipeline ([`crate::provider`]).
+//! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs`.
+
+mod ops;
 
 use std::sync::Arc;
 

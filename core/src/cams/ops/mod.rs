@@ -1,0 +1,75 @@
+//! The CAMS operations beyond sending ([`crate::ops`]), each a pure mapping: the query onto
+//! the action's wire parameters, and the accepted answer's body onto typed records (the
+//! field names of `spec/sdk_introspection/operations.md`).
+
+mod history;
+mod numbers;
+mod templates;
+
+pub use history::{list_messages, read_messages};
+pub use numbers::{phone_numbers, read_phone_numbers};
+pub use templates::{list_templates, read_template, read_templates, template_detail};
+
+use serde::de::DeserializeOwned;
+
+use super::wire::{Params, json_value};
+use crate::error::{Error, ErrorCode};
+
+/// The wire parameters of a call of `operation` with `query` in its JSON shape (a
+/// [`crate::ops::HistoryQuery`] for `ListChatappMessage`, …), with `default_space` as the
+/// `CustSpaceId` it leaves unset: what the shared operation cases (`tests/operations/`) check
+/// in every language. A query of the wrong shape, or one that cannot be asked, is
+/// [`ErrorCode::InvalidParameter`]; an operation that is not a CAMS query,
+/// [`ErrorCode::InvalidConfig`].
+pub fn params_of(operation: &str, query: serde_json::Value, default_space: Option<&str>) -> Result<Params, Error> {
+    match operation {
+        "ListChatappMessage" => list_messages(&query_of(query)?, default_space),
+        "ListChatappTemplate" => list_templates(&query_of(query)?, default_space),
+        "GetChatappTemplateDetail" => template_detail(&query_of(query)?, default_space),
+        "QueryChatappPhoneNumbers" => Ok(phone_numbers(&query_of(query)?, default_space)),
+        other => Err(Error::new(ErrorCode::InvalidConfig, format!("{other:?} is not a CAMS query chatlane knows"))),
+    }
+}
+
+/// Reads `query` as `T`; a wrong shape is [`ErrorCode::InvalidParameter`] naming its place.
+pub(crate) fn query_of<T: DeserializeOwned>(query: serde_json::Value) -> Result<T, Error> {
+    serde_path_to_error::deserialize(query).map_err(|failure| {
+        let path = failure.path().to_string();
+        let problem = failure.into_inner().to_string();
+        let message = match problem.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
+            Some(field) if path == "." => format!("{field}: required"),
+            Some(field) => format!("{path}.{field}: required"),
+            None if path == "." => problem,
+            None => format!("{path}: {problem}"),
+        };
+        Error::new(ErrorCode::InvalidParameter, message)
+    })
+}
+
+/// The `Page` parameter: `{"Index":page,"Size":size}`.
+fn page_param(params: &mut Params, page: u32, size: u32) {
+    params.push("Page", json_value(&serde_json::json!({"Index": page, "Size": size})));
+}
+
+/// The `CustSpaceId` the query names, else the client's default.
+fn cust_space<'a>(params: &mut Params, given: Option<&'a str>, default: Option<&'a str>) {
+    params.push_opt("CustSpaceId", given.filter(|id| !id.is_empty()).or(default));
+}
+
+/// Reads an accepted answer's body as `T`; a body of another shape is
+/// [`ErrorCode::MalformedResponse`], naming where it went wrong.
+fn read<T: DeserializeOwned>(action: &str, body: &[u8]) -> Result<T, Error> {
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut reader).map_err(|failure| {
+        let place = failure.path().to_string();
+        Error::new(
+            ErrorCode::MalformedResponse,
+            format!("the {action} answer cannot be read at {place}: {}", failure.into_inner()),
+        )
+    })
+}
+
+/// Drops an empty string, which CAMS writes for a value it does not have.
+fn given(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.is_empty())
+}

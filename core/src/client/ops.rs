@@ -1,0 +1,54 @@
+//! The client's operations beyond sending ([`crate::ops`]): each maps its query onto the
+//! provider's action (pure), runs it through the pipeline, and reads the answer (pure).
+
+use super::Client;
+use crate::cams::ops as cams;
+use crate::cams::wire::Params;
+use crate::error::Error;
+use crate::operation::Operation;
+use crate::ops::{
+    HistoryPage, HistoryQuery, PhoneNumber, PhoneNumberQuery, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef,
+};
+use crate::options::SendOptions;
+use crate::provider::Call;
+
+impl Client {
+    /// One page of a business number's message history (CAMS `ListChatappMessage`), newest
+    /// first as the provider orders it; `next_page` says which page to ask for next. A read:
+    /// paced at its limit, and asked again when its answer is lost.
+    pub async fn list_messages(&self, query: &HistoryQuery) -> Result<HistoryPage, Error> {
+        let params = cams::list_messages(query, self.config().cust_space_id())?;
+        let body = self.call(Operation::ListChatappMessage, params).await?;
+        cams::read_messages(query, &body)
+    }
+
+    /// One page of the account's templates (CAMS `ListChatappTemplate`, 5/s).
+    pub async fn list_templates(&self, query: &TemplateQuery) -> Result<TemplatePage, Error> {
+        let params = cams::list_templates(query, self.config().cust_space_id())?;
+        let body = self.call(Operation::ListChatappTemplate, params).await?;
+        cams::read_templates(query, &body)
+    }
+
+    /// One template in full: components, buttons, quality and whether it may be sent (CAMS
+    /// `GetChatappTemplateDetail`, 5/s). An unknown template is
+    /// [`crate::ErrorCode::TemplateNotFound`].
+    pub async fn template(&self, template: &TemplateRef) -> Result<TemplateDetail, Error> {
+        let params = cams::template_detail(template, self.config().cust_space_id())?;
+        let body = self.call(Operation::GetChatappTemplateDetail, params).await?;
+        cams::read_template(&body)
+    }
+
+    /// The channel's business numbers with their status, quality rating and messaging tier
+    /// (CAMS `QueryChatappPhoneNumbers`, 10/s).
+    pub async fn phone_numbers(&self, query: &PhoneNumberQuery) -> Result<Vec<PhoneNumber>, Error> {
+        let params = cams::phone_numbers(query, self.config().cust_space_id());
+        let body = self.call(Operation::QueryChatappPhoneNumbers, params).await?;
+        cams::read_phone_numbers(&body)
+    }
+
+    /// Runs the CAMS action `operation` with `params`: the accepted answer's body.
+    async fn call(&self, operation: Operation, params: Params) -> Result<Vec<u8>, Error> {
+        let call = Call::Cams { operation, params };
+        Ok(self.inner.pipeline.call(&call, SendOptions::default()).await?.body)
+    }
+}

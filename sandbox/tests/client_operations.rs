@@ -1,0 +1,105 @@
+//! The core client's operations beyond sending, against the in-process sandbox: templates
+//! paged and read in full, typed errors, and reads asked again when their answer is lost.
+
+use std::net::SocketAddr;
+
+use chatlane_core::ops::{TemplateQuery, TemplateRef};
+use chatlane_core::{Client, ClientConfig, ClientOptions, ErrorCode, Message};
+use chatlane_sandbox::faults::{Fault, FaultRule};
+use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
+
+/// A sandbox whose registry holds `templates` approved templates `T1…` and one in review.
+async fn sandbox(templates: usize) -> Sandbox {
+    let mut defs: Vec<_> = (1..=templates)
+        .map(|i| {
+            serde_json::json!({"code": format!("T{i}"), "name": format!("t{i}"), "language": "en",
+                                    "variables": ["name"], "body": "Hi $(name)"})
+        })
+        .collect();
+    defs.push(serde_json::json!({"code": "R1", "name": "review", "language": "en", "auditStatus": "auditing"}));
+    let config = SandboxConfig::parse(&serde_json::json!({ "templates": defs }).to_string()).unwrap();
+    Sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap()
+}
+
+fn client(sandbox: &Sandbox) -> Client {
+    let options = ClientOptions {
+        access_key_id: Some(DEFAULT_ACCESS_KEY_ID.into()),
+        access_key_secret: Some(DEFAULT_ACCESS_KEY_SECRET.into()),
+        endpoint: Some(sandbox.endpoint()),
+        cust_space_id: Some("cams-sandbox".into()),
+        ..ClientOptions::default()
+    };
+    Client::new(ClientConfig::from_options(options).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn templates_page_through_every_page() {
+    let sandbox = sandbox(5).await;
+    let client = client(&sandbox);
+    let mut query = TemplateQuery { page_size: Some(2), ..TemplateQuery::all() };
+    let mut codes = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = client.list_templates(&query).await.unwrap();
+        assert_eq!(page.total, Some(6));
+        pages += 1;
+        codes.extend(page.templates.into_iter().map(|t| t.code));
+        match page.next_page {
+            Some(next) => query.page = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(codes, ["T1", "T2", "T3", "T4", "T5", "R1"]);
+    let approved = TemplateQuery { audit_status: Some("pass".into()), ..TemplateQuery::all() };
+    assert_eq!(client.list_templates(&approved).await.unwrap().templates.len(), 5);
+    let requests = sandbox.requests();
+    assert!(requests.iter().all(|r| r.action == "ListChatappTemplate" && r.outcome == "OK"), "{requests:?}");
+}
+
+#[tokio::test]
+async fn a_template_in_full_or_a_typed_error() {
+    let sandbox = sandbox(1).await;
+    let client = client(&sandbox);
+    let detail = client.template(&TemplateRef::code("T1", "en")).await.unwrap();
+    assert!(detail.allow_send);
+    assert_eq!(detail.components[0].text.as_deref(), Some("Hi $(name)"));
+    assert!(detail.example.contains_key("name"));
+    let review = client.template(&TemplateRef::code("R1", "en")).await.unwrap();
+    assert!(!review.allow_send);
+    let missing = client.template(&TemplateRef::code("T9", "en")).await.unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::TemplateNotFound);
+    assert!(missing.request_id().is_some(), "{missing}");
+    let nameless = TemplateRef { code: None, ..TemplateRef::code("", "en") };
+    assert_eq!(client.template(&nameless).await.unwrap_err().code(), ErrorCode::InvalidParameter);
+    assert_eq!(sandbox.requests().len(), 3, "an invalid query is never sent");
+}
+
+#[tokio::test]
+async fn a_read_whose_answer_is_lost_is_asked_again_but_a_send_is_not() {
+    let sandbox = sandbox(1).await;
+    let client = client(&sandbox);
+    sandbox.inject(FaultRule::once(Fault::Drop));
+    let page = client.list_templates(&TemplateQuery::all()).await.unwrap();
+    assert_eq!(page.templates.len(), 2);
+    assert_eq!(sandbox.requests().len(), 2, "the dropped read and the one that answered");
+
+    sandbox.inject(FaultRule::once(Fault::Drop));
+    let send = client.send(&Message::text("8613800000000", "6591234567", "hi")).await.unwrap_err();
+    assert_eq!(send.code(), ErrorCode::OutcomeUnknown);
+    assert_eq!(send.attempts(), 1);
+}
+
+#[tokio::test]
+async fn a_meta_client_has_no_cams_operations() {
+    let options = ClientOptions {
+        provider: Some("meta".into()),
+        access_token: Some("EAAG-token".into()),
+        endpoint: Some("http://127.0.0.1:9".into()),
+        ..ClientOptions::default()
+    };
+    let client = Client::new(ClientConfig::from_options(options).unwrap()).unwrap();
+    let error = client.list_templates(&TemplateQuery::all()).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidConfig);
+    assert!(error.message().contains("ListChatappTemplate is a CAMS operation"), "{error}");
+}
