@@ -1,6 +1,7 @@
 //! `chatlane webhook`: a standalone receiver for CAMS pushes and Meta's webhook. Each new
 //! event is recorded in an SQLite store, printed on stdout as one JSON line, then committed;
-//! redeliveries are recorded once and printed once.
+//! redeliveries are recorded once and printed once. The receiver prunes the store (committed
+//! events older than `DEDUP_TTL_MS`, 8 days) at most once an hour.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -43,7 +44,8 @@ pub struct WebhookArgs {
     #[arg(long, default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     host: IpAddr,
     /// The SQLite file events are recorded in (created if missing); redeliveries are
-    /// recognised across restarts.
+    /// recognised across restarts. Printed events first seen over 8 days ago are pruned, at
+    /// most once an hour, so it does not grow forever.
     #[arg(long, value_name = "FILE", default_value = "chatlane-events.db")]
     store: PathBuf,
     /// Meta: the app secret notifications are signed with.
@@ -100,6 +102,7 @@ fn receiver(args: &WebhookArgs) -> Result<Receiver, String> {
         cams_token: args.cams_token.clone().map(Secret::new),
         cams_allowed_ips: ReceiverConfig::parse_allowed_ips(&args.cams_allowed_ips).map_err(|e| e.to_string())?,
         cams_unauthenticated: args.cams_unauthenticated,
+        ..ReceiverConfig::default()
     };
     let store = SqliteStore::open(&args.store).map_err(|e| e.to_string())?;
     Ok(Receiver::new(config).map_err(|e| e.to_string())?.with_store(Arc::new(store)))

@@ -40,6 +40,7 @@ pub mod options;
 mod outgoing;
 pub mod provider;
 pub mod receive;
+pub mod reconcile;
 pub mod retry;
 pub mod runtime;
 pub mod store;

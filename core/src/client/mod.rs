@@ -1,7 +1,9 @@
 //! The async [`Client`]: one type for every provider, sending through the provider seam's
-//! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs`.
+//! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs`, its half of
+//! reconciling sends of unknown outcome in `reconcile.rs`.
 
 mod ops;
+mod reconcile;
 
 use std::sync::Arc;
 

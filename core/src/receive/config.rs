@@ -1,14 +1,19 @@
 //! How a receiver authenticates each provider's pushes.
 
 use std::net::IpAddr;
+use std::time::Duration;
 
 use ipnet::IpNet;
 
 use crate::credentials::Secret;
 use crate::error::{Error, ErrorCode};
 
-/// What a [`super::Receiver`] checks pushes against. Secrets never appear in `Debug`.
-#[derive(Clone, Debug, Default)]
+/// How often a [`super::Receiver`] prunes its store by default: once an hour.
+pub const DEFAULT_PRUNE_INTERVAL: Duration = Duration::from_secs(60 * 60);
+
+/// What a [`super::Receiver`] checks pushes against, and how often it prunes its store.
+/// Secrets never appear in `Debug`.
+#[derive(Clone, Debug)]
 pub struct ReceiverConfig {
     /// Meta: the app secret notifications are signed with (`X-Hub-Signature-256`); without
     /// it, Meta notifications are refused.
@@ -25,6 +30,25 @@ pub struct ReceiverConfig {
     /// CAMS: accept pushes with neither a token nor an allow-list. CAMS signs nothing, so
     /// anyone who finds the URL could then forge receipts; off by default.
     pub cams_unauthenticated: bool,
+    /// With a store: the least time between two prunes of it
+    /// ([`crate::store::EventStore::prune`], forgetting what is older than
+    /// [`crate::store::DEDUP_TTL_MS`]), done by the ingest that finds the last one this old
+    /// (the first ingest prunes). [`DEFAULT_PRUNE_INTERVAL`] by default; `None` never prunes
+    /// (another process prunes a shared store), zero prunes on every ingest.
+    pub prune_interval: Option<Duration>,
+}
+
+impl Default for ReceiverConfig {
+    fn default() -> Self {
+        Self {
+            meta_app_secret: None,
+            meta_verify_token: None,
+            cams_token: None,
+            cams_allowed_ips: Vec::new(),
+            cams_unauthenticated: false,
+            prune_interval: Some(DEFAULT_PRUNE_INTERVAL),
+        }
+    }
 }
 
 impl ReceiverConfig {

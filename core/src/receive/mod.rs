@@ -13,7 +13,9 @@
 //! of a body are recorded durably before the answer says 200, redeliveries and statuses that
 //! would move a message backwards are skipped, and the caller commits what it processed
 //! ([`Receiver::commit`]); what a crashed consumer held comes back through
-//! [`Receiver::reclaim`].
+//! [`Receiver::reclaim`]. What the store no longer needs (committed keys older than
+//! [`store::DEDUP_TTL_MS`]) is pruned by an ingest at most once per
+//! [`ReceiverConfig::prune_interval`], so a long-running receiver's store does not grow forever.
 
 mod access;
 mod config;
@@ -22,9 +24,10 @@ mod reply;
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-pub use config::ReceiverConfig;
+pub use config::{DEFAULT_PRUNE_INTERVAL, ReceiverConfig};
 pub use options::{ReceiverOptions, parse_remote_addr};
 use reply::Refusal;
 pub use reply::WebhookReply;
@@ -100,11 +103,19 @@ impl WebhookRequest<'_> {
 }
 
 /// A configured webhook receiver; see the module documentation. Cheap to share (`Arc`) between
-/// a server's tasks: it keeps no state of its own beyond its store.
+/// a server's tasks: it keeps no state of its own beyond its store and when it last pruned it.
 pub struct Receiver {
     config: ReceiverConfig,
     store: Option<Arc<dyn EventStore>>,
+    /// When the store was last pruned (ms since the epoch): [`NEVER_PRUNED`], or
+    /// [`PRUNING`] while a prune runs, so that two never run at once.
+    last_prune_ms: AtomicU64,
 }
+
+/// [`Receiver::last_prune_ms`] before the first prune.
+const NEVER_PRUNED: u64 = 0;
+/// [`Receiver::last_prune_ms`] while a prune runs.
+const PRUNING: u64 = u64::MAX;
 
 impl std::fmt::Debug for Receiver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -117,7 +128,7 @@ impl Receiver {
     /// event of an accepted body is handed out, redeliveries included.
     pub fn new(config: ReceiverConfig) -> Result<Self, Error> {
         config.check()?;
-        Ok(Self { config, store: None })
+        Ok(Self { config, store: None, last_prune_ms: AtomicU64::new(NEVER_PRUNED) })
     }
 
     /// This receiver recording events in `store` before it acknowledges them, and handing out
@@ -141,7 +152,8 @@ impl Receiver {
     }
 
     /// [`Receiver::handle`] at `now_ms` (milliseconds since the Unix epoch): the time events are
-    /// claimed at and windows open at when a message has no timestamp.
+    /// claimed at and windows open at when a message has no timestamp, and the time the store's
+    /// pruning is due by and cut off from.
     pub fn handle_at(&self, endpoint: Endpoint, request: &WebhookRequest<'_>, now_ms: u64) -> WebhookReply {
         let reply = match self.events(endpoint, request) {
             Ok(Intake::Challenge(challenge)) => WebhookReply::challenge(challenge),
@@ -220,11 +232,13 @@ impl Receiver {
         Ok(Intake::Events(events))
     }
 
-    /// Records `events` in the store (when there is one) and answers 200 with the new ones.
+    /// Records `events` in the store (when there is one), prunes it when that is due, and
+    /// answers 200 with the new ones.
     fn admit(&self, endpoint: Endpoint, events: Vec<Event>, now_ms: u64) -> WebhookReply {
         let Some(events_store) = &self.store else { return WebhookReply::accepted(endpoint, events, 0) };
         match events_store.admit(&events, now_ms) {
             Ok(admissions) => {
+                self.prune_if_due(events_store.as_ref(), now_ms);
                 let total = events.len();
                 let fresh: Vec<Event> = events
                     .into_iter()
@@ -236,6 +250,51 @@ impl Receiver {
             }
             Err(error) => WebhookReply::refused(error.into()),
         }
+    }
+
+    /// Forgets what `events_store` holds from before `now_ms` - [`store::DEDUP_TTL_MS`] when the
+    /// last prune is [`ReceiverConfig::prune_interval`] old or there was none, on the caller's
+    /// (blocking) thread, as the admission before it. One caller wins the turn; the others, and
+    /// every caller while a prune runs, go on without pruning. A failure is logged, never the
+    /// ingest's: the events are recorded already, and the next turn is an interval later.
+    fn prune_if_due(&self, events_store: &dyn EventStore, now_ms: u64) {
+        let Some(interval) = self.config.prune_interval else { return };
+        let interval_ms = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX);
+        let last = self.last_prune_ms.load(Ordering::Acquire);
+        if last == PRUNING || (last != NEVER_PRUNED && now_ms.saturating_sub(last) < interval_ms) {
+            return;
+        }
+        if self.last_prune_ms.compare_exchange(last, PRUNING, Ordering::AcqRel, Ordering::Acquire).is_err() {
+            return;
+        }
+        // Ends the turn even if the store panics; a time of 0 (or the marker) would read as
+        // "never pruned" (or "pruning").
+        let _done = PruneDone(&self.last_prune_ms, now_ms.clamp(1, PRUNING - 1));
+        let before_ms = now_ms.saturating_sub(store::DEDUP_TTL_MS);
+        match events_store.prune(before_ms) {
+            Ok(forgotten) => tracing::debug!(
+                target: crate::observe::TARGET,
+                forgotten,
+                before_ms,
+                "pruned the event store"
+            ),
+            Err(error) => tracing::warn!(
+                target: crate::observe::TARGET,
+                code = error.code().as_str(),
+                before_ms,
+                "could not prune the event store (the events were recorded): {}",
+                error.message()
+            ),
+        }
+    }
+}
+
+/// Records when a prune's turn ended, when dropped.
+struct PruneDone<'a>(&'a AtomicU64, u64);
+
+impl Drop for PruneDone<'_> {
+    fn drop(&mut self) {
+        self.0.store(self.1, Ordering::Release);
     }
 }
 

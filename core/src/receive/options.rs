@@ -52,6 +52,7 @@ impl Receiver {
             cams_token: options.cams_token.map(Secret::new),
             cams_allowed_ips: ReceiverConfig::parse_allowed_ips(&options.cams_allowed_ips)?,
             cams_unauthenticated: options.cams_unauthenticated,
+            ..ReceiverConfig::default()
         };
         let receiver = Self::new(config)?;
         Ok(match options.event_store.as_deref() {

@@ -239,3 +239,168 @@ fn a_store_that_fails_is_a_503_so_the_provider_delivers_again() {
     assert_eq!((reply.status, reply.error.unwrap().code()), (503, ErrorCode::StoreFailed));
     assert!(reply.events.is_empty(), "nothing is handed out that was not recorded");
 }
+
+/// A memory store whose prunes are counted (with their cutoffs), can fail, and can hold the
+/// first one until released.
+#[derive(Debug, Default)]
+struct Pruned {
+    inner: crate::store::MemoryStore,
+    cutoffs: std::sync::Mutex<Vec<u64>>,
+    fail: bool,
+    /// The first prune says it started, then waits (at most 10 s) to be released.
+    hold: Option<(std::sync::mpsc::SyncSender<()>, std::sync::Mutex<std::sync::mpsc::Receiver<()>>)>,
+}
+
+impl Pruned {
+    fn cutoffs(&self) -> Vec<u64> {
+        self.cutoffs.lock().unwrap().clone()
+    }
+}
+
+impl EventStore for Pruned {
+    fn admit(&self, events: &[Event], now_ms: u64) -> Result<Vec<Admission>, Error> {
+        self.inner.admit(events, now_ms)
+    }
+    fn commit(&self, keys: &[String]) -> Result<(), Error> {
+        self.inner.commit(keys)
+    }
+    fn reclaim(&self, now_ms: u64, lease_ms: u64, limit: usize) -> Result<Vec<Event>, Error> {
+        self.inner.reclaim(now_ms, lease_ms, limit)
+    }
+    fn last_inbound(&self, provider: ProviderKind, business: &str, user: &str) -> Result<Option<u64>, Error> {
+        self.inner.last_inbound(provider, business, user)
+    }
+    fn record_unknown(&self, provider: ProviderKind, task: &str, from: &str, to: &str, now: u64) -> Result<(), Error> {
+        self.inner.record_unknown(provider, task, from, to, now)
+    }
+    fn send(&self, provider: ProviderKind, task_id: &str) -> Result<Option<crate::store::SendRecord>, Error> {
+        self.inner.send(provider, task_id)
+    }
+    fn transition(
+        &self,
+        provider: ProviderKind,
+        task_id: &str,
+        from: &crate::store::SendState,
+        to: &crate::store::SendState,
+        now_ms: u64,
+    ) -> Result<bool, Error> {
+        self.inner.transition(provider, task_id, from, to, now_ms)
+    }
+    fn unknown_sends(&self, provider: ProviderKind) -> Result<Vec<crate::store::SendRecord>, Error> {
+        self.inner.unknown_sends(provider)
+    }
+    fn prune(&self, before_ms: u64) -> Result<usize, Error> {
+        let first = {
+            let mut cutoffs = self.cutoffs.lock().unwrap();
+            cutoffs.push(before_ms);
+            cutoffs.len() == 1
+        };
+        if let (true, Some((started, release))) = (first, &self.hold) {
+            started.send(()).unwrap();
+            release.lock().unwrap().recv_timeout(Duration::from_secs(10)).unwrap();
+        }
+        if self.fail {
+            return Err(Error::new(ErrorCode::StoreFailed, "event store events.db: prune: disk I/O error"));
+        }
+        self.inner.prune(before_ms)
+    }
+}
+
+const HOUR_MS: u64 = 60 * 60 * 1000;
+/// A time late enough that its prune cutoff is not 0.
+const LATER: u64 = crate::store::DEDUP_TTL_MS + 1_000;
+
+fn cams_status() -> WebhookRequest<'static> {
+    post("token=cams-push-token", &[], CAMS_STATUS.as_bytes())
+}
+
+#[test]
+fn the_store_is_pruned_by_the_first_ingest_then_once_an_hour() {
+    use crate::store::DEDUP_TTL_MS;
+    assert_eq!(ReceiverConfig::default().prune_interval, Some(Duration::from_secs(3600)));
+    let store = Arc::new(Pruned::default());
+    let receiver = Receiver::new(config()).unwrap().with_store(store.clone());
+    assert!(store.cutoffs().is_empty(), "nothing is pruned before an ingest");
+    let reply = receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER);
+    assert_eq!((reply.status, reply.events.len()), (200, 2));
+    assert_eq!(store.cutoffs(), [LATER - DEDUP_TTL_MS]);
+    // Not again within the hour, nor for a refused request.
+    receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER + HOUR_MS - 1);
+    let refused = receiver.handle_at(Endpoint::CamsStatus, &post("", &[], CAMS_STATUS.as_bytes()), LATER + HOUR_MS);
+    assert_eq!(refused.status, 401);
+    assert_eq!(store.cutoffs().len(), 1);
+    // An hour after the last prune, the next ingest prunes, 8 days before its own time.
+    receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER + HOUR_MS);
+    receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER + HOUR_MS + 1);
+    assert_eq!(store.cutoffs(), [LATER - DEDUP_TTL_MS, LATER + HOUR_MS - DEDUP_TTL_MS]);
+    // A receiver without a store prunes nothing, and `None` never prunes.
+    let never = Arc::new(Pruned::default());
+    let receiver =
+        Receiver::new(ReceiverConfig { prune_interval: None, ..config() }).unwrap().with_store(never.clone());
+    receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER);
+    assert!(never.cutoffs().is_empty());
+}
+
+#[test]
+fn the_prune_interval_is_configurable() {
+    let store = Arc::new(Pruned::default());
+    let config = ReceiverConfig { prune_interval: Some(Duration::from_secs(10)), ..config() };
+    let receiver = Receiver::new(config).unwrap().with_store(store.clone());
+    for now in [LATER, LATER + 9_999, LATER + 10_000, LATER + 15_000, LATER + 20_000] {
+        receiver.handle_at(Endpoint::CamsStatus, &cams_status(), now);
+    }
+    assert_eq!(store.cutoffs().len(), 3, "{:?}", store.cutoffs());
+}
+
+#[test]
+fn a_failing_prune_does_not_fail_the_ingest_nor_run_again_within_the_interval() {
+    let store = Arc::new(Pruned { fail: true, ..Pruned::default() });
+    let receiver = Receiver::new(config()).unwrap().with_store(store.clone());
+    let reply = receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER);
+    assert_eq!((reply.status, reply.error.as_ref(), reply.events.len()), (200, None, 2));
+    assert_eq!(store.cutoffs().len(), 1, "the prune was tried");
+    // The events were recorded: a redelivery is skipped.
+    let again = receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER + 1);
+    assert_eq!((again.status, again.events.len(), again.skipped), (200, 0, 2));
+    assert_eq!(store.cutoffs().len(), 1, "a failed prune waits for the next interval");
+    receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER + HOUR_MS);
+    assert_eq!(store.cutoffs().len(), 2);
+}
+
+#[test]
+fn two_prunes_never_run_at_once() {
+    let (started, on_start) = std::sync::mpsc::sync_channel(1);
+    let (release, on_release) = std::sync::mpsc::sync_channel(1);
+    let store = Arc::new(Pruned { hold: Some((started, std::sync::Mutex::new(on_release))), ..Pruned::default() });
+    // Zero: every ingest is due, so only the running prune keeps another from starting.
+    let config = ReceiverConfig { prune_interval: Some(Duration::ZERO), ..config() };
+    let receiver = Arc::new(Receiver::new(config).unwrap().with_store(store.clone()));
+    let pruning = {
+        let receiver = Arc::clone(&receiver);
+        std::thread::spawn(move || receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER).status)
+    };
+    on_start.recv_timeout(Duration::from_secs(10)).unwrap();
+    let reply = receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER + 1);
+    assert_eq!(reply.status, 200, "an ingest does not wait for another's prune");
+    assert_eq!(store.cutoffs().len(), 1, "no second prune while the first runs");
+    release.send(()).unwrap();
+    assert_eq!(pruning.join().unwrap(), 200);
+    receiver.handle_at(Endpoint::CamsStatus, &cams_status(), LATER + 2);
+    assert_eq!(store.cutoffs().len(), 2, "once it ended, the next due ingest prunes");
+}
+
+#[test]
+fn committed_events_older_than_the_ttl_are_forgotten_by_a_later_ingest() {
+    use crate::store::{DEDUP_TTL_MS, MemoryStore};
+    let store = Arc::new(MemoryStore::new());
+    let receiver = Receiver::new(config()).unwrap().with_store(store.clone());
+    let first = receiver.handle_at(Endpoint::CamsStatus, &cams_status(), 1_000);
+    let keys: Vec<String> = first.events.iter().map(Event::dedup_key).collect();
+    receiver.commit(&keys).unwrap();
+    // The inbound message eight days later is recorded, and the store pruned of the receipts.
+    let inbound = post("token=cams-push-token", &[], CAMS_INBOUND.as_bytes());
+    let later = receiver.handle_at(Endpoint::CamsInbound, &inbound, 1_001 + DEDUP_TTL_MS);
+    assert_eq!(later.events.len(), 1);
+    let forgotten = receiver.handle_at(Endpoint::CamsStatus, &cams_status(), 1_002 + DEDUP_TTL_MS);
+    assert_eq!((forgotten.events.len(), forgotten.skipped), (2, 0), "the receipts' keys were pruned");
+}
