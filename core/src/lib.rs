@@ -44,6 +44,7 @@ pub mod reconcile;
 pub mod retry;
 pub mod runtime;
 pub mod store;
+pub mod template_check;
 pub mod transport;
 pub mod validate;
 
