@@ -123,6 +123,22 @@ def test_events_built_unchecked_are_what_from_dict_builds() -> None:
     assert trusted and trusted <= built, sorted(kind.__name__ for kind in trusted - built)
 
 
+def test_dedup_key_refuses_what_json_cannot_carry() -> None:
+    nowhere = chatlane.InboundLocation(latitude=float("nan"), longitude=0.0)
+    located = chatlane.InboundEvent(
+        provider="meta",
+        message_id="m",
+        business=chatlane.Business(number="1"),
+        sender=chatlane.ChatUser(phone="2"),
+        content=nowhere,
+    )
+    with pytest.raises(chatlane.InvalidParameterError, match="at content.latitude: must be a finite number"):
+        chatlane.dedup_key(located)
+    odd = chatlane.UnsupportedEvent(provider="cams", name=object(), raw="{}")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not a valid event at name: object is not JSON data"):
+        chatlane.dedup_key(odd)
+
+
 def test_errors_and_refused_arguments() -> None:
     with pytest.raises(chatlane.InvalidParameterError, match="not valid JSON"):
         chatlane.parse_meta_webhook(b"{")
