@@ -5,11 +5,13 @@
 //! ([`client`], [`oauth`]) run on the core's tokio runtime with the interpreter released, or
 //! as asyncio coroutines ([`aio`]), and every core error becomes an instance of the exception
 //! class of its category ([`errors`]). Received webhooks are read by the core's parsers into
-//! JSON text that `chatlane/_events.py` turns into the generated event classes ([`events`]);
+//! JSON text that `chatlane/_events.py` builds into the generated event classes, and events
+//! come back as their `to_dict()` data ([`events`], [`data`]);
 //! `chatlane.Receiver` answers webhook requests through the core's receiver ([`receiver`]).
 
 mod aio;
 mod client;
+mod data;
 mod errors;
 mod events;
 mod host;

@@ -148,6 +148,12 @@ def test_every_model_class_round_trips_its_tags() -> None:
             ValueError,
             "content.filename: duplicate of 'fileName'",
         ),
+        (
+            {"from": SENDER, "to": RECIPIENT, "template": {"code": "C", "language": "en", "params": {"name": 1}}},
+            TypeError,
+            "template.params.name: expected a string, found int",
+        ),
+        ({"from": SENDER, "to": RECIPIENT, "channel": 1}, ValueError, "channel: expected one of"),
     ],
 )
 def test_from_dict_is_strict_and_names_the_path(data: Any, error: type[Exception], text: str) -> None:

@@ -1,7 +1,7 @@
 """Type hints for the ``chatlane._chatlane`` extension module (written by hand)."""
 
 from datetime import datetime
-from typing import Awaitable, Callable, Literal, Mapping, Sequence, final
+from typing import Any, Awaitable, Callable, Literal, Mapping, Sequence, final
 
 from chatlane._model import MassMessage, Message, ProviderKind, SignatureMatch
 
@@ -377,8 +377,8 @@ def _parse_meta_webhook(body: bytes) -> str:
     """The JSON text of the events of a Meta webhook body (read by
     ``chatlane.parse_meta_webhook``)."""
 
-def _dedup_key(event: str) -> str:
-    """The dedup key of an event given as its JSON text (for ``chatlane.dedup_key``)."""
+def _dedup_key(event: dict[str, Any]) -> str:
+    """The dedup key of an event given as its ``to_dict()`` data (for ``chatlane.dedup_key``)."""
 
 @final
 class _Receiver:
@@ -405,8 +405,8 @@ class _Receiver:
     ) -> tuple[int, str, str, str, int, ChatlaneError | None]:
         """Status, content type, body, the new events' JSON text, how many were skipped, and
         the refusal (an exception, not raised)."""
-    def commit(self, events: list[str]) -> None:
-        """Commits the events given as their JSON texts."""
+    def commit(self, events: list[dict[str, Any]]) -> None:
+        """Commits the events given as their ``to_dict()`` data."""
     def reclaim(self, lease: float, limit: int) -> str:
         """The JSON text of the events reclaimed."""
     def send(self, task_id: str, provider: str) -> SendRecord | None: ...
