@@ -102,6 +102,8 @@ async fn a_meta_client_has_no_cams_operations() {
     let error = client.list_templates(&TemplateQuery::all()).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidConfig);
     assert!(error.message().contains("ListChatappTemplate is a CAMS operation"), "{error}");
+    let spaceless = client.list_messages(&chatlane_core::ops::HistoryQuery::new("1")).await.unwrap_err();
+    assert_eq!(spaceless.code(), ErrorCode::InvalidConfig, "the provider is checked before the query: {spaceless}");
 }
 
 fn checking_client(sandbox: &Sandbox) -> Client {
