@@ -3,8 +3,9 @@
 # @alicloud/cams20200606 1.4.2, installed into target/interop/) send a template, a text and a
 # mass message to the sandbox with signature V3 and V2 — all accepted — and a wrong secret is
 # refused with SignatureDoesNotMatch; the Python SDK also lists and reads templates from the
-# sandbox's registry (sandbox/interop/sandbox.json). This proves the sandbox speaks the real
-# protocol.
+# sandbox's registry (sandbox/interop/sandbox.json), pages through the message history
+# (ListChatappMessage), lists the numbers, gets upload credentials and creates, modifies and
+# deletes a template. This proves the sandbox speaks the real protocol.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

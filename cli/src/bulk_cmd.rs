@@ -81,7 +81,8 @@ pub struct BulkArgs {
     store: Option<PathBuf>,
     /// Resolve the results file's `unknown` rows instead of sending: a receipt in --store
     /// with the row's TaskId proves it sent; CAMS's message history proves it absent, and an
-    /// absent one is sent again, once, with the same TaskId. Nothing else is sent.
+    /// absent one is sent again, once, with the same TaskId (the history is read with the
+    /// client's CustSpaceId: --cust-space-id). Nothing else is sent.
     #[arg(long, requires = "store")]
     reconcile: bool,
     /// With --reconcile: how many seconds after a send its absence from the history counts

@@ -79,6 +79,10 @@ pub struct ConnectionArgs {
     /// Send to an embedded local sandbox (no credentials needed, nothing leaves the machine).
     #[arg(long)]
     pub sandbox: bool,
+    /// The embedded sandbox's configuration (JSON, as `chatlane sandbox --config` reads):
+    /// its channel instances and numbers, templates, limits.
+    #[arg(long, value_name = "FILE", requires = "sandbox")]
+    sandbox_config: Option<std::path::PathBuf>,
 }
 
 /// A client, and the embedded sandbox it talks to when `--sandbox` was given.
@@ -95,7 +99,7 @@ impl ConnectionArgs {
     pub async fn connect(&self, tune: impl FnOnce(&mut ClientOptions)) -> Result<Connection, Error> {
         let sandbox = if self.sandbox {
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-            let sandbox = Sandbox::start(SandboxConfig::default(), addr)
+            let sandbox = Sandbox::start(self.sandbox_configuration()?, addr)
                 .await
                 .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("cannot start the embedded sandbox: {e}")))?;
             Some(sandbox)
@@ -146,6 +150,15 @@ impl ConnectionArgs {
             (Provider::Meta, true) => Some(chatlane_sandbox::meta::DEFAULT_PHONE_NUMBER_ID.to_owned()),
             (Provider::Meta, false) => std::env::var(PHONE_NUMBER_ID_VARIABLE).ok(),
         }
+    }
+
+    /// The embedded sandbox's configuration: `--sandbox-config`, else the default one.
+    fn sandbox_configuration(&self) -> Result<SandboxConfig, Error> {
+        let Some(path) = &self.sandbox_config else { return Ok(SandboxConfig::default()) };
+        std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| SandboxConfig::parse(&text))
+            .map_err(|why| Error::new(ErrorCode::InvalidConfig, format!("{}: {why}", path.display())))
     }
 
     /// The PEM text of `--ca-file`, if given.

@@ -1,12 +1,17 @@
 //! `chatlane`: send messages through CAMS or Meta's Cloud API from a shell, get a Meta token,
-//! receive their webhooks, or run the local sandbox.
+//! receive their webhooks, list templates, message history and business numbers, or run the
+//! local sandbox.
 
 mod bulk_cmd;
 mod connection;
+mod listing;
+mod messages_cmd;
+mod numbers_cmd;
 mod oauth_cmd;
 mod results;
 mod sandbox_cmd;
 mod send_cmd;
+mod templates_cmd;
 mod webhook_cmd;
 
 use std::process::ExitCode;
@@ -40,6 +45,16 @@ enum Command {
     /// recorded so redeliveries are recognised.
     #[command(after_help = webhook_cmd::EXAMPLES)]
     Webhook(Box<webhook_cmd::WebhookArgs>),
+    /// List the account's message templates, or read one in full.
+    #[command(after_help = templates_cmd::EXAMPLES)]
+    Templates(templates_cmd::TemplatesArgs),
+    /// A business number's message history: what it sent and received, and where each
+    /// message got to.
+    #[command(after_help = messages_cmd::EXAMPLES)]
+    Messages(messages_cmd::MessagesArgs),
+    /// The channel's business numbers: status, quality rating, messaging tier.
+    #[command(after_help = numbers_cmd::EXAMPLES)]
+    Numbers(Box<numbers_cmd::NumbersArgs>),
 }
 
 #[tokio::main]
@@ -50,5 +65,8 @@ async fn main() -> ExitCode {
         Command::Oauth(args) => oauth_cmd::run(*args).await,
         Command::Sandbox(args) => sandbox_cmd::run(args).await,
         Command::Webhook(args) => webhook_cmd::run(*args).await,
+        Command::Templates(args) => templates_cmd::run(args).await,
+        Command::Messages(args) => messages_cmd::run(args).await,
+        Command::Numbers(args) => numbers_cmd::run(*args).await,
     }
 }

@@ -117,7 +117,7 @@ async fn a_row_the_history_proves_absent_is_resent_once_and_one_it_holds_is_not(
     }
     let run = |extra: &[&str]| {
         let mut command = bulk(&sandbox.endpoint(), &dir);
-        command.args(["--store", "events.db"]).args(extra);
+        command.args(["--store", "events.db", "--cust-space-id", "cams-sandbox"]).args(extra);
         command
     };
 

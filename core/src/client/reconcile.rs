@@ -33,7 +33,11 @@ impl Client {
             if provider == ProviderKind::Cams && settled(&record, now, policy) {
                 let history = self.history(&record, policy).await?;
                 if judge(&record, &history, now, policy) == Evidence::Absent {
-                    record.state = self.mark(&store, &record.task_id, SendState::Unknown, SendState::Absent).await?;
+                    record.state =
+                        match self.mark(&store, &record.task_id, SendState::Unknown, SendState::Absent).await? {
+                            Ok(()) => SendState::Absent,
+                            Err(now) => now,
+                        };
                 }
             }
             resolved.push(record);
@@ -54,8 +58,7 @@ impl Client {
                 "taskId: a re-send carries the task ID of the send it repeats",
             ));
         };
-        let state = self.mark(&store, &task_id, SendState::Absent, SendState::Resent).await?;
-        if state != SendState::Resent {
+        if let Err(state) = self.mark(&store, &task_id, SendState::Absent, SendState::Resent).await? {
             let message = format!("the send with TaskId {task_id} is {}, not proven absent: not re-sent", state.name());
             return Err(Error::new(ErrorCode::OutcomeUnknown, message).with_task_id(Some(task_id)));
         }
@@ -63,7 +66,8 @@ impl Client {
         if let Err(error) = &result
             && error.code() != ErrorCode::OutcomeUnknown
         {
-            self.mark(&store, &task_id, SendState::Resent, SendState::Absent).await?;
+            // This call alone moved it to resent; if moving it back fails it stays resent.
+            let _back = self.mark(&store, &task_id, SendState::Resent, SendState::Absent).await?;
         }
         result
     }
@@ -89,22 +93,22 @@ impl Client {
         }
     }
 
-    /// Moves the send `task_id` from `from` to `to` if it is still in `from`; the state it has
-    /// afterwards.
+    /// Moves the send `task_id` from `from` to `to` if it is still in `from`: `Ok(())` when
+    /// this call moved it, else the state it is in (unknown when it was never recorded).
     async fn mark(
         &self,
         store: &Arc<dyn EventStore>,
         task_id: &str,
         from: SendState,
         to: SendState,
-    ) -> Result<SendState, Error> {
+    ) -> Result<Result<(), SendState>, Error> {
         let (store, provider, task_id) = (Arc::clone(store), self.config().provider(), task_id.to_owned());
         store::blocking(move || {
             if store.transition(provider, &task_id, &from, &to, store::now_ms())? {
-                return Ok(to);
+                return Ok(Ok(()));
             }
             let record = store.send(provider, &task_id)?;
-            Ok(record.map_or(SendState::Unknown, |record| record.state))
+            Ok(Err(record.map_or(SendState::Unknown, |record| record.state)))
         })
         .await
     }

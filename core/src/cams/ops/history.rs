@@ -7,15 +7,18 @@ use super::{cust_space, given, page_param, read};
 use crate::cams::unverified::SEND_TIME_FORMAT;
 use crate::cams::wire::Params;
 use crate::error::Error;
-use crate::ops::{Direction, HistoryPage, HistoryQuery, HistoryRecord, next_page};
+use crate::ops::{Direction, HistoryPage, HistoryQuery, HistoryRecord, invalid, next_page};
 
-/// The wire parameters of `query`, with `default_space` as the `CustSpaceId` it leaves unset.
-/// A query that cannot be asked is [`crate::ErrorCode::InvalidParameter`].
+/// The wire parameters of `query`, with `default_space` as the `CustSpaceId` it leaves unset
+/// (CAMS requires one). A query that cannot be asked is [`crate::ErrorCode::InvalidParameter`].
 pub fn list_messages(query: &HistoryQuery, default_space: Option<&str>) -> Result<Params, Error> {
     query.check()?;
     let mut params = Params::default();
     params.push("ChannelType", query.channel().as_str());
     cust_space(&mut params, query.cust_space_id.as_deref(), default_space);
+    if params.get("CustSpaceId").is_none() {
+        return Err(invalid("custSpaceId", "required: the query's, or the client's cust_space_id"));
+    }
     params.push("BusinessNumber", query.business_number.as_str());
     params.push_opt("UserNumber", query.user_number.as_deref());
     params.push_opt("TemplateCode", query.template_code.as_deref());
@@ -150,7 +153,9 @@ mod tests {
         let own = HistoryQuery { cust_space_id: Some("cams-2".into()), ..query };
         assert_eq!(list_messages(&own, Some("cams-1")).unwrap().get("CustSpaceId"), Some("cams-2"));
         let bad = HistoryQuery { page_size: Some(0), ..HistoryQuery::new("1") };
-        assert_eq!(list_messages(&bad, None).unwrap_err().code(), ErrorCode::InvalidParameter);
+        assert_eq!(list_messages(&bad, Some("cams-1")).unwrap_err().code(), ErrorCode::InvalidParameter);
+        let spaceless = list_messages(&HistoryQuery::new("1"), None).unwrap_err();
+        assert!(spaceless.message().starts_with("custSpaceId: required"), "{spaceless}");
     }
 
     #[test]

@@ -1,0 +1,327 @@
+//! `chatlane templates`, `messages` and `numbers` as a user runs them, against a sandbox
+//! started in-process (reached with `--endpoint` and the keys in the environment) or the
+//! embedded one (`--sandbox --sandbox-config`): every page walked, tables and JSON lines,
+//! typed errors and usage errors.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
+use serde_json::{Value, json};
+use tokio::process::Command;
+
+const BUSINESS: &str = "8613800000000";
+const SPACE: &str = "cams-1";
+const ADA: &str = "6591234567";
+const BO: &str = "6597654321";
+
+/// A sandbox configuration: channel instance `cams-1` with `numbers`, five approved
+/// templates (T1 with variables and buttons) and one in review.
+fn config(numbers: Value) -> String {
+    let t1 = json!({"code": "T1", "name": "order_update", "language": "en", "variables": ["name", "order"],
+        "body": "Hi $(name), order $(order) shipped",
+        "buttons": [{"Type": "QUICK_REPLY", "Text": "Stop"},
+                    {"Type": "URL", "Text": "Track", "Url": "https://shop.example/$(order)", "UrlType": "dynamic"}]});
+    let mut templates = vec![t1];
+    templates.extend((2..=5).map(|i| json!({"code": format!("T{i}"), "name": format!("t{i}"), "language": "en"})));
+    templates.push(json!({"code": "R1", "name": "spring_sale", "language": "en", "auditStatus": "auditing",
+                          "category": "MARKETING"}));
+    json!({"custSpaces": [{"id": SPACE, "numbers": numbers}], "templates": templates, "receiptDelayMs": 5}).to_string()
+}
+
+async fn sandbox(numbers: Value) -> Sandbox {
+    let config = SandboxConfig::parse(&config(numbers)).unwrap();
+    Sandbox::start(config, ([127, 0, 0, 1], 0).into()).await.unwrap()
+}
+
+/// What a run printed, and how it ended.
+struct Ran {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Ran {
+    /// Standard output, after checking the run succeeded.
+    fn ok(&self) -> &str {
+        assert_eq!(self.code, Some(0), "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        &self.stdout
+    }
+
+    /// Each line of a successful run's output, as JSON.
+    fn json_lines(&self) -> Vec<Value> {
+        self.ok().lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    }
+}
+
+/// Runs `chatlane ARGS`, with `sandbox` as the endpoint and its keys in the environment.
+async fn chatlane(sandbox: Option<&Sandbox>, args: &[&str]) -> Ran {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chatlane"));
+    command.args(args).stdin(Stdio::null());
+    for variable in ["CHATLANE_PROVIDER", "CHATLANE_ENDPOINT", "CHATLANE_CUST_SPACE_ID", "ALIBABA_CLOUD_PROFILE"] {
+        command.env_remove(variable);
+    }
+    if let Some(sandbox) = sandbox {
+        command
+            .args(["--endpoint", &sandbox.endpoint(), "--cust-space-id", SPACE])
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET);
+    }
+    let output = command.output().await.unwrap();
+    Ran {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+/// `chatlane messages list --from BUSINESS ARGS` against `sandbox`.
+async fn history(sandbox: &Sandbox, args: &[&str]) -> Ran {
+    chatlane(Some(sandbox), &[&["messages", "list", "--from", BUSINESS][..], args].concat()).await
+}
+
+/// Sends from BUSINESS with `chatlane send ARGS` through `sandbox`: the MessageId.
+async fn send(sandbox: &Sandbox, args: &[&str]) -> String {
+    let sent = chatlane(Some(sandbox), &[&["send", "--from", BUSINESS][..], args].concat()).await;
+    sent.ok().strip_prefix("MessageId=").unwrap().split(' ').next().unwrap().to_owned()
+}
+
+/// How many requests of `action` the sandbox has answered (a throttled one, asked again by
+/// the core, is not counted).
+fn requests(sandbox: &Sandbox, action: &str) -> usize {
+    sandbox.requests().iter().filter(|r| r.action == action && r.outcome == "OK").count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn templates_list_walks_every_page_as_a_table_and_as_json_lines() {
+    let sandbox = sandbox(json!([BUSINESS])).await;
+    let table = chatlane(Some(&sandbox), &["templates", "list", "--page-size", "2"]).await;
+    assert_eq!(
+        table.ok(),
+        "CODE  NAME          LANGUAGE  STATUS    CATEGORY\n\
+         T1    order_update  en        pass      UTILITY\n\
+         T2    t2            en        pass      UTILITY\n\
+         T3    t3            en        pass      UTILITY\n\
+         T4    t4            en        pass      UTILITY\n\
+         T5    t5            en        pass      UTILITY\n\
+         R1    spring_sale   en        auditing  MARKETING\n"
+    );
+    assert_eq!(requests(&sandbox, "ListChatappTemplate"), 3, "three pages of two");
+
+    let lines = chatlane(Some(&sandbox), &["templates", "list", "--page-size", "2", "--json"]).await.json_lines();
+    let codes: Vec<&str> = lines.iter().map(|t| t["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["T1", "T2", "T3", "T4", "T5", "R1"]);
+    assert_eq!(
+        lines[5],
+        json!({"code": "R1", "name": "spring_sale", "language": "en", "auditStatus": "auditing",
+               "category": "MARKETING", "templateType": "WHATSAPP"})
+    );
+    assert_eq!(requests(&sandbox, "ListChatappTemplate"), 6);
+
+    let in_review = chatlane(Some(&sandbox), &["templates", "list", "--status", "auditing", "--json"]).await;
+    assert_eq!(in_review.json_lines().len(), 1);
+    assert!(in_review.stdout.contains(r#""code":"R1""#), "{}", in_review.stdout);
+    let one = chatlane(Some(&sandbox), &["templates", "list", "--code", "T3", "--language", "en"]).await;
+    assert_eq!(one.ok().lines().count(), 2, "the header and T3");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn templates_show_tells_the_detail_and_an_unknown_one_is_template_not_found() {
+    let sandbox = sandbox(json!([BUSINESS])).await;
+    let shown = chatlane(Some(&sandbox), &["templates", "show", "T1", "--language", "en"]).await;
+    assert_eq!(
+        shown.ok(),
+        "code:     T1\n\
+         name:     order_update\n\
+         language: en\n\
+         status:   pass (may be sent)\n\
+         category: UTILITY\n\
+         quality:  GREEN\n\
+         example:  name=<name> order=<order>\n\
+         components:\n  \
+           BODY: Hi $(name), order $(order) shipped\n  \
+           BUTTONS\n    \
+             - QUICK_REPLY \"Stop\"\n    \
+             - URL \"Track\" https://shop.example/$(order) (dynamic)\n"
+    );
+    let review = chatlane(Some(&sandbox), &["templates", "show", "R1", "--language", "en"]).await;
+    assert!(review.ok().contains("status:   auditing (may not be sent)\n"), "{}", review.stdout);
+
+    let detail =
+        chatlane(Some(&sandbox), &["templates", "show", "T1", "--language", "en", "--json"]).await.json_lines();
+    assert_eq!(detail.len(), 1);
+    let detail = &detail[0];
+    assert_eq!((detail["allowSend"].as_bool(), detail["qualityScore"].as_str()), (Some(true), Some("GREEN")));
+    assert_eq!(detail["components"][0], json!({"kind": "BODY", "text": "Hi $(name), order $(order) shipped"}));
+    assert_eq!(detail["components"][1]["buttons"][1]["urlType"], "dynamic");
+
+    let missing = chatlane(Some(&sandbox), &["templates", "show", "T9", "--language", "en"]).await;
+    assert_eq!(missing.code, Some(1), "{}", missing.stderr);
+    assert!(missing.stdout.is_empty());
+    assert!(missing.stderr.contains("error [TemplateNotFound / template]: "), "{}", missing.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_embedded_sandbox_takes_a_configuration() {
+    let dir = std::env::temp_dir().join(format!("chatlane-cli-operations-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("sandbox.json");
+    std::fs::write(&file, config(json!([BUSINESS]))).unwrap();
+    let file = file.to_str().unwrap();
+    let embedded = ["--sandbox", "--sandbox-config", file];
+
+    let lines = chatlane(None, &[&["templates", "list", "--page-size", "4", "--json"][..], &embedded].concat()).await;
+    assert_eq!(lines.json_lines().len(), 6);
+    let missing = chatlane(None, &[&["templates", "show", "T9", "--language", "en"][..], &embedded].concat()).await;
+    assert_eq!(missing.code, Some(1));
+    assert!(missing.stderr.contains("TemplateNotFound"), "{}", missing.stderr);
+    let empty = chatlane(None, &["templates", "list", "--sandbox"]).await;
+    assert_eq!(empty.ok(), "CODE  NAME  LANGUAGE  STATUS  CATEGORY\n", "no registry, no templates");
+
+    let unreadable = chatlane(None, &["templates", "list", "--sandbox", "--sandbox-config", "/nonexistent.json"]).await;
+    assert_eq!(unreadable.code, Some(2));
+    assert!(unreadable.stderr.contains("InvalidConfig") && unreadable.stderr.contains("/nonexistent.json"));
+    let without = chatlane(None, &["templates", "list", "--sandbox-config", file]).await;
+    assert_eq!(without.code, Some(2), "--sandbox-config needs --sandbox");
+    assert!(without.stderr.contains("--sandbox"), "{}", without.stderr);
+    let meta = chatlane(None, &["templates", "list", "--sandbox", "--provider", "meta"]).await;
+    assert_eq!(meta.code, Some(2));
+    assert!(meta.stderr.contains("InvalidConfig") && meta.stderr.contains("a CAMS operation"), "{}", meta.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_list_shows_sends_and_inbound_messages() {
+    let sandbox = sandbox(json!([BUSINESS])).await;
+    let inbound = format!(r#"{{"from": "{ADA}", "to": "{BUSINESS}", "text": "where is my order?"}}"#);
+    assert!(raw_post(&sandbox.endpoint(), "/_sandbox/inbound", &inbound).await.starts_with("HTTP/1.1 200"));
+    let text = send(&sandbox, &["--to", ADA, "--text", "on its way"]).await;
+    let template = send(
+        &sandbox,
+        &["--to", BO, "--template", "T1", "--language", "en", "--param", "name=Bo", "--param", "order=42"],
+    )
+    .await;
+    // Both sends go through sent, delivered and read, 5 ms apart.
+    let mut all = Vec::new();
+    for _ in 0..100 {
+        all = history(&sandbox, &["--json"]).await.json_lines();
+        if all.iter().filter(|m| m["status"] == "read").count() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let summary: Vec<(&str, &str, &str, &str)> = all
+        .iter()
+        .map(|m| {
+            let field = |name: &str| m[name].as_str().unwrap_or_default();
+            (field("messageId"), field("direction"), field("userNumber"), field("status"))
+        })
+        .collect();
+    let inbound_id = summary.last().map(|m| m.0).unwrap_or_default();
+    assert_eq!(
+        summary,
+        [
+            (&*template, "outbound", BO, "read"),
+            (&*text, "outbound", ADA, "read"),
+            (inbound_id, "inbound", ADA, "received")
+        ],
+        "newest first"
+    );
+    assert_eq!((all[0]["messageType"].as_str(), all[0]["templateCode"].as_str()), (Some("template"), Some("T1")));
+    assert_eq!(all[1]["content"], "on its way");
+
+    let table = history(&sandbox, &[]).await;
+    let rows: Vec<&str> = table.ok().lines().collect();
+    assert_eq!(rows.len(), 4, "{}", table.stdout);
+    assert!(rows[0].starts_with("SENT AT") && rows[0].ends_with("MESSAGE ID"), "{}", rows[0]);
+    for (row, (id, direction, user, status)) in rows[1..].iter().zip(&summary) {
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cells[1..], [*direction, *user, cells[3], *status, *id], "{row}");
+        assert!(cells[0].ends_with('Z') && cells[0].len() == 20, "an RFC 3339 time: {row}");
+    }
+
+    let ids =
+        |ran: Ran| ran.json_lines().iter().map(|m| m["messageId"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(ids(history(&sandbox, &["--user", ADA, "--json"]).await), [&*text, inbound_id]);
+    assert_eq!(ids(history(&sandbox, &["--direction", "inbound", "--json"]).await), [inbound_id]);
+    assert_eq!(ids(history(&sandbox, &["--direction", "outbound", "--user", ADA, "--json"]).await), [&*text]);
+    assert_eq!(ids(history(&sandbox, &["--template", "T1", "--json"]).await), [&*template]);
+    assert_eq!(ids(history(&sandbox, &["--status", "received", "--json"]).await), [inbound_id]);
+    assert_eq!(ids(history(&sandbox, &["--since", "1h", "--json"]).await).len(), 3);
+    assert!(ids(history(&sandbox, &["--until", "2000-01-01T00:00:00Z", "--json"]).await).is_empty());
+
+    let before = requests(&sandbox, "ListChatappMessage");
+    let paged = ids(history(&sandbox, &["--page-size", "1", "--json"]).await);
+    assert_eq!(paged, [&*template, &*text, inbound_id]);
+    assert_eq!(requests(&sandbox, "ListChatappMessage") - before, 4, "three full pages, then an empty one");
+    let limited = ids(history(&sandbox, &["--page-size", "1", "--limit", "2", "--json"]).await);
+    assert_eq!(limited, [&*template, &*text]);
+    assert_eq!(requests(&sandbox, "ListChatappMessage") - before, 6, "no page asked beyond the limit");
+
+    let embedded =
+        chatlane(None, &["messages", "list", "--from", BUSINESS, "--sandbox", "--cust-space-id", SPACE]).await;
+    assert_eq!(embedded.ok(), "SENT AT  DIRECTION  USER  TYPE  STATUS  MESSAGE ID\n", "nothing sent yet");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn numbers_show_status_quality_and_tier() {
+    let pending = json!({"number": "8613800000001", "verifiedName": "Acme Support", "status": "PENDING",
+                         "qualityRating": "YELLOW", "messagingLimitTier": "TIER_1K"});
+    let sandbox = sandbox(json!([BUSINESS, pending])).await;
+    let table = chatlane(Some(&sandbox), &["numbers"]).await;
+    assert_eq!(
+        table.ok(),
+        "NUMBER         NAME              STATUS     QUALITY  TIER\n\
+         8613800000000  Chatlane Sandbox  CONNECTED  GREEN    TIER_10K\n\
+         8613800000001  Acme Support      PENDING    YELLOW   TIER_1K\n"
+    );
+    let lines = chatlane(Some(&sandbox), &["numbers", "--status", "PENDING", "--json"]).await.json_lines();
+    assert_eq!(lines.len(), 1);
+    let number = &lines[0];
+    assert_eq!((number["phoneNumber"].as_str(), number["status"].as_str()), (Some("8613800000001"), Some("PENDING")));
+    assert_eq!(number["messagingLimitTier"], "TIER_1K");
+    let embedded = chatlane(None, &["numbers", "--sandbox", "--json"]).await;
+    assert_eq!(embedded.ok(), "", "an embedded sandbox without a configuration has no numbers");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_arguments_are_usage_errors_and_bad_queries_the_core_s_errors() {
+    let since = chatlane(None, &["messages", "list", "--from", BUSINESS, "--since", "yesterday", "--sandbox"]).await;
+    assert_eq!(since.code, Some(2));
+    assert!(since.stderr.contains("invalid value 'yesterday' for '--since <TIME>'"), "{}", since.stderr);
+    assert!(since.stderr.contains("RFC 3339 timestamp (2025-01-31T09:00:00Z) or a duration ago"), "{}", since.stderr);
+    for wrong in [
+        &["messages", "list", "--from", BUSINESS, "--direction", "sideways"][..],
+        &["messages", "list", "--from", BUSINESS, "--limit", "0"],
+        &["messages", "list"],
+        &["templates", "list", "--status", "approved"],
+        &["templates", "show", "T1"],
+    ] {
+        let refused = chatlane(None, wrong).await;
+        assert_eq!(refused.code, Some(2), "{wrong:?}: {}", refused.stderr);
+        assert!(refused.stderr.starts_with("error: ") && refused.stdout.is_empty(), "{wrong:?}: {}", refused.stderr);
+    }
+    let page = chatlane(None, &["templates", "list", "--page-size", "0", "--sandbox"]).await;
+    assert_eq!(page.code, Some(1));
+    assert!(page.stderr.contains("error [InvalidParameter / invalid_parameter]: pageSize: "), "{}", page.stderr);
+    let order =
+        chatlane(None, &["messages", "list", "--from", BUSINESS, "--since", "1h", "--until", "2h", "--sandbox"]);
+    let order = order.await;
+    assert_eq!(order.code, Some(1));
+    assert!(order.stderr.contains("sinceMs: "), "{}", order.stderr);
+}
+
+/// One POST over a raw connection (the CLI's tests carry no HTTP client); the answer's text.
+async fn raw_post(endpoint: &str, path: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = endpoint.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer
+}
