@@ -19,6 +19,8 @@ pub enum Operation {
     ListChatappMessage,
     /// CAMS: the business numbers of a channel, with status, quality and tier.
     QueryChatappPhoneNumbers,
+    /// CAMS: temporary OSS credentials to upload a channel's media with.
+    GetChatappUploadAuthorization,
 }
 
 impl Operation {
@@ -33,6 +35,7 @@ impl Operation {
             Self::ListChatappTemplate | Self::GetChatappTemplateDetail => Quota::per_second(5.0),
             Self::ListChatappMessage => Quota::per_second(crate::cams::unverified::LIST_MESSAGE_QPS),
             Self::QueryChatappPhoneNumbers => Quota::per_second(10.0),
+            Self::GetChatappUploadAuthorization => Quota::per_second(5.0),
         }
     }
 
@@ -44,7 +47,8 @@ impl Operation {
             Self::ListChatappTemplate
             | Self::GetChatappTemplateDetail
             | Self::ListChatappMessage
-            | Self::QueryChatappPhoneNumbers => true,
+            | Self::QueryChatappPhoneNumbers
+            | Self::GetChatappUploadAuthorization => true,
         }
     }
 
@@ -59,6 +63,7 @@ impl Operation {
             Self::GetChatappTemplateDetail => "GetChatappTemplateDetail",
             Self::ListChatappMessage => "ListChatappMessage",
             Self::QueryChatappPhoneNumbers => "QueryChatappPhoneNumbers",
+            Self::GetChatappUploadAuthorization => "GetChatappUploadAuthorization",
         }
     }
 }
