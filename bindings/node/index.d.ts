@@ -156,6 +156,14 @@ interface CoreClientOptions {
   sessionWindowTemplate?: string | null
   /** With `session_window="fallback"`: the fallback template's language. */
   sessionWindowLanguage?: string | null
+  /**
+   * Check every template send against the template before sending (it exists in that language, is
+   * approved and allowed to send — else `TemplateNotFound` or `TemplateNotApproved` —, its
+   * parameters are exactly its variables and its payloads fit its quick-reply buttons — else
+   * `InvalidMessage` with every violation), each template read with `GetChatappTemplateDetail` and
+   * kept this long. Default: no checking. CAMS only. In milliseconds, 1 to 86,400,000.
+   */
+  templateCacheTtlMs?: number | null
   // end of generated client options
 }
 

@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use chatlane_core::cams::unverified::HISTORY_SETTLE_MS;
 use chatlane_core::random_id;
-use chatlane_core::store::{EventStore, SendState, SqliteStore};
-use chatlane_core::{Channel, Error, ErrorCategory, Message, ProviderKind, SendReceipt, Template, TemplateParams};
+use chatlane_core::reconcile::ReconcilePolicy;
+use chatlane_core::store::SendState;
+use chatlane_core::{Channel, Error, ErrorCategory, Message, SendReceipt, Template, TemplateParams};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::Semaphore;
@@ -32,7 +34,9 @@ same command resumes: recipients already sent are skipped, so an interrupted run
 twice. Messages whose outcome is unknown (the run died mid-send, no answer came, the answer
 could not be read, or an HTTP 5xx other than 503) are not re-sent automatically: with
 --store (the file `chatlane webhook --store` records receipts in), `--reconcile` marks those
-a receipt proves sent. Definite refusals are tried again.
+a receipt proves sent, and re-sends once those CAMS's message history proves never arrived
+(nothing to the recipient around the time of the send, 10 minutes or more after it).
+Definite refusals are tried again.
 
   chatlane webhook --port 8080 --cams-token s3cret --store events.db &
   chatlane bulk --csv customers.csv --from 8613800000000 --template 744c4b5c --language en --store events.db
@@ -75,10 +79,15 @@ pub struct BulkArgs {
     /// whose outcome is unknown are recorded there, and `--reconcile` reads it.
     #[arg(long, value_name = "FILE")]
     store: Option<PathBuf>,
-    /// Send nothing: resolve the results file's `pending` and `unknown` rows from the receipts
-    /// in --store (a receipt with the row's TaskId proves it sent) and write them `sent`.
+    /// Resolve the results file's `unknown` rows instead of sending: a receipt in --store
+    /// with the row's TaskId proves it sent; CAMS's message history proves it absent, and an
+    /// absent one is sent again, once, with the same TaskId. Nothing else is sent.
     #[arg(long, requires = "store")]
     reconcile: bool,
+    /// With --reconcile: how many seconds after a send its absence from the history counts
+    /// as proof that it never arrived.
+    #[arg(long, value_name = "SECONDS", default_value_t = HISTORY_SETTLE_MS / 1000, requires = "reconcile")]
+    settle: u64,
     #[command(flatten)]
     connection: ConnectionArgs,
 }
@@ -127,7 +136,7 @@ impl Summary {
 pub async fn run(args: BulkArgs) -> ExitCode {
     let results_path = args.results.clone().unwrap_or_else(|| default_results_path(&args.csv));
     if args.reconcile {
-        return reconcile(&args, &results_path);
+        return reconcile(&args, &results_path).await;
     }
     let plan = match plan(&args, &results_path) {
         Ok(plan) => plan,
@@ -162,20 +171,6 @@ pub async fn run(args: BulkArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let message = |item: Item, task_id: String| {
-        let template = Template {
-            code: Some(args.template.clone()),
-            language: args.language.clone(),
-            params: item.params,
-            ..Template::default()
-        };
-        Message {
-            channel,
-            template: Some(template),
-            task_id: Some(task_id),
-            ..Message::new(args.from.clone(), item.recipient)
-        }
-    };
 
     let total = items.len();
     let bar = progress_bar(total, args.quiet);
@@ -199,7 +194,7 @@ pub async fn run(args: BulkArgs) -> ExitCode {
         }
         let (client, journal, summary, bar) =
             (connection.client.clone(), Arc::clone(&journal), Arc::clone(&summary_cell), bar.clone());
-        let message = message(item, task_id.clone());
+        let message = args.message(channel, item, task_id.clone());
         started += 1;
         in_flight.spawn(async move {
             let outcome = client.send(&message).await;
@@ -231,13 +226,7 @@ fn record(
     task_id: &str,
     outcome: Result<SendReceipt, Error>,
 ) {
-    let row = match &outcome {
-        Ok(receipt) => row(recipient, task_id, Status::Sent, Some(Ok(receipt))),
-        Err(error) if error.category() == ErrorCategory::OutcomeUnknown => {
-            row(recipient, task_id, Status::Unknown, Some(Err(error)))
-        }
-        Err(error) => row(recipient, task_id, Status::Failed, Some(Err(error))),
-    };
+    let row = row_of(recipient, task_id, outcome);
     if let Err(e) = journal.append(&row) {
         eprintln!("error: cannot write the results file: {e}");
     }
@@ -246,6 +235,17 @@ fn record(
         Status::Sent => summary.sent += 1,
         Status::Unknown => summary.unknown += 1,
         Status::Failed | Status::Pending => *summary.failed.entry(row.error_code).or_default() += 1,
+    }
+}
+
+/// The row of a send's outcome: `sent`, `unknown` (it may have arrived) or `failed`.
+fn row_of(recipient: &str, task_id: &str, outcome: Result<SendReceipt, Error>) -> Row {
+    match &outcome {
+        Ok(receipt) => row(recipient, task_id, Status::Sent, Some(Ok(receipt))),
+        Err(error) if error.category() == ErrorCategory::OutcomeUnknown => {
+            row(recipient, task_id, Status::Unknown, Some(Err(error)))
+        }
+        Err(error) => row(recipient, task_id, Status::Failed, Some(Err(error))),
     }
 }
 
@@ -258,27 +258,23 @@ fn row(recipient: &str, task_id: &str, status: Status, outcome: Option<Result<&S
     Row { recipient: recipient.to_owned(), task_id: task_id.to_owned(), status, message_id, error_code, attempts }
 }
 
-/// `--reconcile`: every recipient whose last row is `pending` or `unknown` and whose TaskId a
-/// stored receipt carries gets a `sent` row with the receipt's MessageId; the others stay
-/// unknown (proving a message absent needs the provider's history, which is not read yet).
-fn reconcile(args: &BulkArgs, results_path: &Path) -> ExitCode {
-    let store = args.store.as_deref().expect("clap requires --store with --reconcile");
-    let resolved = results::load(results_path)
-        .map_err(|e| format!("cannot read {}: {e}", results_path.display()))
-        .and_then(|rows| {
-            let store = SqliteStore::open(store).map_err(|e| e.to_string())?;
-            let journal =
-                Journal::open(results_path).map_err(|e| format!("cannot write {}: {e}", results_path.display()))?;
-            resolve(&rows, &store, args.connection.provider.kind(), &journal)
-        });
-    match resolved {
-        Ok((sent, unknown)) => {
-            eprintln!("reconciled: {sent} sent (a receipt carries their TaskId), {unknown} still unknown");
-            if unknown > 0 {
-                eprintln!("still unknown: no receipt yet; they are not re-sent (one may arrive later: run again)");
+/// `--reconcile`: resolves every recipient whose last row is `unknown` (or `pending`) through
+/// the client's reconciliation ([`chatlane_core::Client::reconcile`]), re-sending once those
+/// proven absent; prints the counts, and succeeds when none is left unresolved.
+async fn reconcile(args: &BulkArgs, results_path: &Path) -> ExitCode {
+    match resolve(args, results_path).await {
+        Ok(counts) => {
+            eprintln!(
+                "reconciled: {} sent (a receipt carries their TaskId), {} re-sent (the history proved them absent), {} failed again, {} still unknown",
+                counts.sent, counts.resent, counts.failed, counts.unknown
+            );
+            if counts.unknown > 0 {
+                eprintln!(
+                    "still unknown: no receipt yet, and the history holds a message that may be it or has not settled; they are not re-sent (run again later)"
+                );
             }
             eprintln!("results: {}", results_path.display());
-            if unknown == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            if counts.unknown + counts.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Err(message) => {
             eprintln!("error: {message}");
@@ -287,34 +283,80 @@ fn reconcile(args: &BulkArgs, results_path: &Path) -> ExitCode {
     }
 }
 
-/// Appends a `sent` row for each unresolved row a stored receipt proves sent; the counts of
-/// rows resolved and still unknown.
-fn resolve(
-    rows: &std::collections::HashMap<String, Row>,
-    store: &SqliteStore,
-    provider: ProviderKind,
-    journal: &Journal,
-) -> Result<(usize, usize), String> {
-    let (mut sent, mut unknown) = (0, 0);
+/// What `--reconcile` did.
+#[derive(Debug, Default)]
+struct Resolved {
+    sent: usize,
+    resent: usize,
+    failed: usize,
+    unknown: usize,
+}
+
+/// Reconciles the store's unknown sends, then writes a row for each open row it resolved.
+async fn resolve(args: &BulkArgs, results_path: &Path) -> Result<Resolved, String> {
+    let rows = results::load(results_path).map_err(|e| format!("cannot read {}: {e}", results_path.display()))?;
+    let channel = Channel::parse(&args.channel).map_err(|e| e.to_string())?;
+    let (items, _) = read_csv(args)?;
+    let mut items: BTreeMap<String, Item> = items.into_iter().map(|item| (item.recipient.clone(), item)).collect();
+    let tune = |options: &mut chatlane_core::ClientOptions| {
+        options.event_store = args.store.as_ref().map(|path| path.display().to_string());
+    };
+    let client = args.connection.connect(tune).await.map_err(|e| e.to_string())?.client;
+    let store = client.config().event_store.clone().expect("--reconcile requires --store");
+    let provider = client.config().provider();
+    let policy = ReconcilePolicy { settle_ms: args.settle.saturating_mul(1000), ..ReconcilePolicy::default() };
+    client.reconcile(&policy).await.map_err(|e| e.to_string())?;
+    let journal = Journal::open(results_path).map_err(|e| format!("cannot write {}: {e}", results_path.display()))?;
     let mut open: Vec<&Row> =
         rows.values().filter(|row| matches!(row.status, Status::Pending | Status::Unknown)).collect();
     open.sort_by(|a, b| a.recipient.cmp(&b.recipient));
+    let mut counts = Resolved::default();
     for row in open {
-        match store.send(provider, &row.task_id).map_err(|e| e.to_string())?.map(|record| record.state) {
-            Some(SendState::Accepted { message_id }) => {
-                let resolved = Row { status: Status::Sent, message_id, error_code: String::new(), ..row.clone() };
-                journal.append(&resolved).map_err(|e| format!("cannot write the results file: {e}"))?;
-                sent += 1;
+        let state = store.send(provider, &row.task_id).map_err(|e| e.to_string())?.map(|record| record.state);
+        let resolved = match (state, items.remove(&row.recipient)) {
+            (Some(SendState::Accepted { message_id }), _) => {
+                counts.sent += 1;
+                Row { status: Status::Sent, message_id, error_code: String::new(), ..row.clone() }
             }
-            _ => unknown += 1,
-        }
+            (Some(SendState::Absent), Some(item)) => {
+                let outcome = client.resend(&args.message(channel, item, row.task_id.clone())).await;
+                let resolved = row_of(&row.recipient, &row.task_id, outcome);
+                match resolved.status {
+                    Status::Sent => counts.resent += 1,
+                    Status::Unknown => counts.unknown += 1,
+                    Status::Failed | Status::Pending => counts.failed += 1,
+                }
+                resolved
+            }
+            _ => {
+                counts.unknown += 1;
+                continue;
+            }
+        };
+        journal.append(&resolved).map_err(|e| format!("cannot write the results file: {e}"))?;
     }
-    Ok((sent, unknown))
+    Ok(counts)
 }
 
 /// Reads the CSV and the earlier results: what to send, and what is skipped and why.
 fn plan(args: &BulkArgs, results_path: &Path) -> Result<(Vec<Item>, Summary), String> {
     let earlier = results::load(results_path).map_err(|e| format!("cannot read {}: {e}", results_path.display()))?;
+    let (all, duplicates) = read_csv(args)?;
+    let mut summary = Summary { duplicates, ..Summary::default() };
+    let mut items = Vec::new();
+    for item in all {
+        match earlier.get(&item.recipient).map(|row| row.status) {
+            Some(Status::Sent) => summary.skipped_sent += 1,
+            Some(Status::Pending | Status::Unknown) => summary.skipped_unknown += 1,
+            Some(Status::Failed) | None => items.push(item),
+        }
+    }
+    Ok((items, summary))
+}
+
+/// Every recipient of the CSV with the template parameters of its first row, and how many
+/// later rows repeated a recipient.
+fn read_csv(args: &BulkArgs) -> Result<(Vec<Item>, usize), String> {
     let mut reader =
         csv::Reader::from_path(&args.csv).map_err(|e| format!("cannot read {}: {e}", args.csv.display()))?;
     let headers = reader.headers().map_err(|e| format!("{}: {e}", args.csv.display()))?.clone();
@@ -322,32 +364,42 @@ fn plan(args: &BulkArgs, results_path: &Path) -> Result<(Vec<Item>, Summary), St
         let columns: Vec<&str> = headers.iter().collect();
         format!("{} has no column {:?} (columns: {})", args.csv.display(), args.to_column, columns.join(", "))
     })?;
-    let mut summary = Summary::default();
-    let mut seen = HashSet::new();
-    let mut items = Vec::new();
+    let (mut seen, mut items, mut duplicates) = (HashSet::new(), Vec::new(), 0);
     for (line, record) in reader.records().enumerate() {
         let record = record.map_err(|e| format!("{} row {}: {e}", args.csv.display(), line + 2))?;
         let recipient = record.get(to_index).unwrap_or_default().trim().to_owned();
         if !seen.insert(recipient.clone()) {
-            summary.duplicates += 1;
+            duplicates += 1;
             continue;
         }
-        match earlier.get(&recipient).map(|row| row.status) {
-            Some(Status::Sent) => summary.skipped_sent += 1,
-            Some(Status::Pending | Status::Unknown) => summary.skipped_unknown += 1,
-            Some(Status::Failed) | None => {
-                let params = headers
-                    .iter()
-                    .zip(record.iter())
-                    .enumerate()
-                    .filter(|(i, _)| *i != to_index)
-                    .map(|(_, (name, value))| (name.to_owned(), value.to_owned()))
-                    .collect();
-                items.push(Item { recipient, params });
-            }
+        let params = headers
+            .iter()
+            .zip(record.iter())
+            .enumerate()
+            .filter(|(i, _)| *i != to_index)
+            .map(|(_, (name, value))| (name.to_owned(), value.to_owned()))
+            .collect();
+        items.push(Item { recipient, params });
+    }
+    Ok((items, duplicates))
+}
+
+impl BulkArgs {
+    /// The template message to `item`'s recipient, with `task_id`.
+    fn message(&self, channel: Channel, item: Item, task_id: String) -> Message {
+        let template = Template {
+            code: Some(self.template.clone()),
+            language: self.language.clone(),
+            params: item.params,
+            ..Template::default()
+        };
+        Message {
+            channel,
+            template: Some(template),
+            task_id: Some(task_id),
+            ..Message::new(self.from.clone(), item.recipient)
         }
     }
-    Ok((items, summary))
 }
 
 fn default_results_path(csv: &Path) -> PathBuf {

@@ -104,3 +104,44 @@ async fn an_accepted_message_answered_with_garbage_is_unknown_and_never_resent_o
     assert_eq!((landed(accepted), landed(refused), landed(plain)), (1, 1, 1), "only the refused row is sent again");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_the_history_proves_absent_is_resent_once_and_one_it_holds_is_not() {
+    let sandbox = Sandbox::start(SandboxConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("chatlane-bulk-absent-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (lost, taken, fine) = ("6591000001", "6591000002", "6591000003");
+    std::fs::write(dir.join("people.csv"), format!("to,name\n{lost},A\n{taken},B\n{fine},C\n")).unwrap();
+    for (to, kind) in [(lost, "drop"), (taken, "accept_then_drop")] {
+        sandbox.inject(serde_json::from_value(json!({"fault": {"kind": kind}, "to": to})).unwrap());
+    }
+    let run = |extra: &[&str]| {
+        let mut command = bulk(&sandbox.endpoint(), &dir);
+        command.args(["--store", "events.db"]).args(extra);
+        command
+    };
+
+    let first = run(&[]).output().await.unwrap();
+    let log = String::from_utf8_lossy(&first.stderr);
+    assert!(log.contains("sent 1, failed 0, outcome unknown 2"), "{log}");
+    let early = run(&["--reconcile"]).output().await.unwrap();
+    let log = String::from_utf8_lossy(&early.stderr);
+    assert_eq!(early.status.code(), Some(1), "{log}");
+    assert!(log.contains("0 re-sent (the history proved them absent), 0 failed again, 2 still unknown"), "{log}");
+
+    let reconciled = run(&["--reconcile", "--settle", "0"]).output().await.unwrap();
+    let log = String::from_utf8_lossy(&reconciled.stderr);
+    assert_eq!(reconciled.status.code(), Some(1), "the one the history holds stays unknown: {log}");
+    assert!(log.contains("1 re-sent (the history proved them absent), 0 failed again, 1 still unknown"), "{log}");
+    let to = |recipient: &str| sandbox.ledger().entries().into_iter().filter(|e| e.params["To"] == recipient).count();
+    assert_eq!((to(lost), to(taken), to(fine)), (1, 1, 1));
+
+    let again = run(&["--reconcile", "--settle", "0"]).output().await.unwrap();
+    let log = String::from_utf8_lossy(&again.stderr);
+    assert!(log.contains("0 re-sent (the history proved them absent), 0 failed again, 1 still unknown"), "{log}");
+    assert_eq!(sandbox.ledger().len(), 3, "nothing sent twice");
+    let results = std::fs::read_to_string(dir.join("people.results.csv")).unwrap();
+    let last = results.lines().rfind(|line| line.starts_with(lost)).unwrap();
+    assert!(last.contains(",sent,"), "{results}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -138,7 +138,8 @@ async fn bulk_rows_of_unknown_outcome_are_resolved_by_their_receipts() {
     let reconciled = bulk(&["--reconcile"]).output().await.unwrap();
     let log = String::from_utf8_lossy(&reconciled.stderr);
     assert_eq!(reconciled.status.code(), Some(0), "{log}");
-    assert!(log.contains("reconciled: 1 sent (a receipt carries their TaskId), 0 still unknown"), "{log}");
+    assert!(log.contains("reconciled: 1 sent (a receipt carries their TaskId), 0 re-sent"), "{log}");
+    assert!(log.contains("0 failed again, 0 still unknown"), "{log}");
     let landed: Vec<_> = sandbox.ledger().entries().into_iter().filter(|e| e.params["To"] == garbled).collect();
     assert_eq!(landed.len(), 1);
     let results = std::fs::read_to_string(dir.join("people.results.csv")).unwrap();

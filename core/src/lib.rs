@@ -40,9 +40,11 @@ pub mod options;
 mod outgoing;
 pub mod provider;
 pub mod receive;
+pub mod reconcile;
 pub mod retry;
 pub mod runtime;
 pub mod store;
+pub mod template_check;
 pub mod transport;
 pub mod validate;
 

@@ -4,7 +4,8 @@
 //! [`crate::meta::config`]). Loaded from a JSON file (`chatlane sandbox --config FILE`).
 //!
 //! Without a registry the sandbox is permissive: any sender and any template code is
-//! accepted. Once `custSpaces` or `templates` are configured, sends are checked against them.
+//! accepted. Once `custSpaces` or `templates` are configured (or a template is created at run
+//! time, [`crate::templates`]), sends are checked against them.
 
 use serde::Deserialize;
 
@@ -22,7 +23,7 @@ pub struct SandboxConfig {
     /// Channel instances.
     #[serde(default)]
     pub cust_spaces: Vec<CustSpace>,
-    /// Approved (and not approved) templates.
+    /// The templates the registry starts with, approved and not ([`crate::templates`]).
     #[serde(default)]
     pub templates: Vec<TemplateDef>,
     /// Per-account QPS limits.
@@ -32,6 +33,10 @@ pub struct SandboxConfig {
     /// and Meta status webhooks alike.
     #[serde(default)]
     pub receipt_delay_ms: Option<u64>,
+    /// Milliseconds a created or modified template stays `auditing` before it is `pass`
+    /// (default 1000).
+    #[serde(default)]
+    pub template_review_ms: Option<u64>,
     /// The RAM role the emulated ECS metadata service hands credentials for.
     #[serde(default)]
     pub ram_role: RamRole,
@@ -48,6 +53,7 @@ impl Default for SandboxConfig {
             templates: Vec::new(),
             limits: Limits::default(),
             receipt_delay_ms: None,
+            template_review_ms: None,
             ram_role: RamRole::default(),
             meta: MetaConfig::default(),
         }
@@ -96,13 +102,81 @@ pub struct CustSpace {
     pub id: String,
     /// Business numbers (WhatsApp) or sender IDs registered in this instance.
     #[serde(default)]
-    pub numbers: Vec<String>,
+    pub numbers: Vec<BusinessNumber>,
     /// Where status receipts (spec §10.1) are pushed.
     #[serde(default)]
     pub status_callback_url: Option<String>,
     /// Where inbound messages (spec §10.2) are pushed.
     #[serde(default)]
     pub up_callback_url: Option<String>,
+}
+
+impl CustSpace {
+    /// Whether `number` is one of this instance's business numbers.
+    pub fn has_number(&self, number: &str) -> bool {
+        self.numbers.iter().any(|n| n.number == number)
+    }
+}
+
+/// A business number as `QueryChatappPhoneNumbers` shows it. In the file: the number as a
+/// string, or an object with `number` and any of `verifiedName`, `status`, `qualityRating`,
+/// `messagingLimitTier`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "NumberSpec")]
+pub struct BusinessNumber {
+    /// The number, digits only (or a Viber service ID).
+    pub number: String,
+    /// The display name Meta verified (default `Chatlane Sandbox`).
+    pub verified_name: String,
+    /// `CONNECTED` (default), `PENDING`, `FLAGGED`, …
+    pub status: String,
+    /// `GREEN` (default), `YELLOW`, `RED` or `UNKNOWN`.
+    pub quality_rating: String,
+    /// `TIER_10K` (default), `TIER_1K`, `TIER_100K`, `TIER_UNLIMITED`, …
+    pub messaging_limit_tier: String,
+}
+
+/// A business number as the file may spell it.
+#[derive(Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a number string or {\"number\", \"verifiedName\"?, \"status\"?, \"qualityRating\"?, \"messagingLimitTier\"?}"
+)]
+enum NumberSpec {
+    Plain(String),
+    Detailed(DetailedNumber),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DetailedNumber {
+    number: String,
+    verified_name: Option<String>,
+    status: Option<String>,
+    quality_rating: Option<String>,
+    messaging_limit_tier: Option<String>,
+}
+
+impl From<NumberSpec> for BusinessNumber {
+    fn from(spec: NumberSpec) -> Self {
+        let detail = match spec {
+            NumberSpec::Plain(number) => DetailedNumber {
+                number,
+                verified_name: None,
+                status: None,
+                quality_rating: None,
+                messaging_limit_tier: None,
+            },
+            NumberSpec::Detailed(detail) => detail,
+        };
+        Self {
+            number: detail.number,
+            verified_name: detail.verified_name.unwrap_or_else(|| "Chatlane Sandbox".to_owned()),
+            status: detail.status.unwrap_or_else(|| "CONNECTED".to_owned()),
+            quality_rating: detail.quality_rating.unwrap_or_else(|| "GREEN".to_owned()),
+            messaging_limit_tier: detail.messaging_limit_tier.unwrap_or_else(|| "TIER_10K".to_owned()),
+        }
+    }
 }
 
 /// A template in the registry.
@@ -130,6 +204,10 @@ pub struct TemplateDef {
     /// The body text, with `$(name)` placeholders.
     #[serde(default)]
     pub body: String,
+    /// Every component as `GetChatappTemplateDetail` returns it (a created template's
+    /// `Components`); when empty, the detail is built from `body` and `buttons`.
+    #[serde(default)]
+    pub components: Vec<serde_json::Value>,
 }
 
 fn utility() -> String {
@@ -150,9 +228,15 @@ pub struct Limits {
     /// `SendChatappMassMessage` requests per second.
     #[serde(default = "mass_limit")]
     pub mass_per_second: u32,
-    /// `ListChatappTemplate` / `GetChatappTemplateDetail` requests per second.
+    /// Requests per second of each template operation: `ListChatappTemplate`,
+    /// `GetChatappTemplateDetail`, `CreateChatappTemplate`, `ModifyChatappTemplate`,
+    /// `DeleteChatappTemplate`.
     #[serde(default = "template_limit")]
     pub template_per_second: u32,
+    /// Requests per second of each query: `ListChatappMessage`, `QueryChatappPhoneNumbers`,
+    /// `GetChatappUploadAuthorization` (default 20, \[UNVERIFIED\]).
+    #[serde(default = "query_limit")]
+    pub query_per_second: u32,
 }
 
 fn send_limit() -> u32 {
@@ -167,9 +251,18 @@ fn template_limit() -> u32 {
     5
 }
 
+fn query_limit() -> u32 {
+    20
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Self { send_per_second: send_limit(), mass_per_second: mass_limit(), template_per_second: template_limit() }
+        Self {
+            send_per_second: send_limit(),
+            mass_per_second: mass_limit(),
+            template_per_second: template_limit(),
+            query_per_second: query_limit(),
+        }
     }
 }
 
@@ -179,7 +272,14 @@ impl Limits {
         match action {
             "SendChatappMessage" => Some(self.send_per_second),
             "SendChatappMassMessage" => Some(self.mass_per_second),
-            "ListChatappTemplate" | "GetChatappTemplateDetail" => Some(self.template_per_second),
+            "ListChatappTemplate"
+            | "GetChatappTemplateDetail"
+            | "CreateChatappTemplate"
+            | "ModifyChatappTemplate"
+            | "DeleteChatappTemplate" => Some(self.template_per_second),
+            "ListChatappMessage" | "QueryChatappPhoneNumbers" | "GetChatappUploadAuthorization" => {
+                Some(self.query_per_second)
+            }
             _ => None,
         }
     }
@@ -198,14 +298,7 @@ impl SandboxConfig {
 
     /// The channel instance that owns business number `number`.
     pub fn space_of_number(&self, number: &str) -> Option<&CustSpace> {
-        self.cust_spaces.iter().find(|space| space.numbers.iter().any(|n| n == number))
-    }
-
-    /// The template with this code or name, in this language.
-    pub fn template(&self, code: Option<&str>, name: Option<&str>, language: &str) -> Option<&TemplateDef> {
-        self.templates.iter().find(|t| {
-            t.language == language && (code.is_some_and(|c| c == t.code) || name.is_some_and(|n| n == t.name))
-        })
+        self.cust_spaces.iter().find(|space| space.has_number(number))
     }
 }
 
@@ -227,11 +320,35 @@ mod tests {
         assert_eq!(config.limits.per_second("SendChatappMessage"), Some(5));
         assert_eq!(config.limits.per_second("SendChatappMassMessage"), Some(10));
         assert_eq!(config.space_of_number("8613800000000").map(|s| s.id.as_str()), Some("cams-1"));
-        let template = config.template(None, Some("order"), "en").unwrap();
+        let template = &config.templates[0];
         assert_eq!((template.audit_status.as_str(), template.category.as_str()), ("pass", "UTILITY"));
-        assert!(config.template(Some("C1"), None, "fr").is_none());
+        assert_eq!(config.limits.per_second("DeleteChatappTemplate"), Some(5));
+        assert_eq!(config.limits.per_second("ListChatappMessage"), Some(20));
         assert!(!format!("{:?}", config.accounts).contains("sk"));
         assert_eq!(SandboxConfig::parse("{}").unwrap(), SandboxConfig::default());
+    }
+
+    #[test]
+    fn numbers_are_strings_or_objects() {
+        let config = SandboxConfig::parse(
+            r#"{"custSpaces": [{"id": "cams-1", "numbers": ["861", {"number": "862", "verifiedName": "Acme",
+                "status": "PENDING", "qualityRating": "YELLOW", "messagingLimitTier": "TIER_1K"}]}]}"#,
+        )
+        .unwrap();
+        let [plain, detailed] = &config.cust_spaces[0].numbers[..] else { panic!("two numbers") };
+        assert_eq!(
+            (plain.verified_name.as_str(), plain.status.as_str(), plain.quality_rating.as_str()),
+            ("Chatlane Sandbox", "CONNECTED", "GREEN")
+        );
+        assert_eq!(plain.messaging_limit_tier, "TIER_10K");
+        assert_eq!(
+            (detailed.number.as_str(), detailed.verified_name.as_str(), detailed.status.as_str()),
+            ("862", "Acme", "PENDING")
+        );
+        assert_eq!((detailed.quality_rating.as_str(), detailed.messaging_limit_tier.as_str()), ("YELLOW", "TIER_1K"));
+        assert_eq!(config.space_of_number("862").map(|s| s.id.as_str()), Some("cams-1"));
+        let wrong = SandboxConfig::parse(r#"{"custSpaces": [{"id": "c", "numbers": [{"numbr": "1"}]}]}"#);
+        assert!(wrong.unwrap_err().contains("a number string or"));
     }
 
     #[test]

@@ -1,6 +1,12 @@
 //! A local CAMS emulator speaking the real wire contract (ACS3-signed `POST /`, the
 //! gateway's and CAMS's own error answers), with a ledger of accepted messages.
 //!
+//! Besides the two sends it answers `ListChatappTemplate`, `GetChatappTemplateDetail` and
+//! `Create`/`Modify`/`DeleteChatappTemplate` ([`registry`], [`templates_admin`]),
+//! `ListChatappMessage` ([`history`]), `QueryChatappPhoneNumbers` ([`numbers`]) and
+//! `GetChatappUploadAuthorization`, whose credentials upload to a media bucket served on the
+//! same port ([`oss`]).
+//!
 //! Run it in-process with [`Sandbox::start`] (Rust tests) or as `chatlane sandbox`
 //! (every other language's tests and the demo). Admin endpoints live under `/_sandbox/`:
 //! `GET /_sandbox/ledger` lists accepted messages, `GET /_sandbox/requests` every
@@ -17,14 +23,20 @@ pub mod callbacks;
 pub mod config;
 pub mod faults;
 pub mod gateway;
+pub mod history;
 pub mod ledger;
 pub mod meta;
 pub mod metadata;
 pub mod nonces;
+pub mod numbers;
+pub mod oss;
+pub mod page;
 pub mod registry;
 pub mod send;
 mod server;
 pub mod signature_v2;
+pub mod templates;
+pub mod templates_admin;
 pub mod throttle;
 pub mod tls;
 

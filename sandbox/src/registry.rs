@@ -1,5 +1,6 @@
-//! Checks against the configured registry (channel instances, business numbers, templates)
-//! and the two template operations, `ListChatappTemplate` and `GetChatappTemplateDetail`.
+//! Checks against the registry (channel instances and business numbers from the
+//! configuration, templates from [`crate::templates`]) and the two template reads,
+//! `ListChatappTemplate` and `GetChatappTemplateDetail`.
 //!
 //! Codes where CAMS documents one are CAMS's (`Authentication.NoAuth`,
 //! `InvalidParameter.PhoneNumberError`, `DetailError.TemplateNotExist`,
@@ -11,8 +12,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::config::{SandboxConfig, TemplateDef};
+use crate::config::SandboxConfig;
+use crate::page::Page;
 use crate::send::Refusal;
+use crate::templates::Catalog;
 
 /// Code for a template that exists but is not approved.
 pub const NOT_APPROVED: &str = "InvalidParameter.TemplateNotApproved";
@@ -25,31 +28,37 @@ fn refuse(code: &'static str, message: impl Into<String>) -> Result<(), Refusal>
     Err(Refusal::Business(code, message.into()))
 }
 
-/// Checks a send against the registry; anything goes when none is configured.
-pub fn check_send(config: &SandboxConfig, params: &BTreeMap<String, String>) -> Result<(), Refusal> {
-    let get = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
-    if !config.cust_spaces.is_empty() {
-        let from = get("From").unwrap_or_default();
-        match get("CustSpaceId") {
-            Some(id) => match config.cust_space(id) {
-                None => return refuse("Authentication.NoAuth", format!("CustSpaceId {id} is not yours.")),
-                Some(space) if !space.numbers.iter().any(|n| n == from) => {
-                    return refuse("InvalidParameter.PhoneNumberError", format!("{from} is not a number of {id}."));
-                }
-                Some(_) => {}
-            },
-            None if config.space_of_number(from).is_none() => {
-                return refuse("InvalidParameter.PhoneNumberError", format!("{from} is not a registered number."));
-            }
-            None => {}
-        }
+/// Checks that business number `number` may be used with channel instance `space` (or, when
+/// none is named, is registered at all); anything goes when no instance is configured.
+pub fn check_number(config: &SandboxConfig, space: Option<&str>, number: &str) -> Result<(), Refusal> {
+    if config.cust_spaces.is_empty() {
+        return Ok(());
     }
+    match space {
+        Some(id) => match config.cust_space(id) {
+            None => refuse("Authentication.NoAuth", format!("CustSpaceId {id} is not yours.")),
+            Some(space) if !space.has_number(number) => {
+                refuse("InvalidParameter.PhoneNumberError", format!("{number} is not a number of {id}."))
+            }
+            Some(_) => Ok(()),
+        },
+        None if config.space_of_number(number).is_none() => {
+            refuse("InvalidParameter.PhoneNumberError", format!("{number} is not a registered number."))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Checks a send against the registry; anything goes when none is configured.
+pub fn check_send(config: &SandboxConfig, catalog: &Catalog, params: &BTreeMap<String, String>) -> Result<(), Refusal> {
+    let get = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
+    check_number(config, get("CustSpaceId"), get("From").unwrap_or_default())?;
     let is_template = get("Type") == Some("template") || get("SenderList").is_some();
-    if !is_template || config.templates.is_empty() {
+    if !is_template || !catalog.is_checked() {
         return Ok(());
     }
     let language = get("Language").unwrap_or_default();
-    let Some(template) = config.template(get("TemplateCode"), get("TemplateName"), language) else {
+    let Some(template) = catalog.find(get("TemplateCode"), get("TemplateName"), language).map(|t| &t.def) else {
         return refuse(NOT_FOUND, format!("No template with this code or name in language {language}."));
     };
     if template.audit_status != "pass" {
@@ -72,34 +81,22 @@ pub fn check_send(config: &SandboxConfig, params: &BTreeMap<String, String>) -> 
 }
 
 /// The body of a `ListChatappTemplate` answer (`Page` = `{"Index":1,"Size":10}`).
-pub fn list(config: &SandboxConfig, params: &BTreeMap<String, String>) -> Result<Value, Refusal> {
-    let page: Value = params
-        .get("Page")
-        .and_then(|p| serde_json::from_str(p).ok())
-        .ok_or(Refusal::Business("InvalidParameter.PageInvalid", "Page must be {\"Index\":n,\"Size\":m}.".into()))?;
-    let (Some(index), Some(size)) = (page["Index"].as_u64(), page["Size"].as_u64()) else {
-        return Err(Refusal::Business("InvalidParameter.PageInvalid", "Page needs Index and Size.".into()));
-    };
-    if index == 0 || size == 0 {
-        return Err(Refusal::Business("InvalidParameter.PageInvalid", "Index and Size start at 1.".into()));
-    }
+pub fn list(catalog: &Catalog, params: &BTreeMap<String, String>) -> Result<Value, Refusal> {
+    let page = Page::parse(params.get("Page").map_or("", String::as_str))?;
     let filter = |name: &str, value: &str| params.get(name).is_none_or(|want| want.is_empty() || want == value);
-    let matching: Vec<&TemplateDef> = config
-        .templates
+    let matching: Vec<_> = catalog
         .iter()
-        .filter(|t| filter("Code", &t.code) && filter("Name", &t.name) && filter("Language", &t.language))
-        .filter(|t| filter("AuditStatus", &t.audit_status) && filter("Category", &t.category))
+        .filter(|t| filter("Code", &t.def.code) && filter("Name", &t.def.name) && filter("Language", &t.def.language))
+        .filter(|t| filter("AuditStatus", &t.def.audit_status) && filter("Category", &t.def.category))
         .collect();
-    let start = usize::try_from((index - 1).saturating_mul(size)).unwrap_or(usize::MAX);
-    let page: Vec<Value> = matching
-        .iter()
-        .skip(start)
-        .take(usize::try_from(size).unwrap_or(usize::MAX))
+    let page: Vec<Value> = page
+        .of(&matching)
         .map(|t| {
+            let def = &t.def;
             json!({
-                "TemplateCode": t.code, "TemplateName": t.name, "Language": t.language,
-                "AuditStatus": t.audit_status, "Category": t.category, "TemplateType": "WHATSAPP",
-                "Reason": "", "LastUpdateTime": 0,
+                "TemplateCode": def.code, "TemplateName": def.name, "Language": def.language,
+                "AuditStatus": def.audit_status, "Category": def.category, "TemplateType": "WHATSAPP",
+                "Reason": "", "LastUpdateTime": t.updated_ms,
             })
         })
         .collect();
@@ -107,15 +104,19 @@ pub fn list(config: &SandboxConfig, params: &BTreeMap<String, String>) -> Result
 }
 
 /// The body of a `GetChatappTemplateDetail` answer.
-pub fn detail(config: &SandboxConfig, params: &BTreeMap<String, String>) -> Result<Value, Refusal> {
+pub fn detail(catalog: &Catalog, params: &BTreeMap<String, String>) -> Result<Value, Refusal> {
     let get = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
     let Some(language) = get("Language") else { return Err(Refusal::Missing("Language")) };
-    let template = config
-        .template(get("TemplateCode"), get("TemplateName"), language)
-        .ok_or(Refusal::Business(NOT_FOUND, "The template does not exist.".into()))?;
-    let mut components = vec![json!({ "Type": "BODY", "Text": template.body })];
-    if !template.buttons.is_empty() {
-        components.push(json!({ "Type": "BUTTONS", "Buttons": template.buttons }));
+    let template = &catalog
+        .find(get("TemplateCode"), get("TemplateName"), language)
+        .ok_or(Refusal::Business(NOT_FOUND, "The template does not exist.".into()))?
+        .def;
+    let mut components = template.components.clone();
+    if components.is_empty() {
+        components.push(json!({ "Type": "BODY", "Text": template.body }));
+        if !template.buttons.is_empty() {
+            components.push(json!({ "Type": "BUTTONS", "Buttons": template.buttons }));
+        }
     }
     let example: serde_json::Map<String, Value> =
         template.variables.iter().map(|v| (v.clone(), Value::String(format!("<{v}>")))).collect();
@@ -132,7 +133,11 @@ pub fn detail(config: &SandboxConfig, params: &BTreeMap<String, String>) -> Resu
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+    use crate::page::PAGE_INVALID;
+    use crate::templates::Templates;
 
     fn config() -> SandboxConfig {
         SandboxConfig::parse(
@@ -145,6 +150,10 @@ mod tests {
             }"#,
         )
         .unwrap()
+    }
+
+    fn templates(config: &SandboxConfig) -> Templates {
+        Templates::new(&config.templates, Duration::ZERO)
     }
 
     fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -162,7 +171,10 @@ mod tests {
     #[test]
     fn sends_are_checked_against_numbers_and_templates() {
         let base = [("From", "8613800000000"), ("Type", "template"), ("Language", "en")];
-        let send = |extra: &[(&str, &str)]| code(check_send(&config(), &params(&[&base[..], extra].concat())));
+        let config = config();
+        let registry = templates(&config);
+        let catalog = registry.lock();
+        let send = |extra: &[(&str, &str)]| code(check_send(&config, &catalog, &params(&[&base[..], extra].concat())));
         assert_eq!(send(&[("TemplateCode", "C1"), ("TemplateParams", r#"{"name":"Ada"}"#)]), "OK");
         assert_eq!(
             send(&[("TemplateName", "order"), ("TemplateParams", r#"{"name":"Ada"}"#), ("CustSpaceId", "cams-1")]),
@@ -173,30 +185,35 @@ mod tests {
         assert_eq!(send(&[("TemplateCode", "C9")]), NOT_FOUND);
         assert_eq!(send(&[("TemplateCode", "C1"), ("CustSpaceId", "cams-x")]), "Authentication.NoAuth");
         let stranger = params(&[("From", "8613900000000"), ("Type", "message")]);
-        assert_eq!(code(check_send(&config(), &stranger)), "InvalidParameter.PhoneNumberError");
+        assert_eq!(code(check_send(&config, &catalog, &stranger)), "InvalidParameter.PhoneNumberError");
         let mass = params(&[
             ("From", "8613800000000"),
             ("TemplateCode", "C1"),
             ("Language", "en"),
             ("SenderList", r#"[{"To":"1","TemplateParams":{"name":"A"}},{"To":"2"}]"#),
         ]);
-        assert_eq!(code(check_send(&config(), &mass)), PARAMS_MISMATCH);
-        assert_eq!(code(check_send(&SandboxConfig::default(), &stranger)), "OK");
+        assert_eq!(code(check_send(&config, &catalog, &mass)), PARAMS_MISMATCH);
+        assert_eq!(
+            code(check_send(&SandboxConfig::default(), &templates(&SandboxConfig::default()).lock(), &stranger)),
+            "OK"
+        );
     }
 
     #[test]
     fn lists_and_details_come_from_the_registry() {
-        let all = list(&config(), &params(&[("Page", r#"{"Index":1,"Size":10}"#)])).unwrap();
+        let registry = templates(&config());
+        let catalog = registry.lock();
+        let all = list(&catalog, &params(&[("Page", r#"{"Index":1,"Size":10}"#)])).unwrap();
         assert_eq!(all["Total"], 2);
         let approved =
-            list(&config(), &params(&[("Page", r#"{"Index":1,"Size":1}"#), ("AuditStatus", "pass")])).unwrap();
+            list(&catalog, &params(&[("Page", r#"{"Index":1,"Size":1}"#), ("AuditStatus", "pass")])).unwrap();
         assert_eq!(approved["ListTemplate"][0]["TemplateCode"], "C1");
-        assert!(matches!(list(&config(), &params(&[])), Err(Refusal::Business("InvalidParameter.PageInvalid", _))));
-        let detail = detail(&config(), &params(&[("TemplateCode", "C1"), ("Language", "en")])).unwrap();
+        assert!(matches!(list(&catalog, &params(&[])), Err(Refusal::Business(PAGE_INVALID, _))));
+        let detail = detail(&catalog, &params(&[("TemplateCode", "C1"), ("Language", "en")])).unwrap();
         assert_eq!(detail["Data"]["Components"][0]["Text"], "Hi $(name)");
         assert_eq!(detail["Data"]["AllowSend"], true);
         assert!(matches!(
-            super::detail(&config(), &params(&[("TemplateCode", "C1")])),
+            super::detail(&catalog, &params(&[("TemplateCode", "C1")])),
             Err(Refusal::Missing("Language"))
         ));
     }

@@ -13,6 +13,18 @@ pub enum Refusal {
     Business(&'static str, String),
 }
 
+/// The values of parameters `names`, none empty; else `Missing` with the first one absent.
+pub fn required<'a, const N: usize>(
+    params: &'a BTreeMap<String, String>,
+    names: [&'static str; N],
+) -> Result<[&'a str; N], Refusal> {
+    let mut values = [""; N];
+    for (value, name) in values.iter_mut().zip(names) {
+        *value = params.get(name).map(String::as_str).filter(|v| !v.is_empty()).ok_or(Refusal::Missing(name))?;
+    }
+    Ok(values)
+}
+
 /// The most recipients one `SendChatappMassMessage` may carry (spec §8).
 pub const MASS_RECIPIENTS: usize = 1000;
 
@@ -124,6 +136,13 @@ mod tests {
             Err(Refusal::Missing(name)) => name,
             Err(Refusal::Business(code, _)) => code,
         }
+    }
+
+    #[test]
+    fn required_parameters_are_present_and_not_empty() {
+        let given = params(&[("A", "1"), ("B", ""), ("C", "3")]);
+        assert_eq!(required(&given, ["C", "A"]), Ok(["3", "1"]));
+        assert_eq!(required(&given, ["A", "B", "D"]), Err(Refusal::Missing("B")));
     }
 
     #[test]

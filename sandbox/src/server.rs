@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
+use axum::http::header::HOST;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -17,16 +18,19 @@ use serde_json::json;
 use tokio::sync::watch;
 
 use crate::SandboxConfig;
-use crate::callbacks::{self, Outgoing, Push, Pusher, Sessions};
+use crate::callbacks::{self, Delivery, Outgoing, Push, Pusher, Sessions, epoch_ms};
 use crate::faults::{self, Api, Face, FaultRule, Faults, dropped_connection};
 use crate::gateway::{self, Authenticated, Rejection};
+use crate::history::{self, History};
 use crate::ledger::{Entry, Journal, Ledger, Request};
 use crate::meta::{self, MetaState};
 use crate::metadata::{self, Issued};
 use crate::nonces::Nonces;
-use crate::registry;
+use crate::oss::{self, Uploads};
 use crate::send::{self, Refusal};
+use crate::templates::Templates;
 use crate::throttle::Throttle;
+use crate::{numbers, registry, templates_admin};
 
 /// The host the sandbox names in `HostId`.
 const HOST_ID: &str = "cams.sandbox.chatlane.local";
@@ -41,6 +45,12 @@ pub struct AppState {
     pub issued: Issued,
     /// Meta's face: tokens, OAuth grants, pacing and its ledger.
     pub meta: MetaState,
+    /// The template registry, seeded from the configuration.
+    pub templates: Templates,
+    /// What `ListChatappMessage` answers from.
+    pub history: History,
+    /// Upload credentials and the media bucket.
+    pub uploads: Uploads,
     nonces: Nonces,
     throttle: Throttle,
     sessions: Sessions,
@@ -54,6 +64,12 @@ impl AppState {
     pub fn new(config: SandboxConfig, stopping: watch::Receiver<bool>) -> Self {
         Self {
             meta: MetaState::new(&config.meta),
+            templates: Templates::new(
+                &config.templates,
+                Duration::from_millis(config.template_review_ms.unwrap_or(1000)),
+            ),
+            history: History::default(),
+            uploads: Uploads::default(),
             config,
             ledger: Ledger::default(),
             journal: Journal::default(),
@@ -96,6 +112,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/_sandbox/callbacks", get(read_callbacks))
         .route("/_sandbox/health", get(|| async { "ok" }))
         .merge(metadata::routes())
+        .merge(oss::routes())
         .merge(meta::routes())
         .layer(middleware::from_fn_with_state(Arc::clone(&state), drop_before_read))
         .with_state(state)
@@ -130,6 +147,7 @@ async fn gateway_request(
 ) -> Response {
     let received_at_us = state.elapsed_us();
     let request_id = new_request_id();
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_owned();
     let now = time::OffsetDateTime::now_utc();
     let request = match gateway::authenticate(&state.config.accounts, query.as_deref(), &headers, &body, now) {
         Ok(request) => request,
@@ -167,7 +185,7 @@ async fn gateway_request(
     let fault = state.faults.take(Api::Cams, to.as_deref());
     let face = Gateway(&request_id);
     faults::answer(fault, &face, state.stopping.clone(), journal, || {
-        let (response, outcome) = process(&state, request, &request_id, received_at_us);
+        let (response, outcome) = process(&state, request, &request_id, received_at_us, &host);
         (response, outcome.to_owned())
     })
     .await
@@ -202,14 +220,16 @@ impl Face for Gateway<'_> {
     }
 }
 
-/// The business answer to an authenticated request, and its platform code for the journal.
+/// The business answer to an authenticated request, and its platform code for the journal;
+/// `host` is where the request reached the sandbox.
 fn process(
     state: &Arc<AppState>,
     request: Authenticated,
     request_id: &str,
     received_at_us: u64,
+    host: &str,
 ) -> (Response, &'static str) {
-    let template_answer = |body: Result<serde_json::Value, Refusal>| match body {
+    let reply = |body: Result<serde_json::Value, Refusal>| match body {
         Ok(mut body) => {
             body["RequestId"] = json!(request_id);
             body["Code"] = json!("OK");
@@ -218,11 +238,18 @@ fn process(
         }
         Err(refusal) => refusal_answer(request_id, refusal),
     };
+    let params = &request.params;
     let (checked, id_field) = match request.action.as_str() {
-        "SendChatappMessage" => (send::check(&request.params), "MessageId"),
-        "SendChatappMassMessage" => (send::check_mass(&request.params), "GroupMessageId"),
-        "ListChatappTemplate" => return template_answer(registry::list(&state.config, &request.params)),
-        "GetChatappTemplateDetail" => return template_answer(registry::detail(&state.config, &request.params)),
+        "SendChatappMessage" => (send::check(params), "MessageId"),
+        "SendChatappMassMessage" => (send::check_mass(params), "GroupMessageId"),
+        "ListChatappTemplate" => return reply(registry::list(&state.templates.lock(), params)),
+        "GetChatappTemplateDetail" => return reply(registry::detail(&state.templates.lock(), params)),
+        "CreateChatappTemplate" => return reply(templates_admin::create(&state.templates, params)),
+        "ModifyChatappTemplate" => return reply(templates_admin::modify(&state.templates, params)),
+        "DeleteChatappTemplate" => return reply(templates_admin::delete(&state.templates, params)),
+        "ListChatappMessage" => return reply(state.history.list(&state.config, params)),
+        "QueryChatappPhoneNumbers" => return reply(numbers::query(&state.config, params)),
+        "GetChatappUploadAuthorization" => return reply(state.uploads.authorize(&state.config, params, host)),
         other => {
             let rejection = Rejection {
                 status: StatusCode::NOT_FOUND,
@@ -232,24 +259,25 @@ fn process(
             return (error_answer(request_id, rejection), "InvalidAction.NotFound");
         }
     };
-    let checked = checked.and_then(|()| registry::check_send(&state.config, &request.params));
-    match checked {
-        Ok(()) => {
-            let message_id = random_id();
-            let body = json!({"RequestId": request_id, "Code": "OK", "Message": "OK", id_field: message_id});
-            schedule_receipts(Arc::clone(state), request.params.clone(), message_id.clone());
-            state.ledger.record(Entry {
-                action: request.action,
-                message_id,
-                request_id: request_id.to_owned(),
-                access_key_id: request.access_key_id,
-                params: request.params,
-                received_at_us,
-            });
-            (answer(request_id, StatusCode::OK, body), "OK")
-        }
-        Err(refusal) => refusal_answer(request_id, refusal),
+    let catalog = state.templates.lock();
+    if let Err(refusal) = checked.and_then(|()| registry::check_send(&state.config, &catalog, params)) {
+        return refusal_answer(request_id, refusal);
     }
+    let message_id = random_id();
+    let deliveries = callbacks::deliveries(params, &message_id, &state.sessions, random_id);
+    state.history.add(history::sends(params, &message_id, &deliveries, &catalog, epoch_ms()));
+    drop(catalog);
+    let body = json!({"RequestId": request_id, "Code": "OK", "Message": "OK", id_field: message_id});
+    schedule_receipts(Arc::clone(state), params.clone(), deliveries);
+    state.ledger.record(Entry {
+        action: request.action,
+        message_id,
+        request_id: request_id.to_owned(),
+        access_key_id: request.access_key_id,
+        params: request.params,
+        received_at_us,
+    });
+    (answer(request_id, StatusCode::OK, body), "OK")
 }
 
 /// A refused request: HTTP 400 `MissingParameter`, or HTTP 200 with the CAMS code.
@@ -272,15 +300,18 @@ fn refusal_answer(request_id: &str, refusal: Refusal) -> (Response, &'static str
     }
 }
 
-/// Pushes the status receipts of an accepted request to its status callback, if any.
-fn schedule_receipts(state: Arc<AppState>, params: BTreeMap<String, String>, message_id: String) {
-    let Some(url) = callbacks::status_url(&state.config, &params).map(str::to_owned) else { return };
-    let deliveries = callbacks::deliveries(&params, &message_id, &state.sessions, random_id);
+/// Plays the status receipts of an accepted request's deliveries: each moves its message on
+/// in the history and is pushed to the status callback, if any.
+fn schedule_receipts(state: Arc<AppState>, params: BTreeMap<String, String>, deliveries: Vec<Delivery>) {
+    let url = callbacks::status_url(&state.config, &params).map(str::to_owned);
     tokio::spawn(async move {
         for delivery in deliveries {
             for receipt in callbacks::receipts(&params, &delivery) {
                 tokio::time::sleep(state.receipt_delay()).await;
-                state.push(Api::Cams, &delivery.to, Outgoing::cams("status", &url, receipt)).await;
+                state.history.advance(&delivery.message_id, &receipt);
+                if let Some(url) = &url {
+                    state.push(Api::Cams, &delivery.to, Outgoing::cams("status", url, receipt)).await;
+                }
             }
         }
     });
@@ -306,6 +337,7 @@ async fn simulate_inbound(State(state): State<Arc<AppState>>, body: Bytes) -> Re
     };
     state.sessions.open(&inbound.to, &inbound.from, Instant::now());
     let message_id = random_id();
+    state.history.add([history::inbound(&message_id, &inbound.from, &inbound.to, &inbound.text, epoch_ms())]);
     let space = state.config.space_of_number(&inbound.to);
     if let Some(url) = space.and_then(|s| s.up_callback_url.clone()) {
         let name = inbound.name.as_deref().unwrap_or(&inbound.from);

@@ -103,3 +103,57 @@ async fn a_meta_client_has_no_cams_operations() {
     assert_eq!(error.code(), ErrorCode::InvalidConfig);
     assert!(error.message().contains("ListChatappTemplate is a CAMS operation"), "{error}");
 }
+
+fn checking_client(sandbox: &Sandbox) -> Client {
+    let options = ClientOptions {
+        access_key_id: Some(DEFAULT_ACCESS_KEY_ID.into()),
+        access_key_secret: Some(DEFAULT_ACCESS_KEY_SECRET.into()),
+        endpoint: Some(sandbox.endpoint()),
+        template_cache_ttl_ms: Some(60_000),
+        ..ClientOptions::default()
+    };
+    Client::new(ClientConfig::from_options(options).unwrap()).unwrap()
+}
+
+fn violations(error: &chatlane_core::Error) -> Vec<(&str, &str)> {
+    error.violations().iter().map(|v| (v.code, v.path.as_str())).collect()
+}
+
+#[tokio::test]
+async fn template_sends_are_checked_against_the_template_before_they_go() {
+    let sandbox = sandbox(1).await;
+    let client = checking_client(&sandbox);
+    let send = |code: &str, params: &[(&str, &str)]| {
+        let params =
+            chatlane_core::TemplateParams::from_iter(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        Message::template("8613800000000", "6591234567", code, "en", params)
+    };
+    client.send(&send("T1", &[("name", "Ada")])).await.unwrap();
+    client.send(&send("T1", &[("name", "Bo")])).await.unwrap();
+
+    let wrong = client.send(&send("T1", &[("nmae", "Ada")])).await.unwrap_err();
+    assert_eq!(wrong.code(), ErrorCode::InvalidMessage);
+    assert_eq!(violations(&wrong), [("required", "template.params.name"), ("not_allowed", "template.params.nmae")]);
+    assert_eq!(wrong.violations()[0].message, "required by template T1");
+    let review = client.send(&send("R1", &[])).await.unwrap_err();
+    assert_eq!(review.code(), ErrorCode::TemplateNotApproved);
+    let missing = client.send(&send("T9", &[])).await.unwrap_err();
+    assert_eq!(missing.code(), ErrorCode::TemplateNotFound);
+    client.send(&send("T9", &[])).await.unwrap_err();
+
+    assert_eq!(sandbox.ledger().len(), 2, "nothing that does not fit was sent");
+    let details = sandbox.requests().iter().filter(|r| r.action == "GetChatappTemplateDetail").count();
+    assert_eq!(details, 3, "each template read once (T1, R1, T9), then cached");
+}
+
+#[tokio::test]
+async fn a_meta_client_cannot_check_templates_yet() {
+    let options = ClientOptions {
+        provider: Some("meta".into()),
+        access_token: Some("EAAG-token".into()),
+        template_cache_ttl_ms: Some(60_000),
+        ..ClientOptions::default()
+    };
+    let error = ClientConfig::from_options(options).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidConfig);
+}

@@ -151,6 +151,12 @@ pub struct ClientOptions {
     /// With `sessionWindow = "fallback"`: the fallback template's language.
     #[uniffi(default = None)]
     pub session_window_language: Option<String>,
+    /// Check every template send against the template before sending (it exists in that
+    /// language and is approved — else a `Template` error —, its parameters are exactly its
+    /// variables and its payloads fit its buttons — else a `Validation` error with every
+    /// violation), each template kept this many milliseconds; absent: no checking. CAMS only.
+    #[uniffi(default = None)]
+    pub template_cache_ttl_ms: Option<u64>,
     /// Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
     /// threads).
     #[uniffi(default = None)]
@@ -190,6 +196,7 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
             session_window: options.session_window,
             session_window_template: options.session_window_template,
             session_window_language: options.session_window_language,
+            template_cache_ttl_ms: options.template_cache_ttl_ms,
         }
     }
 }
@@ -421,6 +428,7 @@ mod tests {
             session_window: None,
             session_window_template: None,
             session_window_language: None,
+            template_cache_ttl_ms: None,
             observer: None,
         }
     }

@@ -18,3 +18,8 @@ pub const PAGE_SIZE: u32 = 100;
 /// SDK types it as a string without a format.
 pub const SEND_TIME_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+
+/// How long after a send CAMS's history (`ListChatappMessage`) is taken to hold it, so that
+/// its absence there proves it never arrived: 10 minutes. CAMS documents no delay between
+/// accepting a message and listing it; a longer wait only delays a re-send.
+pub const HISTORY_SETTLE_MS: u64 = 10 * 60 * 1000;

@@ -1,7 +1,11 @@
 //! The async [`Client`]: one type for every provider, sending through the provider seam's
-//! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs`.
+//! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs`, its half of
+//! reconciling sends of unknown outcome in `reconcile.rs`, template-aware sending in
+//! `template_check.rs`.
 
 mod ops;
+mod reconcile;
+mod template_check;
 
 use std::sync::Arc;
 
@@ -20,6 +24,7 @@ use crate::outgoing::Outgoing;
 use crate::provider::{Dispatch, Pipeline, Provider, ProviderKind};
 use crate::retry::RetryPolicy;
 use crate::store::{EventStore, WindowPolicy};
+use crate::template_check::TemplateCache;
 use crate::transport::{self, Transport, TransportConfig};
 
 /// The `user-agent` chatlane sends unless a binding sets its own.
@@ -68,6 +73,9 @@ pub struct ClientConfig {
     pub event_store: Option<Arc<dyn EventStore>>,
     /// What a free-form WhatsApp message to a window the store knows closed does.
     pub session_window: WindowPolicy,
+    /// Check template sends against the templates themselves, each kept this long
+    /// ([`crate::template_check`]; none by default).
+    pub template_cache_ttl: Option<std::time::Duration>,
 }
 
 /// The API a client sends through, with what only that API needs.
@@ -131,6 +139,7 @@ impl ClientConfig {
             observer: None,
             event_store: None,
             session_window: WindowPolicy::Ignore,
+            template_cache_ttl: None,
         }
     }
 
@@ -163,6 +172,8 @@ struct Inner {
     /// A CAMS client's credentials, shared with its provider so they can be replaced.
     credentials: Option<Arc<CredentialCache>>,
     pipeline: Box<dyn Dispatch>,
+    /// The templates template sends are checked against (`template_cache_ttl`).
+    templates: Option<TemplateCache>,
 }
 
 impl std::fmt::Debug for Client {
@@ -203,7 +214,8 @@ impl Client {
                 (pipeline(provider, &config, transport), None)
             }
         };
-        Ok(Self { inner: Arc::new(Inner { config, credentials, pipeline }) })
+        let templates = config.template_cache_ttl.map(TemplateCache::new);
+        Ok(Self { inner: Arc::new(Inner { config, credentials, pipeline, templates }) })
     }
 
     /// The configuration this client was built with.
@@ -264,7 +276,11 @@ impl Client {
 
     /// [`Client::send`] with this send's own settings (`options`), e.g. its own timeout.
     pub async fn send_with<T: Outgoing>(&self, message: &T, options: SendOptions) -> Result<SendReceipt, Error> {
-        self.inner.pipeline.send(message.as_outgoing(), options).await
+        let outgoing = message.as_outgoing();
+        if let Some(templates) = &self.inner.templates {
+            self.check_template(outgoing, templates).await?;
+        }
+        self.inner.pipeline.send(outgoing, options).await
     }
 }
 

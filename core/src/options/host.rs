@@ -93,7 +93,7 @@ impl Kind {
 
 /// Every option a binding may set: its `snake_case` name, what it holds, its documentation
 /// (the bindings' declarations are generated from it: `scripts/codegen.sh`).
-const OPTIONS: [(&str, Kind, &str); 26] = [
+const OPTIONS: [(&str, Kind, &str); 27] = [
     (
         "provider",
         Kind::Text,
@@ -184,6 +184,11 @@ const OPTIONS: [(&str, Kind, &str); 26] = [
         "With `session_window=\"fallback\"`: the template sent instead, without parameters (CAMS: its code; Meta: its name).",
     ),
     ("session_window_language", Kind::Text, "With `session_window=\"fallback\"`: the fallback template's language."),
+    (
+        "template_cache_ttl",
+        Kind::Duration,
+        "Check every template send against the template before sending (it exists in that language, is approved and allowed to send — else `TemplateNotFound` or `TemplateNotApproved` —, its parameters are exactly its variables and its payloads fit its quick-reply buttons — else `InvalidMessage` with every violation), each template read with `GetChatappTemplateDetail` and kept this long. Default: no checking. CAMS only.",
+    ),
 ];
 
 /// One option as a binding declares it: its name, what it holds (`text`, `duration`,
@@ -300,6 +305,7 @@ impl ClientOptions {
             ("request_timeout", Read::Millis(v)) => self.request_timeout_ms = v,
             ("rate_limit_max_wait", Read::Millis(v)) => self.rate_limit_max_wait_ms = v,
             ("retry_deadline", Read::Millis(v)) => self.retry_deadline_ms = v,
+            ("template_cache_ttl", Read::Millis(v)) => self.template_cache_ttl_ms = v,
             ("rate_limit_per_second", Read::Rate(v)) => self.rate_limit_per_second = v,
             ("rate_limit_burst", Read::Count(v)) => self.rate_limit_burst = v,
             ("max_attempts", Read::Count(v)) => self.max_attempts = v,

@@ -111,6 +111,9 @@ pub struct ClientOptions {
     pub session_window_template: Option<String>,
     /// With `session_window="fallback"`: the fallback template's language.
     pub session_window_language: Option<String>,
+    /// Check template sends against the account's templates before sending, each template
+    /// kept this many milliseconds ([`crate::template_check`]; CAMS only).
+    pub template_cache_ttl_ms: Option<u64>,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -198,6 +201,12 @@ impl ClientConfig {
         }
         if let Some(name) = options.event_store {
             config.event_store = Some(store::open(&name)?);
+        }
+        if let Some(ttl) = duration("the template cache's time to live", options.template_cache_ttl_ms, 1)? {
+            if config.provider() != ProviderKind::Cams {
+                return Err(invalid("template_cache_ttl checks CAMS templates; Meta's are not read yet".to_owned()));
+            }
+            config.template_cache_ttl = Some(ttl);
         }
         let (template, language) = (options.session_window_template, options.session_window_language);
         let named = options.session_window.as_deref();

@@ -177,7 +177,7 @@ impl<P: Provider> Pipeline<P> {
         }
         let (store, provider) = (Arc::clone(store), P::KIND);
         let (from, to) = (message.from.clone(), message.to.clone());
-        let last = blocking(move || store.last_inbound(provider, &from, &to)).await?;
+        let last = store::blocking(move || store.last_inbound(provider, &from, &to)).await?;
         self.window.judge(message, last, store::now_ms())
     }
 
@@ -187,7 +187,8 @@ impl<P: Provider> Pipeline<P> {
         let Some(store) = &self.store else { return };
         let (store, provider) = (Arc::clone(store), P::KIND);
         let (from, to) = (message.from.clone(), message.to.clone());
-        let recorded = blocking(move || store.record_unknown(provider, &task_id, &from, &to, store::now_ms())).await;
+        let recorded =
+            store::blocking(move || store.record_unknown(provider, &task_id, &from, &to, store::now_ms())).await;
         if let Err(error) = recorded {
             tracing::warn!(target: observe::TARGET, code = error.code().as_str(), "could not record a send of unknown outcome: {}", error.message());
         }
@@ -293,12 +294,4 @@ impl<P: Provider> Attempt<P> for CallAttempt<'_> {
     fn classify(&self, provider: &P, answer: HttpResponse, authority: &P::Authority) -> Result<HttpResponse, Error> {
         provider.classify_call(&answer, authority).map(|()| answer)
     }
-}
-
-/// Runs a store call off the async workers (an SQLite store may wait for another process's
-/// write lock).
-async fn blocking<T: Send + 'static>(call: impl FnOnce() -> Result<T, Error> + Send + 'static) -> Result<T, Error> {
-    tokio::task::spawn_blocking(call)
-        .await
-        .unwrap_or_else(|e| Err(Error::new(ErrorCode::StoreFailed, format!("the event store call failed: {e}"))))
 }

@@ -19,7 +19,7 @@ mod window;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::events::Event;
 use crate::provider::ProviderKind;
 
@@ -169,6 +169,16 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// windows and accepted sends not touched since); returns how many keys went. Uncommitted
     /// events and sends still unknown, absent or re-sent are kept.
     fn prune(&self, before_ms: u64) -> Result<usize, Error>;
+}
+
+/// Runs a store call off the async workers (an SQLite store may wait for another process's
+/// write lock).
+pub(crate) async fn blocking<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(call)
+        .await
+        .unwrap_or_else(|e| Err(Error::new(ErrorCode::StoreFailed, format!("the event store call failed: {e}"))))
 }
 
 /// Milliseconds since the Unix epoch, as the store's times are given.

@@ -150,6 +150,7 @@ class Client:
         session_window: str | None = None,
         session_window_template: str | None = None,
         session_window_language: str | None = None,
+        template_cache_ttl: float | None = None,
         # end of generated client options
         credentials_provider: Callable[[], Mapping[str, object]] | None = None,
         renew_with: MetaApp | None = None,

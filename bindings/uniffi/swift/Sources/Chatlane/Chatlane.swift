@@ -3226,6 +3226,13 @@ public struct ClientOptions {
      */
     public let sessionWindowLanguage: String?
     /**
+     * Check every template send against the template before sending (it exists in that
+     * language and is approved — else a `Template` error —, its parameters are exactly its
+     * variables and its payloads fit its buttons — else a `Validation` error with every
+     * violation), each template kept this many milliseconds; absent: no checking. CAMS only.
+     */
+    public let templateCacheTtlMs: UInt64?
+    /**
      * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
      * threads).
      */
@@ -3339,6 +3346,12 @@ public struct ClientOptions {
          * With `sessionWindow = "fallback"`: the fallback template's language.
          */sessionWindowLanguage: String? = nil, 
         /**
+         * Check every template send against the template before sending (it exists in that
+         * language and is approved — else a `Template` error —, its parameters are exactly its
+         * variables and its payloads fit its buttons — else a `Validation` error with every
+         * violation), each template kept this many milliseconds; absent: no checking. CAMS only.
+         */templateCacheTtlMs: UInt64? = nil, 
+        /**
          * Hooks called on every retry and outcome of this client's sends (from chatlane's I/O
          * threads).
          */observer: SendObserver? = nil) {
@@ -3370,6 +3383,7 @@ public struct ClientOptions {
         self.sessionWindow = sessionWindow
         self.sessionWindowTemplate = sessionWindowTemplate
         self.sessionWindowLanguage = sessionWindowLanguage
+        self.templateCacheTtlMs = templateCacheTtlMs
         self.observer = observer
     }
 
@@ -3417,6 +3431,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 sessionWindow: FfiConverterOptionString.read(from: &buf), 
                 sessionWindowTemplate: FfiConverterOptionString.read(from: &buf), 
                 sessionWindowLanguage: FfiConverterOptionString.read(from: &buf), 
+                templateCacheTtlMs: FfiConverterOptionUInt64.read(from: &buf), 
                 observer: FfiConverterOptionTypeSendObserver.read(from: &buf)
         )
     }
@@ -3450,6 +3465,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.sessionWindow, into: &buf)
         FfiConverterOptionString.write(value.sessionWindowTemplate, into: &buf)
         FfiConverterOptionString.write(value.sessionWindowLanguage, into: &buf)
+        FfiConverterOptionUInt64.write(value.templateCacheTtlMs, into: &buf)
         FfiConverterOptionTypeSendObserver.write(value.observer, into: &buf)
     }
 }
