@@ -198,10 +198,16 @@ impl Client {
         guarded(py, || blocking(py, self.inner.set_access_token(oauth::token_of(token)?)))
     }
 
-    /// One page of a business number's message history (`ListChatappMessage`), blocking this
-    /// thread (not the interpreter): a `HistoryPage`. The arguments are those of
-    /// `chatlane._ops.list_messages` (see the stubs).
-    #[pyo3(signature = (*args, **kwargs))]
+    /// One page of a business number's message history (CAMS `ListChatappMessage`), a
+    /// `HistoryPage`, blocking this thread with the interpreter released. Filters: the user,
+    /// direction, status, template, mass send and time sent (`since`, `until`: an aware
+    /// `datetime` or milliseconds since the Unix epoch); `next_page` is the `page` to ask next.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, business_number, *, user_number=None, direction=None, status=None, \
+            template_code=None, group_message_id=None, since=None, until=None, channel=None, cust_space_id=None, \
+            page=None, page_size=None)"
+    )]
     fn list_messages<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -210,8 +216,13 @@ impl Client {
         ops::delegate(slf, "ask", "list_messages", args, kwargs)
     }
 
-    /// `list_messages` as a coroutine, cancelled with its task like `send_async`.
-    #[pyo3(signature = (*args, **kwargs))]
+    /// `list_messages` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, business_number, *, user_number=None, direction=None, status=None, \
+            template_code=None, group_message_id=None, since=None, until=None, channel=None, cust_space_id=None, \
+            page=None, page_size=None)"
+    )]
     fn list_messages_async<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -220,9 +231,14 @@ impl Client {
         ops::delegate(slf, "ask_async", "list_messages", args, kwargs)
     }
 
-    /// Every `HistoryRecord` of `list_messages`' pages from `page` on, asking for each page
-    /// when the previous one is used up.
-    #[pyo3(signature = (*args, **kwargs))]
+    /// Every `HistoryRecord` of `list_messages`' pages from `page` (the first when unset) on,
+    /// each page asked for once the previous one's records are used up.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, business_number, *, user_number=None, direction=None, status=None, \
+            template_code=None, group_message_id=None, since=None, until=None, channel=None, cust_space_id=None, \
+            page=None, page_size=None)"
+    )]
     fn iter_messages<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -232,7 +248,12 @@ impl Client {
     }
 
     /// `iter_messages` as an async generator.
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, business_number, *, user_number=None, direction=None, status=None, \
+            template_code=None, group_message_id=None, since=None, until=None, channel=None, cust_space_id=None, \
+            page=None, page_size=None)"
+    )]
     fn iter_messages_async<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -241,9 +262,13 @@ impl Client {
         ops::delegate(slf, "walk_async", "list_messages", args, kwargs)
     }
 
-    /// One page of the account's templates (`ListChatappTemplate`), blocking: a
-    /// `TemplatePage`. The arguments are those of `chatlane._ops.list_templates`.
-    #[pyo3(signature = (*args, **kwargs))]
+    /// One page of the account's templates (CAMS `ListChatappTemplate`), a `TemplatePage`,
+    /// blocking like `list_messages`.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, code=None, name=None, language=None, audit_status=None, category=None, \
+            template_type=None, cust_space_id=None, page=None, page_size=None)"
+    )]
     fn list_templates<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -252,8 +277,12 @@ impl Client {
         ops::delegate(slf, "ask", "list_templates", args, kwargs)
     }
 
-    /// `list_templates` as a coroutine.
-    #[pyo3(signature = (*args, **kwargs))]
+    /// `list_templates` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, code=None, name=None, language=None, audit_status=None, category=None, \
+            template_type=None, cust_space_id=None, page=None, page_size=None)"
+    )]
     fn list_templates_async<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -262,8 +291,12 @@ impl Client {
         ops::delegate(slf, "ask_async", "list_templates", args, kwargs)
     }
 
-    /// Every `TemplateSummary` of `list_templates`' pages from `page` on.
-    #[pyo3(signature = (*args, **kwargs))]
+    /// Every `TemplateSummary` of `list_templates`' pages, walked like `iter_messages`.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, code=None, name=None, language=None, audit_status=None, category=None, \
+            template_type=None, cust_space_id=None, page=None, page_size=None)"
+    )]
     fn iter_templates<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -273,7 +306,11 @@ impl Client {
     }
 
     /// `iter_templates` as an async generator.
-    #[pyo3(signature = (*args, **kwargs))]
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, code=None, name=None, language=None, audit_status=None, category=None, \
+            template_type=None, cust_space_id=None, page=None, page_size=None)"
+    )]
     fn iter_templates_async<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -282,9 +319,12 @@ impl Client {
         ops::delegate(slf, "walk_async", "list_templates", args, kwargs)
     }
 
-    /// One template in full (`GetChatappTemplateDetail`), blocking: a `TemplateDetail`. The
-    /// arguments are those of `chatlane._ops.template`.
-    #[pyo3(signature = (*args, **kwargs))]
+    /// One template in full, by `code` or `name`, in `language` (CAMS
+    /// `GetChatappTemplateDetail`), a `TemplateDetail`, blocking like `list_messages`.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, code=None, *, language, name=None, template_type=None, cust_space_id=None)"
+    )]
     fn template<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -293,8 +333,11 @@ impl Client {
         ops::delegate(slf, "ask", "template", args, kwargs)
     }
 
-    /// `template` as a coroutine.
-    #[pyo3(signature = (*args, **kwargs))]
+    /// `template` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, code=None, *, language, name=None, template_type=None, cust_space_id=None)"
+    )]
     fn template_async<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -303,9 +346,12 @@ impl Client {
         ops::delegate(slf, "ask_async", "template", args, kwargs)
     }
 
-    /// The channel's business numbers (`QueryChatappPhoneNumbers`), blocking: a list of
-    /// `PhoneNumber`. The arguments are those of `chatlane._ops.phone_numbers`.
-    #[pyo3(signature = (*args, **kwargs))]
+    /// The channel's business numbers (CAMS `QueryChatappPhoneNumbers`), a list of
+    /// `PhoneNumber`, blocking like `list_messages`.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, status=None, cust_space_id=None)"
+    )]
     fn phone_numbers<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
@@ -314,8 +360,11 @@ impl Client {
         ops::delegate(slf, "ask", "phone_numbers", args, kwargs)
     }
 
-    /// `phone_numbers` as a coroutine.
-    #[pyo3(signature = (*args, **kwargs))]
+    /// `phone_numbers` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, status=None, cust_space_id=None)"
+    )]
     fn phone_numbers_async<'py>(
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,

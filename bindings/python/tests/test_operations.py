@@ -114,23 +114,25 @@ def test_a_time_is_an_aware_datetime_or_milliseconds(since: Any, error: type[Exc
         client.iter_messages(BUSINESS, since=since)
 
 
-def test_the_stubs_give_each_operation_its_arguments() -> None:
-    """The stub of every operation method declares exactly the arguments `_ops` reads."""
+def test_each_operation_declares_the_arguments_it_reads() -> None:
+    """The stub and the runtime signature (`help()`, `inspect`) of every operation method give
+    exactly the arguments `_ops` reads for it."""
     stub = next(n for n in ast.parse(STUB.read_text()).body if isinstance(n, ast.ClassDef) and n.name == "Client")
     methods = {n.name: n.args for n in stub.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for name in ("list_messages", "list_templates", "template", "phone_numbers"):
-        parameters = inspect.signature(getattr(_ops, name)).parameters.values()
+        read = list(inspect.signature(getattr(_ops, name)).parameters.values())
         expected = (
-            [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD],
-            [p.name for p in parameters if p.kind is p.KEYWORD_ONLY],
-            sum(p.default is not p.empty for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD),
+            [p.name for p in read if p.kind is p.POSITIONAL_OR_KEYWORD],
+            [p.name for p in read if p.kind is p.KEYWORD_ONLY],
+            sum(p.default is not p.empty for p in read if p.kind is p.POSITIONAL_OR_KEYWORD),
         )
         twins = [name, f"{name}_async"] + ([f"iter_{name[5:]}", f"iter_{name[5:]}_async"] if "list_" in name else [])
         for twin in twins:
             args = methods[twin]
             declared = ([a.arg for a in args.args[1:]], [a.arg for a in args.kwonlyargs], len(args.defaults))
             assert declared == expected, twin
-            assert hasattr(chatlane.Client, twin)
+            shown = list(inspect.signature(getattr(chatlane.Client, twin)).parameters.values())[1:]
+            assert [(p.name, p.kind, p.default) for p in shown] == [(p.name, p.kind, p.default) for p in read], twin
 
 
 @pytest.fixture
@@ -150,13 +152,21 @@ def ops_client(ops_sandbox: Sandbox) -> chatlane.Client:
     return ops_sandbox.client(cust_space_id=SPACE)
 
 
+def answered(sandbox: Sandbox, action: str) -> int:
+    """How many requests of `action` the sandbox answered. Reads are paced at the very rate the
+    sandbox allows, so network jitter may get one throttled now and then: it is asked again."""
+    outcomes = [r["outcome"] for r in sandbox.requests(action)]
+    assert set(outcomes) <= {"OK", "Throttling.User"}, outcomes
+    return outcomes.count("OK")
+
+
 def test_templates_are_walked_page_by_page(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
     walked = list(ops_client.iter_templates(page_size=2))
     assert [t.code for t in walked] == ALL_CODES
     assert all(isinstance(t, chatlane.TemplateSummary) for t in walked)
     assert (walked[0].name, walked[0].language, walked[0].audit_status) == ("t1", "en", "pass")
     assert walked[-1].audit_status == "auditing"
-    assert len(ops_sandbox.requests("ListChatappTemplate")) == 3, "one request per page"
+    assert answered(ops_sandbox, "ListChatappTemplate") == 3, "one request per page"
 
     pages: list[chatlane.TemplatePage] = []
     page: int | None = 1
@@ -169,8 +179,7 @@ def test_templates_are_walked_page_by_page(ops_sandbox: Sandbox, ops_client: cha
 
     approved = ops_client.list_templates(audit_status="pass")
     assert (len(approved.templates), approved.total, approved.next_page) == (5, 5, None)
-    requests = ops_sandbox.requests("ListChatappTemplate")
-    assert len(requests) == 3 + 3 + 1 + 1 and all(r["outcome"] == "OK" for r in requests)
+    assert answered(ops_sandbox, "ListChatappTemplate") == 3 + 3 + 1 + 1
 
 
 def test_templates_are_walked_in_asyncio(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
@@ -184,7 +193,7 @@ def test_templates_are_walked_in_asyncio(ops_sandbox: Sandbox, ops_client: chatl
     walked, pages = asyncio.run(scenario())
     assert walked == ALL_CODES
     assert [[t.code for t in p.templates] for p in pages] == [["T1", "T2"], ["T3", "T4"], ["T5", "R1"]]
-    assert len(ops_sandbox.requests("ListChatappTemplate")) == 6
+    assert answered(ops_sandbox, "ListChatappTemplate") == 6
 
 
 def test_an_async_walk_stops_asking_when_its_consumer_stops(
@@ -199,7 +208,7 @@ def test_an_async_walk_stops_asking_when_its_consumer_stops(
         return codes
 
     assert asyncio.run(first_three()) == ["T1", "T2", "T3"]
-    assert len(ops_sandbox.requests("ListChatappTemplate")) == 2
+    assert answered(ops_sandbox, "ListChatappTemplate") == 2
 
 
 def test_a_template_in_full_or_a_typed_error(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
@@ -352,7 +361,7 @@ def test_history_in_asyncio(ops_sandbox: Sandbox, ops_client: chatlane.Client) -
     assert len(set(walked)) == 5
     assert {e["messageId"] for e in ops_sandbox.ledger_to(ada)} == set(walked)
     assert (len(last.records), last.next_page) == (1, None)
-    assert len(ops_sandbox.requests("ListChatappMessage")) == 3 + 1
+    assert answered(ops_sandbox, "ListChatappMessage") == 3 + 1
 
 
 @pytest.fixture
