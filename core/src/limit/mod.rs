@@ -406,5 +406,8 @@ mod tests {
     #[test]
     fn the_default_paces_sends_at_the_documented_limit() {
         assert_eq!(Pacing::default().quota(Operation::SendChatappMessage), Some(Quota::per_second(250.0)));
+        assert_eq!(Pacing::default().quota(Operation::ListChatappTemplate), Some(Quota::per_second(5.0)));
+        let unpaced = Pacing { calls: false, ..Pacing::default() };
+        assert_eq!(unpaced.quota(Operation::ListChatappMessage), None);
     }
 }
