@@ -126,7 +126,7 @@ interface CoreClientOptions {
    * as it takes). In milliseconds, 1 to 86,400,000.
    */
   rateLimitMaxWaitMs?: number | null
-  /** Turns client-side pacing off. */
+  /** Turns client-side pacing off, for sends and every other operation. */
   rateLimitDisabled?: boolean | null
   /**
    * Attempts in all for failures that provably had no effect (throttled, connection refused, HTTP
@@ -264,6 +264,13 @@ export interface SendOptions {
    * milliseconds, 1 to 86,400,000.
    */
   timeoutMs?: number | null
+  /**
+   * Send again a message proven never to have arrived: its `taskId` is that of a send the client's
+   * event store holds proven absent (by `reconcile`), which is marked re-sent before the request,
+   * so it never goes twice; a send in any other state is refused with `OutcomeUnknown`, nothing
+   * sent.
+   */
+  resend?: boolean | null
   // end of generated send options
 }
 
