@@ -1561,3 +1561,15 @@ export interface PhoneNumber {
   /** Where its users' messages are pushed. */
   inboundCallbackUrl?: string
 }
+
+/** An uploaded file. */
+export interface UploadedMedia {
+  /** Where it can be fetched: the `link` of an image, video, audio, document or sticker. */
+  url: string
+  /** The object's key in the provider's storage. */
+  key: string
+  /** Its size in bytes. */
+  size: number
+  /** The media type it was stored with. */
+  contentType: string
+}

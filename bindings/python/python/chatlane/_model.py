@@ -129,6 +129,7 @@ __all__ = [
     "TextVideo",
     "TextVideoButton",
     "UnsupportedEvent",
+    "UploadedMedia",
     "ViberLabel",
     "Video",
     "VideoHeader",
@@ -5351,6 +5352,39 @@ class PhoneNumber(_Model):
             official=_or_default(data, "official", path, _bool, False),
             status_callback_url=_optional(data, "statusCallbackUrl", path, _str),
             inbound_callback_url=_optional(data, "inboundCallbackUrl", path, _str),
+        )
+
+
+class UploadedMedia(_Model):
+    """An uploaded file."""
+
+    __slots__ = ("url", "key", "size", "content_type")
+    url: str
+    """Where it can be fetched: the ``link`` of an image, video, audio, document or sticker."""
+    key: str
+    """The object's key in the provider's storage."""
+    size: int
+    """Its size in bytes."""
+    content_type: str
+    """The media type it was stored with."""
+
+    def __init__(self, *, url: str, key: str, size: int, content_type: str) -> None:
+        _init(self, "url", url)
+        _init(self, "key", key)
+        _init(self, "size", size)
+        _init(self, "content_type", content_type)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "key": self.key, "size": self.size, "contentType": self.content_type}
+
+    @classmethod
+    def _parse(cls, value: object, path: _Path) -> UploadedMedia:
+        data = _object(value, path, ("url", "key", "size", "contentType"), {})
+        return cls(
+            url=_required(data, "url", path, _str),
+            key=_required(data, "key", path, _str),
+            size=_required(data, "size", path, _int),
+            content_type=_required(data, "contentType", path, _str),
         )
 
 
