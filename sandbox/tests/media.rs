@@ -116,6 +116,15 @@ async fn what_cannot_be_uploaded_is_refused_before_any_request() {
     let error = client.upload_media(large).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidParameter);
     assert!(error.message().starts_with("bytes: "), "{error}");
+    let meta = ClientOptions {
+        provider: Some("meta".into()),
+        access_token: Some(chatlane_sandbox::meta::DEFAULT_TOKEN.into()),
+        endpoint: Some(sandbox.endpoint()),
+        ..ClientOptions::default()
+    };
+    let meta = Client::new(ClientConfig::from_options(meta).unwrap()).unwrap();
+    let error = meta.upload_media(logo()).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidConfig, "a Meta client has no CAMS media storage: {error}");
     assert!(sandbox.requests().is_empty(), "{:?}", sandbox.requests());
 
     let stranger = MediaUpload { cust_space_id: Some("cams-9".into()), ..logo() };
