@@ -145,7 +145,7 @@ interface CoreClientOptions {
    * as it takes). In milliseconds, 1 to 86,400,000.
    */
   rateLimitMaxWaitMs?: number | null
-  /** Turns client-side pacing off. */
+  /** Turns client-side pacing off, for sends and every other operation. */
   rateLimitDisabled?: boolean | null
   /**
    * Attempts in all for failures that provably had no effect (throttled, connection refused, HTTP

@@ -9,8 +9,10 @@ milliseconds per class at import) whose `to_dict` writes the core's exact JSON s
 strictly, naming the path of a wrong field; string enums become `Literal` aliases; tagged
 unions become `Union` aliases of classes that know their own tags; a string enum with a
 variant carrying a value (`DeliveryStatus`: `"sent"` or `{"other": "queued"}`) becomes the
-`Union` of a `Literal` and one class per such variant. Standard library only; the output
-depends on nothing but the schema.
+`Union` of a `Literal` and one class per such variant. The types the core hands over already
+checked (`TRUSTED_ROOTS` and what they contain) also get a `_trusted` builder that reads its
+JSON without checking it again. Standard library only; the output depends on nothing but the
+schema.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import keyword
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +35,7 @@ from model_schema import (
     keyed_variants,
     load,
     member_schema,
+    ref_name,
     tags,
     unsupported,
     variant_name,
@@ -39,6 +43,10 @@ from model_schema import (
 )
 
 LINE_LENGTH = 120
+
+# The types whose JSON the core writes and the bindings read back (the received events): they
+# and every type they contain get a `_trusted` builder, which checks nothing.
+TRUSTED_ROOTS = ("Event",)
 
 # How the anonymous members of each union are named ({Tag}: the tag value in PascalCase).
 MEMBER_NAMES = {
@@ -58,6 +66,13 @@ class PyType:
     reader: str  # an expression: a `(value, path) -> annotation` function
     plain: bool  # written as is (strings, numbers, enum values); else through `_dump`
     collection: str | None = None  # "list" or "dict": empty when absent
+    builder: str | None = None  # a `(value) -> annotation` function for valid JSON; None: the value itself
+    item: PyType | None = None  # the type of a list's items or of a typed map's values
+
+    @property
+    def as_is(self) -> bool:
+        """Whether valid JSON of this type is already its Python value."""
+        return self.builder is None and (self.item is None or self.item.as_is)
 
 
 @dataclass(frozen=True)
@@ -123,7 +138,7 @@ EMPTY = {"list": "[]", "dict": "{}"}
 SCALARS = {
     "string": PyType("str", "_str", plain=True),
     "integer": PyType("int", "_int", plain=True),
-    "number": PyType("float", "_float", plain=True),
+    "number": PyType("float", "_float", plain=True, builder="float"),
     "boolean": PyType("bool", "_bool", plain=True),
 }
 FLAG = SCALARS["boolean"]
@@ -218,13 +233,13 @@ class SchemaReader:
         kind = schema.get("type")
         if kind == "array":
             item = self.resolve(schema["items"])[0]
-            return PyType(f"list[{item.annotation}]", f"_list({item.reader})", False, "list"), False
+            return PyType(f"list[{item.annotation}]", f"_list({item.reader})", False, "list", item=item), False
         if kind == "object" and "properties" not in schema:
             values = schema.get("additionalProperties")
             if values is True:
                 return PyType("dict[str, Any]", "_json_object", False, "dict"), False
             value = self.resolve(values)[0]
-            return PyType(f"dict[str, {value.annotation}]", f"_map({value.reader})", False, "dict"), False
+            return PyType(f"dict[str, {value.annotation}]", f"_map({value.reader})", False, "dict", item=value), False
         if kind in SCALARS:
             return SCALARS[kind], False
         raise unsupported("property type", schema)
@@ -235,9 +250,9 @@ class SchemaReader:
         if is_enum(schema):
             return PyType(name, f"_read_{snake(name)}", plain=True)
         if "oneOf" in schema:  # a tagged union or an open enum
-            return PyType(name, f"_read_{snake(name)}", plain=False)
+            return PyType(name, f"_read_{snake(name)}", plain=False, builder=f"_trusted_{snake(name)}")
         if "properties" in schema:
-            return PyType(name, f"{name}._parse", plain=False)
+            return PyType(name, f"{name}._parse", plain=False, builder=f"{name}._trusted")
         return self.resolve(schema)[0]
 
 
@@ -282,7 +297,7 @@ def render_union(union: TaggedUnion) -> str:
     return bracketed(f"{union.name} = Union[", members, "]") + "\n" + docstring(union.doc, "")
 
 
-def render_model(model: Model) -> str:
+def render_model(model: Model, trusted: bool) -> str:
     slots = [json.dumps(field.name) for field in model.fields]
     lines = [
         f"class {model.name}(_Model):",
@@ -298,6 +313,8 @@ def render_model(model: Model) -> str:
         also = "".join(f" `from_dict` also reads `{alias}`." for alias in field.aliases)
         lines.append(docstring(field.doc + also, "    "))
     parts = [lines, render_init(model), render_to_dict(model), render_parse(model)]
+    if trusted:
+        parts.append(render_trusted(model))
     return "\n\n".join("\n".join(part) for part in parts)
 
 
@@ -372,7 +389,7 @@ def render_parse(model: Model) -> list[str]:
     arguments = [f"{field.name}={read_call(field)}" for field in model.fields]
     return [
         "    @classmethod",
-        f"    def _parse(cls, value: object, path: str) -> {model.name}:",
+        f"    def _parse(cls, value: object, path: _Path) -> {model.name}:",
         check_line,
         bracketed("return cls(", arguments, ")", " " * 8),
     ]
@@ -389,6 +406,67 @@ def read_call(field: Field) -> str:
     return f"_or_default(data, {key}, path, {reader}, {default})"
 
 
+def render_trusted(model: Model) -> list[str]:
+    """`_trusted`: the value of JSON the core wrote (valid already), every slot set from it
+    without a check and without `__init__`."""
+    lines = [
+        "    @classmethod",
+        f"    def _trusted(cls, data: Mapping[str, Any]) -> {model.name}:",
+        "        self = object.__new__(cls)",
+    ]
+    for field in model.fields:
+        lines.append(bracketed("_init(", ["self", json.dumps(field.name), trusted_read(field)], ")", " " * 8))
+    return [*lines, "        return self"]
+
+
+def trusted_read(field: Field) -> str:
+    """The value of `field` in valid JSON `data`, as `_trusted` reads it."""
+    key, py_type = json.dumps(field.key), field.type
+    if field.presence == "required":
+        return built(py_type, f"data[{key}]")
+    if field.presence == "optional":
+        value = f"data.get({key})"
+        return value if py_type.as_is else f"None if (value := {value}) is None else {built(py_type, 'value')}"
+    default = EMPTY[py_type.collection] if py_type.collection else python_literal(field.default)
+    return built(py_type, f"data.get({key}, {default})")
+
+
+def built(py_type: PyType, value: str) -> str:
+    """An expression building the Python value of `py_type` from `value`, its valid JSON."""
+    if py_type.as_is:
+        return value
+    if py_type.item is not None:
+        item = built(py_type.item, "item")
+        if py_type.collection == "list":
+            return f"[{item} for item in {value}]"
+        return f"{{key: {item} for key, item in {value}.items()}}"
+    return f"{py_type.builder}({value})"
+
+
+def referred(defs: dict[str, Any], roots: tuple[str, ...]) -> set[str]:
+    """The definitions `roots` name and those they refer to, directly or not."""
+    found: set[str] = set()
+    pending = list(roots)
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found.add(name)
+            pending += refs(defs[name])
+    return found
+
+
+def refs(node: Any) -> Iterator[str]:
+    """The definitions a schema node refers to (`$ref`), at any depth."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            yield ref_name(node["$ref"])
+        for value in node.values():
+            yield from refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from refs(value)
+
+
 def flatten(items: list[Item]) -> list[Item]:
     """Every item in output order: a union after its members."""
     out: list[Item] = []
@@ -401,11 +479,12 @@ def flatten(items: list[Item]) -> list[Item]:
     return out
 
 
-def render_readers(items: list[Item]) -> str:
-    """The readers of enums and unions, then the unions' member tables."""
+def render_readers(items: list[Item], trusted: set[str]) -> str:
+    """The readers of enums and unions and the builders of the trusted ones, then the unions'
+    member tables."""
     functions, tables = [], []
     for item in items:
-        reader = f"def _read_{snake(item.name)}(value: object, path: str) -> {item.name}:"
+        reader = f"def _read_{snake(item.name)}(value: object, path: _Path) -> {item.name}:"
         if isinstance(item, Enum):
             functions.append(f"{reader}\n    return cast({item.name}, _choice(value, path, get_args({item.name})))")
         elif isinstance(item, OpenEnum):
@@ -413,7 +492,7 @@ def render_readers(items: list[Item]) -> str:
             names = bracketed("(", [json.dumps(value) for value, _ in item.values], ")", "    ").strip()
             functions.append(f"{reader}\n    return cast({item.name}, _open_choice(value, path, {names}, {table}))")
             entries = [f"{json.dumps(key)}: {model.name}._parse" for key, model in item.keyed]
-            head = f"{table}: Mapping[str, Callable[[object, str], {item.name}]] = {{"
+            head = f"{table}: Mapping[str, Callable[[object, _Path], {item.name}]] = {{"
             tables.append(bracketed(head, entries, "}"))
         elif isinstance(item, TaggedUnion):
             table = f"_{snake(item.name).upper()}_MEMBERS"
@@ -424,34 +503,62 @@ def render_readers(items: list[Item]) -> str:
                 else f"{json.dumps(value)}: _read_{snake(member.name)}"
                 for value, member in item.members
             ]
-            head = f"{table}: Mapping[str, Callable[[object, str], {item.name}]] = {{"
+            head = f"{table}: Mapping[str, Callable[[object, _Path], {item.name}]] = {{"
             tables.append(bracketed(head, entries, "}"))
+        if item.name in trusted and isinstance(item, (OpenEnum, TaggedUnion)):
+            builder, table = render_builder(item)
+            functions.append(builder)
+            tables.append(table)
     return "\n\n\n".join(functions) + "\n\n\n" + "\n\n".join(tables)
 
 
-def render_item(item: Item) -> str:
+def render_builder(item: OpenEnum | TaggedUnion) -> tuple[str, str]:
+    """The `_trusted_` builder of an open enum or union (which checks nothing), and its table
+    of the members' builders."""
+    table = f"_{snake(item.name).upper()}_TRUSTED"
+    if isinstance(item, OpenEnum):
+        head = f"def _trusted_{snake(item.name)}(value: Any) -> {item.name}:"
+        body = f"return cast({item.name}, _trusted_open(value, {table}))"
+        entries = [f"{json.dumps(key)}: {model.name}._trusted" for key, model in item.keyed]
+    else:
+        head = f"def _trusted_{snake(item.name)}(value: Mapping[str, Any]) -> {item.name}:"
+        body = f"return {table}[value[{json.dumps(item.tag)}]](value)"
+        entries = [
+            f"{json.dumps(value)}: {member.name}._trusted"
+            if isinstance(member, Model)
+            else f"{json.dumps(value)}: _trusted_{snake(member.name)}"
+            for value, member in item.members
+        ]
+    mapping = f"{table}: Mapping[str, Callable[[Mapping[str, Any]], {item.name}]] = {{"
+    return f"{head}\n    {body}", bracketed(mapping, entries, "}")
+
+
+def render_item(item: Item, trusted: set[str]) -> str:
     if isinstance(item, Enum):
         return render_enum(item)
     if isinstance(item, OpenEnum):
         return render_open_enum(item)
     if isinstance(item, TaggedUnion):
         return render_union(item)
-    return render_model(item)
+    return render_model(item, item.name in trusted)
 
 
 def render(schema: dict[str, Any]) -> str:
-    items = flatten(SchemaReader(schema).items())
+    named = SchemaReader(schema).items()
+    items = flatten(named)
     check_unique([item.name for item in items])
+    reachable = referred(schema["$defs"], TRUSTED_ROOTS)
+    trusted = {item.name for item in flatten([item for item in named if item.name in reachable])}
     names = sorted(item.name for item in items)
     exports = bracketed("__all__ = [", [json.dumps(name) for name in names], "]")
-    blocks = [render_item(item) for item in items]
+    blocks = [render_item(item, trusted) for item in items]
     return (
         HEADER.format(source=SOURCE, exports=exports)
         + "\n\n\n".join(blocks)
         + "\n\n\n"
         + HELPERS
         + "\n\n"
-        + render_readers(items)
+        + render_readers(items, trusted)
         + "\n"
     )
 
@@ -479,6 +586,9 @@ from typing import Any, ClassVar, Literal, TypeVar, Union, cast, get_args
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound="_Model")
+_Path = Union[tuple[()], tuple["_Path", Union[str, int]]]
+"""Where a value is read from: ``()`` for the top, else its parent's path and its key or
+index. Made text (``content.contacts[0].name``) only for an error."""
 
 
 _init = object.__setattr__
@@ -531,10 +641,10 @@ class _Model:
     def from_dict(cls: type[_M], data: Mapping[str, Any]) -> _M:
         """The value of a JSON shape (as ``to_dict`` gives it). Raises ``TypeError`` or
         ``ValueError`` naming the path of the first wrong, missing or unknown field."""
-        return cls._parse(data, "")
+        return cls._parse(data, ())
 
     @classmethod
-    def _parse(cls: type[_M], value: object, path: str) -> _M:
+    def _parse(cls: type[_M], value: object, path: _Path) -> _M:
         raise NotImplementedError
 
 
@@ -563,21 +673,25 @@ def _dump(value: object, depth: int = 0) -> Any:
     return value
 
 
-def _at(path: str, key: str | int) -> str:
-    """The path of ``key`` (a field, or an index) in the value at ``path``."""
+def _text(path: _Path) -> str:
+    """``path`` as text: fields joined by dots, indexes in brackets; ``""`` for the top."""
+    if not path:
+        return ""
+    parent, key = path
+    head = _text(parent)
     if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
+        return f"{head}[{key}]"
+    return f"{head}.{key}" if head else key
 
 
-def _wrong_type(path: str, expected: str, value: object) -> TypeError:
-    where = f"{path}: " if path else ""
-    return TypeError(f"{where}expected {expected}, found {type(value).__name__}")
+def _wrong_type(path: _Path, expected: str, value: object) -> TypeError:
+    where, found = _text(path), f"expected {expected}, found {type(value).__name__}"
+    return TypeError(f"{where}: {found}" if where else found)
 
 
 def _object(
     value: object,
-    path: str,
+    path: _Path,
     keys: tuple[str, ...],
     tags: Mapping[str, str],
     *,
@@ -592,78 +706,80 @@ def _object(
     for alias, key in (aliases or {}).items():
         if alias in value:
             if key in value:
-                raise ValueError(f"{_at(path, alias)}: duplicate of {key!r}")
+                raise ValueError(f"{_text((path, alias))}: duplicate of {key!r}")
             value = {key if name == alias else name: item for name, item in value.items()}
     for key in value:
         if key not in keys and key not in tags:
-            raise ValueError(f"{_at(path, str(key))}: unknown field")
+            raise ValueError(f"{_text((path, str(key)))}: unknown field")
     for key, tag in tags.items():
         if (key in value or tags_required) and value.get(key) != tag:
-            raise ValueError(f"{_at(path, key)}: expected {tag!r}, found {value.get(key)!r}")
+            raise ValueError(f"{_text((path, key))}: expected {tag!r}, found {value.get(key)!r}")
     return value
 
 
-def _variant(value: object, path: str, tag: str, members: Mapping[str, Callable[[object, str], _T]]) -> _T:
+def _variant(value: object, path: _Path, tag: str, members: Mapping[str, Callable[[object, _Path], _T]]) -> _T:
     """``value`` read by the member of a union its ``tag`` names."""
     if not isinstance(value, Mapping):
         raise _wrong_type(path, "an object", value)
     kind = value.get(tag)
     if not isinstance(kind, str) or kind not in members:
         expected = ", ".join(map(repr, members))
-        raise ValueError(f"{_at(path, tag)}: expected one of {expected}, found {kind!r}")
+        raise ValueError(f"{_text((path, tag))}: expected one of {expected}, found {kind!r}")
     return members[kind](value, path)
 
 
-def _required(data: Mapping[str, object], key: str, path: str, read: Callable[[object, str], _T]) -> _T:
+def _required(data: Mapping[str, object], key: str, path: _Path, read: Callable[[object, _Path], _T]) -> _T:
     """The field ``key``, which must be present."""
     if key not in data:
-        raise ValueError(f"{_at(path, key)}: missing")
-    return read(data[key], _at(path, key))
+        raise ValueError(f"{_text((path, key))}: missing")
+    return read(data[key], (path, key))
 
 
-def _optional(data: Mapping[str, object], key: str, path: str, read: Callable[[object, str], _T]) -> _T | None:
+def _optional(data: Mapping[str, object], key: str, path: _Path, read: Callable[[object, _Path], _T]) -> _T | None:
     """The field ``key``; ``None`` when absent or null."""
     value = data.get(key)
-    return None if value is None else read(value, _at(path, key))
+    return None if value is None else read(value, (path, key))
 
 
-def _or_default(data: Mapping[str, object], key: str, path: str, read: Callable[[object, str], _T], default: _T) -> _T:
+def _or_default(
+    data: Mapping[str, object], key: str, path: _Path, read: Callable[[object, _Path], _T], default: _T
+) -> _T:
     """The field ``key``; ``default`` when absent."""
-    return read(data[key], _at(path, key)) if key in data else default
+    return read(data[key], (path, key)) if key in data else default
 
 
-def _str(value: object, path: str) -> str:
+def _str(value: object, path: _Path) -> str:
     if isinstance(value, str):
         return value
     raise _wrong_type(path, "a string", value)
 
 
-def _int(value: object, path: str) -> int:
+def _int(value: object, path: _Path) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     raise _wrong_type(path, "an integer", value)
 
 
-def _float(value: object, path: str) -> float:
+def _float(value: object, path: _Path) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     raise _wrong_type(path, "a number", value)
 
 
-def _bool(value: object, path: str) -> bool:
+def _bool(value: object, path: _Path) -> bool:
     if isinstance(value, bool):
         return value
     raise _wrong_type(path, "a boolean", value)
 
 
-def _choice(value: object, path: str, choices: tuple[str, ...]) -> str:
+def _choice(value: object, path: _Path, choices: tuple[str, ...]) -> str:
     if isinstance(value, str) and value in choices:
         return value
-    raise ValueError(f"{path}: expected one of {', '.join(map(repr, choices))}, found {value!r}")
+    raise ValueError(f"{_text(path)}: expected one of {', '.join(map(repr, choices))}, found {value!r}")
 
 
 def _open_choice(
-    value: object, path: str, names: tuple[str, ...], keyed: Mapping[str, Callable[[object, str], _T]]
+    value: object, path: _Path, names: tuple[str, ...], keyed: Mapping[str, Callable[[object, _Path], _T]]
 ) -> str | _T:
     """``value`` as one of the strings ``names``, or as an object of one key, read by the
     reader ``keyed`` has for that key."""
@@ -674,36 +790,45 @@ def _open_choice(
         if key in keyed:
             return keyed[key](value, path)
     expected = ", ".join([*map(repr, names), *(f"{{{key!r}: ...}}" for key in keyed)])
-    raise ValueError(f"{path}: expected one of {expected}, found {value!r}")
+    raise ValueError(f"{_text(path)}: expected one of {expected}, found {value!r}")
 
 
-def _list(read: Callable[[object, str], _T]) -> Callable[[object, str], list[_T]]:
+def _list(read: Callable[[object, _Path], _T]) -> Callable[[object, _Path], list[_T]]:
     """A reader of arrays whose items ``read`` reads."""
 
-    def read_list(value: object, path: str) -> list[_T]:
+    def read_list(value: object, path: _Path) -> list[_T]:
         if not isinstance(value, (list, tuple)):
             raise _wrong_type(path, "an array", value)
-        return [read(item, _at(path, index)) for index, item in enumerate(value)]
+        return [read(item, (path, index)) for index, item in enumerate(value)]
 
     return read_list
 
 
-def _map(read: Callable[[object, str], _T]) -> Callable[[object, str], dict[str, _T]]:
+def _map(read: Callable[[object, _Path], _T]) -> Callable[[object, _Path], dict[str, _T]]:
     """A reader of objects with any keys, whose values ``read`` reads."""
 
-    def read_map(value: object, path: str) -> dict[str, _T]:
-        return {key: read(item, _at(path, key)) for key, item in _json_object(value, path).items()}
+    def read_map(value: object, path: _Path) -> dict[str, _T]:
+        return {key: read(item, (path, key)) for key, item in _json_object(value, path).items()}
 
     return read_map
 
 
-def _json_object(value: object, path: str) -> dict[str, Any]:
+def _json_object(value: object, path: _Path) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise _wrong_type(path, "an object", value)
     for key in value:
         if not isinstance(key, str):
             raise _wrong_type(path, "string keys", key)
     return dict(value)
+
+
+def _trusted_open(value: Any, keyed: Mapping[str, Callable[[Mapping[str, Any]], _T]]) -> str | _T:
+    """A valid value of an open enum: its string, or the object of one key built by the
+    builder ``keyed`` has for that key."""
+    if isinstance(value, str):
+        return value
+    (key,) = value
+    return keyed[key](value)
 '''
 
 

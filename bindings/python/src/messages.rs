@@ -7,15 +7,16 @@
 //! shape errors (with the failing field's path) are what Python sees.
 
 use chatlane_core::cams::wire::Defaults;
-use chatlane_core::validate::{self, HostProblem, MAX_JSON_DEPTH};
+use chatlane_core::validate;
 use chatlane_core::{MassMessage, Message, Outgoing, ProviderKind, meta};
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde_json::{Map, Number, Value};
+use pyo3::types::{PyBytes, PyDict};
+use serde_json::Value;
 
+use crate::data::{self, NotJson, Problem};
 use crate::errors::{self, Violation as PyViolation};
 use crate::guarded;
 
@@ -99,114 +100,21 @@ fn model_json(value: &Bound<'_, PyAny>, class: &Bound<'_, PyAny>, argument: &str
         let found = value.get_type().name()?;
         return Err(PyTypeError::new_err(format!("{argument} must be a chatlane.{expected}, not {found}")));
     }
-    to_json(&value.call_method0(intern!(value.py(), "to_dict"))?, 0).map_err(|e| e.into_pyerr(value.py()))
+    data::to_json(&value.call_method0(intern!(value.py(), "to_dict"))?).map_err(|e| not_a_message(value.py(), e))
 }
 
-/// How deep the converter follows containers: twice what a message may nest
-/// ([`MAX_JSON_DEPTH`]). Deeper data, or a container holding itself, is cut off there with
-/// an empty object, which the core then refuses as `too_deep` at the field's path; the
-/// converter never recurses until the stack runs out.
-const CLIP_DEPTH: usize = 2 * MAX_JSON_DEPTH;
-
-/// Why a Python value cannot be read as a message: data JSON cannot carry (a non-finite
-/// float, a lone surrogate), or a type JSON has no place for; with the
-/// keys and indexes leading to it, innermost first (collected only on failure).
-struct NotJson {
-    problem: Problem,
-    path: Vec<String>,
-}
-
-enum Problem {
-    /// Data JSON cannot carry: a violation at the path.
-    Host(HostProblem),
-    /// A Python type that is not JSON data.
-    Type(PyErr),
-}
-
-impl NotJson {
-    fn new(problem: Problem) -> Self {
-        Self { problem, path: Vec::new() }
-    }
-
-    fn at(mut self, segment: String) -> Self {
-        self.path.push(segment);
-        self
-    }
-
-    /// A `ValidationError` carrying the violation at its path, or a `TypeError` naming the
-    /// path of a value JSON cannot hold.
-    fn into_pyerr(self, py: Python<'_>) -> PyErr {
-        let path: String = self.path.into_iter().rev().collect();
-        let path = path.trim_start_matches('.').to_owned();
-        match self.problem {
-            Problem::Host(problem) => errors::to_pyerr(py, &validate::invalid(vec![problem.at(path)])),
-            Problem::Type(problem) => {
-                let problem = problem.value(py);
-                match path.as_str() {
-                    "" => PyTypeError::new_err(format!("not a valid message: {problem}")),
-                    path => PyTypeError::new_err(format!("not a valid message at {path}: {problem}")),
-                }
+/// A `ValidationError` carrying the violation at its path, or a `TypeError` naming the path
+/// of a value JSON cannot hold.
+fn not_a_message(py: Python<'_>, error: NotJson) -> PyErr {
+    let path = error.path();
+    match error.problem {
+        Problem::Host(problem) => errors::to_pyerr(py, &validate::invalid(vec![problem.at(path)])),
+        Problem::Type(problem) => {
+            let problem = problem.value(py);
+            match path.as_str() {
+                "" => PyTypeError::new_err(format!("not a valid message: {problem}")),
+                path => PyTypeError::new_err(format!("not a valid message at {path}: {problem}")),
             }
         }
     }
-}
-
-/// A Python string as Rust text; a lone surrogate is an `invalid_text` violation.
-fn text(value: &Bound<'_, PyString>) -> Result<String, NotJson> {
-    value.to_str().map(str::to_owned).map_err(|_| NotJson::new(Problem::Host(HostProblem::LoneSurrogate)))
-}
-
-/// Converts JSON data as `to_dict()` builds it: dicts with string keys, lists, tuples,
-/// strings, integers, finite floats, booleans and `None`, `depth` containers deep.
-fn to_json(value: &Bound<'_, PyAny>, depth: usize) -> Result<Value, NotJson> {
-    if value.is_none() {
-        return Ok(Value::Null);
-    }
-    if let Ok(string) = value.cast::<PyString>() {
-        return text(string).map(Value::String);
-    }
-    if let Ok(flag) = value.cast::<PyBool>() {
-        return Ok(Value::Bool(flag.is_true()));
-    }
-    if value.is_instance_of::<PyInt>() {
-        return match value.extract::<i64>() {
-            Ok(number) => Ok(number.into()),
-            Err(_) => value.extract::<u64>().map(Value::from).map_err(|e| NotJson::new(Problem::Type(e))),
-        };
-    }
-    if let Ok(number) = value.cast::<PyFloat>() {
-        let number = number.value();
-        return Number::from_f64(number)
-            .map(Value::Number)
-            .ok_or_else(|| NotJson::new(Problem::Host(HostProblem::NonFinite)));
-    }
-    let is_container =
-        value.is_instance_of::<PyDict>() || value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>();
-    if is_container && depth >= CLIP_DEPTH {
-        return Ok(Value::Object(Map::new()));
-    }
-    if let Ok(dict) = value.cast::<PyDict>() {
-        let mut object = Map::with_capacity(dict.len());
-        for (key, item) in dict.iter() {
-            let key = key
-                .cast::<PyString>()
-                .map_err(|_| NotJson::new(Problem::Type(PyTypeError::new_err("keys must be strings"))))?;
-            let key = text(key)?;
-            let item = to_json(&item, depth + 1).map_err(|e| e.at(format!(".{key}")))?;
-            object.insert(key, item);
-        }
-        return Ok(Value::Object(object));
-    }
-    if let Ok(list) = value.cast::<PyList>() {
-        return array(list.iter(), depth);
-    }
-    if let Ok(tuple) = value.cast::<PyTuple>() {
-        return array(tuple.iter(), depth);
-    }
-    let found = value.get_type().name().map_or_else(|_| "this value".to_owned(), |name| name.to_string());
-    Err(NotJson::new(Problem::Type(PyTypeError::new_err(format!("{found} is not JSON data")))))
-}
-
-fn array<'py>(items: impl Iterator<Item = Bound<'py, PyAny>>, depth: usize) -> Result<Value, NotJson> {
-    items.enumerate().map(|(index, item)| to_json(&item, depth + 1).map_err(|e| e.at(format!("[{index}]")))).collect()
 }

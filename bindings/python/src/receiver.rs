@@ -2,13 +2,13 @@
 //! framework-agnostic webhook receiver and its event store, and `SendRecord`, what the store
 //! knows of a send.
 //!
-//! Events cross as JSON text, read into the generated event classes on the Python side as the
-//! parsers' are ([`crate::events`]); every call into the core (checking, parsing, SQLite)
-//! runs with the interpreter released.
+//! Events cross out as JSON text, built into the generated event classes on the Python side
+//! as the parsers' are, and back in as their `to_dict()` data, read into core events with the
+//! interpreter held ([`crate::events`]); every other call into the core (checking, parsing,
+//! SQLite) runs with the interpreter released.
 
 use std::time::Duration;
 
-use chatlane_core::events::Event;
 use chatlane_core::receive::{self, Endpoint, ReceiverOptions, WebhookRequest};
 use chatlane_core::store;
 use chatlane_core::{Error, ErrorCode, ProviderKind};
@@ -95,19 +95,12 @@ impl Receiver {
         })
     }
 
-    /// Commits the events given as their JSON texts (their dedup keys computed by the core);
-    /// an event that cannot be read raises `InvalidParameterError`, a store failure
-    /// `StorageError`.
-    fn commit(&self, py: Python<'_>, events: Vec<String>) -> PyResult<()> {
+    /// Commits the events given as their `to_dict()` data (their dedup keys computed by the
+    /// core, see [`events::key`]); a store failure raises `StorageError`.
+    fn commit(&self, py: Python<'_>, events: Vec<Bound<'_, PyAny>>) -> PyResult<()> {
         guarded(py, || {
-            py.detach(|| {
-                let keys = events
-                    .iter()
-                    .map(|event| Event::from_json_text(event).map(|event| event.dedup_key()))
-                    .collect::<Result<Vec<_>, Error>>()?;
-                self.inner.commit(&keys)
-            })
-            .map_err(|e| errors::to_pyerr(py, &e))
+            let keys = events.iter().map(events::key).collect::<PyResult<Vec<_>>>()?;
+            py.detach(|| self.inner.commit(&keys)).map_err(|e| errors::to_pyerr(py, &e))
         })
     }
 

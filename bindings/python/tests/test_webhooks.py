@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import chatlane
+from chatlane import _model
 from conftest import REPO
 
 CASES_DIR = REPO / "tests" / "webhooks"
@@ -85,6 +87,56 @@ def test_events_are_the_generated_frozen_classes() -> None:
     (inbound,) = parse(case_named("meta_inbound/reaction"))
     assert isinstance(inbound, chatlane.InboundEvent) and isinstance(inbound.content, chatlane.InboundReaction)
     assert inbound.content.type == "reaction"
+
+
+def parts(value: object) -> Iterator[tuple[type, object]]:
+    """Every part of ``value``, depth first, as its type and (a scalar) its value or (a
+    container) its size or keys: values with equal parts have the same classes and field
+    types, not only equal fields (``1 == 1.0``)."""
+    if isinstance(value, _model._Model):
+        yield type(value), None
+        for name in value._names():
+            yield from parts(getattr(value, name))
+    elif isinstance(value, list):
+        yield list, len(value)
+        for item in value:
+            yield from parts(item)
+    elif isinstance(value, dict):
+        yield dict, tuple(value)
+        for item in value.values():
+            yield from parts(item)
+    else:
+        yield type(value), value
+
+
+def test_events_built_unchecked_are_what_from_dict_builds() -> None:
+    """The parsers' events are built from the core's JSON without checks (``_trusted``): over
+    every case they have the classes, field types and values the checking ``from_dict`` gives,
+    and the cases build every class that has such a builder."""
+    built: set[type] = set()
+    for case in CASES:
+        for event in [] if "error" in case else parse(case):
+            found = list(parts(event))
+            assert found == list(parts(type(event).from_dict(event.to_dict()))), case["name"]
+            built |= {kind for kind, _ in found if issubclass(kind, _model._Model)}
+    trusted = {kind for kind in vars(_model).values() if isinstance(kind, type) and "_trusted" in vars(kind)}
+    assert trusted and trusted <= built, sorted(kind.__name__ for kind in trusted - built)
+
+
+def test_dedup_key_refuses_what_json_cannot_carry() -> None:
+    nowhere = chatlane.InboundLocation(latitude=float("nan"), longitude=0.0)
+    located = chatlane.InboundEvent(
+        provider="meta",
+        message_id="m",
+        business=chatlane.Business(number="1"),
+        sender=chatlane.ChatUser(phone="2"),
+        content=nowhere,
+    )
+    with pytest.raises(chatlane.InvalidParameterError, match="at content.latitude: must be a finite number"):
+        chatlane.dedup_key(located)
+    odd = chatlane.UnsupportedEvent(provider="cams", name=object(), raw="{}")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not a valid event at name: object is not JSON data"):
+        chatlane.dedup_key(odd)
 
 
 def test_errors_and_refused_arguments() -> None:

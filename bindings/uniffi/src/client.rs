@@ -251,7 +251,7 @@ pub struct SendOptions {
 /// one per account, it reuses connections.
 #[derive(Debug, uniffi::Object)]
 #[uniffi::export(Debug)]
-pub struct Client(chatlane_core::Client);
+pub struct Client(pub(crate) chatlane_core::Client);
 
 #[uniffi::export]
 impl Client {

@@ -4,7 +4,8 @@
 //! A thin layer over `chatlane-core`, which exports its message model itself (UniFFI
 //! namespace `chatlane_model`): the records Kotlin and Swift build are the core's own
 //! types. This crate adds the client, the error projection, the pure model functions,
-//! receiving (the webhook parsers over the core's event records, and the webhook `Receiver`) and Meta's OAuth;
+//! receiving (the webhook parsers over the core's event records, and the webhook `Receiver`),
+//! the operations beyond sending (history, templates, phone numbers) and Meta's OAuth;
 //! validation, parsing, credentials, tokens, endpoint checks and the tokio runtime all live
 //! in the core.
 
@@ -14,6 +15,7 @@ mod events;
 mod model;
 mod oauth;
 mod observe;
+mod ops;
 mod provider;
 mod receive;
 
@@ -28,6 +30,7 @@ pub use oauth::{
     AccessToken, AuthorizationRequest, GranularScope, MetaApp, PendingAuthorization, TokenInfo, TokenObserver,
 };
 pub use observe::{OutcomeEvent, RetryEvent, SendObserver};
+pub use ops::operation_params;
 pub use provider::{CredentialsProvider, ProvidedCredentials};
 pub use receive::{Receiver, ReceiverOptions, WebhookEndpoint, WebhookReply};
 

@@ -4,19 +4,20 @@
 use super::Client;
 use crate::cams::ops as cams;
 use crate::cams::wire::Params;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::operation::Operation;
 use crate::ops::{
     HistoryPage, HistoryQuery, PhoneNumber, PhoneNumberQuery, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef,
 };
 use crate::options::SendOptions;
-use crate::provider::Call;
+use crate::provider::{Call, ProviderKind};
 
 impl Client {
     /// One page of a business number's message history (CAMS `ListChatappMessage`), newest
     /// first as the provider orders it; `next_page` says which page to ask for next. A read:
     /// paced at its limit, and asked again when its answer is lost.
     pub async fn list_messages(&self, query: &HistoryQuery) -> Result<HistoryPage, Error> {
+        self.cams(Operation::ListChatappMessage)?;
         let params = cams::list_messages(query, self.config().cust_space_id())?;
         let body = self.call(Operation::ListChatappMessage, params).await?;
         cams::read_messages(query, &body)
@@ -24,6 +25,7 @@ impl Client {
 
     /// One page of the account's templates (CAMS `ListChatappTemplate`, 5/s).
     pub async fn list_templates(&self, query: &TemplateQuery) -> Result<TemplatePage, Error> {
+        self.cams(Operation::ListChatappTemplate)?;
         let params = cams::list_templates(query, self.config().cust_space_id())?;
         let body = self.call(Operation::ListChatappTemplate, params).await?;
         cams::read_templates(query, &body)
@@ -33,6 +35,7 @@ impl Client {
     /// `GetChatappTemplateDetail`, 5/s). An unknown template is
     /// [`crate::ErrorCode::TemplateNotFound`].
     pub async fn template(&self, template: &TemplateRef) -> Result<TemplateDetail, Error> {
+        self.cams(Operation::GetChatappTemplateDetail)?;
         let params = cams::template_detail(template, self.config().cust_space_id())?;
         let body = self.call(Operation::GetChatappTemplateDetail, params).await?;
         cams::read_template(&body)
@@ -41,9 +44,22 @@ impl Client {
     /// The channel's business numbers with their status, quality rating and messaging tier
     /// (CAMS `QueryChatappPhoneNumbers`, 10/s).
     pub async fn phone_numbers(&self, query: &PhoneNumberQuery) -> Result<Vec<PhoneNumber>, Error> {
+        self.cams(Operation::QueryChatappPhoneNumbers)?;
         let params = cams::phone_numbers(query, self.config().cust_space_id());
         let body = self.call(Operation::QueryChatappPhoneNumbers, params).await?;
         cams::read_phone_numbers(&body)
+    }
+
+    /// `Ok` for a CAMS client; a Meta client has no `operation`: [`ErrorCode::InvalidConfig`],
+    /// before its query is read.
+    fn cams(&self, operation: Operation) -> Result<(), Error> {
+        match self.config().provider() {
+            ProviderKind::Cams => Ok(()),
+            ProviderKind::Meta => Err(Error::new(
+                ErrorCode::InvalidConfig,
+                format!("{} is a CAMS operation; this client sends through Meta's Cloud API", operation.as_str()),
+            )),
+        }
     }
 
     /// Runs the CAMS action `operation` with `params`: the accepted answer's body.

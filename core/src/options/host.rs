@@ -161,7 +161,7 @@ const OPTIONS: [(&str, Kind, &str); 27] = [
         Kind::Duration,
         "The longest a send waits for a pacing slot; 0 fails fast with `RateLimited` (default: as long as it takes).",
     ),
-    ("rate_limit_disabled", Kind::Flag, "Turns client-side pacing off."),
+    ("rate_limit_disabled", Kind::Flag, "Turns client-side pacing off, for sends and every other operation."),
     (
         "max_attempts",
         Kind::Count,

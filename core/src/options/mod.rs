@@ -189,6 +189,7 @@ impl ClientConfig {
             mass_message: config.pacing.mass_message.filter(|_| paced),
             per_recipient: config.pacing.per_recipient.filter(|_| paced),
             max_wait: duration("the pacing wait", options.rate_limit_max_wait_ms, 0)?,
+            calls: paced,
         };
         if let Some(attempts) = options.max_attempts {
             if !(1..=MAX_ATTEMPTS).contains(&attempts) {

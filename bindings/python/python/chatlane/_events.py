@@ -8,14 +8,14 @@ event classes (``StatusEvent``, ``InboundEvent``, ``UnsupportedEvent``: ``Event`
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import Any, get_args
 
 from . import _chatlane
-from ._model import CamsPushKind, Event, _read_event
+from ._model import CamsPushKind, Event, _Model, _trusted_event
 
 __all__ = ["dedup_key", "parse_cams_push", "parse_meta_webhook"]
 
-_EVENT_CLASSES = get_args(Event)
+_EVENT_CLASSES: tuple[type[_Model], ...] = get_args(Event)
 
 
 def parse_cams_push(body: bytes, kind: CamsPushKind) -> list[Event]:
@@ -46,21 +46,20 @@ def dedup_key(event: Event) -> str:
 
     Raises ``TypeError`` for anything but an event, and ``InvalidParameterError`` for an event
     whose fields do not have the model's types."""
-    return _chatlane._dedup_key(_event_json(event))
+    return _chatlane._dedup_key(_event_data(event))
 
 
-def _event_json(event: Event) -> str:
-    """The JSON text of ``event`` as the core reads it; ``TypeError`` for anything else."""
+def _event_data(event: Event) -> dict[str, Any]:
+    """The JSON shape of ``event``, as the core reads it; ``TypeError`` for anything else."""
     if not isinstance(event, _EVENT_CLASSES):
         expected = "a StatusEvent, InboundEvent or UnsupportedEvent"
         raise TypeError(f"event must be {expected}, not {type(event).__name__}")
-    import json  # here, not at the top: `json` would add a third to `import chatlane`'s time
-
-    return json.dumps(event.to_dict())
+    return event.to_dict()
 
 
 def _events(text: str) -> list[Event]:
-    """The events of the core's JSON text, as the generated classes."""
-    import json
+    """The events of the core's JSON text, as the generated classes: built without checking
+    them again, as the core wrote them from its own checked events."""
+    import json  # here, not at the top: `json` would add a third to `import chatlane`'s time
 
-    return [_read_event(item, f"[{index}]") for index, item in enumerate(json.loads(text))]
+    return [_trusted_event(item) for item in json.loads(text)]

@@ -136,6 +136,9 @@ __all__ = [
 
 _T = TypeVar("_T")
 _M = TypeVar("_M", bound="_Model")
+_Path = Union[tuple[()], tuple["_Path", Union[str, int]]]
+"""Where a value is read from: ``()`` for the top, else its parent's path and its key or
+index. Made text (``content.contacts[0].name``) only for an error."""
 
 
 _init = object.__setattr__
@@ -188,10 +191,10 @@ class _Model:
     def from_dict(cls: type[_M], data: Mapping[str, Any]) -> _M:
         """The value of a JSON shape (as ``to_dict`` gives it). Raises ``TypeError`` or
         ``ValueError`` naming the path of the first wrong, missing or unknown field."""
-        return cls._parse(data, "")
+        return cls._parse(data, ())
 
     @classmethod
-    def _parse(cls: type[_M], value: object, path: str) -> _M:
+    def _parse(cls: type[_M], value: object, path: _Path) -> _M:
         raise NotImplementedError
 
 
@@ -327,7 +330,7 @@ class Message(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Message:
+    def _parse(cls, value: object, path: _Path) -> Message:
         data = _object(
             value,
             path,
@@ -430,7 +433,7 @@ class Template(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Template:
+    def _parse(cls, value: object, path: _Path) -> Template:
         data = _object(value, path, ("code", "name", "language", "params", "payload"), {})
         return cls(
             code=_optional(data, "code", path, _str),
@@ -457,7 +460,7 @@ class Text(_Model):
         return {"messageType": "text", "text": self.text}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Text:
+    def _parse(cls, value: object, path: _Path) -> Text:
         data = _object(value, path, ("text",), {"messageType": "text"})
         return cls(text=_required(data, "text", path, _str))
 
@@ -484,7 +487,7 @@ class Image(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Image:
+    def _parse(cls, value: object, path: _Path) -> Image:
         data = _object(value, path, ("link", "caption"), {"messageType": "image"})
         return cls(link=_required(data, "link", path, _str), caption=_optional(data, "caption", path, _str))
 
@@ -534,7 +537,7 @@ class Video(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Video:
+    def _parse(cls, value: object, path: _Path) -> Video:
         data = _object(value, path, ("link", "caption", "thumbnail", "fileSize", "duration"), {"messageType": "video"})
         return cls(
             link=_required(data, "link", path, _str),
@@ -561,7 +564,7 @@ class Audio(_Model):
         return {"messageType": "audio", "link": self.link}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Audio:
+    def _parse(cls, value: object, path: _Path) -> Audio:
         data = _object(value, path, ("link",), {"messageType": "audio"})
         return cls(link=_required(data, "link", path, _str))
 
@@ -605,7 +608,7 @@ class Document(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Document:
+    def _parse(cls, value: object, path: _Path) -> Document:
         data = _object(
             value,
             path,
@@ -637,7 +640,7 @@ class Sticker(_Model):
         return {"messageType": "sticker", "link": self.link}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Sticker:
+    def _parse(cls, value: object, path: _Path) -> Sticker:
         data = _object(value, path, ("link",), {"messageType": "sticker"})
         return cls(link=_required(data, "link", path, _str))
 
@@ -679,7 +682,7 @@ class Location(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Location:
+    def _parse(cls, value: object, path: _Path) -> Location:
         data = _object(value, path, ("longitude", "latitude", "name", "address"), {"messageType": "location"})
         return cls(
             longitude=_required(data, "longitude", path, _float),
@@ -705,7 +708,7 @@ class Contacts(_Model):
         return {"messageType": "contacts", "contacts": _dump(self.contacts)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Contacts:
+    def _parse(cls, value: object, path: _Path) -> Contacts:
         data = _object(value, path, ("contacts",), {"messageType": "contacts"})
         return cls(contacts=_required(data, "contacts", path, _list(Contact._parse)))
 
@@ -729,7 +732,7 @@ class Reaction(_Model):
         return {"messageType": "reaction", "messageId": self.message_id, "emoji": self.emoji}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Reaction:
+    def _parse(cls, value: object, path: _Path) -> Reaction:
         data = _object(value, path, ("messageId", "emoji"), {"messageType": "reaction"})
         return cls(message_id=_required(data, "messageId", path, _str), emoji=_required(data, "emoji", path, _str))
 
@@ -775,7 +778,7 @@ class InteractiveButton(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InteractiveButton:
+    def _parse(cls, value: object, path: _Path) -> InteractiveButton:
         data = _object(
             value,
             path,
@@ -831,7 +834,7 @@ class InteractiveList(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InteractiveList:
+    def _parse(cls, value: object, path: _Path) -> InteractiveList:
         data = _object(
             value,
             path,
@@ -882,7 +885,7 @@ class InteractiveProduct(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InteractiveProduct:
+    def _parse(cls, value: object, path: _Path) -> InteractiveProduct:
         data = _object(value, path, ("body", "footer", "action"), {"messageType": "interactive", "type": "product"})
         return cls(
             body=_optional(data, "body", path, InteractiveText._parse),
@@ -935,7 +938,7 @@ class InteractiveProductList(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InteractiveProductList:
+    def _parse(cls, value: object, path: _Path) -> InteractiveProductList:
         data = _object(
             value,
             path,
@@ -978,7 +981,7 @@ class InteractiveCatalog(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InteractiveCatalog:
+    def _parse(cls, value: object, path: _Path) -> InteractiveCatalog:
         data = _object(
             value,
             path,
@@ -1033,7 +1036,7 @@ class InteractiveFlow(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InteractiveFlow:
+    def _parse(cls, value: object, path: _Path) -> InteractiveFlow:
         data = _object(
             value,
             path,
@@ -1089,7 +1092,7 @@ class InteractiveCtaUrl(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InteractiveCtaUrl:
+    def _parse(cls, value: object, path: _Path) -> InteractiveCtaUrl:
         data = _object(
             value,
             path,
@@ -1135,7 +1138,7 @@ class TextImage(_Model):
         return {"messageType": "text_image", "text": self.text, "link": self.link}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TextImage:
+    def _parse(cls, value: object, path: _Path) -> TextImage:
         data = _object(value, path, ("text", "link"), {"messageType": "text_image"})
         return cls(text=_required(data, "text", path, _str), link=_required(data, "link", path, _str))
 
@@ -1162,7 +1165,7 @@ class TextButton(_Model):
         return {"messageType": "text_button", "text": self.text, "caption": self.caption, "action": self.action}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TextButton:
+    def _parse(cls, value: object, path: _Path) -> TextButton:
         data = _object(value, path, ("text", "caption", "action"), {"messageType": "text_button"})
         return cls(
             text=_required(data, "text", path, _str),
@@ -1202,7 +1205,7 @@ class TextImageButton(_Model):
         }
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TextImageButton:
+    def _parse(cls, value: object, path: _Path) -> TextImageButton:
         data = _object(value, path, ("text", "link", "caption", "action"), {"messageType": "text_image_button"})
         return cls(
             text=_required(data, "text", path, _str),
@@ -1247,7 +1250,7 @@ class TextVideo(_Model):
         }
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TextVideo:
+    def _parse(cls, value: object, path: _Path) -> TextVideo:
         data = _object(
             value,
             path,
@@ -1316,7 +1319,7 @@ class TextVideoButton(_Model):
         }
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TextVideoButton:
+    def _parse(cls, value: object, path: _Path) -> TextVideoButton:
         data = _object(
             value,
             path,
@@ -1354,7 +1357,7 @@ class Custom(_Model):
         return {"messageType": "custom", "type": self.type, "content": _dump(self.content)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Custom:
+    def _parse(cls, value: object, path: _Path) -> Custom:
         data = _object(value, path, ("type", "content"), {"messageType": "custom"})
         return cls(type=_required(data, "type", path, _str), content=_required(data, "content", path, _json_object))
 
@@ -1435,7 +1438,7 @@ class Contact(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Contact:
+    def _parse(cls, value: object, path: _Path) -> Contact:
         data = _object(value, path, ("name", "addresses", "birthday", "emails", "org", "phones", "urls"), {})
         return cls(
             name=_required(data, "name", path, ContactName._parse),
@@ -1446,6 +1449,18 @@ class Contact(_Model):
             phones=_or_default(data, "phones", path, _list(Phone._parse), None),
             urls=_or_default(data, "urls", path, _list(ContactUrl._parse), None),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> Contact:
+        self = object.__new__(cls)
+        _init(self, "name", ContactName._trusted(data["name"]))
+        _init(self, "addresses", [Address._trusted(item) for item in data.get("addresses", [])])
+        _init(self, "birthday", data.get("birthday"))
+        _init(self, "emails", [Email._trusted(item) for item in data.get("emails", [])])
+        _init(self, "org", None if (value := data.get("org")) is None else Org._trusted(value))
+        _init(self, "phones", [Phone._trusted(item) for item in data.get("phones", [])])
+        _init(self, "urls", [ContactUrl._trusted(item) for item in data.get("urls", [])])
+        return self
 
 
 class ContactName(_Model):
@@ -1497,7 +1512,7 @@ class ContactName(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ContactName:
+    def _parse(cls, value: object, path: _Path) -> ContactName:
         data = _object(
             value,
             path,
@@ -1512,6 +1527,17 @@ class ContactName(_Model):
             suffix=_optional(data, "suffix", path, _str),
             prefix=_optional(data, "prefix", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> ContactName:
+        self = object.__new__(cls)
+        _init(self, "formatted_name", data["formatted_name"])
+        _init(self, "first_name", data.get("first_name"))
+        _init(self, "last_name", data.get("last_name"))
+        _init(self, "middle_name", data.get("middle_name"))
+        _init(self, "suffix", data.get("suffix"))
+        _init(self, "prefix", data.get("prefix"))
+        return self
 
 
 class Address(_Model):
@@ -1571,7 +1597,7 @@ class Address(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Address:
+    def _parse(cls, value: object, path: _Path) -> Address:
         data = _object(value, path, ("street", "city", "state", "zip", "country", "country_code", "type"), {})
         return cls(
             street=_optional(data, "street", path, _str),
@@ -1582,6 +1608,18 @@ class Address(_Model):
             country_code=_optional(data, "country_code", path, _str),
             type=_optional(data, "type", path, _read_contact_kind),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> Address:
+        self = object.__new__(cls)
+        _init(self, "street", data.get("street"))
+        _init(self, "city", data.get("city"))
+        _init(self, "state", data.get("state"))
+        _init(self, "zip", data.get("zip"))
+        _init(self, "country", data.get("country"))
+        _init(self, "country_code", data.get("country_code"))
+        _init(self, "type", data.get("type"))
+        return self
 
 
 ContactKind = Literal["HOME", "WORK"]
@@ -1612,9 +1650,16 @@ class Email(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Email:
+    def _parse(cls, value: object, path: _Path) -> Email:
         data = _object(value, path, ("email", "type"), {})
         return cls(email=_required(data, "email", path, _str), type=_optional(data, "type", path, _read_contact_kind))
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> Email:
+        self = object.__new__(cls)
+        _init(self, "email", data["email"])
+        _init(self, "type", data.get("type"))
+        return self
 
 
 class Org(_Model):
@@ -1644,13 +1689,21 @@ class Org(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Org:
+    def _parse(cls, value: object, path: _Path) -> Org:
         data = _object(value, path, ("company", "department", "title"), {})
         return cls(
             company=_optional(data, "company", path, _str),
             department=_optional(data, "department", path, _str),
             title=_optional(data, "title", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> Org:
+        self = object.__new__(cls)
+        _init(self, "company", data.get("company"))
+        _init(self, "department", data.get("department"))
+        _init(self, "title", data.get("title"))
+        return self
 
 
 class Phone(_Model):
@@ -1678,13 +1731,21 @@ class Phone(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Phone:
+    def _parse(cls, value: object, path: _Path) -> Phone:
         data = _object(value, path, ("phone", "type", "wa_id"), {})
         return cls(
             phone=_required(data, "phone", path, _str),
             type=_optional(data, "type", path, _str),
             wa_id=_optional(data, "wa_id", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> Phone:
+        self = object.__new__(cls)
+        _init(self, "phone", data["phone"])
+        _init(self, "type", data.get("type"))
+        _init(self, "wa_id", data.get("wa_id"))
+        return self
 
 
 class ContactUrl(_Model):
@@ -1707,9 +1768,16 @@ class ContactUrl(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ContactUrl:
+    def _parse(cls, value: object, path: _Path) -> ContactUrl:
         data = _object(value, path, ("url", "type"), {})
         return cls(url=_required(data, "url", path, _str), type=_optional(data, "type", path, _read_contact_kind))
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> ContactUrl:
+        self = object.__new__(cls)
+        _init(self, "url", data["url"])
+        _init(self, "type", data.get("type"))
+        return self
 
 
 class TextHeader(_Model):
@@ -1728,7 +1796,7 @@ class TextHeader(_Model):
         return {"type": "text", "text": self.text}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TextHeader:
+    def _parse(cls, value: object, path: _Path) -> TextHeader:
         data = _object(value, path, ("text",), {"type": "text"})
         return cls(text=_required(data, "text", path, _str))
 
@@ -1749,7 +1817,7 @@ class ImageHeader(_Model):
         return {"type": "image", "image": _dump(self.image)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ImageHeader:
+    def _parse(cls, value: object, path: _Path) -> ImageHeader:
         data = _object(value, path, ("image",), {"type": "image"})
         return cls(image=_required(data, "image", path, MediaLink._parse))
 
@@ -1770,7 +1838,7 @@ class VideoHeader(_Model):
         return {"type": "video", "video": _dump(self.video)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> VideoHeader:
+    def _parse(cls, value: object, path: _Path) -> VideoHeader:
         data = _object(value, path, ("video",), {"type": "video"})
         return cls(video=_required(data, "video", path, MediaLink._parse))
 
@@ -1791,7 +1859,7 @@ class DocumentHeader(_Model):
         return {"type": "document", "document": _dump(self.document)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> DocumentHeader:
+    def _parse(cls, value: object, path: _Path) -> DocumentHeader:
         data = _object(value, path, ("document",), {"type": "document"})
         return cls(document=_required(data, "document", path, MediaLink._parse))
 
@@ -1820,7 +1888,7 @@ class MediaLink(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> MediaLink:
+    def _parse(cls, value: object, path: _Path) -> MediaLink:
         data = _object(value, path, ("link", "filename"), {})
         return cls(link=_required(data, "link", path, _str), filename=_optional(data, "filename", path, _str))
 
@@ -1839,7 +1907,7 @@ class InteractiveText(_Model):
         return {"text": self.text}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InteractiveText:
+    def _parse(cls, value: object, path: _Path) -> InteractiveText:
         data = _object(value, path, ("text",), {})
         return cls(text=_required(data, "text", path, _str))
 
@@ -1858,7 +1926,7 @@ class ButtonAction(_Model):
         return {"buttons": _dump(self.buttons)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ButtonAction:
+    def _parse(cls, value: object, path: _Path) -> ButtonAction:
         data = _object(value, path, ("buttons",), {})
         return cls(buttons=_required(data, "buttons", path, _list(ReplyButton._parse)))
 
@@ -1879,7 +1947,7 @@ class ReplyButton(_Model):
         return {"type": "reply", "reply": _dump(self.reply)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ReplyButton:
+    def _parse(cls, value: object, path: _Path) -> ReplyButton:
         data = _object(value, path, ("reply",), {"type": "reply"}, tags_required=False)
         return cls(reply=_required(data, "reply", path, Reply._parse))
 
@@ -1901,7 +1969,7 @@ class Reply(_Model):
         return {"id": self.id, "title": self.title}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Reply:
+    def _parse(cls, value: object, path: _Path) -> Reply:
         data = _object(value, path, ("id", "title"), {})
         return cls(id=_required(data, "id", path, _str), title=_required(data, "title", path, _str))
 
@@ -1923,7 +1991,7 @@ class ListAction(_Model):
         return {"button": self.button, "sections": _dump(self.sections)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ListAction:
+    def _parse(cls, value: object, path: _Path) -> ListAction:
         data = _object(value, path, ("button", "sections"), {})
         return cls(
             button=_required(data, "button", path, _str),
@@ -1952,7 +2020,7 @@ class ListSection(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ListSection:
+    def _parse(cls, value: object, path: _Path) -> ListSection:
         data = _object(value, path, ("title", "rows"), {})
         return cls(
             title=_optional(data, "title", path, _str),
@@ -1983,7 +2051,7 @@ class ListRow(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ListRow:
+    def _parse(cls, value: object, path: _Path) -> ListRow:
         data = _object(value, path, ("id", "title", "description"), {})
         return cls(
             id=_required(data, "id", path, _str),
@@ -2009,7 +2077,7 @@ class ProductRef(_Model):
         return {"catalog_id": self.catalog_id, "product_retailer_id": self.product_retailer_id}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ProductRef:
+    def _parse(cls, value: object, path: _Path) -> ProductRef:
         data = _object(value, path, ("catalog_id", "product_retailer_id"), {})
         return cls(
             catalog_id=_required(data, "catalog_id", path, _str),
@@ -2038,7 +2106,7 @@ class ProductListAction(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ProductListAction:
+    def _parse(cls, value: object, path: _Path) -> ProductListAction:
         data = _object(value, path, ("catalog_id", "sections"), {})
         return cls(
             catalog_id=_required(data, "catalog_id", path, _str),
@@ -2063,7 +2131,7 @@ class ProductSection(_Model):
         return {"title": self.title, "product_items": _dump(self.product_items)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ProductSection:
+    def _parse(cls, value: object, path: _Path) -> ProductSection:
         data = _object(value, path, ("title", "product_items"), {})
         return cls(
             title=_required(data, "title", path, _str),
@@ -2085,7 +2153,7 @@ class ProductItem(_Model):
         return {"product_retailer_id": self.product_retailer_id}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ProductItem:
+    def _parse(cls, value: object, path: _Path) -> ProductItem:
         data = _object(value, path, ("product_retailer_id",), {})
         return cls(product_retailer_id=_required(data, "product_retailer_id", path, _str))
 
@@ -2109,7 +2177,7 @@ class CatalogAction(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> CatalogAction:
+    def _parse(cls, value: object, path: _Path) -> CatalogAction:
         data = _object(value, path, ("parameters",), {"name": "catalog_message"}, tags_required=False)
         return cls(parameters=_optional(data, "parameters", path, CatalogParameters._parse))
 
@@ -2128,7 +2196,7 @@ class CatalogParameters(_Model):
         return {"thumbnail_product_retailer_id": self.thumbnail_product_retailer_id}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> CatalogParameters:
+    def _parse(cls, value: object, path: _Path) -> CatalogParameters:
         data = _object(value, path, ("thumbnail_product_retailer_id",), {})
         return cls(thumbnail_product_retailer_id=_required(data, "thumbnail_product_retailer_id", path, _str))
 
@@ -2149,7 +2217,7 @@ class FlowButton(_Model):
         return {"name": "flow", "parameters": _dump(self.parameters)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> FlowButton:
+    def _parse(cls, value: object, path: _Path) -> FlowButton:
         data = _object(value, path, ("parameters",), {"name": "flow"}, tags_required=False)
         return cls(parameters=_required(data, "parameters", path, FlowParameters._parse))
 
@@ -2216,7 +2284,7 @@ class FlowParameters(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> FlowParameters:
+    def _parse(cls, value: object, path: _Path) -> FlowParameters:
         data = _object(
             value,
             path,
@@ -2270,7 +2338,7 @@ class FlowPayload(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> FlowPayload:
+    def _parse(cls, value: object, path: _Path) -> FlowPayload:
         data = _object(value, path, ("screen", "data"), {})
         return cls(screen=_required(data, "screen", path, _str), data=_optional(data, "data", path, _json_object))
 
@@ -2291,7 +2359,7 @@ class CtaUrlButton(_Model):
         return {"name": "cta_url", "parameters": _dump(self.parameters)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> CtaUrlButton:
+    def _parse(cls, value: object, path: _Path) -> CtaUrlButton:
         data = _object(value, path, ("parameters",), {"name": "cta_url"}, tags_required=False)
         return cls(parameters=_required(data, "parameters", path, CtaUrlParameters._parse))
 
@@ -2313,7 +2381,7 @@ class CtaUrlParameters(_Model):
         return {"display_text": self.display_text, "url": self.url}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> CtaUrlParameters:
+    def _parse(cls, value: object, path: _Path) -> CtaUrlParameters:
         data = _object(value, path, ("display_text", "url"), {})
         return cls(display_text=_required(data, "display_text", path, _str), url=_required(data, "url", path, _str))
 
@@ -2365,7 +2433,7 @@ class Fallback(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Fallback:
+    def _parse(cls, value: object, path: _Path) -> Fallback:
         data = _object(value, path, ("id", "content", "duration", "rule"), {})
         return cls(
             id=_required(data, "id", path, _str),
@@ -2409,7 +2477,7 @@ class ProductAction(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ProductAction:
+    def _parse(cls, value: object, path: _Path) -> ProductAction:
         data = _object(value, path, ("thumbnailProductRetailerId", "sections"), {})
         return cls(
             thumbnail_product_retailer_id=_optional(data, "thumbnailProductRetailerId", path, _str),
@@ -2438,7 +2506,7 @@ class ProductActionSection(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ProductActionSection:
+    def _parse(cls, value: object, path: _Path) -> ProductActionSection:
         data = _object(value, path, ("title", "productRetailerIds"), {})
         return cls(
             title=_optional(data, "title", path, _str),
@@ -2468,7 +2536,7 @@ class FlowAction(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> FlowAction:
+    def _parse(cls, value: object, path: _Path) -> FlowAction:
         data = _object(value, path, ("flowToken", "flowActionData"), {})
         return cls(
             flow_token=_optional(data, "flowToken", path, _str),
@@ -2569,7 +2637,7 @@ class MassMessage(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> MassMessage:
+    def _parse(cls, value: object, path: _Path) -> MassMessage:
         data = _object(
             value,
             path,
@@ -2639,7 +2707,7 @@ class Recipient(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Recipient:
+    def _parse(cls, value: object, path: _Path) -> Recipient:
         data = _object(value, path, ("to", "params", "payload", "recipientType", "productAction", "flowAction"), {})
         return cls(
             to=_required(data, "to", path, _str),
@@ -2733,7 +2801,7 @@ class StatusEvent(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> StatusEvent:
+    def _parse(cls, value: object, path: _Path) -> StatusEvent:
         data = _object(
             value,
             path,
@@ -2763,6 +2831,25 @@ class StatusEvent(_Model):
             conversation=_optional(data, "conversation", path, Conversation._parse),
             pricing=_optional(data, "pricing", path, Pricing._parse),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> StatusEvent:
+        self = object.__new__(cls)
+        _init(self, "provider", data["provider"])
+        _init(self, "message_id", data["messageId"])
+        _init(self, "task_id", data.get("taskId"))
+        _init(self, "business", Business._trusted(data["business"]))
+        _init(self, "recipient", ChatUser._trusted(data["recipient"]))
+        _init(self, "status", _trusted_delivery_status(data["status"]))
+        _init(self, "timestamp_ms", data.get("timestampMs"))
+        _init(self, "errors", [DeliveryError._trusted(item) for item in data.get("errors", [])])
+        _init(
+            self,
+            "conversation",
+            None if (value := data.get("conversation")) is None else Conversation._trusted(value),
+        )
+        _init(self, "pricing", None if (value := data.get("pricing")) is None else Pricing._trusted(value))
+        return self
 
 
 class InboundEvent(_Model):
@@ -2821,7 +2908,7 @@ class InboundEvent(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundEvent:
+    def _parse(cls, value: object, path: _Path) -> InboundEvent:
         data = _object(
             value,
             path,
@@ -2837,6 +2924,18 @@ class InboundEvent(_Model):
             context=_optional(data, "context", path, ReplyContext._parse),
             content=_required(data, "content", path, _read_inbound_content),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundEvent:
+        self = object.__new__(cls)
+        _init(self, "provider", data["provider"])
+        _init(self, "message_id", data["messageId"])
+        _init(self, "business", Business._trusted(data["business"]))
+        _init(self, "sender", ChatUser._trusted(data["sender"]))
+        _init(self, "timestamp_ms", data.get("timestampMs"))
+        _init(self, "context", None if (value := data.get("context")) is None else ReplyContext._trusted(value))
+        _init(self, "content", _trusted_inbound_content(data["content"]))
+        return self
 
 
 class UnsupportedEvent(_Model):
@@ -2882,7 +2981,7 @@ class UnsupportedEvent(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> UnsupportedEvent:
+    def _parse(cls, value: object, path: _Path) -> UnsupportedEvent:
         data = _object(value, path, ("provider", "name", "raw", "reason", "accountId"), {"event": "unsupported"})
         return cls(
             provider=_required(data, "provider", path, _read_provider_kind),
@@ -2891,6 +2990,16 @@ class UnsupportedEvent(_Model):
             reason=_optional(data, "reason", path, _str),
             account_id=_optional(data, "accountId", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> UnsupportedEvent:
+        self = object.__new__(cls)
+        _init(self, "provider", data["provider"])
+        _init(self, "name", data["name"])
+        _init(self, "raw", data["raw"])
+        _init(self, "reason", data.get("reason"))
+        _init(self, "account_id", data.get("accountId"))
+        return self
 
 
 Event = Union[StatusEvent, InboundEvent, UnsupportedEvent]
@@ -2944,7 +3053,7 @@ class Business(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Business:
+    def _parse(cls, value: object, path: _Path) -> Business:
         data = _object(value, path, ("number", "displayNumber", "accountId", "custSpaceId"), {})
         return cls(
             number=_required(data, "number", path, _str),
@@ -2952,6 +3061,15 @@ class Business(_Model):
             account_id=_optional(data, "accountId", path, _str),
             cust_space_id=_optional(data, "custSpaceId", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> Business:
+        self = object.__new__(cls)
+        _init(self, "number", data["number"])
+        _init(self, "display_number", data.get("displayNumber"))
+        _init(self, "account_id", data.get("accountId"))
+        _init(self, "cust_space_id", data.get("custSpaceId"))
+        return self
 
 
 class ChatUser(_Model):
@@ -3000,7 +3118,7 @@ class ChatUser(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ChatUser:
+    def _parse(cls, value: object, path: _Path) -> ChatUser:
         data = _object(value, path, ("phone", "userId", "parentUserId", "username", "name"), {})
         return cls(
             phone=_optional(data, "phone", path, _str),
@@ -3009,6 +3127,16 @@ class ChatUser(_Model):
             username=_optional(data, "username", path, _str),
             name=_optional(data, "name", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> ChatUser:
+        self = object.__new__(cls)
+        _init(self, "phone", data.get("phone"))
+        _init(self, "user_id", data.get("userId"))
+        _init(self, "parent_user_id", data.get("parentUserId"))
+        _init(self, "username", data.get("username"))
+        _init(self, "name", data.get("name"))
+        return self
 
 
 class OtherDeliveryStatus(_Model):
@@ -3025,9 +3153,15 @@ class OtherDeliveryStatus(_Model):
         return {"other": self.other}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> OtherDeliveryStatus:
+    def _parse(cls, value: object, path: _Path) -> OtherDeliveryStatus:
         data = _object(value, path, ("other",), {})
         return cls(other=_required(data, "other", path, _str))
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> OtherDeliveryStatus:
+        self = object.__new__(cls)
+        _init(self, "other", data["other"])
+        return self
 
 
 DeliveryStatus = Union[
@@ -3075,13 +3209,21 @@ class DeliveryError(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> DeliveryError:
+    def _parse(cls, value: object, path: _Path) -> DeliveryError:
         data = _object(value, path, ("code", "title", "description"), {})
         return cls(
             code=_required(data, "code", path, _str),
             title=_optional(data, "title", path, _str),
             description=_optional(data, "description", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> DeliveryError:
+        self = object.__new__(cls)
+        _init(self, "code", data["code"])
+        _init(self, "title", data.get("title"))
+        _init(self, "description", data.get("description"))
+        return self
 
 
 class Conversation(_Model):
@@ -3112,13 +3254,21 @@ class Conversation(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Conversation:
+    def _parse(cls, value: object, path: _Path) -> Conversation:
         data = _object(value, path, ("id", "category", "expiresAtMs"), {})
         return cls(
             id=_optional(data, "id", path, _str),
             category=_optional(data, "category", path, _str),
             expires_at_ms=_optional(data, "expiresAtMs", path, _int),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> Conversation:
+        self = object.__new__(cls)
+        _init(self, "id", data.get("id"))
+        _init(self, "category", data.get("category"))
+        _init(self, "expires_at_ms", data.get("expiresAtMs"))
+        return self
 
 
 class Pricing(_Model):
@@ -3160,7 +3310,7 @@ class Pricing(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> Pricing:
+    def _parse(cls, value: object, path: _Path) -> Pricing:
         data = _object(value, path, ("billable", "model", "type", "category"), {})
         return cls(
             billable=_optional(data, "billable", path, _bool),
@@ -3168,6 +3318,15 @@ class Pricing(_Model):
             type=_optional(data, "type", path, _str),
             category=_optional(data, "category", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> Pricing:
+        self = object.__new__(cls)
+        _init(self, "billable", data.get("billable"))
+        _init(self, "model", data.get("model"))
+        _init(self, "type", data.get("type"))
+        _init(self, "category", data.get("category"))
+        return self
 
 
 class ReplyContext(_Model):
@@ -3209,7 +3368,7 @@ class ReplyContext(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> ReplyContext:
+    def _parse(cls, value: object, path: _Path) -> ReplyContext:
         data = _object(value, path, ("messageId", "from", "forwarded", "frequentlyForwarded"), {})
         return cls(
             message_id=_optional(data, "messageId", path, _str),
@@ -3217,6 +3376,15 @@ class ReplyContext(_Model):
             forwarded=_or_default(data, "forwarded", path, _bool, False),
             frequently_forwarded=_or_default(data, "frequentlyForwarded", path, _bool, False),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> ReplyContext:
+        self = object.__new__(cls)
+        _init(self, "message_id", data.get("messageId"))
+        _init(self, "from_", data.get("from"))
+        _init(self, "forwarded", data.get("forwarded", False))
+        _init(self, "frequently_forwarded", data.get("frequentlyForwarded", False))
+        return self
 
 
 class InboundText(_Model):
@@ -3235,9 +3403,15 @@ class InboundText(_Model):
         return {"type": "text", "body": self.body}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundText:
+    def _parse(cls, value: object, path: _Path) -> InboundText:
         data = _object(value, path, ("body",), {"type": "text"})
         return cls(body=_required(data, "body", path, _str))
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundText:
+        self = object.__new__(cls)
+        _init(self, "body", data["body"])
+        return self
 
 
 class InboundImage(_Model):
@@ -3289,7 +3463,7 @@ class InboundImage(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundImage:
+    def _parse(cls, value: object, path: _Path) -> InboundImage:
         data = _object(value, path, ("id", "mimeType", "sha256", "url", "caption"), {"type": "image"})
         return cls(
             id=_optional(data, "id", path, _str),
@@ -3298,6 +3472,16 @@ class InboundImage(_Model):
             url=_optional(data, "url", path, _str),
             caption=_optional(data, "caption", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundImage:
+        self = object.__new__(cls)
+        _init(self, "id", data.get("id"))
+        _init(self, "mime_type", data.get("mimeType"))
+        _init(self, "sha256", data.get("sha256"))
+        _init(self, "url", data.get("url"))
+        _init(self, "caption", data.get("caption"))
+        return self
 
 
 class InboundVideo(_Model):
@@ -3349,7 +3533,7 @@ class InboundVideo(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundVideo:
+    def _parse(cls, value: object, path: _Path) -> InboundVideo:
         data = _object(value, path, ("id", "mimeType", "sha256", "url", "caption"), {"type": "video"})
         return cls(
             id=_optional(data, "id", path, _str),
@@ -3358,6 +3542,16 @@ class InboundVideo(_Model):
             url=_optional(data, "url", path, _str),
             caption=_optional(data, "caption", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundVideo:
+        self = object.__new__(cls)
+        _init(self, "id", data.get("id"))
+        _init(self, "mime_type", data.get("mimeType"))
+        _init(self, "sha256", data.get("sha256"))
+        _init(self, "url", data.get("url"))
+        _init(self, "caption", data.get("caption"))
+        return self
 
 
 class InboundAudio(_Model):
@@ -3413,7 +3607,7 @@ class InboundAudio(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundAudio:
+    def _parse(cls, value: object, path: _Path) -> InboundAudio:
         data = _object(value, path, ("id", "mimeType", "sha256", "url", "caption", "voice"), {"type": "audio"})
         return cls(
             id=_optional(data, "id", path, _str),
@@ -3423,6 +3617,17 @@ class InboundAudio(_Model):
             caption=_optional(data, "caption", path, _str),
             voice=_or_default(data, "voice", path, _bool, False),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundAudio:
+        self = object.__new__(cls)
+        _init(self, "id", data.get("id"))
+        _init(self, "mime_type", data.get("mimeType"))
+        _init(self, "sha256", data.get("sha256"))
+        _init(self, "url", data.get("url"))
+        _init(self, "caption", data.get("caption"))
+        _init(self, "voice", data.get("voice", False))
+        return self
 
 
 class InboundDocument(_Model):
@@ -3478,7 +3683,7 @@ class InboundDocument(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundDocument:
+    def _parse(cls, value: object, path: _Path) -> InboundDocument:
         data = _object(value, path, ("id", "mimeType", "sha256", "url", "caption", "filename"), {"type": "document"})
         return cls(
             id=_optional(data, "id", path, _str),
@@ -3488,6 +3693,17 @@ class InboundDocument(_Model):
             caption=_optional(data, "caption", path, _str),
             filename=_optional(data, "filename", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundDocument:
+        self = object.__new__(cls)
+        _init(self, "id", data.get("id"))
+        _init(self, "mime_type", data.get("mimeType"))
+        _init(self, "sha256", data.get("sha256"))
+        _init(self, "url", data.get("url"))
+        _init(self, "caption", data.get("caption"))
+        _init(self, "filename", data.get("filename"))
+        return self
 
 
 class InboundSticker(_Model):
@@ -3543,7 +3759,7 @@ class InboundSticker(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundSticker:
+    def _parse(cls, value: object, path: _Path) -> InboundSticker:
         data = _object(value, path, ("id", "mimeType", "sha256", "url", "caption", "animated"), {"type": "sticker"})
         return cls(
             id=_optional(data, "id", path, _str),
@@ -3553,6 +3769,17 @@ class InboundSticker(_Model):
             caption=_optional(data, "caption", path, _str),
             animated=_or_default(data, "animated", path, _bool, False),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundSticker:
+        self = object.__new__(cls)
+        _init(self, "id", data.get("id"))
+        _init(self, "mime_type", data.get("mimeType"))
+        _init(self, "sha256", data.get("sha256"))
+        _init(self, "url", data.get("url"))
+        _init(self, "caption", data.get("caption"))
+        _init(self, "animated", data.get("animated", False))
+        return self
 
 
 class InboundLocation(_Model):
@@ -3598,7 +3825,7 @@ class InboundLocation(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundLocation:
+    def _parse(cls, value: object, path: _Path) -> InboundLocation:
         data = _object(value, path, ("latitude", "longitude", "name", "address", "url"), {"type": "location"})
         return cls(
             latitude=_required(data, "latitude", path, _float),
@@ -3607,6 +3834,16 @@ class InboundLocation(_Model):
             address=_optional(data, "address", path, _str),
             url=_optional(data, "url", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundLocation:
+        self = object.__new__(cls)
+        _init(self, "latitude", float(data["latitude"]))
+        _init(self, "longitude", float(data["longitude"]))
+        _init(self, "name", data.get("name"))
+        _init(self, "address", data.get("address"))
+        _init(self, "url", data.get("url"))
+        return self
 
 
 class InboundContacts(_Model):
@@ -3625,9 +3862,15 @@ class InboundContacts(_Model):
         return {"type": "contacts", "contacts": _dump(self.contacts)}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundContacts:
+    def _parse(cls, value: object, path: _Path) -> InboundContacts:
         data = _object(value, path, ("contacts",), {"type": "contacts"})
         return cls(contacts=_required(data, "contacts", path, _list(Contact._parse)))
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundContacts:
+        self = object.__new__(cls)
+        _init(self, "contacts", [Contact._trusted(item) for item in data["contacts"]])
+        return self
 
 
 class InboundQuickReply(_Model):
@@ -3654,9 +3897,16 @@ class InboundQuickReply(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundQuickReply:
+    def _parse(cls, value: object, path: _Path) -> InboundQuickReply:
         data = _object(value, path, ("payload", "text"), {"type": "quick_reply"})
         return cls(payload=_optional(data, "payload", path, _str), text=_optional(data, "text", path, _str))
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundQuickReply:
+        self = object.__new__(cls)
+        _init(self, "payload", data.get("payload"))
+        _init(self, "text", data.get("text"))
+        return self
 
 
 class InboundButtonReply(_Model):
@@ -3678,9 +3928,16 @@ class InboundButtonReply(_Model):
         return {"type": "button_reply", "id": self.id, "title": self.title}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundButtonReply:
+    def _parse(cls, value: object, path: _Path) -> InboundButtonReply:
         data = _object(value, path, ("id", "title"), {"type": "button_reply"})
         return cls(id=_required(data, "id", path, _str), title=_required(data, "title", path, _str))
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundButtonReply:
+        self = object.__new__(cls)
+        _init(self, "id", data["id"])
+        _init(self, "title", data["title"])
+        return self
 
 
 class InboundListReply(_Model):
@@ -3708,13 +3965,21 @@ class InboundListReply(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundListReply:
+    def _parse(cls, value: object, path: _Path) -> InboundListReply:
         data = _object(value, path, ("id", "title", "description"), {"type": "list_reply"})
         return cls(
             id=_required(data, "id", path, _str),
             title=_required(data, "title", path, _str),
             description=_optional(data, "description", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundListReply:
+        self = object.__new__(cls)
+        _init(self, "id", data["id"])
+        _init(self, "title", data["title"])
+        _init(self, "description", data.get("description"))
+        return self
 
 
 class InboundFlowReply(_Model):
@@ -3744,13 +4009,21 @@ class InboundFlowReply(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundFlowReply:
+    def _parse(cls, value: object, path: _Path) -> InboundFlowReply:
         data = _object(value, path, ("responseJson", "body", "name"), {"type": "flow_reply"})
         return cls(
             response_json=_required(data, "responseJson", path, _str),
             body=_optional(data, "body", path, _str),
             name=_optional(data, "name", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundFlowReply:
+        self = object.__new__(cls)
+        _init(self, "response_json", data["responseJson"])
+        _init(self, "body", data.get("body"))
+        _init(self, "name", data.get("name"))
+        return self
 
 
 class InboundReaction(_Model):
@@ -3772,9 +4045,16 @@ class InboundReaction(_Model):
         return {"type": "reaction", "messageId": self.message_id, "emoji": self.emoji}
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundReaction:
+    def _parse(cls, value: object, path: _Path) -> InboundReaction:
         data = _object(value, path, ("messageId", "emoji"), {"type": "reaction"})
         return cls(message_id=_required(data, "messageId", path, _str), emoji=_required(data, "emoji", path, _str))
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundReaction:
+        self = object.__new__(cls)
+        _init(self, "message_id", data["messageId"])
+        _init(self, "emoji", data["emoji"])
+        return self
 
 
 class InboundOrder(_Model):
@@ -3812,13 +4092,21 @@ class InboundOrder(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundOrder:
+    def _parse(cls, value: object, path: _Path) -> InboundOrder:
         data = _object(value, path, ("catalogId", "text", "items"), {"type": "order"})
         return cls(
             catalog_id=_optional(data, "catalogId", path, _str),
             text=_optional(data, "text", path, _str),
             items=_or_default(data, "items", path, _list(OrderItem._parse), None),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundOrder:
+        self = object.__new__(cls)
+        _init(self, "catalog_id", data.get("catalogId"))
+        _init(self, "text", data.get("text"))
+        _init(self, "items", [OrderItem._trusted(item) for item in data.get("items", [])])
+        return self
 
 
 class InboundSystem(_Model):
@@ -3856,13 +4144,21 @@ class InboundSystem(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundSystem:
+    def _parse(cls, value: object, path: _Path) -> InboundSystem:
         data = _object(value, path, ("body", "systemType", "newPhone"), {"type": "system"})
         return cls(
             body=_optional(data, "body", path, _str),
             system_type=_optional(data, "systemType", path, _str),
             new_phone=_optional(data, "newPhone", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundSystem:
+        self = object.__new__(cls)
+        _init(self, "body", data.get("body"))
+        _init(self, "system_type", data.get("systemType"))
+        _init(self, "new_phone", data.get("newPhone"))
+        return self
 
 
 class InboundUnsupported(_Model):
@@ -3890,13 +4186,21 @@ class InboundUnsupported(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> InboundUnsupported:
+    def _parse(cls, value: object, path: _Path) -> InboundUnsupported:
         data = _object(value, path, ("messageType", "raw", "reason"), {"type": "unsupported"})
         return cls(
             message_type=_required(data, "messageType", path, _str),
             raw=_required(data, "raw", path, _str),
             reason=_optional(data, "reason", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> InboundUnsupported:
+        self = object.__new__(cls)
+        _init(self, "message_type", data["messageType"])
+        _init(self, "raw", data["raw"])
+        _init(self, "reason", data.get("reason"))
+        return self
 
 
 InboundContent = Union[
@@ -3957,7 +4261,7 @@ class OrderItem(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> OrderItem:
+    def _parse(cls, value: object, path: _Path) -> OrderItem:
         data = _object(value, path, ("productRetailerId", "quantity", "itemPrice", "currency"), {})
         return cls(
             product_retailer_id=_required(data, "productRetailerId", path, _str),
@@ -3965,6 +4269,15 @@ class OrderItem(_Model):
             item_price=_optional(data, "itemPrice", path, _float),
             currency=_optional(data, "currency", path, _str),
         )
+
+    @classmethod
+    def _trusted(cls, data: Mapping[str, Any]) -> OrderItem:
+        self = object.__new__(cls)
+        _init(self, "product_retailer_id", data["productRetailerId"])
+        _init(self, "quantity", data.get("quantity"))
+        _init(self, "item_price", None if (value := data.get("itemPrice")) is None else float(value))
+        _init(self, "currency", data.get("currency"))
+        return self
 
 
 CamsPushKind = Literal["status", "inbound"]
@@ -4026,7 +4339,7 @@ class HistoryQuery(_Model):
     page: int | None
     """The page, from 1 (the first when unset)."""
     page_size: int | None
-    """Records per page, 1–1,000 (100 when unset: [``crate::cams::unverified::PAGE_SIZE``])."""
+    """Records per page, 1–1,000 (100 when unset)."""
 
     def __init__(
         self,
@@ -4084,7 +4397,7 @@ class HistoryQuery(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> HistoryQuery:
+    def _parse(cls, value: object, path: _Path) -> HistoryQuery:
         data = _object(
             value,
             path,
@@ -4161,7 +4474,7 @@ class HistoryPage(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> HistoryPage:
+    def _parse(cls, value: object, path: _Path) -> HistoryPage:
         data = _object(value, path, ("records", "page", "pageSize", "nextPage"), {})
         return cls(
             records=_required(data, "records", path, _list(HistoryRecord._parse)),
@@ -4309,7 +4622,7 @@ class HistoryRecord(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> HistoryRecord:
+    def _parse(cls, value: object, path: _Path) -> HistoryRecord:
         data = _object(
             value,
             path,
@@ -4388,7 +4701,7 @@ class TemplateQuery(_Model):
     page: int | None
     """The page, from 1 (the first when unset)."""
     page_size: int | None
-    """Templates per page, 1–1,000 (100 when unset: [``crate::cams::unverified::PAGE_SIZE``])."""
+    """Templates per page, 1–1,000 (100 when unset)."""
 
     def __init__(
         self,
@@ -4436,7 +4749,7 @@ class TemplateQuery(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TemplateQuery:
+    def _parse(cls, value: object, path: _Path) -> TemplateQuery:
         data = _object(
             value,
             path,
@@ -4497,7 +4810,7 @@ class TemplatePage(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TemplatePage:
+    def _parse(cls, value: object, path: _Path) -> TemplatePage:
         data = _object(value, path, ("templates", "total", "page", "pageSize", "nextPage"), {})
         return cls(
             templates=_required(data, "templates", path, _list(TemplateSummary._parse)),
@@ -4568,7 +4881,7 @@ class TemplateSummary(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TemplateSummary:
+    def _parse(cls, value: object, path: _Path) -> TemplateSummary:
         data = _object(
             value,
             path,
@@ -4631,7 +4944,7 @@ class TemplateRef(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TemplateRef:
+    def _parse(cls, value: object, path: _Path) -> TemplateRef:
         data = _object(value, path, ("code", "name", "language", "templateType", "custSpaceId"), {})
         return cls(
             code=_optional(data, "code", path, _str),
@@ -4738,7 +5051,7 @@ class TemplateDetail(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TemplateDetail:
+    def _parse(cls, value: object, path: _Path) -> TemplateDetail:
         data = _object(
             value,
             path,
@@ -4829,7 +5142,7 @@ class TemplateComponent(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TemplateComponent:
+    def _parse(cls, value: object, path: _Path) -> TemplateComponent:
         data = _object(value, path, ("kind", "format", "text", "url", "caption", "fileName", "buttons"), {})
         return cls(
             kind=_required(data, "kind", path, _str),
@@ -4892,7 +5205,7 @@ class TemplateButton(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> TemplateButton:
+    def _parse(cls, value: object, path: _Path) -> TemplateButton:
         data = _object(value, path, ("kind", "text", "url", "urlType", "phoneNumber", "flowId"), {})
         return cls(
             kind=_required(data, "kind", path, _str),
@@ -4926,7 +5239,7 @@ class PhoneNumberQuery(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> PhoneNumberQuery:
+    def _parse(cls, value: object, path: _Path) -> PhoneNumberQuery:
         data = _object(value, path, ("status", "custSpaceId"), {})
         return cls(
             status=_optional(data, "status", path, _str),
@@ -5011,7 +5324,7 @@ class PhoneNumber(_Model):
         return data
 
     @classmethod
-    def _parse(cls, value: object, path: str) -> PhoneNumber:
+    def _parse(cls, value: object, path: _Path) -> PhoneNumber:
         data = _object(
             value,
             path,
@@ -5063,21 +5376,25 @@ def _dump(value: object, depth: int = 0) -> Any:
     return value
 
 
-def _at(path: str, key: str | int) -> str:
-    """The path of ``key`` (a field, or an index) in the value at ``path``."""
+def _text(path: _Path) -> str:
+    """``path`` as text: fields joined by dots, indexes in brackets; ``""`` for the top."""
+    if not path:
+        return ""
+    parent, key = path
+    head = _text(parent)
     if isinstance(key, int):
-        return f"{path}[{key}]"
-    return f"{path}.{key}" if path else key
+        return f"{head}[{key}]"
+    return f"{head}.{key}" if head else key
 
 
-def _wrong_type(path: str, expected: str, value: object) -> TypeError:
-    where = f"{path}: " if path else ""
-    return TypeError(f"{where}expected {expected}, found {type(value).__name__}")
+def _wrong_type(path: _Path, expected: str, value: object) -> TypeError:
+    where, found = _text(path), f"expected {expected}, found {type(value).__name__}"
+    return TypeError(f"{where}: {found}" if where else found)
 
 
 def _object(
     value: object,
-    path: str,
+    path: _Path,
     keys: tuple[str, ...],
     tags: Mapping[str, str],
     *,
@@ -5092,78 +5409,80 @@ def _object(
     for alias, key in (aliases or {}).items():
         if alias in value:
             if key in value:
-                raise ValueError(f"{_at(path, alias)}: duplicate of {key!r}")
+                raise ValueError(f"{_text((path, alias))}: duplicate of {key!r}")
             value = {key if name == alias else name: item for name, item in value.items()}
     for key in value:
         if key not in keys and key not in tags:
-            raise ValueError(f"{_at(path, str(key))}: unknown field")
+            raise ValueError(f"{_text((path, str(key)))}: unknown field")
     for key, tag in tags.items():
         if (key in value or tags_required) and value.get(key) != tag:
-            raise ValueError(f"{_at(path, key)}: expected {tag!r}, found {value.get(key)!r}")
+            raise ValueError(f"{_text((path, key))}: expected {tag!r}, found {value.get(key)!r}")
     return value
 
 
-def _variant(value: object, path: str, tag: str, members: Mapping[str, Callable[[object, str], _T]]) -> _T:
+def _variant(value: object, path: _Path, tag: str, members: Mapping[str, Callable[[object, _Path], _T]]) -> _T:
     """``value`` read by the member of a union its ``tag`` names."""
     if not isinstance(value, Mapping):
         raise _wrong_type(path, "an object", value)
     kind = value.get(tag)
     if not isinstance(kind, str) or kind not in members:
         expected = ", ".join(map(repr, members))
-        raise ValueError(f"{_at(path, tag)}: expected one of {expected}, found {kind!r}")
+        raise ValueError(f"{_text((path, tag))}: expected one of {expected}, found {kind!r}")
     return members[kind](value, path)
 
 
-def _required(data: Mapping[str, object], key: str, path: str, read: Callable[[object, str], _T]) -> _T:
+def _required(data: Mapping[str, object], key: str, path: _Path, read: Callable[[object, _Path], _T]) -> _T:
     """The field ``key``, which must be present."""
     if key not in data:
-        raise ValueError(f"{_at(path, key)}: missing")
-    return read(data[key], _at(path, key))
+        raise ValueError(f"{_text((path, key))}: missing")
+    return read(data[key], (path, key))
 
 
-def _optional(data: Mapping[str, object], key: str, path: str, read: Callable[[object, str], _T]) -> _T | None:
+def _optional(data: Mapping[str, object], key: str, path: _Path, read: Callable[[object, _Path], _T]) -> _T | None:
     """The field ``key``; ``None`` when absent or null."""
     value = data.get(key)
-    return None if value is None else read(value, _at(path, key))
+    return None if value is None else read(value, (path, key))
 
 
-def _or_default(data: Mapping[str, object], key: str, path: str, read: Callable[[object, str], _T], default: _T) -> _T:
+def _or_default(
+    data: Mapping[str, object], key: str, path: _Path, read: Callable[[object, _Path], _T], default: _T
+) -> _T:
     """The field ``key``; ``default`` when absent."""
-    return read(data[key], _at(path, key)) if key in data else default
+    return read(data[key], (path, key)) if key in data else default
 
 
-def _str(value: object, path: str) -> str:
+def _str(value: object, path: _Path) -> str:
     if isinstance(value, str):
         return value
     raise _wrong_type(path, "a string", value)
 
 
-def _int(value: object, path: str) -> int:
+def _int(value: object, path: _Path) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     raise _wrong_type(path, "an integer", value)
 
 
-def _float(value: object, path: str) -> float:
+def _float(value: object, path: _Path) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     raise _wrong_type(path, "a number", value)
 
 
-def _bool(value: object, path: str) -> bool:
+def _bool(value: object, path: _Path) -> bool:
     if isinstance(value, bool):
         return value
     raise _wrong_type(path, "a boolean", value)
 
 
-def _choice(value: object, path: str, choices: tuple[str, ...]) -> str:
+def _choice(value: object, path: _Path, choices: tuple[str, ...]) -> str:
     if isinstance(value, str) and value in choices:
         return value
-    raise ValueError(f"{path}: expected one of {', '.join(map(repr, choices))}, found {value!r}")
+    raise ValueError(f"{_text(path)}: expected one of {', '.join(map(repr, choices))}, found {value!r}")
 
 
 def _open_choice(
-    value: object, path: str, names: tuple[str, ...], keyed: Mapping[str, Callable[[object, str], _T]]
+    value: object, path: _Path, names: tuple[str, ...], keyed: Mapping[str, Callable[[object, _Path], _T]]
 ) -> str | _T:
     """``value`` as one of the strings ``names``, or as an object of one key, read by the
     reader ``keyed`` has for that key."""
@@ -5174,30 +5493,30 @@ def _open_choice(
         if key in keyed:
             return keyed[key](value, path)
     expected = ", ".join([*map(repr, names), *(f"{{{key!r}: ...}}" for key in keyed)])
-    raise ValueError(f"{path}: expected one of {expected}, found {value!r}")
+    raise ValueError(f"{_text(path)}: expected one of {expected}, found {value!r}")
 
 
-def _list(read: Callable[[object, str], _T]) -> Callable[[object, str], list[_T]]:
+def _list(read: Callable[[object, _Path], _T]) -> Callable[[object, _Path], list[_T]]:
     """A reader of arrays whose items ``read`` reads."""
 
-    def read_list(value: object, path: str) -> list[_T]:
+    def read_list(value: object, path: _Path) -> list[_T]:
         if not isinstance(value, (list, tuple)):
             raise _wrong_type(path, "an array", value)
-        return [read(item, _at(path, index)) for index, item in enumerate(value)]
+        return [read(item, (path, index)) for index, item in enumerate(value)]
 
     return read_list
 
 
-def _map(read: Callable[[object, str], _T]) -> Callable[[object, str], dict[str, _T]]:
+def _map(read: Callable[[object, _Path], _T]) -> Callable[[object, _Path], dict[str, _T]]:
     """A reader of objects with any keys, whose values ``read`` reads."""
 
-    def read_map(value: object, path: str) -> dict[str, _T]:
-        return {key: read(item, _at(path, key)) for key, item in _json_object(value, path).items()}
+    def read_map(value: object, path: _Path) -> dict[str, _T]:
+        return {key: read(item, (path, key)) for key, item in _json_object(value, path).items()}
 
     return read_map
 
 
-def _json_object(value: object, path: str) -> dict[str, Any]:
+def _json_object(value: object, path: _Path) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise _wrong_type(path, "an object", value)
     for key in value:
@@ -5206,71 +5525,92 @@ def _json_object(value: object, path: str) -> dict[str, Any]:
     return dict(value)
 
 
-def _read_channel(value: object, path: str) -> Channel:
+def _trusted_open(value: Any, keyed: Mapping[str, Callable[[Mapping[str, Any]], _T]]) -> str | _T:
+    """A valid value of an open enum: its string, or the object of one key built by the
+    builder ``keyed`` has for that key."""
+    if isinstance(value, str):
+        return value
+    (key,) = value
+    return keyed[key](value)
+
+
+def _read_channel(value: object, path: _Path) -> Channel:
     return cast(Channel, _choice(value, path, get_args(Channel)))
 
 
-def _read_interactive(value: object, path: str) -> Interactive:
+def _read_interactive(value: object, path: _Path) -> Interactive:
     return _variant(value, path, "type", _INTERACTIVE_MEMBERS)
 
 
-def _read_content(value: object, path: str) -> Content:
+def _read_content(value: object, path: _Path) -> Content:
     return _variant(value, path, "messageType", _CONTENT_MEMBERS)
 
 
-def _read_contact_kind(value: object, path: str) -> ContactKind:
+def _read_contact_kind(value: object, path: _Path) -> ContactKind:
     return cast(ContactKind, _choice(value, path, get_args(ContactKind)))
 
 
-def _read_header(value: object, path: str) -> Header:
+def _read_header(value: object, path: _Path) -> Header:
     return _variant(value, path, "type", _HEADER_MEMBERS)
 
 
-def _read_flow_mode(value: object, path: str) -> FlowMode:
+def _read_flow_mode(value: object, path: _Path) -> FlowMode:
     return cast(FlowMode, _choice(value, path, get_args(FlowMode)))
 
 
-def _read_recipient_type(value: object, path: str) -> RecipientType:
+def _read_recipient_type(value: object, path: _Path) -> RecipientType:
     return cast(RecipientType, _choice(value, path, get_args(RecipientType)))
 
 
-def _read_fallback_rule(value: object, path: str) -> FallbackRule:
+def _read_fallback_rule(value: object, path: _Path) -> FallbackRule:
     return cast(FallbackRule, _choice(value, path, get_args(FallbackRule)))
 
 
-def _read_viber_label(value: object, path: str) -> ViberLabel:
+def _read_viber_label(value: object, path: _Path) -> ViberLabel:
     return cast(ViberLabel, _choice(value, path, get_args(ViberLabel)))
 
 
-def _read_event(value: object, path: str) -> Event:
+def _read_event(value: object, path: _Path) -> Event:
     return _variant(value, path, "event", _EVENT_MEMBERS)
 
 
-def _read_provider_kind(value: object, path: str) -> ProviderKind:
+def _trusted_event(value: Mapping[str, Any]) -> Event:
+    return _EVENT_TRUSTED[value["event"]](value)
+
+
+def _read_provider_kind(value: object, path: _Path) -> ProviderKind:
     return cast(ProviderKind, _choice(value, path, get_args(ProviderKind)))
 
 
-def _read_delivery_status(value: object, path: str) -> DeliveryStatus:
+def _read_delivery_status(value: object, path: _Path) -> DeliveryStatus:
     return cast(DeliveryStatus, _open_choice(value, path, ("sent", "delivered", "read", "played", "failed", "deleted", "subscribe", "unsubscribe"), _DELIVERY_STATUS_KEYED))
 
 
-def _read_inbound_content(value: object, path: str) -> InboundContent:
+def _trusted_delivery_status(value: Any) -> DeliveryStatus:
+    return cast(DeliveryStatus, _trusted_open(value, _DELIVERY_STATUS_TRUSTED))
+
+
+def _read_inbound_content(value: object, path: _Path) -> InboundContent:
     return _variant(value, path, "type", _INBOUND_CONTENT_MEMBERS)
 
 
-def _read_cams_push_kind(value: object, path: str) -> CamsPushKind:
+def _trusted_inbound_content(value: Mapping[str, Any]) -> InboundContent:
+    return _INBOUND_CONTENT_TRUSTED[value["type"]](value)
+
+
+def _read_cams_push_kind(value: object, path: _Path) -> CamsPushKind:
     return cast(CamsPushKind, _choice(value, path, get_args(CamsPushKind)))
 
 
-def _read_signature_match(value: object, path: str) -> SignatureMatch:
+def _read_signature_match(value: object, path: _Path) -> SignatureMatch:
     return cast(SignatureMatch, _choice(value, path, get_args(SignatureMatch)))
 
 
-def _read_direction(value: object, path: str) -> Direction:
+def _read_direction(value: object, path: _Path) -> Direction:
     return cast(Direction, _choice(value, path, get_args(Direction)))
 
 
-_INTERACTIVE_MEMBERS: Mapping[str, Callable[[object, str], Interactive]] = {
+_INTERACTIVE_MEMBERS: Mapping[str, Callable[[object, _Path], Interactive]] = {
     "button": InteractiveButton._parse,
     "list": InteractiveList._parse,
     "product": InteractiveProduct._parse,
@@ -5280,7 +5620,7 @@ _INTERACTIVE_MEMBERS: Mapping[str, Callable[[object, str], Interactive]] = {
     "cta_url": InteractiveCtaUrl._parse,
 }
 
-_CONTENT_MEMBERS: Mapping[str, Callable[[object, str], Content]] = {
+_CONTENT_MEMBERS: Mapping[str, Callable[[object, _Path], Content]] = {
     "text": Text._parse,
     "image": Image._parse,
     "video": Video._parse,
@@ -5299,22 +5639,32 @@ _CONTENT_MEMBERS: Mapping[str, Callable[[object, str], Content]] = {
     "custom": Custom._parse,
 }
 
-_HEADER_MEMBERS: Mapping[str, Callable[[object, str], Header]] = {
+_HEADER_MEMBERS: Mapping[str, Callable[[object, _Path], Header]] = {
     "text": TextHeader._parse,
     "image": ImageHeader._parse,
     "video": VideoHeader._parse,
     "document": DocumentHeader._parse,
 }
 
-_EVENT_MEMBERS: Mapping[str, Callable[[object, str], Event]] = {
+_EVENT_MEMBERS: Mapping[str, Callable[[object, _Path], Event]] = {
     "status": StatusEvent._parse,
     "inbound": InboundEvent._parse,
     "unsupported": UnsupportedEvent._parse,
 }
 
-_DELIVERY_STATUS_KEYED: Mapping[str, Callable[[object, str], DeliveryStatus]] = {"other": OtherDeliveryStatus._parse}
+_EVENT_TRUSTED: Mapping[str, Callable[[Mapping[str, Any]], Event]] = {
+    "status": StatusEvent._trusted,
+    "inbound": InboundEvent._trusted,
+    "unsupported": UnsupportedEvent._trusted,
+}
 
-_INBOUND_CONTENT_MEMBERS: Mapping[str, Callable[[object, str], InboundContent]] = {
+_DELIVERY_STATUS_KEYED: Mapping[str, Callable[[object, _Path], DeliveryStatus]] = {"other": OtherDeliveryStatus._parse}
+
+_DELIVERY_STATUS_TRUSTED: Mapping[str, Callable[[Mapping[str, Any]], DeliveryStatus]] = {
+    "other": OtherDeliveryStatus._trusted,
+}
+
+_INBOUND_CONTENT_MEMBERS: Mapping[str, Callable[[object, _Path], InboundContent]] = {
     "text": InboundText._parse,
     "image": InboundImage._parse,
     "video": InboundVideo._parse,
@@ -5331,4 +5681,23 @@ _INBOUND_CONTENT_MEMBERS: Mapping[str, Callable[[object, str], InboundContent]] 
     "order": InboundOrder._parse,
     "system": InboundSystem._parse,
     "unsupported": InboundUnsupported._parse,
+}
+
+_INBOUND_CONTENT_TRUSTED: Mapping[str, Callable[[Mapping[str, Any]], InboundContent]] = {
+    "text": InboundText._trusted,
+    "image": InboundImage._trusted,
+    "video": InboundVideo._trusted,
+    "audio": InboundAudio._trusted,
+    "document": InboundDocument._trusted,
+    "sticker": InboundSticker._trusted,
+    "location": InboundLocation._trusted,
+    "contacts": InboundContacts._trusted,
+    "quick_reply": InboundQuickReply._trusted,
+    "button_reply": InboundButtonReply._trusted,
+    "list_reply": InboundListReply._trusted,
+    "flow_reply": InboundFlowReply._trusted,
+    "reaction": InboundReaction._trusted,
+    "order": InboundOrder._trusted,
+    "system": InboundSystem._trusted,
+    "unsupported": InboundUnsupported._trusted,
 }

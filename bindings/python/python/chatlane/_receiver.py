@@ -13,7 +13,7 @@ from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
 from . import _chatlane
 from ._chatlane import ChatlaneError, SendRecord
-from ._events import _event_json, _events
+from ._events import _event_data, _events
 from ._model import Event, ProviderKind
 
 __all__ = ["Receiver", "WebhookEndpoint", "WebhookReply"]
@@ -146,7 +146,7 @@ class Receiver:
         """Marks ``events`` (from ``WebhookReply.events`` or ``reclaim``) processed: the store
         hands them out never again. Without a store, does nothing. Raises ``TypeError`` for
         anything but an event and ``StorageError`` when the store fails."""
-        self._native.commit([_event_json(event) for event in events])
+        self._native.commit([_event_data(event) for event in events])
 
     def reclaim(self, lease: float, limit: int = 1000) -> list[Event]:
         """The events handed out more than ``lease`` seconds ago and never committed (their

@@ -943,6 +943,32 @@ public protocol ClientProtocol: AnyObject, Sendable {
      */
     func setCredentials(credentials: Credentials) throws 
     
+    /**
+     * One page of a business number's message history (CAMS `ListChatappMessage`), in the
+     * provider's order; ask again with `page = nextPage` until `nextPage` is `null`/`nil`.
+     */
+    func listMessages(query: HistoryQuery) async throws  -> HistoryPage
+    
+    /**
+     * One page of the account's templates (CAMS `ListChatappTemplate`); every template's
+     * first page when `query` is left out. Ask again with `page = nextPage` until
+     * `nextPage` is `null`/`nil`.
+     */
+    func listTemplates(query: TemplateQuery) async throws  -> TemplatePage
+    
+    /**
+     * The channel's business numbers with their status, quality rating and messaging tier
+     * (CAMS `QueryChatappPhoneNumbers`); all of them when `query` is left out.
+     */
+    func phoneNumbers(query: PhoneNumberQuery) async throws  -> [PhoneNumber]
+    
+    /**
+     * One template in full (CAMS `GetChatappTemplateDetail`): its components, buttons,
+     * example values, quality and whether it may be sent. An unknown one is `Template`,
+     * code `TemplateNotFound`.
+     */
+    func template(ref: TemplateRef) async throws  -> TemplateDetail
+    
 }
 /**
  * A client of CAMS or of Meta's Cloud API (`ClientOptions.provider`). Thread-safe; share
@@ -1122,6 +1148,88 @@ open func setCredentials(credentials: Credentials)throws   {try rustCallWithErro
         FfiConverterTypeCredentials_lower(credentials),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * One page of a business number's message history (CAMS `ListChatappMessage`), in the
+     * provider's order; ask again with `page = nextPage` until `nextPage` is `null`/`nil`.
+     */
+open func listMessages(query: HistoryQuery)async throws  -> HistoryPage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_list_messages(
+                        self.uniffiCloneHandle(),FfiConverterTypeHistoryQuery_lower(query)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeHistoryPage_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * One page of the account's templates (CAMS `ListChatappTemplate`); every template's
+     * first page when `query` is left out. Ask again with `page = nextPage` until
+     * `nextPage` is `null`/`nil`.
+     */
+open func listTemplates(query: TemplateQuery = TemplateQuery())async throws  -> TemplatePage  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_list_templates(
+                        self.uniffiCloneHandle(),FfiConverterTypeTemplateQuery_lower(query)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTemplatePage_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * The channel's business numbers with their status, quality rating and messaging tier
+     * (CAMS `QueryChatappPhoneNumbers`); all of them when `query` is left out.
+     */
+open func phoneNumbers(query: PhoneNumberQuery = PhoneNumberQuery())async throws  -> [PhoneNumber]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_phone_numbers(
+                        self.uniffiCloneHandle(),FfiConverterTypePhoneNumberQuery_lower(query)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypePhoneNumber.lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * One template in full (CAMS `GetChatappTemplateDetail`): its components, buttons,
+     * example values, quality and whether it may be sent. An unknown one is `Template`,
+     * code `TemplateNotFound`.
+     */
+open func template(ref: TemplateRef)async throws  -> TemplateDetail  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_template(
+                        self.uniffiCloneHandle(),FfiConverterTypeTemplateRef_lower(ref)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeTemplateDetail_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
 }
     
 
@@ -6218,6 +6326,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypePhoneNumber: FfiConverterRustBuffer {
+    typealias SwiftType = [PhoneNumber]
+
+    public static func write(_ value: [PhoneNumber], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePhoneNumber.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PhoneNumber] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PhoneNumber]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePhoneNumber.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeGranularScope: FfiConverterRustBuffer {
     typealias SwiftType = [GranularScope]
 
@@ -6570,6 +6703,25 @@ public func wireParams(message: Message)throws  -> [String: String]  {
     )
 })
 }
+/**
+ * The CAMS wire parameters a call of `operation` (`ListChatappMessage`,
+ * `ListChatappTemplate`, `GetChatappTemplateDetail` or `QueryChatappPhoneNumbers`) sends
+ * for `queryJson`, its query in the JSON shape every language shares (`HistoryQuery`,
+ * `TemplateQuery`, `TemplateRef`, `PhoneNumberQuery`), with `clientCustSpaceId` as the
+ * client's default `CustSpaceId`; nothing is sent. A query of the wrong shape or one that
+ * cannot be asked is `InvalidParameter` (`detail` `"field: problem"`); an operation that
+ * is not one of the four, `Configuration` (code `InvalidConfig`).
+ */
+public func operationParams(operation: String, queryJson: String, clientCustSpaceId: String? = nil)throws  -> [String: String]  {
+    return try  FfiConverterDictionaryStringString.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_operation_params(
+        FfiConverterString.lower(operation),
+        FfiConverterString.lower(queryJson),
+        FfiConverterOptionString.lower(clientCustSpaceId),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -6628,6 +6780,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 8713) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_func_operation_params() != 55792) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_method_client_send() != 27927) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6641,6 +6796,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_set_credentials() != 59450) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_list_messages() != 31497) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_list_templates() != 32653) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_phone_numbers() != 56889) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_template() != 64444) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id() != 8731) {

@@ -339,6 +339,26 @@ uint64_t uniffi_chatlane_uniffi_fn_method_client_set_access_token(uint64_t ptr, 
 void uniffi_chatlane_uniffi_fn_method_client_set_credentials(uint64_t ptr, uint64_t credentials, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_LIST_MESSAGES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_LIST_MESSAGES
+uint64_t uniffi_chatlane_uniffi_fn_method_client_list_messages(uint64_t ptr, RustBuffer query
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_LIST_TEMPLATES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_LIST_TEMPLATES
+uint64_t uniffi_chatlane_uniffi_fn_method_client_list_templates(uint64_t ptr, RustBuffer query
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_PHONE_NUMBERS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_PHONE_NUMBERS
+uint64_t uniffi_chatlane_uniffi_fn_method_client_phone_numbers(uint64_t ptr, RustBuffer query
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_TEMPLATE
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_TEMPLATE
+uint64_t uniffi_chatlane_uniffi_fn_method_client_template(uint64_t ptr, RustBuffer ref
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_chatlane_uniffi_fn_method_client_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -736,6 +756,11 @@ RustBuffer uniffi_chatlane_uniffi_fn_func_violations(RustBuffer message, RustCal
 RustBuffer uniffi_chatlane_uniffi_fn_func_wire_params(RustBuffer message, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_OPERATION_PARAMS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_OPERATION_PARAMS
+RustBuffer uniffi_chatlane_uniffi_fn_func_operation_params(RustBuffer operation, RustBuffer query_json, RustBuffer client_cust_space_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_CHATLANE_UNIFFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_CHATLANE_UNIFFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_chatlane_uniffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -1080,6 +1105,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_func_wire_params(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_OPERATION_PARAMS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_OPERATION_PARAMS
+uint16_t uniffi_chatlane_uniffi_checksum_func_operation_params(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SEND
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_send(void
@@ -1107,6 +1138,30 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_client_set_access_token(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SET_CREDENTIALS
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_SET_CREDENTIALS
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_set_credentials(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_LIST_MESSAGES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_LIST_MESSAGES
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_list_messages(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_LIST_TEMPLATES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_LIST_TEMPLATES
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_list_templates(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_PHONE_NUMBERS
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_PHONE_NUMBERS
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_phone_numbers(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_TEMPLATE
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_TEMPLATE
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_template(void
     
 );
 #endif

@@ -140,15 +140,16 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
     fun requestsTo(to: String): List<JournalEntry> = requests().filter { it.to == to }
 
     /**
-     * Makes the next [times] requests to recipient [to] fail with [fault] (see [Fault]), on
-     * the [api] face: `cams`, or `meta` (then an `error` fault's `code` is Meta's number).
+     * Makes the next [times] requests to recipient [to] (`null`: any request, a read too) fail
+     * with [fault] (see [Fault]), on the [api] face: `cams`, or `meta` (then an `error`
+     * fault's `code` is Meta's number).
      */
-    fun inject(fault: JsonObject, to: String, times: Int = 1, api: String = "cams") {
+    fun inject(fault: JsonObject, to: String?, times: Int = 1, api: String = "cams") {
         val rule = buildJsonObject {
             put("api", api)
             put("fault", fault)
             put("times", times)
-            put("to", to)
+            to?.let { put("to", it) }
         }
         post("/_sandbox/faults", rule, expected = 204)
     }

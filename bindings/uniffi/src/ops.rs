@@ -1,0 +1,97 @@
+//! The client's operations beyond sending: message history, templates and phone numbers,
+//! over the core's query and record types (UniFFI namespace `chatlane_model`), and the pure
+//! wire mapping the shared operation cases (`tests/operations/`) check.
+
+use std::collections::HashMap;
+
+use chatlane_core::ops::{
+    HistoryPage, HistoryQuery, PhoneNumber, PhoneNumberQuery, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef,
+};
+use chatlane_core::{Error, ErrorCode, runtime};
+
+use crate::client::Client;
+use crate::error::{ChatlaneError, guarded};
+
+/// Each runs on chatlane's own I/O threads like `send` (the caller's executor only awaits;
+/// a panic in the core becomes `Internal`) and goes through the same pipeline: paced at the
+/// operation's documented limit, asked again when throttled or when its answer is lost. A
+/// query that cannot be asked is `InvalidParameter` (its `detail` is `"field: problem"`)
+/// before anything is sent; a Meta client has none of these CAMS operations
+/// (`Configuration`, code `InvalidConfig`). Cancelling the Kotlin coroutine stops the call;
+/// in Swift a cancelled task's call runs to its end and its answer is dropped.
+#[uniffi::export]
+impl Client {
+    /// One page of a business number's message history (CAMS `ListChatappMessage`), in the
+    /// provider's order; ask again with `page = nextPage` until `nextPage` is `null`/`nil`.
+    pub async fn list_messages(&self, query: HistoryQuery) -> Result<HistoryPage, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.list_messages(&query).await }).await?)
+    }
+
+    /// One page of the account's templates (CAMS `ListChatappTemplate`); every template's
+    /// first page when `query` is left out. Ask again with `page = nextPage` until
+    /// `nextPage` is `null`/`nil`.
+    #[uniffi::method(default(query))]
+    pub async fn list_templates(&self, query: TemplateQuery) -> Result<TemplatePage, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.list_templates(&query).await }).await?)
+    }
+
+    /// One template in full (CAMS `GetChatappTemplateDetail`): its components, buttons,
+    /// example values, quality and whether it may be sent. An unknown one is `Template`,
+    /// code `TemplateNotFound`.
+    pub async fn template(&self, r#ref: TemplateRef) -> Result<TemplateDetail, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.template(&r#ref).await }).await?)
+    }
+
+    /// The channel's business numbers with their status, quality rating and messaging tier
+    /// (CAMS `QueryChatappPhoneNumbers`); all of them when `query` is left out.
+    #[uniffi::method(default(query))]
+    pub async fn phone_numbers(&self, query: PhoneNumberQuery) -> Result<Vec<PhoneNumber>, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.phone_numbers(&query).await }).await?)
+    }
+}
+
+/// The CAMS wire parameters a call of `operation` (`ListChatappMessage`,
+/// `ListChatappTemplate`, `GetChatappTemplateDetail` or `QueryChatappPhoneNumbers`) sends
+/// for `queryJson`, its query in the JSON shape every language shares (`HistoryQuery`,
+/// `TemplateQuery`, `TemplateRef`, `PhoneNumberQuery`), with `clientCustSpaceId` as the
+/// client's default `CustSpaceId`; nothing is sent. A query of the wrong shape or one that
+/// cannot be asked is `InvalidParameter` (`detail` `"field: problem"`); an operation that
+/// is not one of the four, `Configuration` (code `InvalidConfig`).
+#[uniffi::export(default(client_cust_space_id = None))]
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn operation_params(
+    operation: String,
+    query_json: String,
+    client_cust_space_id: Option<String>,
+) -> Result<HashMap<String, String>, ChatlaneError> {
+    guarded(|| {
+        let query = serde_json::from_str(&query_json)
+            .map_err(|e| Error::new(ErrorCode::InvalidParameter, format!("the query is not JSON: {e}")))?;
+        let params = chatlane_core::cams::ops::params_of(&operation, query, client_cust_space_id.as_deref())?;
+        Ok(params.iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_maps_with_the_client_default_or_fails_typed() {
+        let params =
+            operation_params("ListChatappTemplate".into(), r#"{"pageSize": 5}"#.into(), Some("cams-1".into())).unwrap();
+        assert_eq!(params["CustSpaceId"], "cams-1");
+        assert_eq!(params["Page"], r#"{"Index":1,"Size":5}"#);
+        let page_zero = operation_params("ListChatappTemplate".into(), r#"{"page": 0}"#.into(), None).unwrap_err();
+        assert!(matches!(page_zero, ChatlaneError::InvalidParameter { .. }), "{page_zero:?}");
+        assert!(page_zero.detail().starts_with("page: "), "{page_zero}");
+        let not_json = operation_params("ListChatappTemplate".into(), "{".into(), None).unwrap_err();
+        assert_eq!(not_json.code(), "InvalidParameter");
+        let send = operation_params("SendChatappMessage".into(), "{}".into(), None).unwrap_err();
+        assert!(matches!(send, ChatlaneError::Configuration { .. }), "{send:?}");
+    }
+}
