@@ -52,8 +52,8 @@ impl NativeClient {
     ) -> napi::Result<PromiseRaw<'env, Option<String>>> {
         let client = self.inner.clone();
         answered(env, cancel, async move {
-            let query = checked(Operation::ListChatappMessage, &query, client.config().cust_space_id())?;
-            let page = client.list_messages(&serde_json::from_value(query).expect("the core read it")).await?;
+            let query = read(Operation::ListChatappMessage, &query, serde_json::from_value)?;
+            let page = client.list_messages(&query).await?;
             Ok(serde_json::to_string(&page).expect("a page serialises"))
         })
     }
@@ -72,8 +72,8 @@ impl NativeClient {
     ) -> napi::Result<PromiseRaw<'env, Option<String>>> {
         let client = self.inner.clone();
         answered(env, cancel, async move {
-            let query = checked(Operation::ListChatappTemplate, &query, client.config().cust_space_id())?;
-            let page = client.list_templates(&serde_json::from_value(query).expect("the core read it")).await?;
+            let query = read(Operation::ListChatappTemplate, &query, serde_json::from_value)?;
+            let page = client.list_templates(&query).await?;
             Ok(serde_json::to_string(&page).expect("a page serialises"))
         })
     }
@@ -93,8 +93,8 @@ impl NativeClient {
     ) -> napi::Result<PromiseRaw<'env, Option<String>>> {
         let client = self.inner.clone();
         answered(env, cancel, async move {
-            let template = checked(Operation::GetChatappTemplateDetail, &template, client.config().cust_space_id())?;
-            let detail = client.template(&serde_json::from_value(template).expect("the core read it")).await?;
+            let template = read(Operation::GetChatappTemplateDetail, &template, serde_json::from_value)?;
+            let detail = client.template(&template).await?;
             Ok(serde_json::to_string(&detail).expect("a template serialises"))
         })
     }
@@ -114,8 +114,8 @@ impl NativeClient {
     ) -> napi::Result<PromiseRaw<'env, Option<String>>> {
         let client = self.inner.clone();
         answered(env, cancel, async move {
-            let query = checked(Operation::QueryChatappPhoneNumbers, &query, client.config().cust_space_id())?;
-            let numbers = client.phone_numbers(&serde_json::from_value(query).expect("the core read it")).await?;
+            let query = read(Operation::QueryChatappPhoneNumbers, &query, serde_json::from_value)?;
+            let numbers = client.phone_numbers(&query).await?;
             Ok(serde_json::to_string(&numbers).expect("numbers serialise"))
         })
     }
@@ -131,14 +131,15 @@ fn answered<'env>(
     settled(env, until_cancelled(call, cancellation))
 }
 
-/// The JSON value of the query of `operation` in `text`, read and checked by the core (its
-/// `params_of`, as the shared cases run it, with the client's `default_space`): a wrong shape
-/// or a query that cannot be asked is its `InvalidParameter` error naming the field, and the
-/// value then reads as the query type.
-fn checked(operation: Operation, text: &str, default_space: Option<&str>) -> Result<Value, Error> {
+/// The query of `operation` in `text` (JSON), as `parse` reads it; the client's call checks
+/// it. A query of the wrong shape is the core's `InvalidParameter` error naming the field:
+/// the core's own reader (in `params_of`, as the shared cases run it) reads it again for it.
+fn read<Q>(operation: Operation, text: &str, parse: fn(Value) -> serde_json::Result<Q>) -> Result<Q, Error> {
     let query = query_value(text)?;
-    params_of(operation.as_str(), query.clone(), default_space)?;
-    Ok(query)
+    parse(query.clone()).map_err(|failure| match params_of(operation.as_str(), query, None) {
+        Err(error) => error,
+        Ok(_) => Error::new(ErrorCode::InvalidParameter, failure.to_string()),
+    })
 }
 
 /// The JSON value of a query's text (`index.js` hands over `JSON.stringify` output).
