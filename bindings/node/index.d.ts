@@ -283,6 +283,13 @@ export interface SendOptions {
    * milliseconds, 1 to 86,400,000.
    */
   timeoutMs?: number | null
+  /**
+   * Send again a message proven never to have arrived: its `taskId` is that of a send the client's
+   * event store holds proven absent (by `reconcile`), which is marked re-sent before the request,
+   * so it never goes twice; a send in any other state is refused with `OutcomeUnknown`, nothing
+   * sent.
+   */
+  resend?: boolean | null
   // end of generated send options
 }
 
