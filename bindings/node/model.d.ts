@@ -1345,7 +1345,7 @@ export interface HistoryPage {
   page: number
   /** The page size asked for. */
   pageSize: number
-  /** The next page to ask for (the same query with `page` set to it); `None` on the last. */
+  /** The next page to ask for (the same query with `page` set to it); absent on the last. */
   nextPage?: number
 }
 
@@ -1425,7 +1425,7 @@ export interface TemplatePage {
   page: number
   /** The page size asked for. */
   pageSize: number
-  /** The next page to ask for (the same query with `page` set to it); `None` on the last. */
+  /** The next page to ask for (the same query with `page` set to it); absent on the last. */
   nextPage?: number
 }
 

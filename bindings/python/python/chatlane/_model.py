@@ -4453,7 +4453,7 @@ class HistoryPage(_Model):
     page_size: int
     """The page size asked for."""
     next_page: int | None
-    """The next page to ask for (the same query with ``page`` set to it); ``None`` on the last."""
+    """The next page to ask for (the same query with ``page`` set to it); absent on the last."""
 
     def __init__(
         self,
@@ -4783,7 +4783,7 @@ class TemplatePage(_Model):
     page_size: int
     """The page size asked for."""
     next_page: int | None
-    """The next page to ask for (the same query with ``page`` set to it); ``None`` on the last."""
+    """The next page to ask for (the same query with ``page`` set to it); absent on the last."""
 
     def __init__(
         self,

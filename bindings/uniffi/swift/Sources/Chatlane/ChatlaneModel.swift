@@ -2595,7 +2595,7 @@ public struct HistoryPage: Equatable, Hashable {
      */
     public let pageSize: UInt32
     /**
-     * The next page to ask for (the same query with `page` set to it); `None` on the last.
+     * The next page to ask for (the same query with `page` set to it); absent on the last.
      */
     public let nextPage: UInt32?
 
@@ -2612,7 +2612,7 @@ public struct HistoryPage: Equatable, Hashable {
          * The page size asked for.
          */pageSize: UInt32, 
         /**
-         * The next page to ask for (the same query with `page` set to it); `None` on the last.
+         * The next page to ask for (the same query with `page` set to it); absent on the last.
          */nextPage: UInt32? = nil) {
         self.records = records
         self.page = page
@@ -7129,7 +7129,7 @@ public struct TemplatePage: Equatable, Hashable {
      */
     public let pageSize: UInt32
     /**
-     * The next page to ask for (the same query with `page` set to it); `None` on the last.
+     * The next page to ask for (the same query with `page` set to it); absent on the last.
      */
     public let nextPage: UInt32?
 
@@ -7149,7 +7149,7 @@ public struct TemplatePage: Equatable, Hashable {
          * The page size asked for.
          */pageSize: UInt32, 
         /**
-         * The next page to ask for (the same query with `page` set to it); `None` on the last.
+         * The next page to ask for (the same query with `page` set to it); absent on the last.
          */nextPage: UInt32? = nil) {
         self.templates = templates
         self.total = total
