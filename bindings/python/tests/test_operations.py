@@ -91,7 +91,7 @@ def test_the_arguments_map_onto_the_query_shape() -> None:
         "untilMs": until_ms,
         "pageSize": 5,
     }
-    assert chatlane.operation_params("ListChatappMessage", query)["StartTime"] == str(query["sinceMs"])
+    assert chatlane.operation_params("ListChatappMessage", query, SPACE)["StartTime"] == str(query["sinceMs"])
     assert _ops.template("T1", language="en") == {"code": "T1", "language": "en"}
     assert _ops.list_templates(audit_status="pass", page=2) == {"auditStatus": "pass", "page": 2}
     assert _ops.phone_numbers(status="CONNECTED") == {"status": "CONNECTED"}
