@@ -27,8 +27,8 @@ mod oauth;
 mod observe;
 pub mod ops;
 mod provider;
-mod reconcile;
 mod receiver;
+mod reconcile;
 mod renewal;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
