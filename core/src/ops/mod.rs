@@ -2,7 +2,8 @@
 //! the model's camelCase JSON) and what comes back (typed records), so that a team needs no
 //! other SDK to list its templates, read its message history or see its numbers.
 //!
-//! Each provider maps these onto its own operations (CAMS: [`crate::cams::ops`]) and they run
+//! Each provider maps these onto its own operations (CAMS: [`crate::cams::ops`]; Meta's
+//! templates: [`crate::meta::templates`]) and they run
 //! through the same pipeline as sends: pacing at each operation's documented limit, fresh
 //! authentication per attempt, typed errors, and retries of what provably had no effect —
 //! for reads, also of an answer lost on the way, since asking again changes nothing.

@@ -6833,7 +6833,7 @@ public func FfiConverterTypeTemplateComponent_lower(_ value: TemplateComponent) 
  */
 public struct TemplateDetail: Equatable, Hashable {
     /**
-     * Its code.
+     * Its code (Meta: its ID).
      */
     public let code: String
     /**
@@ -6845,11 +6845,12 @@ public struct TemplateDetail: Equatable, Hashable {
      */
     public let language: String
     /**
-     * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+     * Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+     * status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
      */
     public let auditStatus: String
     /**
-     * Whether the provider lets it be sent now.
+     * Whether the provider lets it be sent now (Meta: its status is `APPROVED`).
      */
     public let allowSend: Bool
     /**
@@ -6861,7 +6862,7 @@ public struct TemplateDetail: Equatable, Hashable {
      */
     public let templateType: String?
     /**
-     * Why the review refused it.
+     * Why the review refused it (Meta: its `rejected_reason`).
      */
     public let reason: String?
     /**
@@ -6873,7 +6874,8 @@ public struct TemplateDetail: Equatable, Hashable {
      */
     public let messageSendTtlSeconds: UInt64?
     /**
-     * An example value of each variable, by name.
+     * An example value of each variable, by name (Meta: the body's variables, `1`, `2`, … when
+     * positional).
      */
     public let example: [String: String]
     /**
@@ -6885,7 +6887,7 @@ public struct TemplateDetail: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Its code.
+         * Its code (Meta: its ID).
          */code: String, 
         /**
          * Its name.
@@ -6894,10 +6896,11 @@ public struct TemplateDetail: Equatable, Hashable {
          * Its language.
          */language: String, 
         /**
-         * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+         * Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+         * status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
          */auditStatus: String, 
         /**
-         * Whether the provider lets it be sent now.
+         * Whether the provider lets it be sent now (Meta: its status is `APPROVED`).
          */allowSend: Bool, 
         /**
          * Its category, when known.
@@ -6906,7 +6909,7 @@ public struct TemplateDetail: Equatable, Hashable {
          * Its kind (`WHATSAPP`, `VIBER`), when known.
          */templateType: String? = nil, 
         /**
-         * Why the review refused it.
+         * Why the review refused it (Meta: its `rejected_reason`).
          */reason: String? = nil, 
         /**
          * Its quality: `GREEN`, `YELLOW`, `RED` or `UNKNOWN`.
@@ -6915,7 +6918,8 @@ public struct TemplateDetail: Equatable, Hashable {
          * How long a send of it may wait for delivery, in seconds.
          */messageSendTtlSeconds: UInt64? = nil, 
         /**
-         * An example value of each variable, by name.
+         * An example value of each variable, by name (Meta: the body's variables, `1`, `2`, … when
+         * positional).
          */example: [String: String] = [:], 
         /**
          * Its header, body, footer and buttons, in order.
@@ -7018,9 +7022,14 @@ public struct TemplatePage: Equatable, Hashable {
      */
     public let pageSize: UInt32
     /**
-     * The next page to ask for (the same query with `page` set to it); `None` on the last.
+     * The next page to ask for (the same query with `page` set to it, and `cursor` to
+     * `nextCursor` when there is one: [`TemplatePage::next_query`]); `None` on the last.
      */
     public let nextPage: UInt32?
+    /**
+     * Meta: the `cursor` that reaches the next page; `None` on the last page, and for CAMS.
+     */
+    public let nextCursor: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7038,13 +7047,18 @@ public struct TemplatePage: Equatable, Hashable {
          * The page size asked for.
          */pageSize: UInt32, 
         /**
-         * The next page to ask for (the same query with `page` set to it); `None` on the last.
-         */nextPage: UInt32? = nil) {
+         * The next page to ask for (the same query with `page` set to it, and `cursor` to
+         * `nextCursor` when there is one: [`TemplatePage::next_query`]); `None` on the last.
+         */nextPage: UInt32? = nil, 
+        /**
+         * Meta: the `cursor` that reaches the next page; `None` on the last page, and for CAMS.
+         */nextCursor: String? = nil) {
         self.templates = templates
         self.total = total
         self.page = page
         self.pageSize = pageSize
         self.nextPage = nextPage
+        self.nextCursor = nextCursor
     }
 
     
@@ -7067,7 +7081,8 @@ public struct FfiConverterTypeTemplatePage: FfiConverterRustBuffer {
                 total: FfiConverterOptionUInt64.read(from: &buf), 
                 page: FfiConverterUInt32.read(from: &buf), 
                 pageSize: FfiConverterUInt32.read(from: &buf), 
-                nextPage: FfiConverterOptionUInt32.read(from: &buf)
+                nextPage: FfiConverterOptionUInt32.read(from: &buf), 
+                nextCursor: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -7077,6 +7092,7 @@ public struct FfiConverterTypeTemplatePage: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.page, into: &buf)
         FfiConverterUInt32.write(value.pageSize, into: &buf)
         FfiConverterOptionUInt32.write(value.nextPage, into: &buf)
+        FfiConverterOptionString.write(value.nextCursor, into: &buf)
     }
 }
 
@@ -7101,11 +7117,12 @@ public func FfiConverterTypeTemplatePage_lower(_ value: TemplatePage) -> RustBuf
  */
 public struct TemplateQuery: Equatable, Hashable {
     /**
-     * Only the template with this code.
+     * Only the template with this code (CAMS only: Meta lists by name; read a Meta template by
+     * its ID with `template`).
      */
     public let code: String?
     /**
-     * Only templates with this name.
+     * Only templates with this name (Meta: whose name contains it).
      */
     public let name: String?
     /**
@@ -7113,7 +7130,9 @@ public struct TemplateQuery: Equatable, Hashable {
      */
     public let language: String?
     /**
-     * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`.
+     * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`. Meta takes
+     * `pass` (`APPROVED`), `fail` (`REJECTED`), `auditing` (`PENDING`) or its own status
+     * (`APPROVED`, `PAUSED`, `DISABLED`, …).
      */
     public let auditStatus: String?
     /**
@@ -7121,17 +7140,23 @@ public struct TemplateQuery: Equatable, Hashable {
      */
     public let category: String?
     /**
-     * Only templates of this kind: `WHATSAPP` or `VIBER`.
+     * Only templates of this kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only).
      */
     public let templateType: String?
     /**
-     * The channel instance (`CustSpaceId`); the client's when unset.
+     * The channel instance (`CustSpaceId`); the client's when unset. CAMS only.
      */
     public let custSpaceId: String?
     /**
-     * The page, from 1 (the first when unset).
+     * The page, from 1 (the first when unset). Meta numbers its pages but reaches them by
+     * `cursor`: a page after the first needs the cursor too.
      */
     public let page: UInt32?
+    /**
+     * Meta: where the page starts, the `nextCursor` of the page before. CAMS pages by number
+     * and refuses it.
+     */
+    public let cursor: String?
     /**
      * Templates per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
      */
@@ -7141,29 +7166,37 @@ public struct TemplateQuery: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Only the template with this code.
+         * Only the template with this code (CAMS only: Meta lists by name; read a Meta template by
+         * its ID with `template`).
          */code: String? = nil, 
         /**
-         * Only templates with this name.
+         * Only templates with this name (Meta: whose name contains it).
          */name: String? = nil, 
         /**
          * Only templates in this language (e.g. `en`).
          */language: String? = nil, 
         /**
-         * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`.
+         * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`. Meta takes
+         * `pass` (`APPROVED`), `fail` (`REJECTED`), `auditing` (`PENDING`) or its own status
+         * (`APPROVED`, `PAUSED`, `DISABLED`, …).
          */auditStatus: String? = nil, 
         /**
          * Only templates of this category: `UTILITY`, `MARKETING` or `AUTHENTICATION`.
          */category: String? = nil, 
         /**
-         * Only templates of this kind: `WHATSAPP` or `VIBER`.
+         * Only templates of this kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only).
          */templateType: String? = nil, 
         /**
-         * The channel instance (`CustSpaceId`); the client's when unset.
+         * The channel instance (`CustSpaceId`); the client's when unset. CAMS only.
          */custSpaceId: String? = nil, 
         /**
-         * The page, from 1 (the first when unset).
+         * The page, from 1 (the first when unset). Meta numbers its pages but reaches them by
+         * `cursor`: a page after the first needs the cursor too.
          */page: UInt32? = nil, 
+        /**
+         * Meta: where the page starts, the `nextCursor` of the page before. CAMS pages by number
+         * and refuses it.
+         */cursor: String? = nil, 
         /**
          * Templates per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
          */pageSize: UInt32? = nil) {
@@ -7175,6 +7208,7 @@ public struct TemplateQuery: Equatable, Hashable {
         self.templateType = templateType
         self.custSpaceId = custSpaceId
         self.page = page
+        self.cursor = cursor
         self.pageSize = pageSize
     }
 
@@ -7202,6 +7236,7 @@ public struct FfiConverterTypeTemplateQuery: FfiConverterRustBuffer {
                 templateType: FfiConverterOptionString.read(from: &buf), 
                 custSpaceId: FfiConverterOptionString.read(from: &buf), 
                 page: FfiConverterOptionUInt32.read(from: &buf), 
+                cursor: FfiConverterOptionString.read(from: &buf), 
                 pageSize: FfiConverterOptionUInt32.read(from: &buf)
         )
     }
@@ -7215,6 +7250,7 @@ public struct FfiConverterTypeTemplateQuery: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.templateType, into: &buf)
         FfiConverterOptionString.write(value.custSpaceId, into: &buf)
         FfiConverterOptionUInt32.write(value.page, into: &buf)
+        FfiConverterOptionString.write(value.cursor, into: &buf)
         FfiConverterOptionUInt32.write(value.pageSize, into: &buf)
     }
 }
@@ -7236,11 +7272,12 @@ public func FfiConverterTypeTemplateQuery_lower(_ value: TemplateQuery) -> RustB
 
 
 /**
- * Which template to read in full: by code or by name, in one language.
+ * Which template to read in full: by code (Meta: the template's ID) or by name, in one
+ * language.
  */
 public struct TemplateRef: Equatable, Hashable {
     /**
-     * Its code (or give `name`).
+     * Its code, Meta's template ID (or give `name`).
      */
     public let code: String?
     /**
@@ -7252,11 +7289,11 @@ public struct TemplateRef: Equatable, Hashable {
      */
     public let language: String
     /**
-     * Its kind: `WHATSAPP` or `VIBER`.
+     * Its kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only).
      */
     public let templateType: String?
     /**
-     * The channel instance (`CustSpaceId`); the client's when unset.
+     * The channel instance (`CustSpaceId`); the client's when unset. CAMS only.
      */
     public let custSpaceId: String?
 
@@ -7264,7 +7301,7 @@ public struct TemplateRef: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Its code (or give `name`).
+         * Its code, Meta's template ID (or give `name`).
          */code: String? = nil, 
         /**
          * Its name (or give `code`).
@@ -7273,10 +7310,10 @@ public struct TemplateRef: Equatable, Hashable {
          * Its language (e.g. `en`).
          */language: String, 
         /**
-         * Its kind: `WHATSAPP` or `VIBER`.
+         * Its kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only).
          */templateType: String? = nil, 
         /**
-         * The channel instance (`CustSpaceId`); the client's when unset.
+         * The channel instance (`CustSpaceId`); the client's when unset. CAMS only.
          */custSpaceId: String? = nil) {
         self.code = code
         self.name = name
@@ -7339,7 +7376,8 @@ public func FfiConverterTypeTemplateRef_lower(_ value: TemplateRef) -> RustBuffe
  */
 public struct TemplateSummary: Equatable, Hashable {
     /**
-     * Its code (what a template send names as `templateCode`).
+     * Its code (what a CAMS template send names as `templateCode`; Meta: its ID, while a send
+     * names a Meta template by `name`).
      */
     public let code: String
     /**
@@ -7351,7 +7389,8 @@ public struct TemplateSummary: Equatable, Hashable {
      */
     public let language: String
     /**
-     * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+     * Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+     * status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
      */
     public let auditStatus: String
     /**
@@ -7363,7 +7402,7 @@ public struct TemplateSummary: Equatable, Hashable {
      */
     public let templateType: String?
     /**
-     * Why the review refused it.
+     * Why the review refused it (Meta: its `rejected_reason`).
      */
     public let reason: String?
     /**
@@ -7375,7 +7414,8 @@ public struct TemplateSummary: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Its code (what a template send names as `templateCode`).
+         * Its code (what a CAMS template send names as `templateCode`; Meta: its ID, while a send
+         * names a Meta template by `name`).
          */code: String, 
         /**
          * Its name.
@@ -7384,7 +7424,8 @@ public struct TemplateSummary: Equatable, Hashable {
          * Its language.
          */language: String, 
         /**
-         * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+         * Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+         * status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
          */auditStatus: String, 
         /**
          * Its category, when known.
@@ -7393,7 +7434,7 @@ public struct TemplateSummary: Equatable, Hashable {
          * Its kind (`WHATSAPP`, `VIBER`), when known.
          */templateType: String? = nil, 
         /**
-         * Why the review refused it.
+         * Why the review refused it (Meta: its `rejected_reason`).
          */reason: String? = nil, 
         /**
          * When it last changed, in milliseconds since the Unix epoch.
