@@ -17,6 +17,20 @@ install_tools() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nginx wrk >/dev/null || return
 }
 
+# Installs the official Python SDK (and pywa, for the receiving rows) into
+# $BENCH_WORK/venv-official, at the versions the benchmark pins.
+setup_official_python() {
+  [ -x "$BENCH_WORK/venv-official/bin/python" ] || python3 -m venv "$BENCH_WORK/venv-official" || return
+  "$BENCH_WORK/venv-official/bin/python" -m pip install --quiet --disable-pip-version-check \
+    'alibabacloud-cams20200606==5.3.1' 'alibabacloud-tea-openapi==0.4.6' 'pywa==4.5.0'
+}
+
+# Builds the release `chatlane` binary, whose `chatlane sandbox` serves the history section
+# (release, like the CAMS it stands in for: its own costs stay out of the clients' figures).
+build_release_cli() {
+  (cd "$REPO" && cargo build --quiet --release --locked -p chatlane-cli)
+}
+
 # Starts nginx in the background (stopped when the calling shell exits) and waits until it
 # answers.
 start_nginx() {

@@ -304,3 +304,125 @@ def rss_child(send: Send, sends: int) -> None:
     after = rss_mb()
     log(f"RSS with the client built: {before} MB; after {sends} sends: {after} MB")
     print(json.dumps({"rss_mb": after}), flush=True)
+
+
+# ---- message history: paging through ListChatappMessage ---------------------------------
+
+#: The sandbox's channel instance (bench/history.sh configures it with SENDER as its number).
+CUST_SPACE_ID = "cams-bench"
+#: Rounds of the default-pacing row (each lasts about 2 s at 50 reads/s).
+PACED_ROUNDS = 3
+
+ListAll = Callable[[], list[Any]]
+
+
+@dataclass(frozen=True)
+class HistorySettings:
+    """The history section's parameters, from BENCH_HISTORY_ENDPOINT (the sandbox),
+    BENCH_HISTORY_RECORDS, BENCH_HISTORY_PAGE_SIZE and BENCH_HISTORY_ROUNDS."""
+
+    endpoint: str
+    records: int
+    page_size: int
+    rounds: int
+
+    @classmethod
+    def from_env(cls) -> HistorySettings:
+        """Reads the environment, with PROTOCOL.md's defaults (the endpoint has none)."""
+        return cls(
+            endpoint=os.environ["BENCH_HISTORY_ENDPOINT"],
+            records=int(os.environ.get("BENCH_HISTORY_RECORDS", "10000")),
+            page_size=int(os.environ.get("BENCH_HISTORY_PAGE_SIZE", "100")),
+            rounds=int(os.environ.get("BENCH_HISTORY_ROUNDS", "5")),
+        )
+
+    @property
+    def requests(self) -> int:
+        """Pages asked for per listing: the full ones, then the short (maybe empty) last one
+        that ends it, since ``ListChatappMessage`` answers with no total."""
+        return self.records // self.page_size + 1
+
+
+def sandbox_pid() -> int | None:
+    """The sandbox's process ID (BENCH_HISTORY_SANDBOX_PID), when it runs on this machine."""
+    pid = os.environ.get("BENCH_HISTORY_SANDBOX_PID")
+    return int(pid) if pid else None
+
+
+def cpu_ns(pid: int) -> int:
+    """The CPU time process ``pid``'s threads have had so far, in ns (the first field of each
+    thread's /proc schedstat; a thread gone since is not counted)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as schedstat:
+                total += int(schedstat.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def loadavg() -> str:
+    """The 1-, 5- and 15-minute load averages, as /proc/loadavg gives them."""
+    with open("/proc/loadavg") as load:
+        return " ".join(load.read().split()[:3])
+
+
+def bench_history(
+    impl: str,
+    scenario: str,
+    list_all: ListAll,
+    message_id: Callable[[Any], str],
+    settings: HistorySettings,
+    rounds: int,
+    **fields: Any,
+) -> None:
+    """Scenario ``history`` (and its variants): one untimed listing to warm up, then
+    ``rounds`` timed ones of every record, each ``list_all()`` returning the records as the
+    client's models; every listing must hold ``settings.records`` distinct message IDs
+    (checked after its clock stops). Prints the median round as records/s, and the CPU time
+    per round (mean over the timed rounds) of this process (every thread: the client) and of
+    the sandbox (BENCH_HISTORY_SANDBOX_PID, when set): the sandbox answers one request at a
+    time while the client waits, so its CPU time bounds how short a round can be."""
+    from time import process_time_ns
+
+    seconds: list[float] = []
+    client_cpu = server_cpu = 0
+    server = sandbox_pid()
+    load_before = loadavg()
+    for round_ in range(rounds + 1):
+        cpu_before, server_before = process_time_ns(), cpu_ns(server) if server else 0
+        begin = perf_counter_ns()
+        records = list_all()
+        elapsed = (perf_counter_ns() - begin) / 1e9
+        if round_:
+            seconds.append(elapsed)
+            client_cpu += process_time_ns() - cpu_before
+            server_cpu += cpu_ns(server) - server_before if server else 0
+        found = len({message_id(record) for record in records})
+        if len(records) != settings.records or found != settings.records:
+            raise RuntimeError(f"{impl}: listed {len(records)} records ({found} distinct), not {settings.records}")
+        del records  # freed here, not inside the next round's clock
+    log(
+        f"{impl} {scenario}: rounds {', '.join(f'{s:.3f}' for s in seconds)} s; CPU per round: client "
+        f"{client_cpu / rounds / 1e6:.0f} ms, sandbox {server_cpu / rounds / 1e6:.0f} ms"
+    )
+    middle = median(seconds)
+    if server:
+        fields["sandbox_cpu_s"] = round(server_cpu / rounds / 1e9, 4)
+    emit(
+        impl,
+        scenario,
+        count=settings.records,
+        page_size=settings.page_size,
+        requests=settings.requests,
+        rounds=rounds,
+        seconds=round(middle, 4),
+        records_per_s=round(settings.records / middle, 1),
+        seconds_min=round(min(seconds), 4),
+        seconds_max=round(max(seconds), 4),
+        client_cpu_s=round(client_cpu / rounds / 1e9, 4),
+        load_before=load_before,
+        load_after=loadavg(),
+        **fields,
+    )

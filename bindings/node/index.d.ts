@@ -4,11 +4,30 @@
  * core. Sends run off the event loop and resolve with a {@link Receipt}; every failure is a
  * {@link ChatlaneError} subclass with a stable `code`. Messages are plain objects typed by the
  * model in `./model` ({@link Message}, {@link MassMessage}), checked by the same validator as
- * in every other language. {@link MetaApp} gets Meta tokens through OAuth. {@link Receiver}
- * answers the providers' webhooks and hands out their events.
+ * in every other language. The client also reads a CAMS account's message history, templates
+ * and phone numbers ({@link Client.listMessages}, {@link Client.templates}…). {@link MetaApp}
+ * gets Meta tokens through OAuth. {@link Receiver} answers the providers' webhooks and hands
+ * out their events.
  */
 
-import type { CamsPushKind, Event, MassMessage, Message, ProviderKind, SignatureMatch } from './model'
+import type {
+  CamsPushKind,
+  Event,
+  HistoryPage,
+  HistoryQuery,
+  HistoryRecord,
+  MassMessage,
+  Message,
+  PhoneNumber,
+  PhoneNumberQuery,
+  ProviderKind,
+  SignatureMatch,
+  TemplateDetail,
+  TemplatePage,
+  TemplateQuery,
+  TemplateRef,
+  TemplateSummary,
+} from './model'
 
 export * from './model'
 
@@ -131,7 +150,7 @@ interface CoreClientOptions {
    * as it takes). In milliseconds, 1 to 86,400,000.
    */
   rateLimitMaxWaitMs?: number | null
-  /** Turns client-side pacing off. */
+  /** Turns client-side pacing off, for sends and every other operation. */
   rateLimitDisabled?: boolean | null
   /**
    * Attempts in all for failures that provably had no effect (throttled, connection refused, HTTP
@@ -269,7 +288,24 @@ export interface SendOptions {
    * milliseconds, 1 to 86,400,000.
    */
   timeoutMs?: number | null
+  /**
+   * Send again a message proven never to have arrived: its `taskId` is that of a send the client's
+   * event store holds proven absent (by `reconcile`), which is marked re-sent before the request,
+   * so it never goes twice; a send in any other state is refused with `OutcomeUnknown`, nothing
+   * sent.
+   */
+  resend?: boolean | null
   // end of generated send options
+}
+
+/** Options of one call beyond sending ({@link Client.listMessages}, {@link Client.template}…). */
+export interface CallOptions {
+  /**
+   * Cancels the call when aborted: the promise rejects with `signal.reason` (by default a
+   * `DOMException` named `'AbortError'`), as `fetch` does; a call still waiting for a pacing
+   * slot or a retry backoff then never goes out. A signal aborted already sends nothing.
+   */
+  signal?: AbortSignal
 }
 
 /**
@@ -320,6 +356,42 @@ export declare class Client {
    * old one stays in use); throws a `TypeError` for neither a string nor an `AccessToken`.
    */
   setAccessToken(token: string | AccessToken): Promise<void>
+  /**
+   * One page of a business number's message history (`ListChatappMessage`), in the
+   * provider's order (newest first): what it sent, with the status its receipts reached, and
+   * what its users sent. The page's `nextPage` is the `page` to ask for next, absent on the
+   * last page. It needs a `custSpaceId`: the query's, or the client's. Calls are paced at the
+   * operation's limit and asked again when their answer is lost. Rejects with an
+   * {@link InvalidParameterError} for a query the core refuses (its message starts with the
+   * field, e.g. `'page: …'`; nothing is sent), a
+   * {@link ConfigurationError} on a Meta client (CAMS only), otherwise as {@link Client.send}.
+   */
+  listMessages(query: HistoryQuery, options?: CallOptions): Promise<HistoryPage>
+  /**
+   * Every message {@link Client.listMessages} lists for `query`, from `query.page` (the first
+   * by default) through the last page, each page asked for once the one before is used up:
+   * `for await (const record of client.messages(query))`. Fails as `listMessages` does.
+   */
+  messages(query: HistoryQuery, options?: CallOptions): AsyncGenerator<HistoryRecord, void, undefined>
+  /**
+   * One page of the account's templates (`ListChatappTemplate`), every template by default;
+   * `total` counts those matching. Rejects as {@link Client.listMessages}.
+   */
+  listTemplates(query?: TemplateQuery, options?: CallOptions): Promise<TemplatePage>
+  /** Every template {@link Client.listTemplates} lists for `query`, page after page. */
+  templates(query?: TemplateQuery, options?: CallOptions): AsyncGenerator<TemplateSummary, void, undefined>
+  /**
+   * One template in full (`GetChatappTemplateDetail`): components, buttons, example values,
+   * quality and whether it may be sent (`allowSend`). Rejects with a {@link TemplateError}
+   * (`'TemplateNotFound'`) for an unknown template, otherwise as {@link Client.listMessages}.
+   */
+  template(template: TemplateRef, options?: CallOptions): Promise<TemplateDetail>
+  /**
+   * The channel's business numbers with their status, quality rating and messaging tier
+   * (`QueryChatappPhoneNumbers`); the client's `custSpaceId` by default. Rejects as
+   * {@link Client.listMessages}.
+   */
+  phoneNumbers(query?: PhoneNumberQuery, options?: CallOptions): Promise<PhoneNumber[]>
   /** A description without secrets. */
   toString(): string
   /** The non-secret settings. */
@@ -443,6 +515,22 @@ export declare function massWireParams(mass: MassMessage): Record<string, string
  * @throws {ValidationError} when `message` is not a message at all.
  */
 export declare function metaBody(message: Message, taskId?: string | null): Record<string, unknown>
+
+/**
+ * The CAMS wire parameters of an operation beyond sending (`'ListChatappMessage'`,
+ * `'ListChatappTemplate'`, `'GetChatappTemplateDetail'` or `'QueryChatappPhoneNumbers'`) for
+ * its query in the core's JSON shape ({@link HistoryQuery}, {@link TemplateQuery},
+ * {@link TemplateRef}, {@link PhoneNumberQuery}), with `clientCustSpaceId` as the
+ * `CustSpaceId` of a query that sets none, as a client's calls map them. Pure: nothing is sent.
+ * @throws {InvalidParameterError} for a query the core refuses; its message starts with the
+ *   field, e.g. `'page: …'`.
+ * @throws {ConfigurationError} for another operation.
+ */
+export declare function operationParams(
+  operation: string,
+  query: object,
+  clientCustSpaceId?: string | null,
+): Record<string, string>
 
 /**
  * The events of a CAMS push body, in order: a JSON array of receipts (HTTP batch push) or one

@@ -30,6 +30,7 @@ export const {
   wireParams,
   massWireParams,
   metaBody,
+  operationParams,
   parseCamsPush,
   parseMetaWebhook,
   verifyMetaSignature,

@@ -1325,7 +1325,7 @@ export interface HistoryQuery {
   custSpaceId?: string
   /** The page, from 1 (the first when unset). */
   page?: number
-  /** Records per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]). */
+  /** Records per page, 1–1,000 (100 when unset). */
   pageSize?: number
 }
 
@@ -1426,7 +1426,7 @@ export interface TemplateQuery {
    * and refuses it.
    */
   cursor?: string
-  /** Templates per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]). */
+  /** Templates per page, 1–1,000 (100 when unset). */
   pageSize?: number
 }
 

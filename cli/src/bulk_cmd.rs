@@ -11,7 +11,7 @@ use chatlane_core::cams::unverified::HISTORY_SETTLE_MS;
 use chatlane_core::random_id;
 use chatlane_core::reconcile::ReconcilePolicy;
 use chatlane_core::store::SendState;
-use chatlane_core::{Channel, Error, ErrorCategory, Message, SendReceipt, Template, TemplateParams};
+use chatlane_core::{Channel, Error, ErrorCategory, Message, SendOptions, SendReceipt, Template, TemplateParams};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::Semaphore;
@@ -320,7 +320,8 @@ async fn resolve(args: &BulkArgs, results_path: &Path) -> Result<Resolved, Strin
                 Row { status: Status::Sent, message_id, error_code: String::new(), ..row.clone() }
             }
             (Some(SendState::Absent), Some(item)) => {
-                let outcome = client.resend(&args.message(channel, item, row.task_id.clone())).await;
+                let message = args.message(channel, item, row.task_id.clone());
+                let outcome = client.send_with(&message, SendOptions::resend()).await;
                 let resolved = row_of(&row.recipient, &row.task_id, outcome);
                 match resolved.status {
                     Status::Sent => counts.resent += 1,

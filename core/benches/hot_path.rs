@@ -177,7 +177,8 @@ impl Transport for NullTransport {
 fn bench_send(c: &mut Criterion) {
     let mut config = ClientConfig::new(credentials());
     config.endpoint = endpoint();
-    config.pacing = Pacing { send_message: None, mass_message: None, per_recipient: None, max_wait: None };
+    config.pacing =
+        Pacing { send_message: None, mass_message: None, per_recipient: None, max_wait: None, calls: false };
     let client = Client::with_transport(config, Arc::new(NullTransport(ok_answer()))).unwrap();
     bench_sends(c, "null_transport", &client, &[template(), text()]);
 }
@@ -204,7 +205,8 @@ fn bench_meta_send(c: &mut Criterion) {
         chatlane_core::oauth::TokenSource::fixed(chatlane_core::oauth::AccessToken::new("bench-token")).unwrap();
     let mut config = ClientConfig::meta(token);
     config.endpoint = endpoint();
-    config.pacing = Pacing { send_message: None, mass_message: None, per_recipient: None, max_wait: None };
+    config.pacing =
+        Pacing { send_message: None, mass_message: None, per_recipient: None, max_wait: None, calls: false };
     let answer = HttpResponse { status: 200, body: META_OK_BODY.as_bytes().to_vec(), ..HttpResponse::default() };
     let client = Client::with_transport(config, Arc::new(NullTransport(answer))).unwrap();
     bench_sends(c, "meta_null_transport", &client, &[meta_template(), from_meta(text())]);

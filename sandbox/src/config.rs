@@ -233,10 +233,16 @@ pub struct Limits {
     /// `DeleteChatappTemplate`.
     #[serde(default = "template_limit")]
     pub template_per_second: u32,
-    /// Requests per second of each query: `ListChatappMessage`, `QueryChatappPhoneNumbers`,
-    /// `GetChatappUploadAuthorization` (default 20, \[UNVERIFIED\]).
-    #[serde(default = "query_limit")]
-    pub query_per_second: u32,
+    /// `ListChatappMessage` requests per second (default 50: CAMS documents none, and
+    /// chatlane paces it at 50, \[UNVERIFIED\]).
+    #[serde(default = "history_limit")]
+    pub history_per_second: u32,
+    /// `QueryChatappPhoneNumbers` requests per second (default 10, documented).
+    #[serde(default = "numbers_limit")]
+    pub numbers_per_second: u32,
+    /// `GetChatappUploadAuthorization` requests per second (default 5, documented).
+    #[serde(default = "upload_limit")]
+    pub upload_per_second: u32,
 }
 
 fn send_limit() -> u32 {
@@ -251,8 +257,16 @@ fn template_limit() -> u32 {
     5
 }
 
-fn query_limit() -> u32 {
-    20
+fn history_limit() -> u32 {
+    50
+}
+
+fn numbers_limit() -> u32 {
+    10
+}
+
+fn upload_limit() -> u32 {
+    5
 }
 
 impl Default for Limits {
@@ -261,7 +275,9 @@ impl Default for Limits {
             send_per_second: send_limit(),
             mass_per_second: mass_limit(),
             template_per_second: template_limit(),
-            query_per_second: query_limit(),
+            history_per_second: history_limit(),
+            numbers_per_second: numbers_limit(),
+            upload_per_second: upload_limit(),
         }
     }
 }
@@ -277,9 +293,9 @@ impl Limits {
             | "CreateChatappTemplate"
             | "ModifyChatappTemplate"
             | "DeleteChatappTemplate" => Some(self.template_per_second),
-            "ListChatappMessage" | "QueryChatappPhoneNumbers" | "GetChatappUploadAuthorization" => {
-                Some(self.query_per_second)
-            }
+            "ListChatappMessage" => Some(self.history_per_second),
+            "QueryChatappPhoneNumbers" => Some(self.numbers_per_second),
+            "GetChatappUploadAuthorization" => Some(self.upload_per_second),
             _ => None,
         }
     }
@@ -323,7 +339,9 @@ mod tests {
         let template = &config.templates[0];
         assert_eq!((template.audit_status.as_str(), template.category.as_str()), ("pass", "UTILITY"));
         assert_eq!(config.limits.per_second("DeleteChatappTemplate"), Some(5));
-        assert_eq!(config.limits.per_second("ListChatappMessage"), Some(20));
+        assert_eq!(config.limits.per_second("ListChatappMessage"), Some(50));
+        assert_eq!(config.limits.per_second("QueryChatappPhoneNumbers"), Some(10));
+        assert_eq!(config.limits.per_second("GetChatappUploadAuthorization"), Some(5));
         assert!(!format!("{:?}", config.accounts).contains("sk"));
         assert_eq!(SandboxConfig::parse("{}").unwrap(), SandboxConfig::default());
     }

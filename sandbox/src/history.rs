@@ -99,19 +99,22 @@ impl History {
             })
         });
         let (start, end) = (start.transpose()?.unwrap_or(0), end.transpose()?.unwrap_or(u64::MAX));
-        let wanted = |name: &str, value: Option<&str>| {
-            get(name).is_none_or(|want| value.is_some_and(|v| v.eq_ignore_ascii_case(want)))
+        // The filters are read once, not per record: a deep page scans every newer record.
+        let [user, template, group, action, status] =
+            ["UserNumber", "TemplateCode", "GroupMessageId", "EventAction", "MessageStatus"].map(get);
+        let wanted = |want: Option<&str>, value: Option<&str>| {
+            want.is_none_or(|want| value.is_some_and(|v| v.eq_ignore_ascii_case(want)))
         };
         let records = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let matching = records.iter().rev().filter(|r| {
-            r.channel_type == channel
-                && r.business_number == business
+            r.business_number == business
+                && r.channel_type == channel
                 && (start..=end).contains(&r.sent_at_ms)
-                && wanted("UserNumber", Some(&r.user_number))
-                && wanted("TemplateCode", r.template_code.as_deref())
-                && wanted("GroupMessageId", r.group_message_id.as_deref())
-                && wanted("EventAction", Some(r.event_action))
-                && wanted("MessageStatus", Some(&r.status))
+                && wanted(user, Some(&r.user_number))
+                && wanted(template, r.template_code.as_deref())
+                && wanted(group, r.group_message_id.as_deref())
+                && wanted(action, Some(r.event_action))
+                && wanted(status, Some(&r.status))
         });
         let data: Vec<Value> = page.of(matching).map(Record::to_json).collect();
         Ok(json!({ "Success": true, "Data": data }))

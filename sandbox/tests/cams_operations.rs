@@ -37,7 +37,8 @@ fn config(query_per_second: u32, extra: &str) -> SandboxConfig {
               "upCallbackUrl": "http://127.0.0.1:9/inbound"}}],
             "templates": [{{"code": "C1", "name": "order_update", "language": "en", "variables": ["name"],
               "body": "Hello $(name)"}}],
-            "limits": {{"queryPerSecond": {query_per_second}, "templatePerSecond": 1000}},
+            "limits": {{"historyPerSecond": {query_per_second}, "numbersPerSecond": {query_per_second},
+                        "uploadPerSecond": {query_per_second}, "templatePerSecond": 1000}},
             "receiptDelayMs": 1{extra}}}"#
     ))
     .unwrap()

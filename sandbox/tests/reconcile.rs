@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use chatlane_core::reconcile::ReconcilePolicy;
 use chatlane_core::store::SendState;
-use chatlane_core::{Client, ClientConfig, ClientOptions, ErrorCode, Message};
+use chatlane_core::{Client, ClientConfig, ClientOptions, ErrorCode, Message, SendOptions};
 use chatlane_sandbox::faults::{Fault, FaultRule};
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
 
@@ -52,13 +52,13 @@ async fn a_send_history_does_not_hold_is_absent_and_goes_again_once() {
     assert_eq!((resolved[0].task_id.as_str(), &resolved[0].state), ("t-lost", &SendState::Absent));
     assert!(sandbox.requests().iter().any(|r| r.action == "ListChatappMessage"));
 
-    let receipt = client.resend(&text("t-lost")).await.unwrap();
+    let receipt = client.send_with(&text("t-lost"), SendOptions::resend()).await.unwrap();
     assert_eq!(receipt.task_id, "t-lost");
     let entries = sandbox.ledger().entries();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].params["TaskId"], "t-lost");
 
-    let again = client.resend(&text("t-lost")).await.unwrap_err();
+    let again = client.send_with(&text("t-lost"), SendOptions::resend()).await.unwrap_err();
     assert_eq!(again.code(), ErrorCode::OutcomeUnknown);
     assert!(again.message().contains("resent, not proven absent"), "{again}");
     assert_eq!(sandbox.ledger().len(), 1, "never twice");
@@ -74,7 +74,7 @@ async fn a_send_history_holds_stays_unknown_and_is_never_resent() {
 
     let resolved = client.reconcile(&NOW).await.unwrap();
     assert_eq!(resolved[0].state, SendState::Unknown, "history holds a message that may be it");
-    let refused = client.resend(&text("t-taken")).await.unwrap_err();
+    let refused = client.send_with(&text("t-taken"), SendOptions::resend()).await.unwrap_err();
     assert_eq!(refused.code(), ErrorCode::OutcomeUnknown);
     assert_eq!(sandbox.ledger().len(), 1);
 }
@@ -96,8 +96,11 @@ async fn a_resend_that_provably_did_not_go_leaves_the_send_absent() {
     unknown(&client, &sandbox, Fault::Drop, &text("t-refused")).await;
     client.reconcile(&NOW).await.unwrap();
     sandbox.inject(FaultRule::once(Fault::error(400, Some("InvalidParameter"))));
-    assert_eq!(client.resend(&text("t-refused")).await.unwrap_err().code(), ErrorCode::InvalidParameter);
-    client.resend(&text("t-refused")).await.unwrap();
+    assert_eq!(
+        client.send_with(&text("t-refused"), SendOptions::resend()).await.unwrap_err().code(),
+        ErrorCode::InvalidParameter
+    );
+    client.send_with(&text("t-refused"), SendOptions::resend()).await.unwrap();
     assert_eq!(sandbox.ledger().len(), 1);
 }
 
@@ -108,7 +111,13 @@ async fn reconciling_needs_the_store_and_a_resend_its_task_id() {
     assert_eq!(without.reconcile(&NOW).await.unwrap_err().code(), ErrorCode::InvalidConfig);
     let with = client(&sandbox, true);
     let anonymous = Message::text(FROM, TO, "hi");
-    assert_eq!(with.resend(&anonymous).await.unwrap_err().code(), ErrorCode::InvalidParameter);
-    assert_eq!(with.resend(&text("never-sent")).await.unwrap_err().code(), ErrorCode::OutcomeUnknown);
+    assert_eq!(
+        with.send_with(&anonymous, SendOptions::resend()).await.unwrap_err().code(),
+        ErrorCode::InvalidParameter
+    );
+    assert_eq!(
+        with.send_with(&text("never-sent"), SendOptions::resend()).await.unwrap_err().code(),
+        ErrorCode::OutcomeUnknown
+    );
     assert!(sandbox.ledger().is_empty());
 }

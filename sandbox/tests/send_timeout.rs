@@ -28,7 +28,7 @@ fn slow_answers(sandbox: &Sandbox, ms: u64) {
 async fn a_shorter_timeout_of_its_own_gives_up_on_a_slow_answer() {
     let sandbox = Sandbox::start(SandboxConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
     slow_answers(&sandbox, 2_000);
-    let own = SendOptions { request_timeout: Some(Duration::from_millis(100)) };
+    let own = SendOptions { request_timeout: Some(Duration::from_millis(100)), ..SendOptions::default() };
     let error = client(&sandbox, 10_000)
         .send_with(&Message::text("8613800000000", "6591234567", "hurry"), own)
         .await
@@ -41,7 +41,7 @@ async fn a_shorter_timeout_of_its_own_gives_up_on_a_slow_answer() {
 async fn a_longer_timeout_of_its_own_waits_for_a_slow_answer() {
     let sandbox = Sandbox::start(SandboxConfig::default(), SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
     slow_answers(&sandbox, 300);
-    let own = SendOptions { request_timeout: Some(Duration::from_secs(5)) };
+    let own = SendOptions { request_timeout: Some(Duration::from_secs(5)), ..SendOptions::default() };
     let receipt =
         client(&sandbox, 100).send_with(&Message::text("8613800000000", "6591234567", "no rush"), own).await.unwrap();
     assert_eq!(receipt.attempts, 1);

@@ -17,12 +17,14 @@
 //! holds Meta's OAuth (`MetaApp`) and the tokens it gives, the `renewal` module a client's
 //! token handed over whole and renewed before it expires. The `events` module reads received
 //! webhooks through the core; the `receiver` module answers them (`Receiver`), off the JS
-//! thread.
+//! thread. The `ops` module holds the client's operations beyond sending (history,
+//! templates, phone numbers) and the wire parameters of their queries.
 
 mod completions;
 pub mod events;
 mod oauth;
 mod observe;
+pub mod ops;
 mod provider;
 mod receiver;
 mod renewal;
@@ -30,7 +32,7 @@ mod renewal;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use chatlane_core::cams::wire::Defaults;
+use chatlane_core::cams::wire::{Defaults, Params};
 use chatlane_core::oauth::TokenSource;
 use chatlane_core::runtime::{self, Cancellation};
 use chatlane_core::validate::{self, HostProblem, Violation};
@@ -364,16 +366,24 @@ impl NativeClient {
         let cancellation = cancel.map(|cancel| cancel.0.clone());
         settled(env, async move {
             let send = async { client.send_with(&M::from_json_text(&text)?, options).await.map(Receipt::from) };
-            match cancellation {
-                Some(cancellation) => runtime::cancellable(send, &cancellation).await.transpose(),
-                None => send.await.map(Some),
-            }
+            until_cancelled(send, cancellation).await
         })
     }
 }
 
-/// The native end of an `AbortSignal`: the `chatlane` package makes one for each send given
-/// a signal, and cancels it when the signal aborts.
+/// What `call` finished with, or `None` once `cancellation` (if any) is cancelled first.
+async fn until_cancelled<T>(
+    call: impl Future<Output = Result<T, Error>>,
+    cancellation: Option<Cancellation>,
+) -> Result<Option<T>, Error> {
+    match cancellation {
+        Some(cancellation) => runtime::cancellable(call, &cancellation).await.transpose(),
+        None => call.await.map(Some),
+    }
+}
+
+/// The native end of an `AbortSignal`: the `chatlane` package makes one for each send or
+/// call given a signal, and cancels it when the signal aborts.
 #[napi]
 #[derive(Default)]
 pub struct NativeCancellation(Cancellation);
@@ -386,8 +396,8 @@ impl NativeCancellation {
         Self::default()
     }
 
-    /// Cancels the send: one waiting for a pacing slot or a retry backoff never goes out;
-    /// one whose request is on its way has an unknown outcome.
+    /// Cancels the send or call: one waiting for a pacing slot or a retry backoff never goes
+    /// out; a send whose request is on its way has an unknown outcome.
     #[napi]
     pub fn cancel(&self) {
         self.0.cancel();
@@ -415,6 +425,11 @@ fn validator(options: Option<Unknown>) -> Result<ProviderKind, Error> {
 /// The wire parameters of the `M` in `text` as a JS object, in wire order.
 fn wire_params_of<'env, M: Outgoing>(env: &'env Env, text: &str) -> napi::Result<Object<'env>> {
     let params = M::from_json_text(text).map_err(|error| rethrowable(env, &error))?.wire_params(Defaults::default());
+    params_object(env, &params)
+}
+
+/// Wire parameters as a JS object, in wire order.
+fn params_object<'env>(env: &'env Env, params: &Params) -> napi::Result<Object<'env>> {
     let mut object = Object::new(env)?;
     for (name, value) in params.iter() {
         object.set_named_property(name, value)?;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { createRequire } from 'node:module'
 
-import { Client, ChatlaneError, ValidationError } from 'chatlane'
+import { Client, ChatlaneError, InvalidParameterError, ValidationError, operationParams } from 'chatlane'
 
 const require = createRequire(import.meta.url)
 const { startSandbox, sandboxOptions } = require('./sandbox.js')
@@ -34,4 +34,16 @@ test('errors from an ES module import are the shared classes', async () => {
   assert.ok(error instanceof ValidationError)
   assert.ok(error instanceof ChatlaneError)
   assert.ok(error instanceof require('chatlane').ValidationError)
+})
+
+test('operations from an ES module import: the wire mapping and a call, through the same addon', async () => {
+  assert.deepEqual(operationParams('QueryChatappPhoneNumbers', { status: 'CONNECTED' }, 'cams-1'), {
+    CustSpaceId: 'cams-1',
+    Status: 'CONNECTED',
+  })
+  assert.throws(() => operationParams('ListChatappTemplate', { page: 0 }), InvalidParameterError)
+  const page = await new Client(sandboxOptions(sandbox)).listTemplates({ pageSize: 1 })
+  assert.deepEqual(page, { templates: [], total: 0, page: 1, pageSize: 1 })
+  const journal = await sandbox.requests()
+  assert.equal(journal.at(-1).action, 'ListChatappTemplate')
 })

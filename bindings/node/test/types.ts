@@ -1,6 +1,7 @@
 // Type-checked, never run, by types.test.js (`tsc --noEmit --strict`): the package's types
 // take every kind of message as a plain object and narrow on the discriminants, Meta's client
-// and OAuth are typed end to end, received events narrow on theirs, and each
+// and OAuth are typed end to end, received events narrow on theirs, the operations beyond
+// sending take and give the model's queries and records, and each
 // `@ts-expect-error` line is a shape the core refuses, which must not compile either.
 
 import {
@@ -13,6 +14,7 @@ import {
   dedupKey,
   massWireParams,
   metaBody,
+  operationParams,
   parseCamsPush,
   parseMetaWebhook,
   verifyMetaChallenge,
@@ -22,7 +24,16 @@ import {
 } from 'chatlane'
 import type {
   AuthorizationStart,
+  CallOptions,
   ClientOptions,
+  HistoryPage,
+  HistoryQuery,
+  HistoryRecord,
+  PhoneNumber,
+  TemplateDetail,
+  TemplatePage,
+  TemplateQuery,
+  TemplateRef,
   ReceiverOptions,
   SendStatus,
   WebhookEndpoint,
@@ -344,3 +355,34 @@ new Receiver().handle('meta', { body: '{}' })
 new Receiver({ camsAllowedIps: '47.74.0.0/16' })
 // @ts-expect-error: a send is looked up through cams or meta
 new Receiver().send('order-42', 'sms')
+
+/** Operations beyond sending: pages of history and templates, a template in full, numbers. */
+export async function operations(client: Client, signal: AbortSignal): Promise<string[]> {
+  const query: HistoryQuery = { businessNumber: from, direction: 'inbound', sinceMs: Date.now() - 86_400_000, pageSize: 50 }
+  const page: HistoryPage = await client.listMessages(query, { signal })
+  const next: number | undefined = page.nextPage
+  const lines: string[] = page.records.map((record: HistoryRecord) => `${record.messageId} ${record.status ?? ''}`)
+  for await (const record of client.messages({ ...query, page: next })) {
+    lines.push(record.direction === 'outbound' ? record.userNumber : (record.content ?? ''))
+  }
+  const templates: TemplatePage = await client.listTemplates({ auditStatus: 'pass' })
+  for await (const summary of client.templates()) {
+    const ref: TemplateRef = { code: summary.code, language: summary.language }
+    const detail: TemplateDetail = await client.template(ref)
+    lines.push(`${detail.allowSend} ${detail.components?.map((c) => c.kind).join()} ${templates.total ?? 0}`)
+  }
+  const numbers: PhoneNumber[] = await client.phoneNumbers({ status: 'CONNECTED' })
+  const wire: Record<string, string> = operationParams('ListChatappTemplate', { page: 2 } satisfies TemplateQuery)
+  const options: CallOptions = { signal }
+  await client.phoneNumbers(undefined, options)
+  return [...lines, ...numbers.map((n) => n.qualityRating ?? n.phoneNumber), ...Object.keys(wire)]
+}
+
+// @ts-expect-error: history is listed for a business number
+new Client().listMessages({ userNumber: to })
+// @ts-expect-error: a template is read in one language
+new Client().template({ code: 'C1' })
+// @ts-expect-error: the direction is inbound or outbound
+new Client().listMessages({ businessNumber: from, direction: 'UP' })
+// @ts-expect-error: a page is a number
+new Client().listTemplates({ page: '2' })

@@ -8,9 +8,10 @@ use chatlane_core::{
     ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCode, Outgoing, ProviderKind, SendOptions,
 };
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple};
 
 use crate::aio::LoopCompletions;
+use crate::ops::{self, Ask};
 use crate::provider::PyCredentialsProvider;
 use crate::{VERSION, blocking, errors, guarded, host, messages, oauth, observe, repr};
 
@@ -195,6 +196,200 @@ impl Client {
     /// for a token that cannot go in a header; `TypeError` for anything else.
     fn set_access_token(&self, py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<()> {
         guarded(py, || blocking(py, self.inner.set_access_token(oauth::token_of(token)?)))
+    }
+
+    /// One page of a business number's message history (CAMS `ListChatappMessage`), a
+    /// `HistoryPage`, blocking this thread with the interpreter released. Filters: the user,
+    /// direction, status, template, mass send and time sent (`since`, `until`: an aware
+    /// `datetime` or milliseconds since the Unix epoch); `next_page` is the `page` to ask next.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, business_number, *, user_number=None, direction=None, status=None, \
+            template_code=None, group_message_id=None, since=None, until=None, channel=None, cust_space_id=None, \
+            page=None, page_size=None)"
+    )]
+    fn list_messages<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask", "list_messages", args, kwargs)
+    }
+
+    /// `list_messages` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, business_number, *, user_number=None, direction=None, status=None, \
+            template_code=None, group_message_id=None, since=None, until=None, channel=None, cust_space_id=None, \
+            page=None, page_size=None)"
+    )]
+    fn list_messages_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask_async", "list_messages", args, kwargs)
+    }
+
+    /// Every `HistoryRecord` of `list_messages`' pages from `page` (the first when unset) on,
+    /// each page asked for once the previous one's records are used up.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, business_number, *, user_number=None, direction=None, status=None, \
+            template_code=None, group_message_id=None, since=None, until=None, channel=None, cust_space_id=None, \
+            page=None, page_size=None)"
+    )]
+    fn iter_messages<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "walk", "list_messages", args, kwargs)
+    }
+
+    /// `iter_messages` as an async generator.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, business_number, *, user_number=None, direction=None, status=None, \
+            template_code=None, group_message_id=None, since=None, until=None, channel=None, cust_space_id=None, \
+            page=None, page_size=None)"
+    )]
+    fn iter_messages_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "walk_async", "list_messages", args, kwargs)
+    }
+
+    /// One page of the account's templates (CAMS `ListChatappTemplate`), a `TemplatePage`,
+    /// blocking like `list_messages`.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, code=None, name=None, language=None, audit_status=None, category=None, \
+            template_type=None, cust_space_id=None, page=None, page_size=None)"
+    )]
+    fn list_templates<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask", "list_templates", args, kwargs)
+    }
+
+    /// `list_templates` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, code=None, name=None, language=None, audit_status=None, category=None, \
+            template_type=None, cust_space_id=None, page=None, page_size=None)"
+    )]
+    fn list_templates_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask_async", "list_templates", args, kwargs)
+    }
+
+    /// Every `TemplateSummary` of `list_templates`' pages, walked like `iter_messages`.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, code=None, name=None, language=None, audit_status=None, category=None, \
+            template_type=None, cust_space_id=None, page=None, page_size=None)"
+    )]
+    fn iter_templates<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "walk", "list_templates", args, kwargs)
+    }
+
+    /// `iter_templates` as an async generator.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, code=None, name=None, language=None, audit_status=None, category=None, \
+            template_type=None, cust_space_id=None, page=None, page_size=None)"
+    )]
+    fn iter_templates_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "walk_async", "list_templates", args, kwargs)
+    }
+
+    /// One template in full, by `code` or `name`, in `language` (CAMS
+    /// `GetChatappTemplateDetail`), a `TemplateDetail`, blocking like `list_messages`.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, code=None, *, language, name=None, template_type=None, cust_space_id=None)"
+    )]
+    fn template<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask", "template", args, kwargs)
+    }
+
+    /// `template` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, code=None, *, language, name=None, template_type=None, cust_space_id=None)"
+    )]
+    fn template_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask_async", "template", args, kwargs)
+    }
+
+    /// The channel's business numbers (CAMS `QueryChatappPhoneNumbers`), a list of
+    /// `PhoneNumber`, blocking like `list_messages`.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, status=None, cust_space_id=None)"
+    )]
+    fn phone_numbers<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask", "phone_numbers", args, kwargs)
+    }
+
+    /// `phone_numbers` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, *, status=None, cust_space_id=None)"
+    )]
+    fn phone_numbers_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask_async", "phone_numbers", args, kwargs)
+    }
+
+    /// Runs the CAMS query `operation` with `query`, its query's JSON text (as
+    /// `chatlane._ops` builds it), blocking this thread with the interpreter released:
+    /// the JSON text of the answer.
+    fn _ask(&self, py: Python<'_>, operation: &str, query: &str) -> PyResult<String> {
+        guarded(py, || {
+            let ask = Ask::parse(operation, query).map_err(|e| errors::to_pyerr(py, &e))?;
+            blocking(py, ask.run(self.inner.clone()))
+        })
+    }
+
+    /// `_ask` as a coroutine, like `send_async`: it starts when first awaited, and cancelling
+    /// the awaiting task aborts the call.
+    fn _ask_async<'py>(&self, py: Python<'py>, operation: &str, query: &str) -> PyResult<Bound<'py, PyAny>> {
+        guarded(py, || {
+            let ask = Ask::parse(operation, query).map_err(|e| errors::to_pyerr(py, &e))?;
+            self.completions.coroutine(py, ask.run(self.inner.clone()))
+        })
     }
 
     /// Shows the provider (when Meta), the endpoint, the current AccessKey ID and the default

@@ -8,6 +8,8 @@
 //! JSON text that `chatlane/_events.py` builds into the generated event classes, and events
 //! come back as their `to_dict()` data ([`events`], [`data`]);
 //! `chatlane.Receiver` answers webhook requests through the core's receiver ([`receiver`]).
+//! The operations beyond sending (history, templates, numbers) cross as their queries' and
+//! answers' JSON text, read and written by `chatlane/_ops.py` ([`ops`]).
 
 mod aio;
 mod client;
@@ -18,6 +20,7 @@ mod host;
 mod messages;
 mod oauth;
 mod observe;
+mod ops;
 mod provider;
 mod receiver;
 mod repr;
@@ -57,6 +60,7 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(events::dedup_key, m)?)?;
     m.add_function(wrap_pyfunction!(events::verify_meta_signature, m)?)?;
     m.add_function(wrap_pyfunction!(events::verify_meta_challenge, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::operation_params, m)?)?;
     #[cfg(feature = "test-hooks")]
     {
         m.add_function(wrap_pyfunction!(client::panic_probe, m)?)?;

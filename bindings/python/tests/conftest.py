@@ -91,10 +91,15 @@ class Sandbox:
         """Every authenticated request for one recipient, accepted or not, oldest first."""
         return [r for r in self._get("/_sandbox/requests") if r["to"] == to]
 
-    def inject(self, fault: dict[str, Any], *, to: str, times: int = 1, api: str = "cams") -> None:
-        """Makes the next `times` requests for `to` to the `api` face (`cams` or `meta`)
-        misbehave as `fault` describes."""
-        self._post("/_sandbox/faults", {"api": api, "fault": fault, "times": times, "to": to})
+    def requests(self, action: str) -> list[dict[str, Any]]:
+        """Every authenticated request of one action (e.g. `ListChatappTemplate`), oldest first."""
+        return [r for r in self._get("/_sandbox/requests") if r["action"] == action]
+
+    def inject(self, fault: dict[str, Any], *, to: str | None, times: int = 1, api: str = "cams") -> None:
+        """Makes the next `times` requests for `to` (`None`: any request) to the `api` face
+        (`cams` or `meta`) misbehave as `fault` describes."""
+        rule = {"api": api, "fault": fault, "times": times}
+        self._post("/_sandbox/faults", rule if to is None else {**rule, "to": to})
 
     def meta_ledger_to(self, to: str) -> list[dict[str, Any]]:
         """The messages Meta's face accepted for one recipient, oldest first."""

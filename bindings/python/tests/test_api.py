@@ -17,7 +17,7 @@ import pytest
 
 import chatlane
 import typing_example
-from chatlane import _chatlane, _events, _model, _receiver
+from chatlane import _chatlane, _events, _model, _ops, _receiver
 from conftest import REPO, SANDBOX_KEY_ID, SANDBOX_KEY_SECRET, Sandbox
 
 STUB = Path(chatlane.__file__).with_name("_chatlane.pyi")
@@ -254,7 +254,8 @@ def test_package_exports_and_stub_match_the_extension() -> None:
     native = {name for name in vars(_chatlane) if not name.startswith("_")} | {"__version__"}
     # The test hooks of a `test-hooks` build (as the tests build it) are not in the stub.
     hooks = {"_panic_probe", "_panic_probe_sync", "_panic_probe_async"}
-    assert set(chatlane.__all__) == native | set(_events.__all__) | set(_model.__all__) | set(_receiver.__all__)
+    modules = (_events, _model, _ops, _receiver)
+    assert set(chatlane.__all__) == native | {name for module in modules for name in module.__all__}
     assert all(hasattr(chatlane, name) for name in chatlane.__all__)
     stub = ast.parse(STUB.read_text())
     stubbed_classes = {node.name for node in stub.body if isinstance(node, ast.ClassDef)}

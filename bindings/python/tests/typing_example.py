@@ -12,6 +12,7 @@ from chatlane import (
     Client,
     Content,
     Fallback,
+    HistoryQuery,
     Image,
     InteractiveButton,
     InteractiveText,
@@ -22,6 +23,8 @@ from chatlane import (
     ReplyButton,
     SendReceipt,
     Template,
+    TemplatePage,
+    TemplateSummary,
     Text,
     TextHeader,
     ValidationError,
@@ -100,6 +103,13 @@ def main(endpoint: str) -> list[SendReceipt]:
     assert chatlane.mass_violations(mass()) == []
     receipts.append(client.send_mass(mass()))
     receipts.append(asyncio.run(client.send_mass_async(mass())))
+    page: TemplatePage = client.list_templates(audit_status="pass", page_size=50)
+    approved: list[TemplateSummary] = list(client.iter_templates(audit_status="pass", page_size=50))
+    assert approved == page.templates
+    assert asyncio.run(client.list_templates_async(audit_status="pass", page_size=50)) == page
+    history = HistoryQuery(business_number=SENDER, direction="inbound", page_size=20)
+    wire: dict[str, str] = chatlane.operation_params("ListChatappMessage", history.to_dict(), "cams-1")
+    assert wire["EventAction"] == "UP"
     invalid = Message(from_="+1", to="2", content=Text(text=""))
     found: list[Violation] = chatlane.violations(invalid)
     try:

@@ -23,7 +23,7 @@ use crate::observe::SendObserver;
 use crate::operation::Operation;
 use crate::options::SendOptions;
 use crate::outgoing::Outgoing;
-use crate::provider::{Dispatch, Pipeline, Provider, ProviderKind};
+use crate::provider::{Dispatch, OutgoingRef, Pipeline, Provider, ProviderKind};
 use crate::retry::RetryPolicy;
 use crate::store::{EventStore, WindowPolicy};
 use crate::template_check::TemplateCache;
@@ -296,9 +296,19 @@ impl Client {
         self.send_with(message, SendOptions::default()).await
     }
 
-    /// [`Client::send`] with this send's own settings (`options`), e.g. its own timeout.
+    /// [`Client::send`] with this send's own settings (`options`): its own timeout, or a
+    /// re-send of a message proven absent ([`SendOptions::resend`], see
+    /// [`Client::reconcile`]).
     pub async fn send_with<T: Outgoing>(&self, message: &T, options: SendOptions) -> Result<SendReceipt, Error> {
         let outgoing = message.as_outgoing();
+        if options.resend {
+            return self.resend(outgoing, options).await;
+        }
+        self.deliver(outgoing, options).await
+    }
+
+    /// Checks a template send against its template (with `template_cache_ttl`), then sends.
+    async fn deliver(&self, outgoing: OutgoingRef<'_>, options: SendOptions) -> Result<SendReceipt, Error> {
         if let Some(templates) = &self.inner.templates {
             self.check_template(outgoing, templates).await?;
         }

@@ -6,17 +6,17 @@ use std::sync::Arc;
 use super::Client;
 use crate::SendReceipt;
 use crate::error::{Error, ErrorCode};
-use crate::model::Message;
 use crate::ops::HistoryRecord;
-use crate::provider::ProviderKind;
+use crate::options::SendOptions;
+use crate::provider::{OutgoingRef, ProviderKind};
 use crate::reconcile::{Evidence, ReconcilePolicy, history_query, judge, settled};
 use crate::store::{self, EventStore, SendRecord, SendState};
 
 impl Client {
     /// Resolves the sends of unknown outcome recorded in this client's `event_store`: each
     /// one a receipt has not resolved yet is looked up in the provider's history and, when
-    /// [`judge`] finds nothing that could be it, marked [`SendState::Absent`] (ready for
-    /// [`Client::resend`]). Returns every send that was unknown, with the state it has now.
+    /// [`judge`] finds nothing that could be it, marked [`SendState::Absent`] (ready to send
+    /// again once with [`SendOptions::resend`]). Returns every send that was unknown, with the state it has now.
     /// Meta keeps no history: its sends stay unknown until a receipt comes. A client without
     /// an event store is [`ErrorCode::InvalidConfig`].
     pub async fn reconcile(&self, policy: &ReconcilePolicy) -> Result<Vec<SendRecord>, Error> {
@@ -45,13 +45,19 @@ impl Client {
         Ok(resolved)
     }
 
-    /// Sends `message` again under its `task_id`, which must be that of a send the event store
-    /// holds proven absent ([`Client::reconcile`]): the store moves it to
-    /// [`SendState::Resent`] first, so no two processes re-send it. A send in any other state
-    /// is refused with [`ErrorCode::OutcomeUnknown`] and nothing is sent. When the new send
-    /// provably did not go (any error but an unknown outcome), the send is absent again.
-    pub async fn resend(&self, message: &Message) -> Result<SendReceipt, Error> {
+    /// Sends `outgoing` again under its `task_id` ([`SendOptions::resend`]), which must be that
+    /// of a send the event store holds proven absent ([`Client::reconcile`]): the store moves
+    /// it to [`SendState::Resent`] first, so no two processes re-send it. A send in any other
+    /// state is refused with [`ErrorCode::OutcomeUnknown`] and nothing is sent. When the new
+    /// send provably did not go (any error but an unknown outcome), the send is absent again.
+    pub(super) async fn resend(&self, outgoing: OutgoingRef<'_>, options: SendOptions) -> Result<SendReceipt, Error> {
         let store = self.event_store()?;
+        let OutgoingRef::Message(message) = outgoing else {
+            return Err(Error::new(
+                ErrorCode::InvalidParameter,
+                "resend: a mass send is never recorded, so never re-sent",
+            ));
+        };
         let Some(task_id) = message.task_id.clone() else {
             return Err(Error::new(
                 ErrorCode::InvalidParameter,
@@ -62,7 +68,7 @@ impl Client {
             let message = format!("the send with TaskId {task_id} is {}, not proven absent: not re-sent", state.name());
             return Err(Error::new(ErrorCode::OutcomeUnknown, message).with_task_id(Some(task_id)));
         }
-        let result = self.send(message).await;
+        let result = self.deliver(outgoing, SendOptions { resend: false, ..options }).await;
         if let Err(error) = &result
             && error.code() != ErrorCode::OutcomeUnknown
         {

@@ -60,6 +60,8 @@ pub struct Pacing {
     pub per_recipient: Option<Quota>,
     /// The longest a send waits for a slot (`None`: as long as it takes; zero: fail fast).
     pub max_wait: Option<Duration>,
+    /// Whether the operations beyond sending are paced at their documented limits.
+    pub calls: bool,
 }
 
 impl Default for Pacing {
@@ -69,18 +71,19 @@ impl Default for Pacing {
             mass_message: Some(Operation::SendChatappMassMessage.default_quota()),
             per_recipient: None,
             max_wait: None,
+            calls: true,
         }
     }
 }
 
 impl Pacing {
     /// The quota that applies to `operation`, if it is paced: the configured ones for sends,
-    /// the documented limit for every other operation.
+    /// the documented limit for every other operation (unless `calls` is off).
     pub fn quota(&self, operation: Operation) -> Option<Quota> {
         match operation {
             Operation::SendChatappMessage | Operation::WhatsappMessages => self.send_message,
             Operation::SendChatappMassMessage => self.mass_message,
-            other => Some(other.default_quota()),
+            other => self.calls.then(|| other.default_quota()),
         }
     }
 }
@@ -403,5 +406,8 @@ mod tests {
     #[test]
     fn the_default_paces_sends_at_the_documented_limit() {
         assert_eq!(Pacing::default().quota(Operation::SendChatappMessage), Some(Quota::per_second(250.0)));
+        assert_eq!(Pacing::default().quota(Operation::ListChatappTemplate), Some(Quota::per_second(5.0)));
+        let unpaced = Pacing { calls: false, ..Pacing::default() };
+        assert_eq!(unpaced.quota(Operation::ListChatappMessage), None);
     }
 }

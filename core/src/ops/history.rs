@@ -68,7 +68,7 @@ pub struct HistoryQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub page: Option<u32>,
-    /// Records per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
+    /// Records per page, 1–1,000 (100 when unset).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub page_size: Option<u32>,

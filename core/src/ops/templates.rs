@@ -59,7 +59,7 @@ pub struct TemplateQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cursor: Option<String>,
-    /// Templates per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
+    /// Templates per page, 1–1,000 (100 when unset).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub page_size: Option<u32>,

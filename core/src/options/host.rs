@@ -6,11 +6,14 @@ use super::{ClientOptions, SendOptions, invalid};
 use crate::error::Error;
 
 /// Every setting one send may take, by its `snake_case` name.
-const SEND_OPTIONS: [(&str, Kind, &str); 1] = [(
-    "timeout",
-    Kind::Duration,
-    "This send's whole-request timeout for each of its attempts, instead of the client's.",
-)];
+const SEND_OPTIONS: [(&str, Kind, &str); 2] = [
+    ("timeout", Kind::Duration, "This send's whole-request timeout for each of its attempts, instead of the client's."),
+    (
+        "resend",
+        Kind::Flag,
+        "Send again a message proven never to have arrived: its `taskId` is that of a send the client's event store holds proven absent (by `reconcile`), which is marked re-sent before the request, so it never goes twice; a send in any other state is refused with `OutcomeUnknown`, nothing sent.",
+    ),
+];
 
 impl SendOptions {
     /// Reads a send's settings as [`ClientOptions::from_host`] reads a client's, with the same
@@ -22,8 +25,10 @@ impl SendOptions {
         let mut options = Self::default();
         for (name, value) in fields {
             let (_, kind) = find(&SEND_OPTIONS, dialect, name)?;
-            if let Read::Millis(ms) = read(dialect, name, kind, value)? {
-                options = Self::with_timeout_ms(ms)?;
+            match read(dialect, name, kind, value)? {
+                Read::Millis(ms) => options.request_timeout = Self::with_timeout_ms(ms)?.request_timeout,
+                Read::Flag(resend) => options.resend = resend,
+                _ => unreachable!("SEND_OPTIONS holds a duration and a flag"),
             }
         }
         Ok(options)
@@ -166,7 +171,7 @@ const OPTIONS: [(&str, Kind, &str); 28] = [
         Kind::Duration,
         "The longest a send waits for a pacing slot; 0 fails fast with `RateLimited` (default: as long as it takes).",
     ),
-    ("rate_limit_disabled", Kind::Flag, "Turns client-side pacing off."),
+    ("rate_limit_disabled", Kind::Flag, "Turns client-side pacing off, for sends and every other operation."),
     (
         "max_attempts",
         Kind::Count,

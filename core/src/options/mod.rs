@@ -191,6 +191,7 @@ impl ClientConfig {
             mass_message: config.pacing.mass_message.filter(|_| paced),
             per_recipient: config.pacing.per_recipient.filter(|_| paced),
             max_wait: duration("the pacing wait", options.rate_limit_max_wait_ms, 0)?,
+            calls: paced,
         };
         if let Some(attempts) = options.max_attempts {
             if !(1..=MAX_ATTEMPTS).contains(&attempts) {
@@ -396,13 +397,21 @@ fn invalid(message: String) -> Error {
 pub struct SendOptions {
     /// The whole-request timeout of each of its attempts (else the client's).
     pub request_timeout: Option<Duration>,
+    /// Send again a message proven absent, under the task ID of the send it repeats
+    /// ([`crate::reconcile`]): marked re-sent first, so it never goes twice.
+    pub resend: bool,
 }
 
 impl SendOptions {
     /// A send with its own timeout of `ms` milliseconds (`None`: the client's), checked as
     /// a client's is (1 ms to 24 hours): what the typed Kotlin/Swift record hands over.
     pub fn with_timeout_ms(ms: Option<u64>) -> Result<Self, Error> {
-        Ok(Self { request_timeout: duration("the send's timeout", ms, 1)? })
+        Ok(Self { request_timeout: duration("the send's timeout", ms, 1)?, resend: false })
+    }
+
+    /// A re-send of a message proven absent, with the client's timeout.
+    pub fn resend() -> Self {
+        Self { request_timeout: None, resend: true }
     }
 }
 

@@ -34,6 +34,12 @@ requests first, and ``dedup_key(event)`` gives the key a redelivery of an event 
 handed out once, also across restarts (``reclaim`` returns what a crash left uncommitted), a
 ``Client`` with the same store enforces the 24-hour window, and ``send(task_id)`` says what
 became of a send whose outcome was unknown (a ``SendRecord``).
+
+Beyond sending (CAMS): ``Client.list_messages`` and ``iter_messages`` read a business number's
+message history (``HistoryRecord``), ``list_templates``, ``iter_templates`` and ``template`` the
+account's templates (``TemplateSummary``, ``TemplateDetail``), ``phone_numbers`` its numbers
+(``PhoneNumber``), each also as an ``_async`` coroutine or async generator;
+``operation_params`` shows a query's wire parameters.
 """
 
 from . import _events, _model
@@ -78,6 +84,7 @@ from ._chatlane import (
 )
 from ._events import *  # noqa: F403 (receiving; its names are in _events.__all__)
 from ._model import *  # noqa: F403 (the generated model; its names are in _model.__all__)
+from ._ops import operation_params
 from ._receiver import Receiver, WebhookEndpoint, WebhookReply
 
 __all__ = [
@@ -117,6 +124,7 @@ __all__ = [
     "mass_violations",
     "mass_wire_params",
     "meta_body",
+    "operation_params",
     "verify_meta_challenge",
     "verify_meta_signature",
     "violations",

@@ -1,9 +1,22 @@
 """Type hints for the ``chatlane._chatlane`` extension module (written by hand)."""
 
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Literal, Mapping, Sequence, final
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Literal, Mapping, Sequence, final
 
-from chatlane._model import MassMessage, Message, ProviderKind, SignatureMatch
+from chatlane._model import (
+    Channel,
+    Direction,
+    HistoryPage,
+    HistoryRecord,
+    MassMessage,
+    Message,
+    PhoneNumber,
+    ProviderKind,
+    SignatureMatch,
+    TemplateDetail,
+    TemplatePage,
+    TemplateSummary,
+)
 
 __version__: str
 
@@ -231,6 +244,187 @@ class Client:
         (``SendChatappMassMessage``); the receipt's ``message_id`` is the ``GroupMessageId``."""
     async def send_mass_async(self, mass: MassMessage, *, timeout: float | None = None) -> SendReceipt:
         """Like ``send_mass``, as a coroutine (see ``send_async``)."""
+    def list_messages(
+        self,
+        business_number: str,
+        *,
+        user_number: str | None = None,
+        direction: Direction | None = None,
+        status: str | None = None,
+        template_code: str | None = None,
+        group_message_id: str | None = None,
+        since: datetime | int | None = None,
+        until: datetime | int | None = None,
+        channel: Channel | None = None,
+        cust_space_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> HistoryPage:
+        """One page of ``business_number``'s message history (CAMS ``ListChatappMessage``),
+        as the provider orders it, blocking this thread (the interpreter is released
+        meanwhile). Filters: the user, the ``direction`` (``"outbound"``, ``"inbound"``), the
+        ``status`` (e.g. ``"delivered"``), a template's code, a mass send's
+        ``GroupMessageId``, and the time sent, from ``since`` to ``until`` (an aware
+        ``datetime``, or milliseconds since the Unix epoch; a naive ``datetime`` raises
+        ``ValueError``). ``channel`` is ``"whatsapp"`` (the default) or ``"viber"``;
+        ``cust_space_id`` defaults to the client's. ``page`` counts from 1, ``page_size`` is 1 to
+        1,000 (default 100); the page's ``next_page`` is the ``page`` to ask for next.
+
+        A query that cannot be asked raises ``InvalidParameterError`` before anything is sent
+        (its message starts with the field, e.g. ``"page: ..."``); a Meta client raises
+        ``ConfigurationError``; failures of the call raise as sends' do. Reads are paced at the
+        operation's documented rate and asked again when their answer is lost."""
+    async def list_messages_async(
+        self,
+        business_number: str,
+        *,
+        user_number: str | None = None,
+        direction: Direction | None = None,
+        status: str | None = None,
+        template_code: str | None = None,
+        group_message_id: str | None = None,
+        since: datetime | int | None = None,
+        until: datetime | int | None = None,
+        channel: Channel | None = None,
+        cust_space_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> HistoryPage:
+        """``list_messages`` as a coroutine: it starts when first awaited, and cancelling the
+        awaiting task cancels the call (see ``send_async``)."""
+    def iter_messages(
+        self,
+        business_number: str,
+        *,
+        user_number: str | None = None,
+        direction: Direction | None = None,
+        status: str | None = None,
+        template_code: str | None = None,
+        group_message_id: str | None = None,
+        since: datetime | int | None = None,
+        until: datetime | int | None = None,
+        channel: Channel | None = None,
+        cust_space_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[HistoryRecord]:
+        """Every record of ``list_messages``' pages, from ``page`` (the first when unset) to
+        the last: each page is asked for once the previous one's records are used up. A wrong
+        argument raises here; the call's errors, while iterating."""
+    def iter_messages_async(
+        self,
+        business_number: str,
+        *,
+        user_number: str | None = None,
+        direction: Direction | None = None,
+        status: str | None = None,
+        template_code: str | None = None,
+        group_message_id: str | None = None,
+        since: datetime | int | None = None,
+        until: datetime | int | None = None,
+        channel: Channel | None = None,
+        cust_space_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[HistoryRecord]:
+        """``iter_messages`` as an async generator (``async for``)."""
+    def list_templates(
+        self,
+        *,
+        code: str | None = None,
+        name: str | None = None,
+        language: str | None = None,
+        audit_status: str | None = None,
+        category: str | None = None,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> TemplatePage:
+        """One page of the account's templates (CAMS ``ListChatappTemplate``), blocking like
+        ``list_messages``. Filters: ``code``, ``name``, ``language``, ``audit_status``
+        (``"pass"``, ``"fail"``, ``"auditing"``, ``"unaudit"``), ``category`` (``"UTILITY"``,
+        ``"MARKETING"``, ``"AUTHENTICATION"``), ``template_type`` (``"WHATSAPP"``,
+        ``"VIBER"``); paging and errors as ``list_messages``'."""
+    async def list_templates_async(
+        self,
+        *,
+        code: str | None = None,
+        name: str | None = None,
+        language: str | None = None,
+        audit_status: str | None = None,
+        category: str | None = None,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> TemplatePage:
+        """``list_templates`` as a coroutine (see ``list_messages_async``)."""
+    def iter_templates(
+        self,
+        *,
+        code: str | None = None,
+        name: str | None = None,
+        language: str | None = None,
+        audit_status: str | None = None,
+        category: str | None = None,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> Iterator[TemplateSummary]:
+        """Every template of ``list_templates``' pages, walked as ``iter_messages`` walks
+        history."""
+    def iter_templates_async(
+        self,
+        *,
+        code: str | None = None,
+        name: str | None = None,
+        language: str | None = None,
+        audit_status: str | None = None,
+        category: str | None = None,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+        page: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncIterator[TemplateSummary]:
+        """``iter_templates`` as an async generator (``async for``)."""
+    def template(
+        self,
+        code: str | None = None,
+        *,
+        language: str,
+        name: str | None = None,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+    ) -> TemplateDetail:
+        """One template in full, by ``code`` or ``name``, in ``language`` (CAMS
+        ``GetChatappTemplateDetail``): its components and buttons, quality, and whether it may
+        be sent (``allow_send``). An unknown template raises ``TemplateError`` (code
+        ``TemplateNotFound``); neither a code nor a name, ``InvalidParameterError``."""
+    async def template_async(
+        self,
+        code: str | None = None,
+        *,
+        language: str,
+        name: str | None = None,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+    ) -> TemplateDetail:
+        """``template`` as a coroutine (see ``list_messages_async``)."""
+    def phone_numbers(self, *, status: str | None = None, cust_space_id: str | None = None) -> list[PhoneNumber]:
+        """The channel's business numbers with their status (only ``status``'s, e.g.
+        ``"CONNECTED"``, when given), quality rating and messaging tier (CAMS
+        ``QueryChatappPhoneNumbers``), blocking like ``list_messages``."""
+    async def phone_numbers_async(
+        self, *, status: str | None = None, cust_space_id: str | None = None
+    ) -> list[PhoneNumber]:
+        """``phone_numbers`` as a coroutine (see ``list_messages_async``)."""
+    def _ask(self, operation: str, query: str) -> str:
+        """The JSON text of the answer to the CAMS query ``operation`` with the query's JSON
+        text (for ``chatlane._ops``)."""
+    def _ask_async(self, operation: str, query: str) -> Awaitable[str]:
+        """``_ask`` as a coroutine."""
 
 @final
 class Violation:
@@ -370,6 +564,9 @@ def verify_meta_challenge(query: str, verify_token: str) -> str:
     ``AuthenticationError`` (code ``SignatureMismatch``) for a wrong or missing token,
     ``InvalidParameterError`` for another mode or a challenge missing or not 1 to 256 letters,
     digits, ``.``, ``_`` or ``-``, and ``ConfigurationError`` for an empty ``verify_token``."""
+
+def _operation_params(operation: str, query: str, client_cust_space_id: str | None = None) -> dict[str, str]:
+    """The wire parameters of a query given as its JSON text (for ``chatlane.operation_params``)."""
 
 def _parse_cams_push(body: bytes, kind: str) -> str:
     """The JSON text of the events of a CAMS push body (read by ``chatlane.parse_cams_push``)."""

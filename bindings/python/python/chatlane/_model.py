@@ -4339,7 +4339,7 @@ class HistoryQuery(_Model):
     page: int | None
     """The page, from 1 (the first when unset)."""
     page_size: int | None
-    """Records per page, 1–1,000 (100 when unset: [``crate::cams::unverified::PAGE_SIZE``])."""
+    """Records per page, 1–1,000 (100 when unset)."""
 
     def __init__(
         self,
@@ -4709,7 +4709,7 @@ class TemplateQuery(_Model):
     """Meta: where the page starts, the ``nextCursor`` of the page before. CAMS pages by number
     and refuses it."""
     page_size: int | None
-    """Templates per page, 1–1,000 (100 when unset: [``crate::cams::unverified::PAGE_SIZE``])."""
+    """Templates per page, 1–1,000 (100 when unset)."""
 
     def __init__(
         self,

@@ -2698,7 +2698,7 @@ public struct HistoryQuery: Equatable, Hashable {
      */
     public let page: UInt32?
     /**
-     * Records per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
+     * Records per page, 1–1,000 (100 when unset).
      */
     public let pageSize: UInt32?
 
@@ -2739,7 +2739,7 @@ public struct HistoryQuery: Equatable, Hashable {
          * The page, from 1 (the first when unset).
          */page: UInt32? = nil, 
         /**
-         * Records per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
+         * Records per page, 1–1,000 (100 when unset).
          */pageSize: UInt32? = nil) {
         self.businessNumber = businessNumber
         self.channel = channel
@@ -7158,7 +7158,7 @@ public struct TemplateQuery: Equatable, Hashable {
      */
     public let cursor: String?
     /**
-     * Templates per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
+     * Templates per page, 1–1,000 (100 when unset).
      */
     public let pageSize: UInt32?
 
@@ -7198,7 +7198,7 @@ public struct TemplateQuery: Equatable, Hashable {
          * and refuses it.
          */cursor: String? = nil, 
         /**
-         * Templates per page, 1–1,000 (100 when unset: [`crate::cams::unverified::PAGE_SIZE`]).
+         * Templates per page, 1–1,000 (100 when unset).
          */pageSize: UInt32? = nil) {
         self.code = code
         self.name = name

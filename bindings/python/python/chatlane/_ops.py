@@ -1,0 +1,239 @@
+"""The operations beyond sending: message history, templates and phone numbers.
+
+``Client.list_messages``, ``iter_messages``, ``list_templates``, ``iter_templates``,
+``template`` and ``phone_numbers`` (and their ``_async`` twins) are native methods that hand
+their arguments here: the functions named after them read the arguments into the query's JSON
+shape (through the generated query classes), the core runs the query (``Client._ask``, with
+the interpreter released, or the cancellable ``Client._ask_async``), and its answer becomes the
+generated record classes. The ``iter_`` methods walk the pages by their ``next_page``.
+
+``operation_params`` shows a query's wire parameters, as the shared operation cases check them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from . import _chatlane
+from ._model import (
+    Channel,
+    Direction,
+    HistoryPage,
+    HistoryQuery,
+    PhoneNumber,
+    PhoneNumberQuery,
+    TemplateDetail,
+    TemplatePage,
+    TemplateQuery,
+    TemplateRef,
+)
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ._chatlane import Client
+
+__all__ = ["operation_params"]
+
+
+def operation_params(
+    operation: str, query: Mapping[str, Any], client_cust_space_id: str | None = None
+) -> dict[str, str]:
+    """The wire parameters of a call of ``operation`` (``ListChatappMessage``,
+    ``ListChatappTemplate``, ``GetChatappTemplateDetail`` or ``QueryChatappPhoneNumbers``) with
+    ``query`` in its JSON shape (``HistoryQuery(...).to_dict()``, ...), where a client's default
+    ``CustSpaceId`` is ``client_cust_space_id``: what the client would send, as every chatlane
+    language maps it. Pure: no network. Raises ``InvalidParameterError`` for a query that cannot
+    be asked (its message starts with the field: ``"page: ..."``) and ``ConfigurationError``
+    for another operation."""
+    return _chatlane._operation_params(operation, _json(query), client_cust_space_id)
+
+
+# The arguments of each operation (the stubs of `Client` show them), as its query's JSON shape.
+
+
+def list_messages(
+    business_number: str,
+    *,
+    user_number: str | None = None,
+    direction: Direction | None = None,
+    status: str | None = None,
+    template_code: str | None = None,
+    group_message_id: str | None = None,
+    since: datetime | int | None = None,
+    until: datetime | int | None = None,
+    channel: Channel | None = None,
+    cust_space_id: str | None = None,
+    page: int | None = None,
+    page_size: int | None = None,
+) -> dict[str, Any]:
+    """A ``HistoryQuery``'s JSON shape; ``since`` and ``until`` become ``sinceMs`` and
+    ``untilMs``."""
+    return HistoryQuery(
+        business_number=business_number,
+        channel=channel,
+        user_number=user_number,
+        direction=direction,
+        status=status,
+        template_code=template_code,
+        group_message_id=group_message_id,
+        since_ms=_millis("since", since),
+        until_ms=_millis("until", until),
+        cust_space_id=cust_space_id,
+        page=page,
+        page_size=page_size,
+    ).to_dict()
+
+
+def list_templates(
+    *,
+    code: str | None = None,
+    name: str | None = None,
+    language: str | None = None,
+    audit_status: str | None = None,
+    category: str | None = None,
+    template_type: str | None = None,
+    cust_space_id: str | None = None,
+    page: int | None = None,
+    page_size: int | None = None,
+) -> dict[str, Any]:
+    """A ``TemplateQuery``'s JSON shape."""
+    return TemplateQuery(
+        code=code,
+        name=name,
+        language=language,
+        audit_status=audit_status,
+        category=category,
+        template_type=template_type,
+        cust_space_id=cust_space_id,
+        page=page,
+        page_size=page_size,
+    ).to_dict()
+
+
+def template(
+    code: str | None = None,
+    *,
+    language: str,
+    name: str | None = None,
+    template_type: str | None = None,
+    cust_space_id: str | None = None,
+) -> dict[str, Any]:
+    """A ``TemplateRef``'s JSON shape."""
+    return TemplateRef(
+        code=code, name=name, language=language, template_type=template_type, cust_space_id=cust_space_id
+    ).to_dict()
+
+
+def phone_numbers(*, status: str | None = None, cust_space_id: str | None = None) -> dict[str, Any]:
+    """A ``PhoneNumberQuery``'s JSON shape."""
+    return PhoneNumberQuery(status=status, cust_space_id=cust_space_id).to_dict()
+
+
+def _millis(name: str, when: datetime | int | None) -> int | None:
+    """``when`` in milliseconds since the Unix epoch: an aware ``datetime``, or milliseconds
+    already. ``TypeError`` for anything else, ``ValueError`` for a naive ``datetime``."""
+    if when is None or (isinstance(when, int) and not isinstance(when, bool)):
+        return when
+    from datetime import datetime, timedelta, timezone  # here: `import chatlane` stays quick
+
+    if not isinstance(when, datetime):
+        found = type(when).__name__
+        raise TypeError(f"{name} must be an aware datetime or milliseconds since the Unix epoch, not {found}")
+    if when.utcoffset() is None:
+        raise ValueError(
+            f"{name} must be an aware datetime: a naive one names no time zone"
+            f" (e.g. give {name}.replace(tzinfo=timezone.utc) for UTC)"
+        )
+    return (when - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(milliseconds=1)
+
+
+def _numbers(data: list[Any]) -> list[PhoneNumber]:
+    """The numbers of a ``QueryChatappPhoneNumbers`` answer's JSON."""
+    return [PhoneNumber.from_dict(item) for item in data]
+
+
+class _Operation(NamedTuple):
+    """One operation: its CAMS action, the reader of its arguments, the reader of its answer's
+    JSON, and the attribute holding a page's items (``""`` when it has no pages)."""
+
+    action: str
+    query: Callable[..., dict[str, Any]]
+    answer: Callable[[Any], Any]
+    items: str = ""
+
+
+_OPERATIONS = {
+    "list_messages": _Operation("ListChatappMessage", list_messages, HistoryPage.from_dict, "records"),
+    "list_templates": _Operation("ListChatappTemplate", list_templates, TemplatePage.from_dict, "templates"),
+    "template": _Operation("GetChatappTemplateDetail", template, TemplateDetail.from_dict),
+    "phone_numbers": _Operation("QueryChatappPhoneNumbers", phone_numbers, _numbers),
+}
+
+
+def ask(client: Client, method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> Any:
+    """``Client.<method>(*args, **kwargs)``: the call, blocking."""
+    operation = _OPERATIONS[method]
+    return _read(operation, client._ask(operation.action, _json(operation.query(*args, **(kwargs or {})))))
+
+
+def ask_async(
+    client: Client, method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None
+) -> Coroutine[Any, Any, Any]:
+    """``Client.<method>_async(*args, **kwargs)``: the arguments are read now (a wrong one raises
+    here), the call runs once the coroutine is awaited."""
+    operation = _OPERATIONS[method]
+    return _ask_async(client, operation, operation.query(*args, **(kwargs or {})))
+
+
+async def _ask_async(client: Client, operation: _Operation, query: dict[str, Any]) -> Any:
+    return _read(operation, await client._ask_async(operation.action, _json(query)))
+
+
+def walk(client: Client, method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> Iterator[Any]:
+    """``Client.iter_<...>(*args, **kwargs)``: the arguments are read now, each page is asked
+    for once the previous one's items are used up."""
+    operation = _OPERATIONS[method]
+    return _pages(client, operation, operation.query(*args, **(kwargs or {})))
+
+
+def _pages(client: Client, operation: _Operation, query: dict[str, Any]) -> Iterator[Any]:
+    while True:
+        page = _read(operation, client._ask(operation.action, _json(query)))
+        yield from getattr(page, operation.items)
+        if page.next_page is None:
+            return
+        query = {**query, "page": page.next_page}
+
+
+def walk_async(
+    client: Client, method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None
+) -> AsyncIterator[Any]:
+    """``Client.iter_<...>_async(*args, **kwargs)``: ``walk`` as an async generator."""
+    operation = _OPERATIONS[method]
+    return _pages_async(client, operation, operation.query(*args, **(kwargs or {})))
+
+
+async def _pages_async(client: Client, operation: _Operation, query: dict[str, Any]) -> AsyncIterator[Any]:
+    while True:
+        page = _read(operation, await client._ask_async(operation.action, _json(query)))
+        for item in getattr(page, operation.items):
+            yield item
+        if page.next_page is None:
+            return
+        query = {**query, "page": page.next_page}
+
+
+def _json(query: Mapping[str, Any]) -> str:
+    """The JSON text of a query, as the core reads it."""
+    import json  # here, not at the top: `json` would add a third to `import chatlane`'s time
+
+    return json.dumps(query)
+
+
+def _read(operation: _Operation, text: str) -> Any:
+    """The generated record classes of an answer's JSON text."""
+    import json
+
+    return operation.answer(json.loads(text))
