@@ -308,6 +308,18 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
+/** Options of {@link Client.reconcile}. */
+export interface ReconcileOptions {
+  /**
+   * How long after a send its absence from the message history proves it never arrived, in
+   * milliseconds (a whole number, 0 or more); 600,000 (10 minutes) by default. Sends more
+   * recent than that stay `'unknown'`.
+   */
+  settleMs?: number | null
+  /** Cancels the call when aborted, as {@link CallOptions.signal}. */
+  signal?: AbortSignal
+}
+
 /**
  * A CAMS client, or with `provider: 'meta'` a client of Meta's WhatsApp Cloud API (a message's
  * `from` is then the business phone number ID). It reuses connections: share one per process.
@@ -392,6 +404,17 @@ export declare class Client {
    * {@link Client.listMessages}.
    */
   phoneNumbers(query?: PhoneNumberQuery, options?: CallOptions): Promise<PhoneNumber[]>
+  /**
+   * Resolves the sends of unknown outcome the client's `eventStore` recorded: each one no
+   * receipt has resolved and sent at least `settleMs` ago is looked up in the message history
+   * (with the client's `custSpaceId`) and, when nothing there could be it, marked `'absent'`:
+   * send it again, once, with `send(message, { resend: true })` and the same `taskId`. Meta
+   * keeps no history: its sends stay `'unknown'` until a receipt comes. Resolves with every
+   * send that was unknown, in its state now. Rejects with a {@link ConfigurationError}
+   * without an event store or for an unknown option, an {@link InvalidParameterError} for a
+   * `settleMs` that is not a whole number, 0 or more; otherwise as {@link Client.listMessages}.
+   */
+  reconcile(options?: ReconcileOptions): Promise<SendStatus[]>
   /** A description without secrets. */
   toString(): string
   /** The non-secret settings. */
@@ -676,12 +699,27 @@ export interface WebhookReply {
 /** Where a send stands that ended with an {@link OutcomeUnknownError}, as the event store knows it. */
 export type SendState = 'unknown' | 'accepted' | 'absent' | 'resent'
 
-/** What {@link Receiver.send} resolves with. */
+/** What {@link Receiver.send} and {@link Client.reconcile} resolve with. */
 export interface SendStatus {
-  /** `'accepted'` once a receipt carrying the send's task ID arrived; `'unknown'` until then. */
+  /** The provider it was sent through. */
+  provider: ProviderKind
+  /** The correlation ID it carried (CAMS `TaskId`, Meta `biz_opaque_callback_data`). */
+  taskId: string
+  /** The business number (Meta: phone number ID) it was sent from. */
+  from: string
+  /** The recipient. */
+  to: string
+  /**
+   * `'unknown'` (never re-send it), `'accepted'` once a receipt carrying its task ID arrived,
+   * `'absent'` once {@link Client.reconcile} proved it never arrived, `'resent'` once sent again.
+   */
   state: SendState
   /** The provider's message ID, once accepted. */
   messageId: string | null
+  /** When it was recorded, in milliseconds since the Unix epoch. */
+  recordedMs: number
+  /** When its state last changed, in milliseconds since the Unix epoch. */
+  updatedMs: number
 }
 
 /**

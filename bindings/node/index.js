@@ -487,6 +487,33 @@ class Client {
     return answer((text, cancellation) => this.#native.phoneNumbers(text, cancellation), query ?? {}, options)
   }
 
+  /**
+   * Resolves the sends of unknown outcome the client's `eventStore` recorded: each one no
+   * receipt has resolved and sent at least `settleMs` ago (10 minutes by default) is looked up
+   * in the message history (with the client's `custSpaceId`) and, when nothing there could
+   * be it, marked `'absent'`: send it again once with `{ resend: true }`. Meta keeps no
+   * history: its sends stay `'unknown'` until a receipt comes.
+   *
+   * @param {{ settleMs?: number, signal?: AbortSignal }} [options] `settleMs`: how long after
+   *   a send history proves it absent; `signal` cancels the call
+   * @returns {Promise<import('./index').SendStatus[]>} every send that was unknown, as it is now
+   * @throws {ChatlaneError} a `ConfigurationError` without an event store or for an unknown
+   *   option, an `InvalidParameterError` for a `settleMs` that is not a whole number, 0 or
+   *   more (as rejections); else as {@link Client.listMessages}
+   */
+  async reconcile(options) {
+    if (isSet(options) && typeof options !== 'object') {
+      throw new TypeError('options must be an object')
+    }
+    const { settleMs, ...rest } = options ?? {}
+    const signal = callSignal(rest, 'settleMs or signal')
+    if (isSet(settleMs)) {
+      expectNumber(settleMs, 'options.settleMs')
+    }
+    const statuses = await abortable((cancellation) => this.#native.reconcile(settleMs, cancellation), signal)
+    return statuses.map(sendStatus)
+  }
+
   /** A description without secrets. */
   toString() {
     return this.#native.toString()
@@ -522,8 +549,13 @@ async function answer(start, query, options) {
   return JSON.parse(await abortable((cancellation) => start(text, cancellation), callSignal(options)))
 }
 
+/** A native `SendStatus` with `messageId` always present (`null` until accepted). */
+function sendStatus(status) {
+  return { ...status, messageId: status.messageId ?? null }
+}
+
 /** The `signal` of a call's options; any other option is a `ConfigurationError`. */
-function callSignal(options) {
+function callSignal(options, expected = 'signal') {
   if (!isSet(options)) {
     return undefined
   }
@@ -533,7 +565,7 @@ function callSignal(options) {
   const { signal, ...rest } = options
   const [unknown] = Object.keys(rest)
   if (unknown !== undefined) {
-    const why = `unknown call option ${JSON.stringify(unknown)}; expected signal`
+    const why = `unknown call option ${JSON.stringify(unknown)}; expected ${expected}`
     throw new errorClasses.ConfigurationError(why, { code: 'InvalidConfig' })
   }
   return signal
@@ -901,7 +933,7 @@ class Receiver {
     expectString(taskId, 'taskId')
     expectString(provider, 'provider')
     const status = await settle(() => this.#native.send(taskId, provider))
-    return status === null ? null : { state: status.state, messageId: status.messageId ?? null }
+    return status === null ? null : sendStatus(status)
   }
 
   /** A description without secrets. */

@@ -1345,7 +1345,7 @@ export interface HistoryPage {
   page: number
   /** The page size asked for. */
   pageSize: number
-  /** The next page to ask for (the same query with `page` set to it); `None` on the last. */
+  /** The next page to ask for (the same query with `page` set to it); absent on the last. */
   nextPage?: number
 }
 
@@ -1442,10 +1442,10 @@ export interface TemplatePage {
   pageSize: number
   /**
    * The next page to ask for (the same query with `page` set to it, and `cursor` to
-   * `nextCursor` when there is one: [`TemplatePage::next_query`]); `None` on the last.
+   * `nextCursor` when there is one); absent on the last.
    */
   nextPage?: number
-  /** Meta: the `cursor` that reaches the next page; `None` on the last page, and for CAMS. */
+  /** Meta: the `cursor` that reaches the next page; absent on the last page, and for CAMS. */
   nextCursor?: string
 }
 
@@ -1595,4 +1595,16 @@ export interface PhoneNumber {
   statusCallbackUrl?: string
   /** Where its users' messages are pushed. */
   inboundCallbackUrl?: string
+}
+
+/** An uploaded file. */
+export interface UploadedMedia {
+  /** Where it can be fetched: the `link` of an image, video, audio, document or sticker. */
+  url: string
+  /** The object's key in the provider's storage. */
+  key: string
+  /** Its size in bytes. */
+  size: number
+  /** The media type it was stored with. */
+  contentType: string
 }

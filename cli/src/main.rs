@@ -1,10 +1,11 @@
 //! `chatlane`: send messages through CAMS or Meta's Cloud API from a shell, get a Meta token,
-//! receive their webhooks, list templates, message history and business numbers, or run the
-//! local sandbox.
+//! receive their webhooks, list templates, message history and business numbers, upload
+//! media, or run the local sandbox.
 
 mod bulk_cmd;
 mod connection;
 mod listing;
+mod media_cmd;
 mod messages_cmd;
 mod numbers_cmd;
 mod oauth_cmd;
@@ -55,6 +56,9 @@ enum Command {
     /// The channel's business numbers: status, quality rating, messaging tier.
     #[command(after_help = numbers_cmd::EXAMPLES)]
     Numbers(Box<numbers_cmd::NumbersArgs>),
+    /// Upload a file to the channel's media storage and print the URL to send as its link.
+    #[command(after_help = media_cmd::EXAMPLES)]
+    Media(media_cmd::MediaArgs),
 }
 
 #[tokio::main]
@@ -68,5 +72,6 @@ async fn main() -> ExitCode {
         Command::Templates(args) => templates_cmd::run(args).await,
         Command::Messages(args) => messages_cmd::run(args).await,
         Command::Numbers(args) => numbers_cmd::run(*args).await,
+        Command::Media(args) => media_cmd::run(args).await,
     }
 }

@@ -11,6 +11,7 @@
 use chatlane_core::events::{CamsPushKind, Event, SignatureMatch};
 use chatlane_core::ops::{
     HistoryPage, HistoryQuery, PhoneNumber, PhoneNumberQuery, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef,
+    UploadedMedia,
 };
 use chatlane_core::{MassMessage, Message};
 use schemars::generate::SchemaSettings;
@@ -30,6 +31,9 @@ fn main() {
     generator.subschema_for::<TemplateDetail>();
     generator.subschema_for::<PhoneNumberQuery>();
     generator.subschema_for::<PhoneNumber>();
+    // `MediaUpload` is left out: its bytes would be a JSON array of numbers, where Python and
+    // Node take them natively (`bytes`, `Buffer`).
+    generator.subschema_for::<UploadedMedia>();
     let schema = serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "chatlane message model",

@@ -19,6 +19,8 @@ pub enum Operation {
     ListChatappMessage,
     /// CAMS: the business numbers of a channel, with status, quality and tier.
     QueryChatappPhoneNumbers,
+    /// CAMS: temporary OSS credentials to upload a channel's media with.
+    GetChatappUploadAuthorization,
     /// Meta's Graph API: read the WhatsApp Business Account's message templates
     /// (`GET /{version}/{waba-id}/message_templates`, `GET /{version}/{template-id}`).
     WhatsappTemplates,
@@ -38,6 +40,7 @@ impl Operation {
             Self::ListChatappTemplate | Self::GetChatappTemplateDetail => Quota::per_second(5.0),
             Self::ListChatappMessage => Quota::per_second(crate::cams::unverified::LIST_MESSAGE_QPS),
             Self::QueryChatappPhoneNumbers => Quota::per_second(10.0),
+            Self::GetChatappUploadAuthorization => Quota::per_second(5.0),
             Self::WhatsappTemplates => crate::meta::unverified::TEMPLATE_READS,
         }
     }
@@ -51,6 +54,7 @@ impl Operation {
             | Self::GetChatappTemplateDetail
             | Self::ListChatappMessage
             | Self::QueryChatappPhoneNumbers
+            | Self::GetChatappUploadAuthorization
             | Self::WhatsappTemplates => true,
         }
     }
@@ -66,6 +70,7 @@ impl Operation {
             Self::GetChatappTemplateDetail => "GetChatappTemplateDetail",
             Self::ListChatappMessage => "ListChatappMessage",
             Self::QueryChatappPhoneNumbers => "QueryChatappPhoneNumbers",
+            Self::GetChatappUploadAuthorization => "GetChatappUploadAuthorization",
             Self::WhatsappTemplates => "WhatsappTemplates",
         }
     }

@@ -18,7 +18,8 @@
 //! token handed over whole and renewed before it expires. The `events` module reads received
 //! webhooks through the core; the `receiver` module answers them (`Receiver`), off the JS
 //! thread. The `ops` module holds the client's operations beyond sending (history,
-//! templates, phone numbers) and the wire parameters of their queries.
+//! templates, phone numbers) and the wire parameters of their queries; the `reconcile` module
+//! the reconciling of sends of unknown outcome.
 
 mod completions;
 pub mod events;
@@ -26,6 +27,7 @@ mod oauth;
 mod observe;
 pub mod ops;
 mod provider;
+mod reconcile;
 mod receiver;
 mod renewal;
 

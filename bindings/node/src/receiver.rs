@@ -150,16 +150,37 @@ impl NativeReceiver {
 /// Where a send of unknown outcome stands, as the event store knows it.
 #[napi(object)]
 pub struct SendStatus {
+    /// The provider it was sent through (`cams` or `meta`).
+    pub provider: String,
+    /// The correlation ID it carried (CAMS `TaskId`, Meta `biz_opaque_callback_data`).
+    pub task_id: String,
+    /// The business number (Meta: phone number ID) it was sent from.
+    pub from: String,
+    /// The recipient.
+    pub to: String,
     /// `unknown`, `accepted` (a receipt carrying its task ID arrived), `absent` or `resent`.
     pub state: String,
     /// The provider's message ID, once accepted.
     pub message_id: Option<String>,
+    /// When it was recorded, in milliseconds since the Unix epoch.
+    pub recorded_ms: f64,
+    /// When its state last changed, in milliseconds since the Unix epoch.
+    pub updated_ms: f64,
 }
 
 impl From<SendRecord> for SendStatus {
-    /// The state's name and message ID as the core gives them.
+    /// The record's fields as the core gives them.
     fn from(record: SendRecord) -> Self {
-        Self { state: record.state.name().to_owned(), message_id: record.state.message_id().map(str::to_owned) }
+        Self {
+            provider: record.provider.as_str().to_owned(),
+            message_id: record.state.message_id().map(str::to_owned),
+            state: record.state.name().to_owned(),
+            task_id: record.task_id,
+            from: record.from,
+            to: record.to,
+            recorded_ms: record.recorded_ms as f64,
+            updated_ms: record.updated_ms as f64,
+        }
     }
 }
 
@@ -199,7 +220,7 @@ async fn off_thread<T: Send + 'static>(call: impl FnOnce() -> Result<T, Error> +
 }
 
 /// `value` as a whole number, 0 or more; else [`ErrorCode::InvalidParameter`] naming `name`.
-fn whole(name: &str, value: f64) -> Result<u64, Error> {
+pub(crate) fn whole(name: &str, value: f64) -> Result<u64, Error> {
     if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= MAX_SAFE_INTEGER {
         Ok(value as u64)
     } else {

@@ -37,7 +37,13 @@ describe('the shared operation cases', () => {
         operations.add(operation)
       }
     }
-    const all = ['GetChatappTemplateDetail', 'ListChatappMessage', 'ListChatappTemplate', 'QueryChatappPhoneNumbers']
+    const all = [
+      'GetChatappTemplateDetail',
+      'GetChatappUploadAuthorization',
+      'ListChatappMessage',
+      'ListChatappTemplate',
+      'QueryChatappPhoneNumbers',
+    ]
     assert.deepEqual([...operations].sort(), all)
   })
 

@@ -459,7 +459,16 @@ describe('with the sandbox pushing', () => {
     await until('the send accepted', async () => (status = await receiver.send('order-4711'))?.state === 'accepted')
     const ledger = await sandbox.ledger()
     assert.equal(ledger.length, 1, 'sent once, never again')
-    assert.deepEqual(status, { state: 'accepted', messageId: ledger[0].messageId })
+    const { recordedMs, updatedMs, ...rest } = status
+    assert.deepEqual(rest, {
+      provider: 'cams',
+      taskId: 'order-4711',
+      from: BUSINESS,
+      to: USER,
+      state: 'accepted',
+      messageId: ledger[0].messageId,
+    })
+    assert.ok(recordedMs <= updatedMs && updatedMs <= Date.now(), util.inspect(status))
     assert.deepEqual(await receiver.send('order-4711', 'cams'), status)
     assert.equal(await receiver.send('order-4711', 'meta'), null)
     assert.equal(await receiver.send('order-0000'), null)

@@ -25,6 +25,7 @@ import {
 import type {
   AuthorizationStart,
   CallOptions,
+  ReconcileOptions,
   ClientOptions,
   HistoryPage,
   HistoryQuery,
@@ -375,7 +376,10 @@ export async function operations(client: Client, signal: AbortSignal): Promise<s
   const wire: Record<string, string> = operationParams('ListChatappTemplate', { page: 2 } satisfies TemplateQuery)
   const options: CallOptions = { signal }
   await client.phoneNumbers(undefined, options)
-  return [...lines, ...numbers.map((n) => n.qualityRating ?? n.phoneNumber), ...Object.keys(wire)]
+  const reconcile: ReconcileOptions = { settleMs: 0, signal }
+  const absent: string[] = (await client.reconcile(reconcile)).filter((s: SendStatus) => s.state === 'absent').map((s) => s.taskId)
+  await client.send({ from, to, taskId: absent[0], content: { messageType: 'text', text: 'again' } }, { resend: true })
+  return [...lines, ...absent, ...numbers.map((n) => n.qualityRating ?? n.phoneNumber), ...Object.keys(wire)]
 }
 
 // @ts-expect-error: history is listed for a business number

@@ -3,16 +3,21 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
+use chatlane_core::reconcile::ReconcilePolicy;
 use chatlane_core::{
-    ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCode, Outgoing, ProviderKind, SendOptions,
+    ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCode, HostValue, Outgoing, ProviderKind, SendOptions,
 };
+use pyo3::exceptions::PyTypeError;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::aio::LoopCompletions;
 use crate::ops::{self, Ask};
 use crate::provider::PyCredentialsProvider;
+use crate::receiver::SendRecord;
 use crate::{VERSION, blocking, errors, guarded, host, messages, oauth, observe, repr};
 
 /// A client of CAMS (signing with one AccessKey) or of Meta's WhatsApp Cloud API (sending
@@ -120,30 +125,34 @@ impl Client {
 
     /// Validates, signs and sends one message, blocking this thread (not the interpreter)
     /// until the platform answers. Returns the receipt or raises a `ChatlaneError` subclass.
-    /// `timeout` (seconds) replaces the client's request timeout for this send's attempts.
-    #[pyo3(signature = (message, *, timeout=None))]
+    /// `timeout` (seconds) replaces the client's request timeout for this send's attempts;
+    /// `resend=True` sends again, once, a message whose `task_id` `reconcile` proved absent.
+    #[pyo3(signature = (message, *, timeout=None, resend=false))]
     fn send(
         &self,
         py: Python<'_>,
         message: &Bound<'_, PyAny>,
         timeout: Option<&Bound<'_, PyAny>>,
+        resend: bool,
     ) -> PyResult<SendReceipt> {
-        guarded(py, || blocking(py, self.sending(messages::message(message)?, send_options(py, timeout)?)))
+        guarded(py, || blocking(py, self.sending(messages::message(message)?, send_options(py, timeout, resend)?)))
     }
 
     /// Like `send`, as a coroutine: the send starts when it is first awaited (inside the
     /// running event loop) and its I/O runs on chatlane's own threads. Cancelling the
     /// awaiting task cancels the send: one waiting for a pacing slot or a retry backoff
     /// never goes out; one whose request is on its way has an unknown outcome.
-    #[pyo3(signature = (message, *, timeout=None))]
+    #[pyo3(signature = (message, *, timeout=None, resend=false))]
     fn send_async<'py>(
         &self,
         py: Python<'py>,
         message: &Bound<'py, PyAny>,
         timeout: Option<&Bound<'py, PyAny>>,
+        resend: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         guarded(py, || {
-            self.completions.coroutine(py, self.sending(messages::message(message)?, send_options(py, timeout)?))
+            let options = send_options(py, timeout, resend)?;
+            self.completions.coroutine(py, self.sending(messages::message(message)?, options))
         })
     }
 
@@ -156,7 +165,7 @@ impl Client {
         mass: &Bound<'_, PyAny>,
         timeout: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<SendReceipt> {
-        guarded(py, || blocking(py, self.sending(messages::mass_message(mass)?, send_options(py, timeout)?)))
+        guarded(py, || blocking(py, self.sending(messages::mass_message(mass)?, send_options(py, timeout, false)?)))
     }
 
     /// `send_mass` as a coroutine, like `send_async`.
@@ -168,8 +177,26 @@ impl Client {
         timeout: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guarded(py, || {
-            self.completions.coroutine(py, self.sending(messages::mass_message(mass)?, send_options(py, timeout)?))
+            self.completions
+                .coroutine(py, self.sending(messages::mass_message(mass)?, send_options(py, timeout, false)?))
         })
+    }
+
+    /// Resolves the sends of unknown outcome recorded in the client's `event_store` (a list
+    /// of `SendRecord`, each with its state now), blocking this thread with the interpreter
+    /// released: one no receipt resolved is looked up in CAMS's history once `settle` (seconds
+    /// or a `timedelta`; default 10 minutes) has passed since it, and marked `absent` when
+    /// nothing there can be it. Without an event store: `ConfigurationError`.
+    #[pyo3(signature = (*, settle=None))]
+    fn reconcile(&self, py: Python<'_>, settle: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<SendRecord>> {
+        guarded(py, || blocking(py, self.reconciling(reconcile_policy(settle)?)))
+    }
+
+    /// `reconcile` as a coroutine, like `send_async`: it starts when first awaited, and
+    /// cancelling the awaiting task aborts it.
+    #[pyo3(signature = (*, settle=None))]
+    fn reconcile_async<'py>(&self, py: Python<'py>, settle: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+        guarded(py, || self.completions.coroutine(py, self.reconciling(reconcile_policy(settle)?)))
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send of this
@@ -421,12 +448,41 @@ impl Client {
         let inner = self.inner.clone();
         async move { inner.send_with(&message, options).await.map(SendReceipt::from) }
     }
+
+    /// The reconciling of the client's sends of unknown outcome by `policy`, to run blocking
+    /// or as a coroutine.
+    fn reconciling(
+        &self,
+        policy: ReconcilePolicy,
+    ) -> impl Future<Output = Result<Vec<SendRecord>, Error>> + Send + 'static {
+        let inner = self.inner.clone();
+        async move { Ok(inner.reconcile(&policy).await?.into_iter().map(SendRecord::from).collect()) }
+    }
 }
 
 /// A send's own settings from its keyword arguments, read by the core like a client's.
-fn send_options(py: Python<'_>, timeout: Option<&Bound<'_, PyAny>>) -> PyResult<SendOptions> {
-    let fields = timeout.map(|timeout| ("timeout", host::value(timeout)));
+fn send_options(py: Python<'_>, timeout: Option<&Bound<'_, PyAny>>, resend: bool) -> PyResult<SendOptions> {
+    let fields = [("timeout", timeout.map_or(HostValue::Absent, host::value)), ("resend", HostValue::Bool(resend))];
     SendOptions::from_host(Dialect::Python, fields).map_err(|e| errors::to_pyerr(py, &e))
+}
+
+/// The core's default reconcile policy, with `settle` (seconds, or a `timedelta`) as its
+/// settle time, rounded up to the millisecond. `TypeError` for anything else,
+/// `InvalidParameterError` for a time below 0, NaN or beyond 2**64 seconds.
+fn reconcile_policy(settle: Option<&Bound<'_, PyAny>>) -> PyResult<ReconcilePolicy> {
+    let Some(settle) = settle else { return Ok(ReconcilePolicy::default()) };
+    let py = settle.py();
+    let seconds = match settle.call_method0(intern!(py, "total_seconds")) {
+        Ok(seconds) => seconds.extract::<f64>(),
+        Err(_) => settle.extract::<f64>(),
+    }
+    .map_err(|_| PyTypeError::new_err("settle must be seconds or a timedelta"))?;
+    let settle = Duration::try_from_secs_f64(seconds).map_err(|_| {
+        let why = format!("settle must be from 0 to 2**64 seconds, not {seconds}");
+        errors::to_pyerr(py, &Error::new(ErrorCode::InvalidParameter, why))
+    })?;
+    let settle_ms = u64::try_from(settle.as_nanos().div_ceil(1_000_000)).unwrap_or(u64::MAX);
+    Ok(ReconcilePolicy { settle_ms, ..ReconcilePolicy::default() })
 }
 
 /// `chatlane._chatlane._panic_probe()` (built with the `test-hooks` feature only): a test

@@ -131,7 +131,8 @@ impl Receiver {
     }
 }
 
-/// What the event store knows of a send whose outcome was unknown (`Receiver.send`).
+/// What the event store knows of a send whose outcome was unknown (`Receiver.send`,
+/// `Client.reconcile`).
 #[pyclass(frozen, eq, module = "chatlane")]
 #[derive(PartialEq, Eq)]
 pub struct SendRecord {

@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chatlane_core::oauth::{OnRenewed, TokenSettings, TokenSource};
+use chatlane_core::reconcile::ReconcilePolicy;
+use chatlane_core::store::SendRecord;
 use chatlane_core::{ClientConfig, ErrorCode, MassMessage, Message, Outgoing, SendReceipt, runtime};
 
 use crate::error::{ChatlaneError, guarded};
@@ -250,6 +252,20 @@ pub struct SendOptions {
     /// `OutcomeUnknown`.
     #[uniffi(default = None)]
     pub timeout_ms: Option<u64>,
+    /// Send again a message proven never to have arrived: its `taskId` is that of a send
+    /// `Client.reconcile` found `Absent`, which is marked `Resent` before the request, so it
+    /// never goes twice; a send in any other state is refused with `OutcomeUnknown`, nothing
+    /// sent.
+    #[uniffi(default = false)]
+    pub resend: bool,
+}
+
+impl SendOptions {
+    /// The core's settings for `options`; `None`: the client's.
+    fn into_core(options: Option<Self>) -> Result<chatlane_core::SendOptions, chatlane_core::Error> {
+        let (timeout_ms, resend) = options.map_or((None, false), |o| (o.timeout_ms, o.resend));
+        Ok(chatlane_core::SendOptions { resend, ..chatlane_core::SendOptions::with_timeout_ms(timeout_ms)? })
+    }
 }
 
 /// A client of CAMS or of Meta's Cloud API (`ClientOptions.provider`). Thread-safe; share
@@ -315,7 +331,7 @@ impl Client {
         cancellation: Arc<SendCancellation>,
         options: Option<SendOptions>,
     ) -> Result<Option<SendReceipt>, ChatlaneError> {
-        let options = chatlane_core::SendOptions::with_timeout_ms(options.and_then(|o| o.timeout_ms))?;
+        let options = SendOptions::into_core(options)?;
         let (client, cancellation) = (self.0.clone(), cancellation.0.clone());
         let send =
             async move { runtime::cancellable(client.send_with(&message, options), &cancellation).await.transpose() };
@@ -331,6 +347,22 @@ impl Client {
         options: Option<SendOptions>,
     ) -> Result<SendReceipt, ChatlaneError> {
         self.submit(message, options).await
+    }
+
+    /// Resolves the sends of unknown outcome recorded in `ClientOptions.eventStore`: each one
+    /// no receipt has resolved, once `settleMs` have passed since it (10 minutes when absent),
+    /// is looked up in the CAMS message history (`ListChatappMessage`, with the client's
+    /// `custSpaceId`) and marked `Absent` when nothing there could be it: send that message
+    /// again, once, with `resend` in its `SendOptions`. Returns every send that was unknown,
+    /// with its state now. Meta keeps no history: its sends stay `Unknown` until a receipt
+    /// comes. Without an event store: `Configuration`, code `InvalidConfig`. Runs on
+    /// chatlane's I/O threads like `send`.
+    #[uniffi::method(default(settle_ms = None))]
+    pub async fn reconcile(&self, settle_ms: Option<u64>) -> Result<Vec<SendRecord>, ChatlaneError> {
+        let default = ReconcilePolicy::default();
+        let policy = ReconcilePolicy { settle_ms: settle_ms.unwrap_or(default.settle_ms), ..default };
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.reconcile(&policy).await }).await?)
     }
 
     /// Replaces the credentials (e.g. a refreshed STS token) for every later send, without
@@ -355,7 +387,7 @@ impl Client {
     /// Sends on chatlane's own I/O threads, so the caller's executor only awaits; dropping
     /// the future (a cancelled coroutine) aborts the send ([`runtime::run`]).
     async fn submit(&self, message: impl Outgoing, options: Option<SendOptions>) -> Result<SendReceipt, ChatlaneError> {
-        let options = chatlane_core::SendOptions::with_timeout_ms(options.and_then(|o| o.timeout_ms))?;
+        let options = SendOptions::into_core(options)?;
         let client = self.0.clone();
         Ok(runtime::run(async move { client.send_with(&message, options).await }).await?)
     }

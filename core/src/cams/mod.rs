@@ -1,10 +1,11 @@
 //! The CAMS wire contract — parameters, ACS3-HMAC-SHA256 signing, the signed HTTP request
-//! and the classification of answers, all pure — and `Cams`, CAMS behind the provider
-//! seam ([`crate::provider`]).
+//! and the classification of answers, all pure — `Cams`, CAMS behind the provider seam
+//! ([`crate::provider`]), and the OSS uploads of media ([`oss`]).
 
 pub mod codes;
 pub mod encode;
 pub mod ops;
+pub mod oss;
 mod provider;
 pub mod request;
 pub mod response;

@@ -23,3 +23,10 @@ pub const SEND_TIME_FORMAT: &[time::format_description::BorrowedFormatItem<'stat
 /// its absence there proves it never arrived: 10 minutes. CAMS documents no delay between
 /// accepting a message and listing it; a longer wait only delays a re-send.
 pub const HISTORY_SETTLE_MS: u64 = 10 * 60 * 1000;
+
+/// How a media object of `GetChatappUploadAuthorization`'s bucket is addressed when
+/// `EndPoint` is a host name: virtual-hosted style (`{BucketName}.{EndPoint}/{key}`), as
+/// OSS's SDKs address host-name endpoints; `false` puts it path-style
+/// (`{EndPoint}/{BucketName}/{key}`), which an IP address or `localhost` (the sandbox) gets
+/// either way. CAMS documents neither the form of `EndPoint` nor how its bucket is read.
+pub const OSS_VIRTUAL_HOSTED: bool = true;

@@ -1,9 +1,9 @@
 //! The async [`Client`]: one type for every provider, sending through the provider seam's
 //! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs` (Meta's
-//! templates in `meta_templates.rs`), its half of
-//! reconciling sends of unknown outcome in `reconcile.rs`, template-aware sending in
-//! `template_check.rs`.
+//! templates in `meta_templates.rs`), media uploads in `media.rs`, its half of reconciling
+//! sends of unknown outcome in `reconcile.rs`, template-aware sending in `template_check.rs`.
 
+mod media;
 mod meta_templates;
 mod ops;
 mod reconcile;
@@ -189,6 +189,8 @@ struct Inner {
     /// A CAMS client's credentials, shared with its provider so they can be replaced.
     credentials: Option<Arc<CredentialCache>>,
     pipeline: Box<dyn Dispatch>,
+    /// The pipeline's transport, which media uploads also go through.
+    transport: Arc<dyn Transport>,
     /// The templates template sends are checked against (`template_cache_ttl`).
     templates: Option<TemplateCache>,
 }
@@ -223,7 +225,7 @@ impl Client {
                     credentials: Arc::clone(&credentials),
                     user_agent: config.user_agent.clone(),
                 };
-                (pipeline(provider, &config, transport), Some(credentials))
+                (pipeline(provider, &config, Arc::clone(&transport)), Some(credentials))
             }
             Api::Meta(meta) => {
                 let provider = Meta::new(
@@ -233,11 +235,11 @@ impl Client {
                     &config.user_agent,
                     meta.waba_id.clone(),
                 )?;
-                (pipeline(provider, &config, transport), None)
+                (pipeline(provider, &config, Arc::clone(&transport)), None)
             }
         };
         let templates = config.template_cache_ttl.map(TemplateCache::new);
-        Ok(Self { inner: Arc::new(Inner { config, credentials, pipeline, templates }) })
+        Ok(Self { inner: Arc::new(Inner { config, credentials, pipeline, transport, templates }) })
     }
 
     /// The configuration this client was built with.

@@ -63,7 +63,7 @@ impl Client {
 
     /// `Ok` for a CAMS client; a Meta client has no `operation`: [`ErrorCode::InvalidConfig`],
     /// before its query is read.
-    fn cams(&self, operation: Operation) -> Result<(), Error> {
+    pub(super) fn cams(&self, operation: Operation) -> Result<(), Error> {
         match self.config().provider() {
             ProviderKind::Cams => Ok(()),
             ProviderKind::Meta => Err(Error::new(
@@ -74,7 +74,7 @@ impl Client {
     }
 
     /// Runs the CAMS action `operation` with `params`: the accepted answer's body.
-    async fn call(&self, operation: Operation, params: Params) -> Result<Vec<u8>, Error> {
+    pub(super) async fn call(&self, operation: Operation, params: Params) -> Result<Vec<u8>, Error> {
         let call = Call::Cams { operation, params };
         Ok(self.inner.pipeline.call(&call, SendOptions::default()).await?.body)
     }

@@ -215,7 +215,7 @@ pub struct HistoryPage {
     pub page: u32,
     /// The page size asked for.
     pub page_size: u32,
-    /// The next page to ask for (the same query with `page` set to it); `None` on the last.
+    /// The next page to ask for (the same query with `page` set to it); absent on the last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub next_page: Option<u32>,

@@ -1,6 +1,7 @@
 //! Operations beyond sending, the same for every provider: what a caller asks (queries, in
 //! the model's camelCase JSON) and what comes back (typed records), so that a team needs no
-//! other SDK to list its templates, read its message history or see its numbers.
+//! other SDK to list its templates, read its message history, see its numbers or upload
+//! media.
 //!
 //! Each provider maps these onto its own operations (CAMS: [`crate::cams::ops`]; Meta's
 //! templates: [`crate::meta::templates`]) and they run
@@ -9,10 +10,13 @@
 //! for reads, also of an answer lost on the way, since asking again changes nothing.
 
 mod history;
+mod media;
 mod numbers;
 mod templates;
 
 pub use history::{Direction, HistoryPage, HistoryQuery, HistoryRecord};
+pub(crate) use media::MediaObject;
+pub use media::{MAX_MEDIA_BYTES, MediaUpload, OCTET_STREAM, UploadAuthorization, UploadedMedia, content_type_of};
 pub use numbers::{PhoneNumber, PhoneNumberQuery};
 pub use templates::{
     TemplateButton, TemplateComponent, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef, TemplateSummary,

@@ -138,11 +138,11 @@ pub struct TemplatePage {
     /// The page size asked for.
     pub page_size: u32,
     /// The next page to ask for (the same query with `page` set to it, and `cursor` to
-    /// `nextCursor` when there is one: [`TemplatePage::next_query`]); `None` on the last.
+    /// `nextCursor` when there is one); absent on the last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub next_page: Option<u32>,
-    /// Meta: the `cursor` that reaches the next page; `None` on the last page, and for CAMS.
+    /// Meta: the `cursor` that reaches the next page; absent on the last page, and for CAMS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub next_cursor: Option<String>,

@@ -33,7 +33,9 @@ requests first, and ``dedup_key(event)`` gives the key a redelivery of an event 
 ``WebhookReply``, process its events and ``commit`` them; with an ``event_store`` each event is
 handed out once, also across restarts (``reclaim`` returns what a crash left uncommitted), a
 ``Client`` with the same store enforces the 24-hour window, and ``send(task_id)`` says what
-became of a send whose outcome was unknown (a ``SendRecord``).
+became of a send whose outcome was unknown (a ``SendRecord``). ``Client.reconcile`` resolves
+such sends through CAMS's history: one proven ``absent`` goes again, once, with
+``send(message, resend=True)``.
 
 Beyond sending (CAMS): ``Client.list_messages`` and ``iter_messages`` read a business number's
 message history (``HistoryRecord``), ``list_templates``, ``iter_templates`` and ``template`` the

@@ -1,6 +1,6 @@
 """Type hints for the ``chatlane._chatlane`` extension module (written by hand)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Literal, Mapping, Sequence, final
 
 from chatlane._model import (
@@ -227,13 +227,22 @@ class Client:
         token itself) for every later send, keeping connections and pacing: the way back after
         ``AuthenticationError`` (code ``TokenExpired``). Raises ``ConfigurationError`` on a
         CAMS client or for a token that cannot go in a header."""
-    def send(self, message: Message, *, timeout: float | None = None) -> SendReceipt:
+    def send(self, message: Message, *, timeout: float | None = None, resend: bool = False) -> SendReceipt:
         """Validates, signs and sends one message, blocking this thread (the interpreter is
         released meanwhile). Raises a ``ChatlaneError`` subclass on failure, ``TypeError``
         for anything but a ``Message``. ``timeout`` (seconds, 0.001 to 86,400) replaces the
         client's ``request_timeout`` for this send's attempts; a request that times out after
-        it was written raises ``OutcomeUnknownError``."""
-    async def send_async(self, message: Message, *, timeout: float | None = None) -> SendReceipt:
+        it was written raises ``OutcomeUnknownError``.
+
+        ``resend=True`` sends again a message proven never to have arrived: its ``task_id`` is
+        that of a send the client's ``event_store`` holds ``absent`` (see ``reconcile``), which
+        is marked ``resent`` before the request, so it never goes twice. A send in any other
+        state (a second re-send too) raises ``OutcomeUnknownError`` and nothing is sent; a
+        message without a ``task_id`` raises ``InvalidParameterError``, a client without an
+        event store ``ConfigurationError``."""
+    async def send_async(
+        self, message: Message, *, timeout: float | None = None, resend: bool = False
+    ) -> SendReceipt:
         """Like ``send``, as a coroutine; the send starts when it is first awaited.
 
         Cancelling the awaiting task cancels the send: one still waiting for a pacing slot
@@ -244,6 +253,23 @@ class Client:
         (``SendChatappMassMessage``); the receipt's ``message_id`` is the ``GroupMessageId``."""
     async def send_mass_async(self, mass: MassMessage, *, timeout: float | None = None) -> SendReceipt:
         """Like ``send_mass``, as a coroutine (see ``send_async``)."""
+    def reconcile(self, *, settle: float | timedelta | None = None) -> list[SendRecord]:
+        """Resolves the sends of unknown outcome recorded in the client's ``event_store``,
+        blocking this thread (the interpreter is released meanwhile), and returns each of them
+        with its state now. One that no receipt has resolved (``"accepted"``) is looked up in
+        CAMS's message history (``ListChatappMessage``, in the client's ``cust_space_id``) once
+        ``settle`` has passed since it was sent (seconds or a ``timedelta``; default 10
+        minutes, as history may lag): when nothing to its recipient from around that time is
+        there, it is ``"absent"``, to send again once with ``send(message, resend=True)``;
+        otherwise it stays ``"unknown"`` (never re-send it). Meta keeps no history: its sends
+        wait for their receipts.
+
+        Raises ``ConfigurationError`` without an event store, ``InvalidParameterError`` for a
+        negative ``settle``, ``TypeError`` for one that is no number or ``timedelta``; failures
+        of reading history raise as ``list_messages``' do."""
+    async def reconcile_async(self, *, settle: float | timedelta | None = None) -> list[SendRecord]:
+        """``reconcile`` as a coroutine: it starts when first awaited, and cancelling the
+        awaiting task cancels it (see ``send_async``)."""
     def list_messages(
         self,
         business_number: str,
@@ -611,7 +637,8 @@ class _Receiver:
 
 @final
 class SendRecord:
-    """What the event store knows of a send whose outcome was unknown (``Receiver.send``)."""
+    """What the event store knows of a send whose outcome was unknown (``Receiver.send``,
+    ``Client.reconcile``)."""
 
     @property
     def provider(self) -> ProviderKind:

@@ -129,6 +129,7 @@ __all__ = [
     "TextVideo",
     "TextVideoButton",
     "UnsupportedEvent",
+    "UploadedMedia",
     "ViberLabel",
     "Video",
     "VideoHeader",
@@ -4452,7 +4453,7 @@ class HistoryPage(_Model):
     page_size: int
     """The page size asked for."""
     next_page: int | None
-    """The next page to ask for (the same query with ``page`` set to it); ``None`` on the last."""
+    """The next page to ask for (the same query with ``page`` set to it); absent on the last."""
 
     def __init__(
         self,
@@ -4807,9 +4808,9 @@ class TemplatePage(_Model):
     """The page size asked for."""
     next_page: int | None
     """The next page to ask for (the same query with ``page`` set to it, and ``cursor`` to
-    ``nextCursor`` when there is one: [``TemplatePage::next_query``]); ``None`` on the last."""
+    ``nextCursor`` when there is one); absent on the last."""
     next_cursor: str | None
-    """Meta: the ``cursor`` that reaches the next page; ``None`` on the last page, and for CAMS."""
+    """Meta: the ``cursor`` that reaches the next page; absent on the last page, and for CAMS."""
 
     def __init__(
         self,
@@ -5388,6 +5389,39 @@ class PhoneNumber(_Model):
             official=_or_default(data, "official", path, _bool, False),
             status_callback_url=_optional(data, "statusCallbackUrl", path, _str),
             inbound_callback_url=_optional(data, "inboundCallbackUrl", path, _str),
+        )
+
+
+class UploadedMedia(_Model):
+    """An uploaded file."""
+
+    __slots__ = ("url", "key", "size", "content_type")
+    url: str
+    """Where it can be fetched: the ``link`` of an image, video, audio, document or sticker."""
+    key: str
+    """The object's key in the provider's storage."""
+    size: int
+    """Its size in bytes."""
+    content_type: str
+    """The media type it was stored with."""
+
+    def __init__(self, *, url: str, key: str, size: int, content_type: str) -> None:
+        _init(self, "url", url)
+        _init(self, "key", key)
+        _init(self, "size", size)
+        _init(self, "content_type", content_type)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "key": self.key, "size": self.size, "contentType": self.content_type}
+
+    @classmethod
+    def _parse(cls, value: object, path: _Path) -> UploadedMedia:
+        data = _object(value, path, ("url", "key", "size", "contentType"), {})
+        return cls(
+            url=_required(data, "url", path, _str),
+            key=_required(data, "key", path, _str),
+            size=_required(data, "size", path, _int),
+            content_type=_required(data, "contentType", path, _str),
         )
 
 

@@ -3,10 +3,12 @@
 //! field names of `spec/sdk_introspection/operations.md`).
 
 mod history;
+mod media;
 mod numbers;
 mod templates;
 
 pub use history::{list_messages, read_messages};
+pub use media::{read_upload_authorization, upload_authorization};
 pub use numbers::{phone_numbers, read_phone_numbers};
 pub use templates::{list_templates, read_template, read_templates, template_detail};
 
@@ -16,7 +18,8 @@ use super::wire::{Params, json_value};
 use crate::error::{Error, ErrorCode};
 
 /// The wire parameters of a call of `operation` with `query` in its JSON shape (a
-/// [`crate::ops::HistoryQuery`] for `ListChatappMessage`, …), with `default_space` as the
+/// [`crate::ops::HistoryQuery`] for `ListChatappMessage`, …; `{"custSpaceId": …}` or `{}` for
+/// `GetChatappUploadAuthorization`), with `default_space` as the
 /// `CustSpaceId` it leaves unset: what the shared operation cases (`tests/operations/`) check
 /// in every language. A query of the wrong shape, or one that cannot be asked, is
 /// [`ErrorCode::InvalidParameter`]; an operation that is not a CAMS query,
@@ -27,6 +30,10 @@ pub fn params_of(operation: &str, query: serde_json::Value, default_space: Optio
         "ListChatappTemplate" => list_templates(&query_of(query)?, default_space),
         "GetChatappTemplateDetail" => template_detail(&query_of(query)?, default_space),
         "QueryChatappPhoneNumbers" => Ok(phone_numbers(&query_of(query)?, default_space)),
+        "GetChatappUploadAuthorization" => {
+            let query: media::AuthorizationQuery = query_of(query)?;
+            upload_authorization(query.cust_space_id.as_deref(), default_space)
+        }
         other => Err(Error::new(ErrorCode::InvalidConfig, format!("{other:?} is not a CAMS query chatlane knows"))),
     }
 }

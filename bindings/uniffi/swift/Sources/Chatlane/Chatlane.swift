@@ -899,6 +899,18 @@ public func FfiConverterTypeAccessToken_lower(_ value: AccessToken) -> UInt64 {
 public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
+     * Resolves the sends of unknown outcome recorded in `ClientOptions.eventStore`: each one
+     * no receipt has resolved, once `settleMs` have passed since it (10 minutes when absent),
+     * is looked up in the CAMS message history (`ListChatappMessage`, with the client's
+     * `custSpaceId`) and marked `Absent` when nothing there could be it: send that message
+     * again, once, with `resend` in its `SendOptions`. Returns every send that was unknown,
+     * with its state now. Meta keeps no history: its sends stay `Unknown` until a receipt
+     * comes. Without an event store: `Configuration`, code `InvalidConfig`. Runs on
+     * chatlane's I/O threads like `send`.
+     */
+    func reconcile(settleMs: UInt64?) async throws  -> [SendRecord]
+    
+    /**
      * Validates, paces, signs and sends one message, retrying only what provably had no
      * effect; returns the platform's `MessageId` with the `TaskId` that went on the wire.
      *
@@ -1041,6 +1053,32 @@ public convenience init(options: ClientOptions)throws  {
 
     
 
+    
+    /**
+     * Resolves the sends of unknown outcome recorded in `ClientOptions.eventStore`: each one
+     * no receipt has resolved, once `settleMs` have passed since it (10 minutes when absent),
+     * is looked up in the CAMS message history (`ListChatappMessage`, with the client's
+     * `custSpaceId`) and marked `Absent` when nothing there could be it: send that message
+     * again, once, with `resend` in its `SendOptions`. Returns every send that was unknown,
+     * with its state now. Meta keeps no history: its sends stay `Unknown` until a receipt
+     * comes. Without an event store: `Configuration`, code `InvalidConfig`. Runs on
+     * chatlane's I/O threads like `send`.
+     */
+open func reconcile(settleMs: UInt64? = nil)async throws  -> [SendRecord]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_reconcile(
+                        self.uniffiCloneHandle(),FfiConverterOptionUInt64.lower(settleMs)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSendRecord.lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
     
     /**
      * Validates, paces, signs and sends one message, retrying only what provably had no
@@ -3994,6 +4032,13 @@ public struct SendOptions: Equatable, Hashable {
      * `OutcomeUnknown`.
      */
     public let timeoutMs: UInt64?
+    /**
+     * Send again a message proven never to have arrived: its `taskId` is that of a send
+     * `Client.reconcile` found `Absent`, which is marked `Resent` before the request, so it
+     * never goes twice; a send in any other state is refused with `OutcomeUnknown`, nothing
+     * sent.
+     */
+    public let resend: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4002,8 +4047,15 @@ public struct SendOptions: Equatable, Hashable {
          * This send's whole-request timeout in milliseconds (1 ms to 24 h), instead of the
          * client's, for each of its attempts. A request that times out after it was written is
          * `OutcomeUnknown`.
-         */timeoutMs: UInt64? = nil) {
+         */timeoutMs: UInt64? = nil, 
+        /**
+         * Send again a message proven never to have arrived: its `taskId` is that of a send
+         * `Client.reconcile` found `Absent`, which is marked `Resent` before the request, so it
+         * never goes twice; a send in any other state is refused with `OutcomeUnknown`, nothing
+         * sent.
+         */resend: Bool = false) {
         self.timeoutMs = timeoutMs
+        self.resend = resend
     }
 
     
@@ -4022,12 +4074,14 @@ public struct FfiConverterTypeSendOptions: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendOptions {
         return
             try SendOptions(
-                timeoutMs: FfiConverterOptionUInt64.read(from: &buf)
+                timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
+                resend: FfiConverterBool.read(from: &buf)
         )
     }
 
     public static func write(_ value: SendOptions, into buf: inout [UInt8]) {
         FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
+        FfiConverterBool.write(value.resend, into: &buf)
     }
 }
 
@@ -6388,6 +6442,31 @@ fileprivate struct FfiConverterSequenceTypeGranularScope: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSendRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [SendRecord]
+
+    public static func write(_ value: [SendRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSendRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SendRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SendRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSendRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeViolation: FfiConverterRustBuffer {
     typealias SwiftType = [Violation]
 
@@ -6793,6 +6872,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_func_operation_params() != 55792) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_reconcile() != 55360) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_send() != 27927) {

@@ -580,6 +580,24 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
 
 /**
  * A postal address.
@@ -2577,7 +2595,7 @@ public struct HistoryPage: Equatable, Hashable {
      */
     public let pageSize: UInt32
     /**
-     * The next page to ask for (the same query with `page` set to it); `None` on the last.
+     * The next page to ask for (the same query with `page` set to it); absent on the last.
      */
     public let nextPage: UInt32?
 
@@ -2594,7 +2612,7 @@ public struct HistoryPage: Equatable, Hashable {
          * The page size asked for.
          */pageSize: UInt32, 
         /**
-         * The next page to ask for (the same query with `page` set to it); `None` on the last.
+         * The next page to ask for (the same query with `page` set to it); absent on the last.
          */nextPage: UInt32? = nil) {
         self.records = records
         self.page = page
@@ -4488,6 +4506,99 @@ public func FfiConverterTypeMediaLink_lift(_ buf: RustBuffer) throws -> MediaLin
 #endif
 public func FfiConverterTypeMediaLink_lower(_ value: MediaLink) -> RustBuffer {
     return FfiConverterTypeMediaLink.lower(value)
+}
+
+
+/**
+ * A file to upload. JSON keys are camelCase.
+ */
+public struct MediaUpload: Equatable, Hashable {
+    /**
+     * The file's content (at most 100 MB).
+     */
+    public let bytes: Data
+    /**
+     * The file's name; the object is named after it (letters, digits, `.`, `-` and `_`
+     * kept) and its extension gives the type when `content_type` is unset.
+     */
+    public let fileName: String
+    /**
+     * Its media type, e.g. `image/png`; when unset, guessed from the file name's extension
+     * among the types WhatsApp takes, else `application/octet-stream`.
+     */
+    public let contentType: String?
+    /**
+     * The channel instance (`CustSpaceId`) whose storage takes it; the client's when unset.
+     */
+    public let custSpaceId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file's content (at most 100 MB).
+         */bytes: Data, 
+        /**
+         * The file's name; the object is named after it (letters, digits, `.`, `-` and `_`
+         * kept) and its extension gives the type when `content_type` is unset.
+         */fileName: String, 
+        /**
+         * Its media type, e.g. `image/png`; when unset, guessed from the file name's extension
+         * among the types WhatsApp takes, else `application/octet-stream`.
+         */contentType: String? = nil, 
+        /**
+         * The channel instance (`CustSpaceId`) whose storage takes it; the client's when unset.
+         */custSpaceId: String? = nil) {
+        self.bytes = bytes
+        self.fileName = fileName
+        self.contentType = contentType
+        self.custSpaceId = custSpaceId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MediaUpload: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMediaUpload: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MediaUpload {
+        return
+            try MediaUpload(
+                bytes: FfiConverterData.read(from: &buf), 
+                fileName: FfiConverterString.read(from: &buf), 
+                contentType: FfiConverterOptionString.read(from: &buf), 
+                custSpaceId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MediaUpload, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.bytes, into: &buf)
+        FfiConverterString.write(value.fileName, into: &buf)
+        FfiConverterOptionString.write(value.contentType, into: &buf)
+        FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMediaUpload_lift(_ buf: RustBuffer) throws -> MediaUpload {
+    return try FfiConverterTypeMediaUpload.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMediaUpload_lower(_ value: MediaUpload) -> RustBuffer {
+    return FfiConverterTypeMediaUpload.lower(value)
 }
 
 
@@ -7023,11 +7134,11 @@ public struct TemplatePage: Equatable, Hashable {
     public let pageSize: UInt32
     /**
      * The next page to ask for (the same query with `page` set to it, and `cursor` to
-     * `nextCursor` when there is one: [`TemplatePage::next_query`]); `None` on the last.
+     * `nextCursor` when there is one); absent on the last.
      */
     public let nextPage: UInt32?
     /**
-     * Meta: the `cursor` that reaches the next page; `None` on the last page, and for CAMS.
+     * Meta: the `cursor` that reaches the next page; absent on the last page, and for CAMS.
      */
     public let nextCursor: String?
 
@@ -7048,10 +7159,10 @@ public struct TemplatePage: Equatable, Hashable {
          */pageSize: UInt32, 
         /**
          * The next page to ask for (the same query with `page` set to it, and `cursor` to
-         * `nextCursor` when there is one: [`TemplatePage::next_query`]); `None` on the last.
+         * `nextCursor` when there is one); absent on the last.
          */nextPage: UInt32? = nil, 
         /**
-         * Meta: the `cursor` that reaches the next page; `None` on the last page, and for CAMS.
+         * Meta: the `cursor` that reaches the next page; absent on the last page, and for CAMS.
          */nextCursor: String? = nil) {
         self.templates = templates
         self.total = total
@@ -8197,6 +8308,95 @@ public func FfiConverterTypeUnsupportedEvent_lift(_ buf: RustBuffer) throws -> U
 #endif
 public func FfiConverterTypeUnsupportedEvent_lower(_ value: UnsupportedEvent) -> RustBuffer {
     return FfiConverterTypeUnsupportedEvent.lower(value)
+}
+
+
+/**
+ * An uploaded file.
+ */
+public struct UploadedMedia: Equatable, Hashable {
+    /**
+     * Where it can be fetched: the `link` of an image, video, audio, document or sticker.
+     */
+    public let url: String
+    /**
+     * The object's key in the provider's storage.
+     */
+    public let key: String
+    /**
+     * Its size in bytes.
+     */
+    public let size: UInt64
+    /**
+     * The media type it was stored with.
+     */
+    public let contentType: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where it can be fetched: the `link` of an image, video, audio, document or sticker.
+         */url: String, 
+        /**
+         * The object's key in the provider's storage.
+         */key: String, 
+        /**
+         * Its size in bytes.
+         */size: UInt64, 
+        /**
+         * The media type it was stored with.
+         */contentType: String) {
+        self.url = url
+        self.key = key
+        self.size = size
+        self.contentType = contentType
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadedMedia: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadedMedia: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadedMedia {
+        return
+            try UploadedMedia(
+                url: FfiConverterString.read(from: &buf), 
+                key: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf), 
+                contentType: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadedMedia, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+        FfiConverterString.write(value.contentType, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadedMedia_lift(_ buf: RustBuffer) throws -> UploadedMedia {
+    return try FfiConverterTypeUploadedMedia.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadedMedia_lower(_ value: UploadedMedia) -> RustBuffer {
+    return FfiConverterTypeUploadedMedia.lower(value)
 }
 
 

@@ -314,6 +314,11 @@ void uniffi_chatlane_uniffi_fn_free_client(uint64_t handle, RustCallStatus *_Non
 uint64_t uniffi_chatlane_uniffi_fn_constructor_client_new(RustBuffer options, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_RECONCILE
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_RECONCILE
+uint64_t uniffi_chatlane_uniffi_fn_method_client_reconcile(uint64_t ptr, RustBuffer settle_ms
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_SEND
 uint64_t uniffi_chatlane_uniffi_fn_method_client_send(uint64_t ptr, RustBuffer message, RustBuffer options
@@ -1108,6 +1113,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_func_wire_params(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_OPERATION_PARAMS
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_OPERATION_PARAMS
 uint16_t uniffi_chatlane_uniffi_checksum_func_operation_params(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_RECONCILE
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_RECONCILE
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_reconcile(void
     
 );
 #endif

@@ -1,0 +1,253 @@
+//! Media uploads: a file's bytes put where the provider can fetch them, and the URL to send
+//! as a media message's `link` (CAMS: `GetChatappUploadAuthorization`'s temporary OSS
+//! credentials, then an OSS `PUT`; see [`crate::cams::oss`]).
+
+use serde::{Deserialize, Serialize};
+
+use super::invalid;
+use crate::credentials::Secret;
+use crate::error::Error;
+
+/// The largest file chatlane uploads: WhatsApp's largest media, documents, are 100 MB.
+pub const MAX_MEDIA_BYTES: usize = 100 * 1024 * 1024;
+
+/// The type of a file nothing better describes.
+pub const OCTET_STREAM: &str = "application/octet-stream";
+
+/// A file to upload. JSON keys are camelCase.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MediaUpload {
+    /// The file's content (at most 100 MB).
+    pub bytes: Vec<u8>,
+    /// The file's name; the object is named after it (letters, digits, `.`, `-` and `_`
+    /// kept) and its extension gives the type when `content_type` is unset.
+    pub file_name: String,
+    /// Its media type, e.g. `image/png`; when unset, guessed from the file name's extension
+    /// among the types WhatsApp takes, else `application/octet-stream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub content_type: Option<String>,
+    /// The channel instance (`CustSpaceId`) whose storage takes it; the client's when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub cust_space_id: Option<String>,
+}
+
+/// An uploaded file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(rename_all = "camelCase")]
+pub struct UploadedMedia {
+    /// Where it can be fetched: the `link` of an image, video, audio, document or sticker.
+    pub url: String,
+    /// The object's key in the provider's storage.
+    pub key: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// The media type it was stored with.
+    pub content_type: String,
+}
+
+/// Temporary credentials for one directory of the provider's media storage (CAMS
+/// `GetChatappUploadAuthorization`: an OSS bucket). `Debug` never shows the secret or the
+/// token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadAuthorization {
+    /// The temporary AccessKey ID.
+    pub access_key_id: String,
+    /// Its secret, which signs each upload.
+    pub access_key_secret: Secret,
+    /// The STS security token that goes with them, if any.
+    pub security_token: Option<Secret>,
+    /// The bucket (`BucketName`).
+    pub bucket: String,
+    /// The directory the credentials may write to (`Dir`, e.g. `cams-1/`); object keys start
+    /// with it.
+    pub dir: String,
+    /// The storage's host, without a scheme (`EndPoint`, e.g.
+    /// `oss-ap-southeast-1.aliyuncs.com`).
+    pub endpoint: String,
+    /// When the credentials expire, as the provider gives it (`Expire`; the sandbox writes
+    /// seconds since the Unix epoch).
+    pub expire: Option<i64>,
+}
+
+/// A checked upload: what every provider's `PUT` is made of.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct MediaObject {
+    /// The content.
+    pub(crate) bytes: bytes::Bytes,
+    /// The object's name: the file name, sanitised.
+    pub(crate) name: String,
+    /// The media type it is stored with.
+    pub(crate) content_type: String,
+}
+
+impl MediaUpload {
+    /// Checks the upload before anything is sent: an empty or nameless file, one larger than
+    /// [`MAX_MEDIA_BYTES`] or a type that cannot be a header value is
+    /// [`crate::ErrorCode::InvalidParameter`], naming the field.
+    pub(crate) fn check(self) -> Result<MediaObject, Error> {
+        if self.bytes.is_empty() {
+            return Err(invalid("bytes", "the file is empty"));
+        }
+        if self.bytes.len() > MAX_MEDIA_BYTES {
+            return Err(invalid(
+                "bytes",
+                format!("{} bytes is more than the {MAX_MEDIA_BYTES} an upload may have (100 MB)", self.bytes.len()),
+            ));
+        }
+        if self.file_name.trim().is_empty() {
+            return Err(invalid("fileName", "required"));
+        }
+        let content_type = match self.content_type.filter(|t| !t.trim().is_empty()) {
+            Some(given) if http::HeaderValue::from_str(given.trim()).is_err() => {
+                return Err(invalid("contentType", "must be printable ASCII, e.g. image/png"));
+            }
+            Some(given) => given.trim().to_owned(),
+            None => content_type_of(&self.file_name).to_owned(),
+        };
+        Ok(MediaObject { bytes: self.bytes.into(), name: object_name(&self.file_name), content_type })
+    }
+}
+
+/// The media type of a file named `file_name`, by its extension: the types WhatsApp takes
+/// (images, video, audio, documents), else [`OCTET_STREAM`].
+pub fn content_type_of(file_name: &str) -> &'static str {
+    let extension = file_name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "mp4" => "video/mp4",
+        "3gp" => "video/3gpp",
+        "pdf" => "application/pdf",
+        "ogg" => "audio/ogg",
+        "mp3" => "audio/mpeg",
+        "aac" => "audio/aac",
+        "amr" => "audio/amr",
+        "m4a" => "audio/mp4",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "txt" => "text/plain",
+        _ => OCTET_STREAM,
+    }
+}
+
+/// The longest object name kept from a file name, in bytes.
+const MAX_NAME: usize = 100;
+
+/// `file_name` as an object name: its last path component, every character but ASCII
+/// letters, digits, `.`, `-` and `_` replaced by `_` (runs of them by one), no leading dot,
+/// at most [`MAX_NAME`] bytes with the extension kept; `file` when nothing is left.
+fn object_name(file_name: &str) -> String {
+    let base = file_name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let mut name = String::with_capacity(base.len());
+    for c in base.chars() {
+        let c = if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' };
+        if !(c == '_' && name.ends_with('_')) {
+            name.push(c);
+        }
+    }
+    let name = name.trim_start_matches('.');
+    let name = match name.rsplit_once('.') {
+        Some((stem, ext)) if name.len() > MAX_NAME && ext.len() < MAX_NAME / 2 => {
+            format!("{}.{ext}", &stem[..MAX_NAME - ext.len() - 1])
+        }
+        _ => name.chars().take(MAX_NAME).collect(),
+    };
+    if name.trim_matches(['_', '.']).is_empty() { "file".to_owned() } else { name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    fn upload(bytes: Vec<u8>, file_name: &str, content_type: Option<&str>) -> MediaUpload {
+        MediaUpload {
+            bytes,
+            file_name: file_name.into(),
+            content_type: content_type.map(Into::into),
+            cust_space_id: None,
+        }
+    }
+
+    #[test]
+    fn the_type_comes_from_the_caller_else_the_extension() {
+        let guessed = upload(b"x".to_vec(), "Photo.JPG", None).check().unwrap();
+        assert_eq!(guessed.content_type, "image/jpeg");
+        let given = upload(b"x".to_vec(), "photo.jpg", Some(" image/webp ")).check().unwrap();
+        assert_eq!(given.content_type, "image/webp");
+        assert_eq!(upload(b"x".to_vec(), "a.jpg", Some("")).check().unwrap().content_type, "image/jpeg");
+        for (name, expected) in [
+            ("a.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+            ("voice.m4a", "audio/mp4"),
+            ("clip.3gp", "video/3gpp"),
+            ("notes.txt", "text/plain"),
+            ("archive.tar.gz", OCTET_STREAM),
+            ("README", OCTET_STREAM),
+        ] {
+            assert_eq!(content_type_of(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn file_names_become_safe_object_names() {
+        for (file_name, expected) in [
+            ("photo.png", "photo.png"),
+            ("/home/ada/My Photos/été 2026.JPG", "_t_2026.JPG"),
+            ("C:\\Users\\bo\\report (final).pdf", "report_final_.pdf"),
+            ("..hidden", "hidden"),
+            ("照片.jpg", "_.jpg"),
+            ("???", "file"),
+            ("a?b#c%d&e", "a_b_c_d_e"),
+        ] {
+            assert_eq!(object_name(file_name), expected, "{file_name}");
+        }
+        let long = format!("{}.pdf", "n".repeat(300));
+        let name = object_name(&long);
+        assert_eq!(name.len(), MAX_NAME);
+        assert!(name.ends_with("n.pdf"), "{name}");
+        assert_eq!(object_name(&"x".repeat(300)).len(), MAX_NAME);
+    }
+
+    #[test]
+    fn uploads_are_checked_before_anything_is_sent() {
+        let cases = [
+            (upload(Vec::new(), "a.png", None), "bytes: "),
+            (upload(vec![0; MAX_MEDIA_BYTES + 1], "a.pdf", None), "bytes: "),
+            (upload(b"x".to_vec(), " ", None), "fileName: "),
+            (upload(b"x".to_vec(), "a.png", Some("image/png\r\nx-oss-meta: 1")), "contentType: "),
+        ];
+        for (upload, field) in cases {
+            let error = upload.check().unwrap_err();
+            assert_eq!(error.code(), ErrorCode::InvalidParameter);
+            assert!(error.message().starts_with(field), "{error}");
+        }
+        assert_eq!(upload(vec![7; MAX_MEDIA_BYTES], "a.pdf", None).check().unwrap().bytes.len(), MAX_MEDIA_BYTES);
+    }
+
+    #[test]
+    fn an_authorization_never_shows_its_secrets() {
+        let authorization = UploadAuthorization {
+            access_key_id: "STS.id".into(),
+            access_key_secret: Secret::new("the-secret"),
+            security_token: Some(Secret::new("the-token")),
+            bucket: "b".into(),
+            dir: "cams-1/".into(),
+            endpoint: "oss.example".into(),
+            expire: Some(1),
+        };
+        let shown = format!("{authorization:?}");
+        assert!(shown.contains("STS.id") && !shown.contains("the-secret") && !shown.contains("the-token"), "{shown}");
+    }
+}
