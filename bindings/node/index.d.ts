@@ -94,6 +94,11 @@ interface CoreClientOptions {
   /** Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins). */
   graphVersion?: string | null
   /**
+   * Meta: the WhatsApp Business Account ID (a number), whose message templates the client lists and
+   * reads; reading templates needs it.
+   */
+  wabaId?: string | null
+  /**
    * AccessKey ID, with the secret; without either, credentials are looked for (a profile, the
    * `ALIBABA_CLOUD_*` variables, a RAM role).
    */

@@ -1395,22 +1395,37 @@ export interface HistoryRecord {
 
 /** Which templates to list. JSON keys are camelCase. */
 export interface TemplateQuery {
-  /** Only the template with this code. */
+  /**
+   * Only the template with this code (CAMS only: Meta lists by name; read a Meta template by
+   * its ID with `template`).
+   */
   code?: string
-  /** Only templates with this name. */
+  /** Only templates with this name (Meta: whose name contains it). */
   name?: string
   /** Only templates in this language (e.g. `en`). */
   language?: string
-  /** Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`. */
+  /**
+   * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`. Meta takes
+   * `pass` (`APPROVED`), `fail` (`REJECTED`), `auditing` (`PENDING`) or its own status
+   * (`APPROVED`, `PAUSED`, `DISABLED`, …).
+   */
   auditStatus?: string
   /** Only templates of this category: `UTILITY`, `MARKETING` or `AUTHENTICATION`. */
   category?: string
-  /** Only templates of this kind: `WHATSAPP` or `VIBER`. */
+  /** Only templates of this kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only). */
   templateType?: string
-  /** The channel instance (`CustSpaceId`); the client's when unset. */
+  /** The channel instance (`CustSpaceId`); the client's when unset. CAMS only. */
   custSpaceId?: string
-  /** The page, from 1 (the first when unset). */
+  /**
+   * The page, from 1 (the first when unset). Meta numbers its pages but reaches them by
+   * `cursor`: a page after the first needs the cursor too.
+   */
   page?: number
+  /**
+   * Meta: where the page starts, the `nextCursor` of the page before. CAMS pages by number
+   * and refuses it.
+   */
+  cursor?: string
   /** Templates per page, 1–1,000 (100 when unset). */
   pageSize?: number
 }
@@ -1425,67 +1440,87 @@ export interface TemplatePage {
   page: number
   /** The page size asked for. */
   pageSize: number
-  /** The next page to ask for (the same query with `page` set to it); absent on the last. */
+  /**
+   * The next page to ask for (the same query with `page` set to it, and `cursor` to
+   * `nextCursor` when there is one); absent on the last.
+   */
   nextPage?: number
+  /** Meta: the `cursor` that reaches the next page; absent on the last page, and for CAMS. */
+  nextCursor?: string
 }
 
 /** A template as a listing shows it. */
 export interface TemplateSummary {
-  /** Its code (what a template send names as `templateCode`). */
+  /**
+   * Its code (what a CAMS template send names as `templateCode`; Meta: its ID, while a send
+   * names a Meta template by `name`).
+   */
   code: string
   /** Its name. */
   name: string
   /** Its language. */
   language: string
-  /** Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`. */
+  /**
+   * Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+   * status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
+   */
   auditStatus: string
   /** Its category, when known. */
   category?: string
   /** Its kind (`WHATSAPP`, `VIBER`), when known. */
   templateType?: string
-  /** Why the review refused it. */
+  /** Why the review refused it (Meta: its `rejected_reason`). */
   reason?: string
   /** When it last changed, in milliseconds since the Unix epoch. */
   updatedAtMs?: number
 }
 
-/** Which template to read in full: by code or by name, in one language. */
+/**
+ * Which template to read in full: by code (Meta: the template's ID) or by name, in one
+ * language.
+ */
 export interface TemplateRef {
-  /** Its code (or give `name`). */
+  /** Its code, Meta's template ID (or give `name`). */
   code?: string
   /** Its name (or give `code`). */
   name?: string
   /** Its language (e.g. `en`). */
   language: string
-  /** Its kind: `WHATSAPP` or `VIBER`. */
+  /** Its kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only). */
   templateType?: string
-  /** The channel instance (`CustSpaceId`); the client's when unset. */
+  /** The channel instance (`CustSpaceId`); the client's when unset. CAMS only. */
   custSpaceId?: string
 }
 
 /** A template in full: what a send of it must carry and whether it may be sent. */
 export interface TemplateDetail {
-  /** Its code. */
+  /** Its code (Meta: its ID). */
   code: string
   /** Its name. */
   name: string
   /** Its language. */
   language: string
-  /** Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`. */
+  /**
+   * Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+   * status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
+   */
   auditStatus: string
-  /** Whether the provider lets it be sent now. */
+  /** Whether the provider lets it be sent now (Meta: its status is `APPROVED`). */
   allowSend: boolean
   /** Its category, when known. */
   category?: string
   /** Its kind (`WHATSAPP`, `VIBER`), when known. */
   templateType?: string
-  /** Why the review refused it. */
+  /** Why the review refused it (Meta: its `rejected_reason`). */
   reason?: string
   /** Its quality: `GREEN`, `YELLOW`, `RED` or `UNKNOWN`. */
   qualityScore?: string
   /** How long a send of it may wait for delivery, in seconds. */
   messageSendTtlSeconds?: number
-  /** An example value of each variable, by name. */
+  /**
+   * An example value of each variable, by name (Meta: the body's variables, `1`, `2`, … when
+   * positional).
+   */
   example?: Record<string, string>
   /** Its header, body, footer and buttons, in order. */
   components?: TemplateComponent[]

@@ -21,12 +21,17 @@ pub enum Operation {
     QueryChatappPhoneNumbers,
     /// CAMS: temporary OSS credentials to upload a channel's media with.
     GetChatappUploadAuthorization,
+    /// Meta's Graph API: read the WhatsApp Business Account's message templates
+    /// (`GET /{version}/{waba-id}/message_templates`, `GET /{version}/{template-id}`).
+    WhatsappTemplates,
 }
 
 impl Operation {
     /// The documented limit for this operation, evenly spaced: per CAMS account (spec §1), or
     /// per Meta business phone number (80/s until Meta upgrades the number).
     /// `ListChatappMessage` has no documented limit: [`crate::cams::unverified::LIST_MESSAGE_QPS`].
+    /// Meta's template reads are paced per WhatsApp Business Account under its hourly budget:
+    /// [`crate::meta::unverified::TEMPLATE_READS`].
     pub const fn default_quota(self) -> Quota {
         match self {
             Self::SendChatappMessage => Quota::per_second(250.0),
@@ -36,6 +41,7 @@ impl Operation {
             Self::ListChatappMessage => Quota::per_second(crate::cams::unverified::LIST_MESSAGE_QPS),
             Self::QueryChatappPhoneNumbers => Quota::per_second(10.0),
             Self::GetChatappUploadAuthorization => Quota::per_second(5.0),
+            Self::WhatsappTemplates => crate::meta::unverified::TEMPLATE_READS,
         }
     }
 
@@ -48,12 +54,13 @@ impl Operation {
             | Self::GetChatappTemplateDetail
             | Self::ListChatappMessage
             | Self::QueryChatappPhoneNumbers
-            | Self::GetChatappUploadAuthorization => true,
+            | Self::GetChatappUploadAuthorization
+            | Self::WhatsappTemplates => true,
         }
     }
 
-    /// Its name: the CAMS action (`x-acs-action`), or `WhatsappMessages` for Meta's
-    /// messages edge.
+    /// Its name: the CAMS action (`x-acs-action`), or `WhatsappMessages` /
+    /// `WhatsappTemplates` for Meta's messages and message-template edges.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::SendChatappMessage => "SendChatappMessage",
@@ -64,6 +71,7 @@ impl Operation {
             Self::ListChatappMessage => "ListChatappMessage",
             Self::QueryChatappPhoneNumbers => "QueryChatappPhoneNumbers",
             Self::GetChatappUploadAuthorization => "GetChatappUploadAuthorization",
+            Self::WhatsappTemplates => "WhatsappTemplates",
         }
     }
 }

@@ -72,6 +72,10 @@ pub struct ClientOptions {
     /// Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins).
     #[uniffi(default = None)]
     pub graph_version: Option<String>,
+    /// Meta: the WhatsApp Business Account ID (a number), whose message templates
+    /// `listTemplates` and `template` read (they need it).
+    #[uniffi(default = None)]
+    pub waba_id: Option<String>,
     /// Who signs the requests; `null`/`nil` looks for them: the profile named by `profile`
     /// (or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration, else
     /// `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
@@ -174,6 +178,7 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
             provider: options.provider,
             access_token: None,
             graph_version: options.graph_version,
+            waba_id: options.waba_id,
             access_key_id: credentials.map(|c| c.access_key_id().to_owned()),
             access_key_secret: credentials.map(|c| c.access_key_secret().expose().to_owned()),
             security_token: credentials.and_then(|c| c.security_token()).map(|t| t.expose().to_owned()),
@@ -438,6 +443,7 @@ mod tests {
             token_observer: None,
             token_renewal_margin_ms: None,
             graph_version: None,
+            waba_id: None,
             credentials: None,
             credentials_provider: None,
             profile: None,

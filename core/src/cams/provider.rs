@@ -11,7 +11,7 @@ use super::wire::{self, Defaults, Params};
 use crate::credentials::Credentials;
 use crate::credentials::provider::CredentialCache;
 use crate::endpoint::Endpoint;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 use crate::limit::{LimitKey, Pacing, Quota};
 use crate::operation::Operation;
 use crate::outgoing::random_id;
@@ -94,6 +94,10 @@ impl Provider for Cams {
     fn call_request(&self, call: &Call, credentials: &Arc<Credentials>) -> Result<HttpRequest, Error> {
         match call {
             Call::Cams { operation, params } => self.signed(*operation, params, credentials),
+            Call::Meta { operation, .. } => Err(Error::new(
+                ErrorCode::InvalidConfig,
+                format!("{} is a call of Meta's Graph API; this client sends through CAMS", operation.as_str()),
+            )),
         }
     }
 

@@ -1,9 +1,10 @@
 //! The async [`Client`]: one type for every provider, sending through the provider seam's
-//! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs`, media
-//! uploads in `media.rs`, its half of reconciling sends of unknown outcome in `reconcile.rs`,
-//! template-aware sending in `template_check.rs`.
+//! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs` (Meta's
+//! templates in `meta_templates.rs`), media uploads in `media.rs`, its half of reconciling
+//! sends of unknown outcome in `reconcile.rs`, template-aware sending in `template_check.rs`.
 
 mod media;
+mod meta_templates;
 mod ops;
 mod reconcile;
 mod template_check;
@@ -105,6 +106,9 @@ pub struct MetaConfig {
     pub token: Arc<TokenSource>,
     /// The Graph API version of every request ([`crate::meta::DEFAULT_GRAPH_VERSION`] unless set).
     pub graph_version: String,
+    /// The WhatsApp Business Account whose message templates the client reads
+    /// ([`Client::list_templates`], [`Client::template`] need it).
+    pub waba_id: Option<String>,
 }
 
 impl ClientConfig {
@@ -117,7 +121,11 @@ impl ClientConfig {
     /// Graph host and pinned version, 80 sends/s per business number and Meta's pair rate
     /// per recipient ([`crate::meta::PAIR_RATE`]).
     pub fn meta(token: TokenSource) -> Self {
-        let api = Api::Meta(MetaConfig { token: Arc::new(token), graph_version: DEFAULT_GRAPH_VERSION.to_owned() });
+        let api = Api::Meta(MetaConfig {
+            token: Arc::new(token),
+            graph_version: DEFAULT_GRAPH_VERSION.to_owned(),
+            waba_id: None,
+        });
         let pacing = Pacing {
             send_message: Some(Operation::WhatsappMessages.default_quota()),
             per_recipient: Some(PAIR_RATE),
@@ -157,6 +165,14 @@ impl ClientConfig {
         match &self.api {
             Api::Cams(cams) => cams.cust_space_id.as_deref(),
             Api::Meta(_) => None,
+        }
+    }
+
+    /// The WhatsApp Business Account of a Meta client, when set (`None` for CAMS).
+    pub fn waba_id(&self) -> Option<&str> {
+        match &self.api {
+            Api::Meta(meta) => meta.waba_id.as_deref(),
+            Api::Cams(_) => None,
         }
     }
 }
@@ -212,8 +228,13 @@ impl Client {
                 (pipeline(provider, &config, Arc::clone(&transport)), Some(credentials))
             }
             Api::Meta(meta) => {
-                let provider =
-                    Meta::new(&config.endpoint, &meta.graph_version, Arc::clone(&meta.token), &config.user_agent)?;
+                let provider = Meta::new(
+                    &config.endpoint,
+                    &meta.graph_version,
+                    Arc::clone(&meta.token),
+                    &config.user_agent,
+                    meta.waba_id.clone(),
+                )?;
                 (pipeline(provider, &config, Arc::clone(&transport)), None)
             }
         };

@@ -1,5 +1,6 @@
 //! The client's operations beyond sending ([`crate::ops`]): each maps its query onto the
-//! provider's action (pure), runs it through the pipeline, and reads the answer (pure).
+//! provider's action (pure), runs it through the pipeline, and reads the answer (pure). A Meta
+//! client's templates go through Graph (`meta_templates.rs`).
 
 use super::Client;
 use crate::cams::ops as cams;
@@ -23,8 +24,14 @@ impl Client {
         cams::read_messages(query, &body)
     }
 
-    /// One page of the account's templates (CAMS `ListChatappTemplate`, 5/s).
+    /// One page of the account's templates (CAMS `ListChatappTemplate`, 5/s; Meta
+    /// `GET /{waba-id}/message_templates`, which needs the `waba_id` option, paced under the
+    /// account's hourly budget: [`crate::meta::unverified::TEMPLATE_READS`]). CAMS pages by
+    /// number, Meta by cursor: [`TemplatePage::next_query`] asks for the next page of either.
     pub async fn list_templates(&self, query: &TemplateQuery) -> Result<TemplatePage, Error> {
+        if self.config().provider() == ProviderKind::Meta {
+            return self.meta_templates(query).await;
+        }
         self.cams(Operation::ListChatappTemplate)?;
         let params = cams::list_templates(query, self.config().cust_space_id())?;
         let body = self.call(Operation::ListChatappTemplate, params).await?;
@@ -32,9 +39,13 @@ impl Client {
     }
 
     /// One template in full: components, buttons, quality and whether it may be sent (CAMS
-    /// `GetChatappTemplateDetail`, 5/s). An unknown template is
+    /// `GetChatappTemplateDetail`, 5/s; Meta `GET /{template-id}` by code, else the listing
+    /// by name, with the `waba_id` option). An unknown template is
     /// [`crate::ErrorCode::TemplateNotFound`].
     pub async fn template(&self, template: &TemplateRef) -> Result<TemplateDetail, Error> {
+        if self.config().provider() == ProviderKind::Meta {
+            return self.meta_template(template).await;
+        }
         self.cams(Operation::GetChatappTemplateDetail)?;
         let params = cams::template_detail(template, self.config().cust_space_id())?;
         let body = self.call(Operation::GetChatappTemplateDetail, params).await?;

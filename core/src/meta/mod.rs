@@ -1,7 +1,8 @@
 //! Meta's WhatsApp Cloud API wire contract, the second provider next to [`crate::cams`]:
 //! the JSON body of `POST /{version}/{phone-number-id}/messages` ([`wire`]), what that API
-//! cannot carry ([`validate`], on top of the provider-neutral [`crate::validate`]) and the
-//! classification of its answers ([`response`]). Everything here is pure.
+//! cannot carry ([`validate`], on top of the provider-neutral [`crate::validate`]), the
+//! classification of its answers ([`response`]) and the account's message templates as
+//! [`crate::ops`] records ([`templates`]). Everything here is pure.
 //!
 //! "Meta reference §N" means a section of `meta-cloud.md`, the companion of
 //! `docs/reference/cams.md`; the choices it leaves open are listed in `docs/unverified.md`
@@ -11,6 +12,7 @@ pub mod codes;
 mod emoji;
 mod provider;
 pub mod response;
+pub mod templates;
 pub mod unverified;
 pub mod validate;
 pub mod wire;
@@ -19,7 +21,9 @@ pub use response::{Accepted, classify};
 pub use validate::violations;
 pub use wire::{message_body, message_json};
 
-pub use provider::MESSAGING_SCOPE;
+#[cfg(test)]
+pub(crate) use provider::tests as provider_tests;
+pub use provider::{MANAGEMENT_SCOPE, MESSAGING_SCOPE};
 pub(crate) use provider::{Meta, checked_scopes};
 
 use crate::limit::Quota;

@@ -1,5 +1,6 @@
 //! Meta's Cloud API behind the provider seam: the model as Meta's JSON, a bearer token,
-//! pacing per business phone number and per recipient.
+//! pacing per business phone number and per recipient; Graph reads ([`Call::Meta`]) paced per
+//! WhatsApp Business Account.
 
 use std::sync::Arc;
 
@@ -19,12 +20,17 @@ use crate::transport::{HttpRequest, HttpResponse};
 /// The scope every send needs.
 pub const MESSAGING_SCOPE: &str = "whatsapp_business_messaging";
 
+/// The scope reading the account's templates needs.
+pub const MANAGEMENT_SCOPE: &str = "whatsapp_business_management";
+
 /// The Meta provider of one client.
 pub(crate) struct Meta {
     /// `{endpoint}/{version}/`: the messages URL is this plus `{phone-number-id}/messages`.
     base: String,
     token: Arc<TokenSource>,
     user_agent: HeaderValue,
+    /// The WhatsApp Business Account whose hourly budget Graph reads take slots of.
+    waba_id: Option<String>,
 }
 
 /// A Meta send: the business number it goes from, its recipient and its JSON body.
@@ -35,19 +41,31 @@ pub(crate) struct Prepared {
 }
 
 impl Meta {
-    /// The provider for `endpoint` at Graph `version`, sending with `token`. Fails with
-    /// [`ErrorCode::MissingScope`] when the token's known scopes lack [`MESSAGING_SCOPE`].
+    /// The provider for `endpoint` at Graph `version`, sending with `token`, reading the
+    /// templates of WABA `waba_id`. Fails with [`ErrorCode::MissingScope`] when the token's
+    /// known scopes lack [`MESSAGING_SCOPE`].
     pub(crate) fn new(
         endpoint: &Endpoint,
         version: &str,
         token: Arc<TokenSource>,
         user_agent: &str,
+        waba_id: Option<String>,
     ) -> Result<Self, Error> {
         let host = crate::oauth::MetaHost::new(endpoint.base_url().as_str().trim_end_matches('/'), version)?;
         checked_scopes(&token.token().scopes)?;
         let user_agent = HeaderValue::from_str(user_agent)
             .map_err(|_| Error::new(ErrorCode::InvalidConfig, "the user agent cannot go in an HTTP header"))?;
-        Ok(Self { base: host.url("").to_string(), token, user_agent })
+        Ok(Self { base: host.url("").to_string(), token, user_agent, waba_id })
+    }
+
+    /// `Ok` unless the token's known scopes lack [`MANAGEMENT_SCOPE`], which Graph reads of the
+    /// account need ([`ErrorCode::MissingScope`]). No scopes listed: unknown, `Ok`.
+    fn management_scope(&self) -> Result<(), Error> {
+        let scopes = self.token.token().scopes;
+        if scopes.is_empty() {
+            return Ok(());
+        }
+        check_scopes(&scopes, &[MANAGEMENT_SCOPE]).map(drop)
     }
 }
 
@@ -133,17 +151,29 @@ impl Provider for Meta {
         }
     }
 
-    fn call_limits(&self, _: Operation, _: &HeaderValue, _: &Pacing) -> Vec<(LimitKey, Quota)> {
-        Vec::new()
+    fn call_limits(&self, operation: Operation, _: &HeaderValue, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
+        let account = self.waba_id.clone().unwrap_or_default();
+        pacing.quota(operation).map(|quota| (LimitKey { account, operation }, quota)).into_iter().collect()
     }
 
-    fn call_request(&self, call: &Call, _: &HeaderValue) -> Result<HttpRequest, Error> {
-        match call {
-            Call::Cams { operation, .. } => Err(Error::new(
-                ErrorCode::InvalidConfig,
-                format!("{} is a CAMS operation; this client sends through Meta's Cloud API", operation.as_str()),
-            )),
-        }
+    fn call_request(&self, call: &Call, authorization: &HeaderValue) -> Result<HttpRequest, Error> {
+        let path_and_query = match call {
+            Call::Cams { operation, .. } => {
+                return Err(Error::new(
+                    ErrorCode::InvalidConfig,
+                    format!("{} is a CAMS operation; this client sends through Meta's Cloud API", operation.as_str()),
+                ));
+            }
+            Call::Meta { path_and_query, .. } => path_and_query,
+        };
+        self.management_scope()?;
+        Request::builder()
+            .method(Method::GET)
+            .uri(format!("{}{path_and_query}", self.base))
+            .header(USER_AGENT, self.user_agent.clone())
+            .header(AUTHORIZATION, authorization.clone())
+            .body(Bytes::new())
+            .map_err(|_| Error::new(ErrorCode::InvalidParameter, format!("{path_and_query:?} cannot go in a URL")))
     }
 
     fn classify_call(&self, answer: &HttpResponse, authorization: &HeaderValue) -> Result<(), Error> {
@@ -151,5 +181,48 @@ impl Provider for Meta {
             return Ok(());
         }
         self.classify(answer, authorization).map(drop)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::oauth::AccessToken;
+
+    /// A provider whose token has `scopes` (none: unknown), reading WABA `102290129340398`.
+    pub(crate) fn meta(scopes: &[&str]) -> Meta {
+        let token = AccessToken { scopes: scopes.iter().map(|s| s.to_string()).collect(), ..AccessToken::new("t0k3n") };
+        let token = Arc::new(TokenSource::fixed(token).unwrap());
+        let endpoint = Endpoint::parse("http://127.0.0.1:9").unwrap();
+        Meta::new(&endpoint, "v25.0", token, "chatlane-test", Some("102290129340398".into())).unwrap()
+    }
+
+    /// A template read of `path_and_query`.
+    pub(crate) fn templates(path_and_query: &str) -> Call {
+        Call::Meta { operation: Operation::WhatsappTemplates, path_and_query: path_and_query.into() }
+    }
+
+    #[test]
+    fn a_graph_read_is_a_get_with_the_bearer_token_paced_per_waba() {
+        let meta = meta(&[]);
+        let bearer = HeaderValue::from_static("Bearer t0k3n");
+        let request = meta.call_request(&templates("102290129340398/message_templates?limit=2"), &bearer).unwrap();
+        assert_eq!(request.method(), Method::GET);
+        assert_eq!(request.uri(), "http://127.0.0.1:9/v25.0/102290129340398/message_templates?limit=2");
+        assert_eq!(request.headers()[AUTHORIZATION], "Bearer t0k3n");
+        assert!(request.body().is_empty());
+        let key = LimitKey { account: "102290129340398".into(), operation: Operation::WhatsappTemplates };
+        let limits = meta.call_limits(Operation::WhatsappTemplates, &bearer, &Pacing::default());
+        assert_eq!(limits, [(key, super::super::unverified::TEMPLATE_READS)]);
+    }
+
+    #[test]
+    fn reads_need_the_management_scope_when_the_scopes_are_known() {
+        let bearer = HeaderValue::from_static("Bearer t0k3n");
+        let call = templates("1?fields=id");
+        let messaging = meta(&[MESSAGING_SCOPE]).call_request(&call, &bearer).unwrap_err();
+        assert_eq!(messaging.code(), ErrorCode::MissingScope);
+        assert!(messaging.message().contains(MANAGEMENT_SCOPE), "{messaging}");
+        assert!(meta(&[MESSAGING_SCOPE, MANAGEMENT_SCOPE]).call_request(&call, &bearer).is_ok());
     }
 }

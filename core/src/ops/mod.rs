@@ -3,7 +3,8 @@
 //! other SDK to list its templates, read its message history, see its numbers or upload
 //! media.
 //!
-//! Each provider maps these onto its own operations (CAMS: [`crate::cams::ops`]) and they run
+//! Each provider maps these onto its own operations (CAMS: [`crate::cams::ops`]; Meta's
+//! templates: [`crate::meta::templates`]) and they run
 //! through the same pipeline as sends: pacing at each operation's documented limit, fresh
 //! authentication per attempt, typed errors, and retries of what provably had no effect —
 //! for reads, also of an answer lost on the way, since asking again changes nothing.

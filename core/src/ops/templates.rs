@@ -1,5 +1,8 @@
 //! Templates: listing them, and one template in full (CAMS `ListChatappTemplate`,
-//! `GetChatappTemplateDetail`).
+//! `GetChatappTemplateDetail`; Meta `GET /{waba-id}/message_templates`, `GET /{template-id}`).
+//!
+//! CAMS pages by number, Meta by cursor: a page says which `page` comes next and, for Meta,
+//! the cursor that reaches it (`nextCursor`); [`TemplatePage::next_query`] asks for it either way.
 
 use std::collections::HashMap;
 
@@ -15,11 +18,12 @@ use crate::error::Error;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateQuery {
-    /// Only the template with this code.
+    /// Only the template with this code (CAMS only: Meta lists by name; read a Meta template by
+    /// its ID with `template`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code: Option<String>,
-    /// Only templates with this name.
+    /// Only templates with this name (Meta: whose name contains it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<String>,
@@ -27,7 +31,9 @@ pub struct TemplateQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub language: Option<String>,
-    /// Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`.
+    /// Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`. Meta takes
+    /// `pass` (`APPROVED`), `fail` (`REJECTED`), `auditing` (`PENDING`) or its own status
+    /// (`APPROVED`, `PAUSED`, `DISABLED`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub audit_status: Option<String>,
@@ -35,18 +41,24 @@ pub struct TemplateQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub category: Option<String>,
-    /// Only templates of this kind: `WHATSAPP` or `VIBER`.
+    /// Only templates of this kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub template_type: Option<String>,
-    /// The channel instance (`CustSpaceId`); the client's when unset.
+    /// The channel instance (`CustSpaceId`); the client's when unset. CAMS only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cust_space_id: Option<String>,
-    /// The page, from 1 (the first when unset).
+    /// The page, from 1 (the first when unset). Meta numbers its pages but reaches them by
+    /// `cursor`: a page after the first needs the cursor too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub page: Option<u32>,
+    /// Meta: where the page starts, the `nextCursor` of the page before. CAMS pages by number
+    /// and refuses it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub cursor: Option<String>,
     /// Templates per page, 1–1,000 (100 when unset).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
@@ -81,13 +93,15 @@ impl TemplateQuery {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateSummary {
-    /// Its code (what a template send names as `templateCode`).
+    /// Its code (what a CAMS template send names as `templateCode`; Meta: its ID, while a send
+    /// names a Meta template by `name`).
     pub code: String,
     /// Its name.
     pub name: String,
     /// Its language.
     pub language: String,
-    /// Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+    /// Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+    /// status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
     pub audit_status: String,
     /// Its category, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,7 +111,7 @@ pub struct TemplateSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub template_type: Option<String>,
-    /// Why the review refused it.
+    /// Why the review refused it (Meta: its `rejected_reason`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub reason: Option<String>,
@@ -123,19 +137,35 @@ pub struct TemplatePage {
     pub page: u32,
     /// The page size asked for.
     pub page_size: u32,
-    /// The next page to ask for (the same query with `page` set to it); absent on the last.
+    /// The next page to ask for (the same query with `page` set to it, and `cursor` to
+    /// `nextCursor` when there is one); absent on the last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub next_page: Option<u32>,
+    /// Meta: the `cursor` that reaches the next page; absent on the last page, and for CAMS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub next_cursor: Option<String>,
 }
 
-/// Which template to read in full: by code or by name, in one language.
+impl TemplatePage {
+    /// `query`, the query of this page, asking for the next one (`page` = `next_page`,
+    /// `cursor` = `next_cursor`): what a loop over every page asks next, whatever the
+    /// provider; `None` on the last page.
+    pub fn next_query(&self, query: &TemplateQuery) -> Option<TemplateQuery> {
+        let page = self.next_page?;
+        Some(TemplateQuery { page: Some(page), cursor: self.next_cursor.clone(), ..query.clone() })
+    }
+}
+
+/// Which template to read in full: by code (Meta: the template's ID) or by name, in one
+/// language.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateRef {
-    /// Its code (or give `name`).
+    /// Its code, Meta's template ID (or give `name`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code: Option<String>,
@@ -145,11 +175,11 @@ pub struct TemplateRef {
     pub name: Option<String>,
     /// Its language (e.g. `en`).
     pub language: String,
-    /// Its kind: `WHATSAPP` or `VIBER`.
+    /// Its kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub template_type: Option<String>,
-    /// The channel instance (`CustSpaceId`); the client's when unset.
+    /// The channel instance (`CustSpaceId`); the client's when unset. CAMS only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cust_space_id: Option<String>,
@@ -186,15 +216,16 @@ impl TemplateRef {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateDetail {
-    /// Its code.
+    /// Its code (Meta: its ID).
     pub code: String,
     /// Its name.
     pub name: String,
     /// Its language.
     pub language: String,
-    /// Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+    /// Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+    /// status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
     pub audit_status: String,
-    /// Whether the provider lets it be sent now.
+    /// Whether the provider lets it be sent now (Meta: its status is `APPROVED`).
     pub allow_send: bool,
     /// Its category, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,7 +235,7 @@ pub struct TemplateDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub template_type: Option<String>,
-    /// Why the review refused it.
+    /// Why the review refused it (Meta: its `rejected_reason`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub reason: Option<String>,
@@ -216,7 +247,8 @@ pub struct TemplateDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub message_send_ttl_seconds: Option<u64>,
-    /// An example value of each variable, by name.
+    /// An example value of each variable, by name (Meta: the body's variables, `1`, `2`, … when
+    /// positional).
     #[serde(default, skip_serializing_if = "HashMap::is_empty")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub example: HashMap<String, String>,

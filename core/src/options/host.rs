@@ -98,7 +98,7 @@ impl Kind {
 
 /// Every option a binding may set: its `snake_case` name, what it holds, its documentation
 /// (the bindings' declarations are generated from it: `scripts/codegen.sh`).
-const OPTIONS: [(&str, Kind, &str); 27] = [
+const OPTIONS: [(&str, Kind, &str); 28] = [
     (
         "provider",
         Kind::Text,
@@ -110,6 +110,11 @@ const OPTIONS: [(&str, Kind, &str); 27] = [
         "Meta: the bearer token, or an `AccessToken` with its expiry (past it, sends fail with `TokenExpired` unless renewed) and scopes (without `whatsapp_business_messaging`, the client is not built: `MissingScope`); else `WHATSAPP_ACCESS_TOKEN`. Never shown in a printed form or an error.",
     ),
     ("graph_version", Kind::Text, "Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins)."),
+    (
+        "waba_id",
+        Kind::Text,
+        "Meta: the WhatsApp Business Account ID (a number), whose message templates the client lists and reads; reading templates needs it.",
+    ),
     (
         "access_key_id",
         Kind::Text,
@@ -291,6 +296,7 @@ impl ClientOptions {
             ("provider", Read::Text(v)) => self.provider = v,
             ("access_token", Read::Text(v)) => self.access_token = v,
             ("graph_version", Read::Text(v)) => self.graph_version = v,
+            ("waba_id", Read::Text(v)) => self.waba_id = v,
             ("access_key_id", Read::Text(v)) => self.access_key_id = v,
             ("access_key_secret", Read::Text(v)) => self.access_key_secret = v,
             ("security_token", Read::Text(v)) => self.security_token = v,
@@ -408,9 +414,10 @@ mod tests {
         .unwrap();
         assert_eq!((js.connect_timeout_ms, js.rate_limit_disabled), (Some(2500), true));
         assert_eq!(Dialect::JavaScript.option_names()[1], "accessToken");
-        assert_eq!(Dialect::JavaScript.option_names()[7], "profileFile");
-        assert_eq!(Dialect::JavaScript.option_names()[8], "ecsRamRole");
-        assert_eq!(Dialect::JavaScript.option_names()[21], "retryDeadlineMs");
+        assert_eq!(Dialect::JavaScript.option_names()[3], "wabaId");
+        assert_eq!(Dialect::JavaScript.option_names()[8], "profileFile");
+        assert_eq!(Dialect::JavaScript.option_names()[9], "ecsRamRole");
+        assert_eq!(Dialect::JavaScript.option_names()[22], "retryDeadlineMs");
     }
 
     #[test]

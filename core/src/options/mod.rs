@@ -52,6 +52,8 @@ pub struct ClientOptions {
     pub access_token: Option<String>,
     /// Meta: the Graph API version, `vNN.N` ([`crate::meta::DEFAULT_GRAPH_VERSION`] when absent).
     pub graph_version: Option<String>,
+    /// Meta: the WhatsApp Business Account ID, whose message templates the client reads.
+    pub waba_id: Option<String>,
     /// AccessKey ID; with the secret, overrides the environment.
     pub access_key_id: Option<String>,
     /// AccessKey secret.
@@ -205,7 +207,9 @@ impl ClientConfig {
         }
         if let Some(ttl) = duration("the template cache's time to live", options.template_cache_ttl_ms, 1)? {
             if config.provider() != ProviderKind::Cams {
-                return Err(invalid("template_cache_ttl checks CAMS templates; Meta's are not read yet".to_owned()));
+                return Err(invalid(
+                    "template_cache_ttl checks CAMS templates; checking Meta's is not supported".to_owned(),
+                ));
             }
             config.template_cache_ttl = Some(ttl);
         }
@@ -235,7 +239,12 @@ enum Given {
 /// A CAMS configuration: the credentials from a provider or named by `options`, and the
 /// default `CustSpaceId`. Meta's options and a token are refused.
 fn cams(options: &mut ClientOptions, given: Given) -> Result<ClientConfig, Error> {
-    if let Some(name) = named(&[("access_token", &options.access_token), ("graph_version", &options.graph_version)]) {
+    let meta_only = [
+        ("access_token", &options.access_token),
+        ("graph_version", &options.graph_version),
+        ("waba_id", &options.waba_id),
+    ];
+    if let Some(name) = named(&meta_only) {
         return Err(invalid(format!("{name} is an option of the meta provider (provider=\"meta\")")));
     }
     let credentials = match given {
@@ -259,7 +268,8 @@ fn cams(options: &mut ClientOptions, given: Given) -> Result<ClientConfig, Error
 pub const ACCESS_TOKEN_VARIABLE: &str = "WHATSAPP_ACCESS_TOKEN";
 
 /// A Meta configuration: the token source given, else the `access_token` option, else
-/// [`ACCESS_TOKEN_VARIABLE`]; and the Graph version. CAMS's credentials and options are refused.
+/// [`ACCESS_TOKEN_VARIABLE`]; the Graph version and the WABA (a number). CAMS's credentials and
+/// options are refused.
 fn meta(options: &mut ClientOptions, given: Given) -> Result<ClientConfig, Error> {
     let cams_only = [
         ("access_key_id", &options.access_key_id),
@@ -292,9 +302,17 @@ fn meta(options: &mut ClientOptions, given: Given) -> Result<ClientConfig, Error
         }
     };
     let mut config = ClientConfig::meta(source);
-    if let (Some(version), Api::Meta(meta)) = (options.graph_version.take(), &mut config.api) {
-        MetaHost::new(GRAPH_HOST, &version)?;
-        meta.graph_version = version;
+    if let Api::Meta(meta) = &mut config.api {
+        if let Some(version) = options.graph_version.take() {
+            MetaHost::new(GRAPH_HOST, &version)?;
+            meta.graph_version = version;
+        }
+        if let Some(waba_id) = options.waba_id.take() {
+            if waba_id.is_empty() || !waba_id.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(invalid("waba_id must be the WhatsApp Business Account's ID, a number".to_owned()));
+            }
+            meta.waba_id = Some(waba_id);
+        }
     }
     Ok(config)
 }
@@ -509,5 +527,26 @@ mod tests {
         assert_eq!(ClientConfig::from_options_with_token(both, source()).unwrap_err().code(), ErrorCode::InvalidConfig);
         let cams = ClientOptions { provider: Some("cams".into()), ..ClientOptions::default() };
         assert_eq!(ClientConfig::from_options_with_token(cams, source()).unwrap_err().code(), ErrorCode::InvalidConfig);
+    }
+
+    #[test]
+    fn the_waba_id_is_a_number_of_meta_clients() {
+        let meta = |waba_id: &str| ClientOptions {
+            provider: Some("meta".into()),
+            access_token: Some("t0k3n".into()),
+            waba_id: Some(waba_id.into()),
+            ..ClientOptions::default()
+        };
+        let config = ClientConfig::from_options(meta("102290129340398")).unwrap();
+        assert_eq!(config.waba_id(), Some("102290129340398"));
+        for bad in ["", "1029/message_templates", "waba"] {
+            let err = refused(meta(bad));
+            assert_eq!(err.code(), ErrorCode::InvalidConfig, "{bad:?}");
+            assert!(err.message().contains("waba_id"), "{err}");
+        }
+        let err = refused(ClientOptions { waba_id: Some("102290129340398".into()), ..options() });
+        assert_eq!(err.code(), ErrorCode::InvalidConfig);
+        assert!(err.message().contains("waba_id is an option of the meta provider"), "{err}");
+        assert_eq!(ClientConfig::from_options(options()).unwrap().waba_id(), None);
     }
 }

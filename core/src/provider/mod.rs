@@ -88,13 +88,20 @@ pub enum Call {
         /// Its parameters.
         params: crate::cams::wire::Params,
     },
+    /// A Graph API read: `GET {endpoint}/{version}/{path_and_query}` with the bearer token.
+    Meta {
+        /// The operation it belongs to (its pacing budget).
+        operation: Operation,
+        /// The node, edge and query string, e.g. `{waba-id}/message_templates?limit=100`.
+        path_and_query: String,
+    },
 }
 
 impl Call {
     /// The operation it calls.
     pub fn operation(&self) -> Operation {
         match self {
-            Self::Cams { operation, .. } => *operation,
+            Self::Cams { operation, .. } | Self::Meta { operation, .. } => *operation,
         }
     }
 }
@@ -154,4 +161,38 @@ pub trait Provider: Send + Sync + 'static {
     /// Whether `answer` to a call carries what it asked for (then its body is read by the
     /// operation), or the typed error it is, classified as a send's answer is.
     fn classify_call(&self, answer: &HttpResponse, authority: &Self::Authority) -> Result<(), Error>;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use http::HeaderValue;
+
+    use super::*;
+    use crate::cams::Cams;
+    use crate::credentials::Credentials;
+    use crate::credentials::provider::{CredentialCache, CredentialSource};
+    use crate::endpoint::Endpoint;
+    use crate::error::ErrorCode;
+    use crate::meta::provider_tests::{meta, templates};
+
+    #[test]
+    fn each_provider_refuses_the_other_ones_calls() {
+        let credentials = Credentials::new("AK", "SK-secret", None).unwrap();
+        let cams = Cams {
+            endpoint: Endpoint::default(),
+            cust_space_id: None,
+            credentials: Arc::new(CredentialCache::new(CredentialSource::Fixed(credentials.clone()))),
+            user_agent: "chatlane-test".into(),
+        };
+        let refused = cams.call_request(&templates("1/message_templates"), &Arc::new(credentials)).unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::InvalidConfig);
+        assert!(refused.message().contains("WhatsappTemplates is a call of Meta's Graph API"), "{refused}");
+
+        let call = Call::Cams { operation: Operation::ListChatappTemplate, params: Default::default() };
+        let refused = meta(&[]).call_request(&call, &HeaderValue::from_static("Bearer t0k3n")).unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::InvalidConfig);
+        assert!(refused.message().contains("ListChatappTemplate is a CAMS operation"), "{refused}");
+    }
 }

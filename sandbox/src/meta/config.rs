@@ -1,11 +1,12 @@
 //! The `meta` section of the sandbox's configuration: the Meta app that OAuth clients
-//! authenticate as, pre-registered tokens, business phone numbers, the pair rate and where
-//! webhooks go. Every field has a default (see [`crate::meta`] for the values), so `{}` is a
+//! authenticate as, pre-registered tokens, business phone numbers, the pair rate, where
+//! webhooks go and the WABA's message templates. Every field has a default (see [`crate::meta`] for the values), so `{}` is a
 //! working setup (one that pushes no webhooks).
 
 use std::num::{NonZeroU32, NonZeroU64};
 
 use serde::Deserialize;
+use serde_json::{Value, json};
 
 use super::tokens::TokenType;
 use super::{
@@ -32,6 +33,9 @@ pub struct MetaConfig {
     /// Where the app's webhook notifications (statuses and inbound messages, signed with the
     /// app secret) are posted, e.g. `http://127.0.0.1:9000/webhook` (default: none are).
     pub webhook_url: Option<String>,
+    /// The WABA's message templates, in listing order (default: Meta's sample `hello_world`,
+    /// `en_US`, approved).
+    pub templates: Vec<MetaTemplate>,
 }
 
 impl Default for MetaConfig {
@@ -53,6 +57,14 @@ impl Default for MetaConfig {
             pair_rate: PairRate::default(),
             waba_id: DEFAULT_WABA_ID.to_owned(),
             webhook_url: None,
+            templates: vec![MetaTemplate {
+                components: vec![
+                    json!({"type": "HEADER", "format": "TEXT", "text": "Hello World"}),
+                    json!({"type": "BODY", "text": "Welcome and congratulations!! This message demonstrates your ability to send a WhatsApp message notification from the Cloud API, hosted by Meta. Thank you for taking the time to test with us."}),
+                    json!({"type": "FOOTER", "text": "WhatsApp Business Platform sample message"}),
+                ],
+                ..MetaTemplate::new("hello_world", "en_US")
+            }],
         }
     }
 }
@@ -112,6 +124,15 @@ impl std::fmt::Debug for MetaApp {
 }
 
 impl MetaConfig {
+    /// The configured templates, each with its ID: its own, else [`FIRST_TEMPLATE_ID`] plus
+    /// its position.
+    pub fn templates(&self) -> impl Iterator<Item = (String, &MetaTemplate)> {
+        self.templates.iter().enumerate().map(|(position, template)| {
+            let id = template.id.clone().unwrap_or_else(|| (FIRST_TEMPLATE_ID + position as u64).to_string());
+            (id, template)
+        })
+    }
+
     /// The display number of phone number ID `id` ([`DEFAULT_DISPLAY_PHONE_NUMBER`] unless
     /// configured).
     pub fn display_phone_number(&self, id: &str) -> &str {
@@ -177,6 +198,78 @@ fn default_throughput() -> NonZeroU32 {
     NonZeroU32::new(80).expect("80 is not zero")
 }
 
+/// The ID of the first template configured without one; the next get the following numbers.
+pub const FIRST_TEMPLATE_ID: u64 = 1_600_000_000_000_001;
+
+/// A message template of the WABA, as `GET /{version}/{waba-id}/message_templates` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MetaTemplate {
+    /// Its ID (default: [`FIRST_TEMPLATE_ID`] plus its position in the list).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// Its language, e.g. `en_US`.
+    pub language: String,
+    /// `APPROVED` (default), `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …
+    #[serde(default = "approved")]
+    pub status: String,
+    /// `UTILITY` (default), `MARKETING` or `AUTHENTICATION`.
+    #[serde(default = "utility")]
+    pub category: String,
+    /// Its components as Meta writes them (`HEADER`, `BODY`, `FOOTER`, `BUTTONS`, …), served
+    /// as given (default: none).
+    #[serde(default)]
+    pub components: Vec<Value>,
+    /// `POSITIONAL` (default) or `NAMED`.
+    #[serde(default = "positional")]
+    pub parameter_format: String,
+    /// Its `quality_score.score`: `GREEN`, `YELLOW`, `RED` or `UNKNOWN` (default).
+    #[serde(default = "unknown_quality")]
+    pub quality_score: String,
+    /// Why the review refused it (default `NONE`).
+    #[serde(default = "no_reason")]
+    pub rejected_reason: String,
+}
+
+impl MetaTemplate {
+    /// An approved utility template `name` in `language` without components.
+    pub fn new(name: &str, language: &str) -> Self {
+        Self {
+            id: None,
+            name: name.to_owned(),
+            language: language.to_owned(),
+            status: approved(),
+            category: utility(),
+            components: Vec::new(),
+            parameter_format: positional(),
+            quality_score: unknown_quality(),
+            rejected_reason: no_reason(),
+        }
+    }
+}
+
+fn approved() -> String {
+    "APPROVED".to_owned()
+}
+
+fn utility() -> String {
+    "UTILITY".to_owned()
+}
+
+fn positional() -> String {
+    "POSITIONAL".to_owned()
+}
+
+fn unknown_quality() -> String {
+    "UNKNOWN".to_owned()
+}
+
+fn no_reason() -> String {
+    "NONE".to_owned()
+}
+
 /// The pair rate: `burst` messages to one recipient at once, then one per `intervalMs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -208,7 +301,9 @@ mod tests {
               "tokens": [{"token": "token-marker", "type": "USER", "lifetimeSeconds": 60}],
               "phoneNumbers": [{"id": "1"}, {"id": "2", "throughput": 20, "displayPhoneNumber": "15550001111"}],
               "pairRate": {"burst": 2},
-              "webhookUrl": "http://127.0.0.1:9000/webhook"
+              "webhookUrl": "http://127.0.0.1:9000/webhook",
+              "templates": [{"name": "order_update", "language": "en_US", "status": "PAUSED"},
+                            {"id": "77", "name": "promo", "language": "de", "components": [{"type": "BODY", "text": "Hallo"}]}]
             }}"#,
         )
         .unwrap();
@@ -222,10 +317,16 @@ mod tests {
         assert_eq!((meta.display_phone_number("2"), meta.display_phone_number("1")), ("15550001111", "15550783881"));
         let shown = format!("{config:?}");
         assert!(!shown.contains("app-secret-marker") && !shown.contains("token-marker"), "{shown}");
+        let templates: Vec<_> = meta.templates().map(|(id, t)| (id, t.status.as_str(), t.category.as_str())).collect();
+        assert_eq!(templates, [("1600000000000001".into(), "PAUSED", "UTILITY"), ("77".into(), "APPROVED", "UTILITY")]);
 
         let default = SandboxConfig::default().meta;
         assert_eq!(default.tokens[0].token, super::DEFAULT_TOKEN);
         assert_eq!(default.webhook_url, None);
+        assert_eq!(
+            default.templates().map(|(id, t)| (id, t.name.as_str())).collect::<Vec<_>>(),
+            [("1600000000000001".to_owned(), "hello_world")]
+        );
         assert!(default.app.allows_redirect("http://127.0.0.1:8080/callback"));
         assert!(!default.app.allows_redirect("javascript:alert(1)"));
     }

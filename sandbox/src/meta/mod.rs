@@ -5,6 +5,8 @@
 //!
 //! * `POST /{version}/{phone-number-id}/messages` — sends ([`messages`]), into the Meta
 //!   ledger (`GET /_sandbox/meta/ledger`, [`crate::Sandbox::meta_ledger`]);
+//! * `GET /{version}/{waba-id}/message_templates`, `GET /{version}/{template-id}` — the WABA's
+//!   message templates, from `meta.templates` ([`templates`]);
 //! * `GET /{version}/dialog/oauth`, `GET|POST /{version}/oauth/access_token`,
 //!   `GET /{version}/debug_token` — OAuth ([`oauth`]);
 //! * `/_sandbox/meta/…` — control endpoints ([`control`]): issue, revoke or expire tokens,
@@ -40,6 +42,7 @@
 //! | code lifetime / user token / long-lived token | 30 s / 1 h / 60 days |
 //! | pair rate | burst 45, then 1 per 6 s |
 //! | webhook URL | none: no webhooks are pushed |
+//! | message templates | `hello_world` (`en_US`, `UTILITY`, `APPROVED`), ID [`config::FIRST_TEMPLATE_ID`] |
 //!
 //! Configuration: the `meta` object of the sandbox's configuration file ([`config`]).
 
@@ -49,6 +52,7 @@ pub mod errors;
 pub mod messages;
 pub mod oauth;
 pub mod pacing;
+pub mod templates;
 pub mod tokens;
 pub mod webhooks;
 
@@ -90,6 +94,9 @@ pub const DEFAULT_USER_ID: &str = "900000000000002";
 /// The scope a send needs.
 pub const MESSAGING_SCOPE: &str = "whatsapp_business_messaging";
 
+/// The scope reading the WABA's templates needs.
+pub const MANAGEMENT_SCOPE: &str = "whatsapp_business_management";
+
 /// Meta's face's state.
 #[derive(Debug)]
 pub struct MetaState {
@@ -118,7 +125,9 @@ impl MetaState {
 /// Meta's routes.
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
-        .route("/{version}/{phone_number_id}/messages", post(messages::send))
+        .route("/{version}/{node}/messages", post(messages::send))
+        .route("/{version}/{node}/message_templates", get(templates::list))
+        .route("/{version}/{node}", get(templates::node))
         .route("/{version}/dialog/oauth", get(oauth::dialog))
         .route("/{version}/oauth/access_token", get(oauth::access_token).post(oauth::access_token))
         .route("/{version}/debug_token", get(oauth::debug_token))

@@ -127,6 +127,7 @@ class Client:
         provider: str | None = None,
         access_token: AccessToken | str | None = None,
         graph_version: str | None = None,
+        waba_id: str | None = None,
         access_key_id: str | None = None,
         access_key_secret: str | None = None,
         security_token: str | None = None,

@@ -4683,24 +4683,32 @@ class TemplateQuery(_Model):
         "template_type",
         "cust_space_id",
         "page",
+        "cursor",
         "page_size",
     )
     code: str | None
-    """Only the template with this code."""
+    """Only the template with this code (CAMS only: Meta lists by name; read a Meta template by
+    its ID with ``template``)."""
     name: str | None
-    """Only templates with this name."""
+    """Only templates with this name (Meta: whose name contains it)."""
     language: str | None
     """Only templates in this language (e.g. ``en``)."""
     audit_status: str | None
-    """Only templates in this review state: ``pass``, ``fail``, ``auditing`` or ``unaudit``."""
+    """Only templates in this review state: ``pass``, ``fail``, ``auditing`` or ``unaudit``. Meta takes
+    ``pass`` (``APPROVED``), ``fail`` (``REJECTED``), ``auditing`` (``PENDING``) or its own status
+    (``APPROVED``, ``PAUSED``, ``DISABLED``, …)."""
     category: str | None
     """Only templates of this category: ``UTILITY``, ``MARKETING`` or ``AUTHENTICATION``."""
     template_type: str | None
-    """Only templates of this kind: ``WHATSAPP`` or ``VIBER``."""
+    """Only templates of this kind: ``WHATSAPP`` or ``VIBER`` (Meta: ``WHATSAPP`` only)."""
     cust_space_id: str | None
-    """The channel instance (``CustSpaceId``); the client's when unset."""
+    """The channel instance (``CustSpaceId``); the client's when unset. CAMS only."""
     page: int | None
-    """The page, from 1 (the first when unset)."""
+    """The page, from 1 (the first when unset). Meta numbers its pages but reaches them by
+    ``cursor``: a page after the first needs the cursor too."""
+    cursor: str | None
+    """Meta: where the page starts, the ``nextCursor`` of the page before. CAMS pages by number
+    and refuses it."""
     page_size: int | None
     """Templates per page, 1–1,000 (100 when unset)."""
 
@@ -4715,6 +4723,7 @@ class TemplateQuery(_Model):
         template_type: str | None = None,
         cust_space_id: str | None = None,
         page: int | None = None,
+        cursor: str | None = None,
         page_size: int | None = None,
     ) -> None:
         _init(self, "code", code)
@@ -4725,6 +4734,7 @@ class TemplateQuery(_Model):
         _init(self, "template_type", template_type)
         _init(self, "cust_space_id", cust_space_id)
         _init(self, "page", page)
+        _init(self, "cursor", cursor)
         _init(self, "page_size", page_size)
 
     def to_dict(self) -> dict[str, Any]:
@@ -4745,6 +4755,8 @@ class TemplateQuery(_Model):
             data["custSpaceId"] = self.cust_space_id
         if self.page is not None:
             data["page"] = self.page
+        if self.cursor is not None:
+            data["cursor"] = self.cursor
         if self.page_size is not None:
             data["pageSize"] = self.page_size
         return data
@@ -4754,7 +4766,18 @@ class TemplateQuery(_Model):
         data = _object(
             value,
             path,
-            ("code", "name", "language", "auditStatus", "category", "templateType", "custSpaceId", "page", "pageSize"),
+            (
+                "code",
+                "name",
+                "language",
+                "auditStatus",
+                "category",
+                "templateType",
+                "custSpaceId",
+                "page",
+                "cursor",
+                "pageSize",
+            ),
             {},
         )
         return cls(
@@ -4766,6 +4789,7 @@ class TemplateQuery(_Model):
             template_type=_optional(data, "templateType", path, _str),
             cust_space_id=_optional(data, "custSpaceId", path, _str),
             page=_optional(data, "page", path, _int),
+            cursor=_optional(data, "cursor", path, _str),
             page_size=_optional(data, "pageSize", path, _int),
         )
 
@@ -4773,7 +4797,7 @@ class TemplateQuery(_Model):
 class TemplatePage(_Model):
     """One page of templates."""
 
-    __slots__ = ("templates", "total", "page", "page_size", "next_page")
+    __slots__ = ("templates", "total", "page", "page_size", "next_page", "next_cursor")
     templates: list[TemplateSummary]
     """Its templates."""
     total: int | None
@@ -4783,7 +4807,10 @@ class TemplatePage(_Model):
     page_size: int
     """The page size asked for."""
     next_page: int | None
-    """The next page to ask for (the same query with ``page`` set to it); absent on the last."""
+    """The next page to ask for (the same query with ``page`` set to it, and ``cursor`` to
+    ``nextCursor`` when there is one); absent on the last."""
+    next_cursor: str | None
+    """Meta: the ``cursor`` that reaches the next page; absent on the last page, and for CAMS."""
 
     def __init__(
         self,
@@ -4793,12 +4820,14 @@ class TemplatePage(_Model):
         page: int,
         page_size: int,
         next_page: int | None = None,
+        next_cursor: str | None = None,
     ) -> None:
         _init(self, "templates", templates)
         _init(self, "total", total)
         _init(self, "page", page)
         _init(self, "page_size", page_size)
         _init(self, "next_page", next_page)
+        _init(self, "next_cursor", next_cursor)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"templates": _dump(self.templates)}
@@ -4808,17 +4837,20 @@ class TemplatePage(_Model):
         data["pageSize"] = self.page_size
         if self.next_page is not None:
             data["nextPage"] = self.next_page
+        if self.next_cursor is not None:
+            data["nextCursor"] = self.next_cursor
         return data
 
     @classmethod
     def _parse(cls, value: object, path: _Path) -> TemplatePage:
-        data = _object(value, path, ("templates", "total", "page", "pageSize", "nextPage"), {})
+        data = _object(value, path, ("templates", "total", "page", "pageSize", "nextPage", "nextCursor"), {})
         return cls(
             templates=_required(data, "templates", path, _list(TemplateSummary._parse)),
             total=_optional(data, "total", path, _int),
             page=_required(data, "page", path, _int),
             page_size=_required(data, "pageSize", path, _int),
             next_page=_optional(data, "nextPage", path, _int),
+            next_cursor=_optional(data, "nextCursor", path, _str),
         )
 
 
@@ -4827,19 +4859,21 @@ class TemplateSummary(_Model):
 
     __slots__ = ("code", "name", "language", "audit_status", "category", "template_type", "reason", "updated_at_ms")
     code: str
-    """Its code (what a template send names as ``templateCode``)."""
+    """Its code (what a CAMS template send names as ``templateCode``; Meta: its ID, while a send
+    names a Meta template by ``name``)."""
     name: str
     """Its name."""
     language: str
     """Its language."""
     audit_status: str
-    """Its review state: ``pass`` (approved), ``fail``, ``auditing`` or ``unaudit``."""
+    """Its review state: CAMS ``pass`` (approved), ``fail``, ``auditing`` or ``unaudit``; Meta's own
+    status (``APPROVED``, ``PENDING``, ``REJECTED``, ``PAUSED``, ``DISABLED``, …)."""
     category: str | None
     """Its category, when known."""
     template_type: str | None
     """Its kind (``WHATSAPP``, ``VIBER``), when known."""
     reason: str | None
-    """Why the review refused it."""
+    """Why the review refused it (Meta: its ``rejected_reason``)."""
     updated_at_ms: int | None
     """When it last changed, in milliseconds since the Unix epoch."""
 
@@ -4902,19 +4936,20 @@ class TemplateSummary(_Model):
 
 
 class TemplateRef(_Model):
-    """Which template to read in full: by code or by name, in one language."""
+    """Which template to read in full: by code (Meta: the template's ID) or by name, in one
+    language."""
 
     __slots__ = ("code", "name", "language", "template_type", "cust_space_id")
     code: str | None
-    """Its code (or give ``name``)."""
+    """Its code, Meta's template ID (or give ``name``)."""
     name: str | None
     """Its name (or give ``code``)."""
     language: str
     """Its language (e.g. ``en``)."""
     template_type: str | None
-    """Its kind: ``WHATSAPP`` or ``VIBER``."""
+    """Its kind: ``WHATSAPP`` or ``VIBER`` (Meta: ``WHATSAPP`` only)."""
     cust_space_id: str | None
-    """The channel instance (``CustSpaceId``); the client's when unset."""
+    """The channel instance (``CustSpaceId``); the client's when unset. CAMS only."""
 
     def __init__(
         self,
@@ -4974,27 +5009,29 @@ class TemplateDetail(_Model):
         "components",
     )
     code: str
-    """Its code."""
+    """Its code (Meta: its ID)."""
     name: str
     """Its name."""
     language: str
     """Its language."""
     audit_status: str
-    """Its review state: ``pass`` (approved), ``fail``, ``auditing`` or ``unaudit``."""
+    """Its review state: CAMS ``pass`` (approved), ``fail``, ``auditing`` or ``unaudit``; Meta's own
+    status (``APPROVED``, ``PENDING``, ``REJECTED``, ``PAUSED``, ``DISABLED``, …)."""
     allow_send: bool
-    """Whether the provider lets it be sent now."""
+    """Whether the provider lets it be sent now (Meta: its status is ``APPROVED``)."""
     category: str | None
     """Its category, when known."""
     template_type: str | None
     """Its kind (``WHATSAPP``, ``VIBER``), when known."""
     reason: str | None
-    """Why the review refused it."""
+    """Why the review refused it (Meta: its ``rejected_reason``)."""
     quality_score: str | None
     """Its quality: ``GREEN``, ``YELLOW``, ``RED`` or ``UNKNOWN``."""
     message_send_ttl_seconds: int | None
     """How long a send of it may wait for delivery, in seconds."""
     example: dict[str, str]
-    """An example value of each variable, by name."""
+    """An example value of each variable, by name (Meta: the body's variables, ``1``, ``2``, … when
+    positional)."""
     components: list[TemplateComponent]
     """Its header, body, footer and buttons, in order."""
 

@@ -9,12 +9,15 @@ use crate::cams::wire::Params;
 use crate::error::Error;
 use crate::ops::{
     TemplateButton, TemplateComponent, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef, TemplateSummary,
-    next_page,
+    invalid, next_page,
 };
 
 /// The wire parameters of `query`, with `default_space` as the `CustSpaceId` it leaves unset.
 pub fn list_templates(query: &TemplateQuery, default_space: Option<&str>) -> Result<Params, Error> {
     query.check()?;
+    if query.cursor.is_some() {
+        return Err(invalid("cursor", "CAMS pages by number: ask for the `page` (cursors are Meta's)"));
+    }
     let mut params = Params::default();
     cust_space(&mut params, query.cust_space_id.as_deref(), default_space);
     params.push_opt("Code", query.code.as_deref());
@@ -41,7 +44,7 @@ pub fn read_templates(query: &TemplateQuery, body: &[u8]) -> Result<TemplatePage
     let templates: Vec<TemplateSummary> = answer.list_template.into_iter().map(Summary::into_summary).collect();
     let (page, page_size) = (query.page(), query.page_size());
     let next_page = next_page(page, page_size, templates.len(), answer.total);
-    Ok(TemplatePage { templates, total: answer.total, page, page_size, next_page })
+    Ok(TemplatePage { templates, total: answer.total, page, page_size, next_page, next_cursor: None })
 }
 
 /// The wire parameters of `template`, with `default_space` as the `CustSpaceId` it leaves unset.
@@ -201,9 +204,13 @@ mod tests {
         assert_eq!((page.total, page.next_page), (Some(3), Some(2)));
         assert_eq!(page.templates[0].updated_at_ms, Some(1_700_000_000_000));
         assert_eq!((page.templates[1].reason.clone(), page.templates[1].updated_at_ms), (None, None));
+        assert_eq!(page.next_query(&query), Some(TemplateQuery { page: Some(2), ..query.clone() }));
         let second = TemplateQuery { page: Some(2), ..query };
         let body = br#"{"Code":"OK","Total":3,"ListTemplate":[{"TemplateCode":"C3","AuditStatus":"fail"}]}"#;
-        assert_eq!(read_templates(&second, body).unwrap().next_page, None);
+        let last = read_templates(&second, body).unwrap();
+        assert_eq!((last.next_page, last.next_cursor.clone(), last.next_query(&second)), (None, None, None));
+        let cursor = TemplateQuery { cursor: Some("MQ".into()), ..second };
+        assert_eq!(list_templates(&cursor, None).unwrap_err().code(), ErrorCode::InvalidParameter);
     }
 
     #[test]

@@ -3269,6 +3269,11 @@ public struct ClientOptions {
      */
     public let graphVersion: String?
     /**
+     * Meta: the WhatsApp Business Account ID (a number), whose message templates
+     * `listTemplates` and `template` read (they need it).
+     */
+    public let wabaId: String?
+    /**
      * Who signs the requests; `null`/`nil` looks for them: the profile named by `profile`
      * (or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration, else
      * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
@@ -3411,6 +3416,10 @@ public struct ClientOptions {
          * Meta: the Graph API version, e.g. `v25.0` (default: the version chatlane pins).
          */graphVersion: String? = nil, 
         /**
+         * Meta: the WhatsApp Business Account ID (a number), whose message templates
+         * `listTemplates` and `template` read (they need it).
+         */wabaId: String? = nil, 
+        /**
          * Who signs the requests; `null`/`nil` looks for them: the profile named by `profile`
          * (or `ALIBABA_CLOUD_PROFILE`) in the Alibaba Cloud CLI's configuration, else
          * `ALIBABA_CLOUD_ACCESS_KEY_ID`, `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and
@@ -3507,6 +3516,7 @@ public struct ClientOptions {
         self.tokenObserver = tokenObserver
         self.tokenRenewalMarginMs = tokenRenewalMarginMs
         self.graphVersion = graphVersion
+        self.wabaId = wabaId
         self.credentials = credentials
         self.credentialsProvider = credentialsProvider
         self.profile = profile
@@ -3555,6 +3565,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 tokenObserver: FfiConverterOptionTypeTokenObserver.read(from: &buf), 
                 tokenRenewalMarginMs: FfiConverterOptionUInt64.read(from: &buf), 
                 graphVersion: FfiConverterOptionString.read(from: &buf), 
+                wabaId: FfiConverterOptionString.read(from: &buf), 
                 credentials: FfiConverterOptionTypeCredentials.read(from: &buf), 
                 credentialsProvider: FfiConverterOptionTypeCredentialsProvider.read(from: &buf), 
                 profile: FfiConverterOptionString.read(from: &buf), 
@@ -3589,6 +3600,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionTypeTokenObserver.write(value.tokenObserver, into: &buf)
         FfiConverterOptionUInt64.write(value.tokenRenewalMarginMs, into: &buf)
         FfiConverterOptionString.write(value.graphVersion, into: &buf)
+        FfiConverterOptionString.write(value.wabaId, into: &buf)
         FfiConverterOptionTypeCredentials.write(value.credentials, into: &buf)
         FfiConverterOptionTypeCredentialsProvider.write(value.credentialsProvider, into: &buf)
         FfiConverterOptionString.write(value.profile, into: &buf)

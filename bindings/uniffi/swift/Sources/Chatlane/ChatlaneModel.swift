@@ -6944,7 +6944,7 @@ public func FfiConverterTypeTemplateComponent_lower(_ value: TemplateComponent) 
  */
 public struct TemplateDetail: Equatable, Hashable {
     /**
-     * Its code.
+     * Its code (Meta: its ID).
      */
     public let code: String
     /**
@@ -6956,11 +6956,12 @@ public struct TemplateDetail: Equatable, Hashable {
      */
     public let language: String
     /**
-     * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+     * Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+     * status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
      */
     public let auditStatus: String
     /**
-     * Whether the provider lets it be sent now.
+     * Whether the provider lets it be sent now (Meta: its status is `APPROVED`).
      */
     public let allowSend: Bool
     /**
@@ -6972,7 +6973,7 @@ public struct TemplateDetail: Equatable, Hashable {
      */
     public let templateType: String?
     /**
-     * Why the review refused it.
+     * Why the review refused it (Meta: its `rejected_reason`).
      */
     public let reason: String?
     /**
@@ -6984,7 +6985,8 @@ public struct TemplateDetail: Equatable, Hashable {
      */
     public let messageSendTtlSeconds: UInt64?
     /**
-     * An example value of each variable, by name.
+     * An example value of each variable, by name (Meta: the body's variables, `1`, `2`, … when
+     * positional).
      */
     public let example: [String: String]
     /**
@@ -6996,7 +6998,7 @@ public struct TemplateDetail: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Its code.
+         * Its code (Meta: its ID).
          */code: String, 
         /**
          * Its name.
@@ -7005,10 +7007,11 @@ public struct TemplateDetail: Equatable, Hashable {
          * Its language.
          */language: String, 
         /**
-         * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+         * Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+         * status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
          */auditStatus: String, 
         /**
-         * Whether the provider lets it be sent now.
+         * Whether the provider lets it be sent now (Meta: its status is `APPROVED`).
          */allowSend: Bool, 
         /**
          * Its category, when known.
@@ -7017,7 +7020,7 @@ public struct TemplateDetail: Equatable, Hashable {
          * Its kind (`WHATSAPP`, `VIBER`), when known.
          */templateType: String? = nil, 
         /**
-         * Why the review refused it.
+         * Why the review refused it (Meta: its `rejected_reason`).
          */reason: String? = nil, 
         /**
          * Its quality: `GREEN`, `YELLOW`, `RED` or `UNKNOWN`.
@@ -7026,7 +7029,8 @@ public struct TemplateDetail: Equatable, Hashable {
          * How long a send of it may wait for delivery, in seconds.
          */messageSendTtlSeconds: UInt64? = nil, 
         /**
-         * An example value of each variable, by name.
+         * An example value of each variable, by name (Meta: the body's variables, `1`, `2`, … when
+         * positional).
          */example: [String: String] = [:], 
         /**
          * Its header, body, footer and buttons, in order.
@@ -7129,9 +7133,14 @@ public struct TemplatePage: Equatable, Hashable {
      */
     public let pageSize: UInt32
     /**
-     * The next page to ask for (the same query with `page` set to it); absent on the last.
+     * The next page to ask for (the same query with `page` set to it, and `cursor` to
+     * `nextCursor` when there is one); absent on the last.
      */
     public let nextPage: UInt32?
+    /**
+     * Meta: the `cursor` that reaches the next page; absent on the last page, and for CAMS.
+     */
+    public let nextCursor: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -7149,13 +7158,18 @@ public struct TemplatePage: Equatable, Hashable {
          * The page size asked for.
          */pageSize: UInt32, 
         /**
-         * The next page to ask for (the same query with `page` set to it); absent on the last.
-         */nextPage: UInt32? = nil) {
+         * The next page to ask for (the same query with `page` set to it, and `cursor` to
+         * `nextCursor` when there is one); absent on the last.
+         */nextPage: UInt32? = nil, 
+        /**
+         * Meta: the `cursor` that reaches the next page; absent on the last page, and for CAMS.
+         */nextCursor: String? = nil) {
         self.templates = templates
         self.total = total
         self.page = page
         self.pageSize = pageSize
         self.nextPage = nextPage
+        self.nextCursor = nextCursor
     }
 
     
@@ -7178,7 +7192,8 @@ public struct FfiConverterTypeTemplatePage: FfiConverterRustBuffer {
                 total: FfiConverterOptionUInt64.read(from: &buf), 
                 page: FfiConverterUInt32.read(from: &buf), 
                 pageSize: FfiConverterUInt32.read(from: &buf), 
-                nextPage: FfiConverterOptionUInt32.read(from: &buf)
+                nextPage: FfiConverterOptionUInt32.read(from: &buf), 
+                nextCursor: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -7188,6 +7203,7 @@ public struct FfiConverterTypeTemplatePage: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.page, into: &buf)
         FfiConverterUInt32.write(value.pageSize, into: &buf)
         FfiConverterOptionUInt32.write(value.nextPage, into: &buf)
+        FfiConverterOptionString.write(value.nextCursor, into: &buf)
     }
 }
 
@@ -7212,11 +7228,12 @@ public func FfiConverterTypeTemplatePage_lower(_ value: TemplatePage) -> RustBuf
  */
 public struct TemplateQuery: Equatable, Hashable {
     /**
-     * Only the template with this code.
+     * Only the template with this code (CAMS only: Meta lists by name; read a Meta template by
+     * its ID with `template`).
      */
     public let code: String?
     /**
-     * Only templates with this name.
+     * Only templates with this name (Meta: whose name contains it).
      */
     public let name: String?
     /**
@@ -7224,7 +7241,9 @@ public struct TemplateQuery: Equatable, Hashable {
      */
     public let language: String?
     /**
-     * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`.
+     * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`. Meta takes
+     * `pass` (`APPROVED`), `fail` (`REJECTED`), `auditing` (`PENDING`) or its own status
+     * (`APPROVED`, `PAUSED`, `DISABLED`, …).
      */
     public let auditStatus: String?
     /**
@@ -7232,17 +7251,23 @@ public struct TemplateQuery: Equatable, Hashable {
      */
     public let category: String?
     /**
-     * Only templates of this kind: `WHATSAPP` or `VIBER`.
+     * Only templates of this kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only).
      */
     public let templateType: String?
     /**
-     * The channel instance (`CustSpaceId`); the client's when unset.
+     * The channel instance (`CustSpaceId`); the client's when unset. CAMS only.
      */
     public let custSpaceId: String?
     /**
-     * The page, from 1 (the first when unset).
+     * The page, from 1 (the first when unset). Meta numbers its pages but reaches them by
+     * `cursor`: a page after the first needs the cursor too.
      */
     public let page: UInt32?
+    /**
+     * Meta: where the page starts, the `nextCursor` of the page before. CAMS pages by number
+     * and refuses it.
+     */
+    public let cursor: String?
     /**
      * Templates per page, 1–1,000 (100 when unset).
      */
@@ -7252,29 +7277,37 @@ public struct TemplateQuery: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Only the template with this code.
+         * Only the template with this code (CAMS only: Meta lists by name; read a Meta template by
+         * its ID with `template`).
          */code: String? = nil, 
         /**
-         * Only templates with this name.
+         * Only templates with this name (Meta: whose name contains it).
          */name: String? = nil, 
         /**
          * Only templates in this language (e.g. `en`).
          */language: String? = nil, 
         /**
-         * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`.
+         * Only templates in this review state: `pass`, `fail`, `auditing` or `unaudit`. Meta takes
+         * `pass` (`APPROVED`), `fail` (`REJECTED`), `auditing` (`PENDING`) or its own status
+         * (`APPROVED`, `PAUSED`, `DISABLED`, …).
          */auditStatus: String? = nil, 
         /**
          * Only templates of this category: `UTILITY`, `MARKETING` or `AUTHENTICATION`.
          */category: String? = nil, 
         /**
-         * Only templates of this kind: `WHATSAPP` or `VIBER`.
+         * Only templates of this kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only).
          */templateType: String? = nil, 
         /**
-         * The channel instance (`CustSpaceId`); the client's when unset.
+         * The channel instance (`CustSpaceId`); the client's when unset. CAMS only.
          */custSpaceId: String? = nil, 
         /**
-         * The page, from 1 (the first when unset).
+         * The page, from 1 (the first when unset). Meta numbers its pages but reaches them by
+         * `cursor`: a page after the first needs the cursor too.
          */page: UInt32? = nil, 
+        /**
+         * Meta: where the page starts, the `nextCursor` of the page before. CAMS pages by number
+         * and refuses it.
+         */cursor: String? = nil, 
         /**
          * Templates per page, 1–1,000 (100 when unset).
          */pageSize: UInt32? = nil) {
@@ -7286,6 +7319,7 @@ public struct TemplateQuery: Equatable, Hashable {
         self.templateType = templateType
         self.custSpaceId = custSpaceId
         self.page = page
+        self.cursor = cursor
         self.pageSize = pageSize
     }
 
@@ -7313,6 +7347,7 @@ public struct FfiConverterTypeTemplateQuery: FfiConverterRustBuffer {
                 templateType: FfiConverterOptionString.read(from: &buf), 
                 custSpaceId: FfiConverterOptionString.read(from: &buf), 
                 page: FfiConverterOptionUInt32.read(from: &buf), 
+                cursor: FfiConverterOptionString.read(from: &buf), 
                 pageSize: FfiConverterOptionUInt32.read(from: &buf)
         )
     }
@@ -7326,6 +7361,7 @@ public struct FfiConverterTypeTemplateQuery: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.templateType, into: &buf)
         FfiConverterOptionString.write(value.custSpaceId, into: &buf)
         FfiConverterOptionUInt32.write(value.page, into: &buf)
+        FfiConverterOptionString.write(value.cursor, into: &buf)
         FfiConverterOptionUInt32.write(value.pageSize, into: &buf)
     }
 }
@@ -7347,11 +7383,12 @@ public func FfiConverterTypeTemplateQuery_lower(_ value: TemplateQuery) -> RustB
 
 
 /**
- * Which template to read in full: by code or by name, in one language.
+ * Which template to read in full: by code (Meta: the template's ID) or by name, in one
+ * language.
  */
 public struct TemplateRef: Equatable, Hashable {
     /**
-     * Its code (or give `name`).
+     * Its code, Meta's template ID (or give `name`).
      */
     public let code: String?
     /**
@@ -7363,11 +7400,11 @@ public struct TemplateRef: Equatable, Hashable {
      */
     public let language: String
     /**
-     * Its kind: `WHATSAPP` or `VIBER`.
+     * Its kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only).
      */
     public let templateType: String?
     /**
-     * The channel instance (`CustSpaceId`); the client's when unset.
+     * The channel instance (`CustSpaceId`); the client's when unset. CAMS only.
      */
     public let custSpaceId: String?
 
@@ -7375,7 +7412,7 @@ public struct TemplateRef: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Its code (or give `name`).
+         * Its code, Meta's template ID (or give `name`).
          */code: String? = nil, 
         /**
          * Its name (or give `code`).
@@ -7384,10 +7421,10 @@ public struct TemplateRef: Equatable, Hashable {
          * Its language (e.g. `en`).
          */language: String, 
         /**
-         * Its kind: `WHATSAPP` or `VIBER`.
+         * Its kind: `WHATSAPP` or `VIBER` (Meta: `WHATSAPP` only).
          */templateType: String? = nil, 
         /**
-         * The channel instance (`CustSpaceId`); the client's when unset.
+         * The channel instance (`CustSpaceId`); the client's when unset. CAMS only.
          */custSpaceId: String? = nil) {
         self.code = code
         self.name = name
@@ -7450,7 +7487,8 @@ public func FfiConverterTypeTemplateRef_lower(_ value: TemplateRef) -> RustBuffe
  */
 public struct TemplateSummary: Equatable, Hashable {
     /**
-     * Its code (what a template send names as `templateCode`).
+     * Its code (what a CAMS template send names as `templateCode`; Meta: its ID, while a send
+     * names a Meta template by `name`).
      */
     public let code: String
     /**
@@ -7462,7 +7500,8 @@ public struct TemplateSummary: Equatable, Hashable {
      */
     public let language: String
     /**
-     * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+     * Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+     * status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
      */
     public let auditStatus: String
     /**
@@ -7474,7 +7513,7 @@ public struct TemplateSummary: Equatable, Hashable {
      */
     public let templateType: String?
     /**
-     * Why the review refused it.
+     * Why the review refused it (Meta: its `rejected_reason`).
      */
     public let reason: String?
     /**
@@ -7486,7 +7525,8 @@ public struct TemplateSummary: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Its code (what a template send names as `templateCode`).
+         * Its code (what a CAMS template send names as `templateCode`; Meta: its ID, while a send
+         * names a Meta template by `name`).
          */code: String, 
         /**
          * Its name.
@@ -7495,7 +7535,8 @@ public struct TemplateSummary: Equatable, Hashable {
          * Its language.
          */language: String, 
         /**
-         * Its review state: `pass` (approved), `fail`, `auditing` or `unaudit`.
+         * Its review state: CAMS `pass` (approved), `fail`, `auditing` or `unaudit`; Meta's own
+         * status (`APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, `DISABLED`, …).
          */auditStatus: String, 
         /**
          * Its category, when known.
@@ -7504,7 +7545,7 @@ public struct TemplateSummary: Equatable, Hashable {
          * Its kind (`WHATSAPP`, `VIBER`), when known.
          */templateType: String? = nil, 
         /**
-         * Why the review refused it.
+         * Why the review refused it (Meta: its `rejected_reason`).
          */reason: String? = nil, 
         /**
          * When it last changed, in milliseconds since the Unix epoch.
