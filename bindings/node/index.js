@@ -573,7 +573,7 @@ function callSignal(options, expected = 'signal') {
 
 /**
  * Every item under `key` of the pages `list` resolves with for `query` and the pages after
- * it, following each page's `nextPage`.
+ * it, following each page's `nextPage` (and, for Meta's templates, its `nextCursor`).
  */
 async function* everyItem(list, query, key) {
   let next = query
@@ -584,6 +584,9 @@ async function* everyItem(list, query, key) {
       return
     }
     next = { ...next, page: page.nextPage }
+    if (page.nextCursor !== undefined) {
+      next.cursor = page.nextCursor
+    }
   }
 }
 

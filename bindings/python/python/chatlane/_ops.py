@@ -204,7 +204,7 @@ def _pages(client: Client, operation: _Operation, query: dict[str, Any]) -> Iter
         yield from getattr(page, operation.items)
         if page.next_page is None:
             return
-        query = {**query, "page": page.next_page}
+        query = _next(query, page)
 
 
 def walk_async(
@@ -222,7 +222,14 @@ async def _pages_async(client: Client, operation: _Operation, query: dict[str, A
             yield item
         if page.next_page is None:
             return
-        query = {**query, "page": page.next_page}
+        query = _next(query, page)
+
+
+def _next(query: dict[str, Any], page: Any) -> dict[str, Any]:
+    """The query of the page after ``page``: its ``next_page``, and for Meta's templates its
+    ``next_cursor`` too."""
+    cursor = getattr(page, "next_cursor", None)
+    return {**query, "page": page.next_page, **({"cursor": cursor} if cursor is not None else {})}
 
 
 def _json(query: Mapping[str, Any]) -> str:
