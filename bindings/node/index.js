@@ -420,7 +420,7 @@ class Client {
    *   refuses (nothing is sent), a `ConfigurationError` on a Meta client; else as a send
    */
   listMessages(query, options) {
-    return answer((text, cancellation) => this.#native.listMessages(text, cancellation), query, options)
+    return answer((text, cancellation) => this.#native.ask('ListChatappMessage', text, cancellation), query, options)
   }
 
   /**
@@ -445,7 +445,7 @@ class Client {
    * @throws {ChatlaneError} (as a rejection) as {@link Client.listMessages}
    */
   listTemplates(query, options) {
-    return answer((text, cancellation) => this.#native.listTemplates(text, cancellation), query ?? {}, options)
+    return answer((text, cancellation) => this.#native.ask('ListChatappTemplate', text, cancellation), query ?? {}, options)
   }
 
   /**
@@ -470,7 +470,7 @@ class Client {
    *   unknown template; else as {@link Client.listMessages}
    */
   template(template, options) {
-    return answer((text, cancellation) => this.#native.template(text, cancellation), template, options)
+    return answer((text, cancellation) => this.#native.ask('GetChatappTemplateDetail', text, cancellation), template, options)
   }
 
   /**
@@ -484,7 +484,7 @@ class Client {
    * @throws {ChatlaneError} (as a rejection) as {@link Client.listMessages}
    */
   phoneNumbers(query, options) {
-    return answer((text, cancellation) => this.#native.phoneNumbers(text, cancellation), query ?? {}, options)
+    return answer((text, cancellation) => this.#native.ask('QueryChatappPhoneNumbers', text, cancellation), query ?? {}, options)
   }
 
   /**

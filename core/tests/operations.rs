@@ -24,7 +24,7 @@ fn every_operation_case_holds() {
             let object = case.as_object().unwrap();
             assert!(object.keys().all(|k| known.contains(&k.as_str())), "{name}: unknown key");
             let operation = case["operation"].as_str().unwrap();
-            let result = params_of(operation, case["query"].clone(), case["clientCustSpaceId"].as_str());
+            let result = params_of(operation, &case["query"].to_string(), case["clientCustSpaceId"].as_str());
             match (&case["wire"], &case["error"], result) {
                 (Value::Object(wire), Value::Null, Ok(params)) => {
                     let got: BTreeMap<&str, &str> = params.iter().collect();

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chatlane_core::ops::Query;
 use chatlane_core::reconcile::ReconcilePolicy;
 use chatlane_core::{
     ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCode, HostValue, Outgoing, ProviderKind, SendOptions,
@@ -15,7 +16,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::aio::LoopCompletions;
-use crate::ops::{self, Ask};
+use crate::ops;
 use crate::provider::PyCredentialsProvider;
 use crate::receiver::SendRecord;
 use crate::{VERSION, blocking, errors, guarded, host, messages, oauth, observe, repr};
@@ -405,8 +406,9 @@ impl Client {
     /// the JSON text of the answer.
     fn _ask(&self, py: Python<'_>, operation: &str, query: &str) -> PyResult<String> {
         guarded(py, || {
-            let ask = Ask::parse(operation, query).map_err(|e| errors::to_pyerr(py, &e))?;
-            blocking(py, ask.run(self.inner.clone()))
+            let query = Query::from_json_text(operation, query).map_err(|e| errors::to_pyerr(py, &e))?;
+            let client = self.inner.clone();
+            blocking(py, async move { client.answer(&query).await })
         })
     }
 
@@ -414,8 +416,9 @@ impl Client {
     /// the awaiting task aborts the call.
     fn _ask_async<'py>(&self, py: Python<'py>, operation: &str, query: &str) -> PyResult<Bound<'py, PyAny>> {
         guarded(py, || {
-            let ask = Ask::parse(operation, query).map_err(|e| errors::to_pyerr(py, &e))?;
-            self.completions.coroutine(py, ask.run(self.inner.clone()))
+            let query = Query::from_json_text(operation, query).map_err(|e| errors::to_pyerr(py, &e))?;
+            let client = self.inner.clone();
+            self.completions.coroutine(py, async move { client.answer(&query).await })
         })
     }
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chatlane_core::ops::{
     HistoryPage, HistoryQuery, PhoneNumber, PhoneNumberQuery, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef,
 };
-use chatlane_core::{Error, ErrorCode, runtime};
+use chatlane_core::runtime;
 
 use crate::client::Client;
 use crate::error::{ChatlaneError, guarded};
@@ -69,9 +69,7 @@ pub fn operation_params(
     client_cust_space_id: Option<String>,
 ) -> Result<HashMap<String, String>, ChatlaneError> {
     guarded(|| {
-        let query = serde_json::from_str(&query_json)
-            .map_err(|e| Error::new(ErrorCode::InvalidParameter, format!("the query is not JSON: {e}")))?;
-        let params = chatlane_core::cams::ops::params_of(&operation, query, client_cust_space_id.as_deref())?;
+        let params = chatlane_core::cams::ops::params_of(&operation, &query_json, client_cust_space_id.as_deref())?;
         Ok(params.iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect())
     })
 }

@@ -8,7 +8,8 @@ use crate::cams::wire::Params;
 use crate::error::{Error, ErrorCode};
 use crate::operation::Operation;
 use crate::ops::{
-    HistoryPage, HistoryQuery, PhoneNumber, PhoneNumberQuery, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef,
+    HistoryPage, HistoryQuery, PhoneNumber, PhoneNumberQuery, Query, TemplateDetail, TemplatePage, TemplateQuery,
+    TemplateRef,
 };
 use crate::options::SendOptions;
 use crate::provider::{Call, ProviderKind};
@@ -59,6 +60,18 @@ impl Client {
         let params = cams::phone_numbers(query, self.config().cust_space_id());
         let body = self.call(Operation::QueryChatappPhoneNumbers, params).await?;
         cams::read_phone_numbers(&body)
+    }
+
+    /// Runs `query` and answers with its result in JSON (the model's camelCase shape): how the
+    /// bindings that hand queries over as JSON ([`Query::from_json_text`]) get their answers.
+    pub async fn answer(&self, query: &Query) -> Result<String, Error> {
+        let answer = match query {
+            Query::History(query) => serde_json::to_string(&self.list_messages(query).await?),
+            Query::Templates(query) => serde_json::to_string(&self.list_templates(query).await?),
+            Query::Template(template) => serde_json::to_string(&self.template(template).await?),
+            Query::Numbers(query) => serde_json::to_string(&self.phone_numbers(query).await?),
+        };
+        Ok(answer.expect("records serialise to JSON"))
     }
 
     /// `Ok` for a CAMS client; a Meta client has no `operation`: [`ErrorCode::InvalidConfig`],

@@ -12,12 +12,15 @@
 mod history;
 mod media;
 mod numbers;
+mod query;
 mod templates;
 
 pub use history::{Direction, HistoryPage, HistoryQuery, HistoryRecord};
 pub(crate) use media::MediaObject;
 pub use media::{MAX_MEDIA_BYTES, MediaUpload, OCTET_STREAM, UploadAuthorization, UploadedMedia, content_type_of};
 pub use numbers::{PhoneNumber, PhoneNumberQuery};
+pub use query::Query;
+pub(crate) use query::{json_text, read_query};
 pub use templates::{
     TemplateButton, TemplateComponent, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef, TemplateSummary,
 };

@@ -16,41 +16,27 @@ use serde::de::DeserializeOwned;
 
 use super::wire::{Params, json_value};
 use crate::error::{Error, ErrorCode};
+use crate::ops::{Query, json_text, read_query};
 
-/// The wire parameters of a call of `operation` with `query` in its JSON shape (a
+/// The wire parameters of a call of `operation` with `query`, JSON text in its shape (a
 /// [`crate::ops::HistoryQuery`] for `ListChatappMessage`, …; `{"custSpaceId": …}` or `{}` for
 /// `GetChatappUploadAuthorization`), with `default_space` as the
 /// `CustSpaceId` it leaves unset: what the shared operation cases (`tests/operations/`) check
 /// in every language. A query of the wrong shape, or one that cannot be asked, is
 /// [`ErrorCode::InvalidParameter`]; an operation that is not a CAMS query,
 /// [`ErrorCode::InvalidConfig`].
-pub fn params_of(operation: &str, query: serde_json::Value, default_space: Option<&str>) -> Result<Params, Error> {
-    match operation {
-        "ListChatappMessage" => list_messages(&query_of(query)?, default_space),
-        "ListChatappTemplate" => list_templates(&query_of(query)?, default_space),
-        "GetChatappTemplateDetail" => template_detail(&query_of(query)?, default_space),
-        "QueryChatappPhoneNumbers" => Ok(phone_numbers(&query_of(query)?, default_space)),
-        "GetChatappUploadAuthorization" => {
-            let query: media::AuthorizationQuery = query_of(query)?;
-            upload_authorization(query.cust_space_id.as_deref(), default_space)
-        }
-        other => Err(Error::new(ErrorCode::InvalidConfig, format!("{other:?} is not a CAMS query chatlane knows"))),
+pub fn params_of(operation: &str, query: &str, default_space: Option<&str>) -> Result<Params, Error> {
+    let query = json_text(query)?;
+    if operation == "GetChatappUploadAuthorization" {
+        let query: media::AuthorizationQuery = read_query(query)?;
+        return upload_authorization(query.cust_space_id.as_deref(), default_space);
     }
-}
-
-/// Reads `query` as `T`; a wrong shape is [`ErrorCode::InvalidParameter`] naming its place.
-pub(crate) fn query_of<T: DeserializeOwned>(query: serde_json::Value) -> Result<T, Error> {
-    serde_path_to_error::deserialize(query).map_err(|failure| {
-        let path = failure.path().to_string();
-        let problem = failure.into_inner().to_string();
-        let message = match problem.strip_prefix("missing field `").and_then(|rest| rest.strip_suffix('`')) {
-            Some(field) if path == "." => format!("{field}: required"),
-            Some(field) => format!("{path}.{field}: required"),
-            None if path == "." => problem,
-            None => format!("{path}: {problem}"),
-        };
-        Error::new(ErrorCode::InvalidParameter, message)
-    })
+    match Query::from_json(operation, query)? {
+        Query::History(query) => list_messages(&query, default_space),
+        Query::Templates(query) => list_templates(&query, default_space),
+        Query::Template(template) => template_detail(&template, default_space),
+        Query::Numbers(query) => Ok(phone_numbers(&query, default_space)),
+    }
 }
 
 /// The `Page` parameter: `{"Index":page,"Size":size}`.
