@@ -111,8 +111,8 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
         for template in &page.templates {
             listing.add(template, row)?;
         }
-        match page.next_page {
-            Some(next) => query.page = Some(next),
+        match page.next_query(&query) {
+            Some(next) => query = next,
             None => break,
         }
     }

@@ -4,18 +4,18 @@
 //! records it ([`crate::store::EventStore::record_unknown`]) and never re-sends it on its own.
 //! Two things resolve it:
 //! - a status receipt carrying its task ID proves it arrived (the store marks it
-//!   [`SendState::Accepted`] as it admits the receipt);
+//!   [`crate::store::SendState::Accepted`] as it admits the receipt);
 //! - the provider's history proves it absent: long enough after the send
 //!   ([`ReconcilePolicy::settle_ms`]), the history of its business number holds no message to
 //!   its recipient from around the time it was made ([`ReconcilePolicy::margin_ms`] either
 //!   side). History has no task IDs, so any such message might be it and keeps it unknown.
 //!
-//! Only a send proven absent ([`SendState::Absent`]) may go again, and only once: the store
-//! moves it to [`SendState::Resent`] by compare-and-set before the new request is made. Meta
+//! Only a send proven absent ([`crate::store::SendState::Absent`]) may go again, and only once: the store
+//! moves it to [`crate::store::SendState::Resent`] by compare-and-set before the new request is made. Meta
 //! keeps no history (Meta reference §6.5), so its sends resolve through receipts alone.
 
 use crate::ops::{Direction, HistoryQuery, HistoryRecord};
-use crate::store::{SendRecord, SendState};
+use crate::store::SendRecord;
 
 /// How history is read to prove a send absent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,15 +81,11 @@ pub fn judge(record: &SendRecord, history: &[HistoryRecord], now_ms: u64, policy
     if candidates.is_empty() { Evidence::Absent } else { Evidence::Candidates(candidates) }
 }
 
-/// Whether a send in `state` may be sent again: only once proven absent.
-pub const fn may_resend(state: &SendState) -> bool {
-    matches!(state, SendState::Absent)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::provider::ProviderKind;
+    use crate::store::SendState;
 
     const MIN: u64 = 60 * 1000;
     const AT: u64 = 1_796_464_800_000;
@@ -157,13 +153,5 @@ mod tests {
             judge(&record(), &maybe, later, &policy),
             Evidence::Candidates(vec!["close".into(), "timeless".into()])
         );
-    }
-
-    #[test]
-    fn only_an_absent_send_may_go_again() {
-        assert!(may_resend(&SendState::Absent));
-        for state in [SendState::Unknown, SendState::Resent, SendState::Accepted { message_id: "m".into() }] {
-            assert!(!may_resend(&state), "{state:?}");
-        }
     }
 }

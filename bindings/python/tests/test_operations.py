@@ -415,12 +415,10 @@ def test_a_read_releases_the_interpreter() -> None:
                 failures.append(error)
 
         reader = threading.Thread(target=read)
-        started = time.monotonic()
         reader.start()
         time.sleep(0.3)
-        woke_after = time.monotonic() - started
         still_reading = reader.is_alive()
         reader.join()
+    # Had the read held the interpreter, this thread would only wake once it had finished.
     assert still_reading, "the read finished before the timeout: the interpreter was held"
-    assert woke_after < 1.5, f"the main thread was blocked for {woke_after:.2f}s"
     assert len(failures) == 1

@@ -32,11 +32,6 @@ impl TemplateCache {
         Self { ttl, slots: Mutex::default() }
     }
 
-    /// How long a template is kept.
-    pub fn ttl(&self) -> Duration {
-        self.ttl
-    }
-
     /// The template `template` names (`None`: the provider has none), from the cache while it
     /// is fresh, else from `fetch`, whose [`ErrorCode::TemplateNotFound`] means absent and any
     /// other error is returned (and nothing cached).
