@@ -5,6 +5,16 @@
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export CHATLANE_BIN="${CHATLANE_BIN:-$REPO/target/debug/chatlane}"
 
+# Installs redis-server from Debian's packages when it is missing: the fleet tests start a
+# real one on a free loopback port (no persistence) and stop it.
+ensure_redis_server() {
+  command -v redis-server >/dev/null && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends redis-server; } >/dev/null ||
+    { echo "cannot install redis-server (apt-get install redis-server)" >&2; return 1; }
+}
+
 # Builds the `chatlane` binary (debug) that tests and the demo use for the sandbox.
 build_cli() {
   (cd "$REPO" && cargo build --quiet --locked -p chatlane-cli)

@@ -5,6 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 setup_node
+ensure_redis_server
 build_cli
 cd "$REPO/bindings/node"
 node --test test/*.test.js test/*.test.mjs

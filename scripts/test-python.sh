@@ -8,6 +8,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 setup_python
+ensure_redis_server
 build_cli
 cd "$REPO"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check 'flask>=3.1,<4' 'fastapi>=0.165,<1' 'httpx2>=2,<3'

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Rust: formatting, clippy on every crate (bindings included), the core's docs (every public
 # item, every link), and the core, sandbox and CLI tests (unit tests, the official signing vectors, the shared
-# conformance cases, client ↔ sandbox round trips).
+# conformance cases, client ↔ sandbox round trips, the fleet's pacing through a real Redis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
+ensure_redis_server
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -153,6 +153,26 @@ interface CoreClientOptions {
   /** Turns client-side pacing off, for sends and every other operation. */
   rateLimitDisabled?: boolean | null
   /**
+   * Pace against a budget kept in this Redis (`redis://[:password@]host:port[/db]`, `rediss://` for
+   * TLS), shared by every process and host that names it, so a fleet of workers stays under the
+   * account's limits together. The password is never shown.
+   */
+  rateLimitRedisUrl?: string | null
+  /**
+   * What sends do while that Redis cannot be reached: `closed` (default) waits for it, as long as
+   * the pacing wait allows, then fails with `RateLimited` — never over the limit; `local` paces in
+   * this process at the quota divided by `rate_limit_instances` and asks Redis again every second.
+   */
+  rateLimitRedisOutage?: string | null
+  /** With `rate_limit_redis_outage="local"`: how many processes share the budget (at least 1). */
+  rateLimitInstances?: number | null
+  /**
+   * CAMS: the account whose rate budgets this client's calls take, so several AccessKeys of one
+   * Alibaba account (RAM users, rotating STS keys) share one (default: the first AccessKey ID the
+   * client signs with).
+   */
+  account?: string | null
+  /**
    * Attempts in all for failures that provably had no effect (throttled, connection refused, HTTP
    * 503): 1 to 100 (default 4).
    */

@@ -76,6 +76,21 @@ pub struct ConnectionArgs {
     /// TLS-inspecting proxy, `chatlane sandbox --tls`).
     #[arg(long, value_name = "FILE", conflicts_with = "sandbox")]
     ca_file: Option<std::path::PathBuf>,
+    /// Pace against the account's budget kept in this Redis, shared with every process and
+    /// host that names it: redis://[:password@]host:port[/db], rediss:// for TLS.
+    #[arg(long, value_name = "URL", env = "CHATLANE_REDIS_URL", hide_env_values = true)]
+    redis: Option<String>,
+    /// While that Redis cannot be reached: `closed` waits for it (never over the limit),
+    /// `local` paces at the rate divided by --redis-instances.
+    #[arg(long, value_name = "POLICY", requires = "redis", value_parser = ["closed", "local"])]
+    redis_outage: Option<String>,
+    /// With --redis-outage local: how many processes share the budget.
+    #[arg(long, value_name = "N", requires = "redis_outage")]
+    redis_instances: Option<u32>,
+    /// CAMS: the account whose rate budget the sends take, so several AccessKeys of one
+    /// Alibaba account share one (default: the AccessKey ID).
+    #[arg(long, env = "CHATLANE_ACCOUNT")]
+    account: Option<String>,
     /// Send to an embedded local sandbox (no credentials needed, nothing leaves the machine).
     #[arg(long)]
     pub sandbox: bool,
@@ -134,6 +149,10 @@ impl ConnectionArgs {
         options.provider = Some(self.provider.as_str().to_owned());
         options.graph_version.clone_from(&self.graph_version);
         options.cust_space_id.clone_from(&self.cust_space_id);
+        options.rate_limit_redis_url.clone_from(&self.redis);
+        options.rate_limit_redis_outage.clone_from(&self.redis_outage);
+        options.rate_limit_instances = self.redis_instances;
+        options.account.clone_from(&self.account);
         options.user_agent = Some(concat!("chatlane-cli/", env!("CARGO_PKG_VERSION")).to_owned());
         tune(&mut options);
         let client = Client::new(ClientConfig::from_options(options)?)?;

@@ -221,6 +221,52 @@ async function closedPort() {
 }
 
 /**
+ * Starts a real `redis-server` on a free loopback port, without persistence (the test
+ * scripts install it). `kill()` stops it as a crash would; `restart()` starts it again, empty,
+ * on the same port.
+ * @returns {Promise<{url: string, kill: () => Promise<void>, restart: () => Promise<void>}>}
+ */
+async function startRedis() {
+  const port = await closedPort()
+  let child
+  const server = {
+    url: `redis://127.0.0.1:${port}`,
+    async kill() {
+      if (child === undefined) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGKILL')
+      await exited
+      child = undefined
+    },
+    async restart() {
+      await server.kill()
+      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']
+      child = spawn('redis-server', args, { stdio: 'ignore' })
+      const started = Date.now()
+      while (!(await answers(port))) {
+        if (Date.now() - started > 10_000) throw new Error(`redis-server did not start on port ${port}`)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    },
+  }
+  await server.restart()
+  after(() => server.kill())
+  return server
+}
+
+/** Whether something accepts connections on loopback `port`. */
+function answers(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+/**
  * A source of recipients `<prefix>0001`, `<prefix>0002`… that no other source with another
  * prefix hands out: Meta paces each recipient on its own, so tests keep theirs apart.
  */
@@ -235,6 +281,7 @@ function recipients(prefix) {
 module.exports = {
   recipients,
   startSandbox,
+  startRedis,
   sharedSandbox,
   sandboxOptions,
   metaOptions,

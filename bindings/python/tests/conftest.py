@@ -181,6 +181,45 @@ def running_sandbox(
         process.wait(timeout=10)
 
 
+class RedisServer:
+    """A real `redis-server` on a free loopback port, without persistence (the test scripts
+    install it): `kill` it as a crash would, `restart` it empty on the same port."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self._process: subprocess.Popen[bytes] | None = None
+        self.restart()
+
+    def restart(self) -> None:
+        self.kill()
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.02)
+
+    def kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait(timeout=10)
+            self._process = None
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    yield server
+    server.kill()
+
+
 @contextmanager
 def pushing_sandbox(url: str, folder: Path) -> Iterator[Sandbox]:
     """A sandbox pushing CAMS receipts and inbound messages of `BUSINESS` (with `PUSH_TOKEN` in

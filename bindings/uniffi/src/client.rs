@@ -133,6 +133,24 @@ pub struct ClientOptions {
     /// Turns client-side pacing off.
     #[uniffi(default = false)]
     pub rate_limit_disabled: bool,
+    /// Pace against a budget kept in this Redis (`redis://[:password@]host:port[/db]`,
+    /// `rediss://` for TLS), shared by every process and host that names it. The password
+    /// is never shown.
+    #[uniffi(default = None)]
+    pub rate_limit_redis_url: Option<String>,
+    /// What sends do while that Redis cannot be reached: `closed` (when absent) waits for it,
+    /// as long as the pacing wait allows, then fails with a `Throttled` error of code
+    /// `RateLimited`; `local` paces in this process at the quota divided by
+    /// `rateLimitInstances`.
+    #[uniffi(default = None)]
+    pub rate_limit_redis_outage: Option<String>,
+    /// With `rateLimitRedisOutage = "local"`: how many processes share the budget.
+    #[uniffi(default = None)]
+    pub rate_limit_instances: Option<u32>,
+    /// CAMS: the account whose rate budgets this client's calls take, so several AccessKeys
+    /// of one Alibaba account share one (when absent: the first AccessKey ID it signs with).
+    #[uniffi(default = None)]
+    pub account: Option<String>,
     /// Attempts in all for failures that provably had no effect (throttled, connection
     /// refused, HTTP 503); 4 when absent, 1 never retries.
     #[uniffi(default = None)]
@@ -197,6 +215,10 @@ impl From<ClientOptions> for chatlane_core::ClientOptions {
             rate_limit_burst: options.rate_limit_burst,
             rate_limit_max_wait_ms: options.rate_limit_max_wait_ms,
             rate_limit_disabled: options.rate_limit_disabled,
+            rate_limit_redis_url: options.rate_limit_redis_url,
+            rate_limit_redis_outage: options.rate_limit_redis_outage,
+            rate_limit_instances: options.rate_limit_instances,
+            account: options.account,
             max_attempts: options.max_attempts,
             retry_deadline_ms: options.retry_deadline_ms,
             event_store: options.event_store,
@@ -460,6 +482,10 @@ mod tests {
             rate_limit_burst: None,
             rate_limit_max_wait_ms: None,
             rate_limit_disabled: false,
+            rate_limit_redis_url: None,
+            rate_limit_redis_outage: None,
+            rate_limit_instances: None,
+            account: None,
             max_attempts: None,
             retry_deadline_ms: None,
             event_store: None,

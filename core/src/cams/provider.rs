@@ -1,7 +1,7 @@
 //! CAMS behind the provider seam: the model's wire parameters, requests signed with
-//! ACS3-HMAC-SHA256 by the account's AccessKey, paced per AccessKey ID and operation.
+//! ACS3-HMAC-SHA256 by the account's AccessKey, paced per account and operation.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use time::OffsetDateTime;
 
@@ -29,6 +29,9 @@ pub(crate) struct Cams {
     pub(crate) credentials: Arc<CredentialCache>,
     /// The `user-agent` header.
     pub(crate) user_agent: String,
+    /// The account whose budgets the client's calls take: the `account` option, else the
+    /// first AccessKey ID it signs with, so rotated keys keep one budget.
+    pub(crate) account: OnceLock<String>,
 }
 
 /// A CAMS send: its operation and wire parameters.
@@ -87,7 +90,8 @@ impl Provider for Cams {
         credentials: &Arc<Credentials>,
         pacing: &Pacing,
     ) -> Vec<(LimitKey, Quota)> {
-        let key = || LimitKey { account: credentials.access_key_id().to_owned(), operation };
+        let account = || self.account.get_or_init(|| credentials.access_key_id().to_owned()).clone();
+        let key = || LimitKey { account: account(), operation, recipient: None };
         pacing.quota(operation).map(|quota| (key(), quota)).into_iter().collect()
     }
 

@@ -9,7 +9,7 @@ mod ops;
 mod reconcile;
 mod template_check;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::cams::Cams;
 use crate::credentials::Credentials;
@@ -62,7 +62,8 @@ pub struct ClientConfig {
     /// Client-side pacing below the provider's limits.
     pub pacing: Pacing,
     /// Where pacing state lives; the process-wide [`InProcessLimiter`] by default, so every
-    /// client of an account shares one budget.
+    /// client of an account shares one budget; a [`crate::limit::fleet::RedisLimiter`] shares
+    /// it with every process on the same Redis.
     pub limiter: Arc<dyn RateLimiter>,
     /// Automatic retries of provably unprocessed requests.
     pub retry: RetryPolicy,
@@ -97,6 +98,9 @@ pub struct CamsConfig {
     pub credentials: CredentialSource,
     /// The default `CustSpaceId` for messages that do not set one.
     pub cust_space_id: Option<String>,
+    /// The account whose rate budgets the client's calls take (several AccessKeys of one
+    /// Alibaba account share one); `None`: the first AccessKey ID the client signs with.
+    pub account: Option<String>,
 }
 
 /// What a Meta Cloud API client needs.
@@ -114,7 +118,7 @@ pub struct MetaConfig {
 impl ClientConfig {
     /// A CAMS configuration with defaults for everything but the credentials.
     pub fn new(credentials: impl Into<CredentialSource>) -> Self {
-        Self::with_api(Api::Cams(CamsConfig { credentials: credentials.into(), cust_space_id: None }))
+        Self::with_api(Api::Cams(CamsConfig { credentials: credentials.into(), cust_space_id: None, account: None }))
     }
 
     /// A Meta Cloud API configuration with defaults for everything but the token: Meta's
@@ -224,6 +228,7 @@ impl Client {
                     cust_space_id: cams.cust_space_id.clone(),
                     credentials: Arc::clone(&credentials),
                     user_agent: config.user_agent.clone(),
+                    account: cams.account.clone().map(OnceLock::from).unwrap_or_default(),
                 };
                 (pipeline(provider, &config, Arc::clone(&transport)), Some(credentials))
             }

@@ -1,20 +1,21 @@
 //! Client-side pacing below the account's QPS limit, so the server never has to throttle.
 //!
 //! [`RateLimiter`] is the seam: [`InProcessLimiter`] keeps GCRA state in this process and is
-//! shared by every client of an account; a store shared by a fleet (e.g. Redis running the
-//! same [`gcra::admit`] in a script) can implement the trait later.
+//! shared by every client of an account; [`fleet::RedisLimiter`] keeps the same rule in Redis,
+//! shared by every process and host of the account.
 //!
 //! # Whose budget
 //!
 //! The budget belongs to the account and the operation, not to one client: it runs at the
-//! fastest quota any client of that AccessKey ID has paced that operation with in this
-//! process (250/s for `SendChatappMessage` unless configured). Every send takes a slot of
+//! fastest quota any client of that account (the `account` option, else the first AccessKey
+//! ID the client signed with) has paced that operation with in this process (250/s for `SendChatappMessage` unless configured). Every send takes a slot of
 //! that budget. A client configured slower than the budget also takes a slot of its own
 //! schedule first, so its rate caps only its own sends: a client at 0.1/s waits 10 s between
 //! its own sends and never makes a 250/s client of the same key wait for it. Clients with
 //! equal settings share one schedule. When a faster quota raises the budget, slots already
 //! reserved are re-spaced at the new rate, so no one waits longer than the new rate demands.
 
+pub mod fleet;
 pub mod gcra;
 
 use std::collections::{HashMap, VecDeque};
@@ -29,13 +30,17 @@ use crate::error::{Error, ErrorCode};
 use crate::operation::Operation;
 use crate::transport::BoxFuture;
 
-/// What a quota applies to: one account (AccessKey ID) calling one operation.
+/// What a quota applies to: one account calling one operation (to one recipient, for a
+/// budget per recipient).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LimitKey {
-    /// The AccessKey ID.
+    /// The account: CAMS's `account` option or AccessKey ID, Meta's business number (or WABA
+    /// for management calls).
     pub account: String,
     /// The operation.
     pub operation: Operation,
+    /// The recipient, for a budget per business number and recipient (Meta's pair rate).
+    pub recipient: Option<String>,
 }
 
 /// Takes slots under a quota, waiting asynchronously (never blocking a thread).
@@ -303,7 +308,7 @@ mod tests {
     use super::*;
 
     fn key(account: &str) -> LimitKey {
-        LimitKey { account: account.to_owned(), operation: Operation::SendChatappMessage }
+        LimitKey { account: account.to_owned(), operation: Operation::SendChatappMessage, recipient: None }
     }
 
     /// Starts `count` acquisitions under `quota` at once; their times since `start`, in ms.

@@ -116,10 +116,10 @@ impl Provider for Meta {
         let operation = Operation::WhatsappMessages;
         let number = pacing
             .quota(operation)
-            .map(|quota| (LimitKey { account: prepared.phone_number_id.clone(), operation }, quota));
+            .map(|quota| (LimitKey { account: prepared.phone_number_id.clone(), operation, recipient: None }, quota));
         let pair = pacing.per_recipient.map(|quota| {
-            let account = format!("{}>{}", prepared.phone_number_id, prepared.recipient);
-            (LimitKey { account, operation }, quota)
+            let recipient = Some(prepared.recipient.clone());
+            (LimitKey { account: prepared.phone_number_id.clone(), operation, recipient }, quota)
         });
         number.into_iter().chain(pair).collect()
     }
@@ -153,7 +153,11 @@ impl Provider for Meta {
 
     fn call_limits(&self, operation: Operation, _: &HeaderValue, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
         let account = self.waba_id.clone().unwrap_or_default();
-        pacing.quota(operation).map(|quota| (LimitKey { account, operation }, quota)).into_iter().collect()
+        pacing
+            .quota(operation)
+            .map(|quota| (LimitKey { account, operation, recipient: None }, quota))
+            .into_iter()
+            .collect()
     }
 
     fn call_request(&self, call: &Call, authorization: &HeaderValue) -> Result<HttpRequest, Error> {
@@ -211,7 +215,8 @@ pub(crate) mod tests {
         assert_eq!(request.uri(), "http://127.0.0.1:9/v25.0/102290129340398/message_templates?limit=2");
         assert_eq!(request.headers()[AUTHORIZATION], "Bearer t0k3n");
         assert!(request.body().is_empty());
-        let key = LimitKey { account: "102290129340398".into(), operation: Operation::WhatsappTemplates };
+        let key =
+            LimitKey { account: "102290129340398".into(), operation: Operation::WhatsappTemplates, recipient: None };
         let limits = meta.call_limits(Operation::WhatsappTemplates, &bearer, &Pacing::default());
         assert_eq!(limits, [(key, super::super::unverified::TEMPLATE_READS)]);
     }

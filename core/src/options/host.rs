@@ -98,7 +98,7 @@ impl Kind {
 
 /// Every option a binding may set: its `snake_case` name, what it holds, its documentation
 /// (the bindings' declarations are generated from it: `scripts/codegen.sh`).
-const OPTIONS: [(&str, Kind, &str); 28] = [
+const OPTIONS: [(&str, Kind, &str); 32] = [
     (
         "provider",
         Kind::Text,
@@ -172,6 +172,26 @@ const OPTIONS: [(&str, Kind, &str); 28] = [
         "The longest a send waits for a pacing slot; 0 fails fast with `RateLimited` (default: as long as it takes).",
     ),
     ("rate_limit_disabled", Kind::Flag, "Turns client-side pacing off, for sends and every other operation."),
+    (
+        "rate_limit_redis_url",
+        Kind::Text,
+        "Pace against a budget kept in this Redis (`redis://[:password@]host:port[/db]`, `rediss://` for TLS), shared by every process and host that names it, so a fleet of workers stays under the account's limits together. The password is never shown.",
+    ),
+    (
+        "rate_limit_redis_outage",
+        Kind::Text,
+        "What sends do while that Redis cannot be reached: `closed` (default) waits for it, as long as the pacing wait allows, then fails with `RateLimited` — never over the limit; `local` paces in this process at the quota divided by `rate_limit_instances` and asks Redis again every second.",
+    ),
+    (
+        "rate_limit_instances",
+        Kind::Count,
+        "With `rate_limit_redis_outage=\"local\"`: how many processes share the budget (at least 1).",
+    ),
+    (
+        "account",
+        Kind::Text,
+        "CAMS: the account whose rate budgets this client's calls take, so several AccessKeys of one Alibaba account (RAM users, rotating STS keys) share one (default: the first AccessKey ID the client signs with).",
+    ),
     (
         "max_attempts",
         Kind::Count,
@@ -308,6 +328,9 @@ impl ClientOptions {
             ("cust_space_id", Read::Text(v)) => self.cust_space_id = v,
             ("proxy", Read::Text(v)) => self.proxy = v,
             ("ca_certificates", Read::Text(v)) => self.ca_certificates = v,
+            ("rate_limit_redis_url", Read::Text(v)) => self.rate_limit_redis_url = v,
+            ("rate_limit_redis_outage", Read::Text(v)) => self.rate_limit_redis_outage = v,
+            ("account", Read::Text(v)) => self.account = v,
             ("event_store", Read::Text(v)) => self.event_store = v,
             ("session_window", Read::Text(v)) => self.session_window = v,
             ("session_window_template", Read::Text(v)) => self.session_window_template = v,
@@ -319,6 +342,7 @@ impl ClientOptions {
             ("template_cache_ttl", Read::Millis(v)) => self.template_cache_ttl_ms = v,
             ("rate_limit_per_second", Read::Rate(v)) => self.rate_limit_per_second = v,
             ("rate_limit_burst", Read::Count(v)) => self.rate_limit_burst = v,
+            ("rate_limit_instances", Read::Count(v)) => self.rate_limit_instances = v,
             ("max_attempts", Read::Count(v)) => self.max_attempts = v,
             ("rate_limit_disabled", Read::Flag(v)) => self.rate_limit_disabled = v,
             _ => unreachable!("OPTIONS pairs every name with the kind its field holds"),

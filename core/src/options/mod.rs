@@ -23,7 +23,8 @@ use crate::credentials::ecs::EcsRamRole;
 use crate::credentials::{CredentialSource, Credentials, CredentialsProvider};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorCode};
-use crate::limit::{Pacing, Quota};
+use crate::limit::fleet::{Outage, RedisLimiter};
+use crate::limit::{Pacing, Quota, RateLimiter};
 use crate::meta::GRAPH_HOST;
 use crate::oauth::{AccessToken, MetaHost, TokenSource};
 use crate::operation::Operation;
@@ -96,6 +97,19 @@ pub struct ClientOptions {
     pub rate_limit_max_wait_ms: Option<u64>,
     /// Turns client-side pacing off.
     pub rate_limit_disabled: bool,
+    /// Paces against a budget kept in this Redis (`redis://[:password@]host:port[/db]`,
+    /// `rediss://` for TLS), shared by every process and host that names it.
+    pub rate_limit_redis_url: Option<String>,
+    /// What sends do while that Redis cannot be reached: `closed` (wait for it, up to the
+    /// pacing wait, then `RateLimited`; the default) or `local` (pace in this process at the
+    /// quota divided by `rate_limit_instances`).
+    pub rate_limit_redis_outage: Option<String>,
+    /// With `rate_limit_redis_outage="local"`: how many processes share the budget.
+    pub rate_limit_instances: Option<u32>,
+    /// CAMS: the account whose rate budgets this client's calls take, so several AccessKeys
+    /// of one Alibaba account (RAM users, rotating STS keys) share one (default: the first
+    /// AccessKey ID the client signs with).
+    pub account: Option<String>,
     /// Attempts in all for provably unprocessed failures (default 4; 1: no retries).
     pub max_attempts: Option<u32>,
     /// No retry starts later than this many milliseconds after the first attempt (default 30 s).
@@ -126,6 +140,7 @@ impl std::fmt::Debug for ClientOptions {
             .field("endpoint", &self.endpoint.as_deref().map(crate::endpoint::redacted))
             .field("cust_space_id", &self.cust_space_id)
             .field("proxy", &self.proxy.as_deref().map(crate::endpoint::redacted))
+            .field("rate_limit_redis_url", &self.rate_limit_redis_url.as_deref().map(crate::endpoint::redacted))
             .finish_non_exhaustive()
     }
 }
@@ -193,6 +208,10 @@ impl ClientConfig {
             max_wait: duration("the pacing wait", options.rate_limit_max_wait_ms, 0)?,
             calls: paced,
         };
+        let (redis, outage) = (options.rate_limit_redis_url, options.rate_limit_redis_outage);
+        if let Some(limiter) = fleet_limiter(redis, outage.as_deref(), options.rate_limit_instances)? {
+            config.limiter = limiter;
+        }
         if let Some(attempts) = options.max_attempts {
             if !(1..=MAX_ATTEMPTS).contains(&attempts) {
                 return Err(invalid(format!("max attempts must be between 1 and {MAX_ATTEMPTS}")));
@@ -261,7 +280,8 @@ fn cams(options: &mut ClientOptions, given: Given) -> Result<ClientConfig, Error
         Given::Nothing => named_credentials(options)?,
     };
     let cust_space_id = options.cust_space_id.take().filter(|s| !s.is_empty());
-    Ok(ClientConfig::with_api(Api::Cams(CamsConfig { credentials, cust_space_id })))
+    let account = options.account.take().map(checked_account).transpose()?;
+    Ok(ClientConfig::with_api(Api::Cams(CamsConfig { credentials, cust_space_id, account })))
 }
 
 /// The environment variable a Meta client takes its token from when none is given.
@@ -280,6 +300,7 @@ fn meta(options: &mut ClientOptions, given: Given) -> Result<ClientConfig, Error
         ("ecs_ram_role", &options.ecs_ram_role),
         ("ecs_metadata_endpoint", &options.ecs_metadata_endpoint),
         ("cust_space_id", &options.cust_space_id),
+        ("account", &options.account),
     ];
     if let Some(name) = named(&cams_only) {
         return Err(invalid(format!("{name} is an option of the cams provider, not of meta")));
@@ -315,6 +336,36 @@ fn meta(options: &mut ClientOptions, given: Given) -> Result<ClientConfig, Error
         }
     }
     Ok(config)
+}
+
+/// The limiter the Redis options name, if any (their URL checked, its password never shown).
+fn fleet_limiter(
+    url: Option<String>,
+    outage: Option<&str>,
+    instances: Option<u32>,
+) -> Result<Option<Arc<dyn RateLimiter>>, Error> {
+    let Some(url) = url else {
+        return match (outage, instances) {
+            (None, None) => Ok(None),
+            _ => Err(invalid(
+                "rate_limit_redis_outage and rate_limit_instances apply to a rate_limit_redis_url".to_owned(),
+            )),
+        };
+    };
+    let outage = Outage::parse(outage.unwrap_or("closed"), instances)?;
+    Ok(Some(Arc::new(RedisLimiter::new(&url, outage)?)))
+}
+
+/// The `account` option: 1 to 128 characters, none of them a brace, a space or a control
+/// character (it names Redis keys).
+fn checked_account(account: String) -> Result<String, Error> {
+    let fits = (1..=128).contains(&account.chars().count())
+        && !account.chars().any(|c| c.is_control() || c.is_whitespace() || c == '{' || c == '}');
+    if fits {
+        Ok(account)
+    } else {
+        Err(invalid("account must be 1 to 128 characters without braces, spaces or control characters".to_owned()))
+    }
 }
 
 /// The name of the first option in `options` that is set.

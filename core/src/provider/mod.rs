@@ -185,6 +185,7 @@ mod tests {
             cust_space_id: None,
             credentials: Arc::new(CredentialCache::new(CredentialSource::Fixed(credentials.clone()))),
             user_agent: "chatlane-test".into(),
+            account: Default::default(),
         };
         let refused = cams.call_request(&templates("1/message_templates"), &Arc::new(credentials)).unwrap_err();
         assert_eq!(refused.code(), ErrorCode::InvalidConfig);

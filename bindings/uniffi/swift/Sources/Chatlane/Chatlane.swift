@@ -3347,6 +3347,28 @@ public struct ClientOptions {
      */
     public let rateLimitDisabled: Bool
     /**
+     * Pace against a budget kept in this Redis (`redis://[:password@]host:port[/db]`,
+     * `rediss://` for TLS), shared by every process and host that names it. The password
+     * is never shown.
+     */
+    public let rateLimitRedisUrl: String?
+    /**
+     * What sends do while that Redis cannot be reached: `closed` (when absent) waits for it,
+     * as long as the pacing wait allows, then fails with a `Throttled` error of code
+     * `RateLimited`; `local` paces in this process at the quota divided by
+     * `rateLimitInstances`.
+     */
+    public let rateLimitRedisOutage: String?
+    /**
+     * With `rateLimitRedisOutage = "local"`: how many processes share the budget.
+     */
+    public let rateLimitInstances: UInt32?
+    /**
+     * CAMS: the account whose rate budgets this client's calls take, so several AccessKeys
+     * of one Alibaba account share one (when absent: the first AccessKey ID it signs with).
+     */
+    public let account: String?
+    /**
      * Attempts in all for failures that provably had no effect (throttled, connection
      * refused, HTTP 503); 4 when absent, 1 never retries.
      */
@@ -3477,6 +3499,24 @@ public struct ClientOptions {
          * Turns client-side pacing off.
          */rateLimitDisabled: Bool = false, 
         /**
+         * Pace against a budget kept in this Redis (`redis://[:password@]host:port[/db]`,
+         * `rediss://` for TLS), shared by every process and host that names it. The password
+         * is never shown.
+         */rateLimitRedisUrl: String? = nil, 
+        /**
+         * What sends do while that Redis cannot be reached: `closed` (when absent) waits for it,
+         * as long as the pacing wait allows, then fails with a `Throttled` error of code
+         * `RateLimited`; `local` paces in this process at the quota divided by
+         * `rateLimitInstances`.
+         */rateLimitRedisOutage: String? = nil, 
+        /**
+         * With `rateLimitRedisOutage = "local"`: how many processes share the budget.
+         */rateLimitInstances: UInt32? = nil, 
+        /**
+         * CAMS: the account whose rate budgets this client's calls take, so several AccessKeys
+         * of one Alibaba account share one (when absent: the first AccessKey ID it signs with).
+         */account: String? = nil, 
+        /**
          * Attempts in all for failures that provably had no effect (throttled, connection
          * refused, HTTP 503); 4 when absent, 1 never retries.
          */maxAttempts: UInt32? = nil, 
@@ -3533,6 +3573,10 @@ public struct ClientOptions {
         self.rateLimitBurst = rateLimitBurst
         self.rateLimitMaxWaitMs = rateLimitMaxWaitMs
         self.rateLimitDisabled = rateLimitDisabled
+        self.rateLimitRedisUrl = rateLimitRedisUrl
+        self.rateLimitRedisOutage = rateLimitRedisOutage
+        self.rateLimitInstances = rateLimitInstances
+        self.account = account
         self.maxAttempts = maxAttempts
         self.retryDeadlineMs = retryDeadlineMs
         self.eventStore = eventStore
@@ -3582,6 +3626,10 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 rateLimitBurst: FfiConverterOptionUInt32.read(from: &buf), 
                 rateLimitMaxWaitMs: FfiConverterOptionUInt64.read(from: &buf), 
                 rateLimitDisabled: FfiConverterBool.read(from: &buf), 
+                rateLimitRedisUrl: FfiConverterOptionString.read(from: &buf), 
+                rateLimitRedisOutage: FfiConverterOptionString.read(from: &buf), 
+                rateLimitInstances: FfiConverterOptionUInt32.read(from: &buf), 
+                account: FfiConverterOptionString.read(from: &buf), 
                 maxAttempts: FfiConverterOptionUInt32.read(from: &buf), 
                 retryDeadlineMs: FfiConverterOptionUInt64.read(from: &buf), 
                 eventStore: FfiConverterOptionString.read(from: &buf), 
@@ -3617,6 +3665,10 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionUInt32.write(value.rateLimitBurst, into: &buf)
         FfiConverterOptionUInt64.write(value.rateLimitMaxWaitMs, into: &buf)
         FfiConverterBool.write(value.rateLimitDisabled, into: &buf)
+        FfiConverterOptionString.write(value.rateLimitRedisUrl, into: &buf)
+        FfiConverterOptionString.write(value.rateLimitRedisOutage, into: &buf)
+        FfiConverterOptionUInt32.write(value.rateLimitInstances, into: &buf)
+        FfiConverterOptionString.write(value.account, into: &buf)
         FfiConverterOptionUInt32.write(value.maxAttempts, into: &buf)
         FfiConverterOptionUInt64.write(value.retryDeadlineMs, into: &buf)
         FfiConverterOptionString.write(value.eventStore, into: &buf)
