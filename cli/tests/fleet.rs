@@ -3,7 +3,7 @@
 //! is killed mid-run they wait (the default `closed` policy), and when it is back they resume
 //! and finish, every row sent once.
 
-#[path = "../../sandbox/tests/support/redis_server.rs"]
+#[path = "../../core/tests/support/redis_server.rs"]
 mod redis_server;
 
 use std::collections::HashSet;

@@ -3,7 +3,7 @@
 //! `account` (and a client's rotated keys) take one budget, and when Redis is down sends wait
 //! (`closed`) or pace at their share (`local`), then go back to the shared budget.
 
-#[path = "support/redis_server.rs"]
+#[path = "../../core/tests/support/redis_server.rs"]
 mod redis_server;
 
 use std::net::SocketAddr;

@@ -29,6 +29,7 @@ from conftest import (
     META_APP_SECRET,
     PHONE_NUMBER_ID,
     PUSH_TOKEN,
+    RedisServer,
     Sandbox,
     new_recipient,
     pushing_sandbox,
@@ -291,8 +292,13 @@ def keys(events: list[chatlane.Event]) -> list[str]:
     return sorted(chatlane.dedup_key(event) for event in events)
 
 
-def test_events_a_crashed_process_claimed_come_back_through_reclaim(tmp_path: Path) -> None:
-    store, push = tmp_path / "events.db", tmp_path / "push.json"
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_events_a_crashed_process_claimed_come_back_through_reclaim(
+    tmp_path: Path, kind: str, request: pytest.FixtureRequest
+) -> None:
+    # SQLite: one host's processes share the file; Redis: a fleet's processes share the server.
+    store = tmp_path / "events.db" if kind == "sqlite" else request.getfixturevalue("redis_server").url
+    push = tmp_path / "push.json"
     body = body_of(case_named("cams_status/batch_sent_delivered_read"))
     push.write_bytes(body)
     run = [sys.executable, "-c", CRASHING, str(store), PUSH_TOKEN, str(push)]
@@ -310,6 +316,13 @@ def test_events_a_crashed_process_claimed_come_back_through_reclaim(tmp_path: Pa
     receiver.commit(reclaimed)
     assert receiver.reclaim(0.0) == []
     assert receiver.handle("cams_status", method="POST", query=f"token={PUSH_TOKEN}", body=body).events == []
+
+
+def test_a_redis_store_is_shown_without_its_password(redis_server: RedisServer) -> None:
+    url = redis_server.url.replace("redis://", "redis://:pa55word@")
+    receiver = chatlane.Receiver(cams_unauthenticated=True, event_store=url)
+    assert "pa55word" not in repr(receiver)
+    assert f"event_store='redis://***@127.0.0.1:{redis_server.port}'" in repr(receiver)
 
 
 def test_without_a_store_every_event_is_handed_out() -> None:

@@ -159,8 +159,9 @@ pub struct ClientOptions {
     /// when absent).
     #[uniffi(default = None)]
     pub retry_deadline_ms: Option<u64>,
-    /// The SQLite file of the event store a webhook receiver fills: sends whose outcome is
-    /// unknown are recorded there for receipts to resolve, and 24-hour windows are read from it.
+    /// The event store a webhook receiver fills (an SQLite file, a Redis URL for a fleet, or
+    /// `:memory:`): sends whose outcome is unknown are recorded there for receipts to resolve,
+    /// and 24-hour windows are read from it.
     #[uniffi(default = None)]
     pub event_store: Option<String>,
     /// `ignore` (default); `enforce`: refuse a free-form WhatsApp message before sending

@@ -114,9 +114,10 @@ pub struct ClientOptions {
     pub max_attempts: Option<u32>,
     /// No retry starts later than this many milliseconds after the first attempt (default 30 s).
     pub retry_deadline_ms: Option<u64>,
-    /// The SQLite file of the event store (or [`store::MEMORY_STORE`]): sends of unknown
-    /// outcome are recorded there for receipts to resolve, and 24-hour windows are read from
-    /// it (a [`crate::receive::Receiver`] on the same file fills it).
+    /// The event store ([`store::open`]: an SQLite file, a Redis URL or
+    /// [`store::MEMORY_STORE`]): sends of unknown outcome are recorded there for receipts to
+    /// resolve, and 24-hour windows are read from it (a [`crate::receive::Receiver`] on the
+    /// same store fills it).
     pub event_store: Option<String>,
     /// `ignore` (default), `enforce` (refuse a free-form WhatsApp message before sending when
     /// the event store knows its window closed) or `fallback` (send the fallback template

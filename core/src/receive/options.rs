@@ -22,8 +22,8 @@ pub struct ReceiverOptions {
     pub cams_allowed_ips: Vec<String>,
     /// CAMS: accept pushes with neither token nor allow-list.
     pub cams_unauthenticated: bool,
-    /// Where events are recorded: an SQLite file (created if missing), or
-    /// [`crate::store::MEMORY_STORE`];
+    /// Where events are recorded ([`crate::store::open`]): an SQLite file (created if
+    /// missing), a Redis URL (a fleet's workers sharing it) or [`crate::store::MEMORY_STORE`];
     /// without one, every event of every request is handed out, redeliveries included.
     pub event_store: Option<String>,
 }
@@ -37,7 +37,7 @@ impl std::fmt::Debug for ReceiverOptions {
             .field("cams_token", &set(&self.cams_token))
             .field("cams_allowed_ips", &self.cams_allowed_ips)
             .field("cams_unauthenticated", &self.cams_unauthenticated)
-            .field("event_store", &self.event_store)
+            .field("event_store", &self.event_store.as_deref().map(crate::endpoint::redacted))
             .finish()
     }
 }

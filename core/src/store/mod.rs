@@ -4,13 +4,14 @@
 //! resolves them.
 //!
 //! One trait, [`EventStore`], with an in-memory implementation for tests and one process
-//! ([`MemoryStore`]), and an SQLite one ([`SqliteStore`], one WAL file) that survives restarts
-//! and is shared by the processes of one host; the Redis one for a fleet belongs to the fleet
-//! limiter. Both decide with the same rules (what a status supersedes, which identities an
+//! ([`MemoryStore`]), an SQLite one ([`SqliteStore`], one WAL file) that survives restarts
+//! and is shared by the processes of one host, and a Redis one ([`RedisStore`]) shared by a
+//! fleet. All decide with the same rules (what a status supersedes, which identities an
 //! inbound message opens a window for), written once. Times are passed in (milliseconds since
 //! the Unix epoch), so every rule here is tested without a clock.
 
 mod memory;
+mod redis_store;
 mod rules;
 mod sqlite;
 #[cfg(test)]
@@ -24,6 +25,7 @@ use crate::events::Event;
 use crate::provider::ProviderKind;
 
 pub use memory::MemoryStore;
+pub use redis_store::RedisStore;
 pub use sqlite::SqliteStore;
 pub(crate) use window::WindowVerdict;
 pub use window::{WINDOW_MS, WindowPolicy, is_open, needs_window};
@@ -192,13 +194,17 @@ pub(crate) fn now_ms() -> u64 {
 /// trials, and not shared with anything else).
 pub const MEMORY_STORE: &str = ":memory:";
 
-/// The store an `event_store` option names: [`MEMORY_STORE`], else an SQLite file (created
-/// if missing). An empty name is [`crate::ErrorCode::InvalidConfig`]; a file that cannot be
-/// opened, [`crate::ErrorCode::StoreFailed`].
+/// The store an `event_store` option names: [`MEMORY_STORE`], a Redis URL (`redis://`,
+/// `rediss://`, `redis+unix://`: [`RedisStore`], shared by a fleet), else an SQLite file
+/// (created if missing). An empty name is [`crate::ErrorCode::InvalidConfig`]; a file that
+/// cannot be opened, [`crate::ErrorCode::StoreFailed`].
 pub fn open(name: &str) -> Result<std::sync::Arc<dyn EventStore>, Error> {
     match name {
         MEMORY_STORE => Ok(std::sync::Arc::new(MemoryStore::new())),
         "" => Err(Error::new(crate::ErrorCode::InvalidConfig, "event_store is empty")),
+        url if url.starts_with("redis://") || url.starts_with("rediss://") || url.starts_with("redis+unix://") => {
+            Ok(std::sync::Arc::new(RedisStore::open(url)?))
+        }
         path => Ok(std::sync::Arc::new(SqliteStore::open(path)?)),
     }
 }

@@ -4,6 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+#[path = "../../tests/support/redis_server.rs"]
+mod redis_server;
+
+use redis_server::RedisServer;
+
 use super::*;
 use crate::ErrorCode;
 use crate::events::{
@@ -74,10 +79,12 @@ fn keys(events: &[Event]) -> Vec<String> {
 
 // ---- Stores ---------------------------------------------------------------------------------
 
-/// A store under test, with the file it lives in removed after it.
+/// A store under test, with the file it lives in removed after it (or the Redis it lives in
+/// stopped).
 struct Subject {
     store: Box<dyn EventStore>,
     _file: Option<TempFile>,
+    _redis: Option<RedisServer>,
 }
 
 impl std::ops::Deref for Subject {
@@ -115,16 +122,22 @@ impl Drop for TempFile {
 }
 
 fn memory() -> Subject {
-    Subject { store: Box::new(MemoryStore::new()), _file: None }
+    Subject { store: Box::new(MemoryStore::new()), _file: None, _redis: None }
 }
 
 fn sqlite_in_memory() -> Subject {
-    Subject { store: Box::new(SqliteStore::open_in_memory().unwrap()), _file: None }
+    Subject { store: Box::new(SqliteStore::open_in_memory().unwrap()), _file: None, _redis: None }
 }
 
 fn sqlite_file() -> Subject {
     let file = TempFile::new();
-    Subject { store: Box::new(SqliteStore::open(file.path()).unwrap()), _file: Some(file) }
+    Subject { store: Box::new(SqliteStore::open(file.path()).unwrap()), _file: Some(file), _redis: None }
+}
+
+/// A store in a real `redis-server` of its own (the test scripts install it).
+fn redis() -> Subject {
+    let server = RedisServer::start();
+    Subject { store: Box::new(RedisStore::open(&server.url()).unwrap()), _file: None, _redis: Some(server) }
 }
 
 /// Each case, once for each store: `store::tests::<store>::<case>`.
@@ -144,7 +157,7 @@ macro_rules! suite {
     };
 }
 
-suite!(memory, sqlite_in_memory, sqlite_file; {
+suite!(memory, sqlite_in_memory, sqlite_file, redis; {
     batch_with_internal_duplicates,
     redelivered_batch_is_new_once,
     late_status_is_superseded_and_done,
@@ -448,6 +461,32 @@ fn sqlite_file_survives_a_restart() {
 #[test]
 fn sqlite_file_shared_by_two_stores_admits_each_event_once() {
     let file = TempFile::new();
+    let open = || Box::new(SqliteStore::open(file.path()).unwrap()) as Box<dyn EventStore>;
+    two_stores_admit_each_event_once([open(), open()]);
+}
+
+#[test]
+fn redis_shared_by_two_stores_admits_each_event_once() {
+    let server = RedisServer::start();
+    let open = || Box::new(RedisStore::open(&server.url()).unwrap()) as Box<dyn EventStore>;
+    two_stores_admit_each_event_once([open(), open()]);
+}
+
+#[test]
+fn redis_store_comes_back_after_a_restart_of_redis() {
+    let mut server = RedisServer::start();
+    let store = RedisStore::open(&server.url()).unwrap();
+    assert_eq!(store.admit(&[unsupported("[1]")], 1_000).unwrap(), [New]);
+    server.kill();
+    let failed = store.admit(&[unsupported("[2]")], 1_000).unwrap_err();
+    assert_eq!(failed.code(), ErrorCode::StoreFailed, "{failed}");
+    server.restart();
+    assert_eq!(store.admit(&[unsupported("[2]")], 1_000).unwrap(), [New], "a new connection");
+}
+
+/// Two stores on one shared database, each admitting the same 200 events in batches at once:
+/// each event is new to exactly one of them.
+fn two_stores_admit_each_event_once(stores: [Box<dyn EventStore>; 2]) {
     let events: Vec<Event> = (0..200)
         .map(|i| match i % 3 {
             0 => receipt(&format!("m{i}"), DeliveryStatus::Sent),
@@ -455,7 +494,6 @@ fn sqlite_file_shared_by_two_stores_admits_each_event_once() {
             _ => unsupported(&format!("[{i}]")),
         })
         .collect();
-    let stores = [SqliteStore::open(file.path()).unwrap(), SqliteStore::open(file.path()).unwrap()];
     let admissions: Vec<Vec<Admission>> = std::thread::scope(|scope| {
         let workers: Vec<_> = stores
             .iter()

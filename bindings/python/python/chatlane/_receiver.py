@@ -68,8 +68,9 @@ class Receiver:
     ``cams_allowed_ips`` (``"47.74.0.0/16"`` or one address); with neither, CAMS pushes are
     refused unless ``cams_unauthenticated=True``.
 
-    With ``event_store`` (an SQLite file, created if missing and shared by processes and by a
-    ``Client(event_store=...)``, or ``":memory:"``) events are recorded before the 200, each is
+    With ``event_store`` (an SQLite file, created if missing and shared by one host's processes
+    and by a ``Client(event_store=...)``; a Redis URL, ``redis://[:password@]host:port[/db]``,
+    shared by a fleet's; or ``":memory:"``) events are recorded before the 200, each is
     handed out once (redeliveries and statuses moving backwards are skipped), and what was
     handed out but never committed comes back through ``reclaim``: process ``reply.events``,
     then ``commit`` them. Without one, every event of every request is handed out.
@@ -109,7 +110,7 @@ class Receiver:
         if cams_unauthenticated:
             shown.append("cams_unauthenticated=True")
         if store is not None:
-            shown.append(f"event_store={store!r}")
+            shown.append(f"event_store={_without_credentials(store)!r}")
         self._shown = f"Receiver({', '.join(shown)})"
 
     def handle(
@@ -164,3 +165,12 @@ class Receiver:
 
     def __repr__(self) -> str:
         return self._shown
+
+
+def _without_credentials(store: str) -> str:
+    """The event store's name for ``repr``: a Redis URL's ``user:password@`` becomes ``***@``."""
+    scheme, separator, rest = store.partition("://")
+    authority, slash, path = rest.partition("/")
+    if not separator or "@" not in authority:
+        return store
+    return f"{scheme}://***@{authority.rsplit('@', 1)[1]}{slash}{path}"

@@ -3379,8 +3379,9 @@ public struct ClientOptions {
      */
     public let retryDeadlineMs: UInt64?
     /**
-     * The SQLite file of the event store a webhook receiver fills: sends whose outcome is
-     * unknown are recorded there for receipts to resolve, and 24-hour windows are read from it.
+     * The event store a webhook receiver fills (an SQLite file, a Redis URL for a fleet, or
+     * `:memory:`): sends whose outcome is unknown are recorded there for receipts to resolve,
+     * and 24-hour windows are read from it.
      */
     public let eventStore: String?
     /**
@@ -3525,8 +3526,9 @@ public struct ClientOptions {
          * when absent).
          */retryDeadlineMs: UInt64? = nil, 
         /**
-         * The SQLite file of the event store a webhook receiver fills: sends whose outcome is
-         * unknown are recorded there for receipts to resolve, and 24-hour windows are read from it.
+         * The event store a webhook receiver fills (an SQLite file, a Redis URL for a fleet, or
+         * `:memory:`): sends whose outcome is unknown are recorded there for receipts to resolve,
+         * and 24-hour windows are read from it.
          */eventStore: String? = nil, 
         /**
          * `ignore` (default); `enforce`: refuse a free-form WhatsApp message before sending
