@@ -330,6 +330,29 @@ def targets(rows: list[Row]) -> list[str]:
     return out
 
 
+def fleet_table(rows: list[Row]) -> list[str]:
+    """bench/fleet.sh: a slot's cost through Redis beside the in-process limiter's (target p50
+    at most 100 µs), and four processes sharing one budget through Redis beside one process
+    pacing alone (target at least 80 %)."""
+    out = ["| measure | p50 | p99 | msgs/s | target |", "|---|---:|---:|---:|---|"]
+    for name, label in (("redis", "one slot, Redis limiter"), ("in_process", "one slot, in-process limiter")):
+        row = find(rows, "chatlane-rust", f"fleet_acquire_{name}")
+        if row:
+            target = "p50 ≤ 100 µs" + (" ✓" if row["p50_us"] <= 100 else " ✗") if name == "redis" else ""
+            out.append(f"| {label} | {row['p50_us']:.1f} µs | {row['p99_us']:.1f} µs | | {target} |")
+    alone, fleet = find(rows, "chatlane-rust", "fleet_send_alone"), find(rows, "chatlane-rust", "fleet_send_4_processes")
+    if alone:
+        out.append(f"| 1 process, in-process limiter | | | {fmt_rate(alone['msgs_per_s'])} | |")
+    if alone and fleet:
+        share = fleet["msgs_per_s"] / alone["msgs_per_s"]
+        mark = "✓" if share >= 0.8 else "✗"
+        out.append(
+            f"| 4 processes, one budget through Redis | | | {fmt_rate(fleet['msgs_per_s'])} | "
+            f"≥ 80 % of one process: {share:.0%} {mark} |"
+        )
+    return out
+
+
 def section(title: str, intro: list[str], lines: list[str], header: int = 2) -> list[str]:
     """A section of the report, or nothing when ``lines`` hold nothing past their ``header``
     lines (a table's head): a run of one section, as bench/history.sh alone, has no others."""
@@ -391,6 +414,18 @@ def main() -> None:
                 "",
             ],
             ingest_table(rows),
+        ),
+        *section(
+            "The fleet: pacing shared through Redis (loopback)",
+            [
+                "A slot's cost is one script call (GCRA with reservations on Redis's clock), measured one "
+                "acquisition after another under a budget none waits for. The send rows pace CAMS sends to "
+                "nginx at a 100,000/s budget, 64 in flight per process: one process with the in-process "
+                "limiter, then four processes at once sharing the budget through Redis (their messages over "
+                "the time from the first start to the last end).",
+                "",
+            ],
+            fleet_table(rows),
         ),
         *section("Core hot path, network out of the picture", [], micro_table(rows)),
         *section("Artifacts", [], sizes_table(rows)),
