@@ -18,6 +18,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::connection::{ConnectionArgs, report};
+use crate::job::{Claim, SharedJob};
 use crate::results::{self, Journal, Row, Status};
 
 /// Examples shown by `chatlane bulk --help`.
@@ -89,8 +90,61 @@ pub struct BulkArgs {
     /// as proof that it never arrived.
     #[arg(long, value_name = "SECONDS", default_value_t = HISTORY_SETTLE_MS / 1000, requires = "reconcile")]
     settle: u64,
+    /// Share this CSV job with every worker that names it (with --redis; on any host, each
+    /// with its own copy of the CSV): rows are claimed in Redis, so together they send each
+    /// once; a row a dead worker was sending becomes `unknown`, never re-sent. The results
+    /// file is the job's rows, written at the end.
+    #[arg(long, value_name = "NAME", requires = "redis", conflicts_with = "reconcile")]
+    job: Option<String>,
     #[command(flatten)]
     connection: ConnectionArgs,
+}
+
+/// Where a run writes its rows: the results file, or a job shared through Redis.
+enum Ledger {
+    File(Journal),
+    Job(SharedJob),
+}
+
+impl Ledger {
+    /// The results file at `path`, or the job `--job` names.
+    async fn open(args: &BulkArgs, path: &Path) -> Result<Self, String> {
+        match (&args.job, args.connection.redis_url()) {
+            (Some(name), Some(url)) => SharedJob::join(url, name).await.map(Self::Job),
+            _ => Journal::open(path).map(Self::File).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        }
+    }
+
+    /// Takes a pending row before its message is sent: whether this run sends it.
+    async fn take(&self, row: &Row) -> Result<Claim, String> {
+        match self {
+            Self::File(journal) => {
+                journal.append(row).map_err(|e| format!("cannot write the results file: {e}"))?;
+                Ok(Claim::Mine)
+            }
+            Self::Job(job) => job.claim(row).await,
+        }
+    }
+
+    /// Records a row's outcome.
+    async fn record(&self, row: &Row) -> Result<(), String> {
+        match self {
+            Self::File(journal) => journal.append(row).map_err(|e| format!("cannot write the results file: {e}")),
+            Self::Job(job) => job.record(row).await,
+        }
+    }
+
+    /// Ends the run: a job's rows are exported to the results file at `path`.
+    async fn close(self, path: &Path) -> Result<(), String> {
+        match self {
+            Self::File(_) => Ok(()),
+            Self::Job(job) => {
+                let exported = job.export(path).await;
+                job.leave().await;
+                exported.map(drop)
+            }
+        }
+    }
 }
 
 /// One message to send.
@@ -107,11 +161,25 @@ struct Summary {
     unknown: usize,
     skipped_sent: usize,
     skipped_unknown: usize,
+    /// Rows another live worker of the job was sending.
+    elsewhere: usize,
+    /// Rows skipped during the run (claimed by the job's other workers).
+    claimed_skips: usize,
     duplicates: usize,
     not_started: usize,
 }
 
 impl Summary {
+    /// Counts a row the shared job did not hand to this worker.
+    fn skip(&mut self, claim: Claim) {
+        match claim {
+            Claim::Sent => self.skipped_sent += 1,
+            Claim::Unknown => self.skipped_unknown += 1,
+            Claim::Elsewhere | Claim::Mine => self.elsewhere += 1,
+        }
+        self.claimed_skips += 1;
+    }
+
     fn print(&self, results: &Path, interrupted: bool) {
         let failed: usize = self.failed.values().sum();
         let by_code: Vec<String> = self.failed.iter().map(|(code, n)| format!("{code} x{n}")).collect();
@@ -121,6 +189,9 @@ impl Summary {
             "skipped: {} already sent, {} unknown from an earlier run, {} duplicate rows",
             self.skipped_sent, self.skipped_unknown, self.duplicates
         );
+        if self.elsewhere > 0 {
+            eprintln!("{} being sent by the job's other workers", self.elsewhere);
+        }
         if self.unknown + self.skipped_unknown > 0 {
             eprintln!(
                 "messages with an unknown outcome are not re-sent: reconcile them by TaskId (see the results file)"
@@ -147,10 +218,10 @@ pub async fn run(args: BulkArgs) -> ExitCode {
         }
     };
     let (items, mut summary) = plan;
-    let journal = match Journal::open(&results_path) {
-        Ok(journal) => Arc::new(journal),
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", results_path.display());
+    let ledger = match Ledger::open(&args, &results_path).await {
+        Ok(ledger) => Arc::new(ledger),
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
@@ -188,18 +259,26 @@ pub async fn run(args: BulkArgs) -> ExitCode {
         };
         let task_id = random_id();
         let recipient = item.recipient.clone();
-        if let Err(e) = journal.append(&row(&recipient, &task_id, Status::Pending, None)) {
-            eprintln!("error: cannot write the results file: {e}");
-            interrupted = true;
-            break;
+        match ledger.take(&row(&recipient, &task_id, Status::Pending, None)).await {
+            Ok(Claim::Mine) => {}
+            Ok(other) => {
+                summary_cell.lock().unwrap_or_else(PoisonError::into_inner).skip(other);
+                bar.inc(1);
+                continue;
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                interrupted = true;
+                break;
+            }
         }
-        let (client, journal, summary, bar) =
-            (connection.client.clone(), Arc::clone(&journal), Arc::clone(&summary_cell), bar.clone());
+        let (client, ledger, summary, bar) =
+            (connection.client.clone(), Arc::clone(&ledger), Arc::clone(&summary_cell), bar.clone());
         let message = args.message(channel, item, task_id.clone());
         started += 1;
         in_flight.spawn(async move {
             let outcome = client.send(&message).await;
-            record(&journal, &summary, &recipient, &task_id, outcome);
+            record(&ledger, &summary, &recipient, &task_id, outcome).await;
             bar.inc(1);
             drop(permit);
         });
@@ -208,7 +287,10 @@ pub async fn run(args: BulkArgs) -> ExitCode {
     bar.finish_and_clear();
 
     let mut summary = std::mem::take(&mut *summary_cell.lock().unwrap_or_else(PoisonError::into_inner));
-    summary.not_started = total - started;
+    summary.not_started = total - started - summary.claimed_skips;
+    if let Err(message) = Arc::into_inner(ledger).expect("every send is done").close(&results_path).await {
+        eprintln!("error: {message}");
+    }
     summary.print(&results_path, interrupted);
     if interrupted {
         ExitCode::from(130)
@@ -220,16 +302,16 @@ pub async fn run(args: BulkArgs) -> ExitCode {
 }
 
 /// Writes the outcome of one message and counts it.
-fn record(
-    journal: &Journal,
+async fn record(
+    ledger: &Ledger,
     summary: &Mutex<Summary>,
     recipient: &str,
     task_id: &str,
     outcome: Result<SendReceipt, Error>,
 ) {
     let row = row_of(recipient, task_id, outcome);
-    if let Err(e) = journal.append(&row) {
-        eprintln!("error: cannot write the results file: {e}");
+    if let Err(message) = ledger.record(&row).await {
+        eprintln!("error: {message}");
     }
     let mut summary = summary.lock().unwrap_or_else(PoisonError::into_inner);
     match row.status {
@@ -340,9 +422,13 @@ async fn resolve(args: &BulkArgs, results_path: &Path) -> Result<Resolved, Strin
     Ok(counts)
 }
 
-/// Reads the CSV and the earlier results: what to send, and what is skipped and why.
+/// Reads the CSV and the earlier results (with `--job`, the job decides row by row instead):
+/// what to send, and what is skipped and why.
 fn plan(args: &BulkArgs, results_path: &Path) -> Result<(Vec<Item>, Summary), String> {
-    let earlier = results::load(results_path).map_err(|e| format!("cannot read {}: {e}", results_path.display()))?;
+    let earlier = match args.job {
+        Some(_) => Default::default(),
+        None => results::load(results_path).map_err(|e| format!("cannot read {}: {e}", results_path.display()))?,
+    };
     let (all, duplicates) = read_csv(args)?;
     let mut summary = Summary { duplicates, ..Summary::default() };
     let mut items = Vec::new();

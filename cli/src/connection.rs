@@ -161,6 +161,11 @@ impl ConnectionArgs {
 }
 
 impl ConnectionArgs {
+    /// The Redis of `--redis`, if given.
+    pub fn redis_url(&self) -> Option<&str> {
+        self.redis.as_deref()
+    }
+
     /// The sender when `--from` is not given: for Meta, the phone number ID of
     /// `$WHATSAPP_PHONE_NUMBER_ID` (with `--sandbox`, the sandbox's number).
     pub fn default_sender(&self) -> Option<String> {

@@ -4,6 +4,7 @@
 
 mod bulk_cmd;
 mod connection;
+mod job;
 mod listing;
 mod media_cmd;
 mod messages_cmd;

@@ -7,6 +7,7 @@
 mod redis_server;
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chatlane_core::limit::fleet::{Outage, PROBE_INTERVAL, QUIET, RedisLimiter};
@@ -159,6 +160,45 @@ async fn redis_down_local_sends_pace_at_their_share_then_return_to_redis() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(budget, "back on the shared budget once Redis answers");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_redis_restarts_empty_slots_are_spaced_again_not_a_burst() {
+    let mut redis = RedisServer::start();
+    let limiters: Vec<Arc<RedisLimiter>> =
+        (0..2).map(|_| Arc::new(RedisLimiter::new(&redis.url(), Outage::Closed).unwrap())).collect();
+    let (started, times) = (Instant::now(), Arc::new(Mutex::new(Vec::new())));
+    let key = LimitKey { account: "restart".into(), operation: Operation::SendChatappMessage, recipient: None };
+    let mut tasks = Vec::new();
+    for limiter in &limiters {
+        for _ in 0..32 {
+            let (limiter, times, key) = (Arc::clone(limiter), Arc::clone(&times), key.clone());
+            tasks.push(tokio::spawn(async move {
+                while started.elapsed() < Duration::from_millis(4_500) {
+                    limiter.acquire(&key, Quota::per_second(50.0), Duration::MAX).await.unwrap();
+                    times.lock().unwrap().push(started.elapsed().as_millis());
+                }
+            }));
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    redis.kill();
+    let killed = started.elapsed().as_millis();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let restarted = started.elapsed().as_millis();
+    redis.restart();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let mut times = times.lock().unwrap().clone();
+    times.sort_unstable();
+    let most_within = |span: u128| {
+        (0..times.len()).map(|i| times[i..].iter().take_while(|t| **t < times[i] + span).count()).max().unwrap()
+    };
+    assert!(!times.iter().any(|t| (killed + 50..restarted).contains(t)), "nothing while Redis was down: {times:?}");
+    assert!(most_within(1_000) <= 50, "one second held {}: {times:?}", most_within(1_000));
+    assert!(most_within(200) <= 12, "200 ms held {}, a burst: {times:?}", most_within(200));
+    assert!(times.iter().filter(|t| **t > restarted).count() >= 40, "resumed after the restart: {times:?}");
 }
 
 #[tokio::test]

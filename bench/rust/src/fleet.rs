@@ -61,7 +61,8 @@ async fn acquire() -> Result<(), String> {
     let local = InProcessLimiter::new();
     let limiters: [(&str, &dyn RateLimiter); 2] = [("redis", &redis), ("in_process", &local)];
     for (name, limiter) in limiters {
-        let key = LimitKey { account: format!("bench-{name}"), operation: Operation::SendChatappMessage, recipient: None };
+        let key =
+            LimitKey { account: format!("bench-{name}"), operation: Operation::SendChatappMessage, recipient: None };
         let quota = Quota { per_second: 1_000_000.0, burst: 1_000 };
         let mut latencies = Vec::with_capacity(count);
         for round in 0..count + 1_000 {
@@ -94,7 +95,8 @@ async fn send(redis: bool) -> Result<(), String> {
         rate_limit_redis_url: if redis { Some(env("BENCH_REDIS_URL")?) } else { None },
         ..ClientOptions::default()
     };
-    let client = Client::new(ClientConfig::from_options(options).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let client =
+        Client::new(ClientConfig::from_options(options).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let message = Arc::new(Message::text("8613800000000", "6591234567", "hello"));
     let next = Arc::new(AtomicUsize::new(0));
     let (started, started_us) = (Instant::now(), unix_us());

@@ -5,16 +5,18 @@
 -- also checked against a sliding window of one second (plus a margin) of departures.
 --
 -- KEYS[1]  the budget (hash: iv = emission interval in µs, burst, tat = theoretical arrival
---          time in µs on Redis's clock)
+--          time in µs on Redis's clock, epoch = when it was made)
 -- KEYS[2]  the caller's own schedule (hash: tat), used when its quota is slower than the budget
 -- KEYS[3]  the departures of the last window (sorted set, scored by time in µs)
--- ARGV[1]  "reserve" (take a slot) or "depart" (record the departure of a reserved slot, or
---          reserve again if Redis no longer holds the budget)
+-- ARGV[1]  "reserve" (take a slot) or "depart" (record the departure of a slot reserved in
+--          the budget's epoch ARGV[6]; a slot of another epoch — Redis restarted empty since,
+--          and forgot it — is reserved again)
 -- ARGV[2]  the caller's emission interval in µs    ARGV[3]  its burst
 -- ARGV[4]  the longest acceptable wait in µs (-1: any)
 -- ARGV[5]  a token unique to this call (the departure's member)
--- Returns {1, 0}: go now (departure recorded); {2, wait}: a slot is reserved, call "depart"
--- after `wait` µs; {0, wait}: refused, the earliest slot is `wait` µs away (nothing stored).
+-- Returns {1, 0, 0}: go now (departure recorded); {2, wait, epoch}: a slot is reserved, call
+-- "depart" with the epoch after `wait` µs; {0, wait, 0}: refused, the earliest slot is `wait`
+-- µs away (nothing stored).
 local WINDOW = 1010000
 local KEEP = 60000
 local t = redis.call('TIME')
@@ -36,8 +38,8 @@ local function store(key, tat)
   redis.call('PEXPIRE', key, math.ceil((tat - now) / 1000) + KEEP)
 end
 
-local budget = redis.call('HMGET', KEYS[1], 'iv', 'burst', 'tat')
-local b_iv, b_burst, b_tat = tonumber(budget[1]), tonumber(budget[2]), tonumber(budget[3])
+local budget = redis.call('HMGET', KEYS[1], 'iv', 'burst', 'tat', 'epoch')
+local b_iv, b_burst, b_tat, epoch = tonumber(budget[1]), tonumber(budget[2]), tonumber(budget[3]), budget[4]
 
 -- Departs now if the last window holds fewer departures than the budget allows; else the wait.
 local function depart()
@@ -55,12 +57,11 @@ end
 
 local function go()
   local wait = depart()
-  if wait == 0 then return {1, 0} end
-  return {2, wait}
+  if wait == 0 then return {1, 0, 0} end
+  return {2, wait, epoch}
 end
 
--- A departure whose reservation Redis lost (a restart) reserves again.
-if ARGV[1] == 'depart' and b_iv then return go() end
+if ARGV[1] == 'depart' and b_iv and epoch == ARGV[6] then return go() end
 
 -- A faster quota raises the budget: the slots reserved are re-spaced at the new rate, and the
 -- clients of the old quota keep its schedule as their own.
@@ -71,6 +72,10 @@ if not b_iv or interval < b_iv or (interval == b_iv and burst > b_burst) then
   end
   b_iv, b_burst = interval, burst
   redis.call('HSET', KEYS[1], 'iv', int(b_iv), 'burst', int(b_burst))
+  if not epoch then
+    epoch = int(now)
+    redis.call('HSET', KEYS[1], 'epoch', epoch)
+  end
 end
 
 local at, own_tat = now, nil
@@ -79,8 +84,8 @@ if interval ~= b_iv or burst ~= b_burst then
 end
 local departs, tat = admit(b_iv, b_burst, b_tat, at)
 local wait = departs - now
-if max_wait >= 0 and wait > max_wait then return {0, wait} end
+if max_wait >= 0 and wait > max_wait then return {0, wait, 0} end
 if own_tat then store(KEYS[2], own_tat) end
 store(KEYS[1], tat)
-if wait > 0 then return {2, wait} end
+if wait > 0 then return {2, wait, epoch} end
 return go()

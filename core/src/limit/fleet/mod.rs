@@ -106,17 +106,20 @@ impl std::fmt::Debug for RedisLimiter {
 enum Reply {
     /// Go now: the departure is recorded.
     Go,
-    /// A slot is reserved: depart after this wait.
-    Wait(Duration),
+    /// A slot is reserved in this epoch of the budget: depart after this wait.
+    Wait(Duration, String),
     /// No slot within the allowed wait: the earliest is this far.
     Refused(Duration),
 }
 
 /// Which call of the script.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Step {
+    /// Take a slot.
     Reserve,
-    Depart,
+    /// Record the departure of a slot reserved in this epoch of the budget (a Redis that
+    /// restarted empty has another, and the slot is reserved again).
+    Depart(String),
 }
 
 impl RedisLimiter {
@@ -149,7 +152,7 @@ impl RedisLimiter {
         &self,
         key: &LimitKey,
         quota: &Quota,
-        step: Step,
+        step: &Step,
         left: Duration,
     ) -> Result<Reply, redis::RedisError> {
         let mut connection = self
@@ -170,17 +173,20 @@ impl RedisLimiter {
         let member = format!("{}:{}", self.token, self.calls.fetch_add(1, Ordering::Relaxed));
         let mut invocation = SCRIPT.prepare_invoke();
         invocation.key(&names.budget).key(&names.own).key(&names.window);
-        invocation.arg(if step == Step::Reserve { "reserve" } else { "depart" });
-        invocation.arg(interval_us(quota)).arg(quota.burst).arg(max_wait).arg(member);
-        let call = invocation.invoke_async::<(i64, i64)>(&mut connection);
-        let (verdict, wait) = match tokio::time::timeout(RESPONSE_TIMEOUT * 2, call).await {
+        let (name, epoch) = match step {
+            Step::Reserve => ("reserve", ""),
+            Step::Depart(epoch) => ("depart", epoch.as_str()),
+        };
+        invocation.arg(name).arg(interval_us(quota)).arg(quota.burst).arg(max_wait).arg(member).arg(epoch);
+        let call = invocation.invoke_async::<(i64, i64, String)>(&mut connection);
+        let (verdict, wait, epoch) = match tokio::time::timeout(RESPONSE_TIMEOUT * 2, call).await {
             Ok(answer) => answer?,
             Err(_) => return Err(std::io::Error::from(std::io::ErrorKind::TimedOut).into()),
         };
         let wait = Duration::from_micros(wait.max(0).unsigned_abs());
         Ok(match verdict {
             1 => Reply::Go,
-            2 => Reply::Wait(wait),
+            2 => Reply::Wait(wait, epoch),
             _ => Reply::Refused(wait),
         })
     }
@@ -233,14 +239,17 @@ impl RateLimiter for RedisLimiter {
                     return Err(self.unreachable(key, failure.as_ref()));
                 }
                 if !quiet.is_zero() {
+                    // A slot reserved before holding back is stale by then: departing on it
+                    // late, with every other held-back send, would be a burst.
                     tokio::time::sleep(quiet).await;
+                    step = Step::Reserve;
                 }
-                match self.call(key, &quota, step, left()).await {
+                match self.call(key, &quota, &step, left()).await {
                     Ok(Reply::Go) => return Ok(()),
-                    Ok(Reply::Wait(wait)) if wait > left() => return Err(rate_limited(key, wait)),
-                    Ok(Reply::Wait(wait)) => {
+                    Ok(Reply::Wait(wait, _)) if wait > left() => return Err(rate_limited(key, wait)),
+                    Ok(Reply::Wait(wait, epoch)) => {
                         tokio::time::sleep(wait).await;
-                        step = Step::Depart;
+                        step = Step::Depart(epoch);
                     }
                     Ok(Reply::Refused(wait)) => return Err(rate_limited(key, wait)),
                     Err(error) => match self.outage {
