@@ -258,11 +258,12 @@ pub struct TemplateDetail {
     pub components: Vec<TemplateComponent>,
 }
 
-/// One part of a template.
+/// One part of a template: as a template's detail reads it, and as a new or changed template
+/// writes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateComponent {
     /// `HEADER`, `BODY`, `FOOTER`, `BUTTONS`, `CAROUSEL` or `LIMITED_TIME_OFFER`.
     pub kind: String,
@@ -296,7 +297,7 @@ pub struct TemplateComponent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateButton {
     /// `PHONE_NUMBER`, `URL`, `QUICK_REPLY`, `COPY_CODE`, `ONE_TAP`, `ZERO_TAP`, `MPM`,
     /// `CATALOG` or `FLOW`.
