@@ -246,17 +246,6 @@ mod tests {
         }
     }
 
-    fn button(kind: &str, text: &str) -> TemplateButton {
-        TemplateButton {
-            kind: kind.into(),
-            text: Some(text.into()),
-            url: None,
-            url_type: None,
-            phone_number: None,
-            flow_id: None,
-        }
-    }
-
     #[test]
     fn a_template_is_described_fact_by_fact_then_part_by_part() {
         let detail = TemplateDetail {
@@ -281,13 +270,16 @@ mod tests {
                 TemplateComponent { text: Some("Hi $(name),\nyour code is $(code)".into()), ..component("BODY") },
                 TemplateComponent {
                     buttons: vec![
-                        button("QUICK_REPLY", "Stop"),
+                        TemplateButton::labelled("QUICK_REPLY", "Stop"),
                         TemplateButton {
                             url: Some("https://shop.example/$(code)".into()),
                             url_type: Some("dynamic".into()),
-                            ..button("URL", "Track")
+                            ..TemplateButton::labelled("URL", "Track")
                         },
-                        TemplateButton { phone_number: Some("+6591234567".into()), ..button("PHONE_NUMBER", "Call") },
+                        TemplateButton {
+                            phone_number: Some("+6591234567".into()),
+                            ..TemplateButton::labelled("PHONE_NUMBER", "Call")
+                        },
                     ],
                     ..component("BUTTONS")
                 },

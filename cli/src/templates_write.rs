@@ -103,29 +103,13 @@ impl ContentArgs {
         if let Some(path) = &self.components {
             return read_components(path);
         }
-        let text = |kind: &str, text: &str| TemplateComponent {
-            kind: kind.to_owned(),
-            format: (kind == "HEADER").then(|| "TEXT".to_owned()),
-            text: Some(text.to_owned()),
-            url: None,
-            caption: None,
-            file_name: None,
-            buttons: Vec::new(),
-        };
+        let text = TemplateComponent::text;
         let mut components: Vec<TemplateComponent> = self.header.iter().map(|header| text("HEADER", header)).collect();
         components.extend(self.body.iter().map(|body| text("BODY", body)));
         components.extend(self.footer.iter().map(|footer| text("FOOTER", footer)));
         if !self.quick_replies.is_empty() {
-            let reply = |label: &String| TemplateButton {
-                kind: "QUICK_REPLY".to_owned(),
-                text: Some(label.clone()),
-                url: None,
-                url_type: None,
-                phone_number: None,
-                flow_id: None,
-            };
-            let buttons = self.quick_replies.iter().map(reply).collect();
-            components.push(TemplateComponent { text: None, buttons, ..text("BUTTONS", "") });
+            let replies = self.quick_replies.iter().map(|label| TemplateButton::labelled("QUICK_REPLY", label));
+            components.push(TemplateComponent::buttons(replies.collect()));
         }
         Ok(components)
     }

@@ -13,13 +13,15 @@ use chatlane_core::{Client, ClientConfig, ClientOptions, ErrorCode, Message, Tem
 use chatlane_sandbox::faults::{Fault, FaultRule};
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
 
-/// A sandbox whose reviews take 300 ms (longer than the 200 ms between two paced detail reads).
+/// A sandbox whose reviews take 600 ms: longer than the 200 ms between two paced reads of one
+/// operation, twice over (the tests here share one pacing budget).
 async fn sandbox() -> Sandbox {
-    let config = SandboxConfig::parse(r#"{"templateReviewMs": 300}"#).unwrap();
+    let config = SandboxConfig::parse(r#"{"templateReviewMs": 600}"#).unwrap();
     Sandbox::start(config, SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap()
 }
 
-/// A client of `sandbox` that checks template sends against a cache kept a minute.
+/// A client of `sandbox` that checks template sends against a cache kept a minute; in a test
+/// binary of its own, so that its pacing budget is not shared with other tests' reads.
 fn client(sandbox: &Sandbox) -> Client {
     let options = ClientOptions {
         access_key_id: Some(DEFAULT_ACCESS_KEY_ID.into()),
@@ -32,35 +34,20 @@ fn client(sandbox: &Sandbox) -> Client {
     Client::new(ClientConfig::from_options(options).unwrap()).unwrap()
 }
 
-fn component(kind: &str, text: &str) -> TemplateComponent {
-    TemplateComponent {
-        kind: kind.into(),
-        format: (kind == "HEADER").then(|| "TEXT".to_owned()),
-        text: Some(text.into()),
-        url: None,
-        caption: None,
-        file_name: None,
-        buttons: Vec::new(),
-    }
-}
-
 fn order_update() -> NewTemplate {
     let track = TemplateButton {
-        kind: "URL".into(),
-        text: Some("Track".into()),
         url: Some("https://t.example/$(order)".into()),
         url_type: Some("dynamic".into()),
-        phone_number: None,
-        flow_id: None,
+        ..TemplateButton::labelled("URL", "Track")
     };
     NewTemplate {
         name: "order_update".into(),
         language: "en".into(),
         category: "UTILITY".into(),
         components: vec![
-            component("HEADER", "Order $(order)"),
-            component("BODY", "Hi $(name), order $(order) shipped."),
-            TemplateComponent { buttons: vec![track], text: None, ..component("BUTTONS", "") },
+            TemplateComponent::text("HEADER", "Order $(order)"),
+            TemplateComponent::text("BODY", "Hi $(name), order $(order) shipped."),
+            TemplateComponent::buttons(vec![track]),
         ],
         example: [("name", "Ada"), ("order", "42")].map(|(k, v)| (k.to_owned(), v.to_owned())).into(),
         template_type: None,
@@ -86,7 +73,7 @@ async fn a_template_is_created_reviewed_changed_and_deleted() {
     let not_yet = client.send(&send(&saved.code, &[("name", "Ada"), ("order", "42")])).await.unwrap_err();
     assert_eq!(not_yet.code(), ErrorCode::TemplateNotApproved);
 
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
     let detail = client.template(&TemplateRef::code(&saved.code, "en")).await.unwrap();
     assert!(detail.allow_send, "approved after its review: {detail:?}");
     assert_eq!(detail.components, order_update().components, "what was written is read back");
@@ -96,7 +83,7 @@ async fn a_template_is_created_reviewed_changed_and_deleted() {
         code: Some(saved.code.clone()),
         name: None,
         language: "en".into(),
-        components: vec![component("BODY", "Bye $(who)")],
+        components: vec![TemplateComponent::text("BODY", "Bye $(who)")],
         example: HashMap::from([("who".to_owned(), "Bo".to_owned())]),
         template_type: None,
         message_send_ttl_seconds: Some(600),
@@ -130,7 +117,7 @@ async fn refusals_are_typed_and_invalid_writes_are_never_sent() {
         (ErrorCode::InvalidParameter, Some("InvalidParameter.TemplateNameExist"))
     );
     let sent = sandbox.requests().len();
-    let numbered = NewTemplate { components: vec![component("BODY", "Hi {{1}}")], ..order_update() };
+    let numbered = NewTemplate { components: vec![TemplateComponent::text("BODY", "Hi {{1}}")], ..order_update() };
     let error = client.create_template(&numbered).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::InvalidParameter);
     assert!(error.message().starts_with("components[0].text: "), "{error}");

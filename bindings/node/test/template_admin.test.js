@@ -43,7 +43,7 @@ describe('template management', () => {
     sandbox = await startSandbox({
       accessKeyId: 'node-template-admin',
       accessKeySecret: 'node-template-admin-secret',
-      config: { templateReviewMs: 300 },
+      config: { templateReviewMs: 600 },
     })
     client = new Client(sandboxOptions(sandbox, { custSpaceId: 'cams-node-tmpl' }))
   })
@@ -56,7 +56,7 @@ describe('template management', () => {
     const [listed] = (await client.listTemplates({ code: saved.code })).templates
     assert.deepEqual([listed.auditStatus, listed.category], ['auditing', 'UTILITY'])
 
-    await sleep(350)
+    await sleep(700)
     const detail = await client.template({ code: saved.code, language: 'en' })
     assert.equal(detail.allowSend, true)
     assert.deepEqual(detail.components, ORDER_UPDATE.components, 'what was written is read back')

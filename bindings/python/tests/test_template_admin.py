@@ -26,9 +26,9 @@ EXAMPLE = {"name": "Ada", "order": "42"}
 
 @pytest.fixture
 def admin_sandbox(tmp_path: Path) -> Iterator[Sandbox]:
-    """A sandbox of its own whose reviews take 300 ms."""
+    """A sandbox of its own whose reviews take 600 ms."""
     path = tmp_path / "sandbox.json"
-    path.write_text(json.dumps({"templateReviewMs": 300}), encoding="utf-8")
+    path.write_text(json.dumps({"templateReviewMs": 600}), encoding="utf-8")
     key = uuid.uuid4().hex
     with running_sandbox(f"py-tmpl-{key}", f"py-tmpl-secret-{key}", config=path) as running:
         yield running

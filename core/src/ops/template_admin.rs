@@ -290,27 +290,11 @@ mod tests {
     use crate::ErrorCode;
 
     fn component(kind: &str, text: Option<&str>) -> TemplateComponent {
-        TemplateComponent {
-            kind: kind.into(),
-            format: None,
-            text: text.map(str::to_owned),
-            url: None,
-            caption: None,
-            file_name: None,
-            buttons: Vec::new(),
-        }
+        TemplateComponent { text: text.map(str::to_owned), ..TemplateComponent::text(kind, "") }
     }
 
     fn buttons(kinds: &[&str]) -> TemplateComponent {
-        let button = |kind: &&str| TemplateButton {
-            kind: (*kind).to_owned(),
-            text: Some("Go".into()),
-            url: None,
-            url_type: None,
-            phone_number: None,
-            flow_id: None,
-        };
-        TemplateComponent { buttons: kinds.iter().map(button).collect(), ..component("BUTTONS", None) }
+        TemplateComponent::buttons(kinds.iter().map(|kind| TemplateButton::labelled(*kind, "Go")).collect())
     }
 
     fn template(category: &str, components: Vec<TemplateComponent>) -> NewTemplate {

@@ -293,6 +293,21 @@ pub struct TemplateComponent {
     pub buttons: Vec<TemplateButton>,
 }
 
+impl TemplateComponent {
+    /// A component of kind `kind` (`HEADER`, `BODY`, `FOOTER`) with `text` and nothing else; a
+    /// `HEADER` is a `TEXT` one.
+    pub fn text(kind: impl Into<String>, text: impl Into<String>) -> Self {
+        let kind = kind.into();
+        let format = (kind == "HEADER").then(|| "TEXT".to_owned());
+        Self { kind, format, text: Some(text.into()), url: None, caption: None, file_name: None, buttons: Vec::new() }
+    }
+
+    /// A `BUTTONS` component holding `buttons`.
+    pub fn buttons(buttons: Vec<TemplateButton>) -> Self {
+        Self { text: None, buttons, ..Self::text("BUTTONS", "") }
+    }
+}
+
 /// One button of a template.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -322,6 +337,20 @@ pub struct TemplateButton {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub flow_id: Option<String>,
+}
+
+impl TemplateButton {
+    /// A button of kind `kind` (`QUICK_REPLY`, `URL`, …) labelled `text`, and nothing else.
+    pub fn labelled(kind: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            text: Some(text.into()),
+            url: None,
+            url_type: None,
+            phone_number: None,
+            flow_id: None,
+        }
+    }
 }
 
 #[cfg(test)]

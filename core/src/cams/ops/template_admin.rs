@@ -188,15 +188,7 @@ mod tests {
     use super::*;
 
     fn body(text: &str) -> TemplateComponent {
-        TemplateComponent {
-            kind: "BODY".into(),
-            format: None,
-            text: Some(text.into()),
-            url: None,
-            caption: None,
-            file_name: None,
-            buttons: Vec::new(),
-        }
+        TemplateComponent::text("BODY", text)
     }
 
     fn new_template(components: Vec<TemplateComponent>) -> NewTemplate {
@@ -219,14 +211,11 @@ mod tests {
     #[test]
     fn a_new_template_goes_with_its_components_in_the_sdk_order() {
         let button = TemplateButton {
-            kind: "URL".into(),
-            text: Some("Track".into()),
             url: Some("https://t.example/$(order)".into()),
             url_type: Some("dynamic".into()),
-            phone_number: None,
-            flow_id: None,
+            ..TemplateButton::labelled("URL", "Track")
         };
-        let buttons = TemplateComponent { kind: "BUTTONS".into(), text: None, buttons: vec![button], ..body("") };
+        let buttons = TemplateComponent::buttons(vec![button]);
         let template = NewTemplate {
             example: [("order", "42"), ("name", "Ada")].map(|(k, v)| (k.to_owned(), v.to_owned())).into(),
             message_send_ttl_seconds: Some(600),

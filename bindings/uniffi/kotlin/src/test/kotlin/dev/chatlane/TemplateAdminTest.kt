@@ -22,7 +22,7 @@ import kotlin.test.assertTrue
 
 /**
  * Template management through the generated Kotlin API against a sandbox whose reviews take
- * 300 ms: a template created, listed in review then approved, changed and deleted; refusals
+ * 600 ms: a template created, listed in review then approved, changed and deleted; refusals
  * before anything is sent; typed errors; and a write whose answer is lost is not made again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -34,7 +34,7 @@ class TemplateAdminTest {
 
     @BeforeAll
     fun start() {
-        sandbox = Sandbox.start(keyId, """{"templateReviewMs": 300}""")
+        sandbox = Sandbox.start(keyId, """{"templateReviewMs": 600}""")
         client = Client(ClientOptions(credentials = Credentials(keyId, SANDBOX_KEY_SECRET), endpoint = sandbox.endpoint, custSpaceId = "cams-kt-tmpl"))
     }
 
@@ -64,7 +64,7 @@ class TemplateAdminTest {
         val listed = client.listTemplates(TemplateQuery(code = saved.code)).templates.single()
         assertEquals(listOf("auditing", "UTILITY"), listOf(listed.auditStatus, listed.category))
 
-        delay(350)
+        delay(700)
         val detail = client.template(TemplateRef(code = saved.code, language = "en"))
         assertTrue(detail.allowSend, "approved after its review")
         assertEquals(components, detail.components, "what was written is read back")
