@@ -18,11 +18,15 @@ import type {
   HistoryRecord,
   MassMessage,
   Message,
+  NewTemplate,
   PhoneNumber,
   PhoneNumberQuery,
   ProviderKind,
+  SavedTemplate,
   SignatureMatch,
+  TemplateDeletion,
   TemplateDetail,
+  TemplateEdit,
   TemplatePage,
   TemplateQuery,
   TemplateRef,
@@ -420,6 +424,29 @@ export declare class Client {
    */
   template(template: TemplateRef, options?: CallOptions): Promise<TemplateDetail>
   /**
+   * Submits a template for review (`CreateChatappTemplate`): resolves with its code and name;
+   * it is `'auditing'` until reviewed. Checked before anything is sent: a `BODY` (and at most
+   * one `HEADER`, `FOOTER`, `BUTTONS`), variables written `$(name)`, the documented button
+   * counts and lengths; a refusal is an {@link InvalidParameterError} naming the field (e.g.
+   * `'components[0].text: …'`), as is a name already taken in that language (its
+   * `platformCode` `'InvalidParameter.TemplateNameExist'`). A write: an attempt that may have
+   * arrived is never repeated (a lost answer rejects with an {@link OutcomeUnknownError}: list
+   * the templates to see whether it took). Otherwise rejects as {@link Client.listMessages}.
+   */
+  createTemplate(template: NewTemplate, options?: CallOptions): Promise<SavedTemplate>
+  /**
+   * Replaces a template's components in one language and submits it for review again
+   * (`ModifyChatappTemplate`), checked and written as {@link Client.createTemplate}. Rejects
+   * with a {@link TemplateError} (`'TemplateNotFound'`) for an unknown template.
+   */
+  modifyTemplate(edit: TemplateEdit, options?: CallOptions): Promise<SavedTemplate>
+  /**
+   * Deletes a template by `code` or `name`, in `language` or in every language
+   * (`DeleteChatappTemplate`), written as {@link Client.createTemplate}. Rejects with a
+   * {@link TemplateError} (`'TemplateNotFound'`) for an unknown template.
+   */
+  deleteTemplate(deletion: TemplateDeletion, options?: CallOptions): Promise<void>
+  /**
    * The channel's business numbers with their status, quality rating and messaging tier
    * (`QueryChatappPhoneNumbers`); the client's `custSpaceId` by default. Rejects as
    * {@link Client.listMessages}.
@@ -562,9 +589,11 @@ export declare function metaBody(message: Message, taskId?: string | null): Reco
 
 /**
  * The CAMS wire parameters of an operation beyond sending (`'ListChatappMessage'`,
- * `'ListChatappTemplate'`, `'GetChatappTemplateDetail'` or `'QueryChatappPhoneNumbers'`) for
- * its query in the core's JSON shape ({@link HistoryQuery}, {@link TemplateQuery},
- * {@link TemplateRef}, {@link PhoneNumberQuery}), with `clientCustSpaceId` as the
+ * `'ListChatappTemplate'`, `'GetChatappTemplateDetail'`, `'QueryChatappPhoneNumbers'`,
+ * `'CreateChatappTemplate'`, `'ModifyChatappTemplate'` or `'DeleteChatappTemplate'`) for its
+ * query in the core's JSON shape ({@link HistoryQuery}, {@link TemplateQuery},
+ * {@link TemplateRef}, {@link PhoneNumberQuery}, {@link NewTemplate}, {@link TemplateEdit},
+ * {@link TemplateDeletion}), with `clientCustSpaceId` as the
  * `CustSpaceId` of a query that sets none, as a client's calls map them. Pure: nothing is sent.
  * @throws {InvalidParameterError} for a query the core refuses; its message starts with the
  *   field, e.g. `'page: …'`.

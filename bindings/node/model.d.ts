@@ -1526,7 +1526,10 @@ export interface TemplateDetail {
   components?: TemplateComponent[]
 }
 
-/** One part of a template. */
+/**
+ * One part of a template: as a template's detail reads it, and as a new or changed template
+ * writes it.
+ */
 export interface TemplateComponent {
   /** `HEADER`, `BODY`, `FOOTER`, `BUTTONS`, `CAROUSEL` or `LIMITED_TIME_OFFER`. */
   kind: string
@@ -1561,6 +1564,78 @@ export interface TemplateButton {
   phoneNumber?: string
   /** A flow button's flow. */
   flowId?: string
+}
+
+/** A template to submit for review. JSON keys are camelCase. */
+export interface NewTemplate {
+  /** Its name; a name that exists in another language adds this language to it. */
+  name: string
+  /** Its language (e.g. `en`). */
+  language: string
+  /** `UTILITY`, `MARKETING` or `AUTHENTICATION`. */
+  category: string
+  /**
+   * Its header, body (required), footer and buttons, each at most once. CAMS names
+   * variables `$(name)`; an `AUTHENTICATION` template has no header, and its body and
+   * footer no text (the provider writes them).
+   */
+  components: TemplateComponent[]
+  /** An example value of each variable, by name, for the review. */
+  example?: Record<string, string>
+  /** `WHATSAPP` (when unset) or `VIBER`. */
+  templateType?: string
+  /**
+   * How long a send of it may wait for delivery, in seconds: 30–900 for `AUTHENTICATION`,
+   * 30–43,200 for `UTILITY`.
+   */
+  messageSendTtlSeconds?: number
+  /** The channel instance (`CustSpaceId`); the client's when unset. */
+  custSpaceId?: string
+}
+
+/** A template's components changed: it goes back to review. JSON keys are camelCase. */
+export interface TemplateEdit {
+  /** The template's code (or give `name`). */
+  code?: string
+  /** The template's name (or give `code`). */
+  name?: string
+  /** The language whose components change. */
+  language: string
+  /** Its new components, all of them, as [`NewTemplate::components`]. */
+  components: TemplateComponent[]
+  /** An example value of each variable, by name. */
+  example?: Record<string, string>
+  /** Its kind: only `WHATSAPP` templates can be changed. */
+  templateType?: string
+  /** How long a send of it may wait for delivery, in seconds (30–43,200). */
+  messageSendTtlSeconds?: number
+  /** The channel instance (`CustSpaceId`); the client's when unset. */
+  custSpaceId?: string
+}
+
+/**
+ * Which template to delete: by code or name, in one language or in every one. JSON keys are
+ * camelCase.
+ */
+export interface TemplateDeletion {
+  /** Its code (or give `name`). */
+  code?: string
+  /** Its name (or give `code`). */
+  name?: string
+  /** The one language to delete; every language of the template when unset. */
+  language?: string
+  /** `WHATSAPP` (when unset) or `VIBER`. */
+  templateType?: string
+  /** The channel instance (`CustSpaceId`); the client's when unset. */
+  custSpaceId?: string
+}
+
+/** A template the provider took for review: what a send or a detail names it by. */
+export interface SavedTemplate {
+  /** Its code (shared by its languages). */
+  code: string
+  /** Its name. */
+  name: string
 }
 
 /** Which numbers to list. JSON keys are camelCase. */

@@ -14,6 +14,7 @@ mod results;
 mod sandbox_cmd;
 mod send_cmd;
 mod templates_cmd;
+mod templates_write;
 mod webhook_cmd;
 
 use std::process::ExitCode;
@@ -47,7 +48,7 @@ enum Command {
     /// recorded so redeliveries are recognised.
     #[command(after_help = webhook_cmd::EXAMPLES)]
     Webhook(Box<webhook_cmd::WebhookArgs>),
-    /// List the account's message templates, or read one in full.
+    /// List the account's message templates, read one in full, create, modify or delete one.
     #[command(after_help = templates_cmd::EXAMPLES)]
     Templates(templates_cmd::TemplatesArgs),
     /// A business number's message history: what it sent and received, and where each

@@ -1,4 +1,5 @@
-//! `chatlane templates`: the account's message templates, listed (every page) or read in full.
+//! `chatlane templates`: the account's message templates, listed (every page) or read in full;
+//! created, modified and deleted in `templates_write.rs`.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -8,6 +9,7 @@ use clap::{Args, Subcommand};
 
 use crate::connection::ConnectionArgs;
 use crate::listing::{Failure, Listing, cell, finish};
+use crate::templates_write::{self, CreateArgs, DeleteArgs, ModifyArgs};
 
 /// Examples shown by `chatlane templates --help`.
 pub const EXAMPLES: &str = "\
@@ -16,10 +18,18 @@ Examples:
   chatlane templates list --status pass --language en --json
   chatlane templates show 744c4b5c79c94324 --language en
   chatlane templates list --sandbox --sandbox-config sandbox.json
+  chatlane templates create order_update --language en --category UTILITY \
+      --header 'Order $(order)' --body 'Hi $(name), order $(order) shipped.' \
+      --quick-reply Thanks --example name=Ada --example order=42
+  chatlane templates create promo --language en --category MARKETING --components promo.json --json
+  chatlane templates modify 744c4b5c79c94324 --language en --body 'Hi $(name), order $(order) is on its way.'
+  chatlane templates delete 744c4b5c79c94324 --language en      # every language without --language
 
 Credentials and endpoint as for `chatlane send`; the channel instance (CustSpaceId) from
 --cust-space-id or CHATLANE_CUST_SPACE_ID. --json prints the model's camelCase records
-(TemplateSummary one per line, TemplateDetail) as in schema/chatlane.schema.json.";
+(TemplateSummary one per line, TemplateDetail, SavedTemplate) as in schema/chatlane.schema.json.
+A created or modified template is in review (auditing) until approved; --components takes a
+JSON array of TemplateComponent (as `templates show --json` prints them, - for stdin).";
 
 /// Options of `chatlane templates`.
 #[derive(Debug, Args)]
@@ -37,6 +47,15 @@ enum Action {
     /// One template in full: components, buttons, quality, whether it may be sent.
     #[command(after_help = EXAMPLES)]
     Show(Box<ShowArgs>),
+    /// Submit a new template (or a new language of one) for review.
+    #[command(after_help = EXAMPLES)]
+    Create(Box<CreateArgs>),
+    /// Replace a template's components in one language and submit it for review again.
+    #[command(after_help = EXAMPLES)]
+    Modify(Box<ModifyArgs>),
+    /// Delete a template, in one language or in every one.
+    #[command(after_help = EXAMPLES)]
+    Delete(Box<DeleteArgs>),
 }
 
 /// Options of `chatlane templates list`.
@@ -90,6 +109,9 @@ pub async fn run(args: TemplatesArgs) -> ExitCode {
     finish(match args.action {
         Action::List(args) => list(*args).await,
         Action::Show(args) => show(*args).await,
+        Action::Create(args) => templates_write::create(*args).await,
+        Action::Modify(args) => templates_write::modify(*args).await,
+        Action::Delete(args) => templates_write::delete(*args).await,
     })
 }
 
@@ -224,17 +246,6 @@ mod tests {
         }
     }
 
-    fn button(kind: &str, text: &str) -> TemplateButton {
-        TemplateButton {
-            kind: kind.into(),
-            text: Some(text.into()),
-            url: None,
-            url_type: None,
-            phone_number: None,
-            flow_id: None,
-        }
-    }
-
     #[test]
     fn a_template_is_described_fact_by_fact_then_part_by_part() {
         let detail = TemplateDetail {
@@ -259,13 +270,16 @@ mod tests {
                 TemplateComponent { text: Some("Hi $(name),\nyour code is $(code)".into()), ..component("BODY") },
                 TemplateComponent {
                     buttons: vec![
-                        button("QUICK_REPLY", "Stop"),
+                        TemplateButton::labelled("QUICK_REPLY", "Stop"),
                         TemplateButton {
                             url: Some("https://shop.example/$(code)".into()),
                             url_type: Some("dynamic".into()),
-                            ..button("URL", "Track")
+                            ..TemplateButton::labelled("URL", "Track")
                         },
-                        TemplateButton { phone_number: Some("+6591234567".into()), ..button("PHONE_NUMBER", "Call") },
+                        TemplateButton {
+                            phone_number: Some("+6591234567".into()),
+                            ..TemplateButton::labelled("PHONE_NUMBER", "Call")
+                        },
                     ],
                     ..component("BUTTONS")
                 },

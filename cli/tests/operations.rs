@@ -1,7 +1,7 @@
 //! `chatlane templates`, `messages` and `numbers` as a user runs them, against a sandbox
 //! started in-process (reached with `--endpoint` and the keys in the environment) or the
 //! embedded one (`--sandbox --sandbox-config`): every page walked, tables and JSON lines,
-//! typed errors and usage errors.
+//! templates created, modified and deleted, typed errors and usage errors.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -136,6 +136,7 @@ async fn templates_show_tells_the_detail_and_an_unknown_one_is_template_not_foun
          language: en\n\
          status:   pass (may be sent)\n\
          category: UTILITY\n\
+         type:     WHATSAPP\n\
          quality:  GREEN\n\
          example:  name=<name> order=<order>\n\
          components:\n  \
@@ -159,6 +160,95 @@ async fn templates_show_tells_the_detail_and_an_unknown_one_is_template_not_foun
     assert_eq!(missing.code, Some(1), "{}", missing.stderr);
     assert!(missing.stdout.is_empty());
     assert!(missing.stderr.contains("error [TemplateNotFound / template]: "), "{}", missing.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn templates_create_modify_and_delete() {
+    let sandbox = sandbox(json!([BUSINESS])).await;
+    let create = [
+        "templates",
+        "create",
+        "order_shipped",
+        "--language",
+        "en",
+        "--category",
+        "UTILITY",
+        "--header",
+        "Order $(order)",
+        "--body",
+        "Hi $(name), order $(order) shipped.",
+        "--footer",
+        "Thanks",
+        "--quick-reply",
+        "Stop",
+        "--example",
+        "name=Ada",
+        "--example",
+        "order=42",
+        "--json",
+    ];
+    let saved = chatlane(Some(&sandbox), &create).await.json_lines().remove(0);
+    let code = saved["code"].as_str().unwrap().to_owned();
+    assert_eq!(saved["name"], "order_shipped");
+    let listed = chatlane(Some(&sandbox), &["templates", "list", "--code", &code, "--json"]).await.json_lines();
+    assert_eq!((listed.len(), listed[0]["auditStatus"].as_str()), (1, Some("auditing")));
+    let shown = chatlane(Some(&sandbox), &["templates", "show", &code, "--language", "en", "--json"]).await;
+    let detail = &shown.json_lines()[0];
+    let kinds: Vec<_> = detail["components"].as_array().unwrap().iter().map(|c| c["kind"].clone()).collect();
+    assert_eq!(kinds, ["HEADER", "BODY", "FOOTER", "BUTTONS"]);
+    assert_eq!(detail["example"], json!({"name": "Ada", "order": "42"}));
+
+    let file = std::env::temp_dir().join(format!("chatlane-components-{code}.json"));
+    std::fs::write(&file, r#"[{"kind": "BODY", "text": "Bye $(who)"}]"#).unwrap();
+    let file = file.to_str().unwrap();
+    let modify = ["templates", "modify", &code, "--language", "en", "--components", file, "--ttl", "600"];
+    let modified = chatlane(Some(&sandbox), &modify).await;
+    assert_eq!(modified.ok(), format!("modified template order_shipped (code {code}): in review until approved\n"));
+    let detail = chatlane(Some(&sandbox), &["templates", "show", &code, "--language", "en", "--json"]).await;
+    let detail = &detail.json_lines()[0];
+    assert_eq!(
+        (&detail["components"], &detail["messageSendTtlSeconds"]),
+        (&json!([{"kind": "BODY", "text": "Bye $(who)"}]), &json!(600))
+    );
+
+    let deleted = chatlane(Some(&sandbox), &["templates", "delete", &code]).await;
+    assert_eq!(deleted.ok(), format!("deleted template {code} in every language\n"));
+    let gone = chatlane(Some(&sandbox), &["templates", "delete", &code, "--language", "en"]).await;
+    assert_eq!(gone.code, Some(1));
+    assert!(gone.stderr.contains("error [TemplateNotFound / template]: DelError.TemplateNotExist"), "{}", gone.stderr);
+    assert_eq!(requests(&sandbox, "DeleteChatappTemplate"), 1);
+
+    let numbered = ["templates", "create", "n", "--language", "en", "--category", "UTILITY", "--body", "Hi {{1}}"];
+    let refused = chatlane(Some(&sandbox), &numbered).await;
+    assert_eq!(refused.code, Some(1));
+    assert!(
+        refused.stderr.contains("error [InvalidParameter / invalid_parameter]: components[0].text: "),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(sandbox.requests().iter().filter(|r| r.action == "CreateChatappTemplate").count(), 1, "only the first");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn templates_writes_with_the_embedded_sandbox_and_usage_errors() {
+    let create = ["templates", "create", "hello", "--language", "en", "--category", "MARKETING", "--body", "Hi"];
+    let created = chatlane(None, &[&create[..], &["--sandbox"]].concat()).await;
+    assert!(created.ok().starts_with("created template hello (code "), "{}", created.stdout);
+    let unknown = chatlane(None, &["templates", "delete", "744c", "--sandbox"]).await;
+    assert_eq!(unknown.code, Some(1));
+    assert!(unknown.stderr.contains("error [TemplateNotFound / template]: "), "{}", unknown.stderr);
+    for wrong in [
+        &["templates", "create", "n", "--language", "en", "--body", "Hi"][..],
+        &["templates", "create", "n", "--language", "en", "--category", "PROMO", "--body", "Hi"],
+        &["templates", "create", "n", "--language", "en", "--category", "UTILITY"],
+        &["templates", "modify", "C", "--language", "en", "--body", "Hi", "--components", "c.json"],
+        &["templates", "modify", "C", "--language", "en", "--body", "Hi", "--example", "name"],
+        &["templates", "delete", "C", "--type", "SMS"],
+    ] {
+        let refused = chatlane(None, wrong).await;
+        assert_eq!(refused.code, Some(2), "{wrong:?}: {}", refused.stderr);
+        assert!(refused.stderr.starts_with("error: ") && refused.stdout.is_empty(), "{wrong:?}: {}", refused.stderr);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

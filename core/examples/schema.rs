@@ -10,8 +10,8 @@
 
 use chatlane_core::events::{CamsPushKind, Event, SignatureMatch};
 use chatlane_core::ops::{
-    HistoryPage, HistoryQuery, PhoneNumber, PhoneNumberQuery, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef,
-    UploadedMedia,
+    HistoryPage, HistoryQuery, NewTemplate, PhoneNumber, PhoneNumberQuery, SavedTemplate, TemplateDeletion,
+    TemplateDetail, TemplateEdit, TemplatePage, TemplateQuery, TemplateRef, UploadedMedia,
 };
 use chatlane_core::{MassMessage, Message};
 use schemars::generate::SchemaSettings;
@@ -29,6 +29,10 @@ fn main() {
     generator.subschema_for::<TemplatePage>();
     generator.subschema_for::<TemplateRef>();
     generator.subschema_for::<TemplateDetail>();
+    generator.subschema_for::<NewTemplate>();
+    generator.subschema_for::<TemplateEdit>();
+    generator.subschema_for::<TemplateDeletion>();
+    generator.subschema_for::<SavedTemplate>();
     generator.subschema_for::<PhoneNumberQuery>();
     generator.subschema_for::<PhoneNumber>();
     // `MediaUpload` is left out: its bytes would be a JSON array of numbers, where Python and

@@ -24,6 +24,12 @@ pub enum Operation {
     /// Meta's Graph API: read the WhatsApp Business Account's message templates
     /// (`GET /{version}/{waba-id}/message_templates`, `GET /{version}/{template-id}`).
     WhatsappTemplates,
+    /// CAMS: submit a new template (or a new language of one) for review.
+    CreateChatappTemplate,
+    /// CAMS: change a template's components and submit it for review again.
+    ModifyChatappTemplate,
+    /// CAMS: delete a template, in one language or in all.
+    DeleteChatappTemplate,
 }
 
 impl Operation {
@@ -31,7 +37,8 @@ impl Operation {
     /// per Meta business phone number (80/s until Meta upgrades the number).
     /// `ListChatappMessage` has no documented limit: [`crate::cams::unverified::LIST_MESSAGE_QPS`].
     /// Meta's template reads are paced per WhatsApp Business Account under its hourly budget:
-    /// [`crate::meta::unverified::TEMPLATE_READS`].
+    /// [`crate::meta::unverified::TEMPLATE_READS`]. Template management: 50 / 50 / 5 per second
+    /// (create / modify / delete).
     pub const fn default_quota(self) -> Quota {
         match self {
             Self::SendChatappMessage => Quota::per_second(250.0),
@@ -42,14 +49,21 @@ impl Operation {
             Self::QueryChatappPhoneNumbers => Quota::per_second(10.0),
             Self::GetChatappUploadAuthorization => Quota::per_second(5.0),
             Self::WhatsappTemplates => crate::meta::unverified::TEMPLATE_READS,
+            Self::CreateChatappTemplate | Self::ModifyChatappTemplate => Quota::per_second(50.0),
+            Self::DeleteChatappTemplate => Quota::per_second(5.0),
         }
     }
 
     /// Whether calling it twice changes nothing (a read): an answer lost on the way is then
-    /// asked again, where a send's is never repeated.
+    /// asked again, where a send's or a template write's is never repeated.
     pub const fn is_read(self) -> bool {
         match self {
-            Self::SendChatappMessage | Self::SendChatappMassMessage | Self::WhatsappMessages => false,
+            Self::SendChatappMessage
+            | Self::SendChatappMassMessage
+            | Self::WhatsappMessages
+            | Self::CreateChatappTemplate
+            | Self::ModifyChatappTemplate
+            | Self::DeleteChatappTemplate => false,
             Self::ListChatappTemplate
             | Self::GetChatappTemplateDetail
             | Self::ListChatappMessage
@@ -72,6 +86,9 @@ impl Operation {
             Self::QueryChatappPhoneNumbers => "QueryChatappPhoneNumbers",
             Self::GetChatappUploadAuthorization => "GetChatappUploadAuthorization",
             Self::WhatsappTemplates => "WhatsappTemplates",
+            Self::CreateChatappTemplate => "CreateChatappTemplate",
+            Self::ModifyChatappTemplate => "ModifyChatappTemplate",
+            Self::DeleteChatappTemplate => "DeleteChatappTemplate",
         }
     }
 }

@@ -7,6 +7,8 @@
 //! accepted. Once `custSpaces` or `templates` are configured (or a template is created at run
 //! time, [`crate::templates`]), sends are checked against them.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use crate::meta::config::MetaConfig;
@@ -208,6 +210,16 @@ pub struct TemplateDef {
     /// `Components`); when empty, the detail is built from `body` and `buttons`.
     #[serde(default)]
     pub components: Vec<serde_json::Value>,
+    /// `WHATSAPP` or `VIBER`.
+    #[serde(default = "whatsapp")]
+    pub template_type: String,
+    /// An example value of each variable (a created template's `Example`); when empty, the
+    /// detail makes one up per variable.
+    #[serde(default)]
+    pub example: BTreeMap<String, String>,
+    /// How long a send of it may wait for delivery, in seconds (`MessageSendTtlSeconds`).
+    #[serde(default)]
+    pub message_send_ttl_seconds: Option<u64>,
 }
 
 fn utility() -> String {
@@ -216,6 +228,10 @@ fn utility() -> String {
 
 fn pass() -> String {
     "pass".to_owned()
+}
+
+fn whatsapp() -> String {
+    "WHATSAPP".to_owned()
 }
 
 /// QPS limits per account and operation (spec §1).
@@ -228,11 +244,14 @@ pub struct Limits {
     /// `SendChatappMassMessage` requests per second.
     #[serde(default = "mass_limit")]
     pub mass_per_second: u32,
-    /// Requests per second of each template operation: `ListChatappTemplate`,
-    /// `GetChatappTemplateDetail`, `CreateChatappTemplate`, `ModifyChatappTemplate`,
-    /// `DeleteChatappTemplate`.
+    /// Requests per second of `ListChatappTemplate`, `GetChatappTemplateDetail` and
+    /// `DeleteChatappTemplate` each (default 5, documented).
     #[serde(default = "template_limit")]
     pub template_per_second: u32,
+    /// Requests per second of `CreateChatappTemplate` and `ModifyChatappTemplate` each
+    /// (default 50, documented).
+    #[serde(default = "template_write_limit")]
+    pub template_write_per_second: u32,
     /// `ListChatappMessage` requests per second (default 50: CAMS documents none, and
     /// chatlane paces it at 50, \[UNVERIFIED\]).
     #[serde(default = "history_limit")]
@@ -257,6 +276,10 @@ fn template_limit() -> u32 {
     5
 }
 
+fn template_write_limit() -> u32 {
+    50
+}
+
 fn history_limit() -> u32 {
     50
 }
@@ -275,6 +298,7 @@ impl Default for Limits {
             send_per_second: send_limit(),
             mass_per_second: mass_limit(),
             template_per_second: template_limit(),
+            template_write_per_second: template_write_limit(),
             history_per_second: history_limit(),
             numbers_per_second: numbers_limit(),
             upload_per_second: upload_limit(),
@@ -288,11 +312,10 @@ impl Limits {
         match action {
             "SendChatappMessage" => Some(self.send_per_second),
             "SendChatappMassMessage" => Some(self.mass_per_second),
-            "ListChatappTemplate"
-            | "GetChatappTemplateDetail"
-            | "CreateChatappTemplate"
-            | "ModifyChatappTemplate"
-            | "DeleteChatappTemplate" => Some(self.template_per_second),
+            "ListChatappTemplate" | "GetChatappTemplateDetail" | "DeleteChatappTemplate" => {
+                Some(self.template_per_second)
+            }
+            "CreateChatappTemplate" | "ModifyChatappTemplate" => Some(self.template_write_per_second),
             "ListChatappMessage" => Some(self.history_per_second),
             "QueryChatappPhoneNumbers" => Some(self.numbers_per_second),
             "GetChatappUploadAuthorization" => Some(self.upload_per_second),

@@ -88,6 +88,7 @@ pub fn list(catalog: &Catalog, params: &BTreeMap<String, String>) -> Result<Valu
         .iter()
         .filter(|t| filter("Code", &t.def.code) && filter("Name", &t.def.name) && filter("Language", &t.def.language))
         .filter(|t| filter("AuditStatus", &t.def.audit_status) && filter("Category", &t.def.category))
+        .filter(|t| filter("TemplateType", &t.def.template_type))
         .collect();
     let page: Vec<Value> = page
         .of(&matching)
@@ -95,7 +96,7 @@ pub fn list(catalog: &Catalog, params: &BTreeMap<String, String>) -> Result<Valu
             let def = &t.def;
             json!({
                 "TemplateCode": def.code, "TemplateName": def.name, "Language": def.language,
-                "AuditStatus": def.audit_status, "Category": def.category, "TemplateType": "WHATSAPP",
+                "AuditStatus": def.audit_status, "Category": def.category, "TemplateType": def.template_type,
                 "Reason": "", "LastUpdateTime": t.updated_ms,
             })
         })
@@ -118,17 +119,21 @@ pub fn detail(catalog: &Catalog, params: &BTreeMap<String, String>) -> Result<Va
             components.push(json!({ "Type": "BUTTONS", "Buttons": template.buttons }));
         }
     }
-    let example: serde_json::Map<String, Value> =
-        template.variables.iter().map(|v| (v.clone(), Value::String(format!("<{v}>")))).collect();
-    Ok(json!({
-        "Success": true,
-        "Data": {
-            "TemplateCode": template.code, "Name": template.name, "Language": template.language,
-            "Category": template.category, "AuditStatus": template.audit_status, "Reason": "",
-            "QualityScore": "GREEN", "AllowSend": template.audit_status == "pass",
-            "Components": components, "Example": example,
-        },
-    }))
+    let example: serde_json::Map<String, Value> = if template.example.is_empty() {
+        template.variables.iter().map(|v| (v.clone(), Value::String(format!("<{v}>")))).collect()
+    } else {
+        template.example.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect()
+    };
+    let mut data = json!({
+        "TemplateCode": template.code, "Name": template.name, "Language": template.language,
+        "Category": template.category, "AuditStatus": template.audit_status, "Reason": "",
+        "QualityScore": "GREEN", "AllowSend": template.audit_status == "pass",
+        "Components": components, "Example": example, "TemplateType": template.template_type,
+    });
+    if let Some(seconds) = template.message_send_ttl_seconds {
+        data["MessageSendTtlSeconds"] = json!(seconds);
+    }
+    Ok(json!({ "Success": true, "Data": data }))
 }
 
 #[cfg(test)]
@@ -208,10 +213,17 @@ mod tests {
         let approved =
             list(&catalog, &params(&[("Page", r#"{"Index":1,"Size":1}"#), ("AuditStatus", "pass")])).unwrap();
         assert_eq!(approved["ListTemplate"][0]["TemplateCode"], "C1");
+        assert_eq!(approved["ListTemplate"][0]["TemplateType"], "WHATSAPP");
+        let viber = list(&catalog, &params(&[("Page", r#"{"Index":1,"Size":10}"#), ("TemplateType", "VIBER")]));
+        assert_eq!(viber.unwrap()["Total"], 0);
         assert!(matches!(list(&catalog, &params(&[])), Err(Refusal::Business(PAGE_INVALID, _))));
         let detail = detail(&catalog, &params(&[("TemplateCode", "C1"), ("Language", "en")])).unwrap();
         assert_eq!(detail["Data"]["Components"][0]["Text"], "Hi $(name)");
         assert_eq!(detail["Data"]["AllowSend"], true);
+        assert_eq!(
+            (&detail["Data"]["TemplateType"], &detail["Data"]["Example"]["name"]),
+            (&json!("WHATSAPP"), &json!("<name>"))
+        );
         assert!(matches!(
             super::detail(&catalog, &params(&[("TemplateCode", "C1")])),
             Err(Refusal::Missing("Language"))

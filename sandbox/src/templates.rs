@@ -93,11 +93,14 @@ impl Catalog {
         self.checked = true;
     }
 
-    /// Removes the template with this code or name, in `language` or in every language;
-    /// how many were removed.
-    pub fn remove(&mut self, code: Option<&str>, name: Option<&str>, language: Option<&str>) -> usize {
+    /// Removes the template of kind `kind` (`WHATSAPP`, `VIBER`) with this code or name, in
+    /// `language` or in every language; how many were removed.
+    pub fn remove(&mut self, kind: &str, code: Option<&str>, name: Option<&str>, language: Option<&str>) -> usize {
         let before = self.templates.len();
-        self.templates.retain(|t| !(t.def.is(code, name) && language.is_none_or(|l| l == t.def.language)));
+        let matches = |t: &Template| {
+            t.def.template_type == kind && t.def.is(code, name) && language.is_none_or(|l| l == t.def.language)
+        };
+        self.templates.retain(|t| !matches(t));
         before - self.templates.len()
     }
 
@@ -153,9 +156,10 @@ mod tests {
         assert_eq!((status(&catalog, "en"), status(&catalog, "fr")), ("auditing".to_owned(), "pass".to_owned()));
         catalog.conclude_reviews(Instant::now() + Duration::from_secs(60));
         assert_eq!(status(&catalog, "en"), "pass");
-        assert_eq!(catalog.remove(None, Some("promo"), Some("fr")), 1);
-        assert_eq!(catalog.remove(Some("C2"), None, None), 1);
-        assert_eq!(catalog.remove(Some("C2"), None, None), 0);
+        assert_eq!(catalog.remove("VIBER", Some("C2"), None, None), 0, "another kind");
+        assert_eq!(catalog.remove("WHATSAPP", None, Some("promo"), Some("fr")), 1);
+        assert_eq!(catalog.remove("WHATSAPP", Some("C2"), None, None), 1);
+        assert_eq!(catalog.remove("WHATSAPP", Some("C2"), None, None), 0);
         assert!(catalog.is_checked(), "still checked once emptied");
     }
 }

@@ -6,12 +6,17 @@
 //! (`InvalidParameter.MessageInvalid` for `{{1}}` placeholders or a component without `Type`,
 //! `.HeaderMoreVarable`, `.FooterHaveVariable`, `.ButtonTextHaveVariable`, `.UrlMoreVarable`,
 //! `.TemplateNameExist`, `.TemplateTypeNotSupport`, `DelError.TemplateNotExist`); a body that
-//! is not a JSON array of components, or an unknown WhatsApp category, is
-//! `InvalidParameter.CreateError` [UNVERIFIED: which code CAMS gives there].
+//! is not a JSON array of components, an `Example` that is not a JSON object of strings, a
+//! `MessageSendTtlSeconds` that is not a number, or an unknown WhatsApp category, is
+//! `InvalidParameter.CreateError`, and a header in an `AUTHENTICATION` template (which the SDK
+//! documentation forbids) `InvalidParameter.HeaderTypeNotSupport` [UNVERIFIED: which codes
+//! CAMS gives there].
 //!
 //! A template's code is shared by its languages: creating a name that exists in another
 //! language adds that language under the same code. New codes are 18 digits, like CAMS's.
-//! Created and modified templates go (back) to `auditing` until reviewed.
+//! Created and modified templates go (back) to `auditing` until reviewed. A template keeps
+//! its `TemplateType`, `Example` and `MessageSendTtlSeconds` for the list and the detail; a
+//! deletion removes only templates of the `TemplateType` it names.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -48,6 +53,8 @@ pub fn create(templates: &Templates, params: &BTreeMap<String, String>) -> Resul
         return Err(business(CREATE_ERROR, format!("Category {category} is not a WhatsApp template category.")));
     }
     let components = read_components(components)?;
+    check_category(category, &components)?;
+    let (example, ttl) = (read_example(params)?, read_ttl(params)?);
     let mut catalog = templates.lock();
     if catalog.find(None, Some(name), language).is_some() {
         return Err(business("InvalidParameter.TemplateNameExist", format!("Template {name} exists in {language}.")));
@@ -63,13 +70,17 @@ pub fn create(templates: &Templates, params: &BTreeMap<String, String>) -> Resul
         buttons: Vec::new(),
         body: String::new(),
         components: Vec::new(),
+        template_type: kind.to_owned(),
+        example: example.unwrap_or_default(),
+        message_send_ttl_seconds: ttl,
     };
     catalog.add(Template::submitted(with_components(def, components), epoch_ms(), Instant::now() + templates.review()));
     Ok(json!({ "Success": true, "Data": { "TemplateCode": code, "TemplateName": name } }))
 }
 
 /// The body of a `ModifyChatappTemplate` answer: the template (by `TemplateCode` or
-/// `TemplateName`, in `Language`) gets the new `Components` and goes back to review.
+/// `TemplateName`, in `Language`) gets the new `Components` (and `Example` and
+/// `MessageSendTtlSeconds`, when given) and goes back to review.
 pub fn modify(templates: &Templates, params: &BTreeMap<String, String>) -> Result<Value, Refusal> {
     let get = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
     let (code, name) = (get("TemplateCode"), get("TemplateName"));
@@ -78,31 +89,56 @@ pub fn modify(templates: &Templates, params: &BTreeMap<String, String>) -> Resul
     }
     let [language, components] = send::required(params, ["Language", "Components"])?;
     let components = read_components(components)?;
+    let (example, ttl) = (read_example(params)?, read_ttl(params)?);
     let mut catalog = templates.lock();
     let template = catalog
         .find_mut(code, name, language)
         .ok_or_else(|| business(NOT_FOUND, format!("No template with this code or name in language {language}.")))?;
-    let def = with_components(template.def.clone(), components);
+    check_category(&template.def.category, &components)?;
+    let mut def = with_components(template.def.clone(), components);
+    def.example = example.unwrap_or(def.example);
+    def.message_send_ttl_seconds = ttl.or(def.message_send_ttl_seconds);
     *template = Template::submitted(def, epoch_ms(), Instant::now() + templates.review());
     let data = json!({ "TemplateCode": template.def.code, "TemplateName": template.def.name });
     Ok(json!({ "Success": true, "Data": data }))
 }
 
-/// The body of a `DeleteChatappTemplate` answer: the template (by `TemplateCode` or
-/// `TemplateName`) goes in `Language`, or in every language when none is given.
+/// The body of a `DeleteChatappTemplate` answer: the template of `TemplateType` (by
+/// `TemplateCode` or `TemplateName`) goes in `Language`, or in every language when none is
+/// given.
 pub fn delete(templates: &Templates, params: &BTreeMap<String, String>) -> Result<Value, Refusal> {
     let get = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
-    if get("TemplateType").is_none() {
-        return Err(Refusal::Missing("TemplateType"));
-    }
+    let [kind] = send::required(params, ["TemplateType"])?;
     let (code, name) = (get("TemplateCode"), get("TemplateName"));
     if code.is_none() && name.is_none() {
         return Err(Refusal::Missing("TemplateCode"));
     }
-    if templates.lock().remove(code, name, get("Language")) == 0 {
+    if templates.lock().remove(kind, code, name, get("Language")) == 0 {
         return Err(business(DELETE_NOT_FOUND, "The template to delete does not exist."));
     }
     Ok(json!({ "Success": true }))
+}
+
+/// An `AUTHENTICATION` template has no header (SDK documentation of `Components`).
+fn check_category(category: &str, components: &[Value]) -> Result<(), Refusal> {
+    if category == "AUTHENTICATION" && components.iter().any(|c| c["Type"] == "HEADER") {
+        return Err(business("InvalidParameter.HeaderTypeNotSupport", "An AUTHENTICATION template has no header."));
+    }
+    Ok(())
+}
+
+/// `Example`, a JSON object of strings, when given.
+fn read_example(params: &BTreeMap<String, String>) -> Result<Option<BTreeMap<String, String>>, Refusal> {
+    let Some(text) = params.get("Example").filter(|v| !v.is_empty()) else { return Ok(None) };
+    serde_json::from_str(text)
+        .map(Some)
+        .map_err(|_| business(CREATE_ERROR, "Example must be a JSON object of strings."))
+}
+
+/// `MessageSendTtlSeconds`, a whole number, when given.
+fn read_ttl(params: &BTreeMap<String, String>) -> Result<Option<u64>, Refusal> {
+    let Some(text) = params.get("MessageSendTtlSeconds").filter(|v| !v.is_empty()) else { return Ok(None) };
+    text.parse().map(Some).map_err(|_| business(CREATE_ERROR, "MessageSendTtlSeconds must be a whole number."))
 }
 
 /// `def` with these components: its body, buttons and variables read from them.
@@ -271,6 +307,35 @@ mod tests {
         };
         assert_eq!(kind("SMS", "UTILITY"), "InvalidParameter.TemplateTypeNotSupport");
         assert_eq!(kind("WHATSAPP", "PROMO"), CREATE_ERROR);
+        let auth = [("Name", "otp"), ("TemplateType", "WHATSAPP"), ("Category", "AUTHENTICATION")];
+        let header = r#"[{"Type":"HEADER","Format":"TEXT","Text":"Code"},{"Type":"BODY"}]"#;
+        let auth = |pairs: &[(&str, &str)]| outcome(create(&templates, &params(&[&auth[..], pairs].concat())));
+        assert_eq!(auth(&[("Language", "en"), ("Components", header)]), "InvalidParameter.HeaderTypeNotSupport");
+        let body = r#"[{"Type":"BODY"}]"#;
+        assert_eq!(auth(&[("Language", "en"), ("Components", body), ("Example", "[1]")]), CREATE_ERROR);
+        assert_eq!(auth(&[("Language", "en"), ("Components", body), ("MessageSendTtlSeconds", "ten")]), CREATE_ERROR);
+    }
+
+    #[test]
+    fn a_template_keeps_its_kind_example_and_ttl() {
+        let templates = Templates::new(&[], Duration::ZERO);
+        let given = [
+            ("Name", "promo"),
+            ("Language", "en"),
+            ("TemplateType", "VIBER"),
+            ("Category", "MARKETING"),
+            ("Components", r#"[{"Type":"BODY","Text":"Hi $(name)"}]"#),
+            ("Example", r#"{"name":"Ada"}"#),
+            ("MessageSendTtlSeconds", "600"),
+        ];
+        let code = create(&templates, &params(&given)).unwrap()["Data"]["TemplateCode"].as_str().unwrap().to_owned();
+        let def = templates.lock().find(Some(&code), None, "en").unwrap().def.clone();
+        assert_eq!(def.template_type, "VIBER");
+        assert_eq!(def.example.get("name").map(String::as_str), Some("Ada"));
+        assert_eq!(def.message_send_ttl_seconds, Some(600));
+        let whatsapp = params(&[("TemplateType", "WHATSAPP"), ("TemplateCode", &code)]);
+        assert_eq!(outcome(delete(&templates, &whatsapp)), DELETE_NOT_FOUND, "a deletion names the kind");
+        assert_eq!(outcome(delete(&templates, &params(&[("TemplateType", "VIBER"), ("TemplateName", "promo")]))), "OK");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The operations beyond sending: message history, templates and business phone numbers.
+//! The operations beyond sending: message history, templates (read and managed) and business
+//! phone numbers.
 //! Queries cross as JSON text (`JSON.stringify` of the query object) and are read by the
 //! core, so a wrong one fails with its `InvalidParameter` error naming the field; results
 //! cross back as their JSON text, which `index.js` parses into plain objects (the generated
@@ -15,7 +16,9 @@ use crate::completions::settled;
 use crate::{NativeCancellation, NativeClient, guarded, params_object, rethrowable, until_cancelled};
 
 /// The CAMS wire parameters of `operation` (`ListChatappMessage`, `ListChatappTemplate`,
-/// `GetChatappTemplateDetail` or `QueryChatappPhoneNumbers`) for `query` (its JSON text), with
+/// `GetChatappTemplateDetail`, `QueryChatappPhoneNumbers` or a template write:
+/// `CreateChatappTemplate`, `ModifyChatappTemplate`, `DeleteChatappTemplate`) for `query` (its
+/// JSON text), with
 /// `client_cust_space_id` as the `CustSpaceId` the query leaves unset: what the shared
 /// operation cases check. Throws a JS error carrying the core error's fields: an
 /// `InvalidParameter` for a query the core refuses, an `InvalidConfig` for another operation.
@@ -35,12 +38,14 @@ pub fn operation_params<'env>(
 
 #[napi]
 impl NativeClient {
-    /// Runs `operation` (`ListChatappMessage`, `ListChatappTemplate`, `GetChatappTemplateDetail`
-    /// or `QueryChatappPhoneNumbers`) with `query`, its query's JSON text, read by the core
-    /// (a wrong one rejects with its `InvalidParameter` error naming the field). Resolves with
-    /// the result's JSON text (a `HistoryPage`, `TemplatePage`, `TemplateDetail` or the
-    /// `PhoneNumber` array), or with `null` once `cancel` is cancelled; rejects with a JS error
-    /// carrying the core error's fields (an unknown template: `TemplateNotFound`).
+    /// Runs `operation` (`ListChatappMessage`, `ListChatappTemplate`, `GetChatappTemplateDetail`,
+    /// `QueryChatappPhoneNumbers`, `CreateChatappTemplate`, `ModifyChatappTemplate` or
+    /// `DeleteChatappTemplate`) with `query`, its query's JSON text, read by the core (a wrong
+    /// one rejects with its `InvalidParameter` error naming the field). Resolves with the
+    /// result's JSON text (a `HistoryPage`, `TemplatePage`, `TemplateDetail`, the `PhoneNumber`
+    /// array, a `SavedTemplate`, or `null` for a deletion), or with `null` once `cancel` is
+    /// cancelled; rejects with a JS error carrying the core error's fields (an unknown
+    /// template: `TemplateNotFound`).
     #[napi(
         ts_return_type = "Promise<string | null>",
         ts_args_type = "operation: string, query: string, cancel?: NativeCancellation | undefined | null"

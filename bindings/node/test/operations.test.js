@@ -38,10 +38,13 @@ describe('the shared operation cases', () => {
       }
     }
     const all = [
+      'CreateChatappTemplate',
+      'DeleteChatappTemplate',
       'GetChatappTemplateDetail',
       'GetChatappUploadAuthorization',
       'ListChatappMessage',
       'ListChatappTemplate',
+      'ModifyChatappTemplate',
       'QueryChatappPhoneNumbers',
     ]
     assert.deepEqual([...operations].sort(), all)

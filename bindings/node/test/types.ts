@@ -30,8 +30,12 @@ import type {
   HistoryPage,
   HistoryQuery,
   HistoryRecord,
+  NewTemplate,
   PhoneNumber,
+  SavedTemplate,
+  TemplateDeletion,
   TemplateDetail,
+  TemplateEdit,
   TemplatePage,
   TemplateQuery,
   TemplateRef,
@@ -382,6 +386,30 @@ export async function operations(client: Client, signal: AbortSignal): Promise<s
   return [...lines, ...absent, ...numbers.map((n) => n.qualityRating ?? n.phoneNumber), ...Object.keys(wire)]
 }
 
+/** Template management: create, change and delete. */
+export async function manageTemplates(client: Client, signal: AbortSignal): Promise<string> {
+  const template: NewTemplate = {
+    name: 'order_update',
+    language: 'en',
+    category: 'UTILITY',
+    components: [
+      { kind: 'BODY', text: 'Hi $(name)' },
+      { kind: 'BUTTONS', buttons: [{ kind: 'URL', text: 'Track', url: 'https://t.example/$(order)', urlType: 'dynamic' }] },
+    ],
+    example: { name: 'Ada' },
+  }
+  const saved: SavedTemplate = await client.createTemplate(template, { signal })
+  const edit: TemplateEdit = { code: saved.code, language: 'en', components: [{ kind: 'BODY', text: 'Bye' }] }
+  await client.modifyTemplate(edit)
+  const deletion: TemplateDeletion = { code: saved.code, language: 'en' }
+  const deleted: void = await client.deleteTemplate(deletion, { signal })
+  return `${saved.name} ${String(deleted)}`
+}
+
+// @ts-expect-error: a new template has a category
+new Client().createTemplate({ name: 'n', language: 'en', components: [{ kind: 'BODY' }] })
+// @ts-expect-error: a component has a kind
+new Client().modifyTemplate({ code: 'C', language: 'en', components: [{ text: 'Hi' }] })
 // @ts-expect-error: history is listed for a business number
 new Client().listMessages({ userNumber: to })
 // @ts-expect-error: a template is read in one language

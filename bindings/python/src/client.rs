@@ -401,9 +401,94 @@ impl Client {
         ops::delegate(slf, "ask_async", "phone_numbers", args, kwargs)
     }
 
-    /// Runs the CAMS query `operation` with `query`, its query's JSON text (as
-    /// `chatlane._ops` builds it), blocking this thread with the interpreter released:
-    /// the JSON text of the answer.
+    /// Submits a template for review (CAMS `CreateChatappTemplate`), a `SavedTemplate` (its
+    /// code and name), blocking like `list_messages`; never repeated once it may have arrived.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, name, *, language, category, components, example=None, template_type=None, \
+            message_send_ttl_seconds=None, cust_space_id=None)"
+    )]
+    fn create_template<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask", "create_template", args, kwargs)
+    }
+
+    /// `create_template` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, name, *, language, category, components, example=None, template_type=None, \
+            message_send_ttl_seconds=None, cust_space_id=None)"
+    )]
+    fn create_template_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask_async", "create_template", args, kwargs)
+    }
+
+    /// Replaces a template's components in one language and submits it for review again
+    /// (CAMS `ModifyChatappTemplate`), a `SavedTemplate`, blocking like `create_template`.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, code=None, *, language, components, name=None, example=None, template_type=None, \
+            message_send_ttl_seconds=None, cust_space_id=None)"
+    )]
+    fn modify_template<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask", "modify_template", args, kwargs)
+    }
+
+    /// `modify_template` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, code=None, *, language, components, name=None, example=None, template_type=None, \
+            message_send_ttl_seconds=None, cust_space_id=None)"
+    )]
+    fn modify_template_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask_async", "modify_template", args, kwargs)
+    }
+
+    /// Deletes a template, by `code` or `name`, in `language` or in every language (CAMS
+    /// `DeleteChatappTemplate`), blocking like `create_template`.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, code=None, *, name=None, language=None, template_type=None, cust_space_id=None)"
+    )]
+    fn delete_template<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask", "delete_template", args, kwargs)
+    }
+
+    /// `delete_template` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, code=None, *, name=None, language=None, template_type=None, cust_space_id=None)"
+    )]
+    fn delete_template_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask_async", "delete_template", args, kwargs)
+    }
+
+    /// Runs the CAMS query (or template write) `operation` with `query`, its query's JSON
+    /// text (as `chatlane._ops` builds it), blocking this thread with the interpreter
+    /// released: the JSON text of the answer.
     fn _ask(&self, py: Python<'_>, operation: &str, query: &str) -> PyResult<String> {
         guarded(py, || {
             let query = Query::from_json_text(operation, query).map_err(|e| errors::to_pyerr(py, &e))?;

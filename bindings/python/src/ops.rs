@@ -1,5 +1,6 @@
 //! The operations beyond sending (`Client.list_messages`, `iter_templates`, `template`,
-//! `phone_numbers`, their `_async` twins) and `chatlane.operation_params`.
+//! `phone_numbers`, `create_template`, `modify_template`, `delete_template`, their `_async`
+//! twins) and `chatlane.operation_params`.
 //!
 //! `chatlane/_ops.py` holds their Python surface: it reads the keyword arguments into the
 //! query's JSON shape (through the generated query classes), walks pages by `next_page`, and

@@ -41,6 +41,9 @@ QUERY_CLASSES: dict[str, Any] = {
     "ListChatappTemplate": chatlane.TemplateQuery,
     "GetChatappTemplateDetail": chatlane.TemplateRef,
     "QueryChatappPhoneNumbers": chatlane.PhoneNumberQuery,
+    "CreateChatappTemplate": chatlane.NewTemplate,
+    "ModifyChatappTemplate": chatlane.TemplateEdit,
+    "DeleteChatappTemplate": chatlane.TemplateDeletion,
 }
 # Operations whose query has no generated class (the upload authorization takes only a space).
 UNTYPED = {"GetChatappUploadAuthorization"}
@@ -58,7 +61,7 @@ CASES = load_cases()
 
 
 def test_the_cases_are_there() -> None:
-    assert len(CASES) >= 56, f"expected the shared operation cases in {CASES_DIR}"
+    assert len(CASES) >= 93, f"expected the shared operation cases in {CASES_DIR}"
     assert {case.values[0]["operation"] for case in CASES} == set(QUERY_CLASSES) | UNTYPED
 
 
@@ -98,6 +101,20 @@ def test_the_arguments_map_onto_the_query_shape() -> None:
     assert _ops.template("T1", language="en") == {"code": "T1", "language": "en"}
     assert _ops.list_templates(audit_status="pass", page=2) == {"auditStatus": "pass", "page": 2}
     assert _ops.phone_numbers(status="CONNECTED") == {"status": "CONNECTED"}
+    body = chatlane.TemplateComponent(kind="BODY", text="Hi $(name)")
+    assert _ops.create_template("n", language="en", category="UTILITY", components=[body], example={"name": "Ada"}) == {
+        "name": "n",
+        "language": "en",
+        "category": "UTILITY",
+        "components": [{"kind": "BODY", "text": "Hi $(name)"}],
+        "example": {"name": "Ada"},
+    }
+    assert _ops.modify_template(name="n", language="en", components=[{"kind": "BODY"}]) == {
+        "name": "n",
+        "language": "en",
+        "components": [{"kind": "BODY"}],
+    }
+    assert _ops.delete_template("C") == {"code": "C"}
 
 
 @pytest.mark.parametrize(
@@ -122,7 +139,8 @@ def test_each_operation_declares_the_arguments_it_reads() -> None:
     exactly the arguments `_ops` reads for it."""
     stub = next(n for n in ast.parse(STUB.read_text()).body if isinstance(n, ast.ClassDef) and n.name == "Client")
     methods = {n.name: n.args for n in stub.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    for name in ("list_messages", "list_templates", "template", "phone_numbers"):
+    operations = ("list_messages", "list_templates", "template", "phone_numbers")
+    for name in (*operations, "create_template", "modify_template", "delete_template"):
         read = list(inspect.signature(getattr(_ops, name)).parameters.values())
         expected = (
             [p.name for p in read if p.kind is p.POSITIONAL_OR_KEYWORD],

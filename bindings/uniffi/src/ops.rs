@@ -1,11 +1,12 @@
-//! The client's operations beyond sending: message history, templates and phone numbers,
-//! over the core's query and record types (UniFFI namespace `chatlane_model`), and the pure
-//! wire mapping the shared operation cases (`tests/operations/`) check.
+//! The client's operations beyond sending: message history, templates (read and managed) and
+//! phone numbers, over the core's query and record types (UniFFI namespace `chatlane_model`),
+//! and the pure wire mapping the shared operation cases (`tests/operations/`) check.
 
 use std::collections::HashMap;
 
 use chatlane_core::ops::{
-    HistoryPage, HistoryQuery, PhoneNumber, PhoneNumberQuery, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef,
+    HistoryPage, HistoryQuery, NewTemplate, PhoneNumber, PhoneNumberQuery, SavedTemplate, TemplateDeletion,
+    TemplateDetail, TemplateEdit, TemplatePage, TemplateQuery, TemplateRef,
 };
 use chatlane_core::runtime;
 
@@ -54,13 +55,46 @@ impl Client {
     }
 }
 
+/// Template management (CAMS only), run like the reads above but as writes: an attempt is
+/// repeated only when it provably had no effect (throttled, refused before processing, never
+/// connected); one whose answer is lost is `OutcomeUnknown` (list the templates to see whether
+/// it took). Each is checked before anything is sent: a refusal is `InvalidParameter` whose
+/// `detail` names the field (`"components[0].text: …"`).
+#[uniffi::export]
+impl Client {
+    /// Submits `template` for review (CAMS `CreateChatappTemplate`): its code and name; it is
+    /// `auditing` until reviewed. A name taken in that language is `InvalidParameter`
+    /// (`platformCode` `InvalidParameter.TemplateNameExist`).
+    pub async fn create_template(&self, template: NewTemplate) -> Result<SavedTemplate, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.create_template(&template).await }).await?)
+    }
+
+    /// Replaces a template's components in one language and submits it for review again
+    /// (CAMS `ModifyChatappTemplate`). An unknown template is `Template`, code
+    /// `TemplateNotFound`.
+    pub async fn modify_template(&self, edit: TemplateEdit) -> Result<SavedTemplate, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.modify_template(&edit).await }).await?)
+    }
+
+    /// Deletes a template, in one language or in every one (CAMS `DeleteChatappTemplate`). An
+    /// unknown template is `Template`, code `TemplateNotFound`.
+    pub async fn delete_template(&self, deletion: TemplateDeletion) -> Result<(), ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.delete_template(&deletion).await }).await?)
+    }
+}
+
 /// The CAMS wire parameters a call of `operation` (`ListChatappMessage`,
-/// `ListChatappTemplate`, `GetChatappTemplateDetail` or `QueryChatappPhoneNumbers`) sends
-/// for `queryJson`, its query in the JSON shape every language shares (`HistoryQuery`,
-/// `TemplateQuery`, `TemplateRef`, `PhoneNumberQuery`), with `clientCustSpaceId` as the
-/// client's default `CustSpaceId`; nothing is sent. A query of the wrong shape or one that
-/// cannot be asked is `InvalidParameter` (`detail` `"field: problem"`); an operation that
-/// is not one of the four, `Configuration` (code `InvalidConfig`).
+/// `ListChatappTemplate`, `GetChatappTemplateDetail`, `QueryChatappPhoneNumbers`,
+/// `CreateChatappTemplate`, `ModifyChatappTemplate` or `DeleteChatappTemplate`) sends for
+/// `queryJson`, its query in the JSON shape every language shares (`HistoryQuery`,
+/// `TemplateQuery`, `TemplateRef`, `PhoneNumberQuery`, `NewTemplate`, `TemplateEdit`,
+/// `TemplateDeletion`), with `clientCustSpaceId` as the client's default `CustSpaceId`;
+/// nothing is sent. A query of the wrong shape or one that cannot be asked is
+/// `InvalidParameter` (`detail` `"field: problem"`); another operation, `Configuration`
+/// (code `InvalidConfig`).
 #[uniffi::export(default(client_cust_space_id = None))]
 #[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
 pub fn operation_params(

@@ -1,12 +1,14 @@
 //! The async [`Client`]: one type for every provider, sending through the provider seam's
 //! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs` (Meta's
 //! templates in `meta_templates.rs`), media uploads in `media.rs`, its half of reconciling
-//! sends of unknown outcome in `reconcile.rs`, template-aware sending in `template_check.rs`.
+//! sends of unknown outcome in `reconcile.rs`, template-aware sending in `template_check.rs`,
+//! template management in `template_admin.rs`.
 
 mod media;
 mod meta_templates;
 mod ops;
 mod reconcile;
+mod template_admin;
 mod template_check;
 
 use std::sync::{Arc, OnceLock};

@@ -62,14 +62,18 @@ impl Client {
         cams::read_phone_numbers(&body)
     }
 
-    /// Runs `query` and answers with its result in JSON (the model's camelCase shape): how the
-    /// bindings that hand queries over as JSON ([`Query::from_json_text`]) get their answers.
+    /// Runs `query` and answers with its result in JSON (the model's camelCase shape; `null`
+    /// for a deletion): how the bindings that hand queries over as JSON
+    /// ([`Query::from_json_text`]) get their answers.
     pub async fn answer(&self, query: &Query) -> Result<String, Error> {
         let answer = match query {
             Query::History(query) => serde_json::to_string(&self.list_messages(query).await?),
             Query::Templates(query) => serde_json::to_string(&self.list_templates(query).await?),
             Query::Template(template) => serde_json::to_string(&self.template(template).await?),
             Query::Numbers(query) => serde_json::to_string(&self.phone_numbers(query).await?),
+            Query::CreateTemplate(template) => serde_json::to_string(&self.create_template(template).await?),
+            Query::ModifyTemplate(edit) => serde_json::to_string(&self.modify_template(edit).await?),
+            Query::DeleteTemplate(deletion) => serde_json::to_string(&self.delete_template(deletion).await?),
         };
         Ok(answer.expect("records serialise to JSON"))
     }

@@ -1,18 +1,20 @@
 //! Operations beyond sending, the same for every provider: what a caller asks (queries, in
 //! the model's camelCase JSON) and what comes back (typed records), so that a team needs no
-//! other SDK to list its templates, read its message history, see its numbers or upload
-//! media.
+//! other SDK to list and manage its templates, read its message history, see its numbers or
+//! upload media.
 //!
 //! Each provider maps these onto its own operations (CAMS: [`crate::cams::ops`]; Meta's
 //! templates: [`crate::meta::templates`]) and they run
 //! through the same pipeline as sends: pacing at each operation's documented limit, fresh
 //! authentication per attempt, typed errors, and retries of what provably had no effect —
-//! for reads, also of an answer lost on the way, since asking again changes nothing.
+//! for reads, also of an answer lost on the way, since asking again changes nothing (never for
+//! sends and template writes).
 
 mod history;
 mod media;
 mod numbers;
 mod query;
+mod template_admin;
 mod templates;
 
 pub use history::{Direction, HistoryPage, HistoryQuery, HistoryRecord};
@@ -21,6 +23,9 @@ pub use media::{MAX_MEDIA_BYTES, MediaUpload, OCTET_STREAM, UploadAuthorization,
 pub use numbers::{PhoneNumber, PhoneNumberQuery};
 pub use query::Query;
 pub(crate) use query::{json_text, read_query};
+pub use template_admin::{
+    NewTemplate, SavedTemplate, TEMPLATE_CATEGORIES, TEMPLATE_TYPES, TemplateDeletion, TemplateEdit,
+};
 pub use templates::{
     TemplateButton, TemplateComponent, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef, TemplateSummary,
 };

@@ -4,10 +4,10 @@
 
 use serde::de::DeserializeOwned;
 
-use super::{HistoryQuery, PhoneNumberQuery, TemplateQuery, TemplateRef};
+use super::{HistoryQuery, NewTemplate, PhoneNumberQuery, TemplateDeletion, TemplateEdit, TemplateQuery, TemplateRef};
 use crate::error::{Error, ErrorCode};
 
-/// A query of one of the operations a client answers with records.
+/// A query of one of the operations a client answers with records, or a template write.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Query {
     /// `ListChatappMessage`: one page of history.
@@ -18,6 +18,12 @@ pub enum Query {
     Template(TemplateRef),
     /// `QueryChatappPhoneNumbers`: the channel's numbers.
     Numbers(PhoneNumberQuery),
+    /// `CreateChatappTemplate`: a template submitted for review.
+    CreateTemplate(NewTemplate),
+    /// `ModifyChatappTemplate`: a template's components changed.
+    ModifyTemplate(TemplateEdit),
+    /// `DeleteChatappTemplate`: a template deleted.
+    DeleteTemplate(TemplateDeletion),
 }
 
 impl Query {
@@ -30,6 +36,9 @@ impl Query {
             "ListChatappTemplate" => Self::Templates(read_query(query)?),
             "GetChatappTemplateDetail" => Self::Template(read_query(query)?),
             "QueryChatappPhoneNumbers" => Self::Numbers(read_query(query)?),
+            "CreateChatappTemplate" => Self::CreateTemplate(read_query(query)?),
+            "ModifyChatappTemplate" => Self::ModifyTemplate(read_query(query)?),
+            "DeleteChatappTemplate" => Self::DeleteTemplate(read_query(query)?),
             other => {
                 let message = format!("{other:?} is not a CAMS query chatlane knows");
                 return Err(Error::new(ErrorCode::InvalidConfig, message));

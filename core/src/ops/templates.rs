@@ -258,11 +258,12 @@ pub struct TemplateDetail {
     pub components: Vec<TemplateComponent>,
 }
 
-/// One part of a template.
+/// One part of a template: as a template's detail reads it, and as a new or changed template
+/// writes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateComponent {
     /// `HEADER`, `BODY`, `FOOTER`, `BUTTONS`, `CAROUSEL` or `LIMITED_TIME_OFFER`.
     pub kind: String,
@@ -292,11 +293,26 @@ pub struct TemplateComponent {
     pub buttons: Vec<TemplateButton>,
 }
 
+impl TemplateComponent {
+    /// A component of kind `kind` (`HEADER`, `BODY`, `FOOTER`) with `text` and nothing else; a
+    /// `HEADER` is a `TEXT` one.
+    pub fn text(kind: impl Into<String>, text: impl Into<String>) -> Self {
+        let kind = kind.into();
+        let format = (kind == "HEADER").then(|| "TEXT".to_owned());
+        Self { kind, format, text: Some(text.into()), url: None, caption: None, file_name: None, buttons: Vec::new() }
+    }
+
+    /// A `BUTTONS` component holding `buttons`.
+    pub fn buttons(buttons: Vec<TemplateButton>) -> Self {
+        Self { text: None, buttons, ..Self::text("BUTTONS", "") }
+    }
+}
+
 /// One button of a template.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TemplateButton {
     /// `PHONE_NUMBER`, `URL`, `QUICK_REPLY`, `COPY_CODE`, `ONE_TAP`, `ZERO_TAP`, `MPM`,
     /// `CATALOG` or `FLOW`.
@@ -321,6 +337,20 @@ pub struct TemplateButton {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub flow_id: Option<String>,
+}
+
+impl TemplateButton {
+    /// A button of kind `kind` (`QUICK_REPLY`, `URL`, …) labelled `text`, and nothing else.
+    pub fn labelled(kind: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            kind: kind.into(),
+            text: Some(text.into()),
+            url: None,
+            url_type: None,
+            phone_number: None,
+            flow_id: None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -54,6 +54,14 @@ impl TemplateCache {
         *slot = Some(Slot { fetched: Instant::now(), detail: detail.clone() });
         Ok(detail)
     }
+
+    /// Drops what is kept of the template with code `code` or name `name`, in every language,
+    /// so that its next send fetches it again: after it was created, changed or deleted.
+    pub fn forget(&self, code: Option<&str>, name: Option<&str>) {
+        let is = |kept: &Option<String>, given: Option<&str>| given.is_some_and(|g| kept.as_deref() == Some(g));
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.retain(|template, _| !is(&template.code, code) && !is(&template.name, name));
+    }
 }
 
 #[cfg(test)]
@@ -100,6 +108,25 @@ mod tests {
         tokio::time::advance(Duration::from_secs(61)).await;
         cache.get(&c1, fetch("c1")).await.unwrap();
         assert_eq!(fetches.load(Ordering::SeqCst), 3, "fetched again after the ttl");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_forgotten_template_is_fetched_again_in_every_language() {
+        let cache = TemplateCache::new(Duration::from_secs(60));
+        let fetches = AtomicU32::new(0);
+        let fetch = || async {
+            fetches.fetch_add(1, Ordering::SeqCst);
+            Err(Error::new(ErrorCode::TemplateNotFound, "not yet"))
+        };
+        let by_name = TemplateRef { code: None, name: Some("order".into()), ..TemplateRef::code("", "fr") };
+        for template in [TemplateRef::code("c1", "en"), by_name.clone(), TemplateRef::code("c2", "en")] {
+            assert!(cache.get(&template, fetch).await.unwrap().is_none());
+        }
+        cache.forget(Some("c1"), Some("order"));
+        assert!(cache.get(&TemplateRef::code("c2", "en"), fetch).await.unwrap().is_none());
+        assert_eq!(fetches.load(Ordering::SeqCst), 3, "c2 is still kept");
+        assert!(cache.get(&TemplateRef::code("c1", "en"), || async { Ok(detail("c1")) }).await.unwrap().is_some());
+        assert!(cache.get(&by_name, || async { Ok(detail("c9")) }).await.unwrap().is_some());
     }
 
     #[tokio::test(start_paused = true)]

@@ -39,8 +39,9 @@ such sends through CAMS's history: one proven ``absent`` goes again, once, with
 
 Beyond sending (CAMS): ``Client.list_messages`` and ``iter_messages`` read a business number's
 message history (``HistoryRecord``), ``list_templates``, ``iter_templates`` and ``template`` the
-account's templates (``TemplateSummary``, ``TemplateDetail``), ``phone_numbers`` its numbers
-(``PhoneNumber``), each also as an ``_async`` coroutine or async generator;
+account's templates (``TemplateSummary``, ``TemplateDetail``), ``create_template``,
+``modify_template`` and ``delete_template`` manage them (``SavedTemplate``), ``phone_numbers``
+lists its numbers (``PhoneNumber``), each also as an ``_async`` coroutine or async generator;
 ``operation_params`` shows a query's wire parameters.
 """
 

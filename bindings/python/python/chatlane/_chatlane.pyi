@@ -12,7 +12,9 @@ from chatlane._model import (
     Message,
     PhoneNumber,
     ProviderKind,
+    SavedTemplate,
     SignatureMatch,
+    TemplateComponent,
     TemplateDetail,
     TemplatePage,
     TemplateSummary,
@@ -450,9 +452,96 @@ class Client:
         self, *, status: str | None = None, cust_space_id: str | None = None
     ) -> list[PhoneNumber]:
         """``phone_numbers`` as a coroutine (see ``list_messages_async``)."""
+    def create_template(
+        self,
+        name: str,
+        *,
+        language: str,
+        category: str,
+        components: Sequence[TemplateComponent | Mapping[str, Any]],
+        example: Mapping[str, str] | None = None,
+        template_type: str | None = None,
+        message_send_ttl_seconds: int | None = None,
+        cust_space_id: str | None = None,
+    ) -> SavedTemplate:
+        """Submits a template for review (CAMS ``CreateChatappTemplate``): its code and name. It
+        is ``auditing`` until reviewed. ``category``: ``"UTILITY"``, ``"MARKETING"`` or
+        ``"AUTHENTICATION"``; ``components``: ``TemplateComponent`` values (or their JSON shape),
+        a ``BODY`` and optionally a ``HEADER``, ``FOOTER`` and ``BUTTONS``, variables written
+        ``$(name)``; ``example``: a value per variable; ``template_type``: ``"WHATSAPP"``
+        (default) or ``"VIBER"``. Checked before anything is sent (``InvalidParameterError``
+        naming the field, e.g. ``components[0].text``); a name taken in that language raises
+        ``InvalidParameterError`` too (``platform_code`` ``InvalidParameter.TemplateNameExist``).
+        A write: an attempt that may have arrived is never repeated (a lost answer is an
+        ``OutcomeUnknownError``: list the templates to see whether it took)."""
+    async def create_template_async(
+        self,
+        name: str,
+        *,
+        language: str,
+        category: str,
+        components: Sequence[TemplateComponent | Mapping[str, Any]],
+        example: Mapping[str, str] | None = None,
+        template_type: str | None = None,
+        message_send_ttl_seconds: int | None = None,
+        cust_space_id: str | None = None,
+    ) -> SavedTemplate:
+        """``create_template`` as a coroutine (see ``list_messages_async``)."""
+    def modify_template(
+        self,
+        code: str | None = None,
+        *,
+        language: str,
+        components: Sequence[TemplateComponent | Mapping[str, Any]],
+        name: str | None = None,
+        example: Mapping[str, str] | None = None,
+        template_type: str | None = None,
+        message_send_ttl_seconds: int | None = None,
+        cust_space_id: str | None = None,
+    ) -> SavedTemplate:
+        """Replaces the components of the template with ``code`` (or ``name``) in ``language``
+        and submits it for review again (CAMS ``ModifyChatappTemplate``); checked and written
+        like ``create_template``. An unknown template raises ``TemplateError`` (code
+        ``TemplateNotFound``)."""
+    async def modify_template_async(
+        self,
+        code: str | None = None,
+        *,
+        language: str,
+        components: Sequence[TemplateComponent | Mapping[str, Any]],
+        name: str | None = None,
+        example: Mapping[str, str] | None = None,
+        template_type: str | None = None,
+        message_send_ttl_seconds: int | None = None,
+        cust_space_id: str | None = None,
+    ) -> SavedTemplate:
+        """``modify_template`` as a coroutine (see ``list_messages_async``)."""
+    def delete_template(
+        self,
+        code: str | None = None,
+        *,
+        name: str | None = None,
+        language: str | None = None,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+    ) -> None:
+        """Deletes the template with ``code`` (or ``name``) in ``language``, or in every language
+        when none is given (CAMS ``DeleteChatappTemplate``; ``template_type`` ``"WHATSAPP"`` by
+        default). An unknown template raises ``TemplateError`` (code ``TemplateNotFound``); a
+        write like ``create_template``."""
+    async def delete_template_async(
+        self,
+        code: str | None = None,
+        *,
+        name: str | None = None,
+        language: str | None = None,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+    ) -> None:
+        """``delete_template`` as a coroutine (see ``list_messages_async``)."""
     def _ask(self, operation: str, query: str) -> str:
-        """The JSON text of the answer to the CAMS query ``operation`` with the query's JSON
-        text (for ``chatlane._ops``)."""
+        """The JSON text of the answer to the CAMS query (or template write) ``operation`` with
+        the query's JSON text (for ``chatlane._ops``)."""
     def _ask_async(self, operation: str, query: str) -> Awaitable[str]:
         """``_ask`` as a coroutine."""
 

@@ -90,6 +90,7 @@ __all__ = [
     "MassMessage",
     "MediaLink",
     "Message",
+    "NewTemplate",
     "OrderItem",
     "Org",
     "OtherDeliveryStatus",
@@ -110,13 +111,16 @@ __all__ = [
     "Reply",
     "ReplyButton",
     "ReplyContext",
+    "SavedTemplate",
     "SignatureMatch",
     "StatusEvent",
     "Sticker",
     "Template",
     "TemplateButton",
     "TemplateComponent",
+    "TemplateDeletion",
     "TemplateDetail",
+    "TemplateEdit",
     "TemplatePage",
     "TemplateQuery",
     "TemplateRef",
@@ -5126,7 +5130,8 @@ class TemplateDetail(_Model):
 
 
 class TemplateComponent(_Model):
-    """One part of a template."""
+    """One part of a template: as a template's detail reads it, and as a new or changed template
+    writes it."""
 
     __slots__ = ("kind", "format", "text", "url", "caption", "file_name", "buttons")
     kind: str
@@ -5253,6 +5258,283 @@ class TemplateButton(_Model):
             phone_number=_optional(data, "phoneNumber", path, _str),
             flow_id=_optional(data, "flowId", path, _str),
         )
+
+
+class NewTemplate(_Model):
+    """A template to submit for review. JSON keys are camelCase."""
+
+    __slots__ = (
+        "name",
+        "language",
+        "category",
+        "components",
+        "example",
+        "template_type",
+        "message_send_ttl_seconds",
+        "cust_space_id",
+    )
+    name: str
+    """Its name; a name that exists in another language adds this language to it."""
+    language: str
+    """Its language (e.g. ``en``)."""
+    category: str
+    """``UTILITY``, ``MARKETING`` or ``AUTHENTICATION``."""
+    components: list[TemplateComponent]
+    """Its header, body (required), footer and buttons, each at most once. CAMS names
+    variables ``$(name)``; an ``AUTHENTICATION`` template has no header, and its body and
+    footer no text (the provider writes them)."""
+    example: dict[str, str]
+    """An example value of each variable, by name, for the review."""
+    template_type: str | None
+    """``WHATSAPP`` (when unset) or ``VIBER``."""
+    message_send_ttl_seconds: int | None
+    """How long a send of it may wait for delivery, in seconds: 30–900 for ``AUTHENTICATION``,
+    30–43,200 for ``UTILITY``."""
+    cust_space_id: str | None
+    """The channel instance (``CustSpaceId``); the client's when unset."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        language: str,
+        category: str,
+        components: list[TemplateComponent],
+        example: dict[str, str] | None = None,
+        template_type: str | None = None,
+        message_send_ttl_seconds: int | None = None,
+        cust_space_id: str | None = None,
+    ) -> None:
+        _init(self, "name", name)
+        _init(self, "language", language)
+        _init(self, "category", category)
+        _init(self, "components", components)
+        _init(self, "example", {} if example is None else example)
+        _init(self, "template_type", template_type)
+        _init(self, "message_send_ttl_seconds", message_send_ttl_seconds)
+        _init(self, "cust_space_id", cust_space_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "language": self.language,
+            "category": self.category,
+            "components": _dump(self.components),
+        }
+        if self.example:
+            data["example"] = _dump(self.example)
+        if self.template_type is not None:
+            data["templateType"] = self.template_type
+        if self.message_send_ttl_seconds is not None:
+            data["messageSendTtlSeconds"] = self.message_send_ttl_seconds
+        if self.cust_space_id is not None:
+            data["custSpaceId"] = self.cust_space_id
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: _Path) -> NewTemplate:
+        data = _object(
+            value,
+            path,
+            (
+                "name",
+                "language",
+                "category",
+                "components",
+                "example",
+                "templateType",
+                "messageSendTtlSeconds",
+                "custSpaceId",
+            ),
+            {},
+        )
+        return cls(
+            name=_required(data, "name", path, _str),
+            language=_required(data, "language", path, _str),
+            category=_required(data, "category", path, _str),
+            components=_required(data, "components", path, _list(TemplateComponent._parse)),
+            example=_or_default(data, "example", path, _map(_str), None),
+            template_type=_optional(data, "templateType", path, _str),
+            message_send_ttl_seconds=_optional(data, "messageSendTtlSeconds", path, _int),
+            cust_space_id=_optional(data, "custSpaceId", path, _str),
+        )
+
+
+class TemplateEdit(_Model):
+    """A template's components changed: it goes back to review. JSON keys are camelCase."""
+
+    __slots__ = (
+        "code",
+        "name",
+        "language",
+        "components",
+        "example",
+        "template_type",
+        "message_send_ttl_seconds",
+        "cust_space_id",
+    )
+    code: str | None
+    """The template's code (or give ``name``)."""
+    name: str | None
+    """The template's name (or give ``code``)."""
+    language: str
+    """The language whose components change."""
+    components: list[TemplateComponent]
+    """Its new components, all of them, as [``NewTemplate::components``]."""
+    example: dict[str, str]
+    """An example value of each variable, by name."""
+    template_type: str | None
+    """Its kind: only ``WHATSAPP`` templates can be changed."""
+    message_send_ttl_seconds: int | None
+    """How long a send of it may wait for delivery, in seconds (30–43,200)."""
+    cust_space_id: str | None
+    """The channel instance (``CustSpaceId``); the client's when unset."""
+
+    def __init__(
+        self,
+        *,
+        code: str | None = None,
+        name: str | None = None,
+        language: str,
+        components: list[TemplateComponent],
+        example: dict[str, str] | None = None,
+        template_type: str | None = None,
+        message_send_ttl_seconds: int | None = None,
+        cust_space_id: str | None = None,
+    ) -> None:
+        _init(self, "code", code)
+        _init(self, "name", name)
+        _init(self, "language", language)
+        _init(self, "components", components)
+        _init(self, "example", {} if example is None else example)
+        _init(self, "template_type", template_type)
+        _init(self, "message_send_ttl_seconds", message_send_ttl_seconds)
+        _init(self, "cust_space_id", cust_space_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.code is not None:
+            data["code"] = self.code
+        if self.name is not None:
+            data["name"] = self.name
+        data["language"] = self.language
+        data["components"] = _dump(self.components)
+        if self.example:
+            data["example"] = _dump(self.example)
+        if self.template_type is not None:
+            data["templateType"] = self.template_type
+        if self.message_send_ttl_seconds is not None:
+            data["messageSendTtlSeconds"] = self.message_send_ttl_seconds
+        if self.cust_space_id is not None:
+            data["custSpaceId"] = self.cust_space_id
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: _Path) -> TemplateEdit:
+        data = _object(
+            value,
+            path,
+            (
+                "code",
+                "name",
+                "language",
+                "components",
+                "example",
+                "templateType",
+                "messageSendTtlSeconds",
+                "custSpaceId",
+            ),
+            {},
+        )
+        return cls(
+            code=_optional(data, "code", path, _str),
+            name=_optional(data, "name", path, _str),
+            language=_required(data, "language", path, _str),
+            components=_required(data, "components", path, _list(TemplateComponent._parse)),
+            example=_or_default(data, "example", path, _map(_str), None),
+            template_type=_optional(data, "templateType", path, _str),
+            message_send_ttl_seconds=_optional(data, "messageSendTtlSeconds", path, _int),
+            cust_space_id=_optional(data, "custSpaceId", path, _str),
+        )
+
+
+class TemplateDeletion(_Model):
+    """Which template to delete: by code or name, in one language or in every one. JSON keys are
+    camelCase."""
+
+    __slots__ = ("code", "name", "language", "template_type", "cust_space_id")
+    code: str | None
+    """Its code (or give ``name``)."""
+    name: str | None
+    """Its name (or give ``code``)."""
+    language: str | None
+    """The one language to delete; every language of the template when unset."""
+    template_type: str | None
+    """``WHATSAPP`` (when unset) or ``VIBER``."""
+    cust_space_id: str | None
+    """The channel instance (``CustSpaceId``); the client's when unset."""
+
+    def __init__(
+        self,
+        *,
+        code: str | None = None,
+        name: str | None = None,
+        language: str | None = None,
+        template_type: str | None = None,
+        cust_space_id: str | None = None,
+    ) -> None:
+        _init(self, "code", code)
+        _init(self, "name", name)
+        _init(self, "language", language)
+        _init(self, "template_type", template_type)
+        _init(self, "cust_space_id", cust_space_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.code is not None:
+            data["code"] = self.code
+        if self.name is not None:
+            data["name"] = self.name
+        if self.language is not None:
+            data["language"] = self.language
+        if self.template_type is not None:
+            data["templateType"] = self.template_type
+        if self.cust_space_id is not None:
+            data["custSpaceId"] = self.cust_space_id
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: _Path) -> TemplateDeletion:
+        data = _object(value, path, ("code", "name", "language", "templateType", "custSpaceId"), {})
+        return cls(
+            code=_optional(data, "code", path, _str),
+            name=_optional(data, "name", path, _str),
+            language=_optional(data, "language", path, _str),
+            template_type=_optional(data, "templateType", path, _str),
+            cust_space_id=_optional(data, "custSpaceId", path, _str),
+        )
+
+
+class SavedTemplate(_Model):
+    """A template the provider took for review: what a send or a detail names it by."""
+
+    __slots__ = ("code", "name")
+    code: str
+    """Its code (shared by its languages)."""
+    name: str
+    """Its name."""
+
+    def __init__(self, *, code: str, name: str) -> None:
+        _init(self, "code", code)
+        _init(self, "name", name)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name}
+
+    @classmethod
+    def _parse(cls, value: object, path: _Path) -> SavedTemplate:
+        data = _object(value, path, ("code", "name"), {})
+        return cls(code=_required(data, "code", path, _str), name=_required(data, "name", path, _str))
 
 
 class PhoneNumberQuery(_Model):

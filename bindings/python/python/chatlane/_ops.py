@@ -1,7 +1,9 @@
-"""The operations beyond sending: message history, templates and phone numbers.
+"""The operations beyond sending: message history, templates (read and managed) and phone
+numbers.
 
 ``Client.list_messages``, ``iter_messages``, ``list_templates``, ``iter_templates``,
-``template`` and ``phone_numbers`` (and their ``_async`` twins) are native methods that hand
+``template``, ``phone_numbers``, ``create_template``, ``modify_template`` and
+``delete_template`` (and their ``_async`` twins) are native methods that hand
 their arguments here: the functions named after them read the arguments into the query's JSON
 shape (through the generated query classes), the core runs the query (``Client._ask``, with
 the interpreter released, or the cancellable ``Client._ask_async``), and its answer becomes the
@@ -12,8 +14,8 @@ generated record classes. The ``iter_`` methods walk the pages by their ``next_p
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from . import _chatlane
 from ._model import (
@@ -21,9 +23,14 @@ from ._model import (
     Direction,
     HistoryPage,
     HistoryQuery,
+    NewTemplate,
     PhoneNumber,
     PhoneNumberQuery,
+    SavedTemplate,
+    TemplateComponent,
+    TemplateDeletion,
     TemplateDetail,
+    TemplateEdit,
     TemplatePage,
     TemplateQuery,
     TemplateRef,
@@ -41,7 +48,8 @@ def operation_params(
     operation: str, query: Mapping[str, Any], client_cust_space_id: str | None = None
 ) -> dict[str, str]:
     """The wire parameters of a call of ``operation`` (``ListChatappMessage``,
-    ``ListChatappTemplate``, ``GetChatappTemplateDetail`` or ``QueryChatappPhoneNumbers``) with
+    ``ListChatappTemplate``, ``GetChatappTemplateDetail``, ``QueryChatappPhoneNumbers``,
+    ``CreateChatappTemplate``, ``ModifyChatappTemplate`` or ``DeleteChatappTemplate``) with
     ``query`` in its JSON shape (``HistoryQuery(...).to_dict()``, ...), where a client's default
     ``CustSpaceId`` is ``client_cust_space_id``: what the client would send, as every chatlane
     language maps it. Pure: no network. Raises ``InvalidParameterError`` for a query that cannot
@@ -131,6 +139,75 @@ def phone_numbers(*, status: str | None = None, cust_space_id: str | None = None
     return PhoneNumberQuery(status=status, cust_space_id=cust_space_id).to_dict()
 
 
+def create_template(
+    name: str,
+    *,
+    language: str,
+    category: str,
+    components: Sequence[TemplateComponent | Mapping[str, Any]],
+    example: Mapping[str, str] | None = None,
+    template_type: str | None = None,
+    message_send_ttl_seconds: int | None = None,
+    cust_space_id: str | None = None,
+) -> dict[str, Any]:
+    """A ``NewTemplate``'s JSON shape."""
+    return NewTemplate(
+        name=name,
+        language=language,
+        category=category,
+        components=_components(components),
+        example=dict(example or {}),
+        template_type=template_type,
+        message_send_ttl_seconds=message_send_ttl_seconds,
+        cust_space_id=cust_space_id,
+    ).to_dict()
+
+
+def modify_template(
+    code: str | None = None,
+    *,
+    language: str,
+    components: Sequence[TemplateComponent | Mapping[str, Any]],
+    name: str | None = None,
+    example: Mapping[str, str] | None = None,
+    template_type: str | None = None,
+    message_send_ttl_seconds: int | None = None,
+    cust_space_id: str | None = None,
+) -> dict[str, Any]:
+    """A ``TemplateEdit``'s JSON shape."""
+    return TemplateEdit(
+        code=code,
+        name=name,
+        language=language,
+        components=_components(components),
+        example=dict(example or {}),
+        template_type=template_type,
+        message_send_ttl_seconds=message_send_ttl_seconds,
+        cust_space_id=cust_space_id,
+    ).to_dict()
+
+
+def delete_template(
+    code: str | None = None,
+    *,
+    name: str | None = None,
+    language: str | None = None,
+    template_type: str | None = None,
+    cust_space_id: str | None = None,
+) -> dict[str, Any]:
+    """A ``TemplateDeletion``'s JSON shape."""
+    return TemplateDeletion(
+        code=code, name=name, language=language, template_type=template_type, cust_space_id=cust_space_id
+    ).to_dict()
+
+
+def _components(components: Sequence[TemplateComponent | Mapping[str, Any]]) -> list[TemplateComponent]:
+    """The components as given: ``TemplateComponent`` values or their JSON shape, which the core
+    reads (a wrong one raises ``InvalidParameterError`` naming its field, e.g.
+    ``components[0].kind``)."""
+    return cast("list[TemplateComponent]", list(components))
+
+
 def _millis(name: str, when: datetime | int | None) -> int | None:
     """``when`` in milliseconds since the Unix epoch: an aware ``datetime``, or milliseconds
     already. ``TypeError`` for anything else, ``ValueError`` for a naive ``datetime``."""
@@ -154,6 +231,10 @@ def _numbers(data: list[Any]) -> list[PhoneNumber]:
     return [PhoneNumber.from_dict(item) for item in data]
 
 
+def _nothing(data: None) -> None:
+    """A deletion's answer: ``null``."""
+
+
 class _Operation(NamedTuple):
     """One operation: its CAMS action, the reader of its arguments, the reader of its answer's
     JSON, and the attribute holding a page's items (``""`` when it has no pages)."""
@@ -169,6 +250,9 @@ _OPERATIONS = {
     "list_templates": _Operation("ListChatappTemplate", list_templates, TemplatePage.from_dict, "templates"),
     "template": _Operation("GetChatappTemplateDetail", template, TemplateDetail.from_dict),
     "phone_numbers": _Operation("QueryChatappPhoneNumbers", phone_numbers, _numbers),
+    "create_template": _Operation("CreateChatappTemplate", create_template, SavedTemplate.from_dict),
+    "modify_template": _Operation("ModifyChatappTemplate", modify_template, SavedTemplate.from_dict),
+    "delete_template": _Operation("DeleteChatappTemplate", delete_template, _nothing),
 }
 
 

@@ -5,11 +5,13 @@
 mod history;
 mod media;
 mod numbers;
+mod template_admin;
 mod templates;
 
 pub use history::{list_messages, read_messages};
 pub use media::{read_upload_authorization, upload_authorization};
 pub use numbers::{phone_numbers, read_phone_numbers};
+pub use template_admin::{create_template, delete_template, modify_template, read_saved};
 pub use templates::{list_templates, read_template, read_templates, template_detail};
 
 use serde::de::DeserializeOwned;
@@ -19,7 +21,8 @@ use crate::error::{Error, ErrorCode};
 use crate::ops::{Query, json_text, read_query};
 
 /// The wire parameters of a call of `operation` with `query`, JSON text in its shape (a
-/// [`crate::ops::HistoryQuery`] for `ListChatappMessage`, …; `{"custSpaceId": …}` or `{}` for
+/// [`crate::ops::HistoryQuery`] for `ListChatappMessage`, a [`crate::ops::NewTemplate`] for
+/// `CreateChatappTemplate`, …; `{"custSpaceId": …}` or `{}` for
 /// `GetChatappUploadAuthorization`), with `default_space` as the
 /// `CustSpaceId` it leaves unset: what the shared operation cases (`tests/operations/`) check
 /// in every language. A query of the wrong shape, or one that cannot be asked, is
@@ -36,6 +39,9 @@ pub fn params_of(operation: &str, query: &str, default_space: Option<&str>) -> R
         Query::Templates(query) => list_templates(&query, default_space),
         Query::Template(template) => template_detail(&template, default_space),
         Query::Numbers(query) => Ok(phone_numbers(&query, default_space)),
+        Query::CreateTemplate(template) => create_template(&template, default_space),
+        Query::ModifyTemplate(edit) => modify_template(&edit, default_space),
+        Query::DeleteTemplate(deletion) => delete_template(&deletion, default_space),
     }
 }
 

@@ -956,6 +956,19 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func setCredentials(credentials: Credentials) throws 
     
     /**
+     * Submits `template` for review (CAMS `CreateChatappTemplate`): its code and name; it is
+     * `auditing` until reviewed. A name taken in that language is `InvalidParameter`
+     * (`platformCode` `InvalidParameter.TemplateNameExist`).
+     */
+    func createTemplate(template: NewTemplate) async throws  -> SavedTemplate
+    
+    /**
+     * Deletes a template, in one language or in every one (CAMS `DeleteChatappTemplate`). An
+     * unknown template is `Template`, code `TemplateNotFound`.
+     */
+    func deleteTemplate(deletion: TemplateDeletion) async throws 
+    
+    /**
      * One page of a business number's message history (CAMS `ListChatappMessage`), in the
      * provider's order; ask again with `page = nextPage` until `nextPage` is `null`/`nil`.
      */
@@ -967,6 +980,13 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * `nextPage` is `null`/`nil`.
      */
     func listTemplates(query: TemplateQuery) async throws  -> TemplatePage
+    
+    /**
+     * Replaces a template's components in one language and submits it for review again
+     * (CAMS `ModifyChatappTemplate`). An unknown template is `Template`, code
+     * `TemplateNotFound`.
+     */
+    func modifyTemplate(edit: TemplateEdit) async throws  -> SavedTemplate
     
     /**
      * The channel's business numbers with their status, quality rating and messaging tier
@@ -1189,6 +1209,47 @@ open func setCredentials(credentials: Credentials)throws   {try rustCallWithErro
 }
     
     /**
+     * Submits `template` for review (CAMS `CreateChatappTemplate`): its code and name; it is
+     * `auditing` until reviewed. A name taken in that language is `InvalidParameter`
+     * (`platformCode` `InvalidParameter.TemplateNameExist`).
+     */
+open func createTemplate(template: NewTemplate)async throws  -> SavedTemplate  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_create_template(
+                        self.uniffiCloneHandle(),FfiConverterTypeNewTemplate_lower(template)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSavedTemplate_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * Deletes a template, in one language or in every one (CAMS `DeleteChatappTemplate`). An
+     * unknown template is `Template`, code `TemplateNotFound`.
+     */
+open func deleteTemplate(deletion: TemplateDeletion)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_delete_template(
+                        self.uniffiCloneHandle(),FfiConverterTypeTemplateDeletion_lower(deletion)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_void,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_void,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
      * One page of a business number's message history (CAMS `ListChatappMessage`), in the
      * provider's order; ask again with `page = nextPage` until `nextPage` is `null`/`nil`.
      */
@@ -1225,6 +1286,27 @@ open func listTemplates(query: TemplateQuery = TemplateQuery())async throws  -> 
             completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeTemplatePage_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * Replaces a template's components in one language and submits it for review again
+     * (CAMS `ModifyChatappTemplate`). An unknown template is `Template`, code
+     * `TemplateNotFound`.
+     */
+open func modifyTemplate(edit: TemplateEdit)async throws  -> SavedTemplate  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_modify_template(
+                        self.uniffiCloneHandle(),FfiConverterTypeTemplateEdit_lower(edit)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSavedTemplate_lift,
             errorHandler: FfiConverterTypeChatlaneError_lift
         )
 }
@@ -6850,12 +6932,14 @@ public func wireParams(message: Message)throws  -> [String: String]  {
 }
 /**
  * The CAMS wire parameters a call of `operation` (`ListChatappMessage`,
- * `ListChatappTemplate`, `GetChatappTemplateDetail` or `QueryChatappPhoneNumbers`) sends
- * for `queryJson`, its query in the JSON shape every language shares (`HistoryQuery`,
- * `TemplateQuery`, `TemplateRef`, `PhoneNumberQuery`), with `clientCustSpaceId` as the
- * client's default `CustSpaceId`; nothing is sent. A query of the wrong shape or one that
- * cannot be asked is `InvalidParameter` (`detail` `"field: problem"`); an operation that
- * is not one of the four, `Configuration` (code `InvalidConfig`).
+ * `ListChatappTemplate`, `GetChatappTemplateDetail`, `QueryChatappPhoneNumbers`,
+ * `CreateChatappTemplate`, `ModifyChatappTemplate` or `DeleteChatappTemplate`) sends for
+ * `queryJson`, its query in the JSON shape every language shares (`HistoryQuery`,
+ * `TemplateQuery`, `TemplateRef`, `PhoneNumberQuery`, `NewTemplate`, `TemplateEdit`,
+ * `TemplateDeletion`), with `clientCustSpaceId` as the client's default `CustSpaceId`;
+ * nothing is sent. A query of the wrong shape or one that cannot be asked is
+ * `InvalidParameter` (`detail` `"field: problem"`); another operation, `Configuration`
+ * (code `InvalidConfig`).
  */
 public func operationParams(operation: String, queryJson: String, clientCustSpaceId: String? = nil)throws  -> [String: String]  {
     return try  FfiConverterDictionaryStringString.lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
@@ -6925,7 +7009,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 8713) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_func_operation_params() != 55792) {
+    if (uniffi_chatlane_uniffi_checksum_func_operation_params() != 62700) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_reconcile() != 55360) {
@@ -6946,10 +7030,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_client_set_credentials() != 59450) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_method_client_create_template() != 8938) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_delete_template() != 4550) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_method_client_list_messages() != 31497) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_list_templates() != 32653) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_modify_template() != 8985) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_phone_numbers() != 56889) {

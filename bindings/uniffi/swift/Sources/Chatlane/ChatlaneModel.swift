@@ -4827,6 +4827,141 @@ public func FfiConverterTypeMessage_lower(_ value: Message) -> RustBuffer {
 
 
 /**
+ * A template to submit for review. JSON keys are camelCase.
+ */
+public struct NewTemplate: Equatable, Hashable {
+    /**
+     * Its name; a name that exists in another language adds this language to it.
+     */
+    public let name: String
+    /**
+     * Its language (e.g. `en`).
+     */
+    public let language: String
+    /**
+     * `UTILITY`, `MARKETING` or `AUTHENTICATION`.
+     */
+    public let category: String
+    /**
+     * Its header, body (required), footer and buttons, each at most once. CAMS names
+     * variables `$(name)`; an `AUTHENTICATION` template has no header, and its body and
+     * footer no text (the provider writes them).
+     */
+    public let components: [TemplateComponent]
+    /**
+     * An example value of each variable, by name, for the review.
+     */
+    public let example: [String: String]
+    /**
+     * `WHATSAPP` (when unset) or `VIBER`.
+     */
+    public let templateType: String?
+    /**
+     * How long a send of it may wait for delivery, in seconds: 30–900 for `AUTHENTICATION`,
+     * 30–43,200 for `UTILITY`.
+     */
+    public let messageSendTtlSeconds: UInt32?
+    /**
+     * The channel instance (`CustSpaceId`); the client's when unset.
+     */
+    public let custSpaceId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its name; a name that exists in another language adds this language to it.
+         */name: String, 
+        /**
+         * Its language (e.g. `en`).
+         */language: String, 
+        /**
+         * `UTILITY`, `MARKETING` or `AUTHENTICATION`.
+         */category: String, 
+        /**
+         * Its header, body (required), footer and buttons, each at most once. CAMS names
+         * variables `$(name)`; an `AUTHENTICATION` template has no header, and its body and
+         * footer no text (the provider writes them).
+         */components: [TemplateComponent], 
+        /**
+         * An example value of each variable, by name, for the review.
+         */example: [String: String] = [:], 
+        /**
+         * `WHATSAPP` (when unset) or `VIBER`.
+         */templateType: String? = nil, 
+        /**
+         * How long a send of it may wait for delivery, in seconds: 30–900 for `AUTHENTICATION`,
+         * 30–43,200 for `UTILITY`.
+         */messageSendTtlSeconds: UInt32? = nil, 
+        /**
+         * The channel instance (`CustSpaceId`); the client's when unset.
+         */custSpaceId: String? = nil) {
+        self.name = name
+        self.language = language
+        self.category = category
+        self.components = components
+        self.example = example
+        self.templateType = templateType
+        self.messageSendTtlSeconds = messageSendTtlSeconds
+        self.custSpaceId = custSpaceId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewTemplate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewTemplate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewTemplate {
+        return
+            try NewTemplate(
+                name: FfiConverterString.read(from: &buf), 
+                language: FfiConverterString.read(from: &buf), 
+                category: FfiConverterString.read(from: &buf), 
+                components: FfiConverterSequenceTypeTemplateComponent.read(from: &buf), 
+                example: FfiConverterDictionaryStringString.read(from: &buf), 
+                templateType: FfiConverterOptionString.read(from: &buf), 
+                messageSendTtlSeconds: FfiConverterOptionUInt32.read(from: &buf), 
+                custSpaceId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewTemplate, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterString.write(value.category, into: &buf)
+        FfiConverterSequenceTypeTemplateComponent.write(value.components, into: &buf)
+        FfiConverterDictionaryStringString.write(value.example, into: &buf)
+        FfiConverterOptionString.write(value.templateType, into: &buf)
+        FfiConverterOptionUInt32.write(value.messageSendTtlSeconds, into: &buf)
+        FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewTemplate_lift(_ buf: RustBuffer) throws -> NewTemplate {
+    return try FfiConverterTypeNewTemplate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewTemplate_lower(_ value: NewTemplate) -> RustBuffer {
+    return FfiConverterTypeNewTemplate.lower(value)
+}
+
+
+/**
  * An order from the catalog.
  */
 public struct Order: Equatable, Hashable {
@@ -6320,6 +6455,75 @@ public func FfiConverterTypeReplyContext_lower(_ value: ReplyContext) -> RustBuf
 
 
 /**
+ * A template the provider took for review: what a send or a detail names it by.
+ */
+public struct SavedTemplate: Equatable, Hashable {
+    /**
+     * Its code (shared by its languages).
+     */
+    public let code: String
+    /**
+     * Its name.
+     */
+    public let name: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its code (shared by its languages).
+         */code: String, 
+        /**
+         * Its name.
+         */name: String) {
+        self.code = code
+        self.name = name
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SavedTemplate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSavedTemplate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SavedTemplate {
+        return
+            try SavedTemplate(
+                code: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SavedTemplate, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSavedTemplate_lift(_ buf: RustBuffer) throws -> SavedTemplate {
+    return try FfiConverterTypeSavedTemplate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSavedTemplate_lower(_ value: SavedTemplate) -> RustBuffer {
+    return FfiConverterTypeSavedTemplate.lower(value)
+}
+
+
+/**
  * A status receipt: what became of a message the business sent.
  */
 public struct StatusEvent: Equatable, Hashable {
@@ -6821,7 +7025,8 @@ public func FfiConverterTypeTemplateButton_lower(_ value: TemplateButton) -> Rus
 
 
 /**
- * One part of a template.
+ * One part of a template: as a template's detail reads it, and as a new or changed template
+ * writes it.
  */
 public struct TemplateComponent: Equatable, Hashable {
     /**
@@ -6936,6 +7141,106 @@ public func FfiConverterTypeTemplateComponent_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeTemplateComponent_lower(_ value: TemplateComponent) -> RustBuffer {
     return FfiConverterTypeTemplateComponent.lower(value)
+}
+
+
+/**
+ * Which template to delete: by code or name, in one language or in every one. JSON keys are
+ * camelCase.
+ */
+public struct TemplateDeletion: Equatable, Hashable {
+    /**
+     * Its code (or give `name`).
+     */
+    public let code: String?
+    /**
+     * Its name (or give `code`).
+     */
+    public let name: String?
+    /**
+     * The one language to delete; every language of the template when unset.
+     */
+    public let language: String?
+    /**
+     * `WHATSAPP` (when unset) or `VIBER`.
+     */
+    public let templateType: String?
+    /**
+     * The channel instance (`CustSpaceId`); the client's when unset.
+     */
+    public let custSpaceId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its code (or give `name`).
+         */code: String? = nil, 
+        /**
+         * Its name (or give `code`).
+         */name: String? = nil, 
+        /**
+         * The one language to delete; every language of the template when unset.
+         */language: String? = nil, 
+        /**
+         * `WHATSAPP` (when unset) or `VIBER`.
+         */templateType: String? = nil, 
+        /**
+         * The channel instance (`CustSpaceId`); the client's when unset.
+         */custSpaceId: String? = nil) {
+        self.code = code
+        self.name = name
+        self.language = language
+        self.templateType = templateType
+        self.custSpaceId = custSpaceId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplateDeletion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateDeletion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateDeletion {
+        return
+            try TemplateDeletion(
+                code: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                language: FfiConverterOptionString.read(from: &buf), 
+                templateType: FfiConverterOptionString.read(from: &buf), 
+                custSpaceId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplateDeletion, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.language, into: &buf)
+        FfiConverterOptionString.write(value.templateType, into: &buf)
+        FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateDeletion_lift(_ buf: RustBuffer) throws -> TemplateDeletion {
+    return try FfiConverterTypeTemplateDeletion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateDeletion_lower(_ value: TemplateDeletion) -> RustBuffer {
+    return FfiConverterTypeTemplateDeletion.lower(value)
 }
 
 
@@ -7109,6 +7414,135 @@ public func FfiConverterTypeTemplateDetail_lift(_ buf: RustBuffer) throws -> Tem
 #endif
 public func FfiConverterTypeTemplateDetail_lower(_ value: TemplateDetail) -> RustBuffer {
     return FfiConverterTypeTemplateDetail.lower(value)
+}
+
+
+/**
+ * A template's components changed: it goes back to review. JSON keys are camelCase.
+ */
+public struct TemplateEdit: Equatable, Hashable {
+    /**
+     * The template's code (or give `name`).
+     */
+    public let code: String?
+    /**
+     * The template's name (or give `code`).
+     */
+    public let name: String?
+    /**
+     * The language whose components change.
+     */
+    public let language: String
+    /**
+     * Its new components, all of them, as [`NewTemplate::components`].
+     */
+    public let components: [TemplateComponent]
+    /**
+     * An example value of each variable, by name.
+     */
+    public let example: [String: String]
+    /**
+     * Its kind: only `WHATSAPP` templates can be changed.
+     */
+    public let templateType: String?
+    /**
+     * How long a send of it may wait for delivery, in seconds (30–43,200).
+     */
+    public let messageSendTtlSeconds: UInt32?
+    /**
+     * The channel instance (`CustSpaceId`); the client's when unset.
+     */
+    public let custSpaceId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The template's code (or give `name`).
+         */code: String? = nil, 
+        /**
+         * The template's name (or give `code`).
+         */name: String? = nil, 
+        /**
+         * The language whose components change.
+         */language: String, 
+        /**
+         * Its new components, all of them, as [`NewTemplate::components`].
+         */components: [TemplateComponent], 
+        /**
+         * An example value of each variable, by name.
+         */example: [String: String] = [:], 
+        /**
+         * Its kind: only `WHATSAPP` templates can be changed.
+         */templateType: String? = nil, 
+        /**
+         * How long a send of it may wait for delivery, in seconds (30–43,200).
+         */messageSendTtlSeconds: UInt32? = nil, 
+        /**
+         * The channel instance (`CustSpaceId`); the client's when unset.
+         */custSpaceId: String? = nil) {
+        self.code = code
+        self.name = name
+        self.language = language
+        self.components = components
+        self.example = example
+        self.templateType = templateType
+        self.messageSendTtlSeconds = messageSendTtlSeconds
+        self.custSpaceId = custSpaceId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TemplateEdit: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplateEdit: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplateEdit {
+        return
+            try TemplateEdit(
+                code: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                language: FfiConverterString.read(from: &buf), 
+                components: FfiConverterSequenceTypeTemplateComponent.read(from: &buf), 
+                example: FfiConverterDictionaryStringString.read(from: &buf), 
+                templateType: FfiConverterOptionString.read(from: &buf), 
+                messageSendTtlSeconds: FfiConverterOptionUInt32.read(from: &buf), 
+                custSpaceId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TemplateEdit, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterSequenceTypeTemplateComponent.write(value.components, into: &buf)
+        FfiConverterDictionaryStringString.write(value.example, into: &buf)
+        FfiConverterOptionString.write(value.templateType, into: &buf)
+        FfiConverterOptionUInt32.write(value.messageSendTtlSeconds, into: &buf)
+        FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateEdit_lift(_ buf: RustBuffer) throws -> TemplateEdit {
+    return try FfiConverterTypeTemplateEdit.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplateEdit_lower(_ value: TemplateEdit) -> RustBuffer {
+    return FfiConverterTypeTemplateEdit.lower(value)
 }
 
 
