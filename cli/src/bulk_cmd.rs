@@ -111,7 +111,9 @@ impl Ledger {
     async fn open(args: &BulkArgs, path: &Path) -> Result<Self, String> {
         match (&args.job, args.connection.redis_url()) {
             (Some(name), Some(url)) => SharedJob::join(url, name).await.map(Self::Job),
-            _ => Journal::open(path).map(|journal| Self::File(Box::new(journal))).map_err(|e| format!("cannot write {}: {e}", path.display())),
+            _ => Journal::open(path)
+                .map(|journal| Self::File(Box::new(journal)))
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
         }
     }
 
