@@ -2,18 +2,22 @@
 //! `phone_numbers`, their `_async` twins) and `chatlane.operation_params`.
 //!
 //! `chatlane/_ops.py` holds their Python surface: it reads the keyword arguments into the
-//! query's JSON shape (through the generated query classes), walks pages by `next_page`, and
-//! reads answers into the generated record classes. `Client._ask` hands a query's JSON text
-//! to the core (`chatlane_core::ops::Query`), whose call runs on the core's runtime like a send
-//! (blocking with the interpreter released, or as a cancellable coroutine) and answers with
-//! its JSON text.
+//! query's JSON shape (through the generated query classes) and walks pages by `next_page`.
+//! `Client._ask` hands a query's JSON text to the core (`chatlane_core::ops::Query`), whose
+//! call runs on the core's runtime like a send (blocking with the interpreter released, or as
+//! a cancellable coroutine) and answers with its JSON text, which `_answer` builds natively
+//! into the generated record classes ([`crate::build`]).
 
 use chatlane_core::cams::ops::params_of;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
+use serde_json::Value;
 
+use crate::build;
 use crate::client::Client;
+use crate::shape::Shapes;
 use crate::{errors, guarded};
 
 /// `_operation_params(operation, query, client_cust_space_id)`: the wire parameters of a call
@@ -34,6 +38,21 @@ pub fn operation_params<'py>(
             dict.set_item(name, value)?;
         }
         Ok(dict)
+    })
+}
+
+/// `_answer(shape, text)`: an operation's answer, the JSON text `text` the core wrote, built
+/// by `shape` (a class of `chatlane._model._SHAPES`, or `("list", class)`) without checking it
+/// again.
+#[pyfunction]
+#[pyo3(name = "_answer")]
+pub fn answer<'py>(shape: &Bound<'py, PyAny>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let py = shape.py();
+    guarded(py, || {
+        let json = py.detach(|| serde_json::from_str::<Value>(text));
+        let json = json.map_err(|e| PyValueError::new_err(format!("not an answer of the core: {e}")))?;
+        let shapes = Shapes::get(py)?;
+        build::build(py, shapes, &json, &shapes.compile(shape)?)
     })
 }
 
