@@ -1,185 +1,182 @@
-//! Building the generated classes natively from JSON the core wrote, by their [`Shape`]s: no
-//! JSON text, no `json.loads`, no checks (the core's values are valid). An instance is made as
+//! Building the generated classes natively from JSON text the core wrote, by their
+//! [`Shape`]s: parsed straight into Python objects (no intermediate JSON value, no
+//! `json.loads`) and checked no further (the core's values are valid). An instance is made as
 //! `object.__new__` makes it and its slots are set past the frozen `__setattr__`, as the
-//! classes' own `__init__` does. [`same`] tells whether a built value still is what its JSON
-//! builds.
+//! classes' own `__init__` does.
+
+use std::cell::Cell;
+use std::fmt;
 
 use pyo3::exceptions::PyValueError;
-use pyo3::ffi;
-use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
-use serde_json::{Map, Value};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString, PyTuple, PyType};
+use pyo3::{ffi, intern};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::shape::{self, Field, Model, Shape, Shapes};
+use crate::keys::{self, Fields};
+use crate::shape::{Model, Shape, Shapes};
 
-/// The Python value of `json` by `shape`.
-pub fn build<'py>(py: Python<'py>, shapes: &Shapes, json: &Value, shape: &Shape) -> PyResult<Bound<'py, PyAny>> {
-    match (shape, json) {
-        (Shape::Model(index), Value::Object(object)) => model(py, shapes, object, &shapes.models[*index]),
-        (Shape::List(item), Value::Array(items)) => list(py, shapes, items, item),
-        (Shape::Map(item), Value::Object(object)) => dict(py, shapes, object, item),
-        (Shape::Union { .. } | Shape::Open(_), Value::Object(object)) => {
-            build(py, shapes, json, member(shape, object).ok_or_else(|| unexpected(json))?)
-        }
-        (_, Value::Array(items)) => list(py, shapes, items, &Shape::Json),
-        (_, Value::Object(object)) => dict(py, shapes, object, &Shape::Json),
-        (Shape::Float, Value::Number(number)) => Ok(PyFloat::new(py, number.as_f64().unwrap_or(f64::NAN)).into_any()),
-        (_, scalar) => self::scalar(py, scalar),
-    }
+/// The Python value of `text`, JSON the core wrote, by `shape`.
+pub fn build<'py>(py: Python<'py>, shapes: &Shapes, text: &str, shape: &Shape) -> PyResult<Bound<'py, PyAny>> {
+    let failure = Cell::new(None);
+    let mut json = serde_json::Deserializer::from_str(text);
+    let built = Build { py, shapes, shape, failure: &failure }.deserialize(&mut json).and_then(|value| {
+        json.end()?;
+        Ok(value)
+    });
+    built.map_err(|e| failure.take().unwrap_or_else(|| PyValueError::new_err(format!("not JSON the core wrote: {e}"))))
 }
 
-/// Whether `value` still is what [`build`] builds from `json` by `shape`: every field, item
-/// and key equal, type for type (a value that only compares equal, `1.0` for `1`, is not).
-pub fn same(shapes: &Shapes, value: &Bound<'_, PyAny>, json: &Value, shape: &Shape) -> bool {
-    match (shape, json) {
-        (Shape::Model(index), Value::Object(object)) => same_model(shapes, value, object, &shapes.models[*index]),
-        (Shape::List(item), Value::Array(items)) => same_list(shapes, value, items, item),
-        (Shape::Map(item), Value::Object(object)) => same_dict(shapes, value, object, item),
-        (Shape::Union { .. } | Shape::Open(_), Value::Object(object)) => {
-            member(shape, object).is_some_and(|member| same(shapes, value, json, member))
-        }
-        (_, Value::Array(items)) => same_list(shapes, value, items, &Shape::Json),
-        (_, Value::Object(object)) => same_dict(shapes, value, object, &Shape::Json),
-        (Shape::Float, Value::Number(number)) => {
-            value.cast_exact::<PyFloat>().is_ok_and(|float| Some(float.value()) == number.as_f64())
-        }
-        (_, Value::Null) => value.is_none(),
-        (_, Value::Bool(flag)) => value.cast_exact::<PyBool>().is_ok_and(|found| found.is_true() == *flag),
-        (_, Value::String(text)) => {
-            value.cast_exact::<PyString>().is_ok_and(|found| found.to_str().is_ok_and(|found| found == text))
-        }
-        (_, Value::Number(number)) => match (value.cast_exact::<PyInt>(), number.as_i64(), number.as_u64()) {
-            (Ok(found), Some(signed), _) => found.extract::<i64>().is_ok_and(|found| found == signed),
-            (Ok(found), None, Some(unsigned)) => found.extract::<u64>().is_ok_and(|found| found == unsigned),
-            _ => value.cast_exact::<PyFloat>().is_ok_and(|float| Some(float.value()) == number.as_f64()),
-        },
-    }
+/// Sets the hidden `_native` slot of a received event (`chatlane._model._Received`).
+pub fn set_native(event: &Bound<'_, PyAny>, native: &Bound<'_, PyAny>) -> PyResult<()> {
+    set_slot(event, intern!(event.py(), "_native"), native)
 }
 
-/// The member of a union or open enum that the object `json` is.
-fn member<'s>(shape: &'s Shape, json: &Map<String, Value>) -> Option<&'s Shape> {
-    match shape {
-        Shape::Union { tag, members } => {
-            json.get(tag).and_then(Value::as_str).and_then(|name| shape::find(members, name))
-        }
-        Shape::Open(members) => {
-            json.keys().next().filter(|_| json.len() == 1).and_then(|key| shape::find(members, key))
-        }
-        _ => None,
-    }
-}
-
-fn model<'py>(
+/// Builds one value by its shape; a Python error is kept in `failure` (the parser's error
+/// type cannot carry it) and raised instead of the parser's.
+#[derive(Clone, Copy)]
+struct Build<'s, 'py> {
     py: Python<'py>,
-    shapes: &Shapes,
-    json: &Map<String, Value>,
-    model: &Model,
-) -> PyResult<Bound<'py, PyAny>> {
-    let instance = new_instance(model.class.bind(py))?;
-    for (field, json) in FieldValues::new(json, model) {
-        set_slot(&instance, field.slot.bind(py), &build(py, shapes, json, &field.shape)?)?;
-    }
-    Ok(instance)
+    shapes: &'s Shapes,
+    shape: &'s Shape,
+    failure: &'s Cell<Option<PyErr>>,
 }
 
-fn same_model(shapes: &Shapes, value: &Bound<'_, PyAny>, json: &Map<String, Value>, model: &Model) -> bool {
-    let py = value.py();
-    value.get_type().is(&model.class)
-        && FieldValues::new(json, model).all(|(field, json)| {
-            value.getattr(field.slot.bind(py)).is_ok_and(|found| same(shapes, &found, json, &field.shape))
+impl<'s, 'py> Build<'s, 'py> {
+    fn with(self, shape: &'s Shape) -> Self {
+        Self { shape, ..self }
+    }
+
+    /// `result`'s value, or its error kept for [`build`] to raise.
+    fn kept<T, E: de::Error>(self, result: PyResult<T>) -> Result<T, E> {
+        result.map_err(|error| {
+            self.failure.set(Some(error));
+            E::custom("a Python error")
         })
-}
-
-/// The fields of a model and their values in an object: first those it has, in its order
-/// (each found among the fields from where the previous one was: the core writes them in the
-/// model's order, so no key is hashed), then the absent ones with their value when absent.
-struct FieldValues<'j> {
-    fields: &'j [Field],
-    entries: serde_json::map::Iter<'j>,
-    /// Where to look for the next key among the fields.
-    next: usize,
-    /// The fields found, a bit each ([`crate::shape::MAX_FIELDS`] at most).
-    found: u64,
-    /// The next field to check for absence, once the entries are used up.
-    absent: usize,
-}
-
-impl<'j> FieldValues<'j> {
-    fn new(json: &'j Map<String, Value>, model: &'j Model) -> Self {
-        Self { fields: &model.fields, entries: json.iter(), next: 0, found: 0, absent: 0 }
     }
-}
 
-impl<'j> Iterator for FieldValues<'j> {
-    type Item = (&'j Field, &'j Value);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let count = self.fields.len();
-        for (key, value) in self.entries.by_ref() {
-            let found = (self.next..count).chain(0..self.next).find(|&index| self.fields[index].key == *key);
-            if let Some(index) = found {
-                self.found |= 1 << index;
-                self.next = index + 1;
-                return Some((&self.fields[index], value));
+    /// An object by `shape`, the open enum's key `pending` read already.
+    fn object<'de, A: MapAccess<'de>>(
+        self,
+        map: &mut A,
+        shape: &'s Shape,
+        pending: Option<&str>,
+    ) -> Result<Bound<'py, PyAny>, A::Error> {
+        match shape {
+            Shape::Model(index) => self.model(map, &self.shapes.models[*index], pending),
+            Shape::Union { .. } | Shape::Open(_) => {
+                let (member, key) = keys::member(map, shape)?;
+                self.object(map, member, key)
             }
+            Shape::Map(item) => self.dict(map, item),
+            _ => self.dict(map, &Shape::Json),
         }
-        while let Some(field) = self.fields.get(self.absent) {
-            let index = self.absent;
-            self.absent += 1;
-            if self.found & (1 << index) == 0 {
-                return Some((field, &field.absent));
-            }
+    }
+
+    fn model<'de, A: MapAccess<'de>>(
+        self,
+        map: &mut A,
+        model: &'s Model,
+        pending: Option<&str>,
+    ) -> Result<Bound<'py, PyAny>, A::Error> {
+        let instance = self.kept(new_instance(model.class.bind(self.py)))?;
+        let mut fields = Fields::new(model);
+        if let Some(key) = pending {
+            let found = fields.find(key);
+            self.field(map, &instance, model, found)?;
         }
-        None
+        while let Some(found) = map.next_key_seed(&mut fields)? {
+            self.field(map, &instance, model, found)?;
+        }
+        for field in fields.absent() {
+            self.kept(set_slot(&instance, field.slot.bind(self.py), &field.absent.value(self.py)))?;
+        }
+        Ok(instance)
+    }
+
+    /// Reads the value of the key just read into its field of `instance` (`found`: its
+    /// index; a key that is no field, a tag, is skipped).
+    fn field<'de, A: MapAccess<'de>>(
+        self,
+        map: &mut A,
+        instance: &Bound<'py, PyAny>,
+        model: &'s Model,
+        found: Option<usize>,
+    ) -> Result<(), A::Error> {
+        let Some(field) = found.map(|index| &model.fields[index]) else {
+            return map.next_value::<IgnoredAny>().map(drop);
+        };
+        let value = map.next_value_seed(self.with(&field.shape))?;
+        self.kept(set_slot(instance, field.slot.bind(self.py), &value))
+    }
+
+    fn dict<'de, A: MapAccess<'de>>(self, map: &mut A, item: &'s Shape) -> Result<Bound<'py, PyAny>, A::Error> {
+        let dict = PyDict::new(self.py);
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(self.with(item))?;
+            self.kept(dict.set_item(key, value))?;
+        }
+        Ok(dict.into_any())
     }
 }
 
-fn list<'py>(py: Python<'py>, shapes: &Shapes, json: &[Value], item: &Shape) -> PyResult<Bound<'py, PyAny>> {
-    let items = json.iter().map(|value| build(py, shapes, value, item)).collect::<PyResult<Vec<_>>>()?;
-    Ok(PyList::new(py, items)?.into_any())
-}
+impl<'de, 'py> DeserializeSeed<'de> for Build<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
 
-fn same_list(shapes: &Shapes, value: &Bound<'_, PyAny>, json: &[Value], item: &Shape) -> bool {
-    value.cast_exact::<PyList>().is_ok_and(|list| {
-        list.len() == json.len() && list.iter().zip(json).all(|(found, value)| same(shapes, &found, value, item))
-    })
-}
-
-fn dict<'py>(py: Python<'py>, shapes: &Shapes, json: &Map<String, Value>, item: &Shape) -> PyResult<Bound<'py, PyAny>> {
-    let dict = PyDict::new(py);
-    for (key, value) in json {
-        dict.set_item(key, build(py, shapes, value, item)?)?;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
     }
-    Ok(dict.into_any())
 }
 
-fn same_dict(shapes: &Shapes, value: &Bound<'_, PyAny>, json: &Map<String, Value>, item: &Shape) -> bool {
-    value.cast_exact::<PyDict>().is_ok_and(|dict| {
-        dict.len() == json.len()
-            && json.iter().all(|(key, value)| {
-                dict.get_item(key).is_ok_and(|found| found.is_some_and(|found| same(shapes, &found, value, item)))
-            })
-    })
-}
+impl<'de, 'py> Visitor<'de> for Build<'_, 'py> {
+    type Value = Bound<'py, PyAny>;
 
-/// A string, number, boolean or `None`.
-fn scalar<'py>(py: Python<'py>, json: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match json {
-        Value::String(text) => PyString::new(py, text).into_any(),
-        Value::Bool(flag) => PyBool::new(py, *flag).to_owned().into_any(),
-        Value::Number(number) => match (number.as_i64(), number.as_u64()) {
-            (Some(signed), _) => signed.into_pyobject(py)?.into_any(),
-            (None, Some(unsigned)) => unsigned.into_pyobject(py)?.into_any(),
-            (None, None) => PyFloat::new(py, number.as_f64().unwrap_or(f64::NAN)).into_any(),
-        },
-        _ => py.None().into_bound(py),
-    })
-}
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("JSON the core wrote")
+    }
 
-/// The error for JSON a union cannot hold (the core never writes it).
-fn unexpected(json: &Value) -> PyErr {
-    PyValueError::new_err(format!("no member of the union is {json}"))
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(PyBool::new(self.py, value).to_owned().into_any())
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        match self.shape {
+            Shape::Float => self.visit_f64(value as f64),
+            _ => self.kept(value.into_pyobject(self.py).map(Bound::into_any).map_err(PyErr::from)),
+        }
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        match self.shape {
+            Shape::Float => self.visit_f64(value as f64),
+            _ => self.kept(value.into_pyobject(self.py).map(Bound::into_any).map_err(PyErr::from)),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(PyFloat::new(self.py, value).into_any())
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(PyString::new(self.py, value).into_any())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let item = self.with(if let Shape::List(item) = self.shape { item } else { &Shape::Json });
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(value) = seq.next_element_seed(item)? {
+            items.push(value);
+        }
+        self.kept(PyList::new(self.py, items).map(Bound::into_any))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        self.object(&mut map, self.shape, None)
+    }
 }
 
 /// A new instance of `class` with no slot set, as `object.__new__(class)` makes one.
@@ -204,9 +201,4 @@ fn set_slot(instance: &Bound<'_, PyAny>, name: &Bound<'_, PyString>, value: &Bou
     // set when it fails.
     let status = unsafe { ffi::PyObject_GenericSetAttr(instance.as_ptr(), name.as_ptr(), value.as_ptr()) };
     if status < 0 { Err(PyErr::fetch(instance.py())) } else { Ok(()) }
-}
-
-/// Sets the hidden `_native` slot of a received event (`chatlane._model._Received`).
-pub fn set_native(event: &Bound<'_, PyAny>, native: &Bound<'_, PyAny>) -> PyResult<()> {
-    set_slot(event, intern!(event.py(), "_native"), native)
 }

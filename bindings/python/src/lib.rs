@@ -10,7 +10,7 @@
 //! webhook requests through the core's receiver ([`receiver`]). The operations beyond sending
 //! (history, templates, numbers) cross as their queries' JSON text, written by
 //! `chatlane/_ops.py`, and their answers are built natively ([`ops`]). What the core hands
-//! over is built by the shapes the generated model describes ([`shape`], [`build`]).
+//! over is built by the shapes the generated model describes ([`shape`], [`build`], [`same`]).
 
 mod aio;
 mod build;
@@ -19,6 +19,7 @@ mod data;
 mod errors;
 mod events;
 mod host;
+mod keys;
 mod messages;
 mod native;
 mod oauth;
@@ -27,6 +28,7 @@ mod ops;
 mod provider;
 mod receiver;
 mod repr;
+mod same;
 mod shape;
 
 use std::future::Future;

@@ -1,36 +1,36 @@
 //! Received events as the generated event classes, built natively from the core's events
 //! ([`crate::build`]), each keeping in its hidden `_native` slot the core event it was built
-//! from and that event's JSON: an event that still is what that JSON builds gives its dedup
-//! key without being read back (no `to_dict()`, no parse).
+//! from and that event's JSON text: an event that still is what that text builds
+//! ([`crate::same`]) gives its dedup key without being read back (no `to_dict()`).
 
 use chatlane_core::events::Event;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
-use serde_json::Value;
 
-use crate::build;
 use crate::shape::Shapes;
+use crate::{build, same};
 
 /// `_Native`: what a received event was built from (its hidden `_native` slot), the core
-/// event and its JSON. It holds no Python object, so the garbage collector need not see it.
+/// event and its compact JSON text. It holds no Python object, so the garbage collector need
+/// not see it.
 #[pyclass(frozen, module = "chatlane._chatlane", name = "_Native")]
 pub struct Native {
     event: Event,
-    json: Value,
+    text: String,
 }
 
-/// Core events with their JSON, made where the interpreter can be released.
+/// Core events with their JSON text, made where the interpreter can be released.
 pub struct Received(Vec<Native>);
 
 impl Received {
-    /// `events` and their JSON.
+    /// `events` and their JSON text.
     pub fn new(events: Vec<Event>) -> Self {
-        let with_json = |event: Event| {
-            let json = serde_json::to_value(&event).expect("events serialise");
-            Native { event, json }
+        let with_text = |event: Event| {
+            let text = serde_json::to_string(&event).expect("events serialise");
+            Native { event, text }
         };
-        Self(events.into_iter().map(with_json).collect())
+        Self(events.into_iter().map(with_text).collect())
     }
 
     /// The events as the generated event classes, in order.
@@ -38,7 +38,7 @@ impl Received {
         let shapes = Shapes::get(py)?;
         let list = PyList::empty(py);
         for native in self.0 {
-            let event = build::build(py, shapes, &native.json, &shapes.event)?;
+            let event = build::build(py, shapes, &native.text, &shapes.event)?;
             build::set_native(&event, Bound::new(py, native)?.as_any())?;
             list.append(event)?;
         }
@@ -47,7 +47,7 @@ impl Received {
 }
 
 /// The dedup key of `event` from its hidden native value, when it has one and still is what
-/// that value's JSON builds; `None` for anything else (an event built in Python, a copy, an
+/// that value's text builds; `None` for anything else (an event built in Python, a copy, an
 /// event changed since, not an event at all).
 pub fn key(event: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     let py = event.py();
@@ -59,5 +59,5 @@ pub fn key(event: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
     };
     let shapes = Shapes::get(py)?;
     let native = native.get();
-    Ok(build::same(shapes, event, &native.json, &shapes.event).then(|| native.event.dedup_key()))
+    Ok(same::same(shapes, event, &native.text, &shapes.event).then(|| native.event.dedup_key()))
 }

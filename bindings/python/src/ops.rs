@@ -9,11 +9,9 @@
 //! into the generated record classes ([`crate::build`]).
 
 use chatlane_core::cams::ops::params_of;
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
-use serde_json::Value;
 
 use crate::build;
 use crate::client::Client;
@@ -49,10 +47,8 @@ pub fn operation_params<'py>(
 pub fn answer<'py>(shape: &Bound<'py, PyAny>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     let py = shape.py();
     guarded(py, || {
-        let json = py.detach(|| serde_json::from_str::<Value>(text));
-        let json = json.map_err(|e| PyValueError::new_err(format!("not an answer of the core: {e}")))?;
         let shapes = Shapes::get(py)?;
-        build::build(py, shapes, &json, &shapes.compile(shape)?)
+        build::build(py, shapes, text, &shapes.compile(shape)?)
     })
 }
 

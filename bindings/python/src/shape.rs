@@ -8,10 +8,7 @@ use std::collections::HashMap;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyFloat, PyString, PyTuple, PyType};
-use serde_json::Value;
-
-use crate::data;
+use pyo3::types::{PyDict, PyFloat, PyList, PyString, PyTuple, PyType};
 
 /// How a JSON value becomes its Python value (`None` for `null`, whatever the shape).
 pub enum Shape {
@@ -33,7 +30,9 @@ pub enum Shape {
 
 /// A generated class and its fields, in the order `__slots__` lists them.
 pub struct Model {
+    /// The class.
     pub class: Py<PyType>,
+    /// Its fields.
     pub fields: Vec<Field>,
 }
 
@@ -45,8 +44,40 @@ pub struct Field {
     pub slot: Py<PyString>,
     /// How its value is built.
     pub shape: Shape,
-    /// Its JSON value when the key is absent, built anew each time.
-    pub absent: Value,
+    /// Its value when the key is absent.
+    pub absent: Absent,
+}
+
+/// A field's value when its key is absent.
+pub enum Absent {
+    /// `None`, a boolean, number or string: shared.
+    Shared(Py<PyAny>),
+    /// A new empty list.
+    List,
+    /// A new empty dict.
+    Dict,
+}
+
+impl Absent {
+    /// The value itself.
+    pub fn value<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        match self {
+            Self::Shared(value) => value.bind(py).clone(),
+            Self::List => PyList::empty(py).into_any(),
+            Self::Dict => PyDict::new(py).into_any(),
+        }
+    }
+
+    /// Whether `value` is the value itself, type for type.
+    pub fn is(&self, value: &Bound<'_, PyAny>) -> bool {
+        match self {
+            Self::Shared(absent) => {
+                value.get_type().is(absent.bind(value.py()).get_type()) && value.eq(absent).unwrap_or(false)
+            }
+            Self::List => value.cast_exact::<PyList>().is_ok_and(|list| list.is_empty()),
+            Self::Dict => value.cast_exact::<PyDict>().is_ok_and(|dict| dict.is_empty()),
+        }
+    }
 }
 
 /// The most fields a model may have ([`crate::build`] keeps one bit per field).
@@ -54,9 +85,11 @@ pub const MAX_FIELDS: usize = 64;
 
 /// Every trusted class of `chatlane._model`, and the shape of a received event.
 pub struct Shapes {
+    /// The trusted classes, as `_SHAPES` lists them.
     pub models: Vec<Model>,
     /// Each class's index in `models`, by the address of the class object.
     classes: HashMap<usize, usize>,
+    /// The shape of a received event (`_EVENT_SHAPE`).
     pub event: Shape,
 }
 
@@ -115,21 +148,18 @@ impl Shapes {
         members.iter().map(|(name, member)| Ok((name.extract()?, self.compile(&member)?))).collect()
     }
 
-    /// A field of `_SHAPES`: `(key, attribute, shape, value when absent)`.
+    /// A field of `_SHAPES`: `(key, attribute, shape, value when absent)`, the value when
+    /// absent `None`, a boolean, number, string, or an empty list or dict.
     fn field(&self, spec: &Bound<'_, PyAny>) -> PyResult<Field> {
         let (key, slot, shape, absent): (String, String, Bound<'_, PyAny>, Bound<'_, PyAny>) = spec.extract()?;
-        Ok(Field {
-            key,
-            slot: PyString::intern(spec.py(), &slot).unbind(),
-            shape: self.compile(&shape)?,
-            absent: data::to_json(&absent).map_err(|_| not_a_shape(spec))?,
-        })
+        let absent = match (absent.cast::<PyList>(), absent.cast::<PyDict>()) {
+            (Ok(list), _) if list.is_empty() => Absent::List,
+            (_, Ok(dict)) if dict.is_empty() => Absent::Dict,
+            (Err(_), Err(_)) => Absent::Shared(absent.unbind()),
+            _ => return Err(not_a_shape(spec)),
+        };
+        Ok(Field { key, slot: PyString::intern(spec.py(), &slot).unbind(), shape: self.compile(&shape)?, absent })
     }
-}
-
-/// Finds the member named `name`.
-pub fn find<'s>(members: &'s [(String, Shape)], name: &str) -> Option<&'s Shape> {
-    members.iter().find(|(member, _)| member == name).map(|(_, shape)| shape)
 }
 
 fn not_a_shape(spec: &Bound<'_, PyAny>) -> PyErr {

@@ -15,7 +15,7 @@ import pytest
 
 import chatlane
 from chatlane import _model
-from conftest import REPO
+from conftest import REPO, parts
 
 CASES_DIR = REPO / "tests" / "webhooks"
 SECRET = "webhook-test-app-secret"
@@ -87,26 +87,6 @@ def test_events_are_the_generated_frozen_classes() -> None:
     (inbound,) = parse(case_named("meta_inbound/reaction"))
     assert isinstance(inbound, chatlane.InboundEvent) and isinstance(inbound.content, chatlane.InboundReaction)
     assert inbound.content.type == "reaction"
-
-
-def parts(value: object) -> Iterator[tuple[type, object]]:
-    """Every part of ``value``, depth first, as its type and (a scalar) its value or (a
-    container) its size or keys: values with equal parts have the same classes and field
-    types, not only equal fields (``1 == 1.0``)."""
-    if isinstance(value, _model._Model):
-        yield type(value), None
-        for name in value._names():
-            yield from parts(getattr(value, name))
-    elif isinstance(value, list):
-        yield list, len(value)
-        for item in value:
-            yield from parts(item)
-    elif isinstance(value, dict):
-        yield dict, tuple(value)
-        for item in value.values():
-            yield from parts(item)
-    else:
-        yield type(value), value
 
 
 def shaped(shape: Any) -> Iterator[type]:
