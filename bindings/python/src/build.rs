@@ -13,7 +13,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString, PyTuple, PyType};
 use pyo3::{ffi, intern};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::keys::{self, Fields};
+use crate::keys::{self, Fields, Object};
 use crate::shape::{Model, Shape, Shapes};
 
 /// The Python value of `text`, JSON the core wrote, by `shape`.
@@ -53,24 +53,6 @@ impl<'s, 'py> Build<'s, 'py> {
             self.failure.set(Some(error));
             E::custom("a Python error")
         })
-    }
-
-    /// An object by `shape`, the open enum's key `pending` read already.
-    fn object<'de, A: MapAccess<'de>>(
-        self,
-        map: &mut A,
-        shape: &'s Shape,
-        pending: Option<&str>,
-    ) -> Result<Bound<'py, PyAny>, A::Error> {
-        match shape {
-            Shape::Model(index) => self.model(map, &self.shapes.models[*index], pending),
-            Shape::Union { .. } | Shape::Open(_) => {
-                let (member, key) = keys::member(map, shape)?;
-                self.object(map, member, key)
-            }
-            Shape::Map(item) => self.dict(map, item),
-            _ => self.dict(map, &Shape::Json),
-        }
     }
 
     fn model<'de, A: MapAccess<'de>>(
@@ -175,7 +157,10 @@ impl<'de, 'py> Visitor<'de> for Build<'_, 'py> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        self.object(&mut map, self.shape, None)
+        match keys::object(&mut map, self.shapes, self.shape)? {
+            Object::Model(model, pending) => self.model(&mut map, model, pending),
+            Object::Dict(item) => self.dict(&mut map, item),
+        }
     }
 }
 

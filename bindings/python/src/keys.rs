@@ -1,12 +1,12 @@
 //! Reading an object's keys by shape, for [`crate::build`] and [`crate::same`], without
-//! allocating them: the field a key names, the member a union's tag names, whether a key is
-//! the tag.
+//! allocating them: the field a key names, and which member of a union or open enum an object
+//! is.
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
-use crate::shape::{Field, Model, Shape};
+use crate::shape::{Field, Model, Shape, Shapes};
 
 /// The fields of a model, found by key: `Some(index)`, `None` for another key (a tag).
 pub struct Fields<'s> {
@@ -105,24 +105,41 @@ impl Visitor<'_> for Tag<'_> {
     }
 }
 
-/// Reads which member of `shape`, a union or open enum, an object is: a union's tag (its
-/// first key, as the core writes it) and the member it names, or an open enum's one key, the
-/// member's field still to read the value of.
-pub fn member<'de, 's, A: de::MapAccess<'de>>(
+/// What an object is read into: a model (with an open enum's key, its field, read already),
+/// or a dict of values by a shape.
+pub enum Object<'s> {
+    /// The model, and the key already read.
+    Model(&'s Model, Option<&'s str>),
+    /// A dict, each value by the shape.
+    Dict(&'s Shape),
+}
+
+/// Free-form JSON: the values of a dict that has no shape of its own.
+static JSON: Shape = Shape::Json;
+
+/// What an object of `shape` is read into, reading on the way which member of a union (its
+/// tag, the first key, as the core writes it) or of an open enum (its one key) it is.
+pub fn object<'de, 's, A: MapAccess<'de>>(
     map: &mut A,
+    shapes: &'s Shapes,
     shape: &'s Shape,
-) -> Result<(&'s Shape, Option<&'s str>), A::Error> {
-    match shape {
-        Shape::Union { tag, members } => {
-            map.next_key_seed(Tag(tag))?.ok_or_else(|| de::Error::custom(format!("no tag {tag}")))?;
-            let (_, member) = map.next_value_seed(Member(members))?;
-            Ok((member, None))
+) -> Result<Object<'s>, A::Error> {
+    let mut shape = shape;
+    let mut pending = None;
+    loop {
+        match shape {
+            Shape::Model(index) => return Ok(Object::Model(&shapes.models[*index], pending)),
+            Shape::Union { tag, members } => {
+                map.next_key_seed(Tag(tag))?.ok_or_else(|| de::Error::custom(format!("no tag {tag}")))?;
+                (_, shape) = map.next_value_seed(Member(members))?;
+            }
+            Shape::Open(members) => {
+                let (key, member) =
+                    map.next_key_seed(Member(members))?.ok_or_else(|| de::Error::custom("an empty object"))?;
+                (shape, pending) = (member, Some(key));
+            }
+            Shape::Map(item) => return Ok(Object::Dict(item)),
+            _ => return Ok(Object::Dict(&JSON)),
         }
-        Shape::Open(members) => {
-            let (key, member) =
-                map.next_key_seed(Member(members))?.ok_or_else(|| de::Error::custom("an empty object"))?;
-            Ok((member, Some(key)))
-        }
-        _ => Err(de::Error::custom("not a union")),
     }
 }

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::keys::{self, Fields};
+use crate::keys::{self, Fields, Object};
 use crate::shape::{Model, Shape, Shapes};
 
 /// Whether `value` is what `text`, JSON the core wrote, builds by `shape`.
@@ -33,23 +33,6 @@ fn check<E: de::Error>(same: bool) -> Result<(), E> {
 }
 
 impl<'s, 'py> Same<'s, '_, 'py> {
-    fn object<'de, A: MapAccess<'de>>(
-        self,
-        map: &mut A,
-        shape: &'s Shape,
-        pending: Option<&str>,
-    ) -> Result<(), A::Error> {
-        match shape {
-            Shape::Model(index) => self.model(map, &self.shapes.models[*index], pending),
-            Shape::Union { .. } | Shape::Open(_) => {
-                let (member, key) = keys::member(map, shape)?;
-                self.object(map, member, key)
-            }
-            Shape::Map(item) => self.dict(map, item),
-            _ => self.dict(map, &Shape::Json),
-        }
-    }
-
     fn model<'de, A: MapAccess<'de>>(
         self,
         map: &mut A,
@@ -171,6 +154,9 @@ impl<'de> Visitor<'de> for Same<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        self.object(&mut map, self.shape, None)
+        match keys::object(&mut map, self.shapes, self.shape)? {
+            Object::Model(model, pending) => self.model(&mut map, model, pending),
+            Object::Dict(item) => self.dict(&mut map, item),
+        }
     }
 }
