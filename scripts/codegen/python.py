@@ -10,9 +10,10 @@ strictly, naming the path of a wrong field; string enums become `Literal` aliase
 unions become `Union` aliases of classes that know their own tags; a string enum with a
 variant carrying a value (`DeliveryStatus`: `"sent"` or `{"other": "queued"}`) becomes the
 `Union` of a `Literal` and one class per such variant. The types the core hands over already
-checked (`TRUSTED_ROOTS` and what they contain) also get a `_trusted` builder that reads its
-JSON without checking it again. Standard library only; the output depends on nothing but the
-schema.
+checked (`TRUSTED_ROOTS` and what they contain) are described in `_SHAPES`, from which the
+native layer builds them without checking them again, and the received events carry a hidden
+slot for the core value they were built from. Standard library only; the output depends on
+nothing but the schema.
 """
 
 from __future__ import annotations
@@ -44,9 +45,13 @@ from model_schema import (
 
 LINE_LENGTH = 120
 
-# The types whose JSON the core writes and the bindings read back (the received events): they
-# and every type they contain get a `_trusted` builder, which checks nothing.
-TRUSTED_ROOTS = ("Event",)
+# The types whose JSON the core writes and the binding builds natively (the received events
+# and the operations' answers): they and every type they contain get a shape in `_SHAPES`.
+TRUSTED_ROOTS = ("Event", "HistoryPage", "TemplatePage", "TemplateDetail", "PhoneNumber", "SavedTemplate")
+
+# The unions whose members go back to the core (`Receiver.commit`, `dedup_key`): they derive
+# from `_Received`, whose hidden slot holds the core value the native layer built them from.
+RECEIVED_ROOTS = ("Event",)
 
 # How the anonymous members of each union are named ({Tag}: the tag value in PascalCase).
 MEMBER_NAMES = {
@@ -66,13 +71,7 @@ class PyType:
     reader: str  # an expression: a `(value, path) -> annotation` function
     plain: bool  # written as is (strings, numbers, enum values); else through `_dump`
     collection: str | None = None  # "list" or "dict": empty when absent
-    builder: str | None = None  # a `(value) -> annotation` function for valid JSON; None: the value itself
-    item: PyType | None = None  # the type of a list's items or of a typed map's values
-
-    @property
-    def as_is(self) -> bool:
-        """Whether valid JSON of this type is already its Python value."""
-        return self.builder is None and (self.item is None or self.item.as_is)
+    shape: str = "None"  # how the native layer builds it from valid JSON (see SHAPES_HEADER)
 
 
 @dataclass(frozen=True)
@@ -138,7 +137,7 @@ EMPTY = {"list": "[]", "dict": "{}"}
 SCALARS = {
     "string": PyType("str", "_str", plain=True),
     "integer": PyType("int", "_int", plain=True),
-    "number": PyType("float", "_float", plain=True, builder="float"),
+    "number": PyType("float", "_float", plain=True, shape="float"),
     "boolean": PyType("bool", "_bool", plain=True),
 }
 FLAG = SCALARS["boolean"]
@@ -233,13 +232,15 @@ class SchemaReader:
         kind = schema.get("type")
         if kind == "array":
             item = self.resolve(schema["items"])[0]
-            return PyType(f"list[{item.annotation}]", f"_list({item.reader})", False, "list", item=item), False
+            shape = container_shape("list", item)
+            return PyType(f"list[{item.annotation}]", f"_list({item.reader})", False, "list", shape), False
         if kind == "object" and "properties" not in schema:
             values = schema.get("additionalProperties")
             if values is True:
                 return PyType("dict[str, Any]", "_json_object", False, "dict"), False
             value = self.resolve(values)[0]
-            return PyType(f"dict[str, {value.annotation}]", f"_map({value.reader})", False, "dict", item=value), False
+            shape = container_shape("map", value)
+            return PyType(f"dict[str, {value.annotation}]", f"_map({value.reader})", False, "dict", shape), False
         if kind in SCALARS:
             return SCALARS[kind], False
         raise unsupported("property type", schema)
@@ -250,10 +251,20 @@ class SchemaReader:
         if is_enum(schema):
             return PyType(name, f"_read_{snake(name)}", plain=True)
         if "oneOf" in schema:  # a tagged union or an open enum
-            return PyType(name, f"_read_{snake(name)}", plain=False, builder=f"_trusted_{snake(name)}")
+            return PyType(name, f"_read_{snake(name)}", plain=False, shape=union_shape(name))
         if "properties" in schema:
-            return PyType(name, f"{name}._parse", plain=False, builder=f"{name}._trusted")
+            return PyType(name, f"{name}._parse", plain=False, shape=name)
         return self.resolve(schema)[0]
+
+
+def container_shape(kind: str, item: PyType) -> str:
+    """The shape of a list or map of `item`: the JSON as is when its items are."""
+    return "None" if item.shape == "None" else f"({json.dumps(kind)}, {item.shape})"
+
+
+def union_shape(name: str) -> str:
+    """The constant holding the shape of the union or open enum `name`."""
+    return f"_{snake(name).upper()}_SHAPE"
 
 
 # Rendering.
@@ -297,10 +308,10 @@ def render_union(union: TaggedUnion) -> str:
     return bracketed(f"{union.name} = Union[", members, "]") + "\n" + docstring(union.doc, "")
 
 
-def render_model(model: Model, trusted: bool) -> str:
+def render_model(model: Model, received: bool) -> str:
     slots = [json.dumps(field.name) for field in model.fields]
     lines = [
-        f"class {model.name}(_Model):",
+        f"class {model.name}({'_Received' if received else '_Model'}):",
         docstring(model.doc, "    "),
         "",
         bracketed("__slots__ = (", slots, ",)" if len(slots) == 1 else ")", "    "),
@@ -313,8 +324,6 @@ def render_model(model: Model, trusted: bool) -> str:
         also = "".join(f" `from_dict` also reads `{alias}`." for alias in field.aliases)
         lines.append(docstring(field.doc + also, "    "))
     parts = [lines, render_init(model), render_to_dict(model), render_parse(model)]
-    if trusted:
-        parts.append(render_trusted(model))
     return "\n\n".join("\n".join(part) for part in parts)
 
 
@@ -406,43 +415,6 @@ def read_call(field: Field) -> str:
     return f"_or_default(data, {key}, path, {reader}, {default})"
 
 
-def render_trusted(model: Model) -> list[str]:
-    """`_trusted`: the value of JSON the core wrote (valid already), every slot set from it
-    without a check and without `__init__`."""
-    lines = [
-        "    @classmethod",
-        f"    def _trusted(cls, data: Mapping[str, Any]) -> {model.name}:",
-        "        self = object.__new__(cls)",
-    ]
-    for field in model.fields:
-        lines.append(bracketed("_init(", ["self", json.dumps(field.name), trusted_read(field)], ")", " " * 8))
-    return [*lines, "        return self"]
-
-
-def trusted_read(field: Field) -> str:
-    """The value of `field` in valid JSON `data`, as `_trusted` reads it."""
-    key, py_type = json.dumps(field.key), field.type
-    if field.presence == "required":
-        return built(py_type, f"data[{key}]")
-    if field.presence == "optional":
-        value = f"data.get({key})"
-        return value if py_type.as_is else f"None if (value := {value}) is None else {built(py_type, 'value')}"
-    default = EMPTY[py_type.collection] if py_type.collection else python_literal(field.default)
-    return built(py_type, f"data.get({key}, {default})")
-
-
-def built(py_type: PyType, value: str) -> str:
-    """An expression building the Python value of `py_type` from `value`, its valid JSON."""
-    if py_type.as_is:
-        return value
-    if py_type.item is not None:
-        item = built(py_type.item, "item")
-        if py_type.collection == "list":
-            return f"[{item} for item in {value}]"
-        return f"{{key: {item} for key, item in {value}.items()}}"
-    return f"{py_type.builder}({value})"
-
-
 def referred(defs: dict[str, Any], roots: tuple[str, ...]) -> set[str]:
     """The definitions `roots` name and those they refer to, directly or not."""
     found: set[str] = set()
@@ -479,9 +451,8 @@ def flatten(items: list[Item]) -> list[Item]:
     return out
 
 
-def render_readers(items: list[Item], trusted: set[str]) -> str:
-    """The readers of enums and unions and the builders of the trusted ones, then the unions'
-    member tables."""
+def render_readers(items: list[Item]) -> str:
+    """The readers of enums and unions, then the unions' member tables."""
     functions, tables = [], []
     for item in items:
         reader = f"def _read_{snake(item.name)}(value: object, path: _Path) -> {item.name}:"
@@ -505,42 +476,54 @@ def render_readers(items: list[Item], trusted: set[str]) -> str:
             ]
             head = f"{table}: Mapping[str, Callable[[object, _Path], {item.name}]] = {{"
             tables.append(bracketed(head, entries, "}"))
-        if item.name in trusted and isinstance(item, (OpenEnum, TaggedUnion)):
-            builder, table = render_builder(item)
-            functions.append(builder)
-            tables.append(table)
     return "\n\n\n".join(functions) + "\n\n\n" + "\n\n".join(tables)
 
 
-def render_builder(item: OpenEnum | TaggedUnion) -> tuple[str, str]:
-    """The `_trusted_` builder of an open enum or union (which checks nothing), and its table
-    of the members' builders."""
-    table = f"_{snake(item.name).upper()}_TRUSTED"
-    if isinstance(item, OpenEnum):
-        head = f"def _trusted_{snake(item.name)}(value: Any) -> {item.name}:"
-        body = f"return cast({item.name}, _trusted_open(value, {table}))"
-        entries = [f"{json.dumps(key)}: {model.name}._trusted" for key, model in item.keyed]
-    else:
-        head = f"def _trusted_{snake(item.name)}(value: Mapping[str, Any]) -> {item.name}:"
-        body = f"return {table}[value[{json.dumps(item.tag)}]](value)"
-        entries = [
-            f"{json.dumps(value)}: {member.name}._trusted"
-            if isinstance(member, Model)
-            else f"{json.dumps(value)}: _trusted_{snake(member.name)}"
-            for value, member in item.members
-        ]
-    mapping = f"{table}: Mapping[str, Callable[[Mapping[str, Any]], {item.name}]] = {{"
-    return f"{head}\n    {body}", bracketed(mapping, entries, "}")
+def render_shapes(items: list[Item], trusted: set[str]) -> str:
+    """The shapes of the trusted unions and open enums (members first, as `items` has them),
+    then `_SHAPES`: the fields of every trusted class."""
+    constants = []
+    for item in items:
+        if item.name not in trusted:
+            continue
+        if isinstance(item, OpenEnum):
+            entries = [f"{json.dumps(key)}: {model.name}" for key, model in item.keyed]
+            constants.append(bracketed(f'{union_shape(item.name)}: Any = ("open", {{', entries, "})"))
+        elif isinstance(item, TaggedUnion):
+            entries = [
+                f"{json.dumps(value)}: {member.name if isinstance(member, Model) else union_shape(member.name)}"
+                for value, member in item.members
+            ]
+            head = f'{union_shape(item.name)}: Any = ("union", {json.dumps(item.tag)}, {{'
+            constants.append(bracketed(head, entries, "})"))
+    classes = []
+    for item in items:
+        if isinstance(item, Model) and item.name in trusted:
+            parts = [[json.dumps(f.key), json.dumps(f.name), f.type.shape, absent(f)] for f in item.fields]
+            fields = [bracketed("(", part, ")", " " * 8).lstrip() for part in parts]
+            classes.append(bracketed(f"{item.name}: (", fields, ",)" if len(fields) == 1 else ")", "    "))
+    table = "_SHAPES: dict[type[_Model], tuple[tuple[str, str, Any, Any], ...]] = {\n" + ",\n".join(classes) + ",\n}"
+    return SHAPES_HEADER + "\n\n".join([*constants, table])
 
 
-def render_item(item: Item, trusted: set[str]) -> str:
+def absent(field: Field) -> str:
+    """The value of `field` when its key is absent, as `_SHAPES` gives it: a collection's empty
+    value (a new one each time), the default, or `None`."""
+    if field.presence == "empty" and field.type.collection:
+        return EMPTY[field.type.collection]
+    if field.presence in ("default", "flag"):
+        return python_literal(field.default)
+    return "None"
+
+
+def render_item(item: Item, received: set[str]) -> str:
     if isinstance(item, Enum):
         return render_enum(item)
     if isinstance(item, OpenEnum):
         return render_open_enum(item)
     if isinstance(item, TaggedUnion):
         return render_union(item)
-    return render_model(item, item.name in trusted)
+    return render_model(item, item.name in received)
 
 
 def render(schema: dict[str, Any]) -> str:
@@ -549,16 +532,20 @@ def render(schema: dict[str, Any]) -> str:
     check_unique([item.name for item in items])
     reachable = referred(schema["$defs"], TRUSTED_ROOTS)
     trusted = {item.name for item in flatten([item for item in named if item.name in reachable])}
+    roots = [item for item in items if item.name in RECEIVED_ROOTS and isinstance(item, TaggedUnion)]
+    received = {member.name for root in roots for _, member in root.members}
     names = sorted(item.name for item in items)
     exports = bracketed("__all__ = [", [json.dumps(name) for name in names], "]")
-    blocks = [render_item(item, trusted) for item in items]
+    blocks = [render_item(item, received) for item in items]
     return (
         HEADER.format(source=SOURCE, exports=exports)
         + "\n\n\n".join(blocks)
         + "\n\n\n"
         + HELPERS
         + "\n\n"
-        + render_readers(items, trusted)
+        + render_readers(items)
+        + "\n\n\n"
+        + render_shapes(items, trusted)
         + "\n"
     )
 
@@ -648,7 +635,25 @@ class _Model:
         raise NotImplementedError
 
 
+class _Received(_Model):
+    """Base of the received events: a hidden slot (not a field) for what chatlane's native
+    layer built the event from, so that committing it unchanged reads nothing back."""
+
+    __slots__ = ("_native",)
+
+
 '''
+
+SHAPES_HEADER = """\
+# How chatlane's native layer builds what the core hands over (the received events and the
+# operations' answers) without checking it again: each trusted class's fields as (JSON key,
+# attribute, shape, value when absent), an absent list or dict being a new empty one. A shape
+# is None (the JSON value as is), float (a number as a float), a class, ("list", shape),
+# ("map", shape), ("union", tag, {tag value: shape}) or ("open", {key: class}) (a string, or
+# an object of one key).
+
+
+"""
 
 HELPERS = '''\
 # Reading and writing the JSON shape.
@@ -821,14 +826,6 @@ def _json_object(value: object, path: _Path) -> dict[str, Any]:
             raise _wrong_type(path, "string keys", key)
     return dict(value)
 
-
-def _trusted_open(value: Any, keyed: Mapping[str, Callable[[Mapping[str, Any]], _T]]) -> str | _T:
-    """A valid value of an open enum: its string, or the object of one key built by the
-    builder ``keyed`` has for that key."""
-    if isinstance(value, str):
-        return value
-    (key,) = value
-    return keyed[key](value)
 '''
 
 

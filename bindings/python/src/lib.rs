@@ -4,26 +4,32 @@
 //! core types through their JSON shape ([`messages`]); sends and Meta's OAuth calls
 //! ([`client`], [`oauth`]) run on the core's tokio runtime with the interpreter released, or
 //! as asyncio coroutines ([`aio`]), and every core error becomes an instance of the exception
-//! class of its category ([`errors`]). Received webhooks are read by the core's parsers into
-//! JSON text that `chatlane/_events.py` builds into the generated event classes, and events
-//! come back as their `to_dict()` data ([`events`], [`data`]);
-//! `chatlane.Receiver` answers webhook requests through the core's receiver ([`receiver`]).
-//! The operations beyond sending (history, templates, numbers) cross as their queries' and
-//! answers' JSON text, read and written by `chatlane/_ops.py` ([`ops`]).
+//! class of its category ([`errors`]). Received webhooks are read by the core's parsers and
+//! their events built natively into the generated event classes, each keeping the core event
+//! it came from for its dedup key ([`events`], [`native`]); `chatlane.Receiver` answers
+//! webhook requests through the core's receiver ([`receiver`]). The operations beyond sending
+//! (history, templates, numbers) cross as their queries' JSON text, written by
+//! `chatlane/_ops.py`, and their answers are built natively ([`ops`]). What the core hands
+//! over is built by the shapes the generated model describes ([`shape`], [`build`], [`same`]).
 
 mod aio;
+mod build;
 mod client;
 mod data;
 mod errors;
 mod events;
 mod host;
+mod keys;
 mod messages;
+mod native;
 mod oauth;
 mod observe;
 mod ops;
 mod provider;
 mod receiver;
 mod repr;
+mod same;
+mod shape;
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -61,6 +67,7 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(events::verify_meta_signature, m)?)?;
     m.add_function(wrap_pyfunction!(events::verify_meta_challenge, m)?)?;
     m.add_function(wrap_pyfunction!(ops::operation_params, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::answer, m)?)?;
     #[cfg(feature = "test-hooks")]
     {
         m.add_function(wrap_pyfunction!(client::panic_probe, m)?)?;

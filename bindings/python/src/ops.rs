@@ -3,18 +3,20 @@
 //! twins) and `chatlane.operation_params`.
 //!
 //! `chatlane/_ops.py` holds their Python surface: it reads the keyword arguments into the
-//! query's JSON shape (through the generated query classes), walks pages by `next_page`, and
-//! reads answers into the generated record classes. `Client._ask` hands a query's JSON text
-//! to the core (`chatlane_core::ops::Query`), whose call runs on the core's runtime like a send
-//! (blocking with the interpreter released, or as a cancellable coroutine) and answers with
-//! its JSON text.
+//! query's JSON shape (through the generated query classes) and walks pages by `next_page`.
+//! `Client._ask` hands a query's JSON text to the core (`chatlane_core::ops::Query`), whose
+//! call runs on the core's runtime like a send (blocking with the interpreter released, or as
+//! a cancellable coroutine) and answers with its JSON text, which `_answer` builds natively
+//! into the generated record classes ([`crate::build`]).
 
 use chatlane_core::cams::ops::params_of;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
 
+use crate::build;
 use crate::client::Client;
+use crate::shape::Shapes;
 use crate::{errors, guarded};
 
 /// `_operation_params(operation, query, client_cust_space_id)`: the wire parameters of a call
@@ -35,6 +37,19 @@ pub fn operation_params<'py>(
             dict.set_item(name, value)?;
         }
         Ok(dict)
+    })
+}
+
+/// `_answer(shape, text)`: an operation's answer, the JSON text `text` the core wrote, built
+/// by `shape` (a class of `chatlane._model._SHAPES`, or `("list", class)`) without checking it
+/// again.
+#[pyfunction]
+#[pyo3(name = "_answer")]
+pub fn answer<'py>(shape: &Bound<'py, PyAny>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let py = shape.py();
+    guarded(py, || {
+        let shapes = Shapes::get(py)?;
+        build::build(py, shapes, text, &shapes.compile(shape)?)
     })
 }
 

@@ -2,10 +2,9 @@
 //! framework-agnostic webhook receiver and its event store, and `SendRecord`, what the store
 //! knows of a send.
 //!
-//! Events cross out as JSON text, built into the generated event classes on the Python side
-//! as the parsers' are, and back in as their `to_dict()` data, read into core events with the
-//! interpreter held ([`crate::events`]); every other call into the core (checking, parsing,
-//! SQLite) runs with the interpreter released.
+//! Events cross out built natively into the generated event classes, as the parsers' are
+//! ([`crate::native`]), and come back for their dedup keys ([`events::keys`]); every other
+//! call into the core (checking, parsing, SQLite) runs with the interpreter released.
 
 use std::time::Duration;
 
@@ -13,7 +12,9 @@ use chatlane_core::receive::{self, Endpoint, ReceiverOptions, WebhookRequest};
 use chatlane_core::store;
 use chatlane_core::{Error, ErrorCode, ProviderKind};
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 
+use crate::native::Received;
 use crate::{errors, events, guarded, repr};
 
 /// `chatlane._chatlane._Receiver`: a configured receiver (see `chatlane.Receiver`). Safe to
@@ -23,9 +24,9 @@ pub struct Receiver {
     inner: receive::Receiver,
 }
 
-/// An answer of [`Receiver::handle`]: status, content type, body, the new events' JSON text,
-/// how many were skipped, and the refusal as its exception (`None` when accepted).
-type Reply = (u16, &'static str, String, String, usize, Option<Py<PyAny>>);
+/// An answer of [`Receiver::handle`]: status, content type, body, the new events, how many
+/// were skipped, and the refusal as its exception (`None` when accepted).
+type Reply<'py> = (u16, &'static str, String, Bound<'py, PyList>, usize, Option<Py<PyAny>>);
 
 #[pymethods]
 impl Receiver {
@@ -70,52 +71,53 @@ impl Receiver {
     /// without a port) raises `InvalidParameterError`. A refused request is an answer, its
     /// error an exception instance in the last place.
     #[expect(clippy::too_many_arguments, reason = "the request's parts, as `chatlane.Receiver.handle` passes them")]
-    fn handle(
+    fn handle<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         endpoint: &str,
         method: &str,
         query: &str,
         headers: Vec<(String, String)>,
         body: &[u8],
         remote_addr: Option<&str>,
-    ) -> PyResult<Reply> {
+    ) -> PyResult<Reply<'py>> {
         guarded(py, || {
             let endpoint = Endpoint::parse(endpoint).map_err(|e| errors::to_pyerr(py, &e))?;
             let remote_addr =
                 remote_addr.map(receive::parse_remote_addr).transpose().map_err(|e| errors::to_pyerr(py, &e))?;
             let request = WebhookRequest { method, query, headers: &headers, body, remote_addr };
-            let (reply, events) = py.detach(|| {
-                let reply = self.inner.handle(endpoint, &request);
-                let events = events::json(&reply.events);
-                (reply, events)
+            let (reply, received) = py.detach(|| {
+                let mut reply = self.inner.handle(endpoint, &request);
+                let received = Received::new(std::mem::take(&mut reply.events));
+                (reply, received)
             });
+            let events = received.into_list(py)?;
             let error = reply.error.map(|e| errors::to_pyerr(py, &e).into_value(py).into_any());
             Ok((reply.status, reply.content_type, reply.body, events, reply.skipped, error))
         })
     }
 
-    /// Commits the events given as their `to_dict()` data (their dedup keys computed by the
-    /// core, see [`events::key`]); a store failure raises `StorageError`.
+    /// Commits the events (by their dedup keys, see [`events::keys`]); anything but an event
+    /// raises `TypeError`, a store failure `StorageError`.
     fn commit(&self, py: Python<'_>, events: Vec<Bound<'_, PyAny>>) -> PyResult<()> {
         guarded(py, || {
-            let keys = events.iter().map(events::key).collect::<PyResult<Vec<_>>>()?;
+            let keys = events::keys(&events)?;
             py.detach(|| self.inner.commit(&keys)).map_err(|e| errors::to_pyerr(py, &e))
         })
     }
 
-    /// The JSON text of the events claimed more than `lease` seconds ago and never committed
-    /// (at most `limit`, oldest first), claimed again now. A `lease` below 0, not a number or
-    /// beyond 2**64 seconds raises `InvalidParameterError`.
-    fn reclaim(&self, py: Python<'_>, lease: f64, limit: usize) -> PyResult<String> {
+    /// The events claimed more than `lease` seconds ago and never committed (at most `limit`,
+    /// oldest first), claimed again now. A `lease` below 0, not a number or beyond 2**64
+    /// seconds raises `InvalidParameterError`.
+    fn reclaim<'py>(&self, py: Python<'py>, lease: f64, limit: usize) -> PyResult<Bound<'py, PyList>> {
         guarded(py, || {
             let lease = Duration::try_from_secs_f64(lease).map_err(|_| {
                 let why = format!("the lease must be from 0 to 2**64 seconds, not {lease}");
                 errors::to_pyerr(py, &Error::new(ErrorCode::InvalidParameter, why))
             })?;
-            py.detach(|| self.inner.reclaim(lease, limit))
-                .map(|events| events::json(&events))
-                .map_err(|e| errors::to_pyerr(py, &e))
+            py.detach(|| self.inner.reclaim(lease, limit).map(Received::new))
+                .map_err(|e| errors::to_pyerr(py, &e))?
+                .into_list(py)
         })
     }
 

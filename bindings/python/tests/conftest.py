@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 import chatlane
+from chatlane import _model
 
 REPO = Path(__file__).resolve().parents[3]
 SANDBOX_KEY_ID = "sandbox-access-key-id"
@@ -41,6 +42,26 @@ MESSAGING_SCOPE = "whatsapp_business_messaging"
 # push URLs carry.
 BUSINESS = "8613800000000"
 PUSH_TOKEN = "push-token"
+
+
+def parts(value: object) -> Iterator[tuple[type, object]]:
+    """Every part of ``value``, depth first, as its type and (a scalar) its value or (a
+    container) its size or keys: values with equal parts have the same classes and field
+    types, not only equal fields (``1 == 1.0``)."""
+    if isinstance(value, _model._Model):
+        yield type(value), None
+        for name in value._names():
+            yield from parts(getattr(value, name))
+    elif isinstance(value, list):
+        yield list, len(value)
+        for item in value:
+            yield from parts(item)
+    elif isinstance(value, dict):
+        yield dict, tuple(value)
+        for item in value.values():
+            yield from parts(item)
+    else:
+        yield type(value), value
 
 
 def new_recipient() -> str:

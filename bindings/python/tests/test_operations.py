@@ -21,7 +21,7 @@ import pytest
 
 import chatlane
 from chatlane import _ops
-from conftest import REPO, Sandbox, new_recipient, running_sandbox, until
+from conftest import REPO, Sandbox, new_recipient, parts, running_sandbox, until
 
 CASES_DIR = REPO / "tests" / "operations"
 STUB = Path(chatlane.__file__).with_name("_chatlane.pyi")
@@ -366,6 +366,25 @@ def test_history_holds_sends_inbound_messages_and_their_statuses(
     assert len(ops_client.list_messages(BUSINESS, since=start - timedelta(seconds=1), until=later).records) == 7
     until_start_ms = int(start.timestamp() * 1000) - 1000
     assert ops_client.list_messages(BUSINESS, until=until_start_ms).records == []
+
+
+def test_answers_are_built_as_from_dict_builds_them(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
+    """The core's answers are built natively and unchecked (by ``_model._SHAPES``): every page,
+    record, template and number has the classes, field types and values ``from_dict`` gives."""
+    ada = new_recipient()
+    ops_client.send(chatlane.Message(from_=BUSINESS, to=ada, content=chatlane.Text(text="hi")))
+    ops_sandbox.user_writes(ada, BUSINESS, "hello")
+    until(lambda: len(ops_client.list_messages(BUSINESS, user_number=ada).records) == 2, "both in the history")
+    numbers = ops_client.phone_numbers()
+    answers = [
+        ops_client.list_messages(BUSINESS, user_number=ada),
+        ops_client.list_templates(),
+        ops_client.template("T1", language="en"),
+        *numbers,
+    ]
+    assert numbers and all(isinstance(number, chatlane.PhoneNumber) for number in numbers)
+    for answer in answers:
+        assert list(parts(answer)) == list(parts(type(answer).from_dict(answer.to_dict()))), answer
 
 
 def test_history_in_asyncio(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:

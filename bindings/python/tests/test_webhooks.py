@@ -15,7 +15,7 @@ import pytest
 
 import chatlane
 from chatlane import _model
-from conftest import REPO
+from conftest import REPO, parts
 
 CASES_DIR = REPO / "tests" / "webhooks"
 SECRET = "webhook-test-app-secret"
@@ -89,37 +89,31 @@ def test_events_are_the_generated_frozen_classes() -> None:
     assert inbound.content.type == "reaction"
 
 
-def parts(value: object) -> Iterator[tuple[type, object]]:
-    """Every part of ``value``, depth first, as its type and (a scalar) its value or (a
-    container) its size or keys: values with equal parts have the same classes and field
-    types, not only equal fields (``1 == 1.0``)."""
-    if isinstance(value, _model._Model):
-        yield type(value), None
-        for name in value._names():
-            yield from parts(getattr(value, name))
-    elif isinstance(value, list):
-        yield list, len(value)
-        for item in value:
-            yield from parts(item)
-    elif isinstance(value, dict):
-        yield dict, tuple(value)
-        for item in value.values():
-            yield from parts(item)
-    else:
-        yield type(value), value
+def shaped(shape: Any) -> Iterator[type]:
+    """The classes a shape of ``_model._SHAPES`` may build, at any depth."""
+    if isinstance(shape, type) and shape in _model._SHAPES:
+        yield shape
+        for _, _, field, _ in _model._SHAPES[shape]:
+            yield from shaped(field)
+    elif isinstance(shape, tuple):
+        for part in shape[1:]:
+            yield from shaped(part)
+    elif isinstance(shape, dict):
+        for member in shape.values():
+            yield from shaped(member)
 
 
 def test_events_built_unchecked_are_what_from_dict_builds() -> None:
-    """The parsers' events are built from the core's JSON without checks (``_trusted``): over
-    every case they have the classes, field types and values the checking ``from_dict`` gives,
-    and the cases build every class that has such a builder."""
+    """The parsers' events are built natively from the core's JSON without checks (by
+    ``_model._SHAPES``): over every case they have the classes, field types and values the
+    checking ``from_dict`` gives, and the cases build every class an event may hold."""
     built: set[type] = set()
     for case in CASES:
         for event in [] if "error" in case else parse(case):
             found = list(parts(event))
             assert found == list(parts(type(event).from_dict(event.to_dict()))), case["name"]
             built |= {kind for kind, _ in found if issubclass(kind, _model._Model)}
-    trusted = {kind for kind in vars(_model).values() if isinstance(kind, type) and "_trusted" in vars(kind)}
+    trusted = set(shaped(_model._EVENT_SHAPE))
     assert trusted and trusted <= built, sorted(kind.__name__ for kind in trusted - built)
 
 

@@ -6,6 +6,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Literal, M
 from chatlane._model import (
     Channel,
     Direction,
+    Event,
     HistoryPage,
     HistoryRecord,
     MassMessage,
@@ -687,15 +688,18 @@ def verify_meta_challenge(query: str, verify_token: str) -> str:
 def _operation_params(operation: str, query: str, client_cust_space_id: str | None = None) -> dict[str, str]:
     """The wire parameters of a query given as its JSON text (for ``chatlane.operation_params``)."""
 
-def _parse_cams_push(body: bytes, kind: str) -> str:
-    """The JSON text of the events of a CAMS push body (read by ``chatlane.parse_cams_push``)."""
+def _answer(shape: object, text: str) -> Any:
+    """An operation's answer (the core's JSON text) built by ``shape`` (a class of
+    ``chatlane._model._SHAPES``, or ``("list", class)``)."""
 
-def _parse_meta_webhook(body: bytes) -> str:
-    """The JSON text of the events of a Meta webhook body (read by
-    ``chatlane.parse_meta_webhook``)."""
+def _parse_cams_push(body: bytes, kind: str) -> list[Event]:
+    """The events of a CAMS push body (for ``chatlane.parse_cams_push``)."""
 
-def _dedup_key(event: dict[str, Any]) -> str:
-    """The dedup key of an event given as its ``to_dict()`` data (for ``chatlane.dedup_key``)."""
+def _parse_meta_webhook(body: bytes) -> list[Event]:
+    """The events of a Meta webhook body (for ``chatlane.parse_meta_webhook``)."""
+
+def _dedup_key(event: Event) -> str:
+    """The dedup key of an event (for ``chatlane.dedup_key``)."""
 
 @final
 class _Receiver:
@@ -719,13 +723,13 @@ class _Receiver:
         headers: list[tuple[str, str]],
         body: bytes,
         remote_addr: str | None,
-    ) -> tuple[int, str, str, str, int, ChatlaneError | None]:
-        """Status, content type, body, the new events' JSON text, how many were skipped, and
-        the refusal (an exception, not raised)."""
-    def commit(self, events: list[dict[str, Any]]) -> None:
-        """Commits the events given as their ``to_dict()`` data."""
-    def reclaim(self, lease: float, limit: int) -> str:
-        """The JSON text of the events reclaimed."""
+    ) -> tuple[int, str, str, list[Event], int, ChatlaneError | None]:
+        """Status, content type, body, the new events, how many were skipped, and the refusal
+        (an exception, not raised)."""
+    def commit(self, events: list[Event]) -> None:
+        """Commits the events."""
+    def reclaim(self, lease: float, limit: int) -> list[Event]:
+        """The events reclaimed."""
     def send(self, task_id: str, provider: str) -> SendRecord | None: ...
 
 @final

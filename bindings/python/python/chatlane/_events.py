@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, get_args
 
 from . import _chatlane
-from ._model import CamsPushKind, Event, _Model, _trusted_event
+from ._model import CamsPushKind, Event, _Model
 
 __all__ = ["dedup_key", "parse_cams_push", "parse_meta_webhook"]
 
@@ -27,7 +27,7 @@ def parse_cams_push(body: bytes, kind: CamsPushKind) -> list[Event]:
 
     Raises ``InvalidParameterError`` for a body over 4 MiB, not JSON, or neither an array nor
     an object, and ``ConfigurationError`` for another ``kind``."""
-    return _events(_chatlane._parse_cams_push(body, kind))
+    return _chatlane._parse_cams_push(body, kind)
 
 
 def parse_meta_webhook(body: bytes) -> list[Event]:
@@ -37,7 +37,7 @@ def parse_meta_webhook(body: bytes) -> list[Event]:
 
     Raises ``InvalidParameterError`` for a body over 4 MiB, not JSON, not an object or without
     an ``entry`` array."""
-    return _events(_chatlane._parse_meta_webhook(body))
+    return _chatlane._parse_meta_webhook(body)
 
 
 def dedup_key(event: Event) -> str:
@@ -46,20 +46,14 @@ def dedup_key(event: Event) -> str:
 
     Raises ``TypeError`` for anything but an event, and ``InvalidParameterError`` for an event
     whose fields do not have the model's types."""
-    return _chatlane._dedup_key(_event_data(event))
+    return _chatlane._dedup_key(event)
 
 
 def _event_data(event: Event) -> dict[str, Any]:
-    """The JSON shape of ``event``, as the core reads it; ``TypeError`` for anything else."""
+    """The JSON shape of ``event``, as the core reads it; ``TypeError`` for anything else. The
+    native layer reads an event this way when it does not hold what it was received with."""
     if not isinstance(event, _EVENT_CLASSES):
         expected = "a StatusEvent, InboundEvent or UnsupportedEvent"
         raise TypeError(f"event must be {expected}, not {type(event).__name__}")
     return event.to_dict()
 
-
-def _events(text: str) -> list[Event]:
-    """The events of the core's JSON text, as the generated classes: built without checking
-    them again, as the core wrote them from its own checked events."""
-    import json  # here, not at the top: `json` would add a third to `import chatlane`'s time
-
-    return [_trusted_event(item) for item in json.loads(text)]

@@ -203,6 +203,13 @@ class _Model:
         raise NotImplementedError
 
 
+class _Received(_Model):
+    """Base of the received events: a hidden slot (not a field) for what chatlane's native
+    layer built the event from, so that committing it unchanged reads nothing back."""
+
+    __slots__ = ("_native",)
+
+
 class Message(_Model):
     """One message to one recipient (``SendChatappMessage``): a ``template`` or free-form
     ``content``, and options."""
@@ -1455,18 +1462,6 @@ class Contact(_Model):
             urls=_or_default(data, "urls", path, _list(ContactUrl._parse), None),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> Contact:
-        self = object.__new__(cls)
-        _init(self, "name", ContactName._trusted(data["name"]))
-        _init(self, "addresses", [Address._trusted(item) for item in data.get("addresses", [])])
-        _init(self, "birthday", data.get("birthday"))
-        _init(self, "emails", [Email._trusted(item) for item in data.get("emails", [])])
-        _init(self, "org", None if (value := data.get("org")) is None else Org._trusted(value))
-        _init(self, "phones", [Phone._trusted(item) for item in data.get("phones", [])])
-        _init(self, "urls", [ContactUrl._trusted(item) for item in data.get("urls", [])])
-        return self
-
 
 class ContactName(_Model):
     """A contact's name: ``formatted_name`` plus at least one of the parts."""
@@ -1532,17 +1527,6 @@ class ContactName(_Model):
             suffix=_optional(data, "suffix", path, _str),
             prefix=_optional(data, "prefix", path, _str),
         )
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> ContactName:
-        self = object.__new__(cls)
-        _init(self, "formatted_name", data["formatted_name"])
-        _init(self, "first_name", data.get("first_name"))
-        _init(self, "last_name", data.get("last_name"))
-        _init(self, "middle_name", data.get("middle_name"))
-        _init(self, "suffix", data.get("suffix"))
-        _init(self, "prefix", data.get("prefix"))
-        return self
 
 
 class Address(_Model):
@@ -1614,18 +1598,6 @@ class Address(_Model):
             type=_optional(data, "type", path, _read_contact_kind),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> Address:
-        self = object.__new__(cls)
-        _init(self, "street", data.get("street"))
-        _init(self, "city", data.get("city"))
-        _init(self, "state", data.get("state"))
-        _init(self, "zip", data.get("zip"))
-        _init(self, "country", data.get("country"))
-        _init(self, "country_code", data.get("country_code"))
-        _init(self, "type", data.get("type"))
-        return self
-
 
 ContactKind = Literal["HOME", "WORK"]
 """Whether an address, email or URL is private or for work.
@@ -1658,13 +1630,6 @@ class Email(_Model):
     def _parse(cls, value: object, path: _Path) -> Email:
         data = _object(value, path, ("email", "type"), {})
         return cls(email=_required(data, "email", path, _str), type=_optional(data, "type", path, _read_contact_kind))
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> Email:
-        self = object.__new__(cls)
-        _init(self, "email", data["email"])
-        _init(self, "type", data.get("type"))
-        return self
 
 
 class Org(_Model):
@@ -1702,14 +1667,6 @@ class Org(_Model):
             title=_optional(data, "title", path, _str),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> Org:
-        self = object.__new__(cls)
-        _init(self, "company", data.get("company"))
-        _init(self, "department", data.get("department"))
-        _init(self, "title", data.get("title"))
-        return self
-
 
 class Phone(_Model):
     """A phone number."""
@@ -1744,14 +1701,6 @@ class Phone(_Model):
             wa_id=_optional(data, "wa_id", path, _str),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> Phone:
-        self = object.__new__(cls)
-        _init(self, "phone", data["phone"])
-        _init(self, "type", data.get("type"))
-        _init(self, "wa_id", data.get("wa_id"))
-        return self
-
 
 class ContactUrl(_Model):
     """A web address."""
@@ -1776,13 +1725,6 @@ class ContactUrl(_Model):
     def _parse(cls, value: object, path: _Path) -> ContactUrl:
         data = _object(value, path, ("url", "type"), {})
         return cls(url=_required(data, "url", path, _str), type=_optional(data, "type", path, _read_contact_kind))
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> ContactUrl:
-        self = object.__new__(cls)
-        _init(self, "url", data["url"])
-        _init(self, "type", data.get("type"))
-        return self
 
 
 class TextHeader(_Model):
@@ -2724,7 +2666,7 @@ class Recipient(_Model):
         )
 
 
-class StatusEvent(_Model):
+class StatusEvent(_Received):
     """A status receipt: what became of a message the business sent."""
 
     __slots__ = (
@@ -2837,27 +2779,8 @@ class StatusEvent(_Model):
             pricing=_optional(data, "pricing", path, Pricing._parse),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> StatusEvent:
-        self = object.__new__(cls)
-        _init(self, "provider", data["provider"])
-        _init(self, "message_id", data["messageId"])
-        _init(self, "task_id", data.get("taskId"))
-        _init(self, "business", Business._trusted(data["business"]))
-        _init(self, "recipient", ChatUser._trusted(data["recipient"]))
-        _init(self, "status", _trusted_delivery_status(data["status"]))
-        _init(self, "timestamp_ms", data.get("timestampMs"))
-        _init(self, "errors", [DeliveryError._trusted(item) for item in data.get("errors", [])])
-        _init(
-            self,
-            "conversation",
-            None if (value := data.get("conversation")) is None else Conversation._trusted(value),
-        )
-        _init(self, "pricing", None if (value := data.get("pricing")) is None else Pricing._trusted(value))
-        return self
 
-
-class InboundEvent(_Model):
+class InboundEvent(_Received):
     """A message a user sent to the business."""
 
     __slots__ = ("provider", "message_id", "business", "sender", "timestamp_ms", "context", "content")
@@ -2930,20 +2853,8 @@ class InboundEvent(_Model):
             content=_required(data, "content", path, _read_inbound_content),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundEvent:
-        self = object.__new__(cls)
-        _init(self, "provider", data["provider"])
-        _init(self, "message_id", data["messageId"])
-        _init(self, "business", Business._trusted(data["business"]))
-        _init(self, "sender", ChatUser._trusted(data["sender"]))
-        _init(self, "timestamp_ms", data.get("timestampMs"))
-        _init(self, "context", None if (value := data.get("context")) is None else ReplyContext._trusted(value))
-        _init(self, "content", _trusted_inbound_content(data["content"]))
-        return self
 
-
-class UnsupportedEvent(_Model):
+class UnsupportedEvent(_Received):
     """Something chatlane does not type, kept whole so that nothing is lost."""
 
     __slots__ = ("provider", "name", "raw", "reason", "account_id")
@@ -2995,16 +2906,6 @@ class UnsupportedEvent(_Model):
             reason=_optional(data, "reason", path, _str),
             account_id=_optional(data, "accountId", path, _str),
         )
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> UnsupportedEvent:
-        self = object.__new__(cls)
-        _init(self, "provider", data["provider"])
-        _init(self, "name", data["name"])
-        _init(self, "raw", data["raw"])
-        _init(self, "reason", data.get("reason"))
-        _init(self, "account_id", data.get("accountId"))
-        return self
 
 
 Event = Union[StatusEvent, InboundEvent, UnsupportedEvent]
@@ -3067,15 +2968,6 @@ class Business(_Model):
             cust_space_id=_optional(data, "custSpaceId", path, _str),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> Business:
-        self = object.__new__(cls)
-        _init(self, "number", data["number"])
-        _init(self, "display_number", data.get("displayNumber"))
-        _init(self, "account_id", data.get("accountId"))
-        _init(self, "cust_space_id", data.get("custSpaceId"))
-        return self
-
 
 class ChatUser(_Model):
     """A user: by phone number and/or business-scoped user ID (BSUID, Meta reference §8). A user
@@ -3133,16 +3025,6 @@ class ChatUser(_Model):
             name=_optional(data, "name", path, _str),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> ChatUser:
-        self = object.__new__(cls)
-        _init(self, "phone", data.get("phone"))
-        _init(self, "user_id", data.get("userId"))
-        _init(self, "parent_user_id", data.get("parentUserId"))
-        _init(self, "username", data.get("username"))
-        _init(self, "name", data.get("name"))
-        return self
-
 
 class OtherDeliveryStatus(_Model):
     """A status chatlane does not know, by the provider's name as given."""
@@ -3161,12 +3043,6 @@ class OtherDeliveryStatus(_Model):
     def _parse(cls, value: object, path: _Path) -> OtherDeliveryStatus:
         data = _object(value, path, ("other",), {})
         return cls(other=_required(data, "other", path, _str))
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> OtherDeliveryStatus:
-        self = object.__new__(cls)
-        _init(self, "other", data["other"])
-        return self
 
 
 DeliveryStatus = Union[
@@ -3222,14 +3098,6 @@ class DeliveryError(_Model):
             description=_optional(data, "description", path, _str),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> DeliveryError:
-        self = object.__new__(cls)
-        _init(self, "code", data["code"])
-        _init(self, "title", data.get("title"))
-        _init(self, "description", data.get("description"))
-        return self
-
 
 class Conversation(_Model):
     """The conversation a message was charged to."""
@@ -3266,14 +3134,6 @@ class Conversation(_Model):
             category=_optional(data, "category", path, _str),
             expires_at_ms=_optional(data, "expiresAtMs", path, _int),
         )
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> Conversation:
-        self = object.__new__(cls)
-        _init(self, "id", data.get("id"))
-        _init(self, "category", data.get("category"))
-        _init(self, "expires_at_ms", data.get("expiresAtMs"))
-        return self
 
 
 class Pricing(_Model):
@@ -3324,15 +3184,6 @@ class Pricing(_Model):
             category=_optional(data, "category", path, _str),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> Pricing:
-        self = object.__new__(cls)
-        _init(self, "billable", data.get("billable"))
-        _init(self, "model", data.get("model"))
-        _init(self, "type", data.get("type"))
-        _init(self, "category", data.get("category"))
-        return self
-
 
 class ReplyContext(_Model):
     """The message an inbound message replies to, and how it was forwarded."""
@@ -3382,15 +3233,6 @@ class ReplyContext(_Model):
             frequently_forwarded=_or_default(data, "frequentlyForwarded", path, _bool, False),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> ReplyContext:
-        self = object.__new__(cls)
-        _init(self, "message_id", data.get("messageId"))
-        _init(self, "from_", data.get("from"))
-        _init(self, "forwarded", data.get("forwarded", False))
-        _init(self, "frequently_forwarded", data.get("frequentlyForwarded", False))
-        return self
-
 
 class InboundText(_Model):
     """Text."""
@@ -3411,12 +3253,6 @@ class InboundText(_Model):
     def _parse(cls, value: object, path: _Path) -> InboundText:
         data = _object(value, path, ("body",), {"type": "text"})
         return cls(body=_required(data, "body", path, _str))
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundText:
-        self = object.__new__(cls)
-        _init(self, "body", data["body"])
-        return self
 
 
 class InboundImage(_Model):
@@ -3478,16 +3314,6 @@ class InboundImage(_Model):
             caption=_optional(data, "caption", path, _str),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundImage:
-        self = object.__new__(cls)
-        _init(self, "id", data.get("id"))
-        _init(self, "mime_type", data.get("mimeType"))
-        _init(self, "sha256", data.get("sha256"))
-        _init(self, "url", data.get("url"))
-        _init(self, "caption", data.get("caption"))
-        return self
-
 
 class InboundVideo(_Model):
     """A video.
@@ -3547,16 +3373,6 @@ class InboundVideo(_Model):
             url=_optional(data, "url", path, _str),
             caption=_optional(data, "caption", path, _str),
         )
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundVideo:
-        self = object.__new__(cls)
-        _init(self, "id", data.get("id"))
-        _init(self, "mime_type", data.get("mimeType"))
-        _init(self, "sha256", data.get("sha256"))
-        _init(self, "url", data.get("url"))
-        _init(self, "caption", data.get("caption"))
-        return self
 
 
 class InboundAudio(_Model):
@@ -3623,17 +3439,6 @@ class InboundAudio(_Model):
             voice=_or_default(data, "voice", path, _bool, False),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundAudio:
-        self = object.__new__(cls)
-        _init(self, "id", data.get("id"))
-        _init(self, "mime_type", data.get("mimeType"))
-        _init(self, "sha256", data.get("sha256"))
-        _init(self, "url", data.get("url"))
-        _init(self, "caption", data.get("caption"))
-        _init(self, "voice", data.get("voice", False))
-        return self
-
 
 class InboundDocument(_Model):
     """A document."""
@@ -3698,17 +3503,6 @@ class InboundDocument(_Model):
             caption=_optional(data, "caption", path, _str),
             filename=_optional(data, "filename", path, _str),
         )
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundDocument:
-        self = object.__new__(cls)
-        _init(self, "id", data.get("id"))
-        _init(self, "mime_type", data.get("mimeType"))
-        _init(self, "sha256", data.get("sha256"))
-        _init(self, "url", data.get("url"))
-        _init(self, "caption", data.get("caption"))
-        _init(self, "filename", data.get("filename"))
-        return self
 
 
 class InboundSticker(_Model):
@@ -3775,17 +3569,6 @@ class InboundSticker(_Model):
             animated=_or_default(data, "animated", path, _bool, False),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundSticker:
-        self = object.__new__(cls)
-        _init(self, "id", data.get("id"))
-        _init(self, "mime_type", data.get("mimeType"))
-        _init(self, "sha256", data.get("sha256"))
-        _init(self, "url", data.get("url"))
-        _init(self, "caption", data.get("caption"))
-        _init(self, "animated", data.get("animated", False))
-        return self
-
 
 class InboundLocation(_Model):
     """A map location."""
@@ -3840,16 +3623,6 @@ class InboundLocation(_Model):
             url=_optional(data, "url", path, _str),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundLocation:
-        self = object.__new__(cls)
-        _init(self, "latitude", float(data["latitude"]))
-        _init(self, "longitude", float(data["longitude"]))
-        _init(self, "name", data.get("name"))
-        _init(self, "address", data.get("address"))
-        _init(self, "url", data.get("url"))
-        return self
-
 
 class InboundContacts(_Model):
     """Contact cards, in the message model's shape."""
@@ -3870,12 +3643,6 @@ class InboundContacts(_Model):
     def _parse(cls, value: object, path: _Path) -> InboundContacts:
         data = _object(value, path, ("contacts",), {"type": "contacts"})
         return cls(contacts=_required(data, "contacts", path, _list(Contact._parse)))
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundContacts:
-        self = object.__new__(cls)
-        _init(self, "contacts", [Contact._trusted(item) for item in data["contacts"]])
-        return self
 
 
 class InboundQuickReply(_Model):
@@ -3906,13 +3673,6 @@ class InboundQuickReply(_Model):
         data = _object(value, path, ("payload", "text"), {"type": "quick_reply"})
         return cls(payload=_optional(data, "payload", path, _str), text=_optional(data, "text", path, _str))
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundQuickReply:
-        self = object.__new__(cls)
-        _init(self, "payload", data.get("payload"))
-        _init(self, "text", data.get("text"))
-        return self
-
 
 class InboundButtonReply(_Model):
     """A tap on an interactive message's reply button (``button_reply``)."""
@@ -3936,13 +3696,6 @@ class InboundButtonReply(_Model):
     def _parse(cls, value: object, path: _Path) -> InboundButtonReply:
         data = _object(value, path, ("id", "title"), {"type": "button_reply"})
         return cls(id=_required(data, "id", path, _str), title=_required(data, "title", path, _str))
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundButtonReply:
-        self = object.__new__(cls)
-        _init(self, "id", data["id"])
-        _init(self, "title", data["title"])
-        return self
 
 
 class InboundListReply(_Model):
@@ -3977,14 +3730,6 @@ class InboundListReply(_Model):
             title=_required(data, "title", path, _str),
             description=_optional(data, "description", path, _str),
         )
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundListReply:
-        self = object.__new__(cls)
-        _init(self, "id", data["id"])
-        _init(self, "title", data["title"])
-        _init(self, "description", data.get("description"))
-        return self
 
 
 class InboundFlowReply(_Model):
@@ -4022,14 +3767,6 @@ class InboundFlowReply(_Model):
             name=_optional(data, "name", path, _str),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundFlowReply:
-        self = object.__new__(cls)
-        _init(self, "response_json", data["responseJson"])
-        _init(self, "body", data.get("body"))
-        _init(self, "name", data.get("name"))
-        return self
-
 
 class InboundReaction(_Model):
     """A reaction to a message."""
@@ -4053,13 +3790,6 @@ class InboundReaction(_Model):
     def _parse(cls, value: object, path: _Path) -> InboundReaction:
         data = _object(value, path, ("messageId", "emoji"), {"type": "reaction"})
         return cls(message_id=_required(data, "messageId", path, _str), emoji=_required(data, "emoji", path, _str))
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundReaction:
-        self = object.__new__(cls)
-        _init(self, "message_id", data["messageId"])
-        _init(self, "emoji", data["emoji"])
-        return self
 
 
 class InboundOrder(_Model):
@@ -4105,14 +3835,6 @@ class InboundOrder(_Model):
             items=_or_default(data, "items", path, _list(OrderItem._parse), None),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundOrder:
-        self = object.__new__(cls)
-        _init(self, "catalog_id", data.get("catalogId"))
-        _init(self, "text", data.get("text"))
-        _init(self, "items", [OrderItem._trusted(item) for item in data.get("items", [])])
-        return self
-
 
 class InboundSystem(_Model):
     """A notice from WhatsApp about the user (changed number, changed identity…)."""
@@ -4157,14 +3879,6 @@ class InboundSystem(_Model):
             new_phone=_optional(data, "newPhone", path, _str),
         )
 
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundSystem:
-        self = object.__new__(cls)
-        _init(self, "body", data.get("body"))
-        _init(self, "system_type", data.get("systemType"))
-        _init(self, "new_phone", data.get("newPhone"))
-        return self
-
 
 class InboundUnsupported(_Model):
     """A kind of message chatlane does not type (or could not read), kept whole."""
@@ -4198,14 +3912,6 @@ class InboundUnsupported(_Model):
             raw=_required(data, "raw", path, _str),
             reason=_optional(data, "reason", path, _str),
         )
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> InboundUnsupported:
-        self = object.__new__(cls)
-        _init(self, "message_type", data["messageType"])
-        _init(self, "raw", data["raw"])
-        _init(self, "reason", data.get("reason"))
-        return self
 
 
 InboundContent = Union[
@@ -4274,15 +3980,6 @@ class OrderItem(_Model):
             item_price=_optional(data, "itemPrice", path, _float),
             currency=_optional(data, "currency", path, _str),
         )
-
-    @classmethod
-    def _trusted(cls, data: Mapping[str, Any]) -> OrderItem:
-        self = object.__new__(cls)
-        _init(self, "product_retailer_id", data["productRetailerId"])
-        _init(self, "quantity", data.get("quantity"))
-        _init(self, "item_price", None if (value := data.get("itemPrice")) is None else float(value))
-        _init(self, "currency", data.get("currency"))
-        return self
 
 
 CamsPushKind = Literal["status", "inbound"]
@@ -5878,14 +5575,6 @@ def _json_object(value: object, path: _Path) -> dict[str, Any]:
     return dict(value)
 
 
-def _trusted_open(value: Any, keyed: Mapping[str, Callable[[Mapping[str, Any]], _T]]) -> str | _T:
-    """A valid value of an open enum: its string, or the object of one key built by the
-    builder ``keyed`` has for that key."""
-    if isinstance(value, str):
-        return value
-    (key,) = value
-    return keyed[key](value)
-
 
 def _read_channel(value: object, path: _Path) -> Channel:
     return cast(Channel, _choice(value, path, get_args(Channel)))
@@ -5927,10 +5616,6 @@ def _read_event(value: object, path: _Path) -> Event:
     return _variant(value, path, "event", _EVENT_MEMBERS)
 
 
-def _trusted_event(value: Mapping[str, Any]) -> Event:
-    return _EVENT_TRUSTED[value["event"]](value)
-
-
 def _read_provider_kind(value: object, path: _Path) -> ProviderKind:
     return cast(ProviderKind, _choice(value, path, get_args(ProviderKind)))
 
@@ -5939,16 +5624,8 @@ def _read_delivery_status(value: object, path: _Path) -> DeliveryStatus:
     return cast(DeliveryStatus, _open_choice(value, path, ("sent", "delivered", "read", "played", "failed", "deleted", "subscribe", "unsubscribe"), _DELIVERY_STATUS_KEYED))
 
 
-def _trusted_delivery_status(value: Any) -> DeliveryStatus:
-    return cast(DeliveryStatus, _trusted_open(value, _DELIVERY_STATUS_TRUSTED))
-
-
 def _read_inbound_content(value: object, path: _Path) -> InboundContent:
     return _variant(value, path, "type", _INBOUND_CONTENT_MEMBERS)
-
-
-def _trusted_inbound_content(value: Mapping[str, Any]) -> InboundContent:
-    return _INBOUND_CONTENT_TRUSTED[value["type"]](value)
 
 
 def _read_cams_push_kind(value: object, path: _Path) -> CamsPushKind:
@@ -6005,17 +5682,7 @@ _EVENT_MEMBERS: Mapping[str, Callable[[object, _Path], Event]] = {
     "unsupported": UnsupportedEvent._parse,
 }
 
-_EVENT_TRUSTED: Mapping[str, Callable[[Mapping[str, Any]], Event]] = {
-    "status": StatusEvent._trusted,
-    "inbound": InboundEvent._trusted,
-    "unsupported": UnsupportedEvent._trusted,
-}
-
 _DELIVERY_STATUS_KEYED: Mapping[str, Callable[[object, _Path], DeliveryStatus]] = {"other": OtherDeliveryStatus._parse}
-
-_DELIVERY_STATUS_TRUSTED: Mapping[str, Callable[[Mapping[str, Any]], DeliveryStatus]] = {
-    "other": OtherDeliveryStatus._trusted,
-}
 
 _INBOUND_CONTENT_MEMBERS: Mapping[str, Callable[[object, _Path], InboundContent]] = {
     "text": InboundText._parse,
@@ -6036,21 +5703,303 @@ _INBOUND_CONTENT_MEMBERS: Mapping[str, Callable[[object, _Path], InboundContent]
     "unsupported": InboundUnsupported._parse,
 }
 
-_INBOUND_CONTENT_TRUSTED: Mapping[str, Callable[[Mapping[str, Any]], InboundContent]] = {
-    "text": InboundText._trusted,
-    "image": InboundImage._trusted,
-    "video": InboundVideo._trusted,
-    "audio": InboundAudio._trusted,
-    "document": InboundDocument._trusted,
-    "sticker": InboundSticker._trusted,
-    "location": InboundLocation._trusted,
-    "contacts": InboundContacts._trusted,
-    "quick_reply": InboundQuickReply._trusted,
-    "button_reply": InboundButtonReply._trusted,
-    "list_reply": InboundListReply._trusted,
-    "flow_reply": InboundFlowReply._trusted,
-    "reaction": InboundReaction._trusted,
-    "order": InboundOrder._trusted,
-    "system": InboundSystem._trusted,
-    "unsupported": InboundUnsupported._trusted,
+
+# How chatlane's native layer builds what the core hands over (the received events and the
+# operations' answers) without checking it again: each trusted class's fields as (JSON key,
+# attribute, shape, value when absent), an absent list or dict being a new empty one. A shape
+# is None (the JSON value as is), float (a number as a float), a class, ("list", shape),
+# ("map", shape), ("union", tag, {tag value: shape}) or ("open", {key: class}) (a string, or
+# an object of one key).
+
+
+_EVENT_SHAPE: Any = ("union", "event", {
+    "status": StatusEvent,
+    "inbound": InboundEvent,
+    "unsupported": UnsupportedEvent,
+})
+
+_DELIVERY_STATUS_SHAPE: Any = ("open", {"other": OtherDeliveryStatus})
+
+_INBOUND_CONTENT_SHAPE: Any = ("union", "type", {
+    "text": InboundText,
+    "image": InboundImage,
+    "video": InboundVideo,
+    "audio": InboundAudio,
+    "document": InboundDocument,
+    "sticker": InboundSticker,
+    "location": InboundLocation,
+    "contacts": InboundContacts,
+    "quick_reply": InboundQuickReply,
+    "button_reply": InboundButtonReply,
+    "list_reply": InboundListReply,
+    "flow_reply": InboundFlowReply,
+    "reaction": InboundReaction,
+    "order": InboundOrder,
+    "system": InboundSystem,
+    "unsupported": InboundUnsupported,
+})
+
+_SHAPES: dict[type[_Model], tuple[tuple[str, str, Any, Any], ...]] = {
+    Contact: (
+        ("name", "name", ContactName, None),
+        ("addresses", "addresses", ("list", Address), []),
+        ("birthday", "birthday", None, None),
+        ("emails", "emails", ("list", Email), []),
+        ("org", "org", Org, None),
+        ("phones", "phones", ("list", Phone), []),
+        ("urls", "urls", ("list", ContactUrl), []),
+    ),
+    ContactName: (
+        ("formatted_name", "formatted_name", None, None),
+        ("first_name", "first_name", None, None),
+        ("last_name", "last_name", None, None),
+        ("middle_name", "middle_name", None, None),
+        ("suffix", "suffix", None, None),
+        ("prefix", "prefix", None, None),
+    ),
+    Address: (
+        ("street", "street", None, None),
+        ("city", "city", None, None),
+        ("state", "state", None, None),
+        ("zip", "zip", None, None),
+        ("country", "country", None, None),
+        ("country_code", "country_code", None, None),
+        ("type", "type", None, None),
+    ),
+    Email: (("email", "email", None, None), ("type", "type", None, None)),
+    Org: (("company", "company", None, None), ("department", "department", None, None), ("title", "title", None, None)),
+    Phone: (("phone", "phone", None, None), ("type", "type", None, None), ("wa_id", "wa_id", None, None)),
+    ContactUrl: (("url", "url", None, None), ("type", "type", None, None)),
+    StatusEvent: (
+        ("provider", "provider", None, None),
+        ("messageId", "message_id", None, None),
+        ("taskId", "task_id", None, None),
+        ("business", "business", Business, None),
+        ("recipient", "recipient", ChatUser, None),
+        ("status", "status", _DELIVERY_STATUS_SHAPE, None),
+        ("timestampMs", "timestamp_ms", None, None),
+        ("errors", "errors", ("list", DeliveryError), []),
+        ("conversation", "conversation", Conversation, None),
+        ("pricing", "pricing", Pricing, None),
+    ),
+    InboundEvent: (
+        ("provider", "provider", None, None),
+        ("messageId", "message_id", None, None),
+        ("business", "business", Business, None),
+        ("sender", "sender", ChatUser, None),
+        ("timestampMs", "timestamp_ms", None, None),
+        ("context", "context", ReplyContext, None),
+        ("content", "content", _INBOUND_CONTENT_SHAPE, None),
+    ),
+    UnsupportedEvent: (
+        ("provider", "provider", None, None),
+        ("name", "name", None, None),
+        ("raw", "raw", None, None),
+        ("reason", "reason", None, None),
+        ("accountId", "account_id", None, None),
+    ),
+    Business: (
+        ("number", "number", None, None),
+        ("displayNumber", "display_number", None, None),
+        ("accountId", "account_id", None, None),
+        ("custSpaceId", "cust_space_id", None, None),
+    ),
+    ChatUser: (
+        ("phone", "phone", None, None),
+        ("userId", "user_id", None, None),
+        ("parentUserId", "parent_user_id", None, None),
+        ("username", "username", None, None),
+        ("name", "name", None, None),
+    ),
+    OtherDeliveryStatus: (("other", "other", None, None),),
+    DeliveryError: (
+        ("code", "code", None, None),
+        ("title", "title", None, None),
+        ("description", "description", None, None),
+    ),
+    Conversation: (
+        ("id", "id", None, None),
+        ("category", "category", None, None),
+        ("expiresAtMs", "expires_at_ms", None, None),
+    ),
+    Pricing: (
+        ("billable", "billable", None, None),
+        ("model", "model", None, None),
+        ("type", "type", None, None),
+        ("category", "category", None, None),
+    ),
+    ReplyContext: (
+        ("messageId", "message_id", None, None),
+        ("from", "from_", None, None),
+        ("forwarded", "forwarded", None, False),
+        ("frequentlyForwarded", "frequently_forwarded", None, False),
+    ),
+    InboundText: (("body", "body", None, None),),
+    InboundImage: (
+        ("id", "id", None, None),
+        ("mimeType", "mime_type", None, None),
+        ("sha256", "sha256", None, None),
+        ("url", "url", None, None),
+        ("caption", "caption", None, None),
+    ),
+    InboundVideo: (
+        ("id", "id", None, None),
+        ("mimeType", "mime_type", None, None),
+        ("sha256", "sha256", None, None),
+        ("url", "url", None, None),
+        ("caption", "caption", None, None),
+    ),
+    InboundAudio: (
+        ("id", "id", None, None),
+        ("mimeType", "mime_type", None, None),
+        ("sha256", "sha256", None, None),
+        ("url", "url", None, None),
+        ("caption", "caption", None, None),
+        ("voice", "voice", None, False),
+    ),
+    InboundDocument: (
+        ("id", "id", None, None),
+        ("mimeType", "mime_type", None, None),
+        ("sha256", "sha256", None, None),
+        ("url", "url", None, None),
+        ("caption", "caption", None, None),
+        ("filename", "filename", None, None),
+    ),
+    InboundSticker: (
+        ("id", "id", None, None),
+        ("mimeType", "mime_type", None, None),
+        ("sha256", "sha256", None, None),
+        ("url", "url", None, None),
+        ("caption", "caption", None, None),
+        ("animated", "animated", None, False),
+    ),
+    InboundLocation: (
+        ("latitude", "latitude", float, None),
+        ("longitude", "longitude", float, None),
+        ("name", "name", None, None),
+        ("address", "address", None, None),
+        ("url", "url", None, None),
+    ),
+    InboundContacts: (("contacts", "contacts", ("list", Contact), None),),
+    InboundQuickReply: (("payload", "payload", None, None), ("text", "text", None, None)),
+    InboundButtonReply: (("id", "id", None, None), ("title", "title", None, None)),
+    InboundListReply: (
+        ("id", "id", None, None),
+        ("title", "title", None, None),
+        ("description", "description", None, None),
+    ),
+    InboundFlowReply: (
+        ("responseJson", "response_json", None, None),
+        ("body", "body", None, None),
+        ("name", "name", None, None),
+    ),
+    InboundReaction: (("messageId", "message_id", None, None), ("emoji", "emoji", None, None)),
+    InboundOrder: (
+        ("catalogId", "catalog_id", None, None),
+        ("text", "text", None, None),
+        ("items", "items", ("list", OrderItem), []),
+    ),
+    InboundSystem: (
+        ("body", "body", None, None),
+        ("systemType", "system_type", None, None),
+        ("newPhone", "new_phone", None, None),
+    ),
+    InboundUnsupported: (
+        ("messageType", "message_type", None, None),
+        ("raw", "raw", None, None),
+        ("reason", "reason", None, None),
+    ),
+    OrderItem: (
+        ("productRetailerId", "product_retailer_id", None, None),
+        ("quantity", "quantity", None, None),
+        ("itemPrice", "item_price", float, None),
+        ("currency", "currency", None, None),
+    ),
+    HistoryPage: (
+        ("records", "records", ("list", HistoryRecord), None),
+        ("page", "page", None, None),
+        ("pageSize", "page_size", None, None),
+        ("nextPage", "next_page", None, None),
+    ),
+    HistoryRecord: (
+        ("messageId", "message_id", None, None),
+        ("direction", "direction", None, None),
+        ("businessNumber", "business_number", None, None),
+        ("userNumber", "user_number", None, None),
+        ("channel", "channel", None, None),
+        ("messageType", "message_type", None, None),
+        ("content", "content", None, None),
+        ("status", "status", None, None),
+        ("statusName", "status_name", None, None),
+        ("failReason", "fail_reason", None, None),
+        ("fallback", "fallback", None, False),
+        ("fallbackContent", "fallback_content", None, None),
+        ("templateCode", "template_code", None, None),
+        ("templateName", "template_name", None, None),
+        ("language", "language", None, None),
+        ("conversationId", "conversation_id", None, None),
+        ("sentAtMs", "sent_at_ms", None, None),
+        ("sentAt", "sent_at", None, None),
+    ),
+    TemplatePage: (
+        ("templates", "templates", ("list", TemplateSummary), None),
+        ("total", "total", None, None),
+        ("page", "page", None, None),
+        ("pageSize", "page_size", None, None),
+        ("nextPage", "next_page", None, None),
+        ("nextCursor", "next_cursor", None, None),
+    ),
+    TemplateSummary: (
+        ("code", "code", None, None),
+        ("name", "name", None, None),
+        ("language", "language", None, None),
+        ("auditStatus", "audit_status", None, None),
+        ("category", "category", None, None),
+        ("templateType", "template_type", None, None),
+        ("reason", "reason", None, None),
+        ("updatedAtMs", "updated_at_ms", None, None),
+    ),
+    TemplateDetail: (
+        ("code", "code", None, None),
+        ("name", "name", None, None),
+        ("language", "language", None, None),
+        ("auditStatus", "audit_status", None, None),
+        ("allowSend", "allow_send", None, None),
+        ("category", "category", None, None),
+        ("templateType", "template_type", None, None),
+        ("reason", "reason", None, None),
+        ("qualityScore", "quality_score", None, None),
+        ("messageSendTtlSeconds", "message_send_ttl_seconds", None, None),
+        ("example", "example", None, {}),
+        ("components", "components", ("list", TemplateComponent), []),
+    ),
+    TemplateComponent: (
+        ("kind", "kind", None, None),
+        ("format", "format", None, None),
+        ("text", "text", None, None),
+        ("url", "url", None, None),
+        ("caption", "caption", None, None),
+        ("fileName", "file_name", None, None),
+        ("buttons", "buttons", ("list", TemplateButton), []),
+    ),
+    TemplateButton: (
+        ("kind", "kind", None, None),
+        ("text", "text", None, None),
+        ("url", "url", None, None),
+        ("urlType", "url_type", None, None),
+        ("phoneNumber", "phone_number", None, None),
+        ("flowId", "flow_id", None, None),
+    ),
+    SavedTemplate: (("code", "code", None, None), ("name", "name", None, None)),
+    PhoneNumber: (
+        ("phoneNumber", "phone_number", None, None),
+        ("verifiedName", "verified_name", None, None),
+        ("status", "status", None, None),
+        ("qualityRating", "quality_rating", None, None),
+        ("messagingLimitTier", "messaging_limit_tier", None, None),
+        ("nameStatus", "name_status", None, None),
+        ("official", "official", None, False),
+        ("statusCallbackUrl", "status_callback_url", None, None),
+        ("inboundCallbackUrl", "inbound_callback_url", None, None),
+    ),
 }

@@ -6,8 +6,9 @@ numbers.
 ``delete_template`` (and their ``_async`` twins) are native methods that hand
 their arguments here: the functions named after them read the arguments into the query's JSON
 shape (through the generated query classes), the core runs the query (``Client._ask``, with
-the interpreter released, or the cancellable ``Client._ask_async``), and its answer becomes the
-generated record classes. The ``iter_`` methods walk the pages by their ``next_page``.
+the interpreter released, or the cancellable ``Client._ask_async``), and its answer is built
+natively into the generated record classes (``_chatlane._answer``). The ``iter_`` methods walk
+the pages by their ``next_page``.
 
 ``operation_params`` shows a query's wire parameters, as the shared operation cases check them.
 """
@@ -226,33 +227,25 @@ def _millis(name: str, when: datetime | int | None) -> int | None:
     return (when - datetime(1970, 1, 1, tzinfo=timezone.utc)) // timedelta(milliseconds=1)
 
 
-def _numbers(data: list[Any]) -> list[PhoneNumber]:
-    """The numbers of a ``QueryChatappPhoneNumbers`` answer's JSON."""
-    return [PhoneNumber.from_dict(item) for item in data]
-
-
-def _nothing(data: None) -> None:
-    """A deletion's answer: ``null``."""
-
-
 class _Operation(NamedTuple):
-    """One operation: its CAMS action, the reader of its arguments, the reader of its answer's
-    JSON, and the attribute holding a page's items (``""`` when it has no pages)."""
+    """One operation: its CAMS action, the reader of its arguments, the shape of its answer (a
+    class of the model, or a list of one, as ``_chatlane._answer`` builds it; ``None`` when it
+    answers nothing), and the attribute holding a page's items (``""`` when it has no pages)."""
 
     action: str
     query: Callable[..., dict[str, Any]]
-    answer: Callable[[Any], Any]
+    answer: object
     items: str = ""
 
 
 _OPERATIONS = {
-    "list_messages": _Operation("ListChatappMessage", list_messages, HistoryPage.from_dict, "records"),
-    "list_templates": _Operation("ListChatappTemplate", list_templates, TemplatePage.from_dict, "templates"),
-    "template": _Operation("GetChatappTemplateDetail", template, TemplateDetail.from_dict),
-    "phone_numbers": _Operation("QueryChatappPhoneNumbers", phone_numbers, _numbers),
-    "create_template": _Operation("CreateChatappTemplate", create_template, SavedTemplate.from_dict),
-    "modify_template": _Operation("ModifyChatappTemplate", modify_template, SavedTemplate.from_dict),
-    "delete_template": _Operation("DeleteChatappTemplate", delete_template, _nothing),
+    "list_messages": _Operation("ListChatappMessage", list_messages, HistoryPage, "records"),
+    "list_templates": _Operation("ListChatappTemplate", list_templates, TemplatePage, "templates"),
+    "template": _Operation("GetChatappTemplateDetail", template, TemplateDetail),
+    "phone_numbers": _Operation("QueryChatappPhoneNumbers", phone_numbers, ("list", PhoneNumber)),
+    "create_template": _Operation("CreateChatappTemplate", create_template, SavedTemplate),
+    "modify_template": _Operation("ModifyChatappTemplate", modify_template, SavedTemplate),
+    "delete_template": _Operation("DeleteChatappTemplate", delete_template, None),
 }
 
 
@@ -324,7 +317,5 @@ def _json(query: Mapping[str, Any]) -> str:
 
 
 def _read(operation: _Operation, text: str) -> Any:
-    """The generated record classes of an answer's JSON text."""
-    import json
-
-    return operation.answer(json.loads(text))
+    """The generated record classes of an answer's JSON text (``None`` for a deletion's)."""
+    return None if operation.answer is None else _chatlane._answer(operation.answer, text)

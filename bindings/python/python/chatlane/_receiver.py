@@ -13,7 +13,6 @@ from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
 from . import _chatlane
 from ._chatlane import ChatlaneError, SendRecord
-from ._events import _event_data, _events
 from ._model import Event, ProviderKind
 
 __all__ = ["Receiver", "WebhookEndpoint", "WebhookReply"]
@@ -138,7 +137,7 @@ class Receiver:
             status=status,
             content_type=content_type,
             body=text,
-            events=_events(events),
+            events=events,
             skipped=skipped,
             error=error,
         )
@@ -147,14 +146,14 @@ class Receiver:
         """Marks ``events`` (from ``WebhookReply.events`` or ``reclaim``) processed: the store
         hands them out never again. Without a store, does nothing. Raises ``TypeError`` for
         anything but an event and ``StorageError`` when the store fails."""
-        self._native.commit([_event_data(event) for event in events])
+        self._native.commit(list(events))
 
     def reclaim(self, lease: float, limit: int = 1000) -> list[Event]:
         """The events handed out more than ``lease`` seconds ago and never committed (their
         consumer died), at most ``limit``, oldest first: handed out again now, to process and
         commit. Empty without a store. Raises ``InvalidParameterError`` for a negative
         ``lease``, ``StorageError`` when the store fails."""
-        return _events(self._native.reclaim(lease, limit))
+        return self._native.reclaim(lease, limit)
 
     def send(self, task_id: str, provider: ProviderKind = "cams") -> SendRecord | None:
         """What the store knows of the send with ``task_id`` whose outcome was unknown (a
