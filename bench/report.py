@@ -396,8 +396,8 @@ def main() -> None:
         *section(
             "Where a history listing's time goes (CPU, measured after the rows)",
             [
-                "chatlane's listing split as `chatlane._ops` runs it (the core's call, `json.loads` of its "
-                "answer, the generated models) and the official SDK's (its response models, the rest); the "
+                "chatlane's listing split as `chatlane._ops` runs it (the core's call, the generated models "
+                "built natively from its answer) and the official SDK's (its response models, the rest); the "
                 "clients' rows are CPU time per listing of 10,000 records, the sandbox's per request.",
                 "",
             ],
