@@ -1,13 +1,15 @@
 //! `chatlane bulk` end to end against the in-process sandbox: pacing, results, and an
 //! interrupted run resumed without a single double send.
 
+#[path = "support/bulk_command.rs"]
+mod bulk_command;
+
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
-use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
+use chatlane_sandbox::{Sandbox, SandboxConfig};
 use serde_json::json;
 use tokio::process::Command;
 
@@ -15,16 +17,7 @@ const RECIPIENTS: usize = 2000;
 const RATE: usize = 500;
 
 fn bulk(endpoint: &str, dir: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_chatlane"));
-    command
-        .args(["bulk", "--quiet", "--csv", "people.csv", "--from", "8613800000000", "--template", "T1"])
-        .args(["--language", "en", "--rate", &RATE.to_string(), "--endpoint", endpoint])
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    command
+    bulk_command::bulk(endpoint, dir, RATE)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

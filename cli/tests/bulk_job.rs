@@ -4,31 +4,24 @@
 //! (never re-sent). The exported results hold every row. (Apart from `fleet.rs`, whose
 //! per-second counts are measured with nothing else running in the test binary.)
 
+#[path = "support/bulk_command.rs"]
+mod bulk_command;
 #[path = "../../core/tests/support/redis_server.rs"]
 mod redis_server;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::Stdio;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
+use chatlane_sandbox::{Sandbox, SandboxConfig};
 use redis_server::RedisServer;
 use tokio::process::Command;
 
 /// A worker of the shared job over its own copy of the CSV in `dir`, paced at 50/s.
-fn job_worker(endpoint: &str, redis: &str, dir: &PathBuf) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_chatlane"));
-    command
-        .args(["bulk", "--quiet", "--csv", "people.csv", "--from", "8613800000000", "--template", "T1"])
-        .args(["--language", "en", "--rate", "50", "--endpoint", endpoint, "--redis", redis])
-        .args(["--job", "spring-campaign", "--concurrency", "8"])
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+fn job_worker(endpoint: &str, redis: &str, dir: &Path) -> Command {
+    let mut command = bulk_command::bulk(endpoint, dir, 50);
+    command.args(["--redis", redis, "--job", "spring-campaign", "--concurrency", "8"]);
     command
 }
 

@@ -3,16 +3,17 @@
 //! is killed mid-run they wait (the default `closed` policy), and when it is back they resume
 //! and finish, every row sent once.
 
+#[path = "support/bulk_command.rs"]
+mod bulk_command;
 #[path = "../../core/tests/support/redis_server.rs"]
 mod redis_server;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::Stdio;
+use std::path::Path;
 use std::time::Duration;
 
-use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
+use chatlane_sandbox::{Sandbox, SandboxConfig};
 use redis_server::RedisServer;
 use tokio::process::Command;
 
@@ -22,17 +23,9 @@ const RATE: usize = 50;
 
 /// A bulk run of its own CSV (recipients its own) in `dir`, paced at the whole budget (8 in
 /// flight: far more than 50/s needs).
-fn worker(endpoint: &str, redis: &str, dir: &PathBuf) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_chatlane"));
-    command
-        .args(["bulk", "--quiet", "--csv", "people.csv", "--from", "8613800000000", "--template", "T1"])
-        .args(["--language", "en", "--rate", &RATE.to_string(), "--endpoint", endpoint, "--redis", redis])
-        .args(["--concurrency", "8"])
-        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
-        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+fn worker(endpoint: &str, redis: &str, dir: &Path) -> Command {
+    let mut command = bulk_command::bulk(endpoint, dir, RATE);
+    command.args(["--redis", redis, "--concurrency", "8"]);
     command
 }
 

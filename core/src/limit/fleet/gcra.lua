@@ -14,10 +14,12 @@
 -- ARGV[2]  the caller's emission interval in µs    ARGV[3]  its burst
 -- ARGV[4]  the longest acceptable wait in µs (-1: any)
 -- ARGV[5]  a token unique to this call (the departure's member)
+-- ARGV[6]  with "depart": the epoch the slot was reserved in
+-- ARGV[7]  the window of departures in µs (a little over one second)
 -- Returns {1, 0, 0}: go now (departure recorded); {2, wait, epoch}: a slot is reserved, call
 -- "depart" with the epoch after `wait` µs; {0, wait, 0}: refused, the earliest slot is `wait`
 -- µs away (nothing stored).
-local WINDOW = 1010000
+local WINDOW = tonumber(ARGV[7])
 local KEEP = 60000
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])

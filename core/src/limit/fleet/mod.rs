@@ -35,10 +35,16 @@ use crate::transport::BoxFuture;
 pub const RESPONSE_TIMEOUT: Duration = Duration::from_millis(250);
 /// How long a client paces locally ([`Outage::Local`]) before asking Redis again.
 pub const PROBE_INTERVAL: Duration = Duration::from_secs(1);
+/// The window of departures checked in Redis: one second plus 15 ms. Wider than the
+/// in-process limiter's ([`super::WINDOW_MARGIN`]): a fleet's sends travel from more
+/// processes, whose start-up and scheduling delay some sends more than others on their way to
+/// the provider. Costs 1.5 % of the rate at most.
+pub const WINDOW: Duration = Duration::from_millis(1_015);
+
 /// How long sends hold back after Redis failed ([`Outage::Closed`]), before asking it again:
-/// one window of departures, so a Redis that restarted without its data (and so forgot the
-/// last second's slots) never lets a second hold more than the limit.
-pub const QUIET: Duration = Duration::from_secs(1).saturating_add(super::WINDOW_MARGIN);
+/// one [`WINDOW`], so a Redis that restarted without its data (and so forgot the last
+/// second's slots) never lets a second hold more than the limit.
+pub const QUIET: Duration = WINDOW;
 
 /// The script: GCRA with reservations and a window of departures (see its header).
 static SCRIPT: LazyLock<redis::Script> = LazyLock::new(|| redis::Script::new(include_str!("gcra.lua")));
@@ -178,6 +184,7 @@ impl RedisLimiter {
             Step::Depart(epoch) => ("depart", epoch.as_str()),
         };
         invocation.arg(name).arg(interval_us(quota)).arg(quota.burst).arg(max_wait).arg(member).arg(epoch);
+        invocation.arg(WINDOW.as_micros().to_string());
         let call = invocation.invoke_async::<(i64, i64, String)>(&mut connection);
         let (verdict, wait, epoch) = match tokio::time::timeout(RESPONSE_TIMEOUT * 2, call).await {
             Ok(answer) => answer?,
@@ -260,7 +267,6 @@ impl RateLimiter for RedisLimiter {
                         Outage::Closed => {
                             self.hold_back(&error);
                             failure = Some(error);
-                            step = Step::Reserve;
                         }
                     },
                 }
