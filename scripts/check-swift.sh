@@ -117,7 +117,7 @@ for (const file of process.argv.slice(2)) {
 process.exit(failed ? 1 : 0);
 JS
 # The check must be able to fail: a broken copy has to be rejected first.
-sed 's/^public struct ClientOptions {$/public struct ClientOptions {{/' "${files[Chatlane.swift]}" > "$out/Broken.swift"
+sed -E 's/^(public struct ClientOptions[^{]*\{)$/\1{/' "${files[Chatlane.swift]}" > "$out/Broken.swift"
 if node "$tools/parse.js" "$out/Broken.swift" 2>/dev/null; then
   echo "FAIL: the Swift syntax check accepted a broken file" >&2
   exit 1

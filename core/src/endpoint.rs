@@ -13,7 +13,7 @@ use crate::error::{Error, ErrorCode};
 pub const DEFAULT_ENDPOINT: &str = "https://cams.ap-southeast-1.aliyuncs.com";
 
 /// `input` with any user information (`user:password@`) replaced by `***@`, for messages.
-pub(crate) fn redacted(input: &str) -> String {
+pub fn redacted(input: &str) -> String {
     let authority_start = input.find("://").map_or(0, |i| i + 3);
     let authority_end = input[authority_start..].find(['/', '?', '#']).map_or(input.len(), |i| authority_start + i);
     match input[authority_start..authority_end].rfind('@') {

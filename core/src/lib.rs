@@ -50,7 +50,7 @@ pub mod validate;
 
 pub use client::{Api, CamsConfig, Client, ClientConfig, DEFAULT_USER_AGENT, MetaConfig, SendReceipt};
 pub use credentials::{Credentials, Secret};
-pub use endpoint::{DEFAULT_ENDPOINT, Endpoint};
+pub use endpoint::{DEFAULT_ENDPOINT, Endpoint, redacted};
 pub use error::{Error, ErrorCategory, ErrorCode, PlatformDetails};
 pub use limit::{Pacing, Quota, RateLimiter};
 pub use model::{Channel, Content, MassMessage, Message, Recipient, Template, TemplateParams};

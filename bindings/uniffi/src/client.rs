@@ -46,8 +46,11 @@ impl Credentials {
     }
 }
 
-/// Client settings; every field is optional.
+/// Client settings; every field is optional. Printed (`toString`, `debugDescription`) without
+/// a secret: credentials and tokens show their IDs only, URLs and the event store lose any
+/// `user:password@`.
 #[derive(uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct ClientOptions {
     /// The API messages go through: `cams` (default, Alibaba Cloud CAMS) or `meta` (WhatsApp
     /// Cloud API; then `from` is the business phone number ID).
@@ -186,6 +189,24 @@ pub struct ClientOptions {
     /// threads).
     #[uniffi(default = None)]
     pub observer: Option<Arc<dyn SendObserver>>,
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |value: &Option<String>| value.as_deref().map(chatlane_core::redacted);
+        f.debug_struct("ClientOptions")
+            .field("provider", &self.provider)
+            .field("credentials", &self.credentials)
+            .field("access_token", &self.access_token)
+            .field("endpoint", &shown(&self.endpoint))
+            .field("cust_space_id", &self.cust_space_id)
+            .field("proxy", &shown(&self.proxy))
+            .field("rate_limit_per_second", &self.rate_limit_per_second)
+            .field("rate_limit_redis_url", &shown(&self.rate_limit_redis_url))
+            .field("account", &self.account)
+            .field("event_store", &shown(&self.event_store))
+            .finish_non_exhaustive()
+    }
 }
 
 /// The core's options, without what crosses apart (`Client::new`): the access token and its

@@ -3318,9 +3318,11 @@ public func FfiConverterTypeAuthorizationRequest_lower(_ value: AuthorizationReq
 
 
 /**
- * Client settings; every field is optional.
+ * Client settings; every field is optional. Printed (`toString`, `debugDescription`) without
+ * a secret: credentials and tokens show their IDs only, URLs and the event store lose any
+ * `user:password@`.
  */
-public struct ClientOptions {
+public struct ClientOptions: CustomDebugStringConvertible {
     /**
      * The API messages go through: `cams` (default, Alibaba Cloud CAMS) or `meta` (WhatsApp
      * Cloud API; then `from` is the business phone number ID).
@@ -3674,6 +3676,17 @@ public struct ClientOptions {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_clientoptions_uniffi_trait_debug(
+            FfiConverterTypeClientOptions_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
