@@ -202,6 +202,23 @@ async fn after_redis_restarts_empty_slots_are_spaced_again_not_a_burst() {
 }
 
 #[tokio::test]
+async fn a_redis_with_a_password_is_reached_with_it_and_refuses_a_wrong_one_unshown() {
+    let (sandbox, redis) = (sandbox().await, RedisServer::start_with_password("s3cret-pw"));
+    let fail_fast = |url: String| ClientOptions {
+        rate_limit_redis_url: Some(url),
+        rate_limit_max_wait_ms: Some(300),
+        ..options(&sandbox, &redis, 50.0)
+    };
+    client(fail_fast(redis.url())).send(&text(6_595_000_001)).await.unwrap();
+    let wrong = redis.url().replace("s3cret-pw", "wr0ng-pw");
+    let refused = client(fail_fast(wrong)).send(&text(6_595_000_002)).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::RateLimited, "{refused}");
+    let shown = format!("{refused} {refused:?}");
+    assert!(!shown.contains("wr0ng-pw") && !shown.contains("s3cret-pw"), "{shown}");
+    assert_eq!(sandbox.ledger().len(), 1);
+}
+
+#[tokio::test]
 async fn the_redis_limiter_keeps_the_in_process_rules() {
     let redis = RedisServer::start();
     let limiter = RedisLimiter::new(&redis.url(), Outage::Closed).unwrap();

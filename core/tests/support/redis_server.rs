@@ -10,20 +10,34 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     child: Option<Child>,
     port: u16,
+    password: Option<String>,
 }
 
 impl RedisServer {
     /// Starts one on a free port.
     pub fn start() -> Self {
+        Self::started(None)
+    }
+
+    /// Starts one on a free port that requires `password` (`requirepass`).
+    #[allow(dead_code, reason = "not every test binary including this file starts one")]
+    pub fn start_with_password(password: &str) -> Self {
+        Self::started(Some(password.to_owned()))
+    }
+
+    fn started(password: Option<String>) -> Self {
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut server = Self { child: None, port };
+        let mut server = Self { child: None, port, password };
         server.restart();
         server
     }
 
-    /// Its URL.
+    /// Its URL (with the password, if it requires one).
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
+        match &self.password {
+            Some(password) => format!("redis://:{password}@127.0.0.1:{}", self.port),
+            None => format!("redis://127.0.0.1:{}", self.port),
+        }
     }
 
     /// Kills it (as a crash would: no shutdown, nothing saved).
@@ -38,8 +52,12 @@ impl RedisServer {
     pub fn restart(&mut self) {
         self.kill();
         let port = self.port.to_string();
-        let child = Command::new("redis-server")
-            .args(["--port", &port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        let mut command = Command::new("redis-server");
+        command.args(["--port", &port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+        if let Some(password) = &self.password {
+            command.args(["--requirepass", password]);
+        }
+        let child = command
             .stdout(Stdio::null())
             .spawn()
             .expect("redis-server is not installed: scripts/test-rust.sh installs it (apt-get install redis-server)");
