@@ -71,7 +71,9 @@ pub fn media_source(data_or_path: &Bound<'_, PyAny>) -> PyResult<MediaSource> {
     }
     data_or_path.extract::<PathBuf>().map(MediaSource::Path).map_err(|_| {
         let found = data_or_path.get_type().name().map(|name| name.to_string()).unwrap_or_default();
-        PyTypeError::new_err(format!("data_or_path must be bytes, a bytearray, a str or an os.PathLike path, not {found}"))
+        PyTypeError::new_err(format!(
+            "data_or_path must be bytes, a bytearray, a str or an os.PathLike path, not {found}"
+        ))
     })
 }
 
