@@ -31,6 +31,7 @@ import type {
   TemplateQuery,
   TemplateRef,
   TemplateSummary,
+  UploadedMedia,
 } from './model'
 
 export * from './model'
@@ -333,6 +334,19 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
+/** Options of {@link Client.uploadMedia}. */
+export interface UploadOptions extends CallOptions {
+  /** The file's name, which names the object; required for bytes, a path's own name by default. */
+  fileName?: string | null
+  /**
+   * Its media type, e.g. `'image/png'`; by default from the name's extension, else
+   * `'application/octet-stream'`.
+   */
+  contentType?: string | null
+  /** The channel instance (`CustSpaceId`) whose storage takes it; the client's by default. */
+  custSpaceId?: string | null
+}
+
 /** Options of {@link Client.reconcile}. */
 export interface ReconcileOptions {
   /**
@@ -452,6 +466,15 @@ export declare class Client {
    * {@link Client.listMessages}.
    */
   phoneNumbers(query?: PhoneNumberQuery, options?: CallOptions): Promise<PhoneNumber[]>
+  /**
+   * Uploads a file to the channel instance's media storage (`GetChatappUploadAuthorization`,
+   * then an OSS `PUT`): its bytes (copied when called; `fileName` required) or its path or
+   * `file:` URL, read by the core off the JS thread. The record's `url` is the `link` of an
+   * image, video, audio, document or sticker message. Rejects with an `InvalidParameterError`
+   * for an empty or nameless file or one over 100 MB (nothing is sent), a
+   * `ConfigurationError` for a path that cannot be read; otherwise as {@link Client.listMessages}.
+   */
+  uploadMedia(bytesOrPath: Uint8Array | ArrayBuffer | string | URL, options?: UploadOptions): Promise<UploadedMedia>
   /**
    * Resolves the sends of unknown outcome the client's `eventStore` recorded: each one no
    * receipt has resolved and sent at least `settleMs` ago is looked up in the message history

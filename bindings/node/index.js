@@ -14,6 +14,7 @@
  * Node-API, and the core parses it once.
  */
 
+const url = require('node:url')
 const util = require('node:util')
 const native = require('./native.js')
 
@@ -203,6 +204,31 @@ function expectStrings(value, name) {
     throw new TypeError(`${name} must be an array of strings`)
   }
   return value
+}
+
+/** `value` when a string, `undefined` when unset; else a `TypeError` naming it `name`. */
+function optionalString(value, name) {
+  return isSet(value) ? expectString(value, name) : undefined
+}
+
+/**
+ * What {@link Client.uploadMedia} hands the core: `[bytes, null]` for a `Uint8Array` (a
+ * `Buffer`) or an `ArrayBuffer`, `[null, path]` for a path string or a `file:` URL.
+ */
+function mediaSource(bytesOrPath) {
+  if (bytesOrPath instanceof Uint8Array) {
+    return [bytesOrPath, null]
+  }
+  if (bytesOrPath instanceof ArrayBuffer) {
+    return [new Uint8Array(bytesOrPath), null]
+  }
+  if (typeof bytesOrPath === 'string') {
+    return [null, bytesOrPath]
+  }
+  if (bytesOrPath instanceof URL) {
+    return [null, url.fileURLToPath(bytesOrPath)]
+  }
+  throw new TypeError('bytesOrPath must be a Uint8Array, an ArrayBuffer, a path or a file: URL')
 }
 
 /** Whether an option holds a value (`null` and `undefined` do not). */
@@ -528,6 +554,37 @@ class Client {
    */
   phoneNumbers(query, options) {
     return answer((text, cancellation) => this.#native.ask('QueryChatappPhoneNumbers', text, cancellation), query ?? {}, options)
+  }
+
+  /**
+   * Uploads a file to the channel instance's media storage (`GetChatappUploadAuthorization`,
+   * then an OSS `PUT`); the record's `url` is the `link` of an image, video, audio, document
+   * or sticker message. CAMS only.
+   *
+   * @param {Uint8Array | ArrayBuffer | string | URL} bytesOrPath the file's bytes (copied when
+   *   called; then `fileName` is required), or its path or `file:` URL, read by the core off
+   *   the JS thread (named after it unless `fileName` is given)
+   * @param {import('./index').UploadOptions} [options] its name, type and channel instance;
+   *   `signal` cancels the upload
+   * @returns {Promise<import('./index').UploadedMedia>}
+   * @throws {ChatlaneError} (as a rejection) an `InvalidParameterError` for an empty or
+   *   nameless file or one over 100 MB (nothing is sent), a `ConfigurationError` for a path
+   *   that cannot be read or an unknown option; else as {@link Client.listMessages}
+   */
+  async uploadMedia(bytesOrPath, options) {
+    if (isSet(options) && typeof options !== 'object') {
+      throw new TypeError('options must be an object')
+    }
+    const { fileName, contentType, custSpaceId, ...rest } = options ?? {}
+    const signal = callSignal(rest, 'fileName, contentType, custSpaceId or signal')
+    const settings = {
+      fileName: optionalString(fileName, 'options.fileName'),
+      contentType: optionalString(contentType, 'options.contentType'),
+      custSpaceId: optionalString(custSpaceId, 'options.custSpaceId'),
+    }
+    const [bytes, path] = mediaSource(bytesOrPath)
+    const start = (cancellation) => this.#native.upload(bytes, path, settings, cancellation)
+    return JSON.parse(await abortable(start, signal))
   }
 
   /**

@@ -5,8 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chatlane_core::ops::{MAX_MEDIA_BYTES, MediaUpload};
-use chatlane_core::{Error, ErrorCode};
+use chatlane_core::ops::{MediaSource, MediaUpload};
 use clap::{Args, Subcommand};
 
 use crate::connection::ConnectionArgs;
@@ -68,7 +67,7 @@ pub async fn run(args: MediaArgs) -> ExitCode {
 }
 
 async fn upload(args: UploadArgs) -> Result<(), Failure> {
-    let upload = read(&args.file, args.content_type)?;
+    let upload = MediaUpload::from_source(MediaSource::Path(args.file), None, args.content_type, None).await?;
     let connection = args.connection.connect(|_| {}).await?;
     let uploaded = connection.client.upload_media(upload).await?;
     let mut out = io::stdout().lock();
@@ -79,19 +78,4 @@ async fn upload(args: UploadArgs) -> Result<(), Failure> {
         writeln!(out, "{}", uploaded.url)?;
     }
     Ok(())
-}
-
-/// The upload of the file at `path`: a file that cannot be read is a configuration error,
-/// one over 100 MB [`ErrorCode::InvalidParameter`] before it is read.
-fn read(path: &std::path::Path, content_type: Option<String>) -> Result<MediaUpload, Error> {
-    let unreadable =
-        |e: io::Error| Error::new(ErrorCode::InvalidConfig, format!("cannot read {}: {e}", path.display()));
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > MAX_MEDIA_BYTES as u64 {
-        let problem = format!("{size} bytes is more than the {MAX_MEDIA_BYTES} an upload may have (100 MB)");
-        return Err(Error::new(ErrorCode::InvalidParameter, format!("{}: {problem}", path.display())));
-    }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
-    let file_name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(MediaUpload { bytes, file_name, content_type, cust_space_id: None })
 }

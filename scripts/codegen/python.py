@@ -47,7 +47,15 @@ LINE_LENGTH = 120
 
 # The types whose JSON the core writes and the binding builds natively (the received events
 # and the operations' answers): they and every type they contain get a shape in `_SHAPES`.
-TRUSTED_ROOTS = ("Event", "HistoryPage", "TemplatePage", "TemplateDetail", "PhoneNumber", "SavedTemplate")
+TRUSTED_ROOTS = (
+    "Event",
+    "HistoryPage",
+    "TemplatePage",
+    "TemplateDetail",
+    "PhoneNumber",
+    "SavedTemplate",
+    "UploadedMedia",
+)
 
 # The unions whose members go back to the core (`Receiver.commit`, `dedup_key`): they derive
 # from `_Received`, whose hidden slot holds the core value the native layer built them from.

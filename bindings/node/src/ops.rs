@@ -1,12 +1,13 @@
-//! The operations beyond sending: message history, templates (read and managed) and business
-//! phone numbers.
+//! The operations beyond sending: message history, templates (read and managed), business
+//! phone numbers and media uploads.
 //! Queries cross as JSON text (`JSON.stringify` of the query object) and are read by the
 //! core, so a wrong one fails with its `InvalidParameter` error naming the field; results
 //! cross back as their JSON text, which `index.js` parses into plain objects (the generated
-//! types of `model.d.ts`), 64-bit numbers (`total`, `sentAtMs`) whole.
+//! types of `model.d.ts`), 64-bit numbers (`total`, `sentAtMs`) whole. An upload's file crosses
+//! as its bytes or its path (read by the core), never as JSON.
 
 use chatlane_core::cams::ops::params_of;
-use chatlane_core::ops::Query;
+use chatlane_core::ops::{MediaSource, MediaUpload, Query};
 use chatlane_core::runtime::Cancellation;
 use napi::Env;
 use napi::bindgen_prelude::{ClassInstance, Object, PromiseRaw};
@@ -34,6 +35,18 @@ pub fn operation_params<'env>(
             params_of(&operation, &query, client_cust_space_id.as_deref()).map_err(|error| rethrowable(env, &error))?;
         params_object(env, &params)
     })
+}
+
+/// What an upload is named and where it goes, as `index.js` hands it over (`uploadMedia`'s
+/// options).
+#[napi(object)]
+pub struct UploadSettings {
+    /// The file's name; for a path, its last component when unset.
+    pub file_name: Option<String>,
+    /// Its media type; from the name's extension when unset.
+    pub content_type: Option<String>,
+    /// The channel instance whose storage takes it; the client's when unset.
+    pub cust_space_id: Option<String>,
 }
 
 #[napi]
@@ -66,5 +79,35 @@ impl NativeClient {
                 cancellation,
             ),
         )
+    }
+
+    /// Uploads `bytes` (copied now: the caller's buffer may change meanwhile) or, when they
+    /// are `null`, the file at `path`, read by the core off the JS thread. Resolves with the
+    /// `UploadedMedia`'s JSON text, or with `null` once `cancel` is cancelled; rejects with a
+    /// JS error carrying the core error's fields (an empty, nameless or too large file:
+    /// `InvalidParameter`, nothing sent; a path that cannot be read: `InvalidConfig`).
+    #[napi(
+        ts_return_type = "Promise<string | null>",
+        ts_args_type = "bytes: Uint8Array | null, path: string | null, settings: UploadSettings, cancel?: NativeCancellation | undefined | null"
+    )]
+    pub fn upload<'env>(
+        &self,
+        env: &'env Env,
+        bytes: Option<&[u8]>,
+        path: Option<String>,
+        settings: UploadSettings,
+        cancel: Option<ClassInstance<'env, NativeCancellation>>,
+    ) -> napi::Result<PromiseRaw<'env, Option<String>>> {
+        let source = match bytes {
+            Some(bytes) => MediaSource::Bytes(bytes.to_vec()),
+            None => MediaSource::Path(path.unwrap_or_default().into()),
+        };
+        let UploadSettings { file_name, content_type, cust_space_id } = settings;
+        let client = self.inner.clone();
+        let cancellation: Option<Cancellation> = cancel.map(|cancel| cancel.0.clone());
+        let upload = async move {
+            client.upload_answer(MediaUpload::from_source(source, file_name, content_type, cust_space_id).await?).await
+        };
+        settled(env, until_cancelled(upload, cancellation))
     }
 }

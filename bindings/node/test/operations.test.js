@@ -424,3 +424,88 @@ describe('history and phone numbers', () => {
     )
   })
 })
+
+describe('media uploads', () => {
+  const PNG = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(10_000, 7)])
+  const MEDIA_SPACE = 'cams-node-media'
+  let sandbox
+  let client
+  let dir
+
+  before(async () => {
+    sandbox = await startSandbox({
+      accessKeyId: 'node-ops-media',
+      accessKeySecret: 'node-ops-media-secret',
+      config: { custSpaces: [{ id: MEDIA_SPACE, numbers: [BUSINESS] }] },
+    })
+    client = new Client(sandboxOptions(sandbox, { custSpaceId: MEDIA_SPACE }))
+    dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'chatlane-node-media-'))
+  })
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true })
+    return sandbox?.stop()
+  })
+
+  /** What the sandbox's bucket serves at `url`. */
+  async function served(url) {
+    const answer = await fetch(url)
+    assert.equal(answer.status, 200)
+    return Buffer.from(await answer.arrayBuffer())
+  }
+
+  test('bytes are uploaded, served back and sent as an image link', async () => {
+    const uploaded = await client.uploadMedia(PNG, { fileName: 'logo.png' })
+    assert.deepEqual(Object.keys(uploaded).sort(), ['contentType', 'key', 'size', 'url'])
+    assert.deepEqual([uploaded.size, uploaded.contentType], [PNG.length, 'image/png'])
+    assert.ok(uploaded.key.startsWith(`${MEDIA_SPACE}/`) && uploaded.key.endsWith('-logo.png'), uploaded.key)
+    assert.ok(uploaded.url.startsWith(`${sandbox.endpoint}/`) && uploaded.url.endsWith(uploaded.key), uploaded.url)
+    assert.deepEqual(await served(uploaded.url), PNG)
+
+    const ada = '6591230001'
+    await sandbox.inbound({ from: ada, to: BUSINESS, text: 'send me your logo' })
+    const image = { messageType: 'image', link: uploaded.url, caption: 'our logo' }
+    const receipt = await client.send({ from: BUSINESS, to: ada, content: image })
+    const entry = (await sandbox.ledger()).find((e) => e.messageId === receipt.messageId)
+    assert.equal(JSON.parse(entry.params.Content).link, uploaded.url)
+  })
+
+  test('a file is uploaded by its path or file: URL, named after it unless renamed', async () => {
+    const file = path.join(dir, 'brochure 2026.pdf')
+    fs.writeFileSync(file, PNG)
+    const byPath = await client.uploadMedia(file)
+    assert.ok(byPath.key.endsWith('-brochure_2026.pdf'), byPath.key)
+    assert.equal(byPath.contentType, 'application/pdf')
+    const byUrl = await client.uploadMedia(require('node:url').pathToFileURL(file), {
+      fileName: 'logo.png',
+      contentType: 'image/x-png',
+      custSpaceId: MEDIA_SPACE,
+    })
+    assert.ok(byUrl.key.endsWith('-logo.png'), byUrl.key)
+    assert.equal(byUrl.contentType, 'image/x-png')
+    const fromArrayBuffer = await client.uploadMedia(new Uint8Array(PNG).buffer, { fileName: 'logo.png' })
+    for (const uploaded of [byPath, byUrl, fromArrayBuffer]) {
+      assert.deepEqual(await served(uploaded.url), PNG)
+    }
+  })
+
+  test('what cannot be uploaded is refused before anything is sent', async () => {
+    const before = (await sandbox.requests()).length
+    const ledger = (await sandbox.ledger()).length
+    const empty = await rejection(client.uploadMedia(new Uint8Array(0), { fileName: 'logo.png' }))
+    assert.ok(empty instanceof InvalidParameterError, `${empty}`)
+    assert.equal(empty.code, 'InvalidParameter')
+    assert.match(empty.message, /^bytes: the file is empty/)
+    const nameless = await rejection(client.uploadMedia(PNG))
+    assert.ok(nameless instanceof InvalidParameterError && /^fileName: required/.test(nameless.message), `${nameless}`)
+    const absent = await rejection(client.uploadMedia(path.join(dir, 'absent.png')))
+    assert.ok(absent instanceof ConfigurationError && absent.message.includes('absent.png'), `${absent}`)
+    const unknown = await rejection(client.uploadMedia(PNG, { filename: 'logo.png' }))
+    assert.ok(unknown instanceof ConfigurationError, `${unknown}`)
+    await assert.rejects(client.uploadMedia(42), TypeError)
+    await assert.rejects(client.uploadMedia(PNG, { fileName: 7 }), TypeError)
+    const aborted = await rejection(client.uploadMedia(PNG, { fileName: 'logo.png', signal: AbortSignal.abort() }))
+    assert.equal(aborted.name, 'AbortError')
+    assert.equal((await sandbox.requests()).length, before)
+    assert.equal((await sandbox.ledger()).length, ledger)
+  })
+})

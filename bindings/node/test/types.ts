@@ -39,6 +39,8 @@ import type {
   TemplatePage,
   TemplateQuery,
   TemplateRef,
+  UploadedMedia,
+  UploadOptions,
   ReceiverOptions,
   SendStatus,
   WebhookEndpoint,
@@ -386,6 +388,16 @@ export async function operations(client: Client, signal: AbortSignal): Promise<s
   return [...lines, ...absent, ...numbers.map((n) => n.qualityRating ?? n.phoneNumber), ...Object.keys(wire)]
 }
 
+/** Media: bytes or a path uploaded, the URL sent as an image's link. */
+export async function uploadMedia(client: Client, signal: AbortSignal): Promise<string> {
+  const options: UploadOptions = { fileName: 'logo.png', contentType: 'image/png', custSpaceId: null, signal }
+  const uploaded: UploadedMedia = await client.uploadMedia(new Uint8Array([1, 2, 3]), options)
+  const byPath: UploadedMedia = await client.uploadMedia('/tmp/brochure.pdf')
+  await client.uploadMedia(new URL('file:///tmp/logo.png'), { signal })
+  await client.send({ from, to, content: { messageType: 'image', link: uploaded.url } })
+  return `${uploaded.key} ${uploaded.size + byPath.size} ${byPath.contentType}`
+}
+
 /** Template management: create, change and delete. */
 export async function manageTemplates(client: Client, signal: AbortSignal): Promise<string> {
   const template: NewTemplate = {
@@ -418,3 +430,7 @@ new Client().template({ code: 'C1' })
 new Client().listMessages({ businessNumber: from, direction: 'UP' })
 // @ts-expect-error: a page is a number
 new Client().listTemplates({ page: '2' })
+// @ts-expect-error: an upload is bytes, a path or a file: URL
+new Client().uploadMedia(42)
+// @ts-expect-error: the name is fileName
+new Client().uploadMedia('logo.png', { filename: 'logo.png' })

@@ -1,11 +1,11 @@
-//! `Client` and `SendReceipt`: options in, sends on the core runtime (sync with the
+//! `Client` and `SendReceipt`: options in, sends (and uploads) on the core runtime (sync with the
 //! interpreter released, or as an asyncio awaitable), receipts or typed exceptions out.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chatlane_core::ops::Query;
+use chatlane_core::ops::{MediaSource, MediaUpload, Query};
 use chatlane_core::reconcile::ReconcilePolicy;
 use chatlane_core::{
     ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCode, HostValue, Outgoing, ProviderKind, SendOptions,
@@ -486,6 +486,67 @@ impl Client {
         ops::delegate(slf, "ask_async", "delete_template", args, kwargs)
     }
 
+    /// Uploads a file to the channel instance's media storage (CAMS
+    /// `GetChatappUploadAuthorization`, then an OSS `PUT`) and returns an `UploadedMedia`
+    /// whose `url` is a media message's `link`, blocking this thread with the interpreter
+    /// released.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, data_or_path, *, file_name=None, content_type=None, cust_space_id=None)"
+    )]
+    fn upload_media<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "upload", "upload_media", args, kwargs)
+    }
+
+    /// `upload_media` as a coroutine; cancelling the awaiting task cancels the upload.
+    #[pyo3(
+        signature = (*args, **kwargs),
+        text_signature = "($self, data_or_path, *, file_name=None, content_type=None, cust_space_id=None)"
+    )]
+    fn upload_media_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "upload_async", "upload_media", args, kwargs)
+    }
+
+    /// Uploads `data_or_path` (bytes, or the path of a file the core reads) as `chatlane._ops`
+    /// hands it over, blocking this thread with the interpreter released: the JSON text of
+    /// the `UploadedMedia`.
+    fn _upload(
+        &self,
+        py: Python<'_>,
+        data_or_path: &Bound<'_, PyAny>,
+        file_name: Option<String>,
+        content_type: Option<String>,
+        cust_space_id: Option<String>,
+    ) -> PyResult<String> {
+        guarded(py, || {
+            blocking(py, self.uploading(ops::media_source(data_or_path)?, file_name, content_type, cust_space_id))
+        })
+    }
+
+    /// `_upload` as a coroutine, like `send_async`: the bytes are taken now, the file is read
+    /// and the upload starts when first awaited, and cancelling the awaiting task aborts it.
+    fn _upload_async<'py>(
+        &self,
+        py: Python<'py>,
+        data_or_path: &Bound<'py, PyAny>,
+        file_name: Option<String>,
+        content_type: Option<String>,
+        cust_space_id: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guarded(py, || {
+            let source = ops::media_source(data_or_path)?;
+            self.completions.coroutine(py, self.uploading(source, file_name, content_type, cust_space_id))
+        })
+    }
+
     /// Runs the CAMS query (or template write) `operation` with `query`, its query's JSON
     /// text (as `chatlane._ops` builds it), blocking this thread with the interpreter
     /// released: the JSON text of the answer.
@@ -535,6 +596,21 @@ impl Client {
     ) -> impl Future<Output = Result<SendReceipt, Error>> + Send + 'static {
         let inner = self.inner.clone();
         async move { inner.send_with(&message, options).await.map(SendReceipt::from) }
+    }
+
+    /// The upload of `source`, to run blocking or as a coroutine: its record's JSON text.
+    fn uploading(
+        &self,
+        source: MediaSource,
+        file_name: Option<String>,
+        content_type: Option<String>,
+        cust_space_id: Option<String>,
+    ) -> impl Future<Output = Result<String, Error>> + Send + 'static {
+        let inner = self.inner.clone();
+        async move {
+            let upload = MediaUpload::from_source(source, file_name, content_type, cust_space_id).await?;
+            inner.upload_answer(upload).await
+        }
     }
 
     /// The reconciling of the client's sends of unknown outcome by `policy`, to run blocking

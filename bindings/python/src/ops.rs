@@ -1,18 +1,24 @@
 //! The operations beyond sending (`Client.list_messages`, `iter_templates`, `template`,
-//! `phone_numbers`, `create_template`, `modify_template`, `delete_template`, their `_async`
-//! twins) and `chatlane.operation_params`.
+//! `phone_numbers`, `create_template`, `modify_template`, `delete_template`, `upload_media`,
+//! their `_async` twins) and `chatlane.operation_params`.
 //!
 //! `chatlane/_ops.py` holds their Python surface: it reads the keyword arguments into the
 //! query's JSON shape (through the generated query classes) and walks pages by `next_page`.
 //! `Client._ask` hands a query's JSON text to the core (`chatlane_core::ops::Query`), whose
 //! call runs on the core's runtime like a send (blocking with the interpreter released, or as
 //! a cancellable coroutine) and answers with its JSON text, which `_answer` builds natively
-//! into the generated record classes ([`crate::build`]).
+//! into the generated record classes ([`crate::build`]). `upload_media` hands its file over
+//! directly instead (`Client._upload`: bytes, or a path the core reads, never JSON), and its
+//! `UploadedMedia` comes back the same way.
+
+use std::path::PathBuf;
 
 use chatlane_core::cams::ops::params_of;
+use chatlane_core::ops::MediaSource;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyTuple};
 
 use crate::build;
 use crate::client::Client;
@@ -53,9 +59,28 @@ pub fn answer<'py>(shape: &Bound<'py, PyAny>, text: &str) -> PyResult<Bound<'py,
     })
 }
 
+/// What `upload_media` uploads: the content of `bytes` or a `bytearray` (copied, so the upload
+/// runs with the interpreter released), else the path of a `str` or `os.PathLike`, read by the
+/// core off the interpreter's thread. `TypeError` for anything else.
+pub fn media_source(data_or_path: &Bound<'_, PyAny>) -> PyResult<MediaSource> {
+    if let Ok(bytes) = data_or_path.cast::<PyBytes>() {
+        return Ok(MediaSource::Bytes(bytes.as_bytes().to_vec()));
+    }
+    if let Ok(array) = data_or_path.cast::<PyByteArray>() {
+        return Ok(MediaSource::Bytes(array.to_vec()));
+    }
+    data_or_path.extract::<PathBuf>().map(MediaSource::Path).map_err(|_| {
+        let found = data_or_path.get_type().name().map(|name| name.to_string()).unwrap_or_default();
+        PyTypeError::new_err(format!(
+            "data_or_path must be bytes, a bytearray, a str or an os.PathLike path, not {found}"
+        ))
+    })
+}
+
 /// Hands a public method of `Client` to `chatlane._ops.<helper>(client, method, args,
 /// kwargs)`: `ask` (one call, blocking), `ask_async` (a coroutine), `walk` (an iterator over
-/// every page's items) or `walk_async` (an async generator).
+/// every page's items), `walk_async` (an async generator), `upload` (an upload, blocking) or
+/// `upload_async` (a coroutine).
 pub fn delegate<'py>(
     client: &Bound<'py, Client>,
     helper: &str,

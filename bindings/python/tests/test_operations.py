@@ -140,7 +140,7 @@ def test_each_operation_declares_the_arguments_it_reads() -> None:
     stub = next(n for n in ast.parse(STUB.read_text()).body if isinstance(n, ast.ClassDef) and n.name == "Client")
     methods = {n.name: n.args for n in stub.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
     operations = ("list_messages", "list_templates", "template", "phone_numbers")
-    for name in (*operations, "create_template", "modify_template", "delete_template"):
+    for name in (*operations, "create_template", "modify_template", "delete_template", "upload_media"):
         read = list(inspect.signature(getattr(_ops, name)).parameters.values())
         expected = (
             [p.name for p in read if p.kind is p.POSITIONAL_OR_KEYWORD],
@@ -402,6 +402,74 @@ def test_history_in_asyncio(ops_sandbox: Sandbox, ops_client: chatlane.Client) -
     assert {e["messageId"] for e in ops_sandbox.ledger_to(ada)} == set(walked)
     assert (len(last.records), last.next_page) == (1, None)
     assert answered(ops_sandbox, "ListChatappMessage") == 3 + 1
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
+
+
+def served(url: str) -> bytes:
+    """What `GET url` serves, without credentials."""
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        body: bytes = answer.read()
+    return body
+
+
+def test_an_upload_is_served_back_and_sent_as_an_image(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
+    uploaded = ops_client.upload_media(PNG, file_name="logo.png")
+    assert isinstance(uploaded, chatlane.UploadedMedia)
+    assert (uploaded.size, uploaded.content_type) == (len(PNG), "image/png")
+    assert uploaded.key.startswith(f"{SPACE}/") and uploaded.key.endswith("-logo.png"), uploaded.key
+    assert uploaded.url.startswith(f"{ops_sandbox.endpoint}/") and uploaded.url.endswith(uploaded.key), uploaded.url
+    assert served(uploaded.url) == PNG
+    assert list(parts(uploaded)) == list(parts(chatlane.UploadedMedia.from_dict(uploaded.to_dict())))
+
+    ada = new_recipient()
+    ops_sandbox.user_writes(ada, BUSINESS, "send me your logo")
+    image = chatlane.Image(link=uploaded.url, caption="our logo")
+    receipt = ops_client.send(chatlane.Message(from_=BUSINESS, to=ada, content=image))
+    assert json.loads(ops_sandbox.entry(receipt.message_id)["params"]["Content"])["link"] == uploaded.url
+
+
+def test_a_file_is_uploaded_by_its_path_in_asyncio(
+    ops_sandbox: Sandbox, ops_client: chatlane.Client, tmp_path: Path
+) -> None:
+    file = tmp_path / "brochure 2026.pdf"
+    file.write_bytes(PNG)
+
+    async def scenario() -> list[chatlane.UploadedMedia]:
+        return [
+            await ops_client.upload_media_async(file),
+            await ops_client.upload_media_async(str(file), file_name="logo.png", content_type="image/x-png"),
+        ]
+
+    by_path, renamed = asyncio.run(scenario())
+    assert by_path.key.endswith("-brochure_2026.pdf") and by_path.content_type == "application/pdf", by_path
+    assert renamed.key.endswith("-logo.png") and renamed.content_type == "image/x-png", renamed
+    assert served(by_path.url) == served(renamed.url) == PNG
+    assert ops_client.upload_media(bytearray(PNG), file_name="logo.png", cust_space_id=SPACE).size == len(PNG)
+    assert answered(ops_sandbox, "GetChatappUploadAuthorization") == 3
+
+
+def test_what_cannot_be_uploaded_is_refused_before_anything_is_sent(
+    ops_sandbox: Sandbox, ops_client: chatlane.Client, tmp_path: Path
+) -> None:
+    with pytest.raises(chatlane.InvalidParameterError, match="^bytes: the file is empty") as empty:
+        ops_client.upload_media(b"", file_name="logo.png")
+    assert empty.value.code == "InvalidParameter"
+    with pytest.raises(chatlane.InvalidParameterError, match="^fileName: required"):
+        ops_client.upload_media(PNG)
+    with pytest.raises(chatlane.InvalidParameterError, match="^bytes: the file is empty"):
+        asyncio.run(ops_client.upload_media_async(b"", file_name="logo.png"))
+    with pytest.raises(chatlane.ConfigurationError, match="absent.png"):
+        ops_client.upload_media(tmp_path / "absent.png")
+    with pytest.raises(TypeError, match="data_or_path must be bytes"):
+        ops_client.upload_media(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        ops_client.upload_media(PNG, filename="logo.png")  # type: ignore[call-arg]
+    assert ops_sandbox.requests("GetChatappUploadAuthorization") == []
+    assert ops_sandbox.ledger() == []
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-//! The client's operations beyond sending: message history, templates (read and managed) and
-//! phone numbers, over the core's query and record types (UniFFI namespace `chatlane_model`),
+//! The client's operations beyond sending: message history, templates (read and managed),
+//! phone numbers and media uploads, over the core's query and record types (UniFFI namespace `chatlane_model`),
 //! and the pure wire mapping the shared operation cases (`tests/operations/`) check.
 
 use std::collections::HashMap;
 
 use chatlane_core::ops::{
-    HistoryPage, HistoryQuery, NewTemplate, PhoneNumber, PhoneNumberQuery, SavedTemplate, TemplateDeletion,
-    TemplateDetail, TemplateEdit, TemplatePage, TemplateQuery, TemplateRef,
+    HistoryPage, HistoryQuery, MediaUpload, NewTemplate, PhoneNumber, PhoneNumberQuery, SavedTemplate,
+    TemplateDeletion, TemplateDetail, TemplateEdit, TemplatePage, TemplateQuery, TemplateRef, UploadedMedia,
 };
 use chatlane_core::runtime;
 
@@ -52,6 +52,16 @@ impl Client {
     pub async fn phone_numbers(&self, query: PhoneNumberQuery) -> Result<Vec<PhoneNumber>, ChatlaneError> {
         let client = self.0.clone();
         Ok(runtime::run(async move { client.phone_numbers(&query).await }).await?)
+    }
+
+    /// Uploads `upload.bytes` to the channel instance's media storage (CAMS
+    /// `GetChatappUploadAuthorization`, then an OSS `PUT`); the record's `url` is the `link`
+    /// of an image, video, audio, document or sticker message. An empty or nameless file or
+    /// one over 100 MB is `InvalidParameter` (`detail` `"bytes: …"`, `"fileName: …"`) with
+    /// nothing sent.
+    pub async fn upload_media(&self, upload: MediaUpload) -> Result<UploadedMedia, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.upload_media(upload).await }).await?)
     }
 }
 

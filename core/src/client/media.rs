@@ -48,6 +48,13 @@ impl Client {
         self.put_media(&authorization, object).await
     }
 
+    /// [`Client::upload_media`] answered with its [`UploadedMedia`]'s JSON text, as the
+    /// bindings hand it on (like [`Client::answer`]).
+    pub async fn upload_answer(&self, upload: MediaUpload) -> Result<String, Error> {
+        let uploaded = self.upload_media(upload).await?;
+        Ok(serde_json::to_string(&uploaded).expect("records serialise to JSON"))
+    }
+
     /// Uploads a file with credentials already in hand (the authorization's directory
     /// decides where; `upload.cust_space_id` is not read).
     ///

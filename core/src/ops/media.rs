@@ -2,11 +2,13 @@
 //! as a media message's `link` (CAMS: `GetChatappUploadAuthorization`'s temporary OSS
 //! credentials, then an OSS `PUT`; see [`crate::cams::oss`]).
 
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
 
 use super::invalid;
 use crate::credentials::Secret;
-use crate::error::Error;
+use crate::error::{Error, ErrorCode};
 
 /// The largest file chatlane uploads: WhatsApp's largest media, documents, are 100 MB.
 pub const MAX_MEDIA_BYTES: usize = 100 * 1024 * 1024;
@@ -34,6 +36,15 @@ pub struct MediaUpload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cust_space_id: Option<String>,
+}
+
+/// Where a binding's upload comes from: the file's content, or the path of a file to read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MediaSource {
+    /// The file's content.
+    Bytes(Vec<u8>),
+    /// The path of the file; it is named after its last component.
+    Path(PathBuf),
 }
 
 /// An uploaded file.
@@ -88,6 +99,29 @@ pub(crate) struct MediaObject {
 }
 
 impl MediaUpload {
+    /// The upload of `source`, named `file_name` (for a path, its last component when
+    /// `file_name` is unset): what every binding and the CLI make of a caller's bytes or path.
+    /// A path is read off the caller's thread (on the runtime's blocking pool); one that
+    /// cannot be read is [`ErrorCode::InvalidConfig`] naming it, a file over 100 MB
+    /// [`ErrorCode::InvalidParameter`] before it is read. Nothing else is checked here
+    /// ([`Client::upload_media`](crate::Client::upload_media) checks the rest).
+    pub async fn from_source(
+        source: MediaSource,
+        file_name: Option<String>,
+        content_type: Option<String>,
+        cust_space_id: Option<String>,
+    ) -> Result<Self, Error> {
+        let (bytes, file_name) = match source {
+            MediaSource::Bytes(bytes) => (bytes, file_name.unwrap_or_default()),
+            MediaSource::Path(path) => {
+                let bytes = read_file(&path).await?;
+                let named = || path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+                (bytes, file_name.unwrap_or_else(named))
+            }
+        };
+        Ok(Self { bytes, file_name, content_type, cust_space_id })
+    }
+
     /// Checks the upload before anything is sent: an empty or nameless file, one larger than
     /// [`MAX_MEDIA_BYTES`] or a type that cannot be a header value is
     /// [`crate::ErrorCode::InvalidParameter`], naming the field.
@@ -96,10 +130,7 @@ impl MediaUpload {
             return Err(invalid("bytes", "the file is empty"));
         }
         if self.bytes.len() > MAX_MEDIA_BYTES {
-            return Err(invalid(
-                "bytes",
-                format!("{} bytes is more than the {MAX_MEDIA_BYTES} an upload may have (100 MB)", self.bytes.len()),
-            ));
+            return Err(too_large(self.bytes.len() as u64));
         }
         if self.file_name.trim().is_empty() {
             return Err(invalid("fileName", "required"));
@@ -113,6 +144,24 @@ impl MediaUpload {
         };
         Ok(MediaObject { bytes: self.bytes.into(), name: object_name(&self.file_name), content_type })
     }
+}
+
+/// The content of the file at `path`: one that cannot be read is
+/// [`ErrorCode::InvalidConfig`], one over [`MAX_MEDIA_BYTES`] [`ErrorCode::InvalidParameter`]
+/// before it is read.
+async fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
+    let unreadable =
+        |e: std::io::Error| Error::new(ErrorCode::InvalidConfig, format!("cannot read {}: {e}", path.display()));
+    let size = tokio::fs::metadata(path).await.map_err(unreadable)?.len();
+    if size > MAX_MEDIA_BYTES as u64 {
+        return Err(too_large(size));
+    }
+    tokio::fs::read(path).await.map_err(unreadable)
+}
+
+/// The refusal of a file of `size` bytes, more than [`MAX_MEDIA_BYTES`].
+fn too_large(size: u64) -> Error {
+    invalid("bytes", format!("{size} bytes is more than the {MAX_MEDIA_BYTES} an upload may have (100 MB)"))
 }
 
 /// The media type of a file named `file_name`, by its extension: the types WhatsApp takes
@@ -170,7 +219,6 @@ fn object_name(file_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ErrorCode;
 
     fn upload(bytes: Vec<u8>, file_name: &str, content_type: Option<&str>) -> MediaUpload {
         MediaUpload {
@@ -234,6 +282,30 @@ mod tests {
             assert!(error.message().starts_with(field), "{error}");
         }
         assert_eq!(upload(vec![7; MAX_MEDIA_BYTES], "a.pdf", None).check().unwrap().bytes.len(), MAX_MEDIA_BYTES);
+    }
+
+    #[tokio::test]
+    async fn a_source_is_bytes_as_named_or_a_file_named_after_its_path() {
+        let bytes = MediaUpload::from_source(MediaSource::Bytes(b"x".to_vec()), None, None, Some("c".into())).await;
+        assert_eq!(bytes.unwrap(), MediaUpload { cust_space_id: Some("c".into()), ..upload(b"x".to_vec(), "", None) });
+        let dir = std::env::temp_dir().join(format!("chatlane-media-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("logo.png");
+        std::fs::write(&file, b"png").unwrap();
+        let read = MediaUpload::from_source(MediaSource::Path(file.clone()), None, Some("image/x".into()), None).await;
+        assert_eq!(read.unwrap(), upload(b"png".to_vec(), "logo.png", Some("image/x")));
+        let renamed = MediaUpload::from_source(MediaSource::Path(file), Some("a.jpg".into()), None, None).await;
+        assert_eq!(renamed.unwrap().file_name, "a.jpg");
+        let large = dir.join("large.mp4");
+        std::fs::File::create(&large).unwrap().set_len(MAX_MEDIA_BYTES as u64 + 1).unwrap();
+        let refused = MediaUpload::from_source(MediaSource::Path(large), None, None, None).await.unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::InvalidParameter);
+        assert!(refused.message().starts_with("bytes: ") && refused.message().contains("100 MB"), "{refused}");
+        let absent = MediaUpload::from_source(MediaSource::Path(dir.join("absent.png")), None, None, None).await;
+        let absent = absent.unwrap_err();
+        assert_eq!(absent.code(), ErrorCode::InvalidConfig);
+        assert!(absent.message().contains("absent.png"), "{absent}");
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -19,7 +19,9 @@ mod templates;
 
 pub use history::{Direction, HistoryPage, HistoryQuery, HistoryRecord};
 pub(crate) use media::MediaObject;
-pub use media::{MAX_MEDIA_BYTES, MediaUpload, OCTET_STREAM, UploadAuthorization, UploadedMedia, content_type_of};
+pub use media::{
+    MAX_MEDIA_BYTES, MediaSource, MediaUpload, OCTET_STREAM, UploadAuthorization, UploadedMedia, content_type_of,
+};
 pub use numbers::{PhoneNumber, PhoneNumberQuery};
 pub use query::Query;
 pub(crate) use query::{json_text, read_query};

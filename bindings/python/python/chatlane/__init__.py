@@ -41,7 +41,8 @@ Beyond sending (CAMS): ``Client.list_messages`` and ``iter_messages`` read a bus
 message history (``HistoryRecord``), ``list_templates``, ``iter_templates`` and ``template`` the
 account's templates (``TemplateSummary``, ``TemplateDetail``), ``create_template``,
 ``modify_template`` and ``delete_template`` manage them (``SavedTemplate``), ``phone_numbers``
-lists its numbers (``PhoneNumber``), each also as an ``_async`` coroutine or async generator;
+lists its numbers (``PhoneNumber``) and ``upload_media`` uploads a file whose ``UploadedMedia.url``
+is a media message's ``link``, each also as an ``_async`` coroutine or async generator;
 ``operation_params`` shows a query's wire parameters.
 """
 

@@ -1,5 +1,6 @@
 """Type hints for the ``chatlane._chatlane`` extension module (written by hand)."""
 
+import os
 from datetime import datetime, timedelta
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Literal, Mapping, Sequence, final
 
@@ -19,6 +20,7 @@ from chatlane._model import (
     TemplateDetail,
     TemplatePage,
     TemplateSummary,
+    UploadedMedia,
 )
 
 __version__: str
@@ -540,6 +542,48 @@ class Client:
         cust_space_id: str | None = None,
     ) -> None:
         """``delete_template`` as a coroutine (see ``list_messages_async``)."""
+    def upload_media(
+        self,
+        data_or_path: bytes | bytearray | str | os.PathLike[str],
+        *,
+        file_name: str | None = None,
+        content_type: str | None = None,
+        cust_space_id: str | None = None,
+    ) -> UploadedMedia:
+        """Uploads a file to the channel instance's media storage (CAMS
+        ``GetChatappUploadAuthorization``, then an OSS ``PUT``), blocking like ``list_messages``:
+        its ``url`` is the ``link`` of an image, video, audio, document or sticker message.
+        ``data_or_path``: the file's bytes (then ``file_name`` is required), or the path of a
+        file the core reads with the interpreter released (named after it unless ``file_name``
+        is given). ``content_type`` defaults to the name's extension's type, else
+        ``application/octet-stream``; ``cust_space_id`` to the client's. An empty or nameless
+        file or one over 100 MB raises ``InvalidParameterError`` and nothing is sent; a path
+        that cannot be read, ``ConfigurationError``."""
+    async def upload_media_async(
+        self,
+        data_or_path: bytes | bytearray | str | os.PathLike[str],
+        *,
+        file_name: str | None = None,
+        content_type: str | None = None,
+        cust_space_id: str | None = None,
+    ) -> UploadedMedia:
+        """``upload_media`` as a coroutine (see ``list_messages_async``)."""
+    def _upload(
+        self,
+        data_or_path: bytes | bytearray | str | os.PathLike[str],
+        file_name: str | None,
+        content_type: str | None,
+        cust_space_id: str | None,
+    ) -> str:
+        """The JSON text of the ``UploadedMedia`` of an upload (for ``chatlane._ops``)."""
+    def _upload_async(
+        self,
+        data_or_path: bytes | bytearray | str | os.PathLike[str],
+        file_name: str | None,
+        content_type: str | None,
+        cust_space_id: str | None,
+    ) -> Awaitable[str]:
+        """``_upload`` as a coroutine."""
     def _ask(self, operation: str, query: str) -> str:
         """The JSON text of the answer to the CAMS query (or template write) ``operation`` with
         the query's JSON text (for ``chatlane._ops``)."""

@@ -6002,4 +6002,10 @@ _SHAPES: dict[type[_Model], tuple[tuple[str, str, Any, Any], ...]] = {
         ("statusCallbackUrl", "status_callback_url", None, None),
         ("inboundCallbackUrl", "inbound_callback_url", None, None),
     ),
+    UploadedMedia: (
+        ("url", "url", None, None),
+        ("key", "key", None, None),
+        ("size", "size", None, None),
+        ("contentType", "content_type", None, None),
+    ),
 }

@@ -2,20 +2,21 @@
 numbers.
 
 ``Client.list_messages``, ``iter_messages``, ``list_templates``, ``iter_templates``,
-``template``, ``phone_numbers``, ``create_template``, ``modify_template`` and
-``delete_template`` (and their ``_async`` twins) are native methods that hand
-their arguments here: the functions named after them read the arguments into the query's JSON
+``template``, ``phone_numbers``, ``create_template``, ``modify_template``,
+``delete_template`` and ``upload_media`` (and their ``_async`` twins) are native methods that
+hand their arguments here: the functions named after them read the arguments into the query's JSON
 shape (through the generated query classes), the core runs the query (``Client._ask``, with
 the interpreter released, or the cancellable ``Client._ask_async``), and its answer is built
 natively into the generated record classes (``_chatlane._answer``). The ``iter_`` methods walk
-the pages by their ``next_page``.
+the pages by their ``next_page``. ``upload_media`` hands its bytes or path to the core as they
+are (``Client._upload``), not as JSON.
 
 ``operation_params`` shows a query's wire parameters, as the shared operation cases check them.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from . import _chatlane
@@ -35,9 +36,11 @@ from ._model import (
     TemplatePage,
     TemplateQuery,
     TemplateRef,
+    UploadedMedia,
 )
 
 if TYPE_CHECKING:
+    import os
     from datetime import datetime
 
     from ._chatlane import Client
@@ -202,6 +205,17 @@ def delete_template(
     ).to_dict()
 
 
+def upload_media(
+    data_or_path: bytes | bytearray | str | os.PathLike[str],
+    *,
+    file_name: str | None = None,
+    content_type: str | None = None,
+    cust_space_id: str | None = None,
+) -> tuple[Any, str | None, str | None, str | None]:
+    """The arguments of ``Client._upload``, in its order."""
+    return (data_or_path, file_name, content_type, cust_space_id)
+
+
 def _components(components: Sequence[TemplateComponent | Mapping[str, Any]]) -> list[TemplateComponent]:
     """The components as given: ``TemplateComponent`` values or their JSON shape, which the core
     reads (a wrong one raises ``InvalidParameterError`` naming its field, e.g.
@@ -300,6 +314,24 @@ async def _pages_async(client: Client, operation: _Operation, query: dict[str, A
         if page.next_page is None:
             return
         query = _next(query, page)
+
+
+def upload(client: Client, _method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> UploadedMedia:
+    """``Client.upload_media(*args, **kwargs)``: the upload, blocking."""
+    text = client._upload(*upload_media(*args, **(kwargs or {})))
+    return cast("UploadedMedia", _chatlane._answer(UploadedMedia, text))
+
+
+def upload_async(
+    client: Client, _method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None
+) -> Coroutine[Any, Any, UploadedMedia]:
+    """``Client.upload_media_async(*args, **kwargs)``: the arguments are read now (wrong ones
+    raise here), the file is read and uploaded once the coroutine is awaited."""
+    return _uploaded(client._upload_async(*upload_media(*args, **(kwargs or {}))))
+
+
+async def _uploaded(pending: Awaitable[str]) -> UploadedMedia:
+    return cast("UploadedMedia", _chatlane._answer(UploadedMedia, await pending))
 
 
 def _next(query: dict[str, Any], page: Any) -> dict[str, Any]:

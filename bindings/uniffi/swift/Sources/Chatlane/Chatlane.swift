@@ -1001,6 +1001,15 @@ public protocol ClientProtocol: AnyObject, Sendable {
      */
     func template(ref: TemplateRef) async throws  -> TemplateDetail
     
+    /**
+     * Uploads `upload.bytes` to the channel instance's media storage (CAMS
+     * `GetChatappUploadAuthorization`, then an OSS `PUT`); the record's `url` is the `link`
+     * of an image, video, audio, document or sticker message. An empty or nameless file or
+     * one over 100 MB is `InvalidParameter` (`detail` `"bytes: …"`, `"fileName: …"`) with
+     * nothing sent.
+     */
+    func uploadMedia(upload: MediaUpload) async throws  -> UploadedMedia
+    
 }
 /**
  * A client of CAMS or of Meta's Cloud API (`ClientOptions.provider`). Thread-safe; share
@@ -1348,6 +1357,29 @@ open func template(ref: TemplateRef)async throws  -> TemplateDetail  {
             completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeTemplateDetail_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * Uploads `upload.bytes` to the channel instance's media storage (CAMS
+     * `GetChatappUploadAuthorization`, then an OSS `PUT`); the record's `url` is the `link`
+     * of an image, video, audio, document or sticker message. An empty or nameless file or
+     * one over 100 MB is `InvalidParameter` (`detail` `"bytes: …"`, `"fileName: …"`) with
+     * nothing sent.
+     */
+open func uploadMedia(upload: MediaUpload)async throws  -> UploadedMedia  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_upload_media(
+                        self.uniffiCloneHandle(),FfiConverterTypeMediaUpload_lower(upload)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeUploadedMedia_lift,
             errorHandler: FfiConverterTypeChatlaneError_lift
         )
 }
@@ -7062,6 +7094,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_template() != 64444) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_upload_media() != 18312) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id() != 8731) {

@@ -379,6 +379,11 @@ uint64_t uniffi_chatlane_uniffi_fn_method_client_phone_numbers(uint64_t ptr, Rus
 uint64_t uniffi_chatlane_uniffi_fn_method_client_template(uint64_t ptr, RustBuffer ref
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UPLOAD_MEDIA
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UPLOAD_MEDIA
+uint64_t uniffi_chatlane_uniffi_fn_method_client_upload_media(uint64_t ptr, RustBuffer upload
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_chatlane_uniffi_fn_method_client_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -1211,6 +1216,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_client_phone_numbers(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_TEMPLATE
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_TEMPLATE
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_template(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_UPLOAD_MEDIA
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_UPLOAD_MEDIA
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_upload_media(void
     
 );
 #endif
