@@ -26,10 +26,16 @@ impl RedisServer {
     }
 
     fn started(password: Option<String>) -> Self {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut server = Self { child: None, port, password };
-        server.restart();
-        server
+        // A free port may be taken again before the server binds it (tests start servers in
+        // parallel): then the server exits, and another port is tried.
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let mut server = Self { child: None, port, password: password.clone() };
+            if server.listening() {
+                return server;
+            }
+        }
+        panic!("redis-server did not start on any of five free ports");
     }
 
     /// Its URL (with the password, if it requires one).
@@ -49,7 +55,13 @@ impl RedisServer {
     }
 
     /// Starts it again on the same port, empty.
+    #[allow(dead_code, reason = "not every test binary including this file restarts one")]
     pub fn restart(&mut self) {
+        assert!(self.listening(), "redis-server did not start again on port {}", self.port);
+    }
+
+    /// Starts it on its port; whether it listens there (`false`: it exited, the port taken).
+    fn listening(&mut self) -> bool {
         self.kill();
         let port = self.port.to_string();
         let mut command = Command::new("redis-server");
@@ -57,13 +69,27 @@ impl RedisServer {
         if let Some(password) = &self.password {
             command.args(["--requirepass", password]);
         }
-        let child = command
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server is not installed: scripts/test-rust.sh installs it (apt-get install redis-server)");
-        self.child = Some(child);
+        let child =
+            command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect(
+                "redis-server is not installed: scripts/test-rust.sh installs it (apt-get install redis-server)",
+            );
         let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+        let child = self.child.insert(child);
+        loop {
+            if child.try_wait().ok().flatten().is_some() {
+                self.child = None;
+                return false;
+            }
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                // Another test's server may answer on a port this one failed to bind: it
+                // exits within milliseconds then, so it must still run a moment later.
+                std::thread::sleep(Duration::from_millis(100));
+                let alive = child.try_wait().ok().flatten().is_none();
+                if !alive {
+                    self.child = None;
+                }
+                return alive;
+            }
             assert!(started.elapsed() < Duration::from_secs(10), "redis-server did not start on port {port}");
             std::thread::sleep(Duration::from_millis(20));
         }
