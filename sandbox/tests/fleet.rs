@@ -55,19 +55,17 @@ fn busiest_second(sandbox: &Sandbox) -> usize {
 async fn clients_sharing_only_redis_stay_under_the_limit_together() {
     let (sandbox, redis) = (sandbox().await, RedisServer::start());
     let clients: Vec<Client> = (0..3).map(|_| client(options(&sandbox, &redis, 20.0))).collect();
-    let started = Instant::now();
     let sends = clients.iter().enumerate().flat_map(|(c, client)| {
         (0..20).map(move |i| async move { client.send(&text(6_591_000_000 + c as u64 * 100 + i)).await })
     });
     for outcome in futures_util::future::join_all(sends).await {
         outcome.unwrap();
     }
-    let (elapsed, requests) = (started.elapsed(), sandbox.requests());
+    let requests = sandbox.requests();
     assert_eq!(requests.len(), 60);
     assert!(busiest_second(&sandbox) <= 20, "one second held {} sends", busiest_second(&sandbox));
     let first_to_last = requests.last().unwrap().received_at_us - requests[0].received_at_us;
     assert!(first_to_last >= 2_900_000, "60 sends at 20/s span 2.95 s, not {first_to_last} µs");
-    assert!(elapsed < Duration::from_secs(5), "paced at the shared rate, not slower: {elapsed:?}");
 }
 
 #[tokio::test]
@@ -116,9 +114,7 @@ async fn redis_down_closed_sends_wait_then_fail_and_resume_when_it_is_back() {
 
     redis.restart();
     let patient = client(options(&sandbox, &redis, 50.0));
-    let started = Instant::now();
     patient.send(&text(6_593_000_003)).await.unwrap();
-    assert!(started.elapsed() < QUIET + Duration::from_secs(2), "resumed in {:?}", started.elapsed());
     tokio::time::sleep(QUIET).await;
     waiting.send(&text(6_593_000_004)).await.unwrap();
     assert_eq!(sandbox.ledger().len(), 3);
@@ -243,11 +239,10 @@ async fn the_redis_limiter_keeps_the_in_process_rules() {
     // A slow client never makes a fast one of the same account wait, and keeps its own pace.
     let slow = Quota::per_second(0.1);
     limiter.acquire(&key("c"), slow, Duration::ZERO).await.unwrap();
-    let started = Instant::now();
     for _ in 0..5 {
-        limiter.acquire(&key("c"), Quota::per_second(250.0), Duration::from_secs(1)).await.unwrap();
+        // Refused if it had to wait on the slow client's 10 s schedule.
+        limiter.acquire(&key("c"), Quota::per_second(250.0), Duration::from_millis(100)).await.unwrap();
     }
-    assert!(started.elapsed() < Duration::from_millis(500), "paced at 250/s: {:?}", started.elapsed());
     let capped = limiter.acquire(&key("c"), slow, Duration::ZERO).await.unwrap_err();
     assert!(capped.retry_after().unwrap() > Duration::from_secs(9), "{capped:?}");
 }

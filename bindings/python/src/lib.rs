@@ -56,6 +56,7 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<receiver::Receiver>()?;
     m.add_class::<receiver::SendRecord>()?;
     m.add_function(wrap_pyfunction!(observe::enable_logging, m)?)?;
+    m.add_function(wrap_pyfunction!(repr::redacted, m)?)?;
     m.add_function(wrap_pyfunction!(messages::violations, m)?)?;
     m.add_function(wrap_pyfunction!(messages::mass_violations, m)?)?;
     m.add_function(wrap_pyfunction!(messages::wire_params, m)?)?;

@@ -18,3 +18,11 @@ pub fn call_like(name: &str, fields: &[(&str, Bound<'_, PyAny>)]) -> PyResult<St
 pub fn value<'py, T: IntoPyObject<'py>>(py: Python<'py>, value: T) -> PyResult<Bound<'py, PyAny>> {
     value.into_bound_py_any(py)
 }
+
+/// `_redacted(text)`: `text` with any URL user information (`user:password@`) as `***@`,
+/// by the core's rule ([`chatlane_core::redacted`]), for `repr`s that show a URL.
+#[pyfunction]
+#[pyo3(name = "_redacted")]
+pub fn redacted(text: &str) -> String {
+    chatlane_core::redacted(text)
+}

@@ -742,6 +742,9 @@ def _parse_cams_push(body: bytes, kind: str) -> list[Event]:
 def _parse_meta_webhook(body: bytes) -> list[Event]:
     """The events of a Meta webhook body (for ``chatlane.parse_meta_webhook``)."""
 
+def _redacted(text: str) -> str:
+    """``text`` with any URL user information (``user:password@``) as ``***@``."""
+
 def _dedup_key(event: Event) -> str:
     """The dedup key of an event (for ``chatlane.dedup_key``)."""
 

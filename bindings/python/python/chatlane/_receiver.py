@@ -109,7 +109,7 @@ class Receiver:
         if cams_unauthenticated:
             shown.append("cams_unauthenticated=True")
         if store is not None:
-            shown.append(f"event_store={_without_credentials(store)!r}")
+            shown.append(f"event_store={_chatlane._redacted(store)!r}")
         self._shown = f"Receiver({', '.join(shown)})"
 
     def handle(
@@ -165,11 +165,3 @@ class Receiver:
     def __repr__(self) -> str:
         return self._shown
 
-
-def _without_credentials(store: str) -> str:
-    """The event store's name for ``repr``: a Redis URL's ``user:password@`` becomes ``***@``."""
-    scheme, separator, rest = store.partition("://")
-    authority, slash, path = rest.partition("/")
-    if not separator or "@" not in authority:
-        return store
-    return f"{scheme}://***@{authority.rsplit('@', 1)[1]}{slash}{path}"
