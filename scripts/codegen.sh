@@ -5,7 +5,9 @@
 #   bindings/node/model.d.ts                     TypeScript types (scripts/codegen/typescript.py)
 # and, from what the core says crosses the binding edge (core/examples/edge.rs: options, error
 # categories and codes), the regions between `generated …` markers in
-# bindings/python/python/chatlane/_chatlane.pyi and bindings/node/index.d.ts (scripts/codegen/edge.py).
+# bindings/python/python/chatlane/_chatlane.pyi and bindings/node/index.d.ts (scripts/codegen/edge.py);
+# and the version of the workspace's Cargo.toml, the single source, in the npm packages'
+# package.json and the Maven pom.xml (scripts/codegen/version.py).
 # Kotlin and Swift get the model from UniFFI itself: the Kotlin build generates its sources,
 # and the committed Swift package is regenerated (or checked) last, by scripts/check-swift.sh.
 #
@@ -39,6 +41,12 @@ python3 scripts/codegen/edge.py "$out/edge.json" python bindings/python/python/c
 generated[bindings/python/python/chatlane/_chatlane.pyi]="$out/_chatlane.pyi"
 python3 scripts/codegen/edge.py "$out/edge.json" typescript bindings/node/index.d.ts > "$out/index.d.ts"
 generated[bindings/node/index.d.ts]="$out/index.d.ts"
+for manifest in bindings/node/package.json bindings/node/npm/*/package.json bindings/uniffi/kotlin/pom.xml; do
+  copy="$out/version/$manifest"
+  mkdir -p "$(dirname "$copy")"
+  python3 scripts/codegen/version.py "$manifest" > "$copy"
+  generated[$manifest]="$copy"
+done
 
 stale=0
 for target in "${!generated[@]}"; do

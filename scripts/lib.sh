@@ -39,27 +39,38 @@ start_sandbox() {
   return 1
 }
 
-# Builds the release abi3 wheel with maturin into target/wheels and installs it into
-# $REPO/.venv (created on first use, with maturin, pytest and mypy). Sets PYTHON.
+# Creates $REPO/.venv on first use and installs the given pip requirements into it.
+# Sets VENV and PYTHON.
+python_venv() {
+  VENV="$REPO/.venv"
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" || return
+  PYTHON="$VENV/bin/python"
+  "$PYTHON" -m pip install --quiet --disable-pip-version-check "$@"
+}
+
+# Builds the release abi3 wheel with maturin (and the test hooks) into target/wheels and
+# installs it into $REPO/.venv, with maturin, pytest and mypy. Sets VENV and PYTHON.
 setup_python() {
-  local venv="$REPO/.venv" wheels="$REPO/target/wheels"
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv" || return
-  PYTHON="$venv/bin/python"
-  "$PYTHON" -m pip install --quiet --disable-pip-version-check 'maturin>=1.16,<2' pytest mypy || return
+  local wheels="$REPO/target/wheels"
+  python_venv 'maturin>=1.16,<2' pytest mypy || return
   rm -f "$wheels"/chatlane-*.whl
-  (cd "$REPO/bindings/python" && VIRTUAL_ENV="$venv" "$venv/bin/maturin" build --quiet --release --locked --features test-hooks --out "$wheels") ||
+  (cd "$REPO/bindings/python" && VIRTUAL_ENV="$VENV" "$VENV/bin/maturin" build --quiet --release --locked --features test-hooks --out "$wheels") ||
     return
   "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall "$wheels"/chatlane-*.whl
 }
 
-# Installs the npm package's dependencies in bindings/node/ and builds the release addon
-# with the test hooks (a user's `npm install` runs `prepare`, which builds it without).
-# `npm install` installs the versions pinned in package-lock.json, like `npm ci`; `npm ci`
-# itself refuses this lockfile because the registry mirror here lacks other platforms'
-# optional packages of @napi-rs/cli's dependencies, so npm cannot record them.
+# Installs the npm package's development dependencies (napi's CLI, TypeScript, Express) in
+# bindings/node/. `npm install` installs the versions pinned in package-lock.json, like
+# `npm ci`; `npm ci` itself refuses this lockfile because the registry mirror here lacks other
+# platforms' optional packages of @napi-rs/cli's dependencies, so npm cannot record them.
+node_dev_dependencies() {
+  (cd "$REPO/bindings/node" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts)
+}
+
+# Builds the release addon with the test hooks into bindings/node/ (a user's `npm install`
+# gets it prebuilt from the platform package that scripts/dist packs).
 setup_node() {
-  (cd "$REPO/bindings/node" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts &&
-    npm run --silent build -- --features test-hooks)
+  node_dev_dependencies && (cd "$REPO/bindings/node" && npm run --silent build -- --features test-hooks)
 }
 
 # Builds the UniFFI library and uniffi-bindgen (debug), then compiles the Kotlin package in
