@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Checks that the committed Swift package sources (bindings/uniffi/swift/Sources) are what
-# uniffi-bindgen-swift generates from the current Rust library, then parses the Swift with
+# Checks that the committed Swift package's generated files are what uniffi-bindgen-swift
+# generates from the current Rust library, then parses the Swift (Package.swift included) with
 # tree-sitter-swift (no Swift compiler here) as a syntax check.
 #
 # The library exports two UniFFI namespaces: `chatlane_uniffi` (Chatlane.swift, the client and
 # errors) and the core's `chatlane_model` (ChatlaneModel.swift, the message records). Both
-# Swift files form the one module `Chatlane`; both headers, the one C module `ChatlaneFFI`.
+# Swift files form the one module `Chatlane` (Sources/Chatlane); both headers, the one C module
+# `ChatlaneFFI`, whose headers and module map (include/ChatlaneFFI) scripts/dist-swift.sh puts
+# into the XCFramework beside the static library.
 #
 #   scripts/check-swift.sh            check; non-zero with a diff when stale
 #   scripts/check-swift.sh --update   regenerate the committed files in place
@@ -28,9 +30,9 @@ pkg=bindings/uniffi/swift
 declare -A files=(
   [Chatlane.swift]="$pkg/Sources/Chatlane/Chatlane.swift"
   [ChatlaneModel.swift]="$pkg/Sources/Chatlane/ChatlaneModel.swift"
-  [ChatlaneFFI.h]="$pkg/Sources/ChatlaneFFI/include/ChatlaneFFI.h"
-  [ChatlaneModelFFI.h]="$pkg/Sources/ChatlaneFFI/include/ChatlaneModelFFI.h"
-  [module.modulemap]="$pkg/Sources/ChatlaneFFI/include/module.modulemap"
+  [ChatlaneFFI.h]="$pkg/include/ChatlaneFFI/ChatlaneFFI.h"
+  [ChatlaneModelFFI.h]="$pkg/include/ChatlaneFFI/ChatlaneModelFFI.h"
+  [module.modulemap]="$pkg/include/ChatlaneFFI/module.modulemap"
 )
 
 echo "== cargo build -p chatlane-uniffi -p uniffi-bindgen (debug)"
@@ -38,15 +40,21 @@ cargo build --quiet --locked -p chatlane-uniffi -p uniffi-bindgen
 
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-target/debug/uniffi-bindgen-swift target/debug/libchatlane_uniffi.so "$out" \
-  --swift-sources --headers --modulemap --module-name ChatlaneFFI --modulemap-filename module.modulemap >/dev/null
+lib=target/debug/libchatlane_uniffi.so
+[[ "$(uname -s)" == Darwin ]] && lib=target/debug/libchatlane_uniffi.dylib
+# A plain `module` (not --xcframework's `framework module`): the XCFramework holds a static
+# library with headers, not framework bundles. Security and CoreFoundation are what the TLS
+# platform verifier calls on Apple systems; a static library cannot name them itself.
+target/debug/uniffi-bindgen-swift "$lib" "$out" \
+  --swift-sources --headers --modulemap --module-name ChatlaneFFI --modulemap-filename module.modulemap \
+  --link-frameworks Security --link-frameworks CoreFoundation >/dev/null
 
 if grep -q panic_probe "$out"/*; then
   echo "the Swift package exports a test hook (panic_probe): it must be built without test-hooks" >&2
   exit 1
 fi
 
-generated="$(cd "$out" && ls | sort | tr '\n' ' ')"
+generated="$(cd "$out" && printf '%s\n' * | sort | tr '\n' ' ')"
 expected="$(printf '%s\n' "${!files[@]}" | sort | tr '\n' ' ')"
 if [[ "$generated" != "$expected" ]]; then
   echo "uniffi-bindgen-swift generated [$generated], expected [$expected]: update this script" >&2

@@ -112,8 +112,9 @@ pub struct ClientOptions {
     /// `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` variables, which skip loopback endpoints).
     #[uniffi(default = None)]
     pub proxy: Option<String>,
-    /// PEM certificates to trust besides the platform's roots (a private CA, a
-    /// TLS-inspecting proxy, `chatlane sandbox --tls`).
+    /// PEM certificates to trust besides the default roots (a private CA, a TLS-inspecting
+    /// proxy, `chatlane sandbox --tls`). The default roots are the system's; the Android
+    /// library has Mozilla's built in instead.
     #[uniffi(default = None)]
     pub ca_certificates: Option<String>,
     /// Connect timeout in milliseconds.

@@ -3,13 +3,13 @@
 // `libchatlane_uniffi` (regenerate with `scripts/check-swift.sh --update`): `Chatlane.swift`
 // holds the client and its errors, `ChatlaneModel.swift` the message records of the core's
 // own UniFFI namespace; one module, since the first calls the second's converters.
-// `ChatlaneFFI` holds both C headers under one module map and links the library.
 //
-// Build the library first: `cargo build --release -p chatlane-uniffi` (from the repository
-// root). It is looked up in `../../target/release`, or in `CHATLANE_LIB_DIR` when set.
+// `ChatlaneFFI` is a binary target: an XCFramework of the static library for iOS, the iOS
+// simulator and macOS, with the C headers and module map of `include/ChatlaneFFI`, built on a
+// Mac by `scripts/dist-swift.sh`. In the repository the target is that local build (`path:`);
+// in a release it is the zip the script made (`url:` and `checksum:`, written by the script
+// into `dist/swift/Chatlane/Package.swift`). See bindings/uniffi/README.md, "Swift package".
 import PackageDescription
-
-let libDir = Context.environment["CHATLANE_LIB_DIR"] ?? "\(Context.packageDirectory)/../../../target/release"
 
 let package = Package(
     name: "Chatlane",
@@ -18,14 +18,7 @@ let package = Package(
         .library(name: "Chatlane", targets: ["Chatlane"]),
     ],
     targets: [
-        .target(
-            name: "ChatlaneFFI",
-            path: "Sources/ChatlaneFFI",
-            linkerSettings: [
-                .linkedLibrary("chatlane_uniffi"),
-                .unsafeFlags(["-L", libDir, "-Xlinker", "-rpath", "-Xlinker", libDir]),
-            ]
-        ),
+        .binaryTarget(name: "ChatlaneFFI", path: "ChatlaneFFI.xcframework"),
         .target(
             name: "Chatlane",
             dependencies: ["ChatlaneFFI"],

@@ -93,8 +93,9 @@ pub struct TransportConfig {
     pub pool_idle_timeout: Duration,
     /// Ignore `HTTP(S)_PROXY` variables (always true for loopback endpoints).
     pub no_proxy: bool,
-    /// DER-encoded certificates trusted in addition to the platform's roots: a private CA,
-    /// or a TLS-inspecting corporate proxy.
+    /// DER-encoded certificates trusted in addition to the default roots (the platform's, or
+    /// Mozilla's compiled in with the feature `bundled-roots`): a private CA, or a
+    /// TLS-inspecting corporate proxy.
     pub extra_root_certificates: Vec<Vec<u8>>,
     /// A proxy that carries every request, loopback endpoints included, instead of the
     /// `HTTP(S)_PROXY` variables.

@@ -26,8 +26,16 @@ impl ReqwestTransport {
             .pool_idle_timeout(config.pool_idle_timeout)
             .tcp_nodelay(true)
             .https_only(false);
+        #[cfg(not(feature = "bundled-roots"))]
         for der in &config.extra_root_certificates {
             builder = builder.add_root_certificate(reqwest::Certificate::from_der(der).map_err(invalid)?);
+        }
+        // The direct transport's TLS client, so reqwest never builds the platform's verifier.
+        #[cfg(feature = "bundled-roots")]
+        {
+            let roots = config.extra_root_certificates.iter().map(|der| der.clone().into()).collect();
+            let tls = super::direct::tls_config(roots).map_err(|e| Error::new(ErrorCode::InvalidConfig, e))?;
+            builder = builder.tls_backend_preconfigured(tls);
         }
         if let Some(proxy) = &config.proxy {
             builder = builder.proxy(reqwest::Proxy::all(proxy.expose()).map_err(invalid)?);

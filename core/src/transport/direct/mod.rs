@@ -12,6 +12,8 @@ use http::{HeaderMap, HeaderValue, Request, Uri};
 use http_body_util::Full;
 use tokio::time::{Instant, timeout_at};
 
+#[cfg(feature = "bundled-roots")]
+pub(super) use self::connect::tls_config;
 use self::connect::{Connector, Origin};
 use self::connection::{Connection, Failure, OutgoingRequest};
 use self::pool::Pool;

@@ -3432,8 +3432,9 @@ public struct ClientOptions: CustomDebugStringConvertible {
      */
     public let proxy: String?
     /**
-     * PEM certificates to trust besides the platform's roots (a private CA, a
-     * TLS-inspecting proxy, `chatlane sandbox --tls`).
+     * PEM certificates to trust besides the default roots (a private CA, a TLS-inspecting
+     * proxy, `chatlane sandbox --tls`). The default roots are the system's; the Android
+     * library has Mozilla's built in instead.
      */
     public let caCertificates: String?
     /**
@@ -3592,8 +3593,9 @@ public struct ClientOptions: CustomDebugStringConvertible {
          * `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` variables, which skip loopback endpoints).
          */proxy: String? = nil, 
         /**
-         * PEM certificates to trust besides the platform's roots (a private CA, a
-         * TLS-inspecting proxy, `chatlane sandbox --tls`).
+         * PEM certificates to trust besides the default roots (a private CA, a TLS-inspecting
+         * proxy, `chatlane sandbox --tls`). The default roots are the system's; the Android
+         * library has Mozilla's built in instead.
          */caCertificates: String? = nil, 
         /**
          * Connect timeout in milliseconds.
