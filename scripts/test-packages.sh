@@ -30,6 +30,16 @@ CARGO_TARGET_DIR=$REPO/target MATURIN_PEP517_ARGS="--profile dev" "$REPO/.venv/b
 ls "$work"/from-sdist/chatlane-"$VERSION"-*.whl >/dev/null
 passed=$((passed + 1))
 
+echo "== no package carries the test hooks (the panic probes)"
+mkdir "$work/native"
+unzip -q -o -d "$work/native" "$DIST"/python/chatlane-*.whl 'chatlane/*.so'
+tar -xzf "$DIST/node/chatlane-linux-x64-gnu-$VERSION.tgz" -C "$work/native"
+unzip -q -o -d "$work/native" "$DIST/jvm/chatlane-$VERSION.jar" 'linux-x86-64/*'
+for library in "$work"/native/chatlane/*.so "$work"/native/package/*.node "$work"/native/linux-x86-64/*.so; do
+  if grep -qiE 'panic_?probe' "$library"; then echo "$library carries the test hooks" >&2; exit 1; fi
+done
+passed=$((passed + 1))
+
 echo "== wheel: auditwheel show"
 "$REPO/.venv/bin/auditwheel" show "$DIST"/python/chatlane-*.whl | tee "$work/auditwheel.txt"
 grep -q '"manylinux_2_17_x86_64"' "$work/auditwheel.txt" ||
