@@ -33,6 +33,10 @@ impl Provider {
 /// The variable a Meta sender's phone number ID is read from when `--from` is not given.
 pub const PHONE_NUMBER_ID_VARIABLE: &str = "WHATSAPP_PHONE_NUMBER_ID";
 
+/// The variable a Meta client's WhatsApp Business Account ID is read from when `--waba-id`
+/// is not given (read only for `--provider meta`, so it may stay set for CAMS commands).
+pub const WABA_ID_VARIABLE: &str = "WHATSAPP_BUSINESS_ACCOUNT_ID";
+
 /// Provider, endpoint, credentials and channel instance.
 #[derive(Debug, Args)]
 pub struct ConnectionArgs {
@@ -45,6 +49,10 @@ pub struct ConnectionArgs {
     /// Meta: the Graph API version, e.g. v25.0 (default: the version chatlane pins).
     #[arg(long, value_name = "VERSION")]
     graph_version: Option<String>,
+    /// Meta: the WhatsApp Business Account whose templates `templates list|show` read
+    /// (default: $WHATSAPP_BUSINESS_ACCOUNT_ID; with --sandbox, the sandbox's).
+    #[arg(long, value_name = "ID")]
+    waba_id: Option<String>,
     /// Channel instance ID (CustSpaceId).
     #[arg(long, env = "CHATLANE_CUST_SPACE_ID")]
     cust_space_id: Option<String>,
@@ -112,9 +120,14 @@ impl ConnectionArgs {
     /// Builds the client (starting the embedded sandbox first if asked), with `tune`
     /// applied to its options.
     pub async fn connect(&self, tune: impl FnOnce(&mut ClientOptions)) -> Result<Connection, Error> {
+        let mut waba_id = self.waba_id.clone();
         let sandbox = if self.sandbox {
             let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
-            let sandbox = Sandbox::start(self.sandbox_configuration()?, addr)
+            let configuration = self.sandbox_configuration()?;
+            if self.provider == Provider::Meta && waba_id.is_none() {
+                waba_id = Some(configuration.meta.waba_id.clone());
+            }
+            let sandbox = Sandbox::start(configuration, addr)
                 .await
                 .map_err(|e| Error::new(ErrorCode::InvalidConfig, format!("cannot start the embedded sandbox: {e}")))?;
             Some(sandbox)
@@ -148,6 +161,11 @@ impl ConnectionArgs {
         };
         options.provider = Some(self.provider.as_str().to_owned());
         options.graph_version.clone_from(&self.graph_version);
+        if self.provider == Provider::Meta && waba_id.is_none() {
+            waba_id = std::env::var(WABA_ID_VARIABLE).ok();
+        }
+        // Given to a CAMS client, the core refuses it: an option of the Meta provider.
+        options.waba_id = waba_id;
         options.cust_space_id.clone_from(&self.cust_space_id);
         options.rate_limit_redis_url.clone_from(&self.redis);
         options.rate_limit_redis_outage.clone_from(&self.redis_outage);

@@ -58,7 +58,13 @@ impl Ran {
 async fn chatlane(sandbox: Option<&Sandbox>, args: &[&str]) -> Ran {
     let mut command = Command::new(env!("CARGO_BIN_EXE_chatlane"));
     command.args(args).stdin(Stdio::null());
-    for variable in ["CHATLANE_PROVIDER", "CHATLANE_ENDPOINT", "CHATLANE_CUST_SPACE_ID", "ALIBABA_CLOUD_PROFILE"] {
+    for variable in [
+        "CHATLANE_PROVIDER",
+        "CHATLANE_ENDPOINT",
+        "CHATLANE_CUST_SPACE_ID",
+        "ALIBABA_CLOUD_PROFILE",
+        "WHATSAPP_BUSINESS_ACCOUNT_ID",
+    ] {
         command.env_remove(variable);
     }
     if let Some(sandbox) = sandbox {
@@ -274,9 +280,20 @@ async fn the_embedded_sandbox_takes_a_configuration() {
     let without = chatlane(None, &["templates", "list", "--sandbox-config", file]).await;
     assert_eq!(without.code, Some(2), "--sandbox-config needs --sandbox");
     assert!(without.stderr.contains("--sandbox"), "{}", without.stderr);
+    // Meta: the WABA's templates (the sandbox's own WABA unless --waba-id names another).
     let meta = chatlane(None, &["templates", "list", "--sandbox", "--provider", "meta"]).await;
-    assert_eq!(meta.code, Some(2));
-    assert!(meta.stderr.contains("InvalidConfig") && meta.stderr.contains("a CAMS operation"), "{}", meta.stderr);
+    let listed = meta.ok();
+    assert!(listed.lines().nth(1).is_some_and(|row| row.contains("hello_world") && row.contains("en_US")), "{listed}");
+    // A Meta template's code is its ID, the listing's first column.
+    let id = listed.lines().nth(1).and_then(|row| row.split_whitespace().next()).unwrap();
+    let shown =
+        chatlane(None, &["templates", "show", id, "--language", "en_US", "--sandbox", "--provider", "meta"]).await;
+    assert!(shown.ok().contains("Welcome and congratulations"), "{}", shown.stdout);
+    let other = chatlane(None, &["templates", "list", "--sandbox", "--provider", "meta", "--waba-id", "1"]).await;
+    assert_ne!(other.code, Some(0), "another WABA's templates are not the sandbox's: {}", other.stdout);
+    let cams = chatlane(None, &["templates", "list", "--sandbox", "--waba-id", "102290129340398"]).await;
+    assert_eq!(cams.code, Some(2));
+    assert!(cams.stderr.contains("InvalidConfig") && cams.stderr.contains("meta provider"), "{}", cams.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -18,6 +18,7 @@ const {
   ConfigurationError,
   InvalidParameterError,
   TemplateError,
+  ValidationError,
   operationParams,
 } = require('chatlane')
 const { closedPort, metaOptions, rejection, sandboxOptions, startSandbox } = require('./sandbox.js')
@@ -259,6 +260,58 @@ describe('templates', () => {
     const error = await rejection(client.template({ code: 'T1', language: 'en' }, { signal: AbortSignal.abort() }))
     assert.equal(error.name, 'AbortError')
     assert.equal((await sandbox.requests()).length, before)
+  })
+})
+
+describe('template-aware sending (templateCacheTtlMs)', () => {
+  let sandbox
+  before(async () => {
+    sandbox = await startSandbox({
+      accessKeyId: 'node-ops-template-cache',
+      accessKeySecret: 'node-ops-template-cache-secret',
+      config: { custSpaces: [{ id: 'cams-node-cache', numbers: ['8613800000003'] }], templates: TEMPLATES },
+    })
+  })
+  after(() => sandbox?.stop())
+
+  const checking = (ttlMs) => new Client(sandboxOptions(sandbox, { custSpaceId: 'cams-node-cache', templateCacheTtlMs: ttlMs }))
+  const template = (code, params = {}) => ({ from: '8613800000003', to: '6591240009', template: { code, language: 'en', params } })
+  const details = async () =>
+    (await sandbox.requests()).filter((r) => r.action === 'GetChatappTemplateDetail' && r.outcome !== 'Throttling.User').length
+
+  test('a send that does not fit its template is refused with every violation, before it goes', async () => {
+    const client = checking(60_000)
+    const [sent, readBefore] = [(await sandbox.ledger()).length, await details()]
+    await client.send(template('T1', { name: 'Ada' }))
+    const wrong = await rejection(client.send(template('T1', { nmae: 'Ada' })))
+    assert.ok(wrong instanceof ValidationError, `${wrong}`)
+    assert.equal(wrong.code, 'InvalidMessage')
+    assert.deepEqual(
+      wrong.violations.map((v) => [v.code, v.path, v.message]),
+      [
+        ['required', 'template.params.name', 'required by template T1'],
+        ['not_allowed', 'template.params.nmae', 'not a variable of template T1'],
+      ],
+    )
+    const review = await rejection(client.send(template('R1')))
+    assert.ok(review instanceof TemplateError, `${review}`)
+    assert.equal(review.code, 'TemplateNotApproved')
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await rejection(client.send(template('T9')))).code, 'TemplateNotFound')
+    }
+    assert.equal((await sandbox.ledger()).length, sent + 1, 'nothing that does not fit was sent')
+    assert.equal((await details()) - readBefore, 3, 'each template read once, then cached')
+  })
+
+  test('a cached template is read again once its TTL has passed', async () => {
+    const client = checking(200)
+    const before = await details()
+    await client.send(template('T2', { name: 'Bo' }))
+    await client.send(template('T2', { name: 'Bo' }))
+    assert.equal((await details()) - before, 1)
+    await sleep(300)
+    await client.send(template('T2', { name: 'Bo' }))
+    assert.equal((await details()) - before, 2)
   })
 })
 

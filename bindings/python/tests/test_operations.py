@@ -416,6 +416,54 @@ def served(url: str) -> bytes:
     return body
 
 
+def template_reads(sandbox: Sandbox) -> int:
+    """The GetChatappTemplateDetail requests the sandbox answered (found or not), throttled
+    attempts left out."""
+    return sum(r["outcome"] != "Throttling.User" for r in sandbox.requests("GetChatappTemplateDetail"))
+
+
+def test_template_sends_are_checked_against_the_cached_template(ops_sandbox: Sandbox) -> None:
+    client = ops_sandbox.client(cust_space_id=SPACE, template_cache_ttl=60)
+    ada = new_recipient()
+
+    def template(code: str, **params: str) -> chatlane.Message:
+        return chatlane.Message(from_=BUSINESS, to=ada, template=chatlane.Template(code=code, language="en", params=params))
+
+    client.send(template("T1", name="Ada"))
+    with pytest.raises(chatlane.ValidationError) as wrong:
+        client.send(template("T1", nmae="Ada"))
+    assert wrong.value.code == "InvalidMessage"
+    assert [(v.code, v.path, v.message) for v in wrong.value.violations] == [
+        ("required", "template.params.name", "required by template T1"),
+        ("not_allowed", "template.params.nmae", "not a variable of template T1"),
+    ]
+    with pytest.raises(chatlane.TemplateError) as review:
+        client.send(template("R1"))
+    assert review.value.code == "TemplateNotApproved"
+    for _ in range(2):
+        with pytest.raises(chatlane.TemplateError) as missing:
+            asyncio.run(client.send_async(template("T9")))
+        assert missing.value.code == "TemplateNotFound"
+
+    assert len(ops_sandbox.ledger_to(ada)) == 1, "nothing that does not fit the template was sent"
+    assert template_reads(ops_sandbox) == 3, "each template read once (T1, R1, T9), then cached"
+
+
+def test_a_cached_template_is_read_again_after_its_ttl(ops_sandbox: Sandbox) -> None:
+    client = ops_sandbox.client(cust_space_id=SPACE, template_cache_ttl=0.2)
+    message = chatlane.Message(
+        from_=BUSINESS, to=new_recipient(), template=chatlane.Template(code="T2", language="en", params={"name": "Bo"})
+    )
+    client.send(message)
+    client.send(message)
+    assert template_reads(ops_sandbox) == 1
+    time.sleep(0.3)
+    client.send(message)
+    assert template_reads(ops_sandbox) == 2, "read again once its TTL passed"
+    with pytest.raises(chatlane.ConfigurationError, match="template_cache_ttl"):
+        ops_sandbox.client(cust_space_id=SPACE, template_cache_ttl=-1)
+
+
 def test_an_upload_is_served_back_and_sent_as_an_image(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
     uploaded = ops_client.upload_media(PNG, file_name="logo.png")
     assert isinstance(uploaded, chatlane.UploadedMedia)

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chatlane_core::ops::{
-    HistoryPage, HistoryQuery, MediaUpload, NewTemplate, PhoneNumber, PhoneNumberQuery, SavedTemplate,
+    HistoryPage, HistoryQuery, MediaSource, MediaUpload, NewTemplate, PhoneNumber, PhoneNumberQuery, SavedTemplate,
     TemplateDeletion, TemplateDetail, TemplateEdit, TemplatePage, TemplateQuery, TemplateRef, UploadedMedia,
 };
 use chatlane_core::runtime;
@@ -62,6 +62,28 @@ impl Client {
     pub async fn upload_media(&self, upload: MediaUpload) -> Result<UploadedMedia, ChatlaneError> {
         let client = self.0.clone();
         Ok(runtime::run(async move { client.upload_media(upload).await }).await?)
+    }
+
+    /// Uploads the file at `path` as [`Self::upload_media`] does, read on chatlane's I/O
+    /// threads, not the caller's: named after the path's last component unless `file_name` is
+    /// given, its type guessed from that name unless `content_type` is. A path that cannot be
+    /// read is `InvalidConfig` naming it, a file over 100 MB `InvalidParameter` before it is
+    /// read; nothing is sent either way.
+    #[uniffi::method(default(file_name = None, content_type = None, cust_space_id = None))]
+    pub async fn upload_media_file(
+        &self,
+        path: String,
+        file_name: Option<String>,
+        content_type: Option<String>,
+        cust_space_id: Option<String>,
+    ) -> Result<UploadedMedia, ChatlaneError> {
+        let client = self.0.clone();
+        let source = MediaSource::Path(path.into());
+        Ok(runtime::run(async move {
+            let upload = MediaUpload::from_source(source, file_name, content_type, cust_space_id).await?;
+            client.upload_media(upload).await
+        })
+        .await?)
     }
 }
 

@@ -1010,6 +1010,15 @@ public protocol ClientProtocol: AnyObject, Sendable {
      */
     func uploadMedia(upload: MediaUpload) async throws  -> UploadedMedia
     
+    /**
+     * Uploads the file at `path` as [`Self::upload_media`] does, read on chatlane's I/O
+     * threads, not the caller's: named after the path's last component unless `file_name` is
+     * given, its type guessed from that name unless `content_type` is. A path that cannot be
+     * read is `InvalidConfig` naming it, a file over 100 MB `InvalidParameter` before it is
+     * read; nothing is sent either way.
+     */
+    func uploadMediaFile(path: String, fileName: String?, contentType: String?, custSpaceId: String?) async throws  -> UploadedMedia
+    
 }
 /**
  * A client of CAMS or of Meta's Cloud API (`ClientOptions.provider`). Thread-safe; share
@@ -1374,6 +1383,29 @@ open func uploadMedia(upload: MediaUpload)async throws  -> UploadedMedia  {
             rustFutureFunc: {
                 uniffi_chatlane_uniffi_fn_method_client_upload_media(
                         self.uniffiCloneHandle(),FfiConverterTypeMediaUpload_lower(upload)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeUploadedMedia_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * Uploads the file at `path` as [`Self::upload_media`] does, read on chatlane's I/O
+     * threads, not the caller's: named after the path's last component unless `file_name` is
+     * given, its type guessed from that name unless `content_type` is. A path that cannot be
+     * read is `InvalidConfig` naming it, a file over 100 MB `InvalidParameter` before it is
+     * read; nothing is sent either way.
+     */
+open func uploadMediaFile(path: String, fileName: String? = nil, contentType: String? = nil, custSpaceId: String? = nil)async throws  -> UploadedMedia  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_upload_media_file(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(path),FfiConverterOptionString.lower(fileName),FfiConverterOptionString.lower(contentType),FfiConverterOptionString.lower(custSpaceId)
                 )
             },
             pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
@@ -7099,6 +7131,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_upload_media() != 18312) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_upload_media_file() != 8869) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id() != 8731) {

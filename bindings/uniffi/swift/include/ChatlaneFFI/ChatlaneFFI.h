@@ -384,6 +384,11 @@ uint64_t uniffi_chatlane_uniffi_fn_method_client_template(uint64_t ptr, RustBuff
 uint64_t uniffi_chatlane_uniffi_fn_method_client_upload_media(uint64_t ptr, RustBuffer upload
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UPLOAD_MEDIA_FILE
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UPLOAD_MEDIA_FILE
+uint64_t uniffi_chatlane_uniffi_fn_method_client_upload_media_file(uint64_t ptr, RustBuffer path, RustBuffer file_name, RustBuffer content_type, RustBuffer cust_space_id
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_chatlane_uniffi_fn_method_client_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -1222,6 +1227,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_client_template(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_UPLOAD_MEDIA
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_UPLOAD_MEDIA
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_upload_media(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_UPLOAD_MEDIA_FILE
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_UPLOAD_MEDIA_FILE
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_upload_media_file(void
     
 );
 #endif

@@ -17,6 +17,7 @@ import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
+import java.nio.file.Files
 import java.util.UUID
 import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
@@ -71,6 +72,29 @@ class MediaTest {
 
         val typed = client.uploadMedia(MediaUpload(bytes = png, fileName = "voice", contentType = "audio/ogg", custSpaceId = SPACE))
         assertEquals("audio/ogg", typed.contentType)
+    }
+
+    @Test
+    fun `a file is uploaded by its path, named after it unless told otherwise`() = runBlocking<Unit> {
+        val dir = Files.createTempDirectory("chatlane-media")
+        try {
+            val file = Files.write(dir.resolve("banner.png"), png)
+            val uploaded = client.uploadMediaFile(file.toString())
+            assertEquals(png.size.toULong() to "image/png", uploaded.size to uploaded.contentType)
+            assertTrue(uploaded.key.endsWith("-banner.png"), uploaded.key)
+            assertContentEquals(png, served(uploaded.url))
+            val renamed = client.uploadMediaFile(file.toString(), fileName = "note.pdf")
+            assertEquals("application/pdf", renamed.contentType)
+            assertTrue(renamed.key.endsWith("-note.pdf"), renamed.key)
+
+            val before = sandbox.requests().size
+            val missing = assertFailsWith<ChatlaneException.Configuration> { client.uploadMediaFile(dir.resolve("absent.png").toString()) }
+            assertEquals("InvalidConfig", missing.code)
+            assertTrue(missing.toString().contains("absent.png"), missing.toString())
+            assertEquals(before, sandbox.requests().size, "nothing is sent for a file that cannot be read")
+        } finally {
+            dir.toFile().deleteRecursively()
+        }
     }
 
     @Test

@@ -61,6 +61,9 @@ class OperationsTest {
     private lateinit var sandbox: Sandbox
     private lateinit var client: Client
 
+    /** The sandbox's configuration: [SPACE] and its template registry. */
+    private lateinit var config: String
+
     @BeforeAll
     fun start() {
         val templates = (1..5).joinToString(",") { i ->
@@ -68,7 +71,7 @@ class OperationsTest {
         }
         val buttons = """[{"Type": "QUICK_REPLY", "Text": "Yes"},
             {"Type": "URL", "Text": "Track", "Url": "https://example.com/t/{{1}}", "UrlType": "dynamic"}]"""
-        val config = """{"custSpaces": [{"id": "$SPACE", "numbers": ["$BUSINESS"]}],
+        config = """{"custSpaces": [{"id": "$SPACE", "numbers": ["$BUSINESS"]}],
             "templates": [$templates,
               {"code": "R1", "name": "review", "language": "en", "auditStatus": "auditing", "category": "MARKETING",
                "body": "Soon", "buttons": $buttons}]}"""
@@ -183,6 +186,57 @@ class OperationsTest {
         assertNotNull(missing.requestId())
         val otherLanguage = assertFailsWith<ChatlaneException.Template> { client.template(TemplateRef(code = "T1", language = "de")) }
         assertEquals("TemplateNotFound", otherLanguage.code())
+    }
+
+    /**
+     * Runs [block] with a client checking template sends ([ClientOptions.templateCacheTtlMs] [ttlMs])
+     * against a sandbox of its own with this class's registry, so its sends stay out of the
+     * shared sandbox's history.
+     */
+    private fun withCheckingClient(ttlMs: ULong, block: suspend (Sandbox, Client) -> Unit) = runBlocking<Unit> {
+        val key = "kt-ops-cache-" + UUID.randomUUID()
+        Sandbox.start(key, config).use { own ->
+            val options = ClientOptions(credentials = Credentials(key, SANDBOX_KEY_SECRET), endpoint = own.endpoint, custSpaceId = SPACE)
+            Client(options.copy(templateCacheTtlMs = ttlMs)).use { checking -> block(own, checking) }
+        }
+    }
+
+    /** GetChatappTemplateDetail requests [box] answered (found or not), throttled attempts left out. */
+    private fun templateReads(box: Sandbox) = box.requests().count { it.action == "GetChatappTemplateDetail" && it.outcome != "Throttling.User" }
+
+    private fun template(code: String, vararg params: Pair<String, String>) = Message(
+        channel = Channel.WHATSAPP, from = BUSINESS, to = "6591240021",
+        template = Template(code = code, language = "en", params = mapOf(*params)),
+    )
+
+    @Test
+    fun `a send that does not fit its cached template is refused with every violation before it goes`() =
+        withCheckingClient(60_000uL) { own, checking ->
+            checking.send(template("T1", "name" to "Ada"))
+            val wrong = assertFailsWith<ChatlaneException.Validation> { checking.send(template("T1", "nmae" to "Ada")) }
+            assertEquals("InvalidMessage", wrong.code)
+            assertEquals(
+                listOf(
+                    Triple("required", "template.params.name", "required by template T1"),
+                    Triple("not_allowed", "template.params.nmae", "not a variable of template T1"),
+                ),
+                wrong.violations.map { Triple(it.code, it.path, it.message) },
+            )
+            assertEquals("TemplateNotApproved", assertFailsWith<ChatlaneException.Template> { checking.send(template("R1")) }.code)
+            repeat(2) {
+                assertEquals("TemplateNotFound", assertFailsWith<ChatlaneException.Template> { checking.send(template("T9")) }.code)
+            }
+            assertEquals(1, own.ledger().size, "nothing that does not fit was sent")
+            assertEquals(3, templateReads(own), "each template read once (T1, R1, T9), then cached")
+        }
+
+    @Test
+    fun `a cached template is read again once its TTL has passed`() = withCheckingClient(200uL) { own, checking ->
+        repeat(2) { checking.send(template("T3", "name" to "Bo")) }
+        assertEquals(1, templateReads(own))
+        delay(300)
+        checking.send(template("T3", "name" to "Bo"))
+        assertEquals(2, templateReads(own))
     }
 
     @Test
