@@ -39,6 +39,11 @@ start_sandbox() {
   return 1
 }
 
+# Writes the member $2 of the zip archive $1 (a wheel, a jar) to standard output.
+zip_member() {
+  python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))' "$1" "$2"
+}
+
 # Creates $REPO/.venv on first use and installs the given pip requirements into it.
 # Sets VENV and PYTHON.
 python_venv() {

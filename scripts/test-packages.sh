@@ -32,10 +32,11 @@ passed=$((passed + 1))
 
 echo "== no package carries the test hooks (the panic probes)"
 mkdir "$work/native"
-unzip -q -o -d "$work/native" "$DIST"/python/chatlane-*.whl 'chatlane/*.so'
-tar -xzf "$DIST/node/chatlane-linux-x64-gnu-$VERSION.tgz" -C "$work/native"
-unzip -q -o -d "$work/native" "$DIST/jvm/chatlane-$VERSION.jar" 'linux-x86-64/*'
-for library in "$work"/native/chatlane/*.so "$work"/native/package/*.node "$work"/native/linux-x86-64/*.so; do
+zip_member "$DIST"/python/chatlane-*.whl chatlane/_chatlane.abi3.so >"$work/native/python.so"
+tar -xOzf "$DIST/node/chatlane-linux-x64-gnu-$VERSION.tgz" package/chatlane.linux-x64-gnu.node >"$work/native/node.node"
+zip_member "$DIST/jvm/chatlane-$VERSION.jar" linux-x86-64/libchatlane_uniffi.so >"$work/native/jvm.so"
+for library in "$work"/native/*; do
+  [ -s "$library" ] || { echo "$library is empty" >&2; exit 1; }
   if grep -qiE 'panic_?probe' "$library"; then echo "$library carries the test hooks" >&2; exit 1; fi
 done
 passed=$((passed + 1))
