@@ -304,12 +304,12 @@ describe('template-aware sending (templateCacheTtlMs)', () => {
   })
 
   test('a cached template is read again once its TTL has passed', async () => {
-    const client = checking(200)
+    const client = checking(2000)
     const before = await details()
     await client.send(template('T2', { name: 'Bo' }))
     await client.send(template('T2', { name: 'Bo' }))
     assert.equal((await details()) - before, 1)
-    await sleep(300)
+    await sleep(2200)
     await client.send(template('T2', { name: 'Bo' }))
     assert.equal((await details()) - before, 2)
   })

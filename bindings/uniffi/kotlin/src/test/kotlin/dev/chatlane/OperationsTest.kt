@@ -231,10 +231,10 @@ class OperationsTest {
         }
 
     @Test
-    fun `a cached template is read again once its TTL has passed`() = withCheckingClient(200uL) { own, checking ->
+    fun `a cached template is read again once its TTL has passed`() = withCheckingClient(2_000uL) { own, checking ->
         repeat(2) { checking.send(template("T3", "name" to "Bo")) }
         assertEquals(1, templateReads(own))
-        delay(300)
+        delay(2_200)
         checking.send(template("T3", "name" to "Bo"))
         assertEquals(2, templateReads(own))
     }
