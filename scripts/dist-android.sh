@@ -38,11 +38,11 @@ for target in aarch64-linux-android x86_64-linux-android; do
   grep -qx "$target" <<<"$installed" ||
     die "the Rust target $target is missing: rustup target add aarch64-linux-android x86_64-linux-android"
 done
-for tool in kotlinc mvn zip unzip; do
+for tool in kotlinc mvn zip unzip python3; do
   command -v "$tool" >/dev/null || die "$tool is needed on PATH"
 done
 
-workspace_field() { sed -n '/^\[workspace\.package\]/,/^\[/s/^'"$1"' = "\(.*\)"$/\1/p' Cargo.toml; }
+workspace_field() { python3 scripts/codegen/version.py --workspace "$1"; }
 pom_property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" bindings/uniffi/kotlin/pom.xml | head -n 1; }
 version="$(workspace_field version)"
 repository="$(workspace_field repository)"

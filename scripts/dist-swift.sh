@@ -22,7 +22,7 @@ if [[ "$(uname -s)" != Darwin ]]; then
   echo "scripts/dist-swift.sh needs macOS with Xcode (xcodebuild, lipo): the XCFramework can only be built there" >&2
   exit 1
 fi
-for tool in xcodebuild lipo ditto shasum rustup cargo; do
+for tool in xcodebuild lipo ditto shasum rustup cargo python3; do
   command -v "$tool" >/dev/null || { echo "scripts/dist-swift.sh needs $tool on PATH" >&2; exit 1; }
 done
 
@@ -38,7 +38,7 @@ if [[ -n "$missing" ]]; then
 fi
 
 # [workspace.package] fields of the root Cargo.toml.
-workspace_field() { sed -n '/^\[workspace\.package\]/,/^\[/s/^'"$1"' = "\(.*\)"$/\1/p' Cargo.toml; }
+workspace_field() { python3 scripts/codegen/version.py --workspace "$1"; }
 version="$(workspace_field version)"
 repository="$(workspace_field repository)"
 url="${CHATLANE_SWIFT_URL:-$repository/releases/download/v$version/ChatlaneFFI.xcframework.zip}"

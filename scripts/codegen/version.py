@@ -2,7 +2,7 @@
 """Writes the one version of chatlane into a package manifest that cannot read it itself:
 
     python3 scripts/codegen/version.py FILE
-    python3 scripts/codegen/version.py --workspace      # prints the version
+    python3 scripts/codegen/version.py --workspace [FIELD]   # prints the version (or FIELD)
 
 prints FILE with its version set to `[workspace.package] version` of the root `Cargo.toml`,
 the single source (the Python wheel takes it from there through maturin):
@@ -25,13 +25,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def workspace_version() -> str:
-    """The version every package of the workspace carries."""
+def workspace_field(field: str = "version") -> str:
+    """A string field of `[workspace.package]`: by default the version every package carries."""
     # A regular expression, not tomllib: the scripts run on Python 3.10 too.
     cargo = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
-    found = re.search(r'^\[workspace\.package\]$[^\[]*?^version = "([^"]+)"$', cargo, re.M)
+    found = re.search(rf'^\[workspace\.package\]$[^\[]*?^{re.escape(field)} = "([^"]+)"$', cargo, re.M)
     if found is None:
-        raise SystemExit("Cargo.toml: no version in [workspace.package]")
+        raise SystemExit(f"Cargo.toml: no {field} in [workspace.package]")
     return found.group(1)
 
 
@@ -57,10 +57,10 @@ def pom_xml(text: str, version: str) -> str:
 
 
 def main() -> None:
-    version = workspace_version()
     if sys.argv[1] == "--workspace":
-        print(version)
+        print(workspace_field(*sys.argv[2:3]))
         return
+    version = workspace_field()
     path = Path(sys.argv[1])
     text = path.read_text(encoding="utf-8")
     if path.name == "package.json":
