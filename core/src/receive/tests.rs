@@ -229,6 +229,9 @@ fn a_store_that_fails_is_a_503_so_the_provider_delivers_again() {
         fn unknown_sends(&self, _: ProviderKind) -> Result<Vec<crate::store::SendRecord>, Error> {
             broken()
         }
+        fn history(&self, _: &crate::store::HistoryFilter) -> Result<crate::ops::HistoryPage, Error> {
+            broken()
+        }
         fn prune(&self, _: u64) -> Result<usize, Error> {
             broken()
         }
@@ -288,6 +291,9 @@ impl EventStore for Pruned {
     }
     fn unknown_sends(&self, provider: ProviderKind) -> Result<Vec<crate::store::SendRecord>, Error> {
         self.inner.unknown_sends(provider)
+    }
+    fn history(&self, filter: &crate::store::HistoryFilter) -> Result<crate::ops::HistoryPage, Error> {
+        self.inner.history(filter)
     }
     fn prune(&self, before_ms: u64) -> Result<usize, Error> {
         let first = {

@@ -3,10 +3,12 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use super::history::Entry;
 use super::rules::{self, Ledger, Receipt};
-use super::{Admission, EventStore, SendRecord, SendState};
+use super::{Admission, EventStore, HistoryFilter, SendRecord, SendState};
 use crate::error::Error;
 use crate::events::{DeliveryStatus, Event};
+use crate::ops::HistoryPage;
 use crate::provider::ProviderKind;
 
 /// An [`EventStore`] in memory: for tests and a single process. Nothing survives the process,
@@ -42,6 +44,8 @@ struct State {
     windows: HashMap<(ProviderKind, String, String), u64>,
     /// By provider and task ID.
     sends: HashMap<(ProviderKind, String), SendRecord>,
+    /// By provider, business number and message ID.
+    history: HashMap<(ProviderKind, String, String), Entry>,
 }
 
 impl MemoryStore {
@@ -106,6 +110,16 @@ impl Ledger for State {
             record.state = accepted;
             record.updated_ms = now_ms;
         }
+        Ok(())
+    }
+
+    fn entry(&mut self, provider: ProviderKind, business: &str, message_id: &str) -> Result<Option<Entry>, Error> {
+        Ok(self.history.get(&(provider, business.to_owned(), message_id.to_owned())).cloned())
+    }
+
+    fn put_entry(&mut self, entry: &Entry) -> Result<(), Error> {
+        let key = (entry.provider, entry.business.clone(), entry.message_id.clone());
+        self.history.insert(key, entry.clone());
         Ok(())
     }
 }
@@ -203,14 +217,29 @@ impl EventStore for MemoryStore {
         Ok(unknown)
     }
 
+    fn history(&self, filter: &HistoryFilter) -> Result<HistoryPage, Error> {
+        let state = self.state();
+        let mut entries: Vec<&Entry> = state
+            .history
+            .values()
+            .filter(|entry| {
+                entry.provider == filter.provider && entry.business == filter.business && entry.matches(filter)
+            })
+            .collect();
+        entries.sort_unstable_by(|a, b| Entry::newest_first(a, b));
+        let offset = usize::try_from(filter.offset()).unwrap_or(usize::MAX);
+        Ok(filter.page_of(entries.into_iter().skip(offset).take(filter.take()).cloned().collect()))
+    }
+
     fn prune(&self, before_ms: u64) -> Result<usize, Error> {
         let mut state = self.state();
-        let State { keys, claims, progress, windows, sends, .. } = &mut *state;
+        let State { keys, claims, progress, windows, sends, history } = &mut *state;
         let before = keys.len();
         keys.retain(|key, first_seen_ms| *first_seen_ms >= before_ms || claims.contains_key(key));
         progress.retain(|_, progress| progress.updated_ms >= before_ms);
         windows.retain(|_, last_ms| *last_ms >= before_ms);
         sends.retain(|_, send| !matches!(send.state, SendState::Accepted { .. }) || send.updated_ms >= before_ms);
+        history.retain(|_, entry| entry.touched_ms >= before_ms);
         Ok(before - keys.len())
     }
 }

@@ -1,7 +1,8 @@
 //! What the receive side remembers: the `DedupStore` seam of durable, at-least-once event
 //! intake (fleet-limits reference §9, "claim then commit"), the customer-service windows it
-//! learns from inbound messages, and the sends whose outcome is unknown until a receipt
-//! resolves them.
+//! learns from inbound messages, the sends whose outcome is unknown until a receipt
+//! resolves them, and the message history the admitted events tell (a Meta client's history:
+//! Meta keeps none to ask for).
 //!
 //! One trait, [`EventStore`], with an in-memory implementation for tests and one process
 //! ([`MemoryStore`]), an SQLite one ([`SqliteStore`], one WAL file) that survives restarts
@@ -10,6 +11,7 @@
 //! inbound message opens a window for), written once. Times are passed in (milliseconds since
 //! the Unix epoch), so every rule here is tested without a clock.
 
+mod history;
 mod memory;
 mod redis_store;
 mod rules;
@@ -22,8 +24,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorCode};
 use crate::events::Event;
+use crate::ops::HistoryPage;
 use crate::provider::ProviderKind;
 
+pub use history::{HistoryFilter, RECEIVED};
 pub use memory::MemoryStore;
 pub use redis_store::RedisStore;
 pub use sqlite::SqliteStore;
@@ -121,7 +125,11 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// opens its sender's window with the business number (by each of the sender's phone
     /// number and user ID, at the message's timestamp or `now_ms`); admitting a status that
     /// carries a task ID makes that send [`SendState::Accepted`] when it was
-    /// [`SendState::Unknown`] or not recorded.
+    /// [`SendState::Unknown`] or not recorded. Every new inbound message and delivery
+    /// status is also kept in the history ([`EventStore::history`]): one record per provider,
+    /// business number and message ID, an inbound message [`RECEIVED`] with its type and
+    /// content, a sent one with the status its receipts advanced it to (a superseded receipt
+    /// moves only its time, the earliest receipt's), its failure and conversation.
     fn admit(&self, events: &[Event], now_ms: u64) -> Result<Vec<Admission>, Error>;
 
     /// Commit, the second step: the events with these keys were processed and are not handed
@@ -167,9 +175,13 @@ pub trait EventStore: Send + Sync + std::fmt::Debug {
     /// The recorded sends still [`SendState::Unknown`], oldest first.
     fn unknown_sends(&self, provider: ProviderKind) -> Result<Vec<SendRecord>, Error>;
 
+    /// One page of the history recorded for `filter`'s provider and business number, newest
+    /// first (then by message ID, descending); `next_page` is set when there are more.
+    fn history(&self, filter: &HistoryFilter) -> Result<HistoryPage, Error>;
+
     /// Forgets committed dedup keys first seen before `before_ms` (and message progress,
-    /// windows and accepted sends not touched since); returns how many keys went. Uncommitted
-    /// events and sends still unknown, absent or re-sent are kept.
+    /// windows, accepted sends and history records not touched since); returns how many keys
+    /// went. Uncommitted events and sends still unknown, absent or re-sent are kept.
     fn prune(&self, before_ms: u64) -> Result<usize, Error>;
 }
 

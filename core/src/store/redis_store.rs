@@ -11,9 +11,13 @@
 //! `k:<dedup key>` (first seen), `claims` (hash of uncommitted events' JSON) and `claimed`
 //! (their claim times), `p:<provider>:<message>` (delivery progress), `w:<provider>:<business>:
 //! <user>` (last inbound), `s:<provider>:<task>` (sends) and `u:<provider>` (the unknown ones
-//! by time). Dedup keys, progress, windows and accepted sends expire after [`DEDUP_TTL_MS`]
-//! of real time by themselves; [`EventStore::prune`] forgets by the times the store was given,
-//! as the other stores do.
+//! by time), and the history: `h:<provider>:<business>:<message>` (an entry's JSON), indexed
+//! by the sorted sets `hb:<provider>:<business>` and `hu:<provider>:<business>:<user>` (message
+//! IDs by time, so a page reads only what it lists and what comes before it) and `ht` (entry
+//! keys by when they were last touched, for pruning). Dedup keys, progress, windows and
+//! accepted sends expire after [`DEDUP_TTL_MS`] of real time by themselves; history entries
+//! only through [`EventStore::prune`], which forgets by the times the store was given, as the
+//! other stores do.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -22,10 +26,12 @@ use std::time::Duration;
 use redis::{Commands, Connection, Pipeline};
 use serde::{Deserialize, Serialize};
 
+use super::history::Entry;
 use super::rules::{self, Ledger, Receipt};
-use super::{Admission, DEDUP_TTL_MS, EventStore, SendRecord, SendState};
+use super::{Admission, DEDUP_TTL_MS, EventStore, HistoryFilter, SendRecord, SendState};
 use crate::error::{Error, ErrorCode};
 use crate::events::{DeliveryStatus, Event};
+use crate::ops::HistoryPage;
 use crate::provider::ProviderKind;
 
 /// The prefix of every key.
@@ -36,6 +42,8 @@ const TIMEOUT: Duration = Duration::from_secs(2);
 const ATTEMPTS: usize = 32;
 /// Keys scanned per round trip by [`EventStore::prune`].
 const SCAN_BATCH: usize = 500;
+/// History entries read per round trip by a page whose filter its index does not answer.
+const HISTORY_BATCH: usize = 100;
 
 /// An [`EventStore`] in Redis (see the module doc).
 pub struct RedisStore {
@@ -93,6 +101,22 @@ fn send_key(provider: ProviderKind, task_id: &str) -> String {
 
 fn unknown_key(provider: ProviderKind) -> String {
     key(&["u", provider.as_str()])
+}
+
+fn entry_key(provider: ProviderKind, business: &str, message_id: &str) -> String {
+    key(&["h", provider.as_str(), business, message_id])
+}
+
+fn business_index(provider: ProviderKind, business: &str) -> String {
+    key(&["hb", provider.as_str(), business])
+}
+
+fn user_index(provider: ProviderKind, business: &str, user: &str) -> String {
+    key(&["hu", provider.as_str(), business, user])
+}
+
+fn touched() -> String {
+    key(&["ht"])
 }
 
 /// The expiry of what the store forgets by itself, in seconds.
@@ -275,6 +299,22 @@ impl Ledger for Tx<'_> {
         self.write(send, to_json(&record), true);
         Ok(())
     }
+
+    fn entry(&mut self, provider: ProviderKind, business: &str, message_id: &str) -> Result<Option<Entry>, Error> {
+        self.read_json(&entry_key(provider, business, message_id))
+    }
+
+    fn put_entry(&mut self, entry: &Entry) -> Result<(), Error> {
+        let (provider, business, message_id) = (entry.provider, &entry.business, &entry.message_id);
+        let entry_key = entry_key(provider, business, message_id);
+        self.pipe.zadd(business_index(provider, business), message_id, entry.at_ms).ignore();
+        for user in entry.users() {
+            self.pipe.zadd(user_index(provider, business, user), message_id, entry.at_ms).ignore();
+        }
+        self.pipe.zadd(touched(), &entry_key, entry.touched_ms).ignore();
+        self.write(entry_key, to_json(entry), false);
+        Ok(())
+    }
 }
 
 impl EventStore for RedisStore {
@@ -395,6 +435,55 @@ impl EventStore for RedisStore {
         Ok(records)
     }
 
+    fn history(&self, filter: &HistoryFilter) -> Result<HistoryPage, Error> {
+        let (provider, business) = (filter.provider, filter.business.as_str());
+        let index = match &filter.user {
+            Some(user) => user_index(provider, business, user),
+            None => business_index(provider, business),
+        };
+        let max = filter.until_ms.map_or_else(|| "+inf".to_owned(), |until| until.to_string());
+        let min = filter.since_ms.map_or_else(|| "-inf".to_owned(), |since| since.to_string());
+        // An index answers the user and the time; the other filters are read entry by entry.
+        let (mut position, mut skip, batch) = if filter.indexed_only() {
+            (filter.offset(), 0, filter.take())
+        } else {
+            (0, filter.offset(), filter.take().max(HISTORY_BATCH))
+        };
+        let mut entries = Vec::with_capacity(filter.take());
+        loop {
+            let start = isize::try_from(position).unwrap_or(isize::MAX);
+            let count = isize::try_from(batch).unwrap_or(isize::MAX);
+            let ids: Vec<String> =
+                self.with(|connection| connection.zrevrangebyscore_limit(&index, &max, &min, start, count))?;
+            if ids.is_empty() {
+                break;
+            }
+            let keys: Vec<String> = ids.iter().map(|id| entry_key(provider, business, id)).collect();
+            let texts: Vec<Option<String>> = self.with(|connection| redis::cmd("MGET").arg(&keys).query(connection))?;
+            for (entry_key, text) in keys.iter().zip(texts) {
+                // An ID without its entry is one a prune is removing.
+                let Some(text) = text else { continue };
+                let entry: Entry = from_json(entry_key, &text)?;
+                if !entry.matches(filter) {
+                    continue;
+                }
+                if skip > 0 {
+                    skip -= 1;
+                } else {
+                    entries.push(entry);
+                    if entries.len() == filter.take() {
+                        return Ok(filter.page_of(entries));
+                    }
+                }
+            }
+            if ids.len() < batch {
+                break;
+            }
+            position += ids.len() as u64;
+        }
+        Ok(filter.page_of(entries))
+    }
+
     fn prune(&self, before_ms: u64) -> Result<usize, Error> {
         let stale_time = |text: &str| text.parse::<u64>().is_ok_and(|ms| ms < before_ms);
         let claimed_keys: HashSet<String> = self.with(|connection| connection.hkeys(claims()))?;
@@ -409,11 +498,47 @@ impl EventStore for RedisStore {
             serde_json::from_str::<SendRecord>(text)
                 .is_ok_and(|send| matches!(send.state, SendState::Accepted { .. }) && send.updated_ms < before_ms)
         })?;
+        self.forget_history(before_ms)?;
         Ok(forgotten)
     }
 }
 
 impl RedisStore {
+    /// Deletes the history entries not touched since `before_ms`, with their index entries,
+    /// a batch at a time, each batch one transaction (an entry touched meanwhile is kept).
+    fn forget_history(&self, before_ms: u64) -> Result<(), Error> {
+        let batch = isize::try_from(SCAN_BATCH).unwrap_or(isize::MAX);
+        loop {
+            let stale: Vec<String> = self.with(|connection| {
+                connection.zrangebyscore_limit(touched(), "-inf", format!("({before_ms}"), 0, batch)
+            })?;
+            if stale.is_empty() {
+                return Ok(());
+            }
+            self.transact(|tx| {
+                for entry_key in &stale {
+                    match tx.read_json::<Entry>(entry_key)? {
+                        Some(entry) if entry.touched_ms >= before_ms => {
+                            tx.pipe.zadd(touched(), entry_key, entry.touched_ms).ignore();
+                            continue;
+                        }
+                        Some(entry) => {
+                            let (provider, business) = (entry.provider, &entry.business);
+                            tx.pipe.zrem(business_index(provider, business), &entry.message_id).ignore();
+                            for user in entry.users() {
+                                tx.pipe.zrem(user_index(provider, business, user), &entry.message_id).ignore();
+                            }
+                            tx.pipe.del(entry_key).ignore();
+                        }
+                        None => {}
+                    }
+                    tx.pipe.zrem(touched(), entry_key).ignore();
+                }
+                Ok(())
+            })?;
+        }
+    }
+
     /// Deletes the keys matching `pattern` whose value `stale` says so; how many went.
     fn forget(&self, pattern: &str, stale: impl Fn(&str, &str) -> bool) -> Result<usize, Error> {
         let mut cursor = 0u64;

@@ -1,8 +1,9 @@
 //! What admitting an event means, once for every store: each store gives the few reads and
 //! writes of its own tables ([`Ledger`]), and [`admit`] decides with them, so that the stores
-//! cannot differ in what they decide.
+//! cannot differ in what they decide — message history included ([`Entry`]).
 
 use super::Admission;
+use super::history::Entry;
 use crate::error::Error;
 use crate::events::{DeliveryStatus, Event, InboundEvent, StatusRank};
 use crate::provider::ProviderKind;
@@ -33,6 +34,12 @@ pub(super) trait Ledger {
     /// and records it accepted (from `from` to `to`) if it was not recorded: a receipt can come
     /// before its send's caller has given up and recorded the outcome unknown.
     fn accept_send(&mut self, receipt: &Receipt<'_>, now_ms: u64) -> Result<(), Error>;
+
+    /// The history entry of this message of `business`.
+    fn entry(&mut self, provider: ProviderKind, business: &str, message_id: &str) -> Result<Option<Entry>, Error>;
+
+    /// Records `entry` as its message's history entry, in place of any before it.
+    fn put_entry(&mut self, entry: &Entry) -> Result<(), Error>;
 }
 
 /// What a status receipt says of the send it is about.
@@ -97,6 +104,10 @@ pub(super) fn admit(ledger: &mut impl Ledger, events: &[Event], now_ms: u64) -> 
                     if step == Step::Advance {
                         ledger.advance(status.provider, &status.message_id, &status.status, now_ms)?;
                     }
+                    if step != Step::Beside {
+                        let current = ledger.entry(status.provider, &status.business.number, &status.message_id)?;
+                        ledger.put_entry(&Entry::receipt(current, status, step == Step::Advance, now_ms))?;
+                    }
                     if let Some(task_id) = &status.task_id {
                         let to = status.recipient.phone.as_ref().or(status.recipient.user_id.as_ref());
                         let receipt = Receipt {
@@ -117,6 +128,7 @@ pub(super) fn admit(ledger: &mut impl Ledger, events: &[Event], now_ms: u64) -> 
                     for user in window_users(inbound) {
                         ledger.open_window(inbound.provider, &inbound.business.number, user, at_ms)?;
                     }
+                    ledger.put_entry(&Entry::inbound(inbound, now_ms))?;
                     Admission::New
                 } else {
                     Admission::Duplicate

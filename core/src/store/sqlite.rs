@@ -5,23 +5,31 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params, params_from_iter};
 
+use super::history::Entry;
 use super::rules::{self, Ledger, Receipt};
-use super::{Admission, EventStore, SendRecord, SendState};
+use super::{Admission, EventStore, HistoryFilter, SendRecord, SendState};
 use crate::error::{Error, ErrorCode};
 use crate::events::{DeliveryStatus, Event};
+use crate::ops::{Direction, HistoryPage};
 use crate::provider::ProviderKind;
 
 /// The schema this code writes, kept in `PRAGMA user_version`; a file of a later version is
-/// refused rather than misread.
-const SCHEMA_VERSION: i64 = 1;
+/// refused rather than misread, one of an earlier version is brought up to it
+/// ([`MIGRATIONS`]).
+const SCHEMA_VERSION: i64 = 2;
+
+/// What brings a file of each version to the next: `MIGRATIONS[v]` takes version `v` to
+/// `v + 1` (version 0: a new file).
+const MIGRATIONS: [&str; 2] = [SCHEMA, HISTORY];
 
 /// How long a call waits for another process's write to finish before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
 
-/// Every table keyed by text is `WITHOUT ROWID`; the partial indexes serve `reclaim` (claims
-/// by age), `prune` (by age) and `unknown_sends`.
+/// Version 1. Every table keyed by text is `WITHOUT ROWID`; the partial indexes serve
+/// `reclaim` (claims by age), `prune` (by age) and `unknown_sends`.
 const SCHEMA: &str = "
 CREATE TABLE events (
     key TEXT PRIMARY KEY NOT NULL,
@@ -64,6 +72,34 @@ CREATE TABLE sends (
 ) WITHOUT ROWID;
 CREATE INDEX sends_unknown ON sends (provider, recorded_ms) WHERE state = 'unknown';
 ";
+
+/// Version 2: the message history, listed by business number (and user) newest first, pruned
+/// by when it was last touched.
+const HISTORY: &str = "
+CREATE TABLE history (
+    provider TEXT NOT NULL,
+    business TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+    phone TEXT,
+    user_id TEXT,
+    status TEXT,
+    message_type TEXT,
+    content TEXT,
+    fail_reason TEXT,
+    conversation_id TEXT,
+    at_ms INTEGER NOT NULL,
+    touched_ms INTEGER NOT NULL,
+    PRIMARY KEY (provider, business, message_id)
+) WITHOUT ROWID;
+CREATE INDEX history_at ON history (provider, business, at_ms, message_id);
+CREATE INDEX history_phone ON history (provider, business, phone, at_ms, message_id) WHERE phone IS NOT NULL;
+CREATE INDEX history_user_id ON history (provider, business, user_id, at_ms, message_id) WHERE user_id IS NOT NULL;
+CREATE INDEX history_touched ON history (touched_ms);
+";
+
+const ENTRY_COLUMNS: &str = "provider, business, message_id, direction, phone, user_id, status, message_type, content, \
+                             fail_reason, conversation_id, at_ms, touched_ms";
 
 const SEND_COLUMNS: &str = "provider, task_id, sender, recipient, state, message_id, recorded_ms, updated_ms";
 
@@ -113,7 +149,11 @@ impl SqliteStore {
                 )));
             }
             if version < SCHEMA_VERSION {
-                tx.execute_batch(SCHEMA).map_err(sql)?;
+                let from = usize::try_from(version)
+                    .map_err(|_| store_error(format!("its schema version {version} is not one chatlane writes")))?;
+                for migration in &MIGRATIONS[from..] {
+                    tx.execute_batch(migration).map_err(sql)?;
+                }
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;
             }
             tx.commit().map_err(sql)?;
@@ -222,6 +262,45 @@ impl Ledger for Writer<'_> {
             )
             .and_then(|mut upsert| {
                 upsert.execute(params![provider.as_str(), task_id, from, to, message_id, to_sql(now_ms)])
+            })
+            .map_err(sql)?;
+        Ok(())
+    }
+
+    fn entry(&mut self, provider: ProviderKind, business: &str, message_id: &str) -> Result<Option<Entry>, Error> {
+        self.0
+            .prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM history WHERE provider = ?1 AND business = ?2 AND message_id = ?3"
+            ))
+            .and_then(|mut select| {
+                select.query_row(params![provider.as_str(), business, message_id], entry_row).optional()
+            })
+            .map_err(sql)?
+            .transpose()
+    }
+
+    fn put_entry(&mut self, entry: &Entry) -> Result<(), Error> {
+        self.0
+            .prepare_cached(&format!(
+                "INSERT OR REPLACE INTO history ({ENTRY_COLUMNS}) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+            ))
+            .and_then(|mut upsert| {
+                upsert.execute(params![
+                    entry.provider.as_str(),
+                    entry.business,
+                    entry.message_id,
+                    direction_name(entry.direction),
+                    entry.phone,
+                    entry.user_id,
+                    entry.status,
+                    entry.message_type,
+                    entry.content,
+                    entry.fail_reason,
+                    entry.conversation_id,
+                    to_sql(entry.at_ms),
+                    to_sql(entry.touched_ms),
+                ])
             })
             .map_err(sql)?;
         Ok(())
@@ -360,6 +439,41 @@ impl EventStore for SqliteStore {
         })
     }
 
+    fn history(&self, filter: &HistoryFilter) -> Result<HistoryPage, Error> {
+        let mut query = format!("SELECT {ENTRY_COLUMNS} FROM history WHERE provider = ? AND business = ?");
+        let mut values = vec![Value::from(filter.provider.as_str().to_owned()), Value::from(filter.business.clone())];
+        if let Some(user) = &filter.user {
+            query.push_str(" AND (phone = ? OR user_id = ?)");
+            values.extend([Value::from(user.clone()), Value::from(user.clone())]);
+        }
+        if let Some(direction) = filter.direction {
+            query.push_str(" AND direction = ?");
+            values.push(Value::from(direction_name(direction).to_owned()));
+        }
+        if let Some(status) = &filter.status {
+            query.push_str(" AND status = ?");
+            values.push(Value::from(status.clone()));
+        }
+        if let Some(since) = filter.since_ms {
+            query.push_str(" AND at_ms >= ?");
+            values.push(Value::from(to_sql(since)));
+        }
+        if let Some(until) = filter.until_ms {
+            query.push_str(" AND at_ms <= ?");
+            values.push(Value::from(to_sql(until)));
+        }
+        query.push_str(" ORDER BY at_ms DESC, message_id DESC LIMIT ? OFFSET ?");
+        let take = i64::try_from(filter.take()).unwrap_or(i64::MAX);
+        values.extend([Value::from(take), Value::from(to_sql(filter.offset()))]);
+        self.read("history", |connection| {
+            let rows: Vec<Result<Entry, Error>> = connection
+                .prepare_cached(&query)
+                .and_then(|mut select| select.query_map(params_from_iter(values), entry_row)?.collect())
+                .map_err(sql)?;
+            Ok(filter.page_of(rows.into_iter().collect::<Result<_, _>>()?))
+        })
+    }
+
     fn prune(&self, before_ms: u64) -> Result<usize, Error> {
         let before = to_sql(before_ms);
         self.write("prune", |tx| {
@@ -369,6 +483,7 @@ impl EventStore for SqliteStore {
                     tx.execute("DELETE FROM progress WHERE updated_ms < ?1", [before])?;
                     tx.execute("DELETE FROM windows WHERE last_ms < ?1", [before])?;
                     tx.execute("DELETE FROM sends WHERE state = 'accepted' AND updated_ms < ?1", [before])?;
+                    tx.execute("DELETE FROM history WHERE touched_ms < ?1", [before])?;
                     Ok(forgotten)
                 })
                 .map_err(sql)?;
@@ -403,6 +518,44 @@ fn send_row(row: &Row<'_>) -> rusqlite::Result<Result<SendRecord, Error>> {
         recorded_ms: from_sql(recorded_ms),
         updated_ms: from_sql(updated_ms),
     }))
+}
+
+/// A row of [`ENTRY_COLUMNS`]; a value no version of the schema writes is an error.
+fn entry_row(row: &Row<'_>) -> rusqlite::Result<Result<Entry, Error>> {
+    let provider: String = row.get(0)?;
+    let message_id: String = row.get(2)?;
+    let direction: String = row.get(3)?;
+    let Some(provider) = ProviderKind::ALL.into_iter().find(|kind| kind.as_str() == provider) else {
+        return Ok(Err(store_error(format!("the history of {message_id} has an unknown provider {provider:?}"))));
+    };
+    let direction = match direction.as_str() {
+        "inbound" => Direction::Inbound,
+        "outbound" => Direction::Outbound,
+        other => return Ok(Err(store_error(format!("the history of {message_id} has a direction {other:?}")))),
+    };
+    Ok(Ok(Entry {
+        provider,
+        business: row.get(1)?,
+        message_id,
+        direction,
+        phone: row.get(4)?,
+        user_id: row.get(5)?,
+        status: row.get(6)?,
+        message_type: row.get(7)?,
+        content: row.get(8)?,
+        fail_reason: row.get(9)?,
+        conversation_id: row.get(10)?,
+        at_ms: from_sql(row.get(11)?),
+        touched_ms: from_sql(row.get(12)?),
+    }))
+}
+
+/// The name a direction is stored by.
+const fn direction_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Inbound => "inbound",
+        Direction::Outbound => "outbound",
+    }
 }
 
 /// Milliseconds as SQLite's integer (saturating: no time of this era comes near).

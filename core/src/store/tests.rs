@@ -15,6 +15,7 @@ use crate::events::{
     Business, ChatUser, DeliveryError, DeliveryStatus, InboundContent, InboundEvent, InboundText, StatusEvent,
     UnsupportedEvent,
 };
+use crate::ops::Direction;
 use Admission::{Duplicate, New, Superseded};
 use ProviderKind::{Cams, Meta};
 
@@ -71,6 +72,36 @@ fn unsupported(raw: &str) -> Event {
         reason: None,
         account_id: None,
     })
+}
+
+/// `event` (a receipt) at `timestamp_ms`.
+fn at(event: Event, timestamp_ms: u64) -> Event {
+    match event {
+        Event::Status(status) => Event::Status(StatusEvent { timestamp_ms: Some(timestamp_ms), ..status }),
+        other => other,
+    }
+}
+
+/// Page `page` of `page_size` of the business number's Meta history, unfiltered.
+fn filter(page: u32, page_size: u32) -> HistoryFilter {
+    HistoryFilter {
+        provider: Meta,
+        business: BUSINESS.into(),
+        user: None,
+        direction: None,
+        status: None,
+        since_ms: None,
+        until_ms: None,
+        page,
+        page_size,
+    }
+}
+
+/// The message IDs of a page, and its next page.
+fn listed(store: &Subject, filter: &HistoryFilter) -> (Vec<String>, Option<u32>) {
+    let page = store.history(filter).unwrap();
+    assert_eq!((page.page, page.page_size), (filter.page, filter.page_size));
+    (page.records.into_iter().map(|record| record.message_id).collect(), page.next_page)
 }
 
 fn keys(events: &[Event]) -> Vec<String> {
@@ -176,6 +207,9 @@ suite!(memory, sqlite_in_memory, sqlite_file, redis; {
     unknown_sends_oldest_first,
     prune_forgets_committed_keys_only,
     prune_forgets_stale_progress_and_windows,
+    history_keeps_one_record_per_message,
+    history_pages_newest_first_and_filters,
+    prune_forgets_history_not_touched_since,
 });
 
 mod cases {
@@ -427,6 +461,124 @@ mod cases {
         assert_eq!(store.admit(&[receipt("m1", Delivered)], 600).unwrap(), [New], "m1's read is forgotten");
         assert_eq!(store.admit(&[receipt("m2", Delivered)], 600).unwrap(), [Superseded], "m2's read is kept");
     }
+
+    pub fn history_keeps_one_record_per_message(store: &Subject) {
+        let batch = [
+            inbound("i1", Some("6591234567"), Some("US.1"), Some(5_000)),
+            at(receipt("m1", Read), 7_000),
+            at(receipt("m1", Sent), 6_000),
+            at(receipt("m1", Deleted), 8_000),
+            at(receipt("m2", Other("queued".into())), 8_000),
+            failed("m3", "131026"),
+        ];
+        assert_eq!(store.admit(&batch, 10_000).unwrap(), [New, New, Superseded, New, New, New]);
+        let page = store.history(&filter(1, 10)).unwrap();
+        assert_eq!(page.next_page, None);
+        let [m1, i1, m3] = &page.records[..] else { panic!("{page:?}") };
+
+        assert_eq!(
+            (m1.message_id.as_str(), m1.direction, m1.business_number.as_str()),
+            ("m1", Some(Direction::Outbound), BUSINESS)
+        );
+        assert_eq!(
+            (m1.user_number.as_str(), m1.status.as_deref()),
+            ("16505551234", Some("read")),
+            "a late sent moves nothing back"
+        );
+        assert_eq!(m1.sent_at_ms, Some(6_000), "the earliest receipt's time");
+        assert_eq!(
+            (&m1.message_type, &m1.content, &m1.template_code),
+            (&None, &None, &None),
+            "receipts carry no content"
+        );
+
+        assert_eq!(
+            (i1.direction, i1.user_number.as_str(), i1.status.as_deref()),
+            (Some(Direction::Inbound), "6591234567", Some(RECEIVED))
+        );
+        assert_eq!(
+            (i1.message_type.as_deref(), i1.content.as_deref(), i1.sent_at_ms),
+            (Some("text"), Some("hello i1"), Some(5_000))
+        );
+
+        assert_eq!(
+            (m3.status.as_deref(), m3.fail_reason.as_deref(), m3.sent_at_ms),
+            (Some("failed"), Some("131026"), Some(1))
+        );
+
+        // Redelivered, nothing changes; other providers and business numbers have their own.
+        assert_eq!(store.admit(&batch, 20_000).unwrap(), [Duplicate; 6]);
+        assert_eq!(store.history(&filter(1, 10)).unwrap(), page);
+        assert!(store.history(&HistoryFilter { provider: Cams, ..filter(1, 10) }).unwrap().records.is_empty());
+        assert!(
+            store.history(&HistoryFilter { business: "other".into(), ..filter(1, 10) }).unwrap().records.is_empty()
+        );
+    }
+
+    pub fn history_pages_newest_first_and_filters(store: &Subject) {
+        let events = [
+            inbound("i1", Some("111"), Some("US.1"), Some(1_000)),
+            inbound("i2", Some("222"), None, Some(2_000)),
+            inbound("i3", None, Some("US.3"), Some(3_000)),
+            at(receipt("m4", Sent), 4_000),
+            at(receipt("m5", Delivered), 5_000),
+            inbound("i6", Some("111"), None, Some(6_000)),
+            at(failed("m7", "131049"), 7_000),
+            inbound("a8", Some("333"), None, Some(8_000)),
+            at(receipt("b8", Read), 8_000),
+        ];
+        for chunk in events.chunks(4) {
+            store.admit(chunk, 10_000).unwrap();
+        }
+        let owned = |ids: &[&str]| ids.iter().map(|id| (*id).to_owned()).collect::<Vec<_>>();
+        let pages: Vec<_> = (1..=5).map(|page| listed(store, &filter(page, 2))).collect();
+        assert_eq!(
+            pages,
+            [
+                (owned(&["b8", "a8"]), Some(2)),
+                (owned(&["m7", "i6"]), Some(3)),
+                (owned(&["m5", "m4"]), Some(4)),
+                (owned(&["i3", "i2"]), Some(5)),
+                (owned(&["i1"]), None),
+            ],
+            "newest first, a tie by message ID"
+        );
+        assert_eq!(listed(store, &filter(3, 3)), (owned(&["i3", "i2", "i1"]), None), "a full last page");
+        assert_eq!(listed(store, &filter(9, 3)), (owned(&[]), None));
+
+        let by = |user: &str| HistoryFilter { user: Some(user.into()), ..filter(1, 10) };
+        assert_eq!(listed(store, &by("111")).0, ["i6", "i1"]);
+        assert_eq!(listed(store, &by("US.1")).0, ["i1"], "by either of a sender's identities");
+        assert_eq!(listed(store, &by("16505551234")).0, ["b8", "m7", "m5", "m4"]);
+        assert_eq!(listed(store, &HistoryFilter { page: 2, page_size: 1, ..by("111") }), (owned(&["i1"]), None));
+
+        let inbound_only = HistoryFilter { direction: Some(Direction::Inbound), ..filter(2, 2) };
+        assert_eq!(listed(store, &inbound_only), (owned(&["i3", "i2"]), Some(3)));
+        let failed_only = HistoryFilter { status: Some("failed".into()), ..filter(1, 10) };
+        assert_eq!(listed(store, &failed_only).0, ["m7"]);
+        let received = HistoryFilter { status: Some(RECEIVED.into()), ..by("111") };
+        assert_eq!(listed(store, &received).0, ["i6", "i1"]);
+
+        let window = HistoryFilter { since_ms: Some(3_000), until_ms: Some(6_000), ..filter(1, 10) };
+        assert_eq!(listed(store, &window).0, ["i6", "m5", "m4", "i3"]);
+        let narrow = HistoryFilter { direction: Some(Direction::Outbound), page: 2, page_size: 1, ..window.clone() };
+        assert_eq!(listed(store, &narrow), (owned(&["m4"]), None));
+        assert_eq!(listed(store, &HistoryFilter { page_size: 2, page: 2, ..window }), (owned(&["m4", "i3"]), None));
+    }
+
+    pub fn prune_forgets_history_not_touched_since(store: &Subject) {
+        store.admit(&[inbound("i1", Some("1"), None, Some(50)), receipt("m1", Sent)], 100).unwrap();
+        store.admit(&[receipt("m1", Read)], 500).unwrap();
+        store.prune(300).unwrap();
+        let page = store.history(&filter(1, 10)).unwrap();
+        assert_eq!(page.records.iter().map(|r| r.message_id.as_str()).collect::<Vec<_>>(), ["m1"]);
+        assert_eq!(page.records[0].status.as_deref(), Some("read"), "touched by its read at 500");
+        assert!(store.history(&HistoryFilter { user: Some("1".into()), ..filter(1, 10) }).unwrap().records.is_empty());
+        store.prune(501).unwrap();
+        assert!(store.history(&filter(1, 10)).unwrap().records.is_empty());
+        store.admit(&[inbound("i2", Some("1"), None, Some(50))], 600).unwrap();
+        assert_eq!(listed(store, &HistoryFilter { user: Some("1".into()), ..filter(1, 10) }).0, ["i2"]);
+    }
 }
 
 // ---- SQLite only ----------------------------------------------------------------------------
@@ -527,7 +679,26 @@ fn sqlite_file_uses_a_write_ahead_log() {
     let mode: String = raw.pragma_query_value(None, "journal_mode", |row| row.get(0)).unwrap();
     assert_eq!(mode, "wal");
     let version: i64 = raw.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
+}
+
+#[test]
+fn sqlite_file_of_version_1_gains_the_history_and_keeps_its_events() {
+    let file = TempFile::new();
+    let first = inbound("i1", Some("1"), None, Some(5_000));
+    drop(SqliteStore::open(file.path()).unwrap().admit(std::slice::from_ref(&first), 1_000).unwrap());
+    let raw = rusqlite::Connection::open(file.path()).unwrap();
+    raw.execute_batch("DROP TABLE history; PRAGMA user_version = 1;").unwrap();
+    drop(raw);
+    let store = SqliteStore::open(file.path()).unwrap();
+    assert_eq!(store.admit(&[first, inbound("i2", Some("1"), None, Some(6_000))], 2_000).unwrap(), [Duplicate, New]);
+    assert_eq!(store.history(&filter(1, 10)).unwrap().records.len(), 1, "what version 1 admitted has no history");
+    assert_eq!(store.last_inbound(Meta, BUSINESS, "1").unwrap(), Some(6_000));
+    let version: i64 = rusqlite::Connection::open(file.path())
+        .unwrap()
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
 }
 
 #[test]
