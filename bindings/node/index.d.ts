@@ -190,7 +190,8 @@ interface CoreClientOptions {
   /**
    * The event store a webhook receiver fills — an SQLite file (one host), a Redis URL
    * `redis://[:password@]host:port[/db]` (a fleet) or `:memory:`: sends whose outcome is unknown
-   * are recorded there for receipts to resolve, and 24-hour windows are read from it.
+   * are recorded there for receipts to resolve, 24-hour windows are read from it, and a Meta
+   * client's message history is listed from it.
    */
   eventStore?: string | null
   /**
@@ -414,8 +415,13 @@ export declare class Client {
    * last page. It needs a `custSpaceId`: the query's, or the client's. Calls are paced at the
    * operation's limit and asked again when their answer is lost. Rejects with an
    * {@link InvalidParameterError} for a query the core refuses (its message starts with the
-   * field, e.g. `'page: …'`; nothing is sent), a
-   * {@link ConfigurationError} on a Meta client (CAMS only), otherwise as {@link Client.send}.
+   * field, e.g. `'page: …'`; nothing is sent), otherwise as {@link Client.send}.
+   *
+   * Meta keeps no history: a Meta client lists what its `eventStore` recorded of the webhooks
+   * a {@link Receiver} on the same store admitted (inbound messages `'received'`; sent ones
+   * with the status their receipts reached, without content), and rejects with a
+   * {@link ConfigurationError} without an `eventStore`; `templateCode`, `groupMessageId`,
+   * `custSpaceId` and a channel other than WhatsApp are an {@link InvalidParameterError} there.
    */
   listMessages(query: HistoryQuery, options?: CallOptions): Promise<HistoryPage>
   /**

@@ -438,13 +438,15 @@ class Client {
   /**
    * One page of a business number's message history (`ListChatappMessage`), in the
    * provider's order (newest first); its `nextPage` is the `page` to ask for next, absent on
-   * the last page. CAMS only; the query's `custSpaceId`, else the client's, is required.
+   * the last page. CAMS: the query's `custSpaceId`, else the client's, is required. Meta: what
+   * the client's `eventStore` recorded of the webhooks a receiver on the same store admitted.
    *
    * @param {import('./index').HistoryQuery} query
    * @param {import('./index').CallOptions} [options] `signal` cancels the call
    * @returns {Promise<import('./index').HistoryPage>}
    * @throws {ChatlaneError} (as a rejection) an `InvalidParameterError` for a query the core
-   *   refuses (nothing is sent), a `ConfigurationError` on a Meta client; else as a send
+   *   refuses (nothing is sent), a `ConfigurationError` on a Meta client without an
+   *   `eventStore`; else as a send
    */
   listMessages(query, options) {
     return answer((text, cancellation) => this.#native.ask('ListChatappMessage', text, cancellation), query, options)

@@ -1305,23 +1305,29 @@ export type SignatureMatch = 'raw' | 'escaped_unicode'
 export interface HistoryQuery {
   /** The business number whose messages to list. */
   businessNumber: string
-  /** The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for. */
+  /**
+   * The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for (Meta:
+   * `whatsapp` only).
+   */
   channel?: Channel
-  /** Only messages with this user. */
+  /** Only messages with this user (Meta: by phone number or business-scoped user ID). */
   userNumber?: string
   /** Only one way. */
   direction?: Direction
-  /** Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`). */
+  /**
+   * Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`;
+   * Meta's inbound messages are `received`).
+   */
   status?: string
-  /** Only sends of this template. */
+  /** Only sends of this template (CAMS only). */
   templateCode?: string
-  /** Only the messages of this mass send (its `GroupMessageId`). */
+  /** Only the messages of this mass send (its `GroupMessageId`; CAMS only). */
   groupMessageId?: string
   /** Only messages sent at or after this time, in milliseconds since the Unix epoch. */
   sinceMs?: number
   /** Only messages sent at or before this time, in milliseconds since the Unix epoch. */
   untilMs?: number
-  /** The channel instance (`CustSpaceId`); the client's when unset. */
+  /** The channel instance (`CustSpaceId`); the client's when unset (CAMS only). */
   custSpaceId?: string
   /** The page, from 1 (the first when unset). */
   page?: number

@@ -107,7 +107,7 @@ async fn a_meta_client_has_no_cams_operations() {
     assert_eq!(error.code(), ErrorCode::InvalidConfig);
     assert!(error.message().contains("ListChatappTemplate is a CAMS operation"), "{error}");
     let spaceless = client.list_messages(&chatlane_core::ops::HistoryQuery::new("1")).await.unwrap_err();
-    assert_eq!(spaceless.code(), ErrorCode::InvalidConfig, "the provider is checked before the query: {spaceless}");
+    assert_eq!(spaceless.code(), ErrorCode::InvalidConfig, "no event store to list Meta's history from: {spaceless}");
 }
 
 fn checking_client(sandbox: &Sandbox) -> Client {

@@ -321,7 +321,6 @@ describe('a Meta client', () => {
     const calls = [
       () => client.listTemplates(),
       () => client.template({ code: 'T1', language: 'en' }),
-      () => client.listMessages({ businessNumber: '8613800000000' }),
       () => client.listTemplates({ page: 0 }),
       () => client.phoneNumbers(),
       () => client.templates().next(),

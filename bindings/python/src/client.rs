@@ -226,10 +226,11 @@ impl Client {
         guarded(py, || blocking(py, self.inner.set_access_token(oauth::token_of(token)?)))
     }
 
-    /// One page of a business number's message history (CAMS `ListChatappMessage`), a
-    /// `HistoryPage`, blocking this thread with the interpreter released. Filters: the user,
-    /// direction, status, template, mass send and time sent (`since`, `until`: an aware
-    /// `datetime` or milliseconds since the Unix epoch); `next_page` is the `page` to ask next.
+    /// One page of a business number's message history (CAMS `ListChatappMessage`; a Meta
+    /// client's from its `event_store`), a `HistoryPage`, blocking this thread with the
+    /// interpreter released. Filters: the user, direction, status, template, mass send and time
+    /// sent (`since`, `until`: an aware `datetime` or milliseconds since the Unix epoch);
+    /// `next_page` is the `page` to ask next.
     #[pyo3(
         signature = (*args, **kwargs),
         text_signature = "($self, business_number, *, user_number=None, direction=None, status=None, \

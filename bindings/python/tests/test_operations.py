@@ -302,7 +302,6 @@ def test_a_meta_client_has_no_cams_operations(sandbox: Sandbox) -> None:
     calls: list[Callable[[], object]] = [
         lambda: client.list_templates(),
         lambda: client.template("T1", language="en"),
-        lambda: client.list_messages(BUSINESS),
         lambda: client.phone_numbers(),
         lambda: asyncio.run(client.list_templates_async()),
     ]

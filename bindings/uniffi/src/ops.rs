@@ -17,13 +17,16 @@ use crate::error::{ChatlaneError, guarded};
 /// a panic in the core becomes `Internal`) and goes through the same pipeline: paced at the
 /// operation's documented limit, asked again when throttled or when its answer is lost. A
 /// query that cannot be asked is `InvalidParameter` (its `detail` is `"field: problem"`)
-/// before anything is sent; a Meta client has none of these CAMS operations
-/// (`Configuration`, code `InvalidConfig`). Cancelling the Kotlin coroutine stops the call;
+/// before anything is sent; a Meta client has none of these CAMS operations but its templates
+/// (with `wabaId`) and its history (`Configuration`, code `InvalidConfig`). Cancelling the Kotlin coroutine stops the call;
 /// in Swift a cancelled task's call runs to its end and its answer is dropped.
 #[uniffi::export]
 impl Client {
     /// One page of a business number's message history (CAMS `ListChatappMessage`), in the
     /// provider's order; ask again with `page = nextPage` until `nextPage` is `null`/`nil`.
+    /// Meta keeps no history: a Meta client lists what its `eventStore` recorded of the
+    /// webhooks a `Receiver` on the same store admitted (`Configuration` without one), and
+    /// refuses the CAMS filters `templateCode`, `groupMessageId`, `custSpaceId`.
     pub async fn list_messages(&self, query: HistoryQuery) -> Result<HistoryPage, ChatlaneError> {
         let client = self.0.clone();
         Ok(runtime::run(async move { client.list_messages(&query).await }).await?)

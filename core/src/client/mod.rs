@@ -1,10 +1,11 @@
 //! The async [`Client`]: one type for every provider, sending through the provider seam's
 //! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs` (Meta's
-//! templates in `meta_templates.rs`), media uploads in `media.rs`, its half of reconciling
+//! templates in `meta_templates.rs`, Meta's history in `meta_history.rs`), media uploads in `media.rs`, its half of reconciling
 //! sends of unknown outcome in `reconcile.rs`, template-aware sending in `template_check.rs`,
 //! template management in `template_admin.rs`.
 
 mod media;
+mod meta_history;
 mod meta_templates;
 mod ops;
 mod reconcile;
@@ -73,8 +74,9 @@ pub struct ClientConfig {
     pub user_agent: String,
     /// Hooks called on every retry and outcome of this client's sends (none by default).
     pub observer: Option<Arc<dyn SendObserver>>,
-    /// Where sends of unknown outcome are recorded (for receipts to resolve) and 24-hour
-    /// windows are read: the store a [`crate::receive::Receiver`] fills (none by default).
+    /// Where sends of unknown outcome are recorded (for receipts to resolve), 24-hour windows
+    /// are read, and a Meta client's message history is listed from: the store a
+    /// [`crate::receive::Receiver`] fills (none by default).
     pub event_store: Option<Arc<dyn EventStore>>,
     /// What a free-form WhatsApp message to a window the store knows closed does.
     pub session_window: WindowPolicy,

@@ -1,6 +1,7 @@
 //! The client's operations beyond sending ([`crate::ops`]): each maps its query onto the
 //! provider's action (pure), runs it through the pipeline, and reads the answer (pure). A Meta
-//! client's templates go through Graph (`meta_templates.rs`).
+//! client's templates go through Graph (`meta_templates.rs`), its history comes from its event
+//! store (`meta_history.rs`).
 
 use super::Client;
 use crate::cams::ops as cams;
@@ -15,10 +16,18 @@ use crate::options::SendOptions;
 use crate::provider::{Call, ProviderKind};
 
 impl Client {
-    /// One page of a business number's message history (CAMS `ListChatappMessage`), newest
-    /// first as the provider orders it; `next_page` says which page to ask for next. A read:
-    /// paced at its limit, and asked again when its answer is lost.
+    /// One page of a business number's message history, newest first; `next_page` says which
+    /// page to ask for next. CAMS: `ListChatappMessage`, a read paced at its limit and asked
+    /// again when its answer is lost. Meta keeps no history: a Meta client lists what its
+    /// `event_store` recorded of the webhooks a [`crate::receive::Receiver`] on the same
+    /// store admitted ([`crate::store::EventStore::history`]; without a store,
+    /// [`ErrorCode::InvalidConfig`]), for WhatsApp only and without the CAMS filters
+    /// `template_code`, `group_message_id` and `cust_space_id` (each an
+    /// [`ErrorCode::InvalidParameter`]).
     pub async fn list_messages(&self, query: &HistoryQuery) -> Result<HistoryPage, Error> {
+        if self.config().provider() == ProviderKind::Meta {
+            return self.meta_messages(query).await;
+        }
         self.cams(Operation::ListChatappMessage)?;
         let params = cams::list_messages(query, self.config().cust_space_id())?;
         let body = self.call(Operation::ListChatappMessage, params).await?;

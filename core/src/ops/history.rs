@@ -1,5 +1,6 @@
 //! Message history: what a business number sent and received, as the provider recorded it
-//! (CAMS `ListChatappMessage`).
+//! (CAMS `ListChatappMessage`), or as a Meta client's event store recorded its webhooks
+//! ([`crate::store::EventStore::history`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -28,11 +29,12 @@ pub enum Direction {
 pub struct HistoryQuery {
     /// The business number whose messages to list.
     pub business_number: String,
-    /// The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for.
+    /// The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for (Meta:
+    /// `whatsapp` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub channel: Option<Channel>,
-    /// Only messages with this user.
+    /// Only messages with this user (Meta: by phone number or business-scoped user ID).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub user_number: Option<String>,
@@ -40,15 +42,16 @@ pub struct HistoryQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub direction: Option<Direction>,
-    /// Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`).
+    /// Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`;
+    /// Meta's inbound messages are `received`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub status: Option<String>,
-    /// Only sends of this template.
+    /// Only sends of this template (CAMS only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub template_code: Option<String>,
-    /// Only the messages of this mass send (its `GroupMessageId`).
+    /// Only the messages of this mass send (its `GroupMessageId`; CAMS only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub group_message_id: Option<String>,
@@ -60,7 +63,7 @@ pub struct HistoryQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub until_ms: Option<u64>,
-    /// The channel instance (`CustSpaceId`); the client's when unset.
+    /// The channel instance (`CustSpaceId`); the client's when unset (CAMS only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cust_space_id: Option<String>,

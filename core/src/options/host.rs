@@ -201,7 +201,7 @@ const OPTIONS: [(&str, Kind, &str); 32] = [
     (
         "event_store",
         Kind::Text,
-        "The event store a webhook receiver fills — an SQLite file (one host), a Redis URL `redis://[:password@]host:port[/db]` (a fleet) or `:memory:`: sends whose outcome is unknown are recorded there for receipts to resolve, and 24-hour windows are read from it.",
+        "The event store a webhook receiver fills — an SQLite file (one host), a Redis URL `redis://[:password@]host:port[/db]` (a fleet) or `:memory:`: sends whose outcome is unknown are recorded there for receipts to resolve, 24-hour windows are read from it, and a Meta client's message history is listed from it.",
     ),
     (
         "session_window",

@@ -116,8 +116,8 @@ pub struct ClientOptions {
     pub retry_deadline_ms: Option<u64>,
     /// The event store ([`store::open`]: an SQLite file, a Redis URL or
     /// [`store::MEMORY_STORE`]): sends of unknown outcome are recorded there for receipts to
-    /// resolve, and 24-hour windows are read from it (a [`crate::receive::Receiver`] on the
-    /// same store fills it).
+    /// resolve, 24-hour windows are read from it, and a Meta client's message history is
+    /// listed from it (a [`crate::receive::Receiver`] on the same store fills it).
     pub event_store: Option<String>,
     /// `ignore` (default), `enforce` (refuse a free-form WhatsApp message before sending when
     /// the event store knows its window closed) or `fallback` (send the fallback template

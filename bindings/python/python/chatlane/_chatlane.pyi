@@ -306,9 +306,16 @@ class Client:
         1,000 (default 100); the page's ``next_page`` is the ``page`` to ask for next.
 
         A query that cannot be asked raises ``InvalidParameterError`` before anything is sent
-        (its message starts with the field, e.g. ``"page: ..."``); a Meta client raises
-        ``ConfigurationError``; failures of the call raise as sends' do. Reads are paced at the
-        operation's documented rate and asked again when their answer is lost."""
+        (its message starts with the field, e.g. ``"page: ..."``); failures of the call raise as
+        sends' do. Reads are paced at the operation's documented rate and asked again when their
+        answer is lost.
+
+        Meta keeps no history: a Meta client lists what its ``event_store`` recorded of the
+        webhooks a ``Receiver`` on the same store admitted (inbound messages ``"received"``, with
+        their type and content; sent ones with the status their receipts reached, without
+        content), newest first, and raises ``ConfigurationError`` without an ``event_store``.
+        ``template_code``, ``group_message_id``, ``cust_space_id`` and a channel other than
+        WhatsApp raise ``InvalidParameterError`` there."""
     async def list_messages_async(
         self,
         business_number: str,

@@ -4021,23 +4021,25 @@ class HistoryQuery(_Model):
     business_number: str
     """The business number whose messages to list."""
     channel: Channel | None
-    """The chat app: ``whatsapp`` (when unset) or ``viber``, the two CAMS keeps history for."""
+    """The chat app: ``whatsapp`` (when unset) or ``viber``, the two CAMS keeps history for (Meta:
+    ``whatsapp`` only)."""
     user_number: str | None
-    """Only messages with this user."""
+    """Only messages with this user (Meta: by phone number or business-scoped user ID)."""
     direction: Direction | None
     """Only one way."""
     status: str | None
-    """Only messages in this status (the provider's name, e.g. ``delivered``, ``read``, ``failed``)."""
+    """Only messages in this status (the provider's name, e.g. ``delivered``, ``read``, ``failed``;
+    Meta's inbound messages are ``received``)."""
     template_code: str | None
-    """Only sends of this template."""
+    """Only sends of this template (CAMS only)."""
     group_message_id: str | None
-    """Only the messages of this mass send (its ``GroupMessageId``)."""
+    """Only the messages of this mass send (its ``GroupMessageId``; CAMS only)."""
     since_ms: int | None
     """Only messages sent at or after this time, in milliseconds since the Unix epoch."""
     until_ms: int | None
     """Only messages sent at or before this time, in milliseconds since the Unix epoch."""
     cust_space_id: str | None
-    """The channel instance (``CustSpaceId``); the client's when unset."""
+    """The channel instance (``CustSpaceId``); the client's when unset (CAMS only)."""
     page: int | None
     """The page, from 1 (the first when unset)."""
     page_size: int | None

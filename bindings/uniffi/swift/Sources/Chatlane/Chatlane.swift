@@ -971,6 +971,9 @@ public protocol ClientProtocol: AnyObject, Sendable {
     /**
      * One page of a business number's message history (CAMS `ListChatappMessage`), in the
      * provider's order; ask again with `page = nextPage` until `nextPage` is `null`/`nil`.
+     * Meta keeps no history: a Meta client lists what its `eventStore` recorded of the
+     * webhooks a `Receiver` on the same store admitted (`Configuration` without one), and
+     * refuses the CAMS filters `templateCode`, `groupMessageId`, `custSpaceId`.
      */
     func listMessages(query: HistoryQuery) async throws  -> HistoryPage
     
@@ -1270,6 +1273,9 @@ open func deleteTemplate(deletion: TemplateDeletion)async throws   {
     /**
      * One page of a business number's message history (CAMS `ListChatappMessage`), in the
      * provider's order; ask again with `page = nextPage` until `nextPage` is `null`/`nil`.
+     * Meta keeps no history: a Meta client lists what its `eventStore` recorded of the
+     * webhooks a `Receiver` on the same store admitted (`Configuration` without one), and
+     * refuses the CAMS filters `templateCode`, `groupMessageId`, `custSpaceId`.
      */
 open func listMessages(query: HistoryQuery)async throws  -> HistoryPage  {
     return
@@ -7115,7 +7121,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_client_delete_template() != 4550) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_list_messages() != 31497) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_list_messages() != 43221) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_list_templates() != 32653) {

@@ -2676,11 +2676,12 @@ public struct HistoryQuery: Equatable, Hashable {
      */
     public let businessNumber: String
     /**
-     * The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for.
+     * The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for (Meta:
+     * `whatsapp` only).
      */
     public let channel: Channel?
     /**
-     * Only messages with this user.
+     * Only messages with this user (Meta: by phone number or business-scoped user ID).
      */
     public let userNumber: String?
     /**
@@ -2688,15 +2689,16 @@ public struct HistoryQuery: Equatable, Hashable {
      */
     public let direction: Direction?
     /**
-     * Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`).
+     * Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`;
+     * Meta's inbound messages are `received`).
      */
     public let status: String?
     /**
-     * Only sends of this template.
+     * Only sends of this template (CAMS only).
      */
     public let templateCode: String?
     /**
-     * Only the messages of this mass send (its `GroupMessageId`).
+     * Only the messages of this mass send (its `GroupMessageId`; CAMS only).
      */
     public let groupMessageId: String?
     /**
@@ -2708,7 +2710,7 @@ public struct HistoryQuery: Equatable, Hashable {
      */
     public let untilMs: UInt64?
     /**
-     * The channel instance (`CustSpaceId`); the client's when unset.
+     * The channel instance (`CustSpaceId`); the client's when unset (CAMS only).
      */
     public let custSpaceId: String?
     /**
@@ -2727,22 +2729,24 @@ public struct HistoryQuery: Equatable, Hashable {
          * The business number whose messages to list.
          */businessNumber: String, 
         /**
-         * The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for.
+         * The chat app: `whatsapp` (when unset) or `viber`, the two CAMS keeps history for (Meta:
+         * `whatsapp` only).
          */channel: Channel? = nil, 
         /**
-         * Only messages with this user.
+         * Only messages with this user (Meta: by phone number or business-scoped user ID).
          */userNumber: String? = nil, 
         /**
          * Only one way.
          */direction: Direction? = nil, 
         /**
-         * Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`).
+         * Only messages in this status (the provider's name, e.g. `delivered`, `read`, `failed`;
+         * Meta's inbound messages are `received`).
          */status: String? = nil, 
         /**
-         * Only sends of this template.
+         * Only sends of this template (CAMS only).
          */templateCode: String? = nil, 
         /**
-         * Only the messages of this mass send (its `GroupMessageId`).
+         * Only the messages of this mass send (its `GroupMessageId`; CAMS only).
          */groupMessageId: String? = nil, 
         /**
          * Only messages sent at or after this time, in milliseconds since the Unix epoch.
@@ -2751,7 +2755,7 @@ public struct HistoryQuery: Equatable, Hashable {
          * Only messages sent at or before this time, in milliseconds since the Unix epoch.
          */untilMs: UInt64? = nil, 
         /**
-         * The channel instance (`CustSpaceId`); the client's when unset.
+         * The channel instance (`CustSpaceId`); the client's when unset (CAMS only).
          */custSpaceId: String? = nil, 
         /**
          * The page, from 1 (the first when unset).
