@@ -16,10 +16,11 @@
 //!
 //! The history is kept apart from the ledger: `DELETE /_sandbox/ledger` leaves it whole.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, PoisonError};
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -30,9 +31,20 @@ use crate::registry;
 use crate::send::{self, Refusal};
 use crate::templates::Catalog;
 
-/// Every record so far, oldest first.
+/// Every record so far, indexed so that a page costs its own records, not the history's.
 #[derive(Debug, Default)]
-pub struct History(Mutex<Vec<Record>>);
+pub struct History(Mutex<Records>);
+
+/// The records and their indexes.
+#[derive(Debug, Default)]
+struct Records {
+    /// Every record, oldest first.
+    all: Vec<Record>,
+    /// Where each message's latest record is in `all`.
+    by_id: HashMap<String, usize>,
+    /// Where the records of each business number and channel are in `all`, oldest first.
+    by_number: HashMap<(String, String), Vec<usize>>,
+}
 
 /// One message to or from one user.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,24 +81,67 @@ pub struct Record {
     pub fail_reason: Option<String>,
 }
 
+/// The body of a `ListChatappMessage` answer: `Data`, one page of the matching records.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Listing {
+    success: bool,
+    data: Vec<Listed>,
+}
+
+/// A record as a `ListChatappMessage` `Data` element; absent fields are left out.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Listed {
+    message_id: String,
+    conversation_id: String,
+    business_number: String,
+    user_number: String,
+    channel_type: String,
+    event_action: &'static str,
+    r#type: &'static str,
+    message_type: String,
+    message: String,
+    message_status: String,
+    message_status_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fail_reason: Option<String>,
+    fail_back_flag: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language_code: Option<String>,
+    send_time: String,
+}
+
 impl History {
     /// Adds records.
     pub fn add(&self, records: impl IntoIterator<Item = Record>) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend(records);
+        let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let Records { all, by_id, by_number } = &mut *guard;
+        for record in records {
+            let at = all.len();
+            by_id.insert(record.message_id.clone(), at);
+            by_number.entry((record.business_number.clone(), record.channel_type.clone())).or_default().push(at);
+            all.push(record);
+        }
     }
 
     /// Moves message `message_id` to the status of `receipt` (spec §10.1).
     pub fn advance(&self, message_id: &str, receipt: &Value) {
         let Some(status) = receipt["Status"].as_str() else { return };
         let mut records = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(record) = records.iter_mut().rev().find(|r| r.message_id == message_id) {
+        let Records { all, by_id, .. } = &mut *records;
+        if let Some(record) = by_id.get(message_id).and_then(|&at| all.get_mut(at)) {
             record.status = status.to_ascii_lowercase();
             record.fail_reason = receipt["ErrorDescription"].as_str().map(str::to_owned);
         }
     }
 
     /// The body of a `ListChatappMessage` answer: `Data`, one page of the matching records.
-    pub fn list(&self, config: &SandboxConfig, params: &BTreeMap<String, String>) -> Result<Value, Refusal> {
+    pub fn list(&self, config: &SandboxConfig, params: &BTreeMap<String, String>) -> Result<Listing, Refusal> {
         let get = |name: &str| params.get(name).map(String::as_str).filter(|v| !v.is_empty());
         let [channel, space, business, page] =
             send::required(params, ["ChannelType", "CustSpaceId", "BusinessNumber", "Page"])?;
@@ -98,50 +153,62 @@ impl History {
                     .map_err(|_| Refusal::Business("InvalidParameter", format!("{name} must be ms since the epoch.")))
             })
         });
-        let (start, end) = (start.transpose()?.unwrap_or(0), end.transpose()?.unwrap_or(u64::MAX));
-        // The filters are read once, not per record: a deep page scans every newer record.
+        let (start, end) = (start.transpose()?, end.transpose()?);
+        // The filters are read once, not per record.
         let [user, template, group, action, status] =
             ["UserNumber", "TemplateCode", "GroupMessageId", "EventAction", "MessageStatus"].map(get);
         let wanted = |want: Option<&str>, value: Option<&str>| {
             want.is_none_or(|want| value.is_some_and(|v| v.eq_ignore_ascii_case(want)))
         };
+        let (start, end) = (start.unwrap_or(0), end.unwrap_or(u64::MAX));
         let records = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let matching = records.iter().rev().filter(|r| {
-            r.business_number == business
-                && r.channel_type == channel
-                && (start..=end).contains(&r.sent_at_ms)
-                && wanted(user, Some(&r.user_number))
-                && wanted(template, r.template_code.as_deref())
-                && wanted(group, r.group_message_id.as_deref())
-                && wanted(action, Some(r.event_action))
-                && wanted(status, Some(&r.status))
-        });
-        let data: Vec<Value> = page.of(matching).map(Record::to_json).collect();
-        Ok(json!({ "Success": true, "Data": data }))
+        let positions =
+            records.by_number.get(&(business.to_owned(), channel.to_owned())).map_or(&[][..], Vec::as_slice);
+        let newest_first = positions.iter().rev().map(|&at| &records.all[at]);
+        let data =
+            if [user, template, group, action, status].iter().all(Option::is_none) && (start, end) == (0, u64::MAX) {
+                // Nothing to filter: the page is a slice of the number's records.
+                page.of(newest_first).map(Listed::of).collect()
+            } else {
+                let matching = newest_first.filter(|r| {
+                    (start..=end).contains(&r.sent_at_ms)
+                        && wanted(user, Some(&r.user_number))
+                        && wanted(template, r.template_code.as_deref())
+                        && wanted(group, r.group_message_id.as_deref())
+                        && wanted(action, Some(r.event_action))
+                        && wanted(status, Some(&r.status))
+                });
+                page.of(matching).map(Listed::of).collect()
+            };
+        Ok(Listing { success: true, data })
     }
 }
 
-impl Record {
-    /// The record as a `ListChatappMessage` `Data` element; absent fields are left out.
-    fn to_json(&self) -> Value {
-        let mut name_of_status = self.status.clone();
-        if let Some(first) = name_of_status.get_mut(..1) {
+impl Listed {
+    fn of(record: &Record) -> Self {
+        let mut message_status_name = record.status.clone();
+        if let Some(first) = message_status_name.get_mut(..1) {
             first.make_ascii_uppercase();
         }
-        let mut record = json!({
-            "MessageId": self.message_id, "ConversationId": format!("conv-{}", self.user_number),
-            "BusinessNumber": self.business_number, "UserNumber": self.user_number,
-            "ChannelType": self.channel_type, "EventAction": self.event_action,
-            "Type": self.frame, "MessageType": self.message_type, "Message": self.message,
-            "MessageStatus": self.status, "MessageStatusName": name_of_status, "FailReason": self.fail_reason,
-            "FailBackFlag": "N", "TemplateCode": self.template_code, "TemplateName": self.template_name,
-            "LanguageCode": self.language,
-            "SendTime": send_time(self.sent_at_ms),
-        });
-        if let Some(fields) = record.as_object_mut() {
-            fields.retain(|_, value| !value.is_null());
+        Self {
+            message_id: record.message_id.clone(),
+            conversation_id: format!("conv-{}", record.user_number),
+            business_number: record.business_number.clone(),
+            user_number: record.user_number.clone(),
+            channel_type: record.channel_type.clone(),
+            event_action: record.event_action,
+            r#type: record.frame,
+            message_type: record.message_type.clone(),
+            message: record.message.clone(),
+            message_status: record.status.clone(),
+            message_status_name,
+            fail_reason: record.fail_reason.clone(),
+            fail_back_flag: "N",
+            template_code: record.template_code.clone(),
+            template_name: record.template_name.clone(),
+            language_code: record.language.clone(),
+            send_time: send_time(record.sent_at_ms),
         }
-        record
     }
 }
 
@@ -253,6 +320,8 @@ fn send_time(ms: u64) -> String {
 mod tests {
     use std::time::Duration;
 
+    use serde_json::json;
+
     use super::*;
     use crate::templates::Templates;
 
@@ -318,7 +387,8 @@ mod tests {
             ("BusinessNumber", "861"),
             ("Page", r#"{"Index":1,"Size":10}"#),
         ];
-        history.list(&config(), &params(&[&base[..], extra].concat()))
+        let listing = history.list(&config(), &params(&[&base[..], extra].concat()))?;
+        Ok(serde_json::to_value(listing).unwrap())
     }
 
     fn ids(answer: &Value) -> Vec<&str> {
@@ -400,7 +470,7 @@ mod tests {
                 ("Page", "{}"),
             ]);
             params.remove(name);
-            assert_eq!(history.list(&config(), &params), Err(Refusal::Missing(name)));
+            assert!(matches!(history.list(&config(), &params), Err(Refusal::Missing(n)) if n == name));
         }
         let code = |extra: &[(&str, &str)]| match list(&history, extra) {
             Err(Refusal::Business(code, _)) => code,

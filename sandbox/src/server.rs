@@ -7,13 +7,14 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::header::HOST;
+use axum::http::header::{self, HOST};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chatlane_core::random_id;
+use serde::Serialize;
 use serde_json::json;
 use tokio::sync::watch;
 
@@ -229,27 +230,20 @@ fn process(
     received_at_us: u64,
     host: &str,
 ) -> (Response, &'static str) {
-    let reply = |body: Result<serde_json::Value, Refusal>| match body {
-        Ok(mut body) => {
-            body["RequestId"] = json!(request_id);
-            body["Code"] = json!("OK");
-            body["Message"] = json!("OK");
-            (answer(request_id, StatusCode::OK, body), "OK")
-        }
-        Err(refusal) => refusal_answer(request_id, refusal),
-    };
     let params = &request.params;
     let (checked, id_field) = match request.action.as_str() {
         "SendChatappMessage" => (send::check(params), "MessageId"),
         "SendChatappMassMessage" => (send::check_mass(params), "GroupMessageId"),
-        "ListChatappTemplate" => return reply(registry::list(&state.templates.lock(), params)),
-        "GetChatappTemplateDetail" => return reply(registry::detail(&state.templates.lock(), params)),
-        "CreateChatappTemplate" => return reply(templates_admin::create(&state.templates, params)),
-        "ModifyChatappTemplate" => return reply(templates_admin::modify(&state.templates, params)),
-        "DeleteChatappTemplate" => return reply(templates_admin::delete(&state.templates, params)),
-        "ListChatappMessage" => return reply(state.history.list(&state.config, params)),
-        "QueryChatappPhoneNumbers" => return reply(numbers::query(&state.config, params)),
-        "GetChatappUploadAuthorization" => return reply(state.uploads.authorize(&state.config, params, host)),
+        "ListChatappTemplate" => return reply(request_id, registry::list(&state.templates.lock(), params)),
+        "GetChatappTemplateDetail" => return reply(request_id, registry::detail(&state.templates.lock(), params)),
+        "CreateChatappTemplate" => return reply(request_id, templates_admin::create(&state.templates, params)),
+        "ModifyChatappTemplate" => return reply(request_id, templates_admin::modify(&state.templates, params)),
+        "DeleteChatappTemplate" => return reply(request_id, templates_admin::delete(&state.templates, params)),
+        "ListChatappMessage" => return reply(request_id, state.history.list(&state.config, params)),
+        "QueryChatappPhoneNumbers" => return reply(request_id, numbers::query(&state.config, params)),
+        "GetChatappUploadAuthorization" => {
+            return reply(request_id, state.uploads.authorize(&state.config, params, host));
+        }
         other => {
             let rejection = Rejection {
                 status: StatusCode::NOT_FOUND,
@@ -421,6 +415,32 @@ fn error_answer(request_id: &str, rejection: Rejection) -> Response {
 }
 
 /// An answer with `status` and `body` as given, not JSON-encoded, and the request ID header.
+/// The answer to an operation: its body with the platform's `RequestId`, `Code` and `Message`
+/// (written straight from `body`, so a history page never goes through a JSON tree), or its
+/// refusal; and the platform code for the journal.
+fn reply(request_id: &str, body: Result<impl Serialize, Refusal>) -> (Response, &'static str) {
+    /// An accepted operation's answer.
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Accepted<'a, T> {
+        #[serde(flatten)]
+        body: T,
+        request_id: &'a str,
+        code: &'static str,
+        message: &'static str,
+    }
+    match body {
+        Ok(body) => {
+            let answer = Accepted { body, request_id, code: "OK", message: "OK" };
+            let text = serde_json::to_string(&answer).expect("an answer serialises");
+            let mut response = raw_answer(request_id, StatusCode::OK, text);
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            (response, "OK")
+        }
+        Err(refusal) => refusal_answer(request_id, refusal),
+    }
+}
+
 fn raw_answer(request_id: &str, status: StatusCode, body: String) -> Response {
     with_request_id(request_id, (status, body).into_response())
 }

@@ -13,6 +13,12 @@ use crate::events::{DeliveryError, DeliveryStatus, InboundContent, InboundEvent,
 use crate::ops::{Direction, HistoryPage, HistoryRecord};
 use crate::provider::ProviderKind;
 
+/// Whether a store keeps the history of `provider`'s messages: Meta's only, which has no
+/// history of its own (CAMS's is `ListChatappMessage`), so a CAMS receiver pays nothing for it.
+pub(super) fn keeps_history(provider: ProviderKind) -> bool {
+    provider == ProviderKind::Meta
+}
+
 /// The status an inbound message is recorded with.
 pub const RECEIVED: &str = "received";
 

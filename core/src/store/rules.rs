@@ -3,7 +3,7 @@
 //! cannot differ in what they decide — message history included ([`Entry`]).
 
 use super::Admission;
-use super::history::Entry;
+use super::history::{Entry, keeps_history};
 use crate::error::Error;
 use crate::events::{DeliveryStatus, Event, InboundEvent, StatusRank};
 use crate::provider::ProviderKind;
@@ -104,7 +104,7 @@ pub(super) fn admit(ledger: &mut impl Ledger, events: &[Event], now_ms: u64) -> 
                     if step == Step::Advance {
                         ledger.advance(status.provider, &status.message_id, &status.status, now_ms)?;
                     }
-                    if step != Step::Beside {
+                    if step != Step::Beside && keeps_history(status.provider) {
                         let current = ledger.entry(status.provider, &status.business.number, &status.message_id)?;
                         ledger.put_entry(&Entry::receipt(current, status, step == Step::Advance, now_ms))?;
                     }
@@ -128,7 +128,9 @@ pub(super) fn admit(ledger: &mut impl Ledger, events: &[Event], now_ms: u64) -> 
                     for user in window_users(inbound) {
                         ledger.open_window(inbound.provider, &inbound.business.number, user, at_ms)?;
                     }
-                    ledger.put_entry(&Entry::inbound(inbound, now_ms))?;
+                    if keeps_history(inbound.provider) {
+                        ledger.put_entry(&Entry::inbound(inbound, now_ms))?;
+                    }
                     Admission::New
                 } else {
                     Admission::Duplicate

@@ -506,9 +506,11 @@ mod cases {
             (Some("failed"), Some("131026"), Some(1))
         );
 
-        // Redelivered, nothing changes; other providers and business numbers have their own.
+        // Redelivered, nothing changes; other business numbers have their own.
         assert_eq!(store.admit(&batch, 20_000).unwrap(), [Duplicate; 6]);
         assert_eq!(store.history(&filter(1, 10)).unwrap(), page);
+        // CAMS keeps its own history: a CAMS receipt is not recorded.
+        assert_eq!(store.admit(&[receipt_for(Cams, "c1", Delivered, "t9")], 20_000).unwrap(), [New]);
         assert!(store.history(&HistoryFilter { provider: Cams, ..filter(1, 10) }).unwrap().records.is_empty());
         assert!(
             store.history(&HistoryFilter { business: "other".into(), ..filter(1, 10) }).unwrap().records.is_empty()
