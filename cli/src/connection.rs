@@ -238,6 +238,10 @@ pub fn report(error: &Error) {
     }
     if error.code() == ErrorCode::MissingCredentials && error.message().contains("access token") {
         eprintln!("hint: pass --access-token, set WHATSAPP_ACCESS_TOKEN, or try --sandbox");
+    } else if error.code() == ErrorCode::InvalidConfig && error.message().starts_with("Meta keeps no message history") {
+        eprintln!(
+            "hint: pass --store FILE, the event store `chatlane webhook --store FILE` records Meta's webhooks in"
+        );
     } else if error.code() == ErrorCode::MissingCredentials {
         eprintln!(
             "hint: pass --access-key-id and --access-key-secret, set the ALIBABA_CLOUD_* variables, \

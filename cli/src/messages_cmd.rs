@@ -1,14 +1,16 @@
 //! `chatlane messages`: a business number's message history, walking its pages.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chatlane_core::ops::{Direction, HistoryQuery, HistoryRecord};
+use chatlane_core::{Error, ErrorCode};
 use clap::{Args, Subcommand, ValueEnum};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Duration, OffsetDateTime};
 
-use crate::connection::ConnectionArgs;
+use crate::connection::{ConnectionArgs, Provider};
 use crate::listing::{Failure, Listing, cell, finish};
 
 /// Examples shown by `chatlane messages --help`.
@@ -17,10 +19,16 @@ Examples:
   chatlane messages list --from 8613800000000 --since 24h
   chatlane messages list --from 8613800000000 --user 6591234567 --direction inbound --json
   chatlane messages list --from 8613800000000 --status failed --since 2025-01-31T00:00:00Z --limit 50
+  chatlane messages list --provider meta --from 106540352242922 --store events.db --since 7d
 
 Credentials and endpoint as for `chatlane send`; the channel instance (CustSpaceId) from
 --cust-space-id or CHATLANE_CUST_SPACE_ID. --json prints one HistoryRecord per line (the
-model's camelCase shape, schema/chatlane.schema.json).";
+model's camelCase shape, schema/chatlane.schema.json).
+
+Meta keeps no history to ask for: with --provider meta (--from a phone number ID), the
+history is what `chatlane webhook --store FILE` recorded of Meta's webhooks in FILE, given
+as --store FILE (the messages users sent, and the business's messages a status webhook
+reported, without their content; --template is CAMS's only). No request is made.";
 
 /// Options of `chatlane messages`.
 #[derive(Debug, Args)]
@@ -71,6 +79,10 @@ struct ListArgs {
     /// Print one JSON object per message (HistoryRecord) instead of a table.
     #[arg(long)]
     json: bool,
+    /// Meta: the event store (SQLite) that `chatlane webhook --store FILE` records Meta's
+    /// webhooks in; a Meta number's history is read from it (Meta keeps none to ask for).
+    #[arg(long, value_name = "FILE")]
+    store: Option<PathBuf>,
     #[command(flatten)]
     connection: ConnectionArgs,
 }
@@ -101,7 +113,8 @@ pub async fn run(args: MessagesArgs) -> ExitCode {
 }
 
 async fn list(args: ListArgs) -> Result<(), Failure> {
-    let connection = args.connection.connect(|_| {}).await?;
+    let store = event_store(args.connection.provider, args.store.as_deref())?;
+    let connection = args.connection.connect(|options| options.event_store = store).await?;
     let mut query = HistoryQuery {
         user_number: args.user,
         direction: args.direction.map(Direction::from),
@@ -126,6 +139,29 @@ async fn list(args: ListArgs) -> Result<(), Failure> {
         }
     }
     Ok(listing.end()?)
+}
+
+/// The `event_store` option `--store` names: a Meta client's history is read from it. Refused
+/// for CAMS, whose history comes from its API (as `--waba-id` is), and when the file does not
+/// exist: listing reads a store `chatlane webhook` filled, it does not create an empty one.
+fn event_store(provider: Provider, store: Option<&std::path::Path>) -> Result<Option<String>, Error> {
+    let Some(path) = store else { return Ok(None) };
+    if provider != Provider::Meta {
+        return Err(Error::new(
+            ErrorCode::InvalidConfig,
+            "--store is an option of the meta provider (--provider meta): CAMS's history is read from its API",
+        ));
+    }
+    if !path.is_file() {
+        return Err(Error::new(
+            ErrorCode::InvalidConfig,
+            format!(
+                "no event store at {}: give the file `chatlane webhook --store FILE` records Meta's webhooks in",
+                path.display()
+            ),
+        ));
+    }
+    Ok(Some(path.display().to_string()))
 }
 
 /// A message's row in the table.
