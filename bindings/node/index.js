@@ -454,14 +454,14 @@ class Client {
 
   /**
    * Every message {@link Client.listMessages} lists for `query`, page after page (from
-   * `query.page`, the first by default), asking for the next page only once this one is used.
+   * `query.page`, the first by default), the next page asked for while this one is used.
    *
    * @param {import('./index').HistoryQuery} query
    * @param {import('./index').CallOptions} [options] `signal` cancels the call under way
    * @returns {AsyncGenerator<import('./index').HistoryRecord, void, undefined>}
    */
   async *messages(query, options) {
-    yield* everyItem((page) => this.listMessages(page, options), query, 'records')
+    yield* everyItem(this.#native, 'ListChatappMessage', query, 'records', options)
   }
 
   /**
@@ -485,7 +485,7 @@ class Client {
    * @returns {AsyncGenerator<import('./index').TemplateSummary, void, undefined>}
    */
   async *templates(query, options) {
-    yield* everyItem((page) => this.listTemplates(page, options), query ?? {}, 'templates')
+    yield* everyItem(this.#native, 'ListChatappTemplate', query ?? {}, 'templates', options)
   }
 
   /**
@@ -674,21 +674,19 @@ function callSignal(options, expected = 'signal') {
 }
 
 /**
- * Every item under `key` of the pages `list` resolves with for `query` and the pages after
- * it, following each page's `nextPage` (and, for Meta's templates, its `nextCursor`).
+ * Every item under `key` of the pages of the listing `operation` for `query` and the pages
+ * after it, walked by the core (`native.walk`), which asks for each page while this one's
+ * items are used; `options.signal` cancels the page under way and ends the walk.
  */
-async function* everyItem(list, query, key) {
-  let next = query
+async function* everyItem(client, operation, query, key, options) {
+  const signal = callSignal(options)
+  const pages = guard(() => client.walk(operation, queryText(query)))
   for (;;) {
-    const page = await list(next)
-    yield* page[key]
-    if (page.nextPage === undefined) {
+    const page = JSON.parse(await abortable((cancellation) => pages.next(cancellation), signal))
+    if (page === null) {
       return
     }
-    next = { ...next, page: page.nextPage }
-    if (page.nextCursor !== undefined) {
-      next.cursor = page.nextCursor
-    }
+    yield* page[key]
   }
 }
 

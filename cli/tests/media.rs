@@ -3,12 +3,15 @@
 //! `--json` prints the record, and what cannot be uploaded is refused before any request.
 
 use std::path::PathBuf;
-use std::process::Stdio;
 
 use chatlane_core::transport::{DirectTransport, Transport, TransportConfig};
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
 use serde_json::Value;
-use tokio::process::Command;
+
+#[path = "support/run.rs"]
+mod run;
+
+use run::{Ran, chatlane};
 
 const SPACE: &str = "cams-1";
 
@@ -17,37 +20,14 @@ async fn sandbox() -> Sandbox {
     Sandbox::start(config, ([127, 0, 0, 1], 0).into()).await.unwrap()
 }
 
-/// What a run printed, and how it ended.
-struct Ran {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Ran {
-    /// Standard output, after checking the run succeeded.
-    fn ok(&self) -> &str {
-        assert_eq!(self.code, Some(0), "stdout: {}\nstderr: {}", self.stdout, self.stderr);
-        &self.stdout
-    }
-}
-
 /// Runs `chatlane media upload ARGS` against `sandbox` with its keys in the environment.
 async fn upload(sandbox: &Sandbox, args: &[&str]) -> Ran {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_chatlane"));
-    command.args(["media", "upload", "--endpoint", &sandbox.endpoint()]).args(args).stdin(Stdio::null());
-    for variable in ["CHATLANE_PROVIDER", "CHATLANE_ENDPOINT", "CHATLANE_CUST_SPACE_ID", "ALIBABA_CLOUD_PROFILE"] {
-        command.env_remove(variable);
-    }
+    let mut command = chatlane(&["media", "upload", "--endpoint", &sandbox.endpoint()]);
     command
+        .args(args)
         .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
         .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET);
-    let output = command.output().await.unwrap();
-    Ran {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    Ran::of(&mut command).await
 }
 
 /// A fresh directory for this test's files.

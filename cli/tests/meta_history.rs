@@ -15,55 +15,22 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 use tokio::time::timeout;
 
+#[path = "support/run.rs"]
+mod run;
+
+use run::{Ran, chatlane};
+
 const ADA: &str = "16505551234";
 const BO: &str = "16505557777";
 
-/// What a run printed, and how it ended.
-struct Ran {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Ran {
-    /// Standard output, after checking the run succeeded.
-    fn ok(&self) -> &str {
-        assert_eq!(self.code, Some(0), "stdout: {}\nstderr: {}", self.stdout, self.stderr);
-        &self.stdout
-    }
-
-    /// Each line of a successful run's output, as JSON.
-    fn json_lines(&self) -> Vec<Value> {
-        self.ok().lines().map(|line| serde_json::from_str(line).unwrap()).collect()
-    }
-
-    /// The message IDs of a successful `--json` run, in the order printed.
-    fn ids(&self) -> Vec<String> {
-        self.json_lines().iter().map(|record| record["messageId"].as_str().unwrap().to_owned()).collect()
-    }
+/// The message IDs of a successful `--json` run, in the order printed.
+fn ids(ran: &Ran) -> Vec<String> {
+    ran.json_lines().iter().map(|record| record["messageId"].as_str().unwrap().to_owned()).collect()
 }
 
 /// Runs `chatlane ARGS` with none of the provider's variables set.
-async fn chatlane(args: &[&str]) -> Ran {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_chatlane"));
-    command.args(args).stdin(Stdio::null());
-    for variable in [
-        "CHATLANE_PROVIDER",
-        "CHATLANE_ENDPOINT",
-        "CHATLANE_CUST_SPACE_ID",
-        "ALIBABA_CLOUD_PROFILE",
-        "WHATSAPP_ACCESS_TOKEN",
-        "WHATSAPP_PHONE_NUMBER_ID",
-        "WHATSAPP_BUSINESS_ACCOUNT_ID",
-    ] {
-        command.env_remove(variable);
-    }
-    let output = command.output().await.unwrap();
-    Ran {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+async fn run(args: &[&str]) -> Ran {
+    Ran::of(&mut chatlane(args)).await
 }
 
 /// `chatlane messages list --provider meta --access-token t --from <phone number ID> --store
@@ -71,7 +38,7 @@ async fn chatlane(args: &[&str]) -> Ran {
 async fn history(store: &Path, args: &[&str]) -> Ran {
     let store = store.to_str().unwrap();
     let base = ["messages", "list", "--provider", "meta", "--access-token", "t", "--from", DEFAULT_PHONE_NUMBER_ID];
-    chatlane(&[&base[..], &["--store", store], args].concat()).await
+    run(&[&base[..], &["--store", store], args].concat()).await
 }
 
 /// One POST over a raw connection (the CLI's tests carry no HTTP client); the answer's text.
@@ -92,7 +59,7 @@ async fn raw_post(endpoint: &str, path: &str, body: &str) -> String {
 /// `chatlane send --provider meta` of a text to `to` through `sandbox`: the wamid.
 async fn send(sandbox: &Sandbox, to: &str) -> String {
     let endpoint = sandbox.endpoint();
-    let sent = chatlane(&[
+    let sent = run(&[
         "send",
         "--provider",
         "meta",
@@ -195,14 +162,14 @@ async fn a_meta_number_s_history_is_what_the_webhook_recorded_in_the_store() {
         assert!(cells[0].ends_with('Z') && cells[0].len() == 20, "an RFC 3339 time: {row}");
     }
 
-    assert_eq!(history(&store, &["--user", ADA, "--json"]).await.ids(), [&*answered, &*inbound_id]);
-    assert_eq!(history(&store, &["--user", BO, "--json"]).await.ids(), [&*failed]);
-    assert_eq!(history(&store, &["--direction", "inbound", "--json"]).await.ids(), [&*inbound_id]);
-    assert_eq!(history(&store, &["--status", "failed", "--json"]).await.ids(), [&*failed]);
-    assert_eq!(history(&store, &["--limit", "1", "--json"]).await.ids(), [&*failed]);
-    assert_eq!(history(&store, &["--page-size", "1", "--limit", "2", "--json"]).await.ids(), [&*failed, &*answered]);
-    assert_eq!(history(&store, &["--page-size", "1", "--json"]).await.ids(), [&*failed, &*answered, &*inbound_id]);
-    let other = chatlane(&[
+    assert_eq!(ids(&history(&store, &["--user", ADA, "--json"]).await), [&*answered, &*inbound_id]);
+    assert_eq!(ids(&history(&store, &["--user", BO, "--json"]).await), [&*failed]);
+    assert_eq!(ids(&history(&store, &["--direction", "inbound", "--json"]).await), [&*inbound_id]);
+    assert_eq!(ids(&history(&store, &["--status", "failed", "--json"]).await), [&*failed]);
+    assert_eq!(ids(&history(&store, &["--limit", "1", "--json"]).await), [&*failed]);
+    assert_eq!(ids(&history(&store, &["--page-size", "1", "--limit", "2", "--json"]).await), [&*failed, &*answered]);
+    assert_eq!(ids(&history(&store, &["--page-size", "1", "--json"]).await), [&*failed, &*answered, &*inbound_id]);
+    let other = run(&[
         "messages",
         "list",
         "--provider",
@@ -231,7 +198,7 @@ async fn a_meta_number_s_history_is_what_the_webhook_recorded_in_the_store() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn meta_history_needs_an_existing_store_and_cams_takes_none() {
     let meta = ["messages", "list", "--provider", "meta", "--access-token", "t", "--from", DEFAULT_PHONE_NUMBER_ID];
-    let storeless = chatlane(&meta).await;
+    let storeless = run(&meta).await;
     assert_eq!(storeless.code, Some(2), "{}", storeless.stderr);
     assert!(storeless.stdout.is_empty(), "{}", storeless.stdout);
     assert!(
@@ -242,7 +209,7 @@ async fn meta_history_needs_an_existing_store_and_cams_takes_none() {
     assert!(storeless.stderr.contains("hint: pass --store FILE"), "{}", storeless.stderr);
 
     let missing = std::env::temp_dir().join(format!("chatlane-cli-no-store-{}.db", std::process::id()));
-    let absent = chatlane(&[&meta[..], &["--store", missing.to_str().unwrap()]].concat()).await;
+    let absent = run(&[&meta[..], &["--store", missing.to_str().unwrap()]].concat()).await;
     assert_eq!(absent.code, Some(2), "{}", absent.stderr);
     assert!(
         absent.stderr.contains("InvalidConfig") && absent.stderr.contains("no event store at"),
@@ -252,13 +219,13 @@ async fn meta_history_needs_an_existing_store_and_cams_takes_none() {
     assert!(!missing.exists(), "listing does not create a store");
 
     let cams_list = ["messages", "list", "--from", "8613800000000", "--sandbox", "--cust-space-id", "cams-1"];
-    let cams = chatlane(&[&cams_list[..], &["--store", "events.db"]].concat()).await;
+    let cams = run(&[&cams_list[..], &["--store", "events.db"]].concat()).await;
     assert_eq!(cams.code, Some(2), "{}", cams.stderr);
     assert!(
         cams.stderr.contains("error [InvalidConfig / configuration]: --store is an option of the meta provider"),
         "{}",
         cams.stderr
     );
-    let plain = chatlane(&cams_list).await;
+    let plain = run(&cams_list).await;
     assert_eq!(plain.ok(), "SENT AT  DIRECTION  USER  TYPE  STATUS  MESSAGE ID\n", "CAMS's history needs no store");
 }

@@ -3,12 +3,15 @@
 //! embedded one (`--sandbox --sandbox-config`): every page walked, tables and JSON lines,
 //! templates created, modified and deleted, typed errors and usage errors.
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
-use tokio::process::Command;
+
+#[path = "support/run.rs"]
+mod run;
+
+use run::{Ran, chatlane};
 
 const BUSINESS: &str = "8613800000000";
 const SPACE: &str = "cams-1";
@@ -34,61 +37,26 @@ async fn sandbox(numbers: Value) -> Sandbox {
     Sandbox::start(config, ([127, 0, 0, 1], 0).into()).await.unwrap()
 }
 
-/// What a run printed, and how it ended.
-struct Ran {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Ran {
-    /// Standard output, after checking the run succeeded.
-    fn ok(&self) -> &str {
-        assert_eq!(self.code, Some(0), "stdout: {}\nstderr: {}", self.stdout, self.stderr);
-        &self.stdout
-    }
-
-    /// Each line of a successful run's output, as JSON.
-    fn json_lines(&self) -> Vec<Value> {
-        self.ok().lines().map(|line| serde_json::from_str(line).unwrap()).collect()
-    }
-}
-
 /// Runs `chatlane ARGS`, with `sandbox` as the endpoint and its keys in the environment.
-async fn chatlane(sandbox: Option<&Sandbox>, args: &[&str]) -> Ran {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_chatlane"));
-    command.args(args).stdin(Stdio::null());
-    for variable in [
-        "CHATLANE_PROVIDER",
-        "CHATLANE_ENDPOINT",
-        "CHATLANE_CUST_SPACE_ID",
-        "ALIBABA_CLOUD_PROFILE",
-        "WHATSAPP_BUSINESS_ACCOUNT_ID",
-    ] {
-        command.env_remove(variable);
-    }
+async fn run(sandbox: Option<&Sandbox>, args: &[&str]) -> Ran {
+    let mut command = chatlane(args);
     if let Some(sandbox) = sandbox {
         command
             .args(["--endpoint", &sandbox.endpoint(), "--cust-space-id", SPACE])
             .env("ALIBABA_CLOUD_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY_ID)
             .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", DEFAULT_ACCESS_KEY_SECRET);
     }
-    let output = command.output().await.unwrap();
-    Ran {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    Ran::of(&mut command).await
 }
 
 /// `chatlane messages list --from BUSINESS ARGS` against `sandbox`.
 async fn history(sandbox: &Sandbox, args: &[&str]) -> Ran {
-    chatlane(Some(sandbox), &[&["messages", "list", "--from", BUSINESS][..], args].concat()).await
+    run(Some(sandbox), &[&["messages", "list", "--from", BUSINESS][..], args].concat()).await
 }
 
 /// Sends from BUSINESS with `chatlane send ARGS` through `sandbox`: the MessageId.
 async fn send(sandbox: &Sandbox, args: &[&str]) -> String {
-    let sent = chatlane(Some(sandbox), &[&["send", "--from", BUSINESS][..], args].concat()).await;
+    let sent = run(Some(sandbox), &[&["send", "--from", BUSINESS][..], args].concat()).await;
     sent.ok().strip_prefix("MessageId=").unwrap().split(' ').next().unwrap().to_owned()
 }
 
@@ -101,7 +69,7 @@ fn requests(sandbox: &Sandbox, action: &str) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn templates_list_walks_every_page_as_a_table_and_as_json_lines() {
     let sandbox = sandbox(json!([BUSINESS])).await;
-    let table = chatlane(Some(&sandbox), &["templates", "list", "--page-size", "2"]).await;
+    let table = run(Some(&sandbox), &["templates", "list", "--page-size", "2"]).await;
     assert_eq!(
         table.ok(),
         "CODE  NAME          LANGUAGE  STATUS    CATEGORY\n\
@@ -114,7 +82,7 @@ async fn templates_list_walks_every_page_as_a_table_and_as_json_lines() {
     );
     assert_eq!(requests(&sandbox, "ListChatappTemplate"), 3, "three pages of two");
 
-    let lines = chatlane(Some(&sandbox), &["templates", "list", "--page-size", "2", "--json"]).await.json_lines();
+    let lines = run(Some(&sandbox), &["templates", "list", "--page-size", "2", "--json"]).await.json_lines();
     let codes: Vec<&str> = lines.iter().map(|t| t["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["T1", "T2", "T3", "T4", "T5", "R1"]);
     assert_eq!(
@@ -124,17 +92,17 @@ async fn templates_list_walks_every_page_as_a_table_and_as_json_lines() {
     );
     assert_eq!(requests(&sandbox, "ListChatappTemplate"), 6);
 
-    let in_review = chatlane(Some(&sandbox), &["templates", "list", "--status", "auditing", "--json"]).await;
+    let in_review = run(Some(&sandbox), &["templates", "list", "--status", "auditing", "--json"]).await;
     assert_eq!(in_review.json_lines().len(), 1);
     assert!(in_review.stdout.contains(r#""code":"R1""#), "{}", in_review.stdout);
-    let one = chatlane(Some(&sandbox), &["templates", "list", "--code", "T3", "--language", "en"]).await;
+    let one = run(Some(&sandbox), &["templates", "list", "--code", "T3", "--language", "en"]).await;
     assert_eq!(one.ok().lines().count(), 2, "the header and T3");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn templates_show_tells_the_detail_and_an_unknown_one_is_template_not_found() {
     let sandbox = sandbox(json!([BUSINESS])).await;
-    let shown = chatlane(Some(&sandbox), &["templates", "show", "T1", "--language", "en"]).await;
+    let shown = run(Some(&sandbox), &["templates", "show", "T1", "--language", "en"]).await;
     assert_eq!(
         shown.ok(),
         "code:     T1\n\
@@ -151,18 +119,17 @@ async fn templates_show_tells_the_detail_and_an_unknown_one_is_template_not_foun
              - QUICK_REPLY \"Stop\"\n    \
              - URL \"Track\" https://shop.example/$(order) (dynamic)\n"
     );
-    let review = chatlane(Some(&sandbox), &["templates", "show", "R1", "--language", "en"]).await;
+    let review = run(Some(&sandbox), &["templates", "show", "R1", "--language", "en"]).await;
     assert!(review.ok().contains("status:   auditing (may not be sent)\n"), "{}", review.stdout);
 
-    let detail =
-        chatlane(Some(&sandbox), &["templates", "show", "T1", "--language", "en", "--json"]).await.json_lines();
+    let detail = run(Some(&sandbox), &["templates", "show", "T1", "--language", "en", "--json"]).await.json_lines();
     assert_eq!(detail.len(), 1);
     let detail = &detail[0];
     assert_eq!((detail["allowSend"].as_bool(), detail["qualityScore"].as_str()), (Some(true), Some("GREEN")));
     assert_eq!(detail["components"][0], json!({"kind": "BODY", "text": "Hi $(name), order $(order) shipped"}));
     assert_eq!(detail["components"][1]["buttons"][1]["urlType"], "dynamic");
 
-    let missing = chatlane(Some(&sandbox), &["templates", "show", "T9", "--language", "en"]).await;
+    let missing = run(Some(&sandbox), &["templates", "show", "T9", "--language", "en"]).await;
     assert_eq!(missing.code, Some(1), "{}", missing.stderr);
     assert!(missing.stdout.is_empty());
     assert!(missing.stderr.contains("error [TemplateNotFound / template]: "), "{}", missing.stderr);
@@ -193,12 +160,12 @@ async fn templates_create_modify_and_delete() {
         "order=42",
         "--json",
     ];
-    let saved = chatlane(Some(&sandbox), &create).await.json_lines().remove(0);
+    let saved = run(Some(&sandbox), &create).await.json_lines().remove(0);
     let code = saved["code"].as_str().unwrap().to_owned();
     assert_eq!(saved["name"], "order_shipped");
-    let listed = chatlane(Some(&sandbox), &["templates", "list", "--code", &code, "--json"]).await.json_lines();
+    let listed = run(Some(&sandbox), &["templates", "list", "--code", &code, "--json"]).await.json_lines();
     assert_eq!((listed.len(), listed[0]["auditStatus"].as_str()), (1, Some("auditing")));
-    let shown = chatlane(Some(&sandbox), &["templates", "show", &code, "--language", "en", "--json"]).await;
+    let shown = run(Some(&sandbox), &["templates", "show", &code, "--language", "en", "--json"]).await;
     let detail = &shown.json_lines()[0];
     let kinds: Vec<_> = detail["components"].as_array().unwrap().iter().map(|c| c["kind"].clone()).collect();
     assert_eq!(kinds, ["HEADER", "BODY", "FOOTER", "BUTTONS"]);
@@ -208,24 +175,24 @@ async fn templates_create_modify_and_delete() {
     std::fs::write(&file, r#"[{"kind": "BODY", "text": "Bye $(who)"}]"#).unwrap();
     let file = file.to_str().unwrap();
     let modify = ["templates", "modify", &code, "--language", "en", "--components", file, "--ttl", "600"];
-    let modified = chatlane(Some(&sandbox), &modify).await;
+    let modified = run(Some(&sandbox), &modify).await;
     assert_eq!(modified.ok(), format!("modified template order_shipped (code {code}): in review until approved\n"));
-    let detail = chatlane(Some(&sandbox), &["templates", "show", &code, "--language", "en", "--json"]).await;
+    let detail = run(Some(&sandbox), &["templates", "show", &code, "--language", "en", "--json"]).await;
     let detail = &detail.json_lines()[0];
     assert_eq!(
         (&detail["components"], &detail["messageSendTtlSeconds"]),
         (&json!([{"kind": "BODY", "text": "Bye $(who)"}]), &json!(600))
     );
 
-    let deleted = chatlane(Some(&sandbox), &["templates", "delete", &code]).await;
+    let deleted = run(Some(&sandbox), &["templates", "delete", &code]).await;
     assert_eq!(deleted.ok(), format!("deleted template {code} in every language\n"));
-    let gone = chatlane(Some(&sandbox), &["templates", "delete", &code, "--language", "en"]).await;
+    let gone = run(Some(&sandbox), &["templates", "delete", &code, "--language", "en"]).await;
     assert_eq!(gone.code, Some(1));
     assert!(gone.stderr.contains("error [TemplateNotFound / template]: DelError.TemplateNotExist"), "{}", gone.stderr);
     assert_eq!(requests(&sandbox, "DeleteChatappTemplate"), 1);
 
     let numbered = ["templates", "create", "n", "--language", "en", "--category", "UTILITY", "--body", "Hi {{1}}"];
-    let refused = chatlane(Some(&sandbox), &numbered).await;
+    let refused = run(Some(&sandbox), &numbered).await;
     assert_eq!(refused.code, Some(1));
     assert!(
         refused.stderr.contains("error [InvalidParameter / invalid_parameter]: components[0].text: "),
@@ -238,9 +205,9 @@ async fn templates_create_modify_and_delete() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn templates_writes_with_the_embedded_sandbox_and_usage_errors() {
     let create = ["templates", "create", "hello", "--language", "en", "--category", "MARKETING", "--body", "Hi"];
-    let created = chatlane(None, &[&create[..], &["--sandbox"]].concat()).await;
+    let created = run(None, &[&create[..], &["--sandbox"]].concat()).await;
     assert!(created.ok().starts_with("created template hello (code "), "{}", created.stdout);
-    let unknown = chatlane(None, &["templates", "delete", "744c", "--sandbox"]).await;
+    let unknown = run(None, &["templates", "delete", "744c", "--sandbox"]).await;
     assert_eq!(unknown.code, Some(1));
     assert!(unknown.stderr.contains("error [TemplateNotFound / template]: "), "{}", unknown.stderr);
     for wrong in [
@@ -251,7 +218,7 @@ async fn templates_writes_with_the_embedded_sandbox_and_usage_errors() {
         &["templates", "modify", "C", "--language", "en", "--body", "Hi", "--example", "name"],
         &["templates", "delete", "C", "--type", "SMS"],
     ] {
-        let refused = chatlane(None, wrong).await;
+        let refused = run(None, wrong).await;
         assert_eq!(refused.code, Some(2), "{wrong:?}: {}", refused.stderr);
         assert!(refused.stderr.starts_with("error: ") && refused.stdout.is_empty(), "{wrong:?}: {}", refused.stderr);
     }
@@ -266,32 +233,31 @@ async fn the_embedded_sandbox_takes_a_configuration() {
     let file = file.to_str().unwrap();
     let embedded = ["--sandbox", "--sandbox-config", file];
 
-    let lines = chatlane(None, &[&["templates", "list", "--page-size", "4", "--json"][..], &embedded].concat()).await;
+    let lines = run(None, &[&["templates", "list", "--page-size", "4", "--json"][..], &embedded].concat()).await;
     assert_eq!(lines.json_lines().len(), 6);
-    let missing = chatlane(None, &[&["templates", "show", "T9", "--language", "en"][..], &embedded].concat()).await;
+    let missing = run(None, &[&["templates", "show", "T9", "--language", "en"][..], &embedded].concat()).await;
     assert_eq!(missing.code, Some(1));
     assert!(missing.stderr.contains("TemplateNotFound"), "{}", missing.stderr);
-    let empty = chatlane(None, &["templates", "list", "--sandbox"]).await;
+    let empty = run(None, &["templates", "list", "--sandbox"]).await;
     assert_eq!(empty.ok(), "CODE  NAME  LANGUAGE  STATUS  CATEGORY\n", "no registry, no templates");
 
-    let unreadable = chatlane(None, &["templates", "list", "--sandbox", "--sandbox-config", "/nonexistent.json"]).await;
+    let unreadable = run(None, &["templates", "list", "--sandbox", "--sandbox-config", "/nonexistent.json"]).await;
     assert_eq!(unreadable.code, Some(2));
     assert!(unreadable.stderr.contains("InvalidConfig") && unreadable.stderr.contains("/nonexistent.json"));
-    let without = chatlane(None, &["templates", "list", "--sandbox-config", file]).await;
+    let without = run(None, &["templates", "list", "--sandbox-config", file]).await;
     assert_eq!(without.code, Some(2), "--sandbox-config needs --sandbox");
     assert!(without.stderr.contains("--sandbox"), "{}", without.stderr);
     // Meta: the WABA's templates (the sandbox's own WABA unless --waba-id names another).
-    let meta = chatlane(None, &["templates", "list", "--sandbox", "--provider", "meta"]).await;
+    let meta = run(None, &["templates", "list", "--sandbox", "--provider", "meta"]).await;
     let listed = meta.ok();
     assert!(listed.lines().nth(1).is_some_and(|row| row.contains("hello_world") && row.contains("en_US")), "{listed}");
     // A Meta template's code is its ID, the listing's first column.
     let id = listed.lines().nth(1).and_then(|row| row.split_whitespace().next()).unwrap();
-    let shown =
-        chatlane(None, &["templates", "show", id, "--language", "en_US", "--sandbox", "--provider", "meta"]).await;
+    let shown = run(None, &["templates", "show", id, "--language", "en_US", "--sandbox", "--provider", "meta"]).await;
     assert!(shown.ok().contains("Welcome and congratulations"), "{}", shown.stdout);
-    let other = chatlane(None, &["templates", "list", "--sandbox", "--provider", "meta", "--waba-id", "1"]).await;
+    let other = run(None, &["templates", "list", "--sandbox", "--provider", "meta", "--waba-id", "1"]).await;
     assert_ne!(other.code, Some(0), "another WABA's templates are not the sandbox's: {}", other.stdout);
-    let cams = chatlane(None, &["templates", "list", "--sandbox", "--waba-id", "102290129340398"]).await;
+    let cams = run(None, &["templates", "list", "--sandbox", "--waba-id", "102290129340398"]).await;
     assert_eq!(cams.code, Some(2));
     assert!(cams.stderr.contains("InvalidConfig") && cams.stderr.contains("meta provider"), "{}", cams.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -365,8 +331,7 @@ async fn messages_list_shows_sends_and_inbound_messages() {
     assert_eq!(limited, [&*template, &*text]);
     assert_eq!(requests(&sandbox, "ListChatappMessage") - before, 6, "no page asked beyond the limit");
 
-    let embedded =
-        chatlane(None, &["messages", "list", "--from", BUSINESS, "--sandbox", "--cust-space-id", SPACE]).await;
+    let embedded = run(None, &["messages", "list", "--from", BUSINESS, "--sandbox", "--cust-space-id", SPACE]).await;
     assert_eq!(embedded.ok(), "SENT AT  DIRECTION  USER  TYPE  STATUS  MESSAGE ID\n", "nothing sent yet");
 }
 
@@ -375,25 +340,25 @@ async fn numbers_show_status_quality_and_tier() {
     let pending = json!({"number": "8613800000001", "verifiedName": "Acme Support", "status": "PENDING",
                          "qualityRating": "YELLOW", "messagingLimitTier": "TIER_1K"});
     let sandbox = sandbox(json!([BUSINESS, pending])).await;
-    let table = chatlane(Some(&sandbox), &["numbers"]).await;
+    let table = run(Some(&sandbox), &["numbers"]).await;
     assert_eq!(
         table.ok(),
         "NUMBER         NAME              STATUS     QUALITY  TIER\n\
          8613800000000  Chatlane Sandbox  CONNECTED  GREEN    TIER_10K\n\
          8613800000001  Acme Support      PENDING    YELLOW   TIER_1K\n"
     );
-    let lines = chatlane(Some(&sandbox), &["numbers", "--status", "PENDING", "--json"]).await.json_lines();
+    let lines = run(Some(&sandbox), &["numbers", "--status", "PENDING", "--json"]).await.json_lines();
     assert_eq!(lines.len(), 1);
     let number = &lines[0];
     assert_eq!((number["phoneNumber"].as_str(), number["status"].as_str()), (Some("8613800000001"), Some("PENDING")));
     assert_eq!(number["messagingLimitTier"], "TIER_1K");
-    let embedded = chatlane(None, &["numbers", "--sandbox", "--json"]).await;
+    let embedded = run(None, &["numbers", "--sandbox", "--json"]).await;
     assert_eq!(embedded.ok(), "", "an embedded sandbox without a configuration has no numbers");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_arguments_are_usage_errors_and_bad_queries_the_core_s_errors() {
-    let since = chatlane(None, &["messages", "list", "--from", BUSINESS, "--since", "yesterday", "--sandbox"]).await;
+    let since = run(None, &["messages", "list", "--from", BUSINESS, "--since", "yesterday", "--sandbox"]).await;
     assert_eq!(since.code, Some(2));
     assert!(since.stderr.contains("invalid value 'yesterday' for '--since <TIME>'"), "{}", since.stderr);
     assert!(since.stderr.contains("RFC 3339 timestamp (2025-01-31T09:00:00Z) or a duration ago"), "{}", since.stderr);
@@ -404,15 +369,14 @@ async fn bad_arguments_are_usage_errors_and_bad_queries_the_core_s_errors() {
         &["templates", "list", "--status", "approved"],
         &["templates", "show", "T1"],
     ] {
-        let refused = chatlane(None, wrong).await;
+        let refused = run(None, wrong).await;
         assert_eq!(refused.code, Some(2), "{wrong:?}: {}", refused.stderr);
         assert!(refused.stderr.starts_with("error: ") && refused.stdout.is_empty(), "{wrong:?}: {}", refused.stderr);
     }
-    let page = chatlane(None, &["templates", "list", "--page-size", "0", "--sandbox"]).await;
+    let page = run(None, &["templates", "list", "--page-size", "0", "--sandbox"]).await;
     assert_eq!(page.code, Some(1));
     assert!(page.stderr.contains("error [InvalidParameter / invalid_parameter]: pageSize: "), "{}", page.stderr);
-    let order =
-        chatlane(None, &["messages", "list", "--from", BUSINESS, "--since", "1h", "--until", "2h", "--sandbox"]);
+    let order = run(None, &["messages", "list", "--from", BUSINESS, "--since", "1h", "--until", "2h", "--sandbox"]);
     let order = order.await;
     assert_eq!(order.code, Some(1));
     assert!(order.stderr.contains("sinceMs: "), "{}", order.stderr);

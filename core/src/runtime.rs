@@ -86,7 +86,7 @@ where
 
 /// A spawned task's handle that aborts the task when dropped (a plain [`JoinHandle`] detaches
 /// it); aborting a finished task does nothing.
-struct Aborting<T>(JoinHandle<T>);
+pub(crate) struct Aborting<T>(pub(crate) JoinHandle<T>);
 
 impl<T> Future for Aborting<T> {
     type Output = Result<T, JoinError>;

@@ -21,6 +21,7 @@ use std::sync::{Mutex, PoisonError};
 
 use serde::Serialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
@@ -81,38 +82,39 @@ pub struct Record {
     pub fail_reason: Option<String>,
 }
 
-/// The body of a `ListChatappMessage` answer: `Data`, one page of the matching records.
+/// The body of a `ListChatappMessage` answer: `Data`, one page of the matching records,
+/// written while the history was locked.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Listing {
     success: bool,
-    data: Vec<Listed>,
+    data: Box<RawValue>,
 }
 
 /// A record as a `ListChatappMessage` `Data` element; absent fields are left out.
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct Listed {
-    message_id: String,
+struct Listed<'a> {
+    message_id: &'a str,
     conversation_id: String,
-    business_number: String,
-    user_number: String,
-    channel_type: String,
+    business_number: &'a str,
+    user_number: &'a str,
+    channel_type: &'a str,
     event_action: &'static str,
     r#type: &'static str,
-    message_type: String,
-    message: String,
-    message_status: String,
+    message_type: &'a str,
+    message: &'a str,
+    message_status: &'a str,
     message_status_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    fail_reason: Option<String>,
+    fail_reason: Option<&'a str>,
     fail_back_flag: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    template_code: Option<String>,
+    template_code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    template_name: Option<String>,
+    template_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    language_code: Option<String>,
+    language_code: Option<&'a str>,
     send_time: String,
 }
 
@@ -168,7 +170,7 @@ impl History {
         let data =
             if [user, template, group, action, status].iter().all(Option::is_none) && (start, end) == (0, u64::MAX) {
                 // Nothing to filter: the page is a slice of the number's records.
-                page.of(newest_first).map(Listed::of).collect()
+                data(page.of(newest_first))
             } else {
                 let matching = newest_first.filter(|r| {
                     (start..=end).contains(&r.sent_at_ms)
@@ -178,35 +180,42 @@ impl History {
                         && wanted(action, Some(r.event_action))
                         && wanted(status, Some(&r.status))
                 });
-                page.of(matching).map(Listed::of).collect()
+                data(page.of(matching))
             };
         Ok(Listing { success: true, data })
     }
 }
 
-impl Listed {
-    fn of(record: &Record) -> Self {
+/// `Data`: `records` as a JSON array.
+fn data<'a>(records: impl Iterator<Item = &'a Record>) -> Box<RawValue> {
+    let records: Vec<Listed<'_>> = records.map(Listed::of).collect();
+    let text = serde_json::to_string(&records).expect("records serialise");
+    RawValue::from_string(text).expect("serde_json writes JSON")
+}
+
+impl<'a> Listed<'a> {
+    fn of(record: &'a Record) -> Self {
         let mut message_status_name = record.status.clone();
         if let Some(first) = message_status_name.get_mut(..1) {
             first.make_ascii_uppercase();
         }
         Self {
-            message_id: record.message_id.clone(),
+            message_id: &record.message_id,
             conversation_id: format!("conv-{}", record.user_number),
-            business_number: record.business_number.clone(),
-            user_number: record.user_number.clone(),
-            channel_type: record.channel_type.clone(),
+            business_number: &record.business_number,
+            user_number: &record.user_number,
+            channel_type: &record.channel_type,
             event_action: record.event_action,
             r#type: record.frame,
-            message_type: record.message_type.clone(),
-            message: record.message.clone(),
-            message_status: record.status.clone(),
+            message_type: &record.message_type,
+            message: &record.message,
+            message_status: &record.status,
             message_status_name,
-            fail_reason: record.fail_reason.clone(),
+            fail_reason: record.fail_reason.as_deref(),
             fail_back_flag: "N",
-            template_code: record.template_code.clone(),
-            template_name: record.template_name.clone(),
-            language_code: record.language.clone(),
+            template_code: record.template_code.as_deref(),
+            template_name: record.template_name.as_deref(),
+            language_code: record.language.as_deref(),
             send_time: send_time(record.sent_at_ms),
         }
     }

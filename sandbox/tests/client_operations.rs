@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use chatlane_core::ops::{TemplateQuery, TemplateRef};
+use chatlane_core::ops::{Query, TemplateQuery, TemplateRef};
 use chatlane_core::{Client, ClientConfig, ClientOptions, ErrorCode, Message};
 use chatlane_sandbox::faults::{Fault, FaultRule};
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
@@ -59,6 +59,42 @@ async fn templates_page_through_every_page() {
     assert!(requests.iter().all(|r| r.action == "ListChatappTemplate"), "{requests:?}");
     assert_eq!(requests.iter().filter(|r| r.outcome == "OK").count(), 4, "{requests:?}");
     assert!(requests.iter().all(|r| r.outcome == "OK" || r.outcome.starts_with("Throttling")), "{requests:?}");
+}
+
+/// The template pages `pages` gives, as codes per page.
+async fn codes_per_page(pages: &chatlane_core::Pages) -> Vec<Vec<String>> {
+    let mut all = Vec::new();
+    while let Some(json) = pages.next().await.unwrap() {
+        let page: chatlane_core::ops::TemplatePage = serde_json::from_str(&json).unwrap();
+        all.push(page.templates.into_iter().map(|t| t.code).collect());
+    }
+    all
+}
+
+#[tokio::test]
+async fn pages_are_read_one_ahead_and_no_further() {
+    let sandbox = sandbox(5).await;
+    let client = client(&sandbox);
+    let listing = || Query::Templates(TemplateQuery { page_size: Some(2), ..TemplateQuery::all() });
+    let reads = || sandbox.requests().iter().filter(|r| r.outcome == "OK").count();
+
+    // Every page once, the last asking for no page after it.
+    let pages = client.pages(listing()).unwrap();
+    assert_eq!(codes_per_page(&pages).await, [vec!["T1", "T2"], vec!["T3", "T4"], vec!["T5", "R1"]]);
+    assert_eq!(pages.next().await.unwrap(), None, "the walk stays over");
+    assert_eq!(reads(), 3);
+
+    // The next page is asked for before it is wanted, and a dropped walk asks for nothing more.
+    let pages = client.pages(listing()).unwrap();
+    assert!(pages.next().await.unwrap().is_some());
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(reads(), 5, "page 2 was asked for ahead");
+    drop(pages);
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(reads(), 5, "nothing after the walk was dropped");
+
+    let error = client.pages(Query::Template(TemplateRef::code("T1", "en"))).err().unwrap();
+    assert_eq!(error.code(), ErrorCode::InvalidParameter);
 }
 
 #[tokio::test]

@@ -6,6 +6,9 @@
 //! types of `model.d.ts`), 64-bit numbers (`total`, `sentAtMs`) whole. An upload's file crosses
 //! as its bytes or its path (read by the core), never as JSON.
 
+use std::sync::Arc;
+
+use chatlane_core::Pages;
 use chatlane_core::cams::ops::params_of;
 use chatlane_core::ops::{MediaSource, MediaUpload, Query};
 use chatlane_core::runtime::Cancellation;
@@ -81,6 +84,19 @@ impl NativeClient {
         )
     }
 
+    /// The walk over every page of the listing `operation` (`ListChatappMessage` or
+    /// `ListChatappTemplate`) with `query`, its query's JSON text: the core asks for each page
+    /// while JS reads the one before. Throws a JS error carrying the core error's fields for
+    /// a query it refuses or another operation.
+    #[napi]
+    pub fn walk(&self, env: &Env, operation: String, query: String) -> napi::Result<NativePages> {
+        guarded(env, || {
+            let query = Query::from_json_text(&operation, &query).map_err(|error| rethrowable(env, &error))?;
+            let pages = self.inner.pages(query).map_err(|error| rethrowable(env, &error))?;
+            Ok(NativePages(Arc::new(pages)))
+        })
+    }
+
     /// Uploads `bytes` (copied now: the caller's buffer may change meanwhile) or, when they
     /// are `null`, the file at `path`, read by the core off the JS thread. Resolves with the
     /// `UploadedMedia`'s JSON text, or with `null` once `cancel` is cancelled; rejects with a
@@ -109,5 +125,30 @@ impl NativeClient {
             client.upload_answer(MediaUpload::from_source(source, file_name, content_type, cust_space_id).await?).await
         };
         settled(env, until_cancelled(upload, cancellation))
+    }
+}
+
+/// A walk over every page of a listing ([`NativeClient::walk`]), read one page ahead by the
+/// core; dropped by the garbage collector, it aborts the page asked for ahead.
+#[napi]
+pub struct NativePages(Arc<Pages>);
+
+#[napi]
+impl NativePages {
+    /// Resolves with the next page's JSON text, the text `null` after the last page, or with
+    /// `null` once `cancel` is cancelled (which ends the walk); rejects with a JS error
+    /// carrying the core error's fields, as `ask` does.
+    #[napi(ts_return_type = "Promise<string | null>", ts_args_type = "cancel?: NativeCancellation | undefined | null")]
+    pub fn next<'env>(
+        &self,
+        env: &'env Env,
+        cancel: Option<ClassInstance<'env, NativeCancellation>>,
+    ) -> napi::Result<PromiseRaw<'env, Option<String>>> {
+        let pages = Arc::clone(&self.0);
+        let cancellation: Option<Cancellation> = cancel.map(|cancel| cancel.0.clone());
+        settled(
+            env,
+            until_cancelled(async move { Ok(pages.next().await?.unwrap_or_else(|| "null".to_owned())) }, cancellation),
+        )
     }
 }

@@ -146,6 +146,47 @@ describe('templates', () => {
     )
   })
 
+  test('the iterator reads one page ahead, and no further once its consumer stops', async () => {
+    // Six pages of one: a walk that went on would ask for all six.
+    const answered = async (since) =>
+      (await templateRequests(sandbox)).slice(since).filter((r) => r.outcome === 'OK').length
+    const before = (await templateRequests(sandbox)).length
+    const codes = []
+    for await (const template of client.templates({ pageSize: 1 })) {
+      codes.push(template.code)
+      if (codes.length === 1) {
+        await sleep(600) // two pacing slots
+        assert.equal(await answered(before), 2, 'page 2 asked for ahead, not page 3')
+      }
+      if (codes.length === 3) {
+        break
+      }
+    }
+    assert.deepEqual(codes, ['T1', 'T2', 'T3'])
+    await sleep(600)
+    const asked = await answered(before)
+    assert.ok(asked === 3 || asked === 4, `pages 1-3, and page 4 if asked for before the walk ended: ${asked}`)
+  })
+
+  test('an aborted walk rejects with the reason and asks for nothing more', async () => {
+    const before = (await templateRequests(sandbox)).length
+    const controller = new AbortController()
+    const codes = []
+    const walk = async () => {
+      for await (const template of client.templates({ pageSize: 1 }, { signal: controller.signal })) {
+        codes.push(template.code)
+        if (codes.length === 2) {
+          controller.abort(new Error('enough'))
+        }
+      }
+    }
+    await assert.rejects(walk(), /enough/)
+    assert.deepEqual(codes, ['T1', 'T2'])
+    await sleep(600)
+    const asked = (await templateRequests(sandbox)).slice(before).filter((r) => r.outcome === 'OK').length
+    assert.ok(asked <= 3, `pages 1-2, and page 3 if it was asked for before the abort: ${asked}`)
+  })
+
   test('pages follow nextPage to the last one, with the total', async () => {
     const pages = []
     let query = { pageSize: 2 }

@@ -559,6 +559,16 @@ impl Client {
         })
     }
 
+    /// The walk over every page of the listing `operation` with `query` (its query's JSON
+    /// text): a `_Pages`, whose `next` gives each page's JSON text.
+    fn _walk(&self, py: Python<'_>, operation: &str, query: &str) -> PyResult<ops::Pages> {
+        guarded(py, || {
+            let query = Query::from_json_text(operation, query).map_err(|e| errors::to_pyerr(py, &e))?;
+            let pages = self.inner.pages(query).map_err(|e| errors::to_pyerr(py, &e))?;
+            Ok(ops::Pages::new(pages, self.completions.clone()))
+        })
+    }
+
     /// `_ask` as a coroutine, like `send_async`: it starts when first awaited, and cancelling
     /// the awaiting task aborts the call.
     fn _ask_async<'py>(&self, py: Python<'py>, operation: &str, query: &str) -> PyResult<Bound<'py, PyAny>> {

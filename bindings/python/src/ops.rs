@@ -12,6 +12,7 @@
 //! `UploadedMedia` comes back the same way.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chatlane_core::cams::ops::params_of;
 use chatlane_core::ops::MediaSource;
@@ -20,10 +21,11 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyTuple};
 
+use crate::aio::LoopCompletions;
 use crate::build;
 use crate::client::Client;
 use crate::shape::Shapes;
-use crate::{errors, guarded};
+use crate::{blocking, errors, guarded};
 
 /// `_operation_params(operation, query, client_cust_space_id)`: the wire parameters of a call
 /// of `operation` with `query` (its query's JSON text), with the client's default
@@ -44,6 +46,42 @@ pub fn operation_params<'py>(
         }
         Ok(dict)
     })
+}
+
+/// A walk over every page of a listing (`Client._walk`, for `chatlane._ops`' `iter_*`): the
+/// core asks for each page while Python builds the one before.
+#[pyclass(frozen, module = "chatlane._chatlane", name = "_Pages")]
+pub struct Pages {
+    pages: Arc<chatlane_core::Pages>,
+    /// The client's asyncio completions, for `next_async`.
+    completions: LoopCompletions,
+}
+
+impl Pages {
+    /// The walk `pages`, whose coroutines complete through `completions`.
+    pub fn new(pages: chatlane_core::Pages, completions: LoopCompletions) -> Self {
+        Self { pages: Arc::new(pages), completions }
+    }
+}
+
+#[pymethods]
+impl Pages {
+    /// The next page's answer (its JSON text), `None` after the last, blocking this thread
+    /// with the interpreter released.
+    fn next(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        guarded(py, || {
+            let pages = Arc::clone(&self.pages);
+            blocking(py, async move { pages.next().await })
+        })
+    }
+
+    /// `next` as a coroutine.
+    fn next_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guarded(py, || {
+            let pages = Arc::clone(&self.pages);
+            self.completions.coroutine(py, async move { pages.next().await })
+        })
+    }
 }
 
 /// `_answer(shape, text)`: an operation's answer, the JSON text `text` the core wrote, built

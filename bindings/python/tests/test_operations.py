@@ -217,19 +217,32 @@ def test_templates_are_walked_in_asyncio(ops_sandbox: Sandbox, ops_client: chatl
     assert answered(ops_sandbox, "ListChatappTemplate") == 6
 
 
-def test_an_async_walk_stops_asking_when_its_consumer_stops(
+def test_a_walk_reads_one_page_ahead_and_stops_when_its_consumer_stops(
     ops_sandbox: Sandbox, ops_client: chatlane.Client
 ) -> None:
+    """Six pages of one: the page after the one being used is asked for ahead, and none after
+    that once the consumer stops (a walk that went on would ask for all six)."""
+
+    def settled() -> int:
+        time.sleep(0.6)  # two pacing slots: long enough for a walk that went on to ask again
+        return answered(ops_sandbox, "ListChatappTemplate")
+
+    walk = ops_client.iter_templates(page_size=1)
+    assert next(walk).code == "T1"
+    assert settled() == 2, "page 2 asked for ahead, not page 3"
+    walk.close()
+    assert settled() == 2
+
     async def first_three() -> list[str]:
         codes = []
-        async for template in ops_client.iter_templates_async(page_size=2):
+        async for template in ops_client.iter_templates_async(page_size=1):
             codes.append(template.code)
             if len(codes) == 3:
                 break
         return codes
 
     assert asyncio.run(first_three()) == ["T1", "T2", "T3"]
-    assert answered(ops_sandbox, "ListChatappTemplate") == 2
+    assert settled() in (2 + 3, 2 + 4), "pages 1-3, and page 4 if it was asked for before the walk ended"
 
 
 def test_a_template_in_full_or_a_typed_error(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:

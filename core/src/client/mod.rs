@@ -1,16 +1,20 @@
 //! The async [`Client`]: one type for every provider, sending through the provider seam's
 //! pipeline ([`crate::provider`]); its operations beyond sending are in `ops.rs` (Meta's
-//! templates in `meta_templates.rs`, Meta's history in `meta_history.rs`), media uploads in `media.rs`, its half of reconciling
-//! sends of unknown outcome in `reconcile.rs`, template-aware sending in `template_check.rs`,
+//! templates in `meta_templates.rs`, Meta's history in `meta_history.rs`), walks over every
+//! page of a listing in `pages.rs`, media uploads in `media.rs`, its half of reconciling sends
+//! of unknown outcome in `reconcile.rs`, template-aware sending in `template_check.rs`,
 //! template management in `template_admin.rs`.
 
 mod media;
 mod meta_history;
 mod meta_templates;
 mod ops;
+mod pages;
 mod reconcile;
 mod template_admin;
 mod template_check;
+
+pub use pages::Pages;
 
 use std::sync::{Arc, OnceLock};
 

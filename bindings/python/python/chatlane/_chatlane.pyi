@@ -596,6 +596,19 @@ class Client:
         the query's JSON text (for ``chatlane._ops``)."""
     def _ask_async(self, operation: str, query: str) -> Awaitable[str]:
         """``_ask`` as a coroutine."""
+    def _walk(self, operation: str, query: str) -> _Pages:
+        """The walk over every page of the listing ``operation`` with the query's JSON text (for
+        ``chatlane._ops``)."""
+
+@final
+class _Pages:
+    """A walk over every page of a listing; the core asks for each page while the one before is
+    read."""
+
+    def next(self) -> str | None:
+        """The JSON text of the next page, ``None`` after the last (blocking)."""
+    def next_async(self) -> Awaitable[str | None]:
+        """``next`` as a coroutine."""
 
 @final
 class Violation:

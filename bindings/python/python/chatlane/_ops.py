@@ -8,7 +8,8 @@ hand their arguments here: the functions named after them read the arguments int
 shape (through the generated query classes), the core runs the query (``Client._ask``, with
 the interpreter released, or the cancellable ``Client._ask_async``), and its answer is built
 natively into the generated record classes (``_chatlane._answer``). The ``iter_`` methods walk
-the pages by their ``next_page``. ``upload_media`` hands its bytes or path to the core as they
+the pages through the core (``Client._walk``), which asks for the next page while the items of
+one are used. ``upload_media`` hands its bytes or path to the core as they
 are (``Client._upload``), not as JSON.
 
 ``operation_params`` shows a query's wire parameters, as the shared operation cases check them.
@@ -283,19 +284,16 @@ async def _ask_async(client: Client, operation: _Operation, query: dict[str, Any
 
 
 def walk(client: Client, method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> Iterator[Any]:
-    """``Client.iter_<...>(*args, **kwargs)``: the arguments are read now, each page is asked
-    for once the previous one's items are used up."""
+    """``Client.iter_<...>(*args, **kwargs)``: the arguments are read now; the core asks for
+    each page while the items of the one before are used."""
     operation = _OPERATIONS[method]
     return _pages(client, operation, operation.query(*args, **(kwargs or {})))
 
 
 def _pages(client: Client, operation: _Operation, query: dict[str, Any]) -> Iterator[Any]:
-    while True:
-        page = _read(operation, client._ask(operation.action, _json(query)))
-        yield from getattr(page, operation.items)
-        if page.next_page is None:
-            return
-        query = _next(query, page)
+    pages = client._walk(operation.action, _json(query))
+    while (text := pages.next()) is not None:
+        yield from getattr(_read(operation, text), operation.items)
 
 
 def walk_async(
@@ -307,13 +305,10 @@ def walk_async(
 
 
 async def _pages_async(client: Client, operation: _Operation, query: dict[str, Any]) -> AsyncIterator[Any]:
-    while True:
-        page = _read(operation, await client._ask_async(operation.action, _json(query)))
-        for item in getattr(page, operation.items):
+    pages = client._walk(operation.action, _json(query))
+    while (text := await pages.next_async()) is not None:
+        for item in getattr(_read(operation, text), operation.items):
             yield item
-        if page.next_page is None:
-            return
-        query = _next(query, page)
 
 
 def upload(client: Client, _method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> UploadedMedia:
@@ -332,13 +327,6 @@ def upload_async(
 
 async def _uploaded(pending: Awaitable[str]) -> UploadedMedia:
     return cast("UploadedMedia", _chatlane._answer(UploadedMedia, await pending))
-
-
-def _next(query: dict[str, Any], page: Any) -> dict[str, Any]:
-    """The query of the page after ``page``: its ``next_page``, and for Meta's templates its
-    ``next_cursor`` too."""
-    cursor = getattr(page, "next_cursor", None)
-    return {**query, "page": page.next_page, **({"cursor": cursor} if cursor is not None else {})}
 
 
 def _json(query: Mapping[str, Any]) -> str:

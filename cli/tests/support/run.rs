@@ -1,0 +1,59 @@
+//! Running the `chatlane` binary in the CLI's tests: a command with none of the provider's
+//! variables inherited, and what a run printed and how it ended.
+
+// Each test crate compiles this module for itself and uses part of it.
+#![allow(dead_code)]
+
+use std::process::Stdio;
+
+use serde_json::Value;
+use tokio::process::Command;
+
+/// `chatlane ARGS`, with no input and none of the variables that choose a provider, an
+/// endpoint, a channel instance or credentials.
+pub fn chatlane(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chatlane"));
+    command.args(args).stdin(Stdio::null());
+    for variable in [
+        "CHATLANE_PROVIDER",
+        "CHATLANE_ENDPOINT",
+        "CHATLANE_CUST_SPACE_ID",
+        "ALIBABA_CLOUD_PROFILE",
+        "WHATSAPP_ACCESS_TOKEN",
+        "WHATSAPP_PHONE_NUMBER_ID",
+        "WHATSAPP_BUSINESS_ACCOUNT_ID",
+    ] {
+        command.env_remove(variable);
+    }
+    command
+}
+
+/// What a run printed, and how it ended.
+pub struct Ran {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Ran {
+    /// Runs `command` to its end.
+    pub async fn of(command: &mut Command) -> Self {
+        let output = command.output().await.unwrap();
+        Self {
+            code: output.status.code(),
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+        }
+    }
+
+    /// Standard output, after checking the run succeeded.
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, Some(0), "stdout: {}\nstderr: {}", self.stdout, self.stderr);
+        &self.stdout
+    }
+
+    /// Each line of a successful run's output, as JSON.
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.ok().lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    }
+}
