@@ -155,14 +155,13 @@ impl History {
                     .map_err(|_| Refusal::Business("InvalidParameter", format!("{name} must be ms since the epoch.")))
             })
         });
-        let (start, end) = (start.transpose()?, end.transpose()?);
+        let (start, end) = (start.transpose()?.unwrap_or(0), end.transpose()?.unwrap_or(u64::MAX));
         // The filters are read once, not per record.
         let [user, template, group, action, status] =
             ["UserNumber", "TemplateCode", "GroupMessageId", "EventAction", "MessageStatus"].map(get);
         let wanted = |want: Option<&str>, value: Option<&str>| {
             want.is_none_or(|want| value.is_some_and(|v| v.eq_ignore_ascii_case(want)))
         };
-        let (start, end) = (start.unwrap_or(0), end.unwrap_or(u64::MAX));
         let records = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let positions =
             records.by_number.get(&(business.to_owned(), channel.to_owned())).map_or(&[][..], Vec::as_slice);

@@ -63,7 +63,7 @@ impl Client {
         Ok(Pages { client: self.clone(), next: Mutex::new(Next::Query(listing)) })
     }
 
-    /// One page of `query` (a listing) in JSON, and the query of the page after it.
+    /// One page of `listing` in JSON, and the query of the page after it.
     async fn page(&self, listing: Listing) -> Result<Page, Error> {
         let (page, next) = match &listing {
             Listing::History(query) => {
@@ -84,8 +84,8 @@ impl Client {
 impl Pages {
     /// The next page's JSON, `None` after the last. The page after it is asked for before
     /// this returns; an error, or dropping this call's future, ends the walk (the next call
-    /// gives `None`). Call it inside the
-    /// chatlane runtime (or the host's tokio runtime), where the read-ahead runs.
+    /// gives `None`). Call it inside the chatlane runtime (or the host's tokio runtime),
+    /// where the read-ahead runs.
     pub async fn next(&self) -> Result<Option<String>, Error> {
         let mut next = self.next.lock().await;
         let page = match std::mem::replace(&mut *next, Next::Done) {
