@@ -48,7 +48,9 @@ pub mod template_check;
 pub mod transport;
 pub mod validate;
 
-pub use client::{Api, CamsConfig, Client, ClientConfig, DEFAULT_USER_AGENT, MetaConfig, Pages, SendReceipt};
+pub use client::{
+    Api, CamsConfig, Client, ClientConfig, DEFAULT_USER_AGENT, JsonPages, Listing, MetaConfig, Pages, SendReceipt,
+};
 pub use credentials::{Credentials, Secret};
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint, redacted};
 pub use error::{Error, ErrorCategory, ErrorCode, PlatformDetails};

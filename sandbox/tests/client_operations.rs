@@ -62,10 +62,9 @@ async fn templates_page_through_every_page() {
 }
 
 /// The template pages `pages` gives, as codes per page.
-async fn codes_per_page(pages: &chatlane_core::Pages) -> Vec<Vec<String>> {
+async fn codes_per_page(pages: &chatlane_core::Pages<TemplateQuery>) -> Vec<Vec<String>> {
     let mut all = Vec::new();
-    while let Some(json) = pages.next().await.unwrap() {
-        let page: chatlane_core::ops::TemplatePage = serde_json::from_str(&json).unwrap();
+    while let Some(page) = pages.next().await.unwrap() {
         all.push(page.templates.into_iter().map(|t| t.code).collect());
     }
     all
@@ -75,17 +74,17 @@ async fn codes_per_page(pages: &chatlane_core::Pages) -> Vec<Vec<String>> {
 async fn pages_are_read_one_ahead_and_no_further() {
     let sandbox = sandbox(5).await;
     let client = client(&sandbox);
-    let listing = || Query::Templates(TemplateQuery { page_size: Some(2), ..TemplateQuery::all() });
+    let listing = || TemplateQuery { page_size: Some(2), ..TemplateQuery::all() };
     let reads = || sandbox.requests().iter().filter(|r| r.outcome == "OK").count();
 
     // Every page once, the last asking for no page after it.
-    let pages = client.pages(listing()).unwrap();
+    let pages = client.pages(listing());
     assert_eq!(codes_per_page(&pages).await, [vec!["T1", "T2"], vec!["T3", "T4"], vec!["T5", "R1"]]);
     assert_eq!(pages.next().await.unwrap(), None, "the walk stays over");
     assert_eq!(reads(), 3);
 
     // The next page is asked for before it is wanted, and a dropped walk asks for nothing more.
-    let pages = client.pages(listing()).unwrap();
+    let pages = client.pages(listing());
     assert!(pages.next().await.unwrap().is_some());
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     assert_eq!(reads(), 5, "page 2 was asked for ahead");
@@ -93,7 +92,11 @@ async fn pages_are_read_one_ahead_and_no_further() {
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     assert_eq!(reads(), 5, "nothing after the walk was dropped");
 
-    let error = client.pages(Query::Template(TemplateRef::code("T1", "en"))).err().unwrap();
+    // The JSON walk the bindings take: the same pages, and only listings.
+    let json = client.json_pages(Query::Templates(listing())).unwrap();
+    let first: serde_json::Value = serde_json::from_str(&json.next().await.unwrap().unwrap()).unwrap();
+    assert_eq!(first["templates"][0]["code"], "T1");
+    let error = client.json_pages(Query::Template(TemplateRef::code("T1", "en"))).err().unwrap();
     assert_eq!(error.code(), ErrorCode::InvalidParameter);
 }
 

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use chatlane_core::Pages;
+use chatlane_core::JsonPages;
 use chatlane_core::cams::ops::params_of;
 use chatlane_core::ops::{MediaSource, MediaUpload, Query};
 use chatlane_core::runtime::Cancellation;
@@ -92,7 +92,7 @@ impl NativeClient {
     pub fn walk(&self, env: &Env, operation: String, query: String) -> napi::Result<NativePages> {
         guarded(env, || {
             let query = Query::from_json_text(&operation, &query).map_err(|error| rethrowable(env, &error))?;
-            let pages = self.inner.pages(query).map_err(|error| rethrowable(env, &error))?;
+            let pages = self.inner.json_pages(query).map_err(|error| rethrowable(env, &error))?;
             Ok(NativePages(Arc::new(pages)))
         })
     }
@@ -131,7 +131,7 @@ impl NativeClient {
 /// A walk over every page of a listing ([`NativeClient::walk`]), read one page ahead by the
 /// core; dropped by the garbage collector, it aborts the page asked for ahead.
 #[napi]
-pub struct NativePages(Arc<Pages>);
+pub struct NativePages(Arc<JsonPages>);
 
 #[napi]
 impl NativePages {

@@ -564,7 +564,7 @@ impl Client {
     fn _walk(&self, py: Python<'_>, operation: &str, query: &str) -> PyResult<ops::Pages> {
         guarded(py, || {
             let query = Query::from_json_text(operation, query).map_err(|e| errors::to_pyerr(py, &e))?;
-            let pages = self.inner.pages(query).map_err(|e| errors::to_pyerr(py, &e))?;
+            let pages = self.inner.json_pages(query).map_err(|e| errors::to_pyerr(py, &e))?;
             Ok(ops::Pages::new(pages, self.completions.clone()))
         })
     }

@@ -52,14 +52,14 @@ pub fn operation_params<'py>(
 /// core asks for each page while Python builds the one before.
 #[pyclass(frozen, module = "chatlane._chatlane", name = "_Pages")]
 pub struct Pages {
-    pages: Arc<chatlane_core::Pages>,
+    pages: Arc<chatlane_core::JsonPages>,
     /// The client's asyncio completions, for `next_async`.
     completions: LoopCompletions,
 }
 
 impl Pages {
     /// The walk `pages`, whose coroutines complete through `completions`.
-    pub fn new(pages: chatlane_core::Pages, completions: LoopCompletions) -> Self {
+    pub fn new(pages: chatlane_core::JsonPages, completions: LoopCompletions) -> Self {
         Self { pages: Arc::new(pages), completions }
     }
 }

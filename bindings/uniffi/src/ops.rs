@@ -3,6 +3,7 @@
 //! and the pure wire mapping the shared operation cases (`tests/operations/`) check.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chatlane_core::ops::{
     HistoryPage, HistoryQuery, MediaSource, MediaUpload, NewTemplate, PhoneNumber, PhoneNumberQuery, SavedTemplate,
@@ -57,6 +58,20 @@ impl Client {
         Ok(runtime::run(async move { client.phone_numbers(&query).await }).await?)
     }
 
+    /// Every page of `query`'s message history from its `page` on, as `listMessages` gives
+    /// them: call `next()` until it is `null`/`nil`. Each page is asked for while the one
+    /// before is read; dropping the walk aborts the page asked for ahead.
+    pub fn message_pages(&self, query: HistoryQuery) -> Arc<MessagePages> {
+        Arc::new(MessagePages(Arc::new(self.0.pages(query))))
+    }
+
+    /// Every page of `query`'s templates (every template when left out), as `listTemplates`
+    /// gives them, walked as `messagePages` walks a history.
+    #[uniffi::method(default(query))]
+    pub fn template_pages(&self, query: TemplateQuery) -> Arc<TemplatePages> {
+        Arc::new(TemplatePages(Arc::new(self.0.pages(query))))
+    }
+
     /// Uploads `upload.bytes` to the channel instance's media storage (CAMS
     /// `GetChatappUploadAuthorization`, then an OSS `PUT`); the record's `url` is the `link`
     /// of an image, video, audio, document or sticker message. An empty or nameless file or
@@ -89,6 +104,39 @@ impl Client {
         .await?)
     }
 }
+
+/// A walk over the pages of one listing (`Client.messagePages`, `Client.templatePages`),
+/// with its `next` run on chatlane's I/O threads like every call.
+macro_rules! pages_object {
+    ($(#[$doc:meta])* $name:ident, $query:ty, $page:ty) => {
+        $(#[$doc])*
+        #[derive(uniffi::Object)]
+        pub struct $name(Arc<chatlane_core::Pages<$query>>);
+
+        #[uniffi::export]
+        impl $name {
+            /// The next page, `null`/`nil` after the last; the page after it is asked for
+            /// before this returns. An error, or cancelling this call, ends the walk.
+            pub async fn next(&self) -> Result<Option<$page>, ChatlaneError> {
+                let pages = Arc::clone(&self.0);
+                Ok(runtime::run(async move { pages.next().await }).await?)
+            }
+        }
+    };
+}
+
+pages_object!(
+    /// Every page of a message history (`Client.messagePages`).
+    MessagePages,
+    HistoryQuery,
+    HistoryPage
+);
+pages_object!(
+    /// Every page of a template listing (`Client.templatePages`).
+    TemplatePages,
+    TemplateQuery,
+    TemplatePage
+);
 
 /// Template management (CAMS only), run like the reads above but as writes: an attempt is
 /// repeated only when it provably had no effect (throttled, refused before processing, never

@@ -14,7 +14,7 @@ mod reconcile;
 mod template_admin;
 mod template_check;
 
-pub use pages::Pages;
+pub use pages::{JsonPages, Listing, Pages};
 
 use std::sync::{Arc, OnceLock};
 

@@ -985,6 +985,13 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func listTemplates(query: TemplateQuery) async throws  -> TemplatePage
     
     /**
+     * Every page of `query`'s message history from its `page` on, as `listMessages` gives
+     * them: call `next()` until it is `null`/`nil`. Each page is asked for while the one
+     * before is read; dropping the walk aborts the page asked for ahead.
+     */
+    func messagePages(query: HistoryQuery)  -> MessagePages
+    
+    /**
      * Replaces a template's components in one language and submits it for review again
      * (CAMS `ModifyChatappTemplate`). An unknown template is `Template`, code
      * `TemplateNotFound`.
@@ -1003,6 +1010,12 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * code `TemplateNotFound`.
      */
     func template(ref: TemplateRef) async throws  -> TemplateDetail
+    
+    /**
+     * Every page of `query`'s templates (every template when left out), as `listTemplates`
+     * gives them, walked as `messagePages` walks a history.
+     */
+    func templatePages(query: TemplateQuery)  -> TemplatePages
     
     /**
      * Uploads `upload.bytes` to the channel instance's media storage (CAMS
@@ -1315,6 +1328,21 @@ open func listTemplates(query: TemplateQuery = TemplateQuery())async throws  -> 
 }
     
     /**
+     * Every page of `query`'s message history from its `page` on, as `listMessages` gives
+     * them: call `next()` until it is `null`/`nil`. Each page is asked for while the one
+     * before is read; dropping the walk aborts the page asked for ahead.
+     */
+open func messagePages(query: HistoryQuery) -> MessagePages  {
+    return try!  FfiConverterTypeMessagePages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_client_message_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeHistoryQuery_lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Replaces a template's components in one language and submits it for review again
      * (CAMS `ModifyChatappTemplate`). An unknown template is `Template`, code
      * `TemplateNotFound`.
@@ -1374,6 +1402,20 @@ open func template(ref: TemplateRef)async throws  -> TemplateDetail  {
             liftFunc: FfiConverterTypeTemplateDetail_lift,
             errorHandler: FfiConverterTypeChatlaneError_lift
         )
+}
+    
+    /**
+     * Every page of `query`'s templates (every template when left out), as `listTemplates`
+     * gives them, walked as `messagePages` walks a history.
+     */
+open func templatePages(query: TemplateQuery = TemplateQuery()) -> TemplatePages  {
+    return try!  FfiConverterTypeTemplatePages_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_method_client_template_pages(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTemplateQuery_lower(query),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1851,6 +1893,144 @@ public func FfiConverterTypeCredentialsProvider_lift(_ handle: UInt64) throws ->
 #endif
 public func FfiConverterTypeCredentialsProvider_lower(_ value: CredentialsProvider) -> UInt64 {
     return FfiConverterTypeCredentialsProvider.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Every page of a message history (`Client.messagePages`).
+ */
+public protocol MessagePagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, `null`/`nil` after the last; the page after it is asked for
+     * before this returns. An error, or cancelling this call, ends the walk.
+     */
+    func next() async throws  -> HistoryPage?
+    
+}
+/**
+ * Every page of a message history (`Client.messagePages`).
+ */
+open class MessagePages: MessagePagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_messagepages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_messagepages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, `null`/`nil` after the last; the page after it is asked for
+     * before this returns. An error, or cancelling this call, ends the walk.
+     */
+open func next()async throws  -> HistoryPage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_messagepages_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeHistoryPage.lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMessagePages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = MessagePages
+
+    public static func lift(_ handle: UInt64) throws -> MessagePages {
+        return MessagePages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: MessagePages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MessagePages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: MessagePages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessagePages_lift(_ handle: UInt64) throws -> MessagePages {
+    return try FfiConverterTypeMessagePages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessagePages_lower(_ value: MessagePages) -> UInt64 {
+    return FfiConverterTypeMessagePages.lower(value)
 }
 
 
@@ -3097,6 +3277,144 @@ public func FfiConverterTypeSendObserver_lift(_ handle: UInt64) throws -> SendOb
 #endif
 public func FfiConverterTypeSendObserver_lower(_ value: SendObserver) -> UInt64 {
     return FfiConverterTypeSendObserver.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Every page of a template listing (`Client.templatePages`).
+ */
+public protocol TemplatePagesProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page, `null`/`nil` after the last; the page after it is asked for
+     * before this returns. An error, or cancelling this call, ends the walk.
+     */
+    func next() async throws  -> TemplatePage?
+    
+}
+/**
+ * Every page of a template listing (`Client.templatePages`).
+ */
+open class TemplatePages: TemplatePagesProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_chatlane_uniffi_fn_clone_templatepages(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_chatlane_uniffi_fn_free_templatepages(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page, `null`/`nil` after the last; the page after it is asked for
+     * before this returns. An error, or cancelling this call, ends the walk.
+     */
+open func next()async throws  -> TemplatePage?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_templatepages_next(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionTypeTemplatePage.lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTemplatePages: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TemplatePages
+
+    public static func lift(_ handle: UInt64) throws -> TemplatePages {
+        return TemplatePages(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TemplatePages) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TemplatePages {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TemplatePages, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplatePages_lift(_ handle: UInt64) throws -> TemplatePages {
+    return try FfiConverterTypeTemplatePages.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTemplatePages_lower(_ value: TemplatePages) -> UInt64 {
+    return FfiConverterTypeTemplatePages.lower(value)
 }
 
 
@@ -6492,6 +6810,54 @@ fileprivate struct FfiConverterOptionTypeTokenObserver: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeHistoryPage: FfiConverterRustBuffer {
+    typealias SwiftType = HistoryPage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHistoryPage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHistoryPage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTemplatePage: FfiConverterRustBuffer {
+    typealias SwiftType = TemplatePage?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTemplatePage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTemplatePage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSendOptions: FfiConverterRustBuffer {
     typealias SwiftType = SendOptions?
 
@@ -7127,6 +7493,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_client_list_templates() != 32653) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_method_client_message_pages() != 25896) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_method_client_modify_template() != 8985) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7134,6 +7503,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_template() != 64444) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_template_pages() != 20258) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_upload_media() != 18312) {
@@ -7182,6 +7554,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_sendobserver_on_outcome() != 33615) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_messagepages_next() != 51481) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_templatepages_next() != 46544) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_credentialsprovider_credentials() != 28026) {

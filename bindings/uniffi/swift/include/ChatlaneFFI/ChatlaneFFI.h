@@ -364,6 +364,11 @@ uint64_t uniffi_chatlane_uniffi_fn_method_client_list_messages(uint64_t ptr, Rus
 uint64_t uniffi_chatlane_uniffi_fn_method_client_list_templates(uint64_t ptr, RustBuffer query
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_MESSAGE_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_MESSAGE_PAGES
+uint64_t uniffi_chatlane_uniffi_fn_method_client_message_pages(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_MODIFY_TEMPLATE
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_MODIFY_TEMPLATE
 uint64_t uniffi_chatlane_uniffi_fn_method_client_modify_template(uint64_t ptr, RustBuffer edit
@@ -377,6 +382,11 @@ uint64_t uniffi_chatlane_uniffi_fn_method_client_phone_numbers(uint64_t ptr, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_TEMPLATE
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_TEMPLATE
 uint64_t uniffi_chatlane_uniffi_fn_method_client_template(uint64_t ptr, RustBuffer ref
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_TEMPLATE_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_TEMPLATE_PAGES
+uint64_t uniffi_chatlane_uniffi_fn_method_client_template_pages(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UPLOAD_MEDIA
@@ -588,6 +598,36 @@ void uniffi_chatlane_uniffi_fn_method_sendobserver_on_retry(uint64_t ptr, RustBu
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_SENDOBSERVER_ON_OUTCOME
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_SENDOBSERVER_ON_OUTCOME
 void uniffi_chatlane_uniffi_fn_method_sendobserver_on_outcome(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_MESSAGEPAGES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_MESSAGEPAGES
+uint64_t uniffi_chatlane_uniffi_fn_clone_messagepages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_MESSAGEPAGES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_MESSAGEPAGES
+void uniffi_chatlane_uniffi_fn_free_messagepages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_MESSAGEPAGES_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_MESSAGEPAGES_NEXT
+uint64_t uniffi_chatlane_uniffi_fn_method_messagepages_next(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_TEMPLATEPAGES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_TEMPLATEPAGES
+uint64_t uniffi_chatlane_uniffi_fn_clone_templatepages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_TEMPLATEPAGES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FREE_TEMPLATEPAGES
+void uniffi_chatlane_uniffi_fn_free_templatepages(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_TEMPLATEPAGES_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_TEMPLATEPAGES_NEXT
+uint64_t uniffi_chatlane_uniffi_fn_method_templatepages_next(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_CLONE_CREDENTIALSPROVIDER
@@ -1206,6 +1246,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_client_list_templates(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_MESSAGE_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_MESSAGE_PAGES
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_message_pages(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_MODIFY_TEMPLATE
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_MODIFY_TEMPLATE
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_modify_template(void
@@ -1221,6 +1267,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_client_phone_numbers(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_TEMPLATE
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_TEMPLATE
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_template(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_TEMPLATE_PAGES
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_TEMPLATE_PAGES
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_template_pages(void
     
 );
 #endif
@@ -1317,6 +1369,18 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_sendobserver_on_retry(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_SENDOBSERVER_ON_OUTCOME
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_SENDOBSERVER_ON_OUTCOME
 uint16_t uniffi_chatlane_uniffi_checksum_method_sendobserver_on_outcome(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_MESSAGEPAGES_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_MESSAGEPAGES_NEXT
+uint16_t uniffi_chatlane_uniffi_checksum_method_messagepages_next(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_TEMPLATEPAGES_NEXT
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_TEMPLATEPAGES_NEXT
+uint16_t uniffi_chatlane_uniffi_checksum_method_templatepages_next(void
     
 );
 #endif

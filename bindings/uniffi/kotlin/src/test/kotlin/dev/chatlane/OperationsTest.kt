@@ -156,6 +156,16 @@ class OperationsTest {
         val review = templates.last()
         assertEquals(listOf("review", "en", "auditing", "MARKETING"), listOf(review.name, review.language, review.auditStatus, review.category))
 
+        // The core's walk: the same pages, each asked for while the one before is read.
+        val walk = client.templatePages(TemplateQuery(pageSize = 2u))
+        val walked = mutableListOf<List<String>>()
+        while (true) walked += (walk.next() ?: break).templates.map { it.code }
+        assertEquals(listOf(listOf("T1", "T2"), listOf("T3", "T4"), listOf("T5", "R1")), walked)
+        assertNull(walk.next(), "the walk stays over")
+        val all = client.templatePages()
+        assertEquals(6, all.next()?.templates?.size, "the default query: every template on the first page")
+        assertNull(all.next())
+
         val everything = client.listTemplates()
         assertEquals(templates, everything.templates, "the default query: every template on the first page")
         assertNull(everything.nextPage)
@@ -382,12 +392,8 @@ class OperationsTest {
 
     /** Every record [query] matches, page after page: the `Flow` the README shows. */
     private fun Client.history(query: HistoryQuery): Flow<HistoryRecord> = flow {
-        var next: HistoryQuery? = query
-        while (next != null) {
-            val page = listMessages(next)
-            page.records.forEach { emit(it) }
-            next = page.nextPage?.let { query.copy(page = it) }
-        }
+        val pages = messagePages(query)
+        while (true) pages.next()?.records?.forEach { emit(it) } ?: break
     }
 
     /** The records of the first page of 100 that [query] asks for. */
