@@ -54,6 +54,7 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<oauth::TokenInfo>()?;
     m.add_class::<oauth::GranularScope>()?;
     m.add_class::<receiver::Receiver>()?;
+    m.add_class::<ops::Pages>()?;
     m.add_class::<receiver::SendRecord>()?;
     m.add_function(wrap_pyfunction!(observe::enable_logging, m)?)?;
     m.add_function(wrap_pyfunction!(repr::redacted, m)?)?;

@@ -269,7 +269,7 @@ def test_package_exports_and_stub_match_the_extension() -> None:
         "TokenInfo",
         "Violation",
     }
-    assert stubbed_classes == set(error_classes()) | values | {"Client", "MetaApp", "_Receiver"}
+    assert stubbed_classes == set(error_classes()) | values | {"Client", "MetaApp", "_Receiver", "_Pages"}
     stubbed_functions = {node.name for node in stub.body if isinstance(node, ast.FunctionDef)}
     assert stubbed_functions == {
         name

@@ -2,7 +2,17 @@
 
 import os
 from datetime import datetime, timedelta
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterator, Literal, Mapping, Sequence, final
+from typing import (
+    Any,
+    AsyncGenerator,
+    Awaitable,
+    Callable,
+    Generator,
+    Literal,
+    Mapping,
+    Sequence,
+    final,
+)
 
 from chatlane._model import (
     Channel,
@@ -349,7 +359,7 @@ class Client:
         cust_space_id: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> Iterator[HistoryRecord]:
+    ) -> Generator[HistoryRecord, None, None]:
         """Every record of ``list_messages``' pages, from ``page`` (the first when unset) to
         the last: each page is asked for once the previous one's records are used up. A wrong
         argument raises here; the call's errors, while iterating."""
@@ -368,7 +378,7 @@ class Client:
         cust_space_id: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> AsyncIterator[HistoryRecord]:
+    ) -> AsyncGenerator[HistoryRecord, None]:
         """``iter_messages`` as an async generator (``async for``)."""
     def list_templates(
         self,
@@ -414,7 +424,7 @@ class Client:
         cust_space_id: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> Iterator[TemplateSummary]:
+    ) -> Generator[TemplateSummary, None, None]:
         """Every template of ``list_templates``' pages, walked as ``iter_messages`` walks
         history."""
     def iter_templates_async(
@@ -429,7 +439,7 @@ class Client:
         cust_space_id: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> AsyncIterator[TemplateSummary]:
+    ) -> AsyncGenerator[TemplateSummary, None]:
         """``iter_templates`` as an async generator (``async for``)."""
     def template(
         self,

@@ -17,7 +17,7 @@ are (``Client._upload``), not as JSON.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Coroutine, Generator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from . import _chatlane
@@ -283,14 +283,16 @@ async def _ask_async(client: Client, operation: _Operation, query: dict[str, Any
     return _read(operation, await client._ask_async(operation.action, _json(query)))
 
 
-def walk(client: Client, method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> Iterator[Any]:
+def walk(
+    client: Client, method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None
+) -> Generator[Any, None, None]:
     """``Client.iter_<...>(*args, **kwargs)``: the arguments are read now; the core asks for
     each page while the items of the one before are used."""
     operation = _OPERATIONS[method]
     return _pages(client, operation, operation.query(*args, **(kwargs or {})))
 
 
-def _pages(client: Client, operation: _Operation, query: dict[str, Any]) -> Iterator[Any]:
+def _pages(client: Client, operation: _Operation, query: dict[str, Any]) -> Generator[Any, None, None]:
     pages = client._walk(operation.action, _json(query))
     while (text := pages.next()) is not None:
         yield from getattr(_read(operation, text), operation.items)
@@ -298,13 +300,13 @@ def _pages(client: Client, operation: _Operation, query: dict[str, Any]) -> Iter
 
 def walk_async(
     client: Client, method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None
-) -> AsyncIterator[Any]:
+) -> AsyncGenerator[Any, None]:
     """``Client.iter_<...>_async(*args, **kwargs)``: ``walk`` as an async generator."""
     operation = _OPERATIONS[method]
     return _pages_async(client, operation, operation.query(*args, **(kwargs or {})))
 
 
-async def _pages_async(client: Client, operation: _Operation, query: dict[str, Any]) -> AsyncIterator[Any]:
+async def _pages_async(client: Client, operation: _Operation, query: dict[str, Any]) -> AsyncGenerator[Any, None]:
     pages = client._walk(operation.action, _json(query))
     while (text := await pages.next_async()) is not None:
         for item in getattr(_read(operation, text), operation.items):
