@@ -18,7 +18,7 @@ use tokio::time::timeout;
 #[path = "support/run.rs"]
 mod run;
 
-use run::{Ran, chatlane};
+use run::{Ran, chatlane, raw_post};
 
 const ADA: &str = "16505551234";
 const BO: &str = "16505557777";
@@ -39,21 +39,6 @@ async fn history(store: &Path, args: &[&str]) -> Ran {
     let store = store.to_str().unwrap();
     let base = ["messages", "list", "--provider", "meta", "--access-token", "t", "--from", DEFAULT_PHONE_NUMBER_ID];
     run(&[&base[..], &["--store", store], args].concat()).await
-}
-
-/// One POST over a raw connection (the CLI's tests carry no HTTP client); the answer's text.
-async fn raw_post(endpoint: &str, path: &str, body: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = endpoint.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    answer
 }
 
 /// `chatlane send --provider meta` of a text to `to` through `sandbox`: the wamid.

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 #[path = "support/run.rs"]
 mod run;
 
-use run::{Ran, chatlane};
+use run::{Ran, chatlane, raw_post};
 
 const BUSINESS: &str = "8613800000000";
 const SPACE: &str = "cams-1";
@@ -380,19 +380,4 @@ async fn bad_arguments_are_usage_errors_and_bad_queries_the_core_s_errors() {
     let order = order.await;
     assert_eq!(order.code, Some(1));
     assert!(order.stderr.contains("sinceMs: "), "{}", order.stderr);
-}
-
-/// One POST over a raw connection (the CLI's tests carry no HTTP client); the answer's text.
-async fn raw_post(endpoint: &str, path: &str, body: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = endpoint.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    answer
 }

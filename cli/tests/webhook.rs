@@ -12,6 +12,11 @@ use tokio::io::{AsyncBufReadExt, BufReader, Lines};
 use tokio::process::{Child, ChildStderr, ChildStdout, Command};
 use tokio::time::timeout;
 
+#[path = "support/run.rs"]
+mod run;
+
+use run::raw_post;
+
 const BUSINESS: &str = "8613800000000";
 
 async fn next_line(lines: &mut Lines<BufReader<ChildStdout>>) -> Option<String> {
@@ -153,19 +158,4 @@ async fn bulk_rows_of_unknown_outcome_are_resolved_by_their_receipts() {
     assert_eq!(sandbox.ledger().len(), 2, "nothing sent twice");
     drop(webhook);
     std::fs::remove_dir_all(&dir).unwrap();
-}
-
-/// One POST over a raw connection (the CLI's tests carry no HTTP client); the answer's text.
-async fn raw_post(endpoint: &str, path: &str, body: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = endpoint.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    answer
 }

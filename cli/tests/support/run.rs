@@ -1,5 +1,5 @@
 //! Running the `chatlane` binary in the CLI's tests: a command with none of the provider's
-//! variables inherited, and what a run printed and how it ended.
+//! variables inherited, and what a run printed and how it ended; and a raw POST to what it serves.
 
 // Each test crate compiles this module for itself and uses part of it.
 #![allow(dead_code)]
@@ -56,4 +56,19 @@ impl Ran {
     pub fn json_lines(&self) -> Vec<Value> {
         self.ok().lines().map(|line| serde_json::from_str(line).unwrap()).collect()
     }
+}
+
+/// One POST over a raw connection (the CLI's tests carry no HTTP client); the answer's text.
+pub async fn raw_post(endpoint: &str, path: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = endpoint.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer
 }
