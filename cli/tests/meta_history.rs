@@ -18,7 +18,7 @@ use tokio::time::timeout;
 #[path = "support/run.rs"]
 mod run;
 
-use run::{Ran, chatlane, raw_post};
+use run::{Ran, chatlane, raw_post, summary};
 
 const ADA: &str = "16505551234";
 const BO: &str = "16505557777";
@@ -110,13 +110,7 @@ async fn a_meta_number_s_history_is_what_the_webhook_recorded_in_the_store() {
     }
 
     let all = history(&store, &["--json"]).await.json_lines();
-    let summary: Vec<(&str, &str, &str, &str)> = all
-        .iter()
-        .map(|m| {
-            let field = |name: &str| m[name].as_str().unwrap_or_default();
-            (field("messageId"), field("direction"), field("userNumber"), field("status"))
-        })
-        .collect();
+    let summary = summary(&all);
     assert_eq!(
         summary,
         [

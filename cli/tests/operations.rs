@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 #[path = "support/run.rs"]
 mod run;
 
-use run::{Ran, chatlane, raw_post};
+use run::{Ran, chatlane, raw_post, summary};
 
 const BUSINESS: &str = "8613800000000";
 const SPACE: &str = "cams-1";
@@ -283,13 +283,7 @@ async fn messages_list_shows_sends_and_inbound_messages() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let summary: Vec<(&str, &str, &str, &str)> = all
-        .iter()
-        .map(|m| {
-            let field = |name: &str| m[name].as_str().unwrap_or_default();
-            (field("messageId"), field("direction"), field("userNumber"), field("status"))
-        })
-        .collect();
+    let summary = summary(&all);
     let inbound_id = summary.last().map(|m| m.0).unwrap_or_default();
     assert_eq!(
         summary,

@@ -86,7 +86,12 @@ async fn pages_are_read_one_ahead_and_no_further() {
     // The next page is asked for before it is wanted, and a dropped walk asks for nothing more.
     let pages = client.pages(listing());
     assert!(pages.next().await.unwrap().is_some());
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    for _ in 0..1000 {
+        if reads() == 5 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     assert_eq!(reads(), 5, "page 2 was asked for ahead");
     drop(pages);
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;

@@ -229,7 +229,8 @@ def test_a_walk_reads_one_page_ahead_and_stops_when_its_consumer_stops(
 
     walk = ops_client.iter_templates(page_size=1)
     assert next(walk).code == "T1"
-    assert settled() == 2, "page 2 asked for ahead, not page 3"
+    until(lambda: answered(ops_sandbox, "ListChatappTemplate") == 2, "asked for page 2 ahead")
+    assert settled() == 2, "not page 3"
     walk.close()
     assert settled() == 2
 

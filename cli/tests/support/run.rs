@@ -72,3 +72,14 @@ pub async fn raw_post(endpoint: &str, path: &str, body: &str) -> String {
     stream.read_to_string(&mut answer).await.unwrap();
     answer
 }
+
+/// Each message of `messages list --json` lines as its ID, direction, user and status.
+pub fn summary(messages: &[Value]) -> Vec<(&str, &str, &str, &str)> {
+    messages
+        .iter()
+        .map(|m| {
+            let field = |name: &str| m[name].as_str().unwrap_or_default();
+            (field("messageId"), field("direction"), field("userNumber"), field("status"))
+        })
+        .collect()
+}
