@@ -15,9 +15,9 @@
 //! `POST /_sandbox/inbound` simulates a user's message and `GET /_sandbox/callbacks` lists
 //! the receipts and inbound messages pushed ([`callbacks`]), Meta's webhooks included.
 //!
-//! The same port also answers as Meta's WhatsApp Cloud API (Graph API): sends, OAuth and
-//! `debug_token`, with control endpoints under `/_sandbox/meta/`, and signed webhooks to
-//! the configured `meta.webhookUrl` ([`meta`], [`meta::webhooks`]).
+//! The same port also answers as Meta's WhatsApp Cloud API (Graph API): sends, media,
+//! templates, OAuth and `debug_token`, with control endpoints under `/_sandbox/meta/`, and
+//! signed webhooks to the configured `meta.webhookUrl` ([`meta`], [`meta::webhooks`]).
 
 pub mod callbacks;
 pub mod config;
@@ -80,7 +80,7 @@ impl Sandbox {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (stop, stopping) = watch::channel(false);
-        let state = Arc::new(AppState::new(config, stopping.clone()));
+        let state = Arc::new(AppState::new(config, "http", stopping.clone()));
         let app = server::router(Arc::clone(&state));
         let task = tokio::spawn(async move {
             let mut stopping = stopping;
@@ -97,11 +97,11 @@ impl Sandbox {
     /// ends (the `chatlane sandbox` command).
     pub async fn serve<L>(config: SandboxConfig, listener: L) -> io::Result<()>
     where
-        L: axum::serve::Listener,
+        L: tls::Transport,
         L::Addr: std::fmt::Debug,
     {
         let (_never_stops, stopping) = watch::channel(false);
-        axum::serve(listener, server::router(Arc::new(AppState::new(config, stopping)))).await
+        axum::serve(listener, server::router(Arc::new(AppState::new(config, L::SCHEME, stopping)))).await
     }
 
     /// The endpoint URL clients should use, e.g. `http://127.0.0.1:41234`.

@@ -52,6 +52,8 @@ pub struct AppState {
     pub history: History,
     /// Upload credentials and the media bucket.
     pub uploads: Uploads,
+    /// `http`, or `https` when serving TLS: the scheme of the URLs the sandbox hands out.
+    scheme: &'static str,
     nonces: Nonces,
     throttle: Throttle,
     sessions: Sessions,
@@ -61,9 +63,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a sandbox that stops hanging requests once `stopping` turns true.
-    pub fn new(config: SandboxConfig, stopping: watch::Receiver<bool>) -> Self {
+    /// State for a sandbox reached at `scheme` (`http` or `https`) that stops hanging
+    /// requests once `stopping` turns true.
+    pub fn new(config: SandboxConfig, scheme: &'static str, stopping: watch::Receiver<bool>) -> Self {
         Self {
+            scheme,
             meta: MetaState::new(&config.meta),
             templates: Templates::new(
                 &config.templates,
@@ -83,6 +87,12 @@ impl AppState {
             started: Instant::now(),
             stopping,
         }
+    }
+
+    /// The sandbox's own URL as a request with these headers reached it: the scheme it
+    /// serves and the `Host` header (default `127.0.0.1`), e.g. `http://127.0.0.1:41234`.
+    pub(crate) fn base_url(&self, headers: &HeaderMap) -> String {
+        format!("{}://{}", self.scheme, request_host(headers))
     }
 
     /// Microseconds since the sandbox started.
@@ -119,6 +129,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+/// The `Host` a request names, default `127.0.0.1`.
+fn request_host(headers: &HeaderMap) -> &str {
+    headers.get(HOST).and_then(|host| host.to_str().ok()).unwrap_or("127.0.0.1")
+}
+
 /// Drops the connection before the body is read when a `drop_before_read` fault matches.
 async fn drop_before_read(State(state): State<Arc<AppState>>, request: axum::extract::Request, next: Next) -> Response {
     let api = match request.uri().path() {
@@ -148,7 +163,7 @@ async fn gateway_request(
 ) -> Response {
     let received_at_us = state.elapsed_us();
     let request_id = new_request_id();
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1").to_owned();
+    let host = request_host(&headers).to_owned();
     let now = time::OffsetDateTime::now_utc();
     let request = match gateway::authenticate(&state.config.accounts, query.as_deref(), &headers, &body, now) {
         Ok(request) => request,
@@ -460,4 +475,18 @@ fn with_request_id(request_id: &str, mut response: Response) -> Response {
 fn new_request_id() -> String {
     let id = random_id().to_ascii_uppercase();
     format!("{}-{}-{}-{}-{}", &id[0..8], &id[8..12], &id[12..16], &id[16..20], &id[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_take_the_scheme_served_and_the_host_asked() {
+        let (_stop, stopping) = watch::channel(false);
+        let state = AppState::new(SandboxConfig::default(), "https", stopping);
+        let headers = HeaderMap::from_iter([(HOST, HeaderValue::from_static("localhost:8443"))]);
+        assert_eq!(state.base_url(&headers), "https://localhost:8443");
+        assert_eq!(state.base_url(&HeaderMap::new()), "https://127.0.0.1");
+    }
 }

@@ -56,6 +56,21 @@ fn certificates() -> Result<(Certificate, Certificate, PrivateKeyDer<'static>), 
     Ok((ca, server, key))
 }
 
+/// A listener the sandbox serves on, and the scheme clients reach it with (the scheme of the
+/// URLs it hands out, such as Meta's media download URLs).
+pub trait Transport: axum::serve::Listener {
+    /// `http` or `https`.
+    const SCHEME: &'static str;
+}
+
+impl Transport for TcpListener {
+    const SCHEME: &'static str = "http";
+}
+
+impl Transport for TlsListener {
+    const SCHEME: &'static str = "https";
+}
+
 /// Accepts TLS connections; a connection whose handshake fails is dropped and the next one
 /// awaited.
 pub struct TlsListener {

@@ -8,7 +8,10 @@
 //! | `POST /_sandbox/meta/tokens/expire` | `token` | 204 (404 if unknown); the token expires now |
 //! | `POST /_sandbox/meta/codes` | `scopes`?, `redirectUri`?, `codeChallenge`?, `codeChallengeMethod`? | `{"code"}`, as the JS SDK's popup hands one over (no redirect: the exchange needs no `redirect_uri`) |
 //! | `PUT /_sandbox/meta/phone-numbers/{id}` | `throughput` (messages per second: 80, 1000, 20…) | 204; registers the number if new |
-//! | `POST /_sandbox/meta/inbound` | `from` (the user's phone number), `to` (a phone number ID), `text`, `name`? | `{"id"}` (the message's wamid) once it is pushed to `meta.webhookUrl` (if set); opens the user's 24-hour window with that number ([`super::webhooks`]); 400 if `from` is not a phone number, 404 if `to` is not a registered number |
+//! | `POST /_sandbox/meta/inbound` | `from` (the user's phone number), `to` (a phone number ID), `name`?, and exactly one of `text` and `image` (`{"data"` (standard base64), `"mimeType"` (`image/…`), `"caption"?}`) | `{"id","mediaId"?}` (the message's wamid; the image's media ID, stored as media of `to`) once it is pushed to `meta.webhookUrl` (if set); opens the user's 24-hour window with that number ([`super::webhooks`]); 400 if `from` is not a phone number or the content is not one valid text or image, 404 if `to` is not a registered number |
+//! | `GET /_sandbox/meta/media` | — | the media held, oldest first: `[{"id","phoneNumberId","mimeType","fileName","size","sha256"}]` (`sha256` in hex; [`super::media`]) |
+//! | `POST /_sandbox/meta/media/expire-urls` | — | 204; every download URL issued so far answers 404 |
+//! | `POST /_sandbox/meta/media/{id}/corrupt` | — | 204 (404 if not held); flips the bits of the media's first byte, keeping its recorded SHA-256 |
 //!
 //! Control tokens get exactly the scopes asked for, so a test can take one without
 //! `whatsapp_business_messaging`.
@@ -27,6 +30,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::Sent;
+use super::media::MediaInfo;
 use super::oauth::Challenge;
 use super::tokens::{Grant, TokenType};
 use super::webhooks::{self, Inbound};
@@ -42,6 +46,9 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/_sandbox/meta/codes", post(issue_code))
         .route("/_sandbox/meta/phone-numbers/{id}", put(set_throughput))
         .route("/_sandbox/meta/inbound", post(inbound))
+        .route("/_sandbox/meta/media", get(list_media))
+        .route("/_sandbox/meta/media/expire-urls", post(expire_urls))
+        .route("/_sandbox/meta/media/{id}/corrupt", post(corrupt))
 }
 
 /// `POST /_sandbox/meta/tokens`.
@@ -141,9 +148,28 @@ async fn inbound(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
             .into_response();
     }
     match webhooks::receive(&state, inbound).await {
-        Ok(id) => Json(json!({ "id": id })).into_response(),
+        Ok(received) => {
+            let mut answer = json!({ "id": received.message_id });
+            if let Some(media_id) = received.media_id {
+                answer["mediaId"] = json!(media_id);
+            }
+            Json(answer).into_response()
+        }
         Err(message) => (StatusCode::BAD_REQUEST, message).into_response(),
     }
+}
+
+async fn list_media(State(state): State<Arc<AppState>>) -> Json<Vec<MediaInfo>> {
+    Json(state.meta.media.list())
+}
+
+async fn expire_urls(State(state): State<Arc<AppState>>) -> StatusCode {
+    state.meta.media.expire_urls();
+    StatusCode::NO_CONTENT
+}
+
+async fn corrupt(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
+    found(state.meta.media.corrupt(&id))
 }
 
 /// Answers with `then` of the parsed body (an empty body is `{}`), or HTTP 400.
@@ -155,7 +181,7 @@ fn parsed<T: DeserializeOwned>(body: &[u8], then: impl FnOnce(T) -> Response) ->
     }
 }
 
-/// 204, or 404 for an unknown token.
+/// 204, or 404 for an unknown token or media.
 fn found(known: bool) -> Response {
     if known { StatusCode::NO_CONTENT } else { StatusCode::NOT_FOUND }.into_response()
 }

@@ -95,6 +95,7 @@ const KNOWN: &[Known] = &[
         Some("More than 24 hours have passed since the recipient last replied to this number."),
         false,
     ),
+    entry(131053, StatusCode::BAD_REQUEST, "Media upload error", None, false),
     entry(
         131056,
         StatusCode::BAD_REQUEST,
@@ -144,9 +145,26 @@ impl GraphError {
         }
     }
 
-    /// A WhatsApp parameter error (`100`, `131008`, `131009`) explained by `details`.
+    /// A WhatsApp error explained by `details`: a parameter's (`100`, `131008`, `131009`), an
+    /// upload's (`131053`).
     pub fn parameter(code: u32, details: impl Into<String>) -> Self {
         Self { details: Some(details.into()), ..Self::known(code) }
+    }
+
+    /// HTTP 403, code 10: the token lacks `scope`.
+    pub fn lacking(scope: &str) -> Self {
+        let details = format!("The access token lacks the {scope} permission.");
+        Self { details: Some(details), ..Self::known(10) }
+    }
+
+    /// Graph's answer for an object it cannot load (`method`: `get`, `post`, `delete`):
+    /// HTTP 400, code 100, subcode 33, `GraphMethodException`.
+    pub fn unknown_object(method: &str, id: &str) -> Self {
+        let message = format!(
+            "Unsupported {method} request. Object with ID '{id}' does not exist, cannot be loaded due to missing \
+             permissions, or does not support this operation."
+        );
+        Self { kind: "GraphMethodException", ..Self::new(StatusCode::BAD_REQUEST, 100, message) }.subcode(33)
     }
 
     /// With this `error_subcode`.

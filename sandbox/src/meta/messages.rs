@@ -7,9 +7,13 @@
 //! value out of range or of the wrong shape → `131009`. `type` defaults to `text`, as Meta's
 //! does. `to` must be a phone number (`+`, digits, spaces, `-`, parentheses; ≤ 15 digits)
 //! unless `recipient_type` is `group`; `recipient` must be a BSUID (`CC.…` or `CC.ENT.…`).
+//! A media message's object (`image`, `video`, `audio`, `document`, `sticker`) has exactly
+//! one of `id` and `link` (else `100`), and an `id` must be a media ID the sandbox holds
+//! ([`super::media`]; else `100`, `Param {type}['id'] is not a valid media ID`).
 //!
 //! An accepted message's status webhooks follow ([`super::webhooks`]).
 
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -47,6 +51,9 @@ const TYPES: [(&str, bool); 11] = [
     ("interactive", false),
     ("template", false),
 ];
+
+/// The media types: their object carries an uploaded media's `id` or a `link` (spec §2.3).
+const MEDIA_TYPES: [&str; 5] = ["image", "video", "audio", "document", "sticker"];
 
 /// Top-level fields other than the type objects.
 const ENVELOPE: [&str; 8] = [
@@ -228,22 +235,22 @@ fn admit(
     body: Result<Value, serde_json::Error>,
 ) -> Result<(Value, Checked), GraphError> {
     if !grant.has_scope(MESSAGING_SCOPE) {
-        let details = format!("The access token lacks the {MESSAGING_SCOPE} permission.");
-        return Err(GraphError { details: Some(details), ..GraphError::known(10) });
+        return Err(GraphError::lacking(MESSAGING_SCOPE));
     }
-    let Some(throughput) = meta.pacing.throughput(number) else {
-        let message = format!(
-            "Unsupported post request. Object with ID '{number}' does not exist, cannot be loaded due to missing \
-             permissions, or does not support this operation."
-        );
-        let error =
-            GraphError { kind: "GraphMethodException", ..GraphError::new(StatusCode::BAD_REQUEST, 100, message) };
-        return Err(error.subcode(33));
-    };
+    let throughput = registered(meta, number)?;
     let body = body.map_err(|e| GraphError::parameter(100, format!("The request body is not JSON: {e}")))?;
     let checked = check(&body)?;
+    if MEDIA_TYPES.contains(&checked.message_type.as_str()) {
+        meta.media.check_reference(&checked.message_type, &body[&checked.message_type])?;
+    }
     meta.pacing.admit(number, throughput, checked.address.key(), Instant::now())?;
     Ok((body, checked))
+}
+
+/// The throughput of business number `number`; Graph's unknown-object error (for a `POST`)
+/// when it is not registered.
+pub(super) fn registered(meta: &MetaState, number: &str) -> Result<NonZeroU32, GraphError> {
+    meta.pacing.throughput(number).ok_or_else(|| GraphError::unknown_object("post", number))
 }
 
 /// A new message ID, `wamid.` and base64 like Meta's.
@@ -346,9 +353,10 @@ fn check_content(message_type: &str, object: &Value) -> Result<(), GraphError> {
             }
             at_most("/body", MAX_TEXT)
         }
-        "image" | "video" | "audio" | "document" | "sticker" => {
-            if object.get("id").is_none() && object.get("link").is_none() {
-                return Err(missing("id or link"));
+        _ if MEDIA_TYPES.contains(&message_type) => {
+            if object.get("id").is_some() == object.get("link").is_some() {
+                let details = format!("Param {message_type} must have exactly one of id and link.");
+                return Err(GraphError::parameter(100, details));
             }
             if matches!(message_type, "audio" | "sticker") && object.get("caption").is_some() {
                 let details = format!("Param {message_type}.caption is not a valid parameter.");
@@ -428,6 +436,7 @@ mod tests {
         assert!(is_bsuid("US.ENT.abc123") && !is_bsuid("us.abc") && !is_bsuid("US.") && !is_bsuid("US.a-b"));
         for body in [
             json!({"type": "image", "image": {"link": "https://x/y.png", "caption": "c"}}),
+            json!({"type": "document", "document": {"id": "1037543291543636", "filename": "a.pdf"}}),
             json!({"type": "location", "location": {"latitude": 1.5, "longitude": 2}}),
             json!({"type": "reaction", "reaction": {"message_id": "wamid.x", "emoji": ""}}),
             json!({"type": "contacts", "contacts": [{"name": {"formatted_name": "Jane"}}]}),
@@ -455,7 +464,8 @@ mod tests {
             (text(json!({"text": {"body": too_long}})), 131009),
             (text(json!({"text": {"body": ""}})), 131008),
             (text(json!({"text": "hi"})), 131009),
-            (text(json!({"type": "image", "image": {"caption": "c"}})), 131008),
+            (text(json!({"type": "image", "image": {"caption": "c"}})), 100),
+            (text(json!({"type": "video", "video": {"id": "1", "link": "https://x/y.mp4"}})), 100),
             (text(json!({"type": "audio", "audio": {"id": "1", "caption": "c"}})), 100),
             (text(json!({"type": "contacts", "contacts": []})), 131008),
             (text(json!({"type": "contacts", "contacts": [{"name": {}}]})), 131008),

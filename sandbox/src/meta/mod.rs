@@ -4,13 +4,20 @@
 //! Routes (any version `vNN.N`; another first segment → HTTP 400, code 2500):
 //!
 //! * `POST /{version}/{phone-number-id}/messages` — sends ([`messages`]), into the Meta
-//!   ledger (`GET /_sandbox/meta/ledger`, [`crate::Sandbox::meta_ledger`]);
+//!   ledger (`GET /_sandbox/meta/ledger`, [`crate::Sandbox::meta_ledger`]); media messages
+//!   name an upload by `id` or a `link`;
+//! * `POST /{version}/{phone-number-id}/media` (multipart), `GET` and `DELETE
+//!   /{version}/{media-id}` — media uploads, their download URLs, deletes ([`media`]);
+//!   `GET /whatsapp_business/attachments/?mid&ext&hash` (no version: Meta's lookaside
+//!   path, on the sandbox itself) — downloads, with a bearer token;
 //! * `GET /{version}/{waba-id}/message_templates`, `GET /{version}/{template-id}` — the WABA's
-//!   message templates, from `meta.templates` ([`templates`]);
+//!   message templates, from `meta.templates` ([`templates`]; a `GET /{version}/{id}` whose ID
+//!   is a media ID reads the media);
 //! * `GET /{version}/dialog/oauth`, `GET|POST /{version}/oauth/access_token`,
 //!   `GET /{version}/debug_token` — OAuth ([`oauth`]);
 //! * `/_sandbox/meta/…` — control endpoints ([`control`]): issue, revoke or expire tokens,
-//!   hand over codes, set a number's throughput, simulate a user's message.
+//!   hand over codes, set a number's throughput, simulate a user's message (text or image),
+//!   list media, expire download URLs, corrupt a media's bytes.
 //!
 //! Webhooks ([`webhooks`]): with `meta.webhookUrl` set in the configuration file, e.g.
 //! `{"meta": {"webhookUrl": "http://127.0.0.1:9000/webhook"}}`, every accepted message's
@@ -24,7 +31,7 @@
 //! Faults: `POST /_sandbox/faults` with `"api":"meta"` (see [`crate::faults`]), e.g.
 //! `{"api":"meta","fault":{"kind":"error","status":400,"code":131056},"to":"16505551234"}`.
 //! A Meta fault applies to the next matching send that passes the token, scope, number,
-//! body and pacing checks.
+//! body and pacing checks; media requests take none.
 //!
 //! Defaults, usable with no setup (sandbox-only values, not credentials):
 //!
@@ -43,12 +50,14 @@
 //! | pair rate | burst 45, then 1 per 6 s |
 //! | webhook URL | none: no webhooks are pushed |
 //! | message templates | `hello_world` (`en_US`, `UTILITY`, `APPROVED`), ID [`config::FIRST_TEMPLATE_ID`] |
+//! | media | none stored; upload limits JPEG/PNG 5 MiB, WebP 500 KiB, video/audio 16 MiB, else 100 MiB ([`media::size_limit`]); download URLs valid 300 s |
 //!
 //! Configuration: the `meta` object of the sandbox's configuration file ([`config`]).
 
 pub mod config;
 pub mod control;
 pub mod errors;
+pub mod media;
 pub mod messages;
 pub mod oauth;
 pub mod pacing;
@@ -59,18 +68,21 @@ pub mod webhooks;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::StatusCode;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
+use serde_json::Value;
 
 pub use messages::Sent;
 
 use crate::callbacks::Sessions;
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Request};
 use crate::server::AppState;
 use config::MetaConfig;
 use errors::{GraphError, Trace};
+use media::MediaStore;
 use oauth::Grants;
 use pacing::Pacing;
 use tokens::Tokens;
@@ -107,6 +119,8 @@ pub struct MetaState {
     pacing: Pacing,
     /// The 24-hour windows, per (phone number ID, user).
     sessions: Sessions,
+    /// Uploaded and received media.
+    media: MediaStore,
 }
 
 impl MetaState {
@@ -118,6 +132,7 @@ impl MetaState {
             grants: Grants::default(),
             pacing: Pacing::new(config),
             sessions: Sessions::default(),
+            media: MediaStore::default(),
         }
     }
 }
@@ -126,13 +141,44 @@ impl MetaState {
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/{version}/{node}/messages", post(messages::send))
+        .route("/{version}/{node}/media", post(media::upload).layer(DefaultBodyLimit::max(media::BODY_LIMIT)))
         .route("/{version}/{node}/message_templates", get(templates::list))
-        .route("/{version}/{node}", get(templates::node))
+        .route("/{version}/{node}", get(media::node).delete(media::delete))
         .route("/{version}/dialog/oauth", get(oauth::dialog))
         .route("/{version}/oauth/access_token", get(oauth::access_token).post(oauth::access_token))
         .route("/{version}/debug_token", get(oauth::debug_token))
         .route_layer(middleware::from_fn(known_version))
+        // Not a Graph path: the download URLs' (Meta's lookaside host's).
+        .route(media::DOWNLOAD_PATH, get(media::download))
         .merge(control::routes())
+}
+
+/// Answers a Graph request that needs the bearer token (else HTTP 401, code 190) and, if
+/// given, `scope` (else HTTP 403, code 10): `body`'s JSON, or its error. The authenticated
+/// request is journaled as `action`, with its outcome.
+fn answer(
+    state: &AppState,
+    action: &str,
+    headers: &HeaderMap,
+    scope: Option<&str>,
+    body: impl FnOnce() -> Result<Value, GraphError>,
+) -> Response {
+    let received_at_us = state.elapsed_us();
+    let trace = Trace::new();
+    let grant = match state.meta.tokens.bearer(headers) {
+        Ok(grant) => grant,
+        Err(invalid) => return invalid.error().answer(&trace),
+    };
+    let result = match scope {
+        Some(scope) if !grant.has_scope(scope) => Err(GraphError::lacking(scope)),
+        _ => body(),
+    };
+    let outcome = result.as_ref().map_or_else(|error| error.code.to_string(), |_| "OK".to_owned());
+    state.journal.record(Request { action: action.to_owned(), task_id: None, to: None, received_at_us, outcome });
+    match result {
+        Ok(body) => trace.json(StatusCode::OK, body),
+        Err(error) => error.answer(&trace),
+    }
 }
 
 /// Whether `path` is a messages endpoint's, `/{version}/{phone-number-id}/messages`.

@@ -31,16 +31,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 
-use super::MANAGEMENT_SCOPE;
 use super::config::{MetaConfig, MetaTemplate};
-use super::errors::{GraphError, Trace};
-use crate::ledger::Request;
+use super::errors::GraphError;
+use super::{MANAGEMENT_SCOPE, answer};
 use crate::server::AppState;
 
 /// Every field a template has.
@@ -80,7 +79,7 @@ const CATEGORIES: [&str; 3] = ["AUTHENTICATION", "MARKETING", "UTILITY"];
 const DEFAULT_LIMIT: usize = 25;
 
 /// The query of a request, by name.
-type Params = HashMap<String, String>;
+pub(super) type Params = HashMap<String, String>;
 
 /// `GET /{version}/{waba-id}/message_templates`.
 pub async fn list(
@@ -89,9 +88,9 @@ pub async fn list(
     Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let host = headers.get(header::HOST).and_then(|host| host.to_str().ok()).unwrap_or("127.0.0.1").to_owned();
-    answer(&state, "meta:message_templates", &headers, |config| {
-        listing(config, &params, &format!("http://{host}/{version}/{waba_id}/message_templates"), &waba_id)
+    let url = format!("{}/{version}/{waba_id}/message_templates", state.base_url(&headers));
+    answer(&state, "meta:message_templates", &headers, Some(MANAGEMENT_SCOPE), || {
+        listing(&state.config.meta, &params, &url, &waba_id)
     })
 }
 
@@ -102,45 +101,18 @@ pub async fn node(
     Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    answer(&state, "meta:template", &headers, |config| {
+    answer(&state, "meta:template", &headers, Some(MANAGEMENT_SCOPE), || {
         let fields = fields(&params)?;
-        let found = config.templates().find(|(template_id, _)| *template_id == id);
-        let (id, template) = found.ok_or_else(|| unknown_object(&id))?;
+        let found = state.config.meta.templates().find(|(template_id, _)| *template_id == id);
+        let (id, template) = found.ok_or_else(|| GraphError::unknown_object("get", &id))?;
         Ok(object(&id, template, &fields))
     })
-}
-
-/// Checks the token and its scope, answers with `body` (journaled as `action`).
-fn answer(
-    state: &AppState,
-    action: &str,
-    headers: &HeaderMap,
-    body: impl FnOnce(&MetaConfig) -> Result<Value, GraphError>,
-) -> Response {
-    let received_at_us = state.elapsed_us();
-    let trace = Trace::new();
-    let grant = match state.meta.tokens.bearer(headers) {
-        Ok(grant) => grant,
-        Err(invalid) => return invalid.error().answer(&trace),
-    };
-    let result = if grant.has_scope(MANAGEMENT_SCOPE) {
-        body(&state.config.meta)
-    } else {
-        let details = format!("The access token lacks the {MANAGEMENT_SCOPE} permission.");
-        Err(GraphError { details: Some(details), ..GraphError::known(10) })
-    };
-    let outcome = result.as_ref().map_or_else(|error| error.code.to_string(), |_| "OK".to_owned());
-    state.journal.record(Request { action: action.to_owned(), task_id: None, to: None, received_at_us, outcome });
-    match result {
-        Ok(body) => trace.json(StatusCode::OK, body),
-        Err(error) => error.answer(&trace),
-    }
 }
 
 /// One page of the WABA `waba_id`'s templates, `url` being the listing's own (for `next`).
 fn listing(config: &MetaConfig, params: &Params, url: &str, waba_id: &str) -> Result<Value, GraphError> {
     if waba_id != config.waba_id {
-        return Err(unknown_object(waba_id));
+        return Err(GraphError::unknown_object("get", waba_id));
     }
     let fields = fields(params)?;
     let statuses = one_of(params, "status", &STATUSES)?;
@@ -240,15 +212,6 @@ fn position(cursor: &str) -> Result<usize, GraphError> {
     decoded
         .and_then(|text| text.parse().ok())
         .ok_or_else(|| GraphError::parameter(100, format!("The after cursor {cursor:?} is not valid.")))
-}
-
-/// Graph's answer for an object it cannot load.
-fn unknown_object(id: &str) -> GraphError {
-    let message = format!(
-        "Unsupported get request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, \
-         or does not support this operation."
-    );
-    GraphError { kind: "GraphMethodException", ..GraphError::new(StatusCode::BAD_REQUEST, 100, message) }.subcode(33)
 }
 
 #[cfg(test)]

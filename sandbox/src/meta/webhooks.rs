@@ -17,18 +17,25 @@
 //!   instead, with error `131047`.
 //! * Inbound messages (§5.4): `POST /_sandbox/meta/inbound` `{"from","to","text","name"?}` (the
 //!   user's phone number, the business's phone number ID) opens the user's window with that
-//!   number and pushes a `messages` value with `contacts` and a `text` message.
+//!   number and pushes a `messages` value with `contacts` and a `text` message. With
+//!   `"image":{"data","mimeType","caption"?}` (standard base64 bytes) instead of `text`, the
+//!   image is stored as media of the business number ([`super::media`]) and the message is
+//!   `{"type":"image","image":{"id","mime_type","sha256","caption"?}}`, `sha256` being the
+//!   standard base64 of the bytes' SHA-256.
 //!
 //! Pushes go through the sandbox's one [`crate::callbacks::Pusher`] (push faults included).
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::config::MetaConfig;
 use super::errors::status_error;
+use super::media::{check_size, is_mime_type};
 use super::messages::{Address, wamid};
 use crate::callbacks::{self, Outgoing, WINDOW};
 use crate::faults::Api;
@@ -110,37 +117,88 @@ pub(super) struct Inbound {
     pub from: String,
     /// The business's phone number ID.
     pub to: String,
-    /// The message's text.
-    pub text: String,
+    /// The message's text (exactly one of `text` and `image`).
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The message's image (exactly one of `text` and `image`).
+    #[serde(default)]
+    pub image: Option<InboundImage>,
     /// The user's profile name (default: the `wa_id`).
     #[serde(default)]
     pub name: Option<String>,
 }
 
-/// Receives `inbound`: opens the user's 24-hour window with the number and pushes the
-/// `messages` webhook, if a webhook URL is configured; the message's wamid. `Err` when `from`
-/// is not a phone number.
-pub(super) async fn receive(state: &AppState, inbound: Inbound) -> Result<String, String> {
-    let wa_id = super::messages::phone_digits(&inbound.from)
-        .ok_or_else(|| format!("from must be a phone number, not {:?}", inbound.from))?;
-    state.meta.sessions.open(&inbound.to, &wa_id, Instant::now());
+/// The image of an inbound message.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct InboundImage {
+    /// The bytes, standard base64.
+    pub data: String,
+    /// Its MIME type, `image/…`.
+    pub mime_type: String,
+    /// Its caption.
+    #[serde(default)]
+    pub caption: Option<String>,
+}
+
+/// An inbound message received: its wamid, and the media ID of its image.
+#[derive(Debug)]
+pub(super) struct Received {
+    /// The message's wamid.
+    pub message_id: String,
+    /// Its image's media ID, if it is an image.
+    pub media_id: Option<String>,
+}
+
+/// Receives `inbound`: stores its image, opens the user's 24-hour window with the number and
+/// pushes the `messages` webhook, if a webhook URL is configured. `Err` when `from` is not a
+/// phone number or the content is not exactly one valid text or image.
+pub(super) async fn receive(state: &AppState, inbound: Inbound) -> Result<Received, String> {
+    let Inbound { from, to, text, image, name } = inbound;
+    let wa_id =
+        super::messages::phone_digits(&from).ok_or_else(|| format!("from must be a phone number, not {from:?}"))?;
+    let (message_type, object, media_id) = match (text, image) {
+        (Some(body), None) => ("text", json!({ "body": body }), None),
+        (None, Some(image)) => {
+            let (object, media_id) = store_image(state, &to, image)?;
+            ("image", object, Some(media_id))
+        }
+        _ => return Err("give exactly one of text and image".to_owned()),
+    };
+    state.meta.sessions.open(&to, &wa_id, Instant::now());
     let message_id = wamid();
     if let Some(url) = &state.config.meta.webhook_url {
         let meta = &state.config.meta;
         let value = json!({
-            "contacts": [{"profile": {"name": inbound.name.as_deref().unwrap_or(&wa_id)}, "wa_id": wa_id}],
+            "contacts": [{"profile": {"name": name.as_deref().unwrap_or(&wa_id)}, "wa_id": wa_id}],
             "messages": [{
                 "from": wa_id,
                 "id": message_id,
                 "timestamp": seconds(0),
-                "type": "text",
-                "text": {"body": inbound.text},
+                "type": message_type,
+                message_type: object,
             }],
         });
-        let outgoing = Outgoing::meta("meta_inbound", url, notification(meta, &inbound.to, value), &meta.app.secret);
+        let outgoing = Outgoing::meta("meta_inbound", url, notification(meta, &to, value), &meta.app.secret);
         state.push(Api::Meta, &wa_id, outgoing).await;
     }
-    Ok(message_id)
+    Ok(Received { message_id, media_id })
+}
+
+/// Stores a user's image as media of business number `to`: the webhook's `image` object and
+/// the media ID.
+fn store_image(state: &AppState, to: &str, image: InboundImage) -> Result<(Value, String), String> {
+    if !image.mime_type.starts_with("image/") || !is_mime_type(&image.mime_type) {
+        return Err(format!("image.mimeType must be an image MIME type, not {:?}", image.mime_type));
+    }
+    let bytes = STANDARD.decode(&image.data).map_err(|e| format!("image.data is not standard base64: {e}"))?;
+    check_size(&image.mime_type, bytes.len())?;
+    let info = state.meta.media.store(to, &image.mime_type, None, bytes.into());
+    let mut object = json!({"id": info.id, "mime_type": info.mime_type, "sha256": STANDARD.encode(info.sha256)});
+    if let Some(caption) = image.caption {
+        object["caption"] = json!(caption);
+    }
+    Ok((object, info.id))
 }
 
 /// A `messages` notification from business number `phone_number_id` whose value holds the

@@ -30,8 +30,26 @@ pub async fn call(
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
-    body: &str,
+    body: impl AsRef<[u8]>,
 ) -> Result<Answer, hyper::Error> {
+    let (parts, bytes) = fetch(sandbox, method, path, headers, body).await?.into_parts();
+    let body = match serde_json::from_slice(&bytes) {
+        Ok(json) => json,
+        Err(_) if bytes.is_empty() => Value::Null,
+        Err(_) => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
+    };
+    Ok(Answer { status: parts.status.as_u16(), headers: parts.headers, body })
+}
+
+/// Sends one request to the sandbox and reads the answer's body as bytes; `Err` when the
+/// connection closes without a whole answer.
+pub async fn fetch(
+    sandbox: &Sandbox,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: impl AsRef<[u8]>,
+) -> Result<hyper::Response<Bytes>, hyper::Error> {
     let address = sandbox.endpoint().trim_start_matches("http://").to_owned();
     let stream = TcpStream::connect(&address).await.unwrap();
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
@@ -40,14 +58,7 @@ pub async fn call(
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let request = request.body(Full::new(Bytes::from(body.to_owned()))).unwrap();
-    let response = sender.send_request(request).await?;
-    let (parts, body) = response.into_parts();
-    let bytes = body.collect().await?.to_bytes();
-    let body = match serde_json::from_slice(&bytes) {
-        Ok(json) => json,
-        Err(_) if bytes.is_empty() => Value::Null,
-        Err(_) => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
-    };
-    Ok(Answer { status: parts.status.as_u16(), headers: parts.headers, body })
+    let request = request.body(Full::new(Bytes::copy_from_slice(body.as_ref()))).unwrap();
+    let (parts, body) = sender.send_request(request).await?.into_parts();
+    Ok(hyper::Response::from_parts(parts, body.collect().await?.to_bytes()))
 }
