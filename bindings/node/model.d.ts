@@ -99,22 +99,27 @@ export interface TextContent {
   text: string
 }
 
-/** An image by URL (WhatsApp, Messenger, Instagram, Viber). */
+/** An image by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram, Viber). */
 export interface ImageContent {
   /** The tag: always `'image'`. */
   messageType: 'image'
-  /** Public http(s) URL of the image. */
-  link: string
+  /** Public http(s) URL of the image. Exactly one of `link` and `id` (Meta) is given. */
+  link?: string
   /** Caption shown under the image (at most 1,024 characters). */
   caption?: string
+  /**
+   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+   * `link`. CAMS sends media by link only.
+   */
+  id?: string
 }
 
-/** A video by URL (WhatsApp, Messenger, Instagram, Viber). */
+/** A video by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram, Viber). */
 export interface VideoContent {
   /** The tag: always `'video'`. */
   messageType: 'video'
-  /** Public http(s) URL of the video. */
-  link: string
+  /** Public http(s) URL of the video. Exactly one of `link` and `id` (Meta) is given. */
+  link?: string
   /** Caption shown under the video (at most 1,024 characters; not on Viber). */
   caption?: string
   /** Viber: http(s) URL of the preview image. */
@@ -123,22 +128,32 @@ export interface VideoContent {
   fileSize?: number
   /** Viber: the video's length in seconds (0–600). */
   duration?: number
+  /**
+   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+   * `link`. CAMS sends media by link only.
+   */
+  id?: string
 }
 
-/** An audio file by URL (WhatsApp, Messenger, Instagram). */
+/** An audio file by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram). */
 export interface AudioContent {
   /** The tag: always `'audio'`. */
   messageType: 'audio'
-  /** Public http(s) URL of the audio file. */
-  link: string
+  /** Public http(s) URL of the audio file. Exactly one of `link` and `id` (Meta) is given. */
+  link?: string
+  /**
+   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+   * `link`. CAMS sends media by link only.
+   */
+  id?: string
 }
 
-/** A document by URL (WhatsApp, Messenger, Viber). */
+/** A document by URL, or by media ID on Meta (WhatsApp, Messenger, Viber). */
 export interface DocumentContent {
   /** The tag: always `'document'`. */
   messageType: 'document'
-  /** Public http(s) URL of the document. */
-  link: string
+  /** Public http(s) URL of the document. Exactly one of `link` and `id` (Meta) is given. */
+  link?: string
   /**
    * The file name shown to the recipient (required on WhatsApp and Viber).
    *
@@ -149,14 +164,26 @@ export interface DocumentContent {
   caption?: string
   /** Viber: the file's type, e.g. `pdf` (required on Viber). */
   fileType?: string
+  /**
+   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+   * `link`. CAMS sends media by link only.
+   */
+  id?: string
 }
 
-/** A sticker by URL (WhatsApp). */
+/** A sticker by URL, or by media ID on Meta (WhatsApp). */
 export interface StickerContent {
   /** The tag: always `'sticker'`. */
   messageType: 'sticker'
-  /** Public http(s) URL of the sticker (`.webp`). */
-  link: string
+  /**
+   * Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is given.
+   */
+  link?: string
+  /**
+   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+   * `link`. CAMS sends media by link only.
+   */
+  id?: string
 }
 
 /** A map location (WhatsApp). */
@@ -548,12 +575,17 @@ export interface DocumentHeader {
  */
 export type Header = TextHeader | ImageHeader | VideoHeader | DocumentHeader
 
-/** A media element of a header, by URL. */
+/** A media element of a header, by URL or (Meta) by uploaded media ID. */
 export interface MediaLink {
-  /** Public http(s) URL. */
-  link: string
+  /** Public http(s) URL. Exactly one of `link` and `id` (Meta) is given. */
+  link?: string
   /** File name (documents). */
   filename?: string
+  /**
+   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+   * `link`. CAMS sends media by link only.
+   */
+  id?: string
 }
 
 /** A text element (`body`, `footer`). */
@@ -1678,14 +1710,50 @@ export interface PhoneNumber {
   inboundCallbackUrl?: string
 }
 
-/** An uploaded file. */
+/**
+ * An uploaded file: give a media message `link: url` and `id: id` — the provider set the one
+ * it sends by (CAMS the URL, Meta the media ID).
+ */
 export interface UploadedMedia {
-  /** Where it can be fetched: the `link` of an image, video, audio, document or sticker. */
-  url: string
-  /** The object's key in the provider's storage. */
-  key: string
+  /**
+   * CAMS: where it can be fetched, the `link` of an image, video, audio, document or
+   * sticker.
+   */
+  url?: string
+  /** Meta: its media ID, the `id` of a media message (kept 30 days). */
+  id?: string
+  /** CAMS: the object's key in the channel's storage. */
+  key?: string
   /** Its size in bytes. */
   size: number
   /** The media type it was stored with. */
   contentType: string
+}
+
+/**
+ * A Meta media file by ID: one uploaded ([`UploadedMedia::id`]) or received
+ * ([`crate::events::InboundMedia::id`]). JSON keys are camelCase.
+ */
+export interface MediaRef {
+  /** The media ID. */
+  mediaId: string
+  /** The business phone number ID it must belong to, checked by Meta (optional). */
+  phoneNumberId?: string
+}
+
+/** What Meta holds of a media file (`GET /{media-id}`). */
+export interface MediaInfo {
+  /** The media ID. */
+  id: string
+  /**
+   * Where to download it, with the bearer token, for 5 minutes
+   * ([`crate::Client::download_media`] does).
+   */
+  url: string
+  /** Its media type. */
+  contentType: string
+  /** Its SHA-256, as Meta gives it. */
+  sha256: string
+  /** Its size in bytes. */
+  size: number
 }

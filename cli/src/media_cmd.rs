@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chatlane_core::ops::{MediaSource, MediaUpload};
+use chatlane_core::ops::{MediaSource, MediaUpload, UploadTarget};
 use clap::{Args, Subcommand};
 
 use crate::connection::ConnectionArgs;
@@ -67,7 +67,9 @@ pub async fn run(args: MediaArgs) -> ExitCode {
 }
 
 async fn upload(args: UploadArgs) -> Result<(), Failure> {
-    let upload = MediaUpload::from_source(MediaSource::Path(args.file), None, args.content_type, None).await?;
+    let upload =
+        MediaUpload::from_source(MediaSource::Path(args.file), None, args.content_type, UploadTarget::default())
+            .await?;
     let connection = args.connection.connect(|_| {}).await?;
     let uploaded = connection.client.upload_media(upload).await?;
     let mut out = io::stdout().lock();
@@ -75,7 +77,7 @@ async fn upload(args: UploadArgs) -> Result<(), Failure> {
         serde_json::to_writer(&mut out, &uploaded).map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "{}", uploaded.url)?;
+        writeln!(out, "{}", uploaded.url.as_deref().or(uploaded.id.as_deref()).unwrap_or_default())?;
     }
     Ok(())
 }

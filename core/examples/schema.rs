@@ -10,8 +10,8 @@
 
 use chatlane_core::events::{CamsPushKind, Event, SignatureMatch};
 use chatlane_core::ops::{
-    HistoryPage, HistoryQuery, NewTemplate, PhoneNumber, PhoneNumberQuery, SavedTemplate, TemplateDeletion,
-    TemplateDetail, TemplateEdit, TemplatePage, TemplateQuery, TemplateRef, UploadedMedia,
+    HistoryPage, HistoryQuery, MediaInfo, MediaRef, NewTemplate, PhoneNumber, PhoneNumberQuery, SavedTemplate,
+    TemplateDeletion, TemplateDetail, TemplateEdit, TemplatePage, TemplateQuery, TemplateRef, UploadedMedia,
 };
 use chatlane_core::{MassMessage, Message};
 use schemars::generate::SchemaSettings;
@@ -35,9 +35,11 @@ fn main() {
     generator.subschema_for::<SavedTemplate>();
     generator.subschema_for::<PhoneNumberQuery>();
     generator.subschema_for::<PhoneNumber>();
-    // `MediaUpload` is left out: its bytes would be a JSON array of numbers, where Python and
-    // Node take them natively (`bytes`, `Buffer`).
+    // `MediaUpload` and `DownloadedMedia` are left out: their bytes would be a JSON array of
+    // numbers, where Python and Node take and give them natively (`bytes`, `Buffer`).
     generator.subschema_for::<UploadedMedia>();
+    generator.subschema_for::<MediaRef>();
+    generator.subschema_for::<MediaInfo>();
     let schema = serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "chatlane message model",

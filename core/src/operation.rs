@@ -30,6 +30,14 @@ pub enum Operation {
     ModifyChatappTemplate,
     /// CAMS: delete a template, in one language or in all.
     DeleteChatappTemplate,
+    /// Meta's Graph API: upload a media file for a business number
+    /// (`POST /{version}/{phone-number-id}/media`).
+    WhatsappMediaUpload,
+    /// Meta's Graph API: a media file's download URL, type, size and hash
+    /// (`GET /{version}/{media-id}`).
+    WhatsappMediaRetrieve,
+    /// Meta's Graph API: delete a media file (`DELETE /{version}/{media-id}`).
+    WhatsappMediaDelete,
 }
 
 impl Operation {
@@ -38,7 +46,8 @@ impl Operation {
     /// `ListChatappMessage` has no documented limit: [`crate::cams::unverified::LIST_MESSAGE_QPS`].
     /// Meta's template reads are paced per WhatsApp Business Account under its hourly budget:
     /// [`crate::meta::unverified::TEMPLATE_READS`]. Template management: 50 / 50 / 5 per second
-    /// (create / modify / delete).
+    /// (create / modify / delete). Meta's media calls are paced per business number:
+    /// [`crate::meta::unverified::MEDIA_CALLS`].
     pub const fn default_quota(self) -> Quota {
         match self {
             Self::SendChatappMessage => Quota::per_second(250.0),
@@ -51,11 +60,15 @@ impl Operation {
             Self::WhatsappTemplates => crate::meta::unverified::TEMPLATE_READS,
             Self::CreateChatappTemplate | Self::ModifyChatappTemplate => Quota::per_second(50.0),
             Self::DeleteChatappTemplate => Quota::per_second(5.0),
+            Self::WhatsappMediaUpload | Self::WhatsappMediaRetrieve | Self::WhatsappMediaDelete => {
+                crate::meta::unverified::MEDIA_CALLS
+            }
         }
     }
 
     /// Whether calling it twice changes nothing (a read): an answer lost on the way is then
-    /// asked again, where a send's or a template write's is never repeated.
+    /// asked again, where a send's, a template write's or a media upload's or deletion's is
+    /// never repeated (an upload made twice leaves a second file; a deletion made twice fails).
     pub const fn is_read(self) -> bool {
         match self {
             Self::SendChatappMessage
@@ -63,18 +76,21 @@ impl Operation {
             | Self::WhatsappMessages
             | Self::CreateChatappTemplate
             | Self::ModifyChatappTemplate
-            | Self::DeleteChatappTemplate => false,
+            | Self::DeleteChatappTemplate
+            | Self::WhatsappMediaUpload
+            | Self::WhatsappMediaDelete => false,
             Self::ListChatappTemplate
             | Self::GetChatappTemplateDetail
             | Self::ListChatappMessage
             | Self::QueryChatappPhoneNumbers
             | Self::GetChatappUploadAuthorization
-            | Self::WhatsappTemplates => true,
+            | Self::WhatsappTemplates
+            | Self::WhatsappMediaRetrieve => true,
         }
     }
 
-    /// Its name: the CAMS action (`x-acs-action`), or `WhatsappMessages` /
-    /// `WhatsappTemplates` for Meta's messages and message-template edges.
+    /// Its name: the CAMS action (`x-acs-action`), or `WhatsappMessages`, `WhatsappTemplates`
+    /// and `WhatsappMedia…` for Meta's messages, message templates and media.
     pub const fn as_str(self) -> &'static str {
         match self {
             Self::SendChatappMessage => "SendChatappMessage",
@@ -89,6 +105,9 @@ impl Operation {
             Self::CreateChatappTemplate => "CreateChatappTemplate",
             Self::ModifyChatappTemplate => "ModifyChatappTemplate",
             Self::DeleteChatappTemplate => "DeleteChatappTemplate",
+            Self::WhatsappMediaUpload => "WhatsappMediaUpload",
+            Self::WhatsappMediaRetrieve => "WhatsappMediaRetrieve",
+            Self::WhatsappMediaDelete => "WhatsappMediaDelete",
         }
     }
 }

@@ -52,21 +52,25 @@ async fn an_upload_is_served_back_and_sent_as_an_image() {
     let client = client(&sandbox, Some(SPACE));
     let upload = logo();
     let uploaded = client.upload_media(upload.clone()).await.unwrap();
+    let (url, key) = (uploaded.url.clone().unwrap(), uploaded.key.clone().unwrap());
     let prefix = format!("{}/{BUCKET}/{SPACE}/", sandbox.endpoint());
-    assert!(uploaded.url.starts_with(&prefix) && uploaded.url.ends_with("-My_Logo_v2_.png"), "{}", uploaded.url);
-    assert_eq!(uploaded.url, format!("{}/{BUCKET}/{}", sandbox.endpoint(), uploaded.key));
-    assert_eq!((uploaded.size, uploaded.content_type.as_str()), (upload.bytes.len() as u64, "image/png"));
-    assert_eq!(fetch(&uploaded.url).await, (200, upload.bytes.clone()));
+    assert!(url.starts_with(&prefix) && url.ends_with("-My_Logo_v2_.png"), "{url}");
+    assert_eq!(url, format!("{}/{BUCKET}/{key}", sandbox.endpoint()));
+    assert_eq!(
+        (uploaded.size, uploaded.content_type.as_str(), uploaded.id),
+        (upload.bytes.len() as u64, "image/png", None)
+    );
+    assert_eq!(fetch(&url).await, (200, upload.bytes.clone()));
 
     let again = client.upload_media(upload).await.unwrap();
     assert_ne!(again.key, uploaded.key, "each upload has its own key");
 
-    let image = Content::Image(Image { link: uploaded.url.clone(), caption: Some("our logo".into()) });
+    let image = Content::Image(Image { link: Some(url.clone()), caption: Some("our logo".into()), id: None });
     let receipt = client.send(&Message::with_content(BUSINESS, "6591234567", image)).await.unwrap();
     let entries = sandbox.ledger().entries();
     let entry = entries.iter().find(|entry| entry.message_id == receipt.message_id).unwrap();
     let content: serde_json::Value = serde_json::from_str(&entry.params["Content"]).unwrap();
-    assert_eq!(content["link"], uploaded.url.as_str());
+    assert_eq!(content["link"], url.as_str());
     let actions: Vec<_> = sandbox.requests().into_iter().map(|r| (r.action, r.outcome)).collect();
     let authorized = ("GetChatappUploadAuthorization".to_owned(), "OK".to_owned());
     assert_eq!(actions.iter().filter(|a| **a == authorized).count(), 2, "{actions:?}");
@@ -81,7 +85,7 @@ async fn one_authorization_serves_many_uploads_and_tampering_is_refused() {
     assert!(!format!("{authorization:?}").contains(authorization.access_key_secret.expose()));
     for name in ["a.pdf", "b.mp4"] {
         let upload = MediaUpload { file_name: name.into(), ..logo() };
-        assert!(client.upload_media_with(&authorization, upload).await.unwrap().key.ends_with(name));
+        assert!(client.upload_media_with(&authorization, upload).await.unwrap().key.unwrap().ends_with(name));
     }
 
     let wrong_secret = chatlane_core::ops::UploadAuthorization {

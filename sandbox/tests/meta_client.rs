@@ -1,15 +1,21 @@
 //! chatlane's client sending through Meta's Cloud API (the sandbox's Meta face): the same
 //! messages and errors as CAMS, Meta's codes classified and retried only when provably
 //! unprocessed, pacing per business number and recipient, tokens that expire, renew and lack
-//! scopes, and the OAuth code exchange that gets one.
+//! scopes, and the OAuth code exchange that gets one; media uploaded and sent by ID, looked up,
+//! downloaded with its hash checked (an expired URL asked again, a damaged file refused) and
+//! deleted, and a user's image downloaded by the ID its webhook gave.
 
 mod support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use chatlane_core::model::Image;
 use chatlane_core::oauth::{AccessToken, MetaApp, MetaAppOptions, TokenSource};
-use chatlane_core::{Client, ClientConfig, ClientOptions, ErrorCode, Message, Quota, Template};
+use chatlane_core::ops::{MediaRef, MediaUpload};
+use chatlane_core::{Client, ClientConfig, ClientOptions, Content, ErrorCode, Message, Quota, Template};
 use chatlane_sandbox::meta::{DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PHONE_NUMBER_ID, DEFAULT_TOKEN};
 use chatlane_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Value, json};
@@ -340,4 +346,77 @@ async fn the_standard_refresh_token_grant_renews_a_token_that_sends() {
     client(options(&sandbox, renewed.token.expose())).send(&text(TO)).await.unwrap();
     // Refresh tokens rotate: the one used is spent.
     assert_eq!(standard.refresh(&refresh).await.unwrap_err().code(), ErrorCode::InvalidGrant);
+}
+
+fn media(id: &str) -> MediaRef {
+    MediaRef { media_id: id.into(), phone_number_id: Some(DEFAULT_PHONE_NUMBER_ID.into()) }
+}
+
+fn logo() -> MediaUpload {
+    MediaUpload {
+        bytes: b"\x89PNG\r\n\x1a\n our logo".to_vec(),
+        file_name: "logo.png".into(),
+        phone_number_id: Some(DEFAULT_PHONE_NUMBER_ID.into()),
+        ..MediaUpload::default()
+    }
+}
+
+#[tokio::test]
+async fn an_upload_is_sent_by_its_id_then_downloaded_and_deleted() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let client = client(options(&sandbox, DEFAULT_TOKEN));
+    let uploaded = client.upload_media(logo()).await.unwrap();
+    let id = uploaded.id.clone().unwrap();
+    assert_eq!((uploaded.url, uploaded.size, uploaded.content_type.as_str()), (None, 17, "image/png"));
+
+    let image = Image { id: Some(id.clone()), caption: Some("our logo".into()), link: None };
+    client.send(&Message::with_content(DEFAULT_PHONE_NUMBER_ID, TO, Content::Image(image))).await.unwrap();
+    assert_eq!(sandbox.meta_ledger().entries()[0].body["image"], json!({"id": id, "caption": "our logo"}));
+
+    let info = client.media_info(&media(&id)).await.unwrap();
+    assert_eq!((info.id.as_str(), info.size, info.content_type.as_str()), (id.as_str(), 17, "image/png"));
+    let downloaded = client.download_media(&media(&id)).await.unwrap();
+    assert_eq!((downloaded.data, downloaded.sha256), (logo().bytes, info.sha256));
+
+    control(&sandbox, "/_sandbox/meta/media/expire-urls", Value::Null).await;
+    let again = client.download_media(&MediaRef { phone_number_id: None, ..media(&id) }).await.unwrap();
+    assert_eq!(again.data, logo().bytes, "the URL asked for is fresh");
+
+    client.delete_media(&media(&id)).await.unwrap();
+    for gone in [client.media_info(&media(&id)).await.unwrap_err(), client.delete_media(&media(&id)).await.unwrap_err()]
+    {
+        assert_eq!((gone.code(), gone.platform_code()), (ErrorCode::InvalidParameter, Some("100")), "{gone}");
+    }
+}
+
+#[tokio::test]
+async fn a_damaged_download_and_an_unknown_id_are_typed_errors() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let client = client(options(&sandbox, DEFAULT_TOKEN));
+    let id = client.upload_media(logo()).await.unwrap().id.unwrap();
+    control(&sandbox, &format!("/_sandbox/meta/media/{id}/corrupt"), Value::Null).await;
+    let damaged = client.download_media(&media(&id)).await.unwrap_err();
+    assert_eq!(damaged.code(), ErrorCode::MalformedResponse);
+    assert!(damaged.message().contains("damaged"), "{damaged}");
+
+    let other_number = MediaRef { phone_number_id: Some("999".into()), ..media(&id) };
+    assert_eq!(client.media_info(&other_number).await.unwrap_err().code(), ErrorCode::InvalidParameter);
+    let unknown = Image { id: Some("1234567890123456".into()), link: None, caption: None };
+    let refused = client.send(&Message::with_content(DEFAULT_PHONE_NUMBER_ID, TO, Content::Image(unknown))).await;
+    assert_eq!(refused.unwrap_err().code(), ErrorCode::InvalidParameter);
+    let large = MediaUpload { bytes: vec![0; 5 * 1024 * 1024 + 1], ..logo() };
+    assert_eq!(client.upload_media(large).await.unwrap_err().code(), ErrorCode::InvalidParameter);
+    assert!(sandbox.meta_ledger().entries().is_empty());
+}
+
+#[tokio::test]
+async fn a_users_image_is_downloaded_by_the_id_its_message_gave() {
+    let sandbox = sandbox(SandboxConfig::default()).await;
+    let photo = b"\xff\xd8\xff\xe0 a user's photo".to_vec();
+    let inbound = json!({"from": TO, "to": DEFAULT_PHONE_NUMBER_ID,
+                         "image": {"data": STANDARD.encode(&photo), "mimeType": "image/jpeg"}});
+    let answer = control(&sandbox, "/_sandbox/meta/inbound", inbound).await;
+    let id = answer["mediaId"].as_str().unwrap();
+    let downloaded = client(options(&sandbox, DEFAULT_TOKEN)).download_media(&media(id)).await.unwrap();
+    assert_eq!((downloaded.data, downloaded.content_type.as_str()), (photo, "image/jpeg"));
 }

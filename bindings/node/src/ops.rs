@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use chatlane_core::JsonPages;
 use chatlane_core::cams::ops::params_of;
-use chatlane_core::ops::{MediaSource, MediaUpload, Query};
+use chatlane_core::ops::{MediaSource, MediaUpload, Query, UploadTarget};
 use chatlane_core::runtime::Cancellation;
 use napi::Env;
 use napi::bindgen_prelude::{ClassInstance, Object, PromiseRaw};
@@ -48,8 +48,10 @@ pub struct UploadSettings {
     pub file_name: Option<String>,
     /// Its media type; from the name's extension when unset.
     pub content_type: Option<String>,
-    /// The channel instance whose storage takes it; the client's when unset.
+    /// CAMS: the channel instance whose storage takes it; the client's when unset.
     pub cust_space_id: Option<String>,
+    /// Meta: the business phone number ID the media is uploaded for.
+    pub phone_number_id: Option<String>,
 }
 
 #[napi]
@@ -118,11 +120,12 @@ impl NativeClient {
             Some(bytes) => MediaSource::Bytes(bytes.to_vec()),
             None => MediaSource::Path(path.unwrap_or_default().into()),
         };
-        let UploadSettings { file_name, content_type, cust_space_id } = settings;
+        let UploadSettings { file_name, content_type, cust_space_id, phone_number_id } = settings;
+        let target = UploadTarget { cust_space_id, phone_number_id };
         let client = self.inner.clone();
         let cancellation: Option<Cancellation> = cancel.map(|cancel| cancel.0.clone());
         let upload = async move {
-            client.upload_answer(MediaUpload::from_source(source, file_name, content_type, cust_space_id).await?).await
+            client.upload_answer(MediaUpload::from_source(source, file_name, content_type, target).await?).await
         };
         settled(env, until_cancelled(upload, cancellation))
     }

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chatlane_core::ops::{MediaSource, MediaUpload, Query};
+use chatlane_core::ops::{MediaSource, MediaUpload, Query, UploadTarget};
 use chatlane_core::reconcile::ReconcilePolicy;
 use chatlane_core::{
     ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCode, HostValue, Outgoing, ProviderKind, SendOptions,
@@ -526,9 +526,11 @@ impl Client {
         file_name: Option<String>,
         content_type: Option<String>,
         cust_space_id: Option<String>,
+        phone_number_id: Option<String>,
     ) -> PyResult<String> {
         guarded(py, || {
-            blocking(py, self.uploading(ops::media_source(data_or_path)?, file_name, content_type, cust_space_id))
+            let target = UploadTarget { cust_space_id, phone_number_id };
+            blocking(py, self.uploading(ops::media_source(data_or_path)?, file_name, content_type, target))
         })
     }
 
@@ -541,10 +543,12 @@ impl Client {
         file_name: Option<String>,
         content_type: Option<String>,
         cust_space_id: Option<String>,
+        phone_number_id: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guarded(py, || {
             let source = ops::media_source(data_or_path)?;
-            self.completions.coroutine(py, self.uploading(source, file_name, content_type, cust_space_id))
+            let target = UploadTarget { cust_space_id, phone_number_id };
+            self.completions.coroutine(py, self.uploading(source, file_name, content_type, target))
         })
     }
 
@@ -615,11 +619,11 @@ impl Client {
         source: MediaSource,
         file_name: Option<String>,
         content_type: Option<String>,
-        cust_space_id: Option<String>,
+        target: UploadTarget,
     ) -> impl Future<Output = Result<String, Error>> + Send + 'static {
         let inner = self.inner.clone();
         async move {
-            let upload = MediaUpload::from_source(source, file_name, content_type, cust_space_id).await?;
+            let upload = MediaUpload::from_source(source, file_name, content_type, target).await?;
             inner.upload_answer(upload).await
         }
     }

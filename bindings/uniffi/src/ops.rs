@@ -1,13 +1,15 @@
 //! The client's operations beyond sending: message history, templates (read and managed),
-//! phone numbers and media uploads, over the core's query and record types (UniFFI namespace `chatlane_model`),
-//! and the pure wire mapping the shared operation cases (`tests/operations/`) check.
+//! phone numbers, media uploads and Meta's media, over the core's query and record types
+//! (UniFFI namespace `chatlane_model`), and the pure wire mapping the shared operation cases
+//! (`tests/operations/`) check.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use chatlane_core::ops::{
-    HistoryPage, HistoryQuery, MediaSource, MediaUpload, NewTemplate, PhoneNumber, PhoneNumberQuery, SavedTemplate,
-    TemplateDeletion, TemplateDetail, TemplateEdit, TemplatePage, TemplateQuery, TemplateRef, UploadedMedia,
+    DownloadedMedia, HistoryPage, HistoryQuery, MediaInfo, MediaRef, MediaSource, MediaUpload, NewTemplate,
+    PhoneNumber, PhoneNumberQuery, SavedTemplate, TemplateDeletion, TemplateDetail, TemplateEdit, TemplatePage,
+    TemplateQuery, TemplateRef, UploadTarget, UploadedMedia,
 };
 use chatlane_core::runtime;
 
@@ -72,11 +74,13 @@ impl Client {
         Arc::new(TemplatePages(Arc::new(self.0.pages(query))))
     }
 
-    /// Uploads `upload.bytes` to the channel instance's media storage (CAMS
-    /// `GetChatappUploadAuthorization`, then an OSS `PUT`); the record's `url` is the `link`
-    /// of an image, video, audio, document or sticker message. An empty or nameless file or
-    /// one over 100 MB is `InvalidParameter` (`detail` `"bytes: …"`, `"fileName: …"`) with
-    /// nothing sent.
+    /// Uploads `upload.bytes` and gives what to send it by: CAMS stores it in the channel
+    /// instance's media storage (`GetChatappUploadAuthorization`, then an OSS `PUT`) and the
+    /// record's `url` is the `link` of an image, video, audio, document or sticker message;
+    /// Meta stores it for the business number `upload.phoneNumberId` (required there) and the
+    /// record's `id` is the message's media `id` (for 30 days). An empty or nameless file, one
+    /// over 100 MB or over WhatsApp's limit for its type on Meta, is `InvalidParameter`
+    /// (`detail` `"bytes: …"`, `"fileName: …"`, `"phoneNumberId: …"`) with nothing sent.
     pub async fn upload_media(&self, upload: MediaUpload) -> Result<UploadedMedia, ChatlaneError> {
         let client = self.0.clone();
         Ok(runtime::run(async move { client.upload_media(upload).await }).await?)
@@ -87,21 +91,52 @@ impl Client {
     /// given, its type guessed from that name unless `content_type` is. A path that cannot be
     /// read is `InvalidConfig` naming it, a file over 100 MB `InvalidParameter` before it is
     /// read; nothing is sent either way.
-    #[uniffi::method(default(file_name = None, content_type = None, cust_space_id = None))]
+    #[uniffi::method(default(file_name = None, content_type = None, cust_space_id = None, phone_number_id = None))]
     pub async fn upload_media_file(
         &self,
         path: String,
         file_name: Option<String>,
         content_type: Option<String>,
         cust_space_id: Option<String>,
+        phone_number_id: Option<String>,
     ) -> Result<UploadedMedia, ChatlaneError> {
         let client = self.0.clone();
         let source = MediaSource::Path(path.into());
+        let target = UploadTarget { cust_space_id, phone_number_id };
         Ok(runtime::run(async move {
-            let upload = MediaUpload::from_source(source, file_name, content_type, cust_space_id).await?;
+            let upload = MediaUpload::from_source(source, file_name, content_type, target).await?;
             client.upload_media(upload).await
         })
         .await?)
+    }
+}
+
+/// Meta's media by ID, uploaded (`UploadedMedia.id`) or received (`InboundMedia.id`), with
+/// `media.phoneNumberId` as the number Meta checks it belongs to (optional). A Meta client's
+/// only: on a CAMS client each is `Configuration` (code `InvalidConfig`), as CAMS gives media
+/// as URLs. An unknown ID is Meta's refusal, `InvalidParameter`.
+#[uniffi::export]
+impl Client {
+    /// What Meta holds of a media file: its download URL (valid 5 minutes, and only with the
+    /// token: `downloadMedia` fetches it), type, size and SHA-256 (`GET /{media-id}`, a read).
+    pub async fn media_info(&self, media: MediaRef) -> Result<MediaInfo, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.media_info(&media).await }).await?)
+    }
+
+    /// Downloads a media file, its SHA-256 checked against Meta's. The token goes only to
+    /// Meta's hosts (or the client's own endpoint): any other URL is `MalformedResponse` with
+    /// nothing sent, as is a file whose hash differs.
+    pub async fn download_media(&self, media: MediaRef) -> Result<DownloadedMedia, ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.download_media(&media).await }).await?)
+    }
+
+    /// Deletes a media file (`DELETE /{media-id}`); not repeated when its answer is lost
+    /// (`OutcomeUnknown`).
+    pub async fn delete_media(&self, media: MediaRef) -> Result<(), ChatlaneError> {
+        let client = self.0.clone();
+        Ok(runtime::run(async move { client.delete_media(&media).await }).await?)
     }
 }
 

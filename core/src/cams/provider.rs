@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorCode};
 use crate::limit::{LimitKey, Pacing, Quota};
 use crate::operation::Operation;
 use crate::outgoing::random_id;
-use crate::provider::{Accepted, Call, OutgoingRef, Provider, ProviderKind};
+use crate::provider::{Accepted, Call, GraphCall, OutgoingRef, Provider, ProviderKind};
 use crate::transport::{HttpRequest, HttpResponse};
 use crate::validate;
 
@@ -73,7 +73,7 @@ impl Provider for Cams {
     }
 
     fn limits(&self, prepared: &Prepared, credentials: &Arc<Credentials>, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
-        self.call_limits(prepared.operation, credentials, pacing)
+        self.account_limits(prepared.operation, credentials, pacing)
     }
 
     fn request(&self, prepared: &Prepared, credentials: &Arc<Credentials>) -> Result<HttpRequest, Error> {
@@ -84,21 +84,14 @@ impl Provider for Cams {
         response::classify_send(answer)
     }
 
-    fn call_limits(
-        &self,
-        operation: Operation,
-        credentials: &Arc<Credentials>,
-        pacing: &Pacing,
-    ) -> Vec<(LimitKey, Quota)> {
-        let account = || self.account.get_or_init(|| credentials.access_key_id().to_owned()).clone();
-        let key = || LimitKey { account: account(), operation, recipient: None };
-        pacing.quota(operation).map(|quota| (key(), quota)).into_iter().collect()
+    fn call_limits(&self, call: &Call, credentials: &Arc<Credentials>, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
+        self.account_limits(call.operation(), credentials, pacing)
     }
 
     fn call_request(&self, call: &Call, credentials: &Arc<Credentials>) -> Result<HttpRequest, Error> {
         match call {
             Call::Cams { operation, params } => self.signed(*operation, params, credentials),
-            Call::Meta { operation, .. } => Err(Error::new(
+            Call::Meta(GraphCall { operation, .. }) => Err(Error::new(
                 ErrorCode::InvalidConfig,
                 format!("{} is a call of Meta's Graph API; this client sends through CAMS", operation.as_str()),
             )),
@@ -111,6 +104,18 @@ impl Provider for Cams {
 }
 
 impl Cams {
+    /// The account's budget for `operation`, if it is paced.
+    fn account_limits(
+        &self,
+        operation: Operation,
+        credentials: &Credentials,
+        pacing: &Pacing,
+    ) -> Vec<(LimitKey, Quota)> {
+        let account = || self.account.get_or_init(|| credentials.access_key_id().to_owned()).clone();
+        let key = || LimitKey { account: account(), operation, recipient: None };
+        pacing.quota(operation).map(|quota| (key(), quota)).into_iter().collect()
+    }
+
     /// The signed `POST` of `operation` with `params`, dated now with a fresh nonce.
     fn signed(&self, operation: Operation, params: &Params, credentials: &Credentials) -> Result<HttpRequest, Error> {
         let date = acs_date(OffsetDateTime::now_utc());

@@ -1,6 +1,7 @@
-//! Media uploads (CAMS): temporary OSS credentials from `GetChatappUploadAuthorization`
+//! Media uploads. CAMS: temporary OSS credentials from `GetChatappUploadAuthorization`
 //! through the pipeline, then the file's bytes `PUT` to OSS ([`crate::cams::oss`]) through the
-//! client's own transport, so its proxy, trusted certificates and timeouts apply.
+//! client's own transport, so its proxy, trusted certificates and timeouts apply. Meta: a
+//! multipart upload through Graph (`meta_media.rs`).
 
 use std::time::Duration;
 
@@ -15,10 +16,11 @@ use crate::observe;
 use crate::operation::Operation;
 use crate::ops::{MediaObject, MediaUpload, UploadAuthorization, UploadedMedia};
 use crate::outgoing::random_id;
+use crate::provider::ProviderKind;
 use crate::retry::{self, Decision};
 use crate::transport::RequestTimeout;
 
-/// The slowest upload speed a `PUT` is given time for on top of the client's request
+/// The slowest speed an upload or a download is given time for on top of the client's request
 /// timeout: 128 KiB/s (1 Mbit/s), so 100 MB may take up to ~13 minutes more.
 const SLOWEST_UPLOAD_BYTES_PER_SECOND: u64 = 128 * 1024;
 
@@ -35,13 +37,18 @@ impl Client {
         cams::read_upload_authorization(&body)
     }
 
-    /// Uploads a file to the channel instance's media storage and returns the URL to send as
-    /// a media message's `link`: fresh credentials ([`Client::upload_authorization`]), then
-    /// [`Client::upload_media_with`]. The upload is checked first — an empty or nameless
-    /// file, or one over 100 MB ([`crate::ops::MAX_MEDIA_BYTES`]), is
+    /// Uploads a file and returns what to send it by. CAMS: to the channel instance's media
+    /// storage, giving the URL to send as a media message's `link` (fresh credentials,
+    /// [`Client::upload_authorization`], then [`Client::upload_media_with`]). Meta: to the
+    /// business number `upload.phone_number_id`, giving the media ID to send as its `id`
+    /// (`POST /{phone-number-id}/media`; within WhatsApp's limit for the file's type,
+    /// [`crate::meta::media::max_upload_bytes`]). The upload is checked first — an empty or
+    /// nameless file, or one over 100 MB ([`crate::ops::MAX_MEDIA_BYTES`]), is
     /// [`crate::ErrorCode::InvalidParameter`] with nothing sent.
     pub async fn upload_media(&self, upload: MediaUpload) -> Result<UploadedMedia, Error> {
-        self.cams(Operation::GetChatappUploadAuthorization)?;
+        if self.config().provider() == ProviderKind::Meta {
+            return self.meta_upload(upload).await;
+        }
         let cust_space_id = upload.cust_space_id.clone();
         let object = upload.check()?;
         let authorization = self.upload_authorization(cust_space_id.as_deref()).await?;
@@ -84,8 +91,7 @@ impl Client {
         let location = oss::locate(authorization, &random_id(), &object.name, plain_http)?;
         let md5 = oss::content_md5(&object.bytes);
         let size = object.bytes.len() as u64;
-        let timeout = config.transport.request_timeout
-            + Duration::from_millis(size.saturating_mul(1000) / SLOWEST_UPLOAD_BYTES_PER_SECOND);
+        let timeout = self.transfer_timeout(size);
         let started = Instant::now();
         let mut attempts = 0;
         loop {
@@ -115,14 +121,21 @@ impl Client {
                 Decision::GiveUp => return Err(error.with_attempts(attempts)),
             }
         }
-        Ok(UploadedMedia { url: location.url, key: location.key, size, content_type: object.content_type })
+        let (url, key) = (Some(location.url), Some(location.key));
+        Ok(UploadedMedia { url, id: None, key, size, content_type: object.content_type })
+    }
+
+    /// The time one request carrying `size` bytes of a file, either way, is given: the
+    /// client's request timeout plus the file's time at 1 Mbit/s.
+    pub(super) fn transfer_timeout(&self, size: u64) -> Duration {
+        let transfer = Duration::from_millis(size.saturating_mul(1000) / SLOWEST_UPLOAD_BYTES_PER_SECOND);
+        self.config().transport.request_timeout + transfer
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::VecDeque;
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
 
     use super::*;
     use crate::client::ClientConfig;
@@ -131,33 +144,15 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::ops::MAX_MEDIA_BYTES;
     use crate::retry::RetryPolicy;
-    use crate::transport::{BoxFuture, HttpRequest, HttpResponse, Transport};
-
-    /// Answers each request with the next canned answer and keeps it.
-    #[derive(Default)]
-    struct Scripted {
-        answers: Mutex<VecDeque<Result<HttpResponse, Error>>>,
-        requests: Mutex<Vec<HttpRequest>>,
-    }
-
-    impl Transport for Scripted {
-        fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, Error>> {
-            self.requests.lock().unwrap().push(request);
-            let answer = self.answers.lock().unwrap().pop_front().expect("an answer for every request");
-            Box::pin(async move { answer })
-        }
-    }
+    use crate::transport::scripted::{Scripted, answer};
+    use crate::transport::{HttpResponse, Transport};
 
     const AUTHORIZATION: &str = r#"{"RequestId":"r","Code":"OK","Data":{"AccessKeyId":"STS.k","AccessKeySecret":"s",
         "SecurityToken":"t","BucketName":"media","Dir":"cams-1/","EndPoint":"127.0.0.1:9","Expire":1}}"#;
 
-    fn answer(status: u16, body: &str) -> Result<HttpResponse, Error> {
-        Ok(HttpResponse { status, body: body.as_bytes().to_vec(), ..HttpResponse::default() })
-    }
-
     /// A CAMS client on a plain-HTTP loopback endpoint over `answers`.
     fn client(answers: Vec<Result<HttpResponse, Error>>) -> (Client, Arc<Scripted>) {
-        let transport = Arc::new(Scripted { answers: Mutex::new(answers.into()), ..Scripted::default() });
+        let transport = Arc::new(Scripted::new(answers));
         let mut config = ClientConfig::new(Credentials::new("id", "secret", None).unwrap());
         config.endpoint = Endpoint::parse("http://127.0.0.1:9").unwrap();
         config.retry = RetryPolicy { base_delay: Duration::from_millis(1), ..RetryPolicy::default() };
@@ -177,14 +172,16 @@ mod tests {
         let (client, transport) = client(vec![answer(200, AUTHORIZATION), lost, answer(500, ""), answer(200, "")]);
         let megabyte = MediaUpload { bytes: vec![7; 1 << 20], ..png() };
         let uploaded = client.upload_media(megabyte).await.unwrap();
-        assert!(uploaded.url.starts_with("http://127.0.0.1:9/media/cams-1/"), "{}", uploaded.url);
-        assert!(uploaded.key.starts_with("cams-1/") && uploaded.key.ends_with("-logo.png"), "{}", uploaded.key);
+        let (url, key) = (uploaded.url.clone().unwrap(), uploaded.key.clone().unwrap());
+        assert!(url.starts_with("http://127.0.0.1:9/media/cams-1/"), "{url}");
+        assert!(key.starts_with("cams-1/") && key.ends_with("-logo.png"), "{key}");
+        assert_eq!(uploaded.id, None);
         assert_eq!((uploaded.size, uploaded.content_type.as_str()), (1 << 20, "image/png"));
         let requests = transport.requests.lock().unwrap();
         assert_eq!(requests.len(), 4);
         assert_eq!(requests[0].method(), http::Method::POST);
         let puts = &requests[1..];
-        assert!(puts.iter().all(|put| put.method() == http::Method::PUT && put.uri() == uploaded.url.as_str()));
+        assert!(puts.iter().all(|put| put.method() == http::Method::PUT && put.uri() == url.as_str()));
         assert!(puts.iter().all(|put| put.body().len() == 1 << 20));
         let timeout = puts[0].extensions().get::<RequestTimeout>().unwrap().0;
         assert_eq!(timeout, client.config().transport.request_timeout + Duration::from_secs(8), "1 MiB at 1 Mbit/s");

@@ -9,7 +9,7 @@ use crate::meta::templates::{self, Lookup};
 use crate::operation::Operation;
 use crate::ops::{TemplateDetail, TemplatePage, TemplateQuery, TemplateRef};
 use crate::options::SendOptions;
-use crate::provider::Call;
+use crate::provider::{Call, GraphCall};
 
 impl Client {
     /// One page of the WhatsApp Business Account's templates.
@@ -55,7 +55,7 @@ impl Client {
 
     /// Runs the Graph read `path_and_query`: the accepted answer's body.
     async fn graph(&self, path_and_query: String) -> Result<Vec<u8>, Error> {
-        let call = Call::Meta { operation: Operation::WhatsappTemplates, path_and_query };
+        let call = Call::Meta(GraphCall::read(Operation::WhatsappTemplates, path_and_query));
         Ok(self.inner.pipeline.call(&call, SendOptions::default()).await?.body)
     }
 }

@@ -7,6 +7,7 @@
 
 mod media;
 mod meta_history;
+mod meta_media;
 mod meta_templates;
 mod ops;
 mod pages;

@@ -83,6 +83,8 @@ impl Client {
             Query::CreateTemplate(template) => serde_json::to_string(&self.create_template(template).await?),
             Query::ModifyTemplate(edit) => serde_json::to_string(&self.modify_template(edit).await?),
             Query::DeleteTemplate(deletion) => serde_json::to_string(&self.delete_template(deletion).await?),
+            Query::MediaInfo(media) => serde_json::to_string(&self.media_info(media).await?),
+            Query::DeleteMedia(media) => serde_json::to_string(&self.delete_media(media).await?),
         };
         Ok(answer.expect("records serialise to JSON"))
     }

@@ -1,8 +1,8 @@
 //! Meta's WhatsApp Cloud API wire contract, the second provider next to [`crate::cams`]:
 //! the JSON body of `POST /{version}/{phone-number-id}/messages` ([`wire`]), what that API
 //! cannot carry ([`validate`], on top of the provider-neutral [`crate::validate`]), the
-//! classification of its answers ([`response`]) and the account's message templates as
-//! [`crate::ops`] records ([`templates`]). Everything here is pure.
+//! classification of its answers ([`response`]), the account's message templates as
+//! [`crate::ops`] records ([`templates`]) and media ([`media`]). Everything here is pure.
 //!
 //! "Meta reference §N" means a section of `meta-cloud.md`, the companion of
 //! `docs/reference/cams.md`; the choices it leaves open are listed in `docs/unverified.md`
@@ -10,6 +10,7 @@
 
 pub mod codes;
 mod emoji;
+pub mod media;
 mod provider;
 pub mod response;
 pub mod templates;

@@ -1,6 +1,6 @@
 //! Meta's Cloud API behind the provider seam: the model as Meta's JSON, a bearer token,
-//! pacing per business phone number and per recipient; Graph reads ([`Call::Meta`]) paced per
-//! WhatsApp Business Account.
+//! pacing per business phone number and per recipient; Graph calls ([`Call::Meta`]) paced per
+//! WhatsApp Business Account (templates) or per business phone number (media).
 
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorCode};
 use crate::limit::{LimitKey, Pacing, Quota};
 use crate::oauth::{TokenSource, check_scopes};
 use crate::operation::Operation;
-use crate::provider::{Accepted, Call, OutgoingRef, Provider, ProviderKind};
+use crate::provider::{Accepted, Call, GraphCall, OutgoingRef, Provider, ProviderKind};
 use crate::transport::{HttpRequest, HttpResponse};
 
 /// The scope every send needs.
@@ -58,11 +58,12 @@ impl Meta {
         Ok(Self { base: host.url("").to_string(), token, user_agent, waba_id })
     }
 
-    /// `Ok` unless the token's known scopes lack [`MANAGEMENT_SCOPE`], which Graph reads of the
-    /// account need ([`ErrorCode::MissingScope`]). No scopes listed: unknown, `Ok`.
-    fn management_scope(&self) -> Result<(), Error> {
+    /// `Ok` unless the token's known scopes lack what `operation` needs
+    /// ([`ErrorCode::MissingScope`]): [`MANAGEMENT_SCOPE`] for the account's templates,
+    /// [`MESSAGING_SCOPE`] (checked for every call) for media. No scopes listed: unknown, `Ok`.
+    fn call_scope(&self, operation: Operation) -> Result<(), Error> {
         let scopes = self.token.token().scopes;
-        if scopes.is_empty() {
+        if scopes.is_empty() || operation != Operation::WhatsappTemplates {
             return Ok(());
         }
         check_scopes(&scopes, &[MANAGEMENT_SCOPE]).map(drop)
@@ -151,8 +152,13 @@ impl Provider for Meta {
         }
     }
 
-    fn call_limits(&self, operation: Operation, _: &HeaderValue, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
-        let account = self.waba_id.clone().unwrap_or_default();
+    fn call_limits(&self, call: &Call, _: &HeaderValue, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
+        let operation = call.operation();
+        let number = match call {
+            Call::Meta(graph) => graph.number.clone(),
+            Call::Cams { .. } => None,
+        };
+        let account = number.or_else(|| self.waba_id.clone()).unwrap_or_default();
         pacing
             .quota(operation)
             .map(|quota| (LimitKey { account, operation, recipient: None }, quota))
@@ -161,22 +167,28 @@ impl Provider for Meta {
     }
 
     fn call_request(&self, call: &Call, authorization: &HeaderValue) -> Result<HttpRequest, Error> {
-        let path_and_query = match call {
+        let graph = match call {
             Call::Cams { operation, .. } => {
                 return Err(Error::new(
                     ErrorCode::InvalidConfig,
                     format!("{} is a CAMS operation; this client sends through Meta's Cloud API", operation.as_str()),
                 ));
             }
-            Call::Meta { path_and_query, .. } => path_and_query,
+            Call::Meta(graph) => graph,
         };
-        self.management_scope()?;
-        Request::builder()
-            .method(Method::GET)
+        self.call_scope(graph.operation)?;
+        let GraphCall { method, path_and_query, body, .. } = graph;
+        let mut request = Request::builder()
+            .method(method.clone())
             .uri(format!("{}{path_and_query}", self.base))
             .header(USER_AGENT, self.user_agent.clone())
-            .header(AUTHORIZATION, authorization.clone())
-            .body(Bytes::new())
+            .header(AUTHORIZATION, authorization.clone());
+        if let Some((content_type, _)) = body {
+            request = request.header(CONTENT_TYPE, content_type.as_str());
+        }
+        let body = body.as_ref().map(|(_, bytes)| bytes.clone()).unwrap_or_default();
+        request
+            .body(body)
             .map_err(|_| Error::new(ErrorCode::InvalidParameter, format!("{path_and_query:?} cannot go in a URL")))
     }
 
@@ -203,7 +215,7 @@ pub(crate) mod tests {
 
     /// A template read of `path_and_query`.
     pub(crate) fn templates(path_and_query: &str) -> Call {
-        Call::Meta { operation: Operation::WhatsappTemplates, path_and_query: path_and_query.into() }
+        Call::Meta(GraphCall::read(Operation::WhatsappTemplates, path_and_query.into()))
     }
 
     #[test]
@@ -217,8 +229,30 @@ pub(crate) mod tests {
         assert!(request.body().is_empty());
         let key =
             LimitKey { account: "102290129340398".into(), operation: Operation::WhatsappTemplates, recipient: None };
-        let limits = meta.call_limits(Operation::WhatsappTemplates, &bearer, &Pacing::default());
+        let limits = meta.call_limits(&templates("1"), &bearer, &Pacing::default());
         assert_eq!(limits, [(key, super::super::unverified::TEMPLATE_READS)]);
+    }
+
+    #[test]
+    fn a_media_upload_is_a_post_of_its_form_paced_per_number_with_the_messaging_scope() {
+        let bearer = HeaderValue::from_static("Bearer t0k3n");
+        let form = ("multipart/form-data; boundary=b".to_owned(), Bytes::from_static(b"--b--"));
+        let upload = Call::Meta(GraphCall {
+            operation: Operation::WhatsappMediaUpload,
+            method: Method::POST,
+            path_and_query: "106540352242922/media".into(),
+            body: Some(form),
+            number: Some("106540352242922".into()),
+        });
+        let request = meta(&[MESSAGING_SCOPE]).call_request(&upload, &bearer).unwrap();
+        assert_eq!(request.method(), Method::POST);
+        assert_eq!(request.uri(), "http://127.0.0.1:9/v25.0/106540352242922/media");
+        assert_eq!(request.headers()[CONTENT_TYPE], "multipart/form-data; boundary=b");
+        assert_eq!(request.body().as_ref(), b"--b--");
+        let key =
+            LimitKey { account: "106540352242922".into(), operation: Operation::WhatsappMediaUpload, recipient: None };
+        let limits = meta(&[]).call_limits(&upload, &bearer, &Pacing::default());
+        assert_eq!(limits, [(key, super::super::unverified::MEDIA_CALLS)]);
     }
 
     #[test]

@@ -25,10 +25,10 @@ const MAX_VARIABLE_WITH_BUTTONS: usize = 1_024;
 /// Longest BSUID after its country prefix (`US.` or `US.ENT.`).
 const MAX_BSUID: usize = 128;
 
-/// Every violation of `message` as a Meta send: the neutral rules' (but the sender's) then
-/// Meta's own; empty when it can be sent.
+/// Every violation of `message` as a Meta send: the neutral rules' (but the sender's; media
+/// by uploaded ID allowed) then Meta's own; empty when it can be sent.
 pub fn violations(message: &Message) -> Vec<Violation> {
-    let mut found = crate::validate::violations(message);
+    let mut found = crate::validate::violations_with_media_ids(message);
     found.retain(|violation| violation.path != "from");
     found.extend(own(message));
     found
@@ -492,7 +492,8 @@ mod tests {
     fn reply_buttons_have_unique_titles_and_trimmed_ids_and_media_headers_no_file_name() {
         let button = |id: &str, title: &str| ReplyButton { reply: Reply { id: id.into(), title: title.into() } };
         let action = ButtonAction { buttons: vec![button(" a", "Same"), button("b", "Same"), button("c ", "Other")] };
-        let image = MediaLink { link: "https://x.example/a.png".into(), filename: Some("a.png".into()) };
+        let link = Some("https://x.example/a.png".into());
+        let image = MediaLink { link, filename: Some("a.png".into()), id: None };
         let header = Some(Header::Image { image });
         let message = interactive(Interactive::Button { header, body: text("b"), footer: None, action });
         let expected = [

@@ -71,13 +71,11 @@ fn typed_object(message: &Message) -> Option<Typed<'_>> {
 fn content_object<'a>(content: &'a Content, product_action: Option<&'a ProductAction>) -> Option<Typed<'a>> {
     let typed = match content {
         Content::Text(c) => Typed::Text { text: WireText { body: &c.text } },
-        Content::Image(c) => Typed::Image { image: Media::new(&c.link, c.caption.as_deref(), None) },
-        Content::Video(c) => Typed::Video { video: Media::new(&c.link, c.caption.as_deref(), None) },
-        Content::Audio(c) => Typed::Audio { audio: Media::new(&c.link, None, None) },
-        Content::Document(c) => {
-            Typed::Document { document: Media::new(&c.link, c.caption.as_deref(), c.file_name.as_deref()) }
-        }
-        Content::Sticker(c) => Typed::Sticker { sticker: Media::new(&c.link, None, None) },
+        Content::Image(c) => Typed::Image { image: Media::new(&c.id, &c.link, &c.caption, &None) },
+        Content::Video(c) => Typed::Video { video: Media::new(&c.id, &c.link, &c.caption, &None) },
+        Content::Audio(c) => Typed::Audio { audio: Media::new(&c.id, &c.link, &None, &None) },
+        Content::Document(c) => Typed::Document { document: Media::new(&c.id, &c.link, &c.caption, &c.file_name) },
+        Content::Sticker(c) => Typed::Sticker { sticker: Media::new(&c.id, &c.link, &None, &None) },
         Content::Location(c) => Typed::Location {
             location: WireLocation {
                 latitude: c.latitude,
@@ -147,9 +145,13 @@ struct WireText<'a> {
     body: &'a str,
 }
 
+/// A media object: by uploaded `id` or by `link` (validation lets exactly one through).
 #[derive(Serialize)]
 struct Media<'a> {
-    link: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     caption: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -157,8 +159,13 @@ struct Media<'a> {
 }
 
 impl<'a> Media<'a> {
-    fn new(link: &'a str, caption: Option<&'a str>, filename: Option<&'a str>) -> Self {
-        Self { link, caption, filename }
+    fn new(
+        id: &'a Option<String>,
+        link: &'a Option<String>,
+        caption: &'a Option<String>,
+        filename: &'a Option<String>,
+    ) -> Self {
+        Self { id: id.as_deref(), link: link.as_deref(), caption: caption.as_deref(), filename: filename.as_deref() }
     }
 }
 

@@ -16,18 +16,21 @@ use super::viber::{TextButton, TextImage, TextImageButton, TextVideo, TextVideoB
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(tag = "messageType", rename_all = "snake_case")]
+// Interactive content is the largest; a message holds one content, built once per send, and a
+// box would show in every binding's generated API.
+#[allow(clippy::large_enum_variant)]
 pub enum Content {
     /// Plain text (every channel).
     Text(Text),
-    /// An image by URL (WhatsApp, Messenger, Instagram, Viber).
+    /// An image by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram, Viber).
     Image(Image),
-    /// A video by URL (WhatsApp, Messenger, Instagram, Viber).
+    /// A video by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram, Viber).
     Video(Video),
-    /// An audio file by URL (WhatsApp, Messenger, Instagram).
+    /// An audio file by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram).
     Audio(Audio),
-    /// A document by URL (WhatsApp, Messenger, Viber).
+    /// A document by URL, or by media ID on Meta (WhatsApp, Messenger, Viber).
     Document(Document),
-    /// A sticker by URL (WhatsApp).
+    /// A sticker by URL, or by media ID on Meta (WhatsApp).
     Sticker(Sticker),
     /// A map location (WhatsApp).
     Location(Location),
@@ -113,28 +116,37 @@ pub struct Text {
     pub text: String,
 }
 
-/// An image by URL.
+/// An image, by URL or (Meta) by uploaded media ID.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Image {
-    /// Public http(s) URL of the image.
-    pub link: String,
+    /// Public http(s) URL of the image. Exactly one of `link` and `id` (Meta) is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub link: Option<String>,
     /// Caption shown under the image (at most 1,024 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub caption: Option<String>,
+    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+    /// `link`. CAMS sends media by link only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub id: Option<String>,
 }
 
-/// A video by URL. Viber also needs `thumbnail`, `fileSize` and `duration`.
+/// A video, by URL or (Meta) by uploaded media ID. Viber also needs `thumbnail`, `fileSize` and `duration`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Video {
-    /// Public http(s) URL of the video.
-    pub link: String,
+    /// Public http(s) URL of the video. Exactly one of `link` and `id` (Meta) is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub link: Option<String>,
     /// Caption shown under the video (at most 1,024 characters; not on Viber).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
@@ -151,19 +163,32 @@ pub struct Video {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub duration: Option<u32>,
+    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+    /// `link`. CAMS sends media by link only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub id: Option<String>,
 }
 
-/// An audio file by URL (no caption).
+/// An audio file, by URL or (Meta) by uploaded media ID (no caption).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Audio {
-    /// Public http(s) URL of the audio file.
-    pub link: String,
+    /// Public http(s) URL of the audio file. Exactly one of `link` and `id` (Meta) is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub link: Option<String>,
+    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+    /// `link`. CAMS sends media by link only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub id: Option<String>,
 }
 
-/// A document by URL; its file name's extension decides how it is shown.
+/// A document, by URL or (Meta) by uploaded media ID; its file name's extension decides how
+/// it is shown.
 ///
 /// The file-name key is spelt `fileName` on the wire, as the SDK documentation's example
 /// does; `filename` (Meta's spelling) is accepted on input. Which one the server reads is
@@ -173,8 +198,10 @@ pub struct Audio {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Document {
-    /// Public http(s) URL of the document.
-    pub link: String,
+    /// Public http(s) URL of the document. Exactly one of `link` and `id` (Meta) is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub link: Option<String>,
     /// The file name shown to the recipient (required on WhatsApp and Viber).
     #[serde(default, alias = "filename", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(extend("x-aliases" = ["filename"])))]
@@ -188,16 +215,28 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub file_type: Option<String>,
+    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+    /// `link`. CAMS sends media by link only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub id: Option<String>,
 }
 
-/// A sticker by URL (no caption, no file name).
+/// A sticker, by URL or (Meta) by uploaded media ID (no caption, no file name).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Sticker {
-    /// Public http(s) URL of the sticker (`.webp`).
-    pub link: String,
+    /// Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub link: Option<String>,
+    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+    /// `link`. CAMS sends media by link only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub id: Option<String>,
 }
 
 /// A map location.

@@ -143,18 +143,25 @@ pub struct InteractiveText {
     pub text: String,
 }
 
-/// A media element of a header, by URL.
+/// A media element of a header, by URL or (Meta) by uploaded media ID.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct MediaLink {
-    /// Public http(s) URL.
-    pub link: String,
+    /// Public http(s) URL. Exactly one of `link` and `id` (Meta) is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub link: Option<String>,
     /// File name (documents).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub filename: Option<String>,
+    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+    /// `link`. CAMS sends media by link only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub id: Option<String>,
 }
 
 /// Adds the tag of a struct serialised with `#[serde(tag = …)]` to its schema, which

@@ -1,6 +1,8 @@
-//! Media uploads: a file's bytes put where the provider can fetch them, and the URL to send
-//! as a media message's `link` (CAMS: `GetChatappUploadAuthorization`'s temporary OSS
-//! credentials, then an OSS `PUT`; see [`crate::cams::oss`]).
+//! Media: a file's bytes put where the provider can fetch them (CAMS:
+//! `GetChatappUploadAuthorization`'s temporary OSS credentials, then an OSS `PUT`, giving the
+//! URL to send as a media message's `link`, see [`crate::cams::oss`]; Meta: a multipart upload
+//! giving the media ID to send as its `id`, see [`crate::meta::media`]), and Meta's media
+//! looked up, downloaded and deleted by ID.
 
 use std::path::{Path, PathBuf};
 
@@ -32,10 +34,24 @@ pub struct MediaUpload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub content_type: Option<String>,
-    /// The channel instance (`CustSpaceId`) whose storage takes it; the client's when unset.
+    /// CAMS: the channel instance (`CustSpaceId`) whose storage takes it; the client's when
+    /// unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cust_space_id: Option<String>,
+    /// Meta: the business phone number ID the media is uploaded for (required there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub phone_number_id: Option<String>,
+}
+
+/// Where an upload goes, past its file: CAMS's channel instance or Meta's business number.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UploadTarget {
+    /// CAMS: the channel instance; the client's when unset.
+    pub cust_space_id: Option<String>,
+    /// Meta: the business phone number ID.
+    pub phone_number_id: Option<String>,
 }
 
 /// Where a binding's upload comes from: the file's content, or the path of a file to read.
@@ -47,20 +63,87 @@ pub enum MediaSource {
     Path(PathBuf),
 }
 
-/// An uploaded file.
+/// An uploaded file: give a media message `link: url` and `id: id` — the provider set the one
+/// it sends by (CAMS the URL, Meta the media ID).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct UploadedMedia {
-    /// Where it can be fetched: the `link` of an image, video, audio, document or sticker.
-    pub url: String,
-    /// The object's key in the provider's storage.
-    pub key: String,
+    /// CAMS: where it can be fetched, the `link` of an image, video, audio, document or
+    /// sticker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub url: Option<String>,
+    /// Meta: its media ID, the `id` of a media message (kept 30 days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub id: Option<String>,
+    /// CAMS: the object's key in the channel's storage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub key: Option<String>,
     /// Its size in bytes.
     pub size: u64,
     /// The media type it was stored with.
     pub content_type: String,
+}
+
+/// A Meta media file by ID: one uploaded ([`UploadedMedia::id`]) or received
+/// ([`crate::events::InboundMedia::id`]). JSON keys are camelCase.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MediaRef {
+    /// The media ID.
+    pub media_id: String,
+    /// The business phone number ID it must belong to, checked by Meta (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub phone_number_id: Option<String>,
+}
+
+/// What Meta holds of a media file (`GET /{media-id}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(rename_all = "camelCase")]
+pub struct MediaInfo {
+    /// The media ID.
+    pub id: String,
+    /// Where to download it, with the bearer token, for 5 minutes
+    /// ([`crate::Client::download_media`] does).
+    pub url: String,
+    /// Its media type.
+    pub content_type: String,
+    /// Its SHA-256, as Meta gives it.
+    pub sha256: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// A downloaded media file, its SHA-256 checked against Meta's.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(rename_all = "camelCase")]
+pub struct DownloadedMedia {
+    /// The file's content.
+    pub data: Vec<u8>,
+    /// Its media type.
+    pub content_type: String,
+    /// Its SHA-256, as Meta gave it.
+    pub sha256: String,
+}
+
+impl std::fmt::Debug for DownloadedMedia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DownloadedMedia")
+            .field("data", &format_args!("[{} bytes]", self.data.len()))
+            .field("content_type", &self.content_type)
+            .field("sha256", &self.sha256)
+            .finish()
+    }
 }
 
 /// Temporary credentials for one directory of the provider's media storage (CAMS
@@ -109,7 +192,7 @@ impl MediaUpload {
         source: MediaSource,
         file_name: Option<String>,
         content_type: Option<String>,
-        cust_space_id: Option<String>,
+        target: UploadTarget,
     ) -> Result<Self, Error> {
         let (bytes, file_name) = match source {
             MediaSource::Bytes(bytes) => (bytes, file_name.unwrap_or_default()),
@@ -119,7 +202,8 @@ impl MediaUpload {
                 (bytes, file_name.unwrap_or_else(named))
             }
         };
-        Ok(Self { bytes, file_name, content_type, cust_space_id })
+        let UploadTarget { cust_space_id, phone_number_id } = target;
+        Ok(Self { bytes, file_name, content_type, cust_space_id, phone_number_id })
     }
 
     /// Checks the upload before anything is sent: an empty or nameless file, one larger than
@@ -225,7 +309,7 @@ mod tests {
             bytes,
             file_name: file_name.into(),
             content_type: content_type.map(Into::into),
-            cust_space_id: None,
+            ..MediaUpload::default()
         }
     }
 
@@ -286,22 +370,33 @@ mod tests {
 
     #[tokio::test]
     async fn a_source_is_bytes_as_named_or_a_file_named_after_its_path() {
-        let bytes = MediaUpload::from_source(MediaSource::Bytes(b"x".to_vec()), None, None, Some("c".into())).await;
-        assert_eq!(bytes.unwrap(), MediaUpload { cust_space_id: Some("c".into()), ..upload(b"x".to_vec(), "", None) });
+        let target = UploadTarget { cust_space_id: Some("c".into()), phone_number_id: Some("1065".into()) };
+        let bytes = MediaUpload::from_source(MediaSource::Bytes(b"x".to_vec()), None, None, target).await;
+        let expected = MediaUpload {
+            cust_space_id: Some("c".into()),
+            phone_number_id: Some("1065".into()),
+            ..upload(b"x".to_vec(), "", None)
+        };
+        assert_eq!(bytes.unwrap(), expected);
         let dir = std::env::temp_dir().join(format!("chatlane-media-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("logo.png");
         std::fs::write(&file, b"png").unwrap();
-        let read = MediaUpload::from_source(MediaSource::Path(file.clone()), None, Some("image/x".into()), None).await;
+        let read =
+            MediaUpload::from_source(MediaSource::Path(file.clone()), None, Some("image/x".into()), Default::default())
+                .await;
         assert_eq!(read.unwrap(), upload(b"png".to_vec(), "logo.png", Some("image/x")));
-        let renamed = MediaUpload::from_source(MediaSource::Path(file), Some("a.jpg".into()), None, None).await;
+        let renamed =
+            MediaUpload::from_source(MediaSource::Path(file), Some("a.jpg".into()), None, Default::default()).await;
         assert_eq!(renamed.unwrap().file_name, "a.jpg");
         let large = dir.join("large.mp4");
         std::fs::File::create(&large).unwrap().set_len(MAX_MEDIA_BYTES as u64 + 1).unwrap();
-        let refused = MediaUpload::from_source(MediaSource::Path(large), None, None, None).await.unwrap_err();
+        let refused =
+            MediaUpload::from_source(MediaSource::Path(large), None, None, Default::default()).await.unwrap_err();
         assert_eq!(refused.code(), ErrorCode::InvalidParameter);
         assert!(refused.message().starts_with("bytes: ") && refused.message().contains("100 MB"), "{refused}");
-        let absent = MediaUpload::from_source(MediaSource::Path(dir.join("absent.png")), None, None, None).await;
+        let absent =
+            MediaUpload::from_source(MediaSource::Path(dir.join("absent.png")), None, None, Default::default()).await;
         let absent = absent.unwrap_err();
         assert_eq!(absent.code(), ErrorCode::InvalidConfig);
         assert!(absent.message().contains("absent.png"), "{absent}");

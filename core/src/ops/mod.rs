@@ -20,7 +20,8 @@ mod templates;
 pub use history::{Direction, HistoryPage, HistoryQuery, HistoryRecord};
 pub(crate) use media::MediaObject;
 pub use media::{
-    MAX_MEDIA_BYTES, MediaSource, MediaUpload, OCTET_STREAM, UploadAuthorization, UploadedMedia, content_type_of,
+    DownloadedMedia, MAX_MEDIA_BYTES, MediaInfo, MediaRef, MediaSource, MediaUpload, OCTET_STREAM, UploadAuthorization,
+    UploadTarget, UploadedMedia, content_type_of,
 };
 pub use numbers::{PhoneNumber, PhoneNumberQuery};
 pub use query::Query;

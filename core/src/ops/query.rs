@@ -4,7 +4,9 @@
 
 use serde::de::DeserializeOwned;
 
-use super::{HistoryQuery, NewTemplate, PhoneNumberQuery, TemplateDeletion, TemplateEdit, TemplateQuery, TemplateRef};
+use super::{
+    HistoryQuery, MediaRef, NewTemplate, PhoneNumberQuery, TemplateDeletion, TemplateEdit, TemplateQuery, TemplateRef,
+};
 use crate::error::{Error, ErrorCode};
 
 /// A query of one of the operations a client answers with records, or a template write.
@@ -24,10 +26,15 @@ pub enum Query {
     ModifyTemplate(TemplateEdit),
     /// `DeleteChatappTemplate`: a template deleted.
     DeleteTemplate(TemplateDeletion),
+    /// `WhatsappMediaRetrieve` (Meta): what Meta holds of a media file.
+    MediaInfo(MediaRef),
+    /// `WhatsappMediaDelete` (Meta): a media file deleted.
+    DeleteMedia(MediaRef),
 }
 
 impl Query {
-    /// The query of `operation` (its CAMS action name) in `query`, its JSON shape. A query of
+    /// The query of `operation` (its CAMS action name, or `WhatsappMedia…` for Meta's media)
+    /// in `query`, its JSON shape. A query of
     /// the wrong shape is [`ErrorCode::InvalidParameter`] naming the field ("field: …"); an
     /// operation that is not one of these, [`ErrorCode::InvalidConfig`].
     pub fn from_json(operation: &str, query: serde_json::Value) -> Result<Self, Error> {
@@ -39,8 +46,10 @@ impl Query {
             "CreateChatappTemplate" => Self::CreateTemplate(read_query(query)?),
             "ModifyChatappTemplate" => Self::ModifyTemplate(read_query(query)?),
             "DeleteChatappTemplate" => Self::DeleteTemplate(read_query(query)?),
+            "WhatsappMediaRetrieve" => Self::MediaInfo(read_query(query)?),
+            "WhatsappMediaDelete" => Self::DeleteMedia(read_query(query)?),
             other => {
-                let message = format!("{other:?} is not a CAMS query chatlane knows");
+                let message = format!("{other:?} is not a query chatlane knows");
                 return Err(Error::new(ErrorCode::InvalidConfig, message));
             }
         })

@@ -88,21 +88,39 @@ pub enum Call {
         /// Its parameters.
         params: crate::cams::wire::Params,
     },
-    /// A Graph API read: `GET {endpoint}/{version}/{path_and_query}` with the bearer token.
-    Meta {
-        /// The operation it belongs to (its pacing budget).
-        operation: Operation,
-        /// The node, edge and query string, e.g. `{waba-id}/message_templates?limit=100`.
-        path_and_query: String,
-    },
+    /// A Graph API request.
+    Meta(GraphCall),
 }
 
 impl Call {
     /// The operation it calls.
     pub fn operation(&self) -> Operation {
         match self {
-            Self::Cams { operation, .. } | Self::Meta { operation, .. } => *operation,
+            Self::Cams { operation, .. } | Self::Meta(GraphCall { operation, .. }) => *operation,
         }
+    }
+}
+
+/// A Graph API request: `{method} {endpoint}/{version}/{path_and_query}` with the bearer
+/// token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphCall {
+    /// The operation it belongs to (its pacing budget and scope).
+    pub operation: Operation,
+    /// `GET`, `POST` or `DELETE`.
+    pub method: http::Method,
+    /// The node, edge and query string, e.g. `{waba-id}/message_templates?limit=100`.
+    pub path_and_query: String,
+    /// The body, with its `Content-Type` (a media upload's multipart form); none for a read.
+    pub body: Option<(String, bytes::Bytes)>,
+    /// The business phone number ID whose budget paces it; the WABA's when unset.
+    pub number: Option<String>,
+}
+
+impl GraphCall {
+    /// A `GET` of `path_and_query` for `operation`, paced under the WABA's budget.
+    pub fn read(operation: Operation, path_and_query: String) -> Self {
+        Self { operation, method: http::Method::GET, path_and_query, body: None, number: None }
     }
 }
 
@@ -150,9 +168,8 @@ pub trait Provider: Send + Sync + 'static {
     /// expired token) lets the provider renew it before the next send.
     fn classify(&self, answer: &HttpResponse, authority: &Self::Authority) -> Result<Accepted, Error>;
 
-    /// The pacing budgets one attempt of a call of `operation` takes a slot of.
-    fn call_limits(&self, operation: Operation, authority: &Self::Authority, pacing: &Pacing)
-    -> Vec<(LimitKey, Quota)>;
+    /// The pacing budgets one attempt of `call` takes a slot of.
+    fn call_limits(&self, call: &Call, authority: &Self::Authority, pacing: &Pacing) -> Vec<(LimitKey, Quota)>;
 
     /// One request for `call`, freshly authenticated; a call of another provider's operation
     /// is [`crate::ErrorCode::InvalidConfig`].

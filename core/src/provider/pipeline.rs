@@ -284,7 +284,7 @@ impl<P: Provider> Attempt<P> for CallAttempt<'_> {
     }
 
     fn limits(&self, provider: &P, authority: &P::Authority, pacing: &Pacing) -> Vec<(LimitKey, Quota)> {
-        provider.call_limits(self.0.operation(), authority, pacing)
+        provider.call_limits(self.0, authority, pacing)
     }
 
     fn request(&self, provider: &P, authority: &P::Authority) -> Result<HttpRequest, Error> {

@@ -7,6 +7,8 @@
 
 mod direct;
 mod reqwest_transport;
+#[cfg(test)]
+pub(crate) mod scripted;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -25,6 +25,9 @@ impl ReqwestTransport {
             .timeout(config.request_timeout)
             .pool_idle_timeout(config.pool_idle_timeout)
             .tcp_nodelay(true)
+            // Like the direct transport: an answer is what the URL asked answered, so that a
+            // bearer token (a Meta media download) never follows a redirect elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
             .https_only(false);
         #[cfg(not(feature = "bundled-roots"))]
         for der in &config.extra_root_certificates {

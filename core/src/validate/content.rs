@@ -53,13 +53,13 @@ pub(super) fn content(report: &mut Report, message: &Message, path: Path<'_>, co
     match content {
         Content::Text(c) => report.text(path.field("text"), &c.text, max_text(channel)),
         Content::Image(c) => {
-            report.url(path.field("link"), &c.link);
+            report.media(path, c.link.as_deref(), c.id.as_deref());
             report.opt_text(path.field("caption"), c.caption.as_deref(), MAX_CAPTION);
         }
         Content::Video(c) => video(report, path, c, viber),
-        Content::Audio(c) => report.url(path.field("link"), &c.link),
+        Content::Audio(c) => report.media(path, c.link.as_deref(), c.id.as_deref()),
         Content::Document(c) => document(report, path, c, channel),
-        Content::Sticker(c) => report.url(path.field("link"), &c.link),
+        Content::Sticker(c) => report.media(path, c.link.as_deref(), c.id.as_deref()),
         Content::Location(c) => {
             report.range(path.field("longitude"), c.longitude, -180.0, 180.0);
             report.range(path.field("latitude"), c.latitude, -90.0, 90.0);
@@ -117,7 +117,7 @@ pub(super) fn content(report: &mut Report, message: &Message, path: Path<'_>, co
 /// Videos: a caption on WhatsApp, Messenger and Instagram; thumbnail, size and length on
 /// Viber (and only there).
 fn video(report: &mut Report, path: Path<'_>, video: &Video, viber: bool) {
-    report.url(path.field("link"), &video.link);
+    report.media(path, video.link.as_deref(), video.id.as_deref());
     if !viber {
         report.opt_text(path.field("caption"), video.caption.as_deref(), MAX_CAPTION);
         only_on(report, path.field("thumbnail"), video.thumbnail.is_some(), false, "Viber");
@@ -142,7 +142,7 @@ fn video(report: &mut Report, path: Path<'_>, video: &Video, viber: bool) {
 
 /// Documents need a file name on WhatsApp and Viber, and a file type on Viber (only).
 fn document(report: &mut Report, path: Path<'_>, document: &Document, channel: Channel) {
-    report.url(path.field("link"), &document.link);
+    report.media(path, document.link.as_deref(), document.id.as_deref());
     let needs_name = matches!(channel, Channel::Whatsapp | Channel::Viber);
     match &document.file_name {
         Some(name) => _ = report.required(path.field("fileName"), name),

@@ -116,9 +116,15 @@ fn frame(
         let at = path.field("header");
         match header {
             Header::Text { text } => report.text(at.field("text"), text, MAX_HEADER),
-            Header::Image { image: media } => report.url(at.field("image").field("link"), &media.link),
-            Header::Video { video: media } => report.url(at.field("video").field("link"), &media.link),
-            Header::Document { document: media } => report.url(at.field("document").field("link"), &media.link),
+            Header::Image { image: media } => {
+                report.media(at.field("image"), media.link.as_deref(), media.id.as_deref())
+            }
+            Header::Video { video: media } => {
+                report.media(at.field("video"), media.link.as_deref(), media.id.as_deref())
+            }
+            Header::Document { document: media } => {
+                report.media(at.field("document"), media.link.as_deref(), media.id.as_deref())
+            }
         }
     }
     if let Some(body) = body {

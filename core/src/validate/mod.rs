@@ -43,7 +43,17 @@ impl fmt::Display for Violation {
 
 /// Every violation in `message`; empty when it can be sent.
 pub fn violations(message: &Message) -> Vec<Violation> {
-    let mut report = rules::Report::default();
+    checked(message, rules::Report::default())
+}
+
+/// [`violations`] for a provider that takes media by uploaded media ID as well as by link
+/// (Meta's Cloud API).
+pub(crate) fn violations_with_media_ids(message: &Message) -> Vec<Violation> {
+    checked(message, rules::Report::with_media_ids())
+}
+
+/// `report` with every violation in `message`.
+fn checked(message: &Message, mut report: rules::Report) -> Vec<Violation> {
     envelope::message(&mut report, message);
     report.into_violations()
 }

@@ -64,16 +64,47 @@ pub mod codes {
 
 /// Collects violations while walking a message.
 #[derive(Default)]
-pub(crate) struct Report(Vec<Violation>);
+pub(crate) struct Report {
+    found: Vec<Violation>,
+    /// Whether media may be given by uploaded media ID (Meta) as well as by link (CAMS: only
+    /// by link).
+    media_ids: bool,
+}
 
 impl Report {
+    /// A report for a provider that takes media by uploaded ID as well as by link.
+    pub(crate) fn with_media_ids() -> Self {
+        Self { found: Vec::new(), media_ids: true }
+    }
+
     pub(crate) fn into_violations(self) -> Vec<Violation> {
-        self.0
+        self.found
     }
 
     /// Records a violation.
     pub(crate) fn add(&mut self, code: &'static str, path: Path<'_>, message: impl Into<String>) {
-        self.0.push(Violation { code, path: path.to_string(), message: message.into() });
+        self.found.push(Violation { code, path: path.to_string(), message: message.into() });
+    }
+
+    /// A media file given at `path` by `link` or by uploaded media `id`: exactly one of them
+    /// where media IDs are taken, else the link (an ID is `channel_unsupported`). A link must
+    /// be an http(s) URL, an ID not blank.
+    pub(super) fn media(&mut self, path: Path<'_>, link: Option<&str>, id: Option<&str>) {
+        if self.media_ids {
+            let what = "the media's link or its uploaded media ID";
+            match (link, id) {
+                (None, None) => self.add(codes::ONE_OF_REQUIRED, path.field("link"), format!("give {what}")),
+                (Some(_), Some(_)) => self.add(codes::EXCLUSIVE, path.field("id"), format!("give {what}, not both")),
+                (Some(link), None) => self.url(path.field("link"), link),
+                (None, Some(id)) => _ = self.required(path.field("id"), id),
+            }
+            return;
+        }
+        if id.is_some() {
+            let message = "a media ID is Meta's: CAMS sends media by link (upload_media gives the URL)";
+            self.add(codes::CHANNEL_UNSUPPORTED, path.field("id"), message);
+        }
+        self.url(path.field("link"), link.unwrap_or_default());
     }
 
     /// `value` must not be blank.

@@ -88,7 +88,9 @@ __all__ = [
     "ListSection",
     "Location",
     "MassMessage",
+    "MediaInfo",
     "MediaLink",
+    "MediaRef",
     "Message",
     "NewTemplate",
     "OrderItem",
@@ -478,40 +480,52 @@ class Text(_Model):
 
 
 class Image(_Model):
-    """An image by URL (WhatsApp, Messenger, Instagram, Viber)."""
+    """An image by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram, Viber)."""
 
-    __slots__ = ("link", "caption")
+    __slots__ = ("link", "caption", "id")
     message_type: ClassVar[Literal["image"]] = "image"
     """Always ``"image"`` (the JSON ``messageType``)."""
-    link: str
-    """Public http(s) URL of the image."""
+    link: str | None
+    """Public http(s) URL of the image. Exactly one of ``link`` and ``id`` (Meta) is given."""
     caption: str | None
     """Caption shown under the image (at most 1,024 characters)."""
+    id: str | None
+    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
+    ``link``. CAMS sends media by link only."""
 
-    def __init__(self, *, link: str, caption: str | None = None) -> None:
+    def __init__(self, *, link: str | None = None, caption: str | None = None, id: str | None = None) -> None:
         _init(self, "link", link)
         _init(self, "caption", caption)
+        _init(self, "id", id)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"messageType": "image", "link": self.link}
+        data: dict[str, Any] = {"messageType": "image"}
+        if self.link is not None:
+            data["link"] = self.link
         if self.caption is not None:
             data["caption"] = self.caption
+        if self.id is not None:
+            data["id"] = self.id
         return data
 
     @classmethod
     def _parse(cls, value: object, path: _Path) -> Image:
-        data = _object(value, path, ("link", "caption"), {"messageType": "image"})
-        return cls(link=_required(data, "link", path, _str), caption=_optional(data, "caption", path, _str))
+        data = _object(value, path, ("link", "caption", "id"), {"messageType": "image"})
+        return cls(
+            link=_optional(data, "link", path, _str),
+            caption=_optional(data, "caption", path, _str),
+            id=_optional(data, "id", path, _str),
+        )
 
 
 class Video(_Model):
-    """A video by URL (WhatsApp, Messenger, Instagram, Viber)."""
+    """A video by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram, Viber)."""
 
-    __slots__ = ("link", "caption", "thumbnail", "file_size", "duration")
+    __slots__ = ("link", "caption", "thumbnail", "file_size", "duration", "id")
     message_type: ClassVar[Literal["video"]] = "video"
     """Always ``"video"`` (the JSON ``messageType``)."""
-    link: str
-    """Public http(s) URL of the video."""
+    link: str | None
+    """Public http(s) URL of the video. Exactly one of ``link`` and ``id`` (Meta) is given."""
     caption: str | None
     """Caption shown under the video (at most 1,024 characters; not on Viber)."""
     thumbnail: str | None
@@ -520,24 +534,31 @@ class Video(_Model):
     """Viber: the video's size in bytes."""
     duration: int | None
     """Viber: the video's length in seconds (0–600)."""
+    id: str | None
+    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
+    ``link``. CAMS sends media by link only."""
 
     def __init__(
         self,
         *,
-        link: str,
+        link: str | None = None,
         caption: str | None = None,
         thumbnail: str | None = None,
         file_size: int | None = None,
         duration: int | None = None,
+        id: str | None = None,
     ) -> None:
         _init(self, "link", link)
         _init(self, "caption", caption)
         _init(self, "thumbnail", thumbnail)
         _init(self, "file_size", file_size)
         _init(self, "duration", duration)
+        _init(self, "id", id)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"messageType": "video", "link": self.link}
+        data: dict[str, Any] = {"messageType": "video"}
+        if self.link is not None:
+            data["link"] = self.link
         if self.caption is not None:
             data["caption"] = self.caption
         if self.thumbnail is not None:
@@ -546,77 +567,103 @@ class Video(_Model):
             data["fileSize"] = self.file_size
         if self.duration is not None:
             data["duration"] = self.duration
+        if self.id is not None:
+            data["id"] = self.id
         return data
 
     @classmethod
     def _parse(cls, value: object, path: _Path) -> Video:
-        data = _object(value, path, ("link", "caption", "thumbnail", "fileSize", "duration"), {"messageType": "video"})
+        data = _object(
+            value,
+            path,
+            ("link", "caption", "thumbnail", "fileSize", "duration", "id"),
+            {"messageType": "video"},
+        )
         return cls(
-            link=_required(data, "link", path, _str),
+            link=_optional(data, "link", path, _str),
             caption=_optional(data, "caption", path, _str),
             thumbnail=_optional(data, "thumbnail", path, _str),
             file_size=_optional(data, "fileSize", path, _int),
             duration=_optional(data, "duration", path, _int),
+            id=_optional(data, "id", path, _str),
         )
 
 
 class Audio(_Model):
-    """An audio file by URL (WhatsApp, Messenger, Instagram)."""
+    """An audio file by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram)."""
 
-    __slots__ = ("link",)
+    __slots__ = ("link", "id")
     message_type: ClassVar[Literal["audio"]] = "audio"
     """Always ``"audio"`` (the JSON ``messageType``)."""
-    link: str
-    """Public http(s) URL of the audio file."""
+    link: str | None
+    """Public http(s) URL of the audio file. Exactly one of ``link`` and ``id`` (Meta) is given."""
+    id: str | None
+    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
+    ``link``. CAMS sends media by link only."""
 
-    def __init__(self, *, link: str) -> None:
+    def __init__(self, *, link: str | None = None, id: str | None = None) -> None:
         _init(self, "link", link)
+        _init(self, "id", id)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"messageType": "audio", "link": self.link}
+        data: dict[str, Any] = {"messageType": "audio"}
+        if self.link is not None:
+            data["link"] = self.link
+        if self.id is not None:
+            data["id"] = self.id
+        return data
 
     @classmethod
     def _parse(cls, value: object, path: _Path) -> Audio:
-        data = _object(value, path, ("link",), {"messageType": "audio"})
-        return cls(link=_required(data, "link", path, _str))
+        data = _object(value, path, ("link", "id"), {"messageType": "audio"})
+        return cls(link=_optional(data, "link", path, _str), id=_optional(data, "id", path, _str))
 
 
 class Document(_Model):
-    """A document by URL (WhatsApp, Messenger, Viber)."""
+    """A document by URL, or by media ID on Meta (WhatsApp, Messenger, Viber)."""
 
-    __slots__ = ("link", "file_name", "caption", "file_type")
+    __slots__ = ("link", "file_name", "caption", "file_type", "id")
     message_type: ClassVar[Literal["document"]] = "document"
     """Always ``"document"`` (the JSON ``messageType``)."""
-    link: str
-    """Public http(s) URL of the document."""
+    link: str | None
+    """Public http(s) URL of the document. Exactly one of ``link`` and ``id`` (Meta) is given."""
     file_name: str | None
     """The file name shown to the recipient (required on WhatsApp and Viber). ``from_dict`` also reads ``filename``."""
     caption: str | None
     """Caption (at most 1,024 characters)."""
     file_type: str | None
     """Viber: the file's type, e.g. ``pdf`` (required on Viber)."""
+    id: str | None
+    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
+    ``link``. CAMS sends media by link only."""
 
     def __init__(
         self,
         *,
-        link: str,
+        link: str | None = None,
         file_name: str | None = None,
         caption: str | None = None,
         file_type: str | None = None,
+        id: str | None = None,
     ) -> None:
         _init(self, "link", link)
         _init(self, "file_name", file_name)
         _init(self, "caption", caption)
         _init(self, "file_type", file_type)
+        _init(self, "id", id)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"messageType": "document", "link": self.link}
+        data: dict[str, Any] = {"messageType": "document"}
+        if self.link is not None:
+            data["link"] = self.link
         if self.file_name is not None:
             data["fileName"] = self.file_name
         if self.caption is not None:
             data["caption"] = self.caption
         if self.file_type is not None:
             data["fileType"] = self.file_type
+        if self.id is not None:
+            data["id"] = self.id
         return data
 
     @classmethod
@@ -624,37 +671,47 @@ class Document(_Model):
         data = _object(
             value,
             path,
-            ("link", "fileName", "caption", "fileType"),
+            ("link", "fileName", "caption", "fileType", "id"),
             {"messageType": "document"},
             aliases={"filename": "fileName"},
         )
         return cls(
-            link=_required(data, "link", path, _str),
+            link=_optional(data, "link", path, _str),
             file_name=_optional(data, "fileName", path, _str),
             caption=_optional(data, "caption", path, _str),
             file_type=_optional(data, "fileType", path, _str),
+            id=_optional(data, "id", path, _str),
         )
 
 
 class Sticker(_Model):
-    """A sticker by URL (WhatsApp)."""
+    """A sticker by URL, or by media ID on Meta (WhatsApp)."""
 
-    __slots__ = ("link",)
+    __slots__ = ("link", "id")
     message_type: ClassVar[Literal["sticker"]] = "sticker"
     """Always ``"sticker"`` (the JSON ``messageType``)."""
-    link: str
-    """Public http(s) URL of the sticker (``.webp``)."""
+    link: str | None
+    """Public http(s) URL of the sticker (``.webp``). Exactly one of ``link`` and ``id`` (Meta) is given."""
+    id: str | None
+    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
+    ``link``. CAMS sends media by link only."""
 
-    def __init__(self, *, link: str) -> None:
+    def __init__(self, *, link: str | None = None, id: str | None = None) -> None:
         _init(self, "link", link)
+        _init(self, "id", id)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"messageType": "sticker", "link": self.link}
+        data: dict[str, Any] = {"messageType": "sticker"}
+        if self.link is not None:
+            data["link"] = self.link
+        if self.id is not None:
+            data["id"] = self.id
+        return data
 
     @classmethod
     def _parse(cls, value: object, path: _Path) -> Sticker:
-        data = _object(value, path, ("link",), {"messageType": "sticker"})
-        return cls(link=_required(data, "link", path, _str))
+        data = _object(value, path, ("link", "id"), {"messageType": "sticker"})
+        return cls(link=_optional(data, "link", path, _str), id=_optional(data, "id", path, _str))
 
 
 class Location(_Model):
@@ -1816,28 +1873,40 @@ Header = Union[TextHeader, ImageHeader, VideoHeader, DocumentHeader]
 
 
 class MediaLink(_Model):
-    """A media element of a header, by URL."""
+    """A media element of a header, by URL or (Meta) by uploaded media ID."""
 
-    __slots__ = ("link", "filename")
-    link: str
-    """Public http(s) URL."""
+    __slots__ = ("link", "filename", "id")
+    link: str | None
+    """Public http(s) URL. Exactly one of ``link`` and ``id`` (Meta) is given."""
     filename: str | None
     """File name (documents)."""
+    id: str | None
+    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
+    ``link``. CAMS sends media by link only."""
 
-    def __init__(self, *, link: str, filename: str | None = None) -> None:
+    def __init__(self, *, link: str | None = None, filename: str | None = None, id: str | None = None) -> None:
         _init(self, "link", link)
         _init(self, "filename", filename)
+        _init(self, "id", id)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"link": self.link}
+        data: dict[str, Any] = {}
+        if self.link is not None:
+            data["link"] = self.link
         if self.filename is not None:
             data["filename"] = self.filename
+        if self.id is not None:
+            data["id"] = self.id
         return data
 
     @classmethod
     def _parse(cls, value: object, path: _Path) -> MediaLink:
-        data = _object(value, path, ("link", "filename"), {})
-        return cls(link=_required(data, "link", path, _str), filename=_optional(data, "filename", path, _str))
+        data = _object(value, path, ("link", "filename", "id"), {})
+        return cls(
+            link=_optional(data, "link", path, _str),
+            filename=_optional(data, "filename", path, _str),
+            id=_optional(data, "id", path, _str),
+        )
 
 
 class InteractiveText(_Model):
@@ -5374,35 +5443,131 @@ class PhoneNumber(_Model):
 
 
 class UploadedMedia(_Model):
-    """An uploaded file."""
+    """An uploaded file: give a media message ``link: url`` and ``id: id`` — the provider set the one
+    it sends by (CAMS the URL, Meta the media ID)."""
 
-    __slots__ = ("url", "key", "size", "content_type")
-    url: str
-    """Where it can be fetched: the ``link`` of an image, video, audio, document or sticker."""
-    key: str
-    """The object's key in the provider's storage."""
+    __slots__ = ("url", "id", "key", "size", "content_type")
+    url: str | None
+    """CAMS: where it can be fetched, the ``link`` of an image, video, audio, document or
+    sticker."""
+    id: str | None
+    """Meta: its media ID, the ``id`` of a media message (kept 30 days)."""
+    key: str | None
+    """CAMS: the object's key in the channel's storage."""
     size: int
     """Its size in bytes."""
     content_type: str
     """The media type it was stored with."""
 
-    def __init__(self, *, url: str, key: str, size: int, content_type: str) -> None:
+    def __init__(
+        self,
+        *,
+        url: str | None = None,
+        id: str | None = None,
+        key: str | None = None,
+        size: int,
+        content_type: str,
+    ) -> None:
         _init(self, "url", url)
+        _init(self, "id", id)
         _init(self, "key", key)
         _init(self, "size", size)
         _init(self, "content_type", content_type)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"url": self.url, "key": self.key, "size": self.size, "contentType": self.content_type}
+        data: dict[str, Any] = {}
+        if self.url is not None:
+            data["url"] = self.url
+        if self.id is not None:
+            data["id"] = self.id
+        if self.key is not None:
+            data["key"] = self.key
+        data["size"] = self.size
+        data["contentType"] = self.content_type
+        return data
 
     @classmethod
     def _parse(cls, value: object, path: _Path) -> UploadedMedia:
-        data = _object(value, path, ("url", "key", "size", "contentType"), {})
+        data = _object(value, path, ("url", "id", "key", "size", "contentType"), {})
         return cls(
-            url=_required(data, "url", path, _str),
-            key=_required(data, "key", path, _str),
+            url=_optional(data, "url", path, _str),
+            id=_optional(data, "id", path, _str),
+            key=_optional(data, "key", path, _str),
             size=_required(data, "size", path, _int),
             content_type=_required(data, "contentType", path, _str),
+        )
+
+
+class MediaRef(_Model):
+    """A Meta media file by ID: one uploaded ([``UploadedMedia::id``]) or received
+    ([``crate::events::InboundMedia::id``]). JSON keys are camelCase."""
+
+    __slots__ = ("media_id", "phone_number_id")
+    media_id: str
+    """The media ID."""
+    phone_number_id: str | None
+    """The business phone number ID it must belong to, checked by Meta (optional)."""
+
+    def __init__(self, *, media_id: str, phone_number_id: str | None = None) -> None:
+        _init(self, "media_id", media_id)
+        _init(self, "phone_number_id", phone_number_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"mediaId": self.media_id}
+        if self.phone_number_id is not None:
+            data["phoneNumberId"] = self.phone_number_id
+        return data
+
+    @classmethod
+    def _parse(cls, value: object, path: _Path) -> MediaRef:
+        data = _object(value, path, ("mediaId", "phoneNumberId"), {})
+        return cls(
+            media_id=_required(data, "mediaId", path, _str),
+            phone_number_id=_optional(data, "phoneNumberId", path, _str),
+        )
+
+
+class MediaInfo(_Model):
+    """What Meta holds of a media file (``GET /{media-id}``)."""
+
+    __slots__ = ("id", "url", "content_type", "sha256", "size")
+    id: str
+    """The media ID."""
+    url: str
+    """Where to download it, with the bearer token, for 5 minutes
+    ([``crate::Client::download_media``] does)."""
+    content_type: str
+    """Its media type."""
+    sha256: str
+    """Its SHA-256, as Meta gives it."""
+    size: int
+    """Its size in bytes."""
+
+    def __init__(self, *, id: str, url: str, content_type: str, sha256: str, size: int) -> None:
+        _init(self, "id", id)
+        _init(self, "url", url)
+        _init(self, "content_type", content_type)
+        _init(self, "sha256", sha256)
+        _init(self, "size", size)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "url": self.url,
+            "contentType": self.content_type,
+            "sha256": self.sha256,
+            "size": self.size,
+        }
+
+    @classmethod
+    def _parse(cls, value: object, path: _Path) -> MediaInfo:
+        data = _object(value, path, ("id", "url", "contentType", "sha256", "size"), {})
+        return cls(
+            id=_required(data, "id", path, _str),
+            url=_required(data, "url", path, _str),
+            content_type=_required(data, "contentType", path, _str),
+            sha256=_required(data, "sha256", path, _str),
+            size=_required(data, "size", path, _int),
         )
 
 
@@ -6006,6 +6171,7 @@ _SHAPES: dict[type[_Model], tuple[tuple[str, str, Any, Any], ...]] = {
     ),
     UploadedMedia: (
         ("url", "url", None, None),
+        ("id", "id", None, None),
         ("key", "key", None, None),
         ("size", "size", None, None),
         ("contentType", "content_type", None, None),

@@ -42,6 +42,9 @@ pub fn params_of(operation: &str, query: &str, default_space: Option<&str>) -> R
         Query::CreateTemplate(template) => create_template(&template, default_space),
         Query::ModifyTemplate(edit) => modify_template(&edit, default_space),
         Query::DeleteTemplate(deletion) => delete_template(&deletion, default_space),
+        Query::MediaInfo(_) | Query::DeleteMedia(_) => {
+            Err(Error::new(ErrorCode::InvalidConfig, format!("{operation} is a call of Meta's Graph API, not CAMS")))
+        }
     }
 }
 

@@ -963,10 +963,23 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func createTemplate(template: NewTemplate) async throws  -> SavedTemplate
     
     /**
+     * Deletes a media file (`DELETE /{media-id}`); not repeated when its answer is lost
+     * (`OutcomeUnknown`).
+     */
+    func deleteMedia(media: MediaRef) async throws 
+    
+    /**
      * Deletes a template, in one language or in every one (CAMS `DeleteChatappTemplate`). An
      * unknown template is `Template`, code `TemplateNotFound`.
      */
     func deleteTemplate(deletion: TemplateDeletion) async throws 
+    
+    /**
+     * Downloads a media file, its SHA-256 checked against Meta's. The token goes only to
+     * Meta's hosts (or the client's own endpoint): any other URL is `MalformedResponse` with
+     * nothing sent, as is a file whose hash differs.
+     */
+    func downloadMedia(media: MediaRef) async throws  -> DownloadedMedia
     
     /**
      * One page of a business number's message history (CAMS `ListChatappMessage`), in the
@@ -983,6 +996,12 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * `nextPage` is `null`/`nil`.
      */
     func listTemplates(query: TemplateQuery) async throws  -> TemplatePage
+    
+    /**
+     * What Meta holds of a media file: its download URL (valid 5 minutes, and only with the
+     * token: `downloadMedia` fetches it), type, size and SHA-256 (`GET /{media-id}`, a read).
+     */
+    func mediaInfo(media: MediaRef) async throws  -> MediaInfo
     
     /**
      * Every page of `query`'s message history from its `page` on, as `listMessages` gives
@@ -1018,11 +1037,13 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func templatePages(query: TemplateQuery)  -> TemplatePages
     
     /**
-     * Uploads `upload.bytes` to the channel instance's media storage (CAMS
-     * `GetChatappUploadAuthorization`, then an OSS `PUT`); the record's `url` is the `link`
-     * of an image, video, audio, document or sticker message. An empty or nameless file or
-     * one over 100 MB is `InvalidParameter` (`detail` `"bytes: …"`, `"fileName: …"`) with
-     * nothing sent.
+     * Uploads `upload.bytes` and gives what to send it by: CAMS stores it in the channel
+     * instance's media storage (`GetChatappUploadAuthorization`, then an OSS `PUT`) and the
+     * record's `url` is the `link` of an image, video, audio, document or sticker message;
+     * Meta stores it for the business number `upload.phoneNumberId` (required there) and the
+     * record's `id` is the message's media `id` (for 30 days). An empty or nameless file, one
+     * over 100 MB or over WhatsApp's limit for its type on Meta, is `InvalidParameter`
+     * (`detail` `"bytes: …"`, `"fileName: …"`, `"phoneNumberId: …"`) with nothing sent.
      */
     func uploadMedia(upload: MediaUpload) async throws  -> UploadedMedia
     
@@ -1033,7 +1054,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * read is `InvalidConfig` naming it, a file over 100 MB `InvalidParameter` before it is
      * read; nothing is sent either way.
      */
-    func uploadMediaFile(path: String, fileName: String?, contentType: String?, custSpaceId: String?) async throws  -> UploadedMedia
+    func uploadMediaFile(path: String, fileName: String?, contentType: String?, custSpaceId: String?, phoneNumberId: String?) async throws  -> UploadedMedia
     
 }
 /**
@@ -1264,6 +1285,26 @@ open func createTemplate(template: NewTemplate)async throws  -> SavedTemplate  {
 }
     
     /**
+     * Deletes a media file (`DELETE /{media-id}`); not repeated when its answer is lost
+     * (`OutcomeUnknown`).
+     */
+open func deleteMedia(media: MediaRef)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_delete_media(
+                        self.uniffiCloneHandle(),FfiConverterTypeMediaRef_lower(media)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_void,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_void,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
      * Deletes a template, in one language or in every one (CAMS `DeleteChatappTemplate`). An
      * unknown template is `Template`, code `TemplateNotFound`.
      */
@@ -1279,6 +1320,27 @@ open func deleteTemplate(deletion: TemplateDeletion)async throws   {
             completeFunc: ffi_chatlane_uniffi_rust_future_complete_void,
             freeFunc: ffi_chatlane_uniffi_rust_future_free_void,
             liftFunc: { $0 },
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * Downloads a media file, its SHA-256 checked against Meta's. The token goes only to
+     * Meta's hosts (or the client's own endpoint): any other URL is `MalformedResponse` with
+     * nothing sent, as is a file whose hash differs.
+     */
+open func downloadMedia(media: MediaRef)async throws  -> DownloadedMedia  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_download_media(
+                        self.uniffiCloneHandle(),FfiConverterTypeMediaRef_lower(media)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDownloadedMedia_lift,
             errorHandler: FfiConverterTypeChatlaneError_lift
         )
 }
@@ -1323,6 +1385,26 @@ open func listTemplates(query: TemplateQuery = TemplateQuery())async throws  -> 
             completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeTemplatePage_lift,
+            errorHandler: FfiConverterTypeChatlaneError_lift
+        )
+}
+    
+    /**
+     * What Meta holds of a media file: its download URL (valid 5 minutes, and only with the
+     * token: `downloadMedia` fetches it), type, size and SHA-256 (`GET /{media-id}`, a read).
+     */
+open func mediaInfo(media: MediaRef)async throws  -> MediaInfo  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_chatlane_uniffi_fn_method_client_media_info(
+                        self.uniffiCloneHandle(),FfiConverterTypeMediaRef_lower(media)
+                )
+            },
+            pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_chatlane_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_chatlane_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeMediaInfo_lift,
             errorHandler: FfiConverterTypeChatlaneError_lift
         )
 }
@@ -1419,11 +1501,13 @@ open func templatePages(query: TemplateQuery = TemplateQuery()) -> TemplatePages
 }
     
     /**
-     * Uploads `upload.bytes` to the channel instance's media storage (CAMS
-     * `GetChatappUploadAuthorization`, then an OSS `PUT`); the record's `url` is the `link`
-     * of an image, video, audio, document or sticker message. An empty or nameless file or
-     * one over 100 MB is `InvalidParameter` (`detail` `"bytes: …"`, `"fileName: …"`) with
-     * nothing sent.
+     * Uploads `upload.bytes` and gives what to send it by: CAMS stores it in the channel
+     * instance's media storage (`GetChatappUploadAuthorization`, then an OSS `PUT`) and the
+     * record's `url` is the `link` of an image, video, audio, document or sticker message;
+     * Meta stores it for the business number `upload.phoneNumberId` (required there) and the
+     * record's `id` is the message's media `id` (for 30 days). An empty or nameless file, one
+     * over 100 MB or over WhatsApp's limit for its type on Meta, is `InvalidParameter`
+     * (`detail` `"bytes: …"`, `"fileName: …"`, `"phoneNumberId: …"`) with nothing sent.
      */
 open func uploadMedia(upload: MediaUpload)async throws  -> UploadedMedia  {
     return
@@ -1448,12 +1532,12 @@ open func uploadMedia(upload: MediaUpload)async throws  -> UploadedMedia  {
      * read is `InvalidConfig` naming it, a file over 100 MB `InvalidParameter` before it is
      * read; nothing is sent either way.
      */
-open func uploadMediaFile(path: String, fileName: String? = nil, contentType: String? = nil, custSpaceId: String? = nil)async throws  -> UploadedMedia  {
+open func uploadMediaFile(path: String, fileName: String? = nil, contentType: String? = nil, custSpaceId: String? = nil, phoneNumberId: String? = nil)async throws  -> UploadedMedia  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_chatlane_uniffi_fn_method_client_upload_media_file(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(path),FfiConverterOptionString.lower(fileName),FfiConverterOptionString.lower(contentType),FfiConverterOptionString.lower(custSpaceId)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(path),FfiConverterOptionString.lower(fileName),FfiConverterOptionString.lower(contentType),FfiConverterOptionString.lower(custSpaceId),FfiConverterOptionString.lower(phoneNumberId)
                 )
             },
             pollFunc: ffi_chatlane_uniffi_rust_future_poll_rust_buffer,
@@ -7484,13 +7568,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_client_create_template() != 8938) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_chatlane_uniffi_checksum_method_client_delete_media() != 33906) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_chatlane_uniffi_checksum_method_client_delete_template() != 4550) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_download_media() != 20089) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_list_messages() != 43221) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_list_templates() != 32653) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_method_client_media_info() != 932) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_message_pages() != 25896) {
@@ -7508,10 +7601,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_client_template_pages() != 20258) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_upload_media() != 18312) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_upload_media() != 4766) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_upload_media_file() != 8869) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_upload_media_file() != 9493) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_credentials_access_key_id() != 8731) {

@@ -719,21 +719,31 @@ public func FfiConverterTypeAddress_lower(_ value: Address) -> RustBuffer {
 
 
 /**
- * An audio file by URL (no caption).
+ * An audio file, by URL or (Meta) by uploaded media ID (no caption).
  */
 public struct Audio: Equatable, Hashable {
     /**
-     * Public http(s) URL of the audio file.
+     * Public http(s) URL of the audio file. Exactly one of `link` and `id` (Meta) is given.
      */
-    public let link: String
+    public let link: String?
+    /**
+     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+     * `link`. CAMS sends media by link only.
+     */
+    public let id: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * Public http(s) URL of the audio file.
-         */link: String) {
+         * Public http(s) URL of the audio file. Exactly one of `link` and `id` (Meta) is given.
+         */link: String? = nil, 
+        /**
+         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+         * `link`. CAMS sends media by link only.
+         */id: String? = nil) {
         self.link = link
+        self.id = id
     }
 
     
@@ -752,12 +762,14 @@ public struct FfiConverterTypeAudio: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Audio {
         return
             try Audio(
-                link: FfiConverterString.read(from: &buf)
+                link: FfiConverterOptionString.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Audio, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.link, into: &buf)
+        FfiConverterOptionString.write(value.link, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
     }
 }
 
@@ -1931,7 +1943,8 @@ public func FfiConverterTypeDeliveryError_lower(_ value: DeliveryError) -> RustB
 
 
 /**
- * A document by URL; its file name's extension decides how it is shown.
+ * A document, by URL or (Meta) by uploaded media ID; its file name's extension decides how
+ * it is shown.
  *
  * The file-name key is spelt `fileName` on the wire, as the SDK documentation's example
  * does; `filename` (Meta's spelling) is accepted on input. Which one the server reads is
@@ -1939,9 +1952,9 @@ public func FfiConverterTypeDeliveryError_lower(_ value: DeliveryError) -> RustB
  */
 public struct Document: Equatable, Hashable {
     /**
-     * Public http(s) URL of the document.
+     * Public http(s) URL of the document. Exactly one of `link` and `id` (Meta) is given.
      */
-    public let link: String
+    public let link: String?
     /**
      * The file name shown to the recipient (required on WhatsApp and Viber).
      */
@@ -1954,13 +1967,18 @@ public struct Document: Equatable, Hashable {
      * Viber: the file's type, e.g. `pdf` (required on Viber).
      */
     public let fileType: String?
+    /**
+     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+     * `link`. CAMS sends media by link only.
+     */
+    public let id: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * Public http(s) URL of the document.
-         */link: String, 
+         * Public http(s) URL of the document. Exactly one of `link` and `id` (Meta) is given.
+         */link: String? = nil, 
         /**
          * The file name shown to the recipient (required on WhatsApp and Viber).
          */fileName: String? = nil, 
@@ -1969,11 +1987,16 @@ public struct Document: Equatable, Hashable {
          */caption: String? = nil, 
         /**
          * Viber: the file's type, e.g. `pdf` (required on Viber).
-         */fileType: String? = nil) {
+         */fileType: String? = nil, 
+        /**
+         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+         * `link`. CAMS sends media by link only.
+         */id: String? = nil) {
         self.link = link
         self.fileName = fileName
         self.caption = caption
         self.fileType = fileType
+        self.id = id
     }
 
     
@@ -1992,18 +2015,20 @@ public struct FfiConverterTypeDocument: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Document {
         return
             try Document(
-                link: FfiConverterString.read(from: &buf), 
+                link: FfiConverterOptionString.read(from: &buf), 
                 fileName: FfiConverterOptionString.read(from: &buf), 
                 caption: FfiConverterOptionString.read(from: &buf), 
-                fileType: FfiConverterOptionString.read(from: &buf)
+                fileType: FfiConverterOptionString.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Document, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.link, into: &buf)
+        FfiConverterOptionString.write(value.link, into: &buf)
         FfiConverterOptionString.write(value.fileName, into: &buf)
         FfiConverterOptionString.write(value.caption, into: &buf)
         FfiConverterOptionString.write(value.fileType, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
     }
 }
 
@@ -2020,6 +2045,85 @@ public func FfiConverterTypeDocument_lift(_ buf: RustBuffer) throws -> Document 
 #endif
 public func FfiConverterTypeDocument_lower(_ value: Document) -> RustBuffer {
     return FfiConverterTypeDocument.lower(value)
+}
+
+
+/**
+ * A downloaded media file, its SHA-256 checked against Meta's.
+ */
+public struct DownloadedMedia: Equatable, Hashable {
+    /**
+     * The file's content.
+     */
+    public let data: Data
+    /**
+     * Its media type.
+     */
+    public let contentType: String
+    /**
+     * Its SHA-256, as Meta gave it.
+     */
+    public let sha256: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file's content.
+         */data: Data, 
+        /**
+         * Its media type.
+         */contentType: String, 
+        /**
+         * Its SHA-256, as Meta gave it.
+         */sha256: String) {
+        self.data = data
+        self.contentType = contentType
+        self.sha256 = sha256
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DownloadedMedia: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDownloadedMedia: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DownloadedMedia {
+        return
+            try DownloadedMedia(
+                data: FfiConverterData.read(from: &buf), 
+                contentType: FfiConverterString.read(from: &buf), 
+                sha256: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DownloadedMedia, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.data, into: &buf)
+        FfiConverterString.write(value.contentType, into: &buf)
+        FfiConverterString.write(value.sha256, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDownloadedMedia_lift(_ buf: RustBuffer) throws -> DownloadedMedia {
+    return try FfiConverterTypeDownloadedMedia.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDownloadedMedia_lower(_ value: DownloadedMedia) -> RustBuffer {
+    return FfiConverterTypeDownloadedMedia.lower(value)
 }
 
 
@@ -3070,29 +3174,39 @@ public func FfiConverterTypeHistoryRecord_lower(_ value: HistoryRecord) -> RustB
 
 
 /**
- * An image by URL.
+ * An image, by URL or (Meta) by uploaded media ID.
  */
 public struct Image: Equatable, Hashable {
     /**
-     * Public http(s) URL of the image.
+     * Public http(s) URL of the image. Exactly one of `link` and `id` (Meta) is given.
      */
-    public let link: String
+    public let link: String?
     /**
      * Caption shown under the image (at most 1,024 characters).
      */
     public let caption: String?
+    /**
+     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+     * `link`. CAMS sends media by link only.
+     */
+    public let id: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * Public http(s) URL of the image.
-         */link: String, 
+         * Public http(s) URL of the image. Exactly one of `link` and `id` (Meta) is given.
+         */link: String? = nil, 
         /**
          * Caption shown under the image (at most 1,024 characters).
-         */caption: String? = nil) {
+         */caption: String? = nil, 
+        /**
+         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+         * `link`. CAMS sends media by link only.
+         */id: String? = nil) {
         self.link = link
         self.caption = caption
+        self.id = id
     }
 
     
@@ -3111,14 +3225,16 @@ public struct FfiConverterTypeImage: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Image {
         return
             try Image(
-                link: FfiConverterString.read(from: &buf), 
-                caption: FfiConverterOptionString.read(from: &buf)
+                link: FfiConverterOptionString.read(from: &buf), 
+                caption: FfiConverterOptionString.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Image, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.link, into: &buf)
+        FfiConverterOptionString.write(value.link, into: &buf)
         FfiConverterOptionString.write(value.caption, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
     }
 }
 
@@ -4445,29 +4561,140 @@ public func FfiConverterTypeMassMessage_lower(_ value: MassMessage) -> RustBuffe
 
 
 /**
- * A media element of a header, by URL.
+ * What Meta holds of a media file (`GET /{media-id}`).
  */
-public struct MediaLink: Equatable, Hashable {
+public struct MediaInfo: Equatable, Hashable {
     /**
-     * Public http(s) URL.
+     * The media ID.
      */
-    public let link: String
+    public let id: String
     /**
-     * File name (documents).
+     * Where to download it, with the bearer token, for 5 minutes
+     * ([`crate::Client::download_media`] does).
      */
-    public let filename: String?
+    public let url: String
+    /**
+     * Its media type.
+     */
+    public let contentType: String
+    /**
+     * Its SHA-256, as Meta gives it.
+     */
+    public let sha256: String
+    /**
+     * Its size in bytes.
+     */
+    public let size: UInt64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * Public http(s) URL.
-         */link: String, 
+         * The media ID.
+         */id: String, 
+        /**
+         * Where to download it, with the bearer token, for 5 minutes
+         * ([`crate::Client::download_media`] does).
+         */url: String, 
+        /**
+         * Its media type.
+         */contentType: String, 
+        /**
+         * Its SHA-256, as Meta gives it.
+         */sha256: String, 
+        /**
+         * Its size in bytes.
+         */size: UInt64) {
+        self.id = id
+        self.url = url
+        self.contentType = contentType
+        self.sha256 = sha256
+        self.size = size
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MediaInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMediaInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MediaInfo {
+        return
+            try MediaInfo(
+                id: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                contentType: FfiConverterString.read(from: &buf), 
+                sha256: FfiConverterString.read(from: &buf), 
+                size: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MediaInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterString.write(value.contentType, into: &buf)
+        FfiConverterString.write(value.sha256, into: &buf)
+        FfiConverterUInt64.write(value.size, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMediaInfo_lift(_ buf: RustBuffer) throws -> MediaInfo {
+    return try FfiConverterTypeMediaInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMediaInfo_lower(_ value: MediaInfo) -> RustBuffer {
+    return FfiConverterTypeMediaInfo.lower(value)
+}
+
+
+/**
+ * A media element of a header, by URL or (Meta) by uploaded media ID.
+ */
+public struct MediaLink: Equatable, Hashable {
+    /**
+     * Public http(s) URL. Exactly one of `link` and `id` (Meta) is given.
+     */
+    public let link: String?
+    /**
+     * File name (documents).
+     */
+    public let filename: String?
+    /**
+     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+     * `link`. CAMS sends media by link only.
+     */
+    public let id: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Public http(s) URL. Exactly one of `link` and `id` (Meta) is given.
+         */link: String? = nil, 
         /**
          * File name (documents).
-         */filename: String? = nil) {
+         */filename: String? = nil, 
+        /**
+         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+         * `link`. CAMS sends media by link only.
+         */id: String? = nil) {
         self.link = link
         self.filename = filename
+        self.id = id
     }
 
     
@@ -4486,14 +4713,16 @@ public struct FfiConverterTypeMediaLink: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MediaLink {
         return
             try MediaLink(
-                link: FfiConverterString.read(from: &buf), 
-                filename: FfiConverterOptionString.read(from: &buf)
+                link: FfiConverterOptionString.read(from: &buf), 
+                filename: FfiConverterOptionString.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: MediaLink, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.link, into: &buf)
+        FfiConverterOptionString.write(value.link, into: &buf)
         FfiConverterOptionString.write(value.filename, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
     }
 }
 
@@ -4510,6 +4739,76 @@ public func FfiConverterTypeMediaLink_lift(_ buf: RustBuffer) throws -> MediaLin
 #endif
 public func FfiConverterTypeMediaLink_lower(_ value: MediaLink) -> RustBuffer {
     return FfiConverterTypeMediaLink.lower(value)
+}
+
+
+/**
+ * A Meta media file by ID: one uploaded ([`UploadedMedia::id`]) or received
+ * ([`crate::events::InboundMedia::id`]). JSON keys are camelCase.
+ */
+public struct MediaRef: Equatable, Hashable {
+    /**
+     * The media ID.
+     */
+    public let mediaId: String
+    /**
+     * The business phone number ID it must belong to, checked by Meta (optional).
+     */
+    public let phoneNumberId: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The media ID.
+         */mediaId: String, 
+        /**
+         * The business phone number ID it must belong to, checked by Meta (optional).
+         */phoneNumberId: String? = nil) {
+        self.mediaId = mediaId
+        self.phoneNumberId = phoneNumberId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MediaRef: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMediaRef: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MediaRef {
+        return
+            try MediaRef(
+                mediaId: FfiConverterString.read(from: &buf), 
+                phoneNumberId: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MediaRef, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.mediaId, into: &buf)
+        FfiConverterOptionString.write(value.phoneNumberId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMediaRef_lift(_ buf: RustBuffer) throws -> MediaRef {
+    return try FfiConverterTypeMediaRef.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMediaRef_lower(_ value: MediaRef) -> RustBuffer {
+    return FfiConverterTypeMediaRef.lower(value)
 }
 
 
@@ -4532,9 +4831,14 @@ public struct MediaUpload: Equatable, Hashable {
      */
     public let contentType: String?
     /**
-     * The channel instance (`CustSpaceId`) whose storage takes it; the client's when unset.
+     * CAMS: the channel instance (`CustSpaceId`) whose storage takes it; the client's when
+     * unset.
      */
     public let custSpaceId: String?
+    /**
+     * Meta: the business phone number ID the media is uploaded for (required there).
+     */
+    public let phoneNumberId: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4551,12 +4855,17 @@ public struct MediaUpload: Equatable, Hashable {
          * among the types WhatsApp takes, else `application/octet-stream`.
          */contentType: String? = nil, 
         /**
-         * The channel instance (`CustSpaceId`) whose storage takes it; the client's when unset.
-         */custSpaceId: String? = nil) {
+         * CAMS: the channel instance (`CustSpaceId`) whose storage takes it; the client's when
+         * unset.
+         */custSpaceId: String? = nil, 
+        /**
+         * Meta: the business phone number ID the media is uploaded for (required there).
+         */phoneNumberId: String? = nil) {
         self.bytes = bytes
         self.fileName = fileName
         self.contentType = contentType
         self.custSpaceId = custSpaceId
+        self.phoneNumberId = phoneNumberId
     }
 
     
@@ -4578,7 +4887,8 @@ public struct FfiConverterTypeMediaUpload: FfiConverterRustBuffer {
                 bytes: FfiConverterData.read(from: &buf), 
                 fileName: FfiConverterString.read(from: &buf), 
                 contentType: FfiConverterOptionString.read(from: &buf), 
-                custSpaceId: FfiConverterOptionString.read(from: &buf)
+                custSpaceId: FfiConverterOptionString.read(from: &buf), 
+                phoneNumberId: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4587,6 +4897,7 @@ public struct FfiConverterTypeMediaUpload: FfiConverterRustBuffer {
         FfiConverterString.write(value.fileName, into: &buf)
         FfiConverterOptionString.write(value.contentType, into: &buf)
         FfiConverterOptionString.write(value.custSpaceId, into: &buf)
+        FfiConverterOptionString.write(value.phoneNumberId, into: &buf)
     }
 }
 
@@ -6679,21 +6990,31 @@ public func FfiConverterTypeStatusEvent_lower(_ value: StatusEvent) -> RustBuffe
 
 
 /**
- * A sticker by URL (no caption, no file name).
+ * A sticker, by URL or (Meta) by uploaded media ID (no caption, no file name).
  */
 public struct Sticker: Equatable, Hashable {
     /**
-     * Public http(s) URL of the sticker (`.webp`).
+     * Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is given.
      */
-    public let link: String
+    public let link: String?
+    /**
+     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+     * `link`. CAMS sends media by link only.
+     */
+    public let id: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * Public http(s) URL of the sticker (`.webp`).
-         */link: String) {
+         * Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is given.
+         */link: String? = nil, 
+        /**
+         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+         * `link`. CAMS sends media by link only.
+         */id: String? = nil) {
         self.link = link
+        self.id = id
     }
 
     
@@ -6712,12 +7033,14 @@ public struct FfiConverterTypeSticker: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Sticker {
         return
             try Sticker(
-                link: FfiConverterString.read(from: &buf)
+                link: FfiConverterOptionString.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Sticker, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.link, into: &buf)
+        FfiConverterOptionString.write(value.link, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
     }
 }
 
@@ -8750,17 +9073,23 @@ public func FfiConverterTypeUnsupportedEvent_lower(_ value: UnsupportedEvent) ->
 
 
 /**
- * An uploaded file.
+ * An uploaded file: give a media message `link: url` and `id: id` — the provider set the one
+ * it sends by (CAMS the URL, Meta the media ID).
  */
 public struct UploadedMedia: Equatable, Hashable {
     /**
-     * Where it can be fetched: the `link` of an image, video, audio, document or sticker.
+     * CAMS: where it can be fetched, the `link` of an image, video, audio, document or
+     * sticker.
      */
-    public let url: String
+    public let url: String?
     /**
-     * The object's key in the provider's storage.
+     * Meta: its media ID, the `id` of a media message (kept 30 days).
      */
-    public let key: String
+    public let id: String?
+    /**
+     * CAMS: the object's key in the channel's storage.
+     */
+    public let key: String?
     /**
      * Its size in bytes.
      */
@@ -8774,11 +9103,15 @@ public struct UploadedMedia: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Where it can be fetched: the `link` of an image, video, audio, document or sticker.
-         */url: String, 
+         * CAMS: where it can be fetched, the `link` of an image, video, audio, document or
+         * sticker.
+         */url: String? = nil, 
         /**
-         * The object's key in the provider's storage.
-         */key: String, 
+         * Meta: its media ID, the `id` of a media message (kept 30 days).
+         */id: String? = nil, 
+        /**
+         * CAMS: the object's key in the channel's storage.
+         */key: String? = nil, 
         /**
          * Its size in bytes.
          */size: UInt64, 
@@ -8786,6 +9119,7 @@ public struct UploadedMedia: Equatable, Hashable {
          * The media type it was stored with.
          */contentType: String) {
         self.url = url
+        self.id = id
         self.key = key
         self.size = size
         self.contentType = contentType
@@ -8807,16 +9141,18 @@ public struct FfiConverterTypeUploadedMedia: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadedMedia {
         return
             try UploadedMedia(
-                url: FfiConverterString.read(from: &buf), 
-                key: FfiConverterString.read(from: &buf), 
+                url: FfiConverterOptionString.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf), 
+                key: FfiConverterOptionString.read(from: &buf), 
                 size: FfiConverterUInt64.read(from: &buf), 
                 contentType: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: UploadedMedia, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.url, into: &buf)
-        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterOptionString.write(value.url, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.key, into: &buf)
         FfiConverterUInt64.write(value.size, into: &buf)
         FfiConverterString.write(value.contentType, into: &buf)
     }
@@ -8839,13 +9175,13 @@ public func FfiConverterTypeUploadedMedia_lower(_ value: UploadedMedia) -> RustB
 
 
 /**
- * A video by URL. Viber also needs `thumbnail`, `fileSize` and `duration`.
+ * A video, by URL or (Meta) by uploaded media ID. Viber also needs `thumbnail`, `fileSize` and `duration`.
  */
 public struct Video: Equatable, Hashable {
     /**
-     * Public http(s) URL of the video.
+     * Public http(s) URL of the video. Exactly one of `link` and `id` (Meta) is given.
      */
-    public let link: String
+    public let link: String?
     /**
      * Caption shown under the video (at most 1,024 characters; not on Viber).
      */
@@ -8862,13 +9198,18 @@ public struct Video: Equatable, Hashable {
      * Viber: the video's length in seconds (0–600).
      */
     public let duration: UInt32?
+    /**
+     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+     * `link`. CAMS sends media by link only.
+     */
+    public let id: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * Public http(s) URL of the video.
-         */link: String, 
+         * Public http(s) URL of the video. Exactly one of `link` and `id` (Meta) is given.
+         */link: String? = nil, 
         /**
          * Caption shown under the video (at most 1,024 characters; not on Viber).
          */caption: String? = nil, 
@@ -8880,12 +9221,17 @@ public struct Video: Equatable, Hashable {
          */fileSize: UInt64? = nil, 
         /**
          * Viber: the video's length in seconds (0–600).
-         */duration: UInt32? = nil) {
+         */duration: UInt32? = nil, 
+        /**
+         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
+         * `link`. CAMS sends media by link only.
+         */id: String? = nil) {
         self.link = link
         self.caption = caption
         self.thumbnail = thumbnail
         self.fileSize = fileSize
         self.duration = duration
+        self.id = id
     }
 
     
@@ -8904,20 +9250,22 @@ public struct FfiConverterTypeVideo: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Video {
         return
             try Video(
-                link: FfiConverterString.read(from: &buf), 
+                link: FfiConverterOptionString.read(from: &buf), 
                 caption: FfiConverterOptionString.read(from: &buf), 
                 thumbnail: FfiConverterOptionString.read(from: &buf), 
                 fileSize: FfiConverterOptionUInt64.read(from: &buf), 
-                duration: FfiConverterOptionUInt32.read(from: &buf)
+                duration: FfiConverterOptionUInt32.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Video, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.link, into: &buf)
+        FfiConverterOptionString.write(value.link, into: &buf)
         FfiConverterOptionString.write(value.caption, into: &buf)
         FfiConverterOptionString.write(value.thumbnail, into: &buf)
         FfiConverterOptionUInt64.write(value.fileSize, into: &buf)
         FfiConverterOptionUInt32.write(value.duration, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
     }
 }
 
@@ -9215,27 +9563,27 @@ public enum Content: Equatable, Hashable {
     case text(Text
     )
     /**
-     * An image by URL (WhatsApp, Messenger, Instagram, Viber).
+     * An image by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram, Viber).
      */
     case image(Image
     )
     /**
-     * A video by URL (WhatsApp, Messenger, Instagram, Viber).
+     * A video by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram, Viber).
      */
     case video(Video
     )
     /**
-     * An audio file by URL (WhatsApp, Messenger, Instagram).
+     * An audio file by URL, or by media ID on Meta (WhatsApp, Messenger, Instagram).
      */
     case audio(Audio
     )
     /**
-     * A document by URL (WhatsApp, Messenger, Viber).
+     * A document by URL, or by media ID on Meta (WhatsApp, Messenger, Viber).
      */
     case document(Document
     )
     /**
-     * A sticker by URL (WhatsApp).
+     * A sticker by URL, or by media ID on Meta (WhatsApp).
      */
     case sticker(Sticker
     )

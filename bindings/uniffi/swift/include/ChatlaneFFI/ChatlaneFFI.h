@@ -349,9 +349,19 @@ void uniffi_chatlane_uniffi_fn_method_client_set_credentials(uint64_t ptr, uint6
 uint64_t uniffi_chatlane_uniffi_fn_method_client_create_template(uint64_t ptr, RustBuffer template
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_DELETE_MEDIA
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_DELETE_MEDIA
+uint64_t uniffi_chatlane_uniffi_fn_method_client_delete_media(uint64_t ptr, RustBuffer media
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_DELETE_TEMPLATE
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_DELETE_TEMPLATE
 uint64_t uniffi_chatlane_uniffi_fn_method_client_delete_template(uint64_t ptr, RustBuffer deletion
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_DOWNLOAD_MEDIA
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_DOWNLOAD_MEDIA
+uint64_t uniffi_chatlane_uniffi_fn_method_client_download_media(uint64_t ptr, RustBuffer media
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_LIST_MESSAGES
@@ -362,6 +372,11 @@ uint64_t uniffi_chatlane_uniffi_fn_method_client_list_messages(uint64_t ptr, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_LIST_TEMPLATES
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_LIST_TEMPLATES
 uint64_t uniffi_chatlane_uniffi_fn_method_client_list_templates(uint64_t ptr, RustBuffer query
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_MEDIA_INFO
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_MEDIA_INFO
+uint64_t uniffi_chatlane_uniffi_fn_method_client_media_info(uint64_t ptr, RustBuffer media
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_MESSAGE_PAGES
@@ -396,7 +411,7 @@ uint64_t uniffi_chatlane_uniffi_fn_method_client_upload_media(uint64_t ptr, Rust
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UPLOAD_MEDIA_FILE
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UPLOAD_MEDIA_FILE
-uint64_t uniffi_chatlane_uniffi_fn_method_client_upload_media_file(uint64_t ptr, RustBuffer path, RustBuffer file_name, RustBuffer content_type, RustBuffer cust_space_id
+uint64_t uniffi_chatlane_uniffi_fn_method_client_upload_media_file(uint64_t ptr, RustBuffer path, RustBuffer file_name, RustBuffer content_type, RustBuffer cust_space_id, RustBuffer phone_number_id
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
@@ -1228,9 +1243,21 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_client_create_template(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_DELETE_MEDIA
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_DELETE_MEDIA
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_delete_media(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_DELETE_TEMPLATE
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_DELETE_TEMPLATE
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_delete_template(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_DOWNLOAD_MEDIA
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_DOWNLOAD_MEDIA
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_download_media(void
     
 );
 #endif
@@ -1243,6 +1270,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_method_client_list_messages(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_LIST_TEMPLATES
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_LIST_TEMPLATES
 uint16_t uniffi_chatlane_uniffi_checksum_method_client_list_templates(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_MEDIA_INFO
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_METHOD_CLIENT_MEDIA_INFO
+uint16_t uniffi_chatlane_uniffi_checksum_method_client_media_info(void
     
 );
 #endif
