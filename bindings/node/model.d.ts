@@ -108,8 +108,8 @@ export interface ImageContent {
   /** Caption shown under the image (at most 1,024 characters). */
   caption?: string
   /**
-   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-   * `link`. CAMS sends media by link only.
+   * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+   * sends media by link only.
    */
   id?: string
 }
@@ -129,8 +129,8 @@ export interface VideoContent {
   /** Viber: the video's length in seconds (0–600). */
   duration?: number
   /**
-   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-   * `link`. CAMS sends media by link only.
+   * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+   * sends media by link only.
    */
   id?: string
 }
@@ -142,8 +142,8 @@ export interface AudioContent {
   /** Public http(s) URL of the audio file. Exactly one of `link` and `id` (Meta) is given. */
   link?: string
   /**
-   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-   * `link`. CAMS sends media by link only.
+   * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+   * sends media by link only.
    */
   id?: string
 }
@@ -165,8 +165,8 @@ export interface DocumentContent {
   /** Viber: the file's type, e.g. `pdf` (required on Viber). */
   fileType?: string
   /**
-   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-   * `link`. CAMS sends media by link only.
+   * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+   * sends media by link only.
    */
   id?: string
 }
@@ -180,8 +180,8 @@ export interface StickerContent {
    */
   link?: string
   /**
-   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-   * `link`. CAMS sends media by link only.
+   * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+   * sends media by link only.
    */
   id?: string
 }
@@ -582,8 +582,8 @@ export interface MediaLink {
   /** File name (documents). */
   filename?: string
   /**
-   * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-   * `link`. CAMS sends media by link only.
+   * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+   * sends media by link only.
    */
   id?: string
 }
@@ -1731,8 +1731,8 @@ export interface UploadedMedia {
 }
 
 /**
- * A Meta media file by ID: one uploaded ([`UploadedMedia::id`]) or received
- * ([`crate::events::InboundMedia::id`]). JSON keys are camelCase.
+ * A Meta media file by ID: one uploaded (`UploadedMedia.id`) or received
+ * (`InboundMedia.id`). JSON keys are camelCase.
  */
 export interface MediaRef {
   /** The media ID. */
@@ -1745,10 +1745,7 @@ export interface MediaRef {
 export interface MediaInfo {
   /** The media ID. */
   id: string
-  /**
-   * Where to download it, with the bearer token, for 5 minutes
-   * ([`crate::Client::download_media`] does).
-   */
+  /** Where to download it, with the bearer token, for 5 minutes (`download_media` does). */
   url: string
   /** Its media type. */
   contentType: string

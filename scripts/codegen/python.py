@@ -55,6 +55,7 @@ TRUSTED_ROOTS = (
     "PhoneNumber",
     "SavedTemplate",
     "UploadedMedia",
+    "MediaInfo",
 )
 
 # The unions whose members go back to the core (`Receiver.commit`, `dedup_key`): they derive

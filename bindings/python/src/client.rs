@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chatlane_core::ops::{MediaSource, MediaUpload, Query, UploadTarget};
+use chatlane_core::ops::{DownloadedMedia, MediaRef, MediaSource, MediaUpload, Query, UploadTarget};
 use chatlane_core::reconcile::ReconcilePolicy;
 use chatlane_core::{
     ClientConfig, ClientOptions, Credentials, Dialect, Error, ErrorCode, HostValue, Outgoing, ProviderKind, SendOptions,
@@ -487,13 +487,12 @@ impl Client {
         ops::delegate(slf, "ask_async", "delete_template", args, kwargs)
     }
 
-    /// Uploads a file to the channel instance's media storage (CAMS
-    /// `GetChatappUploadAuthorization`, then an OSS `PUT`) and returns an `UploadedMedia`
-    /// whose `url` is a media message's `link`, blocking this thread with the interpreter
-    /// released.
+    /// Uploads a file and returns an `UploadedMedia` to send it by (CAMS: its `url`, a media
+    /// message's `link`; Meta: its `id`, for the business number `phone_number_id`), blocking
+    /// this thread with the interpreter released.
     #[pyo3(
         signature = (*args, **kwargs),
-        text_signature = "($self, data_or_path, *, file_name=None, content_type=None, cust_space_id=None)"
+        text_signature = "($self, data_or_path, *, file_name=None, content_type=None, cust_space_id=None, phone_number_id=None)"
     )]
     fn upload_media<'py>(
         slf: &Bound<'py, Self>,
@@ -506,7 +505,7 @@ impl Client {
     /// `upload_media` as a coroutine; cancelling the awaiting task cancels the upload.
     #[pyo3(
         signature = (*args, **kwargs),
-        text_signature = "($self, data_or_path, *, file_name=None, content_type=None, cust_space_id=None)"
+        text_signature = "($self, data_or_path, *, file_name=None, content_type=None, cust_space_id=None, phone_number_id=None)"
     )]
     fn upload_media_async<'py>(
         slf: &Bound<'py, Self>,
@@ -514,6 +513,86 @@ impl Client {
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         ops::delegate(slf, "upload_async", "upload_media", args, kwargs)
+    }
+
+    /// What Meta holds of the media file `media_id` (a `MediaInfo`: download URL, type, size,
+    /// SHA-256), blocking like `list_messages`.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, media_id, *, phone_number_id=None)")]
+    fn media_info<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask", "media_info", args, kwargs)
+    }
+
+    /// `media_info` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, media_id, *, phone_number_id=None)")]
+    fn media_info_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask_async", "media_info", args, kwargs)
+    }
+
+    /// Downloads the Meta media file `media_id`, its SHA-256 checked (a `DownloadedMedia`),
+    /// blocking like `list_messages`.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, media_id, *, phone_number_id=None)")]
+    fn download_media<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "download", "download_media", args, kwargs)
+    }
+
+    /// `download_media` as a coroutine; cancelling the awaiting task cancels the download.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, media_id, *, phone_number_id=None)")]
+    fn download_media_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "download_async", "download_media", args, kwargs)
+    }
+
+    /// Deletes the Meta media file `media_id`, blocking like `list_messages`.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, media_id, *, phone_number_id=None)")]
+    fn delete_media<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask", "delete_media", args, kwargs)
+    }
+
+    /// `delete_media` as a coroutine; cancelling the awaiting task cancels the call.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, media_id, *, phone_number_id=None)")]
+    fn delete_media_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        ops::delegate(slf, "ask_async", "delete_media", args, kwargs)
+    }
+
+    /// Downloads the media `media` names (a `MediaRef`'s JSON text, as `chatlane._ops` builds
+    /// it), blocking this thread with the interpreter released: `(data, content_type, sha256)`.
+    fn _download(&self, py: Python<'_>, media: &str) -> PyResult<(Vec<u8>, String, String)> {
+        guarded(py, || {
+            let media = MediaRef::from_json_text(media).map_err(|e| errors::to_pyerr(py, &e))?;
+            blocking(py, self.downloading(media))
+        })
+    }
+
+    /// `_download` as a coroutine, like `send_async`: it starts when first awaited, and
+    /// cancelling the awaiting task aborts it.
+    fn _download_async<'py>(&self, py: Python<'py>, media: &str) -> PyResult<Bound<'py, PyAny>> {
+        guarded(py, || {
+            let media = MediaRef::from_json_text(media).map_err(|e| errors::to_pyerr(py, &e))?;
+            self.completions.coroutine(py, self.downloading(media))
+        })
     }
 
     /// Uploads `data_or_path` (bytes, or the path of a file the core reads) as `chatlane._ops`
@@ -625,6 +704,18 @@ impl Client {
         async move {
             let upload = MediaUpload::from_source(source, file_name, content_type, target).await?;
             inner.upload_answer(upload).await
+        }
+    }
+
+    /// The download of `media`, to run blocking or as a coroutine: its bytes, type and hash.
+    fn downloading(
+        &self,
+        media: MediaRef,
+    ) -> impl Future<Output = Result<(Vec<u8>, String, String), Error>> + Send + 'static {
+        let inner = self.inner.clone();
+        async move {
+            let DownloadedMedia { data, content_type, sha256 } = inner.download_media(&media).await?;
+            Ok((data, content_type, sha256))
         }
     }
 

@@ -480,7 +480,8 @@ def test_a_cached_template_is_read_again_after_its_ttl(ops_sandbox: Sandbox) -> 
 def test_an_upload_is_served_back_and_sent_as_an_image(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
     uploaded = ops_client.upload_media(PNG, file_name="logo.png")
     assert isinstance(uploaded, chatlane.UploadedMedia)
-    assert (uploaded.size, uploaded.content_type) == (len(PNG), "image/png")
+    assert (uploaded.size, uploaded.content_type, uploaded.id) == (len(PNG), "image/png", None)
+    assert uploaded.key is not None and uploaded.url is not None, uploaded
     assert uploaded.key.startswith(f"{SPACE}/") and uploaded.key.endswith("-logo.png"), uploaded.key
     assert uploaded.url.startswith(f"{ops_sandbox.endpoint}/") and uploaded.url.endswith(uploaded.key), uploaded.url
     assert served(uploaded.url) == PNG
@@ -506,6 +507,7 @@ def test_a_file_is_uploaded_by_its_path_in_asyncio(
         ]
 
     by_path, renamed = asyncio.run(scenario())
+    assert by_path.key is not None and renamed.key is not None and by_path.url and renamed.url
     assert by_path.key.endswith("-brochure_2026.pdf") and by_path.content_type == "application/pdf", by_path
     assert renamed.key.endswith("-logo.png") and renamed.content_type == "image/x-png", renamed
     assert served(by_path.url) == served(renamed.url) == PNG

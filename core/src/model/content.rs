@@ -130,8 +130,8 @@ pub struct Image {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub caption: Option<String>,
-    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-    /// `link`. CAMS sends media by link only.
+    /// Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+    /// sends media by link only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub id: Option<String>,
@@ -163,8 +163,8 @@ pub struct Video {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub duration: Option<u32>,
-    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-    /// `link`. CAMS sends media by link only.
+    /// Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+    /// sends media by link only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub id: Option<String>,
@@ -180,8 +180,8 @@ pub struct Audio {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub link: Option<String>,
-    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-    /// `link`. CAMS sends media by link only.
+    /// Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+    /// sends media by link only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub id: Option<String>,
@@ -215,8 +215,8 @@ pub struct Document {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub file_type: Option<String>,
-    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-    /// `link`. CAMS sends media by link only.
+    /// Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+    /// sends media by link only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub id: Option<String>,
@@ -232,8 +232,8 @@ pub struct Sticker {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub link: Option<String>,
-    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-    /// `link`. CAMS sends media by link only.
+    /// Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+    /// sends media by link only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub id: Option<String>,

@@ -157,8 +157,8 @@ pub struct MediaLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub filename: Option<String>,
-    /// Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-    /// `link`. CAMS sends media by link only.
+    /// Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+    /// sends media by link only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub id: Option<String>,

@@ -89,8 +89,8 @@ pub struct UploadedMedia {
     pub content_type: String,
 }
 
-/// A Meta media file by ID: one uploaded ([`UploadedMedia::id`]) or received
-/// ([`crate::events::InboundMedia::id`]). JSON keys are camelCase.
+/// A Meta media file by ID: one uploaded (`UploadedMedia.id`) or received
+/// (`InboundMedia.id`). JSON keys are camelCase.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -104,6 +104,14 @@ pub struct MediaRef {
     pub phone_number_id: Option<String>,
 }
 
+impl MediaRef {
+    /// The media named by `text`, its JSON shape (`{"mediaId": …}`), as the bindings hand it
+    /// over; a wrong shape is [`ErrorCode::InvalidParameter`] naming the field.
+    pub fn from_json_text(text: &str) -> Result<Self, Error> {
+        super::read_query(super::json_text(text)?)
+    }
+}
+
 /// What Meta holds of a media file (`GET /{media-id}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -112,8 +120,7 @@ pub struct MediaRef {
 pub struct MediaInfo {
     /// The media ID.
     pub id: String,
-    /// Where to download it, with the bearer token, for 5 minutes
-    /// ([`crate::Client::download_media`] does).
+    /// Where to download it, with the bearer token, for 5 minutes (`download_media` does).
     pub url: String,
     /// Its media type.
     pub content_type: String,

@@ -42,8 +42,11 @@ message history (``HistoryRecord``), ``list_templates``, ``iter_templates`` and 
 account's templates (``TemplateSummary``, ``TemplateDetail``), ``create_template``,
 ``modify_template`` and ``delete_template`` manage them (``SavedTemplate``), ``phone_numbers``
 lists its numbers (``PhoneNumber``) and ``upload_media`` uploads a file whose ``UploadedMedia.url``
-is a media message's ``link``, each also as an ``_async`` coroutine or async generator;
-``operation_params`` shows a query's wire parameters.
+is a media message's ``link`` (on Meta, its ``UploadedMedia.id`` is the message's ``id``), each
+also as an ``_async`` coroutine or async generator; ``operation_params`` shows a query's wire
+parameters. Meta's media: ``media_info`` (``MediaInfo``), ``download_media`` (a
+``DownloadedMedia``, its SHA-256 checked) and ``delete_media``, by an uploaded or received
+media ID.
 """
 
 from . import _events, _model
@@ -88,7 +91,7 @@ from ._chatlane import (
 )
 from ._events import *  # noqa: F403 (receiving; its names are in _events.__all__)
 from ._model import *  # noqa: F403 (the generated model; its names are in _model.__all__)
-from ._ops import operation_params
+from ._ops import DownloadedMedia, operation_params
 from ._receiver import Receiver, WebhookEndpoint, WebhookReply
 
 __all__ = [
@@ -97,6 +100,7 @@ __all__ = [
     "ChatlaneError",
     "Client",
     "ConfigurationError",
+    "DownloadedMedia",
     "GranularScope",
     "InternalError",
     "InvalidParameterError",

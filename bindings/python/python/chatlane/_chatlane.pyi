@@ -21,6 +21,7 @@ from chatlane._model import (
     HistoryPage,
     HistoryRecord,
     MassMessage,
+    MediaInfo,
     Message,
     PhoneNumber,
     ProviderKind,
@@ -32,6 +33,7 @@ from chatlane._model import (
     TemplateSummary,
     UploadedMedia,
 )
+from chatlane._ops import DownloadedMedia
 
 __version__: str
 
@@ -566,16 +568,21 @@ class Client:
         file_name: str | None = None,
         content_type: str | None = None,
         cust_space_id: str | None = None,
+        phone_number_id: str | None = None,
     ) -> UploadedMedia:
-        """Uploads a file to the channel instance's media storage (CAMS
-        ``GetChatappUploadAuthorization``, then an OSS ``PUT``), blocking like ``list_messages``:
-        its ``url`` is the ``link`` of an image, video, audio, document or sticker message.
+        """Uploads a file, blocking like ``list_messages``, and returns what to send it by:
+        CAMS stores it in the channel instance's media storage (``GetChatappUploadAuthorization``,
+        then an OSS ``PUT``) and its ``url`` is the ``link`` of an image, video, audio, document
+        or sticker message; Meta stores it for the business number ``phone_number_id``
+        (required there) and its ``id`` is the message's ``id``, for 30 days. Giving a message
+        both, ``Image(link=up.url, id=up.id)``, works with either provider.
         ``data_or_path``: the file's bytes (then ``file_name`` is required), or the path of a
         file the core reads with the interpreter released (named after it unless ``file_name``
         is given). ``content_type`` defaults to the name's extension's type, else
         ``application/octet-stream``; ``cust_space_id`` to the client's. An empty or nameless
-        file or one over 100 MB raises ``InvalidParameterError`` and nothing is sent; a path
-        that cannot be read, ``ConfigurationError``."""
+        file, one over 100 MB or, on Meta, over WhatsApp's limit for its type (images 5 MB,
+        video and audio 16 MB) raises ``InvalidParameterError`` and nothing is sent; a path that
+        cannot be read, ``ConfigurationError``."""
     async def upload_media_async(
         self,
         data_or_path: bytes | bytearray | str | os.PathLike[str],
@@ -583,14 +590,38 @@ class Client:
         file_name: str | None = None,
         content_type: str | None = None,
         cust_space_id: str | None = None,
+        phone_number_id: str | None = None,
     ) -> UploadedMedia:
         """``upload_media`` as a coroutine (see ``list_messages_async``)."""
+    def media_info(self, media_id: str, *, phone_number_id: str | None = None) -> MediaInfo:
+        """What Meta holds of a media file, uploaded or received (``InboundMedia.id``): its
+        download URL (valid 5 minutes, and only with the token: ``download_media`` fetches it),
+        type, size and SHA-256, blocking like ``list_messages``. With ``phone_number_id``, Meta
+        checks the file belongs to that number. An unknown ID raises ``InvalidParameterError``;
+        on a CAMS client (which gives media as URLs), ``ConfigurationError``."""
+    async def media_info_async(self, media_id: str, *, phone_number_id: str | None = None) -> MediaInfo:
+        """``media_info`` as a coroutine (see ``list_messages_async``)."""
+    def download_media(self, media_id: str, *, phone_number_id: str | None = None) -> DownloadedMedia:
+        """Downloads a Meta media file, blocking like ``list_messages``: its URL
+        (``media_info``), then the file, with the access token sent only to Meta's hosts (or the
+        client's own endpoint), and its SHA-256 checked against Meta's. A URL elsewhere or a
+        damaged file raises ``MalformedResponseError``; an expired URL is asked for again once.
+        On a CAMS client, ``ConfigurationError``."""
+    async def download_media_async(self, media_id: str, *, phone_number_id: str | None = None) -> DownloadedMedia:
+        """``download_media`` as a coroutine (see ``list_messages_async``)."""
+    def delete_media(self, media_id: str, *, phone_number_id: str | None = None) -> None:
+        """Deletes a Meta media file, blocking like ``list_messages``; not repeated when its
+        answer is lost (``OutcomeUnknownError``). An unknown ID raises
+        ``InvalidParameterError``; on a CAMS client, ``ConfigurationError``."""
+    async def delete_media_async(self, media_id: str, *, phone_number_id: str | None = None) -> None:
+        """``delete_media`` as a coroutine (see ``list_messages_async``)."""
     def _upload(
         self,
         data_or_path: bytes | bytearray | str | os.PathLike[str],
         file_name: str | None,
         content_type: str | None,
         cust_space_id: str | None,
+        phone_number_id: str | None,
     ) -> str:
         """The JSON text of the ``UploadedMedia`` of an upload (for ``chatlane._ops``)."""
     def _upload_async(
@@ -599,8 +630,14 @@ class Client:
         file_name: str | None,
         content_type: str | None,
         cust_space_id: str | None,
+        phone_number_id: str | None,
     ) -> Awaitable[str]:
         """``_upload`` as a coroutine."""
+    def _download(self, media: str) -> tuple[bytes, str, str]:
+        """The bytes, type and SHA-256 of the media a ``MediaRef``'s JSON text names (for
+        ``chatlane._ops``)."""
+    def _download_async(self, media: str) -> Awaitable[tuple[bytes, str, str]]:
+        """``_download`` as a coroutine."""
     def _ask(self, operation: str, query: str) -> str:
         """The JSON text of the answer to the CAMS query (or template write) ``operation`` with
         the query's JSON text (for ``chatlane._ops``)."""

@@ -490,8 +490,8 @@ class Image(_Model):
     caption: str | None
     """Caption shown under the image (at most 1,024 characters)."""
     id: str | None
-    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
-    ``link``. CAMS sends media by link only."""
+    """Meta's Cloud API: the media ID an upload gave (``upload_media``), instead of ``link``. CAMS
+    sends media by link only."""
 
     def __init__(self, *, link: str | None = None, caption: str | None = None, id: str | None = None) -> None:
         _init(self, "link", link)
@@ -535,8 +535,8 @@ class Video(_Model):
     duration: int | None
     """Viber: the video's length in seconds (0–600)."""
     id: str | None
-    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
-    ``link``. CAMS sends media by link only."""
+    """Meta's Cloud API: the media ID an upload gave (``upload_media``), instead of ``link``. CAMS
+    sends media by link only."""
 
     def __init__(
         self,
@@ -598,8 +598,8 @@ class Audio(_Model):
     link: str | None
     """Public http(s) URL of the audio file. Exactly one of ``link`` and ``id`` (Meta) is given."""
     id: str | None
-    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
-    ``link``. CAMS sends media by link only."""
+    """Meta's Cloud API: the media ID an upload gave (``upload_media``), instead of ``link``. CAMS
+    sends media by link only."""
 
     def __init__(self, *, link: str | None = None, id: str | None = None) -> None:
         _init(self, "link", link)
@@ -634,8 +634,8 @@ class Document(_Model):
     file_type: str | None
     """Viber: the file's type, e.g. ``pdf`` (required on Viber)."""
     id: str | None
-    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
-    ``link``. CAMS sends media by link only."""
+    """Meta's Cloud API: the media ID an upload gave (``upload_media``), instead of ``link``. CAMS
+    sends media by link only."""
 
     def __init__(
         self,
@@ -693,8 +693,8 @@ class Sticker(_Model):
     link: str | None
     """Public http(s) URL of the sticker (``.webp``). Exactly one of ``link`` and ``id`` (Meta) is given."""
     id: str | None
-    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
-    ``link``. CAMS sends media by link only."""
+    """Meta's Cloud API: the media ID an upload gave (``upload_media``), instead of ``link``. CAMS
+    sends media by link only."""
 
     def __init__(self, *, link: str | None = None, id: str | None = None) -> None:
         _init(self, "link", link)
@@ -1881,8 +1881,8 @@ class MediaLink(_Model):
     filename: str | None
     """File name (documents)."""
     id: str | None
-    """Meta's Cloud API: the media ID an upload gave ([``crate::Client::upload_media``]), instead of
-    ``link``. CAMS sends media by link only."""
+    """Meta's Cloud API: the media ID an upload gave (``upload_media``), instead of ``link``. CAMS
+    sends media by link only."""
 
     def __init__(self, *, link: str | None = None, filename: str | None = None, id: str | None = None) -> None:
         _init(self, "link", link)
@@ -5499,8 +5499,8 @@ class UploadedMedia(_Model):
 
 
 class MediaRef(_Model):
-    """A Meta media file by ID: one uploaded ([``UploadedMedia::id``]) or received
-    ([``crate::events::InboundMedia::id``]). JSON keys are camelCase."""
+    """A Meta media file by ID: one uploaded (``UploadedMedia.id``) or received
+    (``InboundMedia.id``). JSON keys are camelCase."""
 
     __slots__ = ("media_id", "phone_number_id")
     media_id: str
@@ -5534,8 +5534,7 @@ class MediaInfo(_Model):
     id: str
     """The media ID."""
     url: str
-    """Where to download it, with the bearer token, for 5 minutes
-    ([``crate::Client::download_media``] does)."""
+    """Where to download it, with the bearer token, for 5 minutes (``download_media`` does)."""
     content_type: str
     """Its media type."""
     sha256: str
@@ -6175,5 +6174,12 @@ _SHAPES: dict[type[_Model], tuple[tuple[str, str, Any, Any], ...]] = {
         ("key", "key", None, None),
         ("size", "size", None, None),
         ("contentType", "content_type", None, None),
+    ),
+    MediaInfo: (
+        ("id", "id", None, None),
+        ("url", "url", None, None),
+        ("contentType", "content_type", None, None),
+        ("sha256", "sha256", None, None),
+        ("size", "size", None, None),
     ),
 }

@@ -1,16 +1,18 @@
-"""The operations beyond sending: message history, templates (read and managed) and phone
-numbers.
+"""The operations beyond sending: message history, templates (read and managed), phone
+numbers and media.
 
 ``Client.list_messages``, ``iter_messages``, ``list_templates``, ``iter_templates``,
 ``template``, ``phone_numbers``, ``create_template``, ``modify_template``,
-``delete_template`` and ``upload_media`` (and their ``_async`` twins) are native methods that
+``delete_template``, ``upload_media``, ``media_info``, ``download_media`` and
+``delete_media`` (and their ``_async`` twins) are native methods that
 hand their arguments here: the functions named after them read the arguments into the query's JSON
 shape (through the generated query classes), the core runs the query (``Client._ask``, with
 the interpreter released, or the cancellable ``Client._ask_async``), and its answer is built
 natively into the generated record classes (``_chatlane._answer``). The ``iter_`` methods walk
 the pages through the core (``Client._walk``), which asks for the next page while the items of
 one are used. ``upload_media`` hands its bytes or path to the core as they
-are (``Client._upload``), not as JSON.
+are (``Client._upload``), not as JSON, and ``download_media`` gets the file's bytes back as
+``bytes`` (``Client._download``).
 
 ``operation_params`` shows a query's wire parameters, as the shared operation cases check them.
 """
@@ -26,6 +28,8 @@ from ._model import (
     Direction,
     HistoryPage,
     HistoryQuery,
+    MediaInfo,
+    MediaRef,
     NewTemplate,
     PhoneNumber,
     PhoneNumberQuery,
@@ -46,7 +50,22 @@ if TYPE_CHECKING:
 
     from ._chatlane import Client
 
-__all__ = ["operation_params"]
+__all__ = ["DownloadedMedia", "operation_params"]
+
+
+class DownloadedMedia(NamedTuple):
+    """A downloaded Meta media file (``Client.download_media``), its SHA-256 checked against
+    Meta's. Its ``repr`` shows the size, not the bytes."""
+
+    data: bytes
+    """The file's content."""
+    content_type: str
+    """Its media type, e.g. ``image/jpeg``."""
+    sha256: str
+    """Its SHA-256, as Meta gave it."""
+
+    def __repr__(self) -> str:
+        return f"DownloadedMedia(data=<{len(self.data)} bytes>, content_type={self.content_type!r}, sha256={self.sha256!r})"
 
 
 def operation_params(
@@ -212,9 +231,16 @@ def upload_media(
     file_name: str | None = None,
     content_type: str | None = None,
     cust_space_id: str | None = None,
-) -> tuple[Any, str | None, str | None, str | None]:
+    phone_number_id: str | None = None,
+) -> tuple[Any, str | None, str | None, str | None, str | None]:
     """The arguments of ``Client._upload``, in its order."""
-    return (data_or_path, file_name, content_type, cust_space_id)
+    return (data_or_path, file_name, content_type, cust_space_id, phone_number_id)
+
+
+def media(media_id: str, *, phone_number_id: str | None = None) -> dict[str, Any]:
+    """A ``MediaRef``'s JSON shape: the arguments of ``media_info``, ``download_media`` and
+    ``delete_media``."""
+    return MediaRef(media_id=media_id, phone_number_id=phone_number_id).to_dict()
 
 
 def _components(components: Sequence[TemplateComponent | Mapping[str, Any]]) -> list[TemplateComponent]:
@@ -261,6 +287,8 @@ _OPERATIONS = {
     "create_template": _Operation("CreateChatappTemplate", create_template, SavedTemplate),
     "modify_template": _Operation("ModifyChatappTemplate", modify_template, SavedTemplate),
     "delete_template": _Operation("DeleteChatappTemplate", delete_template, None),
+    "media_info": _Operation("WhatsappMediaRetrieve", media, MediaInfo),
+    "delete_media": _Operation("WhatsappMediaDelete", media, None),
 }
 
 
@@ -329,6 +357,23 @@ def upload_async(
 
 async def _uploaded(pending: Awaitable[str]) -> UploadedMedia:
     return cast("UploadedMedia", _chatlane._answer(UploadedMedia, await pending))
+
+
+def download(client: Client, _method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None) -> DownloadedMedia:
+    """``Client.download_media(*args, **kwargs)``: the download, blocking."""
+    return DownloadedMedia(*client._download(_json(media(*args, **(kwargs or {})))))
+
+
+def download_async(
+    client: Client, _method: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None
+) -> Coroutine[Any, Any, DownloadedMedia]:
+    """``Client.download_media_async(*args, **kwargs)``: the arguments are read now (wrong ones
+    raise here), the file is downloaded once the coroutine is awaited."""
+    return _downloaded(client._download_async(_json(media(*args, **(kwargs or {})))))
+
+
+async def _downloaded(pending: Awaitable[tuple[bytes, str, str]]) -> DownloadedMedia:
+    return DownloadedMedia(*await pending)
 
 
 def _json(query: Mapping[str, Any]) -> str:

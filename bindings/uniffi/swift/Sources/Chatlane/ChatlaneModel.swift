@@ -727,8 +727,8 @@ public struct Audio: Equatable, Hashable {
      */
     public let link: String?
     /**
-     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-     * `link`. CAMS sends media by link only.
+     * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+     * sends media by link only.
      */
     public let id: String?
 
@@ -739,8 +739,8 @@ public struct Audio: Equatable, Hashable {
          * Public http(s) URL of the audio file. Exactly one of `link` and `id` (Meta) is given.
          */link: String? = nil, 
         /**
-         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-         * `link`. CAMS sends media by link only.
+         * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+         * sends media by link only.
          */id: String? = nil) {
         self.link = link
         self.id = id
@@ -1968,8 +1968,8 @@ public struct Document: Equatable, Hashable {
      */
     public let fileType: String?
     /**
-     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-     * `link`. CAMS sends media by link only.
+     * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+     * sends media by link only.
      */
     public let id: String?
 
@@ -1989,8 +1989,8 @@ public struct Document: Equatable, Hashable {
          * Viber: the file's type, e.g. `pdf` (required on Viber).
          */fileType: String? = nil, 
         /**
-         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-         * `link`. CAMS sends media by link only.
+         * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+         * sends media by link only.
          */id: String? = nil) {
         self.link = link
         self.fileName = fileName
@@ -3186,8 +3186,8 @@ public struct Image: Equatable, Hashable {
      */
     public let caption: String?
     /**
-     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-     * `link`. CAMS sends media by link only.
+     * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+     * sends media by link only.
      */
     public let id: String?
 
@@ -3201,8 +3201,8 @@ public struct Image: Equatable, Hashable {
          * Caption shown under the image (at most 1,024 characters).
          */caption: String? = nil, 
         /**
-         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-         * `link`. CAMS sends media by link only.
+         * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+         * sends media by link only.
          */id: String? = nil) {
         self.link = link
         self.caption = caption
@@ -4569,8 +4569,7 @@ public struct MediaInfo: Equatable, Hashable {
      */
     public let id: String
     /**
-     * Where to download it, with the bearer token, for 5 minutes
-     * ([`crate::Client::download_media`] does).
+     * Where to download it, with the bearer token, for 5 minutes (`download_media` does).
      */
     public let url: String
     /**
@@ -4593,8 +4592,7 @@ public struct MediaInfo: Equatable, Hashable {
          * The media ID.
          */id: String, 
         /**
-         * Where to download it, with the bearer token, for 5 minutes
-         * ([`crate::Client::download_media`] does).
+         * Where to download it, with the bearer token, for 5 minutes (`download_media` does).
          */url: String, 
         /**
          * Its media type.
@@ -4674,8 +4672,8 @@ public struct MediaLink: Equatable, Hashable {
      */
     public let filename: String?
     /**
-     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-     * `link`. CAMS sends media by link only.
+     * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+     * sends media by link only.
      */
     public let id: String?
 
@@ -4689,8 +4687,8 @@ public struct MediaLink: Equatable, Hashable {
          * File name (documents).
          */filename: String? = nil, 
         /**
-         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-         * `link`. CAMS sends media by link only.
+         * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+         * sends media by link only.
          */id: String? = nil) {
         self.link = link
         self.filename = filename
@@ -4743,8 +4741,8 @@ public func FfiConverterTypeMediaLink_lower(_ value: MediaLink) -> RustBuffer {
 
 
 /**
- * A Meta media file by ID: one uploaded ([`UploadedMedia::id`]) or received
- * ([`crate::events::InboundMedia::id`]). JSON keys are camelCase.
+ * A Meta media file by ID: one uploaded (`UploadedMedia.id`) or received
+ * (`InboundMedia.id`). JSON keys are camelCase.
  */
 public struct MediaRef: Equatable, Hashable {
     /**
@@ -6998,8 +6996,8 @@ public struct Sticker: Equatable, Hashable {
      */
     public let link: String?
     /**
-     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-     * `link`. CAMS sends media by link only.
+     * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+     * sends media by link only.
      */
     public let id: String?
 
@@ -7010,8 +7008,8 @@ public struct Sticker: Equatable, Hashable {
          * Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is given.
          */link: String? = nil, 
         /**
-         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-         * `link`. CAMS sends media by link only.
+         * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+         * sends media by link only.
          */id: String? = nil) {
         self.link = link
         self.id = id
@@ -9199,8 +9197,8 @@ public struct Video: Equatable, Hashable {
      */
     public let duration: UInt32?
     /**
-     * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-     * `link`. CAMS sends media by link only.
+     * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+     * sends media by link only.
      */
     public let id: String?
 
@@ -9223,8 +9221,8 @@ public struct Video: Equatable, Hashable {
          * Viber: the video's length in seconds (0–600).
          */duration: UInt32? = nil, 
         /**
-         * Meta's Cloud API: the media ID an upload gave ([`crate::Client::upload_media`]), instead of
-         * `link`. CAMS sends media by link only.
+         * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
+         * sends media by link only.
          */id: String? = nil) {
         self.link = link
         self.caption = caption
