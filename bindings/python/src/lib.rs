@@ -69,6 +69,7 @@ fn _chatlane(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(events::verify_meta_signature, m)?)?;
     m.add_function(wrap_pyfunction!(events::verify_meta_challenge, m)?)?;
     m.add_function(wrap_pyfunction!(ops::operation_params, m)?)?;
+    m.add_function(wrap_pyfunction!(ops::meta_request, m)?)?;
     m.add_function(wrap_pyfunction!(ops::answer, m)?)?;
     #[cfg(feature = "test-hooks")]
     {

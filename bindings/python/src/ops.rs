@@ -1,6 +1,6 @@
 //! The operations beyond sending (`Client.list_messages`, `iter_templates`, `template`,
 //! `phone_numbers`, `create_template`, `modify_template`, `delete_template`, `upload_media`,
-//! their `_async` twins) and `chatlane.operation_params`.
+//! their `_async` twins), `chatlane.operation_params` and `chatlane.meta_request`.
 //!
 //! `chatlane/_ops.py` holds their Python surface: it reads the keyword arguments into the
 //! query's JSON shape (through the generated query classes) and walks pages by `next_page`.
@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chatlane_core::cams::ops::params_of;
+use chatlane_core::meta::calls::request_of;
 use chatlane_core::ops::MediaSource;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -45,6 +46,18 @@ pub fn operation_params<'py>(
             dict.set_item(name, value)?;
         }
         Ok(dict)
+    })
+}
+
+/// `_meta_request(operation, query, waba_id)`: the first Graph request (method, path) a Meta
+/// client of WABA `waba_id` makes for `query` (its query's JSON text), as the core maps it
+/// (for `chatlane.meta_request`).
+#[pyfunction]
+#[pyo3(name = "_meta_request", signature = (operation, query, waba_id=None))]
+pub fn meta_request(py: Python<'_>, operation: &str, query: &str, waba_id: Option<&str>) -> PyResult<(String, String)> {
+    guarded(py, || {
+        let request = request_of(operation, query, waba_id).map_err(|e| errors::to_pyerr(py, &e))?;
+        Ok((request.method, request.path))
     })
 }
 

@@ -47,6 +47,8 @@ QUERY_CLASSES: dict[str, Any] = {
 }
 # Operations whose query has no generated class (the upload authorization takes only a space).
 UNTYPED = {"GetChatappUploadAuthorization"}
+# Operations only a Meta client calls (their query is a `MediaRef`).
+META_ONLY = {"WhatsappMediaRetrieve", "WhatsappMediaDelete"}
 
 
 def load_cases() -> list[Any]:
@@ -61,14 +63,16 @@ CASES = load_cases()
 
 
 def test_the_cases_are_there() -> None:
-    assert len(CASES) >= 93, f"expected the shared operation cases in {CASES_DIR}"
-    assert {case.values[0]["operation"] for case in CASES} == set(QUERY_CLASSES) | UNTYPED
+    assert len(CASES) >= 123, f"expected the shared operation cases in {CASES_DIR}"
+    assert {case.values[0]["operation"] for case in CASES} == set(QUERY_CLASSES) | UNTYPED | META_ONLY
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_case(case: dict[str, Any]) -> None:
     operation, query, space = case["operation"], case["query"], case.get("clientCustSpaceId")
-    if "wire" in case:
+    if case.get("provider") == "meta":
+        check_meta_case(case)
+    elif "wire" in case:
         assert chatlane.operation_params(operation, query, space) == case["wire"]
         if operation not in UNTYPED:
             typed = QUERY_CLASSES[operation].from_dict(query)
@@ -79,6 +83,18 @@ def test_case(case: dict[str, Any]) -> None:
         assert raised.value.code == case["error"]["code"], raised.value
         assert f"{case['error']['field']}: " in raised.value.message or not case["error"]["field"], raised.value
         assert raised.value.attempts == 0
+
+
+def check_meta_case(case: dict[str, Any]) -> None:
+    """A Meta case: the first Graph request, or the error before it."""
+    operation, query, waba_id = case["operation"], case["query"], case.get("clientWabaId")
+    if "graph" in case:
+        assert chatlane.meta_request(operation, query, waba_id) == case["graph"]
+        return
+    with pytest.raises(chatlane.ChatlaneError) as raised:
+        chatlane.meta_request(operation, query, waba_id)
+    assert raised.value.code == case["error"]["code"], raised.value
+    assert f"{case['error']['field']}: " in raised.value.message or not case["error"]["field"], raised.value
 
 
 def test_operation_params_refuses_other_operations() -> None:

@@ -1,11 +1,12 @@
 //! The client's operations beyond sending: message history, templates (read and managed),
 //! phone numbers, media uploads and Meta's media, over the core's query and record types
-//! (UniFFI namespace `chatlane_model`), and the pure wire mapping the shared operation cases
-//! (`tests/operations/`) check.
+//! (UniFFI namespace `chatlane_model`), and the pure wire mapping (CAMS parameters, Meta's
+//! Graph requests) the shared operation cases (`tests/operations/`) check.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use chatlane_core::meta::calls::GraphRequest;
 use chatlane_core::ops::{
     DownloadedMedia, HistoryPage, HistoryQuery, MediaInfo, MediaRef, MediaSource, MediaUpload, NewTemplate,
     PhoneNumber, PhoneNumberQuery, SavedTemplate, TemplateDeletion, TemplateDetail, TemplateEdit, TemplatePage,
@@ -224,6 +225,22 @@ pub fn operation_params(
         let params = chatlane_core::cams::ops::params_of(&operation, &query_json, client_cust_space_id.as_deref())?;
         Ok(params.iter().map(|(name, value)| (name.to_owned(), value.to_owned())).collect())
     })
+}
+
+/// The first Graph request a Meta client of WhatsApp Business Account `wabaId` makes for
+/// `queryJson` of `operation` (`ListChatappTemplate`, `GetChatappTemplateDetail`,
+/// `WhatsappMediaRetrieve` or `WhatsappMediaDelete`): its method and its path after
+/// `/{version}/`; nothing is sent. A query that cannot be asked is `InvalidParameter`
+/// (`detail` `"field: problem"`); a template operation without `wabaId`, or another operation,
+/// `Configuration` (code `InvalidConfig`).
+#[uniffi::export(default(waba_id = None))]
+#[expect(clippy::result_large_err, reason = "the error crosses the FFI by value; UniFFI cannot lift a Box")]
+pub fn meta_request(
+    operation: String,
+    query_json: String,
+    waba_id: Option<String>,
+) -> Result<GraphRequest, ChatlaneError> {
+    guarded(|| Ok(chatlane_core::meta::calls::request_of(&operation, &query_json, waba_id.as_deref())?))
 }
 
 #[cfg(test)]

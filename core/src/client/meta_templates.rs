@@ -4,7 +4,7 @@
 //! [`Operation::WhatsappTemplates`].
 
 use super::Client;
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
 use crate::meta::templates::{self, Lookup};
 use crate::operation::Operation;
 use crate::ops::{TemplateDetail, TemplatePage, TemplateQuery, TemplateRef};
@@ -38,19 +38,9 @@ impl Client {
         }
     }
 
-    /// The client's WABA; without one, [`ErrorCode::InvalidConfig`] naming `operation` (what
-    /// a CAMS client would call) and the `waba_id` option, before the query is read.
+    /// The client's WABA ([`templates::waba`]).
     fn waba_id(&self, operation: Operation) -> Result<&str, Error> {
-        self.config().waba_id().ok_or_else(|| {
-            Error::new(
-                ErrorCode::InvalidConfig,
-                format!(
-                    "{} is a CAMS operation; a Meta client reads the templates of its WhatsApp Business Account, \
-                     named by the waba_id option, which is not set",
-                    operation.as_str()
-                ),
-            )
-        })
+        templates::waba(self.config().waba_id(), operation)
     }
 
     /// Runs the Graph read `path_and_query`: the accepted answer's body.

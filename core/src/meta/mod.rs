@@ -2,12 +2,14 @@
 //! the JSON body of `POST /{version}/{phone-number-id}/messages` ([`wire`]), what that API
 //! cannot carry ([`validate`], on top of the provider-neutral [`crate::validate`]), the
 //! classification of its answers ([`response`]), the account's message templates as
-//! [`crate::ops`] records ([`templates`]) and media ([`media`]). Everything here is pure.
+//! [`crate::ops`] records ([`templates`]) and media ([`media`]), and the first Graph request of
+//! an operation's query ([`calls`]). Everything here is pure.
 //!
 //! "Meta reference §N" means a section of `meta-cloud.md`, the companion of
 //! `docs/reference/cams.md`; the choices it leaves open are listed in `docs/unverified.md`
 //! ("Meta Cloud API") and live in [`unverified`] or next to the rule they shape.
 
+pub mod calls;
 pub mod codes;
 mod emoji;
 pub mod media;

@@ -28,6 +28,7 @@ use url::form_urlencoded::Serializer;
 
 use super::unverified::LOOKUP_PAGE_SIZE;
 use crate::error::{Error, ErrorCode};
+use crate::operation::Operation;
 use crate::ops::{
     TemplateButton, TemplateComponent, TemplateDetail, TemplatePage, TemplateQuery, TemplateRef, TemplateSummary,
     invalid,
@@ -42,6 +43,21 @@ pub const DETAIL_FIELDS: &str =
 
 /// Meta's status for each of CAMS's review states that has one (`unaudit` has none).
 const CAMS_STATUSES: [(&str, &str); 3] = [("pass", "APPROVED"), ("fail", "REJECTED"), ("auditing", "PENDING")];
+
+/// `waba_id`, the WABA whose templates are read; none is [`ErrorCode::InvalidConfig`] naming
+/// `operation` (what a CAMS client would call) and the `waba_id` option.
+pub fn waba(waba_id: Option<&str>, operation: Operation) -> Result<&str, Error> {
+    waba_id.ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidConfig,
+            format!(
+                "{} is a CAMS operation; a Meta client reads the templates of its WhatsApp Business Account, \
+                 named by the waba_id option, which is not set",
+                operation.as_str()
+            ),
+        )
+    })
+}
 
 /// The path and query of the listing `query` asks for, of WABA `waba_id`.
 pub fn list_path(query: &TemplateQuery, waba_id: &str) -> Result<String, Error> {

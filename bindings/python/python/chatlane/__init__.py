@@ -44,7 +44,7 @@ account's templates (``TemplateSummary``, ``TemplateDetail``), ``create_template
 lists its numbers (``PhoneNumber``) and ``upload_media`` uploads a file whose ``UploadedMedia.url``
 is a media message's ``link`` (on Meta, its ``UploadedMedia.id`` is the message's ``id``), each
 also as an ``_async`` coroutine or async generator; ``operation_params`` shows a query's wire
-parameters. Meta's media: ``media_info`` (``MediaInfo``), ``download_media`` (a
+parameters (``meta_request``, a Meta client's Graph request). Meta's media: ``media_info`` (``MediaInfo``), ``download_media`` (a
 ``DownloadedMedia``, its SHA-256 checked) and ``delete_media``, by an uploaded or received
 media ID.
 """
@@ -91,7 +91,7 @@ from ._chatlane import (
 )
 from ._events import *  # noqa: F403 (receiving; its names are in _events.__all__)
 from ._model import *  # noqa: F403 (the generated model; its names are in _model.__all__)
-from ._ops import DownloadedMedia, operation_params
+from ._ops import DownloadedMedia, meta_request, operation_params
 from ._receiver import Receiver, WebhookEndpoint, WebhookReply
 
 __all__ = [
@@ -132,6 +132,7 @@ __all__ = [
     "mass_violations",
     "mass_wire_params",
     "meta_body",
+    "meta_request",
     "operation_params",
     "verify_meta_challenge",
     "verify_meta_signature",

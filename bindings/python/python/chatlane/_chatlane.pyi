@@ -798,6 +798,9 @@ def verify_meta_challenge(query: str, verify_token: str) -> str:
 
 def _operation_params(operation: str, query: str, client_cust_space_id: str | None = None) -> dict[str, str]:
     """The wire parameters of a query given as its JSON text (for ``chatlane.operation_params``)."""
+def _meta_request(operation: str, query: str, waba_id: str | None = None) -> tuple[str, str]:
+    """The method and path of a Meta client's first Graph request for a query given as its JSON
+    text (for ``chatlane.meta_request``)."""
 
 def _answer(shape: object, text: str) -> Any:
     """An operation's answer (the core's JSON text) built by ``shape`` (a class of

@@ -14,7 +14,8 @@ one are used. ``upload_media`` hands its bytes or path to the core as they
 are (``Client._upload``), not as JSON, and ``download_media`` gets the file's bytes back as
 ``bytes`` (``Client._download``).
 
-``operation_params`` shows a query's wire parameters, as the shared operation cases check them.
+``operation_params`` shows a query's wire parameters, and ``meta_request`` a Meta client's Graph
+request, as the shared operation cases check them.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
     from ._chatlane import Client
 
-__all__ = ["DownloadedMedia", "operation_params"]
+__all__ = ["DownloadedMedia", "meta_request", "operation_params"]
 
 
 class DownloadedMedia(NamedTuple):
@@ -80,6 +81,18 @@ def operation_params(
     be asked (its message starts with the field: ``"page: ..."``) and ``ConfigurationError``
     for another operation."""
     return _chatlane._operation_params(operation, _json(query), client_cust_space_id)
+
+
+def meta_request(operation: str, query: Mapping[str, Any], waba_id: str | None = None) -> dict[str, str]:
+    """The first Graph request a Meta client of WhatsApp Business Account ``waba_id`` makes for
+    ``query`` of ``operation`` (``ListChatappTemplate``, ``GetChatappTemplateDetail``,
+    ``WhatsappMediaRetrieve`` or ``WhatsappMediaDelete``): its ``method`` and its ``path`` after
+    ``/{version}/``, as every chatlane language maps it. Pure: no network. Raises
+    ``InvalidParameterError`` for a query that cannot be asked (its message starts with the
+    field) and ``ConfigurationError`` for a template operation without ``waba_id`` or another
+    operation."""
+    method, path = _chatlane._meta_request(operation, _json(query), waba_id)
+    return {"method": method, "path": path}
 
 
 # The arguments of each operation (the stubs of `Client` show them), as its query's JSON shape.
