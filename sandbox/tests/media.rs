@@ -128,7 +128,8 @@ async fn what_cannot_be_uploaded_is_refused_before_any_request() {
     };
     let meta = Client::new(ClientConfig::from_options(meta).unwrap()).unwrap();
     let error = meta.upload_media(logo()).await.unwrap_err();
-    assert_eq!(error.code(), ErrorCode::InvalidConfig, "a Meta client has no CAMS media storage: {error}");
+    assert_eq!(error.code(), ErrorCode::InvalidParameter, "a Meta upload names its number: {error}");
+    assert!(error.message().starts_with("phoneNumberId: required"), "{error}");
     assert!(sandbox.requests().is_empty(), "{:?}", sandbox.requests());
 
     let stranger = MediaUpload { cust_space_id: Some("cams-9".into()), ..logo() };
