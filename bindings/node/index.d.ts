@@ -5,7 +5,9 @@
  * {@link ChatlaneError} subclass with a stable `code`. Messages are plain objects typed by the
  * model in `./model` ({@link Message}, {@link MassMessage}), checked by the same validator as
  * in every other language. The client also reads a CAMS account's message history, templates
- * and phone numbers ({@link Client.listMessages}, {@link Client.templates}…). {@link MetaApp}
+ * and phone numbers ({@link Client.listMessages}, {@link Client.templates}…), uploads media
+ * ({@link Client.uploadMedia}) and, on Meta, looks it up, downloads and deletes it
+ * ({@link Client.mediaInfo}, {@link Client.downloadMedia}, {@link Client.deleteMedia}). {@link MetaApp}
  * gets Meta tokens through OAuth. {@link Receiver} answers the providers' webhooks and hands
  * out their events.
  */
@@ -17,6 +19,7 @@ import type {
   HistoryQuery,
   HistoryRecord,
   MassMessage,
+  MediaInfo,
   Message,
   NewTemplate,
   PhoneNumber,
@@ -344,8 +347,32 @@ export interface UploadOptions extends CallOptions {
    * `'application/octet-stream'`.
    */
   contentType?: string | null
-  /** The channel instance (`CustSpaceId`) whose storage takes it; the client's by default. */
+  /** CAMS: the channel instance (`CustSpaceId`) whose storage takes it; the client's by default. */
   custSpaceId?: string | null
+  /** Meta: the business phone number ID the media is uploaded for (required there). */
+  phoneNumberId?: string | null
+}
+
+/** Options of Meta's media calls ({@link Client.mediaInfo}, {@link Client.downloadMedia}, {@link Client.deleteMedia}). */
+export interface MediaOptions extends CallOptions {
+  /** The business phone number ID the media must belong to, checked by Meta; any by default. */
+  phoneNumberId?: string | null
+}
+
+/**
+ * Node's `Buffer` where `@types/node` declares it, else the `Uint8Array` it extends (the
+ * package's types do not need `@types/node`).
+ */
+type NodeBuffer = typeof globalThis extends { Buffer: { alloc(size: number): infer B } } ? B : Uint8Array
+
+/** A media file {@link Client.downloadMedia} downloaded. */
+export interface DownloadedMedia {
+  /** The file's content, a `Buffer`. */
+  data: NodeBuffer
+  /** Its media type, e.g. `'image/jpeg'`. */
+  contentType: string
+  /** Its SHA-256 as Meta gave it (hex or base64), which the content was checked against. */
+  sha256: string
 }
 
 /** Options of {@link Client.reconcile}. */
@@ -473,14 +500,38 @@ export declare class Client {
    */
   phoneNumbers(query?: PhoneNumberQuery, options?: CallOptions): Promise<PhoneNumber[]>
   /**
-   * Uploads a file to the channel instance's media storage (`GetChatappUploadAuthorization`,
-   * then an OSS `PUT`): its bytes (copied when called; `fileName` required) or its path or
-   * `file:` URL, read by the core off the JS thread. The record's `url` is the `link` of an
-   * image, video, audio, document or sticker message. Rejects with an `InvalidParameterError`
-   * for an empty or nameless file or one over 100 MB (nothing is sent), a
-   * `ConfigurationError` for a path that cannot be read; otherwise as {@link Client.listMessages}.
+   * Uploads a file: its bytes (copied when called; `fileName` required) or its path or
+   * `file:` URL, read by the core off the JS thread. CAMS stores it in the channel instance's
+   * media storage (`GetChatappUploadAuthorization`, then an OSS `PUT`): the record's `url` is
+   * the `link` of an image, video, audio, document or sticker message. Meta stores it for the
+   * business number `phoneNumberId` (required there): the record's `id` is the message's
+   * media `id` (kept 30 days). Rejects with an `InvalidParameterError` for an empty or
+   * nameless file, one over 100 MB (on Meta, over WhatsApp's limit for its type) or a Meta
+   * upload without `phoneNumberId` (nothing is sent), a `ConfigurationError` for a path that
+   * cannot be read; otherwise as {@link Client.listMessages}.
    */
   uploadMedia(bytesOrPath: Uint8Array | ArrayBuffer | string | URL, options?: UploadOptions): Promise<UploadedMedia>
+  /**
+   * What Meta holds of a media file, uploaded or received (`GET /{media-id}`): type, size,
+   * SHA-256 and its download URL (valid 5 minutes, only with the token:
+   * {@link Client.downloadMedia} fetches it). Meta only: rejects with a
+   * {@link ConfigurationError} on a CAMS client, an {@link InvalidParameterError} for an
+   * unknown ID (or one of another number than `phoneNumberId`); otherwise as
+   * {@link Client.listMessages}.
+   */
+  mediaInfo(mediaId: string, options?: MediaOptions): Promise<MediaInfo>
+  /**
+   * Downloads a Meta media file, uploaded or received, its SHA-256 checked against Meta's; a
+   * download URL that expired is asked for again once. The token goes only to Meta's hosts
+   * (or the client's own endpoint). Rejects with a {@link MalformedResponseError} for a
+   * damaged file or a URL the token may not go to; otherwise as {@link Client.mediaInfo}.
+   */
+  downloadMedia(mediaId: string, options?: MediaOptions): Promise<DownloadedMedia>
+  /**
+   * Deletes a Meta media file (`DELETE /{media-id}`); a write, not repeated when its answer is
+   * lost (an {@link OutcomeUnknownError}). Rejects as {@link Client.mediaInfo}.
+   */
+  deleteMedia(mediaId: string, options?: MediaOptions): Promise<void>
   /**
    * Resolves the sends of unknown outcome the client's `eventStore` recorded: each one no
    * receipt has resolved and sent at least `settleMs` ago is looked up in the message history

@@ -1,19 +1,19 @@
 //! The operations beyond sending: message history, templates (read and managed), business
-//! phone numbers and media uploads.
+//! phone numbers, media uploads and Meta's media (looked up, downloaded, deleted).
 //! Queries cross as JSON text (`JSON.stringify` of the query object) and are read by the
 //! core, so a wrong one fails with its `InvalidParameter` error naming the field; results
 //! cross back as their JSON text, which `index.js` parses into plain objects (the generated
 //! types of `model.d.ts`), 64-bit numbers (`total`, `sentAtMs`) whole. An upload's file crosses
-//! as its bytes or its path (read by the core), never as JSON.
+//! as its bytes or its path (read by the core), a download's as a `Buffer`, never as JSON.
 
 use std::sync::Arc;
 
 use chatlane_core::JsonPages;
 use chatlane_core::cams::ops::params_of;
-use chatlane_core::ops::{MediaSource, MediaUpload, Query, UploadTarget};
+use chatlane_core::ops::{MediaRef, MediaSource, MediaUpload, Query, UploadTarget};
 use chatlane_core::runtime::Cancellation;
 use napi::Env;
-use napi::bindgen_prelude::{ClassInstance, Object, PromiseRaw};
+use napi::bindgen_prelude::{Buffer, ClassInstance, Object, PromiseRaw};
 use napi_derive::napi;
 
 use crate::completions::settled;
@@ -54,15 +54,33 @@ pub struct UploadSettings {
     pub phone_number_id: Option<String>,
 }
 
+/// A Meta media file downloaded by [`NativeClient::download`], its SHA-256 checked by the core.
+#[napi(object)]
+pub struct DownloadedMedia {
+    /// The file's content.
+    pub data: Buffer,
+    /// Its media type.
+    pub content_type: String,
+    /// Its SHA-256, as Meta gave it.
+    pub sha256: String,
+}
+
+impl From<chatlane_core::ops::DownloadedMedia> for DownloadedMedia {
+    fn from(media: chatlane_core::ops::DownloadedMedia) -> Self {
+        Self { data: media.data.into(), content_type: media.content_type, sha256: media.sha256 }
+    }
+}
+
 #[napi]
 impl NativeClient {
     /// Runs `operation` (`ListChatappMessage`, `ListChatappTemplate`, `GetChatappTemplateDetail`,
-    /// `QueryChatappPhoneNumbers`, `CreateChatappTemplate`, `ModifyChatappTemplate` or
-    /// `DeleteChatappTemplate`) with `query`, its query's JSON text, read by the core (a wrong
-    /// one rejects with its `InvalidParameter` error naming the field). Resolves with the
-    /// result's JSON text (a `HistoryPage`, `TemplatePage`, `TemplateDetail`, the `PhoneNumber`
-    /// array, a `SavedTemplate`, or `null` for a deletion), or with `null` once `cancel` is
-    /// cancelled; rejects with a JS error carrying the core error's fields (an unknown
+    /// `QueryChatappPhoneNumbers`, `CreateChatappTemplate`, `ModifyChatappTemplate`,
+    /// `DeleteChatappTemplate`, or Meta's `WhatsappMediaRetrieve` and `WhatsappMediaDelete`)
+    /// with `query`, its query's JSON text, read by the core (a wrong one rejects with its
+    /// `InvalidParameter` error naming the field). Resolves with the result's JSON text (a
+    /// `HistoryPage`, `TemplatePage`, `TemplateDetail`, the `PhoneNumber` array, a
+    /// `SavedTemplate`, a `MediaInfo`, or `null` for a deletion), or with `null` once `cancel`
+    /// is cancelled; rejects with a JS error carrying the core error's fields (an unknown
     /// template: `TemplateNotFound`).
     #[napi(
         ts_return_type = "Promise<string | null>",
@@ -128,6 +146,29 @@ impl NativeClient {
             client.upload_answer(MediaUpload::from_source(source, file_name, content_type, target).await?).await
         };
         settled(env, until_cancelled(upload, cancellation))
+    }
+
+    /// Downloads the Meta media file `media_id` (of the business number `phone_number_id`,
+    /// when given, as Meta checks). Resolves with the file, or with `null` once `cancel` is
+    /// cancelled; rejects with a JS error carrying the core error's fields (a CAMS client:
+    /// `InvalidConfig`; an unknown ID: `InvalidParameter`; a damaged file or a URL the token
+    /// may not go to: `MalformedResponse`).
+    #[napi(
+        ts_return_type = "Promise<DownloadedMedia | null>",
+        ts_args_type = "mediaId: string, phoneNumberId: string | null, cancel?: NativeCancellation | undefined | null"
+    )]
+    pub fn download<'env>(
+        &self,
+        env: &'env Env,
+        media_id: String,
+        phone_number_id: Option<String>,
+        cancel: Option<ClassInstance<'env, NativeCancellation>>,
+    ) -> napi::Result<PromiseRaw<'env, Option<DownloadedMedia>>> {
+        let media = MediaRef { media_id, phone_number_id };
+        let client = self.inner.clone();
+        let cancellation: Option<Cancellation> = cancel.map(|cancel| cancel.0.clone());
+        let download = async move { client.download_media(&media).await.map(DownloadedMedia::from) };
+        settled(env, until_cancelled(download, cancellation))
     }
 }
 

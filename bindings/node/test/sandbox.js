@@ -152,6 +152,25 @@ async function startSandbox({ accessKeyId = SANDBOX_KEY_ID, accessKeySecret = SA
           body: JSON.stringify({ throughput }),
         })
       },
+      /**
+       * A user's message (`{from, to, name?, text}` or `{…, image: {data, mimeType, caption?}}`,
+       * `data` in base64), pushed as Meta's webhook: `{id, mediaId?}` (an image's media ID).
+       */
+      inbound(message) {
+        return post(`${endpoint}/_sandbox/meta/inbound`, message)
+      },
+      /** The media held, oldest first: `[{id, phoneNumberId, mimeType, fileName, size, sha256}]`. */
+      media() {
+        return admin(`${endpoint}/_sandbox/meta/media`)
+      },
+      /** Makes every download URL issued so far answer 404, as Meta's expire after 5 minutes. */
+      async expireUrls() {
+        await post(`${endpoint}/_sandbox/meta/media/expire-urls`, {})
+      },
+      /** Damages the stored file of media `id` (its first byte), keeping its recorded SHA-256. */
+      async corrupt(id) {
+        await post(`${endpoint}/_sandbox/meta/media/${id}/corrupt`, {})
+      },
     },
     stop() {
       child.kill()

@@ -1,8 +1,8 @@
 'use strict'
 
 // The package surface: error classes come from the core's table, the hand-written
-// index.d.ts and index.mjs declare exactly what the addon and index.js provide, and the
-// generated model.d.ts is current and shipped.
+// index.d.ts and index.mjs declare exactly what the addon and index.js provide (the client's
+// methods among it), and the generated model.d.ts is current and shipped.
 
 const assert = require('node:assert/strict')
 const { execFileSync } = require('node:child_process')
@@ -98,6 +98,20 @@ test('index.d.ts declares exactly the classes and functions index.js exports', (
   const declared = [...dts.matchAll(/^export declare (?:class|function) (\w+)/gm)].map(([, name]) => name)
   assert.deepEqual(declared.sort(), Object.keys(chatlane).sort())
   assert.match(dts, /^ {2}sendMass\(mass: MassMessage, options\?: SendOptions\): Promise<Receipt>$/m)
+})
+
+test('index.d.ts declares exactly the methods of Client that index.js defines', () => {
+  const block = /^export declare class Client \{\n([\s\S]*?)^\}/m.exec(dts)
+  assert.ok(block, 'index.d.ts has no Client class')
+  const declared = [...block[1].matchAll(/^  (\w+)\(/gm)].map(([, name]) => name).filter((name) => name !== 'constructor')
+  const prototype = chatlane.Client.prototype
+  const defined = Object.getOwnPropertyNames(prototype).filter(
+    (name) => name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(prototype, name).value === 'function',
+  )
+  assert.deepEqual(declared.sort(), defined.sort())
+  for (const name of ['mediaInfo', 'downloadMedia', 'deleteMedia']) {
+    assert.match(dts, new RegExp(`^  ${name}\\(mediaId: string, options\\?: MediaOptions\\): Promise<`, 'm'), name)
+  }
 })
 
 test('index.d.ts re-exports the generated model, which scripts/codegen/typescript.py makes of the schema', () => {

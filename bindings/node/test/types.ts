@@ -1,7 +1,7 @@
 // Type-checked, never run, by types.test.js (`tsc --noEmit --strict`): the package's types
 // take every kind of message as a plain object and narrow on the discriminants, Meta's client
 // and OAuth are typed end to end, received events narrow on theirs, the operations beyond
-// sending take and give the model's queries and records, and each
+// sending (media among them) take and give the model's queries and records, and each
 // `@ts-expect-error` line is a shape the core refuses, which must not compile either.
 
 import {
@@ -41,6 +41,9 @@ import type {
   TemplateRef,
   UploadedMedia,
   UploadOptions,
+  DownloadedMedia,
+  MediaInfo,
+  MediaOptions,
   ReceiverOptions,
   SendStatus,
   WebhookEndpoint,
@@ -130,7 +133,7 @@ function summary(content: Content): string {
       return content.text
     case 'image':
     case 'video':
-      return content.caption ?? content.link
+      return content.caption ?? content.link ?? `media ${content.id ?? ''}`
     case 'interactive':
       return interactiveSummary(content)
     case 'custom':
@@ -159,11 +162,11 @@ function headerSummary(header: Header): string {
     case 'text':
       return header.text
     case 'image':
-      return header.image.link
+      return header.image.link ?? `media ${header.image.id ?? ''}`
     case 'video':
-      return header.video.link
+      return header.video.link ?? `media ${header.video.id ?? ''}`
     case 'document':
-      return header.document.filename ?? header.document.link
+      return header.document.filename ?? header.document.link ?? `media ${header.document.id ?? ''}`
     default: {
       const unhandled: never = header
       return unhandled
@@ -398,6 +401,20 @@ export async function uploadMedia(client: Client, signal: AbortSignal): Promise<
   return `${uploaded.key} ${uploaded.size + byPath.size} ${byPath.contentType}`
 }
 
+/** Meta's media: uploaded for a number, sent by its ID, looked up, downloaded and deleted. */
+export async function metaMedia(client: Client, signal: AbortSignal): Promise<string> {
+  const uploaded: UploadedMedia = await client.uploadMedia('/tmp/logo.png', { phoneNumberId: from, signal })
+  const mediaId: string | undefined = uploaded.id
+  if (mediaId === undefined) return 'not uploaded to Meta'
+  await client.send({ from, to, content: { messageType: 'image', id: mediaId } })
+  const options: MediaOptions = { phoneNumberId: from, signal }
+  const info: MediaInfo = await client.mediaInfo(mediaId, options)
+  const file: DownloadedMedia = await client.downloadMedia(mediaId)
+  const bytes: Uint8Array = file.data
+  const deleted: void = await client.deleteMedia(mediaId, { signal })
+  return `${info.url} ${info.size} ${info.sha256 === file.sha256} ${file.contentType} ${bytes.length} ${String(deleted)}`
+}
+
 /** Template management: create, change and delete. */
 export async function manageTemplates(client: Client, signal: AbortSignal): Promise<string> {
   const template: NewTemplate = {
@@ -434,3 +451,7 @@ new Client().listTemplates({ page: '2' })
 new Client().uploadMedia(42)
 // @ts-expect-error: the name is fileName
 new Client().uploadMedia('logo.png', { filename: 'logo.png' })
+// @ts-expect-error: a media ID is a string, its number an option
+new Client().mediaInfo({ mediaId: '1234567890123456' })
+// @ts-expect-error: the number is phoneNumberId
+new Client().downloadMedia('1234567890123456', { phoneNumber: from })
