@@ -184,7 +184,8 @@ impl ConnectionArgs {
         self.redis.as_deref()
     }
 
-    /// The sender when `--from` is not given: for Meta, the phone number ID of
+    /// The sender when `--from` is not given, and the number a Meta upload is for when
+    /// `--phone-number-id` is not: for Meta, the phone number ID of
     /// `$WHATSAPP_PHONE_NUMBER_ID` (with `--sandbox`, the sandbox's number).
     pub fn default_sender(&self) -> Option<String> {
         match (self.provider, self.sandbox) {
@@ -242,6 +243,8 @@ pub fn report(error: &Error) {
         eprintln!(
             "hint: pass --store FILE, the event store `chatlane webhook --store FILE` records Meta's webhooks in"
         );
+    } else if error.code() == ErrorCode::InvalidParameter && error.message().starts_with("phoneNumberId: required") {
+        eprintln!("hint: pass --phone-number-id, or set WHATSAPP_PHONE_NUMBER_ID");
     } else if error.code() == ErrorCode::MissingCredentials {
         eprintln!(
             "hint: pass --access-key-id and --access-key-secret, set the ALIBABA_CLOUD_* variables, \

@@ -1,6 +1,6 @@
 //! `chatlane`: send messages through CAMS or Meta's Cloud API from a shell, get a Meta token,
-//! receive their webhooks, list templates, message history and business numbers, upload
-//! media, or run the local sandbox.
+//! receive their webhooks, list templates, message history and business numbers, upload,
+//! look up, download and delete media, or run the local sandbox.
 
 mod bulk_cmd;
 mod connection;
@@ -58,7 +58,8 @@ enum Command {
     /// The channel's business numbers: status, quality rating, messaging tier.
     #[command(after_help = numbers_cmd::EXAMPLES)]
     Numbers(Box<numbers_cmd::NumbersArgs>),
-    /// Upload a file to the channel's media storage and print the URL to send as its link.
+    /// Upload a file to send as media (CAMS: its URL; Meta: its media ID); Meta's media by ID:
+    /// info, download, delete.
     #[command(after_help = media_cmd::EXAMPLES)]
     Media(media_cmd::MediaArgs),
 }

@@ -22,6 +22,8 @@ import java.util.UUID
 import kotlin.test.assertContentEquals
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
+import kotlin.test.assertNotNull
+import kotlin.test.assertNull
 import kotlin.test.assertTrue
 
 private const val BUSINESS = "8613800000000"
@@ -58,17 +60,20 @@ class MediaTest {
     fun `bytes are uploaded, served back and sent as an image link`() = runBlocking<Unit> {
         val uploaded = client.uploadMedia(MediaUpload(bytes = png, fileName = "logo.png"))
         assertEquals(png.size.toULong() to "image/png", uploaded.size to uploaded.contentType)
-        assertTrue(uploaded.key.startsWith("$SPACE/") && uploaded.key.endsWith("-logo.png"), uploaded.key)
-        assertTrue(uploaded.url.startsWith("${sandbox.endpoint}/") && uploaded.url.endsWith(uploaded.key), uploaded.url)
-        assertContentEquals(png, served(uploaded.url))
+        assertNull(uploaded.id, "a media ID is Meta's")
+        val key = assertNotNull(uploaded.key)
+        val url = assertNotNull(uploaded.url)
+        assertTrue(key.startsWith("$SPACE/") && key.endsWith("-logo.png"), key)
+        assertTrue(url.startsWith("${sandbox.endpoint}/") && url.endsWith(key), url)
+        assertContentEquals(png, served(url))
 
         val ada = sandbox.newRecipient()
         sandbox.inbound(from = ada, to = BUSINESS, text = "send me your logo")
-        val image = Content.Image(Image(link = uploaded.url, caption = "our logo"))
+        val image = Content.Image(Image(link = url, caption = "our logo"))
         val receipt = client.send(Message(channel = Channel.WHATSAPP, from = BUSINESS, to = ada, content = image))
         val entry = sandbox.ledger().single { it.messageId == receipt.messageId }
         val link = Json.parseToJsonElement(entry.params.getValue("Content")).jsonObject.getValue("link").jsonPrimitive.content
-        assertEquals(uploaded.url, link)
+        assertEquals(url, link)
 
         val typed = client.uploadMedia(MediaUpload(bytes = png, fileName = "voice", contentType = "audio/ogg", custSpaceId = SPACE))
         assertEquals("audio/ogg", typed.contentType)
@@ -81,11 +86,11 @@ class MediaTest {
             val file = Files.write(dir.resolve("banner.png"), png)
             val uploaded = client.uploadMediaFile(file.toString())
             assertEquals(png.size.toULong() to "image/png", uploaded.size to uploaded.contentType)
-            assertTrue(uploaded.key.endsWith("-banner.png"), uploaded.key)
-            assertContentEquals(png, served(uploaded.url))
+            assertTrue(uploaded.key!!.endsWith("-banner.png"), uploaded.key)
+            assertContentEquals(png, served(uploaded.url!!))
             val renamed = client.uploadMediaFile(file.toString(), fileName = "note.pdf")
             assertEquals("application/pdf", renamed.contentType)
-            assertTrue(renamed.key.endsWith("-note.pdf"), renamed.key)
+            assertTrue(renamed.key!!.endsWith("-note.pdf"), renamed.key)
 
             val before = sandbox.requests().size
             val missing = assertFailsWith<ChatlaneException.Configuration> { client.uploadMediaFile(dir.resolve("absent.png").toString()) }

@@ -15,6 +15,7 @@ import kotlinx.serialization.json.jsonPrimitive
 import kotlinx.serialization.json.long
 import kotlinx.serialization.json.put
 import kotlinx.serialization.json.putJsonArray
+import kotlinx.serialization.json.putJsonObject
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.TestInstance
@@ -26,6 +27,7 @@ import java.nio.file.Files
 import java.nio.file.Path
 import java.time.Duration
 import java.time.Instant
+import java.util.Base64
 import java.util.UUID
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.TimeUnit
@@ -194,6 +196,32 @@ class Sandbox private constructor(private val process: Process, val endpoint: St
             put("text", text)
         }
         post("/_sandbox/inbound", body)
+    }
+
+    /**
+     * A user's image from [from] to the business number [to] on Meta's face, as Meta's webhook
+     * would bring it: the media ID it was stored under (as media of [to]).
+     */
+    fun metaInboundImage(from: String, to: String, data: ByteArray, mimeType: String): String {
+        val body = buildJsonObject {
+            put("from", from)
+            put("to", to)
+            putJsonObject("image") {
+                put("data", Base64.getEncoder().encodeToString(data))
+                put("mimeType", mimeType)
+            }
+        }
+        return Json.parseToJsonElement(post("/_sandbox/meta/inbound", body)).jsonObject.string("mediaId")!!
+    }
+
+    /** Expires every Meta media download URL issued so far: each then answers 404. */
+    fun expireMetaMediaUrls() {
+        post("/_sandbox/meta/media/expire-urls", JsonObject(emptyMap()), expected = 204)
+    }
+
+    /** Damages the stored bytes of Meta media [id], keeping the SHA-256 Meta gives for it. */
+    fun corruptMetaMedia(id: String) {
+        post("/_sandbox/meta/media/$id/corrupt", JsonObject(emptyMap()), expected = 204)
     }
 
     /** Every push the sandbox made so far (`kind`, `url`, `body`, and `outcome`: the receiver's HTTP status). */
