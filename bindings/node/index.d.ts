@@ -686,6 +686,21 @@ export declare function operationParams(
 ): Record<string, string>
 
 /**
+ * The first Graph request a Meta client of WhatsApp Business Account `wabaId` makes for a
+ * query of `'ListChatappTemplate'`, `'GetChatappTemplateDetail'` ({@link TemplateQuery},
+ * {@link TemplateRef}), `'WhatsappMediaRetrieve'` or `'WhatsappMediaDelete'`
+ * ({@link MediaRef}): its method and its path after `/{version}/`. Pure: nothing is sent.
+ * @throws {InvalidParameterError} for a query the core refuses; its message starts with the
+ *   field.
+ * @throws {ConfigurationError} for a template operation without `wabaId`, or another operation.
+ */
+export declare function metaRequest(
+  operation: string,
+  query: object,
+  wabaId?: string | null,
+): { method: string; path: string }
+
+/**
  * The events of a CAMS push body, in order: a JSON array of receipts (HTTP batch push) or one
  * receipt object (queue mode); `kind` says which push it is, as the bodies do not (`'status'`
  * from the `StatusCallbackUrl`, `'inbound'` from the `UpCallbackUrl`). An element that cannot

@@ -789,6 +789,28 @@ function operationParams(operation, query, clientCustSpaceId) {
 }
 
 /**
+ * The first Graph request a Meta client of a WhatsApp Business Account makes for a query, as
+ * the core maps it. Pure: nothing is sent.
+ *
+ * @param {string} operation `ListChatappTemplate`, `GetChatappTemplateDetail`,
+ *   `WhatsappMediaRetrieve` or `WhatsappMediaDelete`
+ * @param {object} query its query in the core's JSON shape (`TemplateQuery`, `TemplateRef`,
+ *   `MediaRef`)
+ * @param {string | null} [wabaId] the client's WhatsApp Business Account (template operations)
+ * @returns {{method: string, path: string}} the method and the path after `/{version}/`
+ * @throws {ChatlaneError} an `InvalidParameterError` for a query the core refuses (its message
+ *   starts with the field), a `ConfigurationError` for a template operation without `wabaId` or
+ *   another operation
+ */
+function metaRequest(operation, query, wabaId) {
+  expectString(operation, 'operation')
+  if (isSet(wabaId)) {
+    expectString(wabaId, 'wabaId')
+  }
+  return guard(() => native.metaRequest(operation, queryText(query), wabaId ?? null))
+}
+
+/**
  * Every violation in a message as a send through a provider (CAMS by default); empty when it
  * can be sent. Pure: nothing is sent.
  *
@@ -1377,6 +1399,7 @@ module.exports = {
   wireParams,
   massWireParams,
   metaBody,
+  metaRequest,
   operationParams,
   parseCamsPush,
   parseMetaWebhook,

@@ -30,6 +30,7 @@ export const {
   wireParams,
   massWireParams,
   metaBody,
+  metaRequest,
   operationParams,
   parseCamsPush,
   parseMetaWebhook,

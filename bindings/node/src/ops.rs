@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use chatlane_core::JsonPages;
 use chatlane_core::cams::ops::params_of;
+use chatlane_core::meta::calls::request_of;
 use chatlane_core::ops::{MediaRef, MediaSource, MediaUpload, Query, UploadTarget};
 use chatlane_core::runtime::Cancellation;
 use napi::Env;
@@ -37,6 +38,33 @@ pub fn operation_params<'env>(
         let params =
             params_of(&operation, &query, client_cust_space_id.as_deref()).map_err(|error| rethrowable(env, &error))?;
         params_object(env, &params)
+    })
+}
+
+/// A Graph request: its method and the path and query after `/{version}/`.
+#[napi(object)]
+pub struct GraphRequest {
+    /// `GET` or `DELETE`.
+    pub method: String,
+    /// The node, edge and query string.
+    pub path: String,
+}
+
+/// The first Graph request a Meta client of WABA `waba_id` makes for `query` (its JSON text)
+/// of `operation` (`ListChatappTemplate`, `GetChatappTemplateDetail`, `WhatsappMediaRetrieve`
+/// or `WhatsappMediaDelete`): what the shared operation cases check for Meta. Throws a JS
+/// error carrying the core error's fields: an `InvalidParameter` for a query the core refuses,
+/// an `InvalidConfig` for a template operation without a WABA or another operation.
+#[napi]
+pub fn meta_request(
+    env: &Env,
+    operation: String,
+    query: String,
+    waba_id: Option<String>,
+) -> napi::Result<GraphRequest> {
+    guarded(env, || {
+        let request = request_of(&operation, &query, waba_id.as_deref()).map_err(|error| rethrowable(env, &error))?;
+        Ok(GraphRequest { method: request.method, path: request.path })
     })
 }
 

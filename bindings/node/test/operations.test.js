@@ -2,7 +2,7 @@
 
 // The operations beyond sending through the Node API: every shared operation case
 // (tests/operations/*.json, see its README; Rust, Python and Kotlin run the same) through
-// `operationParams`, then templates, template details, history and phone numbers against the
+// `operationParams` (CAMS) or `metaRequest` (Meta), then templates, template details, history and phone numbers against the
 // sandbox: pages followed by `nextPage` and by the async iterators, typed errors, queries
 // refused before anything is sent, cancellation, and a Meta client refused.
 
@@ -19,6 +19,7 @@ const {
   InvalidParameterError,
   TemplateError,
   ValidationError,
+  metaRequest,
   operationParams,
 } = require('chatlane')
 const { closedPort, metaOptions, rejection, sandboxOptions, startSandbox } = require('./sandbox.js')
@@ -47,6 +48,8 @@ describe('the shared operation cases', () => {
       'ListChatappTemplate',
       'ModifyChatappTemplate',
       'QueryChatappPhoneNumbers',
+      'WhatsappMediaDelete',
+      'WhatsappMediaRetrieve',
     ]
     assert.deepEqual([...operations].sort(), all)
   })
@@ -54,14 +57,20 @@ describe('the shared operation cases', () => {
   for (const file of files) {
     const { cases } = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'))
     describe(file, () => {
-      for (const { name, operation, clientCustSpaceId, query, wire, error } of cases) {
+      for (const { name, provider, operation, clientCustSpaceId, clientWabaId, query, wire, graph, error } of cases) {
         test(name, () => {
-          if (wire !== undefined) {
-            assert.deepEqual(operationParams(operation, query, clientCustSpaceId), wire)
+          // A Meta case pins the first Graph request, a CAMS case the wire parameters.
+          const ask =
+            provider === 'meta'
+              ? () => metaRequest(operation, query, clientWabaId)
+              : () => operationParams(operation, query, clientCustSpaceId)
+          const expected = provider === 'meta' ? graph : wire
+          if (expected !== undefined) {
+            assert.deepEqual({ ...ask() }, expected)
             return
           }
           assert.throws(
-            () => operationParams(operation, query, clientCustSpaceId),
+            ask,
             (thrown) => {
               assert.ok(thrown instanceof ChatlaneError, `${thrown}`)
               assert.equal(thrown.code, error.code)

@@ -14,6 +14,7 @@ import {
   dedupKey,
   massWireParams,
   metaBody,
+  metaRequest,
   operationParams,
   parseCamsPush,
   parseMetaWebhook,
@@ -383,12 +384,13 @@ export async function operations(client: Client, signal: AbortSignal): Promise<s
   }
   const numbers: PhoneNumber[] = await client.phoneNumbers({ status: 'CONNECTED' })
   const wire: Record<string, string> = operationParams('ListChatappTemplate', { page: 2 } satisfies TemplateQuery)
+  const graph: { method: string; path: string } = metaRequest('WhatsappMediaRetrieve', { mediaId: '1037' }, null)
   const options: CallOptions = { signal }
   await client.phoneNumbers(undefined, options)
   const reconcile: ReconcileOptions = { settleMs: 0, signal }
   const absent: string[] = (await client.reconcile(reconcile)).filter((s: SendStatus) => s.state === 'absent').map((s) => s.taskId)
   await client.send({ from, to, taskId: absent[0], content: { messageType: 'text', text: 'again' } }, { resend: true })
-  return [...lines, ...absent, ...numbers.map((n) => n.qualityRating ?? n.phoneNumber), ...Object.keys(wire)]
+  return [...lines, ...absent, ...numbers.map((n) => n.qualityRating ?? n.phoneNumber), ...Object.keys(wire), graph.path]
 }
 
 /** Media: bytes or a path uploaded, the URL sent as an image's link. */

@@ -17,7 +17,7 @@ use crate::operation::Operation;
 use crate::ops::{MediaObject, MediaUpload, UploadAuthorization, UploadedMedia};
 use crate::outgoing::random_id;
 use crate::provider::ProviderKind;
-use crate::retry::{self, Decision};
+use crate::retry::{self, Decision, RetryPolicy};
 use crate::transport::RequestTimeout;
 
 /// The slowest speed an upload or a download is given time for on top of the client's request
@@ -92,33 +92,18 @@ impl Client {
         let md5 = oss::content_md5(&object.bytes);
         let size = object.bytes.len() as u64;
         let timeout = self.transfer_timeout(size);
-        let started = Instant::now();
-        let mut attempts = 0;
+        // A `PUT` of the same bytes to the same key changes nothing more the second time, so it
+        // is repeated as the read that authorised it would be.
+        let mut transfer = Transfer::new(Operation::GetChatappUploadAuthorization, "put the upload");
         loop {
-            attempts += 1;
+            transfer.attempt();
             let date = oss::http_date(OffsetDateTime::now_utc());
             let body = oss::Body { bytes: &object.bytes, content_type: &object.content_type, content_md5: &md5 };
             let mut request = oss::put_request(authorization, &location, body, &date, &config.user_agent)?;
             request.extensions_mut().insert(RequestTimeout(timeout));
-            let error = match self.inner.transport.send(request).await.and_then(|answer| oss::classify_put(&answer)) {
+            match self.inner.transport.send(request).await.and_then(|answer| oss::classify_put(&answer)) {
                 Ok(()) => break,
-                Err(error) => error,
-            };
-            // A `PUT` of the same bytes to the same key changes nothing more the second time,
-            // so it is repeated as the read that authorised it would be.
-            let operation = Operation::GetChatappUploadAuthorization;
-            match retry::decide(&config.retry, operation, attempts, started.elapsed(), &error, rand::random()) {
-                Decision::RetryAfter(delay) => {
-                    tracing::debug!(
-                        target: observe::TARGET,
-                        attempt = attempts,
-                        code = error.code().as_str(),
-                        delay_ms = delay.as_millis() as u64,
-                        "putting the upload again"
-                    );
-                    tokio::time::sleep(delay).await;
-                }
-                Decision::GiveUp => return Err(error.with_attempts(attempts)),
+                Err(error) => transfer.again(&config.retry, error).await?,
             }
         }
         let (url, key) = (Some(location.url), Some(location.key));
@@ -130,6 +115,49 @@ impl Client {
     pub(super) fn transfer_timeout(&self, size: u64) -> Duration {
         let transfer = Duration::from_millis(size.saturating_mul(1000) / SLOWEST_UPLOAD_BYTES_PER_SECOND);
         self.config().transport.request_timeout + transfer
+    }
+}
+
+/// The attempts of one file transfer (an OSS `PUT`, a Meta download), made again under the
+/// client's retry policy as a read of `operation` would be: the same bytes to the same place.
+pub(super) struct Transfer {
+    operation: Operation,
+    /// What is transferred, for the debug log ("put the upload").
+    what: &'static str,
+    started: Instant,
+    attempts: u32,
+}
+
+impl Transfer {
+    /// A transfer of `what`, retried as `operation`, not yet attempted.
+    pub(super) fn new(operation: Operation, what: &'static str) -> Self {
+        Self { operation, what, started: Instant::now(), attempts: 0 }
+    }
+
+    /// Counts an attempt.
+    pub(super) fn attempt(&mut self) {
+        self.attempts += 1;
+    }
+
+    /// After an attempt failed with `error`: `Ok` once the policy's delay has passed, to try
+    /// again, else the error with the attempts made.
+    pub(super) async fn again(&self, policy: &RetryPolicy, error: Error) -> Result<(), Error> {
+        let elapsed = self.started.elapsed();
+        match retry::decide(policy, self.operation, self.attempts, elapsed, &error, rand::random()) {
+            Decision::RetryAfter(delay) => {
+                tracing::debug!(
+                    target: observe::TARGET,
+                    attempt = self.attempts,
+                    code = error.code().as_str(),
+                    delay_ms = delay.as_millis() as u64,
+                    transfer = self.what,
+                    "making the transfer again"
+                );
+                tokio::time::sleep(delay).await;
+                Ok(())
+            }
+            Decision::GiveUp => Err(error.with_attempts(self.attempts)),
+        }
     }
 }
 

@@ -6,19 +6,17 @@
 
 use http::header::{AUTHORIZATION, USER_AGENT};
 use http::{Method, Request};
-use tokio::time::Instant;
 
+use super::media::Transfer;
 use super::{Api, Client};
 use crate::error::{Error, ErrorCode};
 use crate::meta::media;
 use crate::oauth::TokenSource;
-use crate::observe;
 use crate::operation::Operation;
 use crate::ops::{DownloadedMedia, MediaInfo, MediaRef, MediaUpload, UploadedMedia};
 use crate::options::SendOptions;
 use crate::outgoing::random_id;
 use crate::provider::{Call, GraphCall};
-use crate::retry::{self, Decision};
 use crate::transport::{HttpResponse, RequestTimeout};
 
 impl Client {
@@ -68,10 +66,9 @@ impl Client {
         let token = self.meta_media(Operation::WhatsappMediaRetrieve)?;
         let mut info = self.media_info(media).await?;
         let mut fresh_url = true;
-        let started = Instant::now();
-        let mut attempts = 0;
+        let mut transfer = Transfer::new(Operation::WhatsappMediaRetrieve, "download the media");
         let data = loop {
-            attempts += 1;
+            transfer.attempt();
             let error = match self.fetch(token, &info).await {
                 Ok(answer) if (200..300).contains(&answer.status) => break answer.body,
                 Ok(answer) if answer.status == 404 && fresh_url => {
@@ -82,20 +79,7 @@ impl Client {
                 Ok(answer) => refused_download(&answer),
                 Err(error) => error,
             };
-            let operation = Operation::WhatsappMediaRetrieve;
-            match retry::decide(&self.config().retry, operation, attempts, started.elapsed(), &error, rand::random()) {
-                Decision::RetryAfter(delay) => {
-                    tracing::debug!(
-                        target: observe::TARGET,
-                        attempt = attempts,
-                        code = error.code().as_str(),
-                        delay_ms = delay.as_millis() as u64,
-                        "downloading the media again"
-                    );
-                    tokio::time::sleep(delay).await;
-                }
-                Decision::GiveUp => return Err(error.with_attempts(attempts)),
-            }
+            transfer.again(&self.config().retry, error).await?;
         };
         media::check_sha256(&data, &info.sha256)?;
         Ok(DownloadedMedia { data, content_type: info.content_type, sha256: info.sha256 })

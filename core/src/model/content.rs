@@ -228,7 +228,8 @@ pub struct Document {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Sticker {
-    /// Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is given.
+    /// Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is
+    /// given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub link: Option<String>,

@@ -7466,6 +7466,24 @@ public func wireParams(message: Message)throws  -> [String: String]  {
 })
 }
 /**
+ * The first Graph request a Meta client of WhatsApp Business Account `wabaId` makes for
+ * `queryJson` of `operation` (`ListChatappTemplate`, `GetChatappTemplateDetail`,
+ * `WhatsappMediaRetrieve` or `WhatsappMediaDelete`): its method and its path after
+ * `/{version}/`; nothing is sent. A query that cannot be asked is `InvalidParameter`
+ * (`detail` `"field: problem"`); a template operation without `wabaId`, or another operation,
+ * `Configuration` (code `InvalidConfig`).
+ */
+public func metaRequest(operation: String, queryJson: String, wabaId: String? = nil)throws  -> GraphRequest  {
+    return try  FfiConverterTypeGraphRequest_lift(try rustCallWithError(FfiConverterTypeChatlaneError_lift) {
+        uniffiCallStatus in
+    uniffi_chatlane_uniffi_fn_func_meta_request(
+        FfiConverterString.lower(operation),
+        FfiConverterString.lower(queryJson),
+        FfiConverterOptionString.lower(wabaId),uniffiCallStatus
+    )
+})
+}
+/**
  * The CAMS wire parameters a call of `operation` (`ListChatappMessage`,
  * `ListChatappTemplate`, `GetChatappTemplateDetail`, `QueryChatappPhoneNumbers`,
  * `CreateChatappTemplate`, `ModifyChatappTemplate` or `DeleteChatappTemplate`) sends for
@@ -7542,6 +7560,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_func_wire_params() != 8713) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_chatlane_uniffi_checksum_func_meta_request() != 63185) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_func_operation_params() != 62700) {

@@ -2683,6 +2683,75 @@ public func FfiConverterTypeFlowReply_lower(_ value: FlowReply) -> RustBuffer {
 
 
 /**
+ * A Graph request: its method and the path and query after `/{version}/`.
+ */
+public struct GraphRequest: Equatable, Hashable {
+    /**
+     * `GET` or `DELETE`.
+     */
+    public let method: String
+    /**
+     * The node, edge and query string, e.g. `{waba-id}/message_templates?fields=…`.
+     */
+    public let path: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `GET` or `DELETE`.
+         */method: String, 
+        /**
+         * The node, edge and query string, e.g. `{waba-id}/message_templates?fields=…`.
+         */path: String) {
+        self.method = method
+        self.path = path
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension GraphRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeGraphRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> GraphRequest {
+        return
+            try GraphRequest(
+                method: FfiConverterString.read(from: &buf), 
+                path: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: GraphRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterString.write(value.path, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGraphRequest_lift(_ buf: RustBuffer) throws -> GraphRequest {
+    return try FfiConverterTypeGraphRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeGraphRequest_lower(_ value: GraphRequest) -> RustBuffer {
+    return FfiConverterTypeGraphRequest.lower(value)
+}
+
+
+/**
  * One page of history.
  */
 public struct HistoryPage: Equatable, Hashable {

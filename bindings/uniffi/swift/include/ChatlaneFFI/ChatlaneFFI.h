@@ -846,6 +846,11 @@ RustBuffer uniffi_chatlane_uniffi_fn_func_violations(RustBuffer message, RustCal
 RustBuffer uniffi_chatlane_uniffi_fn_func_wire_params(RustBuffer message, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_META_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_META_REQUEST
+RustBuffer uniffi_chatlane_uniffi_fn_func_meta_request(RustBuffer operation, RustBuffer query_json, RustBuffer waba_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_OPERATION_PARAMS
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_FN_FUNC_OPERATION_PARAMS
 RustBuffer uniffi_chatlane_uniffi_fn_func_operation_params(RustBuffer operation, RustBuffer query_json, RustBuffer client_cust_space_id, RustCallStatus *_Nonnull out_status
@@ -1192,6 +1197,12 @@ uint16_t uniffi_chatlane_uniffi_checksum_func_violations(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_WIRE_PARAMS
 #define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_WIRE_PARAMS
 uint16_t uniffi_chatlane_uniffi_checksum_func_wire_params(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_META_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_CHATLANE_UNIFFI_CHECKSUM_FUNC_META_REQUEST
+uint16_t uniffi_chatlane_uniffi_checksum_func_meta_request(void
     
 );
 #endif

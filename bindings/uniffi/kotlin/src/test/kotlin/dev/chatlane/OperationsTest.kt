@@ -49,7 +49,7 @@ private const val SPACE = "cams-kt"
 
 /**
  * The operations beyond sending through the generated Kotlin API: every shared case of
- * `tests/operations` through [operationParams], then history, templates and phone numbers
+ * `tests/operations` through [operationParams] (CAMS) or [metaRequest] (Meta), then history, templates and phone numbers
  * against a sandbox whose registry holds five approved templates and one in review.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -91,7 +91,7 @@ class OperationsTest {
         custSpaceId = SPACE,
     )
 
-    /** Every case of every JSON file in `tests/operations`: its exact wire parameters, or its typed error. */
+    /** Every case of every JSON file in `tests/operations`: its exact wire parameters or Graph request, or its typed error. */
     @TestFactory
     fun `operation cases`(): List<DynamicTest> {
         val files = root.resolve("tests/operations").listDirectoryEntries("*.json").sorted()
@@ -109,20 +109,28 @@ class OperationsTest {
         }
     }
 
+    /** A CAMS case's wire parameters, or a Meta case's first Graph request (`"provider": "meta"`). */
     private fun verify(case: JsonObject) {
         val operation = case.string("operation") ?: fail("no operation")
         val query = case["query"]?.toString() ?: fail("no query")
-        val space = case.string("clientCustSpaceId")
-        val wire = case["wire"]?.jsonObject
+        val meta = case.string("provider") == "meta"
+        val outcome = { ->
+            if (meta) {
+                val request = metaRequest(operation, query, case.string("clientWabaId"))
+                mapOf("method" to request.method, "path" to request.path)
+            } else {
+                operationParams(operation, query, case.string("clientCustSpaceId"))
+            }
+        }
+        val want = case[if (meta) "graph" else "wire"]?.jsonObject
         val expected = case["error"]?.jsonObject
-        if (wire != null) {
-            assertNull(expected, "both wire and error")
-            val params = operationParams(operation, query, space)
-            assertEquals(wire.mapValues { it.value.jsonPrimitive.content }.toSortedMap(), params.toSortedMap())
+        if (want != null) {
+            assertNull(expected, "both an outcome and an error")
+            assertEquals(want.mapValues { it.value.jsonPrimitive.content }.toSortedMap(), outcome().toSortedMap())
             return
         }
-        expected ?: fail("neither wire nor error")
-        val e = assertFailsWith<ChatlaneException> { operationParams(operation, query, space) }
+        expected ?: fail("neither an outcome nor an error")
+        val e = assertFailsWith<ChatlaneException> { outcome() }
         assertEquals(expected.string("code"), e.code(), e.detail())
         if (e.code() == "InvalidParameter") assertIs<ChatlaneException.InvalidParameter>(e)
         val field = expected.string("field")!!
