@@ -176,7 +176,8 @@ export interface StickerContent {
   /** The tag: always `'sticker'`. */
   messageType: 'sticker'
   /**
-   * Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is given.
+   * Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is
+   * given.
    */
   link?: string
   /**

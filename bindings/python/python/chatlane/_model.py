@@ -691,7 +691,8 @@ class Sticker(_Model):
     message_type: ClassVar[Literal["sticker"]] = "sticker"
     """Always ``"sticker"`` (the JSON ``messageType``)."""
     link: str | None
-    """Public http(s) URL of the sticker (``.webp``). Exactly one of ``link`` and ``id`` (Meta) is given."""
+    """Public http(s) URL of the sticker (``.webp``). Exactly one of ``link`` and ``id`` (Meta) is
+    given."""
     id: str | None
     """Meta's Cloud API: the media ID an upload gave (``upload_media``), instead of ``link``. CAMS
     sends media by link only."""

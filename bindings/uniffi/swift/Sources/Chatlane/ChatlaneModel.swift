@@ -7061,7 +7061,8 @@ public func FfiConverterTypeStatusEvent_lower(_ value: StatusEvent) -> RustBuffe
  */
 public struct Sticker: Equatable, Hashable {
     /**
-     * Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is given.
+     * Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is
+     * given.
      */
     public let link: String?
     /**
@@ -7074,7 +7075,8 @@ public struct Sticker: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is given.
+         * Public http(s) URL of the sticker (`.webp`). Exactly one of `link` and `id` (Meta) is
+         * given.
          */link: String? = nil, 
         /**
          * Meta's Cloud API: the media ID an upload gave (`upload_media`), instead of `link`. CAMS
