@@ -22,9 +22,10 @@ pub const TRACE_ID_HEADER: &str = "x-fb-trace-id";
 /// A WABA still on 200/hour gets Meta's `80007`, a throttle retried with backoff.
 pub const TEMPLATE_READS: Quota = Quota { per_second: (5_000.0 - 50.0) / 3_600.0, burst: 50 };
 
-/// The pace of media calls (upload, retrieve, delete), per business phone number: Meta
-/// documents no limit for the media endpoints (§7), so they get a budget of their own that
-/// stays far below the Graph API's per-app limits and never takes the number's send slots.
+/// The pace of media calls (upload, retrieve, delete), per business phone number (a lookup
+/// or deletion that names none: per WABA): Meta documents no limit for the media endpoints
+/// (§7), so they get a budget of their own that stays far below the Graph API's per-app
+/// limits and never takes the number's send slots.
 pub const MEDIA_CALLS: Quota = Quota::per_second(25.0);
 
 /// The hosts (and their subdomains) a media download URL may be on for the bearer token to be
