@@ -2,8 +2,6 @@
 //! with `--endpoint` and the keys in the environment): the URL printed serves the file back,
 //! `--json` prints the record, and what cannot be uploaded is refused before any request.
 
-use std::path::PathBuf;
-
 use chatlane_core::transport::{DirectTransport, Transport, TransportConfig};
 use chatlane_sandbox::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Sandbox, SandboxConfig};
 use serde_json::Value;
@@ -11,7 +9,7 @@ use serde_json::Value;
 #[path = "support/run.rs"]
 mod run;
 
-use run::{Ran, chatlane};
+use run::{Ran, chatlane, scratch};
 
 const SPACE: &str = "cams-1";
 
@@ -30,13 +28,6 @@ async fn upload(sandbox: &Sandbox, args: &[&str]) -> Ran {
     Ran::of(&mut command).await
 }
 
-/// A fresh directory for this test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chatlane-cli-media-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// `GET url` without credentials: the status and body.
 async fn fetch(url: &str) -> (u16, Vec<u8>) {
     let transport = DirectTransport::new(&TransportConfig::default()).unwrap();
@@ -48,7 +39,7 @@ async fn fetch(url: &str) -> (u16, Vec<u8>) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_url_printed_serves_the_file_back() {
     let sandbox = sandbox().await;
-    let dir = scratch("served");
+    let dir = scratch("media-served");
     let file = dir.join("brochure 2026.pdf");
     let bytes: Vec<u8> = (0..=255u8).cycle().take(300_000).collect();
     std::fs::write(&file, &bytes).unwrap();
@@ -75,7 +66,7 @@ async fn the_url_printed_serves_the_file_back() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_cannot_be_uploaded_is_refused_before_any_request() {
     let sandbox = sandbox().await;
-    let dir = scratch("refused");
+    let dir = scratch("media-refused");
     let large = dir.join("huge.mp4");
     std::fs::File::create(&large).unwrap().set_len(100 * 1024 * 1024 + 1).unwrap();
     let ran = upload(&sandbox, &[large.to_str().unwrap(), "--cust-space-id", SPACE]).await;

@@ -4,7 +4,7 @@
 //! (never over an existing file unless `--force`) and deleted; a user's image is downloaded by
 //! its media ID; and what is refused: an upload without the number, and media by ID on CAMS.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chatlane_sandbox::meta::{DEFAULT_PHONE_NUMBER_ID, DEFAULT_TOKEN};
 use chatlane_sandbox::{Sandbox, SandboxConfig};
@@ -14,7 +14,7 @@ use tokio::process::Command;
 #[path = "support/run.rs"]
 mod run;
 
-use run::{Ran, chatlane, raw_post};
+use run::{Ran, chatlane, raw_post, scratch};
 
 /// What is uploaded: a PNG's signature, then bytes that are not UTF-8 text.
 fn logo() -> Vec<u8> {
@@ -37,13 +37,6 @@ async fn run(sandbox: &Sandbox, args: &[&str]) -> Ran {
     Ran::of(&mut media(sandbox, args)).await
 }
 
-/// A fresh directory for this test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("chatlane-cli-meta-media-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// `chatlane media upload FILE` for the sandbox's number: the media ID printed.
 async fn upload(sandbox: &Sandbox, file: &Path) -> String {
     let ran = run(sandbox, &["upload", file.to_str().unwrap(), "--phone-number-id", DEFAULT_PHONE_NUMBER_ID]).await;
@@ -56,7 +49,7 @@ async fn upload(sandbox: &Sandbox, file: &Path) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upload_prints_its_media_id_which_is_described_downloaded_and_deleted() {
     let sandbox = sandbox().await;
-    let dir = scratch("round-trip");
+    let dir = scratch("meta-media-round-trip");
     let file = dir.join("logo.png");
     std::fs::write(&file, logo()).unwrap();
     let id = upload(&sandbox, &file).await;
@@ -123,7 +116,7 @@ async fn an_upload_prints_its_media_id_which_is_described_downloaded_and_deleted
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_download_does_not_overwrite_a_file_unless_forced() {
     let sandbox = sandbox().await;
-    let dir = scratch("overwrite");
+    let dir = scratch("meta-media-overwrite");
     let file = dir.join("logo.png");
     std::fs::write(&file, logo()).unwrap();
     let id = upload(&sandbox, &file).await;
@@ -159,7 +152,7 @@ async fn a_users_image_is_downloaded_by_the_media_id_its_message_gave() {
     let body: Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
     let media_id = body["mediaId"].as_str().unwrap();
 
-    let dir = scratch("inbound");
+    let dir = scratch("meta-media-inbound");
     let saved = dir.join("photo.jpg");
     let ran = run(&sandbox, &["download", media_id, "-o", saved.to_str().unwrap()]).await;
     ran.ok();
@@ -171,7 +164,7 @@ async fn a_users_image_is_downloaded_by_the_media_id_its_message_gave() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_meta_upload_needs_the_number_from_the_flag_or_the_environment() {
     let sandbox = sandbox().await;
-    let dir = scratch("numberless");
+    let dir = scratch("meta-media-numberless");
     let file = dir.join("logo.png");
     std::fs::write(&file, logo()).unwrap();
 
@@ -199,7 +192,7 @@ async fn a_meta_upload_needs_the_number_from_the_flag_or_the_environment() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cams_has_no_media_by_id() {
-    let dir = scratch("cams");
+    let dir = scratch("meta-media-cams");
     let target = dir.join("photo.jpg");
     let target = target.to_str().unwrap();
     let cams = ["--sandbox", "--cust-space-id", "cams-1"];

@@ -3,6 +3,7 @@ faults and Meta tokens and codes, and clients pointed at them."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -144,6 +145,21 @@ class Sandbox:
         """Simulates `user`'s WhatsApp message to `business` (pushed to the channel instance's
         inbound URL; it opens the user's 24-hour window)."""
         self._post("/_sandbox/inbound", {"from": user, "to": business, "text": text})
+
+    def meta_user_sends_image(self, user: str, business: str, image: bytes, mime_type: str) -> str:
+        """Simulates `user`'s image to the business number `business` on Meta's face (pushed as
+        Meta's webhook): the media ID it is stored under."""
+        photo = {"data": base64.b64encode(image).decode(), "mimeType": mime_type}
+        media_id: str = self._post("/_sandbox/meta/inbound", {"from": user, "to": business, "image": photo})["mediaId"]
+        return media_id
+
+    def expire_meta_media_urls(self) -> None:
+        """Makes every Meta media download URL issued so far answer 404."""
+        self._post("/_sandbox/meta/media/expire-urls", {})
+
+    def corrupt_meta_media(self, media_id: str) -> None:
+        """Damages the stored bytes of Meta media `media_id`, keeping the SHA-256 Meta gives."""
+        self._post(f"/_sandbox/meta/media/{media_id}/corrupt", {})
 
     def meta_code(self) -> str:
         """An authorization code as Embedded Signup's popup hands one over (no redirect)."""

@@ -6,7 +6,6 @@ what is refused before anything is sent; a CAMS client has no media IDs."""
 from __future__ import annotations
 
 import asyncio
-import base64
 
 import pytest
 
@@ -34,7 +33,7 @@ def test_an_upload_is_sent_by_its_id_then_downloaded_and_deleted(sandbox: Sandbo
     assert downloaded == chatlane.DownloadedMedia(PNG, "image/png", info.sha256)
     assert repr(downloaded) == f"DownloadedMedia(data=<{len(PNG)} bytes>, content_type='image/png', sha256={info.sha256!r})"
 
-    sandbox._post("/_sandbox/meta/media/expire-urls", {})
+    sandbox.expire_meta_media_urls()
     assert client.download_media(uploaded.id, phone_number_id=PHONE_NUMBER_ID).data == PNG, "a fresh URL is asked"
 
     client.delete_media(uploaded.id)
@@ -64,7 +63,7 @@ def test_a_damaged_download_is_refused(sandbox: Sandbox) -> None:
     client = sandbox.meta_client()
     media_id = client.upload_media(PNG, file_name="logo.png", phone_number_id=PHONE_NUMBER_ID).id
     assert media_id is not None
-    sandbox._post(f"/_sandbox/meta/media/{media_id}/corrupt", {})
+    sandbox.corrupt_meta_media(media_id)
     with pytest.raises(chatlane.MalformedResponseError, match="damaged") as damaged:
         client.download_media(media_id)
     assert damaged.value.code == "MalformedResponse"
@@ -72,9 +71,8 @@ def test_a_damaged_download_is_refused(sandbox: Sandbox) -> None:
 
 def test_a_users_image_is_downloaded_by_the_id_its_message_gave(sandbox: Sandbox) -> None:
     photo = b"\xff\xd8\xff\xe0 a user's photo"
-    image = {"data": base64.b64encode(photo).decode(), "mimeType": "image/jpeg"}
-    pushed = sandbox._post("/_sandbox/meta/inbound", {"from": new_recipient(), "to": PHONE_NUMBER_ID, "image": image})
-    downloaded = sandbox.meta_client().download_media(pushed["mediaId"])
+    media_id = sandbox.meta_user_sends_image(new_recipient(), PHONE_NUMBER_ID, photo, "image/jpeg")
+    downloaded = sandbox.meta_client().download_media(media_id)
     assert (downloaded.data, downloaded.content_type) == (photo, "image/jpeg")
 
 

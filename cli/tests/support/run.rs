@@ -1,5 +1,6 @@
 //! Running the `chatlane` binary in the CLI's tests: a command with none of the provider's
-//! variables inherited, and what a run printed and how it ended; and a raw POST to what it serves.
+//! variables inherited, and what a run printed and how it ended; a scratch directory; and a raw
+//! POST to what it serves.
 
 // Each test crate compiles this module for itself and uses part of it.
 #![allow(dead_code)]
@@ -56,6 +57,14 @@ impl Ran {
     pub fn json_lines(&self) -> Vec<Value> {
         self.ok().lines().map(|line| serde_json::from_str(line).unwrap()).collect()
     }
+}
+
+/// A fresh directory for a test's files: `chatlane-cli-{name}-{process ID}` in the system's
+/// temporary directory.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("chatlane-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 /// One POST over a raw connection (the CLI's tests carry no HTTP client); the answer's text.
