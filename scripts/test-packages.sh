@@ -23,8 +23,12 @@ passed=0
 
 # The sdist: pip builds it with maturin and cargo (the only step here that may use them). The
 # debug profile in the test suites' target directory, where its dependencies are built already,
-# proves the same: the sdist holds all it needs.
+# proves the same: the sdist holds all it needs. Its own crates are cleaned from that directory
+# first: cargo keys them by their path in the workspace, the same in every sdist, and the
+# sdist's files carry maturin's fixed date, older than any build, so an earlier sdist's (or the
+# tests') chatlane-core would pass for this one's and hide a file it lacks.
 echo "== sdist: pip wheel (builds from source)"
+cargo clean --quiet --target-dir "$REPO/target" -p chatlane-core -p chatlane-python
 CARGO_TARGET_DIR=$REPO/target MATURIN_PEP517_ARGS="--profile dev" "$REPO/.venv/bin/pip" wheel --quiet --disable-pip-version-check --no-deps \
   --wheel-dir "$work/from-sdist" "$DIST/python/chatlane-$VERSION.tar.gz"
 ls "$work"/from-sdist/chatlane-"$VERSION"-*.whl >/dev/null
