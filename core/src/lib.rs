@@ -49,7 +49,8 @@ pub mod transport;
 pub mod validate;
 
 pub use client::{
-    Api, CamsConfig, Client, ClientConfig, DEFAULT_USER_AGENT, JsonPages, Listing, MetaConfig, Pages, SendReceipt,
+    Api, CamsConfig, Client, ClientConfig, DEFAULT_USER_AGENT, JsonPages, Listing, ListingPage, MetaConfig, Pages,
+    SendReceipt,
 };
 pub use credentials::{Credentials, Secret};
 pub use endpoint::{DEFAULT_ENDPOINT, Endpoint, redacted};

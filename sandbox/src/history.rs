@@ -45,6 +45,9 @@ struct Records {
     by_id: HashMap<String, usize>,
     /// Where the records of each business number and channel are in `all`, oldest first.
     by_number: HashMap<(String, String), Vec<usize>>,
+    /// Each record of `all` as its `Data` element, written when it is added or changes: a
+    /// page copies its records' JSON rather than writing it again.
+    listed: Vec<Box<RawValue>>,
 }
 
 /// One message to or from one user.
@@ -122,11 +125,12 @@ impl History {
     /// Adds records.
     pub fn add(&self, records: impl IntoIterator<Item = Record>) {
         let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let Records { all, by_id, by_number } = &mut *guard;
+        let Records { all, by_id, by_number, listed } = &mut *guard;
         for record in records {
             let at = all.len();
             by_id.insert(record.message_id.clone(), at);
             by_number.entry((record.business_number.clone(), record.channel_type.clone())).or_default().push(at);
+            listed.push(Listed::json(&record));
             all.push(record);
         }
     }
@@ -135,10 +139,12 @@ impl History {
     pub fn advance(&self, message_id: &str, receipt: &Value) {
         let Some(status) = receipt["Status"].as_str() else { return };
         let mut records = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let Records { all, by_id, .. } = &mut *records;
-        if let Some(record) = by_id.get(message_id).and_then(|&at| all.get_mut(at)) {
+        let Records { all, by_id, listed, .. } = &mut *records;
+        if let Some(&at) = by_id.get(message_id) {
+            let record = &mut all[at];
             record.status = status.to_ascii_lowercase();
             record.fail_reason = receipt["ErrorDescription"].as_str().map(str::to_owned);
+            listed[at] = Listed::json(record);
         }
     }
 
@@ -165,13 +171,14 @@ impl History {
         let records = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let positions =
             records.by_number.get(&(business.to_owned(), channel.to_owned())).map_or(&[][..], Vec::as_slice);
-        let newest_first = positions.iter().rev().map(|&at| &records.all[at]);
-        let data =
+        let newest_first = positions.iter().rev().copied();
+        let page: Vec<&RawValue> =
             if [user, template, group, action, status].iter().all(Option::is_none) && (start, end) == (0, u64::MAX) {
                 // Nothing to filter: the page is a slice of the number's records.
-                data(page.of(newest_first))
+                page.of(newest_first).map(|at| &*records.listed[at]).collect()
             } else {
-                let matching = newest_first.filter(|r| {
+                let matching = newest_first.filter(|&at| {
+                    let r = &records.all[at];
                     (start..=end).contains(&r.sent_at_ms)
                         && wanted(user, Some(&r.user_number))
                         && wanted(template, r.template_code.as_deref())
@@ -179,20 +186,20 @@ impl History {
                         && wanted(action, Some(r.event_action))
                         && wanted(status, Some(&r.status))
                 });
-                data(page.of(matching))
+                page.of(matching).map(|at| &*records.listed[at]).collect()
             };
+        // `to_raw_value` copies the records' JSON as it is, and does not parse the array again.
+        let data = serde_json::value::to_raw_value(&page).expect("JSON serialises");
         Ok(Listing { success: true, data })
     }
 }
 
-/// `Data`: `records` as a JSON array.
-fn data<'a>(records: impl Iterator<Item = &'a Record>) -> Box<RawValue> {
-    let records: Vec<Listed<'_>> = records.map(Listed::of).collect();
-    let text = serde_json::to_string(&records).expect("records serialise");
-    RawValue::from_string(text).expect("serde_json writes JSON")
-}
-
 impl<'a> Listed<'a> {
+    /// `record` as its `Data` element's JSON.
+    fn json(record: &Record) -> Box<RawValue> {
+        serde_json::value::to_raw_value(&Listed::of(record)).expect("a record serialises")
+    }
+
     fn of(record: &'a Record) -> Self {
         let mut message_status_name = record.status.clone();
         if let Some(first) = message_status_name.get_mut(..1) {

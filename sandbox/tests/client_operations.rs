@@ -71,31 +71,45 @@ async fn codes_per_page(pages: &chatlane_core::Pages<TemplateQuery>) -> Vec<Vec<
 }
 
 #[tokio::test]
-async fn pages_are_read_one_ahead_and_no_further() {
-    let sandbox = sandbox(5).await;
+async fn pages_are_read_ahead_and_no_further() {
+    let sandbox = sandbox(9).await;
     let client = client(&sandbox);
     let listing = || TemplateQuery { page_size: Some(2), ..TemplateQuery::all() };
     let reads = || sandbox.requests().iter().filter(|r| r.outcome == "OK").count();
+    let wait_for = |count: usize| async move {
+        for _ in 0..1000 {
+            if reads() >= count {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
 
     // Every page once, the last asking for no page after it.
     let pages = client.pages(listing());
-    assert_eq!(codes_per_page(&pages).await, [vec!["T1", "T2"], vec!["T3", "T4"], vec!["T5", "R1"]]);
+    let codes = codes_per_page(&pages).await;
+    assert_eq!(codes.len(), 5, "{codes:?}");
+    assert_eq!(codes[0], ["T1", "T2"]);
+    assert_eq!(codes[4], ["T9", "R1"]);
     assert_eq!(pages.next().await.unwrap(), None, "the walk stays over");
-    assert_eq!(reads(), 3);
+    assert_eq!(reads(), 5);
 
-    // The next page is asked for before it is wanted, and a dropped walk asks for nothing more.
+    // While the reader holds page 1, pages 2 (waiting for it) and 3 (on its way) are asked
+    // for, and no more; a dropped walk asks for nothing more.
     let pages = client.pages(listing());
     assert!(pages.next().await.unwrap().is_some());
-    for _ in 0..1000 {
-        if reads() == 5 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    assert_eq!(reads(), 5, "page 2 was asked for ahead");
+    wait_for(8).await;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(reads(), 8, "pages 2 and 3 were asked for ahead, page 4 was not");
     drop(pages);
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    assert_eq!(reads(), 5, "nothing after the walk was dropped");
+    assert_eq!(reads(), 8, "nothing after the walk was dropped");
+
+    // A call dropped before its page comes ends the walk.
+    let pages = client.pages(listing());
+    let cancelled = tokio::time::timeout(std::time::Duration::from_micros(1), pages.next()).await;
+    assert!(cancelled.is_err(), "the first page cannot have come within a microsecond");
+    assert_eq!(pages.next().await.unwrap(), None, "the walk ended with the cancelled call");
 
     // The JSON walk the bindings take: the same pages, and only listings.
     let json = client.json_pages(Query::Templates(listing())).unwrap();

@@ -200,8 +200,8 @@ impl NativeClient {
     }
 }
 
-/// A walk over every page of a listing ([`NativeClient::walk`]), read one page ahead by the
-/// core; dropped by the garbage collector, it aborts the page asked for ahead.
+/// A walk over every page of a listing ([`NativeClient::walk`]), read ahead by the core
+/// (two pages at most); dropped by the garbage collector, it stops asking.
 #[napi]
 pub struct NativePages(Arc<JsonPages>);
 

@@ -155,7 +155,7 @@ describe('templates', () => {
     )
   })
 
-  test('the iterator reads one page ahead, and no further once its consumer stops', async () => {
+  test('the iterator reads two pages ahead at most, and no further once its consumer stops', async () => {
     // Six pages of one: a walk that went on would ask for all six.
     const answered = async (since) =>
       (await templateRequests(sandbox)).slice(since).filter((r) => r.outcome === 'OK').length
@@ -164,11 +164,11 @@ describe('templates', () => {
     for await (const template of client.templates({ pageSize: 1 })) {
       codes.push(template.code)
       if (codes.length === 1) {
-        for (let i = 0; i < 1000 && (await answered(before)) < 2; i++) {
+        for (let i = 0; i < 1000 && (await answered(before)) < 3; i++) {
           await sleep(10)
         }
         await sleep(600) // two pacing slots: a walk reading further would have asked again
-        assert.equal(await answered(before), 2, 'page 2 asked for ahead, not page 3')
+        assert.equal(await answered(before), 3, 'pages 2 and 3 asked for ahead, not page 4')
       }
       if (codes.length === 3) {
         break
@@ -177,7 +177,7 @@ describe('templates', () => {
     assert.deepEqual(codes, ['T1', 'T2', 'T3'])
     await sleep(600)
     const asked = await answered(before)
-    assert.ok(asked === 3 || asked === 4, `pages 1-3, and page 4 if asked for before the walk ended: ${asked}`)
+    assert.ok(asked >= 3 && asked <= 5, `pages 1-3, and pages 4-5 if asked for before the walk ended: ${asked}`)
   })
 
   test('an aborted walk rejects with the reason and asks for nothing more', async () => {
@@ -196,7 +196,7 @@ describe('templates', () => {
     assert.deepEqual(codes, ['T1', 'T2'])
     await sleep(600)
     const asked = (await templateRequests(sandbox)).slice(before).filter((r) => r.outcome === 'OK').length
-    assert.ok(asked <= 3, `pages 1-2, and page 3 if it was asked for before the abort: ${asked}`)
+    assert.ok(asked <= 4, `pages 1-2, and pages 3-4 if they were asked for before the abort: ${asked}`)
   })
 
   test('pages follow nextPage to the last one, with the total', async () => {

@@ -165,7 +165,7 @@ impl<'de, 'py> Visitor<'de> for Build<'_, 'py> {
 }
 
 /// A new instance of `class` with no slot set, as `object.__new__(class)` makes one.
-fn new_instance<'py>(class: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAny>> {
+pub fn new_instance<'py>(class: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAny>> {
     let py = class.py();
     let no_arguments = PyTuple::empty(py);
     // SAFETY: `class` and `no_arguments` are live objects the call borrows (it ignores the
@@ -181,7 +181,7 @@ fn new_instance<'py>(class: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAny>> 
 
 /// Sets the slot `name` of `instance` past its class's frozen `__setattr__`, as
 /// `object.__setattr__` does.
-fn set_slot(instance: &Bound<'_, PyAny>, name: &Bound<'_, PyString>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+pub fn set_slot(instance: &Bound<'_, PyAny>, name: &Bound<'_, PyString>, value: &Bound<'_, PyAny>) -> PyResult<()> {
     // SAFETY: the three are live objects the call borrows; it returns -1 with an exception
     // set when it fails.
     let status = unsafe { ffi::PyObject_GenericSetAttr(instance.as_ptr(), name.as_ptr(), value.as_ptr()) };

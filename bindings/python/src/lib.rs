@@ -30,6 +30,7 @@ mod receiver;
 mod repr;
 mod same;
 mod shape;
+mod values;
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};

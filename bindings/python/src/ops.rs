@@ -14,6 +14,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use chatlane_core::ListingPage;
 use chatlane_core::cams::ops::params_of;
 use chatlane_core::meta::calls::request_of;
 use chatlane_core::ops::MediaSource;
@@ -25,8 +26,8 @@ use pyo3::types::{PyByteArray, PyBytes, PyDict, PyTuple};
 use crate::aio::LoopCompletions;
 use crate::build;
 use crate::client::Client;
-use crate::shape::Shapes;
-use crate::{blocking, errors, guarded};
+use crate::shape::{Shape, Shapes};
+use crate::{blocking, errors, guarded, values};
 
 /// `_operation_params(operation, query, client_cust_space_id)`: the wire parameters of a call
 /// of `operation` with `query` (its query's JSON text), with the client's default
@@ -62,7 +63,7 @@ pub fn meta_request(py: Python<'_>, operation: &str, query: &str, waba_id: Optio
 }
 
 /// A walk over every page of a listing (`Client._walk`, for `chatlane._ops`' `iter_*`): the
-/// core asks for each page while Python builds the one before.
+/// core asks for the pages ahead while Python builds and uses earlier ones.
 #[pyclass(frozen, module = "chatlane._chatlane", name = "_Pages")]
 pub struct Pages {
     pages: Arc<chatlane_core::JsonPages>,
@@ -79,21 +80,45 @@ impl Pages {
 
 #[pymethods]
 impl Pages {
-    /// The next page's answer (its JSON text), `None` after the last, blocking this thread
-    /// with the interpreter released.
-    fn next(&self, py: Python<'_>) -> PyResult<Option<String>> {
+    /// The next page, built by `shape` (a class of `chatlane._model._SHAPES`) straight from
+    /// the core's values ([`crate::values`]), `None` after the last; blocks this thread with
+    /// the interpreter released while it waits.
+    fn next<'py>(&self, shape: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let py = shape.py();
         guarded(py, || {
+            let shapes = Shapes::get(py)?;
+            let shape = shapes.compile(shape)?;
             let pages = Arc::clone(&self.pages);
-            blocking(py, async move { pages.next().await })
+            let page = blocking(py, async move { pages.next_page().await })?;
+            page.map(|page| values::build(py, shapes, &page, &shape)).transpose()
         })
     }
 
     /// `next` as a coroutine.
-    fn next_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    fn next_async<'py>(&self, shape: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let py = shape.py();
         guarded(py, || {
+            let shape = Shapes::get(py)?.compile(shape)?;
             let pages = Arc::clone(&self.pages);
-            self.completions.coroutine(py, async move { pages.next().await })
+            self.completions.coroutine(py, async move { Ok(Built(pages.next_page().await?, shape)) })
         })
+    }
+}
+
+/// A walk's next page (`None` after the last) and its shape: built into the shape's class on
+/// the thread that resolves the coroutine.
+struct Built(Option<ListingPage>, Shape);
+
+impl<'py> IntoPyObject<'py> for Built {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.0 {
+            Some(page) => values::build(py, Shapes::get(py)?, &page, &self.1),
+            None => Ok(py.None().into_bound(py)),
+        }
     }
 }
 

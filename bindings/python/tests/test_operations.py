@@ -233,11 +233,11 @@ def test_templates_are_walked_in_asyncio(ops_sandbox: Sandbox, ops_client: chatl
     assert answered(ops_sandbox, "ListChatappTemplate") == 6
 
 
-def test_a_walk_reads_one_page_ahead_and_stops_when_its_consumer_stops(
+def test_a_walk_reads_two_pages_ahead_at_most_and_stops_when_its_consumer_stops(
     ops_sandbox: Sandbox, ops_client: chatlane.Client
 ) -> None:
-    """Six pages of one: the page after the one being used is asked for ahead, and none after
-    that once the consumer stops (a walk that went on would ask for all six)."""
+    """Six pages of one: the two pages after the one being used are asked for ahead, and none
+    after that once the consumer stops (a walk that went on would ask for all six)."""
 
     def settled() -> int:
         time.sleep(0.6)  # two pacing slots: long enough for a walk that went on to ask again
@@ -245,10 +245,10 @@ def test_a_walk_reads_one_page_ahead_and_stops_when_its_consumer_stops(
 
     walk = ops_client.iter_templates(page_size=1)
     assert next(walk).code == "T1"
-    until(lambda: answered(ops_sandbox, "ListChatappTemplate") == 2, "asked for page 2 ahead")
-    assert settled() == 2, "not page 3"
+    until(lambda: answered(ops_sandbox, "ListChatappTemplate") == 3, "asked for pages 2 and 3 ahead")
+    assert settled() == 3, "not page 4"
     walk.close()
-    assert settled() == 2
+    assert settled() == 3
 
     async def first_three() -> list[str]:
         codes = []
@@ -259,7 +259,7 @@ def test_a_walk_reads_one_page_ahead_and_stops_when_its_consumer_stops(
         return codes
 
     assert asyncio.run(first_three()) == ["T1", "T2", "T3"]
-    assert settled() in (2 + 3, 2 + 4), "pages 1-3, and page 4 if it was asked for before the walk ended"
+    assert settled() in (3 + 3, 3 + 4, 3 + 5), "pages 1-3, and pages 4-5 if asked for before the walk ended"
 
 
 def test_a_template_in_full_or_a_typed_error(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
@@ -398,8 +398,9 @@ def test_history_holds_sends_inbound_messages_and_their_statuses(
 
 
 def test_answers_are_built_as_from_dict_builds_them(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
-    """The core's answers are built natively and unchecked (by ``_model._SHAPES``): every page,
-    record, template and number has the classes, field types and values ``from_dict`` gives."""
+    """The core's answers are built natively and unchecked (by ``_model._SHAPES``), from its
+    JSON (single calls) or straight from its values (walks): every page, record, template and
+    number has the classes, field types and values ``from_dict`` gives."""
     ada = new_recipient()
     ops_client.send(chatlane.Message(from_=BUSINESS, to=ada, content=chatlane.Text(text="hi")))
     ops_sandbox.user_writes(ada, BUSINESS, "hello")
@@ -410,6 +411,8 @@ def test_answers_are_built_as_from_dict_builds_them(ops_sandbox: Sandbox, ops_cl
         ops_client.list_templates(),
         ops_client.template("T1", language="en"),
         *numbers,
+        *ops_client.iter_messages(BUSINESS, user_number=ada, page_size=1),
+        *ops_client.iter_templates(page_size=4),
     ]
     assert numbers and all(isinstance(number, chatlane.PhoneNumber) for number in numbers)
     for answer in answers:

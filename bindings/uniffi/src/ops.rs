@@ -62,8 +62,8 @@ impl Client {
     }
 
     /// Every page of `query`'s message history from its `page` on, as `listMessages` gives
-    /// them: call `next()` until it is `null`/`nil`. Each page is asked for while the one
-    /// before is read; dropping the walk aborts the page asked for ahead.
+    /// them: call `next()` until it is `null`/`nil`. Pages are asked for ahead while earlier
+    /// ones are read (two at most); dropping the walk stops asking.
     pub fn message_pages(&self, query: HistoryQuery) -> Arc<MessagePages> {
         Arc::new(MessagePages(Arc::new(self.0.pages(query))))
     }

@@ -15,7 +15,7 @@ mod reconcile;
 mod template_admin;
 mod template_check;
 
-pub use pages::{JsonPages, Listing, Pages};
+pub use pages::{JsonPages, Listing, ListingPage, Pages};
 
 use std::sync::{Arc, OnceLock};
 

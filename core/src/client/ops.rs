@@ -15,6 +15,18 @@ use crate::ops::{
 use crate::options::SendOptions;
 use crate::provider::{Call, ProviderKind};
 
+/// A history page as it came, its records not read yet when CAMS gave them: what a walk's
+/// task gets of a [`HistoryQuery`] ([`crate::Listing::Answer`]).
+pub struct HistoryAnswer(pub(super) Answered);
+
+/// What a [`HistoryAnswer`] holds.
+pub(super) enum Answered {
+    /// CAMS's accepted answer, its records read by [`cams::read_messages`].
+    Cams(Vec<u8>),
+    /// A Meta client's page, read from its event store already.
+    Page(HistoryPage),
+}
+
 impl Client {
     /// One page of a business number's message history, newest first; `next_page` says which
     /// page to ask for next. CAMS: `ListChatappMessage`, a read paced at its limit and asked
@@ -25,13 +37,20 @@ impl Client {
     /// `template_code`, `group_message_id` and `cust_space_id` (each an
     /// [`ErrorCode::InvalidParameter`]).
     pub async fn list_messages(&self, query: &HistoryQuery) -> Result<HistoryPage, Error> {
+        match self.history_answer(query).await?.0 {
+            Answered::Cams(body) => cams::read_messages(query, &body),
+            Answered::Page(page) => Ok(page),
+        }
+    }
+
+    /// The answer to `query`, its records not read yet when CAMS gave them.
+    pub(super) async fn history_answer(&self, query: &HistoryQuery) -> Result<HistoryAnswer, Error> {
         if self.config().provider() == ProviderKind::Meta {
-            return self.meta_messages(query).await;
+            return Ok(HistoryAnswer(Answered::Page(self.meta_messages(query).await?)));
         }
         self.cams(Operation::ListChatappMessage)?;
         let params = cams::list_messages(query, self.config().cust_space_id())?;
-        let body = self.call(Operation::ListChatappMessage, params).await?;
-        cams::read_messages(query, &body)
+        Ok(HistoryAnswer(Answered::Cams(self.call(Operation::ListChatappMessage, params).await?)))
     }
 
     /// One page of the account's templates (CAMS `ListChatappTemplate`, 5/s; Meta

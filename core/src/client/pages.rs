@@ -1,18 +1,24 @@
-//! Every page of a listing, read one request ahead ([`Client::pages`]): while its reader
-//! turns one page into records, the next is already being asked for, so a walk over a long
-//! history costs the slower of the two per page, not their sum. What every binding's walk
-//! (`iter_*`, `messages()` / `templates()`, `messagePages` / `templatePages`) goes through.
+//! Every page of a listing, read ahead ([`Client::pages`]): one task asks for the pages one
+//! after the other, each as soon as the page before says there is one, while the reader turns
+//! earlier pages into records. The task does no more than it must to know the next page (a
+//! CAMS history answer's records are counted, not read: [`Listing::after`]); reading them is
+//! the reader's ([`Listing::read`]). A walk over a long history costs the slower of the two
+//! per page, not their sum, and no page waits for the reader's thread to wake up before it is
+//! asked for.
 //!
-//! Reading ahead asks for nothing a walk to the end would not ask for: the next page is asked
-//! for only once the page before says there is one. A reader that stops early has had one
-//! page more asked for it (a read, paced like the others); dropping [`Pages`] aborts it.
+//! Reading ahead asks for nothing a walk to the end would not ask for: a page is asked for
+//! only once the page before says there is one. A reader that stops early has had at most two
+//! pages more asked for it (reads, paced like the others: one waiting for the reader, one on
+//! its way); dropping [`Pages`], or a [`Pages::next`] call before it returns, stops the task.
 
 use std::future::Future;
 
-use tokio::sync::Mutex;
-use tokio::task::JoinHandle;
+use serde::Serialize;
+use tokio::sync::{Mutex, mpsc};
 
 use super::Client;
+use super::ops::{Answered, HistoryAnswer};
+use crate::cams::ops as cams;
 use crate::error::{Error, ErrorCode};
 use crate::ops::{HistoryPage, HistoryQuery, Query, TemplatePage, TemplateQuery};
 use crate::runtime::Aborting;
@@ -22,61 +28,92 @@ use crate::runtime::Aborting;
 pub trait Listing: Clone + Send + Sync + 'static {
     /// One page of the listing.
     type Page: Send + 'static;
+    /// A page as the walk's task gets it: enough to know the query of the page after it,
+    /// read into the [`Listing::Page`] on the reader's side ([`Listing::read`]), so the task
+    /// goes on to the next page sooner.
+    type Answer: Send + 'static;
 
     /// Asks `client` for this page.
-    fn ask(self, client: Client) -> impl Future<Output = Result<Self::Page, Error>> + Send;
+    fn ask(self, client: Client) -> impl Future<Output = Result<Self::Answer, Error>> + Send;
 
-    /// The query of the page after `page` (this query's answer), `None` on the last.
-    fn after(&self, page: &Self::Page) -> Option<Self>;
+    /// The query of the page after `answer` (this query's), `None` on the last.
+    fn after(&self, answer: &Self::Answer) -> Result<Option<Self>, Error>;
+
+    /// The page `answer` (this query's) is.
+    fn read(&self, answer: Self::Answer) -> Result<Self::Page, Error>;
 }
 
 impl Listing for HistoryQuery {
     type Page = HistoryPage;
+    type Answer = HistoryAnswer;
 
-    async fn ask(self, client: Client) -> Result<HistoryPage, Error> {
-        client.list_messages(&self).await
+    async fn ask(self, client: Client) -> Result<HistoryAnswer, Error> {
+        client.history_answer(&self).await
     }
 
-    fn after(&self, page: &HistoryPage) -> Option<Self> {
-        page.next_page.map(|next| Self { page: Some(next), ..self.clone() })
+    /// From CAMS's answer with its records counted, not read.
+    fn after(&self, answer: &HistoryAnswer) -> Result<Option<Self>, Error> {
+        let next = match &answer.0 {
+            Answered::Cams(body) => cams::next_messages_page(self, body)?,
+            Answered::Page(page) => page.next_page,
+        };
+        Ok(next.map(|next| Self { page: Some(next), ..self.clone() }))
+    }
+
+    fn read(&self, answer: HistoryAnswer) -> Result<HistoryPage, Error> {
+        match answer.0 {
+            Answered::Cams(body) => cams::read_messages(self, &body),
+            Answered::Page(page) => Ok(page),
+        }
     }
 }
 
 impl Listing for TemplateQuery {
     type Page = TemplatePage;
+    type Answer = TemplatePage;
 
     async fn ask(self, client: Client) -> Result<TemplatePage, Error> {
         client.list_templates(&self).await
     }
 
-    fn after(&self, page: &TemplatePage) -> Option<Self> {
-        page.next_query(self)
+    fn after(&self, page: &TemplatePage) -> Result<Option<Self>, Error> {
+        Ok(page.next_query(self))
+    }
+
+    fn read(&self, page: TemplatePage) -> Result<TemplatePage, Error> {
+        Ok(page)
     }
 }
 
-/// The pages of one listing ([`Client::pages`]), the next one asked for as soon as the one
-/// before has come.
+/// The pages of one listing ([`Client::pages`]), asked for ahead of the reader.
 pub struct Pages<L: Listing> {
     client: Client,
     /// Locked by one [`Pages::next`] at a time (from any thread: bindings share a walk).
-    next: Mutex<Next<L>>,
+    state: Mutex<State<L>>,
 }
 
-/// What comes next.
-enum Next<L: Listing> {
-    /// The first page, asked for when it is first wanted.
+/// Where a walk is.
+enum State<L: Listing> {
+    /// Not started: the first page's query, asked for when the first page is wanted.
     Query(L),
-    /// A page being asked for.
-    Asked(JoinHandle<Result<Answered<L>, Error>>),
-    /// The last page came, or an error ended the walk.
+    /// The pages' task is running, or has ended and left its last pages to read.
+    Walking(Walk<L>),
+    /// The last page was read, or an error or a cancelled call ended the walk.
     Done,
+}
+
+/// The task asking for the pages, and the answers it has had (one at most waits there),
+/// each with its query.
+struct Walk<L: Listing> {
+    answers: mpsc::Receiver<Result<(L, L::Answer), Error>>,
+    task: Aborting<()>,
 }
 
 impl Client {
     /// The pages of `query` (a [`HistoryQuery`] or a [`TemplateQuery`]), from the page it asks
-    /// for to the last, each asked for while the reader reads the one before.
+    /// for to the last, asked for ahead of the reader.
     pub fn pages<L: Listing>(&self, query: L) -> Pages<L> {
-        Pages { client: self.clone(), next: Mutex::new(Next::Query(query)) }
+        Pages { client: self.clone(), state: Mutex::new(State::Query(query)) }
     }
 
     /// [`Client::pages`] of `query` with each page as [`Client::answer`] gives it (its
@@ -94,50 +131,62 @@ impl Client {
     }
 }
 
-/// A page, and the query of the page after it.
-type Answered<L> = (<L as Listing>::Page, Option<L>);
-
-/// One page of `query` from `client`, and the query of the page after it.
-async fn page<L: Listing>(client: Client, query: L) -> Result<Answered<L>, Error> {
-    let page = query.clone().ask(client).await?;
-    let after = query.after(&page);
-    Ok((page, after))
+/// Asks `client` for the page of `query` and each one after it, handing each answer (or the
+/// error that ends the walk) to `answers`, which holds one: the next is asked for while it
+/// waits.
+async fn walk<L: Listing>(client: Client, mut query: L, answers: mpsc::Sender<Result<(L, L::Answer), Error>>) {
+    loop {
+        let (answered, after) = match query.clone().ask(client.clone()).await {
+            Ok(answer) => match query.after(&answer) {
+                Ok(after) => (Ok((query, answer)), after),
+                Err(error) => (Err(error), None),
+            },
+            Err(error) => (Err(error), None),
+        };
+        if answers.send(answered).await.is_err() {
+            return;
+        }
+        match after {
+            Some(next) => query = next,
+            None => return,
+        }
+    }
 }
 
 impl<L: Listing> Pages<L> {
-    /// The next page, `None` after the last. The page after it is asked for before this
-    /// returns; an error, or dropping this call's future, ends the walk (the next call gives
-    /// `None`). Call it inside the chatlane runtime (or the host's tokio runtime), where the
-    /// read-ahead runs.
+    /// The next page, `None` after the last. The first call starts the task that asks for
+    /// the pages; an error, or dropping this call's future, ends the walk (the next call
+    /// gives `None`). Call it inside the chatlane runtime (or the host's tokio runtime),
+    /// where the task runs.
     pub async fn next(&self) -> Result<Option<L::Page>, Error> {
-        let mut next = self.next.lock().await;
-        let (current, after) = match std::mem::replace(&mut *next, Next::Done) {
-            Next::Query(query) => page(self.client.clone(), query).await,
-            // Dropped while waiting (a cancelled call), it aborts the page: the walk is over.
-            Next::Asked(asked) => match Aborting(asked).await {
-                Ok(answered) => answered,
+        let mut state = self.state.lock().await;
+        // Held by this call while it waits: dropping the call drops it, which stops the task.
+        let mut walk = match std::mem::replace(&mut *state, State::Done) {
+            State::Query(query) => {
+                let (answers, receiver) = mpsc::channel(1);
+                Walk { answers: receiver, task: Aborting(tokio::spawn(walk(self.client.clone(), query, answers))) }
+            }
+            State::Walking(walk) => walk,
+            State::Done => return Ok(None),
+        };
+        match walk.answers.recv().await {
+            Some(Ok((query, answer))) => {
+                let page = query.read(answer)?;
+                *state = State::Walking(walk);
+                Ok(Some(page))
+            }
+            Some(Err(error)) => Err(error),
+            // The task has ended, after the last page or by a panic.
+            None => match (&mut walk.task).await {
+                Ok(()) => Ok(None),
                 Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
-                Err(join) => Err(Error::new(ErrorCode::Internal, format!("the page's task was cancelled: {join}"))),
+                Err(join) => Err(Error::new(ErrorCode::Internal, format!("the pages' task was cancelled: {join}"))),
             },
-            Next::Done => return Ok(None),
-        }?;
-        if let Some(query) = after {
-            *next = Next::Asked(tokio::spawn(page(self.client.clone(), query)));
-        }
-        Ok(Some(current))
-    }
-}
-
-impl<L: Listing> Drop for Pages<L> {
-    /// Aborts the page being asked for ahead, if any.
-    fn drop(&mut self) {
-        if let Next::Asked(asked) = self.next.get_mut() {
-            asked.abort();
         }
     }
 }
 
-/// A walk whose pages come as JSON ([`Client::json_pages`]).
+/// A walk whose pages come as JSON, or as [`ListingPage`]s ([`Client::json_pages`]).
 pub enum JsonPages {
     /// Message history.
     History(Pages<HistoryQuery>),
@@ -145,13 +194,29 @@ pub enum JsonPages {
     Templates(Pages<TemplateQuery>),
 }
 
+/// One page of a [`JsonPages`] walk, typed; serialized, it is the JSON [`JsonPages::next`]
+/// gives (for the bindings that build records from the core's values instead).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ListingPage {
+    /// A page of message history.
+    History(HistoryPage),
+    /// A page of templates.
+    Templates(TemplatePage),
+}
+
 impl JsonPages {
+    /// The next page, `None` after the last, as [`Pages::next`].
+    pub async fn next_page(&self) -> Result<Option<ListingPage>, Error> {
+        Ok(match self {
+            Self::History(pages) => pages.next().await?.map(ListingPage::History),
+            Self::Templates(pages) => pages.next().await?.map(ListingPage::Templates),
+        })
+    }
+
     /// The next page's JSON, `None` after the last, as [`Pages::next`].
     pub async fn next(&self) -> Result<Option<String>, Error> {
-        let json = match self {
-            Self::History(pages) => pages.next().await?.map(|page| serde_json::to_string(&page)),
-            Self::Templates(pages) => pages.next().await?.map(|page| serde_json::to_string(&page)),
-        };
-        Ok(json.map(|json| json.expect("records serialise to JSON")))
+        let page = self.next_page().await?;
+        Ok(page.map(|page| serde_json::to_string(&page).expect("records serialise to JSON")))
     }
 }

@@ -649,12 +649,13 @@ class Client:
 
 @final
 class _Pages:
-    """A walk over every page of a listing; the core asks for each page while the one before is
-    read."""
+    """A walk over every page of a listing; the core asks for pages ahead while earlier ones
+    are read."""
 
-    def next(self) -> str | None:
-        """The JSON text of the next page, ``None`` after the last (blocking)."""
-    def next_async(self) -> Awaitable[str | None]:
+    def next(self, shape: object) -> Any:
+        """The next page, built by ``shape`` (a class of ``chatlane._model``) straight from the
+        core's values, ``None`` after the last (blocking)."""
+    def next_async(self, shape: object) -> Awaitable[Any]:
         """``next`` as a coroutine."""
 
 @final

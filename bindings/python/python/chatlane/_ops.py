@@ -9,8 +9,9 @@ hand their arguments here: the functions named after them read the arguments int
 shape (through the generated query classes), the core runs the query (``Client._ask``, with
 the interpreter released, or the cancellable ``Client._ask_async``), and its answer is built
 natively into the generated record classes (``_chatlane._answer``). The ``iter_`` methods walk
-the pages through the core (``Client._walk``), which asks for the next page while the items of
-one are used. ``upload_media`` hands its bytes or path to the core as they
+the pages through the core (``Client._walk``), which asks for pages ahead while the items of
+earlier ones are used, and builds each page's records straight from the core's values (no
+JSON in between). ``upload_media`` hands its bytes or path to the core as they
 are (``Client._upload``), not as JSON, and ``download_media`` gets the file's bytes back as
 ``bytes`` (``Client._download``).
 
@@ -335,8 +336,8 @@ def walk(
 
 def _pages(client: Client, operation: _Operation, query: dict[str, Any]) -> Generator[Any, None, None]:
     pages = client._walk(operation.action, _json(query))
-    while (text := pages.next()) is not None:
-        yield from getattr(_read(operation, text), operation.items)
+    while (page := pages.next(operation.answer)) is not None:
+        yield from getattr(page, operation.items)
 
 
 def walk_async(
@@ -349,8 +350,8 @@ def walk_async(
 
 async def _pages_async(client: Client, operation: _Operation, query: dict[str, Any]) -> AsyncGenerator[Any, None]:
     pages = client._walk(operation.action, _json(query))
-    while (text := await pages.next_async()) is not None:
-        for item in getattr(_read(operation, text), operation.items):
+    while (page := await pages.next_async(operation.answer)) is not None:
+        for item in getattr(page, operation.items):
             yield item
 
 

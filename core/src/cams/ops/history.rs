@@ -1,6 +1,9 @@
 //! `ListChatappMessage`: a business number's history.
 
+use std::fmt;
+
 use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use time::PrimitiveDateTime;
 
 use super::{cust_space, given, page_param, read};
@@ -44,6 +47,15 @@ pub fn read_messages(query: &HistoryQuery, body: &[u8]) -> Result<HistoryPage, E
     Ok(HistoryPage { records, page, page_size, next_page })
 }
 
+/// The page after the one an accepted answer to `query` carries (`None` on the last), as
+/// [`read_messages`] gives it, from the answer's records counted, not read: what a walk needs
+/// to ask for the next page while the records are read elsewhere. An answer of another shape
+/// is [`crate::ErrorCode::MalformedResponse`].
+pub fn next_messages_page(query: &HistoryQuery, body: &[u8]) -> Result<Option<u32>, Error> {
+    let counted: Counted = read("ListChatappMessage", body)?;
+    Ok(next_page(query.page(), query.page_size(), counted.data.0, None))
+}
+
 const fn event_action(direction: Direction) -> &'static str {
     match direction {
         Direction::Outbound => "DOWN",
@@ -57,7 +69,42 @@ struct Answer {
     data: Vec<Record>,
 }
 
-/// One `Data` element; every field may be missing.
+/// An answer whose records are counted, each skipped unread.
+#[derive(Deserialize)]
+struct Counted {
+    #[serde(rename = "Data", default)]
+    data: Count,
+}
+
+/// The length of an array, its elements skipped unread (reading them is
+/// [`read_messages`]'s).
+#[derive(Default)]
+struct Count(usize);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Elements;
+
+        impl<'de> Visitor<'de> for Elements {
+            type Value = Count;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("an array")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
+                let mut count = 0;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    count += 1;
+                }
+                Ok(Count(count))
+            }
+        }
+
+        deserializer.deserialize_seq(Elements)
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
 #[derive(Default)]
@@ -179,6 +226,10 @@ mod tests {
         assert_eq!(inbound.sent_at_ms, Some(1_796_464_800_000));
         let last = read_messages(&HistoryQuery::new("86"), body).unwrap();
         assert_eq!(last.next_page, None, "2 records on a page of 100");
+        // Counted, not read, as a walk's task decides on the next page.
+        assert_eq!(next_messages_page(&query, body).unwrap(), Some(2));
+        assert_eq!(next_messages_page(&HistoryQuery::new("86"), body).unwrap(), None);
+        assert_eq!(next_messages_page(&query, br#"{"Code":"OK"}"#).unwrap(), None, "no Data: no records");
     }
 
     #[test]
@@ -186,5 +237,9 @@ mod tests {
         let error = read_messages(&HistoryQuery::new("86"), br#"{"Data": {"MessageId": 1}}"#).unwrap_err();
         assert_eq!(error.code(), ErrorCode::MalformedResponse);
         assert!(error.message().contains("at Data"), "{error}");
+        let error = next_messages_page(&HistoryQuery::new("86"), br#"{"Data": {"MessageId": 1}}"#).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::MalformedResponse);
+        let error = read_messages(&HistoryQuery::new("86"), b"{\"Data\": [\"\xff\"]}").unwrap_err();
+        assert!(error.message().contains("not UTF-8"), "{error}");
     }
 }

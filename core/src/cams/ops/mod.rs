@@ -8,7 +8,7 @@ mod numbers;
 mod template_admin;
 mod templates;
 
-pub use history::{list_messages, read_messages};
+pub use history::{list_messages, next_messages_page, read_messages};
 pub use media::{read_upload_authorization, upload_authorization};
 pub use numbers::{phone_numbers, read_phone_numbers};
 pub use template_admin::{create_template, delete_template, modify_template, read_saved};
@@ -61,11 +61,15 @@ fn cust_space<'a>(params: &mut Params, given: Option<&'a str>, default: Option<&
 /// Reads an accepted answer's body as `T`; a body of another shape is
 /// [`ErrorCode::MalformedResponse`], naming where it went wrong. The path is tracked only
 /// once reading has failed: tracking it costs a third of reading a history page.
+/// The body's UTF-8 is checked once, whole, rather than string by string.
 fn read<T: DeserializeOwned>(action: &str, body: &[u8]) -> Result<T, Error> {
-    if let Ok(answer) = serde_json::from_slice(body) {
+    let text = std::str::from_utf8(body).map_err(|failure| {
+        Error::new(ErrorCode::MalformedResponse, format!("the {action} answer is not UTF-8: {failure}"))
+    })?;
+    if let Ok(answer) = serde_json::from_str(text) {
         return Ok(answer);
     }
-    let mut reader = serde_json::Deserializer::from_slice(body);
+    let mut reader = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut reader).map_err(|failure| {
         let place = failure.path().to_string();
         Error::new(

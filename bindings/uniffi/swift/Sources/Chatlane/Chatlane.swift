@@ -1005,8 +1005,8 @@ public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
      * Every page of `query`'s message history from its `page` on, as `listMessages` gives
-     * them: call `next()` until it is `null`/`nil`. Each page is asked for while the one
-     * before is read; dropping the walk aborts the page asked for ahead.
+     * them: call `next()` until it is `null`/`nil`. Pages are asked for ahead while earlier
+     * ones are read (two at most); dropping the walk stops asking.
      */
     func messagePages(query: HistoryQuery)  -> MessagePages
     
@@ -1411,8 +1411,8 @@ open func mediaInfo(media: MediaRef)async throws  -> MediaInfo  {
     
     /**
      * Every page of `query`'s message history from its `page` on, as `listMessages` gives
-     * them: call `next()` until it is `null`/`nil`. Each page is asked for while the one
-     * before is read; dropping the walk aborts the page asked for ahead.
+     * them: call `next()` until it is `null`/`nil`. Pages are asked for ahead while earlier
+     * ones are read (two at most); dropping the walk stops asking.
      */
 open func messagePages(query: HistoryQuery) -> MessagePages  {
     return try!  FfiConverterTypeMessagePages_lift(try! rustCall() {
@@ -7607,7 +7607,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_chatlane_uniffi_checksum_method_client_media_info() != 932) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_chatlane_uniffi_checksum_method_client_message_pages() != 25896) {
+    if (uniffi_chatlane_uniffi_checksum_method_client_message_pages() != 55370) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_chatlane_uniffi_checksum_method_client_modify_template() != 8985) {
