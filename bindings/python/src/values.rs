@@ -11,7 +11,8 @@ use std::fmt;
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyList, PyString};
+use pyo3::ffi;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde::Serialize;
 use serde::ser::{
     self, Impossible, SerializeMap, SerializeSeq, SerializeStruct, SerializeTuple, SerializeTupleStruct,
@@ -86,7 +87,7 @@ impl<'s, 'py> Emit<'s, 'py> {
             Shape::Model(index) => {
                 let model = &self.shapes.models[*index];
                 let instance = new_instance(model.class.bind(self.py))?;
-                Ok(Object::Model { emit: self, model, instance, fields: Fields::new(model), key: None })
+                Ok(Object::Model { emit: self, model, instance, fields: Fields::new(model), key: None, plain: true })
             }
             Shape::Map(item) => Ok(Object::Dict { emit: self.with(item), dict: PyDict::new(self.py), key: None }),
             Shape::Json => Ok(Object::Dict { emit: self, dict: PyDict::new(self.py), key: None }),
@@ -342,6 +343,8 @@ enum Object<'s, 'py> {
         fields: Fields<'s>,
         /// The field the key just serialized names (a map's), `None` for no field.
         key: Option<usize>,
+        /// Whether every field set so far holds a plain value ([`is_plain`]).
+        plain: bool,
     },
     Dict {
         /// Builds the values.
@@ -356,8 +359,8 @@ impl<'py> Object<'_, 'py> {
     /// Sets the value of the field or key `key`.
     fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Failure> {
         match self {
-            Self::Model { emit, model, instance, fields, .. } => match fields.find(key) {
-                Some(index) => model_field(*emit, model, instance, index, value),
+            Self::Model { emit, model, instance, fields, plain, .. } => match fields.find(key) {
+                Some(index) => model_field(*emit, model, instance, index, value, plain),
                 None => Ok(()),
             },
             Self::Dict { emit, dict, .. } => Ok(dict.set_item(key, value.serialize(*emit)?)?),
@@ -366,9 +369,14 @@ impl<'py> Object<'_, 'py> {
 
     fn end(self) -> Result<Bound<'py, PyAny>, Failure> {
         match self {
-            Self::Model { emit, instance, fields, .. } => {
+            Self::Model { emit, instance, fields, mut plain, .. } => {
                 for field in fields.absent() {
-                    set_slot(&instance, field.slot.bind(emit.py), &field.absent.value(emit.py))?;
+                    let value = field.absent.value(emit.py);
+                    plain &= is_plain(&value);
+                    set_slot(&instance, field.slot.bind(emit.py), &value)?;
+                }
+                if plain {
+                    untrack(&instance);
                 }
                 Ok(instance)
             }
@@ -377,17 +385,42 @@ impl<'py> Object<'_, 'py> {
     }
 }
 
-/// Sets field `index` of `instance`, a `model`, to `value` built by the field's shape.
+/// Sets field `index` of `instance`, a `model`, to `value` built by the field's shape;
+/// `plain` stays true while every field holds a plain value.
 fn model_field<'py, T: Serialize + ?Sized>(
     emit: Emit<'_, 'py>,
     model: &Model,
     instance: &Bound<'py, PyAny>,
     index: usize,
     value: &T,
+    plain: &mut bool,
 ) -> Result<(), Failure> {
     let field = &model.fields[index];
     let value = value.serialize(emit.with(&field.shape))?;
+    *plain &= is_plain(&value);
     Ok(set_slot(instance, field.slot.bind(emit.py), &value)?)
+}
+
+/// Whether `value` is `None`, or exactly a `str`, `int`, `float` or `bool`: a value that
+/// refers to no other object, so an instance holding only such values cannot be part of a
+/// reference cycle.
+fn is_plain(value: &Bound<'_, PyAny>) -> bool {
+    value.is_none()
+        || value.is_exact_instance_of::<PyString>()
+        || value.is_exact_instance_of::<PyInt>()
+        || value.is_exact_instance_of::<PyFloat>()
+        || value.is_exact_instance_of::<PyBool>()
+}
+
+/// Takes `instance`, whose fields hold only plain values ([`is_plain`]), out of the cycle
+/// collector's sight, as CPython does for a tuple of such values: it cannot be part of a
+/// cycle, and a walk's thousands of records would otherwise be traversed by every collection
+/// while the walk builds more. (Its class is frozen: it keeps these values.)
+fn untrack(instance: &Bound<'_, PyAny>) {
+    // SAFETY: `instance` is a live instance of a generated class, which the collector
+    // tracks (its type has `Py_TPFLAGS_HAVE_GC`); untracking an object is always sound, and
+    // this one refers to no object that could lead back to it.
+    unsafe { ffi::PyObject_GC_UnTrack(instance.as_ptr().cast()) }
 }
 
 impl<'py> SerializeStruct for Object<'_, 'py> {
@@ -422,8 +455,8 @@ impl<'py> SerializeMap for Object<'_, 'py> {
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Failure> {
         match self {
-            Self::Model { emit, model, instance, key, .. } => match key.take() {
-                Some(index) => model_field(*emit, model, instance, index, value),
+            Self::Model { emit, model, instance, key, plain, .. } => match key.take() {
+                Some(index) => model_field(*emit, model, instance, index, value, plain),
                 None => Ok(()),
             },
             Self::Dict { emit, dict, key } => {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import gc
 import inspect
 import json
 import socket
@@ -417,6 +418,24 @@ def test_answers_are_built_as_from_dict_builds_them(ops_sandbox: Sandbox, ops_cl
     assert numbers and all(isinstance(number, chatlane.PhoneNumber) for number in numbers)
     for answer in answers:
         assert list(parts(answer)) == list(parts(type(answer).from_dict(answer.to_dict()))), answer
+
+
+def test_a_walks_records_of_plain_values_are_left_to_reference_counting(
+    ops_sandbox: Sandbox, ops_client: chatlane.Client
+) -> None:
+    """A walk builds thousands of records: those holding only strings, numbers, booleans and
+    ``None`` cannot be part of a reference cycle, so the cycle collector is not made to
+    traverse them (as CPython does for tuples of such values); one holding a list is left to
+    it."""
+    ada = new_recipient()
+    ops_client.send(chatlane.Message(from_=BUSINESS, to=ada, content=chatlane.Text(text="hi")))
+    until(lambda: len(ops_client.list_messages(BUSINESS, user_number=ada).records) == 1, "in the history")
+    records = list(ops_client.iter_messages(BUSINESS, user_number=ada))
+    templates = list(ops_client.iter_templates())
+    assert records and templates
+    assert not any(gc.is_tracked(record) for record in [*records, *templates])
+    page = ops_client._walk("ListChatappTemplate", "{}").next(chatlane.TemplatePage)
+    assert gc.is_tracked(page), "it holds a list"
 
 
 def test_history_in_asyncio(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
