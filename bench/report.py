@@ -396,9 +396,10 @@ def main() -> None:
         *section(
             "Where a history listing's time goes (CPU, measured after the rows)",
             [
-                "chatlane's listing split as `chatlane._ops` runs it (the core's call, the generated models "
-                "built natively from its answer) and the official SDK's (its response models, the rest); the "
-                "clients' rows are CPU time per listing of 10,000 records, the sandbox's per request.",
+                "chatlane's walk split by thread (the reader's, which builds the generated models from the "
+                "core's values; the core runtime's, which asks for the pages) and the official SDK's listing "
+                "(its response models, the rest); the clients' rows are CPU time per listing of 10,000 "
+                "records, the sandbox's per request.",
                 "",
             ],
             history_split_table(rows),

@@ -4,17 +4,16 @@ record (bench/history.sh's sandbox and settings), untimed by the rows it follows
     history_split.py chatlane   # chatlane's package (.venv)
     history_split.py official   # the official SDK (target/bench/venv-official)
 
-chatlane's ``iter_messages`` is taken apart the way ``chatlane._ops`` runs it, page by page:
-the core's call (``Client._ask``: sign, HTTP, read the CAMS answer, write the records' JSON
-text, with the interpreter released), and the native build of the generated model classes
-from that text (``_ops._read``: ``_chatlane._answer``, which checks nothing again). The
-official SDK's ``list_chatapp_message`` is split into its response models
-(``DaraCore.from_map``, timed by wrapping it) and the rest (request models, signing,
-``requests``, ``json``). chatlane's split also measures the sandbox's CPU time per request
-for the first full page and the last (the sandbox walks the history from the newest record to
-a page's start on every request). One JSON line per step (``impl``, ``scenario``
-``history_split``, ``step``, ``cpu_s`` per listing), means over BENCH_HISTORY_SPLIT_ROUNDS
-(3) listings after one to warm up.
+chatlane's ``iter_messages`` is split by thread, as the core runs a walk: the reader's (this
+Python thread: it builds each page's generated model classes straight from the core's values,
+and reads a page's records itself when it waits for them) and the core runtime's (the task
+asking for the pages: signing, HTTP, the answers' classification and records counted, and
+the reading of a page while the reader is busy). The official SDK's
+``list_chatapp_message`` is split into its response models (``DaraCore.from_map``, timed by
+wrapping it) and the rest (request models, signing, ``requests``, ``json``). chatlane's split
+also measures the sandbox's CPU time per request for the first full page and the last. One
+JSON line per step (``impl``, ``scenario`` ``history_split``, ``step``, ``cpu_s`` per listing),
+means over BENCH_HISTORY_SPLIT_ROUNDS (3) listings after one to warm up.
 """
 
 from __future__ import annotations
@@ -42,36 +41,32 @@ def emit(impl: str, step: str, ns: float, settings: HistorySettings, **fields: A
 
 
 def chatlane_split(settings: HistorySettings) -> None:
+    from time import thread_time_ns
+
     import chatlane
     from chatlane import _ops
 
     from history import make_client
 
     client = make_client(settings, paced=False)
-    operation = _ops._OPERATIONS["list_messages"]
-    query = operation.query(measure.SENDER, page_size=settings.page_size)
-    steps = {"core call (Client._ask)": 0, "HistoryPage built natively (_ops._read)": 0}
+    steps = {"the reader's thread (builds the models, reads records when waiting)": 0,
+             "the core runtime's threads (signing, HTTP, classifying, counting, reading)": 0}
     names = list(steps)
     for round_ in range(ROUNDS + 1):
-        records = 0
-        page: int | None = 1
-        while page is not None:
-            t0 = process_time_ns()
-            text = client._ask(operation.action, _ops._json({**query, "page": page}))
-            t1 = process_time_ns()
-            answer = _ops._read(operation, text)
-            t2 = process_time_ns()
-            if round_:
-                for name, spent in zip(names, (t1 - t0, t2 - t1)):
-                    steps[name] += spent
-            records += len(answer.records)
-            page = answer.next_page
+        process, thread = process_time_ns(), thread_time_ns()
+        records = len(list(client.iter_messages(measure.SENDER, page_size=settings.page_size)))
+        reader = thread_time_ns() - thread
+        if round_:
+            for name, spent in zip(names, (reader, process_time_ns() - process - reader)):
+                steps[name] += spent
         if records != settings.records:
             raise RuntimeError(f"listed {records} records, not {settings.records}")
     for name, spent in steps.items():
         emit("chatlane-python", name, spent / ROUNDS, settings, version=chatlane.__version__)
     server = measure.sandbox_pid()
     if server:
+        operation = _ops._OPERATIONS["list_messages"]
+        query = operation.query(measure.SENDER, page_size=settings.page_size)
         last = settings.records // settings.page_size
         for page_number in (1, last):
             costs = []

@@ -102,11 +102,18 @@ enum State<L: Listing> {
     Done,
 }
 
-/// The task asking for the pages, and the answers it has had (one at most waits there),
-/// each with its query.
+/// The task asking for the pages, and the pages it has had (one at most waits there).
 struct Walk<L: Listing> {
-    answers: mpsc::Receiver<Result<(L, L::Answer), Error>>,
+    pages: mpsc::Receiver<Result<Fetched<L>, Error>>,
     task: Aborting<()>,
+}
+
+/// A page the task has had: read already, or left for the reader to read.
+enum Fetched<L: Listing> {
+    /// Read by the task, which had to wait for the reader anyway.
+    Read(L::Page),
+    /// Its query and answer, for the reader to read ([`Listing::read`]).
+    Unread(L, L::Answer),
 }
 
 impl Client {
@@ -131,19 +138,36 @@ impl Client {
     }
 }
 
-/// Asks `client` for the page of `query` and each one after it, handing each answer (or the
-/// error that ends the walk) to `answers`, which holds one: the next is asked for while it
-/// waits.
-async fn walk<L: Listing>(client: Client, mut query: L, answers: mpsc::Sender<Result<(L, L::Answer), Error>>) {
+/// Asks `client` for the page of `query` and each one after it, handing each page (or the
+/// error that ends the walk) to `pages`, which holds one: the next is asked for while it
+/// waits. A page is handed over unread when the reader is waiting for it (it reads it while
+/// this task asks for the next), and read here first when the reader is busy (this task would
+/// only wait): the reading goes to whichever side is idle.
+async fn walk<L: Listing>(client: Client, mut query: L, pages: mpsc::Sender<Result<Fetched<L>, Error>>) {
     loop {
         let (answered, after) = match query.clone().ask(client.clone()).await {
             Ok(answer) => match query.after(&answer) {
-                Ok(after) => (Ok((query, answer)), after),
+                Ok(after) => (Ok((query.clone(), answer)), after),
                 Err(error) => (Err(error), None),
             },
             Err(error) => (Err(error), None),
         };
-        if answers.send(answered).await.is_err() {
+        let fetched = match pages.try_reserve() {
+            Ok(room) => {
+                room.send(answered.map(|(query, answer)| Fetched::Unread(query, answer)));
+                Ok(())
+            }
+            Err(mpsc::error::TrySendError::Full(())) => {
+                let read = answered.and_then(|(query, answer)| query.read(answer)).map(Fetched::Read);
+                let failed = read.is_err();
+                match pages.send(read).await {
+                    Ok(()) if !failed => Ok(()),
+                    _ => Err(()),
+                }
+            }
+            Err(mpsc::error::TrySendError::Closed(())) => Err(()),
+        };
+        if fetched.is_err() {
             return;
         }
         match after {
@@ -163,15 +187,18 @@ impl<L: Listing> Pages<L> {
         // Held by this call while it waits: dropping the call drops it, which stops the task.
         let mut walk = match std::mem::replace(&mut *state, State::Done) {
             State::Query(query) => {
-                let (answers, receiver) = mpsc::channel(1);
-                Walk { answers: receiver, task: Aborting(tokio::spawn(walk(self.client.clone(), query, answers))) }
+                let (pages, receiver) = mpsc::channel(1);
+                Walk { pages: receiver, task: Aborting(tokio::spawn(walk(self.client.clone(), query, pages))) }
             }
             State::Walking(walk) => walk,
             State::Done => return Ok(None),
         };
-        match walk.answers.recv().await {
-            Some(Ok((query, answer))) => {
-                let page = query.read(answer)?;
+        match walk.pages.recv().await {
+            Some(Ok(fetched)) => {
+                let page = match fetched {
+                    Fetched::Read(page) => page,
+                    Fetched::Unread(query, answer) => query.read(answer)?,
+                };
                 *state = State::Walking(walk);
                 Ok(Some(page))
             }
