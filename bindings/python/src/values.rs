@@ -3,8 +3,8 @@
 //! into Python objects, with no JSON text written and parsed again in between, and checked no
 //! further (the core's values are valid). It builds what [`crate::build`] builds from the
 //! same values' JSON, for the shapes answers have: models, lists, maps and plain values.
-//! Unions and open enums, which only received events have, are refused: events are built
-//! from their JSON.
+//! Unions and open enums, which only received events have, and tuples and enums with data,
+//! which no answer has, are refused (`ValueError`): events are built from their JSON.
 
 use std::fmt;
 
@@ -14,10 +14,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde::Serialize;
-use serde::ser::{
-    self, Impossible, SerializeMap, SerializeSeq, SerializeStruct, SerializeTuple, SerializeTupleStruct,
-    Serializer as _,
-};
+use serde::ser::{self, Impossible, SerializeMap, SerializeSeq, SerializeStruct, Serializer as _};
 
 use crate::build::{new_instance, set_slot};
 use crate::keys::Fields;
@@ -94,12 +91,6 @@ impl<'s, 'py> Emit<'s, 'py> {
             _ => Err(unsupported("an object of this shape")),
         }
     }
-
-    /// A list of this shape's items.
-    fn items(self, len: Option<usize>) -> Items<'s, 'py> {
-        let item = if let Shape::List(item) = self.shape { item } else { &JSON };
-        Items { emit: self.with(item), items: Vec::with_capacity(len.unwrap_or(0)) }
-    }
 }
 
 /// A number as a `float` (a 64-bit integer rounded to the nearest, as JSON's readers do).
@@ -128,8 +119,8 @@ impl<'s, 'py> ser::Serializer for Emit<'s, 'py> {
     type Ok = Bound<'py, PyAny>;
     type Error = Failure;
     type SerializeSeq = Items<'s, 'py>;
-    type SerializeTuple = Items<'s, 'py>;
-    type SerializeTupleStruct = Items<'s, 'py>;
+    type SerializeTuple = Impossible<Self::Ok, Failure>;
+    type SerializeTupleStruct = Impossible<Self::Ok, Failure>;
     type SerializeTupleVariant = Impossible<Self::Ok, Failure>;
     type SerializeMap = Object<'s, 'py>;
     type SerializeStruct = Object<'s, 'py>;
@@ -237,15 +228,16 @@ impl<'s, 'py> ser::Serializer for Emit<'s, 'py> {
     }
 
     fn serialize_seq(self, len: Option<usize>) -> Result<Items<'s, 'py>, Failure> {
-        Ok(self.items(len))
+        let item = if let Shape::List(item) = self.shape { item } else { &JSON };
+        Ok(Items { emit: self.with(item), items: Vec::with_capacity(len.unwrap_or(0)) })
     }
 
-    fn serialize_tuple(self, len: usize) -> Result<Items<'s, 'py>, Failure> {
-        Ok(self.items(Some(len)))
+    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Failure> {
+        Err(unsupported("a tuple"))
     }
 
-    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Items<'s, 'py>, Failure> {
-        Ok(self.items(Some(len)))
+    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeTupleStruct, Failure> {
+        Err(unsupported("a tuple"))
     }
 
     fn serialize_tuple_variant(
@@ -283,53 +275,17 @@ struct Items<'s, 'py> {
     items: Vec<Bound<'py, PyAny>>,
 }
 
-impl<'py> Items<'_, 'py> {
-    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Failure> {
-        self.items.push(value.serialize(self.emit)?);
-        Ok(())
-    }
-
-    fn list(self) -> Result<Bound<'py, PyAny>, Failure> {
-        Ok(PyList::new(self.emit.py, self.items)?.into_any())
-    }
-}
-
 impl<'py> SerializeSeq for Items<'_, 'py> {
     type Ok = Bound<'py, PyAny>;
     type Error = Failure;
 
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Failure> {
-        self.push(value)
+        self.items.push(value.serialize(self.emit)?);
+        Ok(())
     }
 
     fn end(self) -> Result<Self::Ok, Failure> {
-        self.list()
-    }
-}
-
-impl<'py> SerializeTuple for Items<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Failure;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Failure> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<Self::Ok, Failure> {
-        self.list()
-    }
-}
-
-impl<'py> SerializeTupleStruct for Items<'_, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Failure;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Failure> {
-        self.push(value)
-    }
-
-    fn end(self) -> Result<Self::Ok, Failure> {
-        self.list()
+        Ok(PyList::new(self.emit.py, self.items)?.into_any())
     }
 }
 
