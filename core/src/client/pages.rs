@@ -1,10 +1,11 @@
 //! Every page of a listing, read ahead ([`Client::pages`]): one task asks for the pages one
 //! after the other, each as soon as the page before says there is one, while the reader turns
 //! earlier pages into records. The task does no more than it must to know the next page (a
-//! CAMS history answer's records are counted, not read: [`Listing::after`]); reading them is
-//! the reader's ([`Listing::read`]). A walk over a long history costs the slower of the two
-//! per page, not their sum, and no page waits for the reader's thread to wake up before it is
-//! asked for.
+//! CAMS history answer's records are counted, not read: [`Listing::after`]); the records are
+//! read ([`Listing::read`]) by whichever of the two is idle: the reader when it is waiting for
+//! the page, the task when the reader is still busy. A walk over a long history costs the
+//! slower of the two per page, not their sum, and no page waits for the reader's thread to
+//! wake up before it is asked for.
 //!
 //! Reading ahead asks for nothing a walk to the end would not ask for: a page is asked for
 //! only once the page before says there is one. A reader that stops early has had at most two
@@ -29,8 +30,8 @@ pub trait Listing: Clone + Send + Sync + 'static {
     /// One page of the listing.
     type Page: Send + 'static;
     /// A page as the walk's task gets it: enough to know the query of the page after it,
-    /// read into the [`Listing::Page`] on the reader's side ([`Listing::read`]), so the task
-    /// goes on to the next page sooner.
+    /// read into the [`Listing::Page`] ([`Listing::read`]) by the reader when it is waiting,
+    /// so the task goes on to the next page sooner.
     type Answer: Send + 'static;
 
     /// Asks `client` for this page.
