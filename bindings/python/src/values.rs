@@ -14,7 +14,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde::Serialize;
-use serde::ser::{self, Impossible, SerializeMap, SerializeSeq, SerializeStruct, Serializer as _};
+use serde::ser::{self, Impossible, SerializeMap, SerializeSeq, SerializeStruct};
 
 use crate::build::{new_instance, set_slot};
 use crate::keys::Fields;
@@ -32,7 +32,7 @@ pub fn build<'py, T: Serialize + ?Sized>(
 
 /// A Python error carried through serde.
 #[derive(Debug)]
-pub struct Failure(PyErr);
+struct Failure(PyErr);
 
 impl fmt::Display for Failure {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -70,14 +70,6 @@ impl<'s, 'py> Emit<'s, 'py> {
         Self { shape, ..self }
     }
 
-    /// An integer: a Python `int`, or a `float` where the shape says so.
-    fn int<N: IntoPyObjectExt<'py> + Copy + ToF64>(self, value: N) -> Result<Bound<'py, PyAny>, Failure> {
-        match self.shape {
-            Shape::Float => self.serialize_f64(value.to_f64()),
-            _ => Ok(value.into_bound_py_any(self.py)?),
-        }
-    }
-
     /// What an object of this shape is built into.
     fn object(self) -> Result<Object<'s, 'py>, Failure> {
         match self.shape {
@@ -92,24 +84,6 @@ impl<'s, 'py> Emit<'s, 'py> {
         }
     }
 }
-
-/// A number as a `float` (a 64-bit integer rounded to the nearest, as JSON's readers do).
-trait ToF64 {
-    fn to_f64(self) -> f64;
-}
-
-macro_rules! to_f64 {
-    ($($type:ty),*) => {$(
-        impl ToF64 for $type {
-            #[allow(clippy::cast_precision_loss, clippy::cast_lossless)]
-            fn to_f64(self) -> f64 {
-                self as f64
-            }
-        }
-    )*};
-}
-
-to_f64!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 fn unsupported(what: &str) -> Failure {
     Failure(PyValueError::new_err(format!("{what} is not built from the core's values")))
@@ -131,35 +105,47 @@ impl<'s, 'py> ser::Serializer for Emit<'s, 'py> {
     }
 
     fn serialize_i8(self, value: i8) -> Result<Self::Ok, Failure> {
-        self.int(value)
+        self.serialize_i64(i64::from(value))
     }
 
     fn serialize_i16(self, value: i16) -> Result<Self::Ok, Failure> {
-        self.int(value)
+        self.serialize_i64(i64::from(value))
     }
 
     fn serialize_i32(self, value: i32) -> Result<Self::Ok, Failure> {
-        self.int(value)
+        self.serialize_i64(i64::from(value))
     }
 
+    /// A Python `int`, or a `float` where the shape says so (rounded to the nearest, as
+    /// JSON's readers do).
+    #[allow(clippy::cast_precision_loss)]
     fn serialize_i64(self, value: i64) -> Result<Self::Ok, Failure> {
-        self.int(value)
+        match self.shape {
+            Shape::Float => self.serialize_f64(value as f64),
+            _ => Ok(value.into_bound_py_any(self.py)?),
+        }
     }
 
     fn serialize_u8(self, value: u8) -> Result<Self::Ok, Failure> {
-        self.int(value)
+        self.serialize_u64(u64::from(value))
     }
 
     fn serialize_u16(self, value: u16) -> Result<Self::Ok, Failure> {
-        self.int(value)
+        self.serialize_u64(u64::from(value))
     }
 
     fn serialize_u32(self, value: u32) -> Result<Self::Ok, Failure> {
-        self.int(value)
+        self.serialize_u64(u64::from(value))
     }
 
+    /// A Python `int`, or a `float` where the shape says so (rounded to the nearest, as
+    /// JSON's readers do).
+    #[allow(clippy::cast_precision_loss)]
     fn serialize_u64(self, value: u64) -> Result<Self::Ok, Failure> {
-        self.int(value)
+        match self.shape {
+            Shape::Float => self.serialize_f64(value as f64),
+            _ => Ok(value.into_bound_py_any(self.py)?),
+        }
     }
 
     fn serialize_f32(self, value: f32) -> Result<Self::Ok, Failure> {

@@ -17,14 +17,33 @@ use crate::provider::{Call, ProviderKind};
 
 /// A history page as it came, its records not read yet when CAMS gave them: what a walk's
 /// task gets of a [`HistoryQuery`] ([`crate::Listing::Answer`]).
-pub struct HistoryAnswer(pub(super) Answered);
+pub struct HistoryAnswer(Answered);
 
 /// What a [`HistoryAnswer`] holds.
-pub(super) enum Answered {
+enum Answered {
     /// CAMS's accepted answer, its records read by [`cams::read_messages`].
     Cams(Vec<u8>),
     /// A Meta client's page, read from its event store already.
     Page(HistoryPage),
+}
+
+impl HistoryAnswer {
+    /// The page after this one (`query`'s), `None` on the last: from CAMS's answer with its
+    /// records counted, not read.
+    pub(super) fn next_page(&self, query: &HistoryQuery) -> Result<Option<u32>, Error> {
+        match &self.0 {
+            Answered::Cams(body) => cams::next_messages_page(query, body),
+            Answered::Page(page) => Ok(page.next_page),
+        }
+    }
+
+    /// The page this is (`query`'s), its records read.
+    pub(super) fn read(self, query: &HistoryQuery) -> Result<HistoryPage, Error> {
+        match self.0 {
+            Answered::Cams(body) => cams::read_messages(query, &body),
+            Answered::Page(page) => Ok(page),
+        }
+    }
 }
 
 impl Client {
@@ -37,10 +56,7 @@ impl Client {
     /// `template_code`, `group_message_id` and `cust_space_id` (each an
     /// [`ErrorCode::InvalidParameter`]).
     pub async fn list_messages(&self, query: &HistoryQuery) -> Result<HistoryPage, Error> {
-        match self.history_answer(query).await?.0 {
-            Answered::Cams(body) => cams::read_messages(query, &body),
-            Answered::Page(page) => Ok(page),
-        }
+        self.history_answer(query).await?.read(query)
     }
 
     /// The answer to `query`, its records not read yet when CAMS gave them.

@@ -18,8 +18,7 @@ use serde::Serialize;
 use tokio::sync::{Mutex, mpsc};
 
 use super::Client;
-use super::ops::{Answered, HistoryAnswer};
-use crate::cams::ops as cams;
+use super::ops::HistoryAnswer;
 use crate::error::{Error, ErrorCode};
 use crate::ops::{HistoryPage, HistoryQuery, Query, TemplatePage, TemplateQuery};
 use crate::runtime::Aborting;
@@ -54,18 +53,11 @@ impl Listing for HistoryQuery {
 
     /// From CAMS's answer with its records counted, not read.
     fn after(&self, answer: &HistoryAnswer) -> Result<Option<Self>, Error> {
-        let next = match &answer.0 {
-            Answered::Cams(body) => cams::next_messages_page(self, body)?,
-            Answered::Page(page) => page.next_page,
-        };
-        Ok(next.map(|next| Self { page: Some(next), ..self.clone() }))
+        Ok(answer.next_page(self)?.map(|next| Self { page: Some(next), ..self.clone() }))
     }
 
     fn read(&self, answer: HistoryAnswer) -> Result<HistoryPage, Error> {
-        match answer.0 {
-            Answered::Cams(body) => cams::read_messages(self, &body),
-            Answered::Page(page) => Ok(page),
-        }
+        answer.read(self)
     }
 }
 
