@@ -26,7 +26,6 @@ from time import perf_counter
 import chatlane
 
 import measure
-from chatlane_bench import make_messages
 from measure import HistorySettings
 
 IMPL = "chatlane-python"
@@ -44,19 +43,32 @@ def make_client(settings: HistorySettings, paced: bool) -> chatlane.Client:
     )
 
 
+def campaign_message(i: int) -> chatlane.Message:
+    """Send ``i`` of the seeded history: PROTOCOL.md's template and text in turn, each to its
+    own user (``6590000000`` + ``i``) with its own text or parameter, as a campaign goes out:
+    the user, the conversation and the content differ from record to record, while the
+    business number, channel, type, status, template and language repeat."""
+    to = str(int(measure.RECIPIENT[:2] + "90000000") + i)
+    if i % 2 == 0:
+        params = {**measure.TEMPLATE_PARAMS, "code": f"{i:06d}"}
+        template = chatlane.Template(code=measure.TEMPLATE_CODE, language=measure.LANGUAGE, params=params)
+        return chatlane.Message(from_=measure.SENDER, to=to, template=template)
+    return chatlane.Message(from_=measure.SENDER, to=to, content=chatlane.Text(text=f"{measure.TEXT} #{i}"))
+
+
 def seed(settings: HistorySettings) -> None:
-    """Sends ``settings.records`` messages, 64 in flight, so the history holds them."""
+    """Sends ``settings.records`` messages (``campaign_message``), 64 in flight, so the
+    history holds them."""
     import asyncio
 
     client = make_client(settings, paced=False)
-    messages = make_messages("cams")
 
     async def run() -> None:
         pending = iter(range(settings.records))
 
         async def worker() -> None:
             for i in pending:
-                await client.send_async(messages[i % len(messages)])
+                await client.send_async(campaign_message(i))
 
         await asyncio.gather(*(worker() for _ in range(SEED_INFLIGHT)))
 

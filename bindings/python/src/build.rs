@@ -71,7 +71,7 @@ impl<'s, 'py> Build<'s, 'py> {
             self.field(map, &instance, model, found)?;
         }
         for field in fields.absent() {
-            self.kept(set_slot(&instance, field.slot.bind(self.py), &field.absent.value(self.py)))?;
+            self.kept(field.slot.set(&instance, &field.absent.value(self.py)))?;
         }
         Ok(instance)
     }
@@ -89,7 +89,7 @@ impl<'s, 'py> Build<'s, 'py> {
             return map.next_value::<IgnoredAny>().map(drop);
         };
         let value = map.next_value_seed(self.with(&field.shape))?;
-        self.kept(set_slot(instance, field.slot.bind(self.py), &value))
+        self.kept(field.slot.set(instance, &value))
     }
 
     fn dict<'de, A: MapAccess<'de>>(self, map: &mut A, item: &'s Shape) -> Result<Bound<'py, PyAny>, A::Error> {
@@ -181,7 +181,7 @@ pub fn new_instance<'py>(class: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAn
 
 /// Sets the slot `name` of `instance` past its class's frozen `__setattr__`, as
 /// `object.__setattr__` does.
-pub fn set_slot(instance: &Bound<'_, PyAny>, name: &Bound<'_, PyString>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+fn set_slot(instance: &Bound<'_, PyAny>, name: &Bound<'_, PyString>, value: &Bound<'_, PyAny>) -> PyResult<()> {
     // SAFETY: the three are live objects the call borrows; it returns -1 with an exception
     // set when it fails.
     let status = unsafe { ffi::PyObject_GenericSetAttr(instance.as_ptr(), name.as_ptr(), value.as_ptr()) };

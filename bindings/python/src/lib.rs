@@ -27,6 +27,7 @@ mod observe;
 mod ops;
 mod provider;
 mod receiver;
+mod recent;
 mod repr;
 mod same;
 mod shape;

@@ -49,7 +49,9 @@ impl<'s, 'py> Same<'s, '_, 'py> {
             self.field(map, model, found)?;
         }
         for field in fields.absent() {
-            check(self.value.getattr(field.slot.bind(self.value.py())).is_ok_and(|value| field.absent.is(&value)))?;
+            check(
+                self.value.getattr(field.slot.name.bind(self.value.py())).is_ok_and(|value| field.absent.is(&value)),
+            )?;
         }
         Ok(())
     }
@@ -65,7 +67,7 @@ impl<'s, 'py> Same<'s, '_, 'py> {
         let Some(field) = found.map(|index| &model.fields[index]) else {
             return map.next_value::<IgnoredAny>().map(drop);
         };
-        let Ok(value) = self.value.getattr(field.slot.bind(self.value.py())) else {
+        let Ok(value) = self.value.getattr(field.slot.name.bind(self.value.py())) else {
             return check(false);
         };
         map.next_value_seed(Same { shapes: self.shapes, shape: &field.shape, value: &value })

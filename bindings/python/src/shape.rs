@@ -4,8 +4,10 @@
 //! which slot each of its keys fills; [`crate::build`] builds values by it.
 
 use std::collections::HashMap;
+use std::ffi::c_void;
 
 use pyo3::exceptions::PyValueError;
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyFloat, PyList, PyString, PyTuple, PyType};
@@ -40,12 +42,52 @@ pub struct Model {
 pub struct Field {
     /// Its JSON key.
     pub key: String,
-    /// Its attribute (interned).
-    pub slot: Py<PyString>,
+    /// Its attribute.
+    pub slot: Slot,
     /// How its value is built.
     pub shape: Shape,
     /// Its value when the key is absent.
     pub absent: Absent,
+}
+
+/// A slot of a generated class: its name, and the member descriptor that stores it, whose
+/// setter fills the slot as `object.__setattr__` does once it has looked the name up (past
+/// the class's frozen `__setattr__`), without that lookup for every value.
+pub struct Slot {
+    /// The attribute's name (interned).
+    pub name: Py<PyString>,
+    /// The class's member descriptor of the slot.
+    member: Py<PyAny>,
+    /// Its type's `tp_descr_set`.
+    store: ffi::descrsetfunc,
+}
+
+impl Slot {
+    /// The slot `name` of `class`; `ValueError` unless the class stores it in a slot.
+    fn new(class: &Bound<'_, PyType>, name: &str) -> PyResult<Self> {
+        let py = class.py();
+        let name = PyString::intern(py, name);
+        let member = class.getattr(&name)?;
+        let not_a_slot = || PyValueError::new_err(format!("{class}.{name} is not a slot"));
+        if member.get_type().name()? != "member_descriptor" {
+            return Err(not_a_slot());
+        }
+        // SAFETY: `member`'s type is a live type object; `PyType_GetSlot` reads one of its
+        // slots (any type since CPython 3.10, chatlane's oldest) and returns NULL when unset.
+        let store = unsafe { ffi::PyType_GetSlot(member.get_type().as_type_ptr(), ffi::Py_tp_descr_set) };
+        // SAFETY: a non-NULL `tp_descr_set` is a `descrsetfunc`, as CPython declares it.
+        let store = (!store.is_null()).then(|| unsafe { std::mem::transmute::<*mut c_void, ffi::descrsetfunc>(store) });
+        let store = store.ok_or_else(not_a_slot)?;
+        Ok(Self { name: name.unbind(), member: member.unbind(), store })
+    }
+
+    /// Sets this slot of `instance` (an instance of the class, else `TypeError`) to `value`.
+    pub fn set(&self, instance: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        // SAFETY: the three are live objects the call borrows; the member descriptor checks
+        // that `instance` is of its class, and returns -1 with an exception set when it fails.
+        let status = unsafe { (self.store)(self.member.as_ptr(), instance.as_ptr(), value.as_ptr()) };
+        if status < 0 { Err(PyErr::fetch(instance.py())) } else { Ok(()) }
+    }
 }
 
 /// A field's value when its key is absent.
@@ -106,11 +148,12 @@ impl Shapes {
         let classes = table.keys().iter().enumerate().map(|(index, class)| (class.as_ptr() as usize, index)).collect();
         let mut shapes = Self { models: Vec::with_capacity(table.len()), classes, event: Shape::Json };
         for (class, fields) in table.iter() {
-            let fields = fields.try_iter()?.map(|field| shapes.field(&field?)).collect::<PyResult<Vec<_>>>()?;
+            let class = class.cast_into::<PyType>()?;
+            let fields = fields.try_iter()?.map(|field| shapes.field(&class, &field?)).collect::<PyResult<Vec<_>>>()?;
             if fields.len() > MAX_FIELDS {
                 return Err(PyValueError::new_err(format!("{class} has more than {MAX_FIELDS} fields")));
             }
-            shapes.models.push(Model { class: class.cast_into::<PyType>()?.unbind(), fields });
+            shapes.models.push(Model { class: class.unbind(), fields });
         }
         shapes.event = shapes.compile(&module.getattr("_EVENT_SHAPE")?)?;
         Ok(shapes)
@@ -148,9 +191,9 @@ impl Shapes {
         members.iter().map(|(name, member)| Ok((name.extract()?, self.compile(&member)?))).collect()
     }
 
-    /// A field of `_SHAPES`: `(key, attribute, shape, value when absent)`, the value when
-    /// absent `None`, a boolean, number, string, or an empty list or dict.
-    fn field(&self, spec: &Bound<'_, PyAny>) -> PyResult<Field> {
+    /// A field of `class` in `_SHAPES`: `(key, attribute, shape, value when absent)`, the
+    /// value when absent `None`, a boolean, number, string, or an empty list or dict.
+    fn field(&self, class: &Bound<'_, PyType>, spec: &Bound<'_, PyAny>) -> PyResult<Field> {
         let (key, slot, shape, absent): (String, String, Bound<'_, PyAny>, Bound<'_, PyAny>) = spec.extract()?;
         let absent = match (absent.cast::<PyList>(), absent.cast::<PyDict>()) {
             (Ok(list), _) if list.is_empty() => Absent::List,
@@ -158,7 +201,7 @@ impl Shapes {
             (Err(_), Err(_)) => Absent::Shared(absent.unbind()),
             _ => return Err(not_a_shape(spec)),
         };
-        Ok(Field { key, slot: PyString::intern(spec.py(), &slot).unbind(), shape: self.compile(&shape)?, absent })
+        Ok(Field { key, slot: Slot::new(class, &slot)?, shape: self.compile(&shape)?, absent })
     }
 }
 

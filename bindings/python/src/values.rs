@@ -16,8 +16,9 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde::Serialize;
 use serde::ser::{self, Impossible, SerializeMap, SerializeSeq, SerializeStruct};
 
-use crate::build::{new_instance, set_slot};
+use crate::build::new_instance;
 use crate::keys::Fields;
+use crate::recent::RecentStrings;
 use crate::shape::{Model, Shape, Shapes};
 
 /// The Python value of `value`, a core value, by `shape`.
@@ -27,7 +28,8 @@ pub fn build<'py, T: Serialize + ?Sized>(
     value: &T,
     shape: &Shape,
 ) -> PyResult<Bound<'py, PyAny>> {
-    value.serialize(Emit { py, shapes, shape }).map_err(|Failure(error)| error)
+    let strings = RecentStrings::new();
+    value.serialize(Emit { py, shapes, shape, strings: &strings }).map_err(|Failure(error)| error)
 }
 
 /// A Python error carried through serde.
@@ -63,6 +65,8 @@ struct Emit<'s, 'py> {
     py: Python<'py>,
     shapes: &'s Shapes,
     shape: &'s Shape,
+    /// The short strings built so far, shared where they repeat.
+    strings: &'s RecentStrings<'py>,
 }
 
 impl<'s, 'py> Emit<'s, 'py> {
@@ -162,7 +166,7 @@ impl<'s, 'py> ser::Serializer for Emit<'s, 'py> {
     }
 
     fn serialize_str(self, value: &str) -> Result<Self::Ok, Failure> {
-        Ok(PyString::new(self.py, value).into_any())
+        Ok(self.strings.get(self.py, value).into_any())
     }
 
     /// As JSON writes bytes: a list of numbers.
@@ -315,7 +319,7 @@ impl<'py> Object<'_, 'py> {
                 for field in fields.absent() {
                     let value = field.absent.value(emit.py);
                     plain &= is_plain(&value);
-                    set_slot(&instance, field.slot.bind(emit.py), &value)?;
+                    field.slot.set(&instance, &value)?;
                 }
                 if plain {
                     untrack(&instance);
@@ -340,7 +344,7 @@ fn model_field<'py, T: Serialize + ?Sized>(
     let field = &model.fields[index];
     let value = value.serialize(emit.with(&field.shape))?;
     *plain &= is_plain(&value);
-    Ok(set_slot(instance, field.slot.bind(emit.py), &value)?)
+    Ok(field.slot.set(instance, &value)?)
 }
 
 /// Whether `value` is `None`, or exactly a `str`, `int`, `float` or `bool`: a value that
@@ -384,10 +388,10 @@ impl<'py> SerializeMap for Object<'_, 'py> {
 
     /// A key as JSON writes it: a string, or the text of a number.
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Failure> {
-        let (py, shapes) = match self {
-            Self::Model { emit, .. } | Self::Dict { emit, .. } => (emit.py, emit.shapes),
+        let emit = match self {
+            Self::Model { emit, .. } | Self::Dict { emit, .. } => emit.with(&JSON),
         };
-        let key = key.serialize(Emit { py, shapes, shape: &JSON })?.str()?;
+        let key = key.serialize(emit)?.str()?;
         match self {
             Self::Model { fields, key: pending, .. } => *pending = fields.find(key.to_str()?),
             Self::Dict { key: pending, .. } => *pending = Some(key),

@@ -438,6 +438,24 @@ def test_a_walks_records_of_plain_values_are_left_to_reference_counting(
     assert gc.is_tracked(page), "it holds a list"
 
 
+def test_a_pages_repeated_short_strings_are_one_object(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
+    """A page's records share one ``str`` for a short value they repeat (the business number,
+    the channel, the status), built once; a value that differs, or a long one, is its own."""
+    ada = new_recipient()
+    long_text = "a long text " * 10
+    for text in ("hi", long_text, long_text):
+        ops_client.send(chatlane.Message(from_=BUSINESS, to=ada, content=chatlane.Text(text=text)))
+    until(lambda: len(ops_client.list_messages(BUSINESS, user_number=ada).records) == 3, "in the history")
+    records = list(ops_client.iter_messages(BUSINESS, user_number=ada))
+    for name in ("business_number", "user_number", "channel", "status"):
+        first, *others = (getattr(record, name) for record in records)
+        assert all(other is first for other in others), name
+    short, *long = sorted(records, key=lambda record: len(record.content or ""))
+    assert short.content == "hi" and [record.content for record in long] == [long_text, long_text]
+    assert long[0].content is not long[1].content
+    assert len({id(record.message_id) for record in records}) == 3
+
+
 def test_history_in_asyncio(ops_sandbox: Sandbox, ops_client: chatlane.Client) -> None:
     ada = new_recipient()
     for n in range(5):

@@ -15,7 +15,7 @@ use crate::error::{Error, ErrorCode};
 use crate::limit::{LimitKey, Pacing, Quota};
 use crate::operation::Operation;
 use crate::outgoing::random_id;
-use crate::provider::{Accepted, Call, GraphCall, OutgoingRef, Provider, ProviderKind};
+use crate::provider::{Accepted, Call, CallAnswer, GraphCall, OutgoingRef, Provider, ProviderKind};
 use crate::transport::{HttpRequest, HttpResponse};
 use crate::validate;
 
@@ -98,7 +98,7 @@ impl Provider for Cams {
         }
     }
 
-    fn classify_call(&self, answer: &HttpResponse, _: &Arc<Credentials>) -> Result<(), Error> {
+    fn classify_call(&self, answer: HttpResponse, _: &Arc<Credentials>) -> Result<CallAnswer, Error> {
         response::classify_call(answer)
     }
 }

@@ -26,13 +26,15 @@
 //! gateway refused before processing; any other 5xx — with any code, and even with a
 //! retry-after header — may come after the message was accepted.
 
+use std::fmt;
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::codes;
 use crate::error::{Error, ErrorCode, PlatformDetails};
-use crate::provider::Accepted;
+use crate::provider::{Accepted, CallAnswer};
 use crate::transport::HttpResponse;
 
 /// The JSON fields CAMS answers carry; the gateway also uses lower-camel spellings.
@@ -46,6 +48,67 @@ struct Answer {
     message: Option<String>,
     #[serde(rename = "MessageId", alias = "GroupMessageId")]
     message_id: Option<String>,
+    /// What the operation asked for, skipped here; a list's items are counted on the way.
+    #[serde(rename = "Data", default)]
+    data: Listed,
+}
+
+/// How many items an answer's `Data` holds when it is an array (a page of a listing), counted
+/// in the one pass the classification makes over the body, each item skipped unread (reading
+/// them is the operation's); `None` for anything else.
+#[derive(Debug, Default)]
+struct Listed(Option<usize>);
+
+impl<'de> Deserialize<'de> for Listed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Items;
+
+        impl<'de> Visitor<'de> for Items {
+            type Value = Listed;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("any JSON value")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Listed, A::Error> {
+                let mut count = 0;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    count += 1;
+                }
+                Ok(Listed(Some(count)))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Listed, A::Error> {
+                IgnoredAny.visit_map(map).map(|_| Listed(None))
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<Listed, E> {
+                Ok(Listed(None))
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<Listed, E> {
+                Ok(Listed(None))
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<Listed, E> {
+                Ok(Listed(None))
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<Listed, E> {
+                Ok(Listed(None))
+            }
+
+            fn visit_str<E>(self, _: &str) -> Result<Listed, E> {
+                Ok(Listed(None))
+            }
+
+            fn visit_unit<E>(self) -> Result<Listed, E> {
+                Ok(Listed(None))
+            }
+        }
+
+        deserializer.deserialize_any(Items)
+    }
 }
 
 /// What a body says, as far as [`verdict`] needs to know.
@@ -75,17 +138,20 @@ fn verdict(status: u16, body: Body<'_>, retry_after: bool) -> Result<(), ErrorCo
 
 /// Classifies the answer to a `SendChatappMessage` or `SendChatappMassMessage` request.
 pub fn classify_send(response: &HttpResponse) -> Result<Accepted, Error> {
-    classify(response, true)
+    classify(response, true).map(|(accepted, _)| accepted)
 }
 
-/// Classifies the answer to a call of another operation: `Ok` when it says `Code=OK` (its
-/// body is then the operation's to read), else the same typed error a send's answer gives.
-pub fn classify_call(response: &HttpResponse) -> Result<(), Error> {
-    classify(response, false).map(drop)
+/// Classifies the answer to a call of another operation: its body (then the operation's to
+/// read) with its `Data` array's items counted when it says `Code=OK`, else the same typed
+/// error a send's answer gives.
+pub fn classify_call(response: HttpResponse) -> Result<CallAnswer, Error> {
+    let listed = classify(&response, false)?.1;
+    Ok(CallAnswer { body: response.body, listed })
 }
 
-/// Classifies `response`; an accepted send must carry a `MessageId` when `send` is true.
-fn classify(response: &HttpResponse, send: bool) -> Result<Accepted, Error> {
+/// Classifies `response`, and counts the items of an accepted answer's `Data` array; an
+/// accepted send must carry a `MessageId` when `send` is true.
+fn classify(response: &HttpResponse, send: bool) -> Result<(Accepted, Option<usize>), Error> {
     let status = response.status;
     let parsed = serde_json::from_slice::<Answer>(&response.body);
     let answer = parsed.as_ref().ok();
@@ -101,7 +167,8 @@ fn classify(response: &HttpResponse, send: bool) -> Result<Accepted, Error> {
     let error_code = match verdict(status, body, retry_after.is_some()) {
         Ok(()) => {
             let message_id = message_id.unwrap_or_default().to_owned();
-            return Ok(Accepted { message_id, request_id: request_id.unwrap_or_default() });
+            let listed = answer.and_then(|a| a.data.0);
+            return Ok((Accepted { message_id, request_id: request_id.unwrap_or_default() }, listed));
         }
         Err(error_code) => error_code,
     };
@@ -156,14 +223,22 @@ mod tests {
 
     #[test]
     fn a_call_is_accepted_by_its_code_alone_and_refused_like_a_send() {
-        assert!(classify_call(&answer(200, r#"{"Code":"OK","Data":[]}"#)).is_ok());
-        let lost = classify_call(&answer(200, r#"{"Code":"InternalError"}"#)).unwrap_err();
+        let listed = |body: &str| classify_call(answer(200, body)).unwrap();
+        assert_eq!(listed(r#"{"Code":"OK","Data":[]}"#).listed, Some(0));
+        let page = listed(r#"{"Data":[{"MessageId":"m1","Message":"{\"a\":[1]}"},{},[],null],"Code":"OK"}"#);
+        assert_eq!(page.listed, Some(4), "items of any kind are counted, the array before the Code too");
+        assert!(page.body.starts_with(br#"{"Data":"#), "the body is the operation's to read");
+        for other in [r#"{"Code":"OK"}"#, r#"{"Code":"OK","Data":{"Id":[1,2]}}"#, r#"{"Code":"OK","Data":null}"#] {
+            assert_eq!(listed(other).listed, None, "{other}: no array, nothing counted");
+        }
+        assert_eq!(listed(r#"{"Code":"OK","Data":"x"}"#).listed, None);
+        let lost = classify_call(answer(200, r#"{"Code":"InternalError"}"#)).unwrap_err();
         assert_eq!(lost.code(), ErrorCode::OutcomeUnknown);
         assert!(!lost.message().contains("TaskId"), "a call has no TaskId: {lost}");
-        let missing = classify_call(&answer(200, r#"{"Code":"DetailError.TemplateNotExist","Message":"no"}"#));
+        let missing = classify_call(answer(200, r#"{"Code":"DetailError.TemplateNotExist","Message":"no"}"#));
         assert_eq!(missing.unwrap_err().code(), ErrorCode::TemplateNotFound);
-        assert_eq!(classify_call(&answer(429, "")).unwrap_err().code(), ErrorCode::Throttled);
-        assert_eq!(classify_call(&answer(200, "not json")).unwrap_err().code(), ErrorCode::OutcomeUnknown);
+        assert_eq!(classify_call(answer(429, "")).unwrap_err().code(), ErrorCode::Throttled);
+        assert_eq!(classify_call(answer(200, "not json")).unwrap_err().code(), ErrorCode::OutcomeUnknown);
     }
 
     #[test]

@@ -33,7 +33,7 @@ impl Client {
     pub async fn upload_authorization(&self, cust_space_id: Option<&str>) -> Result<UploadAuthorization, Error> {
         self.cams(Operation::GetChatappUploadAuthorization)?;
         let params = cams::upload_authorization(cust_space_id, self.config().cust_space_id())?;
-        let body = self.call(Operation::GetChatappUploadAuthorization, params).await?;
+        let body = self.call(Operation::GetChatappUploadAuthorization, params).await?.body;
         cams::read_upload_authorization(&body)
     }
 

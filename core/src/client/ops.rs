@@ -13,7 +13,7 @@ use crate::ops::{
     TemplateRef,
 };
 use crate::options::SendOptions;
-use crate::provider::{Call, ProviderKind};
+use crate::provider::{Call, CallAnswer, ProviderKind};
 
 /// A history page as it came, its records not read yet when CAMS gave them: what a walk's
 /// task gets of a [`HistoryQuery`] ([`crate::Listing::Answer`]).
@@ -21,8 +21,9 @@ pub struct HistoryAnswer(Answered);
 
 /// What a [`HistoryAnswer`] holds.
 enum Answered {
-    /// CAMS's accepted answer, its records read by [`cams::read_messages`].
-    Cams(Vec<u8>),
+    /// CAMS's accepted answer, its records counted by its classification and read by
+    /// [`cams::read_messages`].
+    Cams(CallAnswer),
     /// A Meta client's page, read from its event store already.
     Page(HistoryPage),
 }
@@ -30,17 +31,17 @@ enum Answered {
 impl HistoryAnswer {
     /// The page after this one (`query`'s), `None` on the last: from CAMS's answer with its
     /// records counted, not read.
-    pub(super) fn next_page(&self, query: &HistoryQuery) -> Result<Option<u32>, Error> {
+    pub(super) fn next_page(&self, query: &HistoryQuery) -> Option<u32> {
         match &self.0 {
-            Answered::Cams(body) => cams::next_messages_page(query, body),
-            Answered::Page(page) => Ok(page.next_page),
+            Answered::Cams(answer) => cams::next_messages_page(query, answer.listed),
+            Answered::Page(page) => page.next_page,
         }
     }
 
     /// The page this is (`query`'s), its records read.
     pub(super) fn read(self, query: &HistoryQuery) -> Result<HistoryPage, Error> {
         match self.0 {
-            Answered::Cams(body) => cams::read_messages(query, &body),
+            Answered::Cams(answer) => cams::read_messages(query, &answer.body),
             Answered::Page(page) => Ok(page),
         }
     }
@@ -79,7 +80,7 @@ impl Client {
         }
         self.cams(Operation::ListChatappTemplate)?;
         let params = cams::list_templates(query, self.config().cust_space_id())?;
-        let body = self.call(Operation::ListChatappTemplate, params).await?;
+        let body = self.call(Operation::ListChatappTemplate, params).await?.body;
         cams::read_templates(query, &body)
     }
 
@@ -93,7 +94,7 @@ impl Client {
         }
         self.cams(Operation::GetChatappTemplateDetail)?;
         let params = cams::template_detail(template, self.config().cust_space_id())?;
-        let body = self.call(Operation::GetChatappTemplateDetail, params).await?;
+        let body = self.call(Operation::GetChatappTemplateDetail, params).await?.body;
         cams::read_template(&body)
     }
 
@@ -102,7 +103,7 @@ impl Client {
     pub async fn phone_numbers(&self, query: &PhoneNumberQuery) -> Result<Vec<PhoneNumber>, Error> {
         self.cams(Operation::QueryChatappPhoneNumbers)?;
         let params = cams::phone_numbers(query, self.config().cust_space_id());
-        let body = self.call(Operation::QueryChatappPhoneNumbers, params).await?;
+        let body = self.call(Operation::QueryChatappPhoneNumbers, params).await?.body;
         cams::read_phone_numbers(&body)
     }
 
@@ -136,9 +137,9 @@ impl Client {
         }
     }
 
-    /// Runs the CAMS action `operation` with `params`: the accepted answer's body.
-    pub(super) async fn call(&self, operation: Operation, params: Params) -> Result<Vec<u8>, Error> {
+    /// Runs the CAMS action `operation` with `params`: the accepted answer.
+    pub(super) async fn call(&self, operation: Operation, params: Params) -> Result<CallAnswer, Error> {
         let call = Call::Cams { operation, params };
-        Ok(self.inner.pipeline.call(&call, SendOptions::default()).await?.body)
+        self.inner.pipeline.call(&call, SendOptions::default()).await
     }
 }

@@ -37,7 +37,7 @@ pub trait Listing: Clone + Send + Sync + 'static {
     fn ask(self, client: Client) -> impl Future<Output = Result<Self::Answer, Error>> + Send;
 
     /// The query of the page after `answer` (this query's), `None` on the last.
-    fn after(&self, answer: &Self::Answer) -> Result<Option<Self>, Error>;
+    fn after(&self, answer: &Self::Answer) -> Option<Self>;
 
     /// The page `answer` (this query's) is.
     fn read(&self, answer: Self::Answer) -> Result<Self::Page, Error>;
@@ -52,8 +52,8 @@ impl Listing for HistoryQuery {
     }
 
     /// From CAMS's answer with its records counted, not read.
-    fn after(&self, answer: &HistoryAnswer) -> Result<Option<Self>, Error> {
-        Ok(answer.next_page(self)?.map(|next| Self { page: Some(next), ..self.clone() }))
+    fn after(&self, answer: &HistoryAnswer) -> Option<Self> {
+        answer.next_page(self).map(|next| Self { page: Some(next), ..self.clone() })
     }
 
     fn read(&self, answer: HistoryAnswer) -> Result<HistoryPage, Error> {
@@ -69,8 +69,8 @@ impl Listing for TemplateQuery {
         client.list_templates(&self).await
     }
 
-    fn after(&self, page: &TemplatePage) -> Result<Option<Self>, Error> {
-        Ok(page.next_query(self))
+    fn after(&self, page: &TemplatePage) -> Option<Self> {
+        page.next_query(self)
     }
 
     fn read(&self, page: TemplatePage) -> Result<TemplatePage, Error> {
@@ -139,10 +139,10 @@ impl Client {
 async fn walk<L: Listing>(client: Client, mut query: L, pages: mpsc::Sender<Result<Fetched<L>, Error>>) {
     loop {
         let (answered, after) = match query.clone().ask(client.clone()).await {
-            Ok(answer) => match query.after(&answer) {
-                Ok(after) => (Ok((query.clone(), answer)), after),
-                Err(error) => (Err(error), None),
-            },
+            Ok(answer) => {
+                let after = query.after(&answer);
+                (Ok((query.clone(), answer)), after)
+            }
             Err(error) => (Err(error), None),
         };
         let fetched = match pages.try_reserve() {

@@ -18,7 +18,7 @@ impl Client {
     pub async fn create_template(&self, template: &NewTemplate) -> Result<SavedTemplate, Error> {
         self.cams(Operation::CreateChatappTemplate)?;
         let params = cams::create_template(template, self.config().cust_space_id())?;
-        let body = self.call(Operation::CreateChatappTemplate, params).await?;
+        let body = self.call(Operation::CreateChatappTemplate, params).await?.body;
         let saved = cams::read_saved(Operation::CreateChatappTemplate.as_str(), &body)?;
         self.forget_template(Some(&saved.code), Some(&saved.name));
         Ok(saved)
@@ -30,7 +30,7 @@ impl Client {
     pub async fn modify_template(&self, edit: &TemplateEdit) -> Result<SavedTemplate, Error> {
         self.cams(Operation::ModifyChatappTemplate)?;
         let params = cams::modify_template(edit, self.config().cust_space_id())?;
-        let body = self.call(Operation::ModifyChatappTemplate, params).await?;
+        let body = self.call(Operation::ModifyChatappTemplate, params).await?.body;
         let saved = cams::read_saved(Operation::ModifyChatappTemplate.as_str(), &body)?;
         self.forget_template(Some(&saved.code), Some(&saved.name));
         Ok(saved)

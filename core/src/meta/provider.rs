@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorCode};
 use crate::limit::{LimitKey, Pacing, Quota};
 use crate::oauth::{TokenSource, check_scopes};
 use crate::operation::Operation;
-use crate::provider::{Accepted, Call, GraphCall, OutgoingRef, Provider, ProviderKind};
+use crate::provider::{Accepted, Call, CallAnswer, GraphCall, OutgoingRef, Provider, ProviderKind};
 use crate::transport::{HttpRequest, HttpResponse};
 
 /// The scope every send needs.
@@ -192,11 +192,11 @@ impl Provider for Meta {
             .map_err(|_| Error::new(ErrorCode::InvalidParameter, format!("{path_and_query:?} cannot go in a URL")))
     }
 
-    fn classify_call(&self, answer: &HttpResponse, authorization: &HeaderValue) -> Result<(), Error> {
-        if (200..300).contains(&answer.status) {
-            return Ok(());
+    fn classify_call(&self, answer: HttpResponse, authorization: &HeaderValue) -> Result<CallAnswer, Error> {
+        if !(200..300).contains(&answer.status) {
+            self.classify(&answer, authorization)?;
         }
-        self.classify(answer, authorization).map(drop)
+        Ok(CallAnswer { body: answer.body, listed: None })
     }
 }
 

@@ -133,6 +133,17 @@ pub struct Accepted {
     pub request_id: String,
 }
 
+/// An accepted call's answer: its body, the operation's to read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallAnswer {
+    /// The body.
+    pub body: Vec<u8>,
+    /// How many items the list the answer carries holds, when the provider's classification
+    /// counted them while it went over the body (CAMS's `Data` array): what a walk needs to
+    /// know whether a next page exists without reading this one first.
+    pub listed: Option<usize>,
+}
+
 /// What differs between the APIs chatlane sends through.
 pub trait Provider: Send + Sync + 'static {
     /// Which provider this is.
@@ -177,7 +188,7 @@ pub trait Provider: Send + Sync + 'static {
 
     /// Whether `answer` to a call carries what it asked for (then its body is read by the
     /// operation), or the typed error it is, classified as a send's answer is.
-    fn classify_call(&self, answer: &HttpResponse, authority: &Self::Authority) -> Result<(), Error>;
+    fn classify_call(&self, answer: HttpResponse, authority: &Self::Authority) -> Result<CallAnswer, Error>;
 }
 
 #[cfg(test)]

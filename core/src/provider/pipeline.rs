@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use super::{Accepted, Call, OutgoingRef, Provider};
+use super::{Accepted, Call, CallAnswer, OutgoingRef, Provider};
 use crate::client::SendReceipt;
 use crate::error::{Error, ErrorCode};
 use crate::limit::{LimitKey, Pacing, Quota, RateLimiter};
@@ -27,7 +27,7 @@ pub(crate) trait Dispatch: Send + Sync {
 
     /// Paces, sends and classifies `call`, retrying what provably had no effect (and, for a
     /// read, an answer lost on the way): the accepted answer, whose body the operation reads.
-    fn call<'a>(&'a self, call: &'a Call, options: SendOptions) -> BoxFuture<'a, Result<HttpResponse, Error>>;
+    fn call<'a>(&'a self, call: &'a Call, options: SendOptions) -> BoxFuture<'a, Result<CallAnswer, Error>>;
 }
 
 /// What every provider's sends share: transport, pacing, retries and hooks.
@@ -80,7 +80,7 @@ impl<P: Provider> Dispatch for Pipeline<P> {
         })
     }
 
-    fn call<'a>(&'a self, call: &'a Call, options: SendOptions) -> BoxFuture<'a, Result<HttpResponse, Error>> {
+    fn call<'a>(&'a self, call: &'a Call, options: SendOptions) -> BoxFuture<'a, Result<CallAnswer, Error>> {
         Box::pin(async move {
             let operation = call.operation();
             let span = tracing::info_span!(target: observe::TARGET, "chatlane.call", operation = operation.as_str());
@@ -273,7 +273,7 @@ impl<P: Provider> Attempt<P> for SendAttempt<'_, P> {
 struct CallAttempt<'a>(&'a Call);
 
 impl<P: Provider> Attempt<P> for CallAttempt<'_> {
-    type Output = HttpResponse;
+    type Output = CallAnswer;
 
     fn operation(&self) -> Operation {
         self.0.operation()
@@ -291,7 +291,7 @@ impl<P: Provider> Attempt<P> for CallAttempt<'_> {
         provider.call_request(self.0, authority)
     }
 
-    fn classify(&self, provider: &P, answer: HttpResponse, authority: &P::Authority) -> Result<HttpResponse, Error> {
-        provider.classify_call(&answer, authority).map(|()| answer)
+    fn classify(&self, provider: &P, answer: HttpResponse, authority: &P::Authority) -> Result<CallAnswer, Error> {
+        provider.classify_call(answer, authority)
     }
 }

@@ -1,9 +1,6 @@
 //! `ListChatappMessage`: a business number's history.
 
-use std::fmt;
-
 use serde::Deserialize;
-use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use time::PrimitiveDateTime;
 
 use super::{cust_space, given, page_param, read};
@@ -48,12 +45,11 @@ pub fn read_messages(query: &HistoryQuery, body: &[u8]) -> Result<HistoryPage, E
 }
 
 /// The page after the one an accepted answer to `query` carries (`None` on the last), as
-/// [`read_messages`] gives it, from the answer's records counted, not read: what a walk needs
-/// to ask for the next page while the records are read elsewhere. An answer of another shape
-/// is [`crate::ErrorCode::MalformedResponse`].
-pub fn next_messages_page(query: &HistoryQuery, body: &[u8]) -> Result<Option<u32>, Error> {
-    let counted: Counted = read("ListChatappMessage", body)?;
-    Ok(next_page(query.page(), query.page_size(), counted.data.0, None))
+/// [`read_messages`] gives it, from the count of its records its classification made
+/// ([`crate::provider::CallAnswer::listed`]): what a walk needs to ask for the next page
+/// while the records are read elsewhere. An answer without a records array has none.
+pub fn next_messages_page(query: &HistoryQuery, listed: Option<usize>) -> Option<u32> {
+    next_page(query.page(), query.page_size(), listed.unwrap_or(0), None)
 }
 
 const fn event_action(direction: Direction) -> &'static str {
@@ -67,42 +63,6 @@ const fn event_action(direction: Direction) -> &'static str {
 struct Answer {
     #[serde(rename = "Data", default)]
     data: Vec<Record>,
-}
-
-/// An answer whose records are counted, each skipped unread.
-#[derive(Deserialize)]
-struct Counted {
-    #[serde(rename = "Data", default)]
-    data: Count,
-}
-
-/// The length of an array, its elements skipped unread (reading them is
-/// [`read_messages`]'s).
-#[derive(Default)]
-struct Count(usize);
-
-impl<'de> Deserialize<'de> for Count {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Elements;
-
-        impl<'de> Visitor<'de> for Elements {
-            type Value = Count;
-
-            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                formatter.write_str("an array")
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
-                let mut count = 0;
-                while seq.next_element::<IgnoredAny>()?.is_some() {
-                    count += 1;
-                }
-                Ok(Count(count))
-            }
-        }
-
-        deserializer.deserialize_seq(Elements)
-    }
 }
 
 #[derive(Deserialize)]
@@ -165,13 +125,16 @@ fn send_time_ms(text: &str) -> Option<u64> {
         return text.parse().ok();
     }
     let at = PrimitiveDateTime::parse(text, SEND_TIME_FORMAT).ok()?.assume_utc();
-    u64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+    let seconds = u64::try_from(at.unix_timestamp()).ok()?;
+    Some(seconds * 1000 + u64::from(at.millisecond()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ErrorCode;
+    use crate::cams::response::classify_call;
+    use crate::transport::HttpResponse;
 
     #[test]
     fn a_query_maps_to_the_wire_parameters() {
@@ -226,10 +189,16 @@ mod tests {
         assert_eq!(inbound.sent_at_ms, Some(1_796_464_800_000));
         let last = read_messages(&HistoryQuery::new("86"), body).unwrap();
         assert_eq!(last.next_page, None, "2 records on a page of 100");
-        // Counted, not read, as a walk's task decides on the next page.
-        assert_eq!(next_messages_page(&query, body).unwrap(), Some(2));
-        assert_eq!(next_messages_page(&HistoryQuery::new("86"), body).unwrap(), None);
-        assert_eq!(next_messages_page(&query, br#"{"Code":"OK"}"#).unwrap(), None, "no Data: no records");
+        // Counted by the classification, not read, as a walk's task decides on the next page.
+        let listed = |body: &[u8]| {
+            let response = HttpResponse { status: 200, body: body.to_vec(), ..HttpResponse::default() };
+            classify_call(response).unwrap().listed
+        };
+        assert_eq!(listed(body), Some(2));
+        assert_eq!(next_messages_page(&query, listed(body)), Some(2));
+        assert_eq!(next_messages_page(&HistoryQuery::new("86"), listed(body)), None);
+        assert_eq!(listed(br#"{"Code":"OK"}"#), None);
+        assert_eq!(next_messages_page(&query, listed(br#"{"Code":"OK"}"#)), None, "no Data: no records");
     }
 
     #[test]
@@ -237,8 +206,7 @@ mod tests {
         let error = read_messages(&HistoryQuery::new("86"), br#"{"Data": {"MessageId": 1}}"#).unwrap_err();
         assert_eq!(error.code(), ErrorCode::MalformedResponse);
         assert!(error.message().contains("at Data"), "{error}");
-        let error = next_messages_page(&HistoryQuery::new("86"), br#"{"Data": {"MessageId": 1}}"#).unwrap_err();
-        assert_eq!(error.code(), ErrorCode::MalformedResponse);
+        assert_eq!(next_messages_page(&HistoryQuery::new("86"), None), None, "no records array: no next page");
         let error = read_messages(&HistoryQuery::new("86"), b"{\"Data\": [\"\xff\"]}").unwrap_err();
         assert!(error.message().contains("not UTF-8"), "{error}");
     }
