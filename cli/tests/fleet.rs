@@ -68,7 +68,10 @@ async fn four_bulk_workers_share_one_budget_through_redis_and_wait_while_it_is_d
         .max_by_key(|i| arrivals[*i..].iter().take_while(|t| **t - arrivals[*i] < 1_000_000).count())
         .map(|i| arrivals[i] - arrivals[0])
         .unwrap();
-    assert!(busiest <= RATE, "one second held {busiest} sends of a {RATE}/s budget, {busiest_at} µs in");
+    // GCRA's bound with a burst of 1: one send at once, then one per 20 ms, so a span of
+    // exactly one second can hold 51 (one at each end). Each send reaches the sandbox after
+    // its own delay, so a window just under a second of arrival times can show those 51.
+    assert!(busiest <= RATE + 1, "one second held {busiest} sends of a {RATE}/s budget, {busiest_at} µs in");
     // Spaced, not in bursts the one-second window would cap: 200 ms hold 10 sends at 50/s.
     let busiest_fifth = (0..arrivals.len())
         .map(|i| arrivals[i..].iter().take_while(|t| **t - arrivals[i] < 200_000).count())
