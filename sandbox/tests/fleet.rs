@@ -63,7 +63,9 @@ async fn clients_sharing_only_redis_stay_under_the_limit_together() {
     }
     let requests = sandbox.requests();
     assert_eq!(requests.len(), 60);
-    assert!(busiest_second(&sandbox) <= 20, "one second held {} sends", busiest_second(&sandbox));
+    // GCRA with a burst of 1 admits one at once, then one per 50 ms: 21 in a span of exactly
+    // one second (one at each end), which each send's own delay to the sandbox can show.
+    assert!(busiest_second(&sandbox) <= 21, "one second held {} sends", busiest_second(&sandbox));
     let first_to_last = requests.last().unwrap().received_at_us - requests[0].received_at_us;
     assert!(first_to_last >= 2_900_000, "60 sends at 20/s span 2.95 s, not {first_to_last} µs");
 }

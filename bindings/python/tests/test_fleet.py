@@ -53,7 +53,9 @@ def test_processes_sharing_only_redis_stay_under_the_limit_together(
     assert [worker.wait(timeout=60) for worker in workers] == [0, 0]
     times = [r["receivedAtUs"] for r in own_sandbox.requests("SendChatappMessage")]
     assert len(times) == 2 * PER_PROCESS
-    assert busiest_second(times) <= RATE
+    # GCRA with a burst of 1 admits one at once, then one per 50 ms: RATE + 1 in a span of
+    # exactly one second (one at each end), which each send's own delay can show.
+    assert busiest_second(times) <= RATE + 1
     achieved = (len(times) - 1) / ((max(times) - min(times)) / 1e6)
     assert achieved >= 0.98 * RATE, f"the two processes together reached {achieved:.2f}/s of {RATE}/s"
 
