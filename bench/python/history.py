@@ -30,6 +30,8 @@ from measure import HistorySettings
 
 IMPL = "chatlane-python"
 SEED_INFLIGHT = 64
+# The seeded history's first user; send i goes to FIRST_USER + i.
+FIRST_USER = 6_590_000_000
 
 
 def make_client(settings: HistorySettings, paced: bool) -> chatlane.Client:
@@ -45,10 +47,10 @@ def make_client(settings: HistorySettings, paced: bool) -> chatlane.Client:
 
 def campaign_message(i: int) -> chatlane.Message:
     """Send ``i`` of the seeded history: PROTOCOL.md's template and text in turn, each to its
-    own user (``6590000000`` + ``i``) with its own text or parameter, as a campaign goes out:
+    own user (``FIRST_USER`` + ``i``) with its own text or parameter, as a campaign goes out:
     the user, the conversation and the content differ from record to record, while the
     business number, channel, type, status, template and language repeat."""
-    to = str(int(measure.RECIPIENT[:2] + "90000000") + i)
+    to = str(FIRST_USER + i)
     if i % 2 == 0:
         params = {**measure.TEMPLATE_PARAMS, "code": f"{i:06d}"}
         template = chatlane.Template(code=measure.TEMPLATE_CODE, language=measure.LANGUAGE, params=params)

@@ -37,7 +37,7 @@ impl<'py> RecentStrings<'py> {
             return PyString::new(py, text);
         }
         let hash = self.hasher.hash_one(text);
-        // The modulo keeps the index in range whatever the hash's width; truncation is the point.
+        // Below SLOTS after the modulo: the cast loses nothing.
         #[allow(clippy::cast_possible_truncation)]
         let index = (hash % SLOTS as u64) as usize;
         let mut slots = self.slots.borrow_mut();

@@ -187,7 +187,8 @@ pub trait Provider: Send + Sync + 'static {
     fn call_request(&self, call: &Call, authority: &Self::Authority) -> Result<HttpRequest, Error>;
 
     /// Whether `answer` to a call carries what it asked for (then its body is read by the
-    /// operation), or the typed error it is, classified as a send's answer is.
+    /// operation, with the items of its list counted if the classification went over them),
+    /// or the typed error it is, classified as a send's answer is.
     fn classify_call(&self, answer: HttpResponse, authority: &Self::Authority) -> Result<CallAnswer, Error>;
 }
 
